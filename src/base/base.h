@@ -1,0 +1,307 @@
+/*
+ * base: the bottom layer of routewatch. Nothing here knows about BGP.
+ *
+ * - error codes: every function returns 0 or a negative enum rw_err;
+ *   iterators return > 0 for an item, 0 at the end, < 0 on error.
+ * - struct cur: a bounded byte cursor. Every getter fails with RW_ETRUNC on
+ *   a short read and never zero-fills; nested fields are read through a
+ *   sub-cursor so a bad inner length cannot escape its parent.
+ * - struct arena: bump allocator with a byte cap. Three lifetimes use it:
+ *   scratch (reset per record/message), per file/session, long-lived.
+ * - struct obuf: buffered writer to a file descriptor with allocation-free
+ *   number and address formatting (the dump hot path never calls printf).
+ * - addresses and prefixes shared by every layer above.
+ * - logging to stderr, the only output this layer does.
+ */
+#ifndef RW_BASE_H
+#define RW_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- errors */
+
+enum rw_err {
+	RW_OK = 0,
+	RW_ETRUNC = -1,      /* input ends before its own length fields say */
+	RW_EMALFORMED = -2,  /* a field holds a value the format forbids */
+	RW_EUNSUPPORTED = -3, /* valid but not handled (type, AFI/SAFI...) */
+	RW_ENOMEM = -4,      /* allocation failed */
+	RW_EIO = -5,         /* read/write/open failed (see errno) */
+	RW_EDB = -6,         /* database error */
+	RW_ELIMIT = -7,      /* a configured cap was hit */
+	RW_EINVAL = -8,      /* bad argument from the caller or the user */
+	RW_ENOTFOUND = -9,   /* nothing by that name */
+	RW_ECOMPRESS = -10,  /* compressed stream is corrupt or truncated */
+};
+
+/* Static string for an rw_err; never NULL. */
+const char *rw_strerror(int err);
+
+/* ---------------------------------------------------------------- cursor */
+
+struct cur {
+	const uint8_t *p;   /* next unread byte (borrowed) */
+	const uint8_t *end; /* one past the last readable byte */
+};
+
+static inline void cur_init(struct cur *c, const void *p, size_t n)
+{
+	c->p = (const uint8_t *)p;
+	c->end = c->p + n;
+}
+
+static inline size_t cur_left(const struct cur *c)
+{
+	return (size_t)(c->end - c->p);
+}
+
+static inline int cur_u8(struct cur *c, uint8_t *v)
+{
+	if (c->p >= c->end)
+		return RW_ETRUNC;
+	*v = *c->p++;
+	return 0;
+}
+
+static inline int cur_u16(struct cur *c, uint16_t *v)
+{
+	if (cur_left(c) < 2)
+		return RW_ETRUNC;
+	*v = (uint16_t)(c->p[0] << 8 | c->p[1]);
+	c->p += 2;
+	return 0;
+}
+
+static inline int cur_u32(struct cur *c, uint32_t *v)
+{
+	if (cur_left(c) < 4)
+		return RW_ETRUNC;
+	*v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 |
+	     (uint32_t)c->p[2] << 8 | c->p[3];
+	c->p += 4;
+	return 0;
+}
+
+/* Borrow n bytes: *out points into the cursor's buffer. */
+static inline int cur_bytes(struct cur *c, size_t n, const uint8_t **out)
+{
+	if (cur_left(c) < n)
+		return RW_ETRUNC;
+	*out = c->p;
+	c->p += n;
+	return 0;
+}
+
+static inline int cur_copy(struct cur *c, void *dst, size_t n)
+{
+	if (cur_left(c) < n)
+		return RW_ETRUNC;
+	memcpy(dst, c->p, n);
+	c->p += n;
+	return 0;
+}
+
+static inline int cur_skip(struct cur *c, size_t n)
+{
+	if (cur_left(c) < n)
+		return RW_ETRUNC;
+	c->p += n;
+	return 0;
+}
+
+/* Split off the next n bytes as *sub and advance past them. */
+static inline int cur_sub(struct cur *c, size_t n, struct cur *sub)
+{
+	if (cur_left(c) < n)
+		return RW_ETRUNC;
+	sub->p = c->p;
+	sub->end = c->p + n;
+	c->p += n;
+	return 0;
+}
+
+static inline uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void wr32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* ---------------------------------------------------------------- arena */
+
+struct arena_blk;
+
+struct arena {
+	struct arena_blk *head; /* current block; older blocks chained behind */
+	size_t blk_size;        /* default size of a new block */
+	size_t cap;             /* max bytes held in blocks; 0 = unlimited */
+	size_t held;            /* bytes currently held in blocks */
+	size_t peak;            /* high-water mark of held */
+};
+
+/* blk_size 0 picks 64 KiB. cap 0 = no cap. */
+void arena_init(struct arena *a, size_t blk_size, size_t cap);
+/* 16-byte aligned, uninitialised; NULL when the cap or malloc says no. */
+void *arena_alloc(struct arena *a, size_t n);
+void *arena_zalloc(struct arena *a, size_t n);
+void *arena_memdup(struct arena *a, const void *p, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+/* Forget every allocation; keeps one block for reuse. */
+void arena_reset(struct arena *a);
+void arena_release(struct arena *a);
+
+/* ---------------------------------------------------------------- growable array */
+
+/* Grow *buf (element size esz) to hold at least need elements, doubling,
+ * never beyond max elements. Returns 0 or RW_ENOMEM/RW_ELIMIT. */
+int rw_grow(void **buf, size_t *cap, size_t need, size_t esz, size_t max);
+
+/* ---------------------------------------------------------------- addresses */
+
+enum { RW_AF_NONE = 0, RW_AF_INET = 4, RW_AF_INET6 = 6 };
+
+struct rw_addr {
+	uint8_t af;    /* RW_AF_INET, RW_AF_INET6 or RW_AF_NONE */
+	uint8_t b[16]; /* network order; IPv4 uses b[0..3], rest zero */
+};
+
+struct rw_prefix {
+	uint8_t af;       /* RW_AF_INET or RW_AF_INET6 */
+	uint8_t len;      /* prefix length in bits */
+	uint8_t b[16];    /* host bits beyond len are always zero */
+	uint32_t path_id; /* ADD-PATH identifier, 0 when none */
+};
+
+/* Text forms; dst needs RW_ADDR_STRLEN. Return the length written (no NUL
+ * counted; a NUL is written). */
+#define RW_ADDR_STRLEN 48
+#define RW_PREFIX_STRLEN 56
+size_t fmt_ipv4(char *dst, const uint8_t a[4]);
+/* RFC 5952 canonical text (inet_ntop-like, ::ffff:a.b.c.d for mapped). */
+size_t fmt_ipv6(char *dst, const uint8_t a[16]);
+/* bgpdump's fmt_ipv6: compresses a single zero group too and prints
+ * IPv4-compatible and -mapped addresses in dotted form. */
+size_t fmt_ipv6_bgpdump(char *dst, const uint8_t a[16]);
+size_t fmt_addr(char *dst, const struct rw_addr *a);
+size_t fmt_prefix(char *dst, const struct rw_prefix *p);
+/* Parse "a.b.c.d" or IPv6 text into *a. 0 or RW_EINVAL. */
+int parse_addr(const char *s, struct rw_addr *a);
+/* Parse "addr/len"; host bits are cleared. 0 or RW_EINVAL. */
+int parse_prefix(const char *s, struct rw_prefix *p);
+/* Zero the bits beyond len. */
+void prefix_mask(struct rw_prefix *p);
+
+/* ---------------------------------------------------------------- numbers */
+
+/* Decimal text of v into dst (no NUL); returns the length (1..10/20). */
+size_t fmt_u32(char *dst, uint32_t v);
+size_t fmt_u64(char *dst, uint64_t v);
+/* "YYYY-MM-DDTHH:MM:SSZ" (20 chars + NUL). */
+size_t fmt_time_rfc3339(char *dst, int64_t t);
+/* Parse an ASN argument: "131279" or "AS131279" (any case). */
+int parse_asn(const char *s, uint32_t *asn);
+/* Parse an unsigned decimal with bounds; 0 or RW_EINVAL. */
+int parse_u64(const char *s, uint64_t max, uint64_t *v);
+
+/* ---------------------------------------------------------------- output buffer */
+
+struct obuf {
+	int fd;         /* where flushes go */
+	char *buf;      /* owned */
+	size_t len;     /* bytes pending */
+	size_t cap;     /* size of buf */
+	uint64_t total; /* bytes written to fd so far */
+	int err;        /* first write error (negative rw_err), sticky */
+};
+
+int obuf_init(struct obuf *o, int fd, size_t cap);
+int obuf_flush(struct obuf *o);
+void obuf_release(struct obuf *o); /* flushes, frees buf; does not close fd */
+int obuf_write(struct obuf *o, const void *p, size_t n);
+
+/* Make room for n bytes (n <= cap) and return where to write them; the
+ * caller then advances o->len itself. */
+static inline char *obuf_room(struct obuf *o, size_t n)
+{
+	if (o->cap - o->len < n)
+		obuf_flush(o);
+	return o->buf + o->len;
+}
+
+static inline void obuf_putc(struct obuf *o, char c)
+{
+	if (o->len == o->cap)
+		obuf_flush(o);
+	o->buf[o->len++] = c;
+}
+
+static inline void obuf_putsn(struct obuf *o, const char *s, size_t n)
+{
+	if (n <= o->cap - o->len) {
+		memcpy(o->buf + o->len, s, n);
+		o->len += n;
+	} else {
+		obuf_write(o, s, n);
+	}
+}
+
+static inline void obuf_puts(struct obuf *o, const char *s)
+{
+	obuf_putsn(o, s, strlen(s));
+}
+
+static inline void obuf_putu32(struct obuf *o, uint32_t v)
+{
+	char *d = obuf_room(o, 10);
+	o->len += fmt_u32(d, v);
+}
+
+static inline void obuf_putu64(struct obuf *o, uint64_t v)
+{
+	char *d = obuf_room(o, 20);
+	o->len += fmt_u64(d, v);
+}
+
+/* printf into the buffer; for cold paths only. */
+void obuf_printf(struct obuf *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* JSON string literal with escapes, quotes included. */
+void obuf_json_str(struct obuf *o, const char *s, size_t n);
+
+/* ---------------------------------------------------------------- logging */
+
+enum rw_level { RW_LOG_ERROR = 0, RW_LOG_WARN = 1, RW_LOG_INFO = 2, RW_LOG_DEBUG = 3 };
+
+/* Messages above this level are dropped. Set once by cli/. */
+extern int rw_log_level;
+void rw_log(enum rw_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void rw_vlog(enum rw_level lvl, const char *fmt, va_list ap);
+
+#define RW_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define RW_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define RW_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#endif

@@ -1,0 +1,281 @@
+/*
+ * Allocation-free text formatting and parsing of numbers, addresses,
+ * prefixes and times. These sit on the dump hot path: no printf.
+ */
+#include "base.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <time.h>
+
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324"
+	"25262728293031323334353637383940414243444546474849"
+	"50515253545556575859606162636465666768697071727374"
+	"75767778798081828384858687888990919293949596979899";
+
+size_t fmt_u64(char *dst, uint64_t v)
+{
+	char tmp[20];
+	char *p = tmp + sizeof tmp;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	size_t n = (size_t)(tmp + sizeof tmp - p);
+	memcpy(dst, p, n);
+	return n;
+}
+
+size_t fmt_u32(char *dst, uint32_t v)
+{
+	if (v < 10) {
+		dst[0] = (char)('0' + v);
+		return 1;
+	}
+	if (v < 100) {
+		memcpy(dst, digit_pairs + 2 * v, 2);
+		return 2;
+	}
+	return fmt_u64(dst, v);
+}
+
+size_t fmt_ipv4(char *dst, const uint8_t a[4])
+{
+	size_t n = 0;
+	for (int i = 0; i < 4; i++) {
+		n += fmt_u32(dst + n, a[i]);
+		dst[n++] = '.';
+	}
+	dst[--n] = '\0';
+	return n;
+}
+
+static const char hexdig[] = "0123456789abcdef";
+
+static size_t fmt_hex16(char *dst, unsigned v)
+{
+	size_t n = 0;
+	int started = 0;
+	for (int shift = 12; shift >= 0; shift -= 4) {
+		unsigned d = (v >> shift) & 0xf;
+		if (d || started || shift == 0) {
+			dst[n++] = hexdig[d];
+			started = 1;
+		}
+	}
+	return n;
+}
+
+/* RFC 5952: longest run of >= 2 zero groups (leftmost on ties) becomes
+ * "::"; ::ffff:0:0/96 (IPv4-mapped) prints the last 32 bits dotted. */
+size_t fmt_ipv6(char *dst, const uint8_t a[16])
+{
+	unsigned g[8];
+	for (int i = 0; i < 8; i++)
+		g[i] = (unsigned)(a[2 * i] << 8 | a[2 * i + 1]);
+	int mapped = !g[0] && !g[1] && !g[2] && !g[3] && !g[4] && g[5] == 0xffff;
+	int groups = mapped ? 6 : 8;
+	int best = -1, bestlen = 1;
+	for (int i = 0; i < groups;) {
+		if (g[i]) {
+			i++;
+			continue;
+		}
+		int j = i;
+		while (j < groups && !g[j])
+			j++;
+		if (j - i > bestlen) {
+			best = i;
+			bestlen = j - i;
+		}
+		i = j;
+	}
+	size_t n = 0;
+	for (int i = 0; i < groups; i++) {
+		if (i == best) {
+			dst[n++] = ':';
+			if (i == 0)
+				dst[n++] = ':';
+			i += bestlen - 1;
+			continue;
+		}
+		n += fmt_hex16(dst + n, g[i]);
+		if (i != groups - 1 || mapped)
+			dst[n++] = ':';
+	}
+	if (mapped) {
+		n += fmt_ipv4(dst + n, a + 12);
+	}
+	dst[n] = '\0';
+	return n;
+}
+
+/* bgpdump 1.6's formatter, reproduced for byte-identical -m output:
+ * IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d, last word
+ * > 1) print dotted; the leftmost longest zero run, even of length one,
+ * becomes "::". */
+size_t fmt_ipv6_bgpdump(char *dst, const uint8_t a[16])
+{
+	int first96zero = 1;
+	for (int i = 0; i < 10; i++)
+		if (a[i])
+			first96zero = 0;
+	if (first96zero) {
+		int mapped = a[10] == 0xff && a[11] == 0xff;
+		int compat = !a[10] && !a[11] && rd32(a + 12) > 1;
+		if (mapped || compat) {
+			size_t n = 0;
+			memcpy(dst, mapped ? "::ffff:" : "::", mapped ? 7 : 2);
+			n = mapped ? 7 : 2;
+			n += fmt_ipv4(dst + n, a + 12);
+			return n;
+		}
+	}
+	unsigned g[8];
+	int zr[8];
+	for (int i = 0; i < 8; i++)
+		g[i] = (unsigned)(a[2 * i] << 8 | a[2 * i + 1]);
+	int run = 0;
+	for (int i = 7; i >= 0; i--) {
+		run = g[i] ? 0 : run + 1;
+		zr[i] = run;
+	}
+	int best = -1, bestlen = 0;
+	for (int i = 0; i < 8; i++)
+		if (zr[i] > bestlen) {
+			best = i;
+			bestlen = zr[i];
+		}
+	size_t n = 0;
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			if (i == 0)
+				dst[n++] = ':';
+			dst[n++] = ':';
+			i += bestlen - 1;
+			continue;
+		}
+		n += fmt_hex16(dst + n, g[i]);
+		if (i != 7)
+			dst[n++] = ':';
+	}
+	dst[n] = '\0';
+	return n;
+}
+
+size_t fmt_addr(char *dst, const struct rw_addr *a)
+{
+	if (a->af == RW_AF_INET)
+		return fmt_ipv4(dst, a->b);
+	if (a->af == RW_AF_INET6)
+		return fmt_ipv6(dst, a->b);
+	memcpy(dst, "-", 2);
+	return 1;
+}
+
+size_t fmt_prefix(char *dst, const struct rw_prefix *p)
+{
+	size_t n = p->af == RW_AF_INET ? fmt_ipv4(dst, p->b) : fmt_ipv6(dst, p->b);
+	dst[n++] = '/';
+	n += fmt_u32(dst + n, p->len);
+	dst[n] = '\0';
+	return n;
+}
+
+void prefix_mask(struct rw_prefix *p)
+{
+	unsigned max = p->af == RW_AF_INET ? 32 : 128;
+	unsigned len = p->len > max ? max : p->len;
+	unsigned full = len / 8, rem = len % 8;
+	if (rem) {
+		p->b[full] &= (uint8_t)(0xff << (8 - rem));
+		full++;
+	}
+	if (full < 16)
+		memset(p->b + full, 0, 16 - full);
+}
+
+int parse_addr(const char *s, struct rw_addr *a)
+{
+	memset(a, 0, sizeof *a);
+	if (inet_pton(AF_INET, s, a->b) == 1) {
+		a->af = RW_AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, a->b) == 1) {
+		a->af = RW_AF_INET6;
+		return 0;
+	}
+	return RW_EINVAL;
+}
+
+int parse_prefix(const char *s, struct rw_prefix *p)
+{
+	char buf[RW_PREFIX_STRLEN];
+	const char *slash = strchr(s, '/');
+	if (!slash || (size_t)(slash - s) >= sizeof buf)
+		return RW_EINVAL;
+	memcpy(buf, s, (size_t)(slash - s));
+	buf[slash - s] = '\0';
+	struct rw_addr a;
+	if (parse_addr(buf, &a))
+		return RW_EINVAL;
+	uint64_t len;
+	if (parse_u64(slash + 1, a.af == RW_AF_INET ? 32 : 128, &len))
+		return RW_EINVAL;
+	memset(p, 0, sizeof *p);
+	p->af = a.af;
+	p->len = (uint8_t)len;
+	memcpy(p->b, a.b, 16);
+	prefix_mask(p);
+	return 0;
+}
+
+int parse_u64(const char *s, uint64_t max, uint64_t *v)
+{
+	if (!s || !isdigit((unsigned char)*s))
+		return RW_EINVAL;
+	uint64_t x = 0;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s))
+			return RW_EINVAL;
+		unsigned d = (unsigned)(*s - '0');
+		if (x > (UINT64_MAX - d) / 10)
+			return RW_EINVAL;
+		x = x * 10 + d;
+	}
+	if (x > max)
+		return RW_EINVAL;
+	*v = x;
+	return 0;
+}
+
+int parse_asn(const char *s, uint32_t *asn)
+{
+	if ((s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's'))
+		s += 2;
+	uint64_t v;
+	if (parse_u64(s, UINT32_MAX, &v))
+		return RW_EINVAL;
+	*asn = (uint32_t)v;
+	return 0;
+}
+
+size_t fmt_time_rfc3339(char *dst, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	size_t n = strftime(dst, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return n;
+}

@@ -1,0 +1,62 @@
+/*
+ * cli: `routewatch <command>` dispatch, option parsing and output formats.
+ * Commands are functions int cmd_X(int argc, char **argv) returning the
+ * process exit status: 0 ok, 1 the input was damaged or partly unreadable
+ * (output is still complete for what was readable), 2 usage error.
+ */
+#ifndef RW_CLI_H
+#define RW_CLI_H
+
+#include "../feed/feed.h"
+
+#define EXIT_DAMAGED 1
+#define EXIT_USAGE 2
+
+int cmd_dump(int argc, char **argv);
+int cmd_cat(int argc, char **argv);
+
+/* bgpdump -m text for one element (fmt_bgpdump.c). The formatter caches
+ * the per-record head and the per-attribute-set tail. */
+struct fmt_bgpdump {
+	struct obuf *o;                /* borrowed */
+	const struct mrt_rec *rec;     /* borrowed: record being printed */
+	uint64_t head_rec;             /* record index the head was built for */
+	const struct rw_addr *head_peer;
+	uint32_t head_asn;
+	uint8_t head_type;
+	char head[192];
+	size_t head_len;
+	uint64_t tail_gen;             /* attrs_gen the tail was built for */
+	const uint8_t *tail_nh;
+	uint8_t tail_nh_len, tail_af, tail_type;
+	char *tail;                    /* owned */
+	size_t tail_len, tail_cap;
+	bool addpath, legacy;
+};
+
+void fmt_bgpdump_init(struct fmt_bgpdump *f, struct obuf *o);
+void fmt_bgpdump_release(struct fmt_bgpdump *f);
+void fmt_bgpdump_record(struct fmt_bgpdump *f, const struct mrt_rec *rec);
+void fmt_bgpdump_elem(struct fmt_bgpdump *f, const struct bgp_elem *e);
+
+/* JSON lines (fmt_json.c). */
+struct fmt_json {
+	struct obuf *o;            /* borrowed */
+	const struct mrt_rec *rec; /* borrowed */
+	const char *file;          /* borrowed path of the current file */
+	uint64_t path_gen;         /* attrs_gen of the cached path text */
+	char *path;                /* owned cache of the AS path text */
+	size_t path_len, path_cap;
+};
+
+void fmt_json_init(struct fmt_json *f, struct obuf *o);
+void fmt_json_release(struct fmt_json *f);
+void fmt_json_elem(struct fmt_json *f, const struct bgp_elem *e);
+
+/* Shared helpers (util.c) */
+double now_seconds(void);
+/* Communities into text: "a:b c:d" (bgpdump names well-known ones when
+ * bgpdump_names). Returns length; dst must hold 12 per community. */
+size_t fmt_communities(char *dst, const uint8_t *p, size_t len, bool bgpdump_names);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * routewatch: when and how a network's connection to the Internet changed.
+ * Command dispatch; each command parses its own options.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{"dump", cmd_dump, "print every route element (bgpdump -m format or JSON)"},
+	{"cat", cmd_cat, "decompress any supported archive to stdout"},
+};
+
+static void usage(FILE *o)
+{
+	fputs("usage: routewatch [-v|-q] <command> [options] ...\n\ncommands:\n", o);
+	for (size_t i = 0; i < RW_ARRAY_LEN(commands); i++)
+		fprintf(o, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fputs("\n`routewatch <command> --help` describes a command.\n", o);
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-v"))
+			rw_log_level = rw_log_level < RW_LOG_DEBUG ? rw_log_level + 1 : RW_LOG_DEBUG;
+		else if (!strcmp(argv[i], "-q"))
+			rw_log_level = RW_LOG_ERROR;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--version")) {
+			puts("routewatch " RW_VERSION);
+			return 0;
+		} else {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t k = 0; k < RW_ARRAY_LEN(commands); k++)
+		if (!strcmp(argv[i], commands[k].name))
+			return commands[k].fn(argc - i, argv + i);
+	rw_log(RW_LOG_ERROR, "unknown command '%s'", argv[i]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,69 @@
+/*
+ * feed: archive files as streams of route elements. Glues io/ (bytes),
+ * mrt/ (records, elements) and the error rule for bad input: every problem
+ * is reported once on stderr with the file, the byte offset, the record
+ * index and its type; the rest of the input is still processed; the file is
+ * marked damaged so commands can exit non-zero.
+ *
+ * struct feed_stats collects what --stats prints: records by type, errors
+ * by class, bytes in and out, elements by type.
+ */
+#ifndef RW_FEED_H
+#define RW_FEED_H
+
+#include "../io/io.h"
+#include "../mrt/mrt.h"
+
+struct feed_stats {
+	uint64_t files, files_failed, files_damaged;
+	uint64_t records;
+	uint64_t by_type[64][16];     /* records per [type][subtype] (clamped) */
+	uint64_t elems[5];            /* A, W, B, STATE, MSG */
+	uint64_t gaps, gap_bytes;     /* framing lost and regained */
+	uint64_t truncated;           /* streams ending inside a record */
+	uint64_t rec_errors;          /* records (or their rest) skipped */
+	uint64_t io_errors;           /* read / decompression failures */
+	uint64_t taw, discard, unparseable; /* RFC 7606 classes */
+	uint64_t bad_entries;         /* RIB entries skipped */
+	uint64_t unsupported;         /* records of types not decoded */
+	uint64_t bytes_in, bytes_out; /* compressed / decompressed */
+	uint8_t reported[64][16];     /* unsupported type reported once */
+};
+
+struct feed_opts {
+	struct io_opts io;
+	unsigned max_msgs;  /* problem messages per file before going quiet; 0 = 20 */
+	bool want_msgs;     /* deliver OPEN/NOTIFICATION/... elements */
+	bool salvage;       /* see mrt_dec.salvage */
+};
+
+struct feed_file {
+	char *path;               /* owned copy of the path given */
+	struct io_src *io;        /* owned */
+	struct mrt_reader rd;
+	struct mrt_dec dec;
+	struct mrt_rec rec;       /* current record (after feed_file_next) */
+	struct feed_stats *st;    /* borrowed, shared across files */
+	const struct feed_opts *opts; /* borrowed */
+	unsigned nmsgs;           /* problems reported for this file */
+	unsigned nproblems;       /* problems seen */
+	bool damaged;             /* anything was wrong */
+	bool eof;
+};
+
+/* Opens and starts reading. On failure the problem is logged, counted and
+ * RW_EIO returned (the file is not damaged: it is missing). */
+int feed_file_open(struct feed_file *f, const char *path, const struct feed_opts *o,
+		   struct feed_stats *st);
+/* Frame the next record into f->rec. 1: a record; 0: no more (end of
+ * stream, or a read/decompression error already reported). Gaps are
+ * reported and skipped. */
+int feed_file_next(struct feed_file *f);
+/* Decode f->rec into elements. Returns fn's non-zero stop value or 0. */
+int feed_file_decode(struct feed_file *f, mrt_elem_fn fn, void *arg);
+void feed_file_close(struct feed_file *f);
+
+/* --stats report on stderr. */
+void feed_stats_print(const struct feed_stats *st, double elapsed);
+
+#endif

@@ -1,0 +1,212 @@
+/*
+ * One archive file: io source -> MRT framing -> record decoding, with the
+ * project's error rule for bad input (see feed.h).
+ *
+ * Message shapes (stderr), one line each:
+ *   FILE: byte OFF, record #IDX (TYPE/SUBTYPE): WHAT
+ *   FILE: bytes A-B (N bytes) skipped: WHY; ...
+ *   FILE: stream ends inside a record at byte OFF (...)
+ *   FILE: read/decompression error: ... ; N records read before it
+ */
+#include "feed.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static int src_io(void *ctx, const uint8_t **p, size_t *n)
+{
+	return io_next(ctx, p, n);
+}
+
+static void problem(struct feed_file *f, enum rw_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void problem(struct feed_file *f, enum rw_level lvl, const char *fmt, ...)
+{
+	unsigned max = f->opts && f->opts->max_msgs ? f->opts->max_msgs : 20;
+	f->nproblems++;
+	if (f->nmsgs >= max) {
+		if (f->nmsgs == max) {
+			rw_log(RW_LOG_WARN, "%s: further problems in this file are counted, not shown", f->path);
+			f->nmsgs++;
+		}
+		return;
+	}
+	f->nmsgs++;
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	rw_log(lvl, "%s: %s", f->path, msg);
+}
+
+int feed_file_open(struct feed_file *f, const char *path, const struct feed_opts *o,
+		   struct feed_stats *st)
+{
+	memset(f, 0, sizeof *f);
+	f->path = strdup(path ? path : "-");
+	f->st = st;
+	f->opts = o;
+	st->files++;
+	int rc = io_open(path, o ? &o->io : NULL, &f->io);
+	if (rc) {
+		st->files_failed++;
+		f->eof = true;
+		return rc;
+	}
+	mrt_reader_init(&f->rd, src_io, f->io, 0);
+	mrt_dec_init(&f->dec);
+	f->dec.want_msgs = o && o->want_msgs;
+	f->dec.salvage = o && o->salvage;
+	return 0;
+}
+
+static void report_gap(struct feed_file *f)
+{
+	const struct mrt_gap *g = &f->rd.gap;
+	char tn[64];
+	f->damaged = true;
+	if (g->at_end && g->bad.len == 0 && g->len < MRT_HDR_LEN && !g->bad.type) {
+		f->st->truncated++;
+		problem(f, RW_LOG_ERROR,
+			"byte %llu, record #%llu: stream ends inside a record header (%llu bytes left)",
+			(unsigned long long)g->off, (unsigned long long)f->rd.nrec,
+			(unsigned long long)g->len);
+		return;
+	}
+	mrt_type_name(g->bad.type, g->bad.subtype, tn, sizeof tn);
+	if (g->at_end && !strcmp(g->why, "stream ends inside a record")) {
+		f->st->truncated++;
+		problem(f, RW_LOG_ERROR,
+			"byte %llu, record #%llu (%s): stream ends inside the record (%llu of %llu bytes present)",
+			(unsigned long long)g->off, (unsigned long long)f->rd.nrec, tn,
+			(unsigned long long)g->len, (unsigned long long)g->bad.len + MRT_HDR_LEN);
+		return;
+	}
+	f->st->gaps++;
+	f->st->gap_bytes += g->len;
+	problem(f, RW_LOG_ERROR,
+		"bytes %llu-%llu (%llu bytes) skipped after record #%llu: %s (header read as %s, length %u)%s",
+		(unsigned long long)g->off, (unsigned long long)(g->off + g->len),
+		(unsigned long long)g->len, (unsigned long long)f->rd.nrec, g->why, tn, g->bad.len,
+		g->at_end ? "; no valid record follows before the end" : "; resynchronised on a chain of valid records");
+}
+
+int feed_file_next(struct feed_file *f)
+{
+	if (f->eof)
+		return 0;
+	for (;;) {
+		int r = mrt_reader_next(&f->rd, &f->rec);
+		if (r == MRT_NEXT_REC) {
+			f->st->records++;
+			f->st->by_type[f->rec.h.type & 63][RW_MIN(f->rec.h.subtype, 15)]++;
+			return 1;
+		}
+		if (r == MRT_NEXT_GAP) {
+			report_gap(f);
+			continue;
+		}
+		f->eof = true;
+		if (r < 0) {
+			f->damaged = true;
+			f->st->io_errors++;
+			problem(f, RW_LOG_ERROR, "%s (after %llu records, %llu decompressed bytes)",
+				io_errmsg(f->io), (unsigned long long)f->rd.nrec,
+				(unsigned long long)io_bytes_out(f->io));
+		}
+		return 0;
+	}
+}
+
+int feed_file_decode(struct feed_file *f, mrt_elem_fn fn, void *arg)
+{
+	struct mrt_result res;
+	int stop = mrt_decode(&f->dec, &f->rec, fn, arg, &res);
+	const struct mrt_rec *rec = &f->rec;
+	char tn[64];
+	if (res.err) {
+		f->damaged = true;
+		f->st->rec_errors++;
+		problem(f, RW_LOG_ERROR, "byte %llu, record #%llu (%s): %s at body byte %llu; %s",
+			(unsigned long long)rec->off, (unsigned long long)rec->idx,
+			mrt_type_name(rec->h.type, rec->h.subtype, tn, sizeof tn), res.what,
+			(unsigned long long)res.at,
+			res.n_elems ? "the elements before it were kept" : "record skipped");
+	}
+	if (res.n_taw || res.n_discard || res.n_unparseable || res.n_bad_entries || res.n_notes) {
+		f->st->taw += res.n_taw;
+		f->st->discard += res.n_discard;
+		f->st->unparseable += res.n_unparseable;
+		f->st->bad_entries += res.n_bad_entries;
+		problem(f, RW_LOG_WARN, "byte %llu, record #%llu (%s): %s%s%s (attribute %u at body byte %llu)",
+			(unsigned long long)rec->off, (unsigned long long)rec->idx,
+			mrt_type_name(rec->h.type, rec->h.subtype, tn, sizeof tn),
+			res.worst ? bgp_action_name((enum bgp_action)res.worst)
+				  : res.n_bad_entries ? "entry skipped" : "note",
+			res.attr_msg ? ": " : "", res.attr_msg ? res.attr_msg : "", res.attr,
+			(unsigned long long)res.attr_at);
+	}
+	if (res.unsupported) {
+		f->st->unsupported++;
+		uint8_t *rep = &f->st->reported[rec->h.type & 63][RW_MIN(rec->h.subtype, 15)];
+		if (!*rep) {
+			*rep = 1;
+			rw_log(RW_LOG_WARN, "%s: byte %llu, record #%llu: %s (or its AFI/SAFI) is not decoded; such records are counted and skipped (reported once)",
+			       f->path, (unsigned long long)rec->off, (unsigned long long)rec->idx,
+			       mrt_type_name(rec->h.type, rec->h.subtype, tn, sizeof tn));
+		}
+	}
+	return stop;
+}
+
+void feed_file_close(struct feed_file *f)
+{
+	if (f->io) {
+		f->st->bytes_in += io_bytes_in(f->io);
+		f->st->bytes_out += io_bytes_out(f->io);
+		mrt_reader_release(&f->rd);
+		mrt_dec_release(&f->dec);
+		io_close(f->io);
+		f->io = NULL;
+	}
+	if (f->damaged)
+		f->st->files_damaged++;
+	free(f->path);
+	f->path = NULL;
+}
+
+void feed_stats_print(const struct feed_stats *st, double elapsed)
+{
+	FILE *o = stderr;
+	uint64_t ne = st->elems[0] + st->elems[1] + st->elems[2] + st->elems[3] + st->elems[4];
+	fprintf(o, "files: %llu (%llu could not be opened, %llu damaged)\n",
+		(unsigned long long)st->files, (unsigned long long)st->files_failed,
+		(unsigned long long)st->files_damaged);
+	fprintf(o, "records: %llu\n", (unsigned long long)st->records);
+	for (unsigned t = 0; t < 64; t++)
+		for (unsigned s = 0; s < 16; s++)
+			if (st->by_type[t][s]) {
+				char tn[64];
+				fprintf(o, "  %-40s %llu\n", mrt_type_name((uint16_t)t, (uint16_t)s, tn, sizeof tn),
+					(unsigned long long)st->by_type[t][s]);
+			}
+	fprintf(o, "elements: %llu (announce %llu, withdraw %llu, rib %llu, state %llu, message %llu)\n",
+		(unsigned long long)ne, (unsigned long long)st->elems[0], (unsigned long long)st->elems[1],
+		(unsigned long long)st->elems[2], (unsigned long long)st->elems[3],
+		(unsigned long long)st->elems[4]);
+	fprintf(o, "errors: gaps %llu (%llu bytes), truncated %llu, skipped records %llu, read/decompress %llu\n",
+		(unsigned long long)st->gaps, (unsigned long long)st->gap_bytes,
+		(unsigned long long)st->truncated, (unsigned long long)st->rec_errors,
+		(unsigned long long)st->io_errors);
+	fprintf(o, "rfc7606: treat-as-withdraw %llu, attribute-discard %llu, unparseable %llu; rib entries skipped %llu; unsupported records %llu\n",
+		(unsigned long long)st->taw, (unsigned long long)st->discard,
+		(unsigned long long)st->unparseable, (unsigned long long)st->bad_entries,
+		(unsigned long long)st->unsupported);
+	fprintf(o, "bytes: in %llu, decompressed %llu\n", (unsigned long long)st->bytes_in,
+		(unsigned long long)st->bytes_out);
+	fprintf(o, "elapsed: %.3f s, %.0f elements/s, %.1f MB/s decompressed\n", elapsed,
+		elapsed > 0 ? (double)ne / elapsed : 0.0,
+		elapsed > 0 ? (double)st->bytes_out / elapsed / 1e6 : 0.0);
+}

@@ -1,0 +1,350 @@
+/*
+ * io.c: open, magic-byte detection, plain reads, and the chunk queue that
+ * connects decompression threads to the consumer.
+ *
+ * Plain files are read in 4 MiB blocks on the caller's thread (the page
+ * cache delivers > 5 GB/s; a thread would only add a copy). Compressed
+ * files start a producer: one thread for gzip/xz/zstd (io_codec.c), a
+ * scanner plus decoder pool for bzip2 (io_bz2.c).
+ */
+#include "io_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+enum io_comp io_detect(const uint8_t *p, size_t n)
+{
+	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+		return IO_COMP_GZIP;
+	if (n >= 4 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' &&
+	    p[3] <= '9')
+		return IO_COMP_BZIP2;
+	if (n >= 6 && !memcmp(p, "\xfd" "7zXZ\0", 6))
+		return IO_COMP_XZ;
+	if (n >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd)
+		return IO_COMP_ZSTD;
+	return IO_COMP_NONE;
+}
+
+const char *io_comp_name(enum io_comp c)
+{
+	switch (c) {
+	case IO_COMP_NONE: return "none";
+	case IO_COMP_GZIP: return "gzip";
+	case IO_COMP_BZIP2: return "bzip2";
+	case IO_COMP_XZ: return "xz";
+	case IO_COMP_ZSTD: return "zstd";
+	}
+	return "?";
+}
+
+long io__raw_read(struct io__raw *r, uint8_t *buf, size_t n)
+{
+	size_t got = 0;
+	if (r->head_pos < r->head_len) {
+		got = RW_MIN(n, r->head_len - r->head_pos);
+		memcpy(buf, r->head + r->head_pos, got);
+		r->head_pos += got;
+	}
+	while (got < n && !r->eof) {
+		ssize_t k = read(r->fd, buf + got, n - got);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return RW_EIO;
+		}
+		if (k == 0) {
+			r->eof = 1;
+			break;
+		}
+		got += (size_t)k;
+	}
+	r->nread += got;
+	return (long)got;
+}
+
+/* ---------------------------------------------------------------- queue */
+
+static void q_init(struct io__queue *q, size_t chunk_size, unsigned max_chunks)
+{
+	memset(q, 0, sizeof *q);
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	q->chunk_size = chunk_size;
+	q->max_chunks = max_chunks;
+}
+
+void io__chunk_free_list(struct io__chunk *c)
+{
+	while (c) {
+		struct io__chunk *n = c->next;
+		free(c->data);
+		free(c);
+		c = n;
+	}
+}
+
+static void q_destroy(struct io__queue *q)
+{
+	io__chunk_free_list(q->head);
+	io__chunk_free_list(q->free);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->cv);
+}
+
+struct io__chunk *io__chunk_new(size_t cap)
+{
+	struct io__chunk *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->data = malloc(cap);
+	if (!c->data) {
+		free(c);
+		return NULL;
+	}
+	c->cap = cap;
+	return c;
+}
+
+struct io__chunk *io__q_get_free(struct io__queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		if (q->stop) {
+			pthread_mutex_unlock(&q->mu);
+			return NULL;
+		}
+		if (q->free) {
+			struct io__chunk *c = q->free;
+			q->free = c->next;
+			pthread_mutex_unlock(&q->mu);
+			c->next = NULL;
+			c->len = 0;
+			return c;
+		}
+		if (q->nchunks < q->max_chunks) {
+			q->nchunks++;
+			pthread_mutex_unlock(&q->mu);
+			struct io__chunk *c = io__chunk_new(q->chunk_size);
+			if (!c) {
+				pthread_mutex_lock(&q->mu);
+				q->nchunks--;
+				pthread_mutex_unlock(&q->mu);
+			}
+			return c;
+		}
+		pthread_cond_wait(&q->cv, &q->mu);
+	}
+}
+
+void io__q_push(struct io__queue *q, struct io__chunk *c)
+{
+	pthread_mutex_lock(&q->mu);
+	c->next = NULL;
+	if (q->tail)
+		q->tail->next = c;
+	else
+		q->head = c;
+	q->tail = c;
+	q->pending_bytes += c->len;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+void io__q_finish(struct io__queue *q, int err, const char *fmt, ...)
+{
+	pthread_mutex_lock(&q->mu);
+	if (!q->done) {
+		q->done = 1;
+		q->err = err;
+		if (err && fmt) {
+			va_list ap;
+			va_start(ap, fmt);
+			vsnprintf(q->errmsg, sizeof q->errmsg, fmt, ap);
+			va_end(ap);
+		}
+	}
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+int io__q_stopped(struct io__queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	int s = q->stop;
+	pthread_mutex_unlock(&q->mu);
+	return s;
+}
+
+/* ---------------------------------------------------------------- open */
+
+int io_open(const char *path, const struct io_opts *opts, struct io_src **out)
+{
+	*out = NULL;
+	int is_stdin = !path || !strcmp(path, "-");
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rw_log(RW_LOG_ERROR, "%s: %s", path, strerror(errno));
+		return RW_EIO;
+	}
+#ifdef POSIX_FADV_SEQUENTIAL
+	if (!is_stdin)
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+	struct io_src *s = calloc(1, sizeof *s);
+	if (!s) {
+		if (!is_stdin)
+			close(fd);
+		return RW_ENOMEM;
+	}
+	s->path = strdup(is_stdin ? "-" : path);
+	s->raw.fd = fd;
+	s->chunk_size = opts && opts->chunk ? opts->chunk : 1 << 20;
+	s->threads = opts && opts->threads ? opts->threads : 0;
+	if (!s->threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		s->threads = n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
+	}
+
+	/* Sniff the magic; the bytes stay in raw.head for whoever reads next. */
+	long got = io__raw_read(&s->raw, s->raw.head, 6);
+	if (got < 0) {
+		rw_log(RW_LOG_ERROR, "%s: %s", s->path, strerror(errno));
+		io_close(s);
+		return RW_EIO;
+	}
+	s->raw.head_len = (size_t)got;
+	s->raw.head_pos = 0;
+	s->raw.nread = 0;
+	s->comp = io_detect(s->raw.head, (size_t)got);
+
+	int rc = 0;
+	switch (s->comp) {
+	case IO_COMP_NONE:
+		s->buf_cap = 4 << 20;
+		s->buf = malloc(s->buf_cap);
+		if (!s->buf)
+			rc = RW_ENOMEM;
+		break;
+	case IO_COMP_BZIP2:
+		q_init(&s->q, s->chunk_size, 0);
+		rc = io__bz2_start(s);
+		break;
+	default:
+		q_init(&s->q, s->chunk_size, 4);
+		if (pthread_create(&s->producer, NULL, io__stream_thread, s))
+			rc = RW_ENOMEM;
+		else
+			s->producer_started = 1;
+		break;
+	}
+	if (rc) {
+		rw_log(RW_LOG_ERROR, "%s: cannot start reading: %s", s->path, rw_strerror(rc));
+		io_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+static int next_plain(struct io_src *s, const uint8_t **p, size_t *n)
+{
+	long k = io__raw_read(&s->raw, s->buf, s->buf_cap);
+	if (k < 0) {
+		snprintf(s->errmsg, sizeof s->errmsg, "read error after byte %llu: %s",
+			 (unsigned long long)s->raw.nread, strerror(errno));
+		s->err = RW_EIO;
+		return RW_EIO;
+	}
+	if (k == 0)
+		return 0;
+	*p = s->buf;
+	*n = (size_t)k;
+	s->bytes_out += (uint64_t)k;
+	return 1;
+}
+
+int io_next(struct io_src *s, const uint8_t **p, size_t *n)
+{
+	if (s->err)
+		return s->err;
+	if (s->comp == IO_COMP_NONE)
+		return next_plain(s, p, n);
+
+	struct io__queue *q = &s->q;
+	pthread_mutex_lock(&q->mu);
+	if (s->cur) { /* give the previous chunk back */
+		s->cur->next = q->free;
+		q->free = s->cur;
+		s->cur = NULL;
+		pthread_cond_broadcast(&q->cv);
+	}
+	while (!q->head && !q->done)
+		pthread_cond_wait(&q->cv, &q->mu);
+	if (q->head) {
+		struct io__chunk *c = q->head;
+		q->head = c->next;
+		if (!q->head)
+			q->tail = NULL;
+		q->pending_bytes -= c->len;
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
+		s->cur = c;
+		*p = c->data;
+		*n = c->len;
+		s->bytes_out += c->len;
+		return 1;
+	}
+	int err = q->err;
+	if (err) {
+		s->err = err;
+		memcpy(s->errmsg, q->errmsg, sizeof s->errmsg);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return err;
+}
+
+const char *io_errmsg(const struct io_src *s)
+{
+	return s->errmsg[0] ? s->errmsg : rw_strerror(s->err);
+}
+
+enum io_comp io_comp(const struct io_src *s) { return s->comp; }
+const char *io_path(const struct io_src *s) { return s->path; }
+uint64_t io_bytes_out(const struct io_src *s) { return s->bytes_out; }
+
+uint64_t io_bytes_in(const struct io_src *s)
+{
+	/* raw.nread is written by the producer; after io_next returned 0 or
+	 * an error the producer is done with it. */
+	return s->raw.nread;
+}
+
+void io_close(struct io_src *s)
+{
+	if (!s)
+		return;
+	if (s->comp != IO_COMP_NONE) {
+		pthread_mutex_lock(&s->q.mu);
+		s->q.stop = 1;
+		pthread_cond_broadcast(&s->q.cv);
+		pthread_mutex_unlock(&s->q.mu);
+		if (s->comp == IO_COMP_BZIP2)
+			io__bz2_stop(s);
+		else if (s->producer_started)
+			pthread_join(s->producer, NULL);
+		if (s->cur) {
+			s->cur->next = NULL;
+			io__chunk_free_list(s->cur);
+		}
+		q_destroy(&s->q);
+	}
+	if (s->raw.fd > 2)
+		close(s->raw.fd);
+	free(s->buf);
+	free(s->path);
+	free(s);
+}

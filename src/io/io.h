@@ -1,0 +1,59 @@
+/*
+ * io: open a path or stdin, detect compression from magic bytes (gzip,
+ * bzip2, xz, zstd, none) and deliver the decompressed bytes as a sequence
+ * of chunks. Nothing here parses records.
+ *
+ * Compressed input is decoded on its own thread(s) and handed over through
+ * a bounded queue of chunk buffers, so decompression overlaps parsing on a
+ * second core and memory stays flat whatever the input size. bzip2 blocks
+ * are independent and are decoded in parallel (io_bz2.c).
+ *
+ * Usage:
+ *   struct io_src *s; io_open("f.bz2", NULL, &s);
+ *   while ((r = io_next(s, &p, &n)) > 0) consume(p, n);
+ *   if (r < 0) report(io_errmsg(s));   // delivered bytes stay valid input
+ *   io_close(s);
+ */
+#ifndef RW_IO_H
+#define RW_IO_H
+
+#include "../base/base.h"
+
+enum io_comp {
+	IO_COMP_NONE = 0,
+	IO_COMP_GZIP,
+	IO_COMP_BZIP2,
+	IO_COMP_XZ,
+	IO_COMP_ZSTD,
+};
+
+struct io_opts {
+	unsigned threads; /* bzip2 decoder threads; 0 = online CPUs (max 8) */
+	size_t chunk;     /* decompressed chunk size; 0 = 1 MiB */
+};
+
+struct io_src;
+
+/* path "-" (or NULL) reads stdin. On failure *out is NULL and the error is
+ * logged with the path. */
+int io_open(const char *path, const struct io_opts *opts, struct io_src **out);
+
+/* Next chunk of decompressed bytes. *p stays valid until the next call or
+ * io_close. Returns 1 with a chunk, 0 at the end, < 0 when reading or
+ * decompressing failed (io_errmsg says why and where). */
+int io_next(struct io_src *s, const uint8_t **p, size_t *n);
+
+const char *io_errmsg(const struct io_src *s);
+enum io_comp io_comp(const struct io_src *s);
+const char *io_comp_name(enum io_comp c);
+const char *io_path(const struct io_src *s);
+uint64_t io_bytes_in(const struct io_src *s);  /* bytes read from the file */
+uint64_t io_bytes_out(const struct io_src *s); /* bytes delivered */
+
+/* Stops the threads, frees everything. NULL is fine. */
+void io_close(struct io_src *s);
+
+/* Detect the compression of a buffer's first bytes (n >= 6 to be sure). */
+enum io_comp io_detect(const uint8_t *p, size_t n);
+
+#endif
