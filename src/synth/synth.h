@@ -1,0 +1,32 @@
+/*
+ * synth: deterministic synthetic archives built with the MRT writer, with
+ * the shape of real RouteViews/RIS data (4-byte ASNs, mean AS path length
+ * about 4.5, prepending, trailing AS_SETs, communities, MED, IPv6 in
+ * MP_REACH, several prefixes per UPDATE, withdrawals, state changes).
+ *
+ * Used by `routewatch synth` for the sample archive and the benchmark
+ * inputs; the same seed always gives the same bytes.
+ */
+#ifndef RW_SYNTH_H
+#define RW_SYNTH_H
+
+#include "../mrt/mrt.h"
+
+struct synth_opts {
+	uint64_t seed;
+	uint32_t ts0;          /* first timestamp */
+	uint32_t duration;     /* seconds the update stream spans */
+	unsigned peers;        /* collector peers */
+	uint64_t prefixes;     /* distinct prefixes in the table */
+	uint64_t records;      /* update records to write */
+	unsigned v6_percent;   /* share of IPv6 prefixes */
+	bool et;               /* BGP4MP_ET instead of BGP4MP */
+};
+
+void synth_opts_default(struct synth_opts *o);
+
+/* Write to fd; flushes every few MiB so memory stays flat. */
+int synth_write_rib(int fd, const struct synth_opts *o);
+int synth_write_updates(int fd, const struct synth_opts *o);
+
+#endif
