@@ -45,6 +45,7 @@ static void usage(FILE *o)
 	      "  --messages   with --json, also OPEN/NOTIFICATION/KEEPALIVE/ROUTE-REFRESH\n"
 	      "  --stats      counts, errors, bytes and speed on stderr at the end\n"
 	      "  --threads N  bzip2 decoding threads (default: CPUs)\n"
+	      "  --max-problems N  problem messages per file before going quiet (default 20, 0 = all)\n"
 	      "  -q           errors only on stderr (no warnings)\n",
 	      o);
 }
@@ -54,6 +55,7 @@ int cmd_dump(int argc, char **argv)
 	static const struct option lo[] = {
 		{"json", no_argument, 0, 'j'},   {"stats", no_argument, 0, 's'},
 		{"messages", no_argument, 0, 'm'}, {"threads", required_argument, 0, 't'},
+		{"max-problems", required_argument, 0, 'P'},
 		{"help", no_argument, 0, 'h'},   {0, 0, 0, 0}};
 	bool json = false, stats = false, msgs = false;
 	struct feed_opts fo = {0};
@@ -72,6 +74,15 @@ int cmd_dump(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			fo.io.threads = (unsigned)v;
+			break;
+		}
+		case 'P': {
+			uint64_t v;
+			if (parse_u64(optarg, UINT32_MAX, &v)) {
+				rw_log(RW_LOG_ERROR, "--max-problems wants a number");
+				return EXIT_USAGE;
+			}
+			fo.max_msgs = v ? (unsigned)v : UINT32_MAX;
 			break;
 		}
 		case 'h': usage(stdout); return 0;

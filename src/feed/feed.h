@@ -21,6 +21,7 @@ struct feed_stats {
 	uint64_t elems[5];            /* A, W, B, STATE, MSG */
 	uint64_t gaps, gap_bytes;     /* framing lost and regained */
 	uint64_t truncated;           /* streams ending inside a record */
+	uint64_t absorbed;            /* records read past a short length */
 	uint64_t rec_errors;          /* records (or their rest) skipped */
 	uint64_t io_errors;           /* read / decompression failures */
 	uint64_t taw, discard, unparseable; /* RFC 7606 classes */

@@ -120,9 +120,52 @@ int feed_file_next(struct feed_file *f)
 	}
 }
 
+static int count_only(void *arg, const struct bgp_elem *e)
+{
+	(void)arg;
+	(void)e;
+	return 0;
+}
+
+/* A record followed by a few stray bytes before the next valid record may
+ * have a length field that is short by exactly those bytes (early RIS
+ * TABLE_DUMP files are 4 bytes short). Decode it both ways without output
+ * and take the longer reading only if it is clean where the declared one
+ * is truncated. */
+static void maybe_absorb(struct feed_file *f)
+{
+	struct mrt_rec *rec = &f->rec;
+	if (!rec->slack || rec->slack > 64)
+		return;
+	struct mrt_result a, b;
+	f->dec.want_msgs = false;
+	mrt_decode(&f->dec, rec, count_only, NULL, &a);
+	if (a.err != RW_ETRUNC)
+		goto out;
+	struct mrt_rec ext = *rec;
+	ext.len += rec->slack;
+	ext.h.len += rec->slack;
+	mrt_decode(&f->dec, &ext, count_only, NULL, &b);
+	if (b.err)
+		goto out;
+	char tn[64];
+	problem(f, RW_LOG_WARN,
+		"byte %llu, record #%llu (%s): length field is %u bytes short of where the next record starts; read to there",
+		(unsigned long long)rec->off, (unsigned long long)rec->idx,
+		mrt_type_name(rec->h.type, rec->h.subtype, tn, sizeof tn), rec->slack);
+	f->damaged = true;
+	f->st->absorbed++;
+	*rec = ext;
+	rec->slack = 0;
+	mrt_reader_absorb(&f->rd);
+out:
+	f->dec.want_msgs = f->opts && f->opts->want_msgs;
+}
+
 int feed_file_decode(struct feed_file *f, mrt_elem_fn fn, void *arg)
 {
 	struct mrt_result res;
+	maybe_absorb(f);
 	int stop = mrt_decode(&f->dec, &f->rec, fn, arg, &res);
 	const struct mrt_rec *rec = &f->rec;
 	char tn[64];
@@ -196,10 +239,10 @@ void feed_stats_print(const struct feed_stats *st, double elapsed)
 		(unsigned long long)ne, (unsigned long long)st->elems[0], (unsigned long long)st->elems[1],
 		(unsigned long long)st->elems[2], (unsigned long long)st->elems[3],
 		(unsigned long long)st->elems[4]);
-	fprintf(o, "errors: gaps %llu (%llu bytes), truncated %llu, skipped records %llu, read/decompress %llu\n",
+	fprintf(o, "errors: gaps %llu (%llu bytes), short lengths read past %llu, truncated %llu, skipped records %llu, read/decompress %llu\n",
 		(unsigned long long)st->gaps, (unsigned long long)st->gap_bytes,
-		(unsigned long long)st->truncated, (unsigned long long)st->rec_errors,
-		(unsigned long long)st->io_errors);
+		(unsigned long long)st->absorbed, (unsigned long long)st->truncated,
+		(unsigned long long)st->rec_errors, (unsigned long long)st->io_errors);
 	fprintf(o, "rfc7606: treat-as-withdraw %llu, attribute-discard %llu, unparseable %llu; rib entries skipped %llu; unsupported records %llu\n",
 		(unsigned long long)st->taw, (unsigned long long)st->discard,
 		(unsigned long long)st->unparseable, (unsigned long long)st->bad_entries,

@@ -249,7 +249,7 @@ static void publish_locked(struct bz_state *bz)
 	if (bz->scan_done && bz->published == bz->submitted && !q->done) {
 		q->done = 1;
 		q->err = bz->scan_err;
-		memcpy(q->errmsg, bz->scan_msg, sizeof q->errmsg);
+		snprintf(q->errmsg, sizeof q->errmsg, "%s", bz->scan_msg);
 	}
 	pthread_cond_broadcast(&q->cv);
 }

@@ -92,6 +92,9 @@ struct mrt_rec {
 	size_t len;
 	uint64_t off;        /* stream offset of the record's header */
 	uint64_t idx;        /* record index from 0, counting gaps as none */
+	uint32_t slack;      /* bytes between this record's end and the next
+				trusted header: its length field may be short
+				(see mrt_reader_absorb) */
 };
 
 /* ---------------------------------------------------------------- framing */
@@ -121,6 +124,8 @@ struct mrt_reader {
 	int src_eof;
 	int src_err;      /* < 0 once the source failed */
 	struct mrt_gap gap;   /* filled when MRT_NEXT_GAP is returned */
+	uint64_t pend_len;    /* slack of the last record, reported as a gap
+				 by the next call unless absorbed */
 	uint64_t gaps, gap_bytes;
 };
 
@@ -129,6 +134,9 @@ void mrt_reader_release(struct mrt_reader *r);
 /* MRT_NEXT_REC with *rec, MRT_NEXT_GAP with r->gap, 0 at the end, < 0 when
  * the source failed (r->src_err) — everything before stays delivered. */
 int mrt_reader_next(struct mrt_reader *r, struct mrt_rec *rec);
+/* The caller read the last record with its slack (rec->len + slack): the
+ * slack bytes are part of it, not a gap. */
+void mrt_reader_absorb(struct mrt_reader *r);
 /* Is this a header routewatch trusts for framing? */
 bool mrt_hdr_sane(const struct mrt_hdr *h, size_t max_rec);
 void mrt_hdr_decode(const uint8_t p[MRT_HDR_LEN], struct mrt_hdr *h);

@@ -390,8 +390,9 @@ static void rib_nexthop(const struct bgp_attrs *a, struct bgp_elem *e)
 }
 
 /* RFC 6396 §4.2: TABLE_DUMP. Subtypes 3/4 (4-byte peer AS) are bgpdump's
- * extension. Some early RIS dumps batch several entries in one record;
- * every complete entry is decoded. */
+ * extension. Early RIS dumps (2000) batch many entries in one record: the
+ * first carries view and sequence, the following ones start directly with
+ * the prefix. Every complete entry is decoded. */
 static int dec_td1(struct mrt_dec *d, const struct mrt_rec *rec, mrt_elem_fn fn, void *arg,
 		   struct mrt_result *res)
 {
@@ -411,7 +412,7 @@ static int dec_td1(struct mrt_dec *d, const struct mrt_rec *rec, mrt_elem_fn fn,
 		e.ts = rec->h.ts;
 		e.peer = &d->peer_addr;
 		const uint8_t *entry = c.p;
-		if (cur_u16(&c, &view) || cur_u16(&c, &seq))
+		if (entry == body && (cur_u16(&c, &view) || cur_u16(&c, &seq)))
 			return fail(res, RW_ETRUNC, "TABLE_DUMP entry truncated", &c, body);
 		e.pfx.af = af;
 		if (cur_copy(&c, e.pfx.b, af == RW_AF_INET ? 4 : 16) || cur_u8(&c, &plen) ||

@@ -184,28 +184,39 @@ static int fill_to(struct mrt_reader *r, uint64_t upto)
 	return fill(r, (size_t)(upto - pos_start(r)));
 }
 
-/* Does a chain of sane headers start at stream offset o? 1 yes, 0 no,
- * < 0 source error. */
+/* Does a chain of sane headers start at stream offset o? Each header must
+ * follow the previous record's end within CHAIN_SLACK bytes (some writers
+ * got the length a few bytes short, always by the same amount), and carry a
+ * timestamp within a year of the last good record. 1 yes, 0 no, < 0
+ * source error. */
+#define CHAIN_SLACK 8
 static int chain_ok(struct mrt_reader *r, uint64_t o)
 {
 	uint32_t ref = r->last_ts;
 	for (int k = 0; k < RESYNC_CHAIN; k++) {
-		int f = fill_to(r, o + MRT_HDR_LEN);
-		if (f < 0)
-			return f;
-		if (!f)
-			/* a chain that ends exactly with the stream counts */
-			return k > 0 && o == r->buf_off + r->end;
-		struct mrt_hdr h;
-		mrt_hdr_decode(r->buf + (o - r->buf_off), &h);
-		if (!mrt_hdr_sane(&h, r->max_rec) || !ts_plausible(h.ts, ref))
+		bool found = false;
+		for (unsigned j = 0; j <= (k ? CHAIN_SLACK : 0) && !found; j++) {
+			int f = fill_to(r, o + j + MRT_HDR_LEN);
+			if (f < 0)
+				return f;
+			if (!f)
+				/* a chain that ends with the stream counts (within
+				 * the same slack) */
+				return k > 0 && r->buf_off + r->end - o <= (k ? CHAIN_SLACK : 0);
+			struct mrt_hdr h;
+			mrt_hdr_decode(r->buf + (o + j - r->buf_off), &h);
+			if (!mrt_hdr_sane(&h, r->max_rec) || !ts_plausible(h.ts, ref))
+				continue;
+			found = true;
+			if (!ref)
+				ref = h.ts;
+			o += j + MRT_HDR_LEN + (uint64_t)h.len;
+		}
+		if (!found)
 			return 0;
-		if (!ref)
-			ref = h.ts;
-		o += MRT_HDR_LEN + (uint64_t)h.len;
 		if (k == RESYNC_CHAIN - 1)
 			return 1;
-		f = fill_to(r, o);
+		int f = fill_to(r, o);
 		if (f < 0)
 			return f;
 		if (!f)
@@ -214,43 +225,77 @@ static int chain_ok(struct mrt_reader *r, uint64_t o)
 	return 1;
 }
 
-static int resync(struct mrt_reader *r, const struct mrt_hdr *bad, const char *why)
+/* Scan stream offsets from 'from' for the start of a chain. Bytes before
+ * 'keep' may be dropped from the window (keep = UINT64_MAX: anything
+ * before the scan position). Stops after 'limit'. 1: found at *o; 0: not
+ * found, *o = where the scan stopped (end of stream or limit); < 0 error. */
+static int scan_chain(struct mrt_reader *r, uint64_t from, uint64_t keep, uint64_t limit, uint64_t *o)
 {
-	uint64_t gap_off = pos_start(r);
-	r->gap.bad = *bad;
-	r->gap.why = why;
-	r->gap.at_end = false;
-	uint64_t o = gap_off + 1;
-	for (;;) {
-		/* keep the window small: bytes before o are part of the gap */
-		if (o - pos_start(r) > (1u << 20))
-			r->start = (size_t)(o - r->buf_off);
-		int f = fill_to(r, o + MRT_HDR_LEN);
+	uint64_t p = from;
+	for (; p <= limit; p++) {
+		if (keep == UINT64_MAX && p - pos_start(r) > (1u << 20))
+			r->start = (size_t)(p - r->buf_off);
+		int f = fill_to(r, p + MRT_HDR_LEN);
 		if (f < 0)
 			return f;
 		if (!f) {
-			/* no sane chain before the end: everything left is gap */
-			o = r->buf_off + r->end;
-			r->gap.at_end = true;
-			break;
+			*o = r->buf_off + r->end;
+			return 0;
 		}
-		int c = chain_ok(r, o);
+		int c = chain_ok(r, p);
 		if (c < 0)
 			return c;
-		if (c)
-			break;
-		o++;
+		if (c) {
+			*o = p;
+			return 1;
+		}
 	}
-	r->gap.off = gap_off;
-	r->gap.len = o - gap_off;
-	r->start = (size_t)(o - r->buf_off);
+	*o = p;
+	return 0;
+}
+
+static int gap_out(struct mrt_reader *r, uint64_t off, uint64_t end, const struct mrt_hdr *bad,
+		   const char *why, bool at_end)
+{
+	memset(&r->gap, 0, sizeof r->gap);
+	if (bad)
+		r->gap.bad = *bad;
+	r->gap.why = why;
+	r->gap.at_end = at_end;
+	r->gap.off = off;
+	r->gap.len = end - off;
+	r->start = (size_t)(end - r->buf_off);
 	r->gaps++;
 	r->gap_bytes += r->gap.len;
 	return MRT_NEXT_GAP;
 }
 
+static int resync(struct mrt_reader *r, const struct mrt_hdr *bad, const char *why)
+{
+	uint64_t gap_off = pos_start(r), o;
+	int c = scan_chain(r, gap_off + 1, UINT64_MAX, UINT64_MAX, &o);
+	if (c < 0)
+		return c;
+	return gap_out(r, gap_off, o, bad, why, c == 0);
+}
+
+void mrt_reader_absorb(struct mrt_reader *r)
+{
+	if (r->pend_len) {
+		r->start += (size_t)r->pend_len;
+		r->pend_len = 0;
+	}
+}
+
 int mrt_reader_next(struct mrt_reader *r, struct mrt_rec *rec)
 {
+	if (r->pend_len) {
+		uint64_t off = pos_start(r), len = r->pend_len;
+		r->pend_len = 0;
+		return gap_out(r, off, off + len, NULL,
+			       "bytes between two records (the record before is shorter than where the next one starts)",
+			       false);
+	}
 	int f = fill(r, MRT_HDR_LEN);
 	if (f < 0)
 		return f;
@@ -258,40 +303,55 @@ int mrt_reader_next(struct mrt_reader *r, struct mrt_rec *rec)
 	if (!f) {
 		if (avail == 0)
 			return 0;
-		memset(&r->gap, 0, sizeof r->gap);
-		r->gap.off = r->buf_off + r->start;
-		r->gap.len = avail;
-		r->gap.why = "stream ends inside a record header";
-		r->gap.at_end = true;
-		r->start = r->end;
-		r->gaps++;
-		r->gap_bytes += avail;
-		return MRT_NEXT_GAP;
+		return gap_out(r, pos_start(r), r->buf_off + r->end, NULL,
+			       "stream ends inside a record header", true);
 	}
 	struct mrt_hdr h;
 	mrt_hdr_decode(r->buf + r->start, &h);
 	if (!mrt_hdr_sane(&h, r->max_rec))
 		return resync(r, &h, h.len > r->max_rec ? "record length above the cap"
 							: "unknown record type or subtype");
+	uint64_t roff = pos_start(r);
 	size_t total = MRT_HDR_LEN + (size_t)h.len;
-	f = fill(r, total);
+	uint64_t rend = roff + total;
+	uint32_t slack = 0;
+	f = fill(r, total + MRT_HDR_LEN);
 	if (f < 0)
 		return f;
-	if (!f) {
-		memset(&r->gap, 0, sizeof r->gap);
-		r->gap.bad = h;
-		r->gap.off = r->buf_off + r->start;
-		r->gap.len = r->end - r->start;
-		r->gap.why = "stream ends inside a record";
-		r->gap.at_end = true;
-		r->start = r->end;
-		r->gaps++;
-		r->gap_bytes += r->gap.len;
-		return MRT_NEXT_GAP;
+	if (!f && r->end - r->start < total) {
+		/* The stream ends inside the record - or its length is wrong and
+		 * good records follow: look for them. */
+		uint64_t o;
+		int c = scan_chain(r, roff + 1, roff, r->buf_off + r->end, &o);
+		if (c < 0)
+			return c;
+		if (c)
+			return gap_out(r, roff, o, &h, "record length runs past the records that follow", false);
+		return gap_out(r, roff, r->buf_off + r->end, &h, "stream ends inside a record", true);
+	}
+	if (!f && r->end - r->start > total && r->end - r->start - total <= CHAIN_SLACK)
+		/* a few stray bytes before the end: maybe a short length */
+		slack = (uint32_t)(r->end - r->start - total);
+	if (f) {
+		/* Trust the length only if a sane header follows it. */
+		struct mrt_hdr nh;
+		mrt_hdr_decode(r->buf + r->start + total, &nh);
+		if (!mrt_hdr_sane(&nh, r->max_rec) || !ts_plausible(nh.ts, h.ts)) {
+			uint64_t o;
+			int c = scan_chain(r, roff + 1, roff, rend + (1u << 20), &o);
+			if (c < 0)
+				return c;
+			if (c && o < rend)
+				return gap_out(r, roff, o, &h,
+					       "record length disagrees with the records that follow", false);
+			if (c && o - rend <= UINT32_MAX)
+				slack = (uint32_t)(o - rend);
+		}
 	}
 	const uint8_t *b = r->buf + r->start + MRT_HDR_LEN;
-	rec->off = r->buf_off + r->start;
+	rec->off = roff;
 	rec->idx = r->nrec++;
+	rec->slack = slack;
 	if (h.type == MRT_BGP4MP_ET || h.type == 33 || h.type == 49) {
 		h.usec = rd32(b);
 		rec->body = b + 4;
@@ -302,6 +362,7 @@ int mrt_reader_next(struct mrt_reader *r, struct mrt_rec *rec)
 	}
 	rec->h = h;
 	r->start += total;
+	r->pend_len = slack;
 	r->last_ts = h.ts;
 	return MRT_NEXT_REC;
 }

@@ -35,6 +35,8 @@ static int reserve(struct mrt_buf *b, size_t n)
 
 int mrt_buf_put(struct mrt_buf *b, const void *p, size_t n)
 {
+	if (!n)
+		return 0;
 	if (reserve(b, n))
 		return RW_ENOMEM;
 	memcpy(b->p + b->len, p, n);

@@ -1,0 +1,209 @@
+/*
+ * Helpers shared by the fuzz harnesses: "touch" every byte a decoder hands
+ * back (so ASan sees a read of each borrowed pointer) and check the
+ * invariants the public headers promise. A broken invariant is reported
+ * and abort()ed, so libFuzzer keeps the input like any other crash.
+ *
+ * Everything is static inline: each harness stays one small file plus this
+ * header, and the helpers are instrumented with the harness.
+ */
+#ifndef RW_FUZZ_COMMON_H
+#define RW_FUZZ_COMMON_H
+
+#include "bgp/bgp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Where touched bytes go; volatile so nothing is optimised away. */
+static volatile uint64_t fz_sink;
+
+#define FZ_CHECK(cond, ...)                                                          \
+	do {                                                                         \
+		if (!(cond)) {                                                       \
+			fprintf(stderr, "fuzz invariant failed at %s:%d: ", __FILE__, \
+				__LINE__);                                           \
+			fprintf(stderr, __VA_ARGS__);                                \
+			fputc('\n', stderr);                                         \
+			abort();                                                     \
+		}                                                                    \
+	} while (0)
+
+static inline void fz_touch(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint64_t h = fz_sink;
+	for (size_t i = 0; i < n; i++)
+		h = h * 31 + b[i];
+	fz_sink = h;
+}
+
+static inline void fz_val(uint64_t v)
+{
+	fz_sink = fz_sink * 31 + v;
+}
+
+static inline void fz_str(const char *s)
+{
+	if (s)
+		fz_touch(s, strlen(s));
+}
+
+/* A prefix from an iterator or an element: family, length, host bits
+ * zero, text form fits. */
+static inline void fz_prefix(const struct rw_prefix *p)
+{
+	FZ_CHECK(p->af == RW_AF_INET || p->af == RW_AF_INET6, "prefix family %u", p->af);
+	unsigned max = p->af == RW_AF_INET ? 32 : 128;
+	FZ_CHECK(p->len <= max, "prefix length %u > %u", p->len, max);
+	for (unsigned bit = p->len; bit < 128; bit++)
+		FZ_CHECK(!(p->b[bit / 8] & (0x80 >> (bit % 8))), "host bit %u set in a /%u", bit,
+			 p->len);
+	char txt[RW_PREFIX_STRLEN];
+	size_t n = fmt_prefix(txt, p);
+	FZ_CHECK(n < sizeof txt && strlen(txt) == n, "fmt_prefix length %zu", n);
+	fz_touch(txt, n);
+	fz_val(p->path_id);
+}
+
+static inline void fz_addr(const struct rw_addr *a)
+{
+	FZ_CHECK(a->af == RW_AF_INET || a->af == RW_AF_INET6 || a->af == RW_AF_NONE,
+		 "address family %u", a->af);
+	char txt[RW_ADDR_STRLEN];
+	size_t n = fmt_addr(txt, a);
+	FZ_CHECK(n < sizeof txt, "fmt_addr length %zu", n);
+	fz_touch(txt, n);
+	if (a->af == RW_AF_INET6) {
+		n = fmt_ipv6_bgpdump(txt, a->b);
+		FZ_CHECK(n < sizeof txt, "fmt_ipv6_bgpdump length %zu", n);
+		fz_touch(txt, n);
+	}
+}
+
+/* Walk an NLRI field the decoder returned. The decoder promises the field
+ * is intact (lengths are cut to the good prefixes when it is not), so the
+ * iterator must reach its end without an error. */
+static inline long fz_nlri(const uint8_t *p, size_t len, uint8_t af, bool addpath,
+			   const char *what)
+{
+	struct bgp_nlri_it it;
+	struct rw_prefix pfx;
+	long n = 0;
+	int r;
+	bgp_nlri_init(&it, p, len, af, addpath);
+	while ((r = bgp_nlri_next(&it, &pfx)) > 0) {
+		fz_prefix(&pfx);
+		n++;
+	}
+	FZ_CHECK(r == 0, "%s: NLRI field returned by the decoder does not iterate (%s)", what,
+		 rw_strerror(r));
+	size_t bad = 0;
+	long m = bgp_nlri_check(p, len, af, addpath, &bad);
+	FZ_CHECK(m == n, "%s: bgp_nlri_check says %ld prefixes, iterator %ld", what, m, n);
+	return n;
+}
+
+/* A decoded AS path: segment lengths add up, the text fits in
+ * bgp_path_fmt_size bytes (an exact-size heap buffer, so ASan sees any
+ * overflow). */
+static inline void fz_path(const struct bgp_path *p)
+{
+	uint64_t sum = 0;
+	for (unsigned s = 0; s < p->nseg; s++) {
+		FZ_CHECK(p->seg_type[s] >= BGP_SEG_SET && p->seg_type[s] <= BGP_SEG_CONFED_SET,
+			 "segment type %u", p->seg_type[s]);
+		sum += p->seg_len[s];
+	}
+	FZ_CHECK(sum == p->nasn, "segment lengths add up to %llu, nasn %u",
+		 (unsigned long long)sum, p->nasn);
+	fz_touch(p->asn, (size_t)p->nasn * sizeof *p->asn);
+	fz_val(bgp_path_count(p));
+	size_t cap = bgp_path_fmt_size(p);
+	char *buf = malloc(cap);
+	if (!buf)
+		return;
+	size_t n = bgp_path_fmt(buf, p);
+	FZ_CHECK(n < cap, "bgp_path_fmt wrote %zu bytes, size says %zu", n, cap);
+	buf[n] = '\0';
+	FZ_CHECK(strlen(buf) == n, "bgp_path_fmt text has a NUL inside");
+	fz_touch(buf, n);
+	free(buf);
+}
+
+static inline void fz_mp(const struct bgp_attrs *a, const struct bgp_mp *m, unsigned type)
+{
+	if (!bgp_has(a, type))
+		return;
+	FZ_CHECK(m->nh_len <= sizeof m->nh, "MP next hop length %u", m->nh_len);
+	fz_touch(m->nh, m->nh_len);
+	fz_val(m->afi);
+	fz_val(m->safi);
+	fz_val(m->abbreviated);
+	uint8_t af = bgp_afi_af(m->afi);
+	if (af && bgp_safi_routes(m->safi) && !m->abbreviated)
+		fz_nlri(m->nlri, m->nlri_len, af, m->addpath,
+			type == BGP_ATTR_MP_REACH ? "MP_REACH" : "MP_UNREACH");
+}
+
+/* Every field of a struct bgp_attrs that the decoder says is there. */
+static inline void fz_attrs(const struct bgp_attrs *a)
+{
+	FZ_CHECK(a->action <= BGP_ACT_RESET, "action %u", a->action);
+	FZ_CHECK(!(a->valid & ~a->seen), "valid bits %llx not all seen (%llx)",
+		 (unsigned long long)a->valid, (unsigned long long)a->seen);
+	fz_str(bgp_action_name((enum bgp_action)a->action));
+	fz_str(a->err_msg);
+	fz_val(a->seen ^ a->valid ^ a->origin ^ a->med ^ a->local_pref ^ a->agg_asn ^
+	       a->as4_agg_asn ^ a->n_unknown ^ a->n_attrs ^ a->err_attr ^ a->n_errors ^ a->err_off);
+	fz_touch(a->nexthop, 4);
+	fz_touch(a->agg_addr, 4);
+	fz_touch(a->as4_agg_addr, 4);
+	fz_touch(a->originator_id, 4);
+	if (a->as_path)
+		fz_touch(a->as_path, a->as_path_len);
+	if (a->as4_path)
+		fz_touch(a->as4_path, a->as4_path_len);
+	if (a->comm) {
+		FZ_CHECK(a->comm_len % 4 == 0, "COMMUNITIES length %u", a->comm_len);
+		fz_touch(a->comm, a->comm_len);
+	}
+	if (a->lcomm) {
+		FZ_CHECK(a->lcomm_len % 12 == 0, "LARGE_COMMUNITIES length %u", a->lcomm_len);
+		fz_touch(a->lcomm, a->lcomm_len);
+	}
+	if (a->ecomm) {
+		FZ_CHECK(a->ecomm_len % 8 == 0, "EXTENDED_COMMUNITIES length %u", a->ecomm_len);
+		fz_touch(a->ecomm, a->ecomm_len);
+	}
+	if (a->cluster) {
+		FZ_CHECK(a->cluster_len % 4 == 0, "CLUSTER_LIST length %u", a->cluster_len);
+		fz_touch(a->cluster, a->cluster_len);
+	}
+	fz_mp(a, &a->reach, BGP_ATTR_MP_REACH);
+	fz_mp(a, &a->unreach, BGP_ATTR_MP_UNREACH);
+	if (a->path_ok)
+		fz_path(&a->path);
+}
+
+/* The decoding context from a selector byte:
+ * bit 0 4-byte ASNs, 1 ADD-PATH, 2 RIB entry, 3 guess ADD-PATH, 4 iBGP. */
+static inline struct bgp_ctx fz_ctx(uint8_t sel)
+{
+	struct bgp_ctx c = {
+		.asn_size = (sel & 1) ? 4 : 2,
+		.addpath = (sel & 2) != 0,
+		.rib = (sel & 4) != 0,
+		.guess_addpath = (sel & 8) != 0,
+		.ibgp = (sel & 16) != 0,
+	};
+	return c;
+}
+
+/* Quiet the library's stderr logging unless FUZZ_VERBOSE is set. */
+static inline void fz_quiet(void)
+{
+	rw_log_level = getenv("FUZZ_VERBOSE") ? RW_LOG_DEBUG : -1;
+}
+
+#endif

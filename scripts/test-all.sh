@@ -1,0 +1,26 @@
+#!/bin/sh
+# Everything CI runs: the test suite on the release build and on the
+# ASan+UBSan build, then bounded fuzzing with the regression files replayed.
+# Ends with the totals line "N passed, N failed".
+set -u
+B=${1:-build}
+A=${2:-build-asan}
+FS=${3:-20}
+cd "$(dirname "$0")/.."
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+tests/run.sh "$B" release | tee -a "$log" | grep -v '^[0-9]* passed, [0-9]* failed$' || status=1
+tests/run.sh "$A" asan | tee -a "$log" | grep -v '^[0-9]* passed, [0-9]* failed$' || status=1
+if [ -x fuzz/run.sh ]; then
+	FUZZ_SECONDS=$FS fuzz/run.sh | tee -a "$log" | grep -v '^[0-9]* passed, [0-9]* failed$' || status=1
+else
+	echo "not ok - fuzz: fuzz/run.sh is missing" | tee -a "$log"
+	status=1
+fi
+p=$(grep -c '^ok - ' "$log")
+f=$(grep -c '^not ok - ' "$log")
+s=$(grep -c '^skip - ' "$log")
+[ "$s" -gt 0 ] && echo "$s skipped (reasons above)"
+echo "$p passed, $f failed"
+[ "$f" -eq 0 ] && [ $status -eq 0 ]

@@ -1,0 +1,54 @@
+#!/bin/sh
+# The whole test suite against one build directory:
+#   unit tests, golden comparison with bgpdump, bad-input end-to-end tests.
+# Every suite prints "ok/not ok/skip - name" lines and "N passed, N failed";
+# this script repeats them and ends with the totals: "N passed, N failed".
+#
+# Usage: tests/run.sh [BUILD_DIR] [LABEL]
+set -u
+B=${1:-build}
+LABEL=${2:-}
+cd "$(dirname "$0")/.."
+total_pass=0 total_fail=0 total_skip=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# Sanitizer builds: any report is a failure.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+
+run_suite() {
+	name=$1
+	shift
+	"$@" > "$out" 2>&1
+	rc=$?
+	sed "s/^\(ok\|not ok\|skip\) - /\1 - ${LABEL:+$LABEL:}/" "$out" | grep -v '^[0-9]* \(passed\|skipped\)'
+	p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out" | tail -1)
+	f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out" | tail -1)
+	s=$(grep -c '^skip - ' "$out")
+	if [ -z "$p" ]; then
+		echo "not ok - ${LABEL:+$LABEL:}$name: the suite did not finish (exit $rc)"
+		tail -5 "$out" | sed 's/^/#   /'
+		p=0
+		f=1
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - ${LABEL:+$LABEL:}$name: exit status $rc"
+		f=1
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
+}
+
+if [ ! -x "$B/routewatch" ] || [ ! -x "$B/tests/unit" ]; then
+	echo "not ok - build: $B/routewatch or $B/tests/unit is missing (build first)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+run_suite unit "$B/tests/unit"
+run_suite golden tests/golden/run.sh "$B"
+run_suite bad-input tests/cli/bad_input.sh "$B"
+
+[ $total_skip -gt 0 ] && echo "$total_skip skipped (reasons above)"
+echo "$total_pass passed, $total_fail failed"
+[ $total_fail -eq 0 ]
