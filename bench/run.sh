@@ -184,8 +184,8 @@ measure() {
 	# CPU used by anything else while this was measured, in cores (the
 	# machine may be shared): all busy CPU time minus the measured commands'.
 	FOREIGN[$id]=$(awk -v b="$((b1 - b0))" -v hz="$HZ" -v c="${CPU[$id]}" -v n="$((RUNS + WARMUP))" \
-		-v w0="$w0" -v w1="$w1" 'BEGIN { f = (b / hz - c * n) / (w1 - w0); printf "%.2f", f < 0 ? 0 : f }')
-	echo "$id foreign-load=${FOREIGN[$id]} cores" >> "$RAW/noise.txt"
+		-v w0="$w0" -v w1="$w1" 'BEGIN { s = b / hz - c * n; if (s < 0) s = 0; printf "%.2f %.2f", s / (w1 - w0), s }')
+	echo "$id foreign-load=${FOREIGN[$id]% *} cores, ${FOREIGN[$id]#* } cpu-s in ${w0:+$(awk -v a="$w0" -v b="$w1" 'BEGIN { printf "%.1f", b - a }')} s" >> "$RAW/noise.txt"
 }
 HZ=$(getconf CLK_TCK)
 busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
@@ -359,7 +359,8 @@ write_results() {
 	[ "$BENCH_RIB" = 1 ] && report rib "$RIB" "RIB: $RIB_PREFIXES prefixes, $RIB_PEERS peers"
 	echo
 	local noisy
-	noisy=$(awk '$2 ~ /foreign-load=/ { split($2, a, "="); if (a[2] + 0 >= 0.10) printf "%s%s (%.2f)", sep, $1, a[2]; sep = ", " }' "$RAW/noise.txt")
+	# flag: >= 0.1 core on average and >= 0.1 CPU-s in all (/proc/stat ticks are 10 ms)
+	noisy=$(awk '{ split($2, a, "="); if (a[2] + 0 >= 0.10 && $4 + 0 >= 0.10) { printf "%s%s (%.2f cores)", sep, $1, a[2]; sep = ", " } }' "$RAW/noise.txt")
 	if [ -n "$noisy" ]; then
 		echo "**Noise:** other processes used >= 0.1 core during: $noisy — those numbers may be inflated; rerun on an idle machine."
 	else

@@ -15,48 +15,88 @@ static const char digit_pairs[201] =
 	"50515253545556575859606162636465666768697071727374"
 	"75767778798081828384858687888990919293949596979899";
 
-size_t fmt_u64(char *dst, uint64_t v)
+static inline unsigned ndigits32(uint32_t v)
 {
-	char tmp[20];
-	char *p = tmp + sizeof tmp;
+	if (v < 10) return 1;
+	if (v < 100) return 2;
+	if (v < 1000) return 3;
+	if (v < 10000) return 4;
+	if (v < 100000) return 5;
+	if (v < 1000000) return 6;
+	if (v < 10000000) return 7;
+	if (v < 100000000) return 8;
+	if (v < 1000000000) return 9;
+	return 10;
+}
+
+/* Digits are written back to front straight into dst, two at a time from
+ * a table: no division by anything but the constant 100, no memcpy call. */
+size_t fmt_u32(char *dst, uint32_t v)
+{
+	unsigned n = ndigits32(v);
+	char *p = dst + n;
 	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
+		unsigned r = v % 100;
 		v /= 100;
 		p -= 2;
-		memcpy(p, digit_pairs + 2 * r, 2);
+		p[0] = digit_pairs[2 * r];
+		p[1] = digit_pairs[2 * r + 1];
 	}
 	if (v >= 10) {
-		p -= 2;
-		memcpy(p, digit_pairs + 2 * v, 2);
+		p[-2] = digit_pairs[2 * v];
+		p[-1] = digit_pairs[2 * v + 1];
 	} else {
-		*--p = (char)('0' + v);
+		p[-1] = (char)('0' + v);
 	}
-	size_t n = (size_t)(tmp + sizeof tmp - p);
-	memcpy(dst, p, n);
 	return n;
 }
 
-size_t fmt_u32(char *dst, uint32_t v)
+size_t fmt_u64(char *dst, uint64_t v)
 {
-	if (v < 10) {
-		dst[0] = (char)('0' + v);
-		return 1;
+	if (v <= UINT32_MAX)
+		return fmt_u32(dst, (uint32_t)v);
+	/* split off the low 9 digits */
+	uint64_t hi = v / 1000000000u;
+	uint32_t lo = (uint32_t)(v % 1000000000u);
+	size_t n = fmt_u64(dst, hi);
+	char tmp[10];
+	size_t k = fmt_u32(tmp, lo);
+	for (size_t i = k; i < 9; i++)
+		dst[n++] = '0';
+	for (size_t i = 0; i < k; i++)
+		dst[n++] = tmp[i];
+	return n;
+}
+
+/* One IPv4 octet, 1-3 digits. */
+static inline size_t put_octet(char *d, unsigned v)
+{
+	if (v >= 100) {
+		d[0] = (char)('0' + v / 100);
+		v %= 100;
+		d[1] = digit_pairs[2 * v];
+		d[2] = digit_pairs[2 * v + 1];
+		return 3;
 	}
-	if (v < 100) {
-		memcpy(dst, digit_pairs + 2 * v, 2);
+	if (v >= 10) {
+		d[0] = digit_pairs[2 * v];
+		d[1] = digit_pairs[2 * v + 1];
 		return 2;
 	}
-	return fmt_u64(dst, v);
+	d[0] = (char)('0' + v);
+	return 1;
 }
 
 size_t fmt_ipv4(char *dst, const uint8_t a[4])
 {
-	size_t n = 0;
-	for (int i = 0; i < 4; i++) {
-		n += fmt_u32(dst + n, a[i]);
-		dst[n++] = '.';
-	}
-	dst[--n] = '\0';
+	size_t n = put_octet(dst, a[0]);
+	dst[n++] = '.';
+	n += put_octet(dst + n, a[1]);
+	dst[n++] = '.';
+	n += put_octet(dst + n, a[2]);
+	dst[n++] = '.';
+	n += put_octet(dst + n, a[3]);
+	dst[n] = '\0';
 	return n;
 }
 
