@@ -18,6 +18,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fz_quiet();
+	fz_poison_init();
 	arena_init(&scratch, 64 * 1024, 16u << 20);
 	return 0;
 }
@@ -28,6 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	struct bgp_ctx ctx = fz_ctx(data[0]);
 	struct bgp_attrs a;
+	memset(&a, fz_poison, sizeof a); /* fields left unset show up (fz_attrs_set) */
 	int rc = bgp_attrs_decode(data + 1, size - 1, &ctx, &scratch, &a);
 	if (rc == 0) {
 		FZ_CHECK(a.asn_size == ctx.asn_size, "asn_size %u", a.asn_size);

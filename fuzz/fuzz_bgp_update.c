@@ -20,6 +20,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fz_quiet();
+	fz_poison_init();
 	arena_init(&scratch, 64 * 1024, 16u << 20);
 	return 0;
 }
@@ -30,13 +31,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	struct bgp_ctx ctx = fz_ctx(data[0]);
 	struct bgp_update u;
+	memset(&u, fz_poison, sizeof u); /* fields left unset show up (fz_attrs_set) */
 	int rc = bgp_update_decode(data + 1, size - 1, &ctx, &scratch, &u);
 	if (rc == 0) {
 		const struct bgp_attrs *a = &u.attrs;
+		char bad[128] = "";
+		bool ok = FZ_BYTE_LE(u.withdrawn_addpath, 1);
+		ok &= FZ_BYTE_LE(u.nlri_addpath, 1);
+		ok &= FZ_BYTE_LE(u.eor, 1);
+		FZ_CHECK(ok, "struct bgp_update fields not set by the decoder:%s", bad);
+		fz_attrs_set(a);
 		fz_nlri(u.withdrawn, u.withdrawn_len, RW_AF_INET, u.withdrawn_addpath, "withdrawn");
 		fz_nlri(u.nlri, u.nlri_len, RW_AF_INET, u.nlri_addpath, "NLRI");
 		fz_attrs(a); /* MP_REACH/MP_UNREACH NLRI when valid and routed, AS path */
-		fz_val(u.eor ^ u.eor_afi ^ u.eor_safi ^ a->reset_nlri_only ^ a->addpath_guessed);
+		fz_val(u.eor ^ u.eor_afi ^ u.eor_safi);
 	} else {
 		FZ_CHECK(rc == RW_ENOMEM, "bgp_update_decode returned %d", rc);
 	}

@@ -91,6 +91,10 @@ static inline long fz_nlri(const uint8_t *p, size_t len, uint8_t af, bool addpat
 	struct rw_prefix pfx;
 	long n = 0;
 	int r;
+	if (!p) { /* a field the decoder never located: empty */
+		FZ_CHECK(len == 0, "%s: NULL NLRI field of %zu bytes", what, len);
+		return 0;
+	}
 	bgp_nlri_init(&it, p, len, af, addpath);
 	while ((r = bgp_nlri_next(&it, &pfx)) > 0) {
 		fz_prefix(&pfx);
@@ -146,11 +150,56 @@ static inline void fz_mp(const struct bgp_attrs *a, const struct bgp_mp *m, unsi
 			type == BGP_ATTR_MP_REACH ? "MP_REACH" : "MP_UNREACH");
 }
 
+/* A bool (or small enum) output field must hold a valid value. Read as a
+ * byte: the harnesses fill the output struct with 0xa5 before decoding,
+ * so a field the decoder forgot to set shows up here, by name, instead of
+ * as an undefined bool load somewhere later. */
+static inline bool fz_byte_le(const void *field, uint8_t max, const char *name, char *bad,
+			      size_t badsz)
+{
+	uint8_t v;
+	memcpy(&v, field, 1);
+	if (v <= max)
+		return true;
+	size_t n = strlen(bad);
+	snprintf(bad + n, badsz - n, " %s=0x%02x", name, v);
+	return false;
+}
+
+#define FZ_BYTE_LE(field, max) fz_byte_le(&(field), (max), #field, bad, sizeof bad)
+
+/* The byte output structs are filled with before a decode. FUZZ_ALLOW_UNSET
+ * in the environment makes it 0, to fuzz past a known "field not set" bug
+ * until it is fixed (see fuzz/README.md). */
+static uint8_t fz_poison = 0xa5;
+
+static inline void fz_poison_init(void)
+{
+	if (getenv("FUZZ_ALLOW_UNSET"))
+		fz_poison = 0;
+}
+
+/* Output fields every successful decode must set. All are checked so the
+ * report names every field that was left out. */
+static inline void fz_attrs_set(const struct bgp_attrs *a)
+{
+	char bad[256] = "";
+	bool ok = FZ_BYTE_LE(a->action, BGP_ACT_RESET);
+	ok &= FZ_BYTE_LE(a->path_ok, 1);
+	ok &= FZ_BYTE_LE(a->as4_merged, 1);
+	ok &= FZ_BYTE_LE(a->reset_nlri_only, 1);
+	ok &= FZ_BYTE_LE(a->reset_other, 1);
+	ok &= FZ_BYTE_LE(a->addpath_guessed, 1);
+	FZ_CHECK(ok, "struct bgp_attrs fields not set by the decoder (0xa5 = never written):%s", bad);
+}
+
 /* Every field of a struct bgp_attrs that the decoder says is there. */
 static inline void fz_attrs(const struct bgp_attrs *a)
 {
-	FZ_CHECK(a->action <= BGP_ACT_RESET, "action %u", a->action);
-	FZ_CHECK(!(a->valid & ~a->seen), "valid bits %llx not all seen (%llx)",
+	fz_attrs_set(a);
+	/* bit 0 is left out: an attribute of the reserved type 0 sets valid
+	 * bit 0 but never seen bit 0 (seen counts types 1..63 only) */
+	FZ_CHECK(!(a->valid & ~a->seen & ~1ULL), "valid bits %llx not all seen (%llx)",
 		 (unsigned long long)a->valid, (unsigned long long)a->seen);
 	fz_str(bgp_action_name((enum bgp_action)a->action));
 	fz_str(a->err_msg);
@@ -180,6 +229,7 @@ static inline void fz_attrs(const struct bgp_attrs *a)
 		FZ_CHECK(a->cluster_len % 4 == 0, "CLUSTER_LIST length %u", a->cluster_len);
 		fz_touch(a->cluster, a->cluster_len);
 	}
+	fz_val(a->as4_merged ^ a->reset_nlri_only ^ a->reset_other ^ a->addpath_guessed);
 	fz_mp(a, &a->reach, BGP_ATTR_MP_REACH);
 	fz_mp(a, &a->unreach, BGP_ATTR_MP_UNREACH);
 	if (a->path_ok)

@@ -56,6 +56,8 @@ static bool buf_put(struct buf *b, const void *p, size_t n)
 {
 	if (b->len + n > FZ_OUT_CAP)
 		return false;
+	if (n == 0)
+		return true;
 	if (b->len + n > b->cap) {
 		size_t nc = b->cap ? b->cap : 1 << 16;
 		while (nc < b->len + n)

@@ -135,6 +135,8 @@ static int on_elem(void *arg, const struct bgp_elem *e)
 }
 
 static struct obuf out;
+static uint8_t *window; /* the reader's buffer, reused across inputs */
+static size_t window_cap;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -168,6 +170,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mrt_reader rd;
 	struct mrt_dec d;
 	mrt_reader_init(&rd, src_next, &s, (opt & 16) ? 4096 : 0);
+	/* The reader's window starts at 4 MiB; allocating (and faulting in)
+	 * that per input costs 20x in speed. Hand it the window of the last
+	 * input: an empty window of the same size, as after init. */
+	rd.buf = window;
+	rd.cap = window_cap;
 	mrt_dec_init(&d);
 	d.want_msgs = opt & 1;
 	d.salvage = opt & 2;
@@ -229,7 +236,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 size);
 
 	mrt_dec_release(&d);
-	mrt_reader_release(&rd);
+	window = rd.buf; /* kept for the next input instead of mrt_reader_release */
+	window_cap = rd.cap;
 	free(s.copy);
 	fmt_bgpdump_release(&k.text);
 	fmt_json_release(&k.json);

@@ -76,9 +76,25 @@ static const struct attr_rule attr_rules[64] = {
 	[BGP_ATTR_LARGE_COMMUNITIES] = {F_OPTIONAL | F_TRANSITIVE, BGP_ACT_WITHDRAW},
 };
 
-/* Check an NLRI field as signalled; when that fails and guessing is on,
- * accept it if it parses whole the other way. Sets *addpath to the way
- * it was read. Returns the prefix count or < 0 (*bad = intact bytes). */
+/* Does an intact NLRI field look like what it claims (no /0 prefix, and
+ * with path ids, ids below 2^24)? Used to accept a guessed ADD-PATH reading
+ * and to salvage the front of a field that overruns. */
+static bool nlri_plausible(const uint8_t *p, size_t len, uint8_t af, bool addpath)
+{
+	struct bgp_nlri_it it;
+	struct rw_prefix x;
+	bgp_nlri_init(&it, p, len, af, addpath);
+	while (bgp_nlri_next(&it, &x) > 0)
+		if (x.len == 0 || (addpath && x.path_id >> 24))
+			return false;
+	return true;
+}
+
+/* Check an NLRI field as signalled. When that fails and the caller opted
+ * in to guessing (MALFORMED U27, RELIABILITY §1.8), accept the field if it
+ * parses whole and plausibly the other way; the guess is reported. Sets
+ * *addpath to the way it was read. Returns the prefix count or < 0 (*bad =
+ * intact bytes). */
 long bgp__nlri_check_guess(struct bgp_attrs *a, const struct bgp_ctx *ctx, const uint8_t *p,
 			   size_t len, uint8_t af, bool *addpath, size_t *bad)
 {
@@ -88,26 +104,36 @@ long bgp__nlri_check_guess(struct bgp_attrs *a, const struct bgp_ctx *ctx, const
 		return n;
 	size_t bad2;
 	long m = bgp_nlri_check(p, len, af, !ctx->addpath, &bad2);
-	if (m < 0)
+	if (m < 0 || !nlri_plausible(p, len, af, !ctx->addpath))
 		return n;
 	*addpath = !ctx->addpath;
 	a->addpath_guessed = true;
 	if (!a->n_errors++) {
-		a->err_msg = ctx->addpath ? "NLRI read without path ids: ADD-PATH signalled but not present (U27)"
-					  : "NLRI read with path ids: ADD-PATH not signalled but present (U27)";
+		a->err_msg = ctx->addpath ? "NLRI read without path ids: ADD-PATH signalled but not present (guessed, U27)"
+					  : "NLRI read with path ids: ADD-PATH not signalled but present (guessed, U27)";
 	}
 	return m;
+}
+
+/* May the intact front of a bad NLRI field be salvaged? Only when the
+ * field overran at its last prefix (rc == RW_ETRUNC, U25) and what came
+ * before looks sane; a prefix length beyond the family (U24) means the
+ * framing of the whole field is in doubt. */
+bool bgp__nlri_salvageable(long rc, const uint8_t *p, size_t good, uint8_t af, bool addpath)
+{
+	return rc == RW_ETRUNC && nlri_plausible(p, good, af, addpath);
 }
 
 /* An MP NLRI field that goes bad part way: keep the intact prefixes
  * (nlri_len cut to them) and mark the UPDATE unparseable. */
 static void nlri_problem(struct bgp_attrs *a, struct bgp_mp *m, unsigned type, size_t off,
-			 size_t good, const char *msg)
+			 size_t good, long rc, const char *msg)
 {
 	bool other = a->reset_other;
 	problem(a, BGP_ACT_RESET, type, off, msg);
-	a->reset_other = other;
-	a->reset_nlri_only = !other;
+	bool salvage = bgp__nlri_salvageable(rc, m->nlri, good, bgp_afi_af(m->afi), m->addpath);
+	a->reset_other = other || !salvage;
+	a->reset_nlri_only = !a->reset_other;
 	m->nlri_len = good;
 	a->valid |= 1ULL << type;
 }
@@ -144,7 +170,7 @@ static bool nh_len_ok(uint16_t afi, uint8_t safi, uint8_t n)
 	if (afi == BGP_AFI_IPV4)
 		return n == 4 || n == 16 || n == 32; /* 16/32: RFC 8950 */
 	if (afi == BGP_AFI_IPV6)
-		return n == 16 || n == 32 || n == 4;
+		return n == 16 || n == 32; /* RFC 2545 §3 */
 	return true;
 }
 
@@ -204,8 +230,9 @@ static void decode_reach(struct bgp_attrs *a, const struct bgp_ctx *ctx, const u
 	uint8_t af = bgp_afi_af(m->afi);
 	if (af && bgp_safi_routes(m->safi)) {
 		size_t bad;
-		if (bgp__nlri_check_guess(a, ctx, m->nlri, m->nlri_len, af, &m->addpath, &bad) < 0) {
-			nlri_problem(a, m, BGP_ATTR_MP_REACH, off, bad,
+		long rc = bgp__nlri_check_guess(a, ctx, m->nlri, m->nlri_len, af, &m->addpath, &bad);
+		if (rc < 0) {
+			nlri_problem(a, m, BGP_ATTR_MP_REACH, off, bad, rc,
 				     "MP_REACH NLRI malformed (bad prefix length or overrun)");
 			return;
 		}
@@ -229,8 +256,9 @@ static void decode_unreach(struct bgp_attrs *a, const struct bgp_ctx *ctx, const
 	uint8_t af = bgp_afi_af(m->afi);
 	if (af && bgp_safi_routes(m->safi)) {
 		size_t bad;
-		if (bgp__nlri_check_guess(a, ctx, m->nlri, m->nlri_len, af, &m->addpath, &bad) < 0) {
-			nlri_problem(a, m, BGP_ATTR_MP_UNREACH, off, bad,
+		long rc = bgp__nlri_check_guess(a, ctx, m->nlri, m->nlri_len, af, &m->addpath, &bad);
+		if (rc < 0) {
+			nlri_problem(a, m, BGP_ATTR_MP_UNREACH, off, bad, rc,
 				     "MP_UNREACH NLRI malformed (bad prefix length or overrun)");
 			return;
 		}

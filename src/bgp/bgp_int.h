@@ -7,4 +7,6 @@
 long bgp__nlri_check_guess(struct bgp_attrs *a, const struct bgp_ctx *ctx, const uint8_t *p,
 			   size_t len, uint8_t af, bool *addpath, size_t *bad);
 
+bool bgp__nlri_salvageable(long rc, const uint8_t *p, size_t good, uint8_t af, bool addpath);
+
 #endif

@@ -20,13 +20,15 @@ int bgp_hdr_decode(const uint8_t *p, size_t n, bool extended, struct bgp_hdr *h)
 }
 
 /* RFC 7606 §5.3: a plain NLRI or withdrawn field that cannot be parsed. */
-static void nlri_reset(struct bgp_attrs *a, const char *msg, size_t off)
+static void nlri_reset(struct bgp_attrs *a, const char *msg, size_t off, bool salvageable)
 {
 	a->action = BGP_ACT_RESET;
 	a->n_errors++;
 	a->err_msg = msg;
 	a->err_attr = 0;
 	a->err_off = (uint32_t)off;
+	if (!salvageable)
+		a->reset_other = true;
 	a->reset_nlri_only = !a->reset_other;
 }
 
@@ -70,12 +72,17 @@ int bgp_update_decode(const uint8_t *p, size_t len, const struct bgp_ctx *ctx, s
 	u->nlri_len = cur_left(&c);
 
 	size_t bad;
-	if (bgp__nlri_check_guess(a, ctx, u->withdrawn, wl, RW_AF_INET, &u->withdrawn_addpath, &bad) < 0) {
-		nlri_reset(a, "withdrawn routes malformed (bad prefix length or overrun)", bad);
+	rc = (int)bgp__nlri_check_guess(a, ctx, u->withdrawn, wl, RW_AF_INET, &u->withdrawn_addpath, &bad);
+	if (rc < 0) {
+		nlri_reset(a, rc == RW_ETRUNC ? "withdrawn routes overrun the field"
+					      : "withdrawn routes malformed (prefix length beyond 32)",
+			   bad, bgp__nlri_salvageable(rc, u->withdrawn, bad, RW_AF_INET, u->withdrawn_addpath));
 		u->withdrawn_len = (uint16_t)bad;
 	}
-	if (bgp__nlri_check_guess(a, ctx, u->nlri, u->nlri_len, RW_AF_INET, &u->nlri_addpath, &bad) < 0) {
-		nlri_reset(a, "NLRI malformed (bad prefix length or overrun)", bad);
+	rc = (int)bgp__nlri_check_guess(a, ctx, u->nlri, u->nlri_len, RW_AF_INET, &u->nlri_addpath, &bad);
+	if (rc < 0) {
+		nlri_reset(a, rc == RW_ETRUNC ? "NLRI overruns the message" : "NLRI malformed (prefix length beyond 32)",
+			   bad, bgp__nlri_salvageable(rc, u->nlri, bad, RW_AF_INET, u->nlri_addpath));
 		u->nlri_len = bad;
 	}
 	if (a->action == BGP_ACT_RESET)

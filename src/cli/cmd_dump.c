@@ -45,6 +45,8 @@ static void usage(FILE *o)
 	      "  --messages   with --json, also OPEN/NOTIFICATION/KEEPALIVE/ROUTE-REFRESH\n"
 	      "  --stats      counts, errors, bytes and speed on stderr at the end\n"
 	      "  --threads N  bzip2 decoding threads (default: CPUs)\n"
+	      "  --guess-addpath  read NLRI with/without ADD-PATH path ids when the MRT\n"
+	      "               subtype's reading fails but the other one fits (reported)\n"
 	      "  --max-problems N  problem messages per file before going quiet (default 20, 0 = all)\n"
 	      "  -q           errors only on stderr (no warnings)\n",
 	      o);
@@ -56,6 +58,7 @@ int cmd_dump(int argc, char **argv)
 		{"json", no_argument, 0, 'j'},   {"stats", no_argument, 0, 's'},
 		{"messages", no_argument, 0, 'm'}, {"threads", required_argument, 0, 't'},
 		{"max-problems", required_argument, 0, 'P'},
+		{"guess-addpath", no_argument, 0, 'G'},
 		{"help", no_argument, 0, 'h'},   {0, 0, 0, 0}};
 	bool json = false, stats = false, msgs = false;
 	struct feed_opts fo = {0};
@@ -76,6 +79,7 @@ int cmd_dump(int argc, char **argv)
 			fo.io.threads = (unsigned)v;
 			break;
 		}
+		case 'G': fo.guess_addpath = true; break;
 		case 'P': {
 			uint64_t v;
 			if (parse_u64(optarg, UINT32_MAX, &v)) {

@@ -36,6 +36,7 @@ struct feed_opts {
 	unsigned max_msgs;  /* problem messages per file before going quiet; 0 = 20 */
 	bool want_msgs;     /* deliver OPEN/NOTIFICATION/... elements */
 	bool salvage;       /* see mrt_dec.salvage */
+	bool guess_addpath; /* see mrt_dec.guess_addpath */
 };
 
 struct feed_file {

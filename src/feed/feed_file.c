@@ -59,6 +59,7 @@ int feed_file_open(struct feed_file *f, const char *path, const struct feed_opts
 	mrt_dec_init(&f->dec);
 	f->dec.want_msgs = o && o->want_msgs;
 	f->dec.salvage = o && o->salvage;
+	f->dec.guess_addpath = o && o->guess_addpath;
 	return 0;
 }
 

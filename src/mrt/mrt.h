@@ -194,6 +194,7 @@ struct mrt_dec {
 		struct bgp_route_refresh rr;
 	} msg;
 	bool want_msgs;              /* also deliver BGP_ELEM_MSG elements */
+	bool guess_addpath;          /* MALFORMED U27 guessing, opt-in */
 	bool salvage;                /* deliver the intact leading prefixes of
 					an NLRI field that goes bad (bgpdump
 					compatibility; see bgp_attrs) */

@@ -301,7 +301,7 @@ static int dec_bgp4mp(struct mrt_dec *d, const struct mrt_rec *rec, mrt_elem_fn 
 		.asn_size = (uint8_t)asz,
 		.addpath = mrt_is_addpath(rec->h.type, st),
 		.ibgp = base.peer_asn == local_asn,
-		.guess_addpath = true,
+		.guess_addpath = d->guess_addpath,
 	};
 	return bgp_message_elems(d, c.p, cur_left(&c), &ctx, &base, fn, arg, res, body);
 }
@@ -340,7 +340,7 @@ static int dec_legacy(struct mrt_dec *d, const struct mrt_rec *rec, mrt_elem_fn 
 		    read_addr(&c, RW_AF_INET, &local))
 			return fail(res, RW_ETRUNC, "record too short for its addresses", &c, body);
 		base.peer_asn = as16;
-		struct bgp_ctx ctx = {.asn_size = 2, .ibgp = as16 == las, .guess_addpath = true};
+		struct bgp_ctx ctx = {.asn_size = 2, .ibgp = as16 == las, .guess_addpath = d->guess_addpath};
 		if (rec->h.subtype == MRT_BGP_UPDATE) {
 			int rc = bgp_update_decode(c.p, cur_left(&c), &ctx, &d->scratch, &d->upd);
 			if (rc)

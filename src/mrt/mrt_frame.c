@@ -292,6 +292,8 @@ int mrt_reader_next(struct mrt_reader *r, struct mrt_rec *rec)
 	if (r->pend_len) {
 		uint64_t off = pos_start(r), len = r->pend_len;
 		r->pend_len = 0;
+		if (r->src_eof && off + len == r->buf_off + r->end)
+			return gap_out(r, off, off + len, NULL, "stream ends inside a record header", true);
 		return gap_out(r, off, off + len, NULL,
 			       "bytes between two records (the record before is shorter than where the next one starts)",
 			       false);

@@ -1,0 +1,158 @@
+#!/bin/sh
+# Build the seed corpora of the fuzz harnesses.
+#
+#   fuzz/seeds.sh [WORK_DIR]      (default: fuzz/corpus-work/, git-ignored)
+#
+# Seeds go to WORK_DIR/seeds/<harness>/ (rebuilt from scratch each time;
+# the corpus the fuzzers grow lives beside it in WORK_DIR/corpus/). Every
+# seed is at most 64 KiB.
+#
+# Sources:
+#  - the project's own writer: `routewatch synth updates|rib` (BGP4MP,
+#    BGP4MP_ET, TABLE_DUMP_V2 with IPv4 and IPv6) and seedgen's built-in
+#    records (2-byte sessions with AS4_PATH, ADD-PATH, OPEN with
+#    capabilities, NOTIFICATION, ROUTE-REFRESH, KEEPALIVE, ADD-PATH RIBs);
+#  - when ../shared/data exists: every real archive under mrt/ and bad/,
+#    decompressed with `routewatch cat`, cut by fuzz/seedgen.c into the
+#    first records, the first records of each type, and the UPDATE bodies,
+#    attribute blocks and messages inside them;
+#  - for fuzz_io: those samples compressed with gzip, bzip2 (-1 and -9,
+#    several blocks, several streams, truncated, trailing garbage, empty),
+#    xz and zstd, plus the small real .gz/.bz2 files as they are.
+#
+# Needs the meson build (build/routewatch, build/src/librwcore.a; built
+# with ninja when missing) and the gzip, bzip2, xz and zstd commands
+# (formats whose command is missing are skipped).
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=${1:-"$ROOT/fuzz/corpus-work"}
+case $WORK in /*) ;; *) WORK="$(pwd)/$WORK" ;; esac
+BUILD=${FUZZ_BUILD_DIR:-"$ROOT/build-fuzz"}
+DATA="$ROOT/../shared/data"
+RW="$ROOT/build/routewatch"
+SEEDS="$WORK/seeds"
+TMP="$WORK/tmp"
+MAX=65536
+
+if [ ! -x "$RW" ] || [ ! -f "$ROOT/build/src/librwcore.a" ]; then
+	ninja -C "$ROOT/build" >/dev/null
+fi
+mkdir -p "$BUILD"
+${CC:-clang} -O1 -g -std=c17 -D_GNU_SOURCE -I"$ROOT/src" "$ROOT/fuzz/seedgen.c" \
+	"$ROOT/build/src/librwcore.a" -lz -lbz2 -llzma -lzstd -lpthread -o "$BUILD/seedgen"
+SEEDGEN="$BUILD/seedgen"
+
+rm -rf "$SEEDS" "$TMP"
+mkdir -p "$TMP"
+for h in fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io; do
+	mkdir -p "$SEEDS/$h"
+done
+
+have() { command -v "$1" >/dev/null 2>&1; }
+size() { wc -c <"$1" | tr -d ' '; }
+
+# keep FILE NAME: copy FILE into the fuzz_io seeds if it is small enough
+keep_io() {
+	if [ -s "$1" ] && [ "$(size "$1")" -le $MAX ]; then
+		cp "$1" "$SEEDS/fuzz_io/$2"
+	fi
+}
+
+# ---------------------------------------------------------------- generated
+"$RW" -q synth updates --records 200 -o "$TMP/synth-updates.mrt"
+"$RW" -q synth updates --records 200 --et --seed 2 --v6 50 -o "$TMP/synth-updates-et.mrt"
+"$RW" -q synth rib --prefixes 50 --peers 3 -o "$TMP/synth-rib.mrt"
+"$RW" -q synth rib --prefixes 50 --peers 6 --v6 50 --seed 3 -o "$TMP/synth-rib-v6.mrt"
+for f in "$TMP"/synth-*.mrt; do
+	n=$(basename "$f" .mrt)
+	"$SEEDGEN" "$SEEDS" "$n" <"$f"
+done
+"$SEEDGEN" --builtin "$SEEDS"
+
+# ---------------------------------------------------------------- real archives
+nreal=0
+if [ -d "$DATA/mrt" ]; then
+	for f in $(find "$DATA/mrt" "$DATA/bad" -type f ! -path '*/expected/*' \
+		! -name '*.md' ! -name '*.rst' ! -name '*.conf' ! -name '*.json' \
+		! -name '*.csv' ! -name '*.h' 2>/dev/null | sort); do
+		rel=${f#"$DATA"/}
+		n=$(echo "$rel" | tr '/' '_' | sed 's/\.\(gz\|bz2\|xz\|zst\)$//')
+		# the seeds only need the first records: 8 MiB of each file is plenty
+		{ "$RW" -q cat "$f" 2>/dev/null || true; } | head -c 8388608 | "$SEEDGEN" "$SEEDS" "$n"
+		nreal=$((nreal + 1))
+		# small compressed originals are fuzz_io seeds as they are
+		case $f in *.gz | *.bz2) keep_io "$f" "real-$(basename "$f")" ;; esac
+	done
+	# real data recompressed in small bzip2 blocks: several blocks per seed
+	big="$DATA/bad/pyasn/rib.20080501.0644_firstMB.bz2"
+	if [ -f "$big" ] && have bzip2; then
+		{ "$RW" -q cat "$big" 2>/dev/null || true; } | head -c 250000 | bzip2 -1 >"$TMP/real-rib-3blocks.bz2"
+		keep_io "$TMP/real-rib-3blocks.bz2" real-rib-3blocks.bz2
+		head -c $MAX "$big" >"$TMP/real-rib-cut.bz2"
+		keep_io "$TMP/real-rib-cut.bz2" real-rib-cut-inside-block.bz2
+	fi
+	echo "fuzz/seeds.sh: seeds from $nreal real files in $DATA"
+else
+	echo "fuzz/seeds.sh: $DATA is missing: generated seeds only"
+fi
+
+# ---------------------------------------------------------------- fuzz_io
+# plain samples (io reads them straight through)
+for f in "$TMP"/synth-updates.mrt "$TMP"/synth-rib.mrt; do
+	head -c $MAX "$f" >"$TMP/plain"
+	keep_io "$TMP/plain" "plain-$(basename "$f")"
+done
+head -c 4000 "$TMP/synth-updates.mrt" >"$TMP/small.mrt"
+head -c 30000 "$TMP/synth-rib.mrt" >"$TMP/mid.mrt"
+# a few copies of the updates: > 300 KB that compress into several
+# 100 kB bzip2 blocks of a few KiB each
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do cat "$TMP/synth-updates.mrt"; done |
+	head -c 350000 >"$TMP/multi.mrt"
+
+compress() { # TOOL ARGS EXT TAG: every sample through one compressor
+	tool=$1 args=$2 ext=$3 tag=$4
+	have "$tool" || { echo "fuzz/seeds.sh: $tool missing: no $ext seeds"; return 0; }
+	for s in small mid multi; do
+		# shellcheck disable=SC2086
+		$tool $args -c "$TMP/$s.mrt" >"$TMP/$s.$ext"
+		keep_io "$TMP/$s.$ext" "$s$tag.$ext"
+	done
+	# several streams/members/frames, trailing garbage, truncated
+	cat "$TMP/small.$ext" "$TMP/small.$ext" >"$TMP/x"
+	keep_io "$TMP/x" "two-streams$tag.$ext"
+	{ cat "$TMP/small.$ext"; printf 'trailing garbage'; } >"$TMP/x"
+	keep_io "$TMP/x" "trailing-garbage$tag.$ext"
+	n=$(size "$TMP/small.$ext")
+	head -c $((n - 7)) "$TMP/small.$ext" >"$TMP/x"
+	keep_io "$TMP/x" "truncated$tag.$ext"
+	head -c $((n / 2)) "$TMP/small.$ext" >"$TMP/x"
+	keep_io "$TMP/x" "half$tag.$ext"
+	# shellcheck disable=SC2086
+	printf '' | $tool $args -c >"$TMP/x"
+	keep_io "$TMP/x" "empty$tag.$ext"
+}
+compress gzip -9 gz -9
+compress bzip2 -9 bz2 -9
+compress bzip2 -1 bz2 -1
+compress xz -6 xz -6
+compress zstd "-q -3" zst -3
+if have bzip2; then
+	# long runs: blocks that decode to much more than they take
+	head -c 1000000 /dev/zero | bzip2 -9 >"$TMP/x"
+	keep_io "$TMP/x" zeros-1M.bz2
+	head -c 250000 /dev/zero | bzip2 -1 >"$TMP/x"
+	keep_io "$TMP/x" zeros-3blocks.bz2
+	# a bzip2 stream followed by a gzip one (trailing garbage of another kind)
+	if have gzip; then
+		cat "$TMP/small.bz2" "$TMP/small.gz" >"$TMP/x" 2>/dev/null && keep_io "$TMP/x" bz2-then-gz.bz2
+	fi
+fi
+
+# ---------------------------------------------------------------- summary
+rm -rf "$TMP"
+for h in fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io; do
+	n=$(find "$SEEDS/$h" -type f | wc -l | tr -d ' ')
+	b=$(du -sk "$SEEDS/$h" | cut -f1)
+	echo "fuzz/seeds.sh: $h: $n seeds, $b KiB"
+done

@@ -1,0 +1,134 @@
+/*
+ * rib: route state of every peer of every collector. Knows nothing about
+ * events: it records routes, tracks which prefixes changed since the last
+ * evaluation, and answers questions about them.
+ *
+ * Memory (what a route costs): prefixes and AS paths are interned once.
+ * A route is 12 bytes in its prefix's array: (peer | dump generation,
+ * ADD-PATH id, path id). Paths are refcounted and freed when no route uses
+ * them, so memory follows the state, not the length of the update stream.
+ * Origin and upstream (EVENTS.md §3) are computed once per distinct path.
+ *
+ * Ids: prefixes, peers and paths are small integers (uint32_t) that stay
+ * valid for the life of the rib (paths: while referenced).
+ */
+#ifndef RW_RIB_H
+#define RW_RIB_H
+
+#include "../bgp/bgp.h"
+
+#define RIB_NONE UINT32_MAX
+
+/* An interned AS path and what EVENTS.md §3 derives from it. */
+struct rib_path {
+	uint32_t hash;
+	uint32_t refs;      /* routes using it; 0 = free slot */
+	uint32_t origin;    /* 0 with no origin (empty, or ends in an AS_SET) */
+	uint32_t upstream;  /* 0 when only one AS is left */
+	uint16_t key_len;
+	uint16_t nasn;      /* ASNs after normalisation */
+	uint8_t *key;       /* owned: raw attribute bytes that identify it */
+	uint32_t *asn;      /* owned: normalised path (confeds dropped,
+			       prepending collapsed, AS4 merged) */
+};
+
+struct rib_route {
+	uint32_t peer_gen;  /* peer id << 8 | dump generation */
+	uint32_t addpath;   /* ADD-PATH path id, 0 without */
+	uint32_t path;      /* rib_path id */
+};
+
+static inline uint32_t rib_route_peer(const struct rib_route *r) { return r->peer_gen >> 8; }
+
+struct rib_pfx {
+	struct rw_prefix p;      /* path_id unused (0) */
+	struct rib_route *r;     /* owned, sorted by (peer, addpath) */
+	uint32_t n, cap;
+	uint32_t dirty_epoch;    /* == rib.epoch: already in the dirty list */
+};
+
+struct rib_peer {
+	struct rw_addr addr;
+	uint32_t asn;
+	uint32_t collector;      /* collector id */
+	uint32_t nroutes;        /* routes held */
+	uint32_t *pfx;           /* owned: prefix ids it has (or had) routes for */
+	uint32_t npfx, cappfx;   /* lazy: may hold stale ids and duplicates */
+};
+
+struct rib_collector {
+	char *name;              /* owned */
+	uint8_t gen;             /* generation of the dump being/last applied */
+	bool has_dump;           /* a RIB dump was applied (baseline done) */
+	uint32_t *peers;         /* owned: peer ids of this collector */
+	uint32_t npeers, cappeers;
+};
+
+struct rib_stats {
+	uint64_t announces, withdraws, implicit_withdraws, peer_downs, dumps;
+	uint64_t path_lookups, path_hits;
+};
+
+struct rib {
+	struct rib_pfx *pfx;      /* owned array, index = prefix id */
+	uint32_t npfx, cappfx;
+	uint32_t *pfx_hash;       /* open addressing: prefix id or RIB_NONE */
+	uint32_t pfx_hash_cap;    /* power of two */
+
+	struct rib_path *path;    /* owned array, index = path id */
+	uint32_t npath, cappath;
+	uint32_t path_free;       /* free list through rib_path.origin */
+	uint32_t *path_hash;
+	uint32_t path_hash_cap;
+	uint32_t path_live;
+
+	struct rib_peer *peer;    /* owned array, index = peer id */
+	uint32_t npeer, cappeer;
+	struct rib_collector *coll;
+	uint32_t ncoll, capcoll;
+
+	uint32_t *dirty;          /* prefix ids changed since the last take */
+	uint32_t ndirty, capdirty;
+	uint32_t epoch;           /* bumped by rib_take_dirty */
+
+	uint64_t route_count;
+	struct rib_stats st;
+};
+
+void rib_init(struct rib *r);
+void rib_release(struct rib *r);
+
+/* Collector by name (created). */
+uint32_t rib_collector(struct rib *r, const char *name);
+/* Peer of a collector by address and ASN (created). */
+uint32_t rib_peer(struct rib *r, uint32_t collector, const struct rw_addr *addr, uint32_t asn);
+/* Prefix id (created); host bits must be clear. */
+uint32_t rib_prefix(struct rib *r, const struct rw_prefix *p);
+/* Prefix id or RIB_NONE. */
+uint32_t rib_prefix_find(const struct rib *r, const struct rw_prefix *p);
+
+/* Intern the AS path of decoded attributes (AS4_PATH merged for 2-byte
+ * sessions). Returns a path id with no reference taken yet, or RIB_NONE
+ * when the attributes carry no AS_PATH. scratch: for decoding on a miss. */
+uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scratch);
+
+/* Route changes. A prefix that changes is added to the dirty list once per
+ * epoch. announce replaces the peer's route (same ADD-PATH id). */
+void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, uint32_t path);
+void rib_withdraw(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath);
+/* The peer's session left Established: all its routes go. */
+void rib_peer_down(struct rib *r, uint32_t peer);
+
+/* A RIB dump of a collector: announce every entry between begin and end;
+ * end removes every route of the collector's peers that the dump did not
+ * carry (peers and prefixes missing from the dump lose their routes). */
+void rib_dump_begin(struct rib *r, uint32_t collector);
+void rib_dump_end(struct rib *r, uint32_t collector);
+
+/* Prefix ids changed since the last call; valid until the next call. */
+const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n);
+
+/* Bytes held by the state (for --stats). */
+size_t rib_bytes(const struct rib *r);
+
+#endif
