@@ -3,7 +3,7 @@
 # Installs only what is missing; runs apt-get update only then.
 set -eu
 PKGS="gcc make meson ninja-build pkg-config
-zlib1g-dev libbz2-dev liblzma-dev libzstd-dev
+zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libjson-c-dev
 clang libclang-rt-dev
 bgpdump gzip bzip2 xz-utils zstd time"
 missing=""

@@ -178,6 +178,25 @@ void arena_release(struct arena *a);
  * never beyond max elements. Returns 0 or RW_ENOMEM/RW_ELIMIT. */
 int rw_grow(void **buf, size_t *cap, size_t need, size_t esz, size_t max);
 
+/* ---------------------------------------------------------------- hash map */
+
+/* uint64 -> uint32 map, open addressing with backward-shift deletion.
+ * Keys are any value but UINT64_MAX (the empty marker). */
+struct u64map {
+	uint64_t *keys; /* owned */
+	uint32_t *vals; /* owned */
+	uint32_t cap;   /* power of two, 0 before the first put */
+	uint32_t n;
+};
+
+void u64map_release(struct u64map *m);
+/* Pointer to the value of key, or NULL. Valid until the next put/del. */
+uint32_t *u64map_get(const struct u64map *m, uint64_t key);
+/* Pointer to the value of key, inserted as 0 when missing. */
+uint32_t *u64map_put(struct u64map *m, uint64_t key);
+void u64map_del(struct u64map *m, uint64_t key);
+void u64map_clear(struct u64map *m);
+
 /* ---------------------------------------------------------------- addresses */
 
 enum { RW_AF_NONE = 0, RW_AF_INET = 4, RW_AF_INET6 = 6 };
@@ -220,6 +239,9 @@ size_t fmt_u32(char *dst, uint32_t v);
 size_t fmt_u64(char *dst, uint64_t v);
 /* "YYYY-MM-DDTHH:MM:SSZ" (20 chars + NUL). */
 size_t fmt_time_rfc3339(char *dst, int64_t t);
+/* Parse a time: unix seconds, "2024-03-09T10:00:00Z", "2024-03-09 10:00:00"
+ * (UTC), or a date "2024-03-09". 0 or RW_EINVAL. */
+int parse_time(const char *s, int64_t *t);
 /* Parse an ASN argument: "131279" or "AS131279" (any case). */
 int parse_asn(const char *s, uint32_t *asn);
 /* Parse an unsigned decimal with bounds; 0 or RW_EINVAL. */

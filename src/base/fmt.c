@@ -319,3 +319,24 @@ size_t fmt_time_rfc3339(char *dst, int64_t t)
 	size_t n = strftime(dst, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return n;
 }
+
+int parse_time(const char *s, int64_t *t)
+{
+	uint64_t v;
+	if (!parse_u64(s, INT64_MAX, &v)) {
+		*t = (int64_t)v;
+		return 0;
+	}
+	static const char *const fmts[] = {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
+					   "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%MZ", "%Y-%m-%d"};
+	for (size_t i = 0; i < RW_ARRAY_LEN(fmts); i++) {
+		struct tm tm;
+		memset(&tm, 0, sizeof tm);
+		const char *end = strptime(s, fmts[i], &tm);
+		if (end && (!*end || !strcmp(end, " UTC") || !strcmp(end, "Z"))) {
+			*t = (int64_t)timegm(&tm);
+			return 0;
+		}
+	}
+	return RW_EINVAL;
+}

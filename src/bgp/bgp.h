@@ -78,6 +78,8 @@ struct bgp_ctx {
 			       present or not) is read that way and flagged
 			       (MALFORMED U27). Off for live sessions. */
 	bool ibgp;        /* peer is internal: LOCAL_PREF errors are TaW, not AD */
+	bool skip_path;   /* do not decode the AS path into attrs.path (the
+			     caller works from the raw bytes, see as4_use) */
 };
 
 /* RFC 7606 outcomes, in increasing severity. */
@@ -170,6 +172,8 @@ struct bgp_attrs {
 	 * (valid when path_ok). Borrowed from the scratch arena. */
 	struct bgp_path path;
 	bool path_ok;
+	bool as4_use;            /* RFC 6793: AS4_PATH takes part in the path
+				    (2-byte session, AGGREGATOR allows it) */
 	bool as4_merged;         /* AS4_PATH was merged into path */
 
 	/* RFC 7606 outcome */

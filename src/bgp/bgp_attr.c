@@ -432,6 +432,7 @@ int bgp_attrs_decode(const uint8_t *p, size_t len, const struct bgp_ctx *ctx, st
 	a->reach.nlri_len = 0;
 	a->unreach.nlri_len = 0;
 	a->path_ok = false;
+	a->as4_use = false;
 	a->as4_merged = false;
 	a->action = BGP_ACT_NONE;
 	a->err_attr = 0;
@@ -495,7 +496,8 @@ int bgp_attrs_decode(const uint8_t *p, size_t len, const struct bgp_ctx *ctx, st
 			use_as4 = false;
 		}
 	}
-	if (bgp_has(a, BGP_ATTR_AS_PATH)) {
+	a->as4_use = use_as4;
+	if (bgp_has(a, BGP_ATTR_AS_PATH) && !ctx->skip_path) {
 		int rc = bgp_path_decode(a->as_path, a->as_path_len, ctx->asn_size, scratch, &a->path);
 		if (rc)
 			return rc;

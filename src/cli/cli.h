@@ -15,6 +15,8 @@
 int cmd_dump(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_as(int argc, char **argv);
 
 /* bgpdump -m text for one element (fmt_bgpdump.c). The formatter caches
  * the per-record head and the per-attribute-set tail. */

@@ -195,6 +195,7 @@ struct mrt_dec {
 	} msg;
 	bool want_msgs;              /* also deliver BGP_ELEM_MSG elements */
 	bool guess_addpath;          /* MALFORMED U27 guessing, opt-in */
+	bool skip_path;              /* leave attrs.path undecoded (engine) */
 	bool salvage;                /* deliver the intact leading prefixes of
 					an NLRI field that goes bad (bgpdump
 					compatibility; see bgp_attrs) */

@@ -302,6 +302,7 @@ static int dec_bgp4mp(struct mrt_dec *d, const struct mrt_rec *rec, mrt_elem_fn 
 		.addpath = mrt_is_addpath(rec->h.type, st),
 		.ibgp = base.peer_asn == local_asn,
 		.guess_addpath = d->guess_addpath,
+		.skip_path = d->skip_path,
 	};
 	return bgp_message_elems(d, c.p, cur_left(&c), &ctx, &base, fn, arg, res, body);
 }
@@ -340,7 +341,8 @@ static int dec_legacy(struct mrt_dec *d, const struct mrt_rec *rec, mrt_elem_fn 
 		    read_addr(&c, RW_AF_INET, &local))
 			return fail(res, RW_ETRUNC, "record too short for its addresses", &c, body);
 		base.peer_asn = as16;
-		struct bgp_ctx ctx = {.asn_size = 2, .ibgp = as16 == las, .guess_addpath = d->guess_addpath};
+		struct bgp_ctx ctx = {.asn_size = 2, .ibgp = as16 == las, .guess_addpath = d->guess_addpath,
+				      .skip_path = d->skip_path};
 		if (rec->h.subtype == MRT_BGP_UPDATE) {
 			int rc = bgp_update_decode(c.p, cur_left(&c), &ctx, &d->scratch, &d->upd);
 			if (rc)
@@ -427,7 +429,7 @@ static int dec_td1(struct mrt_dec *d, const struct mrt_rec *rec, mrt_elem_fn fn,
 		const uint8_t *attrs;
 		if (cur_bytes(&c, alen, &attrs))
 			return fail(res, RW_ETRUNC, "TABLE_DUMP attributes run past the record", &c, body);
-		struct bgp_ctx ctx = {.asn_size = (uint8_t)asz, .rib = true};
+		struct bgp_ctx ctx = {.asn_size = (uint8_t)asz, .rib = true, .skip_path = d->skip_path};
 		if (bgp_attrs_decode(attrs, alen, &ctx, &d->scratch, &d->rib_attrs))
 			return fail(res, RW_ENOMEM, "out of scratch memory", NULL, body);
 		note_attrs(res, &d->rib_attrs, (uint64_t)(entry - body));
@@ -540,7 +542,7 @@ static int dec_td2(struct mrt_dec *d, const struct mrt_rec *rec, mrt_elem_fn fn,
 		return fail(res, RW_ETRUNC, "RIB entry count missing", &c, body);
 	if (n && !d->pit)
 		return fail(res, RW_EMALFORMED, "RIB record before any PEER_INDEX_TABLE", &c, body);
-	struct bgp_ctx ctx = {.asn_size = 4, .rib = true};
+	struct bgp_ctx ctx = {.asn_size = 4, .rib = true, .skip_path = d->skip_path};
 	for (unsigned i = 0; i < n; i++) {
 		const uint8_t *entry = c.p;
 		uint16_t pi, alen;

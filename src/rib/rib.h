@@ -25,11 +25,10 @@ struct rib_path {
 	uint32_t refs;      /* routes using it; 0 = free slot */
 	uint32_t origin;    /* 0 with no origin (empty, or ends in an AS_SET) */
 	uint32_t upstream;  /* 0 when only one AS is left */
-	uint16_t key_len;
-	uint16_t nasn;      /* ASNs after normalisation */
-	uint8_t *key;       /* owned: raw attribute bytes that identify it */
-	uint32_t *asn;      /* owned: normalised path (confeds dropped,
-			       prepending collapsed, AS4 merged) */
+	uint32_t key_len;
+	uint32_t next_free; /* free list link while refs == 0 */
+	uint8_t *key;       /* owned: the attribute bytes that identify it:
+			       asn size, AS4 flag, AS_PATH, AS4_PATH */
 };
 
 struct rib_route {
@@ -45,6 +44,7 @@ struct rib_pfx {
 	struct rib_route *r;     /* owned, sorted by (peer, addpath) */
 	uint32_t n, cap;
 	uint32_t dirty_epoch;    /* == rib.epoch: already in the dirty list */
+	uint32_t mark;           /* scratch stamp for de-duplicating walks */
 };
 
 struct rib_peer {
@@ -89,6 +89,8 @@ struct rib {
 
 	uint32_t *dirty;          /* prefix ids changed since the last take */
 	uint32_t ndirty, capdirty;
+	uint32_t *taken;          /* the list rib_take_dirty returned */
+	uint32_t mark;            /* last stamp used in rib_pfx.mark */
 	uint32_t epoch;           /* bumped by rib_take_dirty */
 
 	uint64_t route_count;
@@ -111,6 +113,9 @@ uint32_t rib_prefix_find(const struct rib *r, const struct rw_prefix *p);
  * sessions). Returns a path id with no reference taken yet, or RIB_NONE
  * when the attributes carry no AS_PATH. scratch: for decoding on a miss. */
 uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scratch);
+/* Origin and upstream by EVENTS.md §3 for a path (a pure function; the
+ * rib caches its result per interned path). */
+void rib_origin_upstream(const struct bgp_path *p, uint32_t *origin, uint32_t *upstream);
 
 /* Route changes. A prefix that changes is added to the dirty list once per
  * epoch. announce replaces the peer's route (same ADD-PATH id). */

@@ -1,0 +1,334 @@
+/*
+ * routewatch events [--json] [--min-peers N] [--origin ASN]... [--type T]...
+ *                   [--collector NAME] [--names FILE] [--until TIME] FILE|DIR...
+ *
+ * EVENTS.md over archives: the moments a network gained or lost an
+ * upstream, and when its prefixes went down and came back. Batch mode:
+ * everything is read, then the grouped events are printed sorted by time.
+ */
+#include "cli.h"
+#include "../engine/engine.h"
+#include "../names/names.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+struct ev_ctx {
+	struct det_group g;
+	const uint32_t *origins; /* --origin filter (sorted), NULL = all */
+	size_t norigins;
+	unsigned types;          /* bit per enum det_type; 0 = all */
+};
+
+static bool want_origin(const struct ev_ctx *c, uint32_t o)
+{
+	if (!c->origins)
+		return true;
+	for (size_t i = 0; i < c->norigins; i++)
+		if (c->origins[i] == o)
+			return true;
+	return false;
+}
+
+static void on_event(void *arg, const struct det_event *e)
+{
+	struct ev_ctx *c = arg;
+	if (c->types && !(c->types & (1u << e->type)))
+		return;
+	if (c->origins && (!e->has_origin || !want_origin(c, e->origin)))
+		return;
+	det_group_add(&c->g, e);
+}
+
+static size_t fmt_when(char *b, uint32_t t, bool text)
+{
+	time_t tt = t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	return strftime(b, 40, text ? "%Y-%m-%d %H:%M:%S UTC" : "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void put_name(struct obuf *o, const struct names *nm, uint32_t asn, bool json, const char *key)
+{
+	const char *s = nm ? names_get(nm, asn) : NULL;
+	if (!s)
+		return;
+	if (json) {
+		obuf_printf(o, ",\"%s\":", key);
+		obuf_json_str(o, s, strlen(s));
+	}
+}
+
+static void print_json(struct obuf *o, const struct det_gevent *g, const struct rib *r, const struct names *nm)
+{
+	char tb[40];
+	obuf_puts(o, "{\"type\":\"");
+	obuf_puts(o, det_type_name((enum det_type)g->type));
+	obuf_puts(o, "\",\"time\":\"");
+	obuf_putsn(o, tb, fmt_when(tb, g->time, false));
+	obuf_puts(o, "\",\"origin\":");
+	if (g->has_origin)
+		obuf_putu32(o, g->origin);
+	else
+		obuf_puts(o, "null");
+	bool up = g->type == DET_UPSTREAM_GAINED || g->type == DET_UPSTREAM_LOST;
+	if (up) {
+		obuf_puts(o, ",\"upstream\":");
+		obuf_putu32(o, g->upstream);
+	}
+	obuf_puts(o, ",\"prefixes\":[");
+	for (uint32_t i = 0; i < g->npfx; i++) {
+		char pb[RW_PREFIX_STRLEN];
+		size_t n = fmt_prefix(pb, &r->pfx[g->pfx[i]].p);
+		if (i)
+			obuf_putc(o, ',');
+		obuf_putc(o, '"');
+		obuf_putsn(o, pb, n);
+		obuf_putc(o, '"');
+	}
+	obuf_putc(o, ']');
+	if (g->type == DET_UPSTREAM_GAINED)
+		obuf_puts(o, g->flag ? ",\"new_for_origin\":true" : ",\"new_for_origin\":false");
+	if (g->type == DET_UPSTREAM_LOST)
+		obuf_puts(o, g->flag ? ",\"last_for_origin\":true" : ",\"last_for_origin\":false");
+	if (g->type == DET_UPSTREAM_GAINED) {
+		obuf_puts(o, ",\"confirmed_at\":\"");
+		obuf_putsn(o, tb, fmt_when(tb, g->determined, false));
+		obuf_puts(o, "\",\"peers\":");
+		obuf_putu32(o, g->npeers);
+	}
+	if (g->has_origin && g->origin_pfx) {
+		obuf_puts(o, ",\"origin_prefixes\":");
+		obuf_putu32(o, g->origin_pfx);
+	}
+	if (g->has_origin)
+		put_name(o, nm, g->origin, true, "origin_name");
+	if (up)
+		put_name(o, nm, g->upstream, true, "upstream_name");
+	obuf_puts(o, "}\n");
+}
+
+static void as_text(struct obuf *o, const struct names *nm, uint32_t asn)
+{
+	char nb[64];
+	obuf_puts(o, "AS");
+	obuf_putu32(o, asn);
+	const char *s = nm ? names_short(nm, asn, nb, sizeof nb) : NULL;
+	if (s) {
+		obuf_putc(o, ' ');
+		obuf_puts(o, s);
+	}
+}
+
+static void prefix_list(struct obuf *o, const struct det_gevent *g, const struct rib *r, unsigned max)
+{
+	for (uint32_t i = 0; i < g->npfx && i < max; i++) {
+		char pb[RW_PREFIX_STRLEN];
+		obuf_puts(o, i ? ", " : "");
+		obuf_putsn(o, pb, fmt_prefix(pb, &r->pfx[g->pfx[i]].p));
+	}
+	if (g->npfx > max)
+		obuf_printf(o, " and %u more", g->npfx - max);
+}
+
+/* One line for people, e.g.
+ * 2017-10-01 09:07:51 UTC  AS131279 STAR-KP gained upstream AS20485 TRANSTELECOM on 3 of 4 prefixes (new) */
+static void print_text(struct obuf *o, const struct det_gevent *g, const struct rib *r, const struct names *nm)
+{
+	char tb[40];
+	obuf_putsn(o, tb, fmt_when(tb, g->time, true));
+	obuf_puts(o, "  ");
+	if (g->has_origin)
+		as_text(o, nm, g->origin);
+	else
+		obuf_puts(o, "(no origin)");
+	uint32_t of = g->origin_pfx > g->npfx ? g->origin_pfx : g->npfx;
+	switch (g->type) {
+	case DET_UPSTREAM_GAINED:
+	case DET_UPSTREAM_LOST:
+		obuf_puts(o, g->type == DET_UPSTREAM_GAINED ? " gained upstream " : " lost upstream ");
+		as_text(o, nm, g->upstream);
+		obuf_printf(o, " on %u of %u prefix%s", g->npfx, of, of == 1 ? "" : "es");
+		if (g->type == DET_UPSTREAM_GAINED)
+			obuf_puts(o, g->flag ? " (new)" : "");
+		else
+			obuf_puts(o, g->flag ? " (last)" : "");
+		obuf_puts(o, ": ");
+		prefix_list(o, g, r, 8);
+		break;
+	case DET_PREFIX_DOWN:
+	case DET_PREFIX_UP:
+		obuf_printf(o, " %u prefix%s %s: ", g->npfx, g->npfx == 1 ? "" : "es",
+			    g->type == DET_PREFIX_DOWN ? "down" : "back up");
+		prefix_list(o, g, r, 8);
+		break;
+	case DET_ORIGIN_DOWN:
+		obuf_puts(o, " down: no prefix of it is visible");
+		break;
+	case DET_ORIGIN_UP:
+		obuf_puts(o, " back: visible again");
+		break;
+	}
+	obuf_putc(o, '\n');
+}
+
+static void usage(FILE *o)
+{
+	fputs("usage: routewatch events [options] FILE|DIR...\n"
+	      "  When networks gained or lost an upstream and when their prefixes went\n"
+	      "  down and came back (docs/events.md). Directories are walked; the\n"
+	      "  collector of a file is its directory's name.\n"
+	      "  --json            one JSON object per event\n"
+	      "  --min-peers N     peers needed to confirm an upstream (default 2)\n"
+	      "  --origin ASN      only events of this origin (repeatable)\n"
+	      "  --type T          only this event type (repeatable): upstream_gained,\n"
+	      "                    upstream_lost, prefix_down, prefix_up, origin_down, origin_up\n"
+	      "  --collector NAME  collector name for every input\n"
+	      "  --names FILE      AS names (potaroo asn.txt or pyasn JSON)\n"
+	      "  --until TIME      stop after this time (unix seconds or 2024-03-09T10:00:00Z)\n"
+	      "  --stats           counts and speed on stderr\n",
+	      o);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int cmd_events(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"json", no_argument, 0, 'j'},           {"min-peers", required_argument, 0, 'm'},
+		{"origin", required_argument, 0, 'o'},   {"type", required_argument, 0, 't'},
+		{"collector", required_argument, 0, 'c'}, {"names", required_argument, 0, 'n'},
+		{"until", required_argument, 0, 'u'},    {"stats", no_argument, 0, 's'},
+		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
+	bool json = false, stats = false;
+	unsigned min_peers = 2;
+	struct ev_ctx ec = {0};
+	uint32_t *origins = NULL;
+	size_t norig = 0;
+	struct archive_opts ao = {0};
+	struct names nm;
+	bool have_names = false;
+	names_init(&nm);
+	int c, rc = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jhq", lo, NULL)) != -1) {
+		uint64_t v;
+		int64_t t;
+		uint32_t asn;
+		switch (c) {
+		case 'j': json = true; break;
+		case 's': stats = true; break;
+		case 'q': rw_log_level = RW_LOG_ERROR; break;
+		case 'm':
+			if (parse_u64(optarg, 65535, &v) || !v) {
+				rw_log(RW_LOG_ERROR, "--min-peers wants a number from 1");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			min_peers = (unsigned)v;
+			break;
+		case 'o':
+			if (parse_asn(optarg, &asn)) {
+				rw_log(RW_LOG_ERROR, "--origin wants an ASN like 131279 or AS131279, not '%s'", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			origins = realloc(origins, (norig + 1) * sizeof *origins);
+			origins[norig++] = asn;
+			break;
+		case 't': {
+			int ty = det_type_parse(optarg);
+			if (ty < 0) {
+				rw_log(RW_LOG_ERROR, "unknown event type '%s'", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			ec.types |= 1u << ty;
+			break;
+		}
+		case 'c': ao.collector = optarg; break;
+		case 'n':
+			if (names_load(&nm, optarg)) {
+				rc = EXIT_DAMAGED;
+				goto out;
+			}
+			have_names = true;
+			break;
+		case 'u':
+			if (parse_time(optarg, &t) || t < 0 || t > UINT32_MAX) {
+				rw_log(RW_LOG_ERROR, "--until wants a time like 2024-03-09T10:00:00Z");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			ao.until = (uint32_t)t;
+			break;
+		case 'h': usage(stdout); goto out;
+		default: usage(stderr); rc = EXIT_USAGE; goto out;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (norig) {
+		qsort(origins, norig, sizeof *origins, cmp_u32);
+		ec.origins = origins;
+		ec.norigins = norig;
+	}
+	det_group_init(&ec.g);
+	struct feed_stats *st = calloc(1, sizeof *st);
+	struct engine *e = malloc(sizeof *e);
+	if (!st || !e) {
+		rc = EXIT_DAMAGED;
+		goto out;
+	}
+	engine_init(e, min_peers, on_event, &ec);
+	double t0 = now_seconds();
+	struct archive_input *in = NULL;
+	size_t nin = 0;
+	if (archive_inputs(argv + optind, argc - optind, &ao, &in, &nin, st))
+		rc = EXIT_DAMAGED;
+	if (archive_run(e, in, nin, &ao, st))
+		rc = EXIT_DAMAGED;
+	det_group_finish(&ec.g, &e->rib);
+	struct obuf out;
+	obuf_init(&out, STDOUT_FILENO, 1 << 16);
+	for (uint32_t i = 0; i < ec.g.n; i++) {
+		if (json)
+			print_json(&out, &ec.g.ev[i], &e->rib, have_names ? &nm : NULL);
+		else
+			print_text(&out, &ec.g.ev[i], &e->rib, have_names ? &nm : NULL);
+	}
+	obuf_release(&out);
+	if (stats) {
+		double el = now_seconds() - t0;
+		feed_stats_print(st, el);
+		fprintf(stderr, "engine: %llu elements (%llu announce, %llu withdraw, %llu rib), %llu seconds evaluated, %llu dumps (%llu baselines), %llu peer downs, %llu out-of-order records\n",
+			(unsigned long long)e->st.elems, (unsigned long long)e->st.announces,
+			(unsigned long long)e->st.withdraws, (unsigned long long)e->st.rib_entries,
+			(unsigned long long)e->st.seconds, (unsigned long long)e->st.dumps,
+			(unsigned long long)e->st.baselines, (unsigned long long)e->st.peer_downs,
+			(unsigned long long)e->st.out_of_order);
+		fprintf(stderr, "state: %u prefixes, %llu routes, %u paths (%u peers, %u collectors), %.1f MB; %.0f elements/s; events %llu (%u grouped)\n",
+			e->rib.npfx, (unsigned long long)e->rib.route_count, e->rib.path_live, e->rib.npeer,
+			e->rib.ncoll, (double)rib_bytes(&e->rib) / 1e6, el > 0 ? (double)e->st.elems / el : 0,
+			(unsigned long long)e->det.events, ec.g.n);
+	}
+	archive_inputs_free(in, nin);
+	det_group_release(&ec.g);
+	engine_release(e);
+	free(e);
+	free(st);
+out:
+	free(origins);
+	names_release(&nm);
+	return rc;
+}

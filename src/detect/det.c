@@ -1,0 +1,485 @@
+/*
+ * The per-second evaluation of EVENTS.md §4-§6.
+ *
+ * For every prefix P changed in the second, the routes give the new
+ * summary: vis (peers with any route), nnull (peers whose route has no
+ * origin) and, per (origin O, upstream U), n = peers with such a route.
+ * It is merged with P's stored episodes (sorted by (O, U)):
+ *
+ *   no episode, n > 0      start an episode at this second; new_for_origin
+ *                          = no route of O had U before this second
+ *   n reaches --min-peers  confirm; report upstream_gained dated at start
+ *   n -> 0, P visible      report upstream_lost (if confirmed), end it
+ *   n -> 0, P invisible    dormant: remember the down second
+ *   dormant, P back with U continue silently
+ *   dormant, P back w/o U  report upstream_lost dated at the down second
+ *
+ * Counts that span prefixes (routes per (O, U), prefixes per O) change
+ * only at the end of the second: lookups during it see the state before
+ * the second (new_for_origin), and last_for_origin and the origin events
+ * are decided after it.
+ *
+ * Choices where EVENTS.md is silent (also in docs/events.md):
+ *  - upstream 0 (the path has no upstream) counts for origin presence
+ *    only, never for upstream events;
+ *  - an AS_SET right before the origin gives no upstream;
+ *  - a baseline episode is confirmed once it reaches --min-peers like any
+ *    other; only its upstream_gained is never reported;
+ *  - in a baseline second episodes that end are dropped silently (no
+ *    dormancy carried over from a silent second) and prefixes that go
+ *    away are not "down";
+ *  - prefix_up carries the origins the prefix has when it comes back.
+ */
+#include "det.h"
+
+#include <stdlib.h>
+
+enum {
+	DET_F_CONFIRMED = 1,
+	DET_F_BASELINE = 2,
+	DET_F_DORMANT = 4,
+	DET_F_NEW = 8,       /* new_for_origin, decided at the start */
+	DET_F_LAST = 16,     /* last_for_origin of the dormant loss */
+};
+
+enum { DET_P_DOWN = 1 };
+
+/* Decided after the second's counts are known. */
+struct det_pend {
+	uint32_t pfx, origin, upstream, time;
+	uint16_t npeers;
+	uint8_t kind; /* 0: lost at time (emit), 1: dormant (set DET_F_LAST) */
+};
+
+const char *det_type_name(enum det_type t)
+{
+	static const char *const n[] = {"upstream_gained", "upstream_lost", "origin_down",
+					 "prefix_down", "origin_up", "prefix_up"};
+	return (unsigned)t < RW_ARRAY_LEN(n) ? n[t] : "?";
+}
+
+int det_type_parse(const char *s)
+{
+	for (int t = 0; t <= DET_PREFIX_UP; t++)
+		if (!strcmp(s, det_type_name((enum det_type)t)))
+			return t;
+	return -1;
+}
+
+void det_init(struct det *d, unsigned min_peers)
+{
+	memset(d, 0, sizeof *d);
+	d->min_peers = min_peers ? min_peers : 1;
+}
+
+void det_release(struct det *d)
+{
+	for (uint32_t i = 0; i < d->npfx; i++)
+		free(d->pfx[i].e);
+	free(d->pfx);
+	u64map_release(&d->ou);
+	u64map_release(&d->origin);
+	u64map_release(&d->d_ou);
+	u64map_release(&d->d_origin);
+	free(d->pend);
+	memset(d, 0, sizeof *d);
+}
+
+static uint64_t ou_key(uint32_t o, uint32_t u)
+{
+	return (uint64_t)o << 32 | u;
+}
+
+static uint32_t ou_routes(const struct det *d, uint32_t o, uint32_t u)
+{
+	const uint32_t *v = u64map_get(&d->ou, ou_key(o, u));
+	return v ? *v : 0;
+}
+
+uint32_t det_origin_prefixes(const struct det *d, uint32_t origin)
+{
+	const uint32_t *v = u64map_get(&d->origin, origin);
+	return v ? *v & 0x7fffffffu : 0;
+}
+
+static void ensure_pfx(struct det *d, uint32_t n)
+{
+	if (n <= d->npfx)
+		return;
+	uint32_t cap = d->npfx ? d->npfx : 1024;
+	while (cap < n)
+		cap *= 2;
+	d->pfx = realloc(d->pfx, (size_t)cap * sizeof *d->pfx);
+	if (!d->pfx)
+		abort();
+	memset(d->pfx + d->npfx, 0, (size_t)(cap - d->npfx) * sizeof *d->pfx);
+	d->npfx = cap;
+}
+
+/* The summary of a prefix from its routes. */
+struct ou_n {
+	uint32_t o, u;
+	uint16_t n;
+};
+
+static int cur_cmp(const void *a, const void *b)
+{
+	const struct ou_n *x = a, *y = b;
+	if (x->o != y->o)
+		return x->o < y->o ? -1 : 1;
+	if (x->u != y->u)
+		return x->u < y->u ? -1 : 1;
+	return 0;
+}
+
+/* Fill c[] (sorted by (o, u)) from P's routes; returns the entry count.
+ * A peer counts once per (o, u) even with several ADD-PATH routes. */
+static uint32_t summarize(const struct rib *r, uint32_t pfx, struct ou_n **buf, uint32_t *cap, uint16_t *vis,
+			  uint16_t *nnull)
+{
+	const struct rib_pfx *x = &r->pfx[pfx];
+	uint32_t nc = 0;
+	uint16_t v = 0, nn = 0;
+	for (uint32_t i = 0; i < x->n;) {
+		uint32_t peer = rib_route_peer(&x->r[i]);
+		uint32_t j = i;
+		bool null_seen = false;
+		uint32_t first_c = nc;
+		for (; j < x->n && rib_route_peer(&x->r[j]) == peer; j++) {
+			const struct rib_path *p = &r->path[x->r[j].path];
+			if (!p->origin) {
+				null_seen = true;
+				continue;
+			}
+			bool dup = false;
+			for (uint32_t k = first_c; k < nc; k++)
+				if ((*buf)[k].o == p->origin && (*buf)[k].u == p->upstream)
+					dup = true;
+			if (dup)
+				continue;
+			if (nc == *cap) {
+				*cap = *cap ? *cap * 2 : 64;
+				*buf = realloc(*buf, *cap * sizeof **buf);
+				if (!*buf)
+					abort();
+			}
+			(*buf)[nc++] = (struct ou_n){p->origin, p->upstream, 1};
+		}
+		v++;
+		nn += null_seen;
+		i = j;
+	}
+	/* merge equal (o, u) of different peers */
+	if (nc > 1)
+		qsort(*buf, nc, sizeof **buf, cur_cmp);
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < nc; i++) {
+		if (k && (*buf)[k - 1].o == (*buf)[i].o && (*buf)[k - 1].u == (*buf)[i].u)
+			(*buf)[k - 1].n++;
+		else
+			(*buf)[k++] = (*buf)[i];
+	}
+	*vis = v;
+	*nnull = nn;
+	return k;
+}
+
+static void pend(struct det *d, uint32_t pfx, uint32_t o, uint32_t u, uint32_t time, uint16_t npeers, uint8_t kind)
+{
+	if (d->npend == d->cappend) {
+		d->cappend = d->cappend ? d->cappend * 2 : 256;
+		d->pend = realloc(d->pend, d->cappend * sizeof *d->pend);
+		if (!d->pend)
+			abort();
+	}
+	d->pend[d->npend++] = (struct det_pend){pfx, o, u, time, npeers, kind};
+}
+
+static void add_delta(struct u64map *m, uint64_t key, int32_t delta)
+{
+	if (!delta)
+		return;
+	uint32_t *v = u64map_put(m, key);
+	*v = (uint32_t)((int32_t)*v + delta);
+}
+
+struct eval_ctx {
+	struct det *d;
+	det_event_fn fn;
+	void *arg;
+	uint32_t sec;
+	bool baseline;
+	struct ou_n *cur;
+	uint32_t capcur;
+	struct det_epi *ne; /* new episode list under construction */
+	uint32_t capne;
+	/* events to deliver once the second's counts are final */
+	struct det_event *pe;
+	uint32_t npe, cappe;
+	uint32_t *oo; /* origins before / after, per prefix */
+	uint32_t capoo;
+};
+
+static void push_ev(struct eval_ctx *x, struct det_event e)
+{
+	if (x->npe == x->cappe) {
+		x->cappe = x->cappe ? x->cappe * 2 : 64;
+		x->pe = realloc(x->pe, x->cappe * sizeof *x->pe);
+		if (!x->pe)
+			abort();
+	}
+	x->pe[x->npe++] = e;
+}
+
+static void push_pe(struct eval_ctx *x, uint8_t type, bool has_origin, uint32_t o, uint32_t pfx)
+{
+	push_ev(x, (struct det_event){.type = type, .has_origin = has_origin, .time = x->sec,
+				      .determined = x->sec, .origin = o, .pfx = pfx});
+}
+
+static void push_up(struct eval_ctx *x, uint8_t type, uint32_t time, uint32_t o, uint32_t u, uint32_t pfx,
+		    bool flag, uint16_t npeers)
+{
+	push_ev(x, (struct det_event){.type = type, .has_origin = true, .flag = flag, .time = time,
+				      .determined = x->sec, .origin = o, .upstream = u, .pfx = pfx,
+				      .npeers = npeers});
+}
+
+static void add_epi(struct eval_ctx *x, uint32_t *n, struct det_epi e)
+{
+	if (*n == x->capne) {
+		x->capne = x->capne ? x->capne * 2 : 64;
+		x->ne = realloc(x->ne, x->capne * sizeof *x->ne);
+		if (!x->ne)
+			abort();
+	}
+	x->ne[(*n)++] = e;
+}
+
+static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
+{
+	struct det *d = x->d;
+	struct det_pfx *dp = &d->pfx[pfx];
+	uint16_t vis, nnull;
+	uint32_t nc = summarize(r, pfx, &x->cur, &x->capcur, &vis, &nnull);
+	const struct ou_n *c = x->cur;
+	uint32_t sec = x->sec;
+	bool base = x->baseline;
+	uint16_t old_vis = dp->vis, old_nnull = dp->nnull;
+	if ((uint32_t)dp->ne + nc > x->capoo) {
+		x->capoo = ((uint32_t)dp->ne + nc) * 2;
+		x->oo = realloc(x->oo, x->capoo * sizeof *x->oo);
+		if (!x->oo)
+			abort();
+	}
+
+	/* route-count deltas, and origin presence before and after */
+	uint32_t *oo = x->oo, noo = 0, nno = 0;
+	for (uint32_t i = 0; i < dp->ne; i++) {
+		const struct det_epi *e = &dp->e[i];
+		if (e->n)
+			add_delta(&d->d_ou, ou_key(e->origin, e->upstream), -(int32_t)e->n);
+		if (e->n && !(e->flags & DET_F_DORMANT) && (!noo || oo[noo - 1] != e->origin))
+			oo[noo++] = e->origin; /* episodes are sorted by origin */
+	}
+	uint32_t *no = oo + noo;
+	for (uint32_t i = 0; i < nc; i++) {
+		add_delta(&d->d_ou, ou_key(c[i].o, c[i].u), c[i].n);
+		if (!nno || no[nno - 1] != c[i].o)
+			no[nno++] = c[i].o;
+	}
+	for (uint32_t i = 0, j = 0; i < noo || j < nno;) {
+		if (j >= nno || (i < noo && oo[i] < no[j]))
+			add_delta(&d->d_origin, oo[i++], -1);
+		else if (i >= noo || no[j] < oo[i])
+			add_delta(&d->d_origin, no[j++], +1);
+		else
+			i++, j++;
+	}
+
+	/* prefix visibility (EVENTS.md §6) */
+	if (!base && old_vis > 0 && vis == 0) {
+		for (uint32_t i = 0; i < noo; i++)
+			push_pe(x, DET_PREFIX_DOWN, true, oo[i], pfx);
+		if (old_nnull)
+			push_pe(x, DET_PREFIX_DOWN, false, 0, pfx);
+		dp->flags |= DET_P_DOWN;
+	} else if (old_vis == 0 && vis > 0 && (dp->flags & DET_P_DOWN)) {
+		dp->flags &= (uint8_t)~DET_P_DOWN;
+		if (!base) {
+			for (uint32_t i = 0; i < nno; i++)
+				push_pe(x, DET_PREFIX_UP, true, no[i], pfx);
+			if (nnull)
+				push_pe(x, DET_PREFIX_UP, false, 0, pfx);
+		}
+	}
+
+	/* episodes (EVENTS.md §5): merge stored (sorted) with the summary */
+	uint32_t nn = 0, i = 0, k = 0;
+	while (i < dp->ne || k < nc) {
+		const struct det_epi *e = i < dp->ne ? &dp->e[i] : NULL;
+		const struct ou_n *cu = k < nc ? &c[k] : NULL;
+		int cmp;
+		if (!e)
+			cmp = 1;
+		else if (!cu)
+			cmp = -1;
+		else
+			cmp = e->origin != cu->o ? (e->origin < cu->o ? -1 : 1)
+						 : e->upstream != cu->u ? (e->upstream < cu->u ? -1 : 1) : 0;
+		uint16_t n_new = cmp >= 0 ? cu->n : 0;
+		bool reportable;
+		if (cmp > 0) {
+			/* a new episode starts */
+			struct det_epi ne = {cu->o, cu->u, sec, 0, n_new, 0};
+			if (base)
+				ne.flags |= DET_F_BASELINE;
+			if (!ou_routes(d, cu->o, cu->u))
+				ne.flags |= DET_F_NEW;
+			if (n_new >= d->min_peers) {
+				ne.flags |= DET_F_CONFIRMED;
+				if (!base && cu->u)
+					push_up(x, DET_UPSTREAM_GAINED, sec, cu->o, cu->u, pfx, ne.flags & DET_F_NEW, n_new);
+			}
+			add_epi(x, &nn, ne);
+			k++;
+			continue;
+		}
+		struct det_epi ep = *e;
+		i++;
+		if (cmp == 0)
+			k++;
+		reportable = (ep.flags & DET_F_CONFIRMED) && ep.upstream;
+		if (n_new > 0) {
+			/* active (or back from dormancy with U) */
+			ep.flags &= (uint8_t)~DET_F_DORMANT;
+			ep.n = n_new;
+			if (base)
+				ep.flags |= DET_F_BASELINE;
+			if (!(ep.flags & DET_F_CONFIRMED) && n_new >= d->min_peers) {
+				ep.flags |= DET_F_CONFIRMED;
+				if (!base && !(ep.flags & DET_F_BASELINE) && ep.upstream)
+					push_up(x, DET_UPSTREAM_GAINED, ep.start, ep.origin, ep.upstream, pfx,
+						ep.flags & DET_F_NEW, n_new);
+			}
+			add_epi(x, &nn, ep);
+			continue;
+		}
+		if (base)
+			continue; /* ends silently in a baseline second */
+		if (ep.flags & DET_F_DORMANT) {
+			if (vis > 0) {
+				/* P is back without U: the loss dates from the outage */
+				if (reportable)
+					push_up(x, DET_UPSTREAM_LOST, ep.down, ep.origin, ep.upstream, pfx,
+						ep.flags & DET_F_LAST, 0);
+				continue;
+			}
+			add_epi(x, &nn, ep); /* still down */
+			continue;
+		}
+		if (vis > 0) {
+			if (reportable)
+				pend(d, pfx, ep.origin, ep.upstream, sec, ep.n, 0);
+			continue;
+		}
+		/* P went down: the episode sleeps */
+		ep.flags |= DET_F_DORMANT;
+		ep.down = sec;
+		ep.n = 0;
+		if (reportable)
+			pend(d, pfx, ep.origin, ep.upstream, sec, 0, 1);
+		add_epi(x, &nn, ep);
+	}
+	if (nn > dp->cap) {
+		dp->cap = (uint16_t)(nn > 0xffff ? 0xffff : nn);
+		dp->e = realloc(dp->e, (size_t)dp->cap * sizeof *dp->e);
+		if (!dp->e)
+			abort();
+	}
+	memcpy(dp->e, x->ne, (size_t)nn * sizeof *dp->e);
+	dp->ne = (uint16_t)nn;
+	if (!nn) {
+		free(dp->e);
+		dp->e = NULL;
+		dp->cap = 0;
+	}
+	dp->vis = vis;
+	dp->nnull = nnull;
+}
+
+void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, det_event_fn fn, void *arg)
+{
+	uint32_t n;
+	const uint32_t *dirty = rib_take_dirty(r, &n);
+	if (!n)
+		return;
+	d->evaluations++;
+	ensure_pfx(d, r->npfx);
+	struct eval_ctx x = {.d = d, .fn = fn, .arg = arg, .sec = sec, .baseline = baseline};
+	u64map_clear(&d->d_ou);
+	u64map_clear(&d->d_origin);
+	d->npend = 0;
+	for (uint32_t i = 0; i < n; i++)
+		eval_prefix(&x, r, dirty[i]);
+
+	/* the second's counts: routes per (O, U), prefixes per O */
+	for (uint32_t i = 0; i < d->d_ou.cap; i++) {
+		if (d->d_ou.keys[i] == UINT64_MAX || !d->d_ou.vals[i])
+			continue;
+		uint32_t *v = u64map_put(&d->ou, d->d_ou.keys[i]);
+		*v += d->d_ou.vals[i];
+		if (!*v)
+			u64map_del(&d->ou, d->d_ou.keys[i]);
+	}
+	/* origin transitions */
+	for (uint32_t i = 0; i < d->d_origin.cap; i++) {
+		if (d->d_origin.keys[i] == UINT64_MAX || !d->d_origin.vals[i])
+			continue;
+		uint32_t o = (uint32_t)d->d_origin.keys[i];
+		uint32_t *v = u64map_put(&d->origin, o);
+		uint32_t before = *v & 0x7fffffffu;
+		bool down = *v & 0x80000000u;
+		uint32_t after = (uint32_t)((int32_t)before + (int32_t)d->d_origin.vals[i]);
+		if (!baseline && before > 0 && after == 0) {
+			down = true;
+			push_pe(&x, DET_ORIGIN_DOWN, true, o, RIB_NONE);
+		} else if (!baseline && before == 0 && after > 0 && down) {
+			down = false;
+			push_pe(&x, DET_ORIGIN_UP, true, o, RIB_NONE);
+		} else if (after > 0) {
+			down = false;
+		}
+		*v = after | (down ? 0x80000000u : 0);
+		if (!after && !down)
+			u64map_del(&d->origin, o);
+	}
+	/* losses decided now that the second's counts are known */
+	for (uint32_t i = 0; i < d->npend; i++) {
+		const struct det_pend *p = &d->pend[i];
+		bool last = ou_routes(d, p->origin, p->upstream) == 0;
+		if (p->kind == 0) {
+			push_up(&x, DET_UPSTREAM_LOST, p->time, p->origin, p->upstream, p->pfx, last, p->npeers);
+		} else {
+			struct det_pfx *dp = &d->pfx[p->pfx];
+			for (uint32_t k = 0; k < dp->ne; k++)
+				if (dp->e[k].origin == p->origin && dp->e[k].upstream == p->upstream) {
+					if (last)
+						dp->e[k].flags |= DET_F_LAST;
+					else
+						dp->e[k].flags &= (uint8_t)~DET_F_LAST;
+				}
+		}
+	}
+	/* every event of the second, with the origin's prefix count after it */
+	for (uint32_t i = 0; i < x.npe; i++) {
+		struct det_event *e = &x.pe[i];
+		e->origin_pfx = e->has_origin ? det_origin_prefixes(d, e->origin) : 0;
+		d->events++;
+		fn(arg, e);
+	}
+	free(x.cur);
+	free(x.ne);
+	free(x.pe);
+	free(x.oo);
+}

@@ -1,0 +1,113 @@
+/*
+ * detect: EVENTS.md. After all records of a second are applied to the rib,
+ * det_evaluate compares the changed prefixes with their state after the
+ * previous evaluated second and reports events: upstream episodes (gained,
+ * lost, confirmation by --min-peers, dormancy while a prefix is down),
+ * prefix and origin visibility. It never prints or stores; events go to a
+ * callback, and det_group turns them into EVENTS.md §7's grouped form.
+ *
+ * Only the prefixes the rib marked dirty are looked at, so a second costs
+ * what changed in it.
+ */
+#ifndef RW_DET_H
+#define RW_DET_H
+
+#include "../rib/rib.h"
+
+enum det_type {
+	DET_UPSTREAM_GAINED = 0,
+	DET_UPSTREAM_LOST = 1,
+	DET_ORIGIN_DOWN = 2,
+	DET_PREFIX_DOWN = 3,
+	DET_ORIGIN_UP = 4,
+	DET_PREFIX_UP = 5,
+};
+
+const char *det_type_name(enum det_type t);
+/* "upstream_gained" etc. to the type; -1 when unknown. */
+int det_type_parse(const char *s);
+
+/* One per prefix (or per origin for origin events), before grouping. */
+struct det_event {
+	uint8_t type;          /* enum det_type */
+	bool has_origin;       /* false: origin null (paths without origin) */
+	bool flag;             /* new_for_origin (gained) / last_for_origin (lost) */
+	uint32_t time;         /* the event's second, as EVENTS.md dates it */
+	uint32_t determined;   /* the second it became known (confirmation...) */
+	uint32_t origin;
+	uint32_t upstream;     /* upstream events only */
+	uint32_t pfx;          /* rib prefix id; RIB_NONE for origin events */
+	uint16_t npeers;       /* peers with (origin, upstream) when determined */
+	uint32_t origin_pfx;   /* prefixes of the origin after the second */
+};
+
+typedef void (*det_event_fn)(void *arg, const struct det_event *e);
+
+/* One episode of (origin, prefix, upstream); upstream 0 records routes
+ * whose path has no upstream (origin presence only). */
+struct det_epi {
+	uint32_t origin, upstream;
+	uint32_t start;     /* second of the first observation */
+	uint32_t down;      /* second the prefix went down (dormant) */
+	uint16_t n;         /* peers now (0 while dormant) */
+	uint8_t flags;      /* DET_F_* */
+};
+
+struct det_pfx {
+	struct det_epi *e;  /* owned, sorted by (origin, upstream) */
+	uint16_t ne, cap;
+	uint16_t vis;       /* peers with any route */
+	uint16_t nnull;     /* peers with a route that has no origin */
+	uint8_t flags;      /* DET_P_* */
+};
+
+struct det {
+	unsigned min_peers;
+	struct det_pfx *pfx;   /* owned, parallel to rib prefixes */
+	uint32_t npfx;
+	struct u64map ou;      /* (origin << 32 | upstream) -> routes now */
+	struct u64map origin;  /* origin -> prefixes with it (bit 31: down) */
+	/* per-evaluation scratch */
+	struct u64map d_ou, d_origin; /* deltas of this second */
+	struct det_pend *pend;
+	uint32_t npend, cappend;
+	uint64_t evaluations, events;
+};
+
+void det_init(struct det *d, unsigned min_peers);
+void det_release(struct det *d);
+/* Evaluate second `sec` over the prefixes changed since the last call.
+ * baseline: a collector's first RIB dump was applied in this second:
+ * update the state silently (EVENTS.md §2). */
+void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, det_event_fn fn, void *arg);
+/* Prefixes currently with routes of this origin. */
+uint32_t det_origin_prefixes(const struct det *d, uint32_t origin);
+
+/* ---------------------------------------------------------------- grouping */
+
+/* EVENTS.md §7: events with the same (type, time, origin, upstream) are one
+ * event listing their prefixes. Collects everything, then sorts by time. */
+struct det_group {
+	struct det_gevent *ev; /* owned */
+	uint32_t n, cap;
+	struct u64map idx;     /* hash of the key -> first candidate index */
+};
+
+struct det_gevent {
+	uint8_t type;
+	bool has_origin, flag;
+	uint32_t time, determined, origin, upstream;
+	uint32_t *pfx;         /* owned, rib prefix ids */
+	uint32_t npfx, cappfx;
+	uint32_t origin_pfx;   /* the origin's prefix count (largest seen) */
+	uint16_t npeers;       /* largest peer count among its prefixes */
+	uint32_t next;         /* chain of events with the same key hash */
+};
+
+void det_group_init(struct det_group *g);
+void det_group_release(struct det_group *g);
+void det_group_add(struct det_group *g, const struct det_event *e);
+/* Sort by (time, type, origin, upstream) and each prefix list by prefix. */
+void det_group_finish(struct det_group *g, const struct rib *r);
+
+#endif

@@ -1,0 +1,379 @@
+/*
+ * Route state: prefix intern table, peers and collectors, per-prefix route
+ * arrays, dirty tracking, RIB dump replacement.
+ *
+ * Invariants:
+ *  - a prefix's routes are sorted by (peer, addpath); a peer has at most one
+ *    route per (prefix, addpath);
+ *  - every route holds one reference on its path;
+ *  - rib_peer.pfx lists every prefix the peer has a route for (and maybe
+ *    stale ones: it is cleaned lazily, on a session drop, a dump end, or
+ *    when it grows past twice the live count);
+ *  - a prefix is in the dirty list at most once per epoch.
+ */
+#include "rib.h"
+#include "rib_int.h"
+
+#include <stdlib.h>
+
+static uint32_t mix32(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return (uint32_t)x;
+}
+
+static uint32_t pfx_hash(const struct rw_prefix *p)
+{
+	uint64_t a, b;
+	memcpy(&a, p->b, 8);
+	memcpy(&b, p->b + 8, 8);
+	return mix32(a ^ (b * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)p->len << 56) ^ ((uint64_t)p->af << 48));
+}
+
+static bool pfx_eq(const struct rw_prefix *a, const struct rw_prefix *b)
+{
+	return a->af == b->af && a->len == b->len && !memcmp(a->b, b->b, 16);
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		rw_log(RW_LOG_ERROR, "out of memory (%zu bytes) in the route state", n);
+		abort(); /* the state cannot continue consistently */
+	}
+	return q;
+}
+
+#define GROW(arr, n, cap)                                                               \
+	do {                                                                            \
+		if ((n) >= (cap)) {                                                     \
+			(cap) = (cap) ? (cap) * 2 : 16;                                 \
+			(arr) = xrealloc((arr), (size_t)(cap) * sizeof *(arr));         \
+		}                                                                       \
+	} while (0)
+
+void rib_init(struct rib *r)
+{
+	memset(r, 0, sizeof *r);
+	r->pfx_hash_cap = 1024;
+	r->pfx_hash = xrealloc(NULL, r->pfx_hash_cap * sizeof *r->pfx_hash);
+	memset(r->pfx_hash, 0xff, r->pfx_hash_cap * sizeof *r->pfx_hash);
+	r->path_hash_cap = 1024;
+	r->path_hash = xrealloc(NULL, r->path_hash_cap * sizeof *r->path_hash);
+	memset(r->path_hash, 0xff, r->path_hash_cap * sizeof *r->path_hash);
+	r->path_free = RIB_NONE;
+	r->epoch = 1;
+}
+
+void rib_release(struct rib *r)
+{
+	for (uint32_t i = 0; i < r->npfx; i++)
+		free(r->pfx[i].r);
+	free(r->pfx);
+	free(r->pfx_hash);
+	for (uint32_t i = 0; i < r->npath; i++)
+		free(r->path[i].key);
+	free(r->path);
+	free(r->path_hash);
+	for (uint32_t i = 0; i < r->npeer; i++)
+		free(r->peer[i].pfx);
+	free(r->peer);
+	for (uint32_t i = 0; i < r->ncoll; i++) {
+		free(r->coll[i].name);
+		free(r->coll[i].peers);
+	}
+	free(r->coll);
+	free(r->dirty);
+	free(r->taken);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---------------------------------------------------------------- names */
+
+uint32_t rib_collector(struct rib *r, const char *name)
+{
+	for (uint32_t i = 0; i < r->ncoll; i++)
+		if (!strcmp(r->coll[i].name, name))
+			return i;
+	GROW(r->coll, r->ncoll, r->capcoll);
+	struct rib_collector *c = &r->coll[r->ncoll];
+	memset(c, 0, sizeof *c);
+	c->name = strdup(name);
+	return r->ncoll++;
+}
+
+uint32_t rib_peer(struct rib *r, uint32_t collector, const struct rw_addr *addr, uint32_t asn)
+{
+	struct rib_collector *c = &r->coll[collector];
+	for (uint32_t i = 0; i < c->npeers; i++) {
+		struct rib_peer *p = &r->peer[c->peers[i]];
+		if (p->asn == asn && p->addr.af == addr->af && !memcmp(p->addr.b, addr->b, 16))
+			return c->peers[i];
+	}
+	if (r->npeer >= (1u << 24) - 1) {
+		rw_log(RW_LOG_ERROR, "more than 16 M peers: giving up");
+		abort();
+	}
+	GROW(r->peer, r->npeer, r->cappeer);
+	struct rib_peer *p = &r->peer[r->npeer];
+	memset(p, 0, sizeof *p);
+	p->addr = *addr;
+	p->asn = asn;
+	p->collector = collector;
+	GROW(c->peers, c->npeers, c->cappeers);
+	c->peers[c->npeers++] = r->npeer;
+	return r->npeer++;
+}
+
+/* ---------------------------------------------------------------- prefixes */
+
+static void pfx_rehash(struct rib *r)
+{
+	uint32_t cap = r->pfx_hash_cap * 2;
+	uint32_t *h = xrealloc(NULL, cap * sizeof *h);
+	memset(h, 0xff, cap * sizeof *h);
+	for (uint32_t i = 0; i < r->npfx; i++) {
+		uint32_t k = pfx_hash(&r->pfx[i].p) & (cap - 1);
+		while (h[k] != RIB_NONE)
+			k = (k + 1) & (cap - 1);
+		h[k] = i;
+	}
+	free(r->pfx_hash);
+	r->pfx_hash = h;
+	r->pfx_hash_cap = cap;
+}
+
+uint32_t rib_prefix_find(const struct rib *r, const struct rw_prefix *p)
+{
+	uint32_t mask = r->pfx_hash_cap - 1, k = pfx_hash(p) & mask;
+	for (;;) {
+		uint32_t id = r->pfx_hash[k];
+		if (id == RIB_NONE)
+			return RIB_NONE;
+		if (pfx_eq(&r->pfx[id].p, p))
+			return id;
+		k = (k + 1) & mask;
+	}
+}
+
+uint32_t rib_prefix(struct rib *r, const struct rw_prefix *p)
+{
+	uint32_t mask = r->pfx_hash_cap - 1, k = pfx_hash(p) & mask;
+	for (;;) {
+		uint32_t id = r->pfx_hash[k];
+		if (id == RIB_NONE)
+			break;
+		if (pfx_eq(&r->pfx[id].p, p))
+			return id;
+		k = (k + 1) & mask;
+	}
+	GROW(r->pfx, r->npfx, r->cappfx);
+	struct rib_pfx *x = &r->pfx[r->npfx];
+	memset(x, 0, sizeof *x);
+	x->p = *p;
+	x->p.path_id = 0;
+	r->pfx_hash[k] = r->npfx;
+	r->npfx++;
+	if (r->npfx * 2 > r->pfx_hash_cap)
+		pfx_rehash(r);
+	return r->npfx - 1;
+}
+
+/* ---------------------------------------------------------------- routes */
+
+static void mark_dirty(struct rib *r, uint32_t pfx)
+{
+	struct rib_pfx *x = &r->pfx[pfx];
+	if (x->dirty_epoch == r->epoch)
+		return;
+	x->dirty_epoch = r->epoch;
+	GROW(r->dirty, r->ndirty, r->capdirty);
+	r->dirty[r->ndirty++] = pfx;
+}
+
+const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n)
+{
+	/* The returned array stays valid until the next call: swap it out. */
+	static const uint32_t empty[1];
+	*n = r->ndirty;
+	r->epoch++;
+	if (!r->ndirty)
+		return empty;
+	uint32_t *d = r->dirty;
+	r->taken = xrealloc(r->taken, (size_t)r->ndirty * sizeof *r->taken);
+	memcpy(r->taken, d, (size_t)r->ndirty * sizeof *d);
+	r->ndirty = 0;
+	return r->taken;
+}
+
+/* Index of (peer, addpath) in the prefix's routes, or the insert position
+ * encoded as ~pos. */
+static long find_route(const struct rib_pfx *x, uint32_t peer, uint32_t addpath)
+{
+	uint32_t lo = 0, hi = x->n;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		const struct rib_route *m = &x->r[mid];
+		uint32_t mp = rib_route_peer(m);
+		if (mp < peer || (mp == peer && m->addpath < addpath))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < x->n && rib_route_peer(&x->r[lo]) == peer && x->r[lo].addpath == addpath)
+		return lo;
+	return ~(long)lo;
+}
+
+static void peer_note_pfx(struct rib *r, struct rib_peer *p, uint32_t pfx)
+{
+	if (p->npfx >= p->cappfx && p->npfx > 2 * p->nroutes + 64)
+		rib__peer_compact(r, (uint32_t)(p - r->peer));
+	GROW(p->pfx, p->npfx, p->cappfx);
+	p->pfx[p->npfx++] = pfx;
+}
+
+void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, uint32_t path)
+{
+	struct rib_pfx *x = &r->pfx[pfx];
+	struct rib_peer *p = &r->peer[peer];
+	uint32_t pg = peer << 8 | r->coll[p->collector].gen;
+	long i = find_route(x, peer, addpath);
+	r->st.announces++;
+	if (i >= 0) {
+		struct rib_route *rt = &x->r[i];
+		rt->peer_gen = pg;
+		if (rt->path == path)
+			return; /* same route again: not a change */
+		rib__path_unref(r, rt->path);
+		rib__path_ref(r, path);
+		rt->path = path;
+		r->st.implicit_withdraws++;
+		mark_dirty(r, pfx);
+		return;
+	}
+	uint32_t pos = (uint32_t)~i;
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 2;
+		x->r = xrealloc(x->r, x->cap * sizeof *x->r);
+	}
+	memmove(x->r + pos + 1, x->r + pos, (x->n - pos) * sizeof *x->r);
+	x->r[pos] = (struct rib_route){pg, addpath, path};
+	x->n++;
+	rib__path_ref(r, path);
+	p->nroutes++;
+	r->route_count++;
+	peer_note_pfx(r, p, pfx);
+	mark_dirty(r, pfx);
+}
+
+static void remove_at(struct rib *r, uint32_t pfx, uint32_t i)
+{
+	struct rib_pfx *x = &r->pfx[pfx];
+	struct rib_route *rt = &x->r[i];
+	rib__path_unref(r, rt->path);
+	r->peer[rib_route_peer(rt)].nroutes--;
+	r->route_count--;
+	memmove(x->r + i, x->r + i + 1, (x->n - i - 1) * sizeof *x->r);
+	x->n--;
+	if (x->n == 0) {
+		free(x->r);
+		x->r = NULL;
+		x->cap = 0;
+	}
+	mark_dirty(r, pfx);
+}
+
+void rib_withdraw(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath)
+{
+	r->st.withdraws++;
+	long i = find_route(&r->pfx[pfx], peer, addpath);
+	if (i >= 0)
+		remove_at(r, pfx, (uint32_t)i);
+}
+
+/* Remove the peer's routes on one prefix: all of them (gen < 0) or those
+ * not of generation gen. */
+static void drop_peer_routes(struct rib *r, uint32_t peer, uint32_t pfx, int gen)
+{
+	struct rib_pfx *x = &r->pfx[pfx];
+	long i = find_route(x, peer, 0);
+	uint32_t k = (uint32_t)(i >= 0 ? i : ~i);
+	while (k < x->n && rib_route_peer(&x->r[k]) == peer) {
+		if (gen < 0 || (x->r[k].peer_gen & 0xff) != (uint32_t)gen)
+			remove_at(r, pfx, k);
+		else
+			k++;
+	}
+}
+
+void rib_peer_down(struct rib *r, uint32_t peer)
+{
+	struct rib_peer *p = &r->peer[peer];
+	r->st.peer_downs++;
+	for (uint32_t i = 0; i < p->npfx && p->nroutes; i++)
+		drop_peer_routes(r, peer, p->pfx[i], -1);
+	p->npfx = 0;
+}
+
+/* Rebuild a peer's prefix list from the routes it really has, one entry
+ * per prefix. */
+void rib__peer_compact(struct rib *r, uint32_t peer)
+{
+	struct rib_peer *p = &r->peer[peer];
+	uint32_t k = 0, stamp = ++r->mark;
+	for (uint32_t i = 0; i < p->npfx; i++) {
+		uint32_t pfx = p->pfx[i];
+		struct rib_pfx *x = &r->pfx[pfx];
+		if (x->mark == stamp)
+			continue;
+		long j = find_route(x, peer, 0);
+		uint32_t pos = (uint32_t)(j >= 0 ? j : ~j);
+		if (pos < x->n && rib_route_peer(&x->r[pos]) == peer) {
+			x->mark = stamp;
+			p->pfx[k++] = pfx;
+		}
+	}
+	p->npfx = k;
+}
+
+void rib_dump_begin(struct rib *r, uint32_t collector)
+{
+	struct rib_collector *c = &r->coll[collector];
+	c->gen = (uint8_t)(c->gen + 1);
+	r->st.dumps++;
+}
+
+void rib_dump_end(struct rib *r, uint32_t collector)
+{
+	struct rib_collector *c = &r->coll[collector];
+	for (uint32_t i = 0; i < c->npeers; i++) {
+		uint32_t peer = c->peers[i];
+		struct rib_peer *p = &r->peer[peer];
+		for (uint32_t j = 0; j < p->npfx && p->nroutes; j++)
+			drop_peer_routes(r, peer, p->pfx[j], c->gen);
+		rib__peer_compact(r, peer);
+	}
+	c->has_dump = true;
+}
+
+size_t rib_bytes(const struct rib *r)
+{
+	size_t n = sizeof *r;
+	n += (size_t)r->cappfx * sizeof *r->pfx + (size_t)r->pfx_hash_cap * 4;
+	for (uint32_t i = 0; i < r->npfx; i++)
+		n += (size_t)r->pfx[i].cap * sizeof(struct rib_route);
+	n += (size_t)r->cappath * sizeof *r->path + (size_t)r->path_hash_cap * 4;
+	for (uint32_t i = 0; i < r->npath; i++)
+		if (r->path[i].refs)
+			n += r->path[i].key_len;
+	n += (size_t)r->cappeer * sizeof *r->peer;
+	for (uint32_t i = 0; i < r->npeer; i++)
+		n += (size_t)r->peer[i].cappfx * 4;
+	return n;
+}
