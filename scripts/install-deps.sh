@@ -5,7 +5,7 @@ set -eu
 PKGS="gcc make meson ninja-build pkg-config
 zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libjson-c-dev
 clang libclang-rt-dev
-bgpdump gzip bzip2 xz-utils zstd time"
+bgpdump gzip bzip2 xz-utils zstd time jq"
 missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

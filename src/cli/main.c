@@ -15,6 +15,7 @@ struct command {
 static const struct command commands[] = {
 	{"dump", cmd_dump, "print every route element (bgpdump -m format or JSON)"},
 	{"events", cmd_events, "when networks gained or lost upstreams, prefixes down and up"},
+	{"as", cmd_as, "one origin now (or at a time): prefixes, upstreams, visibility"},
 	{"synth", cmd_synth, "write a synthetic MRT archive (sample data, benchmarks)"},
 	{"cat", cmd_cat, "decompress any supported archive to stdout"},
 };

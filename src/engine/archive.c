@@ -134,9 +134,44 @@ static int walk(struct inlist *l, const char *path, const char *coll, int depth)
 	return rc;
 }
 
+/* RouteViews and RIS name their files after the start of the period they
+ * hold: rib.20240309.0800.bz2, bview.20240309.0800.gz,
+ * updates.20240309.0805.gz. Reading the time from the name saves
+ * decompressing the first block of every file just to sort them. */
+static bool from_name(struct archive_input *in)
+{
+	const char *b = strrchr(in->path, '/');
+	b = b ? b + 1 : in->path;
+	for (const char *p = b; *p; p++) {
+		int i = 0;
+		while (i < 8 && p[i] >= '0' && p[i] <= '9')
+			i++;
+		if (i != 8 || p[8] != '.')
+			continue;
+		const char *q = p + 9;
+		int j = 0;
+		while (j < 4 && q[j] >= '0' && q[j] <= '9')
+			j++;
+		if (j != 4 || (q[4] >= '0' && q[4] <= '9'))
+			continue;
+		char ts[32];
+		snprintf(ts, sizeof ts, "%.4s-%.2s-%.2s %.2s:%.2s:00", p, p + 4, p + 6, q, q + 2);
+		int64_t t;
+		if (parse_time(ts, &t) || t < 0 || t > UINT32_MAX)
+			return false;
+		in->first_ts = (uint32_t)t;
+		in->rib = !strncmp(b, "rib", 3) || !strncmp(b, "bview", 5);
+		in->named = true;
+		return true;
+	}
+	return false;
+}
+
 /* Peek the first record: its time and whether the file is a RIB dump. */
 static void peek(struct archive_input *in, const struct archive_opts *o)
 {
+	if (from_name(in))
+		return;
 	if (!strcmp(in->path, "-"))
 		return; /* stdin cannot be read twice: time 0, read in order */
 	struct io_src *s;
@@ -200,7 +235,7 @@ struct stream {
 	struct feed_file f;
 	uint32_t order;
 	uint32_t coll;
-	bool has_rec;
+	bool rib;        /* a RIB dump: read whole when due */
 };
 
 struct heap {
@@ -263,34 +298,17 @@ static int on_elem(void *arg, const struct bgp_elem *el)
 	return 0;
 }
 
-/* A RIB file, read whole and applied in its first record's second. */
-static int run_rib(struct engine *e, const struct archive_input *in, const struct archive_opts *o,
-		   struct feed_stats *st)
+/* A RIB file (its first record framed), read whole and applied in that
+ * record's second. */
+static void run_rib(struct engine *e, struct stream *s)
 {
-	struct stream s;
-	memset(&s, 0, sizeof s);
-	if (feed_file_open(&s.f, in->path, &o->feed, st)) {
-		feed_file_close(&s.f);
-		return 1;
-	}
-	s.f.dec.skip_path = true;
-	struct run_ctx c = {e, rib_collector(&e->rib, in->collector)};
-	bool begun = false;
-	while (feed_file_next(&s.f) > 0) {
-		if (!begun) {
-			if (o->until && s.f.rec.h.ts > o->until)
-				break;
-			engine_time(e, s.f.rec.h.ts);
-			engine_dump_begin(e, c.coll);
-			begun = true;
-		}
-		feed_file_decode(&s.f, on_elem, &c);
-	}
-	if (begun)
-		engine_dump_end(e);
-	int damaged = s.f.damaged;
-	feed_file_close(&s.f);
-	return damaged;
+	struct run_ctx c = {e, s->coll};
+	engine_time(e, s->f.rec.h.ts);
+	engine_dump_begin(e, c.coll);
+	do
+		feed_file_decode(&s->f, on_elem, &c);
+	while (feed_file_next(&s->f) > 0);
+	engine_dump_end(e);
 }
 
 int archive_run(struct engine *e, struct archive_input *in, size_t n, const struct archive_opts *o,
@@ -300,15 +318,12 @@ int archive_run(struct engine *e, struct archive_input *in, size_t n, const stru
 	size_t next = 0;
 	int status = 0;
 	for (;;) {
-		/* open every input whose first record is due */
-		while (next < n && (!h.n || in[next].first_ts <= h.v[0]->f.rec.h.ts)) {
+		/* open every input whose first record is due (a minute early
+		 * for times read from file names) */
+		while (next < n && (!h.n || in[next].first_ts <= h.v[0]->f.rec.h.ts + (in[next].named ? 60u : 0u))) {
 			struct archive_input *a = &in[next++];
 			if (o->until && a->first_ts > o->until)
 				continue;
-			if (a->rib) {
-				status |= run_rib(e, a, o, st);
-				continue;
-			}
 			struct stream *s = calloc(1, sizeof *s);
 			if (!s)
 				abort();
@@ -320,6 +335,7 @@ int archive_run(struct engine *e, struct archive_input *in, size_t n, const stru
 			}
 			s->f.dec.skip_path = true;
 			s->order = a->order;
+			s->rib = a->rib;
 			s->coll = rib_collector(&e->rib, a->collector);
 			if (feed_file_next(&s->f) > 0) {
 				heap_push(&h, s);
@@ -344,10 +360,14 @@ int archive_run(struct engine *e, struct archive_input *in, size_t n, const stru
 			free(s);
 			continue;
 		}
-		engine_time(e, s->f.rec.h.ts);
-		struct run_ctx c = {e, s->coll};
-		feed_file_decode(&s->f, on_elem, &c);
-		if (feed_file_next(&s->f) > 0) {
+		if (s->rib) {
+			run_rib(e, s);
+		} else {
+			engine_time(e, s->f.rec.h.ts);
+			struct run_ctx c = {e, s->coll};
+			feed_file_decode(&s->f, on_elem, &c);
+		}
+		if (!s->rib && feed_file_next(&s->f) > 0) {
 			heap_sift(&h);
 		} else {
 			h.v[0] = h.v[--h.n];

@@ -52,6 +52,7 @@ struct archive_input {
 	char *collector;   /* owned */
 	uint32_t first_ts; /* first record's time (0 when unreadable) */
 	bool rib;          /* a RIB dump (TABLE_DUMP[_V2]) */
+	bool named;        /* time and kind read from the file name */
 	uint32_t order;    /* position after sorting (ties keep file order) */
 };
 
