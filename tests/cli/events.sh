@@ -1,0 +1,86 @@
+#!/bin/sh
+# `routewatch events` and `routewatch as` end to end.
+# Interop: on ../shared/data/scenarios/public/archive the events equal
+# expected-events.jsonl (and, with --min-peers 1, the min-peers-1 file),
+# compared as sets of (type, time, origin, upstream, sorted prefixes,
+# new_for_origin, last_for_origin) as the scenario's README says.
+set -u
+B=${1:-build}
+RW=$B/routewatch
+HERE=$(cd "$(dirname "$0")" && pwd)
+SHARED=${RW_SHARED_DATA:-$HERE/../../../shared/data}
+SC=$SHARED/scenarios/public
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { echo "ok - events/$1"; pass=$((pass + 1)); }
+nok() { echo "not ok - events/$1: $2"; fail=$((fail + 1)); }
+check() { if eval "$2"; then ok "$1"; else nok "$1" "$3"; fi; }
+
+if ! command -v jq >/dev/null 2>&1; then
+	nok "jq" "jq is not installed (scripts/install-deps.sh installs it)"
+	echo "$pass passed, $fail failed"
+	exit 1
+fi
+norm() {
+	jq -c '{type, time, origin, upstream: (.upstream // null), prefixes: (.prefixes | sort),
+	        new_for_origin: (.new_for_origin // null), last_for_origin: (.last_for_origin // null)}' "$1" | LC_ALL=C sort
+}
+
+if [ ! -d "$SC/archive" ]; then
+	echo "skip - events/public-scenario: $SC is absent, the interop test was not run"
+else
+	"$RW" events --json "$SC/archive" > "$tmp/ev.json" 2>"$tmp/err"; rc=$?
+	norm "$SC/expected-events.jsonl" > "$tmp/exp"
+	norm "$tmp/ev.json" > "$tmp/got"
+	check "public-scenario-min-peers-2" "[ $rc -eq 0 ] && cmp -s $tmp/exp $tmp/got" \
+		"rc=$rc, $(diff $tmp/exp $tmp/got | grep -c '^[<>]') lines differ: $(diff $tmp/exp $tmp/got | head -4 | tr '\n' ' ')"
+	"$RW" events --json --min-peers 1 "$SC/archive" > "$tmp/ev1.json" 2>/dev/null
+	norm "$SC/expected-events-min-peers-1.jsonl" > "$tmp/exp1"
+	norm "$tmp/ev1.json" > "$tmp/got1"
+	check "public-scenario-min-peers-1" "cmp -s $tmp/exp1 $tmp/got1" \
+		"$(diff $tmp/exp1 $tmp/got1 | grep -c '^[<>]') lines differ"
+	# the order of the arguments does not matter
+	"$RW" events --json "$SC/archive/rrc00" "$SC"/archive/route-views2/*.bz2 2>/dev/null > "$tmp/evx.json"
+	norm "$tmp/evx.json" > "$tmp/gotx"
+	check "public-scenario-argument-order" "cmp -s $tmp/exp $tmp/gotx" "events differ with files given in another order"
+	# filters
+	"$RW" events --json --origin AS65551 --type upstream_gained --type upstream_lost "$SC/archive" 2>/dev/null > "$tmp/f.json"
+	jq -c 'select(.origin == 65551 and (.type == "upstream_gained" or .type == "upstream_lost"))' "$SC/expected-events.jsonl" > "$tmp/fexp.json"
+	norm "$tmp/fexp.json" > "$tmp/fexp"
+	norm "$tmp/f.json" > "$tmp/fgot"
+	check "filters-origin-type" "[ -s $tmp/fgot ] && cmp -s $tmp/fexp $tmp/fgot" "filtered events differ"
+	# text for people, with names
+	"$RW" events --origin 65551 --names "$SHARED/asnames/asn.txt.20171001-codeout" "$SC/archive" 2>/dev/null > "$tmp/t.txt"
+	check "text-output" "grep -q '^2024-03-09 09:07:51 UTC  AS65551 gained upstream AS64501 [^ ]* on 3 of 4 prefixes (new): 192.0.2.0/25, 198.51.100.0/24, 203.0.113.0/24$' $tmp/t.txt" \
+		"$(head -2 $tmp/t.txt | tr '\n' ' ')"
+	# as: state at a time, with both upstreams during the TTK-like episode
+	"$RW" as AS65551 --json --at 2024-03-09T09:30:00Z "$SC/archive" 2>/dev/null > "$tmp/as.json"
+	check "as-at-time" "[ \$(jq '.prefix_count' $tmp/as.json) -eq 4 ] && [ \$(jq '[.prefixes[] | select(.upstreams[] | .asn == 64501)] | length' $tmp/as.json) -eq 3 ] && [ \$(jq '.collectors_total' $tmp/as.json) -eq 2 ]" \
+		"$(head -c 300 $tmp/as.json)"
+	"$RW" as 65551 "$SC/archive" 2>/dev/null > "$tmp/as.txt"
+	check "as-text" "grep -q '^AS65551 at ' $tmp/as.txt && grep -q 'upstream AS64500' $tmp/as.txt" "$(head -3 $tmp/as.txt | tr '\n' ' ')"
+	# a damaged file: the clear error, and the events before the damage
+	cp -r "$SC/archive" "$tmp/arch"
+	f=$tmp/arch/rrc00/updates.20240309.1200.gz
+	sz=$(stat -c %s "$f")
+	head -c $((sz / 2)) "$f" > "$tmp/cut.gz" && mv "$tmp/cut.gz" "$f"
+	"$RW" events --json "$tmp/arch" > "$tmp/d.json" 2>"$tmp/derr"; rc=$?
+	jq -c 'select(.time < "2024-03-09T12:00:00Z")' "$SC/expected-events.jsonl" > "$tmp/dexp.json"
+	jq -c 'select(.time < "2024-03-09T12:00:00Z")' "$tmp/d.json" > "$tmp/dgot.json"
+	norm "$tmp/dexp.json" > "$tmp/dexp"
+	norm "$tmp/dgot.json" > "$tmp/dgot"
+	check "damaged-file" "[ $rc -eq 1 ] && grep -q 'updates.20240309.1200.gz: gzip: unexpected end of compressed data' $tmp/derr && [ -s $tmp/dexp ] && cmp -s $tmp/dexp $tmp/dgot" \
+		"rc=$rc stderr: $(head -c 300 $tmp/derr)"
+fi
+
+# fresh-clone checks: the events command on the project's own sample
+"$RW" synth rib --prefixes 3000 --peers 6 --seed 3 -o "$tmp/rib.20240309.0800"
+"$RW" synth updates --records 20000 --prefixes 3000 --peers 6 --seed 3 --duration 900 -o "$tmp/updates.20240309.0800"
+mkdir -p "$tmp/s/rv" && mv "$tmp/rib.20240309.0800" "$tmp/updates.20240309.0800" "$tmp/s/rv/"
+"$RW" events --json --stats "$tmp/s" > "$tmp/s.json" 2>"$tmp/s.err"; rc=$?
+check "synthetic-archive-runs" "[ $rc -eq 0 ] && grep -q '^engine: ' $tmp/s.err && jq -e . $tmp/s.json >/dev/null" "rc=$rc $(tail -2 $tmp/s.err)"
+"$RW" events --bogus "$tmp/s" > /dev/null 2>&1; rc=$?
+check "usage-error" "[ $rc -eq 2 ]" "rc=$rc"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,332 @@
+/* EVENTS.md, one scenario per rule, built with the project's MRT writer
+ * and read back through the archive merge and the engine. Event strings
+ * are "<type> <seconds after T0> <origin> [<upstream>] <prefixes>[ new|last]". */
+#define T_PREFIX "events/"
+#include "t.h"
+#include "scen.h"
+
+#define T SCEN_T0
+
+#define HAS(s, ev)                                                                          \
+	do {                                                                                \
+		if (!scen_has((s), (ev)))                                                   \
+			t_fail(__FILE__, __LINE__, "missing \"%s\"; got:%s", (ev), scen_dump(s)); \
+	} while (0)
+
+#define NEV(s, n)                                                                           \
+	do {                                                                                \
+		if ((s)->nev != (n))                                                        \
+			t_fail(__FILE__, __LINE__, "%d events, want %d:%s", (s)->nev, (n), scen_dump(s)); \
+	} while (0)
+
+/* One collector, three peers, a baseline where 65551's two prefixes go
+ * through 64500 at every peer. */
+static int rv, p1, p2, p3;
+
+static void base(struct scen *s)
+{
+	scen_init(s);
+	rv = scen_collector(s, "rv");
+	p1 = scen_peer(s, rv, "198.51.100.1", 3356);
+	p2 = scen_peer(s, rv, "198.51.100.2", 174);
+	p3 = scen_peer(s, rv, "198.51.100.3", 1299);
+	scen_rib(s, rv, T);
+	for (int p = p1; p <= p3; p++) {
+		char path[64];
+		snprintf(path, sizeof path, "%u 64500 65551", s->peer[p].asn);
+		scen_route(s, p, "192.0.2.0/24", path);
+		scen_route(s, p, "198.51.100.0/24", path);
+	}
+	scen_updates(s, rv, T);
+}
+
+TEST(baseline_is_silent)
+{
+	struct scen s;
+	base(&s);
+	/* in the baseline second: changes, but nothing is reported */
+	scen_announce(&s, p1, T, "192.0.2.0/24", "3356 64501 65551");
+	scen_withdraw(&s, p2, T, "198.51.100.0/24");
+	/* the baseline episode via 64501 is confirmed later: never "gained" */
+	scen_announce(&s, p2, T + 10, "192.0.2.0/24", "174 64501 65551");
+	scen_run(&s, 2);
+	NEV(&s, 0);
+	scen_free(&s);
+}
+
+TEST(confirmation_dated_at_first_observation)
+{
+	unsigned mins[] = {1, 2, 3};
+	for (int k = 0; k < 3; k++) {
+		struct scen s;
+		base(&s);
+		scen_announce(&s, p1, T + 10, "192.0.2.0/24", "3356 64501 65551");
+		scen_announce(&s, p2, T + 25, "192.0.2.0/24", "174 64501 65551");
+		scen_run(&s, mins[k]);
+		if (mins[k] <= 2) {
+			HAS(&s, "upstream_gained 10 65551 64501 192.0.2.0/24 new");
+			NEV(&s, 1);
+		} else {
+			NEV(&s, 0);
+		}
+		scen_free(&s);
+	}
+}
+
+TEST(single_peer_blip_is_not_an_upstream)
+{
+	for (unsigned min = 1; min <= 2; min++) {
+		struct scen s;
+		base(&s);
+		scen_announce(&s, p1, T + 10, "192.0.2.0/24", "3356 64502 65551");
+		scen_announce(&s, p1, T + 55, "192.0.2.0/24", "3356 64500 65551");
+		scen_run(&s, min);
+		if (min == 1) {
+			HAS(&s, "upstream_gained 10 65551 64502 192.0.2.0/24 new");
+			HAS(&s, "upstream_lost 55 65551 64502 192.0.2.0/24 last");
+			NEV(&s, 2);
+		} else {
+			NEV(&s, 0);
+		}
+		scen_free(&s);
+	}
+}
+
+TEST(change_undone_within_a_second)
+{
+	struct scen s;
+	base(&s);
+	scen_announce(&s, p1, T + 10, "192.0.2.0/24", "3356 64501 65551");
+	scen_announce(&s, p2, T + 10, "192.0.2.0/24", "174 64501 65551");
+	scen_announce(&s, p1, T + 10, "192.0.2.0/24", "3356 64500 65551");
+	scen_announce(&s, p2, T + 10, "192.0.2.0/24", "174 64500 65551");
+	scen_withdraw(&s, p3, T + 20, "198.51.100.0/24");
+	scen_announce(&s, p3, T + 20, "198.51.100.0/24", "1299 64500 65551");
+	scen_run(&s, 1);
+	NEV(&s, 0);
+	scen_free(&s);
+}
+
+TEST(prepending_is_collapsed)
+{
+	struct scen s;
+	base(&s);
+	scen_announce(&s, p1, T + 10, "192.0.2.0/24", "3356 3356 64501 64501 64501 65551 65551");
+	scen_announce(&s, p2, T + 10, "192.0.2.0/24", "174 64501 65551 65551 65551");
+	scen_run(&s, 2);
+	HAS(&s, "upstream_gained 10 65551 64501 192.0.2.0/24 new");
+	NEV(&s, 1);
+	scen_free(&s);
+}
+
+TEST(as_set_at_the_end_has_no_origin)
+{
+	struct scen s;
+	base(&s);
+	/* an aggregate: visible, but no origin and no upstream events */
+	scen_announce(&s, p1, T + 10, "203.0.113.0/24", "3356 64500 {65551,65552}");
+	scen_announce(&s, p2, T + 10, "203.0.113.0/24", "174 64500 {65551,65552}");
+	scen_withdraw(&s, p1, T + 20, "203.0.113.0/24");
+	scen_withdraw(&s, p2, T + 20, "203.0.113.0/24");
+	scen_announce(&s, p1, T + 30, "203.0.113.0/24", "3356 64500 {65551,65552}");
+	scen_run(&s, 1);
+	HAS(&s, "prefix_down 20 null 203.0.113.0/24");
+	HAS(&s, "prefix_up 30 null 203.0.113.0/24");
+	NEV(&s, 2);
+	scen_free(&s);
+}
+
+TEST(as4_path_merged_over_as_trans)
+{
+	struct scen s;
+	base(&s);
+	int q1 = scen_peer(&s, rv, "198.51.100.4", 11686);
+	int q2 = scen_peer(&s, rv, "198.51.100.5", 7018);
+	s.peer[q1].as2 = true; /* BGP4MP_MESSAGE: AS_TRANS in AS_PATH, truth in AS4_PATH */
+	s.peer[q2].as2 = true;
+	scen_announce(&s, q1, T + 10, "175.45.176.0/24", "11686 20485 131279");
+	scen_announce(&s, q2, T + 10, "175.45.176.0/24", "7018 4837 200000 131279");
+	scen_announce(&s, q2, T + 20, "175.45.176.0/24", "7018 20485 131279");
+	scen_run(&s, 2);
+	/* confirmed at +20 by the second peer, dated at the first at +10 */
+	HAS(&s, "upstream_gained 10 131279 20485 175.45.176.0/24 new");
+	NEV(&s, 1); /* AS_TRANS (23456) appears nowhere */
+	for (int i = 0; i < s.nev; i++)
+		CHECK(!strstr(s.ev[i], "23456"));
+	scen_free(&s);
+}
+
+TEST(session_down_removes_the_peers_routes)
+{
+	struct scen s;
+	base(&s);
+	scen_announce(&s, p1, T + 10, "192.0.2.0/24", "3356 64501 65551");
+	scen_announce(&s, p2, T + 10, "192.0.2.0/24", "174 64501 65551");
+	scen_state(&s, p1, T + 30, 6, 1);
+	scen_state(&s, p2, T + 30, 6, 3);
+	scen_run(&s, 2);
+	HAS(&s, "upstream_gained 10 65551 64501 192.0.2.0/24 new");
+	HAS(&s, "upstream_lost 30 65551 64501 192.0.2.0/24 last");
+	NEV(&s, 2); /* p3 still sees both prefixes: nothing goes down */
+	scen_free(&s);
+}
+
+TEST(a_rib_dump_replaces_the_collectors_state)
+{
+	struct scen s;
+	base(&s);
+	scen_announce(&s, p1, T + 10, "192.0.2.0/24", "3356 64501 65551");
+	scen_announce(&s, p2, T + 10, "192.0.2.0/24", "174 64501 65551");
+	/* the next dump: 192.0.2.0/24 via 64500 again, 198.51.100.0/24 gone,
+	 * p3 absent from the dump altogether */
+	scen_rib(&s, rv, T + 3600);
+	scen_route(&s, p1, "192.0.2.0/24", "3356 64500 65551");
+	scen_route(&s, p2, "192.0.2.0/24", "174 64500 65551");
+	scen_run(&s, 2);
+	HAS(&s, "upstream_gained 10 65551 64501 192.0.2.0/24 new");
+	HAS(&s, "upstream_lost 3600 65551 64501 192.0.2.0/24 last");
+	HAS(&s, "prefix_down 3600 65551 198.51.100.0/24");
+	NEV(&s, 3);
+	scen_free(&s);
+}
+
+TEST(dormancy_loss_dated_at_the_outage)
+{
+	for (int with = 0; with < 2; with++) {
+		struct scen s;
+		base(&s);
+		scen_announce(&s, p1, T + 10, "192.0.2.0/24", "3356 64501 65551");
+		scen_announce(&s, p2, T + 10, "192.0.2.0/24", "174 64501 65551");
+		for (int p = p1; p <= p3; p++)
+			scen_withdraw(&s, p, T + 100, "192.0.2.0/24");
+		/* back at +200, with or without 64501 */
+		scen_announce(&s, p1, T + 200, "192.0.2.0/24", with ? "3356 64501 65551" : "3356 64500 65551");
+		scen_announce(&s, p2, T + 200, "192.0.2.0/24", with ? "174 64501 65551" : "174 64500 65551");
+		scen_announce(&s, p3, T + 200, "192.0.2.0/24", "1299 64500 65551");
+		scen_run(&s, 2);
+		HAS(&s, "upstream_gained 10 65551 64501 192.0.2.0/24 new");
+		HAS(&s, "prefix_down 100 65551 192.0.2.0/24");
+		HAS(&s, "prefix_up 200 65551 192.0.2.0/24");
+		if (with) {
+			NEV(&s, 3); /* the episode simply continued */
+		} else {
+			HAS(&s, "upstream_lost 100 65551 64501 192.0.2.0/24 last");
+			NEV(&s, 4);
+		}
+		scen_free(&s);
+	}
+}
+
+TEST(prefixes_are_grouped)
+{
+	struct scen s;
+	base(&s);
+	for (int p = p1; p <= p2; p++) {
+		char path[64];
+		snprintf(path, sizeof path, "%u 64501 65551", s.peer[p].asn);
+		scen_announce(&s, p, T + 10, "198.51.100.0/24", path);
+		scen_announce(&s, p, T + 10, "192.0.2.0/24", path);
+	}
+	scen_run(&s, 2);
+	HAS(&s, "upstream_gained 10 65551 64501 192.0.2.0/24,198.51.100.0/24 new");
+	NEV(&s, 1);
+	scen_free(&s);
+}
+
+TEST(new_for_origin_and_last_for_origin)
+{
+	struct scen s;
+	base(&s);
+	const char *pf[2] = {"192.0.2.0/24", "198.51.100.0/24"};
+	for (int k = 0; k < 2; k++) {
+		scen_announce(&s, p1, T + 10 + 10 * k, pf[k], "3356 64501 65551");
+		scen_announce(&s, p2, T + 10 + 10 * k, pf[k], "174 64501 65551");
+	}
+	for (int k = 0; k < 2; k++) {
+		scen_announce(&s, p1, T + 30 + 10 * k, pf[k], "3356 64500 65551");
+		scen_announce(&s, p2, T + 30 + 10 * k, pf[k], "174 64500 65551");
+	}
+	scen_run(&s, 2);
+	HAS(&s, "upstream_gained 10 65551 64501 192.0.2.0/24 new");
+	HAS(&s, "upstream_gained 20 65551 64501 198.51.100.0/24");
+	HAS(&s, "upstream_lost 30 65551 64501 192.0.2.0/24");
+	HAS(&s, "upstream_lost 40 65551 64501 198.51.100.0/24 last");
+	NEV(&s, 4);
+	scen_free(&s);
+}
+
+TEST(origin_down_and_up)
+{
+	struct scen s;
+	base(&s);
+	for (int p = p1; p <= p3; p++) {
+		scen_withdraw(&s, p, T + 10, "192.0.2.0/24");
+		scen_withdraw(&s, p, T + 10, "198.51.100.0/24");
+	}
+	char path[64];
+	snprintf(path, sizeof path, "%u 64500 65551", s.peer[p1].asn);
+	scen_announce(&s, p1, T + 70, "198.51.100.0/24", path);
+	scen_run(&s, 2);
+	HAS(&s, "origin_down 10 65551");
+	HAS(&s, "prefix_down 10 65551 192.0.2.0/24,198.51.100.0/24");
+	HAS(&s, "origin_up 70 65551");
+	HAS(&s, "prefix_up 70 65551 198.51.100.0/24");
+	NEV(&s, 4);
+	scen_free(&s);
+}
+
+TEST(each_collector_has_its_own_silent_baseline)
+{
+	struct scen s;
+	base(&s);
+	int rrc = scen_collector(&s, "rrc00");
+	int r1 = scen_peer(&s, rrc, "193.0.0.56", 3333);
+	int r2 = scen_peer(&s, rrc, "193.0.0.57", 8492);
+	/* rv changes in the same second as rrc00's first dump: silent */
+	scen_announce(&s, p1, T + 600, "192.0.2.0/24", "3356 64501 65551");
+	scen_announce(&s, p2, T + 600, "192.0.2.0/24", "174 64501 65551");
+	scen_rib(&s, rrc, T + 600);
+	scen_route(&s, r1, "192.0.2.0/24", "3333 64502 65551");
+	scen_route(&s, r2, "192.0.2.0/24", "8492 64502 65551");
+	/* a later change is reported again */
+	scen_updates(&s, rrc, T + 600);
+	scen_announce(&s, r1, T + 700, "198.51.100.0/24", "3333 64503 65551");
+	scen_announce(&s, r2, T + 700, "198.51.100.0/24", "8492 64503 65551");
+	scen_run(&s, 2);
+	HAS(&s, "upstream_gained 700 65551 64503 198.51.100.0/24 new");
+	NEV(&s, 1);
+	scen_free(&s);
+}
+
+TEST(updates_before_any_rib_start_from_empty)
+{
+	struct scen s;
+	scen_init(&s);
+	int c = scen_collector(&s, "rv");
+	int a = scen_peer(&s, c, "198.51.100.1", 3356);
+	int b = scen_peer(&s, c, "198.51.100.2", 174);
+	scen_updates(&s, c, T);
+	scen_announce(&s, a, T + 1, "192.0.2.0/24", "3356 64500 65551");
+	scen_announce(&s, b, T + 2, "192.0.2.0/24", "174 64500 65551");
+	scen_run(&s, 2);
+	/* first appearance is not a prefix_up, but the upstream is new */
+	HAS(&s, "upstream_gained 1 65551 64500 192.0.2.0/24 new");
+	NEV(&s, 1);
+	scen_free(&s);
+}
+
+TEST(damaged_file_events_up_to_the_damage)
+{
+	struct scen s;
+	base(&s);
+	scen_announce(&s, p1, T + 10, "192.0.2.0/24", "3356 64501 65551");
+	scen_announce(&s, p2, T + 10, "192.0.2.0/24", "174 64501 65551");
+	scen_announce(&s, p1, T + 50, "198.51.100.0/24", "3356 64509 65551");
+	/* cut the update file inside its last record */
+	s.coll[rv].upd.len -= 7;
+	scen_run(&s, 2);
+	CHECK_INT(s.status, 1);
+	HAS(&s, "upstream_gained 10 65551 64501 192.0.2.0/24 new");
+	NEV(&s, 1);
+	scen_free(&s);
+}
