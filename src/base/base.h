@@ -237,6 +237,16 @@ void prefix_mask(struct rw_prefix *p);
 /* Decimal text of v into dst (no NUL); returns the length (1..10/20). */
 size_t fmt_u32(char *dst, uint32_t v);
 size_t fmt_u64(char *dst, uint64_t v);
+/* A small direct-mapped cache of decimal texts for hot loops that print
+ * the same numbers again and again (ASNs in paths, communities). Owned by
+ * the caller; zero-initialise it. fmt_u32_cached writes up to 11 bytes at
+ * dst whatever the length returned, so leave that much room. */
+struct fmt_cache {
+	uint32_t key[1024];
+	uint8_t len[1024];
+	char s[1024][11];
+};
+size_t fmt_u32_cached(struct fmt_cache *c, char *dst, uint32_t v);
 /* "YYYY-MM-DDTHH:MM:SSZ" (20 chars + NUL). */
 size_t fmt_time_rfc3339(char *dst, int64_t t);
 /* Parse a time: unix seconds, "2024-03-09T10:00:00Z", "2024-03-09 10:00:00"

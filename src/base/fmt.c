@@ -68,6 +68,20 @@ size_t fmt_u64(char *dst, uint64_t v)
 	return n;
 }
 
+size_t fmt_u32_cached(struct fmt_cache *c, char *dst, uint32_t v)
+{
+	uint32_t i = (v * 2654435761u) >> 22;
+	if (c->key[i] == v && c->len[i]) {
+		memcpy(dst, c->s[i], 11);
+		return c->len[i];
+	}
+	size_t n = fmt_u32(c->s[i], v);
+	c->key[i] = v;
+	c->len[i] = (uint8_t)n;
+	memcpy(dst, c->s[i], 11);
+	return n;
+}
+
 /* One IPv4 octet, 1-3 digits. */
 static inline size_t put_octet(char *d, unsigned v)
 {

@@ -119,8 +119,8 @@ int bgp_path_merge_as4(const struct bgp_path *path, const struct bgp_path *as4,
  * sequences by their ASNs, sets as one. */
 uint32_t bgp_path_count(const struct bgp_path *p);
 /* Text like bgpdump: "1 2 {3,4} (5 6) [7,8]". Returns bytes written
- * (no NUL); dst must hold 11 * nasn + 3 * nseg + 1. */
-size_t bgp_path_fmt(char *dst, const struct bgp_path *p);
+ * (no NUL); dst must hold bgp_path_fmt_size(p) bytes. cache may be NULL. */
+size_t bgp_path_fmt(char *dst, const struct bgp_path *p, struct fmt_cache *cache);
 size_t bgp_path_fmt_size(const struct bgp_path *p);
 
 /* ---------------------------------------------------------------- attributes */

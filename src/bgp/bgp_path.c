@@ -143,7 +143,7 @@ int bgp_path_merge_as4(const struct bgp_path *path, const struct bgp_path *as4,
 
 size_t bgp_path_fmt_size(const struct bgp_path *p)
 {
-	return (size_t)p->nasn * 11 + (size_t)p->nseg * 3 + 1;
+	return (size_t)p->nasn * 11 + (size_t)p->nseg * 3 + 12;
 }
 
 static char seg_open(uint8_t t)
@@ -156,7 +156,7 @@ static char seg_close(uint8_t t)
 	return t == BGP_SEG_SET ? '}' : t == BGP_SEG_CONFED_SEQUENCE ? ')' : ']';
 }
 
-size_t bgp_path_fmt(char *dst, const struct bgp_path *p)
+size_t bgp_path_fmt(char *dst, const struct bgp_path *p, struct fmt_cache *cache)
 {
 	size_t n = 0, k = 0;
 	for (unsigned s = 0; s < p->nseg; s++) {
@@ -170,7 +170,8 @@ size_t bgp_path_fmt(char *dst, const struct bgp_path *p)
 		for (unsigned i = 0; i < p->seg_len[s]; i++) {
 			if (i)
 				dst[n++] = set ? ',' : ' ';
-			n += fmt_u32(dst + n, p->asn[k++]);
+			n += cache ? fmt_u32_cached(cache, dst + n, p->asn[k]) : fmt_u32(dst + n, p->asn[k]);
+			k++;
 		}
 		if (!seq)
 			dst[n++] = seg_close(t);

@@ -35,6 +35,7 @@ struct fmt_bgpdump {
 	char *tail;                    /* owned */
 	size_t tail_len, tail_cap;
 	bool addpath, legacy;
+	struct fmt_cache *nums;        /* owned: ASN/community texts */
 };
 
 void fmt_bgpdump_init(struct fmt_bgpdump *f, struct obuf *o);
@@ -60,6 +61,6 @@ void fmt_json_elem(struct fmt_json *f, const struct bgp_elem *e);
 double now_seconds(void);
 /* Communities into text: "a:b c:d" (bgpdump names well-known ones when
  * bgpdump_names). Returns length; dst must hold 12 per community. */
-size_t fmt_communities(char *dst, const uint8_t *p, size_t len, bool bgpdump_names);
+size_t fmt_communities(char *dst, const uint8_t *p, size_t len, bool bgpdump_names, struct fmt_cache *c);
 
 #endif

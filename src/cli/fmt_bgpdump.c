@@ -25,12 +25,15 @@ void fmt_bgpdump_init(struct fmt_bgpdump *f, struct obuf *o)
 	memset(f, 0, sizeof *f);
 	f->o = o;
 	f->head_rec = UINT64_MAX;
+	f->nums = calloc(1, sizeof *f->nums);
 }
 
 void fmt_bgpdump_release(struct fmt_bgpdump *f)
 {
 	free(f->tail);
 	f->tail = NULL;
+	free(f->nums);
+	f->nums = NULL;
 }
 
 void fmt_bgpdump_record(struct fmt_bgpdump *f, const struct mrt_rec *rec)
@@ -127,7 +130,7 @@ static size_t put_nh(char *d, const struct bgp_elem *e)
 static void build_tail(struct fmt_bgpdump *f, const struct bgp_elem *e)
 {
 	const struct bgp_attrs *a = e->attrs;
-	size_t need = 256 + (a->path_ok ? bgp_path_fmt_size(&a->path) : 0) + (size_t)a->comm_len / 4 * 14;
+	size_t need = 256 + (a->path_ok ? bgp_path_fmt_size(&a->path) : 0) + (size_t)a->comm_len / 4 * 14 + 16;
 	if (need > f->tail_cap) {
 		free(f->tail);
 		f->tail = malloc(need);
@@ -147,7 +150,7 @@ static void build_tail(struct fmt_bgpdump *f, const struct bgp_elem *e)
 	bool skip_nh = odd;
 	if (!skip_path) {
 		if (a->path_ok)
-			n += bgp_path_fmt(d + n, &a->path);
+			n += bgp_path_fmt(d + n, &a->path, f->nums);
 		d[n++] = '|';
 		const char *o = a->origin == 0 ? "IGP" : a->origin == 1 ? "EGP" : "INCOMPLETE";
 		size_t ol = strlen(o);
@@ -167,7 +170,7 @@ static void build_tail(struct fmt_bgpdump *f, const struct bgp_elem *e)
 			d[n++] = '|';
 	}
 	if (comm)
-		n += fmt_communities(d + n, a->comm, a->comm_len, true);
+		n += fmt_communities(d + n, a->comm, a->comm_len, true, f->nums);
 	if (comm || !f->legacy)
 		d[n++] = '|';
 	else

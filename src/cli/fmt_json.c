@@ -88,7 +88,7 @@ static void attrs_json(struct fmt_json *f, const struct bgp_elem *e)
 				f->path = malloc(need);
 				f->path_cap = f->path ? need : 0;
 			}
-			f->path_len = f->path ? bgp_path_fmt(f->path, &a->path) : 0;
+			f->path_len = f->path ? bgp_path_fmt(f->path, &a->path, NULL) : 0;
 			f->path_gen = e->attrs_gen;
 		}
 		kstr(o, "as_path", f->path, f->path_len);

@@ -10,7 +10,7 @@ double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-size_t fmt_communities(char *dst, const uint8_t *p, size_t len, bool bgpdump_names)
+size_t fmt_communities(char *dst, const uint8_t *p, size_t len, bool bgpdump_names, struct fmt_cache *c)
 {
 	size_t n = 0;
 	for (size_t i = 0; i + 4 <= len; i += 4) {
@@ -25,9 +25,9 @@ size_t fmt_communities(char *dst, const uint8_t *p, size_t len, bool bgpdump_nam
 			n += l;
 			continue;
 		}
-		n += fmt_u32(dst + n, v >> 16);
+		n += c ? fmt_u32_cached(c, dst + n, v >> 16) : fmt_u32(dst + n, v >> 16);
 		dst[n++] = ':';
-		n += fmt_u32(dst + n, v & 0xffff);
+		n += c ? fmt_u32_cached(c, dst + n, v & 0xffff) : fmt_u32(dst + n, v & 0xffff);
 	}
 	return n;
 }

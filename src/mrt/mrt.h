@@ -115,8 +115,12 @@ struct mrt_gap {
 struct mrt_reader {
 	mrt_src_fn src;
 	void *src_ctx;
-	uint8_t *buf;     /* owned window of stream bytes */
+	uint8_t *buf;     /* owned window: records that straddle chunks, and
+			     everything during a resynchronisation */
 	size_t cap, start, end;
+	const uint8_t *ck; /* current chunk from the source (borrowed) */
+	size_t ck_len, ck_pos;
+	size_t ck_copied; /* window tail bytes copied from ck (ending at ck_pos) */
 	uint64_t buf_off; /* stream offset of buf[0] */
 	size_t max_rec;   /* cap on a record's length */
 	uint64_t nrec;    /* records returned */

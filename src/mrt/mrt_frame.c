@@ -118,11 +118,41 @@ void mrt_reader_release(struct mrt_reader *r)
 	r->buf = NULL;
 }
 
-/* Make buf[start..end) hold at least need bytes. 1: yes; 0: the stream
- * ended first; < 0: source error. */
+/* Make buf[start..end) hold at least need bytes, copying only what is
+ * needed out of the current chunk. 1: yes; 0: the stream ended first;
+ * < 0: source error. Invariant: buf_off + end is the stream offset of
+ * ck[ck_pos]. */
 static int fill(struct mrt_reader *r, size_t need)
 {
 	while (r->end - r->start < need) {
+		if (r->ck_pos < r->ck_len) {
+			size_t k = RW_MIN(need - (r->end - r->start), r->ck_len - r->ck_pos);
+			if (r->cap - r->end < k) {
+				if (r->start) {
+					memmove(r->buf, r->buf + r->start, r->end - r->start);
+					r->end -= r->start;
+					r->buf_off += r->start;
+					r->start = 0;
+				}
+				if (r->cap - r->end < k) {
+					size_t ncap = r->cap ? r->cap : (1u << 20);
+					while (ncap - r->end < k)
+						ncap *= 2;
+					uint8_t *nb = realloc(r->buf, ncap);
+					if (!nb) {
+						r->src_err = RW_ENOMEM;
+						return RW_ENOMEM;
+					}
+					r->buf = nb;
+					r->cap = ncap;
+				}
+			}
+			memcpy(r->buf + r->end, r->ck + r->ck_pos, k);
+			r->end += k;
+			r->ck_pos += k;
+			r->ck_copied += k;
+			continue;
+		}
 		if (r->src_err)
 			return r->src_err;
 		if (r->src_eof)
@@ -138,28 +168,10 @@ static int fill(struct mrt_reader *r, size_t need)
 			r->src_eof = 1;
 			return 0;
 		}
-		if (r->cap - r->end < n) {
-			if (r->start) {
-				memmove(r->buf, r->buf + r->start, r->end - r->start);
-				r->end -= r->start;
-				r->buf_off += r->start;
-				r->start = 0;
-			}
-			if (r->cap - r->end < n) {
-				size_t ncap = r->cap ? r->cap : (4u << 20);
-				while (ncap - r->end < n)
-					ncap *= 2;
-				uint8_t *nb = realloc(r->buf, ncap);
-				if (!nb) {
-					r->src_err = RW_ENOMEM;
-					return RW_ENOMEM;
-				}
-				r->buf = nb;
-				r->cap = ncap;
-			}
-		}
-		memcpy(r->buf + r->end, p, n);
-		r->end += n;
+		r->ck = p;
+		r->ck_len = n;
+		r->ck_pos = 0;
+		r->ck_copied = 0;
 	}
 	return 1;
 }
@@ -298,6 +310,40 @@ int mrt_reader_next(struct mrt_reader *r, struct mrt_rec *rec)
 			       "bytes between two records (the record before is shorter than where the next one starts)",
 			       false);
 	}
+	if (r->start == r->end) {
+		/* Fast path: the record and the next header lie in the current
+		 * chunk; return it without copying. */
+		r->buf_off += r->end;
+		r->start = r->end = 0;
+		size_t left = r->ck_len - r->ck_pos;
+		if (left >= MRT_HDR_LEN) {
+			const uint8_t *q = r->ck + r->ck_pos;
+			struct mrt_hdr h, nh;
+			mrt_hdr_decode(q, &h);
+			size_t total = MRT_HDR_LEN + (size_t)h.len;
+			if (mrt_hdr_sane(&h, r->max_rec) && left >= total + MRT_HDR_LEN) {
+				mrt_hdr_decode(q + total, &nh);
+				if (mrt_hdr_sane(&nh, r->max_rec) && ts_plausible(nh.ts, h.ts)) {
+					rec->off = r->buf_off;
+					rec->idx = r->nrec++;
+					rec->slack = 0;
+					if (h.type == MRT_BGP4MP_ET || h.type == 33 || h.type == 49) {
+						h.usec = rd32(q + MRT_HDR_LEN);
+						rec->body = q + MRT_HDR_LEN + 4;
+						rec->len = h.len - 4;
+					} else {
+						rec->body = q + MRT_HDR_LEN;
+						rec->len = h.len;
+					}
+					rec->h = h;
+					r->ck_pos += total;
+					r->buf_off += total;
+					r->last_ts = h.ts;
+					return MRT_NEXT_REC;
+				}
+			}
+		}
+	}
 	int f = fill(r, MRT_HDR_LEN);
 	if (f < 0)
 		return f;
@@ -366,5 +412,14 @@ int mrt_reader_next(struct mrt_reader *r, struct mrt_rec *rec)
 	r->start += total;
 	r->pend_len = slack;
 	r->last_ts = h.ts;
+	/* Bytes left in the window that were copied from the current chunk
+	 * (the next header, looked at above) go back to the chunk, so the
+	 * next record can take the fast path again. */
+	size_t rem = r->end - r->start;
+	if (!slack && rem && rem <= r->ck_copied) {
+		r->end = r->start;
+		r->ck_pos -= rem;
+		r->ck_copied -= rem;
+	}
 	return MRT_NEXT_REC;
 }

@@ -171,7 +171,7 @@ static const char *path_str(const struct bgp_attrs *a)
 		return "(no path)";
 	if (bgp_path_fmt_size(&a->path) > sizeof out)
 		return "(path too long for the test buffer)";
-	out[bgp_path_fmt(out, &a->path)] = 0;
+	out[bgp_path_fmt(out, &a->path, NULL)] = 0;
 	return out;
 }
 
