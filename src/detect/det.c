@@ -170,8 +170,17 @@ static uint32_t summarize(const struct rib *r, uint32_t pfx, struct ou_n **buf, 
 		i = j;
 	}
 	/* merge equal (o, u) of different peers */
-	if (nc > 1)
+	if (nc > 32) {
 		qsort(*buf, nc, sizeof **buf, cur_cmp);
+	} else {
+		for (uint32_t i = 1; i < nc; i++) { /* few entries: insertion sort */
+			struct ou_n t = (*buf)[i];
+			uint32_t j = i;
+			for (; j > 0 && cur_cmp(&(*buf)[j - 1], &t) > 0; j--)
+				(*buf)[j] = (*buf)[j - 1];
+			(*buf)[j] = t;
+		}
+	}
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < nc; i++) {
 		if (k && (*buf)[k - 1].o == (*buf)[i].o && (*buf)[k - 1].u == (*buf)[i].u)

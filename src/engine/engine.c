@@ -16,6 +16,7 @@ void engine_init(struct engine *e, unsigned min_peers, det_event_fn fn, void *ar
 	rib_init(&e->rib);
 	det_init(&e->det, min_peers);
 	arena_init(&e->scratch, 64 * 1024, 256u << 20);
+	e->last_pfx_id = RIB_NONE;
 	e->fn = fn;
 	e->arg = arg;
 }
@@ -67,7 +68,15 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 	case BGP_ELEM_ANNOUNCE:
 	case BGP_ELEM_RIB: {
 		uint32_t peer = rib_peer(r, collector, el->peer, el->peer_asn);
-		uint32_t pfx = rib_prefix(r, &el->pfx);
+		uint32_t pfx;
+		if (e->last_pfx_id != RIB_NONE && e->last_pfx.len == el->pfx.len && e->last_pfx.af == el->pfx.af &&
+		    !memcmp(e->last_pfx.b, el->pfx.b, 16)) {
+			pfx = e->last_pfx_id;
+		} else {
+			pfx = rib_prefix(r, &el->pfx);
+			e->last_pfx = el->pfx;
+			e->last_pfx_id = pfx;
+		}
 		uint32_t path = rib_path_of(r, el->attrs, &e->scratch);
 		arena_reset(&e->scratch);
 		if (path == RIB_NONE)

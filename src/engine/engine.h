@@ -29,6 +29,8 @@ struct engine {
 	bool baseline;            /* a first dump was applied in sec */
 	bool in_dump;
 	uint32_t dump_coll;
+	struct rw_prefix last_pfx;  /* the entries of a RIB record share it */
+	uint32_t last_pfx_id;
 	struct engine_stats st;
 };
 

@@ -77,7 +77,8 @@ void rib_release(struct rib *r)
 	free(r->pfx);
 	free(r->pfx_hash);
 	for (uint32_t i = 0; i < r->npath; i++)
-		free(r->path[i].key);
+		if (r->path[i].key_len > RIB_KEY_INLINE)
+			free(r->path[i].key.heap);
 	free(r->path);
 	free(r->path_hash);
 	for (uint32_t i = 0; i < r->npeer; i++)
@@ -247,6 +248,8 @@ void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, 
 	r->st.announces++;
 	if (i >= 0) {
 		struct rib_route *rt = &x->r[i];
+		if (rt->peer_gen != pg)
+			r->coll[p->collector].stale--; /* refreshed by the dump */
 		rt->peer_gen = pg;
 		if (rt->path == path)
 			return; /* same route again: not a change */
@@ -276,8 +279,12 @@ static void remove_at(struct rib *r, uint32_t pfx, uint32_t i)
 {
 	struct rib_pfx *x = &r->pfx[pfx];
 	struct rib_route *rt = &x->r[i];
+	struct rib_peer *p = &r->peer[rib_route_peer(rt)];
+	struct rib_collector *c = &r->coll[p->collector];
+	if ((rt->peer_gen & 0xff) != c->gen && c->stale)
+		c->stale--;
 	rib__path_unref(r, rt->path);
-	r->peer[rib_route_peer(rt)].nroutes--;
+	p->nroutes--;
 	r->route_count--;
 	memmove(x->r + i, x->r + i + 1, (x->n - i - 1) * sizeof *x->r);
 	x->n--;
@@ -346,12 +353,20 @@ void rib_dump_begin(struct rib *r, uint32_t collector)
 {
 	struct rib_collector *c = &r->coll[collector];
 	c->gen = (uint8_t)(c->gen + 1);
+	/* every route the collector has now is stale until the dump
+	 * carries it again */
+	c->stale = 0;
+	for (uint32_t i = 0; i < c->npeers; i++)
+		c->stale += r->peer[c->peers[i]].nroutes;
 	r->st.dumps++;
 }
 
 void rib_dump_end(struct rib *r, uint32_t collector)
 {
 	struct rib_collector *c = &r->coll[collector];
+	c->has_dump = true;
+	if (!c->stale)
+		return; /* the dump carried (or replaced) every route: no sweep */
 	for (uint32_t i = 0; i < c->npeers; i++) {
 		uint32_t peer = c->peers[i];
 		struct rib_peer *p = &r->peer[peer];
@@ -359,7 +374,7 @@ void rib_dump_end(struct rib *r, uint32_t collector)
 			drop_peer_routes(r, peer, p->pfx[j], c->gen);
 		rib__peer_compact(r, peer);
 	}
-	c->has_dump = true;
+	c->stale = 0;
 }
 
 size_t rib_bytes(const struct rib *r)
@@ -368,9 +383,9 @@ size_t rib_bytes(const struct rib *r)
 	n += (size_t)r->cappfx * sizeof *r->pfx + (size_t)r->pfx_hash_cap * 4;
 	for (uint32_t i = 0; i < r->npfx; i++)
 		n += (size_t)r->pfx[i].cap * sizeof(struct rib_route);
-	n += (size_t)r->cappath * sizeof *r->path + (size_t)r->path_hash_cap * 4;
+	n += (size_t)r->cappath * sizeof *r->path + (size_t)r->path_hash_cap * sizeof *r->path_hash;
 	for (uint32_t i = 0; i < r->npath; i++)
-		if (r->path[i].refs)
+		if (r->path[i].refs && r->path[i].key_len > RIB_KEY_INLINE)
 			n += r->path[i].key_len;
 	n += (size_t)r->cappeer * sizeof *r->peer;
 	for (uint32_t i = 0; i < r->npeer; i++)

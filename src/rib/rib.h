@@ -19,16 +19,33 @@
 
 #define RIB_NONE UINT32_MAX
 
-/* An interned AS path and what EVENTS.md §3 derives from it. */
+#define RIB_KEY_INLINE 40
+
+/* An interned AS path and what EVENTS.md §3 derives from it. 64 bytes:
+ * one cache line, key included for paths of up to 9 four-byte ASNs. */
 struct rib_path {
 	uint32_t hash;
 	uint32_t refs;      /* routes using it; 0 = free slot */
 	uint32_t origin;    /* 0 with no origin (empty, or ends in an AS_SET) */
 	uint32_t upstream;  /* 0 when only one AS is left */
-	uint32_t key_len;
+	uint16_t key_len;
 	uint32_t next_free; /* free list link while refs == 0 */
-	uint8_t *key;       /* owned: the attribute bytes that identify it:
-			       asn size, AS4 flag, AS_PATH, AS4_PATH */
+	/* the attribute bytes that identify it (asn size, AS4 flag, AS_PATH,
+	 * AS4_PATH): inline when short, else owned heap bytes */
+	union {
+		uint8_t in[RIB_KEY_INLINE];
+		uint8_t *heap;
+	} key;
+};
+
+static inline const uint8_t *rib_path_key(const struct rib_path *p)
+{
+	return p->key_len <= RIB_KEY_INLINE ? p->key.in : p->key.heap;
+}
+
+struct rib_pslot {
+	uint32_t id;   /* RIB_NONE: empty */
+	uint32_t hash;
 };
 
 struct rib_route {
@@ -60,6 +77,7 @@ struct rib_collector {
 	char *name;              /* owned */
 	uint8_t gen;             /* generation of the dump being/last applied */
 	bool has_dump;           /* a RIB dump was applied (baseline done) */
+	uint64_t stale;          /* routes of an older generation during a dump */
 	uint32_t *peers;         /* owned: peer ids of this collector */
 	uint32_t npeers, cappeers;
 };
@@ -77,8 +95,9 @@ struct rib {
 
 	struct rib_path *path;    /* owned array, index = path id */
 	uint32_t npath, cappath;
-	uint32_t path_free;       /* free list through rib_path.origin */
-	uint32_t *path_hash;
+	uint32_t path_free;       /* free list through rib_path.next_free */
+	struct rib_pslot *path_hash; /* (id, hash): probing never touches a
+					path that cannot match */
 	uint32_t path_hash_cap;
 	uint32_t path_live;
 

@@ -66,17 +66,18 @@ void rib_origin_upstream(const struct bgp_path *p, uint32_t *origin, uint32_t *u
 static void path_rehash(struct rib *r)
 {
 	uint32_t cap = r->path_hash_cap * 2;
-	uint32_t *h = malloc(cap * sizeof *h);
+	struct rib_pslot *h = malloc(cap * sizeof *h);
 	if (!h)
 		abort();
 	memset(h, 0xff, cap * sizeof *h);
-	for (uint32_t i = 0; i < r->npath; i++) {
-		if (!r->path[i].refs && !r->path[i].key)
+	for (uint32_t i = 0; i < r->path_hash_cap; i++) {
+		struct rib_pslot e = r->path_hash[i];
+		if (e.id == RIB_NONE)
 			continue;
-		uint32_t k = r->path[i].hash & (cap - 1);
-		while (h[k] != RIB_NONE)
+		uint32_t k = e.hash & (cap - 1);
+		while (h[k].id != RIB_NONE)
 			k = (k + 1) & (cap - 1);
-		h[k] = i;
+		h[k] = e;
 	}
 	free(r->path_hash);
 	r->path_hash = h;
@@ -86,23 +87,23 @@ static void path_rehash(struct rib *r)
 static void path_unlink(struct rib *r, uint32_t id)
 {
 	uint32_t mask = r->path_hash_cap - 1, k = r->path[id].hash & mask;
-	while (r->path_hash[k] != id)
+	while (r->path_hash[k].id != id)
 		k = (k + 1) & mask;
 	/* backward-shift deletion keeps probe chains intact */
 	uint32_t j = k;
 	for (;;) {
 		j = (j + 1) & mask;
-		uint32_t e = r->path_hash[j];
-		if (e == RIB_NONE)
+		struct rib_pslot e = r->path_hash[j];
+		if (e.id == RIB_NONE)
 			break;
-		uint32_t home = r->path[e].hash & mask;
+		uint32_t home = e.hash & mask;
 		/* move e to k if k lies cyclically in [home, j) */
 		if ((j > k && (home <= k || home > j)) || (j < k && home <= k && home > j)) {
 			r->path_hash[k] = e;
 			k = j;
 		}
 	}
-	r->path_hash[k] = RIB_NONE;
+	r->path_hash[k].id = RIB_NONE;
 }
 
 void rib__path_ref(struct rib *r, uint32_t path)
@@ -116,8 +117,9 @@ void rib__path_unref(struct rib *r, uint32_t path)
 	if (--p->refs)
 		return;
 	path_unlink(r, path);
-	free(p->key);
-	p->key = NULL;
+	if (p->key_len > RIB_KEY_INLINE)
+		free(p->key.heap);
+	p->key_len = 0;
 	p->next_free = r->path_free;
 	r->path_free = path;
 	r->path_live--;
@@ -129,6 +131,8 @@ uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scr
 	bool has = bgp_has(a, BGP_ATTR_AS_PATH);
 	size_t l1 = has ? a->as_path_len : 0, l2 = has && a->as4_use ? a->as4_path_len : 0;
 	size_t klen = 4 + l1 + l2;
+	if (klen > UINT16_MAX)
+		return RIB_NONE; /* cannot happen: attributes are < 64 KiB */
 	uint8_t *key = klen <= sizeof stack ? stack : arena_alloc(scratch, klen);
 	if (!key)
 		return RIB_NONE;
@@ -143,13 +147,15 @@ uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scr
 	uint32_t mask = r->path_hash_cap - 1, k = h & mask;
 	r->st.path_lookups++;
 	for (;;) {
-		uint32_t id = r->path_hash[k];
-		if (id == RIB_NONE)
+		struct rib_pslot e = r->path_hash[k];
+		if (e.id == RIB_NONE)
 			break;
-		struct rib_path *p = &r->path[id];
-		if (p->hash == h && p->key_len == klen && !memcmp(p->key, key, klen)) {
-			r->st.path_hits++;
-			return id;
+		if (e.hash == h) {
+			struct rib_path *p = &r->path[e.id];
+			if (p->key_len == klen && !memcmp(rib_path_key(p), key, klen)) {
+				r->st.path_hits++;
+				return e.id;
+			}
 		}
 		k = (k + 1) & mask;
 	}
@@ -193,12 +199,16 @@ uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scr
 	p->hash = h;
 	p->origin = origin;
 	p->upstream = upstream;
-	p->key_len = (uint32_t)klen;
-	p->key = malloc(klen);
-	if (!p->key)
-		abort();
-	memcpy(p->key, key, klen);
-	r->path_hash[k] = id;
+	p->key_len = (uint16_t)klen;
+	if (klen <= RIB_KEY_INLINE) {
+		memcpy(p->key.in, key, klen);
+	} else {
+		p->key.heap = malloc(klen);
+		if (!p->key.heap)
+			abort();
+		memcpy(p->key.heap, key, klen);
+	}
+	r->path_hash[k] = (struct rib_pslot){id, h};
 	r->path_live++;
 	if (r->path_live * 2 > r->path_hash_cap)
 		path_rehash(r);

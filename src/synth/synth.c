@@ -51,7 +51,7 @@ static void prefix_of(const struct synth_opts *o, uint64_t i, struct rw_prefix *
 
 static uint32_t origin_of(const struct synth_opts *o, uint64_t i)
 {
-	uint64_t h = h3(o->seed, i / 3, 2); /* a few prefixes per origin */
+	uint64_t h = h3(o->seed, i / 12, 2); /* about a dozen prefixes per origin */
 	if (h % 10 < 4)
 		return 1000u + (uint32_t)(h % 60000u);
 	return 131072u + (uint32_t)(h % 280000u);
@@ -63,7 +63,11 @@ static uint32_t origin_of(const struct synth_opts *o, uint64_t i)
 static unsigned path_of(const struct synth_opts *o, uint64_t i, unsigned peer, uint32_t v, uint32_t *path,
 			uint32_t *set, unsigned *set_len)
 {
-	uint64_t h = h3(o->seed ^ v, i, 100 + peer);
+	/* A peer reaches all prefixes of an origin the same way, except for
+	 * some traffic-engineered ones: paths are shared as in real tables. */
+	uint32_t origin = origin_of(o, i);
+	bool te = h3(o->seed ^ v, i, 50 + peer) % 100 < 15;
+	uint64_t h = te ? h3(o->seed ^ v, i, 100 + peer) : h3(o->seed ^ v, origin, 100 + peer);
 	unsigned n = 0;
 	path[n++] = peer_asns[peer % RW_ARRAY_LEN(peer_asns)];
 	unsigned transit = (unsigned)(h % 100 < 35 ? 1 : h % 100 < 80 ? 2 : 3);
@@ -71,7 +75,6 @@ static unsigned path_of(const struct synth_opts *o, uint64_t i, unsigned peer, u
 		uint64_t x = mix(h + t);
 		path[n++] = t == 0 ? tier1[x % RW_ARRAY_LEN(tier1)] : tier2[x % RW_ARRAY_LEN(tier2)];
 	}
-	uint32_t origin = origin_of(o, i);
 	uint64_t ho = h3(o->seed, origin, 3);
 	path[n++] = tier2[ho % RW_ARRAY_LEN(tier2)]; /* the origin's upstream */
 	unsigned prepend = (h >> 20) % 100 < 6 ? 1 + (unsigned)((h >> 28) % 3) : 0;
