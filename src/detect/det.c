@@ -140,6 +140,10 @@ static uint32_t summarize(const struct rib *r, uint32_t pfx, struct ou_n **buf, 
 	const struct rib_pfx *x = &r->pfx[pfx];
 	uint32_t nc = 0;
 	uint16_t v = 0, nn = 0;
+	/* the paths are scattered in memory: ask for all of them at once so
+	 * the cache misses overlap */
+	for (uint32_t i = 0; i < x->n; i++)
+		__builtin_prefetch(&r->path[x->r[i].path]);
 	for (uint32_t i = 0; i < x->n;) {
 		uint32_t peer = rib_route_peer(&x->r[i]);
 		uint32_t j = i;
@@ -491,4 +495,15 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, det
 	free(x.ne);
 	free(x.pe);
 	free(x.oo);
+	/* a big second (a RIB dump) leaves big delta maps behind; clearing
+	 * and scanning them every later second would cost their size */
+	if (d->d_ou.cap > 4096)
+		u64map_release(&d->d_ou);
+	if (d->d_origin.cap > 4096)
+		u64map_release(&d->d_origin);
+	if (d->cappend > 4096) {
+		free(d->pend);
+		d->pend = NULL;
+		d->cappend = 0;
+	}
 }

@@ -10,26 +10,92 @@
  */
 #include "engine.h"
 
+#include <stdlib.h>
+
 void engine_init(struct engine *e, unsigned min_peers, det_event_fn fn, void *arg)
 {
 	memset(e, 0, sizeof *e);
 	rib_init(&e->rib);
 	det_init(&e->det, min_peers);
 	arena_init(&e->scratch, 64 * 1024, 256u << 20);
-	e->last_pfx_id = RIB_NONE;
+	e->ops = calloc(ENGINE_BATCH, sizeof *e->ops);
+	e->last_op = -1;
+	if (!e->ops)
+		abort();
 	e->fn = fn;
 	e->arg = arg;
 }
 
 void engine_release(struct engine *e)
 {
+	free(e->ops);
 	rib_release(&e->rib);
 	det_release(&e->det);
 	arena_release(&e->scratch);
 }
 
+/* Apply the batched route changes in four passes: hash and prefetch the
+ * slots; prefetch the entries the slots name; resolve ids (inserting new
+ * prefixes and paths) and prefetch the route arrays; apply in order. */
+static void flush_ops(struct engine *e)
+{
+	struct rib *r = &e->rib;
+	unsigned n = e->nops;
+	e->last_op = -1;
+	if (!n)
+		return;
+	e->nops = 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct engine_op *o = &e->ops[i];
+		o->pfx_hash = rib_prefix_hash(&o->p);
+		rib_prefetch_pfx_slot(r, o->pfx_hash);
+		if (o->type != BGP_ELEM_WITHDRAW && !o->same_path) {
+			o->path_hash = rib_path_hash(o->key, o->klen);
+			rib_prefetch_path_slot(r, o->path_hash);
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct engine_op *o = &e->ops[i];
+		rib_prefetch_pfx(r, o->pfx_hash);
+		if (o->type != BGP_ELEM_WITHDRAW && !o->same_path)
+			rib_prefetch_path(r, o->path_hash);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct engine_op *o = &e->ops[i];
+		if (o->type == BGP_ELEM_WITHDRAW) {
+			o->pfx = rib_prefix_find_h(r, &o->p, o->pfx_hash);
+		} else {
+			o->pfx = rib_prefix_h(r, &o->p, o->pfx_hash);
+			if (o->same_path)
+				o->path = e->ops[o->src].path;
+			else
+				o->path = rib_path_intern(r, o->key, o->klen, o->path_hash, &e->scratch);
+			arena_reset(&e->scratch);
+			/* held until applied: an earlier op of the batch may drop
+			 * the last route using it */
+			if (o->path != RIB_NONE)
+				rib_path_hold(r, o->path);
+		}
+		if (o->pfx != RIB_NONE)
+			__builtin_prefetch(r->pfx[o->pfx].r);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct engine_op *o = &e->ops[i];
+		if (o->pfx == RIB_NONE)
+			continue;
+		if (o->type == BGP_ELEM_WITHDRAW)
+			rib_withdraw(r, o->peer, o->pfx, o->addpath);
+		else if (o->path != RIB_NONE)
+			rib_announce(r, o->peer, o->pfx, o->addpath, o->path);
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (e->ops[i].type != BGP_ELEM_WITHDRAW && e->ops[i].path != RIB_NONE)
+			rib_path_release(r, e->ops[i].path);
+}
+
 static void evaluate(struct engine *e)
 {
+	flush_ops(e);
 	det_evaluate(&e->det, &e->rib, e->sec, e->baseline, e->fn, e->arg);
 	e->st.seconds++;
 	if (e->baseline)
@@ -66,40 +132,51 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 	e->st.elems++;
 	switch (el->type) {
 	case BGP_ELEM_ANNOUNCE:
-	case BGP_ELEM_RIB: {
-		uint32_t peer = rib_peer(r, collector, el->peer, el->peer_asn);
-		uint32_t pfx;
-		if (e->last_pfx_id != RIB_NONE && e->last_pfx.len == el->pfx.len && e->last_pfx.af == el->pfx.af &&
-		    !memcmp(e->last_pfx.b, el->pfx.b, 16)) {
-			pfx = e->last_pfx_id;
-		} else {
-			pfx = rib_prefix(r, &el->pfx);
-			e->last_pfx = el->pfx;
-			e->last_pfx_id = pfx;
-		}
-		uint32_t path = rib_path_of(r, el->attrs, &e->scratch);
-		arena_reset(&e->scratch);
-		if (path == RIB_NONE)
-			return;
-		rib_announce(r, peer, pfx, el->addpath ? el->pfx.path_id : 0, path);
-		if (el->type == BGP_ELEM_RIB)
-			e->st.rib_entries++;
-		else
-			e->st.announces++;
-		return;
-	}
+	case BGP_ELEM_RIB:
 	case BGP_ELEM_WITHDRAW: {
-		e->st.withdraws++;
-		uint32_t pfx = rib_prefix_find(r, &el->pfx);
-		if (pfx == RIB_NONE)
-			return;
-		uint32_t peer = rib_peer(r, collector, el->peer, el->peer_asn);
-		rib_withdraw(r, peer, pfx, el->addpath ? el->pfx.path_id : 0);
+		struct engine_op *o = &e->ops[e->nops];
+		o->type = el->type;
+		o->peer = rib_peer(r, collector, el->peer, el->peer_asn);
+		o->addpath = el->addpath ? el->pfx.path_id : 0;
+		o->p = el->pfx;
+		o->p.path_id = 0;
+		o->same_path = false;
+		if (el->type == BGP_ELEM_WITHDRAW) {
+			e->st.withdraws++;
+		} else {
+			if (el->type == BGP_ELEM_RIB)
+				e->st.rib_entries++;
+			else
+				e->st.announces++;
+			if (e->last_op >= 0 && el->attrs_gen == e->last_gen && el->attrs == e->last_attrs) {
+				o->same_path = true; /* another prefix of the same UPDATE */
+				o->src = (uint8_t)e->last_op;
+			} else {
+				size_t k = rib_path_key(el->attrs, o->key, sizeof o->key);
+				e->last_gen = el->attrs_gen;
+				e->last_attrs = el->attrs;
+				e->last_op = (int)e->nops;
+				if (!k) {
+					/* a long path: resolve it now, outside the batch */
+					flush_ops(e);
+					uint32_t path = rib_path_of(r, el->attrs, &e->scratch);
+					arena_reset(&e->scratch);
+					e->last_op = -1;
+					if (path != RIB_NONE)
+						rib_announce(r, o->peer, rib_prefix(r, &o->p), o->addpath, path);
+					return;
+				}
+				o->klen = (uint16_t)k;
+			}
+		}
+		if (++e->nops == ENGINE_BATCH)
+			flush_ops(e);
 		return;
 	}
 	case BGP_ELEM_STATE:
 		e->st.state_changes++;
 		if (el->old_state == 6 && el->new_state != 6) {
+			flush_ops(e); /* the peer's earlier changes first */
 			uint32_t peer = rib_peer(r, collector, el->peer, el->peer_asn);
 			rib_peer_down(r, peer);
 			e->st.peer_downs++;
@@ -112,6 +189,7 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 
 void engine_dump_begin(struct engine *e, uint32_t collector)
 {
+	flush_ops(e);
 	if (!e->rib.coll[collector].has_dump)
 		e->baseline = true; /* the collector's first dump: silent */
 	rib_dump_begin(&e->rib, collector);
@@ -122,6 +200,7 @@ void engine_dump_begin(struct engine *e, uint32_t collector)
 
 void engine_dump_end(struct engine *e)
 {
+	flush_ops(e);
 	if (!e->in_dump)
 		return;
 	rib_dump_end(&e->rib, e->dump_coll);

@@ -18,6 +18,23 @@ struct engine_stats {
 	uint64_t seconds, dumps, baselines, out_of_order;
 };
 
+/* A route change waiting in the batch: everything it needs is copied out
+ * of the element (whose bytes live only during the callback). */
+#define ENGINE_BATCH 64
+#define ENGINE_KEY 72
+
+struct engine_op {
+	uint8_t type;        /* BGP_ELEM_ANNOUNCE/RIB or BGP_ELEM_WITHDRAW */
+	bool same_path;      /* same key as op `src` (same UPDATE) */
+	uint8_t src;
+	uint16_t klen;
+	uint32_t peer, addpath;
+	uint32_t pfx_hash, path_hash;
+	uint32_t pfx, path;  /* resolved ids */
+	struct rw_prefix p;
+	uint8_t key[ENGINE_KEY];
+};
+
 struct engine {
 	struct rib rib;
 	struct det det;
@@ -29,8 +46,14 @@ struct engine {
 	bool baseline;            /* a first dump was applied in sec */
 	bool in_dump;
 	uint32_t dump_coll;
-	struct rw_prefix last_pfx;  /* the entries of a RIB record share it */
-	uint32_t last_pfx_id;
+	uint64_t last_gen;          /* the prefixes of an UPDATE share attrs: */
+	const struct bgp_attrs *last_attrs; /* (decoder's attrs, generation) */
+	/* Route changes are applied in batches: the hash-table slots, entries
+	 * and route arrays they need are prefetched stage by stage, so the
+	 * cache misses of a batch overlap instead of adding up. */
+	struct engine_op *ops;      /* owned, ENGINE_BATCH */
+	unsigned nops;
+	int last_op;                /* index of the batch op with last_gen's key */
 	struct engine_stats st;
 };
 

@@ -14,6 +14,7 @@
 #include "rib.h"
 #include "rib_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 static uint32_t mix32(uint64_t x)
@@ -26,7 +27,7 @@ static uint32_t mix32(uint64_t x)
 	return (uint32_t)x;
 }
 
-static uint32_t pfx_hash(const struct rw_prefix *p)
+uint32_t rib_prefix_hash(const struct rw_prefix *p)
 {
 	uint64_t a, b;
 	memcpy(&a, p->b, 8);
@@ -136,41 +137,49 @@ uint32_t rib_peer(struct rib *r, uint32_t collector, const struct rw_addr *addr,
 static void pfx_rehash(struct rib *r)
 {
 	uint32_t cap = r->pfx_hash_cap * 2;
-	uint32_t *h = xrealloc(NULL, cap * sizeof *h);
+	struct rib_pslot *h = xrealloc(NULL, cap * sizeof *h);
 	memset(h, 0xff, cap * sizeof *h);
-	for (uint32_t i = 0; i < r->npfx; i++) {
-		uint32_t k = pfx_hash(&r->pfx[i].p) & (cap - 1);
-		while (h[k] != RIB_NONE)
+	for (uint32_t i = 0; i < r->pfx_hash_cap; i++) {
+		struct rib_pslot e = r->pfx_hash[i];
+		if (e.id == RIB_NONE)
+			continue;
+		uint32_t k = e.hash & (cap - 1);
+		while (h[k].id != RIB_NONE)
 			k = (k + 1) & (cap - 1);
-		h[k] = i;
+		h[k] = e;
 	}
 	free(r->pfx_hash);
 	r->pfx_hash = h;
 	r->pfx_hash_cap = cap;
 }
 
-uint32_t rib_prefix_find(const struct rib *r, const struct rw_prefix *p)
+uint32_t rib_prefix_find_h(const struct rib *r, const struct rw_prefix *p, uint32_t h)
 {
-	uint32_t mask = r->pfx_hash_cap - 1, k = pfx_hash(p) & mask;
+	uint32_t mask = r->pfx_hash_cap - 1, k = h & mask;
 	for (;;) {
-		uint32_t id = r->pfx_hash[k];
-		if (id == RIB_NONE)
+		struct rib_pslot e = r->pfx_hash[k];
+		if (e.id == RIB_NONE)
 			return RIB_NONE;
-		if (pfx_eq(&r->pfx[id].p, p))
-			return id;
+		if (e.hash == h && pfx_eq(&r->pfx[e.id].p, p))
+			return e.id;
 		k = (k + 1) & mask;
 	}
 }
 
-uint32_t rib_prefix(struct rib *r, const struct rw_prefix *p)
+uint32_t rib_prefix_find(const struct rib *r, const struct rw_prefix *p)
 {
-	uint32_t mask = r->pfx_hash_cap - 1, k = pfx_hash(p) & mask;
+	return rib_prefix_find_h(r, p, rib_prefix_hash(p));
+}
+
+uint32_t rib_prefix_h(struct rib *r, const struct rw_prefix *p, uint32_t h)
+{
+	uint32_t mask = r->pfx_hash_cap - 1, k = h & mask;
 	for (;;) {
-		uint32_t id = r->pfx_hash[k];
-		if (id == RIB_NONE)
+		struct rib_pslot e = r->pfx_hash[k];
+		if (e.id == RIB_NONE)
 			break;
-		if (pfx_eq(&r->pfx[id].p, p))
-			return id;
+		if (e.hash == h && pfx_eq(&r->pfx[e.id].p, p))
+			return e.id;
 		k = (k + 1) & mask;
 	}
 	GROW(r->pfx, r->npfx, r->cappfx);
@@ -178,11 +187,16 @@ uint32_t rib_prefix(struct rib *r, const struct rw_prefix *p)
 	memset(x, 0, sizeof *x);
 	x->p = *p;
 	x->p.path_id = 0;
-	r->pfx_hash[k] = r->npfx;
+	r->pfx_hash[k] = (struct rib_pslot){r->npfx, h};
 	r->npfx++;
 	if (r->npfx * 2 > r->pfx_hash_cap)
 		pfx_rehash(r);
 	return r->npfx - 1;
+}
+
+uint32_t rib_prefix(struct rib *r, const struct rw_prefix *p)
+{
+	return rib_prefix_h(r, p, rib_prefix_hash(p));
 }
 
 /* ---------------------------------------------------------------- routes */
@@ -253,11 +267,17 @@ void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, 
 		rt->peer_gen = pg;
 		if (rt->path == path)
 			return; /* same route again: not a change */
+		const struct rib_path *op = &r->path[rt->path], *np = &r->path[path];
+		bool same_view = op->origin == np->origin && op->upstream == np->upstream;
 		rib__path_unref(r, rt->path);
 		rib__path_ref(r, path);
 		rt->path = path;
 		r->st.implicit_withdraws++;
-		mark_dirty(r, pfx);
+		/* dirty means "the origins, upstreams or visibility of the prefix
+		 * may have changed": a new path with the same origin and
+		 * upstream changes none of them */
+		if (!same_view)
+			mark_dirty(r, pfx);
 		return;
 	}
 	uint32_t pos = (uint32_t)~i;
@@ -377,10 +397,62 @@ void rib_dump_end(struct rib *r, uint32_t collector)
 	c->stale = 0;
 }
 
+int rib_check(const struct rib *r, char *buf, size_t size)
+{
+	uint32_t *refs = calloc(r->npath + 1, sizeof *refs);
+	uint64_t *per_peer = calloc(r->npeer + 1, sizeof *per_peer);
+	uint64_t routes = 0;
+	int rc = 0;
+	if (!refs || !per_peer)
+		abort();
+	for (uint32_t i = 0; i < r->npfx && !rc; i++) {
+		const struct rib_pfx *x = &r->pfx[i];
+		if (rib_prefix_find(r, &x->p) != i) {
+			snprintf(buf, size, "prefix %u not found by its key", i);
+			rc = -1;
+		}
+		for (uint32_t k = 0; k < x->n && !rc; k++) {
+			const struct rib_route *rt = &x->r[k];
+			if (k && (rib_route_peer(&x->r[k - 1]) > rib_route_peer(rt) ||
+				  (rib_route_peer(&x->r[k - 1]) == rib_route_peer(rt) && x->r[k - 1].addpath >= rt->addpath))) {
+				snprintf(buf, size, "prefix %u: routes not sorted at %u", i, k);
+				rc = -1;
+			} else if (rt->path >= r->npath || !r->path[rt->path].refs) {
+				snprintf(buf, size, "prefix %u: route %u uses freed path %u", i, k, rt->path);
+				rc = -1;
+			} else {
+				refs[rt->path]++;
+				per_peer[rib_route_peer(rt)]++;
+				routes++;
+			}
+		}
+	}
+	for (uint32_t p = 0; p < r->npath && !rc; p++) {
+		if (refs[p] != r->path[p].refs) {
+			snprintf(buf, size, "path %u: refs %u, routes using it %u", p, r->path[p].refs, refs[p]);
+			rc = -1;
+		}
+	}
+	for (uint32_t p = 0; p < r->npeer && !rc; p++)
+		if (per_peer[p] != r->peer[p].nroutes) {
+			snprintf(buf, size, "peer %u: nroutes %u, routes %llu", p, r->peer[p].nroutes,
+				 (unsigned long long)per_peer[p]);
+			rc = -1;
+		}
+	if (!rc && routes != r->route_count) {
+		snprintf(buf, size, "route_count %llu, routes %llu", (unsigned long long)r->route_count,
+			 (unsigned long long)routes);
+		rc = -1;
+	}
+	free(refs);
+	free(per_peer);
+	return rc;
+}
+
 size_t rib_bytes(const struct rib *r)
 {
 	size_t n = sizeof *r;
-	n += (size_t)r->cappfx * sizeof *r->pfx + (size_t)r->pfx_hash_cap * 4;
+	n += (size_t)r->cappfx * sizeof *r->pfx + (size_t)r->pfx_hash_cap * sizeof *r->pfx_hash;
 	for (uint32_t i = 0; i < r->npfx; i++)
 		n += (size_t)r->pfx[i].cap * sizeof(struct rib_route);
 	n += (size_t)r->cappath * sizeof *r->path + (size_t)r->path_hash_cap * sizeof *r->path_hash;

@@ -21,6 +21,13 @@
 
 #define RIB_KEY_INLINE 40
 
+/* A hash table slot: the hash is kept so probing never touches an entry
+ * that cannot match. */
+struct rib_pslot {
+	uint32_t id;   /* RIB_NONE: empty */
+	uint32_t hash;
+};
+
 /* An interned AS path and what EVENTS.md §3 derives from it. 64 bytes:
  * one cache line, key included for paths of up to 9 four-byte ASNs. */
 struct rib_path {
@@ -38,15 +45,10 @@ struct rib_path {
 	} key;
 };
 
-static inline const uint8_t *rib_path_key(const struct rib_path *p)
+static inline const uint8_t *rib_path_keyp(const struct rib_path *p)
 {
 	return p->key_len <= RIB_KEY_INLINE ? p->key.in : p->key.heap;
 }
-
-struct rib_pslot {
-	uint32_t id;   /* RIB_NONE: empty */
-	uint32_t hash;
-};
 
 struct rib_route {
 	uint32_t peer_gen;  /* peer id << 8 | dump generation */
@@ -90,7 +92,7 @@ struct rib_stats {
 struct rib {
 	struct rib_pfx *pfx;      /* owned array, index = prefix id */
 	uint32_t npfx, cappfx;
-	uint32_t *pfx_hash;       /* open addressing: prefix id or RIB_NONE */
+	struct rib_pslot *pfx_hash; /* open addressing: (prefix id, hash) */
 	uint32_t pfx_hash_cap;    /* power of two */
 
 	struct rib_path *path;    /* owned array, index = path id */
@@ -127,11 +129,49 @@ uint32_t rib_peer(struct rib *r, uint32_t collector, const struct rw_addr *addr,
 uint32_t rib_prefix(struct rib *r, const struct rw_prefix *p);
 /* Prefix id or RIB_NONE. */
 uint32_t rib_prefix_find(const struct rib *r, const struct rw_prefix *p);
+/* The same with the hash computed ahead (for batched, prefetched work). */
+uint32_t rib_prefix_hash(const struct rw_prefix *p);
+uint32_t rib_prefix_h(struct rib *r, const struct rw_prefix *p, uint32_t h);
+uint32_t rib_prefix_find_h(const struct rib *r, const struct rw_prefix *p, uint32_t h);
 
 /* Intern the AS path of decoded attributes (AS4_PATH merged for 2-byte
  * sessions). Returns a path id with no reference taken yet, or RIB_NONE
  * when the attributes carry no AS_PATH. scratch: for decoding on a miss. */
 uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scratch);
+/* The same in steps: the identifying key of the attributes' path (returns
+ * its length, or 0 when it does not fit in cap), its hash, and the intern
+ * by key (decoded from the key itself on a miss). */
+size_t rib_path_key(const struct bgp_attrs *a, uint8_t *buf, size_t cap);
+uint32_t rib_path_hash(const uint8_t *key, size_t klen);
+uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_t h, struct arena *scratch);
+
+/* A temporary reference on a path (batched work resolves paths before it
+ * applies the routes that will hold them); release frees an unused one. */
+void rib_path_hold(struct rib *r, uint32_t path);
+void rib_path_release(struct rib *r, uint32_t path);
+
+/* Cache hints for batched work: the hash slot of a prefix or path hash,
+ * then the entry it names. */
+static inline void rib_prefetch_pfx_slot(const struct rib *r, uint32_t h)
+{
+	__builtin_prefetch(&r->pfx_hash[h & (r->pfx_hash_cap - 1)]);
+}
+static inline void rib_prefetch_path_slot(const struct rib *r, uint32_t h)
+{
+	__builtin_prefetch(&r->path_hash[h & (r->path_hash_cap - 1)]);
+}
+static inline void rib_prefetch_pfx(const struct rib *r, uint32_t h)
+{
+	const struct rib_pslot *s = &r->pfx_hash[h & (r->pfx_hash_cap - 1)];
+	if (s->id != RIB_NONE && s->hash == h)
+		__builtin_prefetch(&r->pfx[s->id]);
+}
+static inline void rib_prefetch_path(const struct rib *r, uint32_t h)
+{
+	const struct rib_pslot *s = &r->path_hash[h & (r->path_hash_cap - 1)];
+	if (s->id != RIB_NONE && s->hash == h)
+		__builtin_prefetch(&r->path[s->id]);
+}
 /* Origin and upstream by EVENTS.md §3 for a path (a pure function; the
  * rib caches its result per interned path). */
 void rib_origin_upstream(const struct bgp_path *p, uint32_t *origin, uint32_t *upstream);
@@ -149,8 +189,15 @@ void rib_peer_down(struct rib *r, uint32_t peer);
 void rib_dump_begin(struct rib *r, uint32_t collector);
 void rib_dump_end(struct rib *r, uint32_t collector);
 
-/* Prefix ids changed since the last call; valid until the next call. */
+/* Prefix ids whose routes changed in a way that can change their origins,
+ * upstreams or visibility (a route added or removed, or replaced by a path
+ * with another origin or upstream) since the last call; valid until the
+ * next call. */
 const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n);
+
+/* Check every invariant of the state (slow: for tests). 0 or < 0 with a
+ * message in buf. */
+int rib_check(const struct rib *r, char *buf, size_t size);
 
 /* Bytes held by the state (for --stats). */
 size_t rib_bytes(const struct rib *r);

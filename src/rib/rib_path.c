@@ -87,8 +87,13 @@ static void path_rehash(struct rib *r)
 static void path_unlink(struct rib *r, uint32_t id)
 {
 	uint32_t mask = r->path_hash_cap - 1, k = r->path[id].hash & mask;
-	while (r->path_hash[k].id != id)
+	while (r->path_hash[k].id != id) {
+		if (r->path_hash[k].id == RIB_NONE) {
+			rw_log(RW_LOG_ERROR, "internal error: path %u is not in the path table", id);
+			abort(); /* a refcount bug: better a core than a hang */
+		}
 		k = (k + 1) & mask;
+	}
 	/* backward-shift deletion keeps probe chains intact */
 	uint32_t j = k;
 	for (;;) {
@@ -111,6 +116,16 @@ void rib__path_ref(struct rib *r, uint32_t path)
 	r->path[path].refs++;
 }
 
+void rib_path_hold(struct rib *r, uint32_t path)
+{
+	rib__path_ref(r, path);
+}
+
+void rib_path_release(struct rib *r, uint32_t path)
+{
+	rib__path_unref(r, path);
+}
+
 void rib__path_unref(struct rib *r, uint32_t path)
 {
 	struct rib_path *p = &r->path[path];
@@ -125,25 +140,62 @@ void rib__path_unref(struct rib *r, uint32_t path)
 	r->path_live--;
 }
 
-uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scratch)
+size_t rib_path_key(const struct bgp_attrs *a, uint8_t *key, size_t cap)
 {
-	uint8_t stack[512];
 	bool has = bgp_has(a, BGP_ATTR_AS_PATH);
 	size_t l1 = has ? a->as_path_len : 0, l2 = has && a->as4_use ? a->as4_path_len : 0;
 	size_t klen = 4 + l1 + l2;
-	if (klen > UINT16_MAX)
-		return RIB_NONE; /* cannot happen: attributes are < 64 KiB */
-	uint8_t *key = klen <= sizeof stack ? stack : arena_alloc(scratch, klen);
-	if (!key)
-		return RIB_NONE;
+	if (klen > cap || klen > UINT16_MAX)
+		return 0;
 	key[0] = a->asn_size;
-	key[1] = (uint8_t)(has ? 1 + (l2 ? 1 : 0) : 0);
+	/* 0: no AS_PATH; 1: AS_PATH; 2: AS_PATH + AS4_PATH to merge; 3: as 1
+	 * but an AS4_PATH was present (AS_TRANS must not become origin) */
+	key[1] = (uint8_t)(!has ? 0 : l2 ? 2 : (a->asn_size == 2 && bgp_has(a, BGP_ATTR_AS4_PATH)) ? 3 : 1);
 	wr16(key + 2, (uint16_t)l1);
 	if (l1)
 		memcpy(key + 4, a->as_path, l1);
 	if (l2)
 		memcpy(key + 4 + l1, a->as4_path, l2);
-	uint32_t h = hash_bytes(key, klen);
+	return klen;
+}
+
+uint32_t rib_path_hash(const uint8_t *key, size_t klen)
+{
+	return hash_bytes(key, klen);
+}
+
+/* EVENTS.md §3 from a key alone. */
+static int key_origin(const uint8_t *key, size_t klen, struct arena *scratch, uint32_t *origin, uint32_t *upstream)
+{
+	*origin = 0;
+	*upstream = 0;
+	if (!key[1])
+		return 0;
+	unsigned asz = key[0];
+	size_t l1 = rd16(key + 2);
+	struct bgp_path path;
+	if (bgp_path_decode(key + 4, l1, asz, scratch, &path))
+		return RW_EMALFORMED;
+	if (key[1] == 2) {
+		struct bgp_path p4, merged;
+		if (bgp_path_decode(key + 4 + l1, klen - 4 - l1, 4, scratch, &p4) ||
+		    bgp_path_merge_as4(&path, &p4, scratch, &merged))
+			return RW_EMALFORMED;
+		path = merged;
+	}
+	rib_origin_upstream(&path, origin, upstream);
+	/* AS_TRANS is never an origin or upstream when AS4_PATH exists */
+	if (asz == 2 && key[1] >= 2) {
+		if (*origin == BGP_AS_TRANS)
+			*origin = 0, *upstream = 0;
+		if (*upstream == BGP_AS_TRANS)
+			*upstream = 0;
+	}
+	return 0;
+}
+
+uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_t h, struct arena *scratch)
+{
 	uint32_t mask = r->path_hash_cap - 1, k = h & mask;
 	r->st.path_lookups++;
 	for (;;) {
@@ -152,7 +204,7 @@ uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scr
 			break;
 		if (e.hash == h) {
 			struct rib_path *p = &r->path[e.id];
-			if (p->key_len == klen && !memcmp(rib_path_key(p), key, klen)) {
+			if (p->key_len == klen && !memcmp(rib_path_keyp(p), key, klen)) {
 				r->st.path_hits++;
 				return e.id;
 			}
@@ -160,27 +212,9 @@ uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scr
 		k = (k + 1) & mask;
 	}
 	/* miss: decode and derive origin and upstream */
-	uint32_t origin = 0, upstream = 0;
-	if (has) {
-		struct bgp_path path;
-		if (bgp_path_decode(a->as_path, a->as_path_len, a->asn_size, scratch, &path))
-			return RIB_NONE;
-		if (l2) {
-			struct bgp_path p4, merged;
-			if (bgp_path_decode(a->as4_path, a->as4_path_len, 4, scratch, &p4) ||
-			    bgp_path_merge_as4(&path, &p4, scratch, &merged))
-				return RIB_NONE;
-			path = merged;
-		}
-		rib_origin_upstream(&path, &origin, &upstream);
-		/* AS_TRANS is never an origin or upstream when AS4_PATH exists */
-		if (a->asn_size == 2 && bgp_has(a, BGP_ATTR_AS4_PATH)) {
-			if (origin == BGP_AS_TRANS)
-				origin = 0, upstream = 0;
-			if (upstream == BGP_AS_TRANS)
-				upstream = 0;
-		}
-	}
+	uint32_t origin, upstream;
+	if (key_origin(key, klen, scratch, &origin, &upstream))
+		return RIB_NONE;
 	uint32_t id;
 	if (r->path_free != RIB_NONE) {
 		id = r->path_free;
@@ -212,7 +246,19 @@ uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scr
 	r->path_live++;
 	if (r->path_live * 2 > r->path_hash_cap)
 		path_rehash(r);
-	/* a new path has no reference yet: the caller's announce takes it; a
-	 * path looked up but never used is reclaimed by rib_path_gc */
+	/* a new path has no reference yet: the caller's announce takes it */
 	return id;
+}
+
+uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scratch)
+{
+	uint8_t stack[512];
+	size_t need = 4 + (size_t)a->as_path_len + a->as4_path_len;
+	uint8_t *key = need <= sizeof stack ? stack : arena_alloc(scratch, need);
+	if (!key)
+		return RIB_NONE;
+	size_t klen = rib_path_key(a, key, need);
+	if (!klen)
+		return RIB_NONE;
+	return rib_path_intern(r, key, klen, rib_path_hash(key, klen), scratch);
 }

@@ -267,17 +267,22 @@ int synth_write_updates(int fd, const struct synth_opts *o)
 		hd.local.af = peer.addr.af;
 		memcpy(hd.local.b, peer.addr.b, 16);
 		hd.local.b[peer.addr.af == RW_AF_INET6 ? 15 : 3] = 0xfe;
-		if ((h >> 8) % 20000 == 0) { /* a session flap now and then */
-			rc = mrt_write_state(&w.b, &hd, 6, 1);
-			rc |= mrt_write_state(&w.b, &hd, 1, 6);
+		if ((h >> 8) % 20000 == 0) {
+			/* session FSM noise that does not leave Established (a
+			 * real reset would be followed by the whole table) */
+			rc = mrt_write_state(&w.b, &hd, 1, 2);
+			rc |= mrt_write_state(&w.b, &hd, 2, 1);
 			continue;
 		}
 		/* prefixes of the right family, 1-5 per UPDATE (mean ~2) */
 		unsigned want = 1 + (unsigned)((h >> 16) % 100 < 45 ? 0 : (h >> 16) % 100 < 75 ? 1 : (h >> 16) % 100 < 90 ? 2 : (h >> 24) % 3 + 3);
+		/* one UPDATE carries prefixes of one origin, as routers pack
+		 * prefixes that share their attributes */
 		uint64_t start = mix(h) % npfx;
+		start -= start % 12;
 		unsigned n = 0;
-		for (uint64_t j = 0; j < 64 && n < want; j++) {
-			uint64_t i = (start + j * 7) % npfx;
+		for (uint64_t j = 0; j < 12 && n < want; j++) {
+			uint64_t i = (start + (j * 5) % 12) % npfx;
 			prefix_of(o, i, &pf[n]);
 			if ((pf[n].af == RW_AF_INET6) == (peer.addr.af == RW_AF_INET6))
 				n++;
