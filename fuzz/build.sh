@@ -28,7 +28,7 @@ CC=${CC:-clang}
 mkdir -p "$OUT/obj"
 
 COMMON="-g -O1 -fno-omit-frame-pointer -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
- -fno-strict-aliasing -DRW_VERSION=\"fuzz\" -Wall -Wextra -Wno-missing-field-initializers \
+ -fno-strict-aliasing -Wall -Wextra -Wno-missing-field-initializers \
  -I$ROOT/src ${FUZZ_CFLAGS:-}"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 LIBS="-lz -lbz2 -llzma -lzstd -lpthread"

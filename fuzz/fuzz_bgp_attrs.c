@@ -3,8 +3,9 @@
  * RFC 7606, RFC 6396 §4.3.4 abbreviated MP_REACH in RIB entries).
  *
  * Input: one selector byte (see fz_ctx; bit 2 selects the RIB context),
- * then the path attribute bytes. Every field the decoder reports is
- * touched, MP NLRI are walked, the AS path is formatted.
+ * then the path attribute bytes. The output struct is filled with 0xa5
+ * first; every field the decoder reports is touched, MP NLRI are walked,
+ * the AS path is formatted.
  */
 #include "fuzz_common.h"
 
@@ -34,6 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0) {
 		FZ_CHECK(a.asn_size == ctx.asn_size, "asn_size %u", a.asn_size);
 		fz_attrs(&a);
+		FZ_CHECK(!ctx.skip_path || !a.path_ok, "AS path decoded with skip_path");
 	} else {
 		FZ_CHECK(rc == RW_ENOMEM, "bgp_attrs_decode returned %d", rc);
 	}

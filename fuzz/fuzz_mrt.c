@@ -5,13 +5,21 @@
  * Input: two option bytes, then an MRT stream.
  *   byte 0: chunk size of the in-memory source, so records straddle
  *           chunks: 0 = the whole stream at once, 1..127 = that many
- *           bytes, 128..255 = (b - 127) * 64 bytes (64..8192).
+ *           bytes, 128..255 = (b - 127) * 64 bytes (64..8192); raised to
+ *           size / 512 + 1 so no input is cut into more than ~512 chunks.
  *   byte 1: bit 0 want_msgs, bit 1 salvage, bit 2 format every element as
  *           bgpdump -m text, bit 3 as JSON (to /dev/null), bit 4 a small
- *           record cap (4 KiB) instead of the default 16 MiB.
+ *           record cap (4 KiB) instead of the default 16 MiB, bit 5
+ *           guess_addpath, bit 6 skip_path, bit 7 absorb a record's slack
+ *           (as feed_file.c does: decode it with the slack bytes and call
+ *           mrt_reader_absorb).
  *
  * Each chunk is copied into its own exact-size heap buffer, freed when
- * the next one is asked for, and each record body is copied the same way
+ * the next one is asked for (the source contract of mrt.h: "like
+ * io_next", whose chunk is valid until the next call; FUZZ_KEEP_LAST_CHUNK
+ * in the environment keeps the last chunk until the input is done, to
+ * fuzz past a reader that reads it after the end), and each record body
+ * is copied the same way
  * before mrt_decode: ASan then reports a read past a chunk or past a
  * record, which the reader's large window would otherwise hide. The
  * element callback touches every field of every element.
@@ -36,9 +44,13 @@ struct src {
 	uint8_t *copy; /* the chunk handed out last (owned) */
 };
 
+static bool keep_last_chunk;
+
 static int src_next(void *ctx, const uint8_t **p, size_t *n)
 {
 	struct src *s = ctx;
+	if (s->off >= s->len && keep_last_chunk)
+		return 0;
 	free(s->copy);
 	s->copy = NULL;
 	if (s->off >= s->len)
@@ -143,6 +155,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fz_quiet();
+	keep_last_chunk = getenv("FUZZ_KEEP_LAST_CHUNK") != NULL;
 	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || obuf_init(&out, fd, 1 << 16))
 		abort();
@@ -158,6 +171,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size -= 2;
 	struct src s = {.p = data, .len = size};
 	s.chunk = cb == 0 ? RW_MAX(size, (size_t)1) : cb < 128 ? cb : (size_t)(cb - 127) * 64;
+	/* at most ~512 chunks: a malloc per byte of a 60 KiB input would make
+	 * the harness 10x slower without reaching more of the reader */
+	s.chunk = RW_MAX(s.chunk, size / 512 + 1);
 
 	struct sink k;
 	memset(&k, 0, sizeof k);
@@ -170,14 +186,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mrt_reader rd;
 	struct mrt_dec d;
 	mrt_reader_init(&rd, src_next, &s, (opt & 16) ? 4096 : 0);
-	/* The reader's window starts at 4 MiB; allocating (and faulting in)
-	 * that per input costs 20x in speed. Hand it the window of the last
-	 * input: an empty window of the same size, as after init. */
+	/* The reader's window starts at 1 MiB or more; allocating (and
+	 * faulting in) that per input costs a lot of speed. Hand it the window
+	 * of the last input: an empty window of the same size, as after init. */
 	rd.buf = window;
 	rd.cap = window_cap;
 	mrt_dec_init(&d);
 	d.want_msgs = opt & 1;
 	d.salvage = opt & 2;
+	d.guess_addpath = opt & 32;
+	d.skip_path = opt & 64;
 
 	uint64_t pos = 0, nrec = 0;
 	struct mrt_rec rec;
@@ -205,6 +223,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pos += MRT_HDR_LEN + (uint64_t)rec.h.len;
 		nrec++;
 		fz_str(mrt_type_name(rec.h.type, rec.h.subtype, name, sizeof name));
+		bool absorb = (opt & 128) && rec.slack && rec.slack <= 64;
+		if (absorb) { /* the slack bytes are read as part of the record */
+			rec.len += rec.slack;
+			rec.h.len += rec.slack;
+			pos += rec.slack;
+			mrt_reader_absorb(&rd);
+		}
 
 		/* the body in an exact-size buffer, so over-reads are caught */
 		struct mrt_rec copy = rec;
@@ -213,6 +238,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		memcpy(body, rec.body, rec.len);
 		copy.body = body;
+		copy.slack = 0;
 		k.rec = &copy;
 		fmt_bgpdump_record(&k.text, &copy);
 		k.json.rec = &copy;
@@ -235,10 +261,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(pos == size, "records and gaps cover %llu of %zu bytes", (unsigned long long)pos,
 		 size);
 
+	free(s.copy);
+	s.copy = NULL;
 	mrt_dec_release(&d);
 	window = rd.buf; /* kept for the next input instead of mrt_reader_release */
 	window_cap = rd.cap;
-	free(s.copy);
 	fmt_bgpdump_release(&k.text);
 	fmt_json_release(&k.json);
 	obuf_flush(&out);

@@ -6,7 +6,7 @@
  *                                            writer does not produce
  *
  * Writes, under OUTDIR/<harness>/, files named NAME-<kind>-<n>:
- *   fuzz_mrt        the first records (<= 60 KiB), and the first records
+ *   fuzz_mrt        the first records (<= 16 KiB), and the first records
  *                   of each type/subtype (RIB records behind their
  *                   PEER_INDEX_TABLE), each behind the two option bytes
  *                   fuzz_mrt.c reads, in a few option variants;
@@ -29,6 +29,9 @@
 #include <sys/stat.h>
 
 #define MAX_SEED (60u * 1024)
+/* fuzz_mrt seeds: a few records are enough, and small inputs run faster
+ * (a single record above this size is still kept whole, up to MAX_SEED) */
+#define MAX_MRT_SEED (16u * 1024)
 #define PER_KIND 48
 
 static const char *outdir, *name;
@@ -262,7 +265,7 @@ static void from_stream(const uint8_t *buf, size_t len)
 			continue;
 		}
 		size_t rlen = MRT_HDR_LEN + (size_t)rec.h.len;
-		if (head_open && rec.off + rlen <= MAX_SEED)
+		if (head_open && (rec.off + rlen <= MAX_MRT_SEED || (rec.off == 0 && rlen <= MAX_SEED)))
 			head_end = (size_t)(rec.off + rlen);
 		else
 			head_open = false;
@@ -284,14 +287,15 @@ static void from_stream(const uint8_t *buf, size_t len)
 			kinds[k].p = NULL;
 			kinds[k].len = 0;
 			bool rib = rec.h.type == MRT_TABLE_DUMP_V2 && rec.h.subtype != MRT_PEER_INDEX_TABLE;
-			if (rib && have_pit && pit_len <= MAX_SEED / 2) {
+			if (rib && have_pit && pit_len <= MAX_MRT_SEED / 2) {
 				kinds[k].p = malloc(pit_len);
 				memcpy(kinds[k].p, buf + pit_off, pit_len);
 				kinds[k].len = pit_len;
 			}
 			nkinds++;
 		}
-		if (k < nkinds && kinds[k].n < 3 && kinds[k].len + rlen <= MAX_SEED) {
+		if (k < nkinds && kinds[k].n < 3 &&
+		    (kinds[k].len + rlen <= MAX_MRT_SEED || (kinds[k].n == 0 && kinds[k].len + rlen <= MAX_SEED))) {
 			kinds[k].p = realloc(kinds[k].p, kinds[k].len + rlen);
 			memcpy(kinds[k].p + kinds[k].len, raw, rlen);
 			kinds[k].len += rlen;
@@ -314,9 +318,9 @@ static void from_stream(const uint8_t *buf, size_t len)
 		}
 	}
 	if (head_end)
-		mrt_seed("head", buf, head_end, 3);
+		mrt_seed("head", buf, head_end, 2);
 	else if (len)
-		mrt_seed("head", buf, RW_MIN(len, (size_t)MAX_SEED), 1); /* no clean record: raw bytes */
+		mrt_seed("head", buf, RW_MIN(len, (size_t)MAX_MRT_SEED), 1); /* no clean record: raw bytes */
 	for (unsigned k = 0; k < nkinds; k++) {
 		if (kinds[k].len) {
 			char tag[32];

@@ -107,7 +107,7 @@ head -c 4000 "$TMP/synth-updates.mrt" >"$TMP/small.mrt"
 head -c 30000 "$TMP/synth-rib.mrt" >"$TMP/mid.mrt"
 # a few copies of the updates: > 300 KB that compress into several
 # 100 kB bzip2 blocks of a few KiB each
-for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do cat "$TMP/synth-updates.mrt"; done |
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do cat "$TMP/synth-updates.mrt"; done |
 	head -c 350000 >"$TMP/multi.mrt"
 
 compress() { # TOOL ARGS EXT TAG: every sample through one compressor

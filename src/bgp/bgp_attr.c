@@ -271,7 +271,7 @@ static void decode_one(struct bgp_attrs *a, const struct bgp_ctx *ctx, unsigned 
 		       unsigned type, const uint8_t *v, size_t len, size_t off)
 {
 	unsigned asz = ctx->asn_size;
-	uint64_t bit = type < 64 ? 1ULL << type : 0;
+	uint64_t bit = type > 0 && type < 64 ? 1ULL << type : 0;
 
 	if (known(type) && (flags & (F_OPTIONAL | F_TRANSITIVE)) != attr_rules[type].flags) {
 		/* MED and the other optional non-transitive attributes may come
@@ -424,13 +424,14 @@ static void decode_one(struct bgp_attrs *a, const struct bgp_ctx *ctx, unsigned 
 	a->valid |= bit;
 }
 
-int bgp_attrs_decode(const uint8_t *p, size_t len, const struct bgp_ctx *ctx, struct arena *scratch,
-		     struct bgp_attrs *a)
+void bgp__attrs_reset(struct bgp_attrs *a, const struct bgp_ctx *ctx)
 {
 	memset(a, 0, offsetof(struct bgp_attrs, reach));
 	a->reach.nh_len = 0;
 	a->reach.nlri_len = 0;
+	a->reach.addpath = false;
 	a->unreach.nlri_len = 0;
+	a->unreach.addpath = false;
 	a->path_ok = false;
 	a->as4_use = false;
 	a->as4_merged = false;
@@ -444,6 +445,12 @@ int bgp_attrs_decode(const uint8_t *p, size_t len, const struct bgp_ctx *ctx, st
 	a->addpath_guessed = false;
 	a->asn_size = ctx->asn_size;
 	a->origin = 0xff;
+}
+
+int bgp_attrs_decode(const uint8_t *p, size_t len, const struct bgp_ctx *ctx, struct arena *scratch,
+		     struct bgp_attrs *a)
+{
+	bgp__attrs_reset(a, ctx);
 
 	size_t off = 0;
 	while (off < len) {

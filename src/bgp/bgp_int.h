@@ -9,4 +9,7 @@ long bgp__nlri_check_guess(struct bgp_attrs *a, const struct bgp_ctx *ctx, const
 
 bool bgp__nlri_salvageable(long rc, const uint8_t *p, size_t good, uint8_t af, bool addpath);
 
+/* Every output field of attrs to its empty value. */
+void bgp__attrs_reset(struct bgp_attrs *a, const struct bgp_ctx *ctx);
+
 #endif

@@ -37,32 +37,28 @@ int bgp_update_decode(const uint8_t *p, size_t len, const struct bgp_ctx *ctx, s
 {
 	memset(u, 0, offsetof(struct bgp_update, attrs));
 	u->eor = false;
+	u->eor_afi = 0;
+	u->eor_safi = 0;
 	struct bgp_attrs *a = &u->attrs;
+	bgp__attrs_reset(a, ctx);
 	struct cur c;
 	cur_init(&c, p, len);
 	uint16_t wl, tal;
 	const uint8_t *attrs;
 	if (cur_u16(&c, &wl) || cur_bytes(&c, wl, &u->withdrawn)) {
-		memset(a, 0, offsetof(struct bgp_attrs, reach));
+		u->withdrawn = NULL;
 		a->action = BGP_ACT_RESET;
+		a->reset_other = true;
 		a->n_errors = 1;
 		a->err_msg = "withdrawn routes length runs past the message";
-		a->err_attr = 0;
-		a->err_off = 0;
-		a->path_ok = false;
-		a->reset_nlri_only = false;
 		return 0;
 	}
 	u->withdrawn_len = wl;
 	if (cur_u16(&c, &tal) || cur_bytes(&c, tal, &attrs)) {
-		memset(a, 0, offsetof(struct bgp_attrs, reach));
 		a->action = BGP_ACT_RESET;
+		a->reset_other = true;
 		a->n_errors = 1;
 		a->err_msg = "total path attribute length runs past the message";
-		a->err_attr = 0;
-		a->err_off = 0;
-		a->path_ok = false;
-		a->reset_nlri_only = false;
 		return 0;
 	}
 	int rc = bgp_attrs_decode(attrs, tal, ctx, scratch, a);

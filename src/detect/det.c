@@ -405,13 +405,14 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
 		add_epi(x, &nn, ep);
 	}
 	if (nn > dp->cap) {
-		dp->cap = (uint16_t)(nn > 0xffff ? 0xffff : nn);
+		dp->cap = nn;
 		dp->e = realloc(dp->e, (size_t)dp->cap * sizeof *dp->e);
 		if (!dp->e)
 			abort();
 	}
-	memcpy(dp->e, x->ne, (size_t)nn * sizeof *dp->e);
-	dp->ne = (uint16_t)nn;
+	if (nn)
+		memcpy(dp->e, x->ne, (size_t)nn * sizeof *dp->e);
+	dp->ne = nn;
 	if (!nn) {
 		free(dp->e);
 		dp->e = NULL;

@@ -55,7 +55,7 @@ struct det_epi {
 
 struct det_pfx {
 	struct det_epi *e;  /* owned, sorted by (origin, upstream) */
-	uint16_t ne, cap;
+	uint32_t ne, cap;
 	uint16_t vis;       /* peers with any route */
 	uint16_t nnull;     /* peers with a route that has no origin */
 	uint8_t flags;      /* DET_P_* */

@@ -119,6 +119,7 @@ void det_group_finish(struct det_group *g, const struct rib *r)
 	for (uint32_t i = 0; i < g->n; i++)
 		if (g->ev[i].npfx > 1)
 			qsort_r(g->ev[i].pfx, g->ev[i].npfx, sizeof *g->ev[i].pfx, pfx_cmp, (void *)r);
-	qsort(g->ev, g->n, sizeof *g->ev, ev_cmp);
+	if (g->n > 1)
+		qsort(g->ev, g->n, sizeof *g->ev, ev_cmp);
 	u64map_release(&g->idx); /* indices changed */
 }

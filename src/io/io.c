@@ -62,7 +62,7 @@ long io__raw_read(struct io__raw *r, uint8_t *buf, size_t n)
 		}
 		got += (size_t)k;
 	}
-	r->nread += got;
+	__atomic_add_fetch(&r->nread, got, __ATOMIC_RELAXED);
 	return (long)got;
 }
 
@@ -318,9 +318,8 @@ uint64_t io_bytes_out(const struct io_src *s) { return s->bytes_out; }
 
 uint64_t io_bytes_in(const struct io_src *s)
 {
-	/* raw.nread is written by the producer; after io_next returned 0 or
-	 * an error the producer is done with it. */
-	return s->raw.nread;
+	/* the producer thread (or the bzip2 scanner) may still be counting */
+	return __atomic_load_n(&s->raw.nread, __ATOMIC_RELAXED);
 }
 
 void io_close(struct io_src *s)

@@ -16,8 +16,11 @@
  * compressed data (a 2^-48 chance per bit, further filtered by the
  * randomised bit and origPtr checks) cannot pass silently.
  *
- * Memory: at most max_jobs blocks in flight and at most 32 MiB decoded but
- * not yet consumed; the scanner waits otherwise.
+ * Memory: at most threads + 1 blocks in flight. The block at the head of
+ * the order streams its output into the queue as it is decoded (waiting
+ * while 32 MiB are not yet consumed); a block further back keeps at most
+ * JOB_CAP bytes and then waits for its turn. A block can expand to ~45 MB
+ * (runs of one byte), so this, not the block count, bounds memory.
  */
 #include "io_int.h"
 
@@ -29,13 +32,16 @@
 #define IN_STEP (1u << 20)
 #define MAX_INBUF (64u << 20) /* a compressed block is < 1 MiB; 64 is slack */
 #define MAX_PENDING (32u << 20)
+#define JOB_CAP (4u << 20)
 
 struct bz_job {
 	uint64_t seq;            /* block number in the file, from 0 */
 	uint64_t comp_byte;      /* compressed byte offset of the block magic */
 	uint8_t *in;             /* owned: synthetic one-block stream */
 	size_t in_len;
-	struct io__chunk *out, *out_tail; /* owned decoded output */
+	struct io__chunk *out, *out_tail; /* owned decoded output, not yet
+					     in the queue */
+	size_t buffered;         /* bytes in out */
 	int done;
 	int err;
 	char msg[96];
@@ -204,6 +210,24 @@ static void job_free(struct bz_job *j)
 	free(j);
 }
 
+/* Called with q->mu held: append a job's buffered output to the queue. */
+static void flush_job_locked(struct io__queue *q, struct bz_job *j)
+{
+	for (struct io__chunk *c = j->out; c;) {
+		struct io__chunk *n = c->next;
+		c->next = NULL;
+		if (q->tail)
+			q->tail->next = c;
+		else
+			q->head = c;
+		q->tail = c;
+		q->pending_bytes += c->len;
+		c = n;
+	}
+	j->out = j->out_tail = NULL;
+	j->buffered = 0;
+}
+
 /* Called with q->mu held: move finished jobs, in order, into the queue. */
 static void publish_locked(struct bz_state *bz)
 {
@@ -231,18 +255,7 @@ static void publish_locked(struct bz_state *bz)
 			job_free(j);
 			break;
 		}
-		for (struct io__chunk *c = j->out; c;) {
-			struct io__chunk *n = c->next;
-			c->next = NULL;
-			if (q->tail)
-				q->tail->next = c;
-			else
-				q->head = c;
-			q->tail = c;
-			q->pending_bytes += c->len;
-			c = n;
-		}
-		j->out = NULL;
+		flush_job_locked(q, j);
 		job_free(j);
 		bz->published++;
 	}
@@ -252,6 +265,40 @@ static void publish_locked(struct bz_state *bz)
 		snprintf(q->errmsg, sizeof q->errmsg, "%s", bz->scan_msg);
 	}
 	pthread_cond_broadcast(&q->cv);
+}
+
+/* A worker has a full chunk of job j: the head job streams it into the
+ * queue; a job further back keeps it, up to JOB_CAP, then waits its turn.
+ * Returns -1 when everything is stopping. */
+static int emit_chunk(struct bz_state *bz, struct bz_job *j, struct io__chunk *c)
+{
+	struct io__queue *q = &bz->src->q;
+	pthread_mutex_lock(&q->mu);
+	c->next = NULL;
+	if (j->out_tail)
+		j->out_tail->next = c;
+	else
+		j->out = c;
+	j->out_tail = c;
+	j->buffered += c->len;
+	for (;;) {
+		if (q->stop || bz->failed) {
+			pthread_mutex_unlock(&q->mu);
+			return -1;
+		}
+		if (j->seq == bz->published) {
+			if (q->pending_bytes <= MAX_PENDING) {
+				flush_job_locked(q, j);
+				pthread_cond_broadcast(&q->cv);
+				break;
+			}
+		} else if (j->buffered < JOB_CAP) {
+			break;
+		}
+		pthread_cond_wait(&q->cv, &q->mu);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return 0;
 }
 
 /* ---------------------------------------------------------------- workers */
@@ -284,20 +331,15 @@ static void decode_job(struct bz_state *bz, struct bz_job *j)
 	}
 	st.next_in = (char *)j->in;
 	st.avail_in = (unsigned)j->in_len;
+	struct io__chunk *c = NULL;
 	for (;;) {
-		struct io__chunk *c = j->out_tail;
-		if (!c || c->len == c->cap) {
+		if (!c) {
 			c = worker_chunk(q);
 			if (!c) {
 				j->err = RW_ENOMEM;
 				snprintf(j->msg, sizeof j->msg, "out of memory");
 				break;
 			}
-			if (j->out_tail)
-				j->out_tail->next = c;
-			else
-				j->out = c;
-			j->out_tail = c;
 		}
 		st.next_out = (char *)c->data + c->len;
 		st.avail_out = (unsigned)(c->cap - c->len);
@@ -316,6 +358,20 @@ static void decode_job(struct bz_state *bz, struct bz_job *j)
 			j->err = RW_ECOMPRESS;
 			snprintf(j->msg, sizeof j->msg, "block ends early");
 			break;
+		}
+		if (c->len == c->cap) {
+			int stop = emit_chunk(bz, j, c);
+			c = NULL;
+			if (stop)
+				break;
+		}
+	}
+	if (c) {
+		if (c->len && !j->err) {
+			emit_chunk(bz, j, c);
+		} else {
+			c->next = NULL;
+			io__chunk_free_list(c);
 		}
 	}
 	BZ2_bzDecompressEnd(&st);
@@ -565,7 +621,7 @@ int io__bz2_start(struct io_src *s)
 		return RW_ENOMEM;
 	bz->src = s;
 	bz->nworkers = s->threads > 8 ? 8 : s->threads;
-	bz->max_jobs = bz->nworkers * 2 + 1;
+	bz->max_jobs = bz->nworkers + 1;
 	s->codec = bz;
 	if (pthread_create(&bz->scanner, NULL, scanner_main, bz))
 		return RW_ENOMEM;

@@ -19,8 +19,8 @@ struct io__raw {
 	int fd;
 	uint8_t head[64]; /* sniffed bytes not yet consumed */
 	size_t head_len, head_pos;
-	uint64_t nread;   /* bytes handed out so far (atomic reads not needed:
-			     written by the producer, read after join) */
+	uint64_t nread;   /* bytes handed out so far; read with __atomic
+			     loads, the reading thread may still be going */
 	int eof;
 };
 

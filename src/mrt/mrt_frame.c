@@ -157,6 +157,10 @@ static int fill(struct mrt_reader *r, size_t need)
 			return r->src_err;
 		if (r->src_eof)
 			return 0;
+		/* calling the source again ends the current chunk's life (like
+		 * io_next): nothing may point back into it from now on */
+		r->ck = NULL;
+		r->ck_len = r->ck_pos = r->ck_copied = 0;
 		const uint8_t *p;
 		size_t n;
 		int rc = r->src(r->src_ctx, &p, &n);
