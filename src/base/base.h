@@ -269,6 +269,11 @@ struct obuf {
 };
 
 int obuf_init(struct obuf *o, int fd, size_t cap);
+/* An in-memory buffer (fd -1): flushing grows it, nothing is written.
+ * Take the bytes from o->buf/o->len; obuf_take hands them over and starts
+ * a new buffer. */
+int obuf_init_mem(struct obuf *o, size_t cap);
+char *obuf_take(struct obuf *o, size_t *len);
 int obuf_flush(struct obuf *o);
 void obuf_release(struct obuf *o); /* flushes, frees buf; does not close fd */
 int obuf_write(struct obuf *o, const void *p, size_t n);

@@ -21,8 +21,36 @@ int obuf_init(struct obuf *o, int fd, size_t cap)
 	return o->buf ? 0 : RW_ENOMEM;
 }
 
+int obuf_init_mem(struct obuf *o, size_t cap)
+{
+	return obuf_init(o, -1, cap);
+}
+
+char *obuf_take(struct obuf *o, size_t *len)
+{
+	char *b = o->buf;
+	*len = o->len;
+	o->buf = malloc(o->cap);
+	o->len = 0;
+	if (!o->buf)
+		o->err = RW_ENOMEM;
+	return b;
+}
+
 int obuf_flush(struct obuf *o)
 {
+	if (o->fd < 0) {
+		/* memory mode: make room instead of writing */
+		size_t ncap = o->cap * 2;
+		char *nb = realloc(o->buf, ncap);
+		if (!nb) {
+			o->err = RW_ENOMEM;
+			return o->err;
+		}
+		o->buf = nb;
+		o->cap = ncap;
+		return 0;
+	}
 	size_t off = 0;
 	while (off < o->len && !o->err) {
 		ssize_t w = write(o->fd, o->buf + off, o->len - off);
@@ -45,6 +73,8 @@ int obuf_write(struct obuf *o, const void *p, size_t n)
 	while (n) {
 		if (o->len == o->cap && obuf_flush(o))
 			return o->err;
+		if (o->fd < 0 && o->cap - o->len < n && obuf_flush(o))
+			return o->err;
 		size_t k = RW_MIN(n, o->cap - o->len);
 		memcpy(o->buf + o->len, s, k);
 		o->len += k;
@@ -56,7 +86,7 @@ int obuf_write(struct obuf *o, const void *p, size_t n)
 
 void obuf_release(struct obuf *o)
 {
-	if (o->buf)
+	if (o->buf && o->fd >= 0)
 		obuf_flush(o);
 	free(o->buf);
 	o->buf = NULL;

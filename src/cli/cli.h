@@ -57,6 +57,10 @@ void fmt_json_init(struct fmt_json *f, struct obuf *o);
 void fmt_json_release(struct fmt_json *f);
 void fmt_json_elem(struct fmt_json *f, const struct bgp_elem *e);
 
+/* Decode and format one opened file on nworkers threads, writing the text
+ * to out in order (dump_par.c). Same output as the sequential path. */
+int dump_parallel(struct feed_file *f, bool json, unsigned nworkers, struct obuf *out);
+
 /* Shared helpers (util.c) */
 double now_seconds(void);
 /* Communities into text: "a:b c:d" (bgpdump names well-known ones when

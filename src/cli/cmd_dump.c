@@ -45,6 +45,8 @@ static void usage(FILE *o)
 	      "  --messages   with --json, also OPEN/NOTIFICATION/KEEPALIVE/ROUTE-REFRESH\n"
 	      "  --stats      counts, errors, bytes and speed on stderr at the end\n"
 	      "  --threads N  bzip2 decoding threads (default: CPUs)\n"
+	      "  --workers N  decode and format on N threads (default: CPUs for\n"
+	      "               uncompressed input, 1 otherwise)\n"
 	      "  --guess-addpath  read NLRI with/without ADD-PATH path ids when the MRT\n"
 	      "               subtype's reading fails but the other one fits (reported)\n"
 	      "  --max-problems N  problem messages per file before going quiet (default 20, 0 = all)\n"
@@ -59,9 +61,14 @@ int cmd_dump(int argc, char **argv)
 		{"messages", no_argument, 0, 'm'}, {"threads", required_argument, 0, 't'},
 		{"max-problems", required_argument, 0, 'P'},
 		{"guess-addpath", no_argument, 0, 'G'},
+		{"workers", required_argument, 0, 'W'},
 		{"help", no_argument, 0, 'h'},   {0, 0, 0, 0}};
 	bool json = false, stats = false, msgs = false;
 	struct feed_opts fo = {0};
+	unsigned workers = 0; /* 0: automatic */
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (ncpu > 8)
+		ncpu = 8;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jsmt:hq", lo, NULL)) != -1) {
@@ -80,6 +87,15 @@ int cmd_dump(int argc, char **argv)
 			break;
 		}
 		case 'G': fo.guess_addpath = true; break;
+		case 'W': {
+			uint64_t v;
+			if (parse_u64(optarg, 64, &v)) {
+				rw_log(RW_LOG_ERROR, "--workers wants 0..64");
+				return EXIT_USAGE;
+			}
+			workers = v ? (unsigned)v : 1;
+			break;
+		}
 		case 'P': {
 			uint64_t v;
 			if (parse_u64(optarg, UINT32_MAX, &v)) {
@@ -118,10 +134,21 @@ int cmd_dump(int argc, char **argv)
 			continue;
 		}
 		dc.json.file = f.path;
-		while (feed_file_next(&f) > 0) {
-			fmt_bgpdump_record(&dc.text, &f.rec);
-			dc.json.rec = &f.rec;
-			feed_file_decode(&f, on_elem, &dc);
+		/* An uncompressed file leaves the second core idle: decode and
+		 * format on worker threads. Compressed input keeps them busy
+		 * decompressing. */
+		unsigned nw = workers;
+		if (!nw)
+			nw = io_comp(f.io) == IO_COMP_NONE && ncpu > 1 ? ncpu : 0;
+		if (nw > 1) {
+			obuf_flush(&out);
+			dump_parallel(&f, json, nw, &out);
+		} else {
+			while (feed_file_next(&f) > 0) {
+				fmt_bgpdump_record(&dc.text, &f.rec);
+				dc.json.rec = &f.rec;
+				feed_file_decode(&f, on_elem, &dc);
+			}
 		}
 		if (f.damaged)
 			status = EXIT_DAMAGED;

@@ -39,6 +39,12 @@ struct feed_opts {
 	bool guess_addpath; /* see mrt_dec.guess_addpath */
 };
 
+/* A problem message kept for later (see feed_file.defer). */
+struct feed_msg {
+	int level;  /* enum rw_level */
+	char *text; /* owned */
+};
+
 struct feed_file {
 	char *path;               /* owned copy of the path given */
 	struct io_src *io;        /* owned */
@@ -51,6 +57,11 @@ struct feed_file {
 	unsigned nproblems;       /* problems seen */
 	bool damaged;             /* anything was wrong */
 	bool eof;
+	bool defer;               /* keep messages in deferred[] instead of
+				     printing them (a caller that decodes on
+				     other threads prints them in order) */
+	struct feed_msg *deferred;/* owned */
+	size_t ndeferred;
 };
 
 /* Opens and starts reading. On failure the problem is logged, counted and
@@ -63,6 +74,15 @@ int feed_file_open(struct feed_file *f, const char *path, const struct feed_opts
 int feed_file_next(struct feed_file *f);
 /* Decode f->rec into elements. Returns fn's non-zero stop value or 0. */
 int feed_file_decode(struct feed_file *f, mrt_elem_fn fn, void *arg);
+/* The two halves of feed_file_decode around mrt_decode, for callers that
+ * decode elsewhere (dump's worker threads): read a short record to where
+ * the next one starts when that is what it is (main thread, before the
+ * record is handed on); report what decoding it found. */
+void feed_file_prepare(struct feed_file *f);
+void feed_file_report(struct feed_file *f, const struct mrt_rec *rec, const struct mrt_result *res);
+bool feed_result_has_problem(const struct mrt_result *res);
+/* Print a message with the file's rate limit (used for deferred ones). */
+void feed_file_emit(struct feed_file *f, enum rw_level lvl, const char *msg);
 void feed_file_close(struct feed_file *f);
 
 /* --stats report on stderr. */

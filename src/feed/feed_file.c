@@ -21,10 +21,9 @@ static int src_io(void *ctx, const uint8_t **p, size_t *n)
 static void problem(struct feed_file *f, enum rw_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void problem(struct feed_file *f, enum rw_level lvl, const char *fmt, ...)
+void feed_file_emit(struct feed_file *f, enum rw_level lvl, const char *msg)
 {
 	unsigned max = f->opts && f->opts->max_msgs ? f->opts->max_msgs : 20;
-	f->nproblems++;
 	if (f->nmsgs >= max) {
 		if (f->nmsgs == max) {
 			rw_log(RW_LOG_WARN, "%s: further problems in this file are counted, not shown", f->path);
@@ -33,12 +32,30 @@ static void problem(struct feed_file *f, enum rw_level lvl, const char *fmt, ...
 		return;
 	}
 	f->nmsgs++;
+	rw_log(lvl, "%s: %s", f->path, msg);
+}
+
+static void problem(struct feed_file *f, enum rw_level lvl, const char *fmt, ...)
+{
+	f->nproblems++;
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	rw_log(lvl, "%s: %s", f->path, msg);
+	if (!f->defer) {
+		feed_file_emit(f, lvl, msg);
+		return;
+	}
+	/* kept for the caller to emit in order with what decodes later */
+	struct feed_msg *m = realloc(f->deferred, (f->ndeferred + 1) * sizeof *m);
+	if (!m)
+		return;
+	f->deferred = m;
+	m[f->ndeferred].level = lvl;
+	m[f->ndeferred].text = strdup(msg);
+	if (m[f->ndeferred].text)
+		f->ndeferred++;
 }
 
 int feed_file_open(struct feed_file *f, const char *path, const struct feed_opts *o,
@@ -163,36 +180,37 @@ out:
 	f->dec.want_msgs = f->opts && f->opts->want_msgs;
 }
 
-int feed_file_decode(struct feed_file *f, mrt_elem_fn fn, void *arg)
+void feed_file_prepare(struct feed_file *f)
 {
-	struct mrt_result res;
 	maybe_absorb(f);
-	int stop = mrt_decode(&f->dec, &f->rec, fn, arg, &res);
-	const struct mrt_rec *rec = &f->rec;
+}
+
+void feed_file_report(struct feed_file *f, const struct mrt_rec *rec, const struct mrt_result *res)
+{
 	char tn[64];
-	if (res.err) {
+	if (res->err) {
 		f->damaged = true;
 		f->st->rec_errors++;
 		problem(f, RW_LOG_ERROR, "byte %llu, record #%llu (%s): %s at body byte %llu; %s",
 			(unsigned long long)rec->off, (unsigned long long)rec->idx,
-			mrt_type_name(rec->h.type, rec->h.subtype, tn, sizeof tn), res.what,
-			(unsigned long long)res.at,
-			res.n_elems ? "the elements before it were kept" : "record skipped");
+			mrt_type_name(rec->h.type, rec->h.subtype, tn, sizeof tn), res->what,
+			(unsigned long long)res->at,
+			res->n_elems ? "the elements before it were kept" : "record skipped");
 	}
-	if (res.n_taw || res.n_discard || res.n_unparseable || res.n_bad_entries || res.n_notes) {
-		f->st->taw += res.n_taw;
-		f->st->discard += res.n_discard;
-		f->st->unparseable += res.n_unparseable;
-		f->st->bad_entries += res.n_bad_entries;
+	if (res->n_taw || res->n_discard || res->n_unparseable || res->n_bad_entries || res->n_notes) {
+		f->st->taw += res->n_taw;
+		f->st->discard += res->n_discard;
+		f->st->unparseable += res->n_unparseable;
+		f->st->bad_entries += res->n_bad_entries;
 		problem(f, RW_LOG_WARN, "byte %llu, record #%llu (%s): %s%s%s (attribute %u at body byte %llu)",
 			(unsigned long long)rec->off, (unsigned long long)rec->idx,
 			mrt_type_name(rec->h.type, rec->h.subtype, tn, sizeof tn),
-			res.worst ? bgp_action_name((enum bgp_action)res.worst)
-				  : res.n_bad_entries ? "entry skipped" : "note",
-			res.attr_msg ? ": " : "", res.attr_msg ? res.attr_msg : "", res.attr,
-			(unsigned long long)res.attr_at);
+			res->worst ? bgp_action_name((enum bgp_action)res->worst)
+				   : res->n_bad_entries ? "entry skipped" : "note",
+			res->attr_msg ? ": " : "", res->attr_msg ? res->attr_msg : "", res->attr,
+			(unsigned long long)res->attr_at);
 	}
-	if (res.unsupported) {
+	if (res->unsupported) {
 		f->st->unsupported++;
 		uint8_t *rep = &f->st->reported[rec->h.type & 63][RW_MIN(rec->h.subtype, 15)];
 		if (!*rep) {
@@ -202,6 +220,20 @@ int feed_file_decode(struct feed_file *f, mrt_elem_fn fn, void *arg)
 			       mrt_type_name(rec->h.type, rec->h.subtype, tn, sizeof tn));
 		}
 	}
+}
+
+bool feed_result_has_problem(const struct mrt_result *res)
+{
+	return res->err || res->n_taw || res->n_discard || res->n_unparseable || res->n_bad_entries ||
+	       res->n_notes || res->unsupported;
+}
+
+int feed_file_decode(struct feed_file *f, mrt_elem_fn fn, void *arg)
+{
+	struct mrt_result res;
+	feed_file_prepare(f);
+	int stop = mrt_decode(&f->dec, &f->rec, fn, arg, &res);
+	feed_file_report(f, &f->rec, &res);
 	return stop;
 }
 
@@ -217,6 +249,11 @@ void feed_file_close(struct feed_file *f)
 	}
 	if (f->damaged)
 		f->st->files_damaged++;
+	for (size_t i = 0; i < f->ndeferred; i++)
+		free(f->deferred[i].text);
+	free(f->deferred);
+	f->deferred = NULL;
+	f->ndeferred = 0;
 	free(f->path);
 	f->path = NULL;
 }

@@ -68,6 +68,16 @@ check "several-files-one-bad" "[ $rc -eq 1 ] && [ $n -eq $((full + cut + full)) 
 "$RW" dump - < "$tmp/u.bz2" > "$tmp/stdin.txt" 2>/dev/null; rc=$?
 check "stdin-bzip2" "[ $rc -eq 0 ] && cmp -s $tmp/full.txt $tmp/stdin.txt" "rc=$rc"
 
+# the parallel path (worker threads) gives the same bytes and messages
+"$RW" synth rib --prefixes 3000 --peers 6 --seed 9 -o "$tmp/rib.mrt"
+cat "$tmp/rib.mrt" "$tmp/mid.mrt" > "$tmp/mix.mrt"
+for w in 1 3; do
+	"$RW" dump --workers $w "$tmp/mix.mrt" > "$tmp/w$w.txt" 2>"$tmp/w$w.err"
+	"$RW" dump --json --workers $w "$tmp/mix.mrt" > "$tmp/w$w.json" 2>/dev/null
+done
+check "parallel-identical" "cmp -s $tmp/w1.txt $tmp/w3.txt && cmp -s $tmp/w1.err $tmp/w3.err && cmp -s $tmp/w1.json $tmp/w3.json && [ \$(wc -l < $tmp/w1.txt) -gt $full ]" \
+	"outputs differ between 1 and 3 workers"
+
 # ---- real damaged files (bgpkit-parser's recovery counts, MANIFEST.md)
 stat_of() { grep "^$2" "$1" | head -1; }
 if [ ! -d "$SHARED/bad" ]; then
