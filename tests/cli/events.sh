@@ -54,6 +54,15 @@ else
 	"$RW" events --origin 65551 --names "$SHARED/asnames/asn.txt.20171001-codeout" "$SC/archive" 2>/dev/null > "$tmp/t.txt"
 	check "text-output" "grep -q '^2024-03-09 09:07:51 UTC  AS65551 gained upstream AS64501 [^ ]* on 3 of 4 prefixes (new): 192.0.2.0/25, 198.51.100.0/24, 203.0.113.0/24$' $tmp/t.txt" \
 		"$(head -2 $tmp/t.txt | tr '\n' ' ')"
+	# names: pyasn's JSON (gzip) and potaroo's list, both real
+	"$RW" events --json --type upstream_gained --names "$SHARED/asnames/pyasn_asnames.json.gz" "$SC/archive" 2>/dev/null > "$tmp/n.json"
+	n1=$(zcat "$SHARED/asnames/pyasn_asnames.json.gz" | jq -r '."33876"')
+	check "names-pyasn-json" "[ \"\$(jq -r 'select(.upstream == 33876) | .upstream_name' $tmp/n.json | head -1)\" = \"$n1\" ] && [ -n \"$n1\" ]" \
+		"want upstream_name '$n1'; got $(grep 33876 $tmp/n.json | head -1)"
+	"$RW" events --json --type upstream_gained --names "$SHARED/asnames/asn.txt.20171001-codeout" "$SC/archive" 2>/dev/null > "$tmp/n2.json"
+	n2=$(grep -P '^33876\t' "$SHARED/asnames/asn.txt.20171001-codeout" | cut -f2- | iconv -f latin1 -t utf-8)
+	check "names-potaroo" "[ \"\$(jq -r 'select(.upstream == 33876) | .upstream_name' $tmp/n2.json | head -1)\" = \"$n2\" ] && [ -n \"$n2\" ]" \
+		"want upstream_name '$n2'"
 	# as: state at a time, with both upstreams during the TTK-like episode
 	"$RW" as AS65551 --json --at 2024-03-09T09:30:00Z "$SC/archive" 2>/dev/null > "$tmp/as.json"
 	check "as-at-time" "[ \$(jq '.prefix_count' $tmp/as.json) -eq 4 ] && [ \$(jq '[.prefixes[] | select(.upstreams[] | .asn == 64501)] | length' $tmp/as.json) -eq 3 ] && [ \$(jq '.collectors_total' $tmp/as.json) -eq 2 ]" \
