@@ -1,23 +1,31 @@
 #!/bin/sh
-# The main job on sample data the project generates itself: a RouteViews-
-# style archive (a RIB dump and a 15-minute update file, bzip2) written by
-# routewatch's own MRT writer, then read back with `routewatch dump`.
+# The main job on sample data the project generates itself: `routewatch
+# synth sample` writes two collectors' archives (a RouteViews-style and a
+# RIS-style one, RIB dumps and update files, bzip2 and gzip) with the
+# project's own MRT writer, replaying the October 2017 story of AS131279.
+# routewatch then reads them back: the events, one network's state, and the
+# raw elements.
 set -eu
 B=${1:-build}
 RW=$B/routewatch
 OUT=sample
-mkdir -p "$OUT/route-views2"
-echo "== writing the sample archive into $OUT/route-views2 (routewatch synth)"
-"$RW" synth rib --prefixes 20000 --peers 10 --seed 42 | bzip2 -c > "$OUT/route-views2/rib.20240309.0800.bz2"
-"$RW" synth updates --records 20000 --prefixes 20000 --peers 10 --seed 42 --start 1709971200 --duration 900 \
-	| bzip2 -c > "$OUT/route-views2/updates.20240309.0800.bz2"
-ls -l "$OUT/route-views2"
-echo "== routewatch dump (bgpdump -m format), first lines of each file"
-for f in "$OUT"/route-views2/*.bz2; do
-	echo "-- $f"
-	"$RW" dump "$f" | head -5
-done
-echo "== the same elements as JSON (first line)"
-"$RW" dump --json "$OUT/route-views2/updates.20240309.0800.bz2" | head -1
-echo "== counts, errors and speed (--stats)"
-"$RW" dump --stats "$OUT"/route-views2/*.bz2 > /dev/null
+rm -rf "$OUT"
+echo "== routewatch synth sample $OUT"
+"$RW" synth sample "$OUT"
+ls "$OUT" "$OUT"/route-views2 | head -8
+echo "..."
+echo
+echo "== routewatch events --names $OUT/asnames.txt $OUT"
+"$RW" events --names "$OUT/asnames.txt" "$OUT"
+echo
+echo "== routewatch events --json --origin AS131279 --type upstream_gained $OUT"
+"$RW" events --json --origin AS131279 --type upstream_gained "$OUT"
+echo
+echo "== routewatch as AS131279 --at 2017-10-01T09:30:00Z --names $OUT/asnames.txt $OUT"
+"$RW" as AS131279 --at 2017-10-01T09:30:00Z --names "$OUT/asnames.txt" "$OUT"
+echo
+echo "== routewatch dump (bgpdump -m format): the first lines of the 09:00 update file"
+"$RW" dump "$OUT"/route-views2/updates.20171001.0900.bz2 | head -3
+echo
+echo "== routewatch dump --stats (counts, errors, bytes, speed) over the whole archive"
+"$RW" dump --stats "$OUT"/*/* > /dev/null

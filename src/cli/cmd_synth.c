@@ -16,6 +16,10 @@
 static void usage(FILE *o)
 {
 	fputs("usage: routewatch synth rib|updates [options] [-o FILE]\n"
+	      "       routewatch synth sample DIR\n"
+	      "  sample: a RouteViews and a RIS collector's archives (RIBs and updates,\n"
+	      "  bzip2 and gzip) replaying the October 2017 story of AS131279, and\n"
+	      "  DIR/asnames.txt\n"
 	      "  --seed N        generator seed (default 1)\n"
 	      "  --peers N       collector peers (default 20; every 5th is IPv6)\n"
 	      "  --prefixes N    distinct prefixes (default 100000)\n"
@@ -56,6 +60,12 @@ int cmd_synth(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
+	}
+	if (optind + 2 == argc && !strcmp(argv[optind], "sample")) {
+		int rc = synth_write_sample(argv[optind + 1]);
+		if (rc)
+			rw_log(RW_LOG_ERROR, "synth sample %s: %s", argv[optind + 1], rw_strerror(rc));
+		return rc ? EXIT_DAMAGED : 0;
 	}
 	if (optind + 1 != argc) {
 		usage(stderr);

@@ -93,8 +93,12 @@ static int walk(struct inlist *l, const char *path, const char *coll, int depth)
 		rw_log(RW_LOG_ERROR, "%s: %s", path, strerror(errno));
 		return RW_EIO;
 	}
-	if (!S_ISDIR(sb.st_mode))
-		return add_file(l, path, coll);
+	if (!S_ISDIR(sb.st_mode)) {
+		int rc = add_file(l, path, coll);
+		if (!rc)
+			l->v[l->n - 1].walked = depth > 0;
+		return rc;
+	}
 	if (depth > 16)
 		return 0;
 	DIR *d = opendir(path);
@@ -193,6 +197,7 @@ static void peek(struct archive_input *in, const struct archive_opts *o)
 	mrt_hdr_decode(hdr, &h);
 	in->first_ts = h.ts;
 	in->rib = h.type == MRT_TABLE_DUMP_V2 || h.type == MRT_TABLE_DUMP;
+	in->not_mrt = !mrt_hdr_sane(&h, MRT_MAX_REC_DEFAULT);
 }
 
 static int cmp_inputs(const void *a, const void *b)
@@ -219,8 +224,19 @@ int archive_inputs(char **paths, int n, const struct archive_opts *o, struct arc
 			st->files++;
 			st->files_failed++;
 		}
-	for (size_t i = 0; i < l.n; i++)
+	size_t k = 0;
+	for (size_t i = 0; i < l.n; i++) {
 		peek(&l.v[i], o);
+		if (l.v[i].walked && l.v[i].not_mrt) {
+			/* a README or a names file in an archive directory */
+			rw_log(RW_LOG_INFO, "%s: not an MRT file, skipped", l.v[i].path);
+			free(l.v[i].path);
+			free(l.v[i].collector);
+			continue;
+		}
+		l.v[k++] = l.v[i];
+	}
+	l.n = k;
 	qsort(l.v, l.n, sizeof *l.v, cmp_inputs);
 	for (size_t i = 0; i < l.n; i++)
 		l.v[i].order = (uint32_t)i;

@@ -78,6 +78,8 @@ struct archive_input {
 	uint32_t first_ts; /* first record's time (0 when unreadable) */
 	bool rib;          /* a RIB dump (TABLE_DUMP[_V2]) */
 	bool named;        /* time and kind read from the file name */
+	bool walked;       /* found in a directory (not named by the user) */
+	bool not_mrt;      /* its first bytes are no MRT header */
 	uint32_t order;    /* position after sorting (ties keep file order) */
 };
 

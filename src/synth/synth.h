@@ -28,5 +28,8 @@ void synth_opts_default(struct synth_opts *o);
 /* Write to fd; flushes every few MiB so memory stays flat. */
 int synth_write_rib(int fd, const struct synth_opts *o);
 int synth_write_updates(int fd, const struct synth_opts *o);
+/* The sample archive (sample.c): two collectors replaying the October 2017
+ * story of AS131279, plus asnames.txt, under dir. */
+int synth_write_sample(const char *dir);
 
 #endif

@@ -83,7 +83,16 @@ else
 		"rc=$rc stderr: $(head -c 300 $tmp/derr)"
 fi
 
-# fresh-clone checks: the events command on the project's own sample
+# fresh-clone checks: the sample archive replays the mission's story to
+# the second (EVENTS.md over two collectors, RIBs and updates, bz2 and gz)
+"$RW" synth sample "$tmp/sample" 2>/dev/null
+"$RW" events --json "$tmp/sample" > "$tmp/story.json" 2>"$tmp/story.err"; rc=$?
+story=$(jq -r '[.type, .time, (.upstream // "-"), (.prefixes | length)] | @tsv' "$tmp/story.json" | tr '\t' ' ' | tr '\n' ';')
+want="upstream_gained 2017-10-01T09:07:51Z 20485 3;upstream_lost 2017-10-01T10:14:45Z 20485 3;origin_down 2017-10-01T10:52:14Z - 0;prefix_down 2017-10-01T10:52:14Z - 4;origin_up 2017-10-01T10:55:37Z - 0;prefix_up 2017-10-01T10:55:37Z - 4;origin_down 2017-10-01T11:09:41Z - 0;prefix_down 2017-10-01T11:09:41Z - 4;origin_up 2017-10-01T11:12:03Z - 0;prefix_up 2017-10-01T11:12:03Z - 4;origin_down 2017-10-01T11:38:26Z - 0;prefix_down 2017-10-01T11:38:26Z - 4;origin_up 2017-10-01T11:44:52Z - 0;prefix_up 2017-10-01T11:44:52Z - 4;origin_down 2017-10-01T12:02:07Z - 0;prefix_down 2017-10-01T12:02:07Z - 4;origin_up 2017-10-01T12:05:19Z - 0;prefix_up 2017-10-01T12:05:19Z - 4;upstream_gained 2017-10-01T12:21:55Z 20485 3;"
+check "sample-tells-the-story" "[ $rc -eq 0 ] && [ \"$story\" = \"$want\" ] && [ \$(jq -r .origin $tmp/story.json | sort -u) = 131279 ]" \
+	"rc=$rc got: $story"
+
+# fresh-clone checks: the events command on a synthetic archive
 "$RW" synth rib --prefixes 3000 --peers 6 --seed 3 -o "$tmp/rib.20240309.0800"
 "$RW" synth updates --records 20000 --prefixes 3000 --peers 6 --seed 3 --duration 900 -o "$tmp/updates.20240309.0800"
 mkdir -p "$tmp/s/rv" && mv "$tmp/rib.20240309.0800" "$tmp/updates.20240309.0800" "$tmp/s/rv/"
