@@ -86,6 +86,15 @@ static inline int cur_u32(struct cur *c, uint32_t *v)
 	return 0;
 }
 
+static inline int cur_u64(struct cur *c, uint64_t *v)
+{
+	uint32_t hi, lo;
+	if (cur_u32(c, &hi) || cur_u32(c, &lo))
+		return RW_ETRUNC;
+	*v = (uint64_t)hi << 32 | lo;
+	return 0;
+}
+
 /* Borrow n bytes: *out points into the cursor's buffer. */
 static inline int cur_bytes(struct cur *c, size_t n, const uint8_t **out)
 {
@@ -319,6 +328,29 @@ static inline void obuf_putu64(struct obuf *o, uint64_t v)
 {
 	char *d = obuf_room(o, 20);
 	o->len += fmt_u64(d, v);
+}
+
+/* Big-endian binary fields (snapshots); read back with cur_u8..cur_u32. */
+static inline void obuf_be8(struct obuf *o, uint8_t v)
+{
+	obuf_putc(o, (char)v);
+}
+static inline void obuf_be16(struct obuf *o, uint16_t v)
+{
+	char *d = obuf_room(o, 2);
+	wr16((uint8_t *)d, v);
+	o->len += 2;
+}
+static inline void obuf_be32(struct obuf *o, uint32_t v)
+{
+	char *d = obuf_room(o, 4);
+	wr32((uint8_t *)d, v);
+	o->len += 4;
+}
+static inline void obuf_be64(struct obuf *o, uint64_t v)
+{
+	obuf_be32(o, (uint32_t)(v >> 32));
+	obuf_be32(o, (uint32_t)v);
 }
 
 /* printf into the buffer; for cold paths only. */

@@ -54,7 +54,7 @@ struct det_pend {
 const char *det_type_name(enum det_type t)
 {
 	static const char *const n[] = {"upstream_gained", "upstream_lost", "origin_down",
-					 "prefix_down", "origin_up", "prefix_up"};
+					 "prefix_down", "origin_up", "prefix_up", "upstream_present"};
 	return (unsigned)t < RW_ARRAY_LEN(n) ? n[t] : "?";
 }
 
@@ -94,6 +94,11 @@ static uint32_t ou_routes(const struct det *d, uint32_t o, uint32_t u)
 {
 	const uint32_t *v = u64map_get(&d->ou, ou_key(o, u));
 	return v ? *v : 0;
+}
+
+uint32_t det_ou_routes(const struct det *d, uint32_t origin, uint32_t upstream)
+{
+	return ou_routes(d, origin, upstream);
 }
 
 uint32_t det_origin_prefixes(const struct det *d, uint32_t origin)
@@ -353,6 +358,8 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
 				ne.flags |= DET_F_CONFIRMED;
 				if (!base && cu->u)
 					push_up(x, DET_UPSTREAM_GAINED, sec, cu->o, cu->u, pfx, ne.flags & DET_F_NEW, n_new);
+				else if (cu->u && d->report_present)
+					push_up(x, DET_UPSTREAM_PRESENT, sec, cu->o, cu->u, pfx, false, n_new);
 			}
 			add_epi(x, &nn, ne);
 			k++;
@@ -374,6 +381,8 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
 				if (!base && !(ep.flags & DET_F_BASELINE) && ep.upstream)
 					push_up(x, DET_UPSTREAM_GAINED, ep.start, ep.origin, ep.upstream, pfx,
 						ep.flags & DET_F_NEW, n_new);
+				else if (ep.upstream && d->report_present)
+					push_up(x, DET_UPSTREAM_PRESENT, sec, ep.origin, ep.upstream, pfx, false, n_new);
 			}
 			add_epi(x, &nn, ep);
 			continue;
@@ -442,7 +451,11 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, det
 		if (d->d_ou.keys[i] == UINT64_MAX || !d->d_ou.vals[i])
 			continue;
 		uint32_t *v = u64map_put(&d->ou, d->d_ou.keys[i]);
+		uint32_t before = *v;
 		*v += d->d_ou.vals[i];
+		if (d->hooks && d->hooks->ou)
+			d->hooks->ou(d->hooks->arg, sec, (uint32_t)(d->d_ou.keys[i] >> 32), (uint32_t)d->d_ou.keys[i],
+				     before, *v);
 		if (!*v)
 			u64map_del(&d->ou, d->d_ou.keys[i]);
 	}
@@ -465,6 +478,8 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, det
 			down = false;
 		}
 		*v = after | (down ? 0x80000000u : 0);
+		if (d->hooks && d->hooks->origin && before != after)
+			d->hooks->origin(d->hooks->arg, sec, o, before, after);
 		if (!after && !down)
 			u64map_del(&d->origin, o);
 	}
@@ -489,9 +504,11 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, det
 	for (uint32_t i = 0; i < x.npe; i++) {
 		struct det_event *e = &x.pe[i];
 		e->origin_pfx = e->has_origin ? det_origin_prefixes(d, e->origin) : 0;
-		d->events++;
+		d->events += e->type != DET_UPSTREAM_PRESENT;
 		fn(arg, e);
 	}
+	if (d->hooks && d->hooks->end)
+		d->hooks->end(d->hooks->arg, sec);
 	free(x.cur);
 	free(x.ne);
 	free(x.pe);

@@ -21,6 +21,10 @@ enum det_type {
 	DET_PREFIX_DOWN = 3,
 	DET_ORIGIN_UP = 4,
 	DET_PREFIX_UP = 5,
+	/* Not an EVENTS.md event: an upstream confirmed silently (in a
+	 * baseline, or a baseline episode reaching --min-peers later), so a
+	 * history store can open its interval. Only with det.report_present. */
+	DET_UPSTREAM_PRESENT = 6,
 };
 
 const char *det_type_name(enum det_type t);
@@ -43,6 +47,17 @@ struct det_event {
 
 typedef void (*det_event_fn)(void *arg, const struct det_event *e);
 
+/* Optional observers of the counts that span prefixes, called at the end
+ * of each evaluated second, before its events: routes (peer x prefix) per
+ * (origin, upstream) and prefixes per origin that changed, then `end`
+ * after the events. The history store computes shares from them. */
+struct det_hooks {
+	void (*ou)(void *arg, uint32_t sec, uint32_t origin, uint32_t upstream, uint32_t before, uint32_t after);
+	void (*origin)(void *arg, uint32_t sec, uint32_t origin, uint32_t before, uint32_t after);
+	void (*end)(void *arg, uint32_t sec);
+	void *arg;
+};
+
 /* One episode of (origin, prefix, upstream); upstream 0 records routes
  * whose path has no upstream (origin presence only). */
 struct det_epi {
@@ -63,6 +78,8 @@ struct det_pfx {
 
 struct det {
 	unsigned min_peers;
+	bool report_present;   /* emit DET_UPSTREAM_PRESENT */
+	const struct det_hooks *hooks; /* borrowed; NULL: none */
 	struct det_pfx *pfx;   /* owned, parallel to rib prefixes */
 	uint32_t npfx;
 	struct u64map ou;      /* (origin << 32 | upstream) -> routes now */
@@ -80,6 +97,13 @@ void det_release(struct det *d);
  * baseline: a collector's first RIB dump was applied in this second:
  * update the state silently (EVENTS.md §2). */
 void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, det_event_fn fn, void *arg);
+/* Snapshots (det_snap.c) between seconds; det_load fills a det_init'ed
+ * detector (min_peers must match the snapshot's) for a rib of npfx
+ * prefixes. On error release it; err names what is wrong. */
+int det_save(const struct det *d, struct obuf *o);
+int det_load(struct det *d, struct cur *c, uint32_t npfx, char *err, size_t esz);
+/* Routes (peer x prefix) of (origin, upstream) now. */
+uint32_t det_ou_routes(const struct det *d, uint32_t origin, uint32_t upstream);
 /* Prefixes currently with routes of this origin. */
 uint32_t det_origin_prefixes(const struct det *d, uint32_t origin);
 

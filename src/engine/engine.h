@@ -70,6 +70,12 @@ void engine_dump_end(struct engine *e);
 /* Evaluate the last second (end of input). */
 void engine_flush(struct engine *e);
 
+/* Snapshots (engine_snap.c). Save after engine_flush; load into a fresh
+ * engine_init'ed engine with the same min_peers. On error release the
+ * engine; err says what is wrong. */
+int engine_save(const struct engine *e, struct obuf *o);
+int engine_load(struct engine *e, const uint8_t *p, size_t n, char *err, size_t esz);
+
 /* ---------------------------------------------------------------- archives */
 
 struct archive_input {

@@ -195,6 +195,13 @@ void rib_dump_end(struct rib *r, uint32_t collector);
  * next call. */
 const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n);
 
+/* Snapshots (rib_snap.c): the state as bytes between seconds (nothing
+ * dirty), and back into an empty rib with the same prefix and peer ids.
+ * On error the rib holds part of the snapshot: release it. err gets a
+ * message naming the broken section. */
+int rib_save(const struct rib *r, struct obuf *o);
+int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, size_t esz);
+
 /* Check every invariant of the state (slow: for tests). 0 or < 0 with a
  * message in buf. */
 int rib_check(const struct rib *r, char *buf, size_t size);

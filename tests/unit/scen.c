@@ -262,7 +262,30 @@ void scen_run(struct scen *s, unsigned min_peers)
 	int lvl = rw_log_level;
 	rw_log_level = RW_LOG_ERROR - 1; /* damaged-file tests are noisy on purpose */
 	archive_inputs(paths, 1, &ao, &in, &n, &st);
-	s->status = archive_run(e, in, n, &ao, &st);
+	if (s->split) {
+		size_t k = 0;
+		while (k < n && in[k].first_ts < s->split)
+			k++;
+		s->status = archive_run(e, in, k, &ao, &st);
+		struct obuf o;
+		obuf_init_mem(&o, 1 << 12);
+		int rc = engine_save(e, &o);
+		engine_release(e);
+		engine_init(e, min_peers, on_event, &g);
+		if (!rc)
+			rc = engine_load(e, (const uint8_t *)o.buf, o.len, s->snap_err, sizeof s->snap_err);
+		else
+			snprintf(s->snap_err, sizeof s->snap_err, "save: %s", rw_strerror(rc));
+		if (!rc && rib_check(&e->rib, s->snap_err, sizeof s->snap_err))
+			rc = -1;
+		obuf_release(&o);
+		if (rc)
+			s->status = -1;
+		else
+			s->status |= archive_run(e, in + k, n - k, &ao, &st);
+	} else {
+		s->status = archive_run(e, in, n, &ao, &st);
+	}
 	rw_log_level = lvl;
 	det_group_finish(&g, &e->rib);
 	s->ev = calloc(g.n + 1, sizeof *s->ev);

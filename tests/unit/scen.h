@@ -64,6 +64,11 @@ struct scen {
 	char **ev;    /* event strings, sorted as the engine sorted them */
 	int nev;
 	int status;   /* archive_run's return */
+	/* > 0: run the files that start before this time, snapshot the
+	 * engine, load the snapshot into a new engine and run the rest
+	 * (what routewatch ingest does between calls) */
+	uint32_t split;
+	char snap_err[256];
 	struct engine *e;
 };
 

@@ -1,0 +1,230 @@
+/*
+ * rib snapshots: the whole route state as bytes, and back, so that a later
+ * run (routewatch ingest) continues exactly where an earlier one stopped.
+ *
+ * Only what cannot be derived is written: collectors (name, dump
+ * generation, baseline done), peers, the live paths' keys, and per prefix
+ * its routes. Path ids are renumbered on load (a path's id is where the
+ * free list put it); prefix and peer ids are kept, because the detector's
+ * state is indexed by prefix id. Hash tables, per-peer prefix lists, route
+ * counts and path references are rebuilt.
+ *
+ * Format (big-endian): "RWRIB\0" version u16, then sections as below. A
+ * snapshot is taken between seconds only: no dump in progress, nothing
+ * dirty (the caller evaluated the last second).
+ */
+#include "rib_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define SNAP_MAGIC "RWRIB"
+#define SNAP_VERSION 1
+
+static void put_addr(struct obuf *o, const struct rw_addr *a)
+{
+	obuf_be8(o, a->af);
+	obuf_write(o, a->b, a->af == RW_AF_INET ? 4 : a->af == RW_AF_INET6 ? 16 : 0);
+}
+
+static int get_addr(struct cur *c, struct rw_addr *a)
+{
+	memset(a, 0, sizeof *a);
+	if (cur_u8(c, &a->af))
+		return RW_ETRUNC;
+	if (a->af != RW_AF_INET && a->af != RW_AF_INET6 && a->af != RW_AF_NONE)
+		return RW_EMALFORMED;
+	return cur_copy(c, a->b, a->af == RW_AF_INET ? 4 : a->af == RW_AF_INET6 ? 16 : 0);
+}
+
+int rib_save(const struct rib *r, struct obuf *o)
+{
+	if (r->ndirty)
+		return RW_EINVAL; /* a second is half applied */
+	obuf_write(o, SNAP_MAGIC, 6);
+	obuf_be16(o, SNAP_VERSION);
+
+	obuf_be32(o, r->ncoll);
+	for (uint32_t i = 0; i < r->ncoll; i++) {
+		const struct rib_collector *c = &r->coll[i];
+		size_t n = strlen(c->name);
+		obuf_be16(o, (uint16_t)n);
+		obuf_write(o, c->name, n);
+		obuf_be8(o, c->gen);
+		obuf_be8(o, c->has_dump);
+	}
+	obuf_be32(o, r->npeer);
+	for (uint32_t i = 0; i < r->npeer; i++) {
+		const struct rib_peer *p = &r->peer[i];
+		put_addr(o, &p->addr);
+		obuf_be32(o, p->asn);
+		obuf_be32(o, p->collector);
+	}
+	/* paths: old id and key; loading maps old ids to new ones */
+	obuf_be32(o, r->npath);
+	obuf_be32(o, r->path_live);
+	for (uint32_t i = 0; i < r->npath; i++) {
+		const struct rib_path *p = &r->path[i];
+		if (!p->refs)
+			continue;
+		obuf_be32(o, i);
+		obuf_be16(o, p->key_len);
+		obuf_write(o, rib_path_keyp(p), p->key_len);
+	}
+	obuf_be32(o, r->npfx);
+	for (uint32_t i = 0; i < r->npfx; i++) {
+		const struct rib_pfx *x = &r->pfx[i];
+		obuf_be8(o, x->p.af);
+		obuf_be8(o, x->p.len);
+		obuf_write(o, x->p.b, (x->p.len + 7u) / 8u);
+		obuf_be32(o, x->n);
+		for (uint32_t j = 0; j < x->n; j++) {
+			obuf_be32(o, x->r[j].peer_gen);
+			obuf_be32(o, x->r[j].addpath);
+			obuf_be32(o, x->r[j].path);
+		}
+	}
+	return o->err;
+}
+
+/* Errors say which section broke, for the caller's message. */
+static int fail(char *err, size_t esz, const char *what, int rc)
+{
+	snprintf(err, esz, "rib snapshot: %s", what);
+	return rc ? rc : RW_EMALFORMED;
+}
+
+int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, size_t esz)
+{
+	const uint8_t *magic;
+	uint16_t ver;
+	if (r->npfx || r->npeer || r->ncoll)
+		return fail(err, esz, "the state is not empty", RW_EINVAL);
+	if (cur_bytes(c, 6, &magic) || memcmp(magic, SNAP_MAGIC, 6) || cur_u16(c, &ver))
+		return fail(err, esz, "not a rib snapshot", RW_EMALFORMED);
+	if (ver != SNAP_VERSION)
+		return fail(err, esz, "written by another version", RW_EUNSUPPORTED);
+
+	uint32_t ncoll, npeer;
+	if (cur_u32(c, &ncoll))
+		return fail(err, esz, "truncated collectors", RW_ETRUNC);
+	for (uint32_t i = 0; i < ncoll; i++) {
+		uint16_t n;
+		const uint8_t *name;
+		uint8_t gen, has;
+		if (cur_u16(c, &n) || cur_bytes(c, n, &name) || cur_u8(c, &gen) || cur_u8(c, &has))
+			return fail(err, esz, "truncated collectors", RW_ETRUNC);
+		char buf[256];
+		if (n >= sizeof buf)
+			return fail(err, esz, "collector name too long", RW_EMALFORMED);
+		memcpy(buf, name, n);
+		buf[n] = 0;
+		uint32_t id = rib_collector(r, buf);
+		if (id != i)
+			return fail(err, esz, "duplicate collector", RW_EMALFORMED);
+		r->coll[id].gen = gen;
+		r->coll[id].has_dump = has;
+	}
+	if (cur_u32(c, &npeer) || npeer >= 1u << 24)
+		return fail(err, esz, "truncated peers", RW_ETRUNC);
+	for (uint32_t i = 0; i < npeer; i++) {
+		struct rw_addr a;
+		uint32_t asn, coll;
+		int rc = get_addr(c, &a);
+		if (rc || cur_u32(c, &asn) || cur_u32(c, &coll) || coll >= r->ncoll)
+			return fail(err, esz, "bad peer", rc);
+		if (rib_peer(r, coll, &a, asn) != i)
+			return fail(err, esz, "duplicate peer", RW_EMALFORMED);
+	}
+
+	uint32_t npath, nlive;
+	if (cur_u32(c, &npath) || cur_u32(c, &nlive) || nlive > npath || npath > cur_left(c))
+		return fail(err, esz, "truncated paths", RW_ETRUNC);
+	uint32_t *map = malloc(((size_t)npath + 1) * sizeof *map);
+	if (!map)
+		return fail(err, esz, "out of memory", RW_ENOMEM);
+	memset(map, 0xff, ((size_t)npath + 1) * sizeof *map);
+	int rc = 0;
+	for (uint32_t i = 0; i < nlive && !rc; i++) {
+		uint32_t old;
+		uint16_t klen;
+		const uint8_t *key;
+		if (cur_u32(c, &old) || cur_u16(c, &klen) || cur_bytes(c, klen, &key) || old >= npath) {
+			rc = fail(err, esz, "truncated path", RW_ETRUNC);
+			break;
+		}
+		uint32_t id = rib_path_intern(r, key, klen, rib_path_hash(key, klen), scratch);
+		arena_reset(scratch);
+		if (id == RIB_NONE || map[old] != RIB_NONE) {
+			rc = fail(err, esz, "bad path", RW_EMALFORMED);
+			break;
+		}
+		/* held until its routes take their references */
+		rib_path_hold(r, id);
+		map[old] = id;
+	}
+
+	uint32_t npfx = 0;
+	if (!rc && cur_u32(c, &npfx))
+		rc = fail(err, esz, "truncated prefixes", RW_ETRUNC);
+	for (uint32_t i = 0; i < npfx && !rc; i++) {
+		struct rw_prefix p = {0};
+		uint32_t n;
+		if (cur_u8(c, &p.af) || cur_u8(c, &p.len) ||
+		    (p.af != RW_AF_INET && p.af != RW_AF_INET6) || p.len > (p.af == RW_AF_INET ? 32 : 128) ||
+		    cur_copy(c, p.b, (p.len + 7u) / 8u) || cur_u32(c, &n) || n > cur_left(c) / 12) {
+			rc = fail(err, esz, "bad prefix", RW_EMALFORMED);
+			break;
+		}
+		struct rw_prefix q = p;
+		prefix_mask(&q);
+		if (memcmp(q.b, p.b, sizeof p.b) || rib_prefix(r, &p) != i) {
+			rc = fail(err, esz, "prefix out of place", RW_EMALFORMED);
+			break;
+		}
+		struct rib_pfx *x = &r->pfx[i];
+		if (n) {
+			x->r = malloc((size_t)n * sizeof *x->r);
+			if (!x->r)
+				abort();
+			x->cap = n;
+		}
+		for (uint32_t j = 0; j < n; j++) {
+			struct rib_route rt;
+			cur_u32(c, &rt.peer_gen);
+			cur_u32(c, &rt.addpath);
+			cur_u32(c, &rt.path);
+			uint32_t peer = rib_route_peer(&rt);
+			bool sorted = !j || rib_route_peer(&x->r[j - 1]) < peer ||
+				      (rib_route_peer(&x->r[j - 1]) == peer && x->r[j - 1].addpath < rt.addpath);
+			if (peer >= r->npeer || rt.path >= npath || map[rt.path] == RIB_NONE || !sorted) {
+				rc = fail(err, esz, "bad route", RW_EMALFORMED);
+				break;
+			}
+			rt.path = map[rt.path];
+			rib__path_ref(r, rt.path);
+			x->r[x->n++] = rt;
+			struct rib_peer *pe = &r->peer[peer];
+			pe->nroutes++;
+			if (!pe->npfx || pe->pfx[pe->npfx - 1] != i) {
+				if (pe->npfx == pe->cappfx) {
+					pe->cappfx = pe->cappfx ? pe->cappfx * 2 : 16;
+					pe->pfx = realloc(pe->pfx, (size_t)pe->cappfx * sizeof *pe->pfx);
+					if (!pe->pfx)
+						abort();
+				}
+				pe->pfx[pe->npfx++] = i;
+			}
+			r->route_count++;
+		}
+	}
+	/* drop the load's holds: every path now has its routes' references */
+	for (uint32_t i = 0; i < npath; i++)
+		if (map[i] != RIB_NONE)
+			rib_path_release(r, map[i]);
+	free(map);
+	/* loading is not a change: nothing to evaluate */
+	r->ndirty = 0;
+	r->epoch++;
+	return rc;
+}
