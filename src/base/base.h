@@ -240,6 +240,8 @@ int parse_addr(const char *s, struct rw_addr *a);
 int parse_prefix(const char *s, struct rw_prefix *p);
 /* Zero the bits beyond len. */
 void prefix_mask(struct rw_prefix *p);
+/* Order of prefixes in every output: family, address bytes, length. */
+int rw_prefix_cmp(const struct rw_prefix *a, const struct rw_prefix *b);
 
 /* ---------------------------------------------------------------- numbers */
 

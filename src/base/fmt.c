@@ -354,3 +354,13 @@ int parse_time(const char *s, int64_t *t)
 	}
 	return RW_EINVAL;
 }
+
+int rw_prefix_cmp(const struct rw_prefix *x, const struct rw_prefix *y)
+{
+	if (x->af != y->af)
+		return x->af < y->af ? -1 : 1;
+	int c = memcmp(x->b, y->b, 16);
+	if (c)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}

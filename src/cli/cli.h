@@ -17,6 +17,14 @@ int cmd_cat(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_as(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+struct store;
+/* Open the store of --db (NULL: the default path). create: make it when
+ * missing; otherwise a missing SQLite file is an error that says so. */
+int cli_store_open(struct store *s, const char *db, bool create);
 
 /* bgpdump -m text for one element (fmt_bgpdump.c). The formatter caches
  * the per-record head and the per-attribute-set tail. */

@@ -90,14 +90,7 @@ void det_group_add(struct det_group *g, const struct det_event *e)
 static int pfx_cmp(const void *a, const void *b, void *arg)
 {
 	const struct rib *r = arg;
-	const struct rw_prefix *x = &r->pfx[*(const uint32_t *)a].p;
-	const struct rw_prefix *y = &r->pfx[*(const uint32_t *)b].p;
-	if (x->af != y->af)
-		return x->af < y->af ? -1 : 1;
-	int c = memcmp(x->b, y->b, 16);
-	if (c)
-		return c;
-	return x->len < y->len ? -1 : x->len > y->len;
+	return rw_prefix_cmp(&r->pfx[*(const uint32_t *)a].p, &r->pfx[*(const uint32_t *)b].p);
 }
 
 static int ev_cmp(const void *a, const void *b)

@@ -249,6 +249,8 @@ int archive_inputs(char **paths, int n, const struct archive_opts *o, struct arc
 
 struct stream {
 	struct feed_file f;
+	size_t idx;      /* in the inputs given to archive_run */
+	uint64_t skipped; /* records before archive_opts.from */
 	uint32_t order;
 	uint32_t coll;
 	bool rib;        /* a RIB dump: read whole when due */
@@ -314,12 +316,38 @@ static int on_elem(void *arg, const struct bgp_elem *el)
 	return 0;
 }
 
+/* The clock moves to ts; the caller hears of every new second. */
+static void advance(struct engine *e, const struct archive_opts *o, uint32_t ts)
+{
+	bool moved = e->have_sec && ts > e->sec;
+	engine_time(e, ts);
+	if (moved && o->second)
+		o->second(o->arg, ts);
+}
+
+/* A stream is finished: say so, and free it. */
+static int finish(struct stream *s, const struct archive_opts *o)
+{
+	int damaged = s->f.damaged;
+	if (s->skipped) {
+		char tb[32];
+		fmt_time_rfc3339(tb, o->from);
+		rw_log(RW_LOG_WARN, "%s: %llu records before %s (already applied) skipped", s->f.path,
+		       (unsigned long long)s->skipped, tb);
+	}
+	if (o->file_done)
+		o->file_done(o->arg, s->idx, damaged);
+	feed_file_close(&s->f);
+	free(s);
+	return damaged;
+}
+
 /* A RIB file (its first record framed), read whole and applied in that
  * record's second. */
-static void run_rib(struct engine *e, struct stream *s)
+static void run_rib(struct engine *e, struct stream *s, const struct archive_opts *o)
 {
 	struct run_ctx c = {e, s->coll};
-	engine_time(e, s->f.rec.h.ts);
+	advance(e, o, s->f.rec.h.ts);
 	engine_dump_begin(e, c.coll);
 	do
 		feed_file_decode(&s->f, on_elem, &c);
@@ -337,7 +365,8 @@ int archive_run(struct engine *e, struct archive_input *in, size_t n, const stru
 		/* open every input whose first record is due (a minute early
 		 * for times read from file names) */
 		while (next < n && (!h.n || in[next].first_ts <= h.v[0]->f.rec.h.ts + (in[next].named ? 60u : 0u))) {
-			struct archive_input *a = &in[next++];
+			size_t idx = next++;
+			struct archive_input *a = &in[idx];
 			if (o->until && a->first_ts > o->until)
 				continue;
 			struct stream *s = calloc(1, sizeof *s);
@@ -350,16 +379,26 @@ int archive_run(struct engine *e, struct archive_input *in, size_t n, const stru
 				continue;
 			}
 			s->f.dec.skip_path = true;
+			s->idx = idx;
 			s->order = a->order;
 			s->rib = a->rib;
 			s->coll = rib_collector(&e->rib, a->collector);
-			if (feed_file_next(&s->f) > 0) {
-				heap_push(&h, s);
-			} else {
-				status |= s->f.damaged;
-				feed_file_close(&s->f);
-				free(s);
+			int more;
+			while ((more = feed_file_next(&s->f)) > 0 && s->f.rec.h.ts < o->from) {
+				/* before the clock of a continued run: applied already
+				 * (a RIB dump counts at its first record's time) */
+				s->skipped++;
+				if (s->rib) {
+					while (feed_file_next(&s->f) > 0)
+						s->skipped++;
+					more = 0;
+					break;
+				}
 			}
+			if (more > 0)
+				heap_push(&h, s);
+			else
+				status |= finish(s, o);
 		}
 		if (!h.n) {
 			if (next < n)
@@ -377,20 +416,22 @@ int archive_run(struct engine *e, struct archive_input *in, size_t n, const stru
 			continue;
 		}
 		if (s->rib) {
-			run_rib(e, s);
+			run_rib(e, s, o);
 		} else {
-			engine_time(e, s->f.rec.h.ts);
+			advance(e, o, s->f.rec.h.ts);
 			struct run_ctx c = {e, s->coll};
 			feed_file_decode(&s->f, on_elem, &c);
 		}
-		if (!s->rib && feed_file_next(&s->f) > 0) {
+		int more = 0;
+		if (!s->rib)
+			while ((more = feed_file_next(&s->f)) > 0 && s->f.rec.h.ts < o->from)
+				s->skipped++;
+		if (more > 0) {
 			heap_sift(&h);
 		} else {
 			h.v[0] = h.v[--h.n];
 			heap_sift(&h);
-			status |= s->f.damaged;
-			feed_file_close(&s->f);
-			free(s);
+			status |= finish(s, o);
 		}
 	}
 	free(h.v);

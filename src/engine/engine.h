@@ -92,7 +92,16 @@ struct archive_input {
 struct archive_opts {
 	const char *collector;  /* --collector: overrides directory names */
 	uint32_t until;         /* stop before records after this time (0 = all) */
+	uint32_t from;          /* skip records before this time (0 = none):
+				   the store's clock when continuing */
 	struct feed_opts feed;
+	/* optional: the clock moved to a new second `sec` (the one before it
+	 * is evaluated, nothing of sec applied yet: a snapshot now continues
+	 * exactly); and input `idx` is finished (read to its end or to the
+	 * damage that stopped it) */
+	void (*second)(void *arg, uint32_t sec);
+	void (*file_done)(void *arg, size_t idx, bool damaged);
+	void *arg;
 };
 
 /* Walk files and directories (recursively, names sorted) into inputs

@@ -62,6 +62,11 @@ static int add(struct names *n, uint32_t asn, const char *s, size_t len, bool la
 	return 0;
 }
 
+int names_add(struct names *n, uint32_t asn, const char *utf8)
+{
+	return add(n, asn, utf8, strlen(utf8), false);
+}
+
 /* Is this valid UTF-8? (then it is not Latin-1) */
 static bool utf8_ok(const uint8_t *p, size_t n)
 {

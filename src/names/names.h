@@ -18,6 +18,8 @@ void names_init(struct names *n);
 void names_release(struct names *n);
 /* Load a file (adds to what is loaded). 0, or < 0 with the reason logged. */
 int names_load(struct names *n, const char *path);
+/* One name (UTF-8), e.g. read back from the history store. */
+int names_add(struct names *n, uint32_t asn, const char *utf8);
 /* The full name ("STAR-KP Ryugyong-dong, KP") or NULL. */
 const char *names_get(const struct names *n, uint32_t asn);
 /* The handle: the full name's first word ("STAR-KP"), into buf. NULL when

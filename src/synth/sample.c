@@ -12,7 +12,13 @@
  *   background prefixes of other networks with churn that changes no
  *   upstream.
  *
- * route-views2/: rib.20171001.0800.bz2 and 15-minute updates.*.bz2
+ * And the years before, as monthly RIB dumps of route-views2 from
+ * December 2010: AS131279 relies on AS4837 alone, but for partial
+ * satellite service by AS22351 (Intelsat) on two prefixes at half of the
+ * peers, in the dumps of March 2012 to August 2013.
+ *
+ * route-views2/: monthly rib.YYYYMM01.0000.bz2 from 2010-12 to 2017-09,
+ * rib.20171001.0800.bz2 and 15-minute updates.*.bz2
  * (BGP4MP_MESSAGE_AS4); rrc00/: bview.20171001.0800.gz and 5-minute
  * updates.*.gz; asnames.txt in the potaroo format for the ASNs involved.
  */
@@ -28,7 +34,10 @@
 
 #define T0 1506844800u /* 2017-10-01 08:00:00 UTC */
 #define SPAN (6u * 3600u)
-#define NBG 1500       /* background prefixes */
+#define NBG 300        /* background prefixes */
+#define HIST0 1291161600u /* 2010-12-01 00:00:00 UTC: the first monthly dump */
+#define SAT0 1330560000u  /* 2012-03-01: satellite service in the dumps from */
+#define SAT1 1375315200u  /* 2013-08-01: ... to this one */
 
 struct scoll {
 	const char *name;
@@ -205,46 +214,66 @@ static void peer_addr(unsigned c, unsigned k, struct rw_addr *a)
 	wr32(a->b, (c ? 0xc1000000u : 0x80df0000u) + 10u + k); /* 193.0.0.x / 128.223.0.x */
 }
 
+/* One RIB dump of collector c at time t: the watched prefixes via AS4837
+ * (and, between SAT0 and SAT1, two of them via AS22351 at half of the
+ * peers) and the background. */
+static int write_rib(const char *dir, unsigned c, uint32_t t)
+{
+	const struct scoll *co = &colls[c];
+	struct mrt_buf b = {0};
+	struct mrt_peer peers[10];
+	for (unsigned k = 0; k < co->npeers; k++) {
+		memset(&peers[k], 0, sizeof peers[k]);
+		peer_addr(c, k, &peers[k].addr);
+		peers[k].asn = co->peer_asn[k];
+		peers[k].bgp_id = rd32(peers[k].addr.b);
+		peers[k].as4 = true;
+	}
+	mrt_write_peer_index(&b, t, 0x80df0001u + c, co->name, peers, co->npeers);
+	uint32_t paths[10][8];
+	struct mrt_wattrs wa[10];
+	struct mrt_rib_entry e[10];
+	bool sat = t >= SAT0 && t <= SAT1;
+	for (unsigned i = 0; i < NBG + 4; i++) {
+		struct rw_prefix p;
+		if (i < 4)
+			parse_prefix(watched[i], &p);
+		else
+			bg_prefix(i - 4, &p);
+		for (unsigned k = 0; k < co->npeers; k++) {
+			memset(&wa[k], 0, sizeof wa[k]);
+			wa[k].path = paths[k];
+			if (i >= 4)
+				wa[k].path_len = bg_path(i - 4, co->peer_asn[k], 0, paths[k]);
+			else if (sat && i >= 2 && k >= co->npeers / 2)
+				wa[k].path_len = watched_path(co->peer_asn[k], 22351, paths[k]);
+			else
+				wa[k].path_len = watched_path(co->peer_asn[k], 4837, paths[k]);
+			wa[k].nexthop = peers[k].addr;
+			wa[k].communities = NULL;
+			e[k] = (struct mrt_rib_entry){.peer_index = (uint16_t)k, .orig_time = t - 86400, .attrs = &wa[k]};
+		}
+		mrt_write_rib(&b, t, i, &p, e, co->npeers, false);
+	}
+	char path[512];
+	file_name(path, sizeof path, dir, co, co->rib_name, t);
+	int rc = write_file(path, &b, co->bz2);
+	mrt_buf_release(&b);
+	return rc;
+}
+
 static int write_ribs(const char *dir)
 {
 	int rc = 0;
-	for (unsigned c = 0; c < 2 && !rc; c++) {
-		const struct scoll *co = &colls[c];
-		struct mrt_buf b = {0};
-		struct mrt_peer peers[10];
-		for (unsigned k = 0; k < co->npeers; k++) {
-			memset(&peers[k], 0, sizeof peers[k]);
-			peer_addr(c, k, &peers[k].addr);
-			peers[k].asn = co->peer_asn[k];
-			peers[k].bgp_id = rd32(peers[k].addr.b);
-			peers[k].as4 = true;
-		}
-		mrt_write_peer_index(&b, T0, 0x80df0001u + c, co->name, peers, co->npeers);
-		uint32_t paths[10][8];
-		struct mrt_wattrs wa[10];
-		struct mrt_rib_entry e[10];
-		for (unsigned i = 0; i < NBG + 4; i++) {
-			struct rw_prefix p;
-			if (i < 4)
-				parse_prefix(watched[i], &p);
-			else
-				bg_prefix(i - 4, &p);
-			for (unsigned k = 0; k < co->npeers; k++) {
-				memset(&wa[k], 0, sizeof wa[k]);
-				wa[k].path = paths[k];
-				wa[k].path_len = i < 4 ? watched_path(co->peer_asn[k], 4837, paths[k])
-						       : bg_path(i - 4, co->peer_asn[k], 0, paths[k]);
-				wa[k].nexthop = peers[k].addr;
-				wa[k].communities = NULL;
-				e[k] = (struct mrt_rib_entry){.peer_index = (uint16_t)k, .orig_time = T0 - 86400, .attrs = &wa[k]};
-			}
-			mrt_write_rib(&b, T0, i, &p, e, co->npeers, false);
-		}
-		char path[512];
-		file_name(path, sizeof path, dir, co, co->rib_name, T0);
-		rc = write_file(path, &b, co->bz2);
-		mrt_buf_release(&b);
+	/* the monthly history of route-views2, up to the month before */
+	struct tm tm = {.tm_year = 110, .tm_mon = 11, .tm_mday = 1};
+	for (uint32_t t = HIST0; t < T0 - 86400 && !rc;) {
+		rc = write_rib(dir, 0, t);
+		tm.tm_mon++;
+		t = (uint32_t)timegm(&tm);
 	}
+	for (unsigned c = 0; c < 2 && !rc; c++)
+		rc = write_rib(dir, c, T0);
 	return rc;
 }
 
@@ -335,6 +364,7 @@ int synth_write_sample(const char *dir)
 	      "20485\tTRANSTELECOM Closed Joint Stock Company TransTeleCom, RU\n"
 	      "1299\tTWELVE99 Arelion Sweden AB, SE\n"
 	      "3356\tLEVEL3 Level 3 Parent, LLC, US\n"
+	      "22351\tINTELSAT-1 Intelsat Global Service LLC, US\n"
 	      "64512\t-Private Use AS-, ZZ\n",
 	      f);
 	return fclose(f) ? RW_EIO : 0;

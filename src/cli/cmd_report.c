@@ -1,0 +1,142 @@
+/*
+ * routewatch report ASN --from T --to T [--db PATH|URI] [--names FILE]
+ *                   [--svg FILE]
+ *
+ * The story of one origin over a window, from the history store: what an
+ * analyst would publish, in plain English with exact times, and the chart
+ * of its upstreams' shares with the outages marked.
+ */
+#include "cli.h"
+#include "../report/report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static void usage(FILE *o)
+{
+	fputs("usage: routewatch report ASN [--from T] [--to T] [options]\n"
+	      "  What happened to the origin in the window, in plain English, from the\n"
+	      "  history store (routewatch ingest). Times: 2017-10-01T09:00:00Z or unix\n"
+	      "  seconds; default window: the last day before the store's clock.\n"
+	      "  --db PATH|URI   the store (default: $ROUTEWATCH_DB, else\n"
+	      "                  ~/.local/share/routewatch/routewatch.db)\n"
+	      "  --names FILE    AS names (else those the store holds)\n"
+	      "  --svg FILE      also write the chart of its upstreams' shares\n",
+	      o);
+}
+
+/* Write the chart next to its final name, then rename: a reader never
+ * sees half a file. */
+static int write_svg(const char *path, const struct report_data *d, const struct names *nm)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rw_log(RW_LOG_ERROR, "%s: %s", tmp, strerror(errno));
+		return RW_EIO;
+	}
+	struct obuf o;
+	obuf_init(&o, fd, 1 << 16);
+	report_svg(d, nm, &o);
+	obuf_flush(&o);
+	int rc = o.err;
+	obuf_release(&o);
+	if (close(fd) || rc || rename(tmp, path)) {
+		rw_log(RW_LOG_ERROR, "%s: cannot write: %s", path, strerror(errno));
+		unlink(tmp);
+		return RW_EIO;
+	}
+	return 0;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option lo[] = {{"db", required_argument, 0, 'd'},   {"from", required_argument, 0, 'f'},
+					   {"to", required_argument, 0, 't'},   {"names", required_argument, 0, 'n'},
+					   {"svg", required_argument, 0, 's'},  {"help", no_argument, 0, 'h'},
+					   {0, 0, 0, 0}};
+	const char *db = NULL, *svg = NULL;
+	int64_t from = -1, to = -1;
+	struct names nm;
+	names_init(&nm);
+	int c, rc = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hq", lo, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 's': svg = optarg; break;
+		case 'q': rw_log_level = RW_LOG_ERROR; break;
+		case 'f':
+		case 't':
+			if (parse_time(optarg, c == 'f' ? &from : &to) || (c == 'f' ? from : to) < 0 ||
+			    (c == 'f' ? from : to) > UINT32_MAX) {
+				rw_log(RW_LOG_ERROR, "--%s wants a time like 2017-10-01T09:00:00Z", c == 'f' ? "from" : "to");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case 'n':
+			if (names_load(&nm, optarg)) {
+				rc = EXIT_DAMAGED;
+				goto out;
+			}
+			break;
+		case 'h': usage(stdout); goto out;
+		default: usage(stderr); rc = EXIT_USAGE; goto out;
+		}
+	}
+	uint32_t asn;
+	if (optind != argc - 1 || parse_asn(argv[optind], &asn)) {
+		if (optind < argc)
+			rw_log(RW_LOG_ERROR, "want one ASN like 131279 or AS131279");
+		usage(stderr);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	struct store st;
+	if (cli_store_open(&st, db, false)) {
+		rc = EXIT_DAMAGED;
+		goto out;
+	}
+	int64_t clock = 0;
+	store_meta_get(&st, "clock", &clock);
+	if (to < 0)
+		to = clock > 0 ? clock - 1 : 0;
+	if (from < 0)
+		from = to > 86400 ? to - 86400 : 0;
+	if (from >= to) {
+		rw_log(RW_LOG_ERROR, "--from must be before --to");
+		rc = EXIT_USAGE;
+		store_close(&st);
+		goto out;
+	}
+	struct report_data d;
+	int lr = report_load(&st, asn, (uint32_t)from, (uint32_t)to, &d);
+	if (lr == RW_ENOTFOUND) {
+		rw_log(RW_LOG_ERROR, "AS%u: not in the history store %s", asn, st.where);
+		rc = EXIT_DAMAGED;
+	} else if (lr) {
+		rc = EXIT_DAMAGED;
+	} else {
+		size_t n;
+		uint32_t *asns = report_asns(&d, &n);
+		store_names_get(&st, &nm, asns, n);
+		free(asns);
+		struct obuf o;
+		obuf_init(&o, STDOUT_FILENO, 1 << 16);
+		report_text(&d, &nm, &o);
+		obuf_release(&o);
+		if (svg && write_svg(svg, &d, &nm))
+			rc = EXIT_DAMAGED;
+	}
+	report_data_free(&d);
+	store_close(&st);
+out:
+	names_release(&nm);
+	return rc;
+}

@@ -1,0 +1,585 @@
+/*
+ * The written account of a window, the way an analyst publishes it:
+ *
+ *   1. the context from the store before the window: the upstreams the
+ *      origin relied on and since when, which were partial (under half of
+ *      its routes on average), which had served it earlier;
+ *   2. what happened, in time order and to the second: upstreams gained
+ *      (new, or returning), spreading to more prefixes, leaving prefixes,
+ *      vanishing; outages of the whole origin with start, end and
+ *      duration, grouped into periods of instability when they follow each
+ *      other within an hour; prefixes that went down and came back;
+ *   3. the state at the end of the window and a one-line tally.
+ */
+#include "report.h"
+
+#include "../detect/det.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define CLUSTER_GAP 3600   /* outages closer than this form one period */
+#define PARTIAL_SHARE 0.5  /* an upstream carrying less is "partial" */
+
+/* ---------------------------------------------------------------- loading */
+
+struct load_ctx {
+	struct report_data *d;
+	size_t cap;
+};
+
+static int on_event(void *arg, const struct store_event *e)
+{
+	struct load_ctx *c = arg;
+	struct report_data *d = c->d;
+	if (d->nev == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		void *n = realloc(d->ev, c->cap * sizeof *d->ev);
+		if (!n)
+			return RW_ENOMEM;
+		d->ev = n;
+	}
+	struct report_event *r = &d->ev[d->nev++];
+	*r = (struct report_event){e->type, e->flag, e->time, e->upstream, e->origin_prefixes, 0,
+				   strdup(e->prefixes)};
+	if (!r->prefixes)
+		return RW_ENOMEM;
+	for (const char *p = r->prefixes; *p;) {
+		r->npfx++;
+		p += strcspn(p, " ");
+		p += strspn(p, " ");
+	}
+	return 0;
+}
+
+int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct report_data *d)
+{
+	memset(d, 0, sizeof *d);
+	d->origin = origin;
+	d->from = from;
+	d->to = to;
+	int rc = store_history(s, origin, &d->h);
+	if (rc)
+		return rc;
+	if (!d->h.found)
+		return RW_ENOTFOUND;
+	struct load_ctx c = {d, 0};
+	rc = store_events(s, false, origin, from, to, on_event, &c);
+	uint32_t since = 0;
+	if (!rc)
+		rc = store_origin_down_at(s, origin, from, &d->down_at_from, &since);
+	if (!rc)
+		rc = store_series(s, origin, from, to, &d->series);
+	if (rc)
+		return rc;
+	/* outages of the whole origin in the window */
+	size_t cap = 0;
+	bool open = d->down_at_from;
+	uint32_t start = since;
+	for (size_t i = 0; i <= d->nev; i++) {
+		bool end = i == d->nev;
+		if (!end && d->ev[i].type == DET_ORIGIN_DOWN && !open) {
+			open = true;
+			start = d->ev[i].time;
+		} else if ((end && open) || (!end && d->ev[i].type == DET_ORIGIN_UP && open)) {
+			if (d->nout == cap) {
+				cap = cap ? cap * 2 : 16;
+				void *n = realloc(d->out, cap * sizeof *d->out);
+				if (!n)
+					return RW_ENOMEM;
+				d->out = n;
+			}
+			d->out[d->nout++] = (struct report_outage){start, end ? 0 : d->ev[i].time};
+			open = false;
+		}
+	}
+	return 0;
+}
+
+void report_data_free(struct report_data *d)
+{
+	for (size_t i = 0; i < d->nev; i++)
+		free(d->ev[i].prefixes);
+	free(d->ev);
+	free(d->out);
+	store_history_free(&d->h);
+	store_series_free(&d->series);
+	memset(d, 0, sizeof *d);
+}
+
+uint32_t *report_asns(const struct report_data *d, size_t *n)
+{
+	size_t cap = 1 + d->h.niv + d->nev + d->series.nup;
+	uint32_t *v = malloc(cap * sizeof *v);
+	size_t k = 0;
+	if (!v)
+		abort();
+	v[k++] = d->origin;
+	for (size_t i = 0; i < d->h.niv; i++)
+		v[k++] = d->h.iv[i].upstream;
+	for (size_t i = 0; i < d->nev; i++)
+		if (d->ev[i].upstream)
+			v[k++] = d->ev[i].upstream;
+	for (size_t i = 0; i < d->series.nup; i++)
+		v[k++] = d->series.up[i][0];
+	*n = k;
+	return v;
+}
+
+/* ---------------------------------------------------------------- words */
+
+void report_as(struct obuf *o, const struct names *nm, uint32_t asn)
+{
+	char nb[64];
+	obuf_printf(o, "AS%u", asn);
+	const char *s = nm ? names_short(nm, asn, nb, sizeof nb) : NULL;
+	if (s)
+		obuf_printf(o, " %s", s);
+}
+
+static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
+				     "July",    "August",   "September", "October", "November", "December"};
+
+/* Times in a story: the date once, then only when the day changes. */
+struct clock_words {
+	int last_yday, last_year;
+};
+
+static void put_when(struct obuf *o, struct clock_words *cw, uint32_t t)
+{
+	time_t tt = t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	obuf_printf(o, "%02d:%02d:%02d UTC", tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (tm.tm_yday != cw->last_yday || tm.tm_year != cw->last_year) {
+		obuf_printf(o, " on %d %s %d", tm.tm_mday, months[tm.tm_mon], 1900 + tm.tm_year);
+		cw->last_yday = tm.tm_yday;
+		cw->last_year = tm.tm_year;
+	}
+}
+
+static void put_date(struct obuf *o, uint32_t t)
+{
+	time_t tt = t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	obuf_printf(o, "%d %s %d, %02d:%02d:%02d UTC", tm.tm_mday, months[tm.tm_mon], 1900 + tm.tm_year, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec);
+}
+
+static void put_duration(struct obuf *o, uint32_t s)
+{
+	uint32_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60, sec = s % 60;
+	if (d)
+		obuf_printf(o, "%u day%s %u h", d, d == 1 ? "" : "s", h);
+	else if (h)
+		obuf_printf(o, "%u h %u min", h, m);
+	else if (m)
+		obuf_printf(o, "%u min %u s", m, sec);
+	else
+		obuf_printf(o, "%u s", sec);
+}
+
+static void put_prefixes(struct obuf *o, const struct report_event *e, unsigned max)
+{
+	unsigned k = 0;
+	for (const char *p = e->prefixes; *p && k < max; k++) {
+		size_t n = strcspn(p, " ");
+		obuf_puts(o, k ? ", " : "");
+		obuf_putsn(o, p, n);
+		p += n;
+		p += strspn(p, " ");
+	}
+	if (e->npfx > max)
+		obuf_printf(o, " and %u more", e->npfx - max);
+}
+
+static const char *plural(uint32_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* ---------------------------------------------------------------- context */
+
+/* Was this upstream an upstream of the origin before time t (an interval
+ * that ended at or before t)? */
+static bool had_before(const struct report_data *d, uint32_t u, uint32_t t)
+{
+	for (size_t i = 0; i < d->h.niv; i++)
+		if (d->h.iv[i].upstream == u && d->h.iv[i].end && d->h.iv[i].end <= t)
+			return true;
+	return false;
+}
+
+/* Is event i (a gain) the return of an upstream the origin had before? */
+static bool returned(const struct report_data *d, size_t i)
+{
+	const struct report_event *e = &d->ev[i];
+	if (had_before(d, e->upstream, e->time))
+		return true;
+	for (size_t k = 0; k < i; k++)
+		if (d->ev[k].type == DET_UPSTREAM_LOST && d->ev[k].flag && d->ev[k].upstream == e->upstream)
+			return true;
+	return false;
+}
+
+static void context(const struct report_data *d, const struct names *nm, struct obuf *o)
+{
+	const struct store_history *h = &d->h;
+	size_t nact = 0, nold = 0;
+	for (size_t i = 0; i < h->niv; i++) {
+		const struct store_interval *iv = &h->iv[i];
+		if (iv->start > d->from)
+			continue;
+		if (!iv->end || iv->end > d->from)
+			nact++;
+		else
+			nold++;
+	}
+	report_as(o, nm, d->origin);
+	if (h->first_seen && h->first_seen <= d->from) {
+		obuf_puts(o, " was first seen on ");
+		put_date(o, h->first_seen);
+		obuf_puts(o, ". ");
+	} else {
+		obuf_puts(o, " first appears in this window. ");
+	}
+	if (!nact) {
+		obuf_puts(o, nold ? "When the window opens it has no confirmed upstream." : "No upstream of it is on record before this window.");
+	} else {
+		obuf_puts(o, "When the window opens it relies on ");
+		size_t k = 0;
+		for (size_t i = 0; i < h->niv; i++) {
+			const struct store_interval *iv = &h->iv[i];
+			if (iv->start > d->from || (iv->end && iv->end <= d->from))
+				continue;
+			double mean = store_interval_mean(iv, h->clock);
+			if (k)
+				obuf_puts(o, k + 1 == nact ? " and " : ", ");
+			report_as(o, nm, iv->upstream);
+			obuf_puts(o, nact == 1 ? " alone, since " : " (since ");
+			put_date(o, iv->start);
+			if (mean < PARTIAL_SHARE)
+				obuf_printf(o, "%s partial: %.0f%% of its routes on average, %.0f%% at most%s",
+					    nact == 1 ? "," : ";", 100 * mean, 100 * iv->share_max, nact == 1 ? "" : ")");
+			else
+				obuf_printf(o, "%s %.0f%% of its routes on average%s", nact == 1 ? "," : ";", 100 * mean,
+					    nact == 1 ? "" : ")");
+			k++;
+		}
+		obuf_puts(o, ".");
+	}
+	if (nold) {
+		obuf_puts(o, " Earlier it was served by ");
+		size_t k = 0;
+		for (size_t i = 0; i < h->niv; i++) {
+			const struct store_interval *iv = &h->iv[i];
+			if (iv->start > d->from || !iv->end || iv->end > d->from)
+				continue;
+			double mean = store_interval_mean(iv, iv->end);
+			if (k)
+				obuf_puts(o, k + 1 == nold ? " and " : ", ");
+			report_as(o, nm, iv->upstream);
+			obuf_puts(o, " from ");
+			put_date(o, iv->start);
+			obuf_puts(o, " to ");
+			put_date(o, iv->end);
+			obuf_printf(o, " (%s%.0f%% of its routes on average)", mean < PARTIAL_SHARE ? "partial: " : "",
+				    100 * mean);
+			k++;
+		}
+		obuf_puts(o, ".");
+	}
+	obuf_putc(o, '\n');
+}
+
+/* ---------------------------------------------------------------- story */
+
+static uint32_t of_n(const struct report_event *e)
+{
+	return e->origin_prefixes > e->npfx ? e->origin_prefixes : e->npfx;
+}
+
+static void upstream_line(const struct report_data *d, const struct names *nm, struct obuf *o,
+			  struct clock_words *cw, size_t i)
+{
+	const struct report_event *e = &d->ev[i];
+	obuf_puts(o, "- At ");
+	put_when(o, cw, e->time);
+	obuf_puts(o, ", ");
+	if (e->type == DET_UPSTREAM_GAINED) {
+		if (e->flag && returned(d, i)) {
+			report_as(o, nm, e->upstream);
+			obuf_printf(o, " returned as an upstream of ");
+			report_as(o, nm, d->origin);
+			obuf_printf(o, ", for %u of its %u %s: ", e->npfx, of_n(e), plural(of_n(e), "prefix", "prefixes"));
+		} else if (e->flag) {
+			report_as(o, nm, d->origin);
+			obuf_puts(o, " gained a new upstream, ");
+			report_as(o, nm, e->upstream);
+			obuf_printf(o, ", which carried %u of its %u %s: ", e->npfx, of_n(e),
+				    plural(of_n(e), "prefix", "prefixes"));
+		} else {
+			report_as(o, nm, e->upstream);
+			obuf_printf(o, " also became the upstream of %u more %s: ", e->npfx,
+				    plural(e->npfx, "prefix", "prefixes"));
+		}
+	} else if (e->flag) {
+		report_as(o, nm, e->upstream);
+		obuf_puts(o, " vanished as an upstream: it no longer carried any prefix of ");
+		report_as(o, nm, d->origin);
+		obuf_printf(o, " (the last %s: ", plural(e->npfx, "one", "ones"));
+		put_prefixes(o, e, 8);
+		obuf_puts(o, ").\n");
+		return;
+	} else {
+		report_as(o, nm, e->upstream);
+		obuf_printf(o, " stopped carrying %u %s, and still carried others: ", e->npfx,
+			    plural(e->npfx, "prefix", "prefixes"));
+	}
+	put_prefixes(o, e, 8);
+	obuf_puts(o, ".\n");
+}
+
+/* Outages from index i on that follow each other within CLUSTER_GAP. */
+static size_t cluster_end(const struct report_data *d, size_t i)
+{
+	size_t j = i + 1;
+	while (j < d->nout && d->out[j - 1].end && d->out[j].start - d->out[j - 1].end < CLUSTER_GAP)
+		j++;
+	return j;
+}
+
+static void outage_lines(const struct report_data *d, const struct names *nm, struct obuf *o,
+			 struct clock_words *cw, size_t i, size_t j, uint32_t npfx)
+{
+	if (j - i == 1) {
+		const struct report_outage *x = &d->out[i];
+		obuf_puts(o, "- ");
+		if (x->start < d->from) {
+			obuf_puts(o, "The window opens in an outage of ");
+			report_as(o, nm, d->origin);
+			obuf_puts(o, " that began at ");
+			put_when(o, cw, x->start);
+		} else {
+			obuf_puts(o, "At ");
+			put_when(o, cw, x->start);
+			obuf_printf(o, ", all %s%u %s of ", npfx > 1 ? "" : "", npfx, plural(npfx, "prefix", "prefixes"));
+			report_as(o, nm, d->origin);
+			obuf_puts(o, " went down");
+		}
+		if (x->end) {
+			obuf_puts(o, "; they came back at ");
+			put_when(o, cw, x->end);
+			obuf_puts(o, ", ");
+			put_duration(o, x->end - x->start);
+			obuf_puts(o, " later.\n");
+		} else {
+			obuf_puts(o, ", and it was still down when the window closed.\n");
+		}
+		return;
+	}
+	uint32_t total = 0;
+	for (size_t k = i; k < j; k++)
+		total += (d->out[k].end ? d->out[k].end : d->to) - d->out[k].start;
+	obuf_puts(o, "- A period of instability: between ");
+	put_when(o, cw, d->out[i].start);
+	obuf_puts(o, " and ");
+	put_when(o, cw, d->out[j - 1].end ? d->out[j - 1].end : d->to);
+	obuf_printf(o, ", all %u %s of ", npfx, plural(npfx, "prefix", "prefixes"));
+	report_as(o, nm, d->origin);
+	obuf_printf(o, " went down %zu times (", j - i);
+	put_duration(o, total);
+	obuf_puts(o, " down in all):\n");
+	for (size_t k = i; k < j; k++) {
+		obuf_puts(o, "    down ");
+		put_when(o, cw, d->out[k].start);
+		if (d->out[k].end) {
+			obuf_puts(o, ", back ");
+			put_when(o, cw, d->out[k].end);
+			obuf_puts(o, " (");
+			put_duration(o, d->out[k].end - d->out[k].start);
+			obuf_puts(o, ")\n");
+		} else {
+			obuf_puts(o, ", still down at the end of the window\n");
+		}
+	}
+}
+
+/* Is there an origin event at this second? (prefix events then are part
+ * of the origin's outage and not told twice) */
+static bool origin_event_at(const struct report_data *d, uint32_t t)
+{
+	for (size_t i = 0; i < d->nev; i++)
+		if (d->ev[i].time == t && (d->ev[i].type == DET_ORIGIN_DOWN || d->ev[i].type == DET_ORIGIN_UP))
+			return true;
+	return false;
+}
+
+/* Is p one of the space-separated prefixes in list? */
+static bool has_prefix(const char *list, const char *p)
+{
+	size_t n = strlen(p);
+	while (*list) {
+		size_t k = strcspn(list, " ");
+		if (k == n && !memcmp(list, p, n))
+			return true;
+		list += k;
+		list += strspn(list, " ");
+	}
+	return false;
+}
+
+static void prefix_line(const struct report_data *d, struct obuf *o, struct clock_words *cw, size_t i)
+{
+	const struct report_event *e = &d->ev[i];
+	obuf_puts(o, "- At ");
+	put_when(o, cw, e->time);
+	if (e->type == DET_PREFIX_DOWN) {
+		obuf_printf(o, ", %u of %u %s went down: ", e->npfx, e->npfx + e->origin_prefixes,
+			    plural(e->npfx + e->origin_prefixes, "prefix", "prefixes"));
+		put_prefixes(o, e, 8);
+	} else {
+		obuf_printf(o, ", %u %s came back: ", e->npfx, plural(e->npfx, "prefix", "prefixes"));
+		put_prefixes(o, e, 8);
+		/* how long: since the last prefix_down that named its first prefix */
+		char first[RW_PREFIX_STRLEN];
+		snprintf(first, sizeof first, "%.*s", (int)strcspn(e->prefixes, " "), e->prefixes);
+		for (size_t k = i; k-- > 0;) {
+			const struct report_event *x = &d->ev[k];
+			if (x->type == DET_PREFIX_DOWN && has_prefix(x->prefixes, first)) {
+				obuf_puts(o, " (down for ");
+				put_duration(o, e->time - x->time);
+				obuf_puts(o, ")");
+				break;
+			}
+		}
+	}
+	obuf_puts(o, ".\n");
+}
+
+/* The last series point at or before t. */
+static const struct store_series_pt *point_at(const struct store_series *s, uint32_t t)
+{
+	const struct store_series_pt *best = NULL;
+	for (size_t i = 0; i < s->n && s->pt[i].ts <= t; i++)
+		best = &s->pt[i];
+	return best;
+}
+
+static void end_state(const struct report_data *d, const struct names *nm, struct obuf *o)
+{
+	const struct store_series_pt *p = point_at(&d->series, d->to);
+	obuf_puts(o, "When the window closes, ");
+	report_as(o, nm, d->origin);
+	if (!p || !p->routes) {
+		obuf_puts(o, p ? " has no route seen by any peer.\n" : " has no recorded state.\n");
+		return;
+	}
+	obuf_printf(o, " announces %u %s", p->prefixes, plural(p->prefixes, "prefix", "prefixes"));
+	/* upstreams by share, largest first */
+	uint32_t(*up)[2] = malloc((p->up_n + 1) * sizeof *up);
+	if (!up)
+		abort();
+	memcpy(up, d->series.up + p->up_off, p->up_n * sizeof *up);
+	for (uint32_t i = 1; i < p->up_n; i++)
+		for (uint32_t j = i; j > 0 && up[j][1] > up[j - 1][1]; j--) {
+			uint32_t t0 = up[j][0], t1 = up[j][1];
+			up[j][0] = up[j - 1][0], up[j][1] = up[j - 1][1];
+			up[j - 1][0] = t0, up[j - 1][1] = t1;
+		}
+	obuf_puts(o, ", reached through ");
+	uint32_t shown = 0;
+	for (uint32_t i = 0; i < p->up_n && shown < 6; i++) {
+		if (shown)
+			obuf_puts(o, i + 1 == p->up_n || shown == 5 ? " and " : ", ");
+		if (up[i][0])
+			report_as(o, nm, up[i][0]);
+		else
+			obuf_puts(o, "direct peerings");
+		obuf_printf(o, " (%.0f%% of its routes)", 100.0 * up[i][1] / p->routes);
+		shown++;
+	}
+	obuf_printf(o, "; %.1f peers see each prefix on average.\n", (double)p->routes / (p->prefixes ? p->prefixes : 1));
+	free(up);
+}
+
+void report_text(const struct report_data *d, const struct names *nm, struct obuf *o)
+{
+	const char *full = nm ? names_get(nm, d->origin) : NULL;
+	obuf_printf(o, "AS%u%s%s, from ", d->origin, full ? " " : "", full ? full : "");
+	put_date(o, d->from);
+	obuf_puts(o, " to ");
+	put_date(o, d->to);
+	obuf_puts(o, "\n\n");
+	context(d, nm, o);
+	obuf_putc(o, '\n');
+
+	struct clock_words cw = {-1, -1};
+	size_t oi = 0, gained = 0, lost = 0, pdown = 0, back = 0;
+	uint32_t npfx = 0;
+	bool any = false;
+	for (size_t i = 0; i < d->nev; i++)
+		if (d->ev[i].type == DET_PREFIX_DOWN && origin_event_at(d, d->ev[i].time) && d->ev[i].npfx > npfx)
+			npfx = d->ev[i].npfx;
+	if (!npfx)
+		npfx = d->h.prefixes;
+	for (size_t i = 0; i <= d->nev; i++) {
+		uint32_t t = i < d->nev ? d->ev[i].time : UINT32_MAX;
+		/* outage periods are told where they start */
+		while (oi < d->nout && (d->out[oi].start <= t || i == d->nev)) {
+			size_t j = cluster_end(d, oi);
+			if (!any)
+				obuf_puts(o, "What happened:\n");
+			any = true;
+			outage_lines(d, nm, o, &cw, oi, j, npfx);
+			oi = j;
+		}
+		if (i == d->nev)
+			break;
+		const struct report_event *e = &d->ev[i];
+		switch (e->type) {
+		case DET_UPSTREAM_GAINED:
+		case DET_UPSTREAM_LOST:
+			if (!any)
+				obuf_puts(o, "What happened:\n");
+			any = true;
+			upstream_line(d, nm, o, &cw, i);
+			if (e->type == DET_UPSTREAM_GAINED && e->flag) {
+				bool ret = returned(d, i);
+				back += ret;
+				gained += !ret;
+			}
+			lost += e->type == DET_UPSTREAM_LOST && e->flag;
+			break;
+		case DET_PREFIX_DOWN:
+		case DET_PREFIX_UP:
+			if (origin_event_at(d, e->time))
+				break; /* told with the origin's outage */
+			if (!any)
+				obuf_puts(o, "What happened:\n");
+			any = true;
+			prefix_line(d, o, &cw, i);
+			pdown += e->type == DET_PREFIX_DOWN;
+			break;
+		default:
+			break;
+		}
+	}
+	if (!any)
+		obuf_puts(o, "Nothing changed in this window: no upstream came or went and no prefix went down.\n");
+	obuf_putc(o, '\n');
+	end_state(d, nm, o);
+	uint32_t down = 0;
+	for (size_t i = 0; i < d->nout; i++)
+		down += (d->out[i].end ? d->out[i].end : d->to) - (d->out[i].start < d->from ? d->from : d->out[i].start);
+	obuf_printf(o, "In all: %zu new upstream%s, %zu lost, %zu returned; %zu outage%s of the whole network", gained,
+		    gained == 1 ? "" : "s", lost, back, d->nout, d->nout == 1 ? "" : "s");
+	if (d->nout) {
+		obuf_puts(o, " (");
+		put_duration(o, down);
+		obuf_puts(o, " down)");
+	}
+	obuf_printf(o, "; %zu partial outage%s.\n", pdown, pdown == 1 ? "" : "s");
+}

@@ -1,0 +1,52 @@
+/*
+ * report: the analyst's story of one origin over a time window, from the
+ * history store, as plain English (report.c) and as an SVG chart of its
+ * upstreams' shares with the outages marked (svg.c).
+ *
+ * report_load reads everything both need in a few indexed queries; the
+ * writers are pure functions of that data, so the HTTP API can reuse them.
+ */
+#ifndef RW_REPORT_H
+#define RW_REPORT_H
+
+#include "../store/store.h"
+
+struct report_event {
+	uint8_t type;           /* enum det_type */
+	bool flag;              /* new_for_origin / last_for_origin */
+	uint32_t time, upstream, origin_prefixes;
+	uint32_t npfx;
+	char *prefixes;         /* owned, space-separated */
+};
+
+/* An outage of the whole origin: origin_down to origin_up (end 0: still
+ * down at the end of the window). */
+struct report_outage {
+	uint32_t start, end;
+};
+
+struct report_data {
+	uint32_t origin, from, to;
+	struct store_history h;     /* owned */
+	struct report_event *ev;    /* owned, by time */
+	size_t nev;
+	struct report_outage *out;  /* owned */
+	size_t nout;
+	bool down_at_from;          /* the window opens in an outage */
+	struct store_series series; /* owned */
+};
+
+int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct report_data *d);
+void report_data_free(struct report_data *d);
+/* Every ASN the report names (for loading names); *n set, caller frees. */
+uint32_t *report_asns(const struct report_data *d, size_t *n);
+
+/* The written account. */
+void report_text(const struct report_data *d, const struct names *nm, struct obuf *o);
+/* The chart: an SVG document. */
+void report_svg(const struct report_data *d, const struct names *nm, struct obuf *o);
+
+/* Shared by both: "AS20485 TRANSTELECOM" (short name when known). */
+void report_as(struct obuf *o, const struct names *nm, uint32_t asn);
+
+#endif

@@ -1,0 +1,335 @@
+/* hist.h: intervals, shares and series from the detector's counts. */
+#include "hist.h"
+
+#include <stdlib.h>
+
+#define GROW(arr, n, cap)                                                               \
+	do {                                                                            \
+		if ((n) >= (cap)) {                                                     \
+			(cap) = (cap) ? (cap) * 2 : 64;                                 \
+			void *np_ = realloc((arr), (size_t)(cap) * sizeof *(arr));      \
+			if (!np_)                                                       \
+				abort();                                                \
+			(arr) = np_;                                                    \
+		}                                                                       \
+	} while (0)
+
+static void on_ou(void *arg, uint32_t sec, uint32_t o, uint32_t u, uint32_t before, uint32_t after);
+static void on_origin(void *arg, uint32_t sec, uint32_t o, uint32_t before, uint32_t after);
+static void on_end(void *arg, uint32_t sec);
+
+void hist_init(struct hist *h)
+{
+	memset(h, 0, sizeof *h);
+	det_group_init(&h->g);
+	h->hooks = (struct det_hooks){on_ou, on_origin, on_end, h};
+}
+
+void hist_release(struct hist *h)
+{
+	free(h->ou);
+	free(h->org);
+	u64map_release(&h->ou_idx);
+	u64map_release(&h->org_idx);
+	free(h->sec_orgs);
+	free(h->closed);
+	free(h->pt);
+	free(h->up);
+	det_group_release(&h->g);
+	memset(h, 0, sizeof *h);
+}
+
+static struct hist_org *org_of(struct hist *h, uint32_t o)
+{
+	uint32_t *v = u64map_get(&h->org_idx, o);
+	if (v)
+		return &h->org[*v];
+	GROW(h->org, h->norg, h->caporg);
+	struct hist_org *g = &h->org[h->norg];
+	memset(g, 0, sizeof *g);
+	g->origin = o;
+	g->first = RIB_NONE;
+	*u64map_put(&h->org_idx, o) = h->norg++;
+	return g;
+}
+
+static struct hist_ou *ou_of(struct hist *h, uint32_t o, uint32_t u)
+{
+	uint64_t key = (uint64_t)o << 32 | u;
+	uint32_t *v = u64map_get(&h->ou_idx, key);
+	if (v)
+		return &h->ou[*v];
+	struct hist_org *g = org_of(h, o);
+	GROW(h->ou, h->nou, h->capou);
+	struct hist_ou *x = &h->ou[h->nou];
+	memset(x, 0, sizeof *x);
+	x->origin = o;
+	x->upstream = u;
+	x->next = g->first;
+	g->first = h->nou;
+	*u64map_put(&h->ou_idx, key) = h->nou++;
+	return x;
+}
+
+static double share(const struct hist_org *g, const struct hist_ou *x)
+{
+	return g->routes ? (double)x->routes / g->routes : 0.0;
+}
+
+/* A series point with the origin's values now. */
+static void emit_point(struct hist *h, const struct hist_org *g, uint32_t ts)
+{
+	GROW(h->pt, h->npt, h->cappt);
+	struct hist_pt *p = &h->pt[h->npt++];
+	*p = (struct hist_pt){g->origin, ts, g->prefixes, g->routes, h->nup, 0};
+	for (uint32_t i = g->first; i != RIB_NONE; i = h->ou[i].next) {
+		if (!h->ou[i].routes)
+			continue;
+		GROW(h->up, h->nup, h->capup);
+		h->up[h->nup][0] = h->ou[i].upstream;
+		h->up[h->nup][1] = h->ou[i].routes;
+		h->nup++;
+		p->up_n++;
+	}
+	h->points++;
+}
+
+/* Before the first change of an origin in second sec: integrate its open
+ * intervals up to sec with the shares they had, and write the series point
+ * of an earlier bucket that is now final. */
+static void touch(struct hist *h, struct hist_org *g, uint32_t sec)
+{
+	if (g->touched == sec && g->in_sec)
+		return;
+	if (g->pend_ts && g->pend_ts / STORE_BUCKET != sec / STORE_BUCKET) {
+		emit_point(h, g, g->pend_ts);
+		g->pend_ts = 0;
+	}
+	for (uint32_t i = g->first; i != RIB_NONE; i = h->ou[i].next) {
+		struct hist_ou *x = &h->ou[i];
+		if (!x->open || sec <= x->acc_ts)
+			continue;
+		uint32_t dt = sec - x->acc_ts;
+		if (g->routes) {
+			x->seconds += dt;
+			x->area += share(g, x) * dt;
+		}
+		x->acc_ts = sec;
+		x->dirty = true;
+	}
+	g->touched = sec;
+	g->in_sec = true;
+	GROW(h->sec_orgs, h->nsec, h->capsec);
+	h->sec_orgs[h->nsec++] = (uint32_t)(g - h->org);
+}
+
+static void on_ou(void *arg, uint32_t sec, uint32_t o, uint32_t u, uint32_t before, uint32_t after)
+{
+	struct hist *h = arg;
+	touch(h, org_of(h, o), sec);
+	struct hist_ou *x = ou_of(h, o, u);
+	struct hist_org *g = org_of(h, o); /* ou_of may have moved the array */
+	g->routes = g->routes - before + after;
+	x->routes = after;
+}
+
+static void on_origin(void *arg, uint32_t sec, uint32_t o, uint32_t before, uint32_t after)
+{
+	struct hist *h = arg;
+	struct hist_org *g = org_of(h, o);
+	touch(h, g, sec);
+	g->prefixes = after;
+	if (!before && after && !g->first_seen)
+		g->first_seen = sec;
+}
+
+static void on_end(void *arg, uint32_t sec)
+{
+	struct hist *h = arg;
+	for (uint32_t k = 0; k < h->nsec; k++) {
+		struct hist_org *g = &h->org[h->sec_orgs[k]];
+		g->in_sec = false;
+		g->dirty = true;
+		g->changed = sec;
+		g->pend_ts = sec;
+		for (uint32_t i = g->first; i != RIB_NONE; i = h->ou[i].next) {
+			struct hist_ou *x = &h->ou[i];
+			if (x->open && g->routes && share(g, x) > x->max) {
+				x->max = share(g, x);
+				x->dirty = true;
+			}
+		}
+	}
+	h->nsec = 0;
+}
+
+static void iv_row(const struct hist *h, const struct hist_ou *x, uint32_t end, struct store_interval *iv)
+{
+	const struct hist_org *g = &h->org[*u64map_get(&h->org_idx, x->origin)];
+	*iv = (struct store_interval){.origin = x->origin, .upstream = x->upstream, .start = x->start,
+				      .end = end, .acc_ts = x->acc_ts, .seconds = x->seconds, .area = x->area,
+				      .share_max = x->max, .share_now = share(g, x), .visible = g->routes > 0};
+}
+
+void hist_on_event(void *arg, const struct det_event *e)
+{
+	struct hist *h = arg;
+	uint32_t now = e->determined;
+	if (e->type != DET_UPSTREAM_PRESENT) {
+		det_group_add(&h->g, e);
+		h->events++;
+	}
+	if (e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_PRESENT) {
+		struct hist_ou *x = ou_of(h, e->origin, e->upstream);
+		if (x->open)
+			return;
+		struct hist_org *g = org_of(h, e->origin);
+		x->open = true;
+		x->dirty = true;
+		x->start = e->time;
+		x->acc_ts = now;
+		x->seconds = 0;
+		x->area = 0;
+		x->max = share(g, x);
+		h->intervals_opened++;
+	} else if (e->type == DET_UPSTREAM_LOST && e->flag) {
+		uint64_t key = (uint64_t)e->origin << 32 | e->upstream;
+		uint32_t *v = u64map_get(&h->ou_idx, key);
+		if (!v || !h->ou[*v].open)
+			return;
+		struct hist_org *g = org_of(h, e->origin);
+		/* integrate up to now: nothing of this origin changed since its
+		 * last touch, or this second's touch did it already */
+		touch(h, g, now);
+		struct hist_ou *x = &h->ou[*v];
+		GROW(h->closed, h->nclosed, h->capclosed);
+		iv_row(h, x, e->time, &h->closed[h->nclosed++]);
+		x->open = false;
+		x->dirty = false;
+		h->intervals_closed++;
+	}
+}
+
+void hist_attach(struct hist *h, struct engine *e)
+{
+	struct det *d = &e->det;
+	d->hooks = &h->hooks;
+	d->report_present = true;
+	for (uint32_t i = 0; i < d->ou.cap; i++) {
+		if (d->ou.keys[i] == UINT64_MAX)
+			continue;
+		uint32_t o = (uint32_t)(d->ou.keys[i] >> 32), u = (uint32_t)d->ou.keys[i];
+		struct hist_ou *x = ou_of(h, o, u);
+		x->routes = d->ou.vals[i];
+		org_of(h, o)->routes += x->routes;
+	}
+	for (uint32_t i = 0; i < d->origin.cap; i++)
+		if (d->origin.keys[i] != UINT64_MAX)
+			org_of(h, (uint32_t)d->origin.keys[i])->prefixes = d->origin.vals[i] & 0x7fffffffu;
+}
+
+int hist_load(struct hist *h, struct store *s)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT origin, upstream, start_ts, acc_ts, seconds, area, share_max"
+					       " FROM intervals WHERE end_ts IS NULL");
+	if (!st)
+		return store_fail(s, "reading open intervals", RW_EDB);
+	int rc;
+	while ((rc = db_step(st)) == 1) {
+		struct hist_ou *x = ou_of(h, (uint32_t)db_col_i64(st, 0), (uint32_t)db_col_i64(st, 1));
+		x->open = true;
+		x->start = (uint32_t)db_col_i64(st, 2);
+		x->acc_ts = (uint32_t)db_col_i64(st, 3);
+		x->seconds = (uint64_t)db_col_i64(st, 4);
+		x->area = db_col_f64(st, 5);
+		x->max = db_col_f64(st, 6);
+	}
+	if (rc < 0)
+		store_fail(s, "reading open intervals", rc);
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* The grouped events, with their prefixes as text. */
+static int write_events(struct hist *h, struct store *s, const struct rib *r)
+{
+	det_group_finish(&h->g, r);
+	size_t cap = 256;
+	char *buf = malloc(cap);
+	int rc = buf ? 0 : RW_ENOMEM;
+	for (uint32_t i = 0; i < h->g.n && !rc; i++) {
+		const struct det_gevent *ge = &h->g.ev[i];
+		size_t n = 0;
+		if (cap < (size_t)ge->npfx * RW_PREFIX_STRLEN + 1) {
+			cap = (size_t)ge->npfx * RW_PREFIX_STRLEN + 1;
+			char *nb = realloc(buf, cap);
+			if (!nb) {
+				rc = RW_ENOMEM;
+				break;
+			}
+			buf = nb;
+		}
+		for (uint32_t j = 0; j < ge->npfx; j++) {
+			if (j)
+				buf[n++] = ' ';
+			n += fmt_prefix(buf + n, &r->pfx[ge->pfx[j]].p);
+		}
+		buf[n] = 0;
+		struct store_event ev = {.type = ge->type, .has_origin = ge->has_origin, .flag = ge->flag,
+					 .time = ge->time, .determined = ge->determined, .origin = ge->origin,
+					 .upstream = ge->upstream, .peers = ge->npeers,
+					 .origin_prefixes = ge->origin_pfx, .prefixes = buf};
+		rc = store_event_merge(s, &ev);
+	}
+	free(buf);
+	det_group_release(&h->g);
+	det_group_init(&h->g);
+	return rc;
+}
+
+int hist_write(struct hist *h, struct store *s, const struct rib *r)
+{
+	int rc = write_events(h, s, r);
+	if (rc)
+		return store_fail(s, "writing events", rc);
+	for (uint32_t i = 0; i < h->nclosed && !rc; i++)
+		rc = store_interval_put(s, &h->closed[i]);
+	h->nclosed = 0;
+	for (uint32_t i = 0; i < h->nou && !rc; i++) {
+		struct hist_ou *x = &h->ou[i];
+		if (!x->open || !x->dirty)
+			continue;
+		struct store_interval iv;
+		iv_row(h, x, 0, &iv);
+		rc = store_interval_put(s, &iv);
+		x->dirty = false;
+	}
+	if (rc)
+		return store_fail(s, "writing intervals", rc);
+	for (uint32_t i = 0; i < h->norg && !rc; i++) {
+		struct hist_org *g = &h->org[i];
+		if (g->pend_ts) {
+			emit_point(h, g, g->pend_ts);
+			g->pend_ts = 0;
+		}
+		if (!g->dirty)
+			continue;
+		struct store_origin o = {g->origin, g->first_seen ? g->first_seen : g->changed, g->prefixes, g->routes,
+					 g->changed};
+		rc = store_origin_put(s, &o);
+		g->dirty = false;
+	}
+	if (rc)
+		return store_fail(s, "writing origins", rc);
+	for (uint32_t i = 0; i < h->npt && !rc; i++) {
+		const struct hist_pt *p = &h->pt[i];
+		struct store_point sp = {p->origin, p->ts, p->prefixes, p->routes, p->up_n,
+					 (const uint32_t(*)[2])(h->up + p->up_off)};
+		rc = store_point_put(s, &sp);
+	}
+	h->npt = 0;
+	h->nup = 0;
+	if (rc)
+		return store_fail(s, "writing series", rc);
+	return 0;
+}

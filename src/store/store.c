@@ -1,0 +1,559 @@
+/* store.h: schema, meta, engine state, files and names. */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "../io/io.h"
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value {INT} NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS state (part {INT} PRIMARY KEY, data {BLOB} NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS files (collector TEXT NOT NULL, name TEXT NOT NULL,"
+	" size {INT} NOT NULL, digest TEXT NOT NULL, first_ts {INT} NOT NULL, ingested {INT} NOT NULL,"
+	" PRIMARY KEY (collector, name, size, digest));"
+	"CREATE TABLE IF NOT EXISTS names (asn {INT} PRIMARY KEY, name TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS events (type {INT} NOT NULL, time {INT} NOT NULL,"
+	" origin {INT} NOT NULL, upstream {INT} NOT NULL, flag {INT} NOT NULL, determined {INT} NOT NULL,"
+	" peers {INT} NOT NULL, origin_prefixes {INT} NOT NULL, prefixes TEXT NOT NULL,"
+	" PRIMARY KEY (origin, time, type, upstream));"
+	"CREATE INDEX IF NOT EXISTS events_time ON events (time);"
+	"CREATE TABLE IF NOT EXISTS intervals (origin {INT} NOT NULL, upstream {INT} NOT NULL,"
+	" start_ts {INT} NOT NULL, end_ts {INT}, acc_ts {INT} NOT NULL, seconds {INT} NOT NULL,"
+	" area {REAL} NOT NULL, share_max {REAL} NOT NULL, share_now {REAL} NOT NULL, visible {INT} NOT NULL,"
+	" PRIMARY KEY (origin, upstream, start_ts));"
+	"CREATE TABLE IF NOT EXISTS origins (origin {INT} PRIMARY KEY, first_seen {INT} NOT NULL,"
+	" prefixes {INT} NOT NULL, routes {INT} NOT NULL, changed {INT} NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS origin_series (origin {INT} NOT NULL, bucket {INT} NOT NULL,"
+	" ts {INT} NOT NULL, prefixes {INT} NOT NULL, routes {INT} NOT NULL, PRIMARY KEY (origin, bucket));"
+	"CREATE TABLE IF NOT EXISTS upstream_series (origin {INT} NOT NULL, bucket {INT} NOT NULL,"
+	" upstream {INT} NOT NULL, routes {INT} NOT NULL, PRIMARY KEY (origin, bucket, upstream));";
+
+/* The writers' statements, prepared once per store (a round trip each on
+ * PostgreSQL) and reused for every row. */
+enum {
+	Q_EV_GET,
+	Q_EV_INS,
+	Q_EV_UPD,
+	Q_IV_PUT,
+	Q_ORIGIN_PUT,
+	Q_SERIES_PUT,
+	Q_UPS_DEL,
+	Q_UPS_INS,
+	Q_COUNT
+};
+
+static const char *const q_sql[Q_COUNT] = {
+	[Q_EV_GET] = "SELECT flag, determined, peers, origin_prefixes, prefixes FROM events"
+		     " WHERE origin = ? AND time = ? AND type = ? AND upstream = ?",
+	[Q_EV_INS] = "INSERT INTO events (type, time, origin, upstream, flag, determined,"
+		     " peers, origin_prefixes, prefixes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[Q_EV_UPD] = "UPDATE events SET flag = ?, determined = ?, peers = ?, origin_prefixes = ?, prefixes = ?"
+		     " WHERE origin = ? AND time = ? AND type = ? AND upstream = ?",
+	[Q_IV_PUT] = "INSERT INTO intervals (origin, upstream, start_ts, end_ts, acc_ts, seconds, area, share_max,"
+		     " share_now, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		     " ON CONFLICT (origin, upstream, start_ts) DO UPDATE SET end_ts = excluded.end_ts,"
+		     " acc_ts = excluded.acc_ts, seconds = excluded.seconds, area = excluded.area,"
+		     " share_max = excluded.share_max, share_now = excluded.share_now, visible = excluded.visible",
+	[Q_ORIGIN_PUT] = "INSERT INTO origins (origin, first_seen, prefixes, routes, changed) VALUES (?, ?, ?, ?, ?)"
+			 " ON CONFLICT (origin) DO UPDATE SET prefixes = excluded.prefixes,"
+			 " routes = excluded.routes, changed = excluded.changed",
+	[Q_SERIES_PUT] = "INSERT INTO origin_series (origin, bucket, ts, prefixes, routes) VALUES (?, ?, ?, ?, ?)"
+			 " ON CONFLICT (origin, bucket) DO UPDATE SET ts = excluded.ts,"
+			 " prefixes = excluded.prefixes, routes = excluded.routes",
+	[Q_UPS_DEL] = "DELETE FROM upstream_series WHERE origin = ? AND bucket = ?",
+	[Q_UPS_INS] = "INSERT INTO upstream_series (origin, bucket, upstream, routes) VALUES (?, ?, ?, ?)",
+};
+
+static struct db_stmt *Q(struct store *s, int id)
+{
+	if (!s->st[id])
+		s->st[id] = db_prepare(s->db, q_sql[id]);
+	return s->st[id];
+}
+
+/* The URI for messages: a password in postgresql://user:pw@host is hidden. */
+static char *describe(const char *uri)
+{
+	char *d = strdup(uri);
+	if (!d)
+		return NULL;
+	char *at = strchr(d, '@'), *sl = strstr(d, "://");
+	if (at && sl) {
+		char *colon = strchr(sl + 3, ':');
+		if (colon && colon < at)
+			memmove(colon + 1 + 3, at, strlen(at) + 1), memcpy(colon + 1, "***", 3);
+	}
+	return d;
+}
+
+int store_fail(struct store *s, const char *what, int rc)
+{
+	rw_log(RW_LOG_ERROR, "%s: %s: %s", s->where, what, db_errmsg(s->db));
+	return rc ? rc : RW_EDB;
+}
+
+int store_open(struct store *s, const char *uri, char *err, size_t esz)
+{
+	memset(s, 0, sizeof *s);
+	s->where = describe(uri);
+	int rc = db_open(&s->db, uri, err, esz);
+	if (rc) {
+		free(s->where);
+		s->where = NULL;
+		return rc;
+	}
+	int64_t ver;
+	rc = db_ddl(s->db, schema);
+	if (!rc && store_meta_get(s, "schema", &ver) == RW_ENOTFOUND)
+		rc = store_meta_set(s, "schema", STORE_SCHEMA);
+	else if (!rc && ver != STORE_SCHEMA) {
+		snprintf(err, esz, "%s: schema version %lld, this routewatch knows %d", s->where, (long long)ver,
+			 STORE_SCHEMA);
+		store_close(s);
+		return RW_EUNSUPPORTED;
+	}
+	if (rc) {
+		snprintf(err, esz, "%s: %s", s->where, db_errmsg(s->db));
+		store_close(s);
+	}
+	return rc;
+}
+
+void store_close(struct store *s)
+{
+	for (size_t i = 0; i < RW_ARRAY_LEN(s->st); i++)
+		db_finalize(s->st[i]);
+	db_close(s->db);
+	free(s->where);
+	memset(s, 0, sizeof *s);
+}
+
+static int mkdirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		int rc = mkdir(path, 0755);
+		*p = '/';
+		if (rc && errno != EEXIST)
+			return RW_EIO;
+	}
+	return 0;
+}
+
+int store_default_path(char *buf, size_t n, bool create)
+{
+	const char *env = getenv("ROUTEWATCH_DB"), *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	int k;
+	if (env && *env)
+		k = snprintf(buf, n, "%s", env);
+	else if (xdg && *xdg)
+		k = snprintf(buf, n, "%s/routewatch/routewatch.db", xdg);
+	else
+		k = snprintf(buf, n, "%s/.local/share/routewatch/routewatch.db", home && *home ? home : ".");
+	if (k < 0 || (size_t)k >= n)
+		return RW_EINVAL;
+	return create ? mkdirs(buf) : 0;
+}
+
+/* ---------------------------------------------------------------- meta */
+
+int store_meta_get(struct store *s, const char *key, int64_t *v)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT value FROM meta WHERE key = ?");
+	if (!st)
+		return RW_EDB;
+	db_bind_text(st, 1, key, strlen(key));
+	int rc = db_step(st);
+	if (rc == 1)
+		*v = db_col_i64(st, 0);
+	db_finalize(st);
+	return rc == 1 ? 0 : rc == 0 ? RW_ENOTFOUND : rc;
+}
+
+int store_meta_set(struct store *s, const char *key, int64_t v)
+{
+	struct db_stmt *st = db_prepare(s->db, "INSERT INTO meta (key, value) VALUES (?, ?)"
+					       " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+	if (!st)
+		return RW_EDB;
+	db_bind_text(st, 1, key, strlen(key));
+	db_bind_i64(st, 2, v);
+	int rc = db_done(st);
+	db_finalize(st);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- state */
+
+/* Parts stay far below both backends' value limits (1 GB). */
+#define STATE_PART (64u << 20)
+
+int store_state_save(struct store *s, const uint8_t *p, size_t n)
+{
+	size_t cap = ZSTD_compressBound(n);
+	uint8_t *z = malloc(cap);
+	if (!z)
+		return RW_ENOMEM;
+	/* level 1: the state is mostly small integers; a higher level costs
+	 * seconds per checkpoint on a full table for a few percent */
+	size_t zn = ZSTD_compress(z, cap, p, n, 1);
+	if (ZSTD_isError(zn)) {
+		free(z);
+		return RW_ECOMPRESS;
+	}
+	int rc = db_exec(s->db, "DELETE FROM state");
+	struct db_stmt *st = rc ? NULL : db_prepare(s->db, "INSERT INTO state (part, data) VALUES (?, ?)");
+	if (!st)
+		rc = RW_EDB;
+	for (size_t off = 0, part = 0; !rc && off < zn; off += STATE_PART, part++) {
+		db_bind_i64(st, 1, (int64_t)part);
+		db_bind_blob(st, 2, z + off, RW_MIN(STATE_PART, zn - off));
+		rc = db_done(st);
+	}
+	db_finalize(st);
+	free(z);
+	return rc;
+}
+
+int store_state_load(struct store *s, uint8_t **out, size_t *nout)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT data FROM state ORDER BY part");
+	if (!st)
+		return RW_EDB;
+	uint8_t *z = NULL;
+	size_t zn = 0;
+	int rc;
+	while ((rc = db_step(st)) == 1) {
+		size_t n;
+		const void *p = db_col_blob(st, 0, &n);
+		uint8_t *nz = realloc(z, zn + n + 1);
+		if (!nz) {
+			rc = RW_ENOMEM;
+			break;
+		}
+		z = nz;
+		memcpy(z + zn, p, n);
+		zn += n;
+	}
+	db_finalize(st);
+	if (rc < 0 || !zn) {
+		free(z);
+		return rc < 0 ? rc : RW_ENOTFOUND;
+	}
+	unsigned long long raw = ZSTD_getFrameContentSize(z, zn);
+	if (raw == ZSTD_CONTENTSIZE_ERROR || raw == ZSTD_CONTENTSIZE_UNKNOWN || raw > ((size_t)1 << 40)) {
+		free(z);
+		return RW_ECOMPRESS;
+	}
+	uint8_t *p = malloc(raw ? raw : 1);
+	size_t n = p ? ZSTD_decompress(p, raw, z, zn) : 0;
+	free(z);
+	if (!p || ZSTD_isError(n) || n != raw) {
+		free(p);
+		return p ? RW_ECOMPRESS : RW_ENOMEM;
+	}
+	*out = p;
+	*nout = n;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- files */
+
+int store_file_identify(struct store_file *f, const char *path, const char *collector, uint32_t first_ts)
+{
+	memset(f, 0, sizeof *f);
+	const char *base = strrchr(path, '/');
+	snprintf(f->name, sizeof f->name, "%s", base ? base + 1 : path);
+	snprintf(f->collector, sizeof f->collector, "%s", collector);
+	f->first_ts = first_ts;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb)) {
+		if (fd >= 0)
+			close(fd);
+		return RW_EIO;
+	}
+	f->size = sb.st_size;
+	/* the head is enough to tell files of the same name and size apart
+	 * (each starts with its own records' times) at a fraction of the cost */
+	static uint8_t buf[1 << 20];
+	size_t got = 0;
+	while (got < sizeof buf) {
+		ssize_t r = read(fd, buf + got, sizeof buf - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	uLong crc = crc32(0L, Z_NULL, 0);
+	crc = crc32(crc, buf, (uInt)got);
+	snprintf(f->digest, sizeof f->digest, "%08lx", crc & 0xffffffffUL);
+	return 0;
+}
+
+int store_file_known(struct store *s, const struct store_file *f, bool *known)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT 1 FROM files WHERE collector = ? AND name = ? AND size = ?"
+					       " AND digest = ?");
+	if (!st)
+		return RW_EDB;
+	db_bind_text(st, 1, f->collector, strlen(f->collector));
+	db_bind_text(st, 2, f->name, strlen(f->name));
+	db_bind_i64(st, 3, f->size);
+	db_bind_text(st, 4, f->digest, strlen(f->digest));
+	int rc = db_step(st);
+	db_finalize(st);
+	*known = rc == 1;
+	return rc < 0 ? rc : 0;
+}
+
+int store_file_add(struct store *s, const struct store_file *f, int64_t now)
+{
+	struct db_stmt *st = db_prepare(s->db, "INSERT INTO files (collector, name, size, digest, first_ts, ingested)"
+					       " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+	if (!st)
+		return RW_EDB;
+	db_bind_text(st, 1, f->collector, strlen(f->collector));
+	db_bind_text(st, 2, f->name, strlen(f->name));
+	db_bind_i64(st, 3, f->size);
+	db_bind_text(st, 4, f->digest, strlen(f->digest));
+	db_bind_i64(st, 5, f->first_ts);
+	db_bind_i64(st, 6, now);
+	int rc = db_done(st);
+	db_finalize(st);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- names */
+
+int store_names_put(struct store *s, const struct names *nm)
+{
+	struct db_stmt *st = db_prepare(s->db, "INSERT INTO names (asn, name) VALUES (?, ?)"
+					       " ON CONFLICT (asn) DO UPDATE SET name = excluded.name");
+	if (!st)
+		return RW_EDB;
+	int rc = 0;
+	for (uint32_t i = 0; i < nm->idx.cap && !rc; i++) {
+		if (nm->idx.keys[i] == UINT64_MAX)
+			continue;
+		const char *name = nm->text + nm->idx.vals[i];
+		db_bind_i64(st, 1, (int64_t)nm->idx.keys[i]);
+		db_bind_text(st, 2, name, strlen(name));
+		rc = db_done(st);
+	}
+	db_finalize(st);
+	return rc;
+}
+
+int store_names_get(struct store *s, struct names *nm, const uint32_t *asn, size_t n)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT name FROM names WHERE asn = ?");
+	if (!st)
+		return RW_EDB;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc >= 0; i++) {
+		if (names_get(nm, asn[i]))
+			continue;
+		db_bind_i64(st, 1, asn[i]);
+		rc = db_step(st);
+		if (rc == 1)
+			names_add(nm, asn[i], db_col_text(st, 0));
+		db_reset(st);
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---------------------------------------------------------------- rows */
+
+/* Union of two sorted, space-separated prefix lists, in rw_prefix_cmp
+ * order (the order det_group_finish gives). */
+static char *merge_prefixes(const char *a, const char *b)
+{
+	size_t cap = 16, n = 0;
+	struct item {
+		struct rw_prefix p;
+		const char *s;
+		size_t len;
+	} *v = malloc(cap * sizeof *v);
+	if (!v)
+		return NULL;
+	for (int k = 0; k < 2; k++) {
+		for (const char *p = k ? b : a; *p;) {
+			size_t len = strcspn(p, " ");
+			if (len) {
+				char tmp[RW_PREFIX_STRLEN];
+				if (n == cap) {
+					cap *= 2;
+					struct item *nv = realloc(v, cap * sizeof *v);
+					if (!nv) {
+						free(v);
+						return NULL;
+					}
+					v = nv;
+				}
+				snprintf(tmp, sizeof tmp, "%.*s", (int)len, p);
+				memset(&v[n].p, 0, sizeof v[n].p);
+				parse_prefix(tmp, &v[n].p);
+				v[n].s = p;
+				v[n].len = len;
+				n++;
+			}
+			p += len;
+			while (*p == ' ')
+				p++;
+		}
+	}
+	/* few entries and mostly sorted already: insertion sort */
+	for (size_t i = 1; i < n; i++) {
+		struct item t = v[i];
+		size_t j = i;
+		for (; j > 0 && rw_prefix_cmp(&v[j - 1].p, &t.p) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+	size_t total = 1;
+	for (size_t i = 0; i < n; i++)
+		total += v[i].len + 1;
+	char *out = malloc(total), *o = out;
+	if (!out) {
+		free(v);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i && !rw_prefix_cmp(&v[i - 1].p, &v[i].p))
+			continue;
+		if (o != out)
+			*o++ = ' ';
+		memcpy(o, v[i].s, v[i].len);
+		o += v[i].len;
+	}
+	*o = 0;
+	free(v);
+	return out;
+}
+
+int store_event_merge(struct store *s, const struct store_event *e)
+{
+	struct db_stmt *get = Q(s, Q_EV_GET), *ins = Q(s, Q_EV_INS), *upd = Q(s, Q_EV_UPD);
+	if (!get || !ins || !upd)
+		return RW_EDB;
+	int64_t origin = e->has_origin ? (int64_t)e->origin : -1;
+	db_bind_i64(get, 1, origin);
+	db_bind_i64(get, 2, e->time);
+	db_bind_i64(get, 3, e->type);
+	db_bind_i64(get, 4, e->upstream);
+	int rc = db_step(get);
+	if (rc < 0) {
+		db_reset(get);
+		return rc;
+	}
+	if (rc == 0) {
+		db_reset(get);
+		struct db_stmt *st = ins;
+		db_bind_i64(st, 1, e->type);
+		db_bind_i64(st, 2, e->time);
+		db_bind_i64(st, 3, origin);
+		db_bind_i64(st, 4, e->upstream);
+		db_bind_i64(st, 5, e->flag);
+		db_bind_i64(st, 6, e->determined);
+		db_bind_i64(st, 7, e->peers);
+		db_bind_i64(st, 8, e->origin_prefixes);
+		db_bind_text(st, 9, e->prefixes, strlen(e->prefixes));
+		return db_done(st);
+	}
+	bool flag = db_col_i64(get, 0) || e->flag;
+	int64_t det = RW_MAX(db_col_i64(get, 1), (int64_t)e->determined);
+	int64_t peers = RW_MAX(db_col_i64(get, 2), (int64_t)e->peers);
+	int64_t opfx = RW_MAX(db_col_i64(get, 3), (int64_t)e->origin_prefixes);
+	char *pfx = merge_prefixes(db_col_text(get, 4), e->prefixes);
+	db_reset(get);
+	if (!pfx)
+		return RW_ENOMEM;
+	struct db_stmt *st = upd;
+	db_bind_i64(st, 1, flag);
+	db_bind_i64(st, 2, det);
+	db_bind_i64(st, 3, peers);
+	db_bind_i64(st, 4, opfx);
+	db_bind_text(st, 5, pfx, strlen(pfx));
+	db_bind_i64(st, 6, origin);
+	db_bind_i64(st, 7, e->time);
+	db_bind_i64(st, 8, e->type);
+	db_bind_i64(st, 9, e->upstream);
+	rc = db_done(st);
+	free(pfx);
+	return rc;
+}
+
+int store_interval_put(struct store *s, const struct store_interval *iv)
+{
+	struct db_stmt *st = Q(s, Q_IV_PUT);
+	if (!st)
+		return RW_EDB;
+	db_bind_i64(st, 1, iv->origin);
+	db_bind_i64(st, 2, iv->upstream);
+	db_bind_i64(st, 3, iv->start);
+	if (iv->end)
+		db_bind_i64(st, 4, iv->end);
+	else
+		db_bind_null(st, 4);
+	db_bind_i64(st, 5, iv->acc_ts);
+	db_bind_i64(st, 6, (int64_t)iv->seconds);
+	db_bind_f64(st, 7, iv->area);
+	db_bind_f64(st, 8, iv->share_max);
+	db_bind_f64(st, 9, iv->share_now);
+	db_bind_i64(st, 10, iv->visible);
+	return db_done(st);
+}
+
+int store_origin_put(struct store *s, const struct store_origin *o)
+{
+	struct db_stmt *st = Q(s, Q_ORIGIN_PUT);
+	if (!st)
+		return RW_EDB;
+	db_bind_i64(st, 1, o->origin);
+	db_bind_i64(st, 2, o->first_seen);
+	db_bind_i64(st, 3, o->prefixes);
+	db_bind_i64(st, 4, o->routes);
+	db_bind_i64(st, 5, o->changed);
+	return db_done(st);
+}
+
+int store_point_put(struct store *s, const struct store_point *p)
+{
+	int64_t bucket = p->ts / STORE_BUCKET;
+	struct db_stmt *a = Q(s, Q_SERIES_PUT), *d = Q(s, Q_UPS_DEL), *u = Q(s, Q_UPS_INS);
+	int rc = a && d && u ? 0 : RW_EDB;
+	if (!rc) {
+		db_bind_i64(a, 1, p->origin);
+		db_bind_i64(a, 2, bucket);
+		db_bind_i64(a, 3, p->ts);
+		db_bind_i64(a, 4, p->prefixes);
+		db_bind_i64(a, 5, p->routes);
+		rc = db_done(a);
+	}
+	if (!rc) {
+		db_bind_i64(d, 1, p->origin);
+		db_bind_i64(d, 2, bucket);
+		rc = db_done(d);
+	}
+	for (uint32_t i = 0; i < p->n && !rc; i++) {
+		db_bind_i64(u, 1, p->origin);
+		db_bind_i64(u, 2, bucket);
+		db_bind_i64(u, 3, p->up[i][0]);
+		db_bind_i64(u, 4, p->up[i][1]);
+		rc = db_done(u);
+	}
+	return rc;
+}

@@ -1,0 +1,230 @@
+/* store.h, reading: what history, report and `events --db` ask. Each is a
+ * few indexed queries on (origin, ...) keys, so answers take milliseconds
+ * whatever the size of the store. */
+#include "store.h"
+
+#include <stdlib.h>
+
+int store_history(struct store *s, uint32_t origin, struct store_history *h)
+{
+	memset(h, 0, sizeof *h);
+	h->origin = origin;
+	int64_t clock = 0;
+	store_meta_get(s, "clock", &clock);
+	h->clock = (uint32_t)clock;
+	struct db_stmt *st = db_prepare(s->db, "SELECT first_seen, prefixes, routes, changed FROM origins WHERE origin = ?");
+	if (!st)
+		return store_fail(s, "reading origins", RW_EDB);
+	db_bind_i64(st, 1, origin);
+	int rc = db_step(st);
+	if (rc == 1) {
+		h->found = true;
+		h->first_seen = (uint32_t)db_col_i64(st, 0);
+		h->prefixes = (uint32_t)db_col_i64(st, 1);
+		h->routes = (uint32_t)db_col_i64(st, 2);
+		h->changed = (uint32_t)db_col_i64(st, 3);
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return store_fail(s, "reading origins", rc);
+	st = db_prepare(s->db, "SELECT upstream, start_ts, end_ts, acc_ts, seconds, area, share_max, share_now, visible"
+			       " FROM intervals WHERE origin = ? ORDER BY upstream, start_ts");
+	if (!st)
+		return store_fail(s, "reading intervals", RW_EDB);
+	db_bind_i64(st, 1, origin);
+	size_t cap = 0;
+	while ((rc = db_step(st)) == 1) {
+		if (h->niv == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct store_interval *n = realloc(h->iv, cap * sizeof *n);
+			if (!n) {
+				rc = RW_ENOMEM;
+				break;
+			}
+			h->iv = n;
+		}
+		struct store_interval *iv = &h->iv[h->niv++];
+		*iv = (struct store_interval){
+			.origin = origin,
+			.upstream = (uint32_t)db_col_i64(st, 0),
+			.start = (uint32_t)db_col_i64(st, 1),
+			.end = db_col_null(st, 2) ? 0 : (uint32_t)db_col_i64(st, 2),
+			.acc_ts = (uint32_t)db_col_i64(st, 3),
+			.seconds = (uint64_t)db_col_i64(st, 4),
+			.area = db_col_f64(st, 5),
+			.share_max = db_col_f64(st, 6),
+			.share_now = db_col_f64(st, 7),
+			.visible = db_col_i64(st, 8) != 0,
+		};
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return store_fail(s, "reading intervals", rc);
+	return 0;
+}
+
+void store_history_free(struct store_history *h)
+{
+	free(h->iv);
+	memset(h, 0, sizeof *h);
+}
+
+void store_interval_acc(const struct store_interval *iv, uint32_t clock, double *area, double *secs)
+{
+	*area = iv->area;
+	*secs = (double)iv->seconds;
+	if (!iv->end && iv->visible && clock > iv->acc_ts) {
+		*area += iv->share_now * (clock - iv->acc_ts);
+		*secs += clock - iv->acc_ts;
+	}
+}
+
+double store_interval_mean(const struct store_interval *iv, uint32_t clock)
+{
+	double area, secs;
+	store_interval_acc(iv, clock, &area, &secs);
+	if (secs > 0)
+		return area / secs;
+	return iv->share_max > iv->share_now ? iv->share_max : iv->share_now;
+}
+
+int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t from, uint32_t to,
+		 store_event_fn fn, void *arg)
+{
+	const char *q_one = "SELECT type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes"
+			    " FROM events WHERE origin = ? AND time >= ? AND time <= ?"
+			    " ORDER BY time, type, origin, upstream";
+	const char *q_all = "SELECT type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes"
+			    " FROM events WHERE time >= ? AND time <= ? ORDER BY time, type, origin, upstream";
+	struct db_stmt *st = db_prepare(s->db, all_origins ? q_all : q_one);
+	if (!st)
+		return store_fail(s, "reading events", RW_EDB);
+	int i = 1;
+	if (!all_origins)
+		db_bind_i64(st, i++, origin);
+	db_bind_i64(st, i++, from);
+	db_bind_i64(st, i, to);
+	int rc;
+	while ((rc = db_step(st)) == 1) {
+		int64_t o = db_col_i64(st, 2);
+		struct store_event e = {
+			.type = (uint8_t)db_col_i64(st, 0),
+			.time = (uint32_t)db_col_i64(st, 1),
+			.has_origin = o >= 0,
+			.origin = o >= 0 ? (uint32_t)o : 0,
+			.upstream = (uint32_t)db_col_i64(st, 3),
+			.flag = db_col_i64(st, 4) != 0,
+			.determined = (uint32_t)db_col_i64(st, 5),
+			.peers = (uint32_t)db_col_i64(st, 6),
+			.origin_prefixes = (uint32_t)db_col_i64(st, 7),
+			.prefixes = (char *)db_col_text(st, 8),
+		};
+		if (fn(arg, &e)) {
+			rc = 0;
+			break;
+		}
+	}
+	db_finalize(st);
+	return rc < 0 ? store_fail(s, "reading events", rc) : 0;
+}
+
+int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct store_series *out)
+{
+	memset(out, 0, sizeof *out);
+	int64_t b0 = from / STORE_BUCKET, b1 = to / STORE_BUCKET;
+	/* the point in force at `from` is the last one before it */
+	struct db_stmt *st = db_prepare(s->db, "SELECT MAX(bucket) FROM origin_series WHERE origin = ? AND bucket < ?");
+	if (!st)
+		return store_fail(s, "reading series", RW_EDB);
+	db_bind_i64(st, 1, origin);
+	db_bind_i64(st, 2, b0);
+	if (db_step(st) == 1 && !db_col_null(st, 0))
+		b0 = db_col_i64(st, 0);
+	db_finalize(st);
+
+	st = db_prepare(s->db, "SELECT ts, prefixes, routes FROM origin_series WHERE origin = ? AND bucket >= ?"
+			       " AND bucket <= ? ORDER BY bucket");
+	if (!st)
+		return store_fail(s, "reading series", RW_EDB);
+	db_bind_i64(st, 1, origin);
+	db_bind_i64(st, 2, b0);
+	db_bind_i64(st, 3, b1);
+	size_t cap = 0;
+	int rc;
+	while ((rc = db_step(st)) == 1) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			void *n = realloc(out->pt, cap * sizeof *out->pt);
+			if (!n) {
+				rc = RW_ENOMEM;
+				break;
+			}
+			out->pt = n;
+		}
+		out->pt[out->n++] = (struct store_series_pt){(uint32_t)db_col_i64(st, 0), (uint32_t)db_col_i64(st, 1),
+							      (uint32_t)db_col_i64(st, 2), 0, 0};
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return store_fail(s, "reading series", rc);
+
+	st = db_prepare(s->db, "SELECT bucket, upstream, routes FROM upstream_series WHERE origin = ? AND bucket >= ?"
+			       " AND bucket <= ? ORDER BY bucket, upstream");
+	if (!st)
+		return store_fail(s, "reading series", RW_EDB);
+	db_bind_i64(st, 1, origin);
+	db_bind_i64(st, 2, b0);
+	db_bind_i64(st, 3, b1);
+	size_t k = 0, capup = 0;
+	while ((rc = db_step(st)) == 1) {
+		uint32_t b = (uint32_t)db_col_i64(st, 0);
+		while (k < out->n && out->pt[k].ts / STORE_BUCKET < b)
+			k++;
+		if (k >= out->n || out->pt[k].ts / STORE_BUCKET != b)
+			continue; /* no origin point for it: cannot happen, but harmless */
+		if (out->nup == capup) {
+			capup = capup ? capup * 2 : 64;
+			void *n = realloc(out->up, capup * sizeof *out->up);
+			if (!n) {
+				rc = RW_ENOMEM;
+				break;
+			}
+			out->up = n;
+		}
+		if (!out->pt[k].up_n)
+			out->pt[k].up_off = (uint32_t)out->nup;
+		out->up[out->nup][0] = (uint32_t)db_col_i64(st, 1);
+		out->up[out->nup][1] = (uint32_t)db_col_i64(st, 2);
+		out->nup++;
+		out->pt[k].up_n++;
+	}
+	db_finalize(st);
+	return rc < 0 ? store_fail(s, "reading series", rc) : 0;
+}
+
+void store_series_free(struct store_series *ss)
+{
+	free(ss->pt);
+	free(ss->up);
+	memset(ss, 0, sizeof *ss);
+}
+
+int store_origin_down_at(struct store *s, uint32_t origin, uint32_t t, bool *down, uint32_t *since)
+{
+	*down = false;
+	*since = 0;
+	/* types 2 and 4: origin_down and origin_up (enum det_type) */
+	struct db_stmt *st = db_prepare(s->db, "SELECT type, time FROM events WHERE origin = ? AND time < ?"
+					       " AND type IN (2, 4) ORDER BY time DESC, type DESC LIMIT 1");
+	if (!st)
+		return store_fail(s, "reading events", RW_EDB);
+	db_bind_i64(st, 1, origin);
+	db_bind_i64(st, 2, t);
+	int rc = db_step(st);
+	if (rc == 1 && db_col_i64(st, 0) == 2) {
+		*down = true;
+		*since = (uint32_t)db_col_i64(st, 1);
+	}
+	db_finalize(st);
+	return rc < 0 ? store_fail(s, "reading events", rc) : 0;
+}
