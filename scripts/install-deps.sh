@@ -4,8 +4,10 @@
 set -eu
 PKGS="gcc make meson ninja-build pkg-config
 zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libjson-c-dev
+libsqlite3-dev libpq-dev
 clang libclang-rt-dev
-bgpdump gzip bzip2 xz-utils zstd time jq"
+bgpdump gzip bzip2 xz-utils zstd time jq
+sqlite3 postgresql chromium fonts-dejavu-core python3-pil"
 missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -8,7 +8,15 @@ A=${2:-build-asan}
 FS=${3:-20}
 cd "$(dirname "$0")/.."
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+pgdir=$(mktemp -d /tmp/rw-pg.XXXXXX)
+# one PostgreSQL server for both builds' store tests (tests/cli/store.sh)
+if RW_TEST_PG=$(scripts/pg-server.sh start "$pgdir"); then
+	export RW_TEST_PG
+	echo "# PostgreSQL for the store tests: $RW_TEST_PG"
+else
+	echo "# no PostgreSQL server could be started; the store tests will say why"
+fi
+trap 'scripts/pg-server.sh stop "$pgdir"; rm -rf "$pgdir" "$log"' EXIT
 status=0
 tests/run.sh "$B" release | tee -a "$log" | grep -v '^[0-9]* passed, [0-9]* failed$' || status=1
 tests/run.sh "$A" asan | tee -a "$log" | grep -v '^[0-9]* passed, [0-9]* failed$' || status=1

@@ -1,6 +1,8 @@
 /*
  * routewatch events [--json] [--min-peers N] [--origin ASN]... [--type T]...
- *                   [--collector NAME] [--names FILE] [--until TIME] FILE|DIR...
+ *                   [--collector NAME] [--names FILE] [--from T] [--until T] FILE|DIR...
+ * routewatch events --db PATH|URI [--json] [--origin ASN]... [--type T]...
+ *                   [--from T] [--until T]
  *
  * EVENTS.md over archives: the moments a network gained or lost an
  * upstream, and when its prefixes went down and came back. Batch mode:
@@ -9,6 +11,7 @@
 #include "cli.h"
 #include "../engine/engine.h"
 #include "../names/names.h"
+#include "../store/hist.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -62,7 +65,9 @@ static void put_name(struct obuf *o, const struct names *nm, uint32_t asn, bool 
 	}
 }
 
-static void print_json(struct obuf *o, const struct det_gevent *g, const struct rib *r, const struct names *nm)
+/* Both sources (the engine's grouped events, the store's rows) print
+ * through one view: struct store_event with its prefixes as text. */
+static void print_json(struct obuf *o, const struct store_event *g, const struct names *nm)
 {
 	char tb[40];
 	obuf_puts(o, "{\"type\":\"");
@@ -80,14 +85,15 @@ static void print_json(struct obuf *o, const struct det_gevent *g, const struct 
 		obuf_putu32(o, g->upstream);
 	}
 	obuf_puts(o, ",\"prefixes\":[");
-	for (uint32_t i = 0; i < g->npfx; i++) {
-		char pb[RW_PREFIX_STRLEN];
-		size_t n = fmt_prefix(pb, &r->pfx[g->pfx[i]].p);
-		if (i)
+	for (const char *p = g->prefixes; *p;) {
+		size_t n = strcspn(p, " ");
+		if (p != g->prefixes)
 			obuf_putc(o, ',');
 		obuf_putc(o, '"');
-		obuf_putsn(o, pb, n);
+		obuf_putsn(o, p, n);
 		obuf_putc(o, '"');
+		p += n;
+		p += strspn(p, " ");
 	}
 	obuf_putc(o, ']');
 	if (g->type == DET_UPSTREAM_GAINED)
@@ -98,11 +104,11 @@ static void print_json(struct obuf *o, const struct det_gevent *g, const struct 
 		obuf_puts(o, ",\"confirmed_at\":\"");
 		obuf_putsn(o, tb, fmt_when(tb, g->determined, false));
 		obuf_puts(o, "\",\"peers\":");
-		obuf_putu32(o, g->npeers);
+		obuf_putu32(o, g->peers);
 	}
-	if (g->has_origin && g->origin_pfx) {
+	if (g->has_origin && g->origin_prefixes) {
 		obuf_puts(o, ",\"origin_prefixes\":");
-		obuf_putu32(o, g->origin_pfx);
+		obuf_putu32(o, g->origin_prefixes);
 	}
 	if (g->has_origin)
 		put_name(o, nm, g->origin, true, "origin_name");
@@ -123,47 +129,62 @@ static void as_text(struct obuf *o, const struct names *nm, uint32_t asn)
 	}
 }
 
-static void prefix_list(struct obuf *o, const struct det_gevent *g, const struct rib *r, unsigned max)
+static void prefix_list(struct obuf *o, const struct store_event *g, uint32_t npfx, unsigned max)
 {
-	for (uint32_t i = 0; i < g->npfx && i < max; i++) {
-		char pb[RW_PREFIX_STRLEN];
-		obuf_puts(o, i ? ", " : "");
-		obuf_putsn(o, pb, fmt_prefix(pb, &r->pfx[g->pfx[i]].p));
+	unsigned k = 0;
+	for (const char *p = g->prefixes; *p && k < max; k++) {
+		size_t n = strcspn(p, " ");
+		obuf_puts(o, k ? ", " : "");
+		obuf_putsn(o, p, n);
+		p += n;
+		p += strspn(p, " ");
 	}
-	if (g->npfx > max)
-		obuf_printf(o, " and %u more", g->npfx - max);
+	if (npfx > max)
+		obuf_printf(o, " and %u more", npfx - max);
+}
+
+static uint32_t count_prefixes(const char *p)
+{
+	uint32_t n = 0;
+	while (*p) {
+		n++;
+		p += strcspn(p, " ");
+		p += strspn(p, " ");
+	}
+	return n;
 }
 
 /* One line for people, e.g.
  * 2017-10-01 09:07:51 UTC  AS131279 STAR-KP gained upstream AS20485 TRANSTELECOM on 3 of 4 prefixes (new) */
-static void print_text(struct obuf *o, const struct det_gevent *g, const struct rib *r, const struct names *nm)
+static void print_text(struct obuf *o, const struct store_event *g, const struct names *nm)
 {
 	char tb[40];
+	uint32_t npfx = count_prefixes(g->prefixes);
 	obuf_putsn(o, tb, fmt_when(tb, g->time, true));
 	obuf_puts(o, "  ");
 	if (g->has_origin)
 		as_text(o, nm, g->origin);
 	else
 		obuf_puts(o, "(no origin)");
-	uint32_t of = g->origin_pfx > g->npfx ? g->origin_pfx : g->npfx;
+	uint32_t of = g->origin_prefixes > npfx ? g->origin_prefixes : npfx;
 	switch (g->type) {
 	case DET_UPSTREAM_GAINED:
 	case DET_UPSTREAM_LOST:
 		obuf_puts(o, g->type == DET_UPSTREAM_GAINED ? " gained upstream " : " lost upstream ");
 		as_text(o, nm, g->upstream);
-		obuf_printf(o, " on %u of %u prefix%s", g->npfx, of, of == 1 ? "" : "es");
+		obuf_printf(o, " on %u of %u prefix%s", npfx, of, of == 1 ? "" : "es");
 		if (g->type == DET_UPSTREAM_GAINED)
 			obuf_puts(o, g->flag ? " (new)" : "");
 		else
 			obuf_puts(o, g->flag ? " (last)" : "");
 		obuf_puts(o, ": ");
-		prefix_list(o, g, r, 8);
+		prefix_list(o, g, npfx, 8);
 		break;
 	case DET_PREFIX_DOWN:
 	case DET_PREFIX_UP:
-		obuf_printf(o, " %u prefix%s %s: ", g->npfx, g->npfx == 1 ? "" : "es",
+		obuf_printf(o, " %u prefix%s %s: ", npfx, npfx == 1 ? "" : "es",
 			    g->type == DET_PREFIX_DOWN ? "down" : "back up");
-		prefix_list(o, g, r, 8);
+		prefix_list(o, g, npfx, 8);
 		break;
 	case DET_ORIGIN_DOWN:
 		obuf_puts(o, " down: no prefix of it is visible");
@@ -173,6 +194,50 @@ static void print_text(struct obuf *o, const struct det_gevent *g, const struct 
 		break;
 	}
 	obuf_putc(o, '\n');
+}
+
+struct store_print {
+	struct ev_ctx *ec;
+	struct store *st;
+	struct names *nm;
+	struct obuf *out;
+	bool json;
+};
+
+static int on_stored(void *arg, const struct store_event *e)
+{
+	struct store_print *p = arg;
+	if (p->ec->types && !(p->ec->types & (1u << e->type)))
+		return 0;
+	if (p->ec->origins && (!e->has_origin || !want_origin(p->ec, e->origin)))
+		return 0;
+	uint32_t asns[2] = {e->origin, e->upstream};
+	store_names_get(p->st, p->nm, asns, e->upstream ? 2 : 1);
+	if (p->json)
+		print_json(p->out, e, p->nm);
+	else
+		print_text(p->out, e, p->nm);
+	return 0;
+}
+
+/* events --db: the stored events in the same formats; names from --names,
+ * else from the store. */
+static int from_store(const char *db, struct ev_ctx *ec, const struct archive_opts *ao, bool json,
+		      struct names *given)
+{
+	struct store st;
+	if (cli_store_open(&st, db, false))
+		return EXIT_DAMAGED;
+	struct names own;
+	names_init(&own);
+	struct obuf out;
+	obuf_init(&out, STDOUT_FILENO, 1 << 16);
+	struct store_print p = {ec, &st, given ? given : &own, &out, json};
+	int rc = store_events(&st, true, 0, ao->from, ao->until ? ao->until : UINT32_MAX, on_stored, &p);
+	obuf_release(&out);
+	names_release(&own);
+	store_close(&st);
+	return rc ? EXIT_DAMAGED : 0;
 }
 
 static void usage(FILE *o)
@@ -188,7 +253,11 @@ static void usage(FILE *o)
 	      "                    upstream_lost, prefix_down, prefix_up, origin_down, origin_up\n"
 	      "  --collector NAME  collector name for every input\n"
 	      "  --names FILE      AS names (potaroo asn.txt or pyasn JSON)\n"
-	      "  --until TIME      stop after this time (unix seconds or 2024-03-09T10:00:00Z)\n"
+	      "  --from TIME       skip records before this time (unix seconds or\n"
+	      "                    2024-03-09T10:00:00Z)\n"
+	      "  --until TIME      stop after this time\n"
+	      "  --db PATH|URI     read the events a history store holds (routewatch\n"
+	      "                    ingest) instead of archives; --from/--until select\n"
 	      "  --stats           counts and speed on stderr\n",
 	      o);
 }
@@ -206,8 +275,10 @@ int cmd_events(int argc, char **argv)
 		{"origin", required_argument, 0, 'o'},   {"type", required_argument, 0, 't'},
 		{"collector", required_argument, 0, 'c'}, {"names", required_argument, 0, 'n'},
 		{"until", required_argument, 0, 'u'},    {"stats", no_argument, 0, 's'},
+		{"from", required_argument, 0, 'F'},     {"db", required_argument, 0, 'd'},
 		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
 	bool json = false, stats = false;
+	const char *db = NULL;
 	unsigned min_peers = 2;
 	struct ev_ctx ec = {0};
 	uint32_t *origins = NULL;
@@ -262,26 +333,37 @@ int cmd_events(int argc, char **argv)
 			have_names = true;
 			break;
 		case 'u':
+		case 'F':
 			if (parse_time(optarg, &t) || t < 0 || t > UINT32_MAX) {
-				rw_log(RW_LOG_ERROR, "--until wants a time like 2024-03-09T10:00:00Z");
+				rw_log(RW_LOG_ERROR, "--%s wants a time like 2024-03-09T10:00:00Z", c == 'u' ? "until" : "from");
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			ao.until = (uint32_t)t;
+			*(c == 'u' ? &ao.until : &ao.from) = (uint32_t)t;
 			break;
+		case 'd': db = optarg; break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
 		}
-	}
-	if (optind >= argc) {
-		usage(stderr);
-		rc = EXIT_USAGE;
-		goto out;
 	}
 	if (norig) {
 		qsort(origins, norig, sizeof *origins, cmp_u32);
 		ec.origins = origins;
 		ec.norigins = norig;
+	}
+	if (db) {
+		if (optind < argc) {
+			rw_log(RW_LOG_ERROR, "--db reads a store; to put archives into one, use routewatch ingest");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		rc = from_store(db, &ec, &ao, json, have_names ? &nm : NULL);
+		goto out;
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		rc = EXIT_USAGE;
+		goto out;
 	}
 	det_group_init(&ec.g);
 	struct feed_stats *st = calloc(1, sizeof *st);
@@ -301,12 +383,17 @@ int cmd_events(int argc, char **argv)
 	det_group_finish(&ec.g, &e->rib);
 	struct obuf out;
 	obuf_init(&out, STDOUT_FILENO, 1 << 16);
+	char *pbuf = NULL;
+	size_t pcap = 0;
 	for (uint32_t i = 0; i < ec.g.n; i++) {
+		struct store_event v;
+		hist_event_view(&ec.g.ev[i], &e->rib, &pbuf, &pcap, &v);
 		if (json)
-			print_json(&out, &ec.g.ev[i], &e->rib, have_names ? &nm : NULL);
+			print_json(&out, &v, have_names ? &nm : NULL);
 		else
-			print_text(&out, &ec.g.ev[i], &e->rib, have_names ? &nm : NULL);
+			print_text(&out, &v, have_names ? &nm : NULL);
 	}
+	free(pbuf);
 	obuf_release(&out);
 	if (stats) {
 		double el = now_seconds() - t0;

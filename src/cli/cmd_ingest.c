@@ -309,8 +309,14 @@ int cmd_ingest(int argc, char **argv)
 		uint32_t end = g->e->have_sec ? g->e->sec + 1 : (uint32_t)clock;
 		if (checkpoint(g, end > clock ? end : (uint32_t)clock))
 			rc = EXIT_DAMAGED;
-	} else if (g->names_pending && checkpoint(g, (uint32_t)clock)) {
-		rc = EXIT_DAMAGED;
+	} else if (g->names_pending) {
+		/* nothing new to run: only the names (the same ones change
+		 * nothing), and the engine state stays as it is */
+		if (db_begin(g->st.db) || store_names_put(&g->st, &g->nm) || db_commit(g->st.db)) {
+			store_fail(&g->st, "writing names", RW_EDB);
+			db_rollback(g->st.db);
+			rc = EXIT_DAMAGED;
+		}
 	}
 	double el = now_seconds() - t0;
 	char tb[32] = "-";

@@ -224,18 +224,51 @@ static bool returned(const struct report_data *d, size_t i)
 	return false;
 }
 
+/* Intervals that ended before the window: those starting at or after
+ * `after` (or before it, when !at_or_after), as "AS1 from A to B (...)". */
+static size_t old_list(const struct report_data *d, const struct names *nm, struct obuf *o, uint32_t after,
+		       bool at_or_after, bool dry)
+{
+	const struct store_history *h = &d->h;
+	size_t n = 0, k = 0;
+	for (int pass = dry ? 1 : 0; pass < 2; pass++) {
+		for (size_t i = 0; i < h->niv; i++) {
+			const struct store_interval *iv = &h->iv[i];
+			if (iv->start > d->from || !iv->end || iv->end > d->from || (iv->start >= after) != at_or_after)
+				continue;
+			if (pass == 0) {
+				n++;
+				continue;
+			}
+			if (dry) {
+				k++;
+				continue;
+			}
+			double mean = store_interval_mean(iv, iv->end);
+			if (k)
+				obuf_puts(o, k + 1 == n ? " and " : ", ");
+			obuf_puts(o, mean < PARTIAL_SHARE ? "partial service by " : "service by ");
+			report_as(o, nm, iv->upstream);
+			obuf_puts(o, " from ");
+			put_date(o, iv->start);
+			obuf_puts(o, " to ");
+			put_date(o, iv->end);
+			obuf_printf(o, " (%.0f%% of its routes on average)", 100 * mean);
+			k++;
+		}
+	}
+	return dry ? k : n;
+}
+
 static void context(const struct report_data *d, const struct names *nm, struct obuf *o)
 {
 	const struct store_history *h = &d->h;
-	size_t nact = 0, nold = 0;
-	for (size_t i = 0; i < h->niv; i++) {
+	const struct store_interval *act[64];
+	size_t nact = 0;
+	for (size_t i = 0; i < h->niv && nact < RW_ARRAY_LEN(act); i++) {
 		const struct store_interval *iv = &h->iv[i];
-		if (iv->start > d->from)
-			continue;
-		if (!iv->end || iv->end > d->from)
-			nact++;
-		else
-			nold++;
+		if (iv->start <= d->from && (!iv->end || iv->end > d->from))
+			act[nact++] = iv;
 	}
 	report_as(o, nm, d->origin);
 	if (h->first_seen && h->first_seen <= d->from) {
@@ -245,50 +278,47 @@ static void context(const struct report_data *d, const struct names *nm, struct 
 	} else {
 		obuf_puts(o, " first appears in this window. ");
 	}
-	if (!nact) {
-		obuf_puts(o, nold ? "When the window opens it has no confirmed upstream." : "No upstream of it is on record before this window.");
-	} else {
-		obuf_puts(o, "When the window opens it relies on ");
-		size_t k = 0;
-		for (size_t i = 0; i < h->niv; i++) {
-			const struct store_interval *iv = &h->iv[i];
-			if (iv->start > d->from || (iv->end && iv->end <= d->from))
-				continue;
-			double mean = store_interval_mean(iv, h->clock);
-			if (k)
-				obuf_puts(o, k + 1 == nact ? " and " : ", ");
-			report_as(o, nm, iv->upstream);
-			obuf_puts(o, nact == 1 ? " alone, since " : " (since ");
-			put_date(o, iv->start);
-			if (mean < PARTIAL_SHARE)
-				obuf_printf(o, "%s partial: %.0f%% of its routes on average, %.0f%% at most%s",
-					    nact == 1 ? "," : ";", 100 * mean, 100 * iv->share_max, nact == 1 ? "" : ")");
-			else
-				obuf_printf(o, "%s %.0f%% of its routes on average%s", nact == 1 ? "," : ";", 100 * mean,
-					    nact == 1 ? "" : ")");
-			k++;
+	uint32_t since = UINT32_MAX;
+	if (nact == 1) {
+		/* "Since S, it has relied on A alone, but for partial service by B" */
+		double mean = store_interval_mean(act[0], h->clock);
+		since = act[0]->start;
+		obuf_puts(o, "Since ");
+		put_date(o, since);
+		obuf_puts(o, ", it has relied on ");
+		report_as(o, nm, act[0]->upstream);
+		obuf_printf(o, " alone (%.0f%% of its routes on average)", 100 * mean);
+		if (old_list(d, nm, o, since, true, true)) {
+			obuf_puts(o, ", but for ");
+			old_list(d, nm, o, since, true, false);
 		}
 		obuf_puts(o, ".");
-	}
-	if (nold) {
-		obuf_puts(o, " Earlier it was served by ");
-		size_t k = 0;
-		for (size_t i = 0; i < h->niv; i++) {
-			const struct store_interval *iv = &h->iv[i];
-			if (iv->start > d->from || !iv->end || iv->end > d->from)
-				continue;
-			double mean = store_interval_mean(iv, iv->end);
+	} else if (nact > 1) {
+		obuf_puts(o, "When the window opens it relies on ");
+		for (size_t k = 0; k < nact; k++) {
+			double mean = store_interval_mean(act[k], h->clock);
 			if (k)
-				obuf_puts(o, k + 1 == nold ? " and " : ", ");
-			report_as(o, nm, iv->upstream);
-			obuf_puts(o, " from ");
-			put_date(o, iv->start);
-			obuf_puts(o, " to ");
-			put_date(o, iv->end);
-			obuf_printf(o, " (%s%.0f%% of its routes on average)", mean < PARTIAL_SHARE ? "partial: " : "",
-				    100 * mean);
-			k++;
+				obuf_puts(o, k + 1 == nact ? " and " : ", ");
+			report_as(o, nm, act[k]->upstream);
+			obuf_puts(o, " (since ");
+			put_date(o, act[k]->start);
+			if (mean < PARTIAL_SHARE)
+				obuf_printf(o, "; partial: %.0f%% of its routes on average, %.0f%% at most)", 100 * mean,
+					    100 * act[k]->share_max);
+			else
+				obuf_printf(o, "; %.0f%% of its routes on average)", 100 * mean);
 		}
+		obuf_puts(o, ".");
+	} else {
+		obuf_puts(o, old_list(d, nm, o, 0, true, true) ? "When the window opens it has no confirmed upstream."
+							    : "No upstream of it is on record before this window.");
+	}
+	/* what ended before the current upstreams began (or all, when
+	 * several share the window's opening) */
+	uint32_t cut = nact == 1 ? since : d->from + 1;
+	if (old_list(d, nm, o, cut, false, true)) {
+		obuf_puts(o, nact == 1 ? " Before that it had " : " Earlier it had ");
+		old_list(d, nm, o, cut, false, false);
 		obuf_puts(o, ".");
 	}
 	obuf_putc(o, '\n');

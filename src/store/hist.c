@@ -250,35 +250,39 @@ int hist_load(struct hist *h, struct store *s)
 	return rc < 0 ? rc : 0;
 }
 
+void hist_event_view(const struct det_gevent *ge, const struct rib *r, char **buf, size_t *cap,
+		     struct store_event *v)
+{
+	size_t need = (size_t)ge->npfx * RW_PREFIX_STRLEN + 1, n = 0;
+	if (*cap < need) {
+		char *nb = realloc(*buf, need);
+		if (!nb)
+			abort();
+		*buf = nb;
+		*cap = need;
+	}
+	for (uint32_t j = 0; j < ge->npfx; j++) {
+		if (j)
+			(*buf)[n++] = ' ';
+		n += fmt_prefix(*buf + n, &r->pfx[ge->pfx[j]].p);
+	}
+	(*buf)[n] = 0;
+	*v = (struct store_event){.type = ge->type, .has_origin = ge->has_origin, .flag = ge->flag,
+				 .time = ge->time, .determined = ge->determined, .origin = ge->origin,
+				 .upstream = ge->upstream, .peers = ge->npeers, .origin_prefixes = ge->origin_pfx,
+				 .prefixes = *buf};
+}
+
 /* The grouped events, with their prefixes as text. */
 static int write_events(struct hist *h, struct store *s, const struct rib *r)
 {
 	det_group_finish(&h->g, r);
-	size_t cap = 256;
-	char *buf = malloc(cap);
-	int rc = buf ? 0 : RW_ENOMEM;
+	char *buf = NULL;
+	size_t cap = 0;
+	int rc = 0;
 	for (uint32_t i = 0; i < h->g.n && !rc; i++) {
-		const struct det_gevent *ge = &h->g.ev[i];
-		size_t n = 0;
-		if (cap < (size_t)ge->npfx * RW_PREFIX_STRLEN + 1) {
-			cap = (size_t)ge->npfx * RW_PREFIX_STRLEN + 1;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				rc = RW_ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		for (uint32_t j = 0; j < ge->npfx; j++) {
-			if (j)
-				buf[n++] = ' ';
-			n += fmt_prefix(buf + n, &r->pfx[ge->pfx[j]].p);
-		}
-		buf[n] = 0;
-		struct store_event ev = {.type = ge->type, .has_origin = ge->has_origin, .flag = ge->flag,
-					 .time = ge->time, .determined = ge->determined, .origin = ge->origin,
-					 .upstream = ge->upstream, .peers = ge->npeers,
-					 .origin_prefixes = ge->origin_pfx, .prefixes = buf};
+		struct store_event ev;
+		hist_event_view(&h->g.ev[i], r, &buf, &cap, &ev);
 		rc = store_event_merge(s, &ev);
 	}
 	free(buf);

@@ -83,6 +83,10 @@ void hist_attach(struct hist *h, struct engine *e);
 int hist_load(struct hist *h, struct store *s);
 /* The engine's event callback (arg = the hist). */
 void hist_on_event(void *arg, const struct det_event *e);
+/* A grouped event as a store row: its prefixes formatted into *buf
+ * (grown as needed, owned by the caller), which v->prefixes points into. */
+void hist_event_view(const struct det_gevent *g, const struct rib *r, char **buf, size_t *cap,
+		     struct store_event *v);
 /* Everything since the last write into the store (in the caller's
  * transaction); the rib formats the events' prefixes. */
 int hist_write(struct hist *h, struct store *s, const struct rib *r);
