@@ -169,6 +169,9 @@ static int key_origin(const uint8_t *key, size_t klen, struct arena *scratch, ui
 {
 	*origin = 0;
 	*upstream = 0;
+	/* keys come from rib_path_key, or from a snapshot that may be damaged */
+	if (klen < 4 || (key[0] != 2 && key[0] != 4) || key[1] > 3 || rd16(key + 2) > klen - 4)
+		return RW_EMALFORMED;
 	if (!key[1])
 		return 0;
 	unsigned asz = key[0];

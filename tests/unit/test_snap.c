@@ -107,7 +107,9 @@ static char *story_snapshot(size_t *len, struct scen *s)
 	CHECK_INT(engine_save(e, &o), 0);
 	engine_release(e);
 	free(e);
-	return obuf_take(&o, len);
+	char *snap = obuf_take(&o, len);
+	obuf_release(&o);
+	return snap;
 }
 
 TEST(refuses_other_min_peers)
