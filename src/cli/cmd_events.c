@@ -233,7 +233,11 @@ static int from_store(const char *db, struct ev_ctx *ec, const struct archive_op
 	struct obuf out;
 	obuf_init(&out, STDOUT_FILENO, 1 << 16);
 	struct store_print p = {ec, &st, given ? given : &own, &out, json};
-	int rc = store_events(&st, true, 0, ao->from, ao->until ? ao->until : UINT32_MAX, on_stored, &p);
+	/* one origin: its own rows by the (origin, time) key; else a scan of
+	 * the time range */
+	bool one = ec->origins && ec->norigins == 1;
+	int rc = store_events(&st, !one, one ? ec->origins[0] : 0, ao->from, ao->until ? ao->until : UINT32_MAX,
+			      on_stored, &p);
 	obuf_release(&out);
 	names_release(&own);
 	store_close(&st);

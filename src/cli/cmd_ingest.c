@@ -62,8 +62,11 @@ static int checkpoint(struct ingest *g, uint32_t clock)
 		if (rc)
 			store_fail(&g->st, "writing names", rc);
 	}
+	double th = now_seconds();
 	if (!rc)
 		rc = hist_write(&g->h, &g->st, &g->e->rib);
+	th = now_seconds() - th;
+	double ts = now_seconds();
 	for (size_t i = 0; i < g->ndone && !rc; i++)
 		if ((rc = store_file_add(&g->st, &g->ids[g->done[i]], (int64_t)time(NULL))))
 			store_fail(&g->st, "writing files", rc);
@@ -74,6 +77,8 @@ static int checkpoint(struct ingest *g, uint32_t clock)
 			store_fail(&g->st, "writing the engine state", rc);
 		obuf_release(&o);
 	}
+	ts = now_seconds() - ts;
+	double tc = now_seconds();
 	if (!rc && (rc = store_meta_set(&g->st, "clock", clock)))
 		store_fail(&g->st, "writing the clock", rc);
 	if (!rc && (rc = store_meta_set(&g->st, "min_peers", g->e->det.min_peers)))
@@ -90,7 +95,8 @@ static int checkpoint(struct ingest *g, uint32_t clock)
 	g->commits++;
 	char tb[32];
 	fmt_time_rfc3339(tb, clock);
-	rw_log(RW_LOG_DEBUG, "checkpoint %u at %s in %.3f s", g->commits, tb, now_seconds() - t0);
+	rw_log(RW_LOG_DEBUG, "checkpoint %u at %s in %.3f s (history %.3f s, engine state %.3f s, commit %.3f s)",
+	       g->commits, tb, now_seconds() - t0, th, ts, now_seconds() - tc);
 	if (g->kill_after && g->commits == g->kill_after) {
 		/* test hook (ROUTEWATCH_TEST_KILL_AFTER): die like kill -9 */
 		raise(SIGKILL);

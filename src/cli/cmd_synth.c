@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 #include "../synth/synth.h"
+#include "../store/store.h"
 
 #include <fcntl.h>
 #include <errno.h>
@@ -17,9 +18,12 @@ static void usage(FILE *o)
 {
 	fputs("usage: routewatch synth rib|updates [options] [-o FILE]\n"
 	      "       routewatch synth sample DIR\n"
+	      "       routewatch synth history DB [--origins N] [--days D] [--seed N] [--start T]\n"
 	      "  sample: a RouteViews and a RIS collector's archives (RIBs and updates,\n"
 	      "  bzip2 and gzip) replaying the October 2017 story of AS131279, and\n"
 	      "  DIR/asnames.txt\n"
+	      "  history: a history store (SQLite path or postgresql:// URI) with D days\n"
+	      "  (default 365) of events for N origins (default 75000: a full table)\n"
 	      "  --seed N        generator seed (default 1)\n"
 	      "  --peers N       collector peers (default 20; every 5th is IPv6)\n"
 	      "  --prefixes N    distinct prefixes (default 100000)\n"
@@ -39,10 +43,12 @@ int cmd_synth(int argc, char **argv)
 		{"prefixes", required_argument, 0, 'n'}, {"records", required_argument, 0, 'r'},
 		{"start", required_argument, 0, 'S'},    {"duration", required_argument, 0, 'd'},
 		{"v6", required_argument, 0, '6'},       {"et", no_argument, 0, 'e'},
+		{"origins", required_argument, 0, 'O'},  {"days", required_argument, 0, 'D'},
 		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
 	struct synth_opts so;
 	synth_opts_default(&so);
 	const char *out = NULL;
+	uint32_t norigins = 75000, days = 365;
 	int c;
 	uint64_t v;
 	optind = 1;
@@ -56,6 +62,8 @@ int cmd_synth(int argc, char **argv)
 		case 'd': if (parse_u64(optarg, UINT32_MAX, &v)) goto bad; so.duration = (uint32_t)v; break;
 		case '6': if (parse_u64(optarg, 100, &v)) goto bad; so.v6_percent = (unsigned)v; break;
 		case 'e': so.et = true; break;
+		case 'O': if (parse_u64(optarg, 1u << 24, &v) || !v) goto bad; norigins = (uint32_t)v; break;
+		case 'D': if (parse_u64(optarg, 3650, &v) || !v) goto bad; days = (uint32_t)v; break;
 		case 'o': out = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
@@ -65,6 +73,14 @@ int cmd_synth(int argc, char **argv)
 		int rc = synth_write_sample(argv[optind + 1]);
 		if (rc)
 			rw_log(RW_LOG_ERROR, "synth sample %s: %s", argv[optind + 1], rw_strerror(rc));
+		return rc ? EXIT_DAMAGED : 0;
+	}
+	if (optind + 2 == argc && !strcmp(argv[optind], "history")) {
+		struct store st;
+		if (cli_store_open(&st, argv[optind + 1], true))
+			return EXIT_DAMAGED;
+		int rc = store_synth_year(&st, norigins, so.ts0, days, so.seed);
+		store_close(&st);
 		return rc ? EXIT_DAMAGED : 0;
 	}
 	if (optind + 1 != argc) {

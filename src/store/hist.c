@@ -91,6 +91,15 @@ static void emit_point(struct hist *h, const struct hist_org *g, uint32_t ts)
 		h->nup++;
 		p->up_n++;
 	}
+	/* by upstream: the order of the list depends on how this process
+	 * learned the pairs, the stored point must not */
+	uint32_t(*v)[2] = h->up + p->up_off;
+	for (uint32_t i = 1; i < p->up_n; i++)
+		for (uint32_t j = i; j > 0 && v[j][0] < v[j - 1][0]; j--) {
+			uint32_t a = v[j][0], b = v[j][1];
+			v[j][0] = v[j - 1][0], v[j][1] = v[j - 1][1];
+			v[j - 1][0] = a, v[j - 1][1] = b;
+		}
 	h->points++;
 }
 

@@ -31,9 +31,8 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS origins (origin {INT} PRIMARY KEY, first_seen {INT} NOT NULL,"
 	" prefixes {INT} NOT NULL, routes {INT} NOT NULL, changed {INT} NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS origin_series (origin {INT} NOT NULL, bucket {INT} NOT NULL,"
-	" ts {INT} NOT NULL, prefixes {INT} NOT NULL, routes {INT} NOT NULL, PRIMARY KEY (origin, bucket));"
-	"CREATE TABLE IF NOT EXISTS upstream_series (origin {INT} NOT NULL, bucket {INT} NOT NULL,"
-	" upstream {INT} NOT NULL, routes {INT} NOT NULL, PRIMARY KEY (origin, bucket, upstream));";
+	" ts {INT} NOT NULL, prefixes {INT} NOT NULL, routes {INT} NOT NULL, upstreams TEXT NOT NULL,"
+	" PRIMARY KEY (origin, bucket));";
 
 /* The writers' statements, prepared once per store (a round trip each on
  * PostgreSQL) and reused for every row. */
@@ -44,8 +43,6 @@ enum {
 	Q_IV_PUT,
 	Q_ORIGIN_PUT,
 	Q_SERIES_PUT,
-	Q_UPS_DEL,
-	Q_UPS_INS,
 	Q_COUNT
 };
 
@@ -64,11 +61,9 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_ORIGIN_PUT] = "INSERT INTO origins (origin, first_seen, prefixes, routes, changed) VALUES (?, ?, ?, ?, ?)"
 			 " ON CONFLICT (origin) DO UPDATE SET prefixes = excluded.prefixes,"
 			 " routes = excluded.routes, changed = excluded.changed",
-	[Q_SERIES_PUT] = "INSERT INTO origin_series (origin, bucket, ts, prefixes, routes) VALUES (?, ?, ?, ?, ?)"
-			 " ON CONFLICT (origin, bucket) DO UPDATE SET ts = excluded.ts,"
-			 " prefixes = excluded.prefixes, routes = excluded.routes",
-	[Q_UPS_DEL] = "DELETE FROM upstream_series WHERE origin = ? AND bucket = ?",
-	[Q_UPS_INS] = "INSERT INTO upstream_series (origin, bucket, upstream, routes) VALUES (?, ?, ?, ?)",
+	[Q_SERIES_PUT] = "INSERT INTO origin_series (origin, bucket, ts, prefixes, routes, upstreams)"
+			 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (origin, bucket) DO UPDATE SET ts = excluded.ts,"
+			 " prefixes = excluded.prefixes, routes = excluded.routes, upstreams = excluded.upstreams",
 };
 
 static struct db_stmt *Q(struct store *s, int id)
@@ -532,28 +527,36 @@ int store_origin_put(struct store *s, const struct store_origin *o)
 
 int store_point_put(struct store *s, const struct store_point *p)
 {
-	int64_t bucket = p->ts / STORE_BUCKET;
-	struct db_stmt *a = Q(s, Q_SERIES_PUT), *d = Q(s, Q_UPS_DEL), *u = Q(s, Q_UPS_INS);
-	int rc = a && d && u ? 0 : RW_EDB;
-	if (!rc) {
-		db_bind_i64(a, 1, p->origin);
-		db_bind_i64(a, 2, bucket);
-		db_bind_i64(a, 3, p->ts);
-		db_bind_i64(a, 4, p->prefixes);
-		db_bind_i64(a, 5, p->routes);
-		rc = db_done(a);
+	struct db_stmt *st = Q(s, Q_SERIES_PUT);
+	if (!st)
+		return RW_EDB;
+	/* the routes per upstream as "4837:40 20485:16": one row per point
+	 * (a row per upstream cost a statement each, for nothing a query
+	 * needs) */
+	char stack[512], *text = stack;
+	size_t cap = sizeof stack, n = 0;
+	if ((size_t)p->n * 22 + 1 > cap) {
+		cap = (size_t)p->n * 22 + 1;
+		text = malloc(cap);
+		if (!text)
+			return RW_ENOMEM;
 	}
-	if (!rc) {
-		db_bind_i64(d, 1, p->origin);
-		db_bind_i64(d, 2, bucket);
-		rc = db_done(d);
+	for (uint32_t i = 0; i < p->n; i++) {
+		if (i)
+			text[n++] = ' ';
+		n += fmt_u32(text + n, p->up[i][0]);
+		text[n++] = ':';
+		n += fmt_u32(text + n, p->up[i][1]);
 	}
-	for (uint32_t i = 0; i < p->n && !rc; i++) {
-		db_bind_i64(u, 1, p->origin);
-		db_bind_i64(u, 2, bucket);
-		db_bind_i64(u, 3, p->up[i][0]);
-		db_bind_i64(u, 4, p->up[i][1]);
-		rc = db_done(u);
-	}
+	text[n] = 0;
+	db_bind_i64(st, 1, p->origin);
+	db_bind_i64(st, 2, p->ts / STORE_BUCKET);
+	db_bind_i64(st, 3, p->ts);
+	db_bind_i64(st, 4, p->prefixes);
+	db_bind_i64(st, 5, p->routes);
+	db_bind_text(st, 6, text, n);
+	int rc = db_done(st);
+	if (text != stack)
+		free(text);
 	return rc;
 }

@@ -14,9 +14,8 @@
  *                    routes
  *   origins          per origin: first seen, prefixes and routes now
  *   origin_series    per origin and STORE_BUCKET: prefixes and routes at the
- *                    last change in the bucket
- *   upstream_series  the same point's routes per upstream (all upstreams
- *                    with routes at that moment; absent = 0)
+ *                    last change in the bucket, and its routes per upstream
+ *                    ("4837:40 20485:16"; absent = 0)
  *
  * Times are unix seconds; origin -1 stands for "no origin" (EVENTS.md null).
  * Everything an ingest writes between two checkpoints is one transaction.
@@ -27,7 +26,7 @@
 #include "db.h"
 #include "../names/names.h"
 
-#define STORE_SCHEMA 1
+#define STORE_SCHEMA 2
 #define STORE_BUCKET 300 /* series resolution in seconds */
 
 struct store {
@@ -155,3 +154,7 @@ void store_series_free(struct store_series *ss);
 /* Was the origin down (origin_down without origin_up since) at time t?
  * *since gets the down time. */
 int store_origin_down_at(struct store *s, uint32_t origin, uint32_t t, bool *down, uint32_t *since);
+
+/* A synthetic store (store_synth.c): norigins origins with `days` of
+ * events from t0, for timing history and report at full-table scale. */
+int store_synth_year(struct store *s, uint32_t norigins, uint32_t t0, uint32_t days, uint64_t seed);

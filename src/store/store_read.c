@@ -142,14 +142,14 @@ int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, s
 		b0 = db_col_i64(st, 0);
 	db_finalize(st);
 
-	st = db_prepare(s->db, "SELECT ts, prefixes, routes FROM origin_series WHERE origin = ? AND bucket >= ?"
-			       " AND bucket <= ? ORDER BY bucket");
+	st = db_prepare(s->db, "SELECT ts, prefixes, routes, upstreams FROM origin_series WHERE origin = ?"
+			       " AND bucket >= ? AND bucket <= ? ORDER BY bucket");
 	if (!st)
 		return store_fail(s, "reading series", RW_EDB);
 	db_bind_i64(st, 1, origin);
 	db_bind_i64(st, 2, b0);
 	db_bind_i64(st, 3, b1);
-	size_t cap = 0;
+	size_t cap = 0, capup = 0;
 	int rc;
 	while ((rc = db_step(st)) == 1) {
 		if (out->n == cap) {
@@ -161,42 +161,33 @@ int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, s
 			}
 			out->pt = n;
 		}
-		out->pt[out->n++] = (struct store_series_pt){(uint32_t)db_col_i64(st, 0), (uint32_t)db_col_i64(st, 1),
-							      (uint32_t)db_col_i64(st, 2), 0, 0};
-	}
-	db_finalize(st);
-	if (rc < 0)
-		return store_fail(s, "reading series", rc);
-
-	st = db_prepare(s->db, "SELECT bucket, upstream, routes FROM upstream_series WHERE origin = ? AND bucket >= ?"
-			       " AND bucket <= ? ORDER BY bucket, upstream");
-	if (!st)
-		return store_fail(s, "reading series", RW_EDB);
-	db_bind_i64(st, 1, origin);
-	db_bind_i64(st, 2, b0);
-	db_bind_i64(st, 3, b1);
-	size_t k = 0, capup = 0;
-	while ((rc = db_step(st)) == 1) {
-		uint32_t b = (uint32_t)db_col_i64(st, 0);
-		while (k < out->n && out->pt[k].ts / STORE_BUCKET < b)
-			k++;
-		if (k >= out->n || out->pt[k].ts / STORE_BUCKET != b)
-			continue; /* no origin point for it: cannot happen, but harmless */
-		if (out->nup == capup) {
-			capup = capup ? capup * 2 : 64;
-			void *n = realloc(out->up, capup * sizeof *out->up);
-			if (!n) {
-				rc = RW_ENOMEM;
+		struct store_series_pt *pt = &out->pt[out->n++];
+		*pt = (struct store_series_pt){(uint32_t)db_col_i64(st, 0), (uint32_t)db_col_i64(st, 1),
+					       (uint32_t)db_col_i64(st, 2), (uint32_t)out->nup, 0};
+		/* "upstream:routes upstream:routes ..." */
+		for (const char *p = db_col_text(st, 3); *p;) {
+			char *end;
+			unsigned long u = strtoul(p, &end, 10), r;
+			if (*end != ':')
 				break;
+			r = strtoul(end + 1, &end, 10);
+			if (out->nup == capup) {
+				capup = capup ? capup * 2 : 64;
+				void *n = realloc(out->up, capup * sizeof *out->up);
+				if (!n) {
+					rc = RW_ENOMEM;
+					break;
+				}
+				out->up = n;
 			}
-			out->up = n;
+			out->up[out->nup][0] = (uint32_t)u;
+			out->up[out->nup][1] = (uint32_t)r;
+			out->nup++;
+			pt->up_n++;
+			p = end;
+			while (*p == ' ')
+				p++;
 		}
-		if (!out->pt[k].up_n)
-			out->pt[k].up_off = (uint32_t)out->nup;
-		out->up[out->nup][0] = (uint32_t)db_col_i64(st, 1);
-		out->up[out->nup][1] = (uint32_t)db_col_i64(st, 2);
-		out->nup++;
-		out->pt[k].up_n++;
 	}
 	db_finalize(st);
 	return rc < 0 ? store_fail(s, "reading series", rc) : 0;

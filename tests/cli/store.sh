@@ -43,7 +43,6 @@ tables() {
 		SELECT 'i', * FROM intervals ORDER BY origin, upstream, start_ts;
 		SELECT 'o', * FROM origins ORDER BY origin;
 		SELECT 's', * FROM origin_series ORDER BY origin, bucket;
-		SELECT 'u', * FROM upstream_series ORDER BY origin, bucket, upstream;
 		SELECT 'n', * FROM names ORDER BY asn;
 		SELECT 'f', collector, name, size, digest, first_ts FROM files ORDER BY collector, name;
 		SELECT 'm', * FROM meta ORDER BY key;"
