@@ -268,6 +268,8 @@ int cmd_ingest(int argc, char **argv)
 		goto out_engine;
 	}
 	hist_attach(&g->h, g->e);
+	/* the counters continue from the snapshot: this run's are the rest */
+	struct engine_stats st0 = g->e->st;
 	if (hist_load(&g->h, &g->st)) {
 		rc = EXIT_DAMAGED;
 		goto out_engine;
@@ -335,6 +337,16 @@ int cmd_ingest(int argc, char **argv)
 	       (unsigned long long)g->h.intervals_opened, (unsigned long long)g->h.intervals_closed, tb, el);
 	if (stats) {
 		feed_stats_print(fst, el);
+		struct engine_stats d = g->e->st, *es = &d;
+		for (size_t i = 0; i < sizeof d / sizeof d.elems; i++)
+			(&d.elems)[i] -= (&st0.elems)[i];
+		fprintf(stderr, "engine (this run): %llu elements (%llu announce, %llu withdraw, %llu rib), %llu seconds evaluated,"
+			" %llu dumps, %llu peer downs, %llu out-of-order records; %.0f elements/s\n",
+			(unsigned long long)es->elems, (unsigned long long)es->announces,
+			(unsigned long long)es->withdraws, (unsigned long long)es->rib_entries,
+			(unsigned long long)es->seconds, (unsigned long long)es->dumps,
+			(unsigned long long)es->peer_downs, (unsigned long long)es->out_of_order,
+			el > 0 ? (double)es->elems / el : 0);
 		fprintf(stderr, "store: %u checkpoints, %llu series points; state %u prefixes, %llu routes, %u paths\n",
 			g->commits, (unsigned long long)g->h.points, g->e->rib.npfx,
 			(unsigned long long)g->e->rib.route_count, g->e->rib.path_live);

@@ -423,6 +423,10 @@ static void outage_lines(const struct report_data *d, const struct names *nm, st
 	put_duration(o, total);
 	obuf_puts(o, " down in all):\n");
 	for (size_t k = i; k < j; k++) {
+		if (k - i == 20 && j - i > 24) {
+			obuf_printf(o, "    ... and %zu more\n", j - k);
+			break;
+		}
 		obuf_puts(o, "    down ");
 		put_when(o, cw, d->out[k].start);
 		if (d->out[k].end) {
@@ -437,14 +441,77 @@ static void outage_lines(const struct report_data *d, const struct names *nm, st
 	}
 }
 
-/* Is there an origin event at this second? (prefix events then are part
- * of the origin's outage and not told twice) */
-static bool origin_event_at(const struct report_data *d, uint32_t t)
+/* Is there an origin event in the second of event i? (prefix events then
+ * are part of the origin's outage and not told twice) Events are sorted by
+ * time: only the neighbours of the same second are looked at. */
+static bool origin_event_near(const struct report_data *d, size_t i)
 {
-	for (size_t i = 0; i < d->nev; i++)
-		if (d->ev[i].time == t && (d->ev[i].type == DET_ORIGIN_DOWN || d->ev[i].type == DET_ORIGIN_UP))
+	uint32_t t = d->ev[i].time;
+	for (size_t k = i; k-- > 0 && d->ev[k].time == t;)
+		if (d->ev[k].type == DET_ORIGIN_DOWN || d->ev[k].type == DET_ORIGIN_UP)
+			return true;
+	for (size_t k = i + 1; k < d->nev && d->ev[k].time == t; k++)
+		if (d->ev[k].type == DET_ORIGIN_DOWN || d->ev[k].type == DET_ORIGIN_UP)
 			return true;
 	return false;
+}
+
+static bool partial_event(const struct report_data *d, size_t i)
+{
+	uint8_t t = d->ev[i].type;
+	return (t == DET_PREFIX_DOWN || t == DET_PREFIX_UP) && !origin_event_near(d, i);
+}
+
+/* A run of partial-outage events from i: consecutive in the story, each
+ * within CLUSTER_GAP of the one before. Returns its end. */
+static size_t partial_run(const struct report_data *d, size_t i)
+{
+	size_t j = i + 1;
+	while (j < d->nev && partial_event(d, j) && d->ev[j].time - d->ev[j - 1].time < CLUSTER_GAP)
+		j++;
+	return j;
+}
+
+#define RUN_SUMMARY 6 /* runs this long are told in one line */
+
+/* "Between A and B, prefixes of X went down 12 times and came back 11
+ * times (5 prefixes: ...)". */
+static void partial_summary(const struct report_data *d, const struct names *nm, struct obuf *o,
+			    struct clock_words *cw, size_t i, size_t j)
+{
+	size_t downs = 0, ups = 0, nd = 0;
+	char distinct[8][RW_PREFIX_STRLEN];
+	size_t more = 0;
+	for (size_t k = i; k < j; k++) {
+		const struct report_event *e = &d->ev[k];
+		downs += e->type == DET_PREFIX_DOWN;
+		ups += e->type == DET_PREFIX_UP;
+		for (const char *p = e->prefixes; *p;) {
+			size_t n = strcspn(p, " ");
+			bool seen = false;
+			for (size_t q = 0; q < nd && !seen; q++)
+				seen = strlen(distinct[q]) == n && !memcmp(distinct[q], p, n);
+			if (!seen && nd < RW_ARRAY_LEN(distinct))
+				snprintf(distinct[nd++], sizeof distinct[0], "%.*s", (int)n, p);
+			else if (!seen)
+				more++;
+			p += n;
+			p += strspn(p, " ");
+		}
+	}
+	obuf_puts(o, "- A period of instability: between ");
+	put_when(o, cw, d->ev[i].time);
+	obuf_puts(o, " and ");
+	put_when(o, cw, d->ev[j - 1].time);
+	obuf_puts(o, ", prefixes of ");
+	report_as(o, nm, d->origin);
+	obuf_printf(o, " went down %zu time%s and came back %zu time%s (", downs, downs == 1 ? "" : "s", ups,
+		    ups == 1 ? "" : "s");
+	for (size_t q = 0; q < nd; q++)
+		obuf_printf(o, "%s%s", q ? ", " : "", distinct[q]);
+	if (more)
+		obuf_puts(o, " and more");
+	obuf_puts(o, ").\n");
 }
 
 /* Is p one of the space-separated prefixes in list? */
@@ -535,6 +602,78 @@ static void end_state(const struct report_data *d, const struct names *nm, struc
 	free(up);
 }
 
+/* Busy windows (a flapping network over a year) would bury the upstream
+ * story in thousands of lines: past these counts, partial outages and
+ * outages of the whole network are summarized after the story instead. */
+#define MAX_PARTIAL_LINES 40
+#define MAX_OUTAGE_LINES 30
+
+/* The longest outages of the whole network, longest first. */
+static void longest_outages(const struct report_data *d, struct obuf *o, struct clock_words *cw, unsigned max)
+{
+	size_t *idx = malloc((d->nout + 1) * sizeof *idx);
+	if (!idx)
+		abort();
+	for (size_t i = 0; i < d->nout; i++)
+		idx[i] = i;
+	uint32_t dur[2];
+	for (size_t i = 1; i < d->nout; i++)
+		for (size_t j = i; j > 0; j--) {
+			const struct report_outage *x = &d->out[idx[j]], *y = &d->out[idx[j - 1]];
+			dur[0] = (x->end ? x->end : d->to) - x->start;
+			dur[1] = (y->end ? y->end : d->to) - y->start;
+			if (dur[0] <= dur[1])
+				break;
+			size_t t = idx[j];
+			idx[j] = idx[j - 1];
+			idx[j - 1] = t;
+		}
+	for (size_t k = 0; k < d->nout && k < max; k++) {
+		const struct report_outage *x = &d->out[idx[k]];
+		obuf_puts(o, "    down ");
+		put_when(o, cw, x->start);
+		obuf_puts(o, x->end ? ", back " : ", still down at the end of the window");
+		if (x->end)
+			put_when(o, cw, x->end);
+		obuf_puts(o, " (");
+		put_duration(o, (x->end ? x->end : d->to) - x->start);
+		obuf_puts(o, ")\n");
+	}
+	free(idx);
+}
+
+/* Partial outages told as numbers: how many, on how many days, the
+ * busiest day. */
+static void partial_digest(const struct report_data *d, struct obuf *o, size_t downs)
+{
+	uint32_t days = 0, best_day = 0, best_n = 0, cur_day = UINT32_MAX, cur_n = 0;
+	for (size_t i = 0; i <= d->nev; i++) {
+		bool is = i < d->nev && d->ev[i].type == DET_PREFIX_DOWN && partial_event(d, i);
+		uint32_t day = i < d->nev ? d->ev[i].time / 86400 : UINT32_MAX;
+		if (i == d->nev || (is && day != cur_day)) {
+			if (cur_n > best_n)
+				best_n = cur_n, best_day = cur_day;
+			if (i < d->nev) {
+				cur_day = day;
+				cur_n = 0;
+				days++;
+			}
+		}
+		cur_n += is;
+	}
+	obuf_printf(o, "- Partial outages (some prefixes down while others stayed up): %zu, on %u day%s", downs, days,
+		    days == 1 ? "" : "s");
+	if (best_n > 1) {
+		char b[16];
+		time_t tt = (time_t)best_day * 86400;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(b, sizeof b, "%Y-%m-%d", &tm);
+		obuf_printf(o, "; the busiest day was %s, with %u", b, best_n);
+	}
+	obuf_puts(o, ".\n");
+}
+
 void report_text(const struct report_data *d, const struct names *nm, struct obuf *o)
 {
 	const char *full = nm ? names_get(nm, d->origin) : NULL;
@@ -550,15 +689,18 @@ void report_text(const struct report_data *d, const struct names *nm, struct obu
 	size_t oi = 0, gained = 0, lost = 0, pdown = 0, back = 0;
 	uint32_t npfx = 0;
 	bool any = false;
-	for (size_t i = 0; i < d->nev; i++)
-		if (d->ev[i].type == DET_PREFIX_DOWN && origin_event_at(d, d->ev[i].time) && d->ev[i].npfx > npfx)
+	for (size_t i = 0; i < d->nev; i++) {
+		if (d->ev[i].type == DET_PREFIX_DOWN && origin_event_near(d, i) && d->ev[i].npfx > npfx)
 			npfx = d->ev[i].npfx;
+		pdown += d->ev[i].type == DET_PREFIX_DOWN && partial_event(d, i);
+	}
 	if (!npfx)
 		npfx = d->h.prefixes;
+	bool tell_partial = pdown <= MAX_PARTIAL_LINES, tell_outages = d->nout <= MAX_OUTAGE_LINES;
 	for (size_t i = 0; i <= d->nev; i++) {
 		uint32_t t = i < d->nev ? d->ev[i].time : UINT32_MAX;
 		/* outage periods are told where they start */
-		while (oi < d->nout && (d->out[oi].start <= t || i == d->nev)) {
+		while (tell_outages && oi < d->nout && (d->out[oi].start <= t || i == d->nev)) {
 			size_t j = cluster_end(d, oi);
 			if (!any)
 				obuf_puts(o, "What happened:\n");
@@ -584,26 +726,48 @@ void report_text(const struct report_data *d, const struct names *nm, struct obu
 			lost += e->type == DET_UPSTREAM_LOST && e->flag;
 			break;
 		case DET_PREFIX_DOWN:
-		case DET_PREFIX_UP:
-			if (origin_event_at(d, e->time))
-				break; /* told with the origin's outage */
+		case DET_PREFIX_UP: {
+			if (!tell_partial || !partial_event(d, i))
+				break; /* summarized below, or told with the origin's outage */
 			if (!any)
 				obuf_puts(o, "What happened:\n");
 			any = true;
-			prefix_line(d, o, &cw, i);
-			pdown += e->type == DET_PREFIX_DOWN;
+			size_t j = partial_run(d, i);
+			if (j - i >= RUN_SUMMARY) {
+				partial_summary(d, nm, o, &cw, i, j);
+				i = j - 1;
+			} else {
+				prefix_line(d, o, &cw, i);
+			}
 			break;
+		}
 		default:
 			break;
 		}
+	}
+	uint32_t down = 0;
+	for (size_t i = 0; i < d->nout; i++)
+		down += (d->out[i].end ? d->out[i].end : d->to) - (d->out[i].start < d->from ? d->from : d->out[i].start);
+	if (!tell_outages) {
+		if (!any)
+			obuf_puts(o, "What happened:\n");
+		any = true;
+		cw.last_yday = -1;
+		obuf_printf(o, "- The whole network (all its prefixes) went down %zu times, ", d->nout);
+		put_duration(o, down);
+		obuf_puts(o, " in all; the longest:\n");
+		longest_outages(d, o, &cw, 5);
+	}
+	if (!tell_partial) {
+		if (!any)
+			obuf_puts(o, "What happened:\n");
+		any = true;
+		partial_digest(d, o, pdown);
 	}
 	if (!any)
 		obuf_puts(o, "Nothing changed in this window: no upstream came or went and no prefix went down.\n");
 	obuf_putc(o, '\n');
 	end_state(d, nm, o);
-	uint32_t down = 0;
-	for (size_t i = 0; i < d->nout; i++)
-		down += (d->out[i].end ? d->out[i].end : d->to) - (d->out[i].start < d->from ? d->from : d->out[i].start);
 	obuf_printf(o, "In all: %zu new upstream%s, %zu lost, %zu returned; %zu outage%s of the whole network", gained,
 		    gained == 1 ? "" : "s", lost, back, d->nout, d->nout == 1 ? "" : "s");
 	if (d->nout) {

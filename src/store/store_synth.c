@@ -6,8 +6,9 @@
  *
  * Per origin (heavy-tailed like the real table): 1 to a few hundred
  * prefixes, one main upstream and often a partial second one with open
- * intervals since before the year; over the year prefix flaps, outages of
- * the whole origin, and upstreams that come and go; a series point at
+ * intervals since before the year; over the year prefix flaps (70% of the
+ * changes), outages of the whole origin (25%), and upstreams that come and
+ * go (5%); a series point at
  * every change. One origin in a hundred is "flappy" (over a thousand
  * events).
  */
@@ -113,7 +114,7 @@ static int one_origin(struct gen *g, uint32_t i, uint32_t t0, uint32_t span, uin
 		if (t >= t0 + span - 7200)
 			break;
 		uint32_t d = 60 + (uint32_t)(x >> 20) % 3600, kind = (uint32_t)(x >> 8) % 100;
-		if (kind < 60) {
+		if (kind < 70) {
 			/* some prefixes flap */
 			uint32_t n = 1 + (uint32_t)(x >> 32) % (npfx < 3 ? npfx : 3), first = (uint32_t)(x >> 40) % (npfx - n + 1);
 			if (n == npfx)
@@ -127,7 +128,7 @@ static int one_origin(struct gen *g, uint32_t i, uint32_t t0, uint32_t span, uin
 				rc = ev(g, DET_PREFIX_UP, t + d, origin, 0, false, npfx, base, first, n);
 			if (!rc)
 				rc = point(g, origin, t + d, npfx, npfx, ups, share, nup);
-		} else if (kind < 80) {
+		} else if (kind < 95) {
 			/* the whole origin goes down */
 			rc = ev(g, DET_ORIGIN_DOWN, t, origin, 0, false, 0, base, 0, 0);
 			if (!rc)
