@@ -15,10 +15,18 @@
 #   RW=...                    routewatch binary (default: build/routewatch,
 #                             rebuilt with `ninja -C build` unless BENCH_NO_BUILD=1)
 #   BGPSCANNER=...            bgpscanner binary (default: $PEERS_DIR/bin/bgpscanner,
-#                             then PATH; bench/build-peers.sh is run if none)
-#   PEERS_DIR=/tmp/rw-peers   where bench/build-peers.sh builds the peers
+#                             then PATH); built by you, outside this repository
+#   PEERS_DIR=/tmp/rw-peers   where to look for bin/bgpscanner
 #   BENCH_REGEN=1             regenerate inputs even if the cached ones match
 #   KEEP_OUTPUT=1             keep the dump outputs used for the identity check
+#   BENCH_NO_HYPERFINE=1      time with the bash loop even if hyperfine is there
+#   IDLE_WAIT=300             max seconds to wait for other processes to go
+#                             quiet before each measurement (shared machines)
+#   NOISE_RETRIES=2           re-measure when others used >= 0.1 core meanwhile,
+#                             or when the host got slower (see CANARY)
+#   CANARY=1 CANARY_TOL=1.15  host-speed canary around each measurement: bzip2 -dc
+#                             of 2 MB of the small input; > 15 % slower than the run's
+#                             best counts as noisy.  RETRY_PAUSE=20 s between tries
 set -u -o pipefail
 export LC_ALL=C
 
@@ -35,6 +43,11 @@ RIB_PEERS=${RIB_PEERS:-20}
 RIB_BGPDUMP=${RIB_BGPDUMP:-1}
 PEERS_DIR=${PEERS_DIR:-/tmp/rw-peers}
 BGPDUMP=${BGPDUMP:-bgpdump}
+IDLE_WAIT=${IDLE_WAIT:-300}
+NOISE_RETRIES=${NOISE_RETRIES:-2}
+CANARY=${CANARY:-1}
+CANARY_TOL=${CANARY_TOL:-1.15}
+RETRY_PAUSE=${RETRY_PAUSE:-20}
 NPROC=$(nproc)
 
 die() { echo "run.sh: $*" >&2; exit 1; }
@@ -47,14 +60,15 @@ esac
 mkdir -p "$BENCH_DIR"/{bin,data,raw,out} || die "cannot create $BENCH_DIR"
 D="$BENCH_DIR/data"
 RAW="$BENCH_DIR/raw"
-rm -f "$RAW"/*
+rm -f "$RAW"/* "$BENCH_DIR/out"/*
 
 # ------------------------------------------------------------------ tools
 [ -x /usr/bin/time ] || { can_apt && apt-get install -y time >/dev/null 2>&1; } ||
 	die "/usr/bin/time (GNU time) missing: apt-get install time"
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) missing: apt-get install time"
 HYPERFINE=$(command -v hyperfine || true)
-if [ -z "$HYPERFINE" ] && can_apt; then
+[ "${BENCH_NO_HYPERFINE:-0}" = 1 ] && HYPERFINE=""
+if [ -z "$HYPERFINE" ] && [ "${BENCH_NO_HYPERFINE:-0}" != 1 ] && can_apt; then
 	apt-get install -y hyperfine >/dev/null 2>&1 && HYPERFINE=$(command -v hyperfine || true)
 fi
 [ -n "$HYPERFINE" ] || note "hyperfine not found: timing with a bash loop (EPOCHREALTIME) instead"
@@ -95,17 +109,19 @@ BS_WHY=""
 if [ -z "${BGPSCANNER:-}" ]; then
 	if [ -x "$PEERS_DIR/bin/bgpscanner" ]; then BGPSCANNER="$PEERS_DIR/bin/bgpscanner"
 	elif command -v bgpscanner >/dev/null; then BGPSCANNER=$(command -v bgpscanner)
-	else
-		note "bgpscanner not built yet: running bench/build-peers.sh"
-		PEERS_DIR="$PEERS_DIR" "$REPO/bench/build-peers.sh" >&2
-		[ -x "$PEERS_DIR/bin/bgpscanner" ] && BGPSCANNER="$PEERS_DIR/bin/bgpscanner"
 	fi
 fi
 if [ -n "${BGPSCANNER:-}" ] && [ -x "$BGPSCANNER" ]; then
-	BS_VER=$(tr '\n' ';' < "$PEERS_DIR/bgpscanner.version" 2>/dev/null | sed 's/;$//; s/;/; /g')
+	BS_VER=""
+	[ "$(realpath "$BGPSCANNER")" = "$(realpath "$PEERS_DIR/bin/bgpscanner" 2>/dev/null)" ] &&
+		BS_VER=$(tr '\n' ';' < "$PEERS_DIR/bgpscanner.version" 2>/dev/null | sed 's/;$//; s/;/; /g')
 	[ -n "$BS_VER" ] || BS_VER="$BGPSCANNER"
 else
-	BS_WHY=$(cat "$PEERS_DIR/bgpscanner.status" 2>/dev/null || echo "not found")
+	if [ -n "${BGPSCANNER:-}" ]; then
+		BS_WHY="BGPSCANNER=$BGPSCANNER is not an executable"
+	else
+		BS_WHY=$(cat "$PEERS_DIR/bgpscanner.status" 2>/dev/null || echo "not found")
+	fi
 	note "bgpscanner MISSING: $BS_WHY -- its rows are reported as missing"
 	BGPSCANNER=""
 	BS_VER="MISSING ($BS_WHY)"
@@ -138,22 +154,97 @@ else
 	done
 	echo "$stamp_want" > "$D/stamp"
 fi
+CANARY_FILE="$D/canary.bz2"
+[ -s "$CANARY_FILE" ] || head -c 2000000 "$SMALL" | bzip2 > "$CANARY_FILE" || die "cannot make $CANARY_FILE"
 fsize() { stat -c %s "$1"; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
 
 # ------------------------------------------------------------------ measuring
-declare -A T CPU RSS ST
+declare -A T MIN CPU RSS ST
+HZ=$(getconf CLK_TCK)
+busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+declare -A FOREIGN NOISY
+# The machine may be shared. Before each measurement wait (up to IDLE_WAIT s)
+# until other processes use < 0.1 core; after it, compute the CPU that
+# anything else used meanwhile (all busy CPU time from /proc/stat minus the
+# measured commands') and re-measure up to NOISE_RETRIES times if that was
+# >= 0.1 core on average and >= 0.1 CPU-s in all.
+wait_idle() {
+	local waited=0 b0 b1
+	while :; do
+		b0=$(busy); sleep 1; b1=$(busy)
+		awk -v t="$((b1 - b0))" -v hz="$HZ" 'BEGIN { exit !(t / hz < 0.10) }' && return 0
+		waited=$((waited + 1))
+		if [ "$waited" -ge "$IDLE_WAIT" ]; then
+			note "  machine still busy after ${IDLE_WAIT}s; measuring anyway"
+			return 1
+		fi
+		[ $((waited % 30)) = 1 ] && note "  waiting for the machine to go idle (others use $(awk -v t="$((b1 - b0))" -v hz="$HZ" 'BEGIN { printf "%.2f", t / hz }') cores now)"
+	done
+}
+
+# A virtual machine can also get slower without anything visible inside it
+# (a busy host: bzip2, cache- and memory-bound, suffers most). A canary -- a
+# fixed single-threaded job, bzip2 -dc of 2 MB of the small input, fastest
+# of 3 -- runs before and after each measurement; when
+# it is more than CANARY_TOL slower than the fastest canary of the run, the
+# measurement is repeated like a noisy one (and named in the results).
+declare -A CAN
+CANARY_BEST=""
+canary() { # sets CANARY_LAST, updates CANARY_BEST (call it without $(...))
+	CANARY_LAST=0
+	[ "$CANARY" = 1 ] || return 0
+	local i t0 t1 best=""
+	for i in 1 2 3; do
+		t0=$EPOCHREALTIME; bzip2 -dc "$CANARY_FILE" > /dev/null; t1=$EPOCHREALTIME
+		best=$(awk -v a="$t0" -v b="$t1" -v m="$best" 'BEGIN { d = b - a; print (m == "" || d < m) ? d : m }')
+	done
+	CANARY_BEST=$(awk -v c="$best" -v m="$CANARY_BEST" 'BEGIN { print (m == "" || c < m) ? c : m }')
+	CANARY_LAST=$best
+}
+# slowdown ID -> how much slower than the run's best canary the slower of
+# the measurement's two canaries was (1.00 = not at all)
+slowdown() {
+	[ "$CANARY" = 1 ] && [ -n "${CAN[$1]:-}" ] || { echo "1.00"; return; }
+	awk -v c="${CAN[$1]}" -v m="$CANARY_BEST" 'BEGIN { split(c, a, " "); x = a[1] > a[2] ? a[1] : a[2]; printf "%.2f", m > 0 ? x / m : 1 }'
+}
+
 # measure ID CMD... : median wall time, mean user+sys, max RSS over all runs.
 # stdout of CMD goes to /dev/null (hyperfine --output=null, the default).
 measure() {
 	local id=$1; shift
+	local try c0 c1 why
+	note "measure $id: $*"
+	for ((try = 0; try <= NOISE_RETRIES; try++)); do
+		wait_idle
+		canary; c0=$CANARY_LAST
+		measure_once "$id" "$@" || return 1
+		canary; c1=$CANARY_LAST
+		CAN[$id]="$c0 $c1"
+		why=""
+		[ "${NOISY[$id]}" = 1 ] && why="other processes used ${FOREIGN[$id]% *} cores meanwhile"
+		if awk -v s="$(slowdown "$id")" -v t="$CANARY_TOL" 'BEGIN { exit !(s > t) }'; then
+			NOISY[$id]=1
+			why="${why:+$why; }the host was slow (canary x$(slowdown "$id"))"
+		fi
+		echo "  canary before/after: $c0 $c1 s (best so far $CANARY_BEST s)" >> "$RAW/noise.txt"
+		[ -n "$why" ] || return 0
+		if [ "$try" -lt "$NOISE_RETRIES" ]; then
+			note "  $why: measuring again"
+			sleep "$RETRY_PAUSE"
+		fi
+	done
+	return 0
+}
+
+measure_once() {
+	local id=$1; shift
 	local rssf="$RAW/$id.rss"
 	: > "$rssf"
-	note "measure $id: $*"
 	local b0 w0 b1 w1
 	b0=$(busy); w0=$EPOCHREALTIME
 	if [ -n "$HYPERFINE" ]; then
-		local cmd q="" a
+		local q="" a
 		for a in /usr/bin/time -f %M -a -o "$rssf" "$@"; do q+=" $(printf '%q' "$a")"; done
 		if ! "$HYPERFINE" -N --style basic --runs "$RUNS" --warmup "$WARMUP" \
 			--export-json "$RAW/$id.json" --export-csv "$RAW/$id.csv" -n "$id" -- "${q# }" \
@@ -164,6 +255,7 @@ measure() {
 		# command,mean,stddev,median,user,system,min,max
 		T[$id]=$(awk -F, 'NR == 2 { print $4 }' "$RAW/$id.csv")
 		CPU[$id]=$(awk -F, 'NR == 2 { printf "%.3f", $5 + $6 }' "$RAW/$id.csv")
+		MIN[$id]=$(awk -F, 'NR == 2 { print $7 }' "$RAW/$id.csv")
 	else
 		local i t0 t1 walls="" cpus="" tf="$RAW/$id.tmp"
 		for ((i = 0; i < WARMUP; i++)); do "$@" > /dev/null 2>&1; done
@@ -177,19 +269,16 @@ measure() {
 		done
 		T[$id]=$(tr ' ' '\n' <<<"$walls" | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 		CPU[$id]=$(tr ' ' '\n' <<<"$cpus" | grep . | awk '{ s += $1 } END { printf "%.3f", s / NR }')
+		MIN[$id]=$(tr ' ' '\n' <<<"$walls" | grep . | sort -g | head -n 1)
 	fi
 	b1=$(busy); w1=$EPOCHREALTIME
 	RSS[$id]=$(grep -E '^[0-9]+$' "$rssf" | sort -n | tail -n 1)
 	ST[$id]=ok
-	# CPU used by anything else while this was measured, in cores (the
-	# machine may be shared): all busy CPU time minus the measured commands'.
 	FOREIGN[$id]=$(awk -v b="$((b1 - b0))" -v hz="$HZ" -v c="${CPU[$id]}" -v n="$((RUNS + WARMUP))" \
 		-v w0="$w0" -v w1="$w1" 'BEGIN { s = b / hz - c * n; if (s < 0) s = 0; printf "%.2f %.2f", s / (w1 - w0), s }')
-	echo "$id foreign-load=${FOREIGN[$id]% *} cores, ${FOREIGN[$id]#* } cpu-s in ${w0:+$(awk -v a="$w0" -v b="$w1" 'BEGIN { printf "%.1f", b - a }')} s" >> "$RAW/noise.txt"
+	NOISY[$id]=$(awk -v l="${FOREIGN[$id]% *}" -v s="${FOREIGN[$id]#* }" 'BEGIN { print (l >= 0.10 && s >= 0.10) ? 1 : 0 }')
+	echo "$id foreign-load=${FOREIGN[$id]% *} cores, ${FOREIGN[$id]#* } cpu-s in $(awk -v a="$w0" -v b="$w1" 'BEGIN { printf "%.1f", b - a }') s; median $(awk -v t="${T[$id]}" 'BEGIN { printf "%.3f", t }') s$( [ "${NOISY[$id]}" = 1 ] && echo " NOISY")" >> "$RAW/noise.txt"
 }
-HZ=$(getconf CLK_TCK)
-busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
-declare -A FOREIGN
 missing() { ST[$1]=missing; }
 
 warm() { cat "$@" > /dev/null; }  # page cache, so every tool reads from memory
@@ -213,6 +302,8 @@ bench_set() {
 		else missing "$n.$ext.bgpscanner"; fi
 	done
 	measure "$n.bz2.rw1" "$RW" dump --threads 1 "$f.bz2"
+	# one core for decoding and formatting, if this routewatch has --workers
+	"$RW" dump --help 2>&1 | grep -q -- --workers && measure "$n.plain.rww1" "$RW" dump --workers 1 "$f"
 }
 
 # identity: routewatch dump vs bgpdump -m on the plain file (byte for byte),
@@ -228,7 +319,7 @@ check_set() {
 		if r=$("$BGPDUMP" -m "$f" 2>/dev/null | cmp - "$ref" 2>&1); then
 			CHECK[$n.bgpdump]="IDENTICAL ($(sha256sum < "$ref" | cut -c1-16), ${LINES[$n]} lines)"
 		else
-			CHECK[$n.bgpdump]="DIFFERENT: ${r:-cmp failed}"
+			CHECK[$n.bgpdump]="DIFFERENT: ${r:-cmp failed} (first differences: $BENCH_DIR/out/$n.diff-head.txt)"
 			"$BGPDUMP" -m "$f" 2>/dev/null > "$BENCH_DIR/out/$n.bgpdump.txt"
 			diff "$BENCH_DIR/out/$n.bgpdump.txt" "$ref" | head -n 6 > "$BENCH_DIR/out/$n.diff-head.txt"
 			KEEP_OUTPUT=1
@@ -270,9 +361,15 @@ sec() { # id -> "1.234 s" or the status
 }
 cpu() { [ "${ST[$1]:-}" = ok ] && awk -v t="${CPU[$1]}" 'BEGIN { printf "%.2f", t }' || echo "–"; }
 rss() { [ "${ST[$1]:-}" = ok ] && [ -n "${RSS[$1]:-}" ] && awk -v k="${RSS[$1]}" 'BEGIN { printf "%.1f MB", k / 1024 }' || echo "–"; }
-cell() { if [ "${ST[$1]:-}" = ok ]; then echo "$(sec "$1") ($(cpu "$1") cpu, $(rss "$1"))"; else sec "$1"; fi; }
+cell() {
+	if [ "${ST[$1]:-}" = ok ]; then
+		echo "$(sec "$1") (min $(awk -v t="${MIN[$1]}" 'BEGIN { printf (t < 10 ? "%.3f" : "%.1f"), t }'); $(cpu "$1") cpu-s; $(rss "$1"))"
+	else sec "$1"; fi
+}
 # ratio A B -> A/B or "n/a"
 ratio() { if [ "${ST[$1]:-}" = ok ] && [ "${ST[$2]:-}" = ok ]; then awk -v a="${T[$1]}" -v b="${T[$2]}" 'BEGIN { printf "%.2f", a / b }'; else echo "n/a"; fi; }
+# the same ratio from the fastest run of each
+ratio_min() { if [ "${ST[$1]:-}" = ok ] && [ "${ST[$2]:-}" = ok ]; then awk -v a="${MIN[$1]}" -v b="${MIN[$2]}" 'BEGIN { printf "%.2f", a / b }'; else echo "n/a"; fi; }
 # verdict VALUE OP TARGET
 verdict() {
 	[ "$1" = n/a ] && { echo "n/a (tool missing)"; return; }
@@ -290,7 +387,7 @@ report() {
 	echo
 	echo "Inputs: \`$(basename "$f")\` $(mb "$(fsize "$f")"), \`.gz\` $(mb "$(fsize "$f.gz")"), \`.bz2\` $(mb "$(fsize "$f.bz2")"); ${LINES[$n]:-?} output lines (route elements)."
 	echo
-	echo "Wall time, median of $RUNS runs (in brackets: mean user+sys CPU seconds, max RSS)."
+	echo "Wall time, median of $RUNS runs (in brackets: fastest run; mean user+sys CPU seconds; max RSS)."
 	echo
 	echo "| input | floor | routewatch dump | bgpdump -m | bgpscanner |"
 	echo "|---|---|---|---|---|"
@@ -300,7 +397,9 @@ report() {
 		echo "| $ext | $fl $(cell "$n.$ext.floor") | $(cell "$n.$ext.rw") | $(cell "$n.$ext.bgpdump") | $(cell "$n.$ext.bgpscanner") |"
 	done
 	echo
-	local other="routewatch dump --threads 1 on .bz2: $(cell "$n.bz2.rw1")"
+	local other
+	other="routewatch dump --threads 1 on .bz2: $(cell "$n.bz2.rw1")"
+	[ -n "${ST[$n.plain.rww1]:-}" ] && other+="; routewatch dump --workers 1 on plain: $(cell "$n.plain.rww1")"
 	[ -n "${ST[$n.gz.pigz]:-}" ] && other+="; pigz -dc: $(cell "$n.gz.pigz")"
 	[ -n "${ST[$n.bz2.lbzip2]:-}" ] && other+="; lbzip2 -n $NPROC -dc: $(cell "$n.bz2.lbzip2")"
 	echo "Informational: $other."
@@ -309,19 +408,22 @@ report() {
 	echo
 	echo "Identity: routewatch dump vs bgpdump -m on the plain file: **${CHECK[$n.bgpdump]:-not run}**; routewatch on .gz: ${CHECK[$n.gz]:-not run}; on .bz2: ${CHECK[$n.bz2]:-not run}."
 	echo
-	echo "| ratio (wall time) | value | target | verdict |"
-	echo "|---|---|---|---|"
+	echo "| ratio (wall time) | median | fastest runs | target | verdict (median) |"
+	echo "|---|---|---|---|---|"
 	local r
-	r=$(ratio "$n.plain.bgpdump" "$n.plain.rw"); echo "| bgpdump / routewatch, plain | $r | >= 25 | $(verdict "$r" ">=" 25) |"
-	r=$(ratio "$n.plain.bgpscanner" "$n.plain.rw"); echo "| bgpscanner / routewatch, plain | $r | >= 2 | $(verdict "$r" ">=" 2) |"
-	r=$(ratio "$n.gz.rw" "$n.gz.floor"); echo "| routewatch .gz / gzip -dc | $r | <= 1.2 | $(verdict "$r" "<=" 1.2) |"
-	r=$(ratio "$n.bz2.rw" "$n.bz2.floor"); echo "| routewatch .bz2 / bzip2 -dc | $r | < 1.0 | $(verdict "$r" "<" 1.0) |"
-	echo "| bgpdump / routewatch, gz | $(ratio "$n.gz.bgpdump" "$n.gz.rw") | – | |"
-	echo "| bgpdump / routewatch, bz2 | $(ratio "$n.bz2.bgpdump" "$n.bz2.rw") | – | |"
-	echo "| bgpscanner / routewatch, gz | $(ratio "$n.gz.bgpscanner" "$n.gz.rw") | – | |"
-	echo "| bgpscanner / routewatch, bz2 | $(ratio "$n.bz2.bgpscanner" "$n.bz2.rw") | – | |"
-	echo "| routewatch plain / cat | $(ratio "$n.plain.rw" "$n.plain.floor") | – | |"
-	echo "| routewatch .bz2 --threads 1 / bzip2 -dc | $(ratio "$n.bz2.rw1" "$n.bz2.floor") | – | |"
+	r=$(ratio "$n.plain.bgpdump" "$n.plain.rw"); echo "| bgpdump / routewatch, plain | $r | $(ratio_min "$n.plain.bgpdump" "$n.plain.rw") | >= 25 | $(verdict "$r" ">=" 25) |"
+	r=$(ratio "$n.plain.bgpscanner" "$n.plain.rw"); echo "| bgpscanner / routewatch, plain | $r | $(ratio_min "$n.plain.bgpscanner" "$n.plain.rw") | >= 2 | $(verdict "$r" ">=" 2) |"
+	r=$(ratio "$n.gz.rw" "$n.gz.floor"); echo "| routewatch .gz / gzip -dc | $r | $(ratio_min "$n.gz.rw" "$n.gz.floor") | <= 1.2 | $(verdict "$r" "<=" 1.2) |"
+	r=$(ratio "$n.bz2.rw" "$n.bz2.floor"); echo "| routewatch .bz2 / bzip2 -dc | $r | $(ratio_min "$n.bz2.rw" "$n.bz2.floor") | < 1.0 | $(verdict "$r" "<" 1.0) |"
+	local a
+	for a in gz bz2; do echo "| bgpdump / routewatch, $a | $(ratio "$n.$a.bgpdump" "$n.$a.rw") | $(ratio_min "$n.$a.bgpdump" "$n.$a.rw") | – | |"; done
+	for a in gz bz2; do echo "| bgpscanner / routewatch, $a | $(ratio "$n.$a.bgpscanner" "$n.$a.rw") | $(ratio_min "$n.$a.bgpscanner" "$n.$a.rw") | – | |"; done
+	if [ -n "${ST[$n.plain.rww1]:-}" ]; then
+		echo "| bgpdump / routewatch --workers 1, plain | $(ratio "$n.plain.bgpdump" "$n.plain.rww1") | $(ratio_min "$n.plain.bgpdump" "$n.plain.rww1") | – | |"
+		echo "| bgpscanner / routewatch --workers 1, plain | $(ratio "$n.plain.bgpscanner" "$n.plain.rww1") | $(ratio_min "$n.plain.bgpscanner" "$n.plain.rww1") | – | |"
+	fi
+	echo "| routewatch plain / cat | $(ratio "$n.plain.rw" "$n.plain.floor") | $(ratio_min "$n.plain.rw" "$n.plain.floor") | – | |"
+	echo "| routewatch .bz2 --threads 1 / bzip2 -dc | $(ratio "$n.bz2.rw1" "$n.bz2.floor") | $(ratio_min "$n.bz2.rw1" "$n.bz2.floor") | – | |"
 }
 
 flatness() {
@@ -348,7 +450,11 @@ write_results() {
 	echo
 	echo "Run $START on $(hostname): $NPROC CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r), $( . /etc/os-release 2>/dev/null; echo "${PRETTY_NAME:-?}")."
 	echo
-	echo "* routewatch: \`$RW_SRC\` (sha256 $RW_SHA), tree $RW_GIT$( [ "$RW_DIRTY" -gt 0 ] && echo " — **$RW_DIRTY uncommitted change(s) under src/**")"
+	if [ "$RW_SRC" = "$REPO/build/routewatch" ]; then
+		echo "* routewatch: \`$RW_SRC\` (sha256 $RW_SHA), tree $RW_GIT$( [ "$RW_DIRTY" -gt 0 ] && echo " — **$RW_DIRTY uncommitted change(s) under src/**")"
+	else
+		echo "* routewatch: \`$RW_SRC\` (sha256 $RW_SHA; given with RW=, so not necessarily the repository's tree, which was at $RW_GIT)"
+	fi
 	echo "* bgpdump: $BGPDUMP_VER ($BGPDUMP)"
 	echo "* bgpscanner: $BS_VER"
 	echo "* timing: $( [ -n "$HYPERFINE" ] && echo "$("$HYPERFINE" --version) -N --runs $RUNS --warmup $WARMUP, output to /dev/null" || echo "bash loop, $RUNS runs") ; every command runs under \`/usr/bin/time -f %M\` for max RSS; inputs are in the page cache."
@@ -358,14 +464,29 @@ write_results() {
 	flatness
 	[ "$BENCH_RIB" = 1 ] && report rib "$RIB" "RIB: $RIB_PREFIXES prefixes, $RIB_PEERS peers"
 	echo
-	local noisy
-	# flag: >= 0.1 core on average and >= 0.1 CPU-s in all (/proc/stat ticks are 10 ms)
-	noisy=$(awk '{ split($2, a, "="); if (a[2] + 0 >= 0.10 && $4 + 0 >= 0.10) { printf "%s%s (%.2f cores)", sep, $1, a[2]; sep = ", " } }' "$RAW/noise.txt")
+	local noisy="" slow="" id sd
+	for id in $(printf '%s\n' "${!ST[@]}" | sort); do
+		[ "${ST[$id]}" = ok ] || continue
+		[ "${NOISY[$id]:-0}" = 1 ] && awk -v l="${FOREIGN[$id]% *}" -v s="${FOREIGN[$id]#* }" 'BEGIN { exit !(l >= 0.10 && s >= 0.10) }' &&
+			noisy+="${noisy:+, }$id (${FOREIGN[$id]% *} cores)"
+		sd=$(slowdown "$id")
+		awk -v s="$sd" -v t="$CANARY_TOL" 'BEGIN { exit !(s > t) }' && slow+="${slow:+, }$id (x$sd)"
+	done
 	if [ -n "$noisy" ]; then
-		echo "**Noise:** other processes used >= 0.1 core during: $noisy — those numbers may be inflated; rerun on an idle machine."
+		echo "**Noise:** even after $NOISE_RETRIES re-measurements, other processes used >= 0.1 core during: $noisy — those numbers may be inflated."
 	else
-		echo "Noise: no measurement saw other processes use >= 0.1 core (from /proc/stat; see \`$RAW/noise.txt\`)."
+		echo "Noise: in the kept measurements other processes used < 0.1 core (from /proc/stat)."
 	fi
+	echo
+	if [ "$CANARY" = 1 ]; then
+		if [ -n "$slow" ]; then
+			echo "**Host speed:** the canary (bzip2 -dc of 2 MB, best $(awk -v m="$CANARY_BEST" 'BEGIN { printf "%.3f", m }') s) was more than $(awk -v t="$CANARY_TOL" 'BEGIN { printf "%d", (t - 1) * 100 + 0.5 }') % slower around: $slow — the host was busy then; those numbers may be inflated."
+		else
+			echo "Host speed: the canary (bzip2 -dc of 2 MB) stayed within $(awk -v t="$CANARY_TOL" 'BEGIN { printf "%d", (t - 1) * 100 + 0.5 }') % of its best ($(awk -v m="$CANARY_BEST" 'BEGIN { printf "%.3f", m }') s) around every kept measurement."
+		fi
+		echo
+	fi
+	echo "Every attempt, with its foreign load and canaries: \`$RAW/noise.txt\`."
 	echo
 	echo "Raw hyperfine JSON/CSV and RSS samples: \`$RAW/\`."
 }
@@ -374,3 +495,9 @@ write_results > "$BENCH_DIR/results.md"
 cat "$BENCH_DIR/results.md"
 echo >&2
 note "results written to $BENCH_DIR/results.md"
+# exit 2 when output differed or a command failed (missed targets are only reported)
+bad=""
+for id in "${!CHECK[@]}"; do case "${CHECK[$id]}" in DIFFERENT*|FAILED*) bad+=" $id" ;; esac; done
+for id in "${!ST[@]}"; do [ "${ST[$id]}" = failed ] && bad+=" $id"; done
+[ -z "$bad" ] || { note "FAILED:$bad"; exit 2; }
+exit 0

@@ -248,14 +248,21 @@ int rw_prefix_cmp(const struct rw_prefix *a, const struct rw_prefix *b);
 /* Decimal text of v into dst (no NUL); returns the length (1..10/20). */
 size_t fmt_u32(char *dst, uint32_t v);
 size_t fmt_u64(char *dst, uint64_t v);
+/* 0..255 (a prefix length, an octet): writes 4 bytes, returns the digits
+ * (1-3); dst needs 4 bytes of room. */
+size_t fmt_u8(char *dst, unsigned v);
 /* A small direct-mapped cache of decimal texts for hot loops that print
  * the same numbers again and again (ASNs in paths, communities). Owned by
  * the caller; zero-initialise it. fmt_u32_cached writes up to 11 bytes at
  * dst whatever the length returned, so leave that much room. */
+#define FMT_CACHE_BITS 13
 struct fmt_cache {
-	uint32_t key[1024];
-	uint8_t len[1024];
-	char s[1024][11];
+	/* one 16-byte slot per value: key, length and text share a cache line */
+	struct {
+		uint32_t key;
+		uint8_t len;
+		char s[11];
+	} slot[1u << FMT_CACHE_BITS];
 };
 size_t fmt_u32_cached(struct fmt_cache *c, char *dst, uint32_t v);
 /* "YYYY-MM-DDTHH:MM:SSZ" (20 chars + NUL). */

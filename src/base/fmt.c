@@ -70,46 +70,60 @@ size_t fmt_u64(char *dst, uint64_t v)
 
 size_t fmt_u32_cached(struct fmt_cache *c, char *dst, uint32_t v)
 {
-	uint32_t i = (v * 2654435761u) >> 22;
-	if (c->key[i] == v && c->len[i]) {
-		memcpy(dst, c->s[i], 11);
-		return c->len[i];
+	uint32_t i = (v * 2654435761u) >> (32 - FMT_CACHE_BITS);
+	if (c->slot[i].key == v && c->slot[i].len) {
+		memcpy(dst, c->slot[i].s, 11);
+		return c->slot[i].len;
 	}
-	size_t n = fmt_u32(c->s[i], v);
-	c->key[i] = v;
-	c->len[i] = (uint8_t)n;
-	memcpy(dst, c->s[i], 11);
+	char tmp[12];
+	size_t n = fmt_u32(tmp, v);
+	memcpy(c->slot[i].s, tmp, 11);
+	c->slot[i].key = v;
+	c->slot[i].len = (uint8_t)n;
+	memcpy(dst, tmp, 11);
 	return n;
 }
 
-/* One IPv4 octet, 1-3 digits. */
-static inline size_t put_octet(char *d, unsigned v)
+/* "0." .. "255." and their digit counts: an octet is one 4-byte store
+ * and an add, with no branch on its value. Built before main(). */
+static char oct_txt[256][4];
+static uint8_t oct_len[256];
+
+__attribute__((constructor)) static void oct_init(void)
 {
-	if (v >= 100) {
-		d[0] = (char)('0' + v / 100);
-		v %= 100;
-		d[1] = digit_pairs[2 * v];
-		d[2] = digit_pairs[2 * v + 1];
-		return 3;
+	for (unsigned v = 0; v < 256; v++) {
+		char b[4];
+		unsigned n = 0;
+		if (v >= 100)
+			b[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			b[n++] = (char)('0' + v / 10 % 10);
+		b[n++] = (char)('0' + v % 10);
+		b[n] = '.';
+		for (unsigned i = n + 1; i < 4; i++)
+			b[i] = '.';
+		memcpy(oct_txt[v], b, 4);
+		oct_len[v] = (uint8_t)n;
 	}
-	if (v >= 10) {
-		d[0] = digit_pairs[2 * v];
-		d[1] = digit_pairs[2 * v + 1];
-		return 2;
-	}
-	d[0] = (char)('0' + v);
-	return 1;
+}
+
+size_t fmt_u8(char *dst, unsigned v)
+{
+	memcpy(dst, oct_txt[v & 255], 4);
+	return oct_len[v & 255];
 }
 
 size_t fmt_ipv4(char *dst, const uint8_t a[4])
 {
-	size_t n = put_octet(dst, a[0]);
-	dst[n++] = '.';
-	n += put_octet(dst + n, a[1]);
-	dst[n++] = '.';
-	n += put_octet(dst + n, a[2]);
-	dst[n++] = '.';
-	n += put_octet(dst + n, a[3]);
+	size_t n = 0;
+	memcpy(dst + n, oct_txt[a[0]], 4);
+	n += oct_len[a[0]] + 1u;
+	memcpy(dst + n, oct_txt[a[1]], 4);
+	n += oct_len[a[1]] + 1u;
+	memcpy(dst + n, oct_txt[a[2]], 4);
+	n += oct_len[a[2]] + 1u;
+	memcpy(dst + n, oct_txt[a[3]], 4);
+	n += oct_len[a[3]];
 	dst[n] = '\0';
 	return n;
 }

@@ -44,6 +44,12 @@ struct fmt_bgpdump {
 	size_t tail_len, tail_cap;
 	bool addpath, legacy;
 	struct fmt_cache *nums;        /* owned: ASN/community texts */
+	uint32_t ts_val;               /* the time whose text is ts_txt */
+	uint8_t ts_len, peer_len;
+	char ts_txt[12];
+	struct rw_addr peer_addr;      /* the peer whose "addr|asn|" is peer_txt */
+	uint32_t peer_asn;
+	char peer_txt[72];
 };
 
 void fmt_bgpdump_init(struct fmt_bgpdump *f, struct obuf *o);

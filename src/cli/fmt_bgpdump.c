@@ -73,6 +73,24 @@ static size_t put_addr(char *d, const struct rw_addr *a)
 	return a->af == RW_AF_INET6 ? fmt_ipv6_bgpdump(d, a->b) : fmt_ipv4(d, a->b);
 }
 
+/* The peer's "addr|asn|", kept while consecutive records come from the
+ * same peer (update files interleave few peers; RIB entries repeat them). */
+static size_t put_peer(struct fmt_bgpdump *f, char *d, const struct bgp_elem *e)
+{
+	if (!f->peer_len || f->peer_asn != e->peer_asn || f->peer_addr.af != e->peer->af ||
+	    memcmp(f->peer_addr.b, e->peer->b, 16)) {
+		size_t n = put_addr(f->peer_txt, e->peer);
+		f->peer_txt[n++] = '|';
+		n += fmt_u32(f->peer_txt + n, e->peer_asn);
+		f->peer_txt[n++] = '|';
+		f->peer_len = (uint8_t)n;
+		f->peer_addr = *e->peer;
+		f->peer_asn = e->peer_asn;
+	}
+	memcpy(d, f->peer_txt, f->peer_len);
+	return f->peer_len;
+}
+
 static void build_head(struct fmt_bgpdump *f, const struct bgp_elem *e)
 {
 	char *d = f->head;
@@ -82,7 +100,13 @@ static void build_head(struct fmt_bgpdump *f, const struct bgp_elem *e)
 	memcpy(d, l, ll);
 	n = ll;
 	d[n++] = '|';
-	n += fmt_u32(d + n, e->ts);
+	/* records of one second follow each other: its text is kept */
+	if (e->ts != f->ts_val || !f->ts_len) {
+		f->ts_len = (uint8_t)fmt_u32(f->ts_txt, e->ts);
+		f->ts_val = e->ts;
+	}
+	memcpy(d + n, f->ts_txt, 10);
+	n += f->ts_len;
 	if (f->rec->h.type == MRT_BGP4MP_ET) {
 		char us[8];
 		size_t k = fmt_u32(us, e->usec % 1000000u);
@@ -99,10 +123,7 @@ static void build_head(struct fmt_bgpdump *f, const struct bgp_elem *e)
 	case BGP_ELEM_RIB: memcpy(d + n, "B|", 2); n += 2; break;
 	default: memcpy(d + n, "STATE|", 6); n += 6; break;
 	}
-	n += put_addr(d + n, e->peer);
-	d[n++] = '|';
-	n += fmt_u32(d + n, e->peer_asn);
-	d[n++] = '|';
+	n += put_peer(f, d + n, e);
 	f->head_len = n;
 	f->head_rec = f->rec->idx;
 	f->head_peer = e->peer;
@@ -215,7 +236,7 @@ void fmt_bgpdump_elem(struct fmt_bgpdump *f, const struct bgp_elem *e)
 	}
 	n += e->pfx.af == RW_AF_INET6 ? fmt_ipv6_bgpdump(d + n, e->pfx.b) : fmt_ipv4(d + n, e->pfx.b);
 	d[n++] = '/';
-	n += fmt_u32(d + n, e->pfx.len);
+	n += fmt_u8(d + n, e->pfx.len);
 	if (e->type == BGP_ELEM_WITHDRAW) {
 		if (f->addpath) {
 			d[n++] = '|';
