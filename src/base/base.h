@@ -278,12 +278,16 @@ int parse_u64(const char *s, uint64_t max, uint64_t *v);
 /* ---------------------------------------------------------------- output buffer */
 
 struct obuf {
-	int fd;         /* where flushes go */
+	int fd;         /* where flushes go (-1: memory, -2: the sink) */
 	char *buf;      /* owned */
 	size_t len;     /* bytes pending */
 	size_t cap;     /* size of buf */
 	uint64_t total; /* bytes written to fd so far */
 	int err;        /* first write error (negative rw_err), sticky */
+	/* sink mode: each flush hands the pending bytes to sink (which
+	 * returns 0 or an rw_err), e.g. a compressor */
+	int (*sink)(void *arg, const char *p, size_t n);
+	void *sink_arg;
 };
 
 int obuf_init(struct obuf *o, int fd, size_t cap);
@@ -291,6 +295,8 @@ int obuf_init(struct obuf *o, int fd, size_t cap);
  * Take the bytes from o->buf/o->len; obuf_take hands them over and starts
  * a new buffer. */
 int obuf_init_mem(struct obuf *o, size_t cap);
+/* A buffer whose flushes go to sink(arg, bytes, n); obuf_release flushes. */
+int obuf_init_sink(struct obuf *o, size_t cap, int (*sink)(void *arg, const char *p, size_t n), void *arg);
 char *obuf_take(struct obuf *o, size_t *len);
 int obuf_flush(struct obuf *o);
 void obuf_release(struct obuf *o); /* flushes, frees buf; does not close fd */

@@ -17,8 +17,18 @@ int obuf_init(struct obuf *o, int fd, size_t cap)
 	o->len = 0;
 	o->total = 0;
 	o->err = 0;
+	o->sink = NULL;
+	o->sink_arg = NULL;
 	o->buf = malloc(o->cap);
 	return o->buf ? 0 : RW_ENOMEM;
+}
+
+int obuf_init_sink(struct obuf *o, size_t cap, int (*sink)(void *arg, const char *p, size_t n), void *arg)
+{
+	int rc = obuf_init(o, -2, cap);
+	o->sink = sink;
+	o->sink_arg = arg;
+	return rc;
 }
 
 int obuf_init_mem(struct obuf *o, size_t cap)
@@ -39,6 +49,13 @@ char *obuf_take(struct obuf *o, size_t *len)
 
 int obuf_flush(struct obuf *o)
 {
+	if (o->fd == -2) {
+		if (o->len && !o->err)
+			o->err = o->sink(o->sink_arg, o->buf, o->len);
+		o->total += o->len;
+		o->len = 0;
+		return o->err;
+	}
 	if (o->fd < 0) {
 		/* memory mode: make room instead of writing */
 		size_t ncap = o->cap * 2;
@@ -73,7 +90,7 @@ int obuf_write(struct obuf *o, const void *p, size_t n)
 	while (n) {
 		if (o->len == o->cap && obuf_flush(o))
 			return o->err;
-		if (o->fd < 0 && o->cap - o->len < n && obuf_flush(o))
+		if (o->fd == -1 && o->cap - o->len < n && obuf_flush(o))
 			return o->err;
 		size_t k = RW_MIN(n, o->cap - o->len);
 		memcpy(o->buf + o->len, s, k);
@@ -86,7 +103,7 @@ int obuf_write(struct obuf *o, const void *p, size_t n)
 
 void obuf_release(struct obuf *o)
 {
-	if (o->buf && o->fd >= 0)
+	if (o->buf && (o->fd >= 0 || o->fd == -2))
 		obuf_flush(o);
 	free(o->buf);
 	o->buf = NULL;

@@ -52,7 +52,6 @@ static int checkpoint(struct ingest *g, uint32_t clock)
 {
 	if (g->failed)
 		return g->failed;
-	struct obuf o;
 	double t0 = now_seconds();
 	int rc = db_begin(g->st.db);
 	if (rc)
@@ -71,11 +70,13 @@ static int checkpoint(struct ingest *g, uint32_t clock)
 		if ((rc = store_file_add(&g->st, &g->ids[g->done[i]], (int64_t)time(NULL))))
 			store_fail(&g->st, "writing files", rc);
 	if (!rc) {
-		obuf_init_mem(&o, 1 << 20);
-		rc = engine_save(g->e, &o);
-		if (!rc && (rc = store_state_save(&g->st, (const uint8_t *)o.buf, o.len)))
+		struct store_state_w w;
+		rc = store_state_begin(&g->st, &w);
+		int rs = rc ? rc : engine_save(g->e, &w.o);
+		int rf = store_state_finish(&w);
+		rc = rc ? rc : rs ? rs : rf;
+		if (rc)
 			store_fail(&g->st, "writing the engine state", rc);
-		obuf_release(&o);
 	}
 	ts = now_seconds() - ts;
 	double tc = now_seconds();

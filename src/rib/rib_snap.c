@@ -78,10 +78,17 @@ int rib_save(const struct rib *r, struct obuf *o)
 		obuf_be8(o, x->p.len);
 		obuf_write(o, x->p.b, (x->p.len + 7u) / 8u);
 		obuf_be32(o, x->n);
-		for (uint32_t j = 0; j < x->n; j++) {
-			obuf_be32(o, x->r[j].peer_gen);
-			obuf_be32(o, x->r[j].addpath);
-			obuf_be32(o, x->r[j].path);
+		/* a full table has tens of millions of routes: encode them in
+		 * runs straight into the buffer */
+		for (uint32_t j = 0; j < x->n;) {
+			uint32_t k = RW_MIN(x->n - j, 256u);
+			uint8_t *d = (uint8_t *)obuf_room(o, (size_t)k * 12);
+			for (uint32_t m = 0; m < k; m++, j++, d += 12) {
+				wr32(d, x->r[j].peer_gen);
+				wr32(d + 4, x->r[j].addpath);
+				wr32(d + 8, x->r[j].path);
+			}
+			o->len += (size_t)k * 12;
 		}
 	}
 	return o->err;

@@ -190,32 +190,82 @@ int store_meta_set(struct store *s, const char *key, int64_t v)
 /* ---------------------------------------------------------------- state */
 
 /* Parts stay far below both backends' value limits (1 GB). */
-#define STATE_PART (64u << 20)
+#define STATE_PART (32u << 20)
 
-int store_state_save(struct store *s, const uint8_t *p, size_t n)
+static int state_put_part(struct store_state_w *w)
 {
-	size_t cap = ZSTD_compressBound(n);
-	uint8_t *z = malloc(cap);
-	if (!z)
-		return RW_ENOMEM;
-	/* level 1: the state is mostly small integers; a higher level costs
+	if (!w->olen)
+		return 0;
+	db_bind_i64(w->ins, 1, w->part++);
+	db_bind_blob(w->ins, 2, w->out, w->olen);
+	w->olen = 0;
+	return db_done(w->ins);
+}
+
+/* Compress what the snapshot writer flushed; full parts go to the store. */
+static int state_sink(void *arg, const char *p, size_t n)
+{
+	struct store_state_w *w = arg;
+	ZSTD_inBuffer in = {p, n, 0};
+	while (!w->rc && in.pos < in.size) {
+		ZSTD_outBuffer out = {w->out, STATE_PART, w->olen};
+		size_t r = ZSTD_compressStream2(w->z, &out, &in, ZSTD_e_continue);
+		if (ZSTD_isError(r))
+			return w->rc = RW_ECOMPRESS;
+		w->olen = out.pos;
+		if (w->olen == STATE_PART)
+			w->rc = state_put_part(w);
+	}
+	return w->rc;
+}
+
+int store_state_begin(struct store *s, struct store_state_w *w)
+{
+	memset(w, 0, sizeof *w);
+	w->s = s;
+	w->out = malloc(STATE_PART);
+	w->z = ZSTD_createCStream();
+	if (!w->out || !w->z)
+		w->rc = RW_ENOMEM;
+	/* level 1: the state is mostly small integers; higher levels cost
 	 * seconds per checkpoint on a full table for a few percent */
-	size_t zn = ZSTD_compress(z, cap, p, n, 1);
-	if (ZSTD_isError(zn)) {
-		free(z);
-		return RW_ECOMPRESS;
+	if (!w->rc)
+		ZSTD_CCtx_setParameter(w->z, ZSTD_c_compressionLevel, 1);
+	if (!w->rc)
+		w->rc = db_exec(s->db, "DELETE FROM state");
+	if (!w->rc && !(w->ins = db_prepare(s->db, "INSERT INTO state (part, data) VALUES (?, ?)")))
+		w->rc = RW_EDB;
+	if (!w->rc)
+		w->rc = obuf_init_sink(&w->o, 1 << 20, state_sink, w);
+	return w->rc;
+}
+
+int store_state_finish(struct store_state_w *w)
+{
+	if (w->o.buf) {
+		obuf_flush(&w->o);
+		if (!w->rc && w->o.err)
+			w->rc = w->o.err;
+		obuf_release(&w->o);
 	}
-	int rc = db_exec(s->db, "DELETE FROM state");
-	struct db_stmt *st = rc ? NULL : db_prepare(s->db, "INSERT INTO state (part, data) VALUES (?, ?)");
-	if (!st)
-		rc = RW_EDB;
-	for (size_t off = 0, part = 0; !rc && off < zn; off += STATE_PART, part++) {
-		db_bind_i64(st, 1, (int64_t)part);
-		db_bind_blob(st, 2, z + off, RW_MIN(STATE_PART, zn - off));
-		rc = db_done(st);
+	/* end the frame */
+	for (size_t left = 1; !w->rc && left;) {
+		ZSTD_inBuffer in = {NULL, 0, 0};
+		ZSTD_outBuffer out = {w->out, STATE_PART, w->olen};
+		left = ZSTD_compressStream2(w->z, &out, &in, ZSTD_e_end);
+		if (ZSTD_isError(left)) {
+			w->rc = RW_ECOMPRESS;
+			break;
+		}
+		w->olen = out.pos;
+		if (w->olen == STATE_PART || !left)
+			w->rc = state_put_part(w);
 	}
-	db_finalize(st);
-	free(z);
+	db_finalize(w->ins);
+	ZSTD_freeCStream(w->z);
+	free(w->out);
+	int rc = w->rc;
+	memset(w, 0, sizeof *w);
 	return rc;
 }
 
@@ -224,37 +274,48 @@ int store_state_load(struct store *s, uint8_t **out, size_t *nout)
 	struct db_stmt *st = db_prepare(s->db, "SELECT data FROM state ORDER BY part");
 	if (!st)
 		return RW_EDB;
-	uint8_t *z = NULL;
-	size_t zn = 0;
-	int rc;
+	ZSTD_DStream *z = ZSTD_createDStream();
+	uint8_t *p = NULL;
+	size_t n = 0, cap = 0;
+	int rc, parts = 0;
+	bool ended = false;
+	if (!z) {
+		db_finalize(st);
+		return RW_ENOMEM;
+	}
 	while ((rc = db_step(st)) == 1) {
-		size_t n;
-		const void *p = db_col_blob(st, 0, &n);
-		uint8_t *nz = realloc(z, zn + n + 1);
-		if (!nz) {
-			rc = RW_ENOMEM;
-			break;
+		size_t zn;
+		const void *zp = db_col_blob(st, 0, &zn);
+		ZSTD_inBuffer in = {zp, zn, 0};
+		parts++;
+		while (in.pos < in.size) {
+			if (cap - n < (1u << 20)) {
+				size_t ncap = cap ? cap * 2 : 16u << 20;
+				uint8_t *np = realloc(p, ncap);
+				if (!np) {
+					rc = RW_ENOMEM;
+					break;
+				}
+				p = np;
+				cap = ncap;
+			}
+			ZSTD_outBuffer o = {p, cap, n};
+			size_t r = ZSTD_decompressStream(z, &o, &in);
+			n = o.pos;
+			if (ZSTD_isError(r)) {
+				rc = RW_ECOMPRESS;
+				break;
+			}
+			ended = r == 0;
 		}
-		z = nz;
-		memcpy(z + zn, p, n);
-		zn += n;
+		if (rc < 0)
+			break;
 	}
 	db_finalize(st);
-	if (rc < 0 || !zn) {
-		free(z);
-		return rc < 0 ? rc : RW_ENOTFOUND;
-	}
-	unsigned long long raw = ZSTD_getFrameContentSize(z, zn);
-	if (raw == ZSTD_CONTENTSIZE_ERROR || raw == ZSTD_CONTENTSIZE_UNKNOWN || raw > ((size_t)1 << 40)) {
-		free(z);
-		return RW_ECOMPRESS;
-	}
-	uint8_t *p = malloc(raw ? raw : 1);
-	size_t n = p ? ZSTD_decompress(p, raw, z, zn) : 0;
-	free(z);
-	if (!p || ZSTD_isError(n) || n != raw) {
+	ZSTD_freeDStream(z);
+	if (rc < 0 || !parts || !ended) {
 		free(p);
-		return p ? RW_ECOMPRESS : RW_ENOMEM;
+		return rc < 0 ? rc : !parts ? RW_ENOTFOUND : RW_ECOMPRESS;
 	}
 	*out = p;
 	*nout = n;
@@ -279,8 +340,9 @@ int store_file_identify(struct store_file *f, const char *path, const char *coll
 	}
 	f->size = sb.st_size;
 	/* the head is enough to tell files of the same name and size apart
-	 * (each starts with its own records' times) at a fraction of the cost */
-	static uint8_t buf[1 << 20];
+	 * (each starts with its own records' times); reading whole files
+	 * would double what an ingest reads */
+	static uint8_t buf[64 << 10];
 	size_t got = 0;
 	while (got < sizeof buf) {
 		ssize_t r = read(fd, buf + got, sizeof buf - got);

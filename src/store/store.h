@@ -51,14 +51,28 @@ int store_meta_set(struct store *s, const char *key, int64_t v);
 /* The engine snapshot: *p is malloc'ed (caller frees); RW_ENOTFOUND when
  * the store has none yet. */
 int store_state_load(struct store *s, uint8_t **p, size_t *n);
-int store_state_save(struct store *s, const uint8_t *p, size_t n);
+/* Writing it: begin, write the snapshot into w.o (compressed as it is
+ * flushed, stored in parts, so a full table's state never sits in memory
+ * twice), finish. Inside the caller's transaction. */
+struct store_state_w {
+	struct store *s;         /* borrowed */
+	struct obuf o;           /* what the caller writes into */
+	void *z;                 /* owned ZSTD_CStream */
+	uint8_t *out;            /* owned: the compressed part being filled */
+	size_t olen;
+	int64_t part;
+	struct db_stmt *ins;     /* owned */
+	int rc;
+};
+int store_state_begin(struct store *s, struct store_state_w *w);
+int store_state_finish(struct store_state_w *w);
 
-/* A file by identity: base name, size and a checksum of its first MiB. */
+/* A file by identity: base name, size and a checksum of its first 64 KiB. */
 struct store_file {
 	char collector[64];
 	char name[256];
 	int64_t size;
-	char digest[16];  /* crc32 of the first MiB, hex */
+	char digest[16];  /* crc32 of the first 64 KiB, hex */
 	uint32_t first_ts;
 };
 /* Fill f from the file at path; RW_EIO when it cannot be read. */
