@@ -39,16 +39,33 @@ median_ms() {
 
 say "# routewatch history store: measured $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 say ""
-say "## ingest vs events (same archives, SQLite store, median of $RUNS)"
+say "## ingest vs events (same archives, SQLite store; $RUNS interleaved pairs, median of the pair ratios)"
 say ""
-say "| archive | events (ms) | ingest (ms) | ingest / events |"
+say "| archive | events median (ms) | ingest median (ms) | ingest / events |"
 say "|---|---|---|---|"
+one_ms() {
+	local t0 t1
+	t0=$EPOCHREALTIME
+	"$@" > /dev/null 2>&1
+	t1=$EPOCHREALTIME
+	awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", (b - a) * 1000}'
+}
 ratio_row() {
-	local name=$1 dir=$2 e i
-	e=$(median_ms "$RW" events --json "$dir")
-	# a fresh store each run: the ingest of everything, not the no-op re-run
-	i=$(median_ms bash -c "rm -f '$BENCH_DIR/ing.db' '$BENCH_DIR/ing.db-wal' '$BENCH_DIR/ing.db-shm'; '$RW' ingest --db '$BENCH_DIR/ing.db' '$dir'")
-	say "| $name | $e | $i | $(awk -v a="$i" -v b="$e" 'BEGIN{printf "%.2f", a / b}') |"
+	local name=$1 dir=$2 i e g es=() gs=() rs=()
+	for ((i = 0; i < RUNS; i++)); do
+		rm -f "$BENCH_DIR/ing.db" "$BENCH_DIR/ing.db-wal" "$BENCH_DIR/ing.db-shm"
+		if ((i % 2)); then
+			g=$(one_ms "$RW" ingest --db "$BENCH_DIR/ing.db" "$dir")
+			e=$(one_ms "$RW" events --json "$dir")
+		else
+			e=$(one_ms "$RW" events --json "$dir")
+			g=$(one_ms "$RW" ingest --db "$BENCH_DIR/ing.db" "$dir")
+		fi
+		es+=("$e")
+		gs+=("$g")
+		rs+=("$(awk -v a="$g" -v b="$e" 'BEGIN{printf "%.3f", a / b}')")
+	done
+	say "| $name | $(printf '%s\n' "${es[@]}" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}') | $(printf '%s\n' "${gs[@]}" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}') | $(printf '%s\n' "${rs[@]}" | sort -g | awk '{v[NR]=$1} END{printf "%.2f", v[int((NR+1)/2)]}') |"
 }
 if [ -d "$SHARED/scenarios/public/archive" ]; then
 	ratio_row "public scenario (418 files)" "$SHARED/scenarios/public/archive"
