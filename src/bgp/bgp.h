@@ -80,6 +80,9 @@ struct bgp_ctx {
 	bool ibgp;        /* peer is internal: LOCAL_PREF errors are TaW, not AD */
 	bool skip_path;   /* do not decode the AS path into attrs.path (the
 			     caller works from the raw bytes, see as4_use) */
+	bool addpath_by_af; /* live sessions: ADD-PATH is negotiated per
+			       family (addpath4/addpath6), not per record */
+	bool addpath4, addpath6;
 };
 
 /* RFC 7606 outcomes, in increasing severity. */
@@ -283,7 +286,7 @@ struct bgp_open {
 /* Decode an OPEN body (after the header); RFC 9072 extended optional
  * parameters are understood. */
 int bgp_open_decode(const uint8_t *p, size_t len, struct bgp_open *o);
-/* ADD-PATH receive negotiated for afi/safi? (mode 1 or 3 from the peer). */
+/* ADD-PATH: will this speaker send path ids for afi/safi (its mode 2 or 3)?. */
 bool bgp_open_addpath_tx(const struct bgp_open *o, uint16_t afi, uint8_t safi);
 
 struct bgp_notification {

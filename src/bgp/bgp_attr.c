@@ -98,19 +98,20 @@ static bool nlri_plausible(const uint8_t *p, size_t len, uint8_t af, bool addpat
 long bgp__nlri_check_guess(struct bgp_attrs *a, const struct bgp_ctx *ctx, const uint8_t *p,
 			   size_t len, uint8_t af, bool *addpath, size_t *bad)
 {
-	*addpath = ctx->addpath;
-	long n = bgp_nlri_check(p, len, af, ctx->addpath, bad);
+	bool ap = ctx->addpath_by_af ? (af == RW_AF_INET6 ? ctx->addpath6 : ctx->addpath4) : ctx->addpath;
+	*addpath = ap;
+	long n = bgp_nlri_check(p, len, af, ap, bad);
 	if (n >= 0 || !ctx->guess_addpath)
 		return n;
 	size_t bad2;
-	long m = bgp_nlri_check(p, len, af, !ctx->addpath, &bad2);
-	if (m < 0 || !nlri_plausible(p, len, af, !ctx->addpath))
+	long m = bgp_nlri_check(p, len, af, !ap, &bad2);
+	if (m < 0 || !nlri_plausible(p, len, af, !ap))
 		return n;
-	*addpath = !ctx->addpath;
+	*addpath = !ap;
 	a->addpath_guessed = true;
 	if (!a->n_errors++) {
-		a->err_msg = ctx->addpath ? "NLRI read without path ids: ADD-PATH signalled but not present (guessed, U27)"
-					  : "NLRI read with path ids: ADD-PATH not signalled but present (guessed, U27)";
+		a->err_msg = ap ? "NLRI read without path ids: ADD-PATH signalled but not present (guessed, U27)"
+				: "NLRI read with path ids: ADD-PATH not signalled but present (guessed, U27)";
 	}
 	return m;
 }

@@ -1,0 +1,294 @@
+/* bgp_sess.h: the passive session's state machine and its encoders. */
+#include "bgp_sess.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define OPEN_HOLD 240 /* RFC 4271 §8: a large hold timer until the OPEN arrives */
+
+/* ---------------------------------------------------------------- encoders */
+
+void bgp_put_header(struct obuf *o, uint16_t len, uint8_t type)
+{
+	uint8_t *d = (uint8_t *)obuf_room(o, BGP_HDR_LEN);
+	memset(d, 0xff, 16);
+	wr16(d + 16, len);
+	d[18] = type;
+	o->len += BGP_HDR_LEN;
+}
+
+void bgp_put_keepalive(struct obuf *o)
+{
+	bgp_put_header(o, BGP_HDR_LEN, BGP_MSG_KEEPALIVE);
+}
+
+void bgp_put_notification(struct obuf *o, uint8_t code, uint8_t sub, const uint8_t *data, size_t n)
+{
+	if (n > 1000)
+		n = 1000;
+	bgp_put_header(o, (uint16_t)(BGP_HDR_LEN + 2 + n), BGP_MSG_NOTIFICATION);
+	obuf_be8(o, code);
+	obuf_be8(o, sub);
+	if (n)
+		obuf_write(o, data, n);
+}
+
+void bgp_put_open(struct obuf *o, uint32_t asn, uint16_t hold, uint32_t router_id, bool addpath)
+{
+	uint8_t caps[64];
+	size_t c = 0;
+	/* multiprotocol IPv4 and IPv6 unicast */
+	for (uint16_t afi = 1; afi <= 2; afi++) {
+		caps[c++] = 1, caps[c++] = 4;
+		wr16(caps + c, afi), c += 2;
+		caps[c++] = 0, caps[c++] = 1;
+	}
+	caps[c++] = 2, caps[c++] = 0; /* route refresh */
+	caps[c++] = 6, caps[c++] = 0; /* extended messages */
+	caps[c++] = 65, caps[c++] = 4; /* 4-byte ASNs */
+	wr32(caps + c, asn), c += 4;
+	if (addpath) { /* receive, both families */
+		caps[c++] = 69, caps[c++] = 8;
+		for (uint16_t afi = 1; afi <= 2; afi++) {
+			wr16(caps + c, afi), c += 2;
+			caps[c++] = 1, caps[c++] = 1;
+		}
+	}
+	/* one Capabilities optional parameter holding them all */
+	size_t opt = 2 + c;
+	bgp_put_header(o, (uint16_t)(BGP_HDR_LEN + 10 + opt), BGP_MSG_OPEN);
+	obuf_be8(o, 4);
+	obuf_be16(o, asn > 0xffff ? BGP_AS_TRANS : (uint16_t)asn);
+	obuf_be16(o, hold);
+	obuf_be32(o, router_id);
+	obuf_be8(o, (uint8_t)opt);
+	obuf_be8(o, 2);
+	obuf_be8(o, (uint8_t)c);
+	obuf_write(o, caps, c);
+}
+
+/* ---------------------------------------------------------------- session */
+
+void bgp_sess_init(struct bgp_sess *s, const struct bgp_sess_cfg *cfg)
+{
+	memset(s, 0, sizeof *s);
+	s->cfg = *cfg;
+	s->state = BGP_ACTIVE; /* waiting for a connection */
+}
+
+void bgp_sess_release(struct bgp_sess *s)
+{
+	free(s->rx);
+	s->rx = NULL;
+	s->rxlen = s->rxcap = 0;
+}
+
+void bgp_sess_start(struct bgp_sess *s, uint64_t now_ms, struct obuf *tx)
+{
+	bgp_put_open(tx, s->cfg.local_asn, s->cfg.hold_time, s->cfg.router_id, !s->cfg.no_addpath);
+	s->state = BGP_OPENSENT;
+	s->last_rx = s->last_tx = now_ms;
+	s->rxlen = 0;
+}
+
+/* End the session with a NOTIFICATION of ours. */
+static int fail(struct bgp_sess *s, struct obuf *tx, uint8_t code, uint8_t sub, const uint8_t *data, size_t n,
+		const char *why)
+{
+	bgp_put_notification(tx, code, sub, data, n);
+	s->notif_code = code;
+	s->notif_sub = sub;
+	s->notif_sent = true;
+	snprintf(s->why, sizeof s->why, "%s (sent NOTIFICATION %u/%u %s)", why, code, sub,
+		 bgp_notification_name(code));
+	s->state = BGP_IDLE;
+	return RW_EMALFORMED;
+}
+
+void bgp_sess_cease(struct bgp_sess *s, uint8_t subcode, struct obuf *tx)
+{
+	if (s->state >= BGP_OPENSENT)
+		fail(s, tx, 6, subcode, NULL, 0, "closed by us");
+	s->state = BGP_IDLE;
+}
+
+static int on_open(struct bgp_sess *s, const uint8_t *m, size_t ml, uint64_t now, struct obuf *tx)
+{
+	struct bgp_open *o = &s->peer;
+	if (bgp_open_decode(m, ml, o))
+		return fail(s, tx, 2, 0, NULL, 0, "OPEN message malformed");
+	if (o->version != 4) {
+		uint8_t v[2] = {0, 4};
+		return fail(s, tx, 2, 1, v, 2, "unsupported BGP version");
+	}
+	if (s->cfg.peer_asn && o->asn != s->cfg.peer_asn) {
+		char w[80];
+		snprintf(w, sizeof w, "peer AS %u, expected %u", o->asn, s->cfg.peer_asn);
+		return fail(s, tx, 2, 2, NULL, 0, w);
+	}
+	if (!o->bgp_id || o->bgp_id == s->cfg.router_id)
+		return fail(s, tx, 2, 3, NULL, 0, "bad BGP identifier");
+	if (o->hold_time == 1 || o->hold_time == 2)
+		return fail(s, tx, 2, 6, NULL, 0, "unacceptable hold time");
+	s->hold = o->hold_time < s->cfg.hold_time ? o->hold_time : s->cfg.hold_time;
+	s->as4 = o->as4;
+	s->ext_msg = o->ext_msg; /* we offered it: both sides have it */
+	/* ADD-PATH: we receive where the peer says it will send (mode 2/3) */
+	s->addpath4 = !s->cfg.no_addpath && bgp_open_addpath_tx(o, BGP_AFI_IPV4, BGP_SAFI_UNICAST);
+	s->addpath6 = !s->cfg.no_addpath && bgp_open_addpath_tx(o, BGP_AFI_IPV6, BGP_SAFI_UNICAST);
+	bgp_put_keepalive(tx);
+	s->last_tx = now;
+	s->state = BGP_OPENCONFIRM;
+	return 0;
+}
+
+/* One complete message. */
+static int message(struct bgp_sess *s, const uint8_t *p, const struct bgp_hdr *h, uint64_t now, struct obuf *tx,
+		   bgp_sess_msg_fn fn, void *arg)
+{
+	const uint8_t *m = p + BGP_HDR_LEN;
+	size_t ml = h->len - BGP_HDR_LEN;
+	s->msgs_in++;
+	if (h->type == BGP_MSG_NOTIFICATION) {
+		struct bgp_notification nt;
+		if (bgp_notification_decode(m, ml, &nt)) {
+			nt.code = 0;
+			nt.subcode = 0;
+		}
+		s->notif_code = nt.code;
+		s->notif_sub = nt.subcode;
+		s->notif_sent = false;
+		snprintf(s->why, sizeof s->why, "peer sent NOTIFICATION %u/%u %s", nt.code, nt.subcode,
+			 bgp_notification_name(nt.code));
+		if (fn)
+			fn(arg, h->type, p, h->len);
+		s->state = BGP_IDLE;
+		return RW_EIO;
+	}
+	switch (s->state) {
+	case BGP_OPENSENT:
+		if (h->type != BGP_MSG_OPEN)
+			return fail(s, tx, 5, 1, NULL, 0, "message before OPEN");
+		return on_open(s, m, ml, now, tx);
+	case BGP_OPENCONFIRM:
+		if (h->type != BGP_MSG_KEEPALIVE)
+			return fail(s, tx, 5, 2, NULL, 0, "unexpected message in OpenConfirm");
+		s->state = BGP_ESTABLISHED;
+		return 0;
+	case BGP_ESTABLISHED:
+		switch (h->type) {
+		case BGP_MSG_KEEPALIVE:
+			return 0;
+		case BGP_MSG_UPDATE:
+		case BGP_MSG_ROUTE_REFRESH: {
+			s->updates_in += h->type == BGP_MSG_UPDATE;
+			int r = fn ? fn(arg, h->type, p, h->len) : 0;
+			if (r > 0)
+				return fail(s, tx, (uint8_t)(r >> 8), (uint8_t)r, NULL, 0, "malformed UPDATE (RFC 7606: session reset)");
+			return 0;
+		}
+		default:
+			return fail(s, tx, 5, 3, NULL, 0, "OPEN in Established");
+		}
+	default:
+		return fail(s, tx, 5, 0, NULL, 0, "message in a state that takes none");
+	}
+}
+
+int bgp_sess_input(struct bgp_sess *s, const uint8_t *p, size_t n, uint64_t now_ms, struct obuf *tx,
+		   bgp_sess_msg_fn fn, void *arg)
+{
+	if (s->state < BGP_OPENSENT)
+		return RW_EINVAL;
+	s->last_rx = now_ms;
+	/* the input joins what was kept of an incomplete message */
+	if (s->rxlen + n > s->rxcap) {
+		size_t cap = s->rxcap ? s->rxcap : 1 << 16;
+		while (cap < s->rxlen + n)
+			cap *= 2;
+		uint8_t *nb = realloc(s->rx, cap);
+		if (!nb)
+			return fail(s, tx, 6, 8, NULL, 0, "out of memory");
+		s->rx = nb;
+		s->rxcap = cap;
+	}
+	memcpy(s->rx + s->rxlen, p, n);
+	s->rxlen += n;
+	size_t off = 0;
+	int rc = 0;
+	while (s->rxlen - off >= BGP_HDR_LEN) {
+		const uint8_t *msg = s->rx + off;
+		size_t have = s->rxlen - off;
+		/* extended messages only once both sides have said so */
+		size_t max = s->ext_msg && s->state == BGP_ESTABLISHED ? BGP_MAX_EXT_LEN : BGP_MAX_LEN;
+		struct bgp_hdr h;
+		int hr = bgp_hdr_decode(msg, have, true, &h);
+		static const uint8_t marker[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+						   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+		if (memcmp(msg, marker, 16)) {
+			rc = fail(s, tx, 1, 1, NULL, 0, "connection not synchronized (bad marker)");
+			break;
+		}
+		uint16_t len = rd16(msg + 16);
+		uint8_t type = msg[18];
+		if ((hr && hr != RW_ETRUNC) || len < BGP_HDR_LEN || len > max ||
+		    (type == BGP_MSG_KEEPALIVE && len != BGP_HDR_LEN) ||
+		    (type == BGP_MSG_OPEN && len < BGP_HDR_LEN + 10) ||
+		    (type == BGP_MSG_UPDATE && len < BGP_HDR_LEN + 4) ||
+		    (type == BGP_MSG_NOTIFICATION && len < BGP_HDR_LEN + 2)) {
+			uint8_t d[2];
+			wr16(d, len);
+			rc = fail(s, tx, 1, 2, d, 2, "bad message length");
+			break;
+		}
+		if (type < BGP_MSG_OPEN || type > BGP_MSG_ROUTE_REFRESH) {
+			rc = fail(s, tx, 1, 3, &type, 1, "bad message type");
+			break;
+		}
+		if (have < len)
+			break; /* the rest is still on its way */
+		h.len = len;
+		h.type = type;
+		off += len;
+		rc = message(s, msg, &h, now_ms, tx, fn, arg);
+		if (rc < 0)
+			break;
+	}
+	if (rc < 0) {
+		s->rxlen = 0;
+		return rc;
+	}
+	memmove(s->rx, s->rx + off, s->rxlen - off);
+	s->rxlen -= off;
+	return 0;
+}
+
+long bgp_sess_tick(struct bgp_sess *s, uint64_t now_ms, struct obuf *tx)
+{
+	if (s->state < BGP_OPENSENT)
+		return 1000;
+	uint64_t hold = s->state == BGP_OPENSENT ? OPEN_HOLD : s->hold;
+	if (!hold)
+		return 60000; /* no timers were agreed */
+	uint64_t hold_ms = hold * 1000, ka_ms = hold_ms / 3;
+	if (now_ms - s->last_rx >= hold_ms)
+		return fail(s, tx, 4, 0, NULL, 0, "hold timer expired");
+	if (s->state != BGP_OPENSENT && now_ms - s->last_tx >= ka_ms) {
+		bgp_put_keepalive(tx);
+		s->last_tx = now_ms;
+	}
+	uint64_t next_ka = s->state != BGP_OPENSENT ? s->last_tx + ka_ms : UINT64_MAX;
+	uint64_t next_hold = s->last_rx + hold_ms;
+	uint64_t next = next_ka < next_hold ? next_ka : next_hold;
+	return next > now_ms ? (long)(next - now_ms) : 0;
+}
+
+struct bgp_ctx bgp_sess_ctx(const struct bgp_sess *s)
+{
+	struct bgp_ctx c = {0};
+	c.asn_size = s->as4 ? 4 : 2;
+	c.addpath_by_af = true;
+	c.addpath4 = s->addpath4;
+	c.addpath6 = s->addpath6;
+	return c;
+}

@@ -1,0 +1,83 @@
+/*
+ * A passive BGP session (RFC 4271 §8) for a route collector: it accepts a
+ * connection, exchanges OPENs, keeps the session alive and hands every
+ * UPDATE to the caller; it announces nothing.
+ *
+ * Pure: no sockets, no clock. The caller feeds received bytes and the
+ * current time in milliseconds, and sends what the session appends to its
+ * output buffer. Whatever ends the session (a NOTIFICATION received or
+ * sent, the hold timer, a framing error) returns < 0 with the reason in
+ * s->why; the NOTIFICATION due, if any, is already in the output.
+ *
+ * Capabilities offered: multiprotocol IPv4 and IPv6 unicast (RFC 4760),
+ * route refresh (RFC 2918), 4-byte ASNs (RFC 6793), ADD-PATH receive for
+ * both families (RFC 7911), extended messages (RFC 8654). Graceful restart
+ * (RFC 4724) is understood (End-of-RIB markers are ordinary UPDATEs to the
+ * caller), not offered. Unknown capabilities are ignored (RFC 5492).
+ */
+#ifndef RW_BGP_SESS_H
+#define RW_BGP_SESS_H
+
+#include "bgp.h"
+
+enum bgp_state {
+	BGP_IDLE = 1,
+	BGP_CONNECT = 2,
+	BGP_ACTIVE = 3,
+	BGP_OPENSENT = 4,
+	BGP_OPENCONFIRM = 5,
+	BGP_ESTABLISHED = 6,
+};
+
+struct bgp_sess_cfg {
+	uint32_t local_asn;
+	uint32_t router_id;     /* network order as a number (a.b.c.d = a<<24...) */
+	uint16_t hold_time;     /* proposed; 0 = none, else >= 3 (default 90) */
+	uint32_t peer_asn;      /* expected; 0 = any */
+	bool no_addpath;        /* do not offer ADD-PATH receive */
+};
+
+/* A message for the caller (Established): the whole message, header
+ * included. Return 0, or a NOTIFICATION to end the session with:
+ * code << 8 | subcode (RFC 7606: an UPDATE whose NLRI cannot be parsed). */
+typedef int (*bgp_sess_msg_fn)(void *arg, uint8_t type, const uint8_t *msg, size_t len);
+
+struct bgp_sess {
+	struct bgp_sess_cfg cfg;
+	uint8_t state;               /* enum bgp_state */
+	struct bgp_open peer;        /* the peer's OPEN */
+	uint16_t hold;               /* negotiated hold time (s); 0 = none */
+	bool as4, ext_msg, addpath4, addpath6;
+	uint64_t last_rx, last_tx;   /* ms */
+	uint8_t *rx;                 /* owned: bytes of an incomplete message */
+	size_t rxlen, rxcap;
+	uint64_t msgs_in, updates_in;
+	char why[160];               /* why the session ended */
+	uint8_t notif_code, notif_sub; /* the NOTIFICATION that ended it */
+	bool notif_sent;             /* ... sent by us (else received) */
+};
+
+void bgp_sess_init(struct bgp_sess *s, const struct bgp_sess_cfg *cfg);
+void bgp_sess_release(struct bgp_sess *s);
+/* The TCP connection is up: our OPEN goes out (OpenSent). */
+void bgp_sess_start(struct bgp_sess *s, uint64_t now_ms, struct obuf *tx);
+/* Bytes from the peer. 0, or < 0 when the session is over. */
+int bgp_sess_input(struct bgp_sess *s, const uint8_t *p, size_t n, uint64_t now_ms, struct obuf *tx,
+		   bgp_sess_msg_fn fn, void *arg);
+/* Timers: KEEPALIVE when due; < 0 when the hold timer expired. Returns
+ * the milliseconds until the next deadline otherwise. */
+long bgp_sess_tick(struct bgp_sess *s, uint64_t now_ms, struct obuf *tx);
+/* Close politely: NOTIFICATION Cease (6) with this subcode (2:
+ * administrative shutdown, 4: administrative reset...). */
+void bgp_sess_cease(struct bgp_sess *s, uint8_t subcode, struct obuf *tx);
+/* How to decode this peer's UPDATEs. */
+struct bgp_ctx bgp_sess_ctx(const struct bgp_sess *s);
+
+/* Encoders (also for tests and fake peers). */
+void bgp_put_header(struct obuf *o, uint16_t len, uint8_t type);
+void bgp_put_keepalive(struct obuf *o);
+void bgp_put_notification(struct obuf *o, uint8_t code, uint8_t sub, const uint8_t *data, size_t n);
+/* OPEN with the capabilities above (addpath: offer ADD-PATH receive). */
+void bgp_put_open(struct obuf *o, uint32_t asn, uint16_t hold, uint32_t router_id, bool addpath);
+
+#endif
