@@ -73,11 +73,18 @@ static bool buf_put(struct buf *b, const void *p, size_t n)
 	return true;
 }
 
+/* libbz2 does not account for the bytes it wrote in the call that finds a
+ * corrupt block (unRLE_obuf_to_output_FAST returns before saving its
+ * output position), so on damage the reference loses up to one output
+ * step of true data: io, which keeps whole chunks of the same data, may
+ * have delivered up to REF_STEP bytes more. */
+#define REF_STEP 4096
+
 /* Sequential reference: 0 ok, 1 output over the cap, < 0 bad data. */
 static int ref_bz2(const uint8_t *p, size_t n, struct buf *out)
 {
 	size_t pos = 0;
-	static uint8_t tmp[1 << 16];
+	static uint8_t tmp[REF_STEP];
 	for (bool first = true;; first = false) {
 		if (!first && (n - pos < 4 || io_detect(p + pos, n - pos) != IO_COMP_BZIP2))
 			return 0; /* end, or trailing garbage: ignored */
@@ -179,7 +186,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				FZ_CHECK(got.len == want.len, "io_bz2 gave %zu bytes, libbz2 %zu", got.len,
 					 want.len);
 			} else {
-				FZ_CHECK(got.len <= want.len,
+				FZ_CHECK(got.len <= want.len + REF_STEP,
 					 "io_bz2 failed after %zu bytes, libbz2 gave only %zu", got.len,
 					 want.len);
 				FZ_CHECK(rr != 0, "io_bz2 rejected a stream libbz2 accepts (%zu bytes)",
