@@ -4,7 +4,7 @@
 set -eu
 PKGS="gcc make meson ninja-build pkg-config
 zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libjson-c-dev
-libsqlite3-dev libpq-dev
+libsqlite3-dev libpq-dev libevent-dev libcurl4-openssl-dev
 clang libclang-rt-dev
 bgpdump gzip bzip2 xz-utils zstd time jq
 sqlite3 postgresql chromium fonts-dejavu-core python3-pil"

@@ -20,6 +20,7 @@ int cmd_as(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
 
 struct store;
 /* Open the store of --db (NULL: the default path). create: make it when
@@ -70,6 +71,13 @@ struct fmt_json {
 void fmt_json_init(struct fmt_json *f, struct obuf *o);
 void fmt_json_release(struct fmt_json *f);
 void fmt_json_elem(struct fmt_json *f, const struct bgp_elem *e);
+
+/* One event as a line of text or a JSON object (fmt_event.c); nm may be
+ * NULL. */
+struct store_event;
+struct names;
+void event_print_json(struct obuf *o, const struct store_event *g, const struct names *nm);
+void event_print_text(struct obuf *o, const struct store_event *g, const struct names *nm);
 
 /* Decode and format one opened file on nworkers threads, writing the text
  * to out in order (dump_par.c). Same output as the sequential path. */

@@ -56,4 +56,23 @@ void io_close(struct io_src *s);
 /* Detect the compression of a buffer's first bytes (n >= 6 to be sure). */
 enum io_comp io_detect(const uint8_t *p, size_t n);
 
+/* ---------------------------------------------------------------- writing */
+
+/* A file written through a compressor (io_sink.c), on the caller's thread.
+ * Errors are sticky: after the first, writes do nothing and return it;
+ * errno is left as the failed system call set it. */
+struct io_sink;
+
+/* Create or truncate path. */
+int io_sink_open(const char *path, enum io_comp comp, struct io_sink **out);
+int io_sink_write(struct io_sink *s, const void *p, size_t n);
+/* keep: end the compressed stream and fsync (0 when all of it is on
+ * disk); else just close (the file is being abandoned). Frees s. */
+int io_sink_close(struct io_sink *s, bool keep);
+uint64_t io_sink_bytes_out(const struct io_sink *s);
+/* "none", "gz"/"gzip", "bz2"/"bzip2", "xz", "zst"/"zstd" */
+int io_comp_parse(const char *name, enum io_comp *c);
+/* ".gz", ".bz2", ".xz", ".zst" or "" */
+const char *io_comp_ext(enum io_comp c);
+
 #endif
