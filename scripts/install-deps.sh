@@ -7,7 +7,8 @@ zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libjson-c-dev
 libsqlite3-dev libpq-dev libevent-dev libcurl4-openssl-dev
 clang libclang-rt-dev
 bgpdump gzip bzip2 xz-utils zstd time jq
-sqlite3 postgresql chromium fonts-dejavu-core python3-pil"
+sqlite3 postgresql chromium fonts-dejavu-core python3-pil
+exabgp bird2 frr gobgpd"
 missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -1,0 +1,376 @@
+#!/bin/sh
+# routewatch collect with real BGP speakers on loopback (ExaBGP, BIRD 2,
+# FRR, GoBGP from Debian; ../shared/peers/README.md has the recipes):
+# the scenario of issue 5 (four prefixes via upstream X, three of them via
+# Y, Y withdrawn), the events printed live, the same events from
+# `routewatch events` over the collector's archive, bgpdump reading that
+# archive; alerts by --exec and --webhook; faults: garbage and half
+# messages on the port, a peer killed mid-table, an archive directory
+# that becomes unwritable, SIGTERM.
+#
+# The collector listens on 127.0.0.1:$PORT (a port derived from the PID);
+# speakers use their own 127.0.0.x and NEXT_HOP 192.0.2.x.
+set -u
+B=${1:-build}
+RW=$(cd "$(dirname "$B/routewatch")" && pwd)/routewatch
+pass=0 fail=0
+tmp=$(mktemp -d /tmp/rw-collect.XXXXXX)
+chmod 755 "$tmp"
+PORT=$((20000 + $$ % 20000))
+WPORT=$((PORT + 1))
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.2
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	[ -n "${KEEP:-}" ] && echo "# kept $tmp" || rm -rf "$tmp"
+}
+trap cleanup EXIT
+ok() { echo "ok - collect/$1"; pass=$((pass + 1)); }
+nok() {
+	echo "not ok - collect/$1: $2"
+	fail=$((fail + 1))
+	[ -n "${3:-}" ] && [ -f "$3" ] && tail -5 "$3" | sed 's/^/#   /'
+	return 0
+}
+check() { if eval "$2"; then ok "$1"; else nok "$1" "$3" "${4:-}"; fi; }
+
+missing=""
+for tool in exabgp bird birdc gobgpd gobgp /usr/lib/frr/bgpd vtysh bgpdump jq python3 setpriv; do
+	command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || missing="$missing $tool"
+done
+if [ -n "$missing" ]; then
+	nok peers "not installed:$missing (scripts/install-deps.sh installs them)"
+	echo "$pass passed, $fail failed"
+	exit 1
+fi
+
+# wait_for FILE PATTERN SECONDS: poll until grep finds the pattern
+wait_for() {
+	i=0
+	while [ $i -lt $(($3 * 10)) ]; do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+# wait_jq FILE FILTER SECONDS: poll until jq -e FILTER holds over the lines
+wait_jq() {
+	i=0
+	while [ $i -lt $(($3 * 10)) ]; do
+		jq -s -e "$2" "$1" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# start_col NAME ARGS...: the collector, stdout NAME.out, log NAME.err
+start_col() {
+	n=$1
+	shift
+	"$RW" -v collect --asn 65000 --bgp 127.0.0.1:$PORT "$@" > "$tmp/$n.out" 2> "$tmp/$n.err" &
+	COL=$!
+	PIDS="$PIDS $COL"
+	wait_for "$tmp/$n.err" 'collecting as' 10
+}
+# stop_col: SIGTERM, and the exit status in COLRC
+stop_col() {
+	kill -TERM "$COL" 2>/dev/null
+	wait "$COL"
+	COLRC=$?
+}
+
+# ---------------------------------------------------------------- speakers
+
+# ExaBGP: commands appended to exa-ADDR.cmd are executed (tail -F)
+start_exa() { # ADDR ASN [extra static block]
+	: > "$tmp/exa-$1.cmd"
+	cat > "$tmp/exa-$1.conf" <<EOF
+process ctl {
+    run /usr/bin/tail -n0 -F $tmp/exa-$1.cmd;
+    encoder text;
+}
+neighbor 127.0.0.1 {
+    router-id $1;
+    local-address $1;
+    local-as $2;
+    peer-as 65000;
+    connect $PORT;
+    hold-time 30;
+    family {
+        ipv4 unicast;
+        ipv6 unicast;
+    }
+    api {
+        processes [ ctl ];
+    }
+    ${3:-}
+}
+EOF
+	env exabgp_daemon_user=root exabgp_daemon_daemonize=false exabgp_daemon_pid="$tmp/exa-$1.pid" \
+		exabgp_tcp_bind='' exabgp_log_destination=stdout exabgp_api_cli=false exabgp_api_ack=false \
+		exabgp "$tmp/exa-$1.conf" > "$tmp/exa-$1.log" 2>&1 &
+	EXA=$!
+	PIDS="$PIDS $EXA"
+}
+exa() { echo "$2" >> "$tmp/exa-$1.cmd"; }
+
+# BIRD: static routes in bird-routes.conf, re-read by `birdc configure`
+bird_routes() { # "P:ASPATH" ... (each prefix's AS path after BIRD's own AS)
+	{
+		echo "protocol static s4 {"
+		echo "  ipv4;"
+		for r in "$@"; do
+			p=${r%%:*}
+			path=${r#*:}
+			pre=""
+			for a in $path; do pre="bgp_path.prepend($a); $pre"; done
+			echo "  route $p blackhole { $pre};"
+		done
+		echo "}"
+	} > "$tmp/bird-routes.conf"
+}
+start_bird() {
+	cat > "$tmp/bird.conf" <<EOF
+log stderr all;
+router id 127.0.0.3;
+protocol device { }
+include "$tmp/bird-routes.conf";
+protocol bgp collector {
+  local 127.0.0.3 as 65003;
+  neighbor 127.0.0.1 port $PORT as 65000;
+  multihop 2;
+  strict bind on;
+  connect retry time 1;
+  connect delay time 0;
+  error wait time 1, 10;
+  hold time 30;
+  ipv4 { import none; export where source = RTS_STATIC; next hop address 192.0.2.3; };
+}
+EOF
+	bird -f -c "$tmp/bird.conf" -s "$tmp/bird.ctl" -P "$tmp/bird.pid" > "$tmp/bird.log" 2>&1 &
+	BIRD=$!
+	PIDS="$PIDS $BIRD"
+}
+bird_reconf() { birdc -s "$tmp/bird.ctl" configure > /dev/null 2>&1; }
+
+X4="175.45.176.0/24 175.45.177.0/24 175.45.178.0/24 175.45.179.0/24"
+Y3="175.45.176.0/24 175.45.177.0/24 175.45.178.0/24"
+
+# the live events of the scenario: X gained on 4 (new), Y gained on 3
+# (new), X lost on those 3 (not last), then Y lost on 3 (last)
+G_X='map(select(.type=="upstream_gained" and .upstream==4837 and .new_for_origin and (.prefixes|length)==4)) | length == 1'
+G_Y='map(select(.type=="upstream_gained" and .upstream==20485 and .new_for_origin and (.prefixes|length)==3)) | length == 1'
+L_Y='map(select(.type=="upstream_lost" and .upstream==20485 and .last_for_origin and (.prefixes|length)==3)) | length == 1'
+
+# archive_same NAME DIR MINPEERS: events over the archive == live events;
+# bgpdump reads every file (as many lines as routewatch dump)
+archive_same() {
+	"$RW" events --json --min-peers "$3" "$2" > "$tmp/$1.replay" 2> "$tmp/$1.replay.err"
+	jq -S -c . "$tmp/$1.out" | sort > "$tmp/$1.a"
+	jq -S -c . "$tmp/$1.replay" | sort > "$tmp/$1.b"
+	check "$1-archive-replay-same-events" "[ -s $tmp/$1.a ] && cmp -s $tmp/$1.a $tmp/$1.b" \
+		"live $(wc -l < $tmp/$1.a) events, replay $(wc -l < $tmp/$1.b): $(diff $tmp/$1.a $tmp/$1.b | head -3)"
+	n1=$(cat "$2"/updates.* | bgpdump -m - 2>/dev/null | wc -l)
+	n2=$("$RW" dump "$2"/updates.* 2>/dev/null | wc -l)
+	check "$1-archive-bgpdump" "[ $n1 -gt 0 ] && [ $n1 -eq $n2 ]" "bgpdump -m $n1 lines, routewatch dump $n2"
+	check "$1-no-temporary-files" "[ -z \"\$(ls -A $2 | grep '^\\.')\" ]" "left: $(ls -A $2)"
+}
+
+# ---------------------------------------------------------------- 1. ExaBGP + BIRD, min-peers 2, alerts
+# a webhook receiver: every POST body is a line of webhook.out
+cat > "$tmp/hook.py" <<'EOF'
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    n = 0
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        H.n += 1
+        if H.n == 2:  # the second POST fails once: the event is retried
+            self.send_response(503); self.end_headers(); return
+        with open(sys.argv[2], "ab") as f:
+            f.write(body + b"\n")
+        self.send_response(204); self.end_headers()
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+EOF
+python3 "$tmp/hook.py" "$WPORT" "$tmp/webhook.out" 2> "$tmp/hook.err" &
+HOOK=$!
+PIDS="$PIDS $HOOK"
+mkdir -p "$tmp/arch1"
+bird_routes "175.45.176.0/24:4837 131279" "175.45.177.0/24:4837 131279" \
+	"175.45.178.0/24:4837 131279" "175.45.179.0/24:4837 131279"
+if start_col two --json --archive "$tmp/arch1" --rotate 60 --compress gz \
+	--peer 127.0.0.4,65004 --peer 127.0.0.3,65003 \
+	--exec "cat >> $tmp/exec.out" --webhook "http://127.0.0.1:$WPORT/event"; then
+	start_exa 127.0.0.4 65004
+	start_bird
+	if wait_for "$tmp/two.err" 'peer 127.0.0.4 AS65004: established' 10 &&
+		wait_for "$tmp/two.err" 'peer 127.0.0.3 AS65003: established' 10; then
+		ok two-established
+	else
+		nok two-established "ExaBGP and BIRD did not both reach Established" "$tmp/two.err"
+	fi
+	for p in $X4; do exa 127.0.0.4 "announce route $p next-hop 192.0.2.4 as-path [ 4837 131279 ]"; done
+	check two-gained-x "wait_jq $tmp/two.out '$G_X' 15" "no upstream_gained 4837 on 4 prefixes" "$tmp/two.out"
+	for p in $Y3; do exa 127.0.0.4 "announce route $p next-hop 192.0.2.4 as-path [ 20485 131279 ]"; done
+	bird_routes "175.45.176.0/24:20485 131279" "175.45.177.0/24:20485 131279" \
+		"175.45.178.0/24:20485 131279" "175.45.179.0/24:4837 131279"
+	bird_reconf
+	check two-gained-y "wait_jq $tmp/two.out '$G_Y' 15" "no upstream_gained 20485 on 3 prefixes" "$tmp/two.out"
+	check two-lost-x-not-last "wait_jq $tmp/two.out 'map(select(.type==\"upstream_lost\" and .upstream==4837 and (.last_for_origin|not) and (.prefixes|length)==3))|length==1' 10" \
+		"no upstream_lost 4837 (not last) on 3 prefixes" "$tmp/two.out"
+	# withdraw Y: both speakers back to X for those prefixes
+	for p in $Y3; do exa 127.0.0.4 "announce route $p next-hop 192.0.2.4 as-path [ 4837 131279 ]"; done
+	bird_routes "175.45.176.0/24:4837 131279" "175.45.177.0/24:4837 131279" \
+		"175.45.178.0/24:4837 131279" "175.45.179.0/24:4837 131279"
+	bird_reconf
+	check two-lost-y-last "wait_jq $tmp/two.out '$L_Y' 15" "no upstream_lost 20485 (last) on 3 prefixes" "$tmp/two.out"
+	check two-confirmed-by-two-peers "jq -s -e 'map(select(.type==\"upstream_gained\"))|all(.peers==2)' $tmp/two.out >/dev/null" \
+		"an upstream_gained was confirmed with fewer than 2 peers" "$tmp/two.out"
+	kill -USR1 "$COL"
+	check two-status-line "wait_for $tmp/two.err 'status: 2/2 peers established, 4 prefixes, 8 routes' 5" \
+		"no status line with 2 peers and 8 routes on SIGUSR1" "$tmp/two.err"
+	sleep 1.5
+	stop_col
+	check two-clean-exit "[ $COLRC -eq 0 ]" "collect exited with $COLRC" "$tmp/two.err"
+	archive_same two "$tmp/arch1" 2
+	check two-archive-gzip "ls $tmp/arch1 | grep -q '^updates\\.[0-9]\\{8\\}\\.[0-9]\\{4\\}\\.gz\$'" "names: $(ls $tmp/arch1)"
+	nev=$(wc -l < "$tmp/two.out")
+	check two-exec "[ -f $tmp/exec.out ] && [ \$(jq -c . $tmp/exec.out | sort | md5sum | cut -c1-32) = \$(jq -c . $tmp/two.out | sort | md5sum | cut -c1-32) ]" \
+		"--exec got $(wc -l < $tmp/exec.out 2>/dev/null) events of $nev"
+	check two-webhook-with-retry "[ -f $tmp/webhook.out ] && [ \$(jq -c . $tmp/webhook.out | sort | md5sum | cut -c1-32) = \$(jq -c . $tmp/two.out | sort | md5sum | cut -c1-32) ]" \
+		"--webhook got $(wc -l < $tmp/webhook.out 2>/dev/null) events of $nev" "$tmp/two.err"
+	kill "$EXA" "$BIRD" 2>/dev/null
+	wait "$EXA" "$BIRD" 2>/dev/null
+else
+	nok two-start "the collector did not start" "$tmp/two.err"
+fi
+kill "$HOOK" 2>/dev/null
+
+# one speaker alone (--min-peers 1): NAME_step X4 (all four via X), Y3
+# (three via Y), BACK (those three back to X)
+single() { # NAME PEERADDR PEERASN START_FN ESTABLISH_SECONDS
+	n=$1
+	mkdir -p "$tmp/arch-$n"
+	if ! start_col "$n" --json --min-peers 1 --archive "$tmp/arch-$n" --rotate 60 --peer "$2,$3"; then
+		nok "$n-start" "the collector did not start" "$tmp/$n.err"
+		return
+	fi
+	$4
+	if ! wait_for "$tmp/$n.err" "peer $2 AS$3: established" "$5"; then
+		nok "$n-established" "no session within $5 s" "$tmp/$n.err"
+		stop_col
+		return
+	fi
+	ok "$n-established"
+	"${n}_step" X4
+	check "$n-gained-x" "wait_jq $tmp/$n.out '$G_X' 15" "no upstream_gained 4837 on 4 prefixes" "$tmp/$n.out"
+	"${n}_step" Y3
+	check "$n-gained-y" "wait_jq $tmp/$n.out '$G_Y' 15" "no upstream_gained 20485 on 3 prefixes" "$tmp/$n.out"
+	"${n}_step" BACK
+	check "$n-lost-y-last" "wait_jq $tmp/$n.out '$L_Y' 15" "no upstream_lost 20485 (last) on 3 prefixes" "$tmp/$n.out"
+	sleep 1.2
+	stop_col
+	check "$n-clean-exit" "[ $COLRC -eq 0 ]" "collect exited with $COLRC" "$tmp/$n.err"
+	archive_same "$n" "$tmp/arch-$n" 1
+}
+
+# ---------------------------------------------------------------- 2. FRR
+start_frr() {
+	mkdir -p "$tmp/frr"
+	cat > "$tmp/frr/bgpd.conf" <<EOF
+frr defaults traditional
+hostname frr-spk
+log stdout informational
+router bgp 65005
+ bgp router-id 127.0.0.5
+ no bgp ebgp-requires-policy
+ no bgp network import-check
+ bgp route-map delay-timer 1
+ neighbor 127.0.0.1 remote-as 65000
+ neighbor 127.0.0.1 port $PORT
+ neighbor 127.0.0.1 update-source 127.0.0.5
+ neighbor 127.0.0.1 disable-connected-check
+ neighbor 127.0.0.1 timers connect 1
+ address-family ipv4 unicast
+  neighbor 127.0.0.1 route-map NH4 out
+ exit-address-family
+route-map X permit 10
+ set as-path prepend 4837 131279
+route-map Y permit 10
+ set as-path prepend 20485 131279
+route-map NH4 permit 10
+ set ip next-hop 192.0.2.5
+EOF
+	/usr/lib/frr/bgpd -S -Z -p 0 -P 0 -f "$tmp/frr/bgpd.conf" --vty_socket "$tmp/frr" \
+		-i "$tmp/frr/bgpd.pid" --log stdout --log-level info > "$tmp/frr.log" 2>&1 &
+	FRR=$!
+	PIDS="$PIDS $FRR"
+}
+frr_net() { # ROUTE-MAP PREFIX...
+	rm=$1
+	shift
+	for p in "$@"; do
+		vtysh --vty_socket "$tmp/frr" -c 'configure terminal' -c 'router bgp 65005' \
+			-c 'address-family ipv4 unicast' -c "network $p route-map $rm" > /dev/null 2>&1
+	done
+}
+frr_step() {
+	case $1 in
+	X4) frr_net X $X4 ;;
+	Y3) frr_net Y $Y3 ;;
+	BACK) frr_net X $Y3 ;;
+	esac
+}
+single frr 127.0.0.5 65005 start_frr 10
+kill "$FRR" 2>/dev/null
+
+# ---------------------------------------------------------------- 3. GoBGP
+GAPI=$((PORT + 2))
+start_gobgp() {
+	cat > "$tmp/gobgp.toml" <<EOF
+[global.config]
+  as = 65002
+  router-id = "127.0.0.2"
+  port = -1
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "127.0.0.1"
+    peer-as = 65000
+  [neighbors.transport.config]
+    local-address = "127.0.0.2"
+    remote-port = $PORT
+  [neighbors.timers.config]
+    connect-retry = 1
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "ipv4-unicast"
+EOF
+	gobgpd -f "$tmp/gobgp.toml" -p --api-hosts "127.0.0.1:$GAPI" --pprof-disable > "$tmp/gobgp.log" 2>&1 &
+	GOBGP=$!
+	PIDS="$PIDS $GOBGP"
+}
+gobgp_rib() { # ASPATH PREFIX...
+	path=$1
+	shift
+	for p in "$@"; do
+		gobgp -p "$GAPI" global rib add -a ipv4 "$p" origin igp aspath "$path" nexthop 192.0.2.2
+	done
+}
+gobgp_step() {
+	case $1 in
+	X4) gobgp_rib "4837 131279" $X4 ;;
+	Y3) gobgp_rib "20485 131279" $Y3 ;;
+	BACK) gobgp_rib "4837 131279" $Y3 ;;
+	esac
+}
+# GoBGP's first connect waits 5-10 s by design (peers/README.md §6)
+single gobgp 127.0.0.2 65002 start_gobgp 20
+kill "$GOBGP" 2>/dev/null
+
+echo "$pass passed, $fail failed"
+
+[ $fail -eq 0 ]
