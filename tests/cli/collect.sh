@@ -371,6 +371,94 @@ gobgp_step() {
 single gobgp 127.0.0.2 65002 start_gobgp 20
 kill "$GOBGP" 2>/dev/null
 
+# ---------------------------------------------------------------- 4. faults on the port
+HERE=$(cd "$(dirname "$0")" && pwd)
+FP="python3 $HERE/fault_peer.py $PORT"
+mkdir -p "$tmp/arch-f"
+if start_col faults --json --min-peers 1 --archive "$tmp/arch-f" --rotate 60 \
+	--peer 127.0.0.4,65004 --peer 127.0.0.70,65070 --accept 127.0.0.64/27; then
+	r=$($FP http 127.0.0.65 2>&1)
+	check fault-http-request "[ \"$r\" = 'notification 1/1' ]" "answer: $r"
+	r=$($FP half 127.0.0.66 2>&1)
+	check fault-half-message "[ \"$r\" = closed ] && wait_for $tmp/faults.err 'in the middle of a message' 3" "answer: $r"
+	r=$($FP random 127.0.0.67 2>&1)
+	check fault-random-bytes "[ \"\${r%/*}\" = 'notification 1' ]" "answer: $r"
+	r=$($FP badlen 127.0.0.68 65068 2>&1)
+	check fault-bad-length "[ \"$r\" = 'notification 1/2' ]" "answer: $r"
+	r=$($FP wrongas 127.0.0.70 65099 2>&1)
+	check fault-wrong-peer-as "[ \"$r\" = 'notification 2/2' ]" "answer: $r"
+	r=$($FP refused 127.0.0.9 2>&1)
+	check fault-not-a-peer "[ \"\${r%% *}\" = closed ] && wait_for $tmp/faults.err '127.0.0.9 refused' 3" "answer: $r"
+	# a peer reset in the middle of its table: what it sent before counts,
+	# then its routes go (state change in the archive)
+	r=$($FP table 127.0.0.71 65071 500 2>&1)
+	check fault-reset-mid-table "wait_for $tmp/faults.err 'peer 127.0.0.71 AS65071: session ended' 5" \
+		"$r" "$tmp/faults.err"
+	start_exa 127.0.0.4 65004
+	wait_for "$tmp/faults.err" 'peer 127.0.0.4 AS65004: established' 10
+	for p in $X4; do exa 127.0.0.4 "announce route $p next-hop 192.0.2.4 as-path [ 4837 131279 ]"; done
+	check fault-real-peer-after-faults "wait_jq $tmp/faults.out '$G_X' 15" "no events from ExaBGP after the faults" "$tmp/faults.err"
+	kill -USR1 "$COL"
+	check fault-routes-after-reset "wait_for $tmp/faults.err 'status: 1/1 peers established, [0-9]* prefixes, 4 routes' 5" \
+		"the reset peer's routes are still there" "$tmp/faults.err"
+	stop_col
+	check fault-clean-exit "[ $COLRC -eq 0 ]" "collect exited with $COLRC" "$tmp/faults.err"
+	na=$(cat "$tmp"/arch-f/updates.* | bgpdump -m - 2>/dev/null | grep -c '|A|127.0.0.71|65071|')
+	down=$(cat "$tmp"/arch-f/updates.* | bgpdump -m - 2>/dev/null | grep -c 'STATE|127.0.0.71|65071|6|1')
+	check fault-archive-kept-table "[ $na -eq 500 ] && [ $down -eq 1 ]" "$na announcements of 500, $down state changes 6->1"
+	archive_same faults "$tmp/arch-f" 1
+	kill "$EXA" 2>/dev/null
+	wait "$EXA" 2>/dev/null
+else
+	nok faults-start "the collector did not start" "$tmp/faults.err"
+fi
+
+# ---------------------------------------------------------------- 5. the archive directory becomes unwritable
+# (as nobody, so permissions bind: root ignores them)
+cp "$RW" "$tmp/rw-nobody"
+chmod 755 "$tmp/rw-nobody"
+mkdir -p "$tmp/arch-u"
+chown nobody "$tmp/arch-u"
+setpriv --reuid=nobody --regid=nogroup --clear-groups "$tmp/rw-nobody" -v collect --asn 65000 \
+	--bgp 127.0.0.1:$PORT --json --min-peers 1 --archive "$tmp/arch-u" --rotate 1 \
+	--peer 127.0.0.4,65004 > "$tmp/unw.out" 2> "$tmp/unw.err" &
+COL=$!
+PIDS="$PIDS $COL"
+if wait_for "$tmp/unw.err" 'collecting as' 10; then
+	start_exa 127.0.0.4 65004
+	wait_for "$tmp/unw.err" 'peer 127.0.0.4 AS65004: established' 10
+	announce() { # FIRST LAST
+		i=$1
+		while [ "$i" -le "$2" ]; do
+			exa 127.0.0.4 "announce route 10.9.$i.0/24 next-hop 192.0.2.4 as-path [ 64500 64501 ]"
+			sleep 0.25
+			i=$((i + 1))
+		done
+	}
+	announce 1 5
+	chmod 500 "$tmp/arch-u"
+	announce 6 15
+	check unwritable-said-loudly "wait_for $tmp/unw.err 'error: archive: cannot ' 5" "no error about the archive" "$tmp/unw.err"
+	kill -0 "$COL" 2>/dev/null
+	check unwritable-still-running "[ $? -eq 0 ]" "the collector died"
+	chmod 700 "$tmp/arch-u"
+	check unwritable-resumes "wait_for $tmp/unw.err 'archive: writing to .* again' 5" "no word of writing again" "$tmp/unw.err"
+	announce 16 20
+	sleep 1.2
+	stop_col
+	check unwritable-clean-exit "[ $COLRC -eq 0 ]" "collect exited with $COLRC" "$tmp/unw.err"
+	na=$("$RW" dump "$tmp"/arch-u/updates.* 2>/dev/null | grep -c '|A|127.0.0.4|65004|10.9.')
+	nf=$(ls "$tmp/arch-u" | grep -c '^updates\.[0-9]\{8\}\.[0-9]\{6\}$')
+	check unwritable-nothing-lost "[ $na -eq 20 ] && [ $nf -ge 3 ]" "$na of 20 announcements in $nf files"
+	check unwritable-events "[ \$(jq -s 'map(select(.type==\"upstream_gained\"))|length' $tmp/unw.out) -ge 1 ]" \
+		"no events while the disk failed" "$tmp/unw.out"
+	archive_same unw "$tmp/arch-u" 1
+	kill "$EXA" 2>/dev/null
+	wait "$EXA" 2>/dev/null
+else
+	nok unwritable-start "the collector did not start as nobody" "$tmp/unw.err"
+fi
+
 echo "$pass passed, $fail failed"
 
 [ $fail -eq 0 ]
