@@ -54,13 +54,15 @@ static void on_tick(void *arg)
 
 static void usage(FILE *o)
 {
-	fputs("usage: routewatch collect --asn ASN --bgp ADDR:PORT [options]\n"
+	fputs("usage: routewatch collect --asn ASN --bgp ADDR:PORT|--bmp ADDR:PORT [options]\n"
 	      "  A passive BGP collector: peers connect, nothing is announced; the\n"
 	      "  events of `routewatch events` are printed as they are determined and\n"
 	      "  every UPDATE is archived like a public collector's (docs/collect.md).\n"
 	      "  --asn ASN           our AS number (required)\n"
 	      "  --router-id A.B.C.D BGP identifier (default: the listening address)\n"
 	      "  --bgp ADDR:PORT     where to listen, e.g. 127.0.0.1:1179 or [::]:179\n"
+	      "  --bmp ADDR:PORT     a BMP station too: each router's monitored peers\n"
+	      "                      are peers of collector <router address>\n"
 	      "  --peer ADDR[,ASN]   accept this peer (with this AS) (repeatable)\n"
 	      "  --accept PREFIX     accept any peer in this prefix (repeatable);\n"
 	      "                      with neither, any address may connect\n"
@@ -211,20 +213,20 @@ int cmd_collect(int argc, char **argv)
 			setvbuf(stderr, NULL, _IOLBF, 0);
 			cfg.log_path = optarg;
 			break;
-		case 'B':
+		case 'B': cfg.bmp_listen = optarg; break;
 		case 'I':
 		case 'D':
 			/* named in the issue; not built yet: say so rather than
 			 * run without what was asked */
 			rw_log(RW_LOG_ERROR, "--%s is not implemented yet (docs/collect.md)",
-			       c == 'B' ? "bmp" : c == 'I' ? "rib-every" : "db");
+			       c == 'I' ? "rib-every" : "db");
 			rc = EXIT_USAGE;
 			goto out;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
 		}
 	}
-	if (!cfg.asn || !cfg.bgp_listen || optind < argc) {
+	if (!cfg.asn || (!cfg.bgp_listen && !cfg.bmp_listen) || optind < argc) {
 		usage(stderr);
 		rc = EXIT_USAGE;
 		goto out;

@@ -83,10 +83,10 @@ int io_sink_open(const char *path, enum io_comp comp, struct io_sink **out)
 	}
 	s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (s->fd < 0) {
-		s->errnum = errno;
+		int en = errno;
 		s->err = RW_EIO;
 		io_sink_close(s, false);
-		errno = s->errnum;
+		errno = en;
 		return RW_EIO;
 	}
 	*out = s;

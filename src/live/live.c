@@ -26,8 +26,6 @@
 #include <time.h>
 #include <unistd.h>
 
-struct live;
-
 struct conn {
 	struct live *lv;
 	struct bufferevent *bev;   /* owned, closes the socket */
@@ -39,29 +37,8 @@ struct conn {
 	struct conn *next, **pprev;
 };
 
-struct live {
-	const struct live_cfg *cfg;
-	struct event_base *base;
-	struct evconnlistener *lis;
-	struct event *tick;
-	struct event *sig[4];
-	struct engine *eng;        /* owned */
-	uint32_t coll;             /* the engine's collector id */
-	char coll_name[RW_ADDR_STRLEN];
-	struct det_group g;        /* events of the second being evaluated */
-	struct mrt_dec dec;
-	struct mrt_buf rec;        /* the record being made */
-	struct obuf tx;            /* what a session wants sent */
-	struct live_arch *arch;    /* owned, NULL without --archive */
-	struct conn *conns;
-	uint32_t router_id;
-	uint64_t msgs, updates, resets;
-	uint64_t last_msgs;
-	double last_t;
-	int rc;
-};
 
-static uint64_t mono_ms(void)
+uint64_t live_mono_ms(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
@@ -101,36 +78,34 @@ static int on_elem(void *arg, const struct bgp_elem *el)
 	return 0;
 }
 
-/* A message (or a state change) of c as the BGP4MP_ET record a collector
- * archives; then the same record through the engine. Returns the
- * NOTIFICATION due when the UPDATE cannot be parsed (RFC 7606 session
+/* A message (or a state change) of a source as the BGP4MP_ET record a
+ * collector archives; then the same record through the engine. Returns
+ * the NOTIFICATION due when the UPDATE cannot be parsed (RFC 7606 session
  * reset), as code << 8 | subcode, else 0. */
-static int record(struct conn *c, const uint8_t *msg, size_t len, uint16_t old_state, uint16_t new_state)
+int live_record(struct live *lv, const struct live_src *src, const uint8_t *msg, size_t len, uint16_t old_state,
+		uint16_t new_state)
 {
-	struct live *lv = c->lv;
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	struct mrt_bgp4mp_hdr h = {
 		.ts = (uint32_t)now.tv_sec,
 		.usec = (uint32_t)(now.tv_nsec / 1000),
 		.et = true,
-		.as4 = c->sess.as4,
-		/* RFC 8050 has one ADD-PATH flag per record: a peer that sends
-		 * path ids in one family only would need two (not seen yet) */
-		.addpath = c->sess.addpath4 || c->sess.addpath6,
-		.peer_asn = c->sess.peer.asn,
-		.local_asn = lv->cfg->asn,
-		.peer = c->peer,
-		.local = c->local,
+		.as4 = src->as4,
+		.addpath = src->addpath,
+		.peer_asn = src->peer_asn,
+		.local_asn = src->local_asn,
+		.peer = src->peer,
+		.local = src->local,
 	};
 	lv->rec.len = 0;
 	int rc = msg ? mrt_write_bgp_msg(&lv->rec, &h, msg, len) : mrt_write_state(&lv->rec, &h, old_state, new_state);
 	if (rc) {
-		rw_log(RW_LOG_ERROR, "out of memory making a record of %s", c->name);
+		rw_log(RW_LOG_ERROR, "out of memory making a record of %s", src->name);
 		return 0;
 	}
-	if (lv->arch)
-		live_arch_put(lv->arch, h.ts, lv->rec.p, lv->rec.len);
+	if (src->arch)
+		live_arch_put(src->arch, h.ts, lv->rec.p, lv->rec.len);
 	clock_to(lv, h.ts);
 	struct mrt_rec r = {0};
 	mrt_hdr_decode(lv->rec.p, &r.h);
@@ -140,19 +115,43 @@ static int record(struct conn *c, const uint8_t *msg, size_t len, uint16_t old_s
 	r.idx = lv->msgs;
 	struct mrt_result res;
 	memset(&res, 0, sizeof res);
+	lv->coll = src->coll;
 	mrt_decode(&lv->dec, &r, on_elem, lv, &res);
 	if (res.worst == BGP_ACT_RESET) {
-		rw_log(RW_LOG_WARN, "peer %s AS%u: UPDATE cannot be parsed (%s): session reset (RFC 7606)", c->name,
-		       c->sess.peer.asn, res.attr_msg ? res.attr_msg : res.what ? res.what : "NLRI");
+		rw_log(RW_LOG_WARN, "%s AS%u: UPDATE cannot be parsed (%s)", src->name, src->peer_asn,
+		       res.attr_msg ? res.attr_msg : res.what ? res.what : "NLRI");
 		/* UPDATE Message Error: Invalid Network Field for NLRI,
 		 * Malformed Attribute List otherwise */
 		bool nlri = res.attr == 0 || res.attr == BGP_ATTR_MP_REACH || res.attr == BGP_ATTR_MP_UNREACH;
 		return 3 << 8 | (nlri ? 10 : 1);
 	}
 	if (res.n_taw || res.n_discard)
-		rw_log(RW_LOG_INFO, "peer %s: malformed attribute (%s): %s", c->name,
-		       res.attr_msg ? res.attr_msg : "?", bgp_action_name((enum bgp_action)res.worst));
+		rw_log(RW_LOG_INFO, "%s: malformed attribute (%s): %s", src->name, res.attr_msg ? res.attr_msg : "?",
+		       bgp_action_name((enum bgp_action)res.worst));
 	return 0;
+}
+
+/* A BGP session's peer as a source of records. */
+static int record(struct conn *c, const uint8_t *msg, size_t len, uint16_t old_state, uint16_t new_state)
+{
+	struct live *lv = c->lv;
+	struct live_src src = {
+		.coll = lv->bgp_coll,
+		.arch = lv->arch,
+		.peer = c->peer,
+		.local = c->local,
+		.peer_asn = c->sess.peer.asn,
+		.local_asn = lv->cfg->asn,
+		.as4 = c->sess.as4,
+		/* RFC 8050 has one ADD-PATH flag per record: a peer that sends
+		 * path ids in one family only would need two (not seen yet) */
+		.addpath = c->sess.addpath4 || c->sess.addpath6,
+		.name = c->name,
+	};
+	int r = live_record(lv, &src, msg, len, old_state, new_state);
+	if (r)
+		rw_log(RW_LOG_WARN, "peer %s: session reset (RFC 7606)", c->name);
+	return r;
 }
 
 /* ---------------------------------------------------------------- sessions */
@@ -246,7 +245,7 @@ static void on_read(struct bufferevent *bev, void *arg)
 		struct evbuffer_iovec v;
 		if (evbuffer_peek(in, -1, NULL, &v, 1) < 1)
 			break;
-		int rc = bgp_sess_input(&c->sess, v.iov_base, v.iov_len, mono_ms(), &lv->tx, on_msg, c);
+		int rc = bgp_sess_input(&c->sess, v.iov_base, v.iov_len, live_mono_ms(), &lv->tx, on_msg, c);
 		evbuffer_drain(in, v.iov_len);
 		if (rc < 0) {
 			lv->resets += c->sess.notif_sent;
@@ -272,7 +271,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	conn_end(c, why, true);
 }
 
-static bool to_addr(const struct sockaddr *sa, struct rw_addr *a)
+bool live_to_addr(const struct sockaddr *sa, struct rw_addr *a)
 {
 	memset(a, 0, sizeof *a);
 	if (sa->sa_family == AF_INET) {
@@ -330,8 +329,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	socklen_t sl = sizeof ss;
 	char name[RW_ADDR_STRLEN];
 	uint32_t asn;
-	if (!to_addr(sa, &peer) || getsockname(fd, (struct sockaddr *)&ss, &sl) ||
-	    !to_addr((struct sockaddr *)&ss, &local)) {
+	if (!live_to_addr(sa, &peer) || getsockname(fd, (struct sockaddr *)&ss, &sl) ||
+	    !live_to_addr((struct sockaddr *)&ss, &local)) {
 		evutil_closesocket(fd);
 		return;
 	}
@@ -382,7 +381,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	bgp_sess_init(&c->sess, &sc);
 	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	bgp_sess_start(&c->sess, mono_ms(), &lv->tx);
+	bgp_sess_start(&c->sess, live_mono_ms(), &lv->tx);
 	send_tx(lv, c);
 	rw_log(RW_LOG_INFO, "connection from %s", name);
 }
@@ -403,7 +402,7 @@ static long rss_kb(void)
 
 static double now_s(void)
 {
-	return (double)mono_ms() / 1000.0;
+	return (double)live_mono_ms() / 1000.0;
 }
 
 static void status(struct live *lv)
@@ -417,6 +416,12 @@ static void status(struct live *lv)
 	double rate = dt > 0 ? (double)(lv->msgs - lv->last_msgs) / dt : 0;
 	lv->last_t = t;
 	lv->last_msgs = lv->msgs;
+	char bmp[96] = "";
+	if (lv->bmp_lis) {
+		unsigned nr, np;
+		live_bmp_count(lv, &nr, &np);
+		snprintf(bmp, sizeof bmp, ", BMP %u routers %u peers up", nr, np);
+	}
 	char arch[160] = "";
 	if (lv->arch) {
 		struct live_arch_stats as;
@@ -427,8 +432,8 @@ static void status(struct live *lv)
 	}
 	/* asked for: printed whatever the log level */
 	fprintf(stderr,
-	       "routewatch: status: %u/%u peers established, %u prefixes, %llu routes, %llu messages (%.0f/s), %llu updates, %llu events%s, RSS %.1f MB",
-	       up, all, lv->eng->rib.npfx, (unsigned long long)lv->eng->rib.route_count,
+	       "routewatch: status: %u/%u peers established%s, %u prefixes, %llu routes, %llu messages (%.0f/s), %llu updates, %llu events%s, RSS %.1f MB",
+	       up, all, bmp, lv->eng->rib.npfx, (unsigned long long)lv->eng->rib.route_count,
 	       (unsigned long long)lv->msgs, rate, (unsigned long long)lv->updates,
 	       (unsigned long long)lv->eng->det.events, arch, (double)rss_kb() / 1024.0);
 	fputc('\n', stderr);
@@ -442,7 +447,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	clock_to(lv, (uint32_t)now.tv_sec);
-	uint64_t ms = mono_ms();
+	uint64_t ms = live_mono_ms();
 	for (struct conn *c = lv->conns, *nx; c; c = nx) {
 		nx = c->next;
 		if (c->closing)
@@ -454,6 +459,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	}
 	if (lv->arch)
 		live_arch_tick(lv->arch, (uint32_t)now.tv_sec);
+	live_bmp_tick(lv, (uint32_t)now.tv_sec);
 	if (lv->cfg->tick)
 		lv->cfg->tick(lv->cfg->arg);
 }
@@ -494,7 +500,7 @@ static int listen_on(struct live *lv, const char *spec)
 		return RW_EIO;
 	}
 	struct rw_addr a;
-	to_addr((struct sockaddr *)&ss, &a);
+	live_to_addr((struct sockaddr *)&ss, &a);
 	fmt_addr(lv->coll_name, &a);
 	if (!lv->router_id)
 		lv->router_id = a.af == RW_AF_INET && rd32(a.b) ? rd32(a.b) : 1;
@@ -522,7 +528,9 @@ int live_run(const struct live_cfg *cfg)
 	lv->dec.skip_path = true;
 	if (cfg->bgp_listen && (rc = listen_on(lv, cfg->bgp_listen)))
 		goto out_engine;
-	lv->coll = rib_collector(&lv->eng->rib, cfg->collector ? cfg->collector : lv->coll_name);
+	if (cfg->bmp_listen && (rc = live_bmp_listen(lv, cfg->bmp_listen)))
+		goto out_engine;
+	lv->bgp_coll = rib_collector(&lv->eng->rib, cfg->collector ? cfg->collector : lv->coll_name);
 	if (cfg->archive && (rc = live_arch_open(&lv->arch, cfg->archive, "updates", cfg->comp, cfg->rotate)))
 		goto out_engine;
 	static const int sigs[4] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
@@ -535,8 +543,12 @@ int live_run(const struct live_cfg *cfg)
 	struct timeval one = {1, 0};
 	event_add(lv->tick, &one);
 	lv->last_t = now_s();
-	rw_log(RW_LOG_INFO, "collecting as AS%u on %s (collector %s)%s%s", cfg->asn,
-	       cfg->bgp_listen ? cfg->bgp_listen : "-", cfg->collector ? cfg->collector : lv->coll_name,
+	char bgp[300] = "";
+	if (cfg->bgp_listen)
+		snprintf(bgp, sizeof bgp, " BGP on %s (collector %s)", cfg->bgp_listen,
+			 cfg->collector ? cfg->collector : lv->coll_name);
+	rw_log(RW_LOG_INFO, "collecting as AS%u:%s%s%s%s%s", cfg->asn, bgp,
+	       cfg->bmp_listen ? " BMP on " : "", cfg->bmp_listen ? cfg->bmp_listen : "",
 	       cfg->archive ? ", archive in " : "", cfg->archive ? cfg->archive : "");
 	event_base_dispatch(lv->base);
 
@@ -556,6 +568,8 @@ int live_run(const struct live_cfg *cfg)
 		}
 		conn_free(c);
 	}
+	if (live_bmp_close(lv))
+		rc = RW_EIO;
 	engine_flush(lv->eng);
 	emit(lv);
 	status(lv);

@@ -31,8 +31,11 @@ struct live_cfg {
 	uint32_t router_id;        /* 0: the listening address (IPv4), else 1 */
 	uint16_t hold_time;        /* proposed (default 90) */
 	const char *bgp_listen;    /* "ADDR:PORT" or "[ADDR]:PORT" */
-	const char *collector;     /* engine collector name; NULL: the
-				      listening address */
+	const char *bmp_listen;    /* BMP station "ADDR:PORT", or NULL */
+	const char *collector;     /* engine collector name of the BGP
+				      sessions; NULL: the listening address.
+				      A BMP router's peers are collector
+				      "the router's address" */
 	const struct live_peer *peers;
 	size_t npeers;
 	const struct rw_prefix *accept;

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ARCH_PENDING_CAP (1ull << 30)
@@ -95,6 +96,25 @@ static void recovered(struct live_arch *a)
 	a->failing = false;
 }
 
+/* Create a temporary file (and the directory, for a BMP router's first). */
+static int create(struct live_arch *a, const char *tmp, struct io_sink **s)
+{
+	char d[4096];
+	snprintf(d, sizeof d, "%s", a->dir);
+	for (char *q = d + 1;; q++) { /* mkdir -p */
+		bool last = !*q;
+		if (*q != '/' && !last)
+			continue;
+		*q = 0;
+		if (mkdir(d, 0755) && errno != EEXIST)
+			return RW_EIO;
+		if (last)
+			break;
+		*q = '/';
+	}
+	return io_sink_open(tmp, a->comp, s);
+}
+
 /* Write a whole closed period: temporary file, fsync, rename. */
 static int write_whole(struct live_arch *a, const struct arch_file *f)
 {
@@ -102,7 +122,7 @@ static int write_whole(struct live_arch *a, const struct arch_file *f)
 	file_name(a, f->start, true, tmp, sizeof tmp);
 	file_name(a, f->start, false, fin, sizeof fin);
 	struct io_sink *s;
-	if (io_sink_open(tmp, a->comp, &s)) {
+	if (create(a, tmp, &s)) {
 		fail(a, "create", tmp, errno);
 		return RW_EIO;
 	}
@@ -134,7 +154,7 @@ static void write_cur(struct live_arch *a)
 	char tmp[4096];
 	file_name(a, a->cur.start, true, tmp, sizeof tmp);
 	if (!a->sink) {
-		if (io_sink_open(tmp, a->comp, &a->sink)) {
+		if (create(a, tmp, &a->sink)) {
 			a->sink = NULL;
 			fail(a, "create", tmp, errno);
 			return;

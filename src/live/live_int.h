@@ -4,8 +4,68 @@
 
 #include "live.h"
 #include "../mrt/mrt.h"
+#include "../engine/engine.h"
 
 struct live_arch;
+struct bmp_site;
+struct bmp_router;
+struct conn;
+struct event_base;
+struct evconnlistener;
+struct event;
+struct sockaddr;
+
+struct live {
+	const struct live_cfg *cfg;
+	struct event_base *base;
+	struct evconnlistener *lis;
+	struct evconnlistener *bmp_lis;
+	struct bmp_site *sites;     /* BMP routers ever seen (archive, collector) */
+	struct bmp_router *routers; /* BMP connections */
+	struct event *tick;
+	struct event *sig[4];
+	struct engine *eng;        /* owned */
+	uint32_t coll;             /* collector of the record being decoded */
+	uint32_t bgp_coll;         /* the BGP sessions' collector */
+	char coll_name[RW_ADDR_STRLEN];
+	struct det_group g;        /* events of the second being evaluated */
+	struct mrt_dec dec;
+	struct mrt_buf rec;        /* the record being made */
+	struct obuf tx;            /* what a session wants sent */
+	struct live_arch *arch;    /* owned, NULL without --archive */
+	struct conn *conns;
+	uint32_t router_id;
+	uint64_t msgs, updates, resets;
+	uint64_t last_msgs;
+	double last_t;
+	int rc;
+};
+
+/* Where a record comes from: a BGP session's peer, or a peer a BMP router
+ * monitors. */
+struct live_src {
+	uint32_t coll;               /* engine collector */
+	struct live_arch *arch;      /* borrowed; NULL: not archived */
+	struct rw_addr peer, local;
+	uint32_t peer_asn, local_asn;
+	bool as4, addpath;
+	const char *name;            /* for messages */
+};
+
+/* live.c: a BGP message (or, msg NULL, a state change old -> new) into the
+ * archive and the engine; the NOTIFICATION due (code << 8 | sub) or 0. */
+int live_record(struct live *lv, const struct live_src *src, const uint8_t *msg, size_t len, uint16_t old_state,
+		uint16_t new_state);
+bool live_to_addr(const struct sockaddr *sa, struct rw_addr *a);
+uint64_t live_mono_ms(void);
+
+/* live_bmp.c: the BMP station */
+int live_bmp_listen(struct live *lv, const char *spec);
+void live_bmp_tick(struct live *lv, uint32_t now);
+void live_bmp_count(const struct live *lv, unsigned *routers, unsigned *peers_up);
+/* Shutdown: close every router (not recorded as peers going down) and
+ * finish every router's archive; 0 when all is on disk. */
+int live_bmp_close(struct live *lv);
 
 struct live_arch_stats {
 	uint64_t records, files, bytes, failures, dropped_bytes, kept_bytes;

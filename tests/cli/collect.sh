@@ -160,23 +160,28 @@ X4="175.45.176.0/24 175.45.177.0/24 175.45.178.0/24 175.45.179.0/24"
 Y3="175.45.176.0/24 175.45.177.0/24 175.45.178.0/24"
 
 # the live events of the scenario: X gained on 4 (new), Y gained on 3
-# (new), X lost on those 3 (not last), then Y lost on 3 (last)
-G_X='map(select(.type=="upstream_gained" and .upstream==4837 and .new_for_origin and (.prefixes|length)==4)) | length == 1'
-G_Y='map(select(.type=="upstream_gained" and .upstream==20485 and .new_for_origin and (.prefixes|length)==3)) | length == 1'
-L_Y='map(select(.type=="upstream_lost" and .upstream==20485 and .last_for_origin and (.prefixes|length)==3)) | length == 1'
+# (new), then Y lost on those 3 (the last of them last_for_origin). A
+# speaker may spread one step over two seconds, so the prefixes of the
+# events of a kind are taken together.
+pfx_of() { echo "[.[]|select(.type==\"$1\" and .upstream==$2)]"; }
+G_X="$(pfx_of upstream_gained 4837) | ([.[].prefixes[]]|unique|length)==4 and any(.new_for_origin)"
+G_Y="$(pfx_of upstream_gained 20485) | ([.[].prefixes[]]|unique|length)==3 and any(.new_for_origin)"
+L_Y="$(pfx_of upstream_lost 20485) | ([.[].prefixes[]]|unique|length)==3 and any(.last_for_origin)"
 
-# archive_same NAME DIR MINPEERS: events over the archive == live events;
-# bgpdump reads every file (as many lines as routewatch dump)
+# archive_same NAME DIR MINPEERS [FILEDIR]: events over the archive ==
+# live events; bgpdump reads every file in FILEDIR (default DIR) (as many
+# lines as routewatch dump)
 archive_same() {
+	fd=${4:-$2}
 	"$RW" events --json --min-peers "$3" "$2" > "$tmp/$1.replay" 2> "$tmp/$1.replay.err"
 	jq -S -c . "$tmp/$1.out" | sort > "$tmp/$1.a"
 	jq -S -c . "$tmp/$1.replay" | sort > "$tmp/$1.b"
 	check "$1-archive-replay-same-events" "[ -s $tmp/$1.a ] && cmp -s $tmp/$1.a $tmp/$1.b" \
 		"live $(wc -l < $tmp/$1.a) events, replay $(wc -l < $tmp/$1.b): $(diff $tmp/$1.a $tmp/$1.b | head -3)"
-	n1=$(cat "$2"/updates.* | bgpdump -m - 2>/dev/null | wc -l)
-	n2=$("$RW" dump "$2"/updates.* 2>/dev/null | wc -l)
+	n1=$(cat "$fd"/updates.* | bgpdump -m - 2>/dev/null | wc -l)
+	n2=$("$RW" dump "$fd"/updates.* 2>/dev/null | wc -l)
 	check "$1-archive-bgpdump" "[ $n1 -gt 0 ] && [ $n1 -eq $n2 ]" "bgpdump -m $n1 lines, routewatch dump $n2"
-	check "$1-no-temporary-files" "[ -z \"\$(ls -A $2 | grep '^\\.')\" ]" "left: $(ls -A $2)"
+	check "$1-no-temporary-files" "[ -z \"\$(ls -A $fd | grep '^\\.')\" ]" "left: $(ls -A $fd)"
 }
 
 # ---------------------------------------------------------------- 1. ExaBGP + BIRD, min-peers 2, alerts
@@ -313,10 +318,12 @@ EOF
 frr_net() { # ROUTE-MAP PREFIX...
 	rm=$1
 	shift
-	for p in "$@"; do
-		vtysh --vty_socket "$tmp/frr" -c 'configure terminal' -c 'router bgp 65005' \
-			-c 'address-family ipv4 unicast' -c "network $p route-map $rm" > /dev/null 2>&1
-	done
+	set -- $(for p in "$@"; do echo "network_${p}_route-map_$rm"; done)
+	# one vtysh call, so FRR sends the step at once
+	vtysh --vty_socket "$tmp/frr" -c 'configure terminal' -c 'router bgp 65005' \
+		-c 'address-family ipv4 unicast' ${1:+-c "$(echo "$1" | tr _ ' ')"} \
+		${2:+-c "$(echo "${2:-}" | tr _ ' ')"} ${3:+-c "$(echo "${3:-}" | tr _ ' ')"} \
+		${4:+-c "$(echo "${4:-}" | tr _ ' ')"} > /dev/null 2>&1
 }
 frr_step() {
 	case $1 in
@@ -457,6 +464,146 @@ if wait_for "$tmp/unw.err" 'collecting as' 10; then
 	wait "$EXA" 2>/dev/null
 else
 	nok unwritable-start "the collector did not start as nobody" "$tmp/unw.err"
+fi
+
+# ---------------------------------------------------------------- 6. BMP: GoBGP and FRR as monitored routers
+RPORT=$((PORT + 3))
+BPORT=$((PORT + 4))
+GRAPI=$((PORT + 5))
+# ExaBGP at ADDR (AS ASN) as the monitored router's neighbour at RADDR:RPORT
+start_exa_to() { # ADDR ASN RADDR RASN
+	: > "$tmp/exa-$1.cmd"
+	cat > "$tmp/exa-$1.conf" <<EOF
+process ctl {
+    run /usr/bin/tail -n0 -F $tmp/exa-$1.cmd;
+    encoder text;
+}
+neighbor $3 {
+    router-id $1;
+    local-address $1;
+    local-as $2;
+    peer-as $4;
+    connect $RPORT;
+    hold-time 30;
+    family { ipv4 unicast; }
+    api { processes [ ctl ]; }
+}
+EOF
+	env exabgp_daemon_user=root exabgp_daemon_daemonize=false exabgp_daemon_pid="$tmp/exa-$1.pid" \
+		exabgp_tcp_bind='' exabgp_log_destination=stdout exabgp_api_cli=false exabgp_api_ack=false \
+		exabgp "$tmp/exa-$1.conf" > "$tmp/exa-$1.log" 2>&1 &
+	EXA=$!
+	PIDS="$PIDS $EXA"
+}
+start_gobgp_router() {
+	cat > "$tmp/gobgp-r.toml" <<EOF
+[global.config]
+  as = 65041
+  router-id = "127.0.0.21"
+  port = $RPORT
+  local-address-list = ["127.0.0.21"]
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "127.0.0.4"
+    peer-as = 65004
+  [neighbors.transport.config]
+    passive-mode = true
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "ipv4-unicast"
+[[bmp-servers]]
+  [bmp-servers.config]
+    address = "127.0.0.1"
+    port = $BPORT
+    route-monitoring-policy = "all"
+    statistics-timeout = 15
+EOF
+	gobgpd -f "$tmp/gobgp-r.toml" -p --api-hosts "127.0.0.1:$GRAPI" --pprof-disable >> "$tmp/gobgp-r.log" 2>&1 &
+	GOBGPR=$!
+	PIDS="$PIDS $GOBGPR"
+}
+n=bmpgo
+mkdir -p "$tmp/arch-$n"
+PORT_SAVE=$PORT
+if start_col "$n" --bmp 127.0.0.1:$BPORT --json --min-peers 1 --archive "$tmp/arch-$n" --rotate 60; then
+	start_gobgp_router
+	start_exa_to 127.0.0.4 65004 127.0.0.21 65041
+	check bmp-gobgp-peer-up "wait_for $tmp/$n.err 'BMP 127.0.0.1 peer 127.0.0.4: up, AS65004' 15" \
+		"no Peer Up for 127.0.0.4 from GoBGP" "$tmp/$n.err"
+	for p in $X4; do exa 127.0.0.4 "announce route $p next-hop 192.0.2.4 as-path [ 4837 131279 ]"; done
+	check bmp-gobgp-routes-reach-engine "wait_jq $tmp/$n.out '$G_X' 15" \
+		"no upstream_gained 4837 on 4 prefixes from the monitored routes" "$tmp/$n.out"
+	# the router goes away and comes back: its peers go down, then the
+	# routes it monitors are back (prefix_up, not a new upstream)
+	kill "$GOBGPR"
+	wait "$GOBGPR" 2>/dev/null
+	check bmp-gobgp-router-gone "wait_for $tmp/$n.err 'BMP 127.0.0.1: the router closed the connection' 5 && wait_jq $tmp/$n.out 'map(select(.type==\"prefix_down\" and (.prefixes|length)==4))|length==1' 5" \
+		"no prefix_down on 4 prefixes when the router left" "$tmp/$n.out"
+	start_gobgp_router
+	check bmp-gobgp-router-back "wait_jq $tmp/$n.out 'map(select(.type==\"prefix_up\" and (.prefixes|length)==4))|length==1' 30" \
+		"no prefix_up on 4 prefixes after the router reconnected" "$tmp/$n.err"
+	# the monitored peer goes down: Peer Down removes its routes
+	kill "$EXA"
+	wait "$EXA" 2>/dev/null
+	check bmp-gobgp-peer-down "wait_for $tmp/$n.err 'BMP 127.0.0.1 peer 127.0.0.4: down' 10 && wait_jq $tmp/$n.out 'map(select(.type==\"prefix_down\"))|length==2' 5" \
+		"no Peer Down / second prefix_down" "$tmp/$n.err"
+	# garbage on the BMP port: that connection is closed, nothing else
+	python3 -c "import socket; s=socket.create_connection(('127.0.0.1', $BPORT)); s.sendall(b'GET / HTTP/1.0\r\n\r\n'); s.recv(10)" 2>/dev/null
+	check bmp-garbage "wait_for $tmp/$n.err 'not a BMP v3 header' 3 && kill -0 $COL" "garbage not reported, or the collector died" "$tmp/$n.err"
+	kill -USR1 "$COL"
+	check bmp-status "wait_for $tmp/$n.err 'BMP 1 routers 0 peers up' 5" "no BMP status" "$tmp/$n.err"
+	stop_col
+	kill "$GOBGPR" 2>/dev/null
+	check bmp-gobgp-clean-exit "[ $COLRC -eq 0 ]" "collect exited with $COLRC" "$tmp/$n.err"
+	archive_same "$n" "$tmp/arch-$n" 1 "$tmp/arch-$n/127.0.0.1"
+else
+	nok bmp-gobgp-start "the collector did not start" "$tmp/$n.err"
+fi
+
+n=bmpfrr
+mkdir -p "$tmp/arch-$n" "$tmp/frr-bmp"
+if start_col "$n" --bmp 127.0.0.1:$BPORT --json --min-peers 1 --archive "$tmp/arch-$n" --rotate 60; then
+	cat > "$tmp/frr-bmp/bgpd.conf" <<EOF
+frr defaults traditional
+hostname frr-bmp
+log stdout informational
+router bgp 65011
+ bgp router-id 127.0.0.11
+ no bgp ebgp-requires-policy
+ neighbor 127.0.0.6 remote-as 65006
+ neighbor 127.0.0.6 passive
+ neighbor 127.0.0.6 disable-connected-check
+ address-family ipv4 unicast
+  neighbor 127.0.0.6 soft-reconfiguration inbound
+  neighbor 127.0.0.6 route-map NONE out
+ exit-address-family
+ bmp targets collector
+  bmp monitor ipv4 unicast pre-policy
+  bmp monitor ipv4 unicast post-policy
+  bmp connect 127.0.0.1 port $BPORT min-retry 100 max-retry 1000
+ exit
+route-map NONE deny 10
+EOF
+	/usr/lib/frr/bgpd -S -M bmp -Z -l 127.0.0.11 -p "$RPORT" -P 0 -f "$tmp/frr-bmp/bgpd.conf" \
+		--vty_socket "$tmp/frr-bmp" -i "$tmp/frr-bmp/bgpd.pid" --log stdout --log-level info > "$tmp/frr-bmp.log" 2>&1 &
+	FRRB=$!
+	PIDS="$PIDS $FRRB"
+	start_exa_to 127.0.0.6 65006 127.0.0.11 65011
+	check bmp-frr-peer-up "wait_for $tmp/$n.err 'BMP 127.0.0.1 peer 127.0.0.6: up, AS65006' 15" \
+		"no Peer Up for 127.0.0.6 from FRR" "$tmp/$n.err"
+	for p in $X4; do exa 127.0.0.6 "announce route $p next-hop 192.0.2.6 as-path [ 4837 131279 ]"; done
+	check bmp-frr-routes-reach-engine "wait_jq $tmp/$n.out '$G_X' 15" \
+		"no upstream_gained 4837 on 4 prefixes from FRR's monitoring" "$tmp/$n.out"
+	for p in $X4; do exa 127.0.0.6 "withdraw route $p next-hop 192.0.2.6"; done
+	check bmp-frr-withdrawn "wait_jq $tmp/$n.out 'map(select(.type==\"origin_down\"))|length==1' 15" \
+		"no origin_down when the monitored peer withdrew" "$tmp/$n.out"
+	stop_col
+	check bmp-frr-clean-exit "[ $COLRC -eq 0 ]" "collect exited with $COLRC" "$tmp/$n.err"
+	archive_same "$n" "$tmp/arch-$n" 1 "$tmp/arch-$n/127.0.0.1"
+	kill "$EXA" "$FRRB" 2>/dev/null
+	wait "$EXA" "$FRRB" 2>/dev/null
+else
+	nok bmp-frr-start "the collector did not start" "$tmp/$n.err"
 fi
 
 echo "$pass passed, $fail failed"

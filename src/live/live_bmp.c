@@ -1,0 +1,398 @@
+/*
+ * The BMP station (RFC 7854, RFC 9069): routers connect, and each peer a
+ * router monitors becomes a peer of the engine, collector = the router
+ * (its address). Its records go to the router's own archive directory,
+ * ARCHIVE/<router address>/updates.*, so that `routewatch events` over the
+ * archive names the same collectors the live run did.
+ *
+ * Which view feeds the engine, per monitored peer: post-policy Adj-RIB-In
+ * once the router has sent any for that peer, else pre-policy (FRR sends
+ * pre-policy withdrawals only, without soft-reconfiguration inbound, so a
+ * peer's pre-policy view can be incomplete while its post-policy one is
+ * not). Adj-RIB-Out (RFC 8671) is not a view of what the peer announced:
+ * skipped. Loc-RIB (RFC 9069) is the router's own choice among its peers'
+ * routes: used only from routers that send no Adj-RIB-In, so a route is
+ * not counted twice. Skipped messages are counted, never archived, so the
+ * archive replays exactly what the engine saw.
+ *
+ * Peer Up is the session coming up (a state change 5 -> 6 in the archive),
+ * Peer Down and the router's disconnection take the peer down (6 -> 1).
+ *
+ * Lifetimes: a bmp_router per TCP connection; a bmp_site per router
+ * address for the whole run (its archive and collector id survive
+ * reconnections); bmp_peer per monitored peer, owned by its router.
+ */
+#include "live_int.h"
+#include "../bgp/bgp.h"
+#include "../bmp/bmp.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct bmp_site {
+	char name[RW_ADDR_STRLEN];
+	uint32_t coll;
+	struct live_arch *arch;      /* owned; NULL without --archive */
+	struct bmp_site *next;
+};
+
+struct bmp_peer {
+	uint8_t type;                /* enum bmp_peer_type */
+	uint8_t dist[8];
+	struct rw_addr addr, local;
+	uint32_t asn;
+	bool up, as4, addpath, post_seen;
+	char name[2 * RW_ADDR_STRLEN + 8];
+	struct bmp_peer *next;
+};
+
+struct bmp_router {
+	struct live *lv;
+	struct bufferevent *bev;     /* owned */
+	struct bmp_site *site;       /* borrowed from lv->sites */
+	struct rw_addr addr;
+	struct bmp_peer *peers;      /* owned */
+	bool adj_in_seen;            /* some Adj-RIB-In arrived (see above) */
+	char sysname[64];
+	uint64_t msgs, skipped, stats, bad;
+	struct bmp_router *next, **pprev;
+};
+
+static struct bmp_site *site_get(struct live *lv, const struct rw_addr *a)
+{
+	char name[RW_ADDR_STRLEN];
+	fmt_addr(name, a);
+	for (struct bmp_site *s = lv->sites; s; s = s->next)
+		if (!strcmp(s->name, name))
+			return s;
+	struct bmp_site *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	memcpy(s->name, name, sizeof name);
+	s->coll = rib_collector(&lv->eng->rib, name);
+	if (lv->cfg->archive) {
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%s/%s", lv->cfg->archive, name);
+		if (live_arch_open(&s->arch, dir, "updates", lv->cfg->comp, lv->cfg->rotate)) {
+			free(s);
+			return NULL;
+		}
+	}
+	s->next = lv->sites;
+	lv->sites = s;
+	return s;
+}
+
+static void src_of(const struct bmp_router *r, const struct bmp_peer *p, struct live_src *s)
+{
+	*s = (struct live_src){
+		.coll = r->site->coll,
+		.arch = r->site->arch,
+		.peer = p->addr,
+		.local = p->local,
+		.peer_asn = p->asn,
+		.local_asn = r->lv->cfg->asn,
+		.as4 = p->as4,
+		.addpath = p->addpath,
+		.name = p->name,
+	};
+}
+
+static void peer_state(struct bmp_router *r, struct bmp_peer *p, bool up)
+{
+	if (p->up == up)
+		return;
+	p->up = up;
+	struct live_src s;
+	src_of(r, p, &s);
+	live_record(r->lv, &s, NULL, 0, up ? 5 : 6, up ? 6 : 1);
+}
+
+static struct bmp_peer *peer_get(struct bmp_router *r, const struct bmp_peer_hdr *h)
+{
+	for (struct bmp_peer *p = r->peers; p; p = p->next)
+		if (p->type == h->type && !memcmp(p->dist, h->dist, 8) && p->addr.af == h->addr.af &&
+		    !memcmp(p->addr.b, h->addr.b, 16))
+			return p;
+	struct bmp_peer *p = calloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	p->type = h->type;
+	memcpy(p->dist, h->dist, 8);
+	p->addr = h->addr;
+	p->asn = h->asn;
+	p->as4 = !h->as2;
+	/* the local address must be of the peer's family in BGP4MP */
+	p->local.af = h->addr.af;
+	p->local = r->addr.af == h->addr.af ? r->addr : p->local;
+	char a[RW_ADDR_STRLEN];
+	fmt_addr(a, &h->addr);
+	snprintf(p->name, sizeof p->name, "%s peer %s", r->site->name, a);
+	p->next = r->peers;
+	r->peers = p;
+	return p;
+}
+
+/* ADD-PATH on a monitored session: the peer sends path ids where its OPEN
+ * offers to send and the router's offers to receive. */
+static bool addpath_of(const uint8_t *sent, size_t sl, const uint8_t *recv, size_t rl)
+{
+	struct bgp_open so, ro;
+	if (bgp_open_decode(sent + BGP_HDR_LEN, sl - BGP_HDR_LEN, &so) ||
+	    bgp_open_decode(recv + BGP_HDR_LEN, rl - BGP_HDR_LEN, &ro))
+		return false;
+	for (unsigned i = 0; i < so.n_addpath; i++)
+		if ((so.addpath[i].mode & 1) && bgp_open_addpath_tx(&ro, so.addpath[i].afi, so.addpath[i].safi))
+			return true;
+	return false;
+}
+
+static void on_message(struct bmp_router *r, const uint8_t *p, uint32_t len)
+{
+	struct bmp_msg m;
+	int rc = bmp_decode(p, len, &m);
+	r->msgs++;
+	if (rc) {
+		r->bad++;
+		rw_log(RW_LOG_WARN, "BMP %s: %s message %llu malformed (%u bytes): skipped", r->site->name,
+		       bmp_type_name(p[5]), (unsigned long long)r->msgs, len);
+		return;
+	}
+	switch (m.type) {
+	case BMP_INITIATION:
+	case BMP_TERMINATION: {
+		const uint8_t *t = m.body, *v;
+		size_t n = m.body_len;
+		uint16_t ty, l;
+		char info[256] = "";
+		while (bmp_tlv_next(&t, &n, &ty, &v, &l) == 1) {
+			if (m.type == BMP_INITIATION && ty == 2)
+				snprintf(r->sysname, sizeof r->sysname, "%.*s", (int)l, (const char *)v);
+			if ((m.type == BMP_INITIATION && ty <= 2) || (m.type == BMP_TERMINATION && ty == 0))
+				snprintf(info + strlen(info), sizeof info - strlen(info), " %.*s", (int)RW_MIN(l, 80),
+					 (const char *)v);
+			if (m.type == BMP_TERMINATION && ty == 1 && l >= 2)
+				snprintf(info + strlen(info), sizeof info - strlen(info), " (reason %u)", rd16(v));
+		}
+		rw_log(RW_LOG_INFO, "BMP %s: %s:%s", r->site->name, bmp_type_name(m.type), info);
+		return;
+	}
+	case BMP_STATS:
+		r->stats++;
+		return;
+	case BMP_ROUTE_MIRRORING:
+		r->skipped++;
+		return;
+	case BMP_PEER_UP: {
+		struct bmp_peer *pe = peer_get(r, &m.peer);
+		if (!pe)
+			return;
+		pe->asn = m.peer.asn;
+		pe->as4 = !m.peer.as2;
+		if (m.local.af == pe->addr.af)
+			pe->local = m.local;
+		pe->addpath = addpath_of(m.sent_open, m.sent_open_len, m.recv_open, m.recv_open_len);
+		rw_log(RW_LOG_INFO, "BMP %s: up, AS%u%s", pe->name, pe->asn,
+		       m.peer.type == BMP_PEER_LOCRIB ? " (Loc-RIB)" : "");
+		peer_state(r, pe, true);
+		return;
+	}
+	case BMP_PEER_DOWN: {
+		struct bmp_peer *pe = peer_get(r, &m.peer);
+		if (!pe)
+			return;
+		rw_log(RW_LOG_INFO, "BMP %s: down, %s", pe->name, bmp_down_reason(m.reason));
+		peer_state(r, pe, false);
+		return;
+	}
+	case BMP_ROUTE_MONITORING: {
+		const struct bmp_peer_hdr *h = &m.peer;
+		if (h->adj_out || (h->type == BMP_PEER_LOCRIB && r->adj_in_seen)) {
+			r->skipped++;
+			return;
+		}
+		struct bmp_peer *pe = peer_get(r, h);
+		if (!pe)
+			return;
+		if (h->type != BMP_PEER_LOCRIB)
+			r->adj_in_seen = true;
+		if (h->post_policy)
+			pe->post_seen = true;
+		else if (pe->post_seen) {
+			r->skipped++;
+			return;
+		}
+		if (!pe->up) /* monitoring without a Peer Up first */
+			peer_state(r, pe, true);
+		size_t bl = bmp_bgp_len(m.body, m.body_len);
+		if (m.body[18] != BGP_MSG_UPDATE) {
+			r->skipped++;
+			return;
+		}
+		struct live_src s;
+		src_of(r, pe, &s);
+		r->lv->msgs++;
+		r->lv->updates++;
+		live_record(r->lv, &s, m.body, bl, 0, 0);
+		return;
+	}
+	default:
+		r->skipped++;
+		return;
+	}
+}
+
+/* The router is gone (or we stop: rec false): its peers go down. */
+static void router_free(struct bmp_router *r, bool rec)
+{
+	for (struct bmp_peer *p = r->peers, *nx; p; p = nx) {
+		nx = p->next;
+		if (rec)
+			peer_state(r, p, false);
+		free(p);
+	}
+	if (r->next)
+		r->next->pprev = r->pprev;
+	*r->pprev = r->next;
+	if (r->bev)
+		bufferevent_free(r->bev);
+	free(r);
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+	struct bmp_router *r = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	for (;;) {
+		size_t have = evbuffer_get_length(in);
+		uint8_t hdr[BMP_COMMON_LEN];
+		if (have < BMP_COMMON_LEN)
+			return;
+		evbuffer_copyout(in, hdr, sizeof hdr);
+		uint32_t len;
+		if (bmp_frame(hdr, sizeof hdr, &len)) {
+			rw_log(RW_LOG_WARN, "BMP %s: not a BMP v3 header after %llu messages (version %u, length %u): connection closed",
+			       r->site->name, (unsigned long long)r->msgs, hdr[0], rd32(hdr + 1));
+			router_free(r, true);
+			return;
+		}
+		if (have < len)
+			return;
+		const uint8_t *p = evbuffer_pullup(in, len);
+		if (!p) {
+			router_free(r, true);
+			return;
+		}
+		on_message(r, p, len);
+		evbuffer_drain(in, len);
+	}
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	struct bmp_router *r = arg;
+	size_t left = evbuffer_get_length(bufferevent_get_input(r->bev));
+	rw_log(RW_LOG_WARN, "BMP %s: %s after %llu messages%s; its peers are down", r->site->name,
+	       (what & BEV_EVENT_EOF) ? "the router closed the connection" : "connection error",
+	       (unsigned long long)r->msgs, left ? " (in the middle of a message)" : "");
+	router_free(r, true);
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int slen, void *arg)
+{
+	(void)l;
+	(void)slen;
+	struct live *lv = arg;
+	struct rw_addr a;
+	if (!live_to_addr(sa, &a)) {
+		evutil_closesocket(fd);
+		return;
+	}
+	struct bmp_router *r = calloc(1, sizeof *r);
+	struct bmp_site *site = site_get(lv, &a);
+	if (!r || !site) {
+		free(r);
+		evutil_closesocket(fd);
+		return;
+	}
+	evutil_make_socket_nonblocking(fd);
+	r->bev = bufferevent_socket_new(lv->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!r->bev) {
+		free(r);
+		evutil_closesocket(fd);
+		return;
+	}
+	bufferevent_set_max_single_read(r->bev, 1 << 20);
+	r->lv = lv;
+	r->site = site;
+	r->addr = a;
+	r->next = lv->routers;
+	if (r->next)
+		r->next->pprev = &r->next;
+	r->pprev = &lv->routers;
+	lv->routers = r;
+	bufferevent_setcb(r->bev, on_read, NULL, on_event, r);
+	bufferevent_enable(r->bev, EV_READ);
+	rw_log(RW_LOG_INFO, "BMP: router %s connected", site->name);
+}
+
+int live_bmp_listen(struct live *lv, const char *spec)
+{
+	struct sockaddr_storage ss;
+	int sl = sizeof ss;
+	memset(&ss, 0, sizeof ss);
+	if (evutil_parse_sockaddr_port(spec, (struct sockaddr *)&ss, &sl)) {
+		rw_log(RW_LOG_ERROR, "--bmp wants ADDR:PORT like 127.0.0.1:11019, not '%s'", spec);
+		return RW_EINVAL;
+	}
+	lv->bmp_lis = evconnlistener_new_bind(lv->base, on_accept, lv, LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE, 16,
+					      (struct sockaddr *)&ss, sl);
+	if (!lv->bmp_lis) {
+		rw_log(RW_LOG_ERROR, "cannot listen on %s: %s", spec, strerror(errno));
+		return RW_EIO;
+	}
+	return 0;
+}
+
+void live_bmp_count(const struct live *lv, unsigned *routers, unsigned *peers_up)
+{
+	*routers = *peers_up = 0;
+	for (const struct bmp_router *r = lv->routers; r; r = r->next) {
+		++*routers;
+		for (const struct bmp_peer *p = r->peers; p; p = p->next)
+			*peers_up += p->up;
+	}
+}
+
+void live_bmp_tick(struct live *lv, uint32_t now)
+{
+	for (struct bmp_site *s = lv->sites; s; s = s->next)
+		if (s->arch)
+			live_arch_tick(s->arch, now);
+}
+
+int live_bmp_close(struct live *lv)
+{
+	while (lv->routers)
+		router_free(lv->routers, false);
+	int rc = 0;
+	for (struct bmp_site *s = lv->sites, *nx; s; s = nx) {
+		nx = s->next;
+		if (live_arch_close(s->arch))
+			rc = RW_EIO;
+		free(s);
+	}
+	lv->sites = NULL;
+	if (lv->bmp_lis)
+		evconnlistener_free(lv->bmp_lis);
+	lv->bmp_lis = NULL;
+	return rc;
+}
