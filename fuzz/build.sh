@@ -34,7 +34,8 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 LIBS="-lz -lbz2 -llzma -lzstd -lpthread"
 
 BASE="base/err base/fmt base/log base/obuf base/arena"
-BGP="bgp/bgp_attr bgp/bgp_msg bgp/bgp_nlri bgp/bgp_path"
+BGP="bgp/bgp_attr bgp/bgp_msg bgp/bgp_nlri bgp/bgp_path bgp/bgp_sess"
+BMP="bmp/bmp"
 MRT="mrt/mrt_frame mrt/mrt_decode"
 IO="io/io io/io_codec io/io_bz2"
 CLI="cli/fmt_bgpdump cli/fmt_json cli/util"
@@ -81,7 +82,7 @@ objs() {
 
 echo "fuzz/build.sh: compiling the library with $CC into $OUT"
 # shellcheck disable=SC2086
-compile "$OUT/obj" "$SAN -fsanitize=fuzzer-no-link" $BASE $BGP $MRT $IO $CLI
+compile "$OUT/obj" "$SAN -fsanitize=fuzzer-no-link" $BASE $BGP $BMP $MRT $IO $CLI
 
 link() {
 	name=$1
@@ -99,6 +100,8 @@ link() {
 	link fuzz_bgp_open $BASE $BGP
 	link fuzz_mrt $BASE $BGP $MRT $CLI
 	link fuzz_io $BASE $IO
+	link fuzz_bmp $BASE $BGP $BMP
+	link fuzz_bgp_sess $BASE $BGP
 }
 
 if [ -n "${FUZZ_TSAN:-}" ]; then

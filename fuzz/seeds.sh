@@ -45,7 +45,7 @@ SEEDGEN="$BUILD/seedgen"
 
 rm -rf "$SEEDS" "$TMP"
 mkdir -p "$TMP"
-for h in fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io; do
+for h in fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io fuzz_bmp fuzz_bgp_sess; do
 	mkdir -p "$SEEDS/$h"
 done
 
@@ -149,9 +149,54 @@ if have bzip2; then
 	fi
 fi
 
+# ---------------------------------------------------------------- fuzz_bmp, fuzz_bgp_sess
+# real BMP streams (pmacct's captures, reassembled): their first 64 KiB
+nbmp=0
+for f in $(find "$DATA/bmp" -name '*.bmp-stream.bin' 2>/dev/null | sort); do
+	head -c 65536 "$f" >"$SEEDS/fuzz_bmp/$(basename "$(dirname "$f")")-$(basename "$f" .bin)"
+	nbmp=$((nbmp + 1))
+done
+[ $nbmp -gt 0 ] || echo "fuzz/seeds.sh: no BMP captures in $DATA/bmp: generated BMP seeds only"
+# generated: what a peer sends a collector (selector byte, OPEN, KEEPALIVE,
+# UPDATEs, NOTIFICATION), and a BMP stream (Initiation, Peer Up, Route
+# Monitoring, Peer Down, Termination)
+python3 - "$SEEDS" <<'PY'
+import os, socket, struct, sys
+out = sys.argv[1]
+M = b"\xff" * 16
+def msg(t, b=b""): return M + struct.pack("!HB", 19 + len(b), t) + b
+def opn(asn, addpath=False):
+    caps = bytes([1, 4, 0, 1, 0, 1, 1, 4, 0, 2, 0, 1, 2, 0, 65, 4]) + struct.pack("!I", asn)
+    if addpath: caps += bytes([69, 4, 0, 1, 1, 3])
+    opt = bytes([2, len(caps)]) + caps
+    return msg(1, struct.pack("!BHH4sB", 4, min(asn, 23456), 90, socket.inet_aton("10.0.0.9"), len(opt)) + opt)
+def upd(i, path):
+    seg = bytes([2, len(path)]) + b"".join(struct.pack("!I", a) for a in path)
+    at = bytes([0x40, 1, 1, 0, 0x40, 2, len(seg)]) + seg + bytes([0x40, 3, 4, 192, 0, 2, 1])
+    return msg(2, struct.pack("!HH", 0, len(at)) + at + bytes([24, 10, i, 0]))
+ka = msg(4)
+seeds = {
+    "established": bytes([0]) + opn(65004) + ka + upd(1, [65004, 4837, 131279]) + ka,
+    "addpath-split": bytes([6]) + opn(4200000000, True) + ka + b"".join(upd(i, [1, 2, 3]) for i in range(5)),
+    "notification": bytes([255]) + opn(65004) + ka + msg(3, bytes([6, 2])),
+    "withdraw": bytes([17]) + opn(65004) + ka + msg(2, struct.pack("!H", 4) + bytes([24, 10, 1, 0]) + b"\0\0"),
+    "refresh": bytes([2]) + opn(65004) + ka + msg(5, bytes([0, 1, 0, 1])),
+}
+for k, v in seeds.items():
+    open(os.path.join(out, "fuzz_bgp_sess", k), "wb").write(v)
+def bmp(t, b): return struct.pack("!BIB", 3, 6 + len(b), t) + b
+def peer(flags=0, asn=65004): return struct.pack("!BB8s16sII", 0, flags, b"\0" * 8, b"\0" * 12 + socket.inet_aton("127.0.0.4"), asn, 0x7f000004) + struct.pack("!II", 1, 2)
+def tlv(t, v): return struct.pack("!HH", t, len(v)) + v
+up = bmp(3, peer() + b"\0" * 12 + socket.inet_aton("127.0.0.21") + struct.pack("!HH", 179, 40000) + opn(65041) + opn(65004) + tlv(0, b"x"))
+s = (bmp(4, tlv(1, b"GoBGP") + tlv(2, b"router")) + up + bmp(0, peer() + upd(1, [65004, 4837, 131279]))
+     + bmp(0, peer(0x40) + upd(2, [65004, 20485, 131279])) + bmp(1, peer() + struct.pack("!I", 1) + tlv(7, b"\0" * 8))
+     + bmp(2, peer() + bytes([4])) + bmp(5, tlv(0, b"bye") + tlv(1, b"\0\1")))
+open(os.path.join(out, "fuzz_bmp", "generated-session"), "wb").write(s)
+PY
+
 # ---------------------------------------------------------------- summary
 rm -rf "$TMP"
-for h in fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io; do
+for h in fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io fuzz_bmp fuzz_bgp_sess; do
 	n=$(find "$SEEDS/$h" -type f | wc -l | tr -d ' ')
 	b=$(du -sk "$SEEDS/$h" | cut -f1)
 	echo "fuzz/seeds.sh: $h: $n seeds, $b KiB"
