@@ -33,6 +33,7 @@ struct conn {
 	struct rw_addr peer, local;
 	char name[RW_ADDR_STRLEN];
 	bool up;                   /* Established, recorded as such */
+	uint32_t rib_peer;         /* see struct live_src */
 	bool closing;              /* flushing its last bytes */
 	struct conn *next, **pprev;
 };
@@ -71,10 +72,41 @@ static void clock_to(struct live *lv, uint32_t sec)
 	emit(lv);
 }
 
+/* The Adj-RIB-In follows what the engine is given (RIB dumps only). */
+static void ribin_elem(struct live *lv, const struct bgp_elem *el)
+{
+	const struct live_src *s = lv->cur_src;
+	if (*s->rib_peer == UINT32_MAX)
+		*s->rib_peer = live_rib_peer(lv->ribin, s->coll, &s->peer, s->peer_asn, s->bgp_id);
+	uint32_t peer = *s->rib_peer;
+	switch (el->type) {
+	case BGP_ELEM_ANNOUNCE:
+		if (lv->cur_blob == UINT32_MAX || lv->cur_gen != el->attrs_gen) {
+			if (lv->cur_blob != UINT32_MAX)
+				live_rib_unused(lv->ribin, lv->cur_blob);
+			lv->cur_blob = live_rib_attrs(lv->ribin, lv->cur_msg, lv->cur_len, el->attrs, s->as4);
+			lv->cur_gen = el->attrs_gen;
+		}
+		live_rib_announce(lv->ribin, peer, &el->pfx, lv->cur_blob);
+		break;
+	case BGP_ELEM_WITHDRAW:
+		live_rib_withdraw(lv->ribin, peer, &el->pfx);
+		break;
+	case BGP_ELEM_STATE:
+		if (el->new_state != BGP_ESTABLISHED)
+			live_rib_peer_down(lv->ribin, peer);
+		break;
+	default:
+		break;
+	}
+}
+
 static int on_elem(void *arg, const struct bgp_elem *el)
 {
 	struct live *lv = arg;
 	engine_elem(lv->eng, lv->coll, el);
+	if (lv->ribin)
+		ribin_elem(lv, el);
 	return 0;
 }
 
@@ -116,7 +148,14 @@ int live_record(struct live *lv, const struct live_src *src, const uint8_t *msg,
 	struct mrt_result res;
 	memset(&res, 0, sizeof res);
 	lv->coll = src->coll;
+	lv->cur_src = src;
+	lv->cur_msg = msg;
+	lv->cur_len = len;
+	lv->cur_blob = UINT32_MAX;
 	mrt_decode(&lv->dec, &r, on_elem, lv, &res);
+	if (lv->cur_blob != UINT32_MAX)
+		live_rib_unused(lv->ribin, lv->cur_blob);
+	lv->cur_blob = UINT32_MAX;
 	if (res.worst == BGP_ACT_RESET) {
 		rw_log(RW_LOG_WARN, "%s AS%u: UPDATE cannot be parsed (%s)", src->name, src->peer_asn,
 		       res.attr_msg ? res.attr_msg : res.what ? res.what : "NLRI");
@@ -146,6 +185,8 @@ static int record(struct conn *c, const uint8_t *msg, size_t len, uint16_t old_s
 		/* RFC 8050 has one ADD-PATH flag per record: a peer that sends
 		 * path ids in one family only would need two (not seen yet) */
 		.addpath = c->sess.addpath4 || c->sess.addpath6,
+		.bgp_id = c->sess.peer.bgp_id,
+		.rib_peer = &c->rib_peer,
 		.name = c->name,
 	};
 	int r = live_record(lv, &src, msg, len, old_state, new_state);
@@ -353,6 +394,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		return;
 	}
 	c->lv = lv;
+	c->rib_peer = UINT32_MAX;
 	c->peer = peer;
 	c->local = local.af == peer.af ? local : peer;
 	memcpy(c->name, name, sizeof name);
@@ -439,6 +481,22 @@ static void status(struct live *lv)
 	fputc('\n', stderr);
 }
 
+void live_dump_coll(struct live *lv, uint32_t coll, struct live_arch *a, uint32_t ts, const char *name)
+{
+	struct mrt_buf b = {0};
+	uint64_t n = 0;
+	double t0 = now_s();
+	if (live_rib_dump(lv->ribin, coll, ts, lv->router_id, "", &b, &n)) {
+		rw_log(RW_LOG_ERROR, "RIB dump of %s: out of memory", name);
+	} else {
+		live_arch_put(a, ts, b.p, b.len);
+		live_arch_cut(a);
+		rw_log(RW_LOG_INFO, "RIB dump of %s: %llu routes, %zu bytes in %.2f s", name, (unsigned long long)n,
+		       b.len, now_s() - t0);
+	}
+	mrt_buf_release(&b);
+}
+
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -460,6 +518,17 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	if (lv->arch)
 		live_arch_tick(lv->arch, (uint32_t)now.tv_sec);
 	live_bmp_tick(lv, (uint32_t)now.tv_sec);
+	/* RIB dumps at the start of their period: the state is the end of
+	 * the second before (just evaluated) */
+	uint32_t t = (uint32_t)now.tv_sec;
+	if (lv->ribin && t >= lv->next_dump) {
+		if (lv->rib_arch)
+			live_dump_coll(lv, lv->bgp_coll, lv->rib_arch, t, lv->coll_name);
+		live_bmp_dump(lv, t);
+		lv->next_dump = t - t % lv->cfg->rib_every + lv->cfg->rib_every;
+	}
+	if (lv->rib_arch)
+		live_arch_tick(lv->rib_arch, t);
 	if (lv->cfg->tick)
 		lv->cfg->tick(lv->cfg->arg);
 }
@@ -533,6 +602,15 @@ int live_run(const struct live_cfg *cfg)
 	lv->bgp_coll = rib_collector(&lv->eng->rib, cfg->collector ? cfg->collector : lv->coll_name);
 	if (cfg->archive && (rc = live_arch_open(&lv->arch, cfg->archive, "updates", cfg->comp, cfg->rotate)))
 		goto out_engine;
+	if (cfg->archive && cfg->rib_every) {
+		if ((rc = live_rib_init(&lv->ribin)))
+			goto out_engine;
+		if (cfg->bgp_listen &&
+		    (rc = live_arch_open(&lv->rib_arch, cfg->archive, "rib", cfg->comp, cfg->rib_every)))
+			goto out_engine;
+		uint32_t t = (uint32_t)time(NULL);
+		lv->next_dump = t - t % cfg->rib_every + cfg->rib_every;
+	}
 	static const int sigs[4] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
 	for (int i = 0; i < 4; i++) {
 		lv->sig[i] = evsignal_new(lv->base, sigs[i], on_signal, lv);
@@ -576,10 +654,15 @@ int live_run(const struct live_cfg *cfg)
 	if (lv->arch && live_arch_close(lv->arch))
 		rc = RW_EIO;
 	lv->arch = NULL;
+	if (lv->rib_arch && live_arch_close(lv->rib_arch))
+		rc = RW_EIO;
+	lv->rib_arch = NULL;
 	if (lv->rc)
 		rc = lv->rc;
 out_engine:
 	live_arch_close(lv->arch);
+	live_arch_close(lv->rib_arch);
+	live_rib_free(lv->ribin);
 	for (struct conn *c = lv->conns, *nx; c; c = nx) {
 		nx = c->next;
 		conn_free(c);

@@ -43,6 +43,7 @@ struct live_cfg {
 	const char *archive;       /* directory, or NULL */
 	enum io_comp comp;
 	uint32_t rotate;           /* seconds per updates file (default 900) */
+	uint32_t rib_every;        /* seconds between RIB dumps; 0: none */
 	unsigned min_peers;
 	bool no_addpath;
 	const char *log_path;      /* stderr goes here; SIGHUP reopens it */

@@ -310,6 +310,11 @@ int live_arch_close(struct live_arch *a)
 	return rc;
 }
 
+void live_arch_cut(struct live_arch *a)
+{
+	close_cur(a);
+}
+
 void live_arch_stats(const struct live_arch *a, struct live_arch_stats *st)
 {
 	*st = a->st;

@@ -40,6 +40,7 @@ struct bmp_site {
 	char name[RW_ADDR_STRLEN];
 	uint32_t coll;
 	struct live_arch *arch;      /* owned; NULL without --archive */
+	struct live_arch *rib_arch;  /* owned; with --rib-every */
 	struct bmp_site *next;
 };
 
@@ -49,6 +50,7 @@ struct bmp_peer {
 	struct rw_addr addr, local;
 	uint32_t asn;
 	bool up, as4, addpath, post_seen;
+	uint32_t bgp_id, rib_peer;
 	char name[2 * RW_ADDR_STRLEN + 8];
 	struct bmp_peer *next;
 };
@@ -84,13 +86,18 @@ static struct bmp_site *site_get(struct live *lv, const struct rw_addr *a)
 			free(s);
 			return NULL;
 		}
+		if (lv->ribin && live_arch_open(&s->rib_arch, dir, "rib", lv->cfg->comp, lv->cfg->rib_every)) {
+			live_arch_close(s->arch);
+			free(s);
+			return NULL;
+		}
 	}
 	s->next = lv->sites;
 	lv->sites = s;
 	return s;
 }
 
-static void src_of(const struct bmp_router *r, const struct bmp_peer *p, struct live_src *s)
+static void src_of(const struct bmp_router *r, struct bmp_peer *p, struct live_src *s)
 {
 	*s = (struct live_src){
 		.coll = r->site->coll,
@@ -101,6 +108,8 @@ static void src_of(const struct bmp_router *r, const struct bmp_peer *p, struct 
 		.local_asn = r->lv->cfg->asn,
 		.as4 = p->as4,
 		.addpath = p->addpath,
+		.bgp_id = p->bgp_id,
+		.rib_peer = &p->rib_peer,
 		.name = p->name,
 	};
 }
@@ -128,6 +137,8 @@ static struct bmp_peer *peer_get(struct bmp_router *r, const struct bmp_peer_hdr
 	memcpy(p->dist, h->dist, 8);
 	p->addr = h->addr;
 	p->asn = h->asn;
+	p->bgp_id = h->bgp_id;
+	p->rib_peer = UINT32_MAX;
 	p->as4 = !h->as2;
 	/* the local address must be of the peer's family in BGP4MP */
 	p->local.af = h->addr.af;
@@ -374,9 +385,19 @@ void live_bmp_count(const struct live *lv, unsigned *routers, unsigned *peers_up
 
 void live_bmp_tick(struct live *lv, uint32_t now)
 {
-	for (struct bmp_site *s = lv->sites; s; s = s->next)
+	for (struct bmp_site *s = lv->sites; s; s = s->next) {
 		if (s->arch)
 			live_arch_tick(s->arch, now);
+		if (s->rib_arch)
+			live_arch_tick(s->rib_arch, now);
+	}
+}
+
+void live_bmp_dump(struct live *lv, uint32_t ts)
+{
+	for (struct bmp_site *s = lv->sites; s; s = s->next)
+		if (s->rib_arch)
+			live_dump_coll(lv, s->coll, s->rib_arch, ts, s->name);
 }
 
 int live_bmp_close(struct live *lv)
@@ -387,6 +408,8 @@ int live_bmp_close(struct live *lv)
 	for (struct bmp_site *s = lv->sites, *nx; s; s = nx) {
 		nx = s->next;
 		if (live_arch_close(s->arch))
+			rc = RW_EIO;
+		if (live_arch_close(s->rib_arch))
 			rc = RW_EIO;
 		free(s);
 	}

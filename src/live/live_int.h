@@ -33,6 +33,15 @@ struct live {
 	struct mrt_buf rec;        /* the record being made */
 	struct obuf tx;            /* what a session wants sent */
 	struct live_arch *arch;    /* owned, NULL without --archive */
+	struct live_arch *rib_arch;/* owned: the BGP collector's rib.* files */
+	struct live_rib *ribin;    /* owned, only with --rib-every */
+	uint32_t next_dump;        /* time of the next RIB dump */
+	/* the record being decoded, for the Adj-RIB-In */
+	const struct live_src *cur_src;
+	const uint8_t *cur_msg;
+	size_t cur_len;
+	uint64_t cur_gen;
+	uint32_t cur_blob;
 	struct conn *conns;
 	uint32_t router_id;
 	uint64_t msgs, updates, resets;
@@ -49,6 +58,10 @@ struct live_src {
 	struct rw_addr peer, local;
 	uint32_t peer_asn, local_asn;
 	bool as4, addpath;
+	uint32_t bgp_id;             /* the peer's BGP identifier (RIB dumps) */
+	uint32_t *rib_peer;          /* the source's peer id in lv->ribin,
+					UINT32_MAX until known (stored by the
+					source's owner) */
 	const char *name;            /* for messages */
 };
 
@@ -59,9 +72,32 @@ int live_record(struct live *lv, const struct live_src *src, const uint8_t *msg,
 bool live_to_addr(const struct sockaddr *sa, struct rw_addr *a);
 uint64_t live_mono_ms(void);
 
+/* live_rib.c: the Adj-RIB-In for RIB dumps */
+struct live_rib;
+int live_rib_init(struct live_rib **out);
+void live_rib_free(struct live_rib *r);
+uint32_t live_rib_peer(struct live_rib *r, uint32_t coll, const struct rw_addr *addr, uint32_t asn, uint32_t bgp_id);
+/* The attribute set of an UPDATE (msg, whole message) in RIB form;
+ * UINT32_MAX on failure. Pass it to live_rib_unused once the UPDATE's
+ * routes are applied (it is freed if none took it). */
+uint32_t live_rib_attrs(struct live_rib *r, const uint8_t *msg, size_t len, const struct bgp_attrs *a, bool as4);
+void live_rib_unused(struct live_rib *r, uint32_t blob);
+void live_rib_announce(struct live_rib *r, uint32_t peer, const struct rw_prefix *p, uint32_t blob);
+void live_rib_withdraw(struct live_rib *r, uint32_t peer, const struct rw_prefix *p);
+void live_rib_peer_down(struct live_rib *r, uint32_t peer);
+/* A TABLE_DUMP_V2 dump of one collector's peers into out. */
+int live_rib_dump(const struct live_rib *r, uint32_t coll, uint32_t ts, uint32_t router_id, const char *view,
+		  struct mrt_buf *out, uint64_t *nroutes);
+void live_rib_stats(const struct live_rib *r, uint64_t *routes, uint64_t *bytes);
+
+/* live.c: write one collector's RIB dump into its archive */
+void live_dump_coll(struct live *lv, uint32_t coll, struct live_arch *a, uint32_t ts, const char *name);
+
 /* live_bmp.c: the BMP station */
 int live_bmp_listen(struct live *lv, const char *spec);
 void live_bmp_tick(struct live *lv, uint32_t now);
+/* RIB dumps of every router's peers */
+void live_bmp_dump(struct live *lv, uint32_t ts);
 void live_bmp_count(const struct live *lv, unsigned *routers, unsigned *peers_up);
 /* Shutdown: close every router (not recorded as peers going down) and
  * finish every router's archive; 0 when all is on disk. */
@@ -82,5 +118,7 @@ void live_arch_tick(struct live_arch *a, uint32_t now);
 /* Finish every file; 0 when all records are on disk. Frees a. */
 int live_arch_close(struct live_arch *a);
 void live_arch_stats(const struct live_arch *a, struct live_arch_stats *st);
+/* End the current file now (a RIB dump is one file). */
+void live_arch_cut(struct live_arch *a);
 
 #endif

@@ -269,6 +269,9 @@ struct mrt_rib_entry {
 	uint32_t orig_time;
 	uint32_t path_id;              /* used with addpath */
 	const struct mrt_wattrs *attrs;
+	const uint8_t *raw;            /* when attrs is NULL: the attributes as
+					  they are, in RIB form (RFC 6396 §4.3.4) */
+	uint16_t raw_len;
 };
 int mrt_write_rib(struct mrt_buf *out, uint32_t ts, uint32_t seq, const struct rw_prefix *pfx,
 		  const struct mrt_rib_entry *e, unsigned n, bool addpath);

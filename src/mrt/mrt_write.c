@@ -296,7 +296,10 @@ int mrt_write_rib(struct mrt_buf *out, uint32_t ts, uint32_t seq, const struct r
 			rc |= put32(out, e[i].path_id);
 		size_t alp = out->len;
 		rc |= put16(out, 0);
-		rc |= mrt_attrs_encode(out, e[i].attrs, true, NULL, 0, NULL, 0, false);
+		if (e[i].attrs)
+			rc |= mrt_attrs_encode(out, e[i].attrs, true, NULL, 0, NULL, 0, false);
+		else if (e[i].raw_len)
+			rc |= mrt_buf_put(out, e[i].raw, e[i].raw_len);
 		wr16(out->p + alp, (uint16_t)(out->len - alp - 2));
 	}
 	if (rc)

@@ -173,7 +173,8 @@ L_Y="$(pfx_of upstream_lost 20485) | ([.[].prefixes[]]|unique|length)==3 and any
 # lines as routewatch dump)
 archive_same() {
 	fd=${4:-$2}
-	"$RW" events --json --min-peers "$3" "$2" > "$tmp/$1.replay" 2> "$tmp/$1.replay.err"
+	# the update files (a RIB dump would be a silent baseline: docs/collect.md)
+	"$RW" events --json --min-peers "$3" "$fd"/updates.* > "$tmp/$1.replay" 2> "$tmp/$1.replay.err"
 	jq -S -c . "$tmp/$1.out" | sort > "$tmp/$1.a"
 	jq -S -c . "$tmp/$1.replay" | sort > "$tmp/$1.b"
 	check "$1-archive-replay-same-events" "[ -s $tmp/$1.a ] && cmp -s $tmp/$1.a $tmp/$1.b" \
@@ -382,7 +383,7 @@ kill "$GOBGP" 2>/dev/null
 HERE=$(cd "$(dirname "$0")" && pwd)
 FP="python3 $HERE/fault_peer.py $PORT"
 mkdir -p "$tmp/arch-f"
-if start_col faults --json --min-peers 1 --archive "$tmp/arch-f" --rotate 60 \
+if start_col faults --json --min-peers 1 --archive "$tmp/arch-f" --rotate 60 --rib-every 2 \
 	--peer 127.0.0.4,65004 --peer 127.0.0.70,65070 --accept 127.0.0.64/27; then
 	r=$($FP http 127.0.0.65 2>&1)
 	check fault-http-request "[ \"$r\" = 'notification 1/1' ]" "answer: $r"
@@ -408,12 +409,23 @@ if start_col faults --json --min-peers 1 --archive "$tmp/arch-f" --rotate 60 \
 	kill -USR1 "$COL"
 	check fault-routes-after-reset "wait_for $tmp/faults.err 'status: 1/1 peers established, [0-9]* prefixes, 4 routes' 5" \
 		"the reset peer's routes are still there" "$tmp/faults.err"
+	sleep 2.2 # a RIB dump (every 2 s) of this state
 	stop_col
 	check fault-clean-exit "[ $COLRC -eq 0 ]" "collect exited with $COLRC" "$tmp/faults.err"
 	na=$(cat "$tmp"/arch-f/updates.* | bgpdump -m - 2>/dev/null | grep -c '|A|127.0.0.71|65071|')
 	down=$(cat "$tmp"/arch-f/updates.* | bgpdump -m - 2>/dev/null | grep -c 'STATE|127.0.0.71|65071|6|1')
 	check fault-archive-kept-table "[ $na -eq 500 ] && [ $down -eq 1 ]" "$na announcements of 500, $down state changes 6->1"
 	archive_same faults "$tmp/arch-f" 1
+	# RIB dumps every 2 s: the last one holds ExaBGP's four routes and not
+	# the reset peer's; bgpdump prints every dump as routewatch dump does
+	last=$(ls "$tmp"/arch-f/rib.* 2>/dev/null | tail -1)
+	nr=$(ls "$tmp"/arch-f/rib.* 2>/dev/null | wc -l)
+	same=0
+	for f in "$tmp"/arch-f/rib.*; do
+		[ "$(bgpdump -m "$f" 2>/dev/null | md5sum)" = "$("$RW" dump "$f" 2>/dev/null | md5sum)" ] || same=1
+	done
+	check fault-rib-dumps "[ $nr -ge 1 ] && [ $same -eq 0 ] && [ \$(bgpdump -m $last 2>/dev/null | grep -c '|B|127.0.0.4|65004|175.45.17[6-9].0/24|4837 131279|') -eq 4 ] && [ \$(bgpdump -m $last 2>/dev/null | grep -c '127.0.0.71') -eq 0 ]" \
+		"$nr dumps (bgpdump = routewatch dump: $same); last: $(bgpdump -m $last 2>/dev/null | head -3)"
 	kill "$EXA" 2>/dev/null
 	wait "$EXA" 2>/dev/null
 else
@@ -525,7 +537,7 @@ EOF
 n=bmpgo
 mkdir -p "$tmp/arch-$n"
 PORT_SAVE=$PORT
-if start_col "$n" --bmp 127.0.0.1:$BPORT --json --min-peers 1 --archive "$tmp/arch-$n" --rotate 60; then
+if start_col "$n" --bmp 127.0.0.1:$BPORT --json --min-peers 1 --archive "$tmp/arch-$n" --rotate 60 --rib-every 2; then
 	start_gobgp_router
 	start_exa_to 127.0.0.4 65004 127.0.0.21 65041
 	check bmp-gobgp-peer-up "wait_for $tmp/$n.err 'BMP 127.0.0.1 peer 127.0.0.4: up, AS65004' 15" \
@@ -533,6 +545,10 @@ if start_col "$n" --bmp 127.0.0.1:$BPORT --json --min-peers 1 --archive "$tmp/ar
 	for p in $X4; do exa 127.0.0.4 "announce route $p next-hop 192.0.2.4 as-path [ 4837 131279 ]"; done
 	check bmp-gobgp-routes-reach-engine "wait_jq $tmp/$n.out '$G_X' 15" \
 		"no upstream_gained 4837 on 4 prefixes from the monitored routes" "$tmp/$n.out"
+	sleep 2.5
+	last=$(ls "$tmp/arch-$n/127.0.0.1"/rib.* 2>/dev/null | tail -1)
+	check bmp-gobgp-rib-dump "[ -n '$last' ] && [ \$(bgpdump -m $last 2>/dev/null | grep -c '|B|127.0.0.4|65004|175.45.17[6-9].0/24|') -eq 4 ]" \
+		"no RIB dump of the router's peers with the four routes: $(ls $tmp/arch-$n/127.0.0.1)"
 	# the router goes away and comes back: its peers go down, then the
 	# routes it monitors are back (prefix_up, not a new upstream)
 	kill "$GOBGPR"
