@@ -52,6 +52,8 @@ static void on_det(void *arg, const struct det_event *e)
 {
 	struct live *lv = arg;
 	det_group_add(&lv->g, e);
+	if (lv->cfg->event)
+		lv->cfg->event(lv->cfg->arg, e);
 }
 
 /* Hand the events the last evaluation determined to the caller. */
@@ -68,8 +70,11 @@ static void emit(struct live *lv)
 
 static void clock_to(struct live *lv, uint32_t sec)
 {
+	bool moved = lv->eng->have_sec && sec > lv->eng->sec;
 	engine_time(lv->eng, sec);
 	emit(lv);
+	if (moved && lv->cfg->second)
+		lv->cfg->second(lv->cfg->arg, sec, false);
 }
 
 /* The Adj-RIB-In follows what the engine is given (RIB dumps only). */
@@ -593,6 +598,10 @@ int live_run(const struct live_cfg *cfg)
 	}
 	engine_init(lv->eng, cfg->min_peers ? cfg->min_peers : 2, on_det, lv);
 	det_group_init(&lv->g);
+	if (cfg->attach && (rc = cfg->attach(cfg->arg, lv->eng))) {
+		mrt_dec_init(&lv->dec);
+		goto out_engine;
+	}
 	mrt_dec_init(&lv->dec);
 	lv->dec.skip_path = true;
 	if (cfg->bgp_listen && (rc = listen_on(lv, cfg->bgp_listen)))
@@ -650,6 +659,8 @@ int live_run(const struct live_cfg *cfg)
 		rc = RW_EIO;
 	engine_flush(lv->eng);
 	emit(lv);
+	if (cfg->second && lv->eng->have_sec)
+		cfg->second(cfg->arg, lv->eng->sec + 1, true);
 	status(lv);
 	if (lv->arch && live_arch_close(lv->arch))
 		rc = RW_EIO;

@@ -20,6 +20,7 @@
 #include "../io/io.h"
 
 struct rib;
+struct engine;
 
 struct live_peer {
 	struct rw_addr addr;
@@ -51,6 +52,14 @@ struct live_cfg {
 	void (*events)(void *arg, const struct det_group *g, const struct rib *r);
 	/* Called once a second after the evaluation (alerts' housekeeping). */
 	void (*tick)(void *arg);
+	/* Optional, for a history store: the engine is made (load a state
+	 * into it; non-zero stops the run); every event as the detector
+	 * gives it; the clock moved to a new second `clock` (the one before
+	 * is evaluated, nothing of `clock` applied: a snapshot now continues
+	 * exactly), and, final, the run ends (everything evaluated). */
+	int (*attach)(void *arg, struct engine *e);
+	void (*event)(void *arg, const struct det_event *ev);
+	void (*second)(void *arg, uint32_t clock, bool final);
 	void *arg;
 };
 

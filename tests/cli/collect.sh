@@ -622,6 +622,44 @@ else
 	nok bmp-frr-start "the collector did not start" "$tmp/$n.err"
 fi
 
+# ---------------------------------------------------------------- 7. --db: the history store, and a restart
+n=db
+if start_col "$n" --json --min-peers 1 --db "$tmp/live.db" --checkpoint 1 --peer 127.0.0.4,65004; then
+	start_exa 127.0.0.4 65004
+	wait_for "$tmp/$n.err" 'peer 127.0.0.4 AS65004: established' 10
+	for p in $X4; do exa 127.0.0.4 "announce route $p next-hop 192.0.2.4 as-path [ 4837 131279 ]"; done
+	wait_jq "$tmp/$n.out" "$G_X" 15
+	for p in $Y3; do exa 127.0.0.4 "announce route $p next-hop 192.0.2.4 as-path [ 20485 131279 ]"; done
+	wait_jq "$tmp/$n.out" "$G_Y" 15
+	for p in $Y3; do exa 127.0.0.4 "announce route $p next-hop 192.0.2.4 as-path [ 4837 131279 ]"; done
+	check db-live-events "wait_jq $tmp/$n.out '$L_Y' 15" "the scenario's events were not printed" "$tmp/$n.out"
+	sleep 1.2
+	stop_col
+	check db-clean-exit "[ $COLRC -eq 0 ]" "collect exited with $COLRC" "$tmp/$n.err"
+	proj='[.[] | {type, time, origin, upstream, prefixes: (.prefixes|sort)}] | sort_by(.time, .type, .upstream)'
+	"$RW" events --db "$tmp/live.db" --json > "$tmp/db.stored" 2>&1
+	check db-stored-events-same "[ \"\$(jq -s -c '$proj' $tmp/db.stored)\" = \"\$(jq -s -c '$proj' $tmp/$n.out)\" ]" \
+		"stored $(wc -l < $tmp/db.stored) events, printed $(wc -l < $tmp/$n.out)"
+	"$RW" history 131279 --db "$tmp/live.db" --json > "$tmp/db.hist" 2>&1
+	check db-history "jq -e '(.upstreams|map(select(.asn==4837 and .last_seen==null))|length)==1 and (.upstreams|map(select(.asn==20485 and .last_seen!=null))|length)==1' $tmp/db.hist >/dev/null" \
+		"history: $(cat $tmp/db.hist | head -c 300)"
+	# a restart continues from the stored state: ExaBGP reconnects and sends
+	# the same routes again, which is no news
+	if start_col db2 --json --min-peers 1 --db "$tmp/live.db" --checkpoint 1 --peer 127.0.0.4,65004; then
+		check db-restart-loads-state "wait_for $tmp/db2.err 'continuing from the stored state (4 prefixes, 4 routes)' 5" \
+			"the stored state was not loaded" "$tmp/db2.err"
+		wait_for "$tmp/db2.err" 'peer 127.0.0.4 AS65004: established' 20
+		sleep 2.5
+		stop_col
+		check db-restart-no-news "grep -q 'peer 127.0.0.4 AS65004: established' $tmp/db2.err && [ ! -s $tmp/db2.out ]" \
+			"after the restart: $(head -c 300 $tmp/db2.out)" "$tmp/db2.err"
+	fi
+	kill "$EXA" 2>/dev/null
+	wait "$EXA" 2>/dev/null
+else
+	nok db-start "the collector did not start" "$tmp/$n.err"
+fi
+
 echo "$pass passed, $fail failed"
 
 [ $fail -eq 0 ]
