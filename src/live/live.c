@@ -547,8 +547,12 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	if (sig == SIGHUP) {
-		if (lv->cfg->log_path && !freopen(lv->cfg->log_path, "a", stderr))
-			lv->rc = RW_EIO;
+		if (lv->cfg->log_path) {
+			if (!freopen(lv->cfg->log_path, "a", stderr))
+				lv->rc = RW_EIO;
+			else
+				setvbuf(stderr, NULL, _IOLBF, 0); /* a line at a time, as before */
+		}
 		rw_log(RW_LOG_INFO, "SIGHUP: log reopened");
 		return;
 	}
