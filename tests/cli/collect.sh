@@ -680,6 +680,50 @@ else
 	nok sighup-start "no log file written" "$tmp/hup.err"
 fi
 
+# ---------------------------------------------------------------- 9. ADD-PATH: GoBGP sends two paths for one prefix
+n=addpath
+mkdir -p "$tmp/arch-$n"
+if start_col "$n" --json --min-peers 1 --archive "$tmp/arch-$n" --rotate 60 --peer 127.0.0.2,65002; then
+	cat > "$tmp/gobgp-ap.toml" <<EOF
+[global.config]
+  as = 65002
+  router-id = "127.0.0.2"
+  port = -1
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "127.0.0.1"
+    peer-as = 65000
+  [neighbors.transport.config]
+    local-address = "127.0.0.2"
+    remote-port = $PORT
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "ipv4-unicast"
+    [neighbors.afi-safis.add-paths.config]
+      send-max = 8
+EOF
+	gobgpd -f "$tmp/gobgp-ap.toml" -p --api-hosts "127.0.0.1:$GAPI" --pprof-disable > "$tmp/gobgp-ap.log" 2>&1 &
+	GOBGP=$!
+	PIDS="$PIDS $GOBGP"
+	check addpath-negotiated "wait_for $tmp/$n.err 'peer 127.0.0.2 AS65002: established (.*ADD-PATH)' 20" \
+		"no session with ADD-PATH" "$tmp/$n.err"
+	gobgp -p "$GAPI" global rib add -a ipv4 175.45.176.0/24 identifier 1 origin igp aspath "4837 131279" nexthop 192.0.2.2
+	gobgp -p "$GAPI" global rib add -a ipv4 175.45.176.0/24 identifier 2 origin igp aspath "20485 131279" nexthop 192.0.2.22
+	check addpath-both-paths "wait_jq $tmp/$n.out 'map(select(.type==\"upstream_gained\"))|map(.upstream)|sort==[4837,20485]' 15" \
+		"the two paths of one prefix from one peer are not both upstreams" "$tmp/$n.out"
+	gobgp -p "$GAPI" global rib del -a ipv4 175.45.176.0/24 identifier 2
+	check addpath-withdraw-one "wait_jq $tmp/$n.out 'map(select(.type==\"upstream_lost\" and .upstream==20485 and .last_for_origin))|length==1' 15" \
+		"withdrawing path id 2 did not lose upstream 20485" "$tmp/$n.out"
+	sleep 1.2
+	stop_col
+	kill "$GOBGP" 2>/dev/null
+	ap=$(cat "$tmp/arch-$n"/updates.* | bgpdump -m - 2>/dev/null | grep -c '^BGP4MP_ET_AP|.*|175.45.176.0/24|[12]|')
+	check addpath-archive "[ $ap -ge 2 ]" "bgpdump sees $ap ADD-PATH announcements with path ids 1 and 2"
+	archive_same "$n" "$tmp/arch-$n" 1
+else
+	nok addpath-start "the collector did not start" "$tmp/$n.err"
+fi
+
 echo "$pass passed, $fail failed"
 
 [ $fail -eq 0 ]
