@@ -613,13 +613,15 @@ int live_run(const struct live_cfg *cfg)
 	if (cfg->bmp_listen && (rc = live_bmp_listen(lv, cfg->bmp_listen)))
 		goto out_engine;
 	lv->bgp_coll = rib_collector(&lv->eng->rib, cfg->collector ? cfg->collector : lv->coll_name);
-	if (cfg->archive && (rc = live_arch_open(&lv->arch, cfg->archive, "updates", cfg->comp, cfg->rotate)))
+	if (cfg->archive && ((rc = live_writer_start(&lv->writer)) ||
+			     (rc = live_arch_open(&lv->arch, lv->writer, cfg->archive, "updates", cfg->comp,
+						  cfg->rotate))))
 		goto out_engine;
 	if (cfg->archive && cfg->rib_every) {
 		if ((rc = live_rib_init(&lv->ribin)))
 			goto out_engine;
 		if (cfg->bgp_listen &&
-		    (rc = live_arch_open(&lv->rib_arch, cfg->archive, "rib", cfg->comp, cfg->rib_every)))
+		    (rc = live_arch_open(&lv->rib_arch, lv->writer, cfg->archive, "rib", cfg->comp, cfg->rib_every)))
 			goto out_engine;
 		uint32_t t = (uint32_t)time(NULL);
 		lv->next_dump = t - t % cfg->rib_every + cfg->rib_every;
@@ -659,24 +661,23 @@ int live_run(const struct live_cfg *cfg)
 		}
 		conn_free(c);
 	}
-	if (live_bmp_close(lv))
-		rc = RW_EIO;
+	live_bmp_close(lv);
 	engine_flush(lv->eng);
 	emit(lv);
 	if (cfg->second && lv->eng->have_sec)
 		cfg->second(cfg->arg, lv->eng->sec + 1, true);
 	status(lv);
-	if (lv->arch && live_arch_close(lv->arch))
+	live_arch_close(lv->arch);
+	live_arch_close(lv->rib_arch);
+	lv->arch = lv->rib_arch = NULL;
+	if (live_writer_stop(lv->writer)) /* every file written, or named as lost */
 		rc = RW_EIO;
-	lv->arch = NULL;
-	if (lv->rib_arch && live_arch_close(lv->rib_arch))
-		rc = RW_EIO;
-	lv->rib_arch = NULL;
+	lv->writer = NULL;
 	if (lv->rc)
 		rc = lv->rc;
 out_engine:
-	live_arch_close(lv->arch);
-	live_arch_close(lv->rib_arch);
+	live_bmp_close(lv);
+	live_writer_stop(lv->writer);
 	live_rib_free(lv->ribin);
 	for (struct conn *c = lv->conns, *nx; c; c = nx) {
 		nx = c->next;

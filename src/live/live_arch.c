@@ -1,68 +1,80 @@
 /*
  * The collector's archive: MRT records into files named like RouteViews'
- * (updates.YYYYMMDD.HHMM[.gz|.bz2|.xz|.zst], one per --rotate period).
+ * (updates.YYYYMMDD.HHMM[.gz|.bz2|.xz|.zst], one per --rotate period;
+ * rib.* likewise, one dump per file).
  *
- * A file is written under a hidden temporary name (.updates....tmp, which
- * archive walkers skip) and renamed only once it is complete and fsynced,
- * so no reader ever sees half a file under the final name.
+ * The event loop never touches the disk: a period's records are gathered
+ * in memory, and when the period ends the whole of it is handed to the
+ * writer thread (struct live_writer), which compresses it into a hidden
+ * temporary file (.updates....tmp, which archive walkers skip), fsyncs it
+ * and renames it to its final name; no reader ever sees half a file under
+ * that name. So a slow disk, a large RIB dump or a slow compressor cannot
+ * delay the sessions' keepalives.
  *
  * Nothing received may be lost when the disk misbehaves (directory made
- * unwritable, disk full): the records of the current file are also kept in
- * memory until the file is safely renamed. Any failure abandons the
- * temporary file; the kept bytes are written again, whole, on the next
- * attempt (every second). A closed period that could not be written waits
- * in memory (up to ARCH_PENDING_CAP bytes, then the oldest is dropped,
- * loudly) until the disk takes it. Memory is thus one period of records
- * while the disk works.
+ * unwritable, disk full): a period stays in memory until its file is
+ * renamed. On a failure the writer abandons the temporary file, says so
+ * loudly (again every 10 s while it lasts) and tries the same period again
+ * a second later; periods queue behind it in order (up to ARCH_QUEUE_CAP
+ * bytes, then the oldest waiting one is dropped, loudly).
+ *
+ * Lifetimes: the writer lives for the whole run and owns every live_arch
+ * opened on it (live_arch_close hands the last period over; the struct is
+ * freed by live_writer_stop once its files are written or given up).
  */
 #include "live_int.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#define ARCH_PENDING_CAP (1ull << 30)
-#define ARCH_WRITE_STEP (1u << 20) /* write out once this much is new */
+#define ARCH_QUEUE_CAP (1ull << 30)
 
 struct arch_file {
 	uint32_t start;          /* period start */
 	struct mrt_buf data;     /* owned: every record of the period */
-	struct arch_file *next;
+};
+
+struct arch_job {
+	struct live_arch *a;
+	struct arch_file f;
+	struct arch_job *next;
 };
 
 struct live_arch {
+	/* set at open, then read-only (both threads) */
 	char *dir;               /* owned */
-	const char *kind;        /* "updates" */
+	const char *kind;        /* "updates", "rib" */
 	enum io_comp comp;
 	uint32_t rotate;
+	struct live_writer *w;
+	/* event loop only */
 	struct arch_file cur;    /* the period being filled */
 	bool have_cur;
-	size_t written;          /* bytes of cur.data already in sink */
-	struct io_sink *sink;    /* owned: cur's temporary file, or NULL */
-	struct arch_file *pending, *pending_tail; /* closed, not yet on disk */
-	uint64_t pending_bytes;
-	bool failing;            /* the last attempt failed */
+	uint64_t records;
+	/* under w->mu */
+	uint64_t queued;         /* bytes of this archive's jobs */
+	bool failing;
 	time_t last_warn;
 	struct live_arch_stats st;
+	struct live_arch *next;  /* every archive of the writer */
 };
 
-int live_arch_open(struct live_arch **out, const char *dir, const char *kind, enum io_comp comp,
-		   uint32_t rotate)
-{
-	struct live_arch *a = calloc(1, sizeof *a);
-	if (!a || !(a->dir = strdup(dir))) {
-		free(a);
-		return RW_ENOMEM;
-	}
-	a->kind = kind;
-	a->comp = comp;
-	a->rotate = rotate ? rotate : 900;
-	*out = a;
-	return 0;
-}
+struct live_writer {
+	pthread_t th;
+	bool started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct arch_job *head, *tail; /* the head is being written */
+	uint64_t queued;
+	bool stop;
+	int lost;                /* files given up at the end */
+	struct live_arch *all;
+};
 
 static void file_name(const struct live_arch *a, uint32_t start, bool tmp, char *b, size_t n)
 {
@@ -75,33 +87,14 @@ static void file_name(const struct live_arch *a, uint32_t start, bool tmp, char 
 		 tmp ? ".tmp" : "");
 }
 
-/* Say it loudly, but once per 10 s while it lasts. */
-static void fail(struct live_arch *a, const char *what, const char *path, int en)
-{
-	a->st.failures++;
-	time_t now = time(NULL);
-	if (!a->failing || now - a->last_warn >= 10) {
-		rw_log(RW_LOG_ERROR,
-		       "archive: cannot %s %s: %s; %llu bytes of records are kept in memory and written when the directory takes them",
-		       what, path, strerror(en), (unsigned long long)(a->pending_bytes + a->cur.data.len));
-		a->last_warn = now;
-	}
-	a->failing = true;
-}
+/* ---------------------------------------------------------------- writer thread */
 
-static void recovered(struct live_arch *a)
-{
-	if (a->failing)
-		rw_log(RW_LOG_WARN, "archive: writing to %s again", a->dir);
-	a->failing = false;
-}
-
-/* Create a temporary file (and the directory, for a BMP router's first). */
-static int create(struct live_arch *a, const char *tmp, struct io_sink **s)
+/* mkdir -p the archive's directory (a BMP router's, at its first file). */
+static int make_dir(const char *dir)
 {
 	char d[4096];
-	snprintf(d, sizeof d, "%s", a->dir);
-	for (char *q = d + 1;; q++) { /* mkdir -p */
+	snprintf(d, sizeof d, "%s", dir);
+	for (char *q = d + 1;; q++) {
 		bool last = !*q;
 		if (*q != '/' && !last)
 			continue;
@@ -109,143 +102,218 @@ static int create(struct live_arch *a, const char *tmp, struct io_sink **s)
 		if (mkdir(d, 0755) && errno != EEXIST)
 			return RW_EIO;
 		if (last)
-			break;
+			return 0;
 		*q = '/';
 	}
-	return io_sink_open(tmp, a->comp, s);
 }
 
-/* Write a whole closed period: temporary file, fsync, rename. */
-static int write_whole(struct live_arch *a, const struct arch_file *f)
+/* Write one period: temporary file, fsync, rename. On failure *what and
+ * *en say what failed; the temporary file is gone. */
+static int write_whole(const struct live_arch *a, const struct arch_file *f, const char **what, int *en,
+		       uint64_t *out)
 {
 	char tmp[4096], fin[4096];
 	file_name(a, f->start, true, tmp, sizeof tmp);
 	file_name(a, f->start, false, fin, sizeof fin);
 	struct io_sink *s;
-	if (create(a, tmp, &s)) {
-		fail(a, "create", tmp, errno);
+	if (make_dir(a->dir) || io_sink_open(tmp, a->comp, &s)) {
+		*what = "create";
+		*en = errno;
 		return RW_EIO;
 	}
 	int rc = io_sink_write(s, f->data.p, f->data.len);
-	uint64_t out = io_sink_bytes_out(s);
+	*out = io_sink_bytes_out(s);
 	rc = io_sink_close(s, rc == 0) || rc;
 	if (rc) {
-		fail(a, "write", tmp, errno);
+		*what = "write";
+		*en = errno;
 		unlink(tmp);
 		return RW_EIO;
 	}
 	if (rename(tmp, fin)) {
-		fail(a, "rename into", fin, errno);
+		*what = "rename into";
+		*en = errno;
 		unlink(tmp);
 		return RW_EIO;
 	}
-	a->st.files++;
-	a->st.bytes += out;
-	recovered(a);
-	rw_log(RW_LOG_INFO, "archive: %s written (%zu bytes of records)", fin, f->data.len);
 	return 0;
 }
 
-/* Bring the current period's temporary file up to date. */
-static void write_cur(struct live_arch *a)
+static void job_free(struct live_writer *w, struct arch_job *j)
 {
-	if (!a->have_cur || a->written == a->cur.data.len)
-		return;
-	char tmp[4096];
-	file_name(a, a->cur.start, true, tmp, sizeof tmp);
-	if (!a->sink) {
-		if (create(a, tmp, &a->sink)) {
-			a->sink = NULL;
-			fail(a, "create", tmp, errno);
-			return;
-		}
-		a->written = 0;
-	}
-	if (io_sink_write(a->sink, a->cur.data.p + a->written, a->cur.data.len - a->written)) {
-		fail(a, "write", tmp, errno);
-		io_sink_close(a->sink, false);
-		a->sink = NULL;
-		a->written = 0;
-		unlink(tmp);
-		return;
-	}
-	a->written = a->cur.data.len;
-	recovered(a);
+	w->queued -= j->f.data.len;
+	j->a->queued -= j->f.data.len;
+	mrt_buf_release(&j->f.data);
+	free(j);
 }
 
-static void pend(struct live_arch *a, struct arch_file *f)
+static void pop(struct live_writer *w)
 {
-	struct arch_file *p = malloc(sizeof *p);
-	if (!p) {
-		a->st.dropped_bytes += f->data.len;
-		mrt_buf_release(&f->data);
-		return;
-	}
-	*p = *f;
-	p->next = NULL;
-	memset(f, 0, sizeof *f);
-	if (a->pending_tail)
-		a->pending_tail->next = p;
-	else
-		a->pending = p;
-	a->pending_tail = p;
-	a->pending_bytes += p->data.len;
-	while (a->pending_bytes > ARCH_PENDING_CAP && a->pending != a->pending_tail) {
-		struct arch_file *old = a->pending;
+	struct arch_job *j = w->head;
+	w->head = j->next;
+	if (!w->head)
+		w->tail = NULL;
+	job_free(w, j);
+}
+
+static void *writer_main(void *arg)
+{
+	struct live_writer *w = arg;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->head && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->head)
+			break;
+		struct arch_job *j = w->head;
+		struct live_arch *a = j->a;
+		bool last_try = w->stop;
+		pthread_mutex_unlock(&w->mu); /* the job stays at the head: only this thread pops it */
+		const char *what = "";
+		int en = 0;
+		uint64_t out = 0;
+		int rc = write_whole(a, &j->f, &what, &en, &out);
 		char fin[4096];
-		file_name(a, old->start, false, fin, sizeof fin);
-		rw_log(RW_LOG_ERROR, "archive: over %llu bytes wait for the disk: %s (%zu bytes) is dropped",
-		       (unsigned long long)ARCH_PENDING_CAP, fin, old->data.len);
-		a->st.dropped_bytes += old->data.len;
-		a->pending_bytes -= old->data.len;
-		a->pending = old->next;
-		mrt_buf_release(&old->data);
-		free(old);
+		file_name(a, j->f.start, false, fin, sizeof fin);
+		pthread_mutex_lock(&w->mu);
+		if (rc == 0) {
+			a->st.files++;
+			a->st.bytes += out;
+			if (a->failing)
+				rw_log(RW_LOG_WARN, "archive: writing to %s again", a->dir);
+			a->failing = false;
+			rw_log(RW_LOG_INFO, "archive: %s written (%zu bytes of records)", fin, j->f.data.len);
+			pop(w);
+			continue;
+		}
+		a->st.failures++;
+		time_t now = time(NULL);
+		if (!a->failing || now - a->last_warn >= 10) {
+			rw_log(RW_LOG_ERROR,
+			       "archive: cannot %s %s: %s; %llu bytes of records are kept in memory and written when the directory takes them",
+			       what, fin, strerror(en), (unsigned long long)w->queued);
+			a->last_warn = now;
+		}
+		a->failing = true;
+		if (last_try) {
+			rw_log(RW_LOG_ERROR, "archive: %s (%zu bytes of records) could not be written and is lost", fin,
+			       j->f.data.len);
+			a->st.dropped_bytes += j->f.data.len;
+			w->lost++;
+			pop(w);
+			continue;
+		}
+		/* try again in a second, unless told to stop */
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		while (!w->stop && pthread_cond_timedwait(&w->cv, &w->mu, &until) == 0)
+			;
 	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
 }
 
-/* The current period is over: finish its file, or keep it for later. */
+int live_writer_start(struct live_writer **out)
+{
+	struct live_writer *w = calloc(1, sizeof *w);
+	if (!w)
+		return RW_ENOMEM;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->th, NULL, writer_main, w)) {
+		free(w);
+		return RW_ENOMEM;
+	}
+	w->started = true;
+	*out = w;
+	return 0;
+}
+
+int live_writer_stop(struct live_writer *w)
+{
+	if (!w)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	w->stop = true; /* what is queued is tried once more, then given up */
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->th, NULL);
+	int rc = w->lost ? RW_EIO : 0;
+	for (struct live_arch *a = w->all, *nx; a; a = nx) {
+		nx = a->next;
+		mrt_buf_release(&a->cur.data);
+		free(a->dir);
+		free(a);
+	}
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- event loop side */
+
+int live_arch_open(struct live_arch **out, struct live_writer *w, const char *dir, const char *kind,
+		   enum io_comp comp, uint32_t rotate)
+{
+	struct live_arch *a = calloc(1, sizeof *a);
+	if (!a || !(a->dir = strdup(dir))) {
+		free(a);
+		return RW_ENOMEM;
+	}
+	a->kind = kind;
+	a->comp = comp;
+	a->rotate = rotate ? rotate : 900;
+	a->w = w;
+	pthread_mutex_lock(&w->mu);
+	a->next = w->all;
+	w->all = a;
+	pthread_mutex_unlock(&w->mu);
+	*out = a;
+	return 0;
+}
+
+/* The current period is over: hand it to the writer. */
 static void close_cur(struct live_arch *a)
 {
 	if (!a->have_cur)
 		return;
-	char tmp[4096], fin[4096];
-	file_name(a, a->cur.start, true, tmp, sizeof tmp);
-	file_name(a, a->cur.start, false, fin, sizeof fin);
-	bool ok = false;
-	if (!a->pending) {
-		write_cur(a);
-		if (a->sink && a->written == a->cur.data.len) {
-			uint64_t out = io_sink_bytes_out(a->sink);
-			int rc = io_sink_close(a->sink, true);
-			a->sink = NULL;
-			if (rc)
-				fail(a, "write", tmp, errno);
-			else if (rename(tmp, fin))
-				fail(a, "rename into", fin, errno);
-			else {
-				ok = true;
-				a->st.files++;
-				a->st.bytes += out;
-				rw_log(RW_LOG_INFO, "archive: %s written (%zu bytes of records)", fin,
-				       a->cur.data.len);
-			}
-			if (!ok)
-				unlink(tmp);
-		}
-	}
-	if (a->sink) { /* a failed or out-of-order attempt */
-		io_sink_close(a->sink, false);
-		a->sink = NULL;
-		unlink(tmp);
-	}
-	if (ok)
-		mrt_buf_release(&a->cur.data);
-	else
-		pend(a, &a->cur);
-	memset(&a->cur, 0, sizeof a->cur);
 	a->have_cur = false;
-	a->written = 0;
+	struct live_writer *w = a->w;
+	struct arch_job *j = malloc(sizeof *j);
+	if (!j) {
+		rw_log(RW_LOG_ERROR, "archive: out of memory: %zu bytes of records lost", a->cur.data.len);
+		mrt_buf_release(&a->cur.data);
+		memset(&a->cur, 0, sizeof a->cur);
+		return;
+	}
+	j->a = a;
+	j->f = a->cur;
+	j->next = NULL;
+	memset(&a->cur, 0, sizeof a->cur);
+	pthread_mutex_lock(&w->mu);
+	if (w->tail)
+		w->tail->next = j;
+	else
+		w->head = j;
+	w->tail = j;
+	w->queued += j->f.data.len;
+	a->queued += j->f.data.len;
+	/* over the cap: the oldest waiting period goes (not the one being
+	 * written) */
+	while (w->queued > ARCH_QUEUE_CAP && w->head->next && w->head->next != j) {
+		struct arch_job *old = w->head->next;
+		char fin[4096];
+		file_name(old->a, old->f.start, false, fin, sizeof fin);
+		rw_log(RW_LOG_ERROR, "archive: over %llu bytes wait for the disk: %s (%zu bytes) is dropped",
+		       (unsigned long long)ARCH_QUEUE_CAP, fin, old->f.data.len);
+		old->a->st.dropped_bytes += old->f.data.len;
+		w->head->next = old->next;
+		job_free(w, old);
+	}
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
 }
 
 int live_arch_put(struct live_arch *a, uint32_t ts, const uint8_t *p, size_t n)
@@ -256,58 +324,21 @@ int live_arch_put(struct live_arch *a, uint32_t ts, const uint8_t *p, size_t n)
 	if (!a->have_cur) {
 		a->cur.start = start;
 		a->have_cur = true;
-		a->written = 0;
 	}
 	if (mrt_buf_put(&a->cur.data, p, n)) {
+		pthread_mutex_lock(&a->w->mu);
 		a->st.dropped_bytes += n;
+		pthread_mutex_unlock(&a->w->mu);
 		return RW_ENOMEM;
 	}
-	a->st.records++;
-	if (!a->pending && !a->failing && a->cur.data.len - a->written >= ARCH_WRITE_STEP)
-		write_cur(a);
+	a->records++;
 	return 0;
 }
 
 void live_arch_tick(struct live_arch *a, uint32_t now)
 {
-	/* waiting periods first, in order: files appear in time order */
-	while (a->pending) {
-		struct arch_file *f = a->pending;
-		if (write_whole(a, f))
-			return;
-		a->pending = f->next;
-		if (!a->pending)
-			a->pending_tail = NULL;
-		a->pending_bytes -= f->data.len;
-		mrt_buf_release(&f->data);
-		free(f);
-	}
 	if (a->have_cur && now >= a->cur.start + a->rotate)
 		close_cur(a);
-	else
-		write_cur(a);
-}
-
-int live_arch_close(struct live_arch *a)
-{
-	if (!a)
-		return 0;
-	close_cur(a);
-	live_arch_tick(a, 0);
-	int rc = 0;
-	for (struct arch_file *f = a->pending, *nx; f; f = nx) {
-		nx = f->next;
-		char fin[4096];
-		file_name(a, f->start, false, fin, sizeof fin);
-		rw_log(RW_LOG_ERROR, "archive: %s (%zu bytes of records) could not be written and is lost", fin,
-		       f->data.len);
-		rc = RW_EIO;
-		mrt_buf_release(&f->data);
-		free(f);
-	}
-	free(a->dir);
-	free(a);
-	return rc;
 }
 
 void live_arch_cut(struct live_arch *a)
@@ -315,9 +346,18 @@ void live_arch_cut(struct live_arch *a)
 	close_cur(a);
 }
 
-void live_arch_stats(const struct live_arch *a, struct live_arch_stats *st)
+void live_arch_close(struct live_arch *a)
 {
+	if (a)
+		close_cur(a); /* freed by live_writer_stop */
+}
+
+void live_arch_stats(struct live_arch *a, struct live_arch_stats *st)
+{
+	pthread_mutex_lock(&a->w->mu);
 	*st = a->st;
-	st->kept_bytes = a->pending_bytes + a->cur.data.len;
+	st->kept_bytes = a->queued + a->cur.data.len;
 	st->failing = a->failing;
+	pthread_mutex_unlock(&a->w->mu);
+	st->records = a->records;
 }

@@ -39,8 +39,8 @@
 struct bmp_site {
 	char name[RW_ADDR_STRLEN];
 	uint32_t coll;
-	struct live_arch *arch;      /* owned; NULL without --archive */
-	struct live_arch *rib_arch;  /* owned; with --rib-every */
+	struct live_arch *arch;      /* NULL without --archive (the writer's) */
+	struct live_arch *rib_arch;  /* with --rib-every (the writer's) */
 	struct bmp_site *next;
 };
 
@@ -82,13 +82,10 @@ static struct bmp_site *site_get(struct live *lv, const struct rw_addr *a)
 	if (lv->cfg->archive) {
 		char dir[4096];
 		snprintf(dir, sizeof dir, "%s/%s", lv->cfg->archive, name);
-		if (live_arch_open(&s->arch, dir, "updates", lv->cfg->comp, lv->cfg->rotate)) {
-			free(s);
-			return NULL;
-		}
-		if (lv->ribin && live_arch_open(&s->rib_arch, dir, "rib", lv->cfg->comp, lv->cfg->rib_every)) {
-			live_arch_close(s->arch);
-			free(s);
+		if (live_arch_open(&s->arch, lv->writer, dir, "updates", lv->cfg->comp, lv->cfg->rotate) ||
+		    (lv->ribin &&
+		     live_arch_open(&s->rib_arch, lv->writer, dir, "rib", lv->cfg->comp, lv->cfg->rib_every))) {
+			free(s); /* an archive opened is the writer's */
 			return NULL;
 		}
 	}
@@ -407,10 +404,8 @@ int live_bmp_close(struct live *lv)
 	int rc = 0;
 	for (struct bmp_site *s = lv->sites, *nx; s; s = nx) {
 		nx = s->next;
-		if (live_arch_close(s->arch))
-			rc = RW_EIO;
-		if (live_arch_close(s->rib_arch))
-			rc = RW_EIO;
+		live_arch_close(s->arch);
+		live_arch_close(s->rib_arch);
 		free(s);
 	}
 	lv->sites = NULL;

@@ -32,8 +32,9 @@ struct live {
 	struct mrt_dec dec;
 	struct mrt_buf rec;        /* the record being made */
 	struct obuf tx;            /* what a session wants sent */
-	struct live_arch *arch;    /* owned, NULL without --archive */
-	struct live_arch *rib_arch;/* owned: the BGP collector's rib.* files */
+	struct live_arch *arch;    /* NULL without --archive (owned by writer) */
+	struct live_arch *rib_arch;/* the BGP collector's rib.* files */
+	struct live_writer *writer;/* owned: writes every archive (and owns them) */
 	struct live_rib *ribin;    /* owned, only with --rib-every */
 	uint32_t next_dump;        /* time of the next RIB dump */
 	/* the record being decoded, for the Adj-RIB-In */
@@ -108,16 +109,23 @@ struct live_arch_stats {
 	bool failing;
 };
 
-/* kind: the file name's first word ("updates"). */
-int live_arch_open(struct live_arch **out, const char *dir, const char *kind, enum io_comp comp,
-		   uint32_t rotate);
+/* The thread that writes every archive's files (live_arch.c). */
+struct live_writer;
+int live_writer_start(struct live_writer **out);
+/* Write what waits (once more for what fails), free every archive opened
+ * on it. 0 when every record is on disk. */
+int live_writer_stop(struct live_writer *w);
+
+/* kind: the file name's first word ("updates", "rib"). */
+int live_arch_open(struct live_arch **out, struct live_writer *w, const char *dir, const char *kind,
+		   enum io_comp comp, uint32_t rotate);
 /* One record received at ts (records come in time order). */
 int live_arch_put(struct live_arch *a, uint32_t ts, const uint8_t *p, size_t n);
-/* Once a second: rotation, catching up after failures. */
+/* Once a second: a period that ended goes to the writer. */
 void live_arch_tick(struct live_arch *a, uint32_t now);
-/* Finish every file; 0 when all records are on disk. Frees a. */
-int live_arch_close(struct live_arch *a);
-void live_arch_stats(const struct live_arch *a, struct live_arch_stats *st);
+/* The last period goes to the writer; the writer frees a when it stops. */
+void live_arch_close(struct live_arch *a);
+void live_arch_stats(struct live_arch *a, struct live_arch_stats *st);
 /* End the current file now (a RIB dump is one file). */
 void live_arch_cut(struct live_arch *a);
 
