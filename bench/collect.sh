@@ -15,6 +15,10 @@
 #
 #   bench/collect.sh [BUILD_DIR]      N=1000000 B=100000 to change the sizes
 #
+# ARCHIVE=1: the full-table collector also writes its archive (gzip) and a
+# RIB dump every 60 s (the Adj-RIB-In kept for them, the dumps' time and
+# size are reported).
+#
 # Needs gobgpd/gobgp and exabgp (scripts/install-deps.sh). Uses 127.0.0.1
 # (collector), 127.0.0.7 (GoBGP), 127.0.0.40-50 (ExaBGP), ports 17900-17902.
 set -eu
@@ -56,7 +60,12 @@ echo "# 1. full table: $N IPv4 routes from GoBGP (mrt inject)"
 "$RW" -q synth rib --prefixes "$N" --peers 1 --v6 0 --seed 5 -o "$tmp/table.mrt"
 "$RW" -q synth rib --prefixes 5000 --peers 1 --v6 0 --seed 6 --start 1 -o "$tmp/pad.mrt"
 cat "$tmp/table.mrt" "$tmp/pad.mrt" > "$tmp/inject.mrt"
-start_col "$tmp/col1.log" --peer 127.0.0.7,65007 --hold 90
+if [ -n "${ARCHIVE:-}" ]; then
+	start_col "$tmp/col1.log" --peer 127.0.0.7,65007 --hold 90 --archive "$tmp/arch" --rotate 900 \
+		--rib-every 60 --compress gz
+else
+	start_col "$tmp/col1.log" --peer 127.0.0.7,65007 --hold 90
+fi
 cat > "$tmp/inj.toml" <<EOF
 [global.config]
   as = 65007
@@ -105,6 +114,11 @@ printf 'collector: %.0f routes/s, %.1f CPU s (%.0f%% of one core), peak RSS %s M
 	"$(echo "100 * ($cpu1 - $cpu0) / $all_s" | bc -l)" "$(hwm_mb "$COL")"
 kill "$COL"
 wait "$COL" 2>/dev/null || true
+if [ -n "${ARCHIVE:-}" ]; then
+	grep 'status:' "$tmp/col1.log" | tail -1 | sed 's/^routewatch: //'
+	grep 'RIB dump of' "$tmp/col1.log" | sed 's/^routewatch: info: //'
+	ls -l "$tmp/arch" | awk 'NR > 1 {printf "%s %s bytes\n", $9, $5}'
+fi
 for p in $PIDS; do kill "$p" 2>/dev/null || true; done
 PIDS=""
 sleep 1

@@ -469,6 +469,13 @@ static void status(struct live *lv)
 		live_bmp_count(lv, &nr, &np);
 		snprintf(bmp, sizeof bmp, ", BMP %u routers %u peers up", nr, np);
 	}
+	char ribin[96] = "";
+	if (lv->ribin) {
+		uint64_t rr, rb;
+		live_rib_stats(lv->ribin, &rr, &rb);
+		snprintf(ribin, sizeof ribin, ", Adj-RIB-In %llu routes %.1f MB", (unsigned long long)rr,
+			 (double)rb / 1e6);
+	}
 	char arch[160] = "";
 	if (lv->arch) {
 		struct live_arch_stats as;
@@ -479,10 +486,10 @@ static void status(struct live *lv)
 	}
 	/* asked for: printed whatever the log level */
 	fprintf(stderr,
-	       "routewatch: status: %u/%u peers established%s, %u prefixes, %llu routes, %llu messages (%.0f/s), %llu updates, %llu events%s, RSS %.1f MB",
+	       "routewatch: status: %u/%u peers established%s, %u prefixes, %llu routes, %llu messages (%.0f/s), %llu updates, %llu events%s%s, RSS %.1f MB",
 	       up, all, bmp, lv->eng->rib.npfx, (unsigned long long)lv->eng->rib.route_count,
 	       (unsigned long long)lv->msgs, rate, (unsigned long long)lv->updates,
-	       (unsigned long long)lv->eng->det.events, arch, (double)rss_kb() / 1024.0);
+	       (unsigned long long)lv->eng->det.events, arch, ribin, (double)rss_kb() / 1024.0);
 	fputc('\n', stderr);
 }
 
@@ -494,10 +501,11 @@ void live_dump_coll(struct live *lv, uint32_t coll, struct live_arch *a, uint32_
 	if (live_rib_dump(lv->ribin, coll, ts, lv->router_id, "", &b, &n)) {
 		rw_log(RW_LOG_ERROR, "RIB dump of %s: out of memory", name);
 	} else {
-		live_arch_put(a, ts, b.p, b.len);
+		size_t len = b.len;
+		live_arch_put_buf(a, ts, &b);
 		live_arch_cut(a);
-		rw_log(RW_LOG_INFO, "RIB dump of %s: %llu routes, %zu bytes in %.2f s", name, (unsigned long long)n,
-		       b.len, now_s() - t0);
+		rw_log(RW_LOG_INFO, "RIB dump of %s: %llu routes, %zu bytes in %.2f s (written by the writer thread)",
+		       name, (unsigned long long)n, len, now_s() - t0);
 	}
 	mrt_buf_release(&b);
 }

@@ -335,6 +335,23 @@ int live_arch_put(struct live_arch *a, uint32_t ts, const uint8_t *p, size_t n)
 	return 0;
 }
 
+void live_arch_put_buf(struct live_arch *a, uint32_t ts, struct mrt_buf *b)
+{
+	uint32_t start = ts - ts % a->rotate;
+	if (a->have_cur && start != a->cur.start)
+		close_cur(a);
+	if (a->have_cur) { /* rare: more in the same period */
+		live_arch_put(a, ts, b->p, b->len);
+		mrt_buf_release(b);
+		return;
+	}
+	a->cur.start = start;
+	a->have_cur = true;
+	a->cur.data = *b; /* taken over, not copied (a RIB dump is large) */
+	memset(b, 0, sizeof *b);
+	a->records++;
+}
+
 void live_arch_tick(struct live_arch *a, uint32_t now)
 {
 	if (a->have_cur && now >= a->cur.start + a->rotate)

@@ -121,6 +121,8 @@ int live_arch_open(struct live_arch **out, struct live_writer *w, const char *di
 		   enum io_comp comp, uint32_t rotate);
 /* One record received at ts (records come in time order). */
 int live_arch_put(struct live_arch *a, uint32_t ts, const uint8_t *p, size_t n);
+/* The same, taking over a buffer of records (emptied). */
+void live_arch_put_buf(struct live_arch *a, uint32_t ts, struct mrt_buf *b);
 /* Once a second: a period that ended goes to the writer. */
 void live_arch_tick(struct live_arch *a, uint32_t now);
 /* The last period goes to the writer; the writer frees a when it stops. */
