@@ -1,4 +1,7 @@
-/* live/ internals: the archive writer (live_arch.c). */
+/* live/ internals shared by its files: struct live (live.c's event loop
+ * state), the record path every source uses (live_record), the archive and
+ * its writer thread (live_arch.c), the Adj-RIB-In of RIB dumps
+ * (live_rib.c) and the BMP station (live_bmp.c). */
 #ifndef RW_LIVE_INT_H
 #define RW_LIVE_INT_H
 
