@@ -617,7 +617,23 @@ EOF
 	for p in $X4; do exa 127.0.0.6 "withdraw route $p next-hop 192.0.2.6"; done
 	check bmp-frr-withdrawn "wait_jq $tmp/$n.out 'map(select(.type==\"origin_down\"))|length==1' 15" \
 		"no origin_down when the monitored peer withdrew" "$tmp/$n.out"
+	# several routers at once: GoBGP joins FRR on the same station, each
+	# monitoring its own ExaBGP; routes from both reach the engine
+	start_gobgp_router
+	EXA6=$EXA
+	start_exa_to 127.0.0.4 65004 127.0.0.21 65041
+	check bmp-two-routers-up "wait_for $tmp/$n.err 'BMP 127.0.0.1 peer 127.0.0.4: up, AS65004' 15" \
+		"GoBGP's peer did not come up beside FRR's" "$tmp/$n.err"
+	for p in $X4; do exa 127.0.0.6 "announce route $p next-hop 192.0.2.6 as-path [ 4837 131279 ]"; done
+	for p in $Y3; do exa 127.0.0.4 "announce route $p next-hop 192.0.2.4 as-path [ 20485 131279 ]"; done
+	check bmp-two-routers-routes "wait_jq $tmp/$n.out '$G_Y' 15 && wait_jq $tmp/$n.out 'map(select(.type==\"origin_up\"))|length==1' 5" \
+		"no events from both routers' peers" "$tmp/$n.out"
+	kill -USR1 "$COL"
+	check bmp-two-routers-status "wait_for $tmp/$n.err 'BMP 2 routers 2 peers up' 5" "no status with 2 routers" "$tmp/$n.err"
 	stop_col
+	kill "$EXA" "$GOBGPR" 2>/dev/null
+	wait "$EXA" "$GOBGPR" 2>/dev/null
+	EXA=$EXA6
 	check bmp-frr-clean-exit "[ $COLRC -eq 0 ]" "collect exited with $COLRC" "$tmp/$n.err"
 	archive_same "$n" "$tmp/arch-$n" 1 "$tmp/arch-$n/127.0.0.1"
 	kill "$EXA" "$FRRB" 2>/dev/null
