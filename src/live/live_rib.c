@@ -12,13 +12,14 @@
  * (peer, path id, attribute set). Prefixes are never removed (their number
  * is bounded by the table's); routes and attribute sets are.
  *
- * Lookups: 64-bit hashes in u64maps. Prefixes: open addressing over the
- * hash values (an exact compare, then the next hash value), so a
- * collision costs a probe, never a wrong answer. Attribute sets: an exact
- * compare on a hit; a set whose hash is taken by other bytes is stored
- * unshared.
+ * Lookups: the rib's hashes (rib_prefix_hash, rib_path_hash) as u64map
+ * keys. Prefixes: open addressing over the hash values (an exact compare,
+ * then the next value), so a collision costs a probe, never a wrong
+ * answer. Attribute sets: an exact compare on a hit; a set whose hash is
+ * taken by other bytes is stored unshared.
  */
 #include "live_int.h"
+#include "../rib/rib.h"
 
 #include <stdlib.h>
 
@@ -59,30 +60,6 @@ struct live_rib {
 	struct arena scratch;     /* path decoding */
 	uint64_t routes, blob_bytes;
 };
-
-static uint64_t mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h == UINT64_MAX ? 0 : h;
-}
-
-static uint64_t hash_bytes(const uint8_t *p, size_t n, uint64_t seed)
-{
-	uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ULL);
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		h = mix(h ^ w);
-	}
-	uint64_t w = 0;
-	memcpy(&w, p + i, n - i);
-	return mix(h ^ w);
-}
 
 int live_rib_init(struct live_rib **out)
 {
@@ -152,7 +129,7 @@ static void unref(struct live_rib *r, uint32_t b)
 
 static uint32_t intern(struct live_rib *r, const uint8_t *p, size_t n)
 {
-	uint64_t h = hash_bytes(p, n, 0x5eed);
+	uint64_t h = rib_path_hash(p, n); /* the rib's hash of raw bytes */
 	uint32_t *v = u64map_get(&r->bidx, h);
 	if (v && r->blobs[*v].len == n && !memcmp(r->blobs[*v].p, p, n))
 		return *v;
@@ -297,12 +274,8 @@ void live_rib_unused(struct live_rib *r, uint32_t blob)
 
 static uint32_t pfx_find(struct live_rib *r, const struct rw_prefix *p, bool add)
 {
-	uint8_t k[18];
-	k[0] = p->af;
-	k[1] = p->len;
-	memcpy(k + 2, p->b, 16);
-	uint64_t h = hash_bytes(k, sizeof k, 0x9f1);
-	for (;; h = h + 1 == UINT64_MAX ? 0 : h + 1) {
+	uint64_t h = rib_prefix_hash(p); /* 32 bits: probing goes on above them */
+	for (;; h++) {
 		uint32_t *v = u64map_get(&r->pidx, h);
 		if (!v)
 			break;
