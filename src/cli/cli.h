@@ -26,6 +26,17 @@ struct store;
 /* Open the store of --db (NULL: the default path). create: make it when
  * missing; otherwise a missing SQLite file is an error that says so. */
 int cli_store_open(struct store *s, const char *db, bool create);
+/* store_run.c, for the commands that run the engine into the store
+ * (ingest, collect --db): load the stored engine snapshot (if any) into e,
+ * make h listen to e and load the open intervals; then, inside the
+ * caller's transaction, a checkpoint: what h learned, the snapshot, the
+ * clock and min_peers (t_hist, t_state: seconds spent, may be NULL). Both
+ * log what failed. */
+struct hist;
+struct engine;
+int cli_store_resume(struct store *st, struct hist *h, struct engine *e);
+int cli_store_checkpoint(struct store *st, struct hist *h, const struct engine *e, uint32_t clock,
+			 double *t_hist, double *t_state);
 
 /* bgpdump -m text for one element (fmt_bgpdump.c). The formatter caches
  * the per-record head and the per-attribute-set tail. */

@@ -23,7 +23,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <time.h>
 
 struct ingest {
@@ -61,29 +60,13 @@ static int checkpoint(struct ingest *g, uint32_t clock)
 		if (rc)
 			store_fail(&g->st, "writing names", rc);
 	}
-	double th = now_seconds();
-	if (!rc)
-		rc = hist_write(&g->h, &g->st, &g->e->rib);
-	th = now_seconds() - th;
-	double ts = now_seconds();
 	for (size_t i = 0; i < g->ndone && !rc; i++)
 		if ((rc = store_file_add(&g->st, &g->ids[g->done[i]], (int64_t)time(NULL))))
 			store_fail(&g->st, "writing files", rc);
-	if (!rc) {
-		struct store_state_w w;
-		rc = store_state_begin(&g->st, &w);
-		int rs = rc ? rc : engine_save(g->e, &w.o);
-		int rf = store_state_finish(&w);
-		rc = rc ? rc : rs ? rs : rf;
-		if (rc)
-			store_fail(&g->st, "writing the engine state", rc);
-	}
-	ts = now_seconds() - ts;
+	double th = 0, ts = 0;
+	if (!rc)
+		rc = cli_store_checkpoint(&g->st, &g->h, g->e, clock, &th, &ts);
 	double tc = now_seconds();
-	if (!rc && (rc = store_meta_set(&g->st, "clock", clock)))
-		store_fail(&g->st, "writing the clock", rc);
-	if (!rc && (rc = store_meta_set(&g->st, "min_peers", g->e->det.min_peers)))
-		store_fail(&g->st, "writing min_peers", rc);
 	if (!rc && (rc = db_commit(g->st.db)))
 		store_fail(&g->st, "commit", rc);
 	if (rc) {
@@ -141,29 +124,6 @@ static void usage(FILE *o)
 	      "  --checkpoint-wall S  ... but not more often than every S seconds (default 30)\n"
 	      "  --stats           counts and speed on stderr\n",
 	      o);
-}
-
-int cli_store_open(struct store *s, const char *db, bool create)
-{
-	char path[4096], err[600];
-	if (!db) {
-		if (store_default_path(path, sizeof path, create)) {
-			rw_log(RW_LOG_ERROR, "cannot make the directory of the default store %s", path);
-			return RW_EIO;
-		}
-		db = path;
-	}
-	if (!create && strncmp(db, "postgres", 8)) {
-		struct stat sb;
-		if (stat(db, &sb)) {
-			rw_log(RW_LOG_ERROR, "%s: no history store here (routewatch ingest makes one)", db);
-			return RW_ENOTFOUND;
-		}
-	}
-	int rc = store_open(s, db, err, sizeof err);
-	if (rc)
-		rw_log(RW_LOG_ERROR, "%s", err);
-	return rc;
 }
 
 int cmd_ingest(int argc, char **argv)
@@ -250,31 +210,12 @@ int cmd_ingest(int argc, char **argv)
 		abort();
 	engine_init(g->e, min_peers, hist_on_event, &g->h);
 	hist_init(&g->h);
-	uint8_t *snap;
-	size_t nsnap;
-	int lr = store_state_load(&g->st, &snap, &nsnap);
-	if (lr == 0) {
-		char err[256];
-		lr = engine_load(g->e, snap, nsnap, err, sizeof err);
-		free(snap);
-		if (lr) {
-			rw_log(RW_LOG_ERROR, "%s: the stored engine state cannot be read: %s", g->st.where, err);
-			rc = EXIT_DAMAGED;
-			goto out_engine;
-		}
-	} else if (lr != RW_ENOTFOUND) {
-		rw_log(RW_LOG_ERROR, "%s: reading the engine state: %s", g->st.where,
-		       lr == RW_EDB ? db_errmsg(g->st.db) : rw_strerror(lr));
+	if (cli_store_resume(&g->st, &g->h, g->e)) {
 		rc = EXIT_DAMAGED;
 		goto out_engine;
 	}
-	hist_attach(&g->h, g->e);
 	/* the counters continue from the snapshot: this run's are the rest */
 	struct engine_stats st0 = g->e->st;
-	if (hist_load(&g->h, &g->st)) {
-		rc = EXIT_DAMAGED;
-		goto out_engine;
-	}
 
 	struct feed_stats *fst = calloc(1, sizeof *fst);
 	struct archive_input *in = NULL;

@@ -41,26 +41,11 @@ int col_store_open(struct col_store *cs, const char *db, unsigned *min_peers, bo
 int col_store_attach(struct col_store *cs, struct engine *e)
 {
 	cs->e = e;
-	uint8_t *snap;
-	size_t n;
-	int lr = store_state_load(&cs->st, &snap, &n);
-	if (lr == 0) {
-		char err[256];
-		lr = engine_load(e, snap, n, err, sizeof err);
-		free(snap);
-		if (lr) {
-			rw_log(RW_LOG_ERROR, "%s: the stored engine state cannot be read: %s", cs->st.where, err);
-			return lr;
-		}
+	int rc = cli_store_resume(&cs->st, &cs->h, e);
+	if (!rc && e->rib.npfx)
 		rw_log(RW_LOG_INFO, "%s: continuing from the stored state (%u prefixes, %llu routes)", cs->st.where,
 		       e->rib.npfx, (unsigned long long)e->rib.route_count);
-	} else if (lr != RW_ENOTFOUND) {
-		rw_log(RW_LOG_ERROR, "%s: reading the engine state: %s", cs->st.where,
-		       lr == RW_EDB ? db_errmsg(cs->st.db) : rw_strerror(lr));
-		return lr;
-	}
-	hist_attach(&cs->h, e);
-	return hist_load(&cs->h, &cs->st) ? RW_EDB : 0;
+	return rc;
 }
 
 void col_store_event(struct col_store *cs, const struct det_event *ev)
@@ -71,24 +56,14 @@ void col_store_event(struct col_store *cs, const struct det_event *ev)
 static int checkpoint(struct col_store *cs, uint32_t clock)
 {
 	int rc = db_begin(cs->st.db);
-	if (!rc)
-		rc = hist_write(&cs->h, &cs->st, &cs->e->rib);
-	if (!rc) {
-		struct store_state_w w;
-		rc = store_state_begin(&cs->st, &w);
-		int rs = rc ? rc : engine_save(cs->e, &w.o);
-		int rf = store_state_finish(&w);
-		rc = rc ? rc : rs ? rs : rf;
-	}
-	if (!rc)
-		rc = store_meta_set(&cs->st, "clock", clock);
-	if (!rc)
-		rc = store_meta_set(&cs->st, "min_peers", cs->e->det.min_peers);
-	if (!rc)
-		rc = db_commit(cs->st.db);
+	if (rc)
+		return store_fail(&cs->st, "begin", rc);
+	rc = cli_store_checkpoint(&cs->st, &cs->h, cs->e, clock, NULL, NULL);
+	if (!rc && (rc = db_commit(cs->st.db)))
+		store_fail(&cs->st, "commit", rc);
 	if (rc) {
 		db_rollback(cs->st.db);
-		return store_fail(&cs->st, "checkpoint", rc);
+		return rc;
 	}
 	cs->commits++;
 	return 0;
