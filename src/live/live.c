@@ -194,10 +194,7 @@ static int record(struct conn *c, const uint8_t *msg, size_t len, uint16_t old_s
 		.rib_peer = &c->rib_peer,
 		.name = c->name,
 	};
-	int r = live_record(lv, &src, msg, len, old_state, new_state);
-	if (r)
-		rw_log(RW_LOG_WARN, "peer %s: session reset (RFC 7606)", c->name);
-	return r;
+	return live_record(lv, &src, msg, len, old_state, new_state); /* logs a reset */
 }
 
 /* ---------------------------------------------------------------- sessions */
@@ -568,25 +565,33 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(lv->base, NULL);
 }
 
-static int listen_on(struct live *lv, const char *spec)
+struct evconnlistener *live_listen(struct live *lv, const char *opt, const char *spec, uint16_t port,
+				   evconnlistener_cb cb, struct rw_addr *addr)
 {
 	struct sockaddr_storage ss;
 	int sl = sizeof ss;
 	memset(&ss, 0, sizeof ss);
 	if (evutil_parse_sockaddr_port(spec, (struct sockaddr *)&ss, &sl)) {
-		rw_log(RW_LOG_ERROR, "--bgp wants ADDR:PORT like 127.0.0.1:1179 or [::1]:1179, not '%s'", spec);
-		return RW_EINVAL;
+		rw_log(RW_LOG_ERROR, "--%s wants ADDR:PORT like 127.0.0.1:%u or [::1]:%u, not '%s'", opt, port, port,
+		       spec);
+		return NULL;
 	}
-	if (((struct sockaddr_in *)&ss)->sin_port == 0)
-		((struct sockaddr_in *)&ss)->sin_port = htons(179);
-	lv->lis = evconnlistener_new_bind(lv->base, on_accept, lv, LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE, 64,
-					  (struct sockaddr *)&ss, sl);
-	if (!lv->lis) {
+	if (((struct sockaddr_in *)&ss)->sin_port == 0) /* same place in sockaddr_in6 */
+		((struct sockaddr_in *)&ss)->sin_port = htons(port);
+	struct evconnlistener *l = evconnlistener_new_bind(lv->base, cb, lv, LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE,
+							    64, (struct sockaddr *)&ss, sl);
+	if (!l)
 		rw_log(RW_LOG_ERROR, "cannot listen on %s: %s", spec, strerror(errno));
-		return RW_EIO;
-	}
+	else if (addr)
+		live_to_addr((struct sockaddr *)&ss, addr);
+	return l;
+}
+
+static int listen_on(struct live *lv, const char *spec)
+{
 	struct rw_addr a;
-	live_to_addr((struct sockaddr *)&ss, &a);
+	if (!(lv->lis = live_listen(lv, "bgp", spec, 179, on_accept, &a)))
+		return RW_EIO;
 	fmt_addr(lv->coll_name, &a);
 	if (!lv->router_id)
 		lv->router_id = a.af == RW_AF_INET && rd32(a.b) ? rd32(a.b) : 1;

@@ -354,20 +354,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 
 int live_bmp_listen(struct live *lv, const char *spec)
 {
-	struct sockaddr_storage ss;
-	int sl = sizeof ss;
-	memset(&ss, 0, sizeof ss);
-	if (evutil_parse_sockaddr_port(spec, (struct sockaddr *)&ss, &sl)) {
-		rw_log(RW_LOG_ERROR, "--bmp wants ADDR:PORT like 127.0.0.1:11019, not '%s'", spec);
-		return RW_EINVAL;
-	}
-	lv->bmp_lis = evconnlistener_new_bind(lv->base, on_accept, lv, LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE, 16,
-					      (struct sockaddr *)&ss, sl);
-	if (!lv->bmp_lis) {
-		rw_log(RW_LOG_ERROR, "cannot listen on %s: %s", spec, strerror(errno));
-		return RW_EIO;
-	}
-	return 0;
+	lv->bmp_lis = live_listen(lv, "bmp", spec, 11019, on_accept, NULL);
+	return lv->bmp_lis ? 0 : RW_EIO;
 }
 
 void live_bmp_count(const struct live *lv, unsigned *routers, unsigned *peers_up)

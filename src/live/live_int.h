@@ -9,6 +9,8 @@
 #include "../mrt/mrt.h"
 #include "../engine/engine.h"
 
+#include <event2/listener.h>
+
 struct live_arch;
 struct bmp_site;
 struct bmp_router;
@@ -74,6 +76,10 @@ struct live_src {
 int live_record(struct live *lv, const struct live_src *src, const uint8_t *msg, size_t len, uint16_t old_state,
 		uint16_t new_state);
 bool live_to_addr(const struct sockaddr *sa, struct rw_addr *a);
+/* Listen on --OPT's "ADDR:PORT" (port given: the default); the bound
+ * address into *addr when not NULL. NULL, logged, on failure. */
+struct evconnlistener *live_listen(struct live *lv, const char *opt, const char *spec, uint16_t port,
+				   evconnlistener_cb cb, struct rw_addr *addr);
 uint64_t live_mono_ms(void);
 
 /* live_rib.c: the Adj-RIB-In for RIB dumps */
