@@ -195,15 +195,37 @@ static int message(struct bgp_sess *s, const uint8_t *p, const struct bgp_hdr *h
 	}
 }
 
-int bgp_sess_input(struct bgp_sess *s, const uint8_t *p, size_t n, uint64_t now_ms, struct obuf *tx,
-		   bgp_sess_msg_fn fn, void *arg)
+/* The header at msg (19 bytes there): 0 with its length and type, or < 0
+ * after the NOTIFICATION it calls for (RFC 4271 §6.1). */
+static int header(struct bgp_sess *s, const uint8_t *msg, struct obuf *tx, struct bgp_hdr *h)
 {
-	if (s->state < BGP_OPENSENT)
-		return RW_EINVAL;
-	s->last_rx = now_ms;
-	/* the input joins what was kept of an incomplete message */
+	static const uint8_t marker[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+					   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	if (memcmp(msg, marker, 16))
+		return fail(s, tx, 1, 1, NULL, 0, "connection not synchronized (bad marker)");
+	/* extended messages only once both sides have said so */
+	size_t max = s->ext_msg && s->state == BGP_ESTABLISHED ? BGP_MAX_EXT_LEN : BGP_MAX_LEN;
+	uint16_t len = rd16(msg + 16);
+	uint8_t type = msg[18];
+	if (len < BGP_HDR_LEN || len > max || (type == BGP_MSG_KEEPALIVE && len != BGP_HDR_LEN) ||
+	    (type == BGP_MSG_OPEN && len < BGP_HDR_LEN + 10) || (type == BGP_MSG_UPDATE && len < BGP_HDR_LEN + 4) ||
+	    (type == BGP_MSG_NOTIFICATION && len < BGP_HDR_LEN + 2)) {
+		uint8_t d[2];
+		wr16(d, len);
+		return fail(s, tx, 1, 2, d, 2, "bad message length");
+	}
+	if (type < BGP_MSG_OPEN || type > BGP_MSG_ROUTE_REFRESH)
+		return fail(s, tx, 1, 3, &type, 1, "bad message type");
+	h->len = len;
+	h->type = type;
+	return 0;
+}
+
+/* Keep n bytes of an incomplete message (never more than one message). */
+static int keep(struct bgp_sess *s, const uint8_t *p, size_t n, struct obuf *tx)
+{
 	if (s->rxlen + n > s->rxcap) {
-		size_t cap = s->rxcap ? s->rxcap : 1 << 16;
+		size_t cap = s->rxcap ? s->rxcap : 4096;
 		while (cap < s->rxlen + n)
 			cap *= 2;
 		uint8_t *nb = realloc(s->rx, cap);
@@ -212,55 +234,60 @@ int bgp_sess_input(struct bgp_sess *s, const uint8_t *p, size_t n, uint64_t now_
 		s->rx = nb;
 		s->rxcap = cap;
 	}
-	memcpy(s->rx + s->rxlen, p, n);
+	if (n)
+		memcpy(s->rx + s->rxlen, p, n);
 	s->rxlen += n;
-	size_t off = 0;
-	int rc = 0;
-	while (s->rxlen - off >= BGP_HDR_LEN) {
-		const uint8_t *msg = s->rx + off;
-		size_t have = s->rxlen - off;
-		/* extended messages only once both sides have said so */
-		size_t max = s->ext_msg && s->state == BGP_ESTABLISHED ? BGP_MAX_EXT_LEN : BGP_MAX_LEN;
-		struct bgp_hdr h;
-		int hr = bgp_hdr_decode(msg, have, true, &h);
-		static const uint8_t marker[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-						   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-		if (memcmp(msg, marker, 16)) {
-			rc = fail(s, tx, 1, 1, NULL, 0, "connection not synchronized (bad marker)");
-			break;
-		}
-		uint16_t len = rd16(msg + 16);
-		uint8_t type = msg[18];
-		if ((hr && hr != RW_ETRUNC) || len < BGP_HDR_LEN || len > max ||
-		    (type == BGP_MSG_KEEPALIVE && len != BGP_HDR_LEN) ||
-		    (type == BGP_MSG_OPEN && len < BGP_HDR_LEN + 10) ||
-		    (type == BGP_MSG_UPDATE && len < BGP_HDR_LEN + 4) ||
-		    (type == BGP_MSG_NOTIFICATION && len < BGP_HDR_LEN + 2)) {
-			uint8_t d[2];
-			wr16(d, len);
-			rc = fail(s, tx, 1, 2, d, 2, "bad message length");
-			break;
-		}
-		if (type < BGP_MSG_OPEN || type > BGP_MSG_ROUTE_REFRESH) {
-			rc = fail(s, tx, 1, 3, &type, 1, "bad message type");
-			break;
-		}
-		if (have < len)
-			break; /* the rest is still on its way */
-		h.len = len;
-		h.type = type;
-		off += len;
-		rc = message(s, msg, &h, now_ms, tx, fn, arg);
-		if (rc < 0)
-			break;
-	}
-	if (rc < 0) {
-		s->rxlen = 0;
-		return rc;
-	}
-	memmove(s->rx, s->rx + off, s->rxlen - off);
-	s->rxlen -= off;
 	return 0;
+}
+
+int bgp_sess_input(struct bgp_sess *s, const uint8_t *p, size_t n, uint64_t now_ms, struct obuf *tx,
+		   bgp_sess_msg_fn fn, void *arg)
+{
+	if (s->state < BGP_OPENSENT)
+		return RW_EINVAL;
+	s->last_rx = now_ms;
+	struct bgp_hdr h;
+	int rc;
+	/* First the message the last read left incomplete: only its own bytes
+	 * are copied to complete it. */
+	if (s->rxlen) {
+		size_t k = s->rxlen < BGP_HDR_LEN ? RW_MIN(BGP_HDR_LEN - s->rxlen, n) : 0;
+		if ((rc = keep(s, p, k, tx)) < 0)
+			goto fail;
+		p += k;
+		n -= k;
+		if (s->rxlen < BGP_HDR_LEN)
+			return 0;
+		if ((rc = header(s, s->rx, tx, &h)) < 0)
+			goto fail;
+		k = RW_MIN(h.len - s->rxlen, n);
+		if ((rc = keep(s, p, k, tx)) < 0)
+			goto fail;
+		p += k;
+		n -= k;
+		if (s->rxlen < h.len)
+			return 0;
+		s->rxlen = 0;
+		if ((rc = message(s, s->rx, &h, now_ms, tx, fn, arg)) < 0)
+			goto fail;
+	}
+	/* Then whole messages straight from the input; the tail is kept. */
+	while (n >= BGP_HDR_LEN) {
+		if ((rc = header(s, p, tx, &h)) < 0)
+			goto fail;
+		if (n < h.len)
+			break; /* the rest is still on its way */
+		if ((rc = message(s, p, &h, now_ms, tx, fn, arg)) < 0)
+			goto fail;
+		p += h.len;
+		n -= h.len;
+	}
+	if ((rc = keep(s, p, n, tx)) < 0)
+		goto fail;
+	return 0;
+fail:
+	s->rxlen = 0;
+	return rc;
 }
 
 long bgp_sess_tick(struct bgp_sess *s, uint64_t now_ms, struct obuf *tx)
