@@ -31,13 +31,14 @@ struct arena_blk {
 	size_t ndefault; /* virtual blocks of blk_size held */
 };
 
-void arena_init(struct arena *a, size_t blk_size, size_t cap)
+void arena_init(struct arena *a, size_t blk_size, size_t cap, enum rw_mem sub)
 {
 	a->head = NULL;
 	a->blk_size = blk_size ? blk_size : 64 * 1024;
 	a->cap = cap;
 	a->held = 0;
 	a->peak = 0;
+	a->sub = sub;
 }
 
 static struct arena_blk *state(struct arena *a)

@@ -23,7 +23,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	fz_quiet();
 	fz_poison_init();
-	arena_init(&scratch, 64 * 1024, 16u << 20);
+	arena_init(&scratch, 64 * 1024, 16u << 20, RW_MEM_OTHER);
 	return 0;
 }
 

@@ -230,7 +230,7 @@ static int msrc_next(void *ctx, const uint8_t **p, size_t *n)
 	if (m->done || !m->len)
 		return 0;
 	m->done = true;
-	*p = m->p;
+	*p = obuf_data(m);
 	*n = m->len;
 	return 1;
 }
@@ -334,19 +334,19 @@ static void from_stream(const uint8_t *buf, size_t len)
 
 /* ------------------------------------------------------------ builtin */
 
-static void put_msg(struct mrt_buf *b, uint8_t type, const uint8_t *body, size_t n)
+static void put_msg(struct obuf *b, uint8_t type, const uint8_t *body, size_t n)
 {
 	uint8_t h[BGP_HDR_LEN];
 	memset(h, 0xff, 16);
 	wr16(h + 16, (uint16_t)(BGP_HDR_LEN + n));
 	h[18] = type;
-	mrt_buf_put(b, h, sizeof h);
-	mrt_buf_put(b, body, n);
+	obuf_write(b, h, sizeof h);
+	obuf_write(b, body, n);
 }
 
 static void builtin(void)
 {
-	struct mrt_buf out = {0};
+	struct obuf out = {0};
 	struct mrt_bgp4mp_hdr h = {.ts = 1700000000, .usec = 123456, .as4 = true,
 				   .peer_asn = 4200000001u, .local_asn = 65000};
 	parse_addr("192.0.2.1", &h.peer);
@@ -355,7 +355,7 @@ static void builtin(void)
 	uint32_t set[] = {64512, 64513};
 	uint32_t comm[] = {0xffffff01u, (3356u << 16) | 100};
 	uint32_t lcomm[] = {4200000001u, 1, 2};
-	struct mrt_wattrs a = {.origin = 0, .path = path, .path_len = 4, .set = set, .set_len = 2,
+	struct bgp_wattrs a = {.origin = 0, .path = path, .path_len = 4, .set = set, .set_len = 2,
 			       .has_med = true, .med = 10, .has_local_pref = true, .local_pref = 100,
 			       .communities = comm, .n_communities = 2, .lcommunities = lcomm,
 			       .n_lcommunities = 1, .atomic_aggregate = true, .has_aggregator = true,
@@ -373,7 +373,6 @@ static void builtin(void)
 	 * ADD-PATH, _ET, IPv6 peer with MP_REACH/MP_UNREACH */
 	for (unsigned v = 0; v < 8; v++) {
 		h.as4 = !(v & 1);
-		a.as2 = v & 1;
 		h.addpath = v & 2;
 		h.et = v & 4;
 		struct rw_addr nh6;
@@ -407,10 +406,10 @@ static void builtin(void)
 	memcpy(open + n, caps, sizeof caps); n += sizeof caps;
 	memcpy(open + n, addpath_cap, sizeof addpath_cap); n += sizeof addpath_cap;
 	uint8_t msg[256];
-	struct mrt_buf m = {0};
+	struct obuf m = {0};
 	put_msg(&m, BGP_MSG_OPEN, open, n);
-	mrt_write_bgp_msg(&out, &h, m.p, m.len);
-	open_seed(0, m.p, m.len);
+	mrt_write_bgp_msg(&out, &h, obuf_data(&m), m.len);
+	open_seed(0, obuf_data(&m), m.len);
 	m.len = 0;
 	/* extended optional parameters: 255, 255, u16 length, u16 param lengths */
 	size_t e = 0;
@@ -423,23 +422,23 @@ static void builtin(void)
 	wr16(msg + e, sizeof caps - 2); e += 2;
 	memcpy(msg + e, caps + 2, sizeof caps - 2); e += sizeof caps - 2;
 	put_msg(&m, BGP_MSG_OPEN, msg, e);
-	mrt_write_bgp_msg(&out, &h, m.p, m.len);
-	open_seed(0, m.p, m.len);
+	mrt_write_bgp_msg(&out, &h, obuf_data(&m), m.len);
+	open_seed(0, obuf_data(&m), m.len);
 	m.len = 0;
 	static const uint8_t notif[] = {6, 2, 0, 0, 0, 5, 's', 'h', 'u', 't'};
 	put_msg(&m, BGP_MSG_NOTIFICATION, notif, sizeof notif);
-	mrt_write_bgp_msg(&out, &h, m.p, m.len);
-	open_seed(0, m.p, m.len);
+	mrt_write_bgp_msg(&out, &h, obuf_data(&m), m.len);
+	open_seed(0, obuf_data(&m), m.len);
 	m.len = 0;
 	static const uint8_t rr[] = {0, 2, 1, 1};
 	put_msg(&m, BGP_MSG_ROUTE_REFRESH, rr, sizeof rr);
-	mrt_write_bgp_msg(&out, &h, m.p, m.len);
-	open_seed(0, m.p, m.len);
+	mrt_write_bgp_msg(&out, &h, obuf_data(&m), m.len);
+	open_seed(0, obuf_data(&m), m.len);
 	m.len = 0;
 	put_msg(&m, BGP_MSG_KEEPALIVE, NULL, 0);
-	mrt_write_bgp_msg(&out, &h, m.p, m.len);
-	open_seed(1, m.p, m.len);
-	mrt_buf_release(&m);
+	mrt_write_bgp_msg(&out, &h, obuf_data(&m), m.len);
+	open_seed(1, obuf_data(&m), m.len);
+	obuf_release(&m);
 
 	/* TABLE_DUMP_V2 with ADD-PATH and IPv6 peers */
 	struct mrt_peer peers[2] = {{.asn = 4200000001u, .bgp_id = 1, .as4 = true},
@@ -449,13 +448,12 @@ static void builtin(void)
 	mrt_write_peer_index(&out, h.ts, 0x01020304, "view", peers, 2);
 	struct mrt_rib_entry re[2] = {{.peer_index = 0, .orig_time = h.ts, .path_id = 1, .attrs = &a},
 				      {.peer_index = 1, .orig_time = h.ts, .path_id = 2, .attrs = &a}};
-	a.as2 = false;
 	mrt_write_rib(&out, h.ts, 0, &pf[0], re, 2, false);
 	mrt_write_rib(&out, h.ts, 1, &pf[1], re, 2, true);
 	mrt_write_rib(&out, h.ts, 2, &pf[2], re, 2, true);
 
-	from_stream(out.p, out.len);
-	mrt_buf_release(&out);
+	from_stream(obuf_data(&out), out.len);
+	obuf_release(&out);
 }
 
 int main(int argc, char **argv)

@@ -15,13 +15,14 @@ struct arena_blk {
 	_Alignas(16) unsigned char data[];
 };
 
-void arena_init(struct arena *a, size_t blk_size, size_t cap)
+void arena_init(struct arena *a, size_t blk_size, size_t cap, enum rw_mem sub)
 {
 	a->head = NULL;
 	a->blk_size = blk_size ? blk_size : 64 * 1024;
 	a->cap = cap;
 	a->held = 0;
 	a->peak = 0;
+	a->sub = sub;
 }
 
 static struct arena_blk *arena_newblk(struct arena *a, size_t n)
@@ -29,9 +30,8 @@ static struct arena_blk *arena_newblk(struct arena *a, size_t n)
 	size_t size = n > a->blk_size ? n : a->blk_size;
 	if (a->cap && a->held + size > a->cap)
 		return NULL;
-	struct arena_blk *b = malloc(sizeof(*b) + size);
-	if (!b)
-		return NULL;
+	struct arena_blk *b = rw_malloc(sizeof(*b) + size);
+	rw_mem_count(a->sub, (int64_t)size);
 	b->size = size;
 	b->used = 0;
 	b->next = a->head;
@@ -89,6 +89,7 @@ void arena_reset(struct arena *a)
 			keep = b;
 		} else {
 			a->held -= b->size;
+			rw_mem_count(a->sub, -(int64_t)b->size);
 			free(b);
 		}
 		b = next;
@@ -105,28 +106,10 @@ void arena_release(struct arena *a)
 	struct arena_blk *b = a->head;
 	while (b) {
 		struct arena_blk *next = b->next;
+		rw_mem_count(a->sub, -(int64_t)b->size);
 		free(b);
 		b = next;
 	}
 	a->head = NULL;
 	a->held = 0;
-}
-
-int rw_grow(void **buf, size_t *cap, size_t need, size_t esz, size_t max)
-{
-	if (need <= *cap)
-		return 0;
-	if (need > max)
-		return RW_ELIMIT;
-	size_t n = *cap ? *cap : 16;
-	while (n < need)
-		n *= 2;
-	if (n > max)
-		n = max;
-	void *p = realloc(*buf, n * esz);
-	if (!p)
-		return RW_ENOMEM;
-	*buf = p;
-	*cap = n;
-	return 0;
 }

@@ -3,11 +3,18 @@
  *
  * - error codes: every function returns 0 or a negative enum rw_err;
  *   iterators return > 0 for an item, 0 at the end, < 0 on error.
+ * - memory: the one rule for running out of it (fatal: rw_malloc never
+ *   returns NULL), bytes counted per subsystem, the one growable vector
+ *   with a cap (mem.c).
  * - struct cur: a bounded byte cursor. Every getter fails with RW_ETRUNC on
  *   a short read and never zero-fills; nested fields are read through a
  *   sub-cursor so a bad inner length cannot escape its parent.
  * - struct arena: bump allocator with a byte cap. Three lifetimes use it:
  *   scratch (reset per record/message), per file/session, long-lived.
+ * - the one keyed hash (SipHash-1-3, random key per process) and the one
+ *   hash table (struct htab), with a uint64 map on it (hash.c, htab.c,
+ *   map.c).
+ * - the one bounded queue between threads (queue.c).
  * - struct obuf: buffered writer to a file descriptor with allocation-free
  *   number and address formatting (the dump hot path never calls printf).
  * - addresses and prefixes shared by every layer above.
@@ -16,11 +23,13 @@
 #ifndef RW_BASE_H
 #define RW_BASE_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 /* ---------------------------------------------------------------- errors */
 
@@ -40,6 +49,48 @@ enum rw_err {
 
 /* Static string for an rw_err; never NULL. */
 const char *rw_strerror(int err);
+
+/* ---------------------------------------------------------------- memory */
+
+/* Subsystems whose bytes are counted (rw_mem_held, --stats). */
+enum rw_mem {
+	RW_MEM_OTHER = 0,
+	RW_MEM_IO,     /* decompression buffers and chunks */
+	RW_MEM_BGP,    /* session buffers */
+	RW_MEM_MRT,    /* framing windows, writer buffers */
+	RW_MEM_FEED,   /* per-file decoders, parallel batches */
+	RW_MEM_RIB,    /* prefixes, paths, routes */
+	RW_MEM_ADJ,    /* the collector's Adj-RIB-In */
+	RW_MEM_DET,    /* detector episodes and counts */
+	RW_MEM_ENGINE, /* batches, scratch */
+	RW_MEM_STORE,  /* history being gathered, snapshots */
+	RW_MEM_LIVE,   /* sessions and BMP routers */
+	RW_MEM_SINK,   /* archive periods waiting, alerts queued */
+	RW_MEM_OUT,    /* formatters, grouped events */
+	RW_MEM_NAMES,  /* AS names */
+	RW_MEM_N
+};
+
+/* The one rule: allocation failure is fatal. These never return NULL; on
+ * failure rw_oom reports what is held and aborts. Caps on what input can
+ * grow are ordinary errors (RW_ELIMIT) instead. */
+void *rw_malloc(size_t n);
+void *rw_calloc(size_t n, size_t size);
+void *rw_realloc(void *p, size_t n);
+char *rw_strdup(const char *s);
+char *rw_strndup(const char *s, size_t n);
+_Noreturn void rw_oom(size_t n);
+/* Bytes a subsystem holds, as its owners count them. */
+void rw_mem_count(enum rw_mem sub, int64_t delta);
+uint64_t rw_mem_held(enum rw_mem sub);
+const char *rw_mem_name(enum rw_mem sub);
+
+/* The one growable vector: grow *pp (elements of esz bytes, capacity *cap)
+ * to hold need elements, doubling, never beyond max elements (RW_ELIMIT
+ * then, *pp unchanged). Counts the bytes in sub. rw_vec_free frees and
+ * uncounts. */
+int rw_vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub);
+void rw_vec_free(void *pp, uint32_t *cap, size_t esz, enum rw_mem sub);
 
 /* ---------------------------------------------------------------- cursor */
 
@@ -168,11 +219,12 @@ struct arena {
 	size_t cap;             /* max bytes held in blocks; 0 = unlimited */
 	size_t held;            /* bytes currently held in blocks */
 	size_t peak;            /* high-water mark of held */
+	enum rw_mem sub;        /* where held is counted */
 };
 
 /* blk_size 0 picks 64 KiB. cap 0 = no cap. */
-void arena_init(struct arena *a, size_t blk_size, size_t cap);
-/* 16-byte aligned, uninitialised; NULL when the cap or malloc says no. */
+void arena_init(struct arena *a, size_t blk_size, size_t cap, enum rw_mem sub);
+/* 16-byte aligned, uninitialised; NULL when the cap says no. */
 void *arena_alloc(struct arena *a, size_t n);
 void *arena_zalloc(struct arena *a, size_t n);
 void *arena_memdup(struct arena *a, const void *p, size_t n);
@@ -181,30 +233,133 @@ char *arena_strdup(struct arena *a, const char *s);
 void arena_reset(struct arena *a);
 void arena_release(struct arena *a);
 
-/* ---------------------------------------------------------------- growable array */
+/* ---------------------------------------------------------------- hashing */
 
-/* Grow *buf (element size esz) to hold at least need elements, doubling,
- * never beyond max elements. Returns 0 or RW_ENOMEM/RW_ELIMIT. */
-int rw_grow(void **buf, size_t *cap, size_t need, size_t esz, size_t max);
+/* The one hash: SipHash-1-3 under a key drawn at random once per process
+ * (hash.c says why). Values mean nothing outside the process. */
+uint64_t rw_hash(const void *p, size_t n);
+uint64_t rw_hash_u64(uint64_t k);
+/* Fix the key (fuzzers and tests that must reproduce a run); before any
+ * hashing. */
+void rw_hash_set_key(uint64_t k0, uint64_t k1);
+/* SipHash-2-4 under an explicit key: the reference function, for tests. */
+uint64_t rw_siphash24(const void *p, size_t n, uint64_t k0, uint64_t k1);
 
-/* ---------------------------------------------------------------- hash map */
+/* The one hash table: open addressing over (id, hash) slots, linear
+ * probing, at most half full. The owner keeps its entries in its own array
+ * and the table maps a 32-bit hash to their ids; lookups walk the ids
+ * whose hash matches and the owner compares keys:
+ *
+ *   for (id = htab_first(t, h, &k); id != HTAB_NONE; id = htab_next(t, h, &k))
+ *           if (equal(entry[id], key)) return id;
+ */
+#define HTAB_NONE UINT32_MAX
 
-/* uint64 -> uint32 map, open addressing with backward-shift deletion.
- * Keys are any value but UINT64_MAX (the empty marker). */
-struct u64map {
-	uint64_t *keys; /* owned */
-	uint32_t *vals; /* owned */
-	uint32_t cap;   /* power of two, 0 before the first put */
-	uint32_t n;
+struct htab_slot {
+	uint32_t id;   /* HTAB_NONE: empty */
+	uint32_t hash; /* kept, so probing and growing never touch entries */
 };
 
+struct htab {
+	struct htab_slot *s; /* owned; mask + 1 slots, a power of two */
+	uint32_t mask;
+	uint32_t n;          /* ids held */
+	enum rw_mem sub;
+};
+
+void htab_init(struct htab *t, uint32_t cap, enum rw_mem sub);
+void htab_release(struct htab *t);
+void htab_clear(struct htab *t);
+/* Add an id under hash h (grows at half load). */
+void htab_add(struct htab *t, uint32_t h, uint32_t id);
+/* Remove id (stored under h; it must be there). */
+void htab_del(struct htab *t, uint32_t h, uint32_t id);
+/* The entry stored as old_id under h is now new_id. */
+void htab_reid(struct htab *t, uint32_t h, uint32_t old_id, uint32_t new_id);
+size_t htab_bytes(const struct htab *t);
+
+static inline uint32_t htab_next(const struct htab *t, uint32_t h, uint32_t *k)
+{
+	for (;; *k = (*k + 1) & t->mask) {
+		struct htab_slot e = t->s[*k];
+		if (e.id == HTAB_NONE)
+			return HTAB_NONE;
+		if (e.hash == h) {
+			*k = (*k + 1) & t->mask;
+			return e.id;
+		}
+	}
+}
+
+static inline uint32_t htab_first(const struct htab *t, uint32_t h, uint32_t *k)
+{
+	*k = h & t->mask;
+	return htab_next(t, h, k);
+}
+
+/* Cache hints for batched work: the slot of h, then the id it holds when
+ * its hash is h (HTAB_NONE otherwise). */
+static inline void htab_prefetch(const struct htab *t, uint32_t h)
+{
+	__builtin_prefetch(&t->s[h & t->mask]);
+}
+static inline uint32_t htab_peek(const struct htab *t, uint32_t h)
+{
+	const struct htab_slot *e = &t->s[h & t->mask];
+	return e->hash == h ? e->id : HTAB_NONE;
+}
+
+/* uint64 -> uint32 map on the table: keys and values in dense arrays
+ * (entry i: keys[i], vals[i], for i < n), so iteration order depends only
+ * on the puts and deletes, not on the hash key. */
+struct u64map {
+	struct htab t;
+	uint64_t *keys;  /* owned */
+	uint32_t *vals;  /* owned */
+	uint32_t n;      /* entries */
+	uint32_t cap, vcap;
+	enum rw_mem sub;
+};
+
+/* A zeroed struct is an empty map counted as RW_MEM_OTHER. */
+void u64map_init(struct u64map *m, enum rw_mem sub);
 void u64map_release(struct u64map *m);
 /* Pointer to the value of key, or NULL. Valid until the next put/del. */
 uint32_t *u64map_get(const struct u64map *m, uint64_t key);
 /* Pointer to the value of key, inserted as 0 when missing. */
 uint32_t *u64map_put(struct u64map *m, uint64_t key);
+/* Delete key; the last entry moves into its place. */
 void u64map_del(struct u64map *m, uint64_t key);
 void u64map_clear(struct u64map *m);
+size_t u64map_bytes(const struct u64map *m);
+
+/* ---------------------------------------------------------------- queue */
+
+/* The one bounded queue between threads: a FIFO of pointers. push blocks
+ * while full, pop while empty; after close, pushes fail (RW_EINVAL) and
+ * pops return what is left, then NULL. Deadlines are CLOCK_MONOTONIC. */
+struct rw_queue {
+	pthread_mutex_t mu;
+	pthread_cond_t not_empty, not_full;
+	void **v;         /* owned ring of cap items */
+	uint32_t cap, head, n;
+	bool closed;
+	enum rw_mem sub;
+};
+
+void rw_queue_init(struct rw_queue *q, uint32_t cap, enum rw_mem sub);
+void rw_queue_release(struct rw_queue *q);
+int rw_queue_push(struct rw_queue *q, void *item);
+bool rw_queue_try_push(struct rw_queue *q, void *item);
+void *rw_queue_pop(struct rw_queue *q);
+/* NULL when deadline passes with nothing to take (or closed and empty). */
+void *rw_queue_pop_until(struct rw_queue *q, const struct timespec *deadline);
+void *rw_queue_try_pop(struct rw_queue *q);
+void rw_queue_close(struct rw_queue *q);
+bool rw_queue_closed(struct rw_queue *q);
+uint32_t rw_queue_len(struct rw_queue *q);
+/* pthread_create, logged when it fails: 0 or RW_ENOMEM. */
+int rw_thread_start(pthread_t *t, void *(*fn)(void *), void *arg, const char *what);
 
 /* ---------------------------------------------------------------- addresses */
 
@@ -277,44 +432,73 @@ int parse_u64(const char *s, uint64_t max, uint64_t *v);
 
 /* ---------------------------------------------------------------- output buffer */
 
+/* The one byte buffer: a writer to a file descriptor, to a sink (a
+ * compressor), or, in memory mode, the growable byte vector every encoder
+ * appends to. A zeroed struct obuf is an empty memory buffer. */
+enum obuf_mode {
+	OBUF_MEM = 0,   /* flushing grows the buffer; nothing is written */
+	OBUF_FD,        /* flushes write to fd */
+	OBUF_SINK,      /* flushes hand the bytes to sink */
+};
+
 struct obuf {
-	int fd;         /* where flushes go (-1: memory, -2: the sink) */
 	char *buf;      /* owned */
-	size_t len;     /* bytes pending */
+	size_t len;     /* bytes pending (memory mode: the contents) */
 	size_t cap;     /* size of buf */
-	uint64_t total; /* bytes written to fd so far */
+	uint8_t mode;   /* enum obuf_mode */
+	int fd;         /* OBUF_FD: where flushes go */
+	uint64_t total; /* bytes written or handed to the sink so far */
 	int err;        /* first write error (negative rw_err), sticky */
-	/* sink mode: each flush hands the pending bytes to sink (which
+	/* OBUF_SINK: each flush hands the pending bytes to sink (which
 	 * returns 0 or an rw_err), e.g. a compressor */
 	int (*sink)(void *arg, const char *p, size_t n);
 	void *sink_arg;
 };
 
 int obuf_init(struct obuf *o, int fd, size_t cap);
-/* An in-memory buffer (fd -1): flushing grows it, nothing is written.
- * Take the bytes from o->buf/o->len; obuf_take hands them over and starts
- * a new buffer. */
+/* An in-memory buffer (the same as a zeroed one, with cap reserved).
+ * Take the bytes from o->buf/o->len (obuf_data for bytes); obuf_take
+ * hands them over and starts a new buffer. */
 int obuf_init_mem(struct obuf *o, size_t cap);
+static inline const uint8_t *obuf_data(const struct obuf *o)
+{
+	return (const uint8_t *)o->buf;
+}
+/* The same, to patch bytes already written (a length, a corrupted byte). */
+static inline uint8_t *obuf_bytes(struct obuf *o)
+{
+	return (uint8_t *)o->buf;
+}
 /* A buffer whose flushes go to sink(arg, bytes, n); obuf_release flushes. */
 int obuf_init_sink(struct obuf *o, size_t cap, int (*sink)(void *arg, const char *p, size_t n), void *arg);
 char *obuf_take(struct obuf *o, size_t *len);
 int obuf_flush(struct obuf *o);
 void obuf_release(struct obuf *o); /* flushes, frees buf; does not close fd */
+/* Memory mode: forget the contents, keep the buffer. */
+static inline void obuf_reset(struct obuf *o)
+{
+	o->len = 0;
+}
 int obuf_write(struct obuf *o, const void *p, size_t n);
 
-/* Make room for n bytes (n <= cap) and return where to write them; the
- * caller then advances o->len itself. */
+/* Flush, and grow the buffer when n bytes still do not fit: afterwards
+ * cap - len >= n whatever failed (a failed write drops the pending bytes
+ * and sticks in o->err). */
+void obuf_make_room(struct obuf *o, size_t n);
+
+/* Make room for n bytes and return where to write them; the caller then
+ * advances o->len itself. */
 static inline char *obuf_room(struct obuf *o, size_t n)
 {
 	if (o->cap - o->len < n)
-		obuf_flush(o);
+		obuf_make_room(o, n);
 	return o->buf + o->len;
 }
 
 static inline void obuf_putc(struct obuf *o, char c)
 {
 	if (o->len == o->cap)
-		obuf_flush(o);
+		obuf_make_room(o, 1);
 	o->buf[o->len++] = c;
 }
 

@@ -1,114 +1,92 @@
 /*
- * uint64 -> uint32 hash map (see base.h). Linear probing at <= 1/2 load;
- * deletion shifts the following entries back so probe chains never break
- * and no tombstones accumulate in long-running state.
+ * uint64 -> uint32 map (see base.h) on the one hash table: the keys and
+ * values live in two dense arrays indexed by entry id, the table maps a
+ * key's hash to ids. Deleting moves the last entry into the hole, so the
+ * arrays stay dense and iteration (0 .. n-1) visits the entries in an
+ * order that depends only on the sequence of puts and deletes, never on
+ * the hash key of the process.
  */
 #include "base.h"
 
 #include <stdlib.h>
 
-#define EMPTY UINT64_MAX
-
-static uint32_t slot(uint64_t k, uint32_t mask)
+void u64map_init(struct u64map *m, enum rw_mem sub)
 {
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return (uint32_t)k & mask;
+	memset(m, 0, sizeof *m);
+	m->sub = sub;
 }
 
 void u64map_release(struct u64map *m)
 {
-	free(m->keys);
-	free(m->vals);
+	enum rw_mem sub = m->sub;
+	if (m->t.s)
+		htab_release(&m->t);
+	rw_vec_free(&m->keys, &m->cap, sizeof *m->keys, sub);
+	uint32_t cap = m->vcap;
+	rw_vec_free(&m->vals, &cap, sizeof *m->vals, sub);
 	memset(m, 0, sizeof *m);
+	m->sub = sub;
 }
 
 void u64map_clear(struct u64map *m)
 {
-	if (m->cap)
-		memset(m->keys, 0xff, (size_t)m->cap * sizeof *m->keys);
+	if (m->t.s)
+		htab_clear(&m->t);
 	m->n = 0;
+}
+
+static uint32_t find(const struct u64map *m, uint64_t key, uint32_t h)
+{
+	uint32_t k;
+	for (uint32_t id = htab_first(&m->t, h, &k); id != HTAB_NONE; id = htab_next(&m->t, h, &k))
+		if (m->keys[id] == key)
+			return id;
+	return HTAB_NONE;
 }
 
 uint32_t *u64map_get(const struct u64map *m, uint64_t key)
 {
-	if (!m->cap)
+	if (!m->n)
 		return NULL;
-	uint32_t mask = m->cap - 1, i = slot(key, mask);
-	for (;;) {
-		if (m->keys[i] == key)
-			return &m->vals[i];
-		if (m->keys[i] == EMPTY)
-			return NULL;
-		i = (i + 1) & mask;
-	}
-}
-
-static void grow(struct u64map *m)
-{
-	uint32_t ncap = m->cap ? m->cap * 2 : 64;
-	uint64_t *k = malloc((size_t)ncap * sizeof *k);
-	uint32_t *v = malloc((size_t)ncap * sizeof *v);
-	if (!k || !v)
-		abort();
-	memset(k, 0xff, (size_t)ncap * sizeof *k);
-	for (uint32_t i = 0; i < m->cap; i++) {
-		if (m->keys[i] == EMPTY)
-			continue;
-		uint32_t j = slot(m->keys[i], ncap - 1);
-		while (k[j] != EMPTY)
-			j = (j + 1) & (ncap - 1);
-		k[j] = m->keys[i];
-		v[j] = m->vals[i];
-	}
-	free(m->keys);
-	free(m->vals);
-	m->keys = k;
-	m->vals = v;
-	m->cap = ncap;
+	uint32_t id = find(m, key, (uint32_t)rw_hash_u64(key));
+	return id == HTAB_NONE ? NULL : &m->vals[id];
 }
 
 uint32_t *u64map_put(struct u64map *m, uint64_t key)
 {
-	if ((m->n + 1) * 2 > m->cap)
-		grow(m);
-	uint32_t mask = m->cap - 1, i = slot(key, mask);
-	for (;;) {
-		if (m->keys[i] == key)
-			return &m->vals[i];
-		if (m->keys[i] == EMPTY) {
-			m->keys[i] = key;
-			m->vals[i] = 0;
-			m->n++;
-			return &m->vals[i];
-		}
-		i = (i + 1) & mask;
-	}
+	uint32_t h = (uint32_t)rw_hash_u64(key);
+	if (!m->t.s)
+		htab_init(&m->t, 16, m->sub);
+	uint32_t id = find(m, key, h);
+	if (id != HTAB_NONE)
+		return &m->vals[id];
+	rw_vec_grow(&m->keys, &m->cap, (size_t)m->n + 1, sizeof *m->keys, UINT32_MAX - 1, m->sub);
+	rw_vec_grow(&m->vals, &m->vcap, (size_t)m->n + 1, sizeof *m->vals, UINT32_MAX - 1, m->sub);
+	id = m->n++;
+	m->keys[id] = key;
+	m->vals[id] = 0;
+	htab_add(&m->t, h, id);
+	return &m->vals[id];
 }
 
 void u64map_del(struct u64map *m, uint64_t key)
 {
-	if (!m->cap)
+	if (!m->n)
 		return;
-	uint32_t mask = m->cap - 1, i = slot(key, mask);
-	while (m->keys[i] != key) {
-		if (m->keys[i] == EMPTY)
-			return;
-		i = (i + 1) & mask;
+	uint32_t h = (uint32_t)rw_hash_u64(key);
+	uint32_t id = find(m, key, h);
+	if (id == HTAB_NONE)
+		return;
+	htab_del(&m->t, h, id);
+	uint32_t last = --m->n;
+	if (id != last) {
+		m->keys[id] = m->keys[last];
+		m->vals[id] = m->vals[last];
+		htab_reid(&m->t, (uint32_t)rw_hash_u64(m->keys[id]), last, id);
 	}
-	uint32_t j = i;
-	for (;;) {
-		j = (j + 1) & mask;
-		if (m->keys[j] == EMPTY)
-			break;
-		uint32_t home = slot(m->keys[j], mask);
-		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
-			m->keys[i] = m->keys[j];
-			m->vals[i] = m->vals[j];
-			i = j;
-		}
-	}
-	m->keys[i] = EMPTY;
-	m->n--;
+}
+
+size_t u64map_bytes(const struct u64map *m)
+{
+	return htab_bytes(&m->t) + (size_t)m->cap * sizeof *m->keys + (size_t)m->vcap * sizeof *m->vals;
 }

@@ -1,7 +1,11 @@
 /*
  * Buffered writer. The buffer is owned by struct obuf; writes retry on
  * EINTR and short writes. The first write error sticks in o->err and later
- * data is dropped (the caller reports it once at the end).
+ * data is dropped (the caller reports it once at the end). Whatever fails,
+ * the buffer never overflows: a flush always leaves room (the pending
+ * bytes written, handed to the sink, dropped after an error, or the
+ * memory buffer grown), and obuf_make_room grows it for a request larger
+ * than the whole buffer.
  */
 #include "base.h"
 
@@ -10,67 +14,50 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-int obuf_init(struct obuf *o, int fd, size_t cap)
+static void init(struct obuf *o, enum obuf_mode mode, int fd, size_t cap)
 {
+	memset(o, 0, sizeof *o);
+	o->mode = (uint8_t)mode;
 	o->fd = fd;
 	o->cap = cap ? cap : 1 << 20;
-	o->len = 0;
-	o->total = 0;
-	o->err = 0;
-	o->sink = NULL;
-	o->sink_arg = NULL;
-	o->buf = malloc(o->cap);
-	return o->buf ? 0 : RW_ENOMEM;
+	o->buf = rw_malloc(o->cap);
+}
+
+int obuf_init(struct obuf *o, int fd, size_t cap)
+{
+	init(o, OBUF_FD, fd, cap);
+	return 0;
 }
 
 int obuf_init_sink(struct obuf *o, size_t cap, int (*sink)(void *arg, const char *p, size_t n), void *arg)
 {
-	int rc = obuf_init(o, -2, cap);
+	init(o, OBUF_SINK, -1, cap);
 	o->sink = sink;
 	o->sink_arg = arg;
-	return rc;
+	return 0;
 }
 
 int obuf_init_mem(struct obuf *o, size_t cap)
 {
-	return obuf_init(o, -1, cap);
+	init(o, OBUF_MEM, -1, cap);
+	return 0;
 }
 
 char *obuf_take(struct obuf *o, size_t *len)
 {
 	char *b = o->buf;
 	*len = o->len;
-	o->buf = malloc(o->cap);
+	o->buf = rw_malloc(o->cap);
 	o->len = 0;
-	if (!o->buf)
-		o->err = RW_ENOMEM;
 	return b;
 }
 
-int obuf_flush(struct obuf *o)
+/* Everything to the descriptor, through EINTR and short writes. */
+static void write_fd(struct obuf *o, const char *p, size_t n)
 {
-	if (o->fd == -2) {
-		if (o->len && !o->err)
-			o->err = o->sink(o->sink_arg, o->buf, o->len);
-		o->total += o->len;
-		o->len = 0;
-		return o->err;
-	}
-	if (o->fd < 0) {
-		/* memory mode: make room instead of writing */
-		size_t ncap = o->cap * 2;
-		char *nb = realloc(o->buf, ncap);
-		if (!nb) {
-			o->err = RW_ENOMEM;
-			return o->err;
-		}
-		o->buf = nb;
-		o->cap = ncap;
-		return 0;
-	}
 	size_t off = 0;
-	while (off < o->len && !o->err) {
-		ssize_t w = write(o->fd, o->buf + off, o->len - off);
+	while (off < n && !o->err) {
+		ssize_t w = write(o->fd, p + off, n - off);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
@@ -80,17 +67,51 @@ int obuf_flush(struct obuf *o)
 		off += (size_t)w;
 	}
 	o->total += off;
+}
+
+int obuf_flush(struct obuf *o)
+{
+	if (o->mode == OBUF_SINK) {
+		if (o->len && !o->err)
+			o->err = o->sink(o->sink_arg, o->buf, o->len);
+		o->total += o->len;
+		o->len = 0;
+		return o->err;
+	}
+	if (o->mode == OBUF_MEM) {
+		/* make room instead of writing */
+		o->cap = o->cap ? o->cap * 2 : 256;
+		o->buf = rw_realloc(o->buf, o->cap);
+		return 0;
+	}
+	write_fd(o, o->buf, o->len);
 	o->len = 0;
 	return o->err;
+}
+
+void obuf_make_room(struct obuf *o, size_t n)
+{
+	obuf_flush(o);
+	if (o->cap - o->len < n) {
+		o->cap = o->len + n;
+		o->buf = rw_realloc(o->buf, o->cap);
+	}
 }
 
 int obuf_write(struct obuf *o, const void *p, size_t n)
 {
 	const char *s = p;
+	if (o->mode == OBUF_FD && n >= o->cap) {
+		/* as large as the buffer: straight to the descriptor, no copy
+		 * (a parallel decoder's batches) */
+		obuf_flush(o);
+		write_fd(o, s, n);
+		return o->err;
+	}
 	while (n) {
 		if (o->len == o->cap && obuf_flush(o))
 			return o->err;
-		if (o->fd == -1 && o->cap - o->len < n && obuf_flush(o))
+		if (o->mode == OBUF_MEM && o->cap - o->len < n && obuf_flush(o))
 			return o->err;
 		size_t k = RW_MIN(n, o->cap - o->len);
 		memcpy(o->buf + o->len, s, k);
@@ -103,10 +124,11 @@ int obuf_write(struct obuf *o, const void *p, size_t n)
 
 void obuf_release(struct obuf *o)
 {
-	if (o->buf && (o->fd >= 0 || o->fd == -2))
+	if (o->buf && o->mode != OBUF_MEM)
 		obuf_flush(o);
 	free(o->buf);
 	o->buf = NULL;
+	o->len = o->cap = 0;
 }
 
 void obuf_printf(struct obuf *o, const char *fmt, ...)
@@ -122,9 +144,7 @@ void obuf_printf(struct obuf *o, const char *fmt, ...)
 		obuf_putsn(o, tmp, (size_t)n);
 		return;
 	}
-	char *big = malloc((size_t)n + 1);
-	if (!big)
-		return;
+	char *big = rw_malloc((size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -16,6 +16,15 @@
  * or unparseable/session reset) and err_* say which attribute and why. The
  * decoder never fails on an attribute problem; it fails (< 0) only when the
  * message framing itself cannot be read.
+ *
+ * Path attributes have one codec (bgp_attr.c): a table with one row per
+ * attribute type (name, flags, RFC 7606 class, decode, encode, print),
+ * read through struct bgp_attr_it, which hands each attribute's value over
+ * as a cursor bounded to it. The MRT writer, the collector's Adj-RIB-In
+ * and the session use it; nothing else walks or builds attributes.
+ *
+ * Every wire constant has a name here: message types, attribute types and
+ * flags, NOTIFICATION codes and subcodes, capability codes, FSM states.
  */
 #ifndef RW_BGP_H
 #define RW_BGP_H
@@ -28,6 +37,119 @@ enum bgp_msg_type {
 	BGP_MSG_NOTIFICATION = 3,
 	BGP_MSG_KEEPALIVE = 4,
 	BGP_MSG_ROUTE_REFRESH = 5,
+};
+
+/* Attribute flags (RFC 4271 §4.3); the low 4 bits are ignored on input. */
+enum bgp_attr_flag {
+	BGP_AF_OPTIONAL = 0x80,
+	BGP_AF_TRANSITIVE = 0x40,
+	BGP_AF_PARTIAL = 0x20,
+	BGP_AF_EXTLEN = 0x10,
+};
+
+enum bgp_origin {
+	BGP_ORIGIN_IGP = 0,
+	BGP_ORIGIN_EGP = 1,
+	BGP_ORIGIN_INCOMPLETE = 2,
+};
+
+/* NOTIFICATION error codes (RFC 4271 §4.5, RFC 7313) and subcodes. */
+enum bgp_err_code {
+	BGP_ERR_HEADER = 1,
+	BGP_ERR_OPEN = 2,
+	BGP_ERR_UPDATE = 3,
+	BGP_ERR_HOLD_TIMER = 4,
+	BGP_ERR_FSM = 5,
+	BGP_ERR_CEASE = 6,
+	BGP_ERR_ROUTE_REFRESH = 7,
+};
+
+enum bgp_err_header { /* §6.1 */
+	BGP_ERR_HDR_SYNC = 1,
+	BGP_ERR_HDR_LENGTH = 2,
+	BGP_ERR_HDR_TYPE = 3,
+};
+
+enum bgp_err_open { /* §6.2, RFC 5492 */
+	BGP_ERR_OPEN_UNSPECIFIC = 0,
+	BGP_ERR_OPEN_VERSION = 1,
+	BGP_ERR_OPEN_PEER_AS = 2,
+	BGP_ERR_OPEN_BGP_ID = 3,
+	BGP_ERR_OPEN_OPT_PARAM = 4,
+	BGP_ERR_OPEN_HOLD_TIME = 6,
+	BGP_ERR_OPEN_CAPABILITY = 7,
+};
+
+enum bgp_err_update { /* §6.3 */
+	BGP_ERR_UPD_ATTR_LIST = 1,
+	BGP_ERR_UPD_UNKNOWN_WK = 2,
+	BGP_ERR_UPD_MISSING_WK = 3,
+	BGP_ERR_UPD_FLAGS = 4,
+	BGP_ERR_UPD_LENGTH = 5,
+	BGP_ERR_UPD_ORIGIN = 6,
+	BGP_ERR_UPD_NEXT_HOP = 8,
+	BGP_ERR_UPD_OPT_ATTR = 9,
+	BGP_ERR_UPD_NETWORK = 10,
+	BGP_ERR_UPD_AS_PATH = 11,
+};
+
+enum bgp_err_fsm { /* RFC 6608 */
+	BGP_ERR_FSM_UNSPECIFIC = 0,
+	BGP_ERR_FSM_OPENSENT = 1,
+	BGP_ERR_FSM_OPENCONFIRM = 2,
+	BGP_ERR_FSM_ESTABLISHED = 3,
+};
+
+enum bgp_err_cease { /* RFC 4486, RFC 8538 */
+	BGP_CEASE_MAX_PREFIXES = 1,
+	BGP_CEASE_ADMIN_SHUTDOWN = 2,
+	BGP_CEASE_PEER_DECONFIGURED = 3,
+	BGP_CEASE_ADMIN_RESET = 4,
+	BGP_CEASE_CONNECTION_REJECTED = 5,
+	BGP_CEASE_CONFIG_CHANGE = 6,
+	BGP_CEASE_COLLISION = 7,
+	BGP_CEASE_OUT_OF_RESOURCES = 8,
+	BGP_CEASE_HARD_RESET = 9,
+};
+
+/* The NOTIFICATION a callback asks for: code << 8 | subcode (0: none). */
+#define BGP_NOTIFY(code, sub) ((int)(code) << 8 | (int)(sub))
+
+/* OPEN optional parameters (RFC 5492, RFC 9072) and capability codes. */
+enum {
+	BGP_OPT_PARAM_CAPABILITIES = 2,
+	BGP_OPT_PARAM_EXTENDED = 255,
+};
+
+enum bgp_capability {
+	BGP_CAPA_MULTIPROTOCOL = 1,
+	BGP_CAPA_ROUTE_REFRESH = 2,
+	BGP_CAPA_EXTENDED_NEXT_HOP = 5,
+	BGP_CAPA_EXTENDED_MESSAGE = 6,
+	BGP_CAPA_GRACEFUL_RESTART = 64,
+	BGP_CAPA_AS4 = 65,
+	BGP_CAPA_ADD_PATH = 69,
+	BGP_CAPA_ENHANCED_ROUTE_REFRESH = 70,
+	BGP_CAPA_ROUTE_REFRESH_OLD = 128, /* pre-RFC 2918 Cisco code */
+};
+
+/* ADD-PATH Send/Receive field (RFC 7911 §4). */
+enum {
+	BGP_ADDPATH_RECEIVE = 1,
+	BGP_ADDPATH_SEND = 2,
+};
+
+/* FSM states (RFC 4271 §8.2.2), as MRT STATE_CHANGE records number them;
+ * Quagga added Clearing and Deleted. */
+enum bgp_state {
+	BGP_IDLE = 1,
+	BGP_CONNECT = 2,
+	BGP_ACTIVE = 3,
+	BGP_OPENSENT = 4,
+	BGP_OPENCONFIRM = 5,
+	BGP_ESTABLISHED = 6,
+	BGP_CLEARING = 7,
+	BGP_DELETED = 8,
 };
 
 enum bgp_attr_type {
@@ -52,6 +174,8 @@ enum bgp_attr_type {
 	BGP_ATTR_OTC = 35,
 };
 
+#define BGP_ATTR_MAX 64 /* types decoded into bit sets are below this */
+
 enum bgp_seg_type {
 	BGP_SEG_SET = 1,
 	BGP_SEG_SEQUENCE = 2,
@@ -60,6 +184,7 @@ enum bgp_seg_type {
 };
 
 #define BGP_AS_TRANS 23456u
+#define BGP_MARKER_LEN 16
 #define BGP_HDR_LEN 19
 #define BGP_MAX_LEN 4096u
 #define BGP_MAX_EXT_LEN 65535u
@@ -167,9 +292,8 @@ struct bgp_attrs {
 	uint16_t cluster_len;
 	uint16_t n_unknown;      /* attributes of types not decoded here */
 	uint16_t n_attrs;
-
-	struct bgp_mp reach;     /* first MP_REACH (valid bit 14) */
-	struct bgp_mp unreach;   /* first MP_UNREACH (valid bit 15) */
+	const uint8_t *raw;      /* borrowed: every attribute as received */
+	size_t raw_len;
 
 	/* The AS path to use: AS_PATH with AS4_PATH merged where RFC 6793 says
 	 * (valid when path_ok). Borrowed from the scratch arena. */
@@ -193,6 +317,13 @@ struct bgp_attrs {
 	bool reset_other;        /* a reset for another reason was seen */
 	bool addpath_guessed;    /* some NLRI field was read with the other
 				    ADD-PATH setting than signalled */
+
+	/* Last, and not reset per decode (their next hops are 32 bytes each):
+	 * meaningful only while their valid bit is set, and written whole
+	 * when the attribute is decoded. Every field above is zeroed per
+	 * decode (bgp__attrs_reset); a static assertion keeps these two last. */
+	struct bgp_mp reach;     /* first MP_REACH (valid bit 14) */
+	struct bgp_mp unreach;   /* first MP_UNREACH (valid bit 15) */
 };
 
 static inline bool bgp_has(const struct bgp_attrs *a, unsigned type)
@@ -205,6 +336,98 @@ static inline bool bgp_has(const struct bgp_attrs *a, unsigned type)
  * arena is exhausted. */
 int bgp_attrs_decode(const uint8_t *p, size_t len, const struct bgp_ctx *ctx, struct arena *scratch,
 		     struct bgp_attrs *a);
+
+/* Walk the attributes of a Total Path Attribute field. Each attribute's
+ * value comes as a cursor bounded to it, so a bad inner length cannot read
+ * past its attribute. */
+struct bgp_attr {
+	uint8_t flags;           /* as received (low 4 bits included) */
+	uint8_t type;
+	struct cur v;            /* the value, bounded (borrowed) */
+	size_t off;              /* offset of the attribute header in the field */
+};
+
+struct bgp_attr_it {
+	struct cur c;            /* what is left of the field */
+	const uint8_t *start;
+};
+
+void bgp_attr_it_init(struct bgp_attr_it *it, const uint8_t *p, size_t len);
+/* 1 with *a, 0 at the end, RW_ETRUNC when a header or value runs past the
+ * field (RFC 7606 §4: the framing is lost; a->off and a->type say where). */
+int bgp_attr_next(struct bgp_attr_it *it, struct bgp_attr *a);
+
+/* What to encode: the attributes routewatch writes (test fixtures, the
+ * sample archive, benchmarks, RIS Live conversions). */
+struct bgp_wattrs {
+	uint8_t origin;                /* enum bgp_origin */
+	const uint32_t *path;          /* AS_SEQUENCE, or NULL */
+	unsigned path_len;
+	const uint32_t *set;           /* trailing AS_SET, or NULL */
+	unsigned set_len;
+	struct rw_addr nexthop;        /* v4: NEXT_HOP; v6: MP next hop */
+	bool has_med;
+	uint32_t med;
+	bool has_local_pref;
+	uint32_t local_pref;
+	const uint32_t *communities;   /* (asn << 16 | value) each */
+	unsigned n_communities;
+	const uint32_t *lcommunities;  /* 3 words each */
+	unsigned n_lcommunities;
+	bool atomic_aggregate;
+	bool has_aggregator;
+	uint32_t agg_asn;
+	uint8_t agg_addr[4];
+};
+
+/* How to encode them. */
+struct bgp_wopts {
+	bool as2;                      /* a 2-byte session: AS_TRANS in AS_PATH
+					  and AGGREGATOR, AS4_PATH and
+					  AS4_AGGREGATOR beside them */
+	bool rib;                      /* RFC 6396 §4.3.4 RIB form: MP_REACH
+					  abbreviated to its next hop */
+	bool addpath;                  /* MP prefixes carry path ids */
+	const struct rw_prefix *mp_nlri; /* IPv6 prefixes for MP_REACH */
+	unsigned n_mp_nlri;
+	const struct rw_prefix *mp_withdraw; /* for MP_UNREACH */
+	unsigned n_mp_withdraw;
+};
+
+/* One row of the attribute table. */
+struct bgp_attr_def {
+	const char *name;              /* as IANA names it */
+	uint8_t flags;                 /* the Optional and Transitive bits it
+					  must carry */
+	uint8_t on_flags;              /* enum bgp_action when they differ
+					  (RFC 7606 §3.c and §7) */
+	uint8_t on_error;              /* enum bgp_action for a malformed value */
+	/* Decode the value into a; NULL, or a static message saying what is
+	 * malformed (classed on_error unless *act is set otherwise). */
+	const char *(*decode)(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off, uint8_t *act);
+	/* Append the attribute from w (nothing when w has none). */
+	void (*encode)(struct obuf *o, const struct bgp_wattrs *w, const struct bgp_wopts *wo);
+	/* The decoded value as routewatch's text (bgpdump -m's form) into dst,
+	 * which holds print_size bytes; NULL when the type has no text. */
+	size_t (*print)(char *dst, const struct bgp_attrs *a, struct fmt_cache *nums);
+	size_t (*print_size)(const struct bgp_attrs *a);
+};
+
+/* The row of a type; NULL for types this codec does not decode. */
+const struct bgp_attr_def *bgp_attr_def(unsigned type);
+
+/* Encode every attribute w has, in type order. */
+void bgp_attrs_encode(struct obuf *o, const struct bgp_wattrs *w, const struct bgp_wopts *wo);
+/* One attribute: header (extended length when n > 255) and value. */
+void bgp_attr_put(struct obuf *o, uint8_t flags, uint8_t type, const void *v, size_t n);
+/* An attribute whose value the caller appends: bgp_attr_begin returns the
+ * place of the length to patch; ext: 2-byte length. */
+size_t bgp_attr_begin(struct obuf *o, uint8_t flags, uint8_t type, bool ext);
+void bgp_attr_end(struct obuf *o, size_t lenpos, bool ext);
+/* A decoded path as AS_PATH (or AS4_PATH) with asn_size-byte ASNs. */
+void bgp_path_put(struct obuf *o, uint8_t flags, uint8_t type, const struct bgp_path *p, unsigned asn_size);
+/* A prefix in NLRI form (with its path id when addpath). */
+void bgp_prefix_put(struct obuf *o, const struct rw_prefix *p, bool addpath);
 
 /* ---------------------------------------------------------------- NLRI */
 
@@ -251,10 +474,11 @@ struct bgp_update {
 	size_t nlri_len;
 	bool withdrawn_addpath;   /* the two plain fields carry path ids */
 	bool nlri_addpath;
-	struct bgp_attrs attrs;
 	bool eor;                 /* End-of-RIB marker (RFC 4724) */
 	uint16_t eor_afi;
 	uint8_t eor_safi;
+	struct bgp_attrs attrs;   /* last: everything above is zeroed per
+				     decode, attrs resets itself */
 };
 
 /* Decode an UPDATE body (after the 19-byte header). Framing errors that
@@ -308,6 +532,34 @@ int bgp_route_refresh_decode(const uint8_t *p, size_t len, struct bgp_route_refr
 
 /* FSM state names (1..6, Quagga 7 Clearing and 8 Deleted). */
 const char *bgp_state_name(unsigned state);
+
+/* Message encoders (bgp_enc.c): the collector's session, the MRT writer,
+ * tests and fake peers. */
+void bgp_put_header(struct obuf *o, uint16_t len, uint8_t type);
+void bgp_put_keepalive(struct obuf *o);
+void bgp_put_notification(struct obuf *o, uint8_t code, uint8_t sub, const uint8_t *data, size_t n);
+/* OPEN offering multiprotocol IPv4 and IPv6 unicast, route refresh,
+ * extended messages, 4-byte ASNs and (addpath) ADD-PATH receive for both
+ * families. */
+void bgp_put_open(struct obuf *o, uint32_t asn, uint16_t hold, uint32_t router_id, bool addpath);
+/* An UPDATE (header included): IPv4 prefixes in the plain fields, IPv6 in
+ * MP_REACH/MP_UNREACH; w may be NULL for withdrawals only. addpath: every
+ * prefix carries its path id. RW_ELIMIT (nothing appended) when the
+ * message would be longer than 65535 bytes. */
+int bgp_put_update(struct obuf *o, const struct bgp_wattrs *w, bool as2, bool addpath, const struct rw_prefix *nlri,
+		   unsigned n_nlri, const struct rw_prefix *withdrawn, unsigned n_withdrawn);
+
+/* The address families an UPDATE (whole message, header included)
+ * carries routes of, in plain fields or MP attributes (End-of-RIB markers
+ * included); 0 when it cannot be framed. */
+enum { BGP_FAM_V4 = 1, BGP_FAM_V6 = 2 };
+unsigned bgp_update_families(const uint8_t *msg, size_t len);
+/* Split an UPDATE carrying both families into one per family (RFC 8050
+ * marks ADD-PATH per MRT record, and a peer may use it for one family
+ * only): the IPv4 part keeps the plain fields and every attribute but the
+ * MP ones, the IPv6 part the attributes with the MP ones and no plain
+ * fields. 0, or RW_EMALFORMED when the message cannot be framed. */
+int bgp_update_split(const uint8_t *msg, size_t len, struct obuf *v4, struct obuf *v6);
 
 /* ---------------------------------------------------------------- elements */
 

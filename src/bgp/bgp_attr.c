@@ -1,20 +1,18 @@
 /*
  * Path attributes (RFC 4271 §4.3/§5, RFC 4760, RFC 6793, RFC 7606, RFC
- * 8092) decoded into struct bgp_attrs.
+ * 8092): the one attribute codec. attr_table has one row per type this
+ * codec knows (name, flags, RFC 7606 class, decode, encode, print); the
+ * decoders live here, the encoders in bgp_enc.c, the text in bgp_print.c.
  *
- * The walk is bounded by the Total Path Attribute Length the caller gives
- * (never runs into the NLRI, MALFORMED U28). Each attribute is read through
- * its own bounds; a problem is recorded with its RFC 7606 class and the
- * walk goes on where the framing is still trustworthy. The per-type rules
- * live in one table (attr_rules) so the classification is easy to audit.
+ * The walk (struct bgp_attr_it) is bounded by the Total Path Attribute
+ * Length the caller gives (it never runs into the NLRI, MALFORMED U28) and
+ * hands every value over as a cursor bounded to its attribute, so no
+ * decoder can read past it. A problem is recorded with its RFC 7606 class
+ * and the walk goes on while the framing is still trustworthy.
  */
 #include "bgp_int.h"
 
 #include <stddef.h>
-
-#define F_OPTIONAL 0x80
-#define F_TRANSITIVE 0x40
-#define F_EXTLEN 0x10
 
 const char *bgp_action_name(enum bgp_action a)
 {
@@ -27,8 +25,7 @@ const char *bgp_action_name(enum bgp_action a)
 	return "?";
 }
 
-static void problem(struct bgp_attrs *a, enum bgp_action act, unsigned type, size_t off,
-		    const char *msg)
+void bgp__problem(struct bgp_attrs *a, enum bgp_action act, unsigned type, size_t off, const char *msg)
 {
 	if (act == BGP_ACT_RESET) {
 		/* any framing reset clears the NLRI-only mark; nlri_problem
@@ -50,31 +47,40 @@ static void problem(struct bgp_attrs *a, enum bgp_action act, unsigned type, siz
 	}
 }
 
-/* Expected Optional/Transitive flags and what a conflict costs (RFC 7606
- * §3.c, with the per-attribute exceptions of §7 and RFC 6793 §6). */
-struct attr_rule {
-	uint8_t flags;    /* expected Optional|Transitive bits */
-	uint8_t on_flags; /* action on a flag conflict */
-};
+/* ---------------------------------------------------------------- iterator */
 
-static const struct attr_rule attr_rules[64] = {
-	[BGP_ATTR_ORIGIN] = {F_TRANSITIVE, BGP_ACT_WITHDRAW},
-	[BGP_ATTR_AS_PATH] = {F_TRANSITIVE, BGP_ACT_WITHDRAW},
-	[BGP_ATTR_NEXT_HOP] = {F_TRANSITIVE, BGP_ACT_WITHDRAW},
-	[BGP_ATTR_MED] = {F_OPTIONAL, BGP_ACT_WITHDRAW},
-	[BGP_ATTR_LOCAL_PREF] = {F_TRANSITIVE, BGP_ACT_WITHDRAW},
-	[BGP_ATTR_ATOMIC_AGGREGATE] = {F_TRANSITIVE, BGP_ACT_DISCARD},
-	[BGP_ATTR_AGGREGATOR] = {F_OPTIONAL | F_TRANSITIVE, BGP_ACT_DISCARD},
-	[BGP_ATTR_COMMUNITIES] = {F_OPTIONAL | F_TRANSITIVE, BGP_ACT_WITHDRAW},
-	[BGP_ATTR_ORIGINATOR_ID] = {F_OPTIONAL, BGP_ACT_WITHDRAW},
-	[BGP_ATTR_CLUSTER_LIST] = {F_OPTIONAL, BGP_ACT_WITHDRAW},
-	[BGP_ATTR_MP_REACH] = {F_OPTIONAL, BGP_ACT_WITHDRAW},
-	[BGP_ATTR_MP_UNREACH] = {F_OPTIONAL, BGP_ACT_WITHDRAW},
-	[BGP_ATTR_EXT_COMMUNITIES] = {F_OPTIONAL | F_TRANSITIVE, BGP_ACT_WITHDRAW},
-	[BGP_ATTR_AS4_PATH] = {F_OPTIONAL | F_TRANSITIVE, BGP_ACT_DISCARD},
-	[BGP_ATTR_AS4_AGGREGATOR] = {F_OPTIONAL | F_TRANSITIVE, BGP_ACT_DISCARD},
-	[BGP_ATTR_LARGE_COMMUNITIES] = {F_OPTIONAL | F_TRANSITIVE, BGP_ACT_WITHDRAW},
-};
+void bgp_attr_it_init(struct bgp_attr_it *it, const uint8_t *p, size_t len)
+{
+	cur_init(&it->c, p, len);
+	it->start = p;
+}
+
+int bgp_attr_next(struct bgp_attr_it *it, struct bgp_attr *a)
+{
+	struct cur *c = &it->c;
+	if (!cur_left(c))
+		return 0;
+	a->off = (size_t)(c->p - it->start);
+	a->type = 0;
+	uint8_t flags, type;
+	if (cur_u8(c, &flags) || cur_u8(c, &type))
+		return RW_ETRUNC;
+	a->flags = flags;
+	a->type = type;
+	uint16_t len;
+	if (flags & BGP_AF_EXTLEN) {
+		if (cur_u16(c, &len))
+			return RW_ETRUNC;
+	} else {
+		uint8_t l8;
+		if (cur_u8(c, &l8))
+			return RW_ETRUNC;
+		len = l8;
+	}
+	return cur_sub(c, len, &a->v) ? RW_ETRUNC : 1;
+}
+
+/* ---------------------------------------------------------------- NLRI fields */
 
 /* Does an intact NLRI field look like what it claims (no /0 prefix, and
  * with path ids, ids below 2^24)? Used to accept a guessed ADD-PATH reading
@@ -127,11 +133,11 @@ bool bgp__nlri_salvageable(long rc, const uint8_t *p, size_t good, uint8_t af, b
 
 /* An MP NLRI field that goes bad part way: keep the intact prefixes
  * (nlri_len cut to them) and mark the UPDATE unparseable. */
-static void nlri_problem(struct bgp_attrs *a, struct bgp_mp *m, unsigned type, size_t off,
-			 size_t good, long rc, const char *msg)
+static void nlri_problem(struct bgp_attrs *a, struct bgp_mp *m, unsigned type, size_t off, size_t good, long rc,
+			 const char *msg)
 {
 	bool other = a->reset_other;
-	problem(a, BGP_ACT_RESET, type, off, msg);
+	bgp__problem(a, BGP_ACT_RESET, type, off, msg);
 	bool salvage = bgp__nlri_salvageable(rc, m->nlri, good, bgp_afi_af(m->afi), m->addpath);
 	a->reset_other = other || !salvage;
 	a->reset_nlri_only = !a->reset_other;
@@ -139,17 +145,23 @@ static void nlri_problem(struct bgp_attrs *a, struct bgp_mp *m, unsigned type, s
 	a->valid |= 1ULL << type;
 }
 
-static bool asz_is2(const struct bgp_ctx *c)
+/* ---------------------------------------------------------------- decoders */
+
+/* Each takes the value as a bounded cursor and returns NULL (decoded, the
+ * valid bit is then set by the caller) or what is malformed. */
+
+static const char *dec_origin(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off, uint8_t *act)
 {
-	return c->asn_size == 2;
+	(void)ctx, (void)off, (void)act;
+	if (cur_left(v) != 1)
+		return "ORIGIN length is not 1";
+	if (v->p[0] > BGP_ORIGIN_INCOMPLETE)
+		return "ORIGIN value above 2";
+	a->origin = v->p[0];
+	return NULL;
 }
 
-static bool known(unsigned type)
-{
-	return type < 64 && attr_rules[type].flags;
-}
-
-/* AS 0 anywhere in a path (RFC 7607). */
+/* AS 0 anywhere in a checked path (RFC 7607). */
 static bool path_has_as0(const uint8_t *p, size_t len, unsigned asn_size)
 {
 	size_t off = 0;
@@ -164,6 +176,115 @@ static bool path_has_as0(const uint8_t *p, size_t len, unsigned asn_size)
 	return false;
 }
 
+static const char *dec_as_path(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off, uint8_t *act)
+{
+	(void)act;
+	size_t len = cur_left(v);
+	if (bgp_path_check(v->p, len, ctx->asn_size))
+		return "AS_PATH malformed (segment type, count or length)";
+	if (path_has_as0(v->p, len, ctx->asn_size))
+		/* RFC 7607 tells routers to treat-as-withdraw; collectors
+		 * record such routes (RIS did) and so do we, with a note. */
+		bgp__problem(a, BGP_ACT_NONE, BGP_ATTR_AS_PATH, off, "AS_PATH contains AS 0 (RFC 7607), kept");
+	a->as_path = v->p;
+	a->as_path_len = (uint16_t)len;
+	return NULL;
+}
+
+static const char *dec_next_hop(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off, uint8_t *act)
+{
+	(void)ctx, (void)off, (void)act;
+	if (cur_left(v) != 4)
+		return "NEXT_HOP length is not 4";
+	memcpy(a->nexthop, v->p, 4);
+	return NULL;
+}
+
+static const char *dec_med(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off, uint8_t *act)
+{
+	(void)ctx, (void)off, (void)act;
+	if (cur_left(v) != 4)
+		return "MULTI_EXIT_DISC length is not 4";
+	a->med = rd32(v->p);
+	return NULL;
+}
+
+static const char *dec_local_pref(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off,
+				  uint8_t *act)
+{
+	(void)off;
+	if (cur_left(v) != 4) {
+		/* RFC 7606 §7.5: discarded from an external peer, where it
+		 * has no business; treat-as-withdraw from an internal one */
+		*act = ctx->ibgp ? BGP_ACT_WITHDRAW : BGP_ACT_DISCARD;
+		return "LOCAL_PREF length is not 4";
+	}
+	a->local_pref = rd32(v->p);
+	return NULL;
+}
+
+static const char *dec_atomic(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off, uint8_t *act)
+{
+	(void)a, (void)ctx, (void)off, (void)act;
+	return cur_left(v) ? "ATOMIC_AGGREGATE length is not 0" : NULL;
+}
+
+static const char *dec_aggregator(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off,
+				  uint8_t *act)
+{
+	(void)act;
+	size_t len = cur_left(v);
+	if (len != 6 && len != 8)
+		return "AGGREGATOR length is neither 6 nor 8";
+	if (len != 2u + ctx->asn_size + 2u)
+		/* OpenBGPD wrote 4-byte AGGREGATORs into TABLE_DUMP records
+		 * with 2-byte AS_PATHs: the length tells. */
+		bgp__problem(a, BGP_ACT_NONE, BGP_ATTR_AGGREGATOR, off,
+			     "AGGREGATOR size differs from the AS size; read by its length");
+	a->agg_asn = len == 8 ? rd32(v->p) : rd16(v->p);
+	memcpy(a->agg_addr, v->p + len - 4, 4);
+	return NULL;
+}
+
+/* Lists of fixed-size items: a positive multiple of the item size. */
+static bool list_ok(const struct cur *v, size_t item)
+{
+	size_t n = cur_left(v);
+	return n && n % item == 0;
+}
+
+static const char *dec_communities(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off,
+				   uint8_t *act)
+{
+	(void)ctx, (void)off, (void)act;
+	if (!list_ok(v, 4))
+		return "COMMUNITIES length is not a positive multiple of 4";
+	a->comm = v->p;
+	a->comm_len = (uint16_t)cur_left(v);
+	return NULL;
+}
+
+static const char *dec_originator(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off,
+				  uint8_t *act)
+{
+	(void)ctx, (void)off, (void)act;
+	if (cur_left(v) != 4)
+		return "ORIGINATOR_ID length is not 4";
+	memcpy(a->originator_id, v->p, 4);
+	return NULL;
+}
+
+static const char *dec_cluster(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off,
+			       uint8_t *act)
+{
+	(void)ctx, (void)off, (void)act;
+	if (!list_ok(v, 4))
+		return "CLUSTER_LIST length is not a positive multiple of 4";
+	a->cluster = v->p;
+	a->cluster_len = (uint16_t)cur_left(v);
+	return NULL;
+}
+
 static bool nh_len_ok(uint16_t afi, uint8_t safi, uint8_t n)
 {
 	if (!bgp_safi_routes(safi))
@@ -175,275 +296,210 @@ static bool nh_len_ok(uint16_t afi, uint8_t safi, uint8_t n)
 	return true;
 }
 
+/* The NLRI part of MP_REACH/MP_UNREACH: checked, cut where it goes bad. */
+static const char *mp_nlri(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct bgp_mp *m, unsigned type,
+			   size_t off, uint8_t *act)
+{
+	uint8_t af = bgp_afi_af(m->afi);
+	if (!af || !bgp_safi_routes(m->safi))
+		return NULL;
+	size_t bad;
+	long rc = bgp__nlri_check_guess(a, ctx, m->nlri, m->nlri_len, af, &m->addpath, &bad);
+	if (rc < 0) {
+		nlri_problem(a, m, type, off, bad, rc,
+			     type == BGP_ATTR_MP_REACH ? "MP_REACH NLRI malformed (bad prefix length or overrun)"
+						       : "MP_UNREACH NLRI malformed (bad prefix length or overrun)");
+		(void)act;
+		return ""; /* recorded by nlri_problem */
+	}
+	return NULL;
+}
+
 /* RFC 4760 §3 (full form) or RFC 6396 §4.3.4 (abbreviated, RIB entries). */
-static void decode_reach(struct bgp_attrs *a, const struct bgp_ctx *ctx, const uint8_t *v,
-			 size_t len, size_t off)
+static const char *dec_mp_reach(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off,
+				uint8_t *act)
 {
 	struct bgp_mp *m = &a->reach;
 	memset(m, 0, sizeof *m);
-	if (ctx->rib && len >= 1 && v[0] != 0) {
+	uint8_t nl = 0, nsnpa = 0;
+	if (ctx->rib && cur_left(v) >= 1 && v->p[0] != 0) {
 		/* abbreviated: next hop length and next hop only */
-		unsigned nl = v[0];
-		if (nl > 32 || 1 + (size_t)nl > len) {
-			problem(a, BGP_ACT_RESET, BGP_ATTR_MP_REACH, off, "MP_REACH next hop runs past the attribute");
-			return;
-		}
+		cur_u8(v, &nl);
+		if (nl > sizeof m->nh || cur_copy(v, m->nh, nl))
+			return "MP_REACH next hop runs past the attribute";
 		m->abbreviated = true;
-		m->nh_len = (uint8_t)nl;
-		memcpy(m->nh, v + 1, nl);
-		a->valid |= 1ULL << BGP_ATTR_MP_REACH;
-		return;
+		m->nh_len = nl;
+		return NULL;
 	}
-	if (len < 5) {
-		problem(a, BGP_ACT_RESET, BGP_ATTR_MP_REACH, off, "MP_REACH shorter than 5 bytes");
-		return;
-	}
-	m->afi = rd16(v);
-	m->safi = v[2];
-	unsigned nl = v[3];
-	if (4 + (size_t)nl + 1 > len) {
-		problem(a, BGP_ACT_RESET, BGP_ATTR_MP_REACH, off, "MP_REACH next hop runs past the attribute");
-		return;
-	}
-	if (!nh_len_ok(m->afi, m->safi, (uint8_t)nl)) {
-		problem(a, BGP_ACT_RESET, BGP_ATTR_MP_REACH, off, "MP_REACH next hop length does not fit the AFI");
-		return;
-	}
-	m->nh_len = (uint8_t)(nl > 32 ? 32 : nl);
-	memcpy(m->nh, v + 4, m->nh_len);
-	size_t p = 4 + nl;
-	unsigned nsnpa = v[p++];
+	if (cur_left(v) < 5)
+		return "MP_REACH shorter than 5 bytes";
+	cur_u16(v, &m->afi);
+	cur_u8(v, &m->safi);
+	cur_u8(v, &nl);
+	struct cur nh;
+	if (cur_sub(v, nl, &nh) || !cur_left(v))
+		return "MP_REACH next hop runs past the attribute";
+	if (!nh_len_ok(m->afi, m->safi, nl))
+		return "MP_REACH next hop length does not fit the AFI";
+	m->nh_len = (uint8_t)RW_MIN(nl, sizeof m->nh);
+	memcpy(m->nh, nh.p, m->nh_len);
+	cur_u8(v, &nsnpa); /* present: checked above */
 	for (unsigned i = 0; i < nsnpa; i++) { /* RFC 2858 SNPAs: obsolete, skipped */
-		if (p >= len) {
-			problem(a, BGP_ACT_RESET, BGP_ATTR_MP_REACH, off, "MP_REACH SNPA runs past the attribute");
-			return;
-		}
-		size_t sl = (v[p] + 1u) / 2u;
-		p++;
-		if (len - p < sl) {
-			problem(a, BGP_ACT_RESET, BGP_ATTR_MP_REACH, off, "MP_REACH SNPA runs past the attribute");
-			return;
-		}
-		p += sl;
+		uint8_t sl;
+		if (cur_u8(v, &sl) || cur_skip(v, (sl + 1u) / 2u))
+			return "MP_REACH SNPA runs past the attribute";
 	}
-	m->nlri = v + p;
-	m->nlri_len = len - p;
-	uint8_t af = bgp_afi_af(m->afi);
-	if (af && bgp_safi_routes(m->safi)) {
-		size_t bad;
-		long rc = bgp__nlri_check_guess(a, ctx, m->nlri, m->nlri_len, af, &m->addpath, &bad);
-		if (rc < 0) {
-			nlri_problem(a, m, BGP_ATTR_MP_REACH, off, bad, rc,
-				     "MP_REACH NLRI malformed (bad prefix length or overrun)");
-			return;
-		}
-	}
-	a->valid |= 1ULL << BGP_ATTR_MP_REACH;
+	m->nlri = v->p;
+	m->nlri_len = cur_left(v);
+	return mp_nlri(a, ctx, m, BGP_ATTR_MP_REACH, off, act);
 }
 
-static void decode_unreach(struct bgp_attrs *a, const struct bgp_ctx *ctx, const uint8_t *v,
-			   size_t len, size_t off)
+static const char *dec_mp_unreach(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off,
+				  uint8_t *act)
 {
 	struct bgp_mp *m = &a->unreach;
 	memset(m, 0, sizeof *m);
-	if (len < 3) {
-		problem(a, BGP_ACT_RESET, BGP_ATTR_MP_UNREACH, off, "MP_UNREACH shorter than 3 bytes");
-		return;
-	}
-	m->afi = rd16(v);
-	m->safi = v[2];
-	m->nlri = v + 3;
-	m->nlri_len = len - 3;
-	uint8_t af = bgp_afi_af(m->afi);
-	if (af && bgp_safi_routes(m->safi)) {
-		size_t bad;
-		long rc = bgp__nlri_check_guess(a, ctx, m->nlri, m->nlri_len, af, &m->addpath, &bad);
-		if (rc < 0) {
-			nlri_problem(a, m, BGP_ATTR_MP_UNREACH, off, bad, rc,
-				     "MP_UNREACH NLRI malformed (bad prefix length or overrun)");
-			return;
-		}
-	}
-	a->valid |= 1ULL << BGP_ATTR_MP_UNREACH;
+	if (cur_left(v) < 3)
+		return "MP_UNREACH shorter than 3 bytes";
+	cur_u16(v, &m->afi);
+	cur_u8(v, &m->safi);
+	m->nlri = v->p;
+	m->nlri_len = cur_left(v);
+	return mp_nlri(a, ctx, m, BGP_ATTR_MP_UNREACH, off, act);
 }
 
-/* Decode one attribute value. Sets the valid bit on success. */
-static void decode_one(struct bgp_attrs *a, const struct bgp_ctx *ctx, unsigned flags,
-		       unsigned type, const uint8_t *v, size_t len, size_t off)
+static const char *dec_ext_communities(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off,
+				       uint8_t *act)
 {
-	unsigned asz = ctx->asn_size;
-	uint64_t bit = type > 0 && type < 64 ? 1ULL << type : 0;
+	(void)ctx, (void)off, (void)act;
+	if (!list_ok(v, 8))
+		return "EXTENDED_COMMUNITIES length is not a positive multiple of 8";
+	a->ecomm = v->p;
+	a->ecomm_len = (uint16_t)cur_left(v);
+	return NULL;
+}
 
-	if (known(type) && (flags & (F_OPTIONAL | F_TRANSITIVE)) != attr_rules[type].flags) {
+static const char *dec_as4_path(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off,
+				uint8_t *act)
+{
+	(void)ctx, (void)off, (void)act;
+	const uint8_t *p = v->p;
+	size_t len = cur_left(v);
+	if (bgp_path_check(p, len, 4))
+		return "AS4_PATH malformed";
+	for (size_t o = 0; o < len; o += 2 + 4u * p[o + 1])
+		if (p[o] == BGP_SEG_CONFED_SEQUENCE || p[o] == BGP_SEG_CONFED_SET)
+			return "AS4_PATH contains a confederation segment";
+	a->as4_path = p;
+	a->as4_path_len = (uint16_t)len;
+	return NULL;
+}
+
+static const char *dec_as4_aggregator(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off,
+				      uint8_t *act)
+{
+	(void)ctx, (void)off, (void)act;
+	if (cur_left(v) != 8)
+		return "AS4_AGGREGATOR length is not 8";
+	a->as4_agg_asn = rd32(v->p);
+	memcpy(a->as4_agg_addr, v->p + 4, 4);
+	return NULL;
+}
+
+static const char *dec_ipv6_ext_communities(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v,
+					    size_t off, uint8_t *act)
+{
+	(void)a, (void)ctx, (void)off, (void)act;
+	return list_ok(v, 20) ? NULL : "IPV6_EXT_COMMUNITIES length is not a positive multiple of 20";
+}
+
+static const char *dec_large_communities(struct bgp_attrs *a, const struct bgp_ctx *ctx, struct cur *v, size_t off,
+					 uint8_t *act)
+{
+	(void)ctx, (void)off, (void)act;
+	if (!list_ok(v, 12))
+		return "LARGE_COMMUNITIES length is not a positive multiple of 12";
+	a->lcomm = v->p;
+	a->lcomm_len = (uint16_t)cur_left(v);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- the table */
+
+#define O BGP_AF_OPTIONAL
+#define T BGP_AF_TRANSITIVE
+#define TAW BGP_ACT_WITHDRAW
+#define AD BGP_ACT_DISCARD
+#define RESET BGP_ACT_RESET
+
+/* Flags and classes: RFC 7606 §3.c (a flag conflict is handled as the
+ * attribute's malformation) and §7 per attribute, RFC 6793 §6 for the AS4
+ * attributes, RFC 8092 §6 for large communities. flags 0: not checked
+ * (RFC 5701's IPv6 communities, decoded for their length only). */
+static const struct bgp_attr_def attr_table[BGP_ATTR_MAX] = {
+	[BGP_ATTR_ORIGIN] = {"ORIGIN", T, TAW, TAW, dec_origin, bgp__enc_origin, bgp__print_origin, bgp__print_size_word},
+	[BGP_ATTR_AS_PATH] = {"AS_PATH", T, TAW, TAW, dec_as_path, bgp__enc_as_path, bgp__print_as_path, bgp__print_size_path},
+	[BGP_ATTR_NEXT_HOP] = {"NEXT_HOP", T, TAW, TAW, dec_next_hop, bgp__enc_next_hop, bgp__print_next_hop, bgp__print_size_word},
+	[BGP_ATTR_MED] = {"MULTI_EXIT_DISC", O, TAW, TAW, dec_med, bgp__enc_med, bgp__print_med, bgp__print_size_word},
+	[BGP_ATTR_LOCAL_PREF] = {"LOCAL_PREF", T, TAW, AD, dec_local_pref, bgp__enc_local_pref, bgp__print_local_pref, bgp__print_size_word},
+	[BGP_ATTR_ATOMIC_AGGREGATE] = {"ATOMIC_AGGREGATE", T, AD, AD, dec_atomic, bgp__enc_atomic, bgp__print_atomic, bgp__print_size_word},
+	[BGP_ATTR_AGGREGATOR] = {"AGGREGATOR", O | T, AD, AD, dec_aggregator, bgp__enc_aggregator, bgp__print_aggregator, bgp__print_size_word},
+	[BGP_ATTR_COMMUNITIES] = {"COMMUNITIES", O | T, TAW, TAW, dec_communities, bgp__enc_communities, bgp__print_communities, bgp__print_size_communities},
+	[BGP_ATTR_ORIGINATOR_ID] = {"ORIGINATOR_ID", O, TAW, TAW, dec_originator, NULL, bgp__print_originator, bgp__print_size_word},
+	[BGP_ATTR_CLUSTER_LIST] = {"CLUSTER_LIST", O, TAW, TAW, dec_cluster, NULL, bgp__print_cluster, bgp__print_size_cluster},
+	[BGP_ATTR_MP_REACH] = {"MP_REACH_NLRI", O, TAW, RESET, dec_mp_reach, bgp__enc_mp_reach, NULL, NULL},
+	[BGP_ATTR_MP_UNREACH] = {"MP_UNREACH_NLRI", O, TAW, RESET, dec_mp_unreach, bgp__enc_mp_unreach, NULL, NULL},
+	[BGP_ATTR_EXT_COMMUNITIES] = {"EXTENDED_COMMUNITIES", O | T, TAW, TAW, dec_ext_communities, NULL, bgp__print_ext_communities, bgp__print_size_ext_communities},
+	[BGP_ATTR_AS4_PATH] = {"AS4_PATH", O | T, AD, AD, dec_as4_path, bgp__enc_as4_path, NULL, NULL},
+	[BGP_ATTR_AS4_AGGREGATOR] = {"AS4_AGGREGATOR", O | T, AD, AD, dec_as4_aggregator, bgp__enc_as4_aggregator, NULL, NULL},
+	[BGP_ATTR_IPV6_EXT_COMMUNITIES] = {"IPV6_EXT_COMMUNITIES", 0, TAW, TAW, dec_ipv6_ext_communities, NULL, NULL, NULL},
+	[BGP_ATTR_LARGE_COMMUNITIES] = {"LARGE_COMMUNITIES", O | T, TAW, TAW, dec_large_communities, bgp__enc_large_communities, bgp__print_large_communities, bgp__print_size_large_communities},
+};
+
+#undef O
+#undef T
+#undef TAW
+#undef AD
+#undef RESET
+
+const struct bgp_attr_def *bgp_attr_def(unsigned type)
+{
+	return type < BGP_ATTR_MAX && attr_table[type].name ? &attr_table[type] : NULL;
+}
+
+/* ---------------------------------------------------------------- decoding */
+
+/* One attribute of a known type: flags, then its decoder. */
+static void decode_one(struct bgp_attrs *a, const struct bgp_ctx *ctx, const struct bgp_attr_def *d,
+		       const struct bgp_attr *at)
+{
+	unsigned ot = at->flags & (BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE);
+	if (d->flags && ot != d->flags) {
 		/* MED and the other optional non-transitive attributes may come
 		 * with Transitive set by old implementations; only the Optional
 		 * bit decides "well-known or not" for them. */
-		bool tolerate = (attr_rules[type].flags == F_OPTIONAL) && (flags & F_OPTIONAL);
+		bool tolerate = d->flags == BGP_AF_OPTIONAL && (ot & BGP_AF_OPTIONAL);
 		if (!tolerate) {
-			problem(a, (enum bgp_action)attr_rules[type].on_flags, type, off,
-				"attribute flags conflict with the attribute type");
+			bgp__problem(a, (enum bgp_action)d->on_flags, at->type, at->off,
+				     "attribute flags conflict with the attribute type");
 			return;
 		}
 	}
-
-	switch (type) {
-	case BGP_ATTR_ORIGIN:
-		if (len != 1 || v[0] > 2) {
-			problem(a, BGP_ACT_WITHDRAW, type, off, len != 1 ? "ORIGIN length is not 1" : "ORIGIN value above 2");
-			return;
-		}
-		a->origin = v[0];
-		break;
-	case BGP_ATTR_AS_PATH:
-		if (bgp_path_check(v, len, asz)) {
-			problem(a, BGP_ACT_WITHDRAW, type, off, "AS_PATH malformed (segment type, count or length)");
-			return;
-		}
-		if (path_has_as0(v, len, asz))
-			/* RFC 7607 tells routers to treat-as-withdraw; collectors
-			 * record such routes (RIS did) and so do we, with a note. */
-			problem(a, BGP_ACT_NONE, type, off, "AS_PATH contains AS 0 (RFC 7607), kept");
-		a->as_path = v;
-		a->as_path_len = (uint16_t)len;
-		break;
-	case BGP_ATTR_NEXT_HOP:
-		if (len != 4) {
-			problem(a, BGP_ACT_WITHDRAW, type, off, "NEXT_HOP length is not 4");
-			return;
-		}
-		memcpy(a->nexthop, v, 4);
-		break;
-	case BGP_ATTR_MED:
-		if (len != 4) {
-			problem(a, BGP_ACT_WITHDRAW, type, off, "MULTI_EXIT_DISC length is not 4");
-			return;
-		}
-		a->med = rd32(v);
-		break;
-	case BGP_ATTR_LOCAL_PREF:
-		if (len != 4) {
-			problem(a, ctx->ibgp ? BGP_ACT_WITHDRAW : BGP_ACT_DISCARD, type, off,
-				"LOCAL_PREF length is not 4");
-			return;
-		}
-		a->local_pref = rd32(v);
-		break;
-	case BGP_ATTR_ATOMIC_AGGREGATE:
-		if (len != 0) {
-			problem(a, BGP_ACT_DISCARD, type, off, "ATOMIC_AGGREGATE length is not 0");
-			return;
-		}
-		break;
-	case BGP_ATTR_AGGREGATOR:
-		if (len != 6 && len != 8) {
-			problem(a, BGP_ACT_DISCARD, type, off, "AGGREGATOR length is neither 6 nor 8");
-			return;
-		}
-		if (len != 2u + asz + 2u)
-			/* OpenBGPD wrote 4-byte AGGREGATORs into TABLE_DUMP
-			 * records with 2-byte AS_PATHs: the length tells. */
-			problem(a, BGP_ACT_NONE, type, off, "AGGREGATOR size differs from the AS size; read by its length");
-		a->agg_asn = len == 8 ? rd32(v) : rd16(v);
-		memcpy(a->agg_addr, v + len - 4, 4);
-		break;
-	case BGP_ATTR_COMMUNITIES:
-		if (len == 0 || len % 4) {
-			problem(a, BGP_ACT_WITHDRAW, type, off, "COMMUNITIES length is not a positive multiple of 4");
-			return;
-		}
-		a->comm = v;
-		a->comm_len = (uint16_t)len;
-		break;
-	case BGP_ATTR_ORIGINATOR_ID:
-		if (len != 4) {
-			problem(a, BGP_ACT_WITHDRAW, type, off, "ORIGINATOR_ID length is not 4");
-			return;
-		}
-		memcpy(a->originator_id, v, 4);
-		break;
-	case BGP_ATTR_CLUSTER_LIST:
-		if (len == 0 || len % 4) {
-			problem(a, BGP_ACT_WITHDRAW, type, off, "CLUSTER_LIST length is not a positive multiple of 4");
-			return;
-		}
-		a->cluster = v;
-		a->cluster_len = (uint16_t)len;
-		break;
-	case BGP_ATTR_MP_REACH:
-		decode_reach(a, ctx, v, len, off);
-		return; /* sets valid itself */
-	case BGP_ATTR_MP_UNREACH:
-		decode_unreach(a, ctx, v, len, off);
-		return;
-	case BGP_ATTR_EXT_COMMUNITIES:
-		if (len == 0 || len % 8) {
-			problem(a, BGP_ACT_WITHDRAW, type, off, "EXTENDED_COMMUNITIES length is not a positive multiple of 8");
-			return;
-		}
-		a->ecomm = v;
-		a->ecomm_len = (uint16_t)len;
-		break;
-	case BGP_ATTR_AS4_PATH:
-		if (bgp_path_check(v, len, 4)) {
-			problem(a, BGP_ACT_DISCARD, type, off, "AS4_PATH malformed");
-			return;
-		}
-		for (size_t o = 0; o < len; o += 2 + 4u * v[o + 1])
-			if (v[o] == BGP_SEG_CONFED_SEQUENCE || v[o] == BGP_SEG_CONFED_SET) {
-				problem(a, BGP_ACT_DISCARD, type, off, "AS4_PATH contains a confederation segment");
-				return;
-			}
-		a->as4_path = v;
-		a->as4_path_len = (uint16_t)len;
-		break;
-	case BGP_ATTR_AS4_AGGREGATOR:
-		if (len != 8) {
-			problem(a, BGP_ACT_DISCARD, type, off, "AS4_AGGREGATOR length is not 8");
-			return;
-		}
-		a->as4_agg_asn = rd32(v);
-		memcpy(a->as4_agg_addr, v + 4, 4);
-		break;
-	case BGP_ATTR_IPV6_EXT_COMMUNITIES:
-		if (len == 0 || len % 20) {
-			problem(a, BGP_ACT_WITHDRAW, type, off, "IPV6_EXT_COMMUNITIES length is not a positive multiple of 20");
-			return;
-		}
-		break;
-	case BGP_ATTR_LARGE_COMMUNITIES:
-		if (len == 0 || len % 12) {
-			problem(a, BGP_ACT_WITHDRAW, type, off, "LARGE_COMMUNITIES length is not a positive multiple of 12");
-			return;
-		}
-		a->lcomm = v;
-		a->lcomm_len = (uint16_t)len;
-		break;
-	default:
-		a->n_unknown++;
-		break;
-	}
-	a->valid |= bit;
+	struct cur v = at->v;
+	uint8_t act = d->on_error;
+	const char *bad = d->decode(a, ctx, &v, at->off, &act);
+	if (!bad)
+		a->valid |= 1ULL << at->type;
+	else if (*bad) /* "" : the decoder recorded it itself */
+		bgp__problem(a, (enum bgp_action)act, at->type, at->off, bad);
 }
 
 void bgp__attrs_reset(struct bgp_attrs *a, const struct bgp_ctx *ctx)
 {
+	_Static_assert(offsetof(struct bgp_attrs, reach) + 2 * sizeof(struct bgp_mp) == sizeof(struct bgp_attrs) &&
+			       offsetof(struct bgp_attrs, unreach) == offsetof(struct bgp_attrs, reach) + sizeof(struct bgp_mp),
+		       "reach and unreach must be the last fields of struct bgp_attrs");
 	memset(a, 0, offsetof(struct bgp_attrs, reach));
-	a->reach.nh_len = 0;
-	a->reach.nlri_len = 0;
-	a->reach.addpath = false;
-	a->unreach.nlri_len = 0;
-	a->unreach.addpath = false;
-	a->path_ok = false;
-	a->as4_use = false;
-	a->as4_merged = false;
-	a->action = BGP_ACT_NONE;
-	a->err_attr = 0;
-	a->n_errors = 0;
-	a->err_off = 0;
-	a->err_msg = NULL;
-	a->reset_nlri_only = false;
-	a->reset_other = false;
-	a->addpath_guessed = false;
 	a->asn_size = ctx->asn_size;
 	a->origin = 0xff;
 }
@@ -452,42 +508,45 @@ int bgp_attrs_decode(const uint8_t *p, size_t len, const struct bgp_ctx *ctx, st
 		     struct bgp_attrs *a)
 {
 	bgp__attrs_reset(a, ctx);
+	a->raw = p;
+	a->raw_len = len;
 
-	size_t off = 0;
-	while (off < len) {
-		size_t left = len - off;
-		if (left < 3) {
-			problem(a, BGP_ACT_WITHDRAW, 0, off, "attribute header truncated");
-			break;
-		}
-		unsigned flags = p[off], type = p[off + 1];
-		size_t hl = (flags & F_EXTLEN) ? 4 : 3;
-		if (left < hl) {
-			problem(a, BGP_ACT_WITHDRAW, type, off, "attribute header truncated");
-			break;
-		}
-		size_t alen = (flags & F_EXTLEN) ? rd16(p + off + 2) : p[off + 2];
-		if (alen > left - hl) {
-			/* RFC 7606 §4: the length overruns the attribute list */
-			problem(a, BGP_ACT_WITHDRAW, type, off, "attribute length runs past the path attributes");
-			break;
-		}
-		const uint8_t *v = p + off + hl;
+	struct bgp_attr_it it;
+	struct bgp_attr at;
+	int r;
+	bgp_attr_it_init(&it, p, len);
+	while ((r = bgp_attr_next(&it, &at)) > 0) {
 		a->n_attrs++;
-		if (type < 64 && type > 0) {
+		unsigned type = at.type;
+		if (type > 0 && type < BGP_ATTR_MAX) {
 			uint64_t bit = 1ULL << type;
 			if (a->seen & bit) {
 				if (type == BGP_ATTR_MP_REACH || type == BGP_ATTR_MP_UNREACH)
-					problem(a, BGP_ACT_RESET, type, off, "duplicate MP_REACH/MP_UNREACH");
+					bgp__problem(a, BGP_ACT_RESET, type, at.off, "duplicate MP_REACH/MP_UNREACH");
 				else
-					problem(a, BGP_ACT_DISCARD, type, off, "duplicate attribute (later copy discarded)");
-				off += hl + alen;
+					bgp__problem(a, BGP_ACT_DISCARD, type, at.off,
+						     "duplicate attribute (later copy discarded)");
 				continue;
 			}
 			a->seen |= bit;
 		}
-		decode_one(a, ctx, flags, type, v, alen, off);
-		off += hl + alen;
+		const struct bgp_attr_def *d = bgp_attr_def(type);
+		if (d) {
+			decode_one(a, ctx, d, &at);
+		} else {
+			/* not ours to decode: kept as received (an Adj-RIB-In
+			 * passes it on) */
+			a->n_unknown++;
+			if (type > 0 && type < BGP_ATTR_MAX)
+				a->valid |= 1ULL << type;
+		}
+	}
+	if (r < 0) {
+		/* RFC 7606 §4: a header or a length that overruns the list */
+		size_t left = len - at.off;
+		bool hdr = left < 3 || ((p[at.off] & BGP_AF_EXTLEN) && left < 4);
+		bgp__problem(a, BGP_ACT_WITHDRAW, hdr && left < 3 ? 0 : at.type, at.off,
+			     hdr ? "attribute header truncated" : "attribute length runs past the path attributes");
 	}
 
 	/* RFC 6793 §4.2.3 on a 2-byte session: AS4_AGGREGATOR replaces an
@@ -495,8 +554,9 @@ int bgp_attrs_decode(const uint8_t *p, size_t len, const struct bgp_ctx *ctx, st
 	 * path was aggregated by an old speaker after AS4_PATH was added, so
 	 * AS4_PATH and AS4_AGGREGATOR are ignored. On a 4-byte session both
 	 * are ignored. */
-	bool use_as4 = asz_is2(ctx) && bgp_has(a, BGP_ATTR_AS4_PATH);
-	if (asz_is2(ctx) && bgp_has(a, BGP_ATTR_AGGREGATOR) && bgp_has(a, BGP_ATTR_AS4_AGGREGATOR)) {
+	bool as2 = ctx->asn_size == 2;
+	bool use_as4 = as2 && bgp_has(a, BGP_ATTR_AS4_PATH);
+	if (as2 && bgp_has(a, BGP_ATTR_AGGREGATOR) && bgp_has(a, BGP_ATTR_AS4_AGGREGATOR)) {
 		if (a->agg_asn == BGP_AS_TRANS) {
 			a->agg_asn = a->as4_agg_asn;
 			memcpy(a->agg_addr, a->as4_agg_addr, 4);

@@ -5,15 +5,17 @@
  */
 #include "bgp_int.h"
 
+#include <stddef.h>
+
 int bgp_hdr_decode(const uint8_t *p, size_t n, bool extended, struct bgp_hdr *h)
 {
 	if (n < BGP_HDR_LEN)
 		return RW_ETRUNC;
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < BGP_MARKER_LEN; i++)
 		if (p[i] != 0xff)
 			return RW_EMALFORMED;
-	h->len = rd16(p + 16);
-	h->type = p[18];
+	h->len = rd16(p + BGP_MARKER_LEN);
+	h->type = p[BGP_MARKER_LEN + 2];
 	if (h->len < BGP_HDR_LEN || h->len > (extended ? BGP_MAX_EXT_LEN : BGP_MAX_LEN))
 		return RW_EMALFORMED;
 	return 0;
@@ -35,10 +37,9 @@ static void nlri_reset(struct bgp_attrs *a, const char *msg, size_t off, bool sa
 int bgp_update_decode(const uint8_t *p, size_t len, const struct bgp_ctx *ctx, struct arena *scratch,
 		      struct bgp_update *u)
 {
+	_Static_assert(offsetof(struct bgp_update, attrs) + sizeof(struct bgp_attrs) == sizeof(struct bgp_update),
+		       "attrs must be the last field of struct bgp_update");
 	memset(u, 0, offsetof(struct bgp_update, attrs));
-	u->eor = false;
-	u->eor_afi = 0;
-	u->eor_safi = 0;
 	struct bgp_attrs *a = &u->attrs;
 	bgp__attrs_reset(a, ctx);
 	struct cur c;
@@ -131,7 +132,7 @@ int bgp_open_decode(const uint8_t *p, size_t len, struct bgp_open *o)
 	size_t optlen = ol;
 	bool ext = false;
 	/* RFC 9072: Non-Ext OP Len 255 and Non-Ext OP Type 255 */
-	if (ol == 255 && cur_left(&c) >= 3 && c.p[0] == 255) {
+	if (ol == 255 && cur_left(&c) >= 3 && c.p[0] == BGP_OPT_PARAM_EXTENDED) {
 		ext = true;
 		optlen = rd16(c.p + 1);
 		c.p += 3;
@@ -157,8 +158,8 @@ int bgp_open_decode(const uint8_t *p, size_t len, struct bgp_open *o)
 		struct cur pv;
 		if (cur_sub(&opts, plen, &pv))
 			return RW_ETRUNC;
-		if (ptype != 2)
-			continue; /* only Capabilities (RFC 5492) */
+		if (ptype != BGP_OPT_PARAM_CAPABILITIES)
+			continue; /* the only parameter in use (RFC 5492) */
 		while (cur_left(&pv)) {
 			uint8_t code, clen;
 			struct cur cv;
@@ -166,32 +167,32 @@ int bgp_open_decode(const uint8_t *p, size_t len, struct bgp_open *o)
 				return RW_ETRUNC;
 			o->n_caps++;
 			switch (code) {
-			case 1: /* multiprotocol */
+			case BGP_CAPA_MULTIPROTOCOL:
 				if (clen == 4 && o->n_mp < RW_ARRAY_LEN(o->mp)) {
 					o->mp[o->n_mp].afi = rd16(cv.p);
 					o->mp[o->n_mp].safi = cv.p[3];
 					o->n_mp++;
 				}
 				break;
-			case 2:
-			case 128:
+			case BGP_CAPA_ROUTE_REFRESH:
+			case BGP_CAPA_ROUTE_REFRESH_OLD:
 				o->route_refresh = true;
 				break;
-			case 6:
+			case BGP_CAPA_EXTENDED_MESSAGE:
 				o->ext_msg = true;
 				break;
-			case 64:
+			case BGP_CAPA_GRACEFUL_RESTART:
 				o->graceful_restart = true;
 				if (clen >= 2)
 					o->gr_time = rd16(cv.p) & 0x0fff;
 				break;
-			case 65:
+			case BGP_CAPA_AS4:
 				if (clen == 4) {
 					o->as4 = true;
 					o->asn = rd32(cv.p);
 				}
 				break;
-			case 69:
+			case BGP_CAPA_ADD_PATH:
 				for (size_t i = 0; i + 4 <= clen && o->n_addpath < RW_ARRAY_LEN(o->addpath); i += 4) {
 					o->addpath[o->n_addpath].afi = rd16(cv.p + i);
 					o->addpath[o->n_addpath].safi = cv.p[i + 2];
@@ -211,7 +212,7 @@ bool bgp_open_addpath_tx(const struct bgp_open *o, uint16_t afi, uint8_t safi)
 {
 	for (unsigned i = 0; i < o->n_addpath; i++)
 		if (o->addpath[i].afi == afi && o->addpath[i].safi == safi)
-			return o->addpath[i].mode & 2; /* the speaker can send */
+			return o->addpath[i].mode & BGP_ADDPATH_SEND;
 	return false;
 }
 
@@ -239,13 +240,13 @@ int bgp_route_refresh_decode(const uint8_t *p, size_t len, struct bgp_route_refr
 const char *bgp_notification_name(uint8_t code)
 {
 	switch (code) {
-	case 1: return "Message Header Error";
-	case 2: return "OPEN Message Error";
-	case 3: return "UPDATE Message Error";
-	case 4: return "Hold Timer Expired";
-	case 5: return "Finite State Machine Error";
-	case 6: return "Cease";
-	case 7: return "ROUTE-REFRESH Message Error";
+	case BGP_ERR_HEADER: return "Message Header Error";
+	case BGP_ERR_OPEN: return "OPEN Message Error";
+	case BGP_ERR_UPDATE: return "UPDATE Message Error";
+	case BGP_ERR_HOLD_TIMER: return "Hold Timer Expired";
+	case BGP_ERR_FSM: return "Finite State Machine Error";
+	case BGP_ERR_CEASE: return "Cease";
+	case BGP_ERR_ROUTE_REFRESH: return "ROUTE-REFRESH Message Error";
 	}
 	return "Unknown";
 }

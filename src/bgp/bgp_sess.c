@@ -1,71 +1,11 @@
-/* bgp_sess.h: the passive session's state machine and its encoders. */
+/* bgp_sess.h: the passive session's state machine (its messages are
+ * encoded by bgp_enc.c). */
 #include "bgp_sess.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 #define OPEN_HOLD 240 /* RFC 4271 §8: a large hold timer until the OPEN arrives */
-
-/* ---------------------------------------------------------------- encoders */
-
-void bgp_put_header(struct obuf *o, uint16_t len, uint8_t type)
-{
-	uint8_t *d = (uint8_t *)obuf_room(o, BGP_HDR_LEN);
-	memset(d, 0xff, 16);
-	wr16(d + 16, len);
-	d[18] = type;
-	o->len += BGP_HDR_LEN;
-}
-
-void bgp_put_keepalive(struct obuf *o)
-{
-	bgp_put_header(o, BGP_HDR_LEN, BGP_MSG_KEEPALIVE);
-}
-
-void bgp_put_notification(struct obuf *o, uint8_t code, uint8_t sub, const uint8_t *data, size_t n)
-{
-	if (n > 1000)
-		n = 1000;
-	bgp_put_header(o, (uint16_t)(BGP_HDR_LEN + 2 + n), BGP_MSG_NOTIFICATION);
-	obuf_be8(o, code);
-	obuf_be8(o, sub);
-	if (n)
-		obuf_write(o, data, n);
-}
-
-void bgp_put_open(struct obuf *o, uint32_t asn, uint16_t hold, uint32_t router_id, bool addpath)
-{
-	uint8_t caps[64];
-	size_t c = 0;
-	/* multiprotocol IPv4 and IPv6 unicast */
-	for (uint16_t afi = 1; afi <= 2; afi++) {
-		caps[c++] = 1, caps[c++] = 4;
-		wr16(caps + c, afi), c += 2;
-		caps[c++] = 0, caps[c++] = 1;
-	}
-	caps[c++] = 2, caps[c++] = 0; /* route refresh */
-	caps[c++] = 6, caps[c++] = 0; /* extended messages */
-	caps[c++] = 65, caps[c++] = 4; /* 4-byte ASNs */
-	wr32(caps + c, asn), c += 4;
-	if (addpath) { /* receive, both families */
-		caps[c++] = 69, caps[c++] = 8;
-		for (uint16_t afi = 1; afi <= 2; afi++) {
-			wr16(caps + c, afi), c += 2;
-			caps[c++] = 1, caps[c++] = 1;
-		}
-	}
-	/* one Capabilities optional parameter holding them all */
-	size_t opt = 2 + c;
-	bgp_put_header(o, (uint16_t)(BGP_HDR_LEN + 10 + opt), BGP_MSG_OPEN);
-	obuf_be8(o, 4);
-	obuf_be16(o, asn > 0xffff ? BGP_AS_TRANS : (uint16_t)asn);
-	obuf_be16(o, hold);
-	obuf_be32(o, router_id);
-	obuf_be8(o, (uint8_t)opt);
-	obuf_be8(o, 2);
-	obuf_be8(o, (uint8_t)c);
-	obuf_write(o, caps, c);
-}
 
 /* ---------------------------------------------------------------- session */
 
@@ -78,9 +18,8 @@ void bgp_sess_init(struct bgp_sess *s, const struct bgp_sess_cfg *cfg)
 
 void bgp_sess_release(struct bgp_sess *s)
 {
-	free(s->rx);
-	s->rx = NULL;
-	s->rxlen = s->rxcap = 0;
+	rw_vec_free(&s->rx, &s->rxcap, 1, RW_MEM_BGP);
+	s->rxlen = 0;
 }
 
 void bgp_sess_start(struct bgp_sess *s, uint64_t now_ms, struct obuf *tx)
@@ -108,7 +47,7 @@ static int fail(struct bgp_sess *s, struct obuf *tx, uint8_t code, uint8_t sub, 
 void bgp_sess_cease(struct bgp_sess *s, uint8_t subcode, struct obuf *tx)
 {
 	if (s->state >= BGP_OPENSENT)
-		fail(s, tx, 6, subcode, NULL, 0, "closed by us");
+		fail(s, tx, BGP_ERR_CEASE, subcode, NULL, 0, "closed by us");
 	s->state = BGP_IDLE;
 }
 
@@ -116,20 +55,20 @@ static int on_open(struct bgp_sess *s, const uint8_t *m, size_t ml, uint64_t now
 {
 	struct bgp_open *o = &s->peer;
 	if (bgp_open_decode(m, ml, o))
-		return fail(s, tx, 2, 0, NULL, 0, "OPEN message malformed");
+		return fail(s, tx, BGP_ERR_OPEN, BGP_ERR_OPEN_UNSPECIFIC, NULL, 0, "OPEN message malformed");
 	if (o->version != 4) {
-		uint8_t v[2] = {0, 4};
-		return fail(s, tx, 2, 1, v, 2, "unsupported BGP version");
+		uint8_t v[2] = {0, 4}; /* the version we support */
+		return fail(s, tx, BGP_ERR_OPEN, BGP_ERR_OPEN_VERSION, v, 2, "unsupported BGP version");
 	}
 	if (s->cfg.peer_asn && o->asn != s->cfg.peer_asn) {
 		char w[80];
 		snprintf(w, sizeof w, "peer AS %u, expected %u", o->asn, s->cfg.peer_asn);
-		return fail(s, tx, 2, 2, NULL, 0, w);
+		return fail(s, tx, BGP_ERR_OPEN, BGP_ERR_OPEN_PEER_AS, NULL, 0, w);
 	}
 	if (!o->bgp_id || o->bgp_id == s->cfg.router_id)
-		return fail(s, tx, 2, 3, NULL, 0, "bad BGP identifier");
-	if (o->hold_time == 1 || o->hold_time == 2)
-		return fail(s, tx, 2, 6, NULL, 0, "unacceptable hold time");
+		return fail(s, tx, BGP_ERR_OPEN, BGP_ERR_OPEN_BGP_ID, NULL, 0, "bad BGP identifier");
+	if (o->hold_time && o->hold_time < 3) /* §4.2: zero or at least three seconds */
+		return fail(s, tx, BGP_ERR_OPEN, BGP_ERR_OPEN_HOLD_TIME, NULL, 0, "unacceptable hold time");
 	s->hold = o->hold_time < s->cfg.hold_time ? o->hold_time : s->cfg.hold_time;
 	s->as4 = o->as4;
 	s->ext_msg = o->ext_msg; /* we offered it: both sides have it */
@@ -168,11 +107,11 @@ static int message(struct bgp_sess *s, const uint8_t *p, const struct bgp_hdr *h
 	switch (s->state) {
 	case BGP_OPENSENT:
 		if (h->type != BGP_MSG_OPEN)
-			return fail(s, tx, 5, 1, NULL, 0, "message before OPEN");
+			return fail(s, tx, BGP_ERR_FSM, BGP_ERR_FSM_OPENSENT, NULL, 0, "message before OPEN");
 		return on_open(s, m, ml, now, tx);
 	case BGP_OPENCONFIRM:
 		if (h->type != BGP_MSG_KEEPALIVE)
-			return fail(s, tx, 5, 2, NULL, 0, "unexpected message in OpenConfirm");
+			return fail(s, tx, BGP_ERR_FSM, BGP_ERR_FSM_OPENCONFIRM, NULL, 0, "unexpected message in OpenConfirm");
 		s->state = BGP_ESTABLISHED;
 		return 0;
 	case BGP_ESTABLISHED:
@@ -188,10 +127,10 @@ static int message(struct bgp_sess *s, const uint8_t *p, const struct bgp_hdr *h
 			return 0;
 		}
 		default:
-			return fail(s, tx, 5, 3, NULL, 0, "OPEN in Established");
+			return fail(s, tx, BGP_ERR_FSM, BGP_ERR_FSM_ESTABLISHED, NULL, 0, "OPEN in Established");
 		}
 	default:
-		return fail(s, tx, 5, 0, NULL, 0, "message in a state that takes none");
+		return fail(s, tx, BGP_ERR_FSM, BGP_ERR_FSM_UNSPECIFIC, NULL, 0, "message in a state that takes none");
 	}
 }
 
@@ -199,23 +138,23 @@ static int message(struct bgp_sess *s, const uint8_t *p, const struct bgp_hdr *h
  * after the NOTIFICATION it calls for (RFC 4271 §6.1). */
 static int header(struct bgp_sess *s, const uint8_t *msg, struct obuf *tx, struct bgp_hdr *h)
 {
-	static const uint8_t marker[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-					   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-	if (memcmp(msg, marker, 16))
-		return fail(s, tx, 1, 1, NULL, 0, "connection not synchronized (bad marker)");
+	static const uint8_t marker[BGP_MARKER_LEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+						       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	if (memcmp(msg, marker, BGP_MARKER_LEN))
+		return fail(s, tx, BGP_ERR_HEADER, BGP_ERR_HDR_SYNC, NULL, 0, "connection not synchronized (bad marker)");
 	/* extended messages only once both sides have said so */
 	size_t max = s->ext_msg && s->state == BGP_ESTABLISHED ? BGP_MAX_EXT_LEN : BGP_MAX_LEN;
-	uint16_t len = rd16(msg + 16);
-	uint8_t type = msg[18];
+	uint16_t len = rd16(msg + BGP_MARKER_LEN);
+	uint8_t type = msg[BGP_MARKER_LEN + 2];
 	if (len < BGP_HDR_LEN || len > max || (type == BGP_MSG_KEEPALIVE && len != BGP_HDR_LEN) ||
 	    (type == BGP_MSG_OPEN && len < BGP_HDR_LEN + 10) || (type == BGP_MSG_UPDATE && len < BGP_HDR_LEN + 4) ||
 	    (type == BGP_MSG_NOTIFICATION && len < BGP_HDR_LEN + 2)) {
 		uint8_t d[2];
 		wr16(d, len);
-		return fail(s, tx, 1, 2, d, 2, "bad message length");
+		return fail(s, tx, BGP_ERR_HEADER, BGP_ERR_HDR_LENGTH, d, 2, "bad message length");
 	}
 	if (type < BGP_MSG_OPEN || type > BGP_MSG_ROUTE_REFRESH)
-		return fail(s, tx, 1, 3, &type, 1, "bad message type");
+		return fail(s, tx, BGP_ERR_HEADER, BGP_ERR_HDR_TYPE, &type, 1, "bad message type");
 	h->len = len;
 	h->type = type;
 	return 0;
@@ -224,16 +163,9 @@ static int header(struct bgp_sess *s, const uint8_t *msg, struct obuf *tx, struc
 /* Keep n bytes of an incomplete message (never more than one message). */
 static int keep(struct bgp_sess *s, const uint8_t *p, size_t n, struct obuf *tx)
 {
-	if (s->rxlen + n > s->rxcap) {
-		size_t cap = s->rxcap ? s->rxcap : 4096;
-		while (cap < s->rxlen + n)
-			cap *= 2;
-		uint8_t *nb = realloc(s->rx, cap);
-		if (!nb)
-			return fail(s, tx, 6, 8, NULL, 0, "out of memory");
-		s->rx = nb;
-		s->rxcap = cap;
-	}
+	/* at most one message: 65535 bytes with extended messages */
+	if (rw_vec_grow(&s->rx, &s->rxcap, s->rxlen + n, 1, BGP_MAX_EXT_LEN, RW_MEM_BGP))
+		return fail(s, tx, BGP_ERR_CEASE, BGP_CEASE_OUT_OF_RESOURCES, NULL, 0, "message too long");
 	if (n)
 		memcpy(s->rx + s->rxlen, p, n);
 	s->rxlen += n;
@@ -299,7 +231,7 @@ long bgp_sess_tick(struct bgp_sess *s, uint64_t now_ms, struct obuf *tx)
 		return 60000; /* no timers were agreed */
 	uint64_t hold_ms = hold * 1000, ka_ms = hold_ms / 3;
 	if (now_ms - s->last_rx >= hold_ms)
-		return fail(s, tx, 4, 0, NULL, 0, "hold timer expired");
+		return fail(s, tx, BGP_ERR_HOLD_TIMER, 0, NULL, 0, "hold timer expired");
 	if (s->state != BGP_OPENSENT && now_ms - s->last_tx >= ka_ms) {
 		bgp_put_keepalive(tx);
 		s->last_tx = now_ms;

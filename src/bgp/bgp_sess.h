@@ -20,15 +20,6 @@
 
 #include "bgp.h"
 
-enum bgp_state {
-	BGP_IDLE = 1,
-	BGP_CONNECT = 2,
-	BGP_ACTIVE = 3,
-	BGP_OPENSENT = 4,
-	BGP_OPENCONFIRM = 5,
-	BGP_ESTABLISHED = 6,
-};
-
 struct bgp_sess_cfg {
 	uint32_t local_asn;
 	uint32_t router_id;     /* network order as a number (a.b.c.d = a<<24...) */
@@ -38,8 +29,9 @@ struct bgp_sess_cfg {
 };
 
 /* A message for the caller (Established): the whole message, header
- * included. Return 0, or a NOTIFICATION to end the session with:
- * code << 8 | subcode (RFC 7606: an UPDATE whose NLRI cannot be parsed). */
+ * included. Return 0, or a NOTIFICATION to end the session with,
+ * BGP_NOTIFY(code, subcode) (RFC 7606: an UPDATE whose NLRI cannot be
+ * parsed). */
 typedef int (*bgp_sess_msg_fn)(void *arg, uint8_t type, const uint8_t *msg, size_t len);
 
 struct bgp_sess {
@@ -50,7 +42,8 @@ struct bgp_sess {
 	bool as4, ext_msg, addpath4, addpath6;
 	uint64_t last_rx, last_tx;   /* ms */
 	uint8_t *rx;                 /* owned: bytes of an incomplete message */
-	size_t rxlen, rxcap;
+	size_t rxlen;
+	uint32_t rxcap;
 	uint64_t msgs_in, updates_in;
 	char why[160];               /* why the session ended */
 	uint8_t notif_code, notif_sub; /* the NOTIFICATION that ended it */
@@ -67,17 +60,10 @@ int bgp_sess_input(struct bgp_sess *s, const uint8_t *p, size_t n, uint64_t now_
 /* Timers: KEEPALIVE when due; < 0 when the hold timer expired. Returns
  * the milliseconds until the next deadline otherwise. */
 long bgp_sess_tick(struct bgp_sess *s, uint64_t now_ms, struct obuf *tx);
-/* Close politely: NOTIFICATION Cease (6) with this subcode (2:
- * administrative shutdown, 4: administrative reset...). */
+/* Close politely: NOTIFICATION Cease with this subcode (enum
+ * bgp_err_cease: BGP_CEASE_ADMIN_SHUTDOWN...). */
 void bgp_sess_cease(struct bgp_sess *s, uint8_t subcode, struct obuf *tx);
 /* How to decode this peer's UPDATEs. */
 struct bgp_ctx bgp_sess_ctx(const struct bgp_sess *s);
-
-/* Encoders (also for tests and fake peers). */
-void bgp_put_header(struct obuf *o, uint16_t len, uint8_t type);
-void bgp_put_keepalive(struct obuf *o);
-void bgp_put_notification(struct obuf *o, uint8_t code, uint8_t sub, const uint8_t *data, size_t n);
-/* OPEN with the capabilities above (addpath: offer ADD-PATH receive). */
-void bgp_put_open(struct obuf *o, uint32_t asn, uint16_t hold, uint32_t router_id, bool addpath);
 
 #endif

@@ -24,6 +24,15 @@ enum bmp_type {
 	BMP_ROUTE_MIRRORING = 6,
 };
 
+/* Information TLVs of Initiation (RFC 7854 §4.4) and Termination (§4.5). */
+enum {
+	BMP_INFO_STRING = 0,
+	BMP_INFO_SYSDESCR = 1,
+	BMP_INFO_SYSNAME = 2,
+	BMP_TERM_STRING = 0,
+	BMP_TERM_REASON = 1,
+};
+
 enum bmp_peer_type {
 	BMP_PEER_GLOBAL = 0,
 	BMP_PEER_RD = 1,

@@ -1,78 +1,18 @@
 /*
  * routewatch collect --asn ASN --bgp ADDR:PORT [options]
  *
- * The live collector (live/live.h): passive BGP sessions, events printed
- * as they are determined, an archive like RouteViews', alerts by command
- * and webhook (live/alert.c).
+ * The live collector: options into the live pipeline (pipe/pipe.h), which
+ * runs passive BGP sessions and a BMP station into the engine, prints the
+ * events as they are determined, keeps an archive like RouteViews' and
+ * alerts by command and webhook.
  */
 #include "cli.h"
-#include "../live/alert.h"
-#include "../live/live.h"
-#include "../names/names.h"
-#include "../store/hist.h"
-#include "collect_store.h"
+#include "../pipe/pipe.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-struct col_ctx {
-	bool json;
-	struct names *nm;
-	struct alerts *alerts;
-	struct obuf out;        /* stdout */
-	struct obuf js;         /* one event's JSON for the alerts */
-	struct col_store *db;   /* --db, or NULL */
-	char *pbuf;
-	size_t pcap;
-};
-
-static void on_events(void *arg, const struct det_group *g, const struct rib *r)
-{
-	struct col_ctx *c = arg;
-	for (uint32_t i = 0; i < g->n; i++) {
-		struct store_event v;
-		hist_event_view(&g->ev[i], r, &c->pbuf, &c->pcap, &v);
-		if (c->json)
-			event_print_json(&c->out, &v, c->nm);
-		else
-			event_print_text(&c->out, &v, c->nm);
-		if (c->alerts) {
-			c->js.len = 0;
-			event_print_json(&c->js, &v, c->nm);
-			alerts_event(c->alerts, c->js.buf, c->js.len);
-		}
-	}
-	obuf_flush(&c->out); /* live: every second's events leave at once */
-}
-
-static int on_attach(void *arg, struct engine *e)
-{
-	struct col_ctx *c = arg;
-	return c->db ? col_store_attach(c->db, e) : 0;
-}
-
-static void on_event(void *arg, const struct det_event *ev)
-{
-	struct col_ctx *c = arg;
-	if (c->db)
-		col_store_event(c->db, ev);
-}
-
-static void on_second(void *arg, uint32_t clock, bool final)
-{
-	struct col_ctx *c = arg;
-	if (c->db)
-		col_store_second(c->db, clock, final);
-}
-
-static void on_tick(void *arg)
-{
-	struct col_ctx *c = arg;
-	if (c->alerts)
-		alerts_tick(c->alerts);
-}
 
 static void usage(FILE *o)
 {
@@ -115,6 +55,8 @@ static void usage(FILE *o)
 static int parse_peer(const char *s, struct live_peer *p)
 {
 	char a[RW_ADDR_STRLEN + 16];
+	if (strlen(s) >= sizeof a)
+		return RW_EINVAL;
 	snprintf(a, sizeof a, "%s", s);
 	char *comma = strchr(a, ',');
 	p->asn = 0;
@@ -141,24 +83,22 @@ int cmd_collect(int argc, char **argv)
 		{"bmp", required_argument, 0, 'B'},       {"rib-every", required_argument, 0, 'I'},
 		{"db", required_argument, 0, 'D'},        {"checkpoint", required_argument, 0, 'C'},
 		{0, 0, 0, 0}};
-	struct live_cfg cfg = {.rotate = 900, .min_peers = 2, .comp = IO_COMP_NONE};
+	struct pipe_cfg pc = {.rotate = 900, .comp = IO_COMP_NONE, .checkpoint = 60};
+	struct live_cfg *lc = &pc.live;
 	struct live_peer *peers = NULL;
+	uint32_t npeers = 0, cappeers = 0;
 	struct rw_prefix *acc = NULL;
-	struct col_ctx cc = {0};
+	uint32_t nacc = 0, capacc = 0;
 	struct names nm;
 	names_init(&nm);
-	const char *exec_cmd = NULL, *webhook = NULL, *db = NULL;
-	unsigned ckpt = 60;
-	bool min_given = false;
-	struct col_store cs;
-	memset(&cs, 0, sizeof cs);
+	bool json = false, have_names = false;
 	int c, rc = 0;
 	uint64_t v;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			if (parse_asn(optarg, &cfg.asn) || !cfg.asn) {
+			if (parse_asn(optarg, &lc->asn) || !lc->asn) {
 				rw_log(RW_LOG_ERROR, "--asn wants an AS number like 65000, not '%s'", optarg);
 				rc = EXIT_USAGE;
 				goto out;
@@ -171,27 +111,27 @@ int cmd_collect(int argc, char **argv)
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			cfg.router_id = rd32(a.b);
+			lc->router_id = rd32(a.b);
 			break;
 		}
-		case 'b': cfg.bgp_listen = optarg; break;
+		case 'b': lc->bgp_listen = optarg; break;
 		case 'p':
-			peers = realloc(peers, (cfg.npeers + 1) * sizeof *peers);
-			if (parse_peer(optarg, &peers[cfg.npeers])) {
+			rw_vec_grow(&peers, &cappeers, (size_t)npeers + 1, sizeof *peers, UINT32_MAX, RW_MEM_OTHER);
+			if (parse_peer(optarg, &peers[npeers])) {
 				rw_log(RW_LOG_ERROR, "--peer wants ADDR or ADDR,ASN, not '%s'", optarg);
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			cfg.npeers++;
+			npeers++;
 			break;
 		case 'A':
-			acc = realloc(acc, (cfg.naccept + 1) * sizeof *acc);
-			if (parse_prefix(optarg, &acc[cfg.naccept])) {
+			rw_vec_grow(&acc, &capacc, (size_t)nacc + 1, sizeof *acc, UINT32_MAX, RW_MEM_OTHER);
+			if (parse_prefix(optarg, &acc[nacc])) {
 				rw_log(RW_LOG_ERROR, "--accept wants a prefix like 127.0.0.0/8, not '%s'", optarg);
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			cfg.naccept++;
+			nacc++;
 			break;
 		case 'H':
 			if (parse_u64(optarg, 65535, &v) || v == 1 || v == 2) {
@@ -199,21 +139,21 @@ int cmd_collect(int argc, char **argv)
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			cfg.hold_time = (uint16_t)v;
+			lc->hold_time = (uint16_t)v;
 			break;
-		case 'N': cfg.no_addpath = true; break;
-		case 'c': cfg.collector = optarg; break;
-		case 'd': cfg.archive = optarg; break;
+		case 'N': lc->no_addpath = true; break;
+		case 'c': lc->collector = optarg; break;
+		case 'd': pc.archive = optarg; break;
 		case 'R':
 			if (parse_u64(optarg, 86400, &v) || v < 1 || 86400 % v) {
 				rw_log(RW_LOG_ERROR, "--rotate wants seconds that divide a day (60, 300, 900, 3600...)");
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			cfg.rotate = (uint32_t)v;
+			pc.rotate = (uint32_t)v;
 			break;
 		case 'z':
-			if (io_comp_parse(optarg, &cfg.comp)) {
+			if (io_comp_parse(optarg, &pc.comp)) {
 				rw_log(RW_LOG_ERROR, "--compress wants none, gz, bz2, xz or zst");
 				rc = EXIT_USAGE;
 				goto out;
@@ -225,90 +165,74 @@ int cmd_collect(int argc, char **argv)
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			cfg.min_peers = (unsigned)v;
-			min_given = true;
+			pc.min_peers = (unsigned)v;
 			break;
-		case 'j': cc.json = true; break;
+		case 'j': json = true; break;
 		case 'n':
 			if (names_load(&nm, optarg)) {
 				rc = EXIT_DAMAGED;
 				goto out;
 			}
-			cc.nm = &nm;
+			have_names = true;
 			break;
-		case 'e': exec_cmd = optarg; break;
-		case 'w': webhook = optarg; break;
+		case 'e': pc.exec_cmd = optarg; break;
+		case 'w': pc.webhook = optarg; break;
 		case 'l':
 			if (!freopen(optarg, "a", stderr)) {
 				rc = EXIT_USAGE;
 				goto out;
 			}
 			setvbuf(stderr, NULL, _IOLBF, 0);
-			cfg.log_path = optarg;
+			lc->log_path = optarg;
 			break;
-		case 'B': cfg.bmp_listen = optarg; break;
+		case 'B': lc->bmp_listen = optarg; break;
 		case 'I':
 			if (parse_u64(optarg, 86400, &v) || v < 1 || 86400 % v) {
 				rw_log(RW_LOG_ERROR, "--rib-every wants seconds that divide a day (3600, 7200...)");
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			cfg.rib_every = (uint32_t)v;
+			pc.rib_every = (uint32_t)v;
 			break;
-		case 'D': db = optarg; break;
+		case 'D': pc.db = optarg; break;
 		case 'C':
 			if (parse_u64(optarg, 86400, &v) || !v) {
 				rw_log(RW_LOG_ERROR, "--checkpoint wants seconds from 1");
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			ckpt = (unsigned)v;
+			pc.checkpoint = (uint32_t)v;
 			break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
 		}
 	}
-	if (!cfg.asn || (!cfg.bgp_listen && !cfg.bmp_listen) || optind < argc) {
+	if (!lc->asn || (!lc->bgp_listen && !lc->bmp_listen) || optind < argc) {
 		usage(stderr);
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (cfg.rib_every && !cfg.archive) {
+	if (pc.rib_every && !pc.archive) {
 		rw_log(RW_LOG_ERROR, "--rib-every writes into the --archive directory: give one");
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (!cfg.npeers && !cfg.naccept)
+	if (!npeers && !nacc)
 		rw_log(RW_LOG_WARN, "neither --peer nor --accept: any address may open a session");
-	cfg.peers = peers;
-	cfg.accept = acc;
-	cfg.events = on_events;
-	cfg.tick = on_tick;
-	cfg.arg = &cc;
-	if (db) {
-		if (col_store_open(&cs, db, &cfg.min_peers, min_given)) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		cs.every = ckpt;
-		cc.db = &cs;
-		cfg.attach = on_attach;
-		cfg.event = on_event;
-		cfg.second = on_second;
-	}
-	if ((exec_cmd || webhook) && alerts_open(&cc.alerts, exec_cmd, webhook)) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	obuf_init(&cc.out, STDOUT_FILENO, 1 << 16);
-	obuf_init_mem(&cc.js, 4096);
-	rc = live_run(&cfg) ? EXIT_DAMAGED : 0;
-	if (col_store_close(&cs))
-		rc = EXIT_DAMAGED;
-	obuf_release(&cc.out);
-	obuf_release(&cc.js);
-	alerts_close(cc.alerts);
-	free(cc.pbuf);
+	lc->peers = peers;
+	lc->npeers = npeers;
+	lc->accept = acc;
+	lc->naccept = nacc;
+	struct obuf ob;
+	struct out out;
+	obuf_init(&ob, STDOUT_FILENO, 1 << 16);
+	out_open(&out, json ? OUT_JSON : OUT_TEXT, &ob, have_names ? &nm : NULL);
+	pc.out = &out;
+	pc.names = have_names ? &nm : NULL;
+	int pr = pipe_collect(&pc);
+	rc = pr == RW_EINVAL ? EXIT_USAGE : pr ? EXIT_DAMAGED : 0;
+	out_close(&out);
+	obuf_release(&ob);
 out:
 	free(peers);
 	free(acc);

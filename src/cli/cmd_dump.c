@@ -6,6 +6,7 @@
  * with gzip, bzip2, xz or zstd (detected from their bytes).
  */
 #include "cli.h"
+#include "../out/out.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -13,10 +14,11 @@
 #include <unistd.h>
 
 struct dump_ctx {
-	struct fmt_bgpdump text;
-	struct fmt_json json;
-	bool use_json;
+	struct out out;
 	struct feed_stats *st;
+	struct obuf *ob;      /* stdout */
+	enum out_format fmt;
+	const char *file;
 };
 
 static int on_elem(void *arg, const struct bgp_elem *e)
@@ -29,11 +31,44 @@ static int on_elem(void *arg, const struct bgp_elem *e)
 	case BGP_ELEM_STATE: c->st->elems[3]++; break;
 	default: c->st->elems[4]++; break;
 	}
-	if (c->use_json)
-		fmt_json_elem(&c->json, e);
-	else
-		fmt_bgpdump_elem(&c->text, e);
+	out_elem(&c->out, e);
 	return 0;
+}
+
+/* The parallel decoder's callbacks: each worker formats with an out of its
+ * own into the batch's buffer; batches come back in order. */
+static void *par_worker_new(void *arg)
+{
+	const struct dump_ctx *c = arg;
+	struct out *o = rw_malloc(sizeof *o);
+	out_open(o, c->fmt, NULL, NULL);
+	o->file = c->file;
+	return o;
+}
+
+static void par_worker_free(void *state)
+{
+	out_close(state);
+	free(state);
+}
+
+static void par_record(void *state, const struct mrt_rec *rec, struct obuf *batch)
+{
+	struct out *o = state;
+	o->ob = batch;
+	out_record(o, rec, o->file);
+}
+
+static int par_elem(void *state, const struct bgp_elem *e)
+{
+	out_elem(state, e);
+	return 0;
+}
+
+static void par_deliver(void *arg, const struct obuf *batch)
+{
+	struct dump_ctx *c = arg;
+	obuf_write(c->ob, batch->buf, batch->len);
 }
 
 static void usage(FILE *o)
@@ -115,15 +150,12 @@ int cmd_dump(int argc, char **argv)
 	}
 	fo.want_msgs = json && msgs;
 	fo.salvage = true; /* print what bgpdump prints of a half-bad NLRI */
-	struct feed_stats *st = calloc(1, sizeof *st);
+	struct feed_stats *st = rw_calloc(1, sizeof *st);
 	struct obuf out;
-	if (!st || obuf_init(&out, STDOUT_FILENO, 1 << 18)) {
-		rw_log(RW_LOG_ERROR, "out of memory");
-		return EXIT_DAMAGED;
-	}
-	struct dump_ctx dc = {.use_json = json, .st = st};
-	fmt_bgpdump_init(&dc.text, &out);
-	fmt_json_init(&dc.json, &out);
+	obuf_init(&out, STDOUT_FILENO, 1 << 18);
+	struct dump_ctx dc = {.st = st, .ob = &out, .fmt = json ? OUT_JSON : OUT_BGPDUMP};
+	out_open(&dc.out, dc.fmt, &out, NULL);
+	const struct feed_par_ops par = {par_worker_new, par_worker_free, par_record, par_elem, par_deliver, &dc};
 	double t0 = now_seconds();
 	int status = 0;
 	for (int i = optind; i < argc; i++) {
@@ -133,20 +165,16 @@ int cmd_dump(int argc, char **argv)
 			status = EXIT_DAMAGED;
 			continue;
 		}
-		dc.json.file = f.path;
+		dc.file = f.path;
 		/* An uncompressed file leaves the second core idle: decode and
 		 * format on worker threads. Compressed input keeps them busy
 		 * decompressing. */
 		unsigned nw = workers;
 		if (!nw)
 			nw = io_comp(f.io) == IO_COMP_NONE && ncpu > 1 ? ncpu : 0;
-		if (nw > 1) {
-			obuf_flush(&out);
-			dump_parallel(&f, json, nw, &out);
-		} else {
+		if (nw <= 1 || feed_par_run(&f, nw, &par)) {
 			while (feed_file_next(&f) > 0) {
-				fmt_bgpdump_record(&dc.text, &f.rec);
-				dc.json.rec = &f.rec;
+				out_record(&dc.out, &f.rec, f.path);
 				feed_file_decode(&f, on_elem, &dc);
 			}
 		}
@@ -161,8 +189,7 @@ int cmd_dump(int argc, char **argv)
 	}
 	if (stats)
 		feed_stats_print(st, now_seconds() - t0);
-	fmt_bgpdump_release(&dc.text);
-	fmt_json_release(&dc.json);
+	out_close(&dc.out);
 	obuf_release(&out);
 	free(st);
 	return status;

@@ -9,9 +9,7 @@
  * everything is read, then the grouped events are printed sorted by time.
  */
 #include "cli.h"
-#include "../engine/engine.h"
-#include "../names/names.h"
-#include "../store/hist.h"
+#include "../out/out.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -21,74 +19,56 @@
 
 struct ev_ctx {
 	struct det_group g;
-	const uint32_t *origins; /* --origin filter (sorted), NULL = all */
-	size_t norigins;
-	unsigned types;          /* bit per enum det_type; 0 = all */
+	struct det_filter f;
 };
-
-static bool want_origin(const struct ev_ctx *c, uint32_t o)
-{
-	if (!c->origins)
-		return true;
-	for (size_t i = 0; i < c->norigins; i++)
-		if (c->origins[i] == o)
-			return true;
-	return false;
-}
 
 static void on_event(void *arg, const struct det_event *e)
 {
 	struct ev_ctx *c = arg;
-	if (c->types && !(c->types & (1u << e->type)))
-		return;
-	if (c->origins && (!e->has_origin || !want_origin(c, e->origin)))
-		return;
-	det_group_add(&c->g, e);
+	if (det_filter_match(&c->f, e->type, e->has_origin, e->origin))
+		det_group_add(&c->g, e);
 }
 
 struct store_print {
-	struct ev_ctx *ec;
+	const struct det_filter *f;
 	struct store *st;
 	struct names *nm;
-	struct obuf *out;
-	bool json;
+	struct out *out;
 };
 
 static int on_stored(void *arg, const struct store_event *e)
 {
 	struct store_print *p = arg;
-	if (p->ec->types && !(p->ec->types & (1u << e->type)))
-		return 0;
-	if (p->ec->origins && (!e->has_origin || !want_origin(p->ec, e->origin)))
+	if (!det_filter_match(p->f, e->type, e->has_origin, e->origin))
 		return 0;
 	uint32_t asns[2] = {e->origin, e->upstream};
 	store_names_get(p->st, p->nm, asns, e->upstream ? 2 : 1);
-	if (p->json)
-		event_print_json(p->out, e, p->nm);
-	else
-		event_print_text(p->out, e, p->nm);
+	out_event(p->out, e);
 	return 0;
 }
 
 /* events --db: the stored events in the same formats; names from --names,
  * else from the store. */
-static int from_store(const char *db, struct ev_ctx *ec, const struct archive_opts *ao, bool json,
+static int from_store(const char *db, const struct det_filter *f, const struct archive_opts *ao, bool json,
 		      struct names *given)
 {
 	struct store st;
-	if (cli_store_open(&st, db, false))
+	if (store_open_at(&st, db, false))
 		return EXIT_DAMAGED;
 	struct names own;
 	names_init(&own);
-	struct obuf out;
-	obuf_init(&out, STDOUT_FILENO, 1 << 16);
-	struct store_print p = {ec, &st, given ? given : &own, &out, json};
+	struct obuf ob;
+	obuf_init(&ob, STDOUT_FILENO, 1 << 16);
+	struct out out;
+	out_open(&out, json ? OUT_JSON : OUT_TEXT, &ob, given ? given : &own);
+	struct store_print p = {f, &st, given ? given : &own, &out};
 	/* one origin: its own rows by the (origin, time) key; else a scan of
 	 * the time range */
-	bool one = ec->origins && ec->norigins == 1;
-	int rc = store_events(&st, !one, one ? ec->origins[0] : 0, ao->from, ao->until ? ao->until : UINT32_MAX,
+	bool one = f->origins && f->norigins == 1;
+	int rc = store_events(&st, !one, one ? f->origins[0] : 0, ao->from, ao->until ? ao->until : UINT32_MAX,
 			      on_stored, &p);
-	obuf_release(&out);
+	out_close(&out);
+	obuf_release(&ob);
 	names_release(&own);
 	store_close(&st);
 	return rc ? EXIT_DAMAGED : 0;
@@ -136,7 +116,7 @@ int cmd_events(int argc, char **argv)
 	unsigned min_peers = 2;
 	struct ev_ctx ec = {0};
 	uint32_t *origins = NULL;
-	size_t norig = 0;
+	uint32_t norig = 0, caporig = 0;
 	struct archive_opts ao = {0};
 	struct names nm;
 	bool have_names = false;
@@ -165,7 +145,7 @@ int cmd_events(int argc, char **argv)
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			origins = realloc(origins, (norig + 1) * sizeof *origins);
+			rw_vec_grow(&origins, &caporig, (size_t)norig + 1, sizeof *origins, UINT32_MAX, RW_MEM_OTHER);
 			origins[norig++] = asn;
 			break;
 		case 't': {
@@ -175,7 +155,7 @@ int cmd_events(int argc, char **argv)
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			ec.types |= 1u << ty;
+			ec.f.types |= 1u << ty;
 			break;
 		}
 		case 'c': ao.collector = optarg; break;
@@ -202,8 +182,8 @@ int cmd_events(int argc, char **argv)
 	}
 	if (norig) {
 		qsort(origins, norig, sizeof *origins, cmp_u32);
-		ec.origins = origins;
-		ec.norigins = norig;
+		ec.f.origins = origins;
+		ec.f.norigins = norig;
 	}
 	if (db) {
 		if (optind < argc) {
@@ -211,7 +191,7 @@ int cmd_events(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		rc = from_store(db, &ec, &ao, json, have_names ? &nm : NULL);
+		rc = from_store(db, &ec.f, &ao, json, have_names ? &nm : NULL);
 		goto out;
 	}
 	if (optind >= argc) {
@@ -220,35 +200,30 @@ int cmd_events(int argc, char **argv)
 		goto out;
 	}
 	det_group_init(&ec.g);
-	struct feed_stats *st = calloc(1, sizeof *st);
-	struct engine *e = malloc(sizeof *e);
-	if (!st || !e) {
-		rc = EXIT_DAMAGED;
-		goto out;
-	}
+	struct feed_stats *st = rw_calloc(1, sizeof *st);
+	struct engine *e = rw_malloc(sizeof *e);
 	engine_init(e, min_peers, on_event, &ec);
 	double t0 = now_seconds();
-	struct archive_input *in = NULL;
-	size_t nin = 0;
-	if (archive_inputs(argv + optind, argc - optind, &ao, &in, &nin, st))
+	struct feed_inputs in;
+	if (feed_inputs(argv + optind, argc - optind, ao.collector, &ao.feed.io, &in, st))
 		rc = EXIT_DAMAGED;
-	if (archive_run(e, in, nin, &ao, st))
+	if (archive_run(e, &in, &ao, st))
 		rc = EXIT_DAMAGED;
 	det_group_finish(&ec.g, &e->rib);
-	struct obuf out;
-	obuf_init(&out, STDOUT_FILENO, 1 << 16);
+	struct obuf ob;
+	obuf_init(&ob, STDOUT_FILENO, 1 << 16);
+	struct out out;
+	out_open(&out, json ? OUT_JSON : OUT_TEXT, &ob, have_names ? &nm : NULL);
 	char *pbuf = NULL;
 	size_t pcap = 0;
 	for (uint32_t i = 0; i < ec.g.n; i++) {
 		struct store_event v;
 		hist_event_view(&ec.g.ev[i], &e->rib, &pbuf, &pcap, &v);
-		if (json)
-			event_print_json(&out, &v, have_names ? &nm : NULL);
-		else
-			event_print_text(&out, &v, have_names ? &nm : NULL);
+		out_event(&out, &v);
 	}
 	free(pbuf);
-	obuf_release(&out);
+	out_close(&out);
+	obuf_release(&ob);
 	if (stats) {
 		double el = now_seconds() - t0;
 		feed_stats_print(st, el);
@@ -262,8 +237,9 @@ int cmd_events(int argc, char **argv)
 			e->rib.npfx, (unsigned long long)e->rib.route_count, e->rib.path_live, e->rib.npeer,
 			e->rib.ncoll, (double)rib_bytes(&e->rib) / 1e6, el > 0 ? (double)e->st.elems / el : 0,
 			(unsigned long long)e->det.events, ec.g.n);
+		print_memory();
 	}
-	archive_inputs_free(in, nin);
+	feed_inputs_free(&in);
 	det_group_release(&ec.g);
 	engine_release(e);
 	free(e);

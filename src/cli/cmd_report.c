@@ -99,7 +99,7 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	struct store st;
-	if (cli_store_open(&st, db, false)) {
+	if (store_open_at(&st, db, false)) {
 		rc = EXIT_DAMAGED;
 		goto out;
 	}

@@ -77,7 +77,7 @@ int cmd_synth(int argc, char **argv)
 	}
 	if (optind + 2 == argc && !strcmp(argv[optind], "history")) {
 		struct store st;
-		if (cli_store_open(&st, argv[optind + 1], true))
+		if (store_open_at(&st, argv[optind + 1], true))
 			return EXIT_DAMAGED;
 		int rc = store_synth_year(&st, norigins, so.ts0, days, so.seed);
 		store_close(&st);

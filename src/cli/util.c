@@ -1,6 +1,7 @@
 /* Small helpers shared by commands. */
 #include "cli.h"
 
+#include <stdio.h>
 #include <time.h>
 
 double now_seconds(void)
@@ -10,24 +11,15 @@ double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-size_t fmt_communities(char *dst, const uint8_t *p, size_t len, bool bgpdump_names, struct fmt_cache *c)
+void print_memory(void)
 {
-	size_t n = 0;
-	for (size_t i = 0; i + 4 <= len; i += 4) {
-		uint32_t v = rd32(p + i);
-		if (i)
-			dst[n++] = ' ';
-		if (bgpdump_names && v >= 0xffffff01u && v <= 0xffffff03u) {
-			static const char *const names[] = {"no-export", "no-advertise", "local-AS"};
-			const char *s = names[v - 0xffffff01u];
-			size_t l = strlen(s);
-			memcpy(dst + n, s, l);
-			n += l;
-			continue;
-		}
-		n += c ? fmt_u32_cached(c, dst + n, v >> 16) : fmt_u32(dst + n, v >> 16);
-		dst[n++] = ':';
-		n += c ? fmt_u32_cached(c, dst + n, v & 0xffff) : fmt_u32(dst + n, v & 0xffff);
+	char line[1024];
+	size_t n = (size_t)snprintf(line, sizeof line, "memory:");
+	for (int i = 0; i < RW_MEM_N && n < sizeof line; i++) {
+		uint64_t b = rw_mem_held((enum rw_mem)i);
+		if (b)
+			n += (size_t)snprintf(line + n, sizeof line - n, " %s %.1f MB", rw_mem_name((enum rw_mem)i),
+					      (double)b / 1e6);
 	}
-	return n;
+	fprintf(stderr, "%s\n", line);
 }

@@ -70,18 +70,22 @@ void det_init(struct det *d, unsigned min_peers)
 {
 	memset(d, 0, sizeof *d);
 	d->min_peers = min_peers ? min_peers : 1;
+	u64map_init(&d->ou, RW_MEM_DET);
+	u64map_init(&d->origin, RW_MEM_DET);
+	u64map_init(&d->d_ou, RW_MEM_DET);
+	u64map_init(&d->d_origin, RW_MEM_DET);
 }
 
 void det_release(struct det *d)
 {
 	for (uint32_t i = 0; i < d->npfx; i++)
-		free(d->pfx[i].e);
-	free(d->pfx);
+		rw_vec_free(&d->pfx[i].e, &d->pfx[i].cap, sizeof *d->pfx[i].e, RW_MEM_DET);
+	rw_vec_free(&d->pfx, &d->npfx, sizeof *d->pfx, RW_MEM_DET);
 	u64map_release(&d->ou);
 	u64map_release(&d->origin);
 	u64map_release(&d->d_ou);
 	u64map_release(&d->d_origin);
-	free(d->pend);
+	rw_vec_free(&d->pend, &d->cappend, sizeof *d->pend, RW_MEM_DET);
 	memset(d, 0, sizeof *d);
 }
 
@@ -107,16 +111,16 @@ uint32_t det_origin_prefixes(const struct det *d, uint32_t origin)
 	return v ? *v & 0x7fffffffu : 0;
 }
 
+/* The detector's vectors: their size follows the state (no cap of their
+ * own); running out of memory is fatal as everywhere. */
+#define VEC(p, cap, need) rw_vec_grow(&(p), &(cap), (need), sizeof *(p), UINT32_MAX, RW_MEM_DET)
+
 static void ensure_pfx(struct det *d, uint32_t n)
 {
 	if (n <= d->npfx)
 		return;
-	uint32_t cap = d->npfx ? d->npfx : 1024;
-	while (cap < n)
-		cap *= 2;
-	d->pfx = realloc(d->pfx, (size_t)cap * sizeof *d->pfx);
-	if (!d->pfx)
-		abort();
+	uint32_t cap = d->npfx;
+	VEC(d->pfx, cap, RW_MAX(n, 1024u));
 	memset(d->pfx + d->npfx, 0, (size_t)(cap - d->npfx) * sizeof *d->pfx);
 	d->npfx = cap;
 }
@@ -166,12 +170,7 @@ static uint32_t summarize(const struct rib *r, uint32_t pfx, struct ou_n **buf, 
 					dup = true;
 			if (dup)
 				continue;
-			if (nc == *cap) {
-				*cap = *cap ? *cap * 2 : 64;
-				*buf = realloc(*buf, *cap * sizeof **buf);
-				if (!*buf)
-					abort();
-			}
+			VEC(*buf, *cap, (size_t)nc + 1);
 			(*buf)[nc++] = (struct ou_n){p->origin, p->upstream, 1};
 		}
 		v++;
@@ -204,12 +203,7 @@ static uint32_t summarize(const struct rib *r, uint32_t pfx, struct ou_n **buf, 
 
 static void pend(struct det *d, uint32_t pfx, uint32_t o, uint32_t u, uint32_t time, uint16_t npeers, uint8_t kind)
 {
-	if (d->npend == d->cappend) {
-		d->cappend = d->cappend ? d->cappend * 2 : 256;
-		d->pend = realloc(d->pend, d->cappend * sizeof *d->pend);
-		if (!d->pend)
-			abort();
-	}
+	VEC(d->pend, d->cappend, (size_t)d->npend + 1);
 	d->pend[d->npend++] = (struct det_pend){pfx, o, u, time, npeers, kind};
 }
 
@@ -240,12 +234,7 @@ struct eval_ctx {
 
 static void push_ev(struct eval_ctx *x, struct det_event e)
 {
-	if (x->npe == x->cappe) {
-		x->cappe = x->cappe ? x->cappe * 2 : 64;
-		x->pe = realloc(x->pe, x->cappe * sizeof *x->pe);
-		if (!x->pe)
-			abort();
-	}
+	VEC(x->pe, x->cappe, (size_t)x->npe + 1);
 	x->pe[x->npe++] = e;
 }
 
@@ -265,12 +254,7 @@ static void push_up(struct eval_ctx *x, uint8_t type, uint32_t time, uint32_t o,
 
 static void add_epi(struct eval_ctx *x, uint32_t *n, struct det_epi e)
 {
-	if (*n == x->capne) {
-		x->capne = x->capne ? x->capne * 2 : 64;
-		x->ne = realloc(x->ne, x->capne * sizeof *x->ne);
-		if (!x->ne)
-			abort();
-	}
+	VEC(x->ne, x->capne, (size_t)*n + 1);
 	x->ne[(*n)++] = e;
 }
 
@@ -284,12 +268,7 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
 	uint32_t sec = x->sec;
 	bool base = x->baseline;
 	uint16_t old_vis = dp->vis, old_nnull = dp->nnull;
-	if ((uint32_t)dp->ne + nc > x->capoo) {
-		x->capoo = ((uint32_t)dp->ne + nc) * 2;
-		x->oo = realloc(x->oo, x->capoo * sizeof *x->oo);
-		if (!x->oo)
-			abort();
-	}
+	VEC(x->oo, x->capoo, ((size_t)dp->ne + nc) * 2);
 
 	/* route-count deltas, and origin presence before and after */
 	uint32_t *oo = x->oo, noo = 0, nno = 0;
@@ -413,19 +392,12 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
 			pend(d, pfx, ep.origin, ep.upstream, sec, 0, 1);
 		add_epi(x, &nn, ep);
 	}
-	if (nn > dp->cap) {
-		dp->cap = nn;
-		dp->e = realloc(dp->e, (size_t)dp->cap * sizeof *dp->e);
-		if (!dp->e)
-			abort();
-	}
+	VEC(dp->e, dp->cap, nn);
 	if (nn)
 		memcpy(dp->e, x->ne, (size_t)nn * sizeof *dp->e);
 	dp->ne = nn;
 	if (!nn) {
-		free(dp->e);
-		dp->e = NULL;
-		dp->cap = 0;
+		rw_vec_free(&dp->e, &dp->cap, sizeof *dp->e, RW_MEM_DET);
 	}
 	dp->vis = vis;
 	dp->nnull = nnull;
@@ -447,8 +419,8 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, det
 		eval_prefix(&x, r, dirty[i]);
 
 	/* the second's counts: routes per (O, U), prefixes per O */
-	for (uint32_t i = 0; i < d->d_ou.cap; i++) {
-		if (d->d_ou.keys[i] == UINT64_MAX || !d->d_ou.vals[i])
+	for (uint32_t i = 0; i < d->d_ou.n; i++) {
+		if (!d->d_ou.vals[i])
 			continue;
 		uint32_t *v = u64map_put(&d->ou, d->d_ou.keys[i]);
 		uint32_t before = *v;
@@ -460,8 +432,8 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, det
 			u64map_del(&d->ou, d->d_ou.keys[i]);
 	}
 	/* origin transitions */
-	for (uint32_t i = 0; i < d->d_origin.cap; i++) {
-		if (d->d_origin.keys[i] == UINT64_MAX || !d->d_origin.vals[i])
+	for (uint32_t i = 0; i < d->d_origin.n; i++) {
+		if (!d->d_origin.vals[i])
 			continue;
 		uint32_t o = (uint32_t)d->d_origin.keys[i];
 		uint32_t *v = u64map_put(&d->origin, o);
@@ -509,19 +481,16 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, det
 	}
 	if (d->hooks && d->hooks->end)
 		d->hooks->end(d->hooks->arg, sec);
-	free(x.cur);
-	free(x.ne);
-	free(x.pe);
-	free(x.oo);
+	rw_vec_free(&x.cur, &x.capcur, sizeof *x.cur, RW_MEM_DET);
+	rw_vec_free(&x.ne, &x.capne, sizeof *x.ne, RW_MEM_DET);
+	rw_vec_free(&x.pe, &x.cappe, sizeof *x.pe, RW_MEM_DET);
+	rw_vec_free(&x.oo, &x.capoo, sizeof *x.oo, RW_MEM_DET);
 	/* a big second (a RIB dump) leaves big delta maps behind; clearing
 	 * and scanning them every later second would cost their size */
 	if (d->d_ou.cap > 4096)
 		u64map_release(&d->d_ou);
 	if (d->d_origin.cap > 4096)
 		u64map_release(&d->d_origin);
-	if (d->cappend > 4096) {
-		free(d->pend);
-		d->pend = NULL;
-		d->cappend = 0;
-	}
+	if (d->cappend > 4096)
+		rw_vec_free(&d->pend, &d->cappend, sizeof *d->pend, RW_MEM_DET);
 }

@@ -107,6 +107,18 @@ uint32_t det_ou_routes(const struct det *d, uint32_t origin, uint32_t upstream);
 /* Prefixes currently with routes of this origin. */
 uint32_t det_origin_prefixes(const struct det *d, uint32_t origin);
 
+/* ---------------------------------------------------------------- filters */
+
+/* Which events a user asked for: types (bit per enum det_type, 0 = all)
+ * and origins (sorted, NULL = all). Shared by every front end. */
+struct det_filter {
+	unsigned types;
+	const uint32_t *origins;  /* borrowed */
+	size_t norigins;
+};
+
+bool det_filter_match(const struct det_filter *f, unsigned type, bool has_origin, uint32_t origin);
+
 /* ---------------------------------------------------------------- grouping */
 
 /* EVENTS.md §7: events with the same (type, time, origin, upstream) are one

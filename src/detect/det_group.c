@@ -11,13 +11,14 @@
 void det_group_init(struct det_group *g)
 {
 	memset(g, 0, sizeof *g);
+	u64map_init(&g->idx, RW_MEM_OUT);
 }
 
 void det_group_release(struct det_group *g)
 {
 	for (uint32_t i = 0; i < g->n; i++)
-		free(g->ev[i].pfx);
-	free(g->ev);
+		rw_vec_free(&g->ev[i].pfx, &g->ev[i].cappfx, sizeof *g->ev[i].pfx, RW_MEM_OUT);
+	rw_vec_free(&g->ev, &g->cap, sizeof *g->ev, RW_MEM_OUT);
 	u64map_release(&g->idx);
 	memset(g, 0, sizeof *g);
 }
@@ -45,12 +46,7 @@ void det_group_add(struct det_group *g, const struct det_event *e)
 	while (i != UINT32_MAX && !same(&g->ev[i], e))
 		i = g->ev[i].next;
 	if (i == UINT32_MAX) {
-		if (g->n == g->cap) {
-			g->cap = g->cap ? g->cap * 2 : 256;
-			g->ev = realloc(g->ev, g->cap * sizeof *g->ev);
-			if (!g->ev)
-				abort();
-		}
+		rw_vec_grow(&g->ev, &g->cap, (size_t)g->n + 1, sizeof *g->ev, UINT32_MAX, RW_MEM_OUT);
 		i = g->n++;
 		struct det_gevent *n = &g->ev[i];
 		memset(n, 0, sizeof *n);
@@ -78,13 +74,27 @@ void det_group_add(struct det_group *g, const struct det_event *e)
 	for (uint32_t k = 0; k < ge->npfx; k++)
 		if (ge->pfx[k] == e->pfx)
 			return;
-	if (ge->npfx == ge->cappfx) {
-		ge->cappfx = ge->cappfx ? ge->cappfx * 2 : 4;
-		ge->pfx = realloc(ge->pfx, ge->cappfx * sizeof *ge->pfx);
-		if (!ge->pfx)
-			abort();
-	}
+	rw_vec_grow(&ge->pfx, &ge->cappfx, (size_t)ge->npfx + 1, sizeof *ge->pfx, UINT32_MAX, RW_MEM_OUT);
 	ge->pfx[ge->npfx++] = e->pfx;
+}
+
+bool det_filter_match(const struct det_filter *f, unsigned type, bool has_origin, uint32_t origin)
+{
+	if (f->types && !(f->types & (1u << type)))
+		return false;
+	if (!f->origins)
+		return true;
+	if (!has_origin)
+		return false;
+	size_t lo = 0, hi = f->norigins; /* sorted: binary search */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (f->origins[mid] < origin)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < f->norigins && f->origins[lo] == origin;
 }
 
 static int pfx_cmp(const void *a, const void *b, void *arg)

@@ -19,11 +19,10 @@
 static void put_map(struct obuf *o, const struct u64map *m)
 {
 	obuf_be32(o, m->n);
-	for (uint32_t i = 0; i < m->cap; i++)
-		if (m->keys[i] != UINT64_MAX) {
-			obuf_be64(o, m->keys[i]);
-			obuf_be32(o, m->vals[i]);
-		}
+	for (uint32_t i = 0; i < m->n; i++) {
+		obuf_be64(o, m->keys[i]);
+		obuf_be32(o, m->vals[i]);
+	}
 }
 
 static int get_map(struct cur *c, struct u64map *m)
@@ -34,7 +33,7 @@ static int get_map(struct cur *c, struct u64map *m)
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t k = 0;
 		uint32_t v = 0;
-		if (cur_u64(c, &k) || cur_u32(c, &v) || k == UINT64_MAX || u64map_get(m, k))
+		if (cur_u64(c, &k) || cur_u32(c, &v) || u64map_get(m, k))
 			return RW_EMALFORMED;
 		*u64map_put(m, k) = v;
 	}
@@ -96,10 +95,10 @@ int det_load(struct det *d, struct cur *c, uint32_t npfx, char *err, size_t esz)
 			 d->min_peers);
 		return RW_EINVAL;
 	}
-	d->pfx = calloc(npfx ? npfx : 1, sizeof *d->pfx);
-	if (!d->pfx)
-		return fail(err, esz, "out of memory", RW_ENOMEM);
-	d->npfx = npfx;
+	uint32_t cap = 0;
+	rw_vec_grow(&d->pfx, &cap, npfx ? npfx : 1, sizeof *d->pfx, UINT32_MAX, RW_MEM_DET);
+	memset(d->pfx, 0, (size_t)cap * sizeof *d->pfx);
+	d->npfx = cap;
 	uint32_t last = 0;
 	for (uint32_t k = 0; k < used; k++) {
 		uint32_t i, ne;
@@ -110,12 +109,8 @@ int det_load(struct det *d, struct cur *c, uint32_t npfx, char *err, size_t esz)
 		if (cur_u16(c, &p->vis) || cur_u16(c, &p->nnull) || cur_u8(c, &p->flags) || cur_u32(c, &ne) ||
 		    ne > cur_left(c) / 19)
 			return fail(err, esz, "truncated prefix", RW_ETRUNC);
-		if (ne) {
-			p->e = malloc((size_t)ne * sizeof *p->e);
-			if (!p->e)
-				return fail(err, esz, "out of memory", RW_ENOMEM);
-			p->cap = ne;
-		}
+		if (ne)
+			rw_vec_grow(&p->e, &p->cap, ne, sizeof *p->e, UINT32_MAX, RW_MEM_DET);
 		for (uint32_t j = 0; j < ne; j++) {
 			struct det_epi *e = &p->e[j];
 			cur_u32(c, &e->origin);

@@ -17,17 +17,29 @@ void engine_init(struct engine *e, unsigned min_peers, det_event_fn fn, void *ar
 	memset(e, 0, sizeof *e);
 	rib_init(&e->rib);
 	det_init(&e->det, min_peers);
-	arena_init(&e->scratch, 64 * 1024, 256u << 20);
-	e->ops = calloc(ENGINE_BATCH, sizeof *e->ops);
+	arena_init(&e->scratch, 64 * 1024, 256u << 20, RW_MEM_ENGINE);
+	e->ops = rw_calloc(ENGINE_BATCH, sizeof *e->ops);
 	e->last_op = -1;
-	if (!e->ops)
-		abort();
 	e->fn = fn;
 	e->arg = arg;
 }
 
+void engine_keep_adj(struct engine *e)
+{
+	if (!e->adj)
+		e->adj = rib_adj_new(&e->rib);
+}
+
+void engine_peer_bgp_id(struct engine *e, uint32_t collector, const struct rw_addr *addr, uint32_t asn,
+			uint32_t bgp_id)
+{
+	if (e->adj)
+		rib_adj_bgp_id(e->adj, rib_peer(&e->rib, collector, addr, asn), bgp_id);
+}
+
 void engine_release(struct engine *e)
 {
+	rib_adj_free(e->adj);
 	free(e->ops);
 	rib_release(&e->rib);
 	det_release(&e->det);
@@ -83,14 +95,25 @@ static void flush_ops(struct engine *e)
 		struct engine_op *o = &e->ops[i];
 		if (o->pfx == RIB_NONE)
 			continue;
-		if (o->type == BGP_ELEM_WITHDRAW)
+		if (o->type == BGP_ELEM_WITHDRAW) {
 			rib_withdraw(r, o->peer, o->pfx, o->addpath);
-		else if (o->path != RIB_NONE)
+			if (e->adj)
+				rib_adj_withdraw(e->adj, o->peer, o->pfx, o->addpath);
+		} else if (o->path != RIB_NONE) {
 			rib_announce(r, o->peer, o->pfx, o->addpath, o->path);
+			if (e->adj)
+				rib_adj_announce(e->adj, o->peer, o->pfx, o->addpath, o->set);
+		}
 	}
-	for (unsigned i = 0; i < n; i++)
-		if (e->ops[i].type != BGP_ELEM_WITHDRAW && e->ops[i].path != RIB_NONE)
-			rib_path_release(r, e->ops[i].path);
+	for (unsigned i = 0; i < n; i++) {
+		struct engine_op *o = &e->ops[i];
+		if (o->type == BGP_ELEM_WITHDRAW)
+			continue;
+		if (o->path != RIB_NONE)
+			rib_path_release(r, o->path);
+		if (e->adj && !o->same_path && o->set != RIB_NONE)
+			rib_adj_unused(e->adj, o->set); /* freed if no route took it */
+	}
 }
 
 static void evaluate(struct engine *e)
@@ -141,6 +164,7 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 		o->p = el->pfx;
 		o->p.path_id = 0;
 		o->same_path = false;
+		o->set = RIB_NONE;
 		if (el->type == BGP_ELEM_WITHDRAW) {
 			e->st.withdraws++;
 		} else {
@@ -151,19 +175,29 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 			if (e->last_op >= 0 && el->attrs_gen == e->last_gen && el->attrs == e->last_attrs) {
 				o->same_path = true; /* another prefix of the same UPDATE */
 				o->src = (uint8_t)e->last_op;
+				o->set = e->ops[o->src].set;
 			} else {
 				size_t k = rib_path_key(el->attrs, o->key, sizeof o->key);
 				e->last_gen = el->attrs_gen;
 				e->last_attrs = el->attrs;
 				e->last_op = (int)e->nops;
+				if (e->adj)
+					o->set = rib_adj_attrs(e->adj, el->attrs, el->attrs->asn_size == 4);
 				if (!k) {
 					/* a long path: resolve it now, outside the batch */
+					uint32_t set = o->set;
 					flush_ops(e);
 					uint32_t path = rib_path_of(r, el->attrs, &e->scratch);
 					arena_reset(&e->scratch);
 					e->last_op = -1;
-					if (path != RIB_NONE)
-						rib_announce(r, o->peer, rib_prefix(r, &o->p), o->addpath, path);
+					if (path != RIB_NONE) {
+						uint32_t pfx = rib_prefix(r, &o->p);
+						rib_announce(r, o->peer, pfx, o->addpath, path);
+						if (e->adj)
+							rib_adj_announce(e->adj, o->peer, pfx, o->addpath, set);
+					}
+					if (e->adj && set != RIB_NONE)
+						rib_adj_unused(e->adj, set);
 					return;
 				}
 				o->klen = (uint16_t)k;
@@ -175,9 +209,11 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 	}
 	case BGP_ELEM_STATE:
 		e->st.state_changes++;
-		if (el->old_state == 6 && el->new_state != 6) {
+		if (el->old_state == BGP_ESTABLISHED && el->new_state != BGP_ESTABLISHED) {
 			flush_ops(e); /* the peer's earlier changes first */
 			uint32_t peer = rib_peer(r, collector, el->peer, el->peer_asn);
+			if (e->adj)
+				rib_adj_peer_down(e->adj, peer);
 			rib_peer_down(r, peer);
 			e->st.peer_downs++;
 		}
@@ -185,6 +221,21 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 	default:
 		return;
 	}
+}
+
+int engine_on_elem(void *arg, const struct bgp_elem *el)
+{
+	const struct engine_src *s = arg;
+	engine_elem(s->e, s->collector, el);
+	return 0;
+}
+
+void engine_record(struct engine *e, uint32_t collector, struct mrt_dec *dec, const struct mrt_rec *rec,
+		   struct mrt_result *res)
+{
+	struct engine_src s = {e, collector};
+	memset(res, 0, sizeof *res);
+	mrt_decode(dec, rec, engine_on_elem, &s, res);
 }
 
 void engine_dump_begin(struct engine *e, uint32_t collector)

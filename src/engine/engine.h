@@ -31,6 +31,7 @@ struct engine_op {
 	uint32_t peer, addpath;
 	uint32_t pfx_hash, path_hash;
 	uint32_t pfx, path;  /* resolved ids */
+	uint32_t set;        /* Adj-RIB-In attribute set (RIB_NONE: none) */
 	struct rw_prefix p;
 	uint8_t key[ENGINE_KEY];
 };
@@ -54,16 +55,35 @@ struct engine {
 	struct engine_op *ops;      /* owned, ENGINE_BATCH */
 	unsigned nops;
 	int last_op;                /* index of the batch op with last_gen's key */
+	struct rib_adj *adj;        /* owned; NULL unless engine_keep_adj */
 	struct engine_stats st;
 };
 
 void engine_init(struct engine *e, unsigned min_peers, det_event_fn fn, void *arg);
 void engine_release(struct engine *e);
+/* Keep an Adj-RIB-In beside the route state (the collector's RIB dumps):
+ * from now on every route the rib takes keeps its attributes as received.
+ * RIB dumps given to the engine are not applied to it. */
+void engine_keep_adj(struct engine *e);
+/* A peer's BGP identifier (from its OPEN), for the Adj-RIB-In's dumps. */
+void engine_peer_bgp_id(struct engine *e, uint32_t collector, const struct rw_addr *addr, uint32_t asn,
+			uint32_t bgp_id);
 /* Move the clock to `sec`: evaluate the second that ended if sec is later.
  * An earlier sec (a record out of order) counts in the current second. */
 void engine_time(struct engine *e, uint32_t sec);
 /* Apply one element of a collector. */
 void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el);
+/* The same as an mrt_elem_fn: arg is a struct engine_src. */
+struct engine_src {
+	struct engine *e;
+	uint32_t collector;
+};
+int engine_on_elem(void *arg, const struct bgp_elem *el);
+/* A record of a collector, decoded by dec and applied (live sources make
+ * the records a collector archives, so live and replay share this path).
+ * The caller moves the clock first. *res: what decoding found. */
+void engine_record(struct engine *e, uint32_t collector, struct mrt_dec *dec, const struct mrt_rec *rec,
+		   struct mrt_result *res);
 /* A RIB dump of a collector, applied whole in the current second. */
 void engine_dump_begin(struct engine *e, uint32_t collector);
 void engine_dump_end(struct engine *e);
@@ -78,19 +98,9 @@ int engine_load(struct engine *e, const uint8_t *p, size_t n, char *err, size_t 
 
 /* ---------------------------------------------------------------- archives */
 
-struct archive_input {
-	char *path;        /* owned */
-	char *collector;   /* owned */
-	uint32_t first_ts; /* first record's time (0 when unreadable) */
-	bool rib;          /* a RIB dump (TABLE_DUMP[_V2]) */
-	bool named;        /* time and kind read from the file name */
-	bool walked;       /* found in a directory (not named by the user) */
-	bool not_mrt;      /* its first bytes are no MRT header */
-	uint32_t order;    /* position after sorting (ties keep file order) */
-};
-
 struct archive_opts {
-	const char *collector;  /* --collector: overrides directory names */
+	const char *collector;  /* --collector: overrides directory names (for
+				   feed_inputs) */
 	uint32_t until;         /* stop before records after this time (0 = all) */
 	uint32_t from;          /* skip records before this time (0 = none):
 				   the store's clock when continuing */
@@ -104,15 +114,9 @@ struct archive_opts {
 	void *arg;
 };
 
-/* Walk files and directories (recursively, names sorted) into inputs
- * sorted by (first record time, RIB before updates, collector, path).
- * Returns 0, or RW_EIO when a path cannot be read (logged). */
-int archive_inputs(char **paths, int n, const struct archive_opts *o, struct archive_input **out,
-		   size_t *nout, struct feed_stats *st);
-void archive_inputs_free(struct archive_input *in, size_t n);
-/* Run every input through the engine in time order. Returns 0, or 1 when
- * some input was damaged (reported) — the events up to the damage stand. */
-int archive_run(struct engine *e, struct archive_input *in, size_t n, const struct archive_opts *o,
-		struct feed_stats *st);
+/* Run every input (feed_inputs) through the engine in time order. Returns
+ * 0, or 1 when some input was damaged (reported) — the events up to the
+ * damage stand. */
+int archive_run(struct engine *e, const struct feed_inputs *in, const struct archive_opts *o, struct feed_stats *st);
 
 #endif

@@ -62,6 +62,7 @@ struct feed_file {
 				     other threads prints them in order) */
 	struct feed_msg *deferred;/* owned */
 	size_t ndeferred;
+	uint32_t capdeferred;
 };
 
 /* Opens and starts reading. On failure the problem is logged, counted and
@@ -84,6 +85,58 @@ bool feed_result_has_problem(const struct mrt_result *res);
 /* Print a message with the file's rate limit (used for deferred ones). */
 void feed_file_emit(struct feed_file *f, enum rw_level lvl, const char *msg);
 void feed_file_close(struct feed_file *f);
+
+/* ---------------------------------------------------------------- inputs */
+
+/* The files of a run over archives (feed_walk.c), in the order their
+ * records are due. */
+struct feed_input {
+	char *path;        /* owned */
+	char *collector;   /* owned */
+	uint32_t first_ts; /* first record's time (0 when unreadable) */
+	bool rib;          /* a RIB dump (TABLE_DUMP[_V2]) */
+	bool named;        /* time and kind read from the file name */
+	bool walked;       /* found in a directory (not named by the user) */
+	bool not_mrt;      /* its first bytes are no MRT header */
+	uint32_t order;    /* position after sorting (ties keep file order) */
+};
+
+struct feed_inputs {
+	struct feed_input *v; /* owned */
+	uint32_t n, cap;
+};
+
+/* Walk files and directories (recursively, names sorted; hidden files and
+ * files in directories whose first bytes are no MRT header are skipped)
+ * into inputs sorted by (first record time, RIB before updates,
+ * collector, path). collector: every input's, else its directory's name.
+ * Returns 0, or RW_EIO when a path cannot be read (logged, counted). */
+int feed_inputs(char **paths, int n, const char *collector, const struct io_opts *io, struct feed_inputs *out,
+		struct feed_stats *st);
+void feed_inputs_free(struct feed_inputs *l);
+
+/* ---------------------------------------------------------------- parallel */
+
+/* The ordered parallel decoder (feed_par.c): an opened file's records are
+ * decoded on worker threads and their results come back in file order,
+ * with the file's problems reported in record order as the sequential
+ * path reports them. Each worker has the caller's state; a record's
+ * elements go to `elem` with that state, after `record` gave it the
+ * record and the buffer its results belong in; the main thread gets each
+ * batch's buffer, in order, through `deliver`. Elements are counted into
+ * the file's stats. Used by `dump`; any source can use it. */
+struct feed_par_ops {
+	void *(*worker_new)(void *arg);
+	void (*worker_free)(void *state);
+	void (*record)(void *state, const struct mrt_rec *rec, struct obuf *out);
+	int (*elem)(void *state, const struct bgp_elem *e);
+	void (*deliver)(void *arg, const struct obuf *out);
+	void *arg;
+};
+
+/* 0, or RW_ENOMEM when no worker could start (nothing was read: decode
+ * the file sequentially). */
+int feed_par_run(struct feed_file *f, unsigned nworkers, const struct feed_par_ops *ops);
 
 /* --stats report on stderr. */
 void feed_stats_print(const struct feed_stats *st, double elapsed);

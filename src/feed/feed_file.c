@@ -48,21 +48,17 @@ static void problem(struct feed_file *f, enum rw_level lvl, const char *fmt, ...
 		return;
 	}
 	/* kept for the caller to emit in order with what decodes later */
-	struct feed_msg *m = realloc(f->deferred, (f->ndeferred + 1) * sizeof *m);
-	if (!m)
-		return;
-	f->deferred = m;
-	m[f->ndeferred].level = lvl;
-	m[f->ndeferred].text = strdup(msg);
-	if (m[f->ndeferred].text)
-		f->ndeferred++;
+	rw_vec_grow(&f->deferred, &f->capdeferred, f->ndeferred + 1, sizeof *f->deferred, UINT32_MAX, RW_MEM_FEED);
+	f->deferred[f->ndeferred].level = lvl;
+	f->deferred[f->ndeferred].text = rw_strdup(msg);
+	f->ndeferred++;
 }
 
 int feed_file_open(struct feed_file *f, const char *path, const struct feed_opts *o,
 		   struct feed_stats *st)
 {
 	memset(f, 0, sizeof *f);
-	f->path = strdup(path ? path : "-");
+	f->path = rw_strdup(path ? path : "-");
 	f->st = st;
 	f->opts = o;
 	st->files++;
@@ -251,8 +247,7 @@ void feed_file_close(struct feed_file *f)
 		f->st->files_damaged++;
 	for (size_t i = 0; i < f->ndeferred; i++)
 		free(f->deferred[i].text);
-	free(f->deferred);
-	f->deferred = NULL;
+	rw_vec_free(&f->deferred, &f->capdeferred, sizeof *f->deferred, RW_MEM_FEED);
 	f->ndeferred = 0;
 	free(f->path);
 	f->path = NULL;

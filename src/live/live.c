@@ -1,15 +1,16 @@
 /*
- * live.c: the collector's event loop (see live.h): the BGP listener, one
- * struct conn per TCP connection, the per-second tick, signals.
+ * live.c: the sources' event loop (see live.h): the BGP listener, one
+ * struct conn per TCP connection, the record every message becomes, the
+ * per-second tick, signals.
  *
- * Lifetimes: struct live lives for live_run; a conn from accept until its
- * connection is closed and its last bytes (a NOTIFICATION) are flushed;
- * the engine, decoder and record buffer belong to struct live and are
- * reused for every record.
+ * Lifetimes: struct live from live_open to live_close; a conn from accept
+ * until its connection is closed and its last bytes (a NOTIFICATION) are
+ * flushed; the scratch buffers of struct live are reused for every
+ * record, and the record handed to the hook lives only for that call.
  */
 #include "live_int.h"
 #include "../bgp/bgp_sess.h"
-#include "../engine/engine.h"
+#include "../mrt/mrt.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,94 +34,38 @@ struct conn {
 	struct rw_addr peer, local;
 	char name[RW_ADDR_STRLEN];
 	bool up;                   /* Established, recorded as such */
-	uint32_t rib_peer;         /* see struct live_src */
 	bool closing;              /* flushing its last bytes */
 	struct conn *next, **pprev;
 };
 
 
-uint64_t live_mono_ms(void)
+uint64_t live__mono_ms(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 }
 
-/* ---------------------------------------------------------------- engine */
+/* ---------------------------------------------------------------- records */
 
-static void on_det(void *arg, const struct det_event *e)
+/* One record of a message (or a state change) to the record hook. */
+static int hand(struct live *lv, const struct live_src *src, const struct mrt_bgp4mp_hdr *h, const uint8_t *msg,
+		size_t len, uint16_t old_state, uint16_t new_state)
 {
-	struct live *lv = arg;
-	det_group_add(&lv->g, e);
-	if (lv->cfg->event)
-		lv->cfg->event(lv->cfg->arg, e);
+	obuf_reset(&lv->rec);
+	if (msg)
+		mrt_write_bgp_msg(&lv->rec, h, msg, len);
+	else
+		mrt_write_state(&lv->rec, h, old_state, new_state);
+	return lv->hooks->record(lv->hooks->arg, src, h->ts, obuf_data(&lv->rec), lv->rec.len);
 }
 
-/* Hand the events the last evaluation determined to the caller. */
-static void emit(struct live *lv)
-{
-	if (!lv->g.n)
-		return;
-	det_group_finish(&lv->g, &lv->eng->rib);
-	if (lv->cfg->events)
-		lv->cfg->events(lv->cfg->arg, &lv->g, &lv->eng->rib);
-	det_group_release(&lv->g);
-	det_group_init(&lv->g);
-}
-
-static void clock_to(struct live *lv, uint32_t sec)
-{
-	bool moved = lv->eng->have_sec && sec > lv->eng->sec;
-	engine_time(lv->eng, sec);
-	emit(lv);
-	if (moved && lv->cfg->second)
-		lv->cfg->second(lv->cfg->arg, sec, false);
-}
-
-/* The Adj-RIB-In follows what the engine is given (RIB dumps only). */
-static void ribin_elem(struct live *lv, const struct bgp_elem *el)
-{
-	const struct live_src *s = lv->cur_src;
-	if (*s->rib_peer == UINT32_MAX)
-		*s->rib_peer = live_rib_peer(lv->ribin, s->coll, &s->peer, s->peer_asn, s->bgp_id);
-	uint32_t peer = *s->rib_peer;
-	switch (el->type) {
-	case BGP_ELEM_ANNOUNCE:
-		if (lv->cur_blob == UINT32_MAX || lv->cur_gen != el->attrs_gen) {
-			if (lv->cur_blob != UINT32_MAX)
-				live_rib_unused(lv->ribin, lv->cur_blob);
-			lv->cur_blob = live_rib_attrs(lv->ribin, lv->cur_msg, lv->cur_len, el->attrs, s->as4);
-			lv->cur_gen = el->attrs_gen;
-		}
-		live_rib_announce(lv->ribin, peer, &el->pfx, lv->cur_blob);
-		break;
-	case BGP_ELEM_WITHDRAW:
-		live_rib_withdraw(lv->ribin, peer, &el->pfx);
-		break;
-	case BGP_ELEM_STATE:
-		if (el->new_state != BGP_ESTABLISHED)
-			live_rib_peer_down(lv->ribin, peer);
-		break;
-	default:
-		break;
-	}
-}
-
-static int on_elem(void *arg, const struct bgp_elem *el)
-{
-	struct live *lv = arg;
-	engine_elem(lv->eng, lv->coll, el);
-	if (lv->ribin)
-		ribin_elem(lv, el);
-	return 0;
-}
-
-/* A message (or a state change) of a source as the BGP4MP_ET record a
- * collector archives; then the same record through the engine. Returns
- * the NOTIFICATION due when the UPDATE cannot be parsed (RFC 7606 session
- * reset), as code << 8 | subcode, else 0. */
-int live_record(struct live *lv, const struct live_src *src, const uint8_t *msg, size_t len, uint16_t old_state,
-		uint16_t new_state)
+/* RFC 8050 marks ADD-PATH per record, RFC 7911 negotiates it per family:
+ * an UPDATE of one family is archived with that family's flag, and one
+ * that carries both families when only one of them has path ids is split
+ * into one UPDATE per family, each archived with its own flag. */
+int live__record(struct live *lv, const struct live_src *src, const uint8_t *msg, size_t len, uint16_t old_state,
+		 uint16_t new_state)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -129,72 +74,52 @@ int live_record(struct live *lv, const struct live_src *src, const uint8_t *msg,
 		.usec = (uint32_t)(now.tv_nsec / 1000),
 		.et = true,
 		.as4 = src->as4,
-		.addpath = src->addpath,
 		.peer_asn = src->peer_asn,
 		.local_asn = src->local_asn,
 		.peer = src->peer,
 		.local = src->local,
 	};
-	lv->rec.len = 0;
-	int rc = msg ? mrt_write_bgp_msg(&lv->rec, &h, msg, len) : mrt_write_state(&lv->rec, &h, old_state, new_state);
-	if (rc) {
-		rw_log(RW_LOG_ERROR, "out of memory making a record of %s", src->name);
-		return 0;
+	if (!msg)
+		return hand(lv, src, &h, NULL, 0, old_state, new_state);
+	unsigned fam = bgp_update_families(msg, len);
+	if (fam == (BGP_FAM_V4 | BGP_FAM_V6) && src->addpath4 != src->addpath6) {
+		obuf_reset(&lv->split[0]);
+		obuf_reset(&lv->split[1]);
+		if (!bgp_update_split(msg, len, &lv->split[0], &lv->split[1])) {
+			h.addpath = src->addpath4;
+			int r4 = hand(lv, src, &h, obuf_data(&lv->split[0]), lv->split[0].len, 0, 0);
+			h.addpath = src->addpath6;
+			int r6 = hand(lv, src, &h, obuf_data(&lv->split[1]), lv->split[1].len, 0, 0);
+			return r4 ? r4 : r6;
+		}
 	}
-	if (src->arch)
-		live_arch_put(src->arch, h.ts, lv->rec.p, lv->rec.len);
-	clock_to(lv, h.ts);
-	struct mrt_rec r = {0};
-	mrt_hdr_decode(lv->rec.p, &r.h);
-	r.h.usec = h.usec;
-	r.body = lv->rec.p + MRT_HDR_LEN + 4;
-	r.len = lv->rec.len - MRT_HDR_LEN - 4;
-	r.idx = lv->msgs;
-	struct mrt_result res;
-	memset(&res, 0, sizeof res);
-	lv->coll = src->coll;
-	lv->cur_src = src;
-	lv->cur_msg = msg;
-	lv->cur_len = len;
-	lv->cur_blob = UINT32_MAX;
-	mrt_decode(&lv->dec, &r, on_elem, lv, &res);
-	if (lv->cur_blob != UINT32_MAX)
-		live_rib_unused(lv->ribin, lv->cur_blob);
-	lv->cur_blob = UINT32_MAX;
-	if (res.worst == BGP_ACT_RESET) {
-		rw_log(RW_LOG_WARN, "%s AS%u: UPDATE cannot be parsed (%s)", src->name, src->peer_asn,
-		       res.attr_msg ? res.attr_msg : res.what ? res.what : "NLRI");
-		/* UPDATE Message Error: Invalid Network Field for NLRI,
-		 * Malformed Attribute List otherwise */
-		bool nlri = res.attr == 0 || res.attr == BGP_ATTR_MP_REACH || res.attr == BGP_ATTR_MP_UNREACH;
-		return 3 << 8 | (nlri ? 10 : 1);
-	}
-	if (res.n_taw || res.n_discard)
-		rw_log(RW_LOG_INFO, "%s: malformed attribute (%s): %s", src->name, res.attr_msg ? res.attr_msg : "?",
-		       bgp_action_name((enum bgp_action)res.worst));
-	return 0;
+	h.addpath = fam == BGP_FAM_V6 ? src->addpath6 : src->addpath4;
+	return hand(lv, src, &h, msg, len, 0, 0);
 }
 
 /* A BGP session's peer as a source of records. */
-static int record(struct conn *c, const uint8_t *msg, size_t len, uint16_t old_state, uint16_t new_state)
+static void src_of(const struct conn *c, struct live_src *src)
 {
 	struct live *lv = c->lv;
-	struct live_src src = {
+	*src = (struct live_src){
 		.coll = lv->bgp_coll,
-		.arch = lv->arch,
 		.peer = c->peer,
 		.local = c->local,
 		.peer_asn = c->sess.peer.asn,
 		.local_asn = lv->cfg->asn,
 		.as4 = c->sess.as4,
-		/* RFC 8050 has one ADD-PATH flag per record: a peer that sends
-		 * path ids in one family only would need two (not seen yet) */
-		.addpath = c->sess.addpath4 || c->sess.addpath6,
+		.addpath4 = c->sess.addpath4,
+		.addpath6 = c->sess.addpath6,
 		.bgp_id = c->sess.peer.bgp_id,
-		.rib_peer = &c->rib_peer,
 		.name = c->name,
 	};
-	return live_record(lv, &src, msg, len, old_state, new_state); /* logs a reset */
+}
+
+static int record(struct conn *c, const uint8_t *msg, size_t len, uint16_t old_state, uint16_t new_state)
+{
+	struct live_src src;
+	src_of(c, &src);
+	return live__record(c->lv, &src, msg, len, old_state, new_state);
 }
 
 /* ---------------------------------------------------------------- sessions */
@@ -261,9 +186,13 @@ static void ensure_up(struct conn *c)
 	if (c->up || c->sess.state != BGP_ESTABLISHED)
 		return;
 	c->up = true;
-	rw_log(RW_LOG_INFO, "peer %s AS%u: established (hold %us%s%s)", c->name, c->sess.peer.asn, c->sess.hold,
-	       c->sess.as4 ? ", 4-byte AS" : ", 2-byte AS",
-	       c->sess.addpath4 || c->sess.addpath6 ? ", ADD-PATH" : "");
+	rw_log(RW_LOG_INFO, "peer %s AS%u: established (hold %us%s%s%s)", c->name, c->sess.peer.asn, c->sess.hold,
+	       c->sess.as4 ? ", 4-byte AS" : ", 2-byte AS", c->sess.addpath4 ? ", ADD-PATH IPv4" : "",
+	       c->sess.addpath6 ? ", ADD-PATH IPv6" : "");
+	struct live_src src;
+	src_of(c, &src);
+	if (c->lv->hooks->peer_up)
+		c->lv->hooks->peer_up(c->lv->hooks->arg, &src);
 	record(c, NULL, 0, BGP_OPENCONFIRM, BGP_ESTABLISHED);
 }
 
@@ -271,10 +200,10 @@ static int on_msg(void *arg, uint8_t type, const uint8_t *msg, size_t len)
 {
 	struct conn *c = arg;
 	struct live *lv = c->lv;
-	lv->msgs++;
+	lv->n.msgs++;
 	if (type != BGP_MSG_UPDATE)
 		return 0; /* ROUTE-REFRESH: we announce nothing; NOTIFICATION: sess ends it */
-	lv->updates++;
+	lv->n.updates++;
 	ensure_up(c);
 	return record(c, msg, len, 0, 0);
 }
@@ -288,10 +217,10 @@ static void on_read(struct bufferevent *bev, void *arg)
 		struct evbuffer_iovec v;
 		if (evbuffer_peek(in, -1, NULL, &v, 1) < 1)
 			break;
-		int rc = bgp_sess_input(&c->sess, v.iov_base, v.iov_len, live_mono_ms(), &lv->tx, on_msg, c);
+		int rc = bgp_sess_input(&c->sess, v.iov_base, v.iov_len, live__mono_ms(), &lv->tx, on_msg, c);
 		evbuffer_drain(in, v.iov_len);
 		if (rc < 0) {
-			lv->resets += c->sess.notif_sent;
+			lv->n.resets += c->sess.notif_sent;
 			conn_end(c, c->sess.why, true);
 			return;
 		}
@@ -314,7 +243,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	conn_end(c, why, true);
 }
 
-bool live_to_addr(const struct sockaddr *sa, struct rw_addr *a)
+bool live__to_addr(const struct sockaddr *sa, struct rw_addr *a)
 {
 	memset(a, 0, sizeof *a);
 	if (sa->sa_family == AF_INET) {
@@ -372,8 +301,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	socklen_t sl = sizeof ss;
 	char name[RW_ADDR_STRLEN];
 	uint32_t asn;
-	if (!live_to_addr(sa, &peer) || getsockname(fd, (struct sockaddr *)&ss, &sl) ||
-	    !live_to_addr((struct sockaddr *)&ss, &local)) {
+	if (!live__to_addr(sa, &peer) || getsockname(fd, (struct sockaddr *)&ss, &sl) ||
+	    !live__to_addr((struct sockaddr *)&ss, &local)) {
 		evutil_closesocket(fd);
 		return;
 	}
@@ -386,17 +315,12 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	/* a new connection from a peer means its old one is dead */
 	for (struct conn *o = lv->conns; o; o = o->next)
 		if (!o->closing && o->peer.af == peer.af && !memcmp(o->peer.b, peer.b, 16)) {
-			bgp_sess_cease(&o->sess, 7, &lv->tx); /* connection collision resolution */
+			bgp_sess_cease(&o->sess, BGP_CEASE_COLLISION, &lv->tx);
 			conn_end(o, "the peer connected again", true);
 			break;
 		}
-	struct conn *c = calloc(1, sizeof *c);
-	if (!c) {
-		evutil_closesocket(fd);
-		return;
-	}
+	struct conn *c = rw_calloc(1, sizeof *c);
 	c->lv = lv;
-	c->rib_peer = UINT32_MAX;
 	c->peer = peer;
 	c->local = local.af == peer.af ? local : peer;
 	memcpy(c->name, name, sizeof name);
@@ -425,86 +349,22 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	bgp_sess_init(&c->sess, &sc);
 	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	bgp_sess_start(&c->sess, live_mono_ms(), &lv->tx);
+	bgp_sess_start(&c->sess, live__mono_ms(), &lv->tx);
 	send_tx(lv, c);
 	rw_log(RW_LOG_INFO, "connection from %s", name);
 }
 
 /* ---------------------------------------------------------------- daemon */
 
-static long rss_kb(void)
+void live_counts(const struct live *lv, struct live_counts *n)
 {
-	FILE *f = fopen("/proc/self/statm", "r");
-	long pages = 0, res = 0;
-	if (f) {
-		if (fscanf(f, "%ld %ld", &pages, &res) != 2)
-			res = 0;
-		fclose(f);
+	*n = lv->n;
+	n->sessions = n->established = 0;
+	for (const struct conn *c = lv->conns; c; c = c->next) {
+		n->sessions += !c->closing;
+		n->established += c->up;
 	}
-	return res * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
-static double now_s(void)
-{
-	return (double)live_mono_ms() / 1000.0;
-}
-
-static void status(struct live *lv)
-{
-	unsigned up = 0, all = 0;
-	for (struct conn *c = lv->conns; c; c = c->next) {
-		all += !c->closing;
-		up += c->up;
-	}
-	double t = now_s(), dt = t - lv->last_t;
-	double rate = dt > 0 ? (double)(lv->msgs - lv->last_msgs) / dt : 0;
-	lv->last_t = t;
-	lv->last_msgs = lv->msgs;
-	char bmp[96] = "";
-	if (lv->bmp_lis) {
-		unsigned nr, np;
-		live_bmp_count(lv, &nr, &np);
-		snprintf(bmp, sizeof bmp, ", BMP %u routers %u peers up", nr, np);
-	}
-	char ribin[96] = "";
-	if (lv->ribin) {
-		uint64_t rr, rb;
-		live_rib_stats(lv->ribin, &rr, &rb);
-		snprintf(ribin, sizeof ribin, ", Adj-RIB-In %llu routes %.1f MB", (unsigned long long)rr,
-			 (double)rb / 1e6);
-	}
-	char arch[160] = "";
-	if (lv->arch) {
-		struct live_arch_stats as;
-		live_arch_stats(lv->arch, &as);
-		snprintf(arch, sizeof arch, ", archive %llu files %llu records %s%llu bytes waiting",
-			 (unsigned long long)as.files, (unsigned long long)as.records,
-			 as.failing ? "FAILING, " : "", (unsigned long long)as.kept_bytes);
-	}
-	/* asked for: printed whatever the log level */
-	fprintf(stderr,
-	       "routewatch: status: %u/%u peers established%s, %u prefixes, %llu routes, %llu messages (%.0f/s), %llu updates, %llu events%s%s, RSS %.1f MB",
-	       up, all, bmp, lv->eng->rib.npfx, (unsigned long long)lv->eng->rib.route_count,
-	       (unsigned long long)lv->msgs, rate, (unsigned long long)lv->updates,
-	       (unsigned long long)lv->eng->det.events, arch, ribin, (double)rss_kb() / 1024.0);
-	fputc('\n', stderr);
-}
-
-void live_dump_coll(struct live *lv, uint32_t coll, struct live_arch *a, uint32_t ts, const char *name)
-{
-	struct mrt_buf b = {0};
-	uint64_t n = 0;
-	double t0 = now_s();
-	if (live_rib_dump(lv->ribin, coll, ts, lv->router_id, "", &b, &n)) {
-		rw_log(RW_LOG_ERROR, "RIB dump of %s: out of memory", name);
-	} else {
-		size_t len = b.len;
-		live_arch_put_buf(a, ts, &b);
-		live_arch_cut(a);
-		rw_log(RW_LOG_INFO, "RIB dump of %s: %llu routes, %zu bytes in %.2f s (written by the writer thread)",
-		       name, (unsigned long long)n, len, now_s() - t0);
-	}
-	mrt_buf_release(&b);
+	live__bmp_count(lv, &n->bmp_routers, &n->bmp_peers_up);
 }
 
 static void on_tick(evutil_socket_t fd, short what, void *arg)
@@ -512,10 +372,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	struct live *lv = arg;
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	clock_to(lv, (uint32_t)now.tv_sec);
-	uint64_t ms = live_mono_ms();
+	uint64_t ms = live__mono_ms();
 	for (struct conn *c = lv->conns, *nx; c; c = nx) {
 		nx = c->next;
 		if (c->closing)
@@ -525,22 +382,8 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 		if (r < 0)
 			conn_end(c, c->sess.why, true);
 	}
-	if (lv->arch)
-		live_arch_tick(lv->arch, (uint32_t)now.tv_sec);
-	live_bmp_tick(lv, (uint32_t)now.tv_sec);
-	/* RIB dumps at the start of their period: the state is the end of
-	 * the second before (just evaluated) */
-	uint32_t t = (uint32_t)now.tv_sec;
-	if (lv->ribin && t >= lv->next_dump) {
-		if (lv->rib_arch)
-			live_dump_coll(lv, lv->bgp_coll, lv->rib_arch, t, lv->coll_name);
-		live_bmp_dump(lv, t);
-		lv->next_dump = t - t % lv->cfg->rib_every + lv->cfg->rib_every;
-	}
-	if (lv->rib_arch)
-		live_arch_tick(lv->rib_arch, t);
-	if (lv->cfg->tick)
-		lv->cfg->tick(lv->cfg->arg);
+	if (lv->hooks->tick)
+		lv->hooks->tick(lv->hooks->arg, (uint32_t)time(NULL));
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -548,7 +391,10 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	struct live *lv = arg;
 	if (sig == SIGUSR1) {
-		status(lv);
+		struct live_counts n;
+		live_counts(lv, &n);
+		if (lv->hooks->status)
+			lv->hooks->status(lv->hooks->arg, &n);
 		return;
 	}
 	if (sig == SIGHUP) {
@@ -565,8 +411,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(lv->base, NULL);
 }
 
-struct evconnlistener *live_listen(struct live *lv, const char *opt, const char *spec, uint16_t port,
-				   evconnlistener_cb cb, struct rw_addr *addr)
+struct evconnlistener *live__listen(struct live *lv, const char *opt, const char *spec, uint16_t port,
+				    evconnlistener_cb cb, struct rw_addr *addr)
 {
 	struct sockaddr_storage ss;
 	int sl = sizeof ss;
@@ -583,14 +429,14 @@ struct evconnlistener *live_listen(struct live *lv, const char *opt, const char 
 	if (!l)
 		rw_log(RW_LOG_ERROR, "cannot listen on %s: %s", spec, strerror(errno));
 	else if (addr)
-		live_to_addr((struct sockaddr *)&ss, addr);
+		live__to_addr((struct sockaddr *)&ss, addr);
 	return l;
 }
 
 static int listen_on(struct live *lv, const char *spec)
 {
 	struct rw_addr a;
-	if (!(lv->lis = live_listen(lv, "bgp", spec, 179, on_accept, &a)))
+	if (!(lv->lis = live__listen(lv, "bgp", spec, 179, on_accept, &a)))
 		return RW_EIO;
 	fmt_addr(lv->coll_name, &a);
 	if (!lv->router_id)
@@ -598,46 +444,32 @@ static int listen_on(struct live *lv, const char *spec)
 	return 0;
 }
 
-int live_run(const struct live_cfg *cfg)
+struct live *live_open(const struct live_cfg *cfg, const struct live_hooks *hooks)
 {
-	struct live *lv = calloc(1, sizeof *lv);
-	if (!lv)
-		return RW_ENOMEM;
+	struct live *lv = rw_calloc(1, sizeof *lv);
 	lv->cfg = cfg;
+	lv->hooks = hooks;
 	lv->router_id = cfg->router_id;
-	int rc = 0;
 	signal(SIGPIPE, SIG_IGN);
 	lv->base = event_base_new();
-	lv->eng = malloc(sizeof *lv->eng);
-	if (!lv->base || !lv->eng || obuf_init_mem(&lv->tx, 4096)) {
-		rc = RW_ENOMEM;
-		goto out;
+	if (!lv->base) {
+		rw_log(RW_LOG_ERROR, "cannot make the event loop");
+		live_close(lv);
+		return NULL;
 	}
-	engine_init(lv->eng, cfg->min_peers ? cfg->min_peers : 2, on_det, lv);
-	det_group_init(&lv->g);
-	if (cfg->attach && (rc = cfg->attach(cfg->arg, lv->eng))) {
-		mrt_dec_init(&lv->dec);
-		goto out_engine;
+	if ((cfg->bgp_listen && listen_on(lv, cfg->bgp_listen)) ||
+	    (cfg->bmp_listen && live__bmp_listen(lv, cfg->bmp_listen))) {
+		live_close(lv);
+		return NULL;
 	}
-	mrt_dec_init(&lv->dec);
-	lv->dec.skip_path = true;
-	if (cfg->bgp_listen && (rc = listen_on(lv, cfg->bgp_listen)))
-		goto out_engine;
-	if (cfg->bmp_listen && (rc = live_bmp_listen(lv, cfg->bmp_listen)))
-		goto out_engine;
-	lv->bgp_coll = rib_collector(&lv->eng->rib, cfg->collector ? cfg->collector : lv->coll_name);
-	if (cfg->archive && ((rc = live_writer_start(&lv->writer)) ||
-			     (rc = live_arch_open(&lv->arch, lv->writer, cfg->archive, "updates", cfg->comp,
-						  cfg->rotate))))
-		goto out_engine;
-	if (cfg->archive && cfg->rib_every) {
-		if ((rc = live_rib_init(&lv->ribin)))
-			goto out_engine;
-		if (cfg->bgp_listen &&
-		    (rc = live_arch_open(&lv->rib_arch, lv->writer, cfg->archive, "rib", cfg->comp, cfg->rib_every)))
-			goto out_engine;
-		uint32_t t = (uint32_t)time(NULL);
-		lv->next_dump = t - t % cfg->rib_every + cfg->rib_every;
+	if (!lv->router_id)
+		lv->router_id = 1;
+	if (cfg->bgp_listen) {
+		lv->bgp_coll = hooks->collector(hooks->arg, cfg->collector ? cfg->collector : lv->coll_name, true);
+		if (lv->bgp_coll == UINT32_MAX) {
+			live_close(lv);
+			return NULL;
+		}
 	}
 	static const int sigs[4] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
 	for (int i = 0; i < 4; i++) {
@@ -648,23 +480,37 @@ int live_run(const struct live_cfg *cfg)
 	lv->tick = event_new(lv->base, -1, EV_PERSIST, on_tick, lv);
 	struct timeval one = {1, 0};
 	event_add(lv->tick, &one);
-	lv->last_t = now_s();
+	return lv;
+}
+
+uint32_t live_router_id(const struct live *lv)
+{
+	return lv->router_id;
+}
+
+int live_run(struct live *lv)
+{
+	const struct live_cfg *cfg = lv->cfg;
 	char bgp[300] = "";
 	if (cfg->bgp_listen)
 		snprintf(bgp, sizeof bgp, " BGP on %s (collector %s)", cfg->bgp_listen,
 			 cfg->collector ? cfg->collector : lv->coll_name);
-	rw_log(RW_LOG_INFO, "collecting as AS%u:%s%s%s%s%s", cfg->asn, bgp,
-	       cfg->bmp_listen ? " BMP on " : "", cfg->bmp_listen ? cfg->bmp_listen : "",
-	       cfg->archive ? ", archive in " : "", cfg->archive ? cfg->archive : "");
+	rw_log(RW_LOG_INFO, "collecting as AS%u:%s%s%s", cfg->asn, bgp, cfg->bmp_listen ? " BMP on " : "",
+	       cfg->bmp_listen ? cfg->bmp_listen : "");
 	event_base_dispatch(lv->base);
+	return lv->rc;
+}
 
-	/* Shutdown: Cease to every peer (not recorded as the peers' doing:
-	 * the collector stopping is not a network going down), the last
-	 * second evaluated, every archive file finished. */
+void live_close(struct live *lv)
+{
+	if (!lv)
+		return;
+	/* Cease to every peer, not recorded as the peers' doing: the
+	 * collector stopping is not a network going down. */
 	for (struct conn *c = lv->conns, *nx; c; c = nx) {
 		nx = c->next;
-		if (!c->closing) {
-			bgp_sess_cease(&c->sess, 2, &lv->tx);
+		if (!c->closing && c->bev) {
+			bgp_sess_cease(&c->sess, BGP_CEASE_ADMIN_SHUTDOWN, &lv->tx);
 			send_tx(lv, c);
 			bufferevent_flush(c->bev, EV_WRITE, BEV_FLUSH);
 			evutil_socket_t fd = bufferevent_getfd(c->bev);
@@ -674,28 +520,7 @@ int live_run(const struct live_cfg *cfg)
 		}
 		conn_free(c);
 	}
-	live_bmp_close(lv);
-	engine_flush(lv->eng);
-	emit(lv);
-	if (cfg->second && lv->eng->have_sec)
-		cfg->second(cfg->arg, lv->eng->sec + 1, true);
-	status(lv);
-	live_arch_close(lv->arch);
-	live_arch_close(lv->rib_arch);
-	lv->arch = lv->rib_arch = NULL;
-	if (live_writer_stop(lv->writer)) /* every file written, or named as lost */
-		rc = RW_EIO;
-	lv->writer = NULL;
-	if (lv->rc)
-		rc = lv->rc;
-out_engine:
-	live_bmp_close(lv);
-	live_writer_stop(lv->writer);
-	live_rib_free(lv->ribin);
-	for (struct conn *c = lv->conns, *nx; c; c = nx) {
-		nx = c->next;
-		conn_free(c);
-	}
+	live__bmp_close(lv);
 	for (int i = 0; i < 4; i++)
 		if (lv->sig[i])
 			event_free(lv->sig[i]);
@@ -703,15 +528,11 @@ out_engine:
 		event_free(lv->tick);
 	if (lv->lis)
 		evconnlistener_free(lv->lis);
-	mrt_dec_release(&lv->dec);
-	mrt_buf_release(&lv->rec);
-	det_group_release(&lv->g);
-	engine_release(lv->eng);
-out:
+	obuf_release(&lv->rec);
+	obuf_release(&lv->split[0]);
+	obuf_release(&lv->split[1]);
 	obuf_release(&lv->tx);
-	free(lv->eng);
 	if (lv->base)
 		event_base_free(lv->base);
 	free(lv);
-	return rc;
 }

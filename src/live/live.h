@@ -1,30 +1,64 @@
 /*
- * live: `routewatch collect`, the collector daemon. Passive BGP sessions
- * (bgp/bgp_sess.c) on a libevent loop; every message a peer sends becomes
- * the BGP4MP_ET record a public collector would archive, and that record
- * goes to the archive and, decoded by mrt/, through the same engine as
- * `routewatch events` — so replaying the archive gives the same events
- * the live run determined.
+ * live: sources of records on an event loop. Passive BGP sessions
+ * (bgp/bgp_sess.c) and a BMP station (bmp/) on libevent; every message a
+ * peer sends becomes the BGP4MP_ET record a public collector would
+ * archive, handed to the caller's hooks with the source it came from. What
+ * happens to the records (the archive, the engine, alerts, the store) is
+ * the caller's: live keeps no route state and writes no file.
  *
  * The clock is the wall clock: a record carries the time it was received;
- * once a second a timer moves the engine to the new second (so a second
- * is evaluated even when nothing arrives after it), runs the session
- * timers and the archive's rotation.
+ * once a second the tick hook runs (the caller evaluates the second that
+ * ended and rotates its files), after the session timers.
  *
- * Output goes through the caller's hooks (cli/ formats and prints).
+ * Collectors: the BGP sessions belong to one collector (--collector, else
+ * the listening address); each BMP router is a collector of its own, named
+ * by its address, announced to the caller when it first connects.
  */
 #ifndef RW_LIVE_H
 #define RW_LIVE_H
 
-#include "../detect/det.h"
-#include "../io/io.h"
-
-struct rib;
-struct engine;
+#include "../bgp/bgp.h"
 
 struct live_peer {
 	struct rw_addr addr;
 	uint32_t asn;      /* 0: any */
+};
+
+/* Where a record comes from: a BGP session's peer, or a peer a BMP router
+ * monitors. Borrowed for the hook call. */
+struct live_src {
+	uint32_t coll;             /* the caller's id of its collector */
+	struct rw_addr peer, local;
+	uint32_t peer_asn, local_asn;
+	bool as4;                  /* 4-byte ASNs on the session */
+	bool addpath4, addpath6;   /* path ids, per family (RFC 7911) */
+	uint32_t bgp_id;           /* the peer's BGP identifier */
+	const char *name;          /* for messages */
+};
+
+struct live_counts {
+	unsigned sessions, established;  /* BGP connections, Established */
+	unsigned bmp_routers, bmp_peers_up;
+	uint64_t msgs, updates, resets;
+};
+
+struct live_hooks {
+	/* A collector appears: the BGP sessions' at start (bgp true), a BMP
+	 * router's when it first connects. Returns the id records carry;
+	 * RW_EIO-like failure is UINT32_MAX (the router is refused). */
+	uint32_t (*collector)(void *arg, const char *name, bool bgp);
+	/* A record (whole, common header included) made at ts from a
+	 * source's message or state change. Returns the NOTIFICATION due,
+	 * BGP_NOTIFY(code, sub), when the message cannot be parsed (RFC
+	 * 7606 session reset), else 0. */
+	int (*record)(void *arg, const struct live_src *src, uint32_t ts, const uint8_t *rec, size_t len);
+	/* A peer's session is established (its BGP identifier is known). */
+	void (*peer_up)(void *arg, const struct live_src *src);
+	/* Once a second, after the session timers. */
+	void (*tick)(void *arg, uint32_t now);
+	/* SIGUSR1: print a status line with these counts. */
+	void (*status)(void *arg, const struct live_counts *c);
+	void *arg;
 };
 
 struct live_cfg {
@@ -33,38 +67,28 @@ struct live_cfg {
 	uint16_t hold_time;        /* proposed (default 90) */
 	const char *bgp_listen;    /* "ADDR:PORT" or "[ADDR]:PORT" */
 	const char *bmp_listen;    /* BMP station "ADDR:PORT", or NULL */
-	const char *collector;     /* engine collector name of the BGP
-				      sessions; NULL: the listening address.
-				      A BMP router's peers are collector
-				      "the router's address" */
+	const char *collector;     /* name of the BGP sessions' collector;
+				      NULL: the listening address */
 	const struct live_peer *peers;
 	size_t npeers;
 	const struct rw_prefix *accept;
 	size_t naccept;            /* no peers and no prefixes: accept any */
-	const char *archive;       /* directory, or NULL */
-	enum io_comp comp;
-	uint32_t rotate;           /* seconds per updates file (default 900) */
-	uint32_t rib_every;        /* seconds between RIB dumps; 0: none */
-	unsigned min_peers;
 	bool no_addpath;
 	const char *log_path;      /* stderr goes here; SIGHUP reopens it */
-	/* Events of one evaluated second, grouped (EVENTS.md §7). */
-	void (*events)(void *arg, const struct det_group *g, const struct rib *r);
-	/* Called once a second after the evaluation (alerts' housekeeping). */
-	void (*tick)(void *arg);
-	/* Optional, for a history store: the engine is made (load a state
-	 * into it; non-zero stops the run); every event as the detector
-	 * gives it; the clock moved to a new second `clock` (the one before
-	 * is evaluated, nothing of `clock` applied: a snapshot now continues
-	 * exactly), and, final, the run ends (everything evaluated). */
-	int (*attach)(void *arg, struct engine *e);
-	void (*event)(void *arg, const struct det_event *ev);
-	void (*second)(void *arg, uint32_t clock, bool final);
-	void *arg;
 };
 
-/* Runs until SIGTERM or SIGINT. 0 on a clean stop; else an error was
- * logged (a port that cannot be bound, archive files left unwritten). */
-int live_run(const struct live_cfg *cfg);
+struct live;
+
+/* Listen as configured; NULL, logged, when a port cannot be bound. */
+struct live *live_open(const struct live_cfg *cfg, const struct live_hooks *hooks);
+/* The BGP identifier we use (for RIB dumps' peer index). */
+uint32_t live_router_id(const struct live *lv);
+/* Runs until SIGTERM or SIGINT. 0 on a clean stop, else an error was
+ * logged (the log could not be reopened). */
+int live_run(struct live *lv);
+/* Sessions, routers and messages so far. */
+void live_counts(const struct live *lv, struct live_counts *n);
+/* Close every session and router (not recorded as going down), free. */
+void live_close(struct live *lv);
 
 #endif

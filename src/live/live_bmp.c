@@ -1,9 +1,10 @@
 /*
  * The BMP station (RFC 7854, RFC 9069): routers connect, and each peer a
- * router monitors becomes a peer of the engine, collector = the router
- * (its address). Its records go to the router's own archive directory,
- * ARCHIVE/<router address>/updates.*, so that `routewatch events` over the
- * archive names the same collectors the live run did.
+ * router monitors becomes a source of records of collector = the router
+ * (its address), announced to the caller by the collector hook when the
+ * router first connects (the collect pipeline gives it its own archive
+ * directory, ARCHIVE/<router address>/, so that `routewatch events` over
+ * the archive names the same collectors the live run did).
  *
  * Which view feeds the engine, per monitored peer: post-policy Adj-RIB-In
  * once the router has sent any for that peer, else pre-policy (FRR sends
@@ -15,12 +16,13 @@
  * not counted twice. Skipped messages are counted, never archived, so the
  * archive replays exactly what the engine saw.
  *
- * Peer Up is the session coming up (a state change 5 -> 6 in the archive),
- * Peer Down and the router's disconnection take the peer down (6 -> 1).
+ * Peer Up is the session coming up (a state change OpenConfirm ->
+ * Established in the archive), Peer Down and the router's disconnection
+ * take the peer down (Established -> Idle).
  *
  * Lifetimes: a bmp_router per TCP connection; a bmp_site per router
- * address for the whole run (its archive and collector id survive
- * reconnections); bmp_peer per monitored peer, owned by its router.
+ * address for the whole run (its collector id survives reconnections);
+ * bmp_peer per monitored peer, owned by its router.
  */
 #include "live_int.h"
 #include "../bgp/bgp.h"
@@ -38,9 +40,7 @@
 
 struct bmp_site {
 	char name[RW_ADDR_STRLEN];
-	uint32_t coll;
-	struct live_arch *arch;      /* NULL without --archive (the writer's) */
-	struct live_arch *rib_arch;  /* with --rib-every (the writer's) */
+	uint32_t coll;               /* the caller's id of this collector */
 	struct bmp_site *next;
 };
 
@@ -49,8 +49,8 @@ struct bmp_peer {
 	uint8_t dist[8];
 	struct rw_addr addr, local;
 	uint32_t asn;
-	bool up, as4, addpath, post_seen;
-	uint32_t bgp_id, rib_peer;
+	bool up, as4, addpath4, addpath6, post_seen;
+	uint32_t bgp_id;
 	char name[2 * RW_ADDR_STRLEN + 8];
 	struct bmp_peer *next;
 };
@@ -74,21 +74,12 @@ static struct bmp_site *site_get(struct live *lv, const struct rw_addr *a)
 	for (struct bmp_site *s = lv->sites; s; s = s->next)
 		if (!strcmp(s->name, name))
 			return s;
-	struct bmp_site *s = calloc(1, sizeof *s);
-	if (!s)
+	uint32_t coll = lv->hooks->collector(lv->hooks->arg, name, false);
+	if (coll == UINT32_MAX)
 		return NULL;
+	struct bmp_site *s = rw_calloc(1, sizeof *s);
 	memcpy(s->name, name, sizeof name);
-	s->coll = rib_collector(&lv->eng->rib, name);
-	if (lv->cfg->archive) {
-		char dir[4096];
-		snprintf(dir, sizeof dir, "%s/%s", lv->cfg->archive, name);
-		if (live_arch_open(&s->arch, lv->writer, dir, "updates", lv->cfg->comp, lv->cfg->rotate) ||
-		    (lv->ribin &&
-		     live_arch_open(&s->rib_arch, lv->writer, dir, "rib", lv->cfg->comp, lv->cfg->rib_every))) {
-			free(s); /* an archive opened is the writer's */
-			return NULL;
-		}
-	}
+	s->coll = coll;
 	s->next = lv->sites;
 	lv->sites = s;
 	return s;
@@ -98,15 +89,14 @@ static void src_of(const struct bmp_router *r, struct bmp_peer *p, struct live_s
 {
 	*s = (struct live_src){
 		.coll = r->site->coll,
-		.arch = r->site->arch,
 		.peer = p->addr,
 		.local = p->local,
 		.peer_asn = p->asn,
 		.local_asn = r->lv->cfg->asn,
 		.as4 = p->as4,
-		.addpath = p->addpath,
+		.addpath4 = p->addpath4,
+		.addpath6 = p->addpath6,
 		.bgp_id = p->bgp_id,
-		.rib_peer = &p->rib_peer,
 		.name = p->name,
 	};
 }
@@ -118,7 +108,9 @@ static void peer_state(struct bmp_router *r, struct bmp_peer *p, bool up)
 	p->up = up;
 	struct live_src s;
 	src_of(r, p, &s);
-	live_record(r->lv, &s, NULL, 0, up ? 5 : 6, up ? 6 : 1);
+	if (up && r->lv->hooks->peer_up)
+		r->lv->hooks->peer_up(r->lv->hooks->arg, &s);
+	live__record(r->lv, &s, NULL, 0, up ? BGP_OPENCONFIRM : BGP_ESTABLISHED, up ? BGP_ESTABLISHED : BGP_IDLE);
 }
 
 static struct bmp_peer *peer_get(struct bmp_router *r, const struct bmp_peer_hdr *h)
@@ -127,15 +119,12 @@ static struct bmp_peer *peer_get(struct bmp_router *r, const struct bmp_peer_hdr
 		if (p->type == h->type && !memcmp(p->dist, h->dist, 8) && p->addr.af == h->addr.af &&
 		    !memcmp(p->addr.b, h->addr.b, 16))
 			return p;
-	struct bmp_peer *p = calloc(1, sizeof *p);
-	if (!p)
-		return NULL;
+	struct bmp_peer *p = rw_calloc(1, sizeof *p);
 	p->type = h->type;
 	memcpy(p->dist, h->dist, 8);
 	p->addr = h->addr;
 	p->asn = h->asn;
 	p->bgp_id = h->bgp_id;
-	p->rib_peer = UINT32_MAX;
 	p->as4 = !h->as2;
 	/* the local address must be of the peer's family in BGP4MP */
 	p->local.af = h->addr.af;
@@ -148,17 +137,19 @@ static struct bmp_peer *peer_get(struct bmp_router *r, const struct bmp_peer_hdr
 	return p;
 }
 
-/* ADD-PATH on a monitored session: the peer sends path ids where its OPEN
- * offers to send and the router's offers to receive. */
-static bool addpath_of(const uint8_t *sent, size_t sl, const uint8_t *recv, size_t rl)
+/* ADD-PATH on a monitored session, per family: the peer sends path ids
+ * where the router's OPEN (sent) offers to receive them and the peer's
+ * (received) offers to send. */
+static bool addpath_of(const uint8_t *sent, size_t sl, const uint8_t *recv, size_t rl, uint16_t afi)
 {
 	struct bgp_open so, ro;
-	if (bgp_open_decode(sent + BGP_HDR_LEN, sl - BGP_HDR_LEN, &so) ||
+	if (sl < BGP_HDR_LEN || rl < BGP_HDR_LEN || bgp_open_decode(sent + BGP_HDR_LEN, sl - BGP_HDR_LEN, &so) ||
 	    bgp_open_decode(recv + BGP_HDR_LEN, rl - BGP_HDR_LEN, &ro))
 		return false;
 	for (unsigned i = 0; i < so.n_addpath; i++)
-		if ((so.addpath[i].mode & 1) && bgp_open_addpath_tx(&ro, so.addpath[i].afi, so.addpath[i].safi))
-			return true;
+		if (so.addpath[i].afi == afi && so.addpath[i].safi == BGP_SAFI_UNICAST &&
+		    (so.addpath[i].mode & BGP_ADDPATH_RECEIVE))
+			return bgp_open_addpath_tx(&ro, afi, BGP_SAFI_UNICAST);
 	return false;
 }
 
@@ -181,12 +172,13 @@ static void on_message(struct bmp_router *r, const uint8_t *p, uint32_t len)
 		uint16_t ty, l;
 		char info[256] = "";
 		while (bmp_tlv_next(&t, &n, &ty, &v, &l) == 1) {
-			if (m.type == BMP_INITIATION && ty == 2)
+			if (m.type == BMP_INITIATION && ty == BMP_INFO_SYSNAME)
 				snprintf(r->sysname, sizeof r->sysname, "%.*s", (int)l, (const char *)v);
-			if ((m.type == BMP_INITIATION && ty <= 2) || (m.type == BMP_TERMINATION && ty == 0))
+			if ((m.type == BMP_INITIATION && ty <= BMP_INFO_SYSNAME) ||
+			    (m.type == BMP_TERMINATION && ty == BMP_TERM_STRING))
 				snprintf(info + strlen(info), sizeof info - strlen(info), " %.*s", (int)RW_MIN(l, 80),
 					 (const char *)v);
-			if (m.type == BMP_TERMINATION && ty == 1 && l >= 2)
+			if (m.type == BMP_TERMINATION && ty == BMP_TERM_REASON && l >= 2)
 				snprintf(info + strlen(info), sizeof info - strlen(info), " (reason %u)", rd16(v));
 		}
 		rw_log(RW_LOG_INFO, "BMP %s: %s:%s", r->site->name, bmp_type_name(m.type), info);
@@ -206,7 +198,8 @@ static void on_message(struct bmp_router *r, const uint8_t *p, uint32_t len)
 		pe->as4 = !m.peer.as2;
 		if (m.local.af == pe->addr.af)
 			pe->local = m.local;
-		pe->addpath = addpath_of(m.sent_open, m.sent_open_len, m.recv_open, m.recv_open_len);
+		pe->addpath4 = addpath_of(m.sent_open, m.sent_open_len, m.recv_open, m.recv_open_len, BGP_AFI_IPV4);
+		pe->addpath6 = addpath_of(m.sent_open, m.sent_open_len, m.recv_open, m.recv_open_len, BGP_AFI_IPV6);
 		rw_log(RW_LOG_INFO, "BMP %s: up, AS%u%s", pe->name, pe->asn,
 		       m.peer.type == BMP_PEER_LOCRIB ? " (Loc-RIB)" : "");
 		peer_state(r, pe, true);
@@ -240,15 +233,15 @@ static void on_message(struct bmp_router *r, const uint8_t *p, uint32_t len)
 		if (!pe->up) /* monitoring without a Peer Up first */
 			peer_state(r, pe, true);
 		size_t bl = bmp_bgp_len(m.body, m.body_len);
-		if (m.body[18] != BGP_MSG_UPDATE) {
+		if (m.body[BGP_MARKER_LEN + 2] != BGP_MSG_UPDATE) {
 			r->skipped++;
 			return;
 		}
 		struct live_src s;
 		src_of(r, pe, &s);
-		r->lv->msgs++;
-		r->lv->updates++;
-		live_record(r->lv, &s, m.body, bl, 0, 0);
+		r->lv->n.msgs++;
+		r->lv->n.updates++;
+		live__record(r->lv, &s, m.body, bl, 0, 0);
 		return;
 	}
 	default:
@@ -320,17 +313,16 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	(void)slen;
 	struct live *lv = arg;
 	struct rw_addr a;
-	if (!live_to_addr(sa, &a)) {
+	if (!live__to_addr(sa, &a)) {
 		evutil_closesocket(fd);
 		return;
 	}
-	struct bmp_router *r = calloc(1, sizeof *r);
 	struct bmp_site *site = site_get(lv, &a);
-	if (!r || !site) {
-		free(r);
+	if (!site) {
 		evutil_closesocket(fd);
 		return;
 	}
+	struct bmp_router *r = rw_calloc(1, sizeof *r);
 	evutil_make_socket_nonblocking(fd);
 	r->bev = bufferevent_socket_new(lv->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!r->bev) {
@@ -352,13 +344,13 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	rw_log(RW_LOG_INFO, "BMP: router %s connected", site->name);
 }
 
-int live_bmp_listen(struct live *lv, const char *spec)
+int live__bmp_listen(struct live *lv, const char *spec)
 {
-	lv->bmp_lis = live_listen(lv, "bmp", spec, 11019, on_accept, NULL);
+	lv->bmp_lis = live__listen(lv, "bmp", spec, 11019, on_accept, NULL);
 	return lv->bmp_lis ? 0 : RW_EIO;
 }
 
-void live_bmp_count(const struct live *lv, unsigned *routers, unsigned *peers_up)
+void live__bmp_count(const struct live *lv, unsigned *routers, unsigned *peers_up)
 {
 	*routers = *peers_up = 0;
 	for (const struct bmp_router *r = lv->routers; r; r = r->next) {
@@ -368,37 +360,16 @@ void live_bmp_count(const struct live *lv, unsigned *routers, unsigned *peers_up
 	}
 }
 
-void live_bmp_tick(struct live *lv, uint32_t now)
-{
-	for (struct bmp_site *s = lv->sites; s; s = s->next) {
-		if (s->arch)
-			live_arch_tick(s->arch, now);
-		if (s->rib_arch)
-			live_arch_tick(s->rib_arch, now);
-	}
-}
-
-void live_bmp_dump(struct live *lv, uint32_t ts)
-{
-	for (struct bmp_site *s = lv->sites; s; s = s->next)
-		if (s->rib_arch)
-			live_dump_coll(lv, s->coll, s->rib_arch, ts, s->name);
-}
-
-int live_bmp_close(struct live *lv)
+void live__bmp_close(struct live *lv)
 {
 	while (lv->routers)
 		router_free(lv->routers, false);
-	int rc = 0;
 	for (struct bmp_site *s = lv->sites, *nx; s; s = nx) {
 		nx = s->next;
-		live_arch_close(s->arch);
-		live_arch_close(s->rib_arch);
 		free(s);
 	}
 	lv->sites = NULL;
 	if (lv->bmp_lis)
 		evconnlistener_free(lv->bmp_lis);
 	lv->bmp_lis = NULL;
-	return rc;
 }

@@ -117,7 +117,8 @@ struct mrt_reader {
 	void *src_ctx;
 	uint8_t *buf;     /* owned window: records that straddle chunks, and
 			     everything during a resynchronisation */
-	size_t cap, start, end;
+	size_t start, end;
+	uint32_t cap;
 	const uint8_t *ck; /* current chunk from the source (borrowed) */
 	size_t ck_len, ck_pos;
 	size_t ck_copied; /* window tail bytes copied from ck (ending at ck_pos) */
@@ -218,83 +219,47 @@ bool mrt_is_local(uint16_t type, uint16_t subtype);
 
 /* ---------------------------------------------------------------- writing */
 
-/* Records are appended to a caller-owned growable byte buffer, so the
- * same writer serves files, tests and the fuzz corpus. */
-struct mrt_buf {
-	uint8_t *p;  /* owned */
-	size_t len, cap;
-};
-
-void mrt_buf_release(struct mrt_buf *b);
-int mrt_buf_put(struct mrt_buf *b, const void *p, size_t n);
-
-/* Attributes of a route to write (a subset of what exists, enough for
- * realistic archives). */
-struct mrt_wattrs {
-	uint8_t origin;                /* 0 IGP, 1 EGP, 2 INCOMPLETE */
-	const uint32_t *path;          /* AS_SEQUENCE, or NULL */
-	unsigned path_len;
-	const uint32_t *set;           /* trailing AS_SET, or NULL */
-	unsigned set_len;
-	struct rw_addr nexthop;        /* v4: NEXT_HOP; v6: MP next hop */
-	bool has_med;
-	uint32_t med;
-	bool has_local_pref;
-	uint32_t local_pref;
-	const uint32_t *communities;   /* (asn << 16 | value) each */
-	unsigned n_communities;
-	const uint32_t *lcommunities;  /* 3 words each */
-	unsigned n_lcommunities;
-	bool atomic_aggregate;
-	bool has_aggregator;
-	uint32_t agg_asn;
-	uint8_t agg_addr[4];
-	bool as2;                      /* encode for a 2-byte session: AS_PATH
-					  with AS_TRANS + AS4_PATH */
-};
-
-/* Encode path attributes. rib: RFC 6396 §4.3.4 abbreviated MP_REACH for
- * IPv6 (next hop only). mp_nlri/mp_withdraw: IPv6 prefixes to carry in
- * MP_REACH/MP_UNREACH (UPDATE form). */
-int mrt_attrs_encode(struct mrt_buf *b, const struct mrt_wattrs *a, bool rib,
-		     const struct rw_prefix *mp_nlri, unsigned n_mp_nlri,
-		     const struct rw_prefix *mp_withdraw, unsigned n_mp_withdraw, bool addpath);
-int mrt_prefix_encode(struct mrt_buf *b, const struct rw_prefix *p, bool addpath);
+/* Records are appended to a caller-owned memory obuf (a zeroed struct obuf
+ * will do; lengths are patched once a record's body is written, so it
+ * must not be one that flushes to a file), so the same writer serves
+ * files, tests and the fuzz corpus. Attributes are encoded by the bgp
+ * codec (struct bgp_wattrs); growing the buffer cannot fail. */
 
 /* TABLE_DUMP_V2 */
-int mrt_write_peer_index(struct mrt_buf *out, uint32_t ts, uint32_t collector_id, const char *view,
+int mrt_write_peer_index(struct obuf *out, uint32_t ts, uint32_t collector_id, const char *view,
 			 const struct mrt_peer *peers, unsigned npeers);
 struct mrt_rib_entry {
 	uint16_t peer_index;
 	uint32_t orig_time;
 	uint32_t path_id;              /* used with addpath */
-	const struct mrt_wattrs *attrs;
+	const struct bgp_wattrs *attrs;
 	const uint8_t *raw;            /* when attrs is NULL: the attributes as
 					  they are, in RIB form (RFC 6396 §4.3.4) */
 	uint16_t raw_len;
 };
-int mrt_write_rib(struct mrt_buf *out, uint32_t ts, uint32_t seq, const struct rw_prefix *pfx,
+int mrt_write_rib(struct obuf *out, uint32_t ts, uint32_t seq, const struct rw_prefix *pfx,
 		  const struct mrt_rib_entry *e, unsigned n, bool addpath);
 
 /* BGP4MP / BGP4MP_ET. peer/local addresses must be the same family. as4
  * selects MESSAGE_AS4 (else MESSAGE: 2-byte ASNs in the MRT header and in
- * the UPDATE). et: BGP4MP_ET with usec. */
+ * the UPDATE). et: BGP4MP_ET with usec. addpath: the ADDPATH subtypes
+ * (RFC 8050), whose messages carry path ids. */
 struct mrt_bgp4mp_hdr {
 	uint32_t ts, usec;
 	bool et, as4, addpath;
 	uint32_t peer_asn, local_asn;
 	struct rw_addr peer, local;
 };
-int mrt_write_update(struct mrt_buf *out, const struct mrt_bgp4mp_hdr *h, const struct mrt_wattrs *a,
+int mrt_write_update(struct obuf *out, const struct mrt_bgp4mp_hdr *h, const struct bgp_wattrs *a,
 		     const struct rw_prefix *nlri, unsigned n_nlri, const struct rw_prefix *withdrawn,
 		     unsigned n_withdrawn);
-int mrt_write_state(struct mrt_buf *out, const struct mrt_bgp4mp_hdr *h, uint16_t old_state,
+int mrt_write_state(struct obuf *out, const struct mrt_bgp4mp_hdr *h, uint16_t old_state,
 		    uint16_t new_state);
 /* Any BGP message (header included) in BGP4MP[_ET]. */
-int mrt_write_bgp_msg(struct mrt_buf *out, const struct mrt_bgp4mp_hdr *h, const uint8_t *msg,
+int mrt_write_bgp_msg(struct obuf *out, const struct mrt_bgp4mp_hdr *h, const uint8_t *msg,
 		      size_t len);
 /* A raw record with the given header fields and body (tests of bad input). */
-int mrt_write_raw(struct mrt_buf *out, uint32_t ts, uint16_t type, uint16_t subtype,
+int mrt_write_raw(struct obuf *out, uint32_t ts, uint16_t type, uint16_t subtype,
 		  const uint8_t *body, size_t len);
 
 #endif

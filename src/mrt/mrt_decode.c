@@ -19,8 +19,8 @@
 void mrt_dec_init(struct mrt_dec *d)
 {
 	memset(d, 0, sizeof *d);
-	arena_init(&d->scratch, 64 * 1024, 256u << 20);
-	arena_init(&d->index_arena, 16 * 1024, 64u << 20);
+	arena_init(&d->scratch, 64 * 1024, 256u << 20, RW_MEM_MRT);
+	arena_init(&d->index_arena, 16 * 1024, 64u << 20, RW_MEM_MRT);
 }
 
 void mrt_dec_release(struct mrt_dec *d)

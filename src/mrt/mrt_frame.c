@@ -114,8 +114,7 @@ void mrt_reader_init(struct mrt_reader *r, mrt_src_fn src, void *ctx, size_t max
 
 void mrt_reader_release(struct mrt_reader *r)
 {
-	free(r->buf);
-	r->buf = NULL;
+	rw_vec_free(&r->buf, &r->cap, 1, RW_MEM_MRT);
 }
 
 /* Make buf[start..end) hold at least need bytes, copying only what is
@@ -134,17 +133,11 @@ static int fill(struct mrt_reader *r, size_t need)
 					r->buf_off += r->start;
 					r->start = 0;
 				}
-				if (r->cap - r->end < k) {
-					size_t ncap = r->cap ? r->cap : (1u << 20);
-					while (ncap - r->end < k)
-						ncap *= 2;
-					uint8_t *nb = realloc(r->buf, ncap);
-					if (!nb) {
-						r->src_err = RW_ENOMEM;
-						return RW_ENOMEM;
-					}
-					r->buf = nb;
-					r->cap = ncap;
+				if (r->cap - r->end < k &&
+				    rw_vec_grow(&r->buf, &r->cap, RW_MAX(r->end + k, (size_t)1 << 20), 1, UINT32_MAX,
+						RW_MEM_MRT)) {
+					r->src_err = RW_ELIMIT; /* a 4 GiB window: no record is that long */
+					return RW_ELIMIT;
 				}
 			}
 			memcpy(r->buf + r->end, r->ck + r->ck_pos, k);

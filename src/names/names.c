@@ -12,28 +12,21 @@
 void names_init(struct names *n)
 {
 	memset(n, 0, sizeof *n);
+	u64map_init(&n->idx, RW_MEM_NAMES);
 }
 
 void names_release(struct names *n)
 {
 	u64map_release(&n->idx);
-	free(n->text);
+	rw_vec_free(&n->text, &n->cap, 1, RW_MEM_NAMES);
 	memset(n, 0, sizeof *n);
 }
 
 static int put_text(struct names *n, const char *s, size_t len, bool latin1, uint32_t *off)
 {
-	size_t need = n->len + 2 * len + 1;
-	if (need > n->cap) {
-		size_t cap = n->cap ? n->cap : 1 << 16;
-		while (cap < need)
-			cap *= 2;
-		char *t = realloc(n->text, cap);
-		if (!t)
-			return RW_ENOMEM;
-		n->text = t;
-		n->cap = cap;
-	}
+	/* offsets are 32-bit: a names file of 4 GiB is not one */
+	if (rw_vec_grow(&n->text, &n->cap, n->len + 2 * len + 1, 1, UINT32_MAX, RW_MEM_NAMES))
+		return RW_ELIMIT;
 	*off = (uint32_t)n->len;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -151,40 +144,31 @@ int names_load(struct names *n, const char *path)
 	int rc = io_open(path, NULL, &s);
 	if (rc)
 		return rc;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	struct obuf b = {0}; /* the whole file, NUL-terminated */
 	const uint8_t *p;
 	size_t k;
 	int r;
-	while ((r = io_next(s, &p, &k)) > 0) {
-		if (len + k + 1 > cap) {
-			cap = (len + k + 1) * 2;
-			char *b = realloc(buf, cap);
-			if (!b) {
-				free(buf);
-				io_close(s);
-				return RW_ENOMEM;
-			}
-			buf = b;
-		}
-		memcpy(buf + len, p, k);
-		len += k;
-	}
+	while ((r = io_next(s, &p, &k)) > 0)
+		obuf_write(&b, p, k);
 	if (r < 0) {
 		rw_log(RW_LOG_ERROR, "%s: %s", path, io_errmsg(s));
 		io_close(s);
-		free(buf);
+		obuf_release(&b);
 		return r;
 	}
 	io_close(s);
-	if (!buf)
+	if (!b.len) {
+		obuf_release(&b);
 		return 0;
-	buf[len] = '\0';
+	}
+	size_t len = b.len;
+	obuf_putc(&b, '\0');
+	char *buf = b.buf;
 	size_t i = 0;
 	while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t' || buf[i] == '\r'))
 		i++;
 	rc = i < len && buf[i] == '{' ? load_json(n, buf, len, path) : load_text(n, buf, len, path);
-	free(buf);
+	obuf_release(&b);
 	return rc;
 }
 

@@ -11,7 +11,8 @@
 struct names {
 	struct u64map idx;  /* asn -> offset into text */
 	char *text;         /* owned: NUL-terminated UTF-8 names */
-	size_t len, cap;
+	size_t len;
+	uint32_t cap;
 };
 
 void names_init(struct names *n);

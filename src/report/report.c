@@ -26,25 +26,16 @@
 
 struct load_ctx {
 	struct report_data *d;
-	size_t cap;
 };
 
 static int on_event(void *arg, const struct store_event *e)
 {
 	struct load_ctx *c = arg;
 	struct report_data *d = c->d;
-	if (d->nev == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 64;
-		void *n = realloc(d->ev, c->cap * sizeof *d->ev);
-		if (!n)
-			return RW_ENOMEM;
-		d->ev = n;
-	}
+	rw_vec_grow(&d->ev, &d->capev, (size_t)d->nev + 1, sizeof *d->ev, UINT32_MAX, RW_MEM_OTHER);
 	struct report_event *r = &d->ev[d->nev++];
 	*r = (struct report_event){e->type, e->flag, e->time, e->upstream, e->origin_prefixes, 0,
-				   strdup(e->prefixes)};
-	if (!r->prefixes)
-		return RW_ENOMEM;
+				   rw_strdup(e->prefixes)};
 	for (const char *p = r->prefixes; *p;) {
 		r->npfx++;
 		p += strcspn(p, " ");
@@ -64,7 +55,7 @@ int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, st
 		return rc;
 	if (!d->h.found)
 		return RW_ENOTFOUND;
-	struct load_ctx c = {d, 0};
+	struct load_ctx c = {d};
 	rc = store_events(s, false, origin, from, to, on_event, &c);
 	uint32_t since = 0;
 	if (!rc)
@@ -74,7 +65,6 @@ int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, st
 	if (rc)
 		return rc;
 	/* outages of the whole origin in the window */
-	size_t cap = 0;
 	bool open = d->down_at_from;
 	uint32_t start = since;
 	for (size_t i = 0; i <= d->nev; i++) {
@@ -83,13 +73,7 @@ int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, st
 			open = true;
 			start = d->ev[i].time;
 		} else if ((end && open) || (!end && d->ev[i].type == DET_ORIGIN_UP && open)) {
-			if (d->nout == cap) {
-				cap = cap ? cap * 2 : 16;
-				void *n = realloc(d->out, cap * sizeof *d->out);
-				if (!n)
-					return RW_ENOMEM;
-				d->out = n;
-			}
+			rw_vec_grow(&d->out, &d->capout, (size_t)d->nout + 1, sizeof *d->out, UINT32_MAX, RW_MEM_OTHER);
 			d->out[d->nout++] = (struct report_outage){start, end ? 0 : d->ev[i].time};
 			open = false;
 		}
@@ -101,8 +85,8 @@ void report_data_free(struct report_data *d)
 {
 	for (size_t i = 0; i < d->nev; i++)
 		free(d->ev[i].prefixes);
-	free(d->ev);
-	free(d->out);
+	rw_vec_free(&d->ev, &d->capev, sizeof *d->ev, RW_MEM_OTHER);
+	rw_vec_free(&d->out, &d->capout, sizeof *d->out, RW_MEM_OTHER);
 	store_history_free(&d->h);
 	store_series_free(&d->series);
 	memset(d, 0, sizeof *d);
@@ -111,10 +95,8 @@ void report_data_free(struct report_data *d)
 uint32_t *report_asns(const struct report_data *d, size_t *n)
 {
 	size_t cap = 1 + d->h.niv + d->nev + d->series.nup;
-	uint32_t *v = malloc(cap * sizeof *v);
+	uint32_t *v = rw_malloc(cap * sizeof *v);
 	size_t k = 0;
-	if (!v)
-		abort();
 	v[k++] = d->origin;
 	for (size_t i = 0; i < d->h.niv; i++)
 		v[k++] = d->h.iv[i].upstream;
@@ -576,9 +558,7 @@ static void end_state(const struct report_data *d, const struct names *nm, struc
 	}
 	obuf_printf(o, " announces %u %s", p->prefixes, plural(p->prefixes, "prefix", "prefixes"));
 	/* upstreams by share, largest first */
-	uint32_t(*up)[2] = malloc((p->up_n + 1) * sizeof *up);
-	if (!up)
-		abort();
+	uint32_t(*up)[2] = rw_malloc((p->up_n + 1) * sizeof *up);
 	memcpy(up, d->series.up + p->up_off, p->up_n * sizeof *up);
 	for (uint32_t i = 1; i < p->up_n; i++)
 		for (uint32_t j = i; j > 0 && up[j][1] > up[j - 1][1]; j--) {
@@ -611,9 +591,7 @@ static void end_state(const struct report_data *d, const struct names *nm, struc
 /* The longest outages of the whole network, longest first. */
 static void longest_outages(const struct report_data *d, struct obuf *o, struct clock_words *cw, unsigned max)
 {
-	size_t *idx = malloc((d->nout + 1) * sizeof *idx);
-	if (!idx)
-		abort();
+	size_t *idx = rw_malloc((d->nout + 1) * sizeof *idx);
 	for (size_t i = 0; i < d->nout; i++)
 		idx[i] = i;
 	uint32_t dur[2];
@@ -753,7 +731,7 @@ void report_text(const struct report_data *d, const struct names *nm, struct obu
 			obuf_puts(o, "What happened:\n");
 		any = true;
 		cw.last_yday = -1;
-		obuf_printf(o, "- The whole network (all its prefixes) went down %zu times, ", d->nout);
+		obuf_printf(o, "- The whole network (all its prefixes) went down %u times, ", d->nout);
 		put_duration(o, down);
 		obuf_puts(o, " in all; the longest:\n");
 		longest_outages(d, o, &cw, 5);
@@ -768,7 +746,7 @@ void report_text(const struct report_data *d, const struct names *nm, struct obu
 		obuf_puts(o, "Nothing changed in this window: no upstream came or went and no prefix went down.\n");
 	obuf_putc(o, '\n');
 	end_state(d, nm, o);
-	obuf_printf(o, "In all: %zu new upstream%s, %zu lost, %zu returned; %zu outage%s of the whole network", gained,
+	obuf_printf(o, "In all: %zu new upstream%s, %zu lost, %zu returned; %u outage%s of the whole network", gained,
 		    gained == 1 ? "" : "s", lost, back, d->nout, d->nout == 1 ? "" : "s");
 	if (d->nout) {
 		obuf_puts(o, " (");

@@ -29,9 +29,9 @@ struct report_data {
 	uint32_t origin, from, to;
 	struct store_history h;     /* owned */
 	struct report_event *ev;    /* owned, by time */
-	size_t nev;
+	uint32_t nev, capev;
 	struct report_outage *out;  /* owned */
-	size_t nout;
+	uint32_t nout, capout;
 	bool down_at_from;          /* the window opens in an outage */
 	struct store_series series; /* owned */
 };

@@ -86,10 +86,8 @@ static bool segment(const struct report_data *d, size_t k, uint32_t *a, uint32_t
 static size_t rank_layers(const struct report_data *d, struct layer **out)
 {
 	const struct store_series *s = &d->series;
-	struct layer *l = calloc(s->nup + 1, sizeof *l);
+	struct layer *l = rw_calloc(s->nup + 1, sizeof *l);
 	size_t n = 0;
-	if (!l)
-		abort();
 	for (size_t k = 0; k < s->n; k++) {
 		uint32_t a, b;
 		if (!segment(d, k, &a, &b) || !s->pt[k].routes)
@@ -187,10 +185,8 @@ void report_svg(const struct report_data *d, const struct names *nm, struct obuf
 	size_t nshow = nl > NLAYER ? NLAYER - 1 : nl; /* the last slot is "other" when needed */
 	size_t nlay = nl > NLAYER ? NLAYER : nl;
 	/* per column: time-weighted share per layer, and the time it covers */
-	double *acc = calloc((size_t)NCOL * (nlay + 1), sizeof *acc);
-	double *cov = calloc(NCOL, sizeof *cov);
-	if (!acc || !cov)
-		abort();
+	double *acc = rw_calloc((size_t)NCOL * (nlay + 1), sizeof *acc);
+	double *cov = rw_calloc(NCOL, sizeof *cov);
 	double span = d->to > d->from ? (double)(d->to - d->from) : 1.0, colt = span / NCOL;
 	for (size_t k = 0; k < s->n; k++) {
 		uint32_t a, b;
@@ -238,9 +234,7 @@ void report_svg(const struct report_data *d, const struct names *nm, struct obuf
 			    xa, Y0, xb - xa, Y1 - Y0);
 	}
 	/* stacked areas, bottom layer first */
-	double *base = calloc(NCOL, sizeof *base);
-	if (!base)
-		abort();
+	double *base = rw_calloc(NCOL, sizeof *base);
 	for (size_t j = 0; j < nlay; j++) {
 		const char *color = j < nshow ? palette[j] : "#999999";
 		obuf_printf(o, "<path fill=\"%s\" fill-opacity=\"0.85\" stroke=\"none\" d=\"", color);

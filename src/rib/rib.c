@@ -17,22 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static uint32_t mix32(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return (uint32_t)x;
-}
-
 uint32_t rib_prefix_hash(const struct rw_prefix *p)
 {
-	uint64_t a, b;
-	memcpy(&a, p->b, 8);
-	memcpy(&b, p->b + 8, 8);
-	return mix32(a ^ (b * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)p->len << 56) ^ ((uint64_t)p->af << 48));
+	uint8_t k[18];
+	k[0] = p->af;
+	k[1] = p->len;
+	memcpy(k + 2, p->b, 16);
+	return (uint32_t)rw_hash(k, sizeof k);
 }
 
 static bool pfx_eq(const struct rw_prefix *a, const struct rw_prefix *b)
@@ -40,33 +31,16 @@ static bool pfx_eq(const struct rw_prefix *a, const struct rw_prefix *b)
 	return a->af == b->af && a->len == b->len && !memcmp(a->b, b->b, 16);
 }
 
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		rw_log(RW_LOG_ERROR, "out of memory (%zu bytes) in the route state", n);
-		abort(); /* the state cannot continue consistently */
-	}
-	return q;
-}
-
-#define GROW(arr, n, cap)                                                               \
-	do {                                                                            \
-		if ((n) >= (cap)) {                                                     \
-			(cap) = (cap) ? (cap) * 2 : 16;                                 \
-			(arr) = xrealloc((arr), (size_t)(cap) * sizeof *(arr));         \
-		}                                                                       \
-	} while (0)
+/* Append room for one more element (the state's vectors grow without a
+ * cap of their own: their size is the table's; running out of memory is
+ * fatal, as for every allocation). */
+#define GROW(arr, n, cap) rw_vec_grow(&(arr), &(cap), (size_t)(n) + 1, sizeof *(arr), UINT32_MAX, RW_MEM_RIB)
 
 void rib_init(struct rib *r)
 {
 	memset(r, 0, sizeof *r);
-	r->pfx_hash_cap = 1024;
-	r->pfx_hash = xrealloc(NULL, r->pfx_hash_cap * sizeof *r->pfx_hash);
-	memset(r->pfx_hash, 0xff, r->pfx_hash_cap * sizeof *r->pfx_hash);
-	r->path_hash_cap = 1024;
-	r->path_hash = xrealloc(NULL, r->path_hash_cap * sizeof *r->path_hash);
-	memset(r->path_hash, 0xff, r->path_hash_cap * sizeof *r->path_hash);
+	htab_init(&r->pfx_tab, 1024, RW_MEM_RIB);
+	htab_init(&r->path_tab, 1024, RW_MEM_RIB);
 	r->path_free = RIB_NONE;
 	r->epoch = 1;
 }
@@ -74,24 +48,26 @@ void rib_init(struct rib *r)
 void rib_release(struct rib *r)
 {
 	for (uint32_t i = 0; i < r->npfx; i++)
-		free(r->pfx[i].r);
-	free(r->pfx);
-	free(r->pfx_hash);
+		rw_vec_free(&r->pfx[i].r, &r->pfx[i].cap, sizeof *r->pfx[i].r, RW_MEM_RIB);
+	rw_vec_free(&r->pfx, &r->cappfx, sizeof *r->pfx, RW_MEM_RIB);
+	htab_release(&r->pfx_tab);
 	for (uint32_t i = 0; i < r->npath; i++)
-		if (r->path[i].key_len > RIB_KEY_INLINE)
+		if (r->path[i].key_len > RIB_KEY_INLINE) {
+			rw_mem_count(RW_MEM_RIB, -(int64_t)r->path[i].key_len);
 			free(r->path[i].key.heap);
-	free(r->path);
-	free(r->path_hash);
+		}
+	rw_vec_free(&r->path, &r->cappath, sizeof *r->path, RW_MEM_RIB);
+	htab_release(&r->path_tab);
 	for (uint32_t i = 0; i < r->npeer; i++)
-		free(r->peer[i].pfx);
-	free(r->peer);
+		rw_vec_free(&r->peer[i].pfx, &r->peer[i].cappfx, sizeof *r->peer[i].pfx, RW_MEM_RIB);
+	rw_vec_free(&r->peer, &r->cappeer, sizeof *r->peer, RW_MEM_RIB);
 	for (uint32_t i = 0; i < r->ncoll; i++) {
 		free(r->coll[i].name);
-		free(r->coll[i].peers);
+		rw_vec_free(&r->coll[i].peers, &r->coll[i].cappeers, sizeof *r->coll[i].peers, RW_MEM_RIB);
 	}
-	free(r->coll);
-	free(r->dirty);
-	free(r->taken);
+	rw_vec_free(&r->coll, &r->capcoll, sizeof *r->coll, RW_MEM_RIB);
+	rw_vec_free(&r->dirty, &r->capdirty, sizeof *r->dirty, RW_MEM_RIB);
+	rw_vec_free(&r->taken, &r->captaken, sizeof *r->taken, RW_MEM_RIB);
 	memset(r, 0, sizeof *r);
 }
 
@@ -105,7 +81,7 @@ uint32_t rib_collector(struct rib *r, const char *name)
 	GROW(r->coll, r->ncoll, r->capcoll);
 	struct rib_collector *c = &r->coll[r->ncoll];
 	memset(c, 0, sizeof *c);
-	c->name = strdup(name);
+	c->name = rw_strdup(name);
 	return r->ncoll++;
 }
 
@@ -134,36 +110,13 @@ uint32_t rib_peer(struct rib *r, uint32_t collector, const struct rw_addr *addr,
 
 /* ---------------------------------------------------------------- prefixes */
 
-static void pfx_rehash(struct rib *r)
-{
-	uint32_t cap = r->pfx_hash_cap * 2;
-	struct rib_pslot *h = xrealloc(NULL, cap * sizeof *h);
-	memset(h, 0xff, cap * sizeof *h);
-	for (uint32_t i = 0; i < r->pfx_hash_cap; i++) {
-		struct rib_pslot e = r->pfx_hash[i];
-		if (e.id == RIB_NONE)
-			continue;
-		uint32_t k = e.hash & (cap - 1);
-		while (h[k].id != RIB_NONE)
-			k = (k + 1) & (cap - 1);
-		h[k] = e;
-	}
-	free(r->pfx_hash);
-	r->pfx_hash = h;
-	r->pfx_hash_cap = cap;
-}
-
 uint32_t rib_prefix_find_h(const struct rib *r, const struct rw_prefix *p, uint32_t h)
 {
-	uint32_t mask = r->pfx_hash_cap - 1, k = h & mask;
-	for (;;) {
-		struct rib_pslot e = r->pfx_hash[k];
-		if (e.id == RIB_NONE)
-			return RIB_NONE;
-		if (e.hash == h && pfx_eq(&r->pfx[e.id].p, p))
-			return e.id;
-		k = (k + 1) & mask;
-	}
+	uint32_t k;
+	for (uint32_t id = htab_first(&r->pfx_tab, h, &k); id != HTAB_NONE; id = htab_next(&r->pfx_tab, h, &k))
+		if (pfx_eq(&r->pfx[id].p, p))
+			return id;
+	return RIB_NONE;
 }
 
 uint32_t rib_prefix_find(const struct rib *r, const struct rw_prefix *p)
@@ -173,25 +126,16 @@ uint32_t rib_prefix_find(const struct rib *r, const struct rw_prefix *p)
 
 uint32_t rib_prefix_h(struct rib *r, const struct rw_prefix *p, uint32_t h)
 {
-	uint32_t mask = r->pfx_hash_cap - 1, k = h & mask;
-	for (;;) {
-		struct rib_pslot e = r->pfx_hash[k];
-		if (e.id == RIB_NONE)
-			break;
-		if (e.hash == h && pfx_eq(&r->pfx[e.id].p, p))
-			return e.id;
-		k = (k + 1) & mask;
-	}
+	uint32_t id = rib_prefix_find_h(r, p, h);
+	if (id != RIB_NONE)
+		return id;
 	GROW(r->pfx, r->npfx, r->cappfx);
 	struct rib_pfx *x = &r->pfx[r->npfx];
 	memset(x, 0, sizeof *x);
 	x->p = *p;
 	x->p.path_id = 0;
-	r->pfx_hash[k] = (struct rib_pslot){r->npfx, h};
-	r->npfx++;
-	if (r->npfx * 2 > r->pfx_hash_cap)
-		pfx_rehash(r);
-	return r->npfx - 1;
+	htab_add(&r->pfx_tab, h, r->npfx);
+	return r->npfx++;
 }
 
 uint32_t rib_prefix(struct rib *r, const struct rw_prefix *p)
@@ -219,9 +163,8 @@ const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n)
 	r->epoch++;
 	if (!r->ndirty)
 		return empty;
-	uint32_t *d = r->dirty;
-	r->taken = xrealloc(r->taken, (size_t)r->ndirty * sizeof *r->taken);
-	memcpy(r->taken, d, (size_t)r->ndirty * sizeof *d);
+	rw_vec_grow(&r->taken, &r->captaken, r->ndirty, sizeof *r->taken, UINT32_MAX, RW_MEM_RIB);
+	memcpy(r->taken, r->dirty, (size_t)r->ndirty * sizeof *r->dirty);
 	r->ndirty = 0;
 	return r->taken;
 }
@@ -281,10 +224,7 @@ void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, 
 		return;
 	}
 	uint32_t pos = (uint32_t)~i;
-	if (x->n == x->cap) {
-		x->cap = x->cap ? x->cap * 2 : 2;
-		x->r = xrealloc(x->r, x->cap * sizeof *x->r);
-	}
+	GROW(x->r, x->n, x->cap);
 	memmove(x->r + pos + 1, x->r + pos, (x->n - pos) * sizeof *x->r);
 	x->r[pos] = (struct rib_route){pg, addpath, path};
 	x->n++;
@@ -308,11 +248,8 @@ static void remove_at(struct rib *r, uint32_t pfx, uint32_t i)
 	r->route_count--;
 	memmove(x->r + i, x->r + i + 1, (x->n - i - 1) * sizeof *x->r);
 	x->n--;
-	if (x->n == 0) {
-		free(x->r);
-		x->r = NULL;
-		x->cap = 0;
-	}
+	if (x->n == 0)
+		rw_vec_free(&x->r, &x->cap, sizeof *x->r, RW_MEM_RIB);
 	mark_dirty(r, pfx);
 }
 
@@ -399,12 +336,10 @@ void rib_dump_end(struct rib *r, uint32_t collector)
 
 int rib_check(const struct rib *r, char *buf, size_t size)
 {
-	uint32_t *refs = calloc(r->npath + 1, sizeof *refs);
-	uint64_t *per_peer = calloc(r->npeer + 1, sizeof *per_peer);
+	uint32_t *refs = rw_calloc(r->npath + 1, sizeof *refs);
+	uint64_t *per_peer = rw_calloc(r->npeer + 1, sizeof *per_peer);
 	uint64_t routes = 0;
 	int rc = 0;
-	if (!refs || !per_peer)
-		abort();
 	for (uint32_t i = 0; i < r->npfx && !rc; i++) {
 		const struct rib_pfx *x = &r->pfx[i];
 		if (rib_prefix_find(r, &x->p) != i) {
@@ -452,10 +387,10 @@ int rib_check(const struct rib *r, char *buf, size_t size)
 size_t rib_bytes(const struct rib *r)
 {
 	size_t n = sizeof *r;
-	n += (size_t)r->cappfx * sizeof *r->pfx + (size_t)r->pfx_hash_cap * sizeof *r->pfx_hash;
+	n += (size_t)r->cappfx * sizeof *r->pfx + htab_bytes(&r->pfx_tab);
 	for (uint32_t i = 0; i < r->npfx; i++)
 		n += (size_t)r->pfx[i].cap * sizeof(struct rib_route);
-	n += (size_t)r->cappath * sizeof *r->path + (size_t)r->path_hash_cap * sizeof *r->path_hash;
+	n += (size_t)r->cappath * sizeof *r->path + htab_bytes(&r->path_tab);
 	for (uint32_t i = 0; i < r->npath; i++)
 		if (r->path[i].refs && r->path[i].key_len > RIB_KEY_INLINE)
 			n += r->path[i].key_len;

@@ -17,16 +17,9 @@
 
 #include "../bgp/bgp.h"
 
-#define RIB_NONE UINT32_MAX
+#define RIB_NONE HTAB_NONE
 
 #define RIB_KEY_INLINE 40
-
-/* A hash table slot: the hash is kept so probing never touches an entry
- * that cannot match. */
-struct rib_pslot {
-	uint32_t id;   /* RIB_NONE: empty */
-	uint32_t hash;
-};
 
 /* An interned AS path and what EVENTS.md §3 derives from it. 64 bytes:
  * one cache line, key included for paths of up to 9 four-byte ASNs. */
@@ -92,15 +85,12 @@ struct rib_stats {
 struct rib {
 	struct rib_pfx *pfx;      /* owned array, index = prefix id */
 	uint32_t npfx, cappfx;
-	struct rib_pslot *pfx_hash; /* open addressing: (prefix id, hash) */
-	uint32_t pfx_hash_cap;    /* power of two */
+	struct htab pfx_tab;      /* prefix hash -> prefix id */
 
 	struct rib_path *path;    /* owned array, index = path id */
 	uint32_t npath, cappath;
 	uint32_t path_free;       /* free list through rib_path.next_free */
-	struct rib_pslot *path_hash; /* (id, hash): probing never touches a
-					path that cannot match */
-	uint32_t path_hash_cap;
+	struct htab path_tab;     /* path key hash -> path id */
 	uint32_t path_live;
 
 	struct rib_peer *peer;    /* owned array, index = peer id */
@@ -111,6 +101,7 @@ struct rib {
 	uint32_t *dirty;          /* prefix ids changed since the last take */
 	uint32_t ndirty, capdirty;
 	uint32_t *taken;          /* the list rib_take_dirty returned */
+	uint32_t captaken;
 	uint32_t mark;            /* last stamp used in rib_pfx.mark */
 	uint32_t epoch;           /* bumped by rib_take_dirty */
 
@@ -154,23 +145,23 @@ void rib_path_release(struct rib *r, uint32_t path);
  * then the entry it names. */
 static inline void rib_prefetch_pfx_slot(const struct rib *r, uint32_t h)
 {
-	__builtin_prefetch(&r->pfx_hash[h & (r->pfx_hash_cap - 1)]);
+	htab_prefetch(&r->pfx_tab, h);
 }
 static inline void rib_prefetch_path_slot(const struct rib *r, uint32_t h)
 {
-	__builtin_prefetch(&r->path_hash[h & (r->path_hash_cap - 1)]);
+	htab_prefetch(&r->path_tab, h);
 }
 static inline void rib_prefetch_pfx(const struct rib *r, uint32_t h)
 {
-	const struct rib_pslot *s = &r->pfx_hash[h & (r->pfx_hash_cap - 1)];
-	if (s->id != RIB_NONE && s->hash == h)
-		__builtin_prefetch(&r->pfx[s->id]);
+	uint32_t id = htab_peek(&r->pfx_tab, h);
+	if (id != HTAB_NONE)
+		__builtin_prefetch(&r->pfx[id]);
 }
 static inline void rib_prefetch_path(const struct rib *r, uint32_t h)
 {
-	const struct rib_pslot *s = &r->path_hash[h & (r->path_hash_cap - 1)];
-	if (s->id != RIB_NONE && s->hash == h)
-		__builtin_prefetch(&r->path[s->id]);
+	uint32_t id = htab_peek(&r->path_tab, h);
+	if (id != HTAB_NONE)
+		__builtin_prefetch(&r->path[id]);
 }
 /* Origin and upstream by EVENTS.md §3 for a path (a pure function; the
  * rib caches its result per interned path). */
@@ -201,6 +192,60 @@ const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n);
  * message naming the broken section. */
 int rib_save(const struct rib *r, struct obuf *o);
 int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, size_t esz);
+
+/* ---------------------------------------------------------------- queries */
+
+/* An origin's routes now (`as`, the HTTP API): its prefixes in prefix-id
+ * order, each with its visibility (peers with any route for it, and their
+ * collectors) and its upstreams (peers whose route has this origin and
+ * that upstream; asn 0: the origin is the peer itself). */
+struct rib_up_view {
+	uint32_t asn, peers, colls;
+};
+
+struct rib_pfx_view {
+	uint32_t pfx;              /* rib prefix id */
+	uint32_t peers, colls;     /* visibility */
+	uint32_t up_off, nup;      /* its upstreams in view.up */
+};
+
+struct rib_origin_view {
+	uint32_t origin;
+	uint32_t peers_total;      /* peers with any route at all */
+	uint32_t colls_total;      /* collectors known */
+	struct rib_pfx_view *pfx;  /* owned */
+	uint32_t npfx, cappfx;
+	struct rib_up_view *up;    /* owned */
+	uint32_t nup, capup;
+};
+
+void rib_origin_view(const struct rib *r, uint32_t origin, struct rib_origin_view *v);
+void rib_origin_view_free(struct rib_origin_view *v);
+
+/* ---------------------------------------------------------------- Adj-RIB-In */
+
+/* The collector's Adj-RIB-In (rib_adj.c): every route's attributes as
+ * received, in RIB-entry form, on the rib's prefix and peer ids, for RIB
+ * dumps. Fed by the engine for the routes the rib takes. */
+struct rib_adj;
+struct rib_adj *rib_adj_new(struct rib *rib);
+void rib_adj_free(struct rib_adj *a);
+/* A peer's BGP identifier, for the peer index of dumps. */
+void rib_adj_bgp_id(struct rib_adj *a, uint32_t peer, uint32_t bgp_id);
+/* The attribute set of decoded attributes (their raw bytes), in RIB
+ * form; as4: the session has 4-byte ASNs. No reference is taken: pass it
+ * to announce, then to rib_adj_unused (freed if nothing took it). */
+uint32_t rib_adj_attrs(struct rib_adj *a, const struct bgp_attrs *at, bool as4);
+void rib_adj_unused(struct rib_adj *a, uint32_t set);
+void rib_adj_announce(struct rib_adj *a, uint32_t peer, uint32_t pfx, uint32_t addpath, uint32_t set);
+void rib_adj_withdraw(struct rib_adj *a, uint32_t peer, uint32_t pfx, uint32_t addpath);
+/* Before rib_peer_down of the same peer. */
+void rib_adj_peer_down(struct rib_adj *a, uint32_t peer);
+/* A TABLE_DUMP_V2 dump of one collector's peers (peer index, then RIB
+ * records in prefix order) appended to out. */
+int rib_adj_dump(const struct rib_adj *a, uint32_t coll, uint32_t ts, uint32_t router_id, const char *view,
+		 struct obuf *out, uint64_t *nroutes);
+void rib_adj_stats(const struct rib_adj *a, uint64_t *routes, uint64_t *bytes);
 
 /* Check every invariant of the state (slow: for tests). 0 or < 0 with a
  * message in buf. */

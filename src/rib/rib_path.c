@@ -12,23 +12,6 @@
 
 #include <stdlib.h>
 
-static uint32_t hash_bytes(const uint8_t *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL ^ n;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x100000001b3ULL;
-		h ^= h >> 29;
-	}
-	uint64_t w = 0;
-	memcpy(&w, p + i, n - i);
-	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-	h ^= h >> 32;
-	return (uint32_t)h;
-}
-
 void rib_origin_upstream(const struct bgp_path *p, uint32_t *origin, uint32_t *upstream)
 {
 	*origin = 0;
@@ -63,54 +46,6 @@ void rib_origin_upstream(const struct bgp_path *p, uint32_t *origin, uint32_t *u
 	}
 }
 
-static void path_rehash(struct rib *r)
-{
-	uint32_t cap = r->path_hash_cap * 2;
-	struct rib_pslot *h = malloc(cap * sizeof *h);
-	if (!h)
-		abort();
-	memset(h, 0xff, cap * sizeof *h);
-	for (uint32_t i = 0; i < r->path_hash_cap; i++) {
-		struct rib_pslot e = r->path_hash[i];
-		if (e.id == RIB_NONE)
-			continue;
-		uint32_t k = e.hash & (cap - 1);
-		while (h[k].id != RIB_NONE)
-			k = (k + 1) & (cap - 1);
-		h[k] = e;
-	}
-	free(r->path_hash);
-	r->path_hash = h;
-	r->path_hash_cap = cap;
-}
-
-static void path_unlink(struct rib *r, uint32_t id)
-{
-	uint32_t mask = r->path_hash_cap - 1, k = r->path[id].hash & mask;
-	while (r->path_hash[k].id != id) {
-		if (r->path_hash[k].id == RIB_NONE) {
-			rw_log(RW_LOG_ERROR, "internal error: path %u is not in the path table", id);
-			abort(); /* a refcount bug: better a core than a hang */
-		}
-		k = (k + 1) & mask;
-	}
-	/* backward-shift deletion keeps probe chains intact */
-	uint32_t j = k;
-	for (;;) {
-		j = (j + 1) & mask;
-		struct rib_pslot e = r->path_hash[j];
-		if (e.id == RIB_NONE)
-			break;
-		uint32_t home = e.hash & mask;
-		/* move e to k if k lies cyclically in [home, j) */
-		if ((j > k && (home <= k || home > j)) || (j < k && home <= k && home > j)) {
-			r->path_hash[k] = e;
-			k = j;
-		}
-	}
-	r->path_hash[k].id = RIB_NONE;
-}
-
 void rib__path_ref(struct rib *r, uint32_t path)
 {
 	r->path[path].refs++;
@@ -131,9 +66,11 @@ void rib__path_unref(struct rib *r, uint32_t path)
 	struct rib_path *p = &r->path[path];
 	if (--p->refs)
 		return;
-	path_unlink(r, path);
-	if (p->key_len > RIB_KEY_INLINE)
+	htab_del(&r->path_tab, p->hash, path);
+	if (p->key_len > RIB_KEY_INLINE) {
+		rw_mem_count(RW_MEM_RIB, -(int64_t)p->key_len);
 		free(p->key.heap);
+	}
 	p->key_len = 0;
 	p->next_free = r->path_free;
 	r->path_free = path;
@@ -161,7 +98,7 @@ size_t rib_path_key(const struct bgp_attrs *a, uint8_t *key, size_t cap)
 
 uint32_t rib_path_hash(const uint8_t *key, size_t klen)
 {
-	return hash_bytes(key, klen);
+	return (uint32_t)rw_hash(key, klen);
 }
 
 /* EVENTS.md §3 from a key alone. */
@@ -199,20 +136,14 @@ static int key_origin(const uint8_t *key, size_t klen, struct arena *scratch, ui
 
 uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_t h, struct arena *scratch)
 {
-	uint32_t mask = r->path_hash_cap - 1, k = h & mask;
+	uint32_t k;
 	r->st.path_lookups++;
-	for (;;) {
-		struct rib_pslot e = r->path_hash[k];
-		if (e.id == RIB_NONE)
-			break;
-		if (e.hash == h) {
-			struct rib_path *p = &r->path[e.id];
-			if (p->key_len == klen && !memcmp(rib_path_keyp(p), key, klen)) {
-				r->st.path_hits++;
-				return e.id;
-			}
+	for (uint32_t id = htab_first(&r->path_tab, h, &k); id != HTAB_NONE; id = htab_next(&r->path_tab, h, &k)) {
+		const struct rib_path *p = &r->path[id];
+		if (p->key_len == klen && !memcmp(rib_path_keyp(p), key, klen)) {
+			r->st.path_hits++;
+			return id;
 		}
-		k = (k + 1) & mask;
 	}
 	/* miss: decode and derive origin and upstream */
 	uint32_t origin, upstream;
@@ -223,12 +154,7 @@ uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_
 		id = r->path_free;
 		r->path_free = r->path[id].next_free;
 	} else {
-		if (r->npath == r->cappath) {
-			r->cappath = r->cappath ? r->cappath * 2 : 1024;
-			r->path = realloc(r->path, r->cappath * sizeof *r->path);
-			if (!r->path)
-				abort();
-		}
+		rw_vec_grow(&r->path, &r->cappath, (size_t)r->npath + 1, sizeof *r->path, UINT32_MAX - 1, RW_MEM_RIB);
 		id = r->npath++;
 	}
 	struct rib_path *p = &r->path[id];
@@ -240,15 +166,12 @@ uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_
 	if (klen <= RIB_KEY_INLINE) {
 		memcpy(p->key.in, key, klen);
 	} else {
-		p->key.heap = malloc(klen);
-		if (!p->key.heap)
-			abort();
+		p->key.heap = rw_malloc(klen);
+		rw_mem_count(RW_MEM_RIB, (int64_t)klen);
 		memcpy(p->key.heap, key, klen);
 	}
-	r->path_hash[k] = (struct rib_pslot){id, h};
+	htab_add(&r->path_tab, h, id);
 	r->path_live++;
-	if (r->path_live * 2 > r->path_hash_cap)
-		path_rehash(r);
 	/* a new path has no reference yet: the caller's announce takes it */
 	return id;
 }

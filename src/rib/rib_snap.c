@@ -147,9 +147,7 @@ int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, siz
 	uint32_t npath, nlive;
 	if (cur_u32(c, &npath) || cur_u32(c, &nlive) || nlive > npath || npath > cur_left(c))
 		return fail(err, esz, "truncated paths", RW_ETRUNC);
-	uint32_t *map = malloc(((size_t)npath + 1) * sizeof *map);
-	if (!map)
-		return fail(err, esz, "out of memory", RW_ENOMEM);
+	uint32_t *map = rw_malloc(((size_t)npath + 1) * sizeof *map);
 	memset(map, 0xff, ((size_t)npath + 1) * sizeof *map);
 	int rc = 0;
 	for (uint32_t i = 0; i < nlive && !rc; i++) {
@@ -190,12 +188,8 @@ int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, siz
 			break;
 		}
 		struct rib_pfx *x = &r->pfx[i];
-		if (n) {
-			x->r = malloc((size_t)n * sizeof *x->r);
-			if (!x->r)
-				abort();
-			x->cap = n;
-		}
+		if (n)
+			rw_vec_grow(&x->r, &x->cap, n, sizeof *x->r, UINT32_MAX, RW_MEM_RIB);
 		for (uint32_t j = 0; j < n; j++) {
 			struct rib_route rt;
 			cur_u32(c, &rt.peer_gen);
@@ -214,12 +208,8 @@ int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, siz
 			struct rib_peer *pe = &r->peer[peer];
 			pe->nroutes++;
 			if (!pe->npfx || pe->pfx[pe->npfx - 1] != i) {
-				if (pe->npfx == pe->cappfx) {
-					pe->cappfx = pe->cappfx ? pe->cappfx * 2 : 16;
-					pe->pfx = realloc(pe->pfx, (size_t)pe->cappfx * sizeof *pe->pfx);
-					if (!pe->pfx)
-						abort();
-				}
+				rw_vec_grow(&pe->pfx, &pe->cappfx, (size_t)pe->npfx + 1, sizeof *pe->pfx, UINT32_MAX,
+					    RW_MEM_RIB);
 				pe->pfx[pe->npfx++] = i;
 			}
 			r->route_count++;

@@ -1,18 +1,10 @@
 /* hist.h: intervals, shares and series from the detector's counts. */
-#include "hist.h"
+#include "store.h"
 
 #include <stdlib.h>
 
-#define GROW(arr, n, cap)                                                               \
-	do {                                                                            \
-		if ((n) >= (cap)) {                                                     \
-			(cap) = (cap) ? (cap) * 2 : 64;                                 \
-			void *np_ = realloc((arr), (size_t)(cap) * sizeof *(arr));      \
-			if (!np_)                                                       \
-				abort();                                                \
-			(arr) = np_;                                                    \
-		}                                                                       \
-	} while (0)
+/* Room for one more (the history's vectors follow the state). */
+#define GROW(arr, n, cap) rw_vec_grow(&(arr), &(cap), (size_t)(n) + 1, sizeof *(arr), UINT32_MAX, RW_MEM_STORE)
 
 static void on_ou(void *arg, uint32_t sec, uint32_t o, uint32_t u, uint32_t before, uint32_t after);
 static void on_origin(void *arg, uint32_t sec, uint32_t o, uint32_t before, uint32_t after);
@@ -21,20 +13,22 @@ static void on_end(void *arg, uint32_t sec);
 void hist_init(struct hist *h)
 {
 	memset(h, 0, sizeof *h);
+	u64map_init(&h->ou_idx, RW_MEM_STORE);
+	u64map_init(&h->org_idx, RW_MEM_STORE);
 	det_group_init(&h->g);
 	h->hooks = (struct det_hooks){on_ou, on_origin, on_end, h};
 }
 
 void hist_release(struct hist *h)
 {
-	free(h->ou);
-	free(h->org);
+	rw_vec_free(&h->ou, &h->capou, sizeof *h->ou, RW_MEM_STORE);
+	rw_vec_free(&h->org, &h->caporg, sizeof *h->org, RW_MEM_STORE);
 	u64map_release(&h->ou_idx);
 	u64map_release(&h->org_idx);
-	free(h->sec_orgs);
-	free(h->closed);
-	free(h->pt);
-	free(h->up);
+	rw_vec_free(&h->sec_orgs, &h->capsec, sizeof *h->sec_orgs, RW_MEM_STORE);
+	rw_vec_free(&h->closed, &h->capclosed, sizeof *h->closed, RW_MEM_STORE);
+	rw_vec_free(&h->pt, &h->cappt, sizeof *h->pt, RW_MEM_STORE);
+	rw_vec_free(&h->up, &h->capup, sizeof *h->up, RW_MEM_STORE);
 	det_group_release(&h->g);
 	memset(h, 0, sizeof *h);
 }
@@ -224,17 +218,14 @@ void hist_attach(struct hist *h, struct engine *e)
 	struct det *d = &e->det;
 	d->hooks = &h->hooks;
 	d->report_present = true;
-	for (uint32_t i = 0; i < d->ou.cap; i++) {
-		if (d->ou.keys[i] == UINT64_MAX)
-			continue;
+	for (uint32_t i = 0; i < d->ou.n; i++) {
 		uint32_t o = (uint32_t)(d->ou.keys[i] >> 32), u = (uint32_t)d->ou.keys[i];
 		struct hist_ou *x = ou_of(h, o, u);
 		x->routes = d->ou.vals[i];
 		org_of(h, o)->routes += x->routes;
 	}
-	for (uint32_t i = 0; i < d->origin.cap; i++)
-		if (d->origin.keys[i] != UINT64_MAX)
-			org_of(h, (uint32_t)d->origin.keys[i])->prefixes = d->origin.vals[i] & 0x7fffffffu;
+	for (uint32_t i = 0; i < d->origin.n; i++)
+		org_of(h, (uint32_t)d->origin.keys[i])->prefixes = d->origin.vals[i] & 0x7fffffffu;
 }
 
 int hist_load(struct hist *h, struct store *s)
@@ -264,10 +255,7 @@ void hist_event_view(const struct det_gevent *ge, const struct rib *r, char **bu
 {
 	size_t need = (size_t)ge->npfx * RW_PREFIX_STRLEN + 1, n = 0;
 	if (*cap < need) {
-		char *nb = realloc(*buf, need);
-		if (!nb)
-			abort();
-		*buf = nb;
+		*buf = rw_realloc(*buf, need);
 		*cap = need;
 	}
 	for (uint32_t j = 0; j < ge->npfx; j++) {

@@ -401,9 +401,7 @@ int store_names_put(struct store *s, const struct names *nm)
 	if (!st)
 		return RW_EDB;
 	int rc = 0;
-	for (uint32_t i = 0; i < nm->idx.cap && !rc; i++) {
-		if (nm->idx.keys[i] == UINT64_MAX)
-			continue;
+	for (uint32_t i = 0; i < nm->idx.n && !rc; i++) {
 		const char *name = nm->text + nm->idx.vals[i];
 		db_bind_i64(st, 1, (int64_t)nm->idx.keys[i]);
 		db_bind_text(st, 2, name, strlen(name));

@@ -23,7 +23,11 @@
 #ifndef RW_STORE_H
 #define RW_STORE_H
 
+/* Everything of the layer is declared here: the schema's rows, reading,
+ * the history gathered while an engine runs (hist), and the runner. */
+
 #include "db.h"
+#include "../engine/engine.h"
 #include "../names/names.h"
 
 #define STORE_SCHEMA 2
@@ -123,8 +127,6 @@ struct store_point {
 };
 int store_point_put(struct store *s, const struct store_point *p);
 
-#endif
-
 /* ---------------------------------------------------------------- reading */
 
 /* An origin's history: its origins row and every interval (sorted by
@@ -133,13 +135,22 @@ struct store_history {
 	bool found;
 	uint32_t origin, first_seen, prefixes, routes, changed, clock;
 	struct store_interval *iv; /* owned */
-	size_t niv;
+	uint32_t niv, capiv;
 };
 int store_history(struct store *s, uint32_t origin, struct store_history *h);
 void store_history_free(struct store_history *h);
 /* The interval's mean share: its area over the seconds the origin was
  * visible, open intervals carried on to `clock` at their current share. */
 double store_interval_mean(const struct store_interval *iv, uint32_t clock);
+/* An upstream of a history: its run of intervals summed up. */
+struct store_upstream {
+	uint32_t asn, first, last; /* last: 0 while present */
+	size_t i0, n;              /* its intervals: h->iv[i0 .. i0 + n) */
+	double mean, max;          /* time-weighted mean share, max share */
+};
+/* The upstreams of a history, ordered by first appearance (then ASN);
+ * the array is malloc'ed, *n set. */
+struct store_upstream *store_history_upstreams(const struct store_history *h, size_t *n);
 /* Its area and visible seconds, carried on to clock the same way. */
 void store_interval_acc(const struct store_interval *iv, uint32_t clock, double *area, double *secs);
 
@@ -158,9 +169,9 @@ struct store_series_pt {
 };
 struct store_series {
 	struct store_series_pt *pt; /* owned, by time */
-	size_t n;
+	uint32_t n, cappt;
 	uint32_t (*up)[2];          /* owned: (upstream, routes) */
-	size_t nup;
+	uint32_t nup, capup;
 };
 int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct store_series *out);
 void store_series_free(struct store_series *ss);
@@ -172,3 +183,168 @@ int store_origin_down_at(struct store *s, uint32_t origin, uint32_t t, bool *dow
 /* A synthetic store (store_synth.c): norigins origins with `days` of
  * events from t0, for timing history and report at full-table scale. */
 int store_synth_year(struct store *s, uint32_t norigins, uint32_t t0, uint32_t days, uint64_t seed);
+
+/* ---------------------------------------------------------------- hist */
+
+/*
+ * hist (hist.c): what the history store learns from the engine while it runs.
+ *
+ * It listens to the detector (det_hooks: routes per (origin, upstream) and
+ * prefixes per origin at the end of each second; the events, including the
+ * silent DET_UPSTREAM_PRESENT of baselines) and keeps, between two writes:
+ *
+ *  - the events, grouped as EVENTS.md §7 says;
+ *  - per (origin, upstream) its interval as an upstream: opened by
+ *    upstream_gained (or a silent confirmation in a baseline), closed by
+ *    upstream_lost with last_for_origin, dated as the events are; an outage
+ *    of the origin does not close it. While open, the share of the
+ *    origin's routes it carries is integrated over the seconds the origin
+ *    is visible (mean = area / seconds) and its maximum kept;
+ *  - per origin its prefixes and routes, and one series point per
+ *    STORE_BUCKET with the values after the bucket's last change.
+ *
+ * hist_write puts all of it into the store (inside the caller's
+ * transaction) and starts over; the running state (open intervals, current
+ * counts) stays. After an engine snapshot is loaded, hist_attach rebuilds
+ * the counts from the detector and hist_load the open intervals from the
+ * store, so a later run continues as one long run would.
+ */
+
+struct hist_ou {
+	uint32_t origin, upstream;
+	uint32_t routes;        /* now */
+	uint32_t next;          /* next entry of the same origin, RIB_NONE ends */
+	bool open, dirty;       /* interval open; its row changed */
+	uint32_t start, acc_ts; /* interval start; integrated up to */
+	uint64_t seconds;
+	double area, max;
+};
+
+struct hist_org {
+	uint32_t origin;
+	uint32_t routes, prefixes; /* now */
+	uint32_t first;            /* its first hist_ou, RIB_NONE: none */
+	uint32_t first_seen;       /* when this run saw it appear (0: earlier) */
+	uint32_t touched;          /* the second whose pre-change work is done */
+	uint32_t changed;          /* the last second it changed */
+	uint32_t pend_ts;          /* a series point is due for this second (0: none) */
+	bool dirty;                /* its origins row changed */
+	bool in_sec;               /* listed in sec_orgs */
+};
+
+struct hist_pt {
+	uint32_t origin, ts, prefixes, routes;
+	uint32_t up_off, up_n;     /* into hist.up */
+};
+
+struct hist {
+	struct hist_ou *ou;        /* owned */
+	uint32_t nou, capou;
+	struct hist_org *org;      /* owned */
+	uint32_t norg, caporg;
+	struct u64map ou_idx;      /* (origin << 32 | upstream) -> ou index */
+	struct u64map org_idx;     /* origin -> org index */
+	uint32_t *sec_orgs;        /* origins changed in the current second */
+	uint32_t nsec, capsec;
+	struct store_interval *closed; /* closed since the last write */
+	uint32_t nclosed, capclosed;
+	struct hist_pt *pt;        /* series points due */
+	uint32_t npt, cappt;
+	uint32_t (*up)[2];         /* their (upstream, routes) */
+	uint32_t nup, capup;
+	struct det_group g;        /* events since the last write */
+	struct det_hooks hooks;
+	uint64_t events, intervals_opened, intervals_closed, points;
+};
+
+void hist_init(struct hist *h);
+void hist_release(struct hist *h);
+/* Listen to this engine's detector, taking the counts it has now (from a
+ * loaded snapshot). Its event callback must be hist_on_event(h, ...). */
+void hist_attach(struct hist *h, struct engine *e);
+/* The open intervals of the store (after hist_attach). */
+int hist_load(struct hist *h, struct store *s);
+/* The engine's event callback (arg = the hist). */
+void hist_on_event(void *arg, const struct det_event *e);
+/* A grouped event as a store row: its prefixes formatted into *buf
+ * (grown as needed, owned by the caller), which v->prefixes points into. */
+void hist_event_view(const struct det_gevent *g, const struct rib *r, char **buf, size_t *cap,
+		     struct store_event *v);
+/* Everything since the last write into the store (in the caller's
+ * transaction); the rib formats the events' prefixes. */
+int hist_write(struct hist *h, struct store *s, const struct rib *r);
+
+/* ---------------------------------------------------------------- runner */
+
+/* An engine run into the store (store_run.c): ingest, collect --db, the
+ * backfill worker. Open, make the engine with run.min_peers and
+ * hist_on_event(&run.h) as its event callback, resume, then checkpoint as
+ * the clock moves (store_run_second) and at the end. */
+struct store_run {
+	struct store st;
+	struct hist h;
+	struct engine *e;          /* borrowed, after resume */
+	unsigned min_peers;        /* the store's, or the one given */
+	uint32_t clock;            /* the store's clock (updated by checkpoints) */
+	uint32_t every;            /* record seconds between checkpoints */
+	uint32_t every_wall;       /* real seconds at least between them (30) */
+	uint32_t last_ckpt;        /* record time of the last checkpoint */
+	double last_wall;
+	const struct names *names; /* borrowed: to store at the next checkpoint */
+	struct store_file *done;   /* files finished since the last one */
+	uint32_t ndone, capdone;
+	uint64_t commits, files_done;
+	int failed;                /* a checkpoint failed: nothing more is stored */
+	bool open;
+};
+
+/* Open the store at db (NULL: the default path), making it when missing
+ * (create) or saying there is none; logs what failed. */
+int store_open_at(struct store *s, const char *db, bool create);
+/* Open (create) the store for a run; min_peers given (0: none) must equal
+ * the one its history was built with; run.min_peers is the one to use. */
+int store_run_open(struct store_run *r, const char *db, unsigned min_peers);
+/* Load the stored snapshot into e (made as above) and attach the history. */
+int store_run_resume(struct store_run *r, struct engine *e);
+/* A file read to its end: recorded as done at the next checkpoint. */
+void store_run_file_done(struct store_run *r, const struct store_file *f);
+/* The clock moved to `clock` (the second before is evaluated, nothing of
+ * clock applied): checkpoint when due. */
+void store_run_second(struct store_run *r, uint32_t clock);
+/* A checkpoint now, clock being the first second not applied. 0, or the
+ * error (logged; nothing more is stored in this run). */
+int store_run_checkpoint(struct store_run *r, uint32_t clock);
+void store_run_close(struct store_run *r);
+
+/* `ingest` (store_ingest.c): archives through the engine into the store,
+ * incrementally: files already stored are skipped unread, the engine
+ * continues from the stored snapshot and skips records before the store's
+ * clock, checkpoints come every `every` seconds of record time (3600) but
+ * not more often than every `every_wall` seconds of real time, and at the
+ * end. */
+struct store_ingest_opts {
+	const char *db;            /* NULL: the default store */
+	unsigned min_peers;        /* 0: the store's, else 2 */
+	const char *collector;     /* every input's collector, or NULL */
+	uint32_t every, every_wall;
+	const struct names *names; /* to store, or NULL */
+	struct feed_opts feed;
+};
+
+struct store_ingest_result {
+	char where[512];           /* the store, for messages */
+	uint64_t files_done, files_known, events, intervals_opened, intervals_closed, points, commits;
+	uint32_t clock;            /* the store's clock after the run */
+	struct engine_stats st;    /* this run's engine counters */
+	uint32_t prefixes, paths;  /* the state after it */
+	uint64_t routes;
+	bool damaged;              /* some input was damaged or unreadable */
+};
+
+/* 0; RW_EINVAL when --min-peers differs from the store's, RW_EIO when it
+ * cannot be opened, RW_EDB when it cannot be resumed or a checkpoint
+ * failed (all logged). fst collects the inputs' stats. */
+int store_ingest(char **paths, int n, const struct store_ingest_opts *o, struct feed_stats *fst,
+		 struct store_ingest_result *res);
+
+#endif

@@ -32,17 +32,8 @@ int store_history(struct store *s, uint32_t origin, struct store_history *h)
 	if (!st)
 		return store_fail(s, "reading intervals", RW_EDB);
 	db_bind_i64(st, 1, origin);
-	size_t cap = 0;
 	while ((rc = db_step(st)) == 1) {
-		if (h->niv == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct store_interval *n = realloc(h->iv, cap * sizeof *n);
-			if (!n) {
-				rc = RW_ENOMEM;
-				break;
-			}
-			h->iv = n;
-		}
+		rw_vec_grow(&h->iv, &h->capiv, (size_t)h->niv + 1, sizeof *h->iv, UINT32_MAX, RW_MEM_STORE);
 		struct store_interval *iv = &h->iv[h->niv++];
 		*iv = (struct store_interval){
 			.origin = origin,
@@ -65,7 +56,7 @@ int store_history(struct store *s, uint32_t origin, struct store_history *h)
 
 void store_history_free(struct store_history *h)
 {
-	free(h->iv);
+	rw_vec_free(&h->iv, &h->capiv, sizeof *h->iv, RW_MEM_STORE);
 	memset(h, 0, sizeof *h);
 }
 
@@ -86,6 +77,41 @@ double store_interval_mean(const struct store_interval *iv, uint32_t clock)
 	if (secs > 0)
 		return area / secs;
 	return iv->share_max > iv->share_now ? iv->share_max : iv->share_now;
+}
+
+static int up_cmp(const void *a, const void *b)
+{
+	const struct store_upstream *x = a, *y = b;
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return x->asn < y->asn ? -1 : x->asn > y->asn;
+}
+
+struct store_upstream *store_history_upstreams(const struct store_history *h, size_t *n)
+{
+	struct store_upstream *u = rw_calloc(h->niv + 1, sizeof *u);
+	size_t k = 0;
+	for (size_t i = 0; i < h->niv;) {
+		struct store_upstream *x = &u[k++];
+		double area = 0, secs = 0;
+		x->asn = h->iv[i].upstream;
+		x->i0 = i;
+		x->first = h->iv[i].start;
+		for (; i < h->niv && h->iv[i].upstream == x->asn; i++) {
+			double a, s;
+			store_interval_acc(&h->iv[i], h->clock, &a, &s);
+			area += a;
+			secs += s;
+			if (h->iv[i].share_max > x->max)
+				x->max = h->iv[i].share_max;
+			x->last = h->iv[i].end;
+			x->n++;
+		}
+		x->mean = secs > 0 ? area / secs : x->max;
+	}
+	qsort(u, k, sizeof *u, up_cmp);
+	*n = k;
+	return u;
 }
 
 int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t from, uint32_t to,
@@ -149,18 +175,9 @@ int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, s
 	db_bind_i64(st, 1, origin);
 	db_bind_i64(st, 2, b0);
 	db_bind_i64(st, 3, b1);
-	size_t cap = 0, capup = 0;
 	int rc;
 	while ((rc = db_step(st)) == 1) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			void *n = realloc(out->pt, cap * sizeof *out->pt);
-			if (!n) {
-				rc = RW_ENOMEM;
-				break;
-			}
-			out->pt = n;
-		}
+		rw_vec_grow(&out->pt, &out->cappt, (size_t)out->n + 1, sizeof *out->pt, UINT32_MAX, RW_MEM_STORE);
 		struct store_series_pt *pt = &out->pt[out->n++];
 		*pt = (struct store_series_pt){(uint32_t)db_col_i64(st, 0), (uint32_t)db_col_i64(st, 1),
 					       (uint32_t)db_col_i64(st, 2), (uint32_t)out->nup, 0};
@@ -171,15 +188,8 @@ int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, s
 			if (*end != ':')
 				break;
 			r = strtoul(end + 1, &end, 10);
-			if (out->nup == capup) {
-				capup = capup ? capup * 2 : 64;
-				void *n = realloc(out->up, capup * sizeof *out->up);
-				if (!n) {
-					rc = RW_ENOMEM;
-					break;
-				}
-				out->up = n;
-			}
+			rw_vec_grow(&out->up, &out->capup, (size_t)out->nup + 1, sizeof *out->up, UINT32_MAX,
+				    RW_MEM_STORE);
 			out->up[out->nup][0] = (uint32_t)u;
 			out->up[out->nup][1] = (uint32_t)r;
 			out->nup++;
@@ -195,8 +205,8 @@ int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, s
 
 void store_series_free(struct store_series *ss)
 {
-	free(ss->pt);
-	free(ss->up);
+	rw_vec_free(&ss->pt, &ss->cappt, sizeof *ss->pt, RW_MEM_STORE);
+	rw_vec_free(&ss->up, &ss->capup, sizeof *ss->up, RW_MEM_STORE);
 	memset(ss, 0, sizeof *ss);
 }
 

@@ -70,7 +70,7 @@ struct sup {
 
 struct sample {
 	struct sup *u;
-	size_t n, cap;
+	uint32_t n, cap;
 	uint16_t seq;
 };
 
@@ -84,12 +84,7 @@ static uint64_t mix(uint64_t x)
 
 static struct sup *add(struct sample *s, uint32_t ts, unsigned coll, unsigned peer)
 {
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 4096;
-		s->u = realloc(s->u, s->cap * sizeof *s->u);
-		if (!s->u)
-			abort();
-	}
+	rw_vec_grow(&s->u, &s->cap, (size_t)s->n + 1, sizeof *s->u, UINT32_MAX, RW_MEM_OTHER);
 	struct sup *u = &s->u[s->n++];
 	memset(u, 0, sizeof *u);
 	u->ts = ts;
@@ -175,7 +170,7 @@ static int cmp_sup(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static int write_file(const char *path, const struct mrt_buf *b, bool bz2)
+static int write_file(const char *path, const struct obuf *b, bool bz2)
 {
 	if (bz2) {
 		FILE *f = fopen(path, "wb");
@@ -184,7 +179,7 @@ static int write_file(const char *path, const struct mrt_buf *b, bool bz2)
 		int e;
 		BZFILE *z = BZ2_bzWriteOpen(&e, f, 9, 0, 0);
 		if (e == BZ_OK && b->len)
-			BZ2_bzWrite(&e, z, b->p, (int)b->len);
+			BZ2_bzWrite(&e, z, b->buf, (int)b->len);
 		int e2;
 		BZ2_bzWriteClose(&e2, z, 0, NULL, NULL);
 		int rc = fclose(f);
@@ -193,7 +188,7 @@ static int write_file(const char *path, const struct mrt_buf *b, bool bz2)
 	gzFile z = gzopen(path, "wb9");
 	if (!z)
 		return RW_EIO;
-	int ok = !b->len || gzwrite(z, b->p, (unsigned)b->len) == (int)b->len;
+	int ok = !b->len || gzwrite(z, b->buf, (unsigned)b->len) == (int)b->len;
 	return gzclose(z) == Z_OK && ok ? 0 : RW_EIO;
 }
 
@@ -220,7 +215,7 @@ static void peer_addr(unsigned c, unsigned k, struct rw_addr *a)
 static int write_rib(const char *dir, unsigned c, uint32_t t)
 {
 	const struct scoll *co = &colls[c];
-	struct mrt_buf b = {0};
+	struct obuf b = {0};
 	struct mrt_peer peers[10];
 	for (unsigned k = 0; k < co->npeers; k++) {
 		memset(&peers[k], 0, sizeof peers[k]);
@@ -231,7 +226,7 @@ static int write_rib(const char *dir, unsigned c, uint32_t t)
 	}
 	mrt_write_peer_index(&b, t, 0x80df0001u + c, co->name, peers, co->npeers);
 	uint32_t paths[10][8];
-	struct mrt_wattrs wa[10];
+	struct bgp_wattrs wa[10];
 	struct mrt_rib_entry e[10];
 	bool sat = t >= SAT0 && t <= SAT1;
 	for (unsigned i = 0; i < NBG + 4; i++) {
@@ -258,7 +253,7 @@ static int write_rib(const char *dir, unsigned c, uint32_t t)
 	char path[512];
 	file_name(path, sizeof path, dir, co, co->rib_name, t);
 	int rc = write_file(path, &b, co->bz2);
-	mrt_buf_release(&b);
+	obuf_release(&b);
 	return rc;
 }
 
@@ -330,7 +325,7 @@ int synth_write_sample(const char *dir)
 		const struct scoll *co = &colls[c];
 		size_t i = 0;
 		for (uint32_t f = T0; f < T0 + SPAN && !rc; f += co->period) {
-			struct mrt_buf b = {0};
+			struct obuf b = {0};
 			for (; i < s.n && s.u[i].ts < f + co->period; i++) {
 				const struct sup *u = &s.u[i];
 				if (u->coll != c)
@@ -342,16 +337,16 @@ int synth_write_sample(const char *dir)
 				if (u->withdraw) {
 					mrt_write_update(&b, &h, NULL, NULL, 0, u->p, u->npfx);
 				} else {
-					struct mrt_wattrs a = {.path = u->path, .path_len = u->plen, .nexthop = h.peer};
+					struct bgp_wattrs a = {.path = u->path, .path_len = u->plen, .nexthop = h.peer};
 					mrt_write_update(&b, &h, &a, u->p, u->npfx, NULL, 0);
 				}
 			}
 			file_name(path, sizeof path, dir, co, "updates", f);
 			rc = write_file(path, &b, co->bz2);
-			mrt_buf_release(&b);
+			obuf_release(&b);
 		}
 	}
-	free(s.u);
+	rw_vec_free(&s.u, &s.cap, sizeof *s.u, RW_MEM_OTHER);
 	if (rc)
 		return rc;
 	/* names for the networks in the story (potaroo format) */

@@ -91,7 +91,7 @@ static unsigned path_of(const struct synth_opts *o, uint64_t i, unsigned peer, u
 
 struct writer {
 	int fd;
-	struct mrt_buf b;
+	struct obuf b;
 	int err;
 };
 
@@ -101,7 +101,7 @@ static void wflush(struct writer *w, bool force)
 		return;
 	size_t off = 0;
 	while (off < w->b.len && !w->err) {
-		ssize_t k = write(w->fd, w->b.p + off, w->b.len - off);
+		ssize_t k = write(w->fd, w->b.buf + off, w->b.len - off);
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
@@ -113,7 +113,7 @@ static void wflush(struct writer *w, bool force)
 	w->b.len = 0;
 }
 
-static void fill_attrs(const struct synth_opts *o, uint64_t i, unsigned peer, uint32_t v, struct mrt_wattrs *a,
+static void fill_attrs(const struct synth_opts *o, uint64_t i, unsigned peer, uint32_t v, struct bgp_wattrs *a,
 		       uint32_t *path, uint32_t *set, uint32_t *comm, uint32_t *lcomm, const struct rw_prefix *p)
 {
 	memset(a, 0, sizeof *a);
@@ -189,18 +189,14 @@ int synth_write_rib(int fd, const struct synth_opts *o)
 {
 	struct writer w = {.fd = fd};
 	unsigned np = o->peers ? o->peers : 1;
-	struct mrt_peer *peers = calloc(np, sizeof *peers);
-	struct mrt_rib_entry *ents = calloc(np, sizeof *ents);
-	struct mrt_wattrs *attrs = calloc(np, sizeof *attrs);
-	uint32_t(*paths)[32] = calloc(np, sizeof *paths);
-	uint32_t(*sets)[4] = calloc(np, sizeof *sets);
-	uint32_t(*comms)[8] = calloc(np, sizeof *comms);
-	uint32_t(*lcomms)[3] = calloc(np, sizeof *lcomms);
+	struct mrt_peer *peers = rw_calloc(np, sizeof *peers);
+	struct mrt_rib_entry *ents = rw_calloc(np, sizeof *ents);
+	struct bgp_wattrs *attrs = rw_calloc(np, sizeof *attrs);
+	uint32_t(*paths)[32] = rw_calloc(np, sizeof *paths);
+	uint32_t(*sets)[4] = rw_calloc(np, sizeof *sets);
+	uint32_t(*comms)[8] = rw_calloc(np, sizeof *comms);
+	uint32_t(*lcomms)[3] = rw_calloc(np, sizeof *lcomms);
 	int rc = 0;
-	if (!peers || !ents || !attrs || !paths || !sets || !comms || !lcomms) {
-		rc = RW_ENOMEM;
-		goto out;
-	}
 	for (unsigned k = 0; k < np; k++)
 		peer_of(k, &peers[k], k % 5 == 4);
 	mrt_write_peer_index(&w.b, o->ts0, 0xc0000201u, "synth", peers, np);
@@ -230,8 +226,7 @@ int synth_write_rib(int fd, const struct synth_opts *o)
 	wflush(&w, true);
 	if (!rc)
 		rc = w.err;
-out:
-	mrt_buf_release(&w.b);
+	obuf_release(&w.b);
 	free(peers);
 	free(ents);
 	free(attrs);
@@ -293,7 +288,7 @@ int synth_write_updates(int fd, const struct synth_opts *o)
 		if (withdraw) {
 			rc = mrt_write_update(&w.b, &hd, NULL, NULL, 0, pf, n);
 		} else {
-			struct mrt_wattrs a;
+			struct bgp_wattrs a;
 			uint64_t i0 = start;
 			fill_attrs(o, i0, k, (uint32_t)(r % 5 + 1), &a, path, set, comm, lcomm, &pf[0]);
 			rc = mrt_write_update(&w.b, &hd, &a, pf, n, NULL, 0);
@@ -301,6 +296,6 @@ int synth_write_updates(int fd, const struct synth_opts *o)
 		wflush(&w, false);
 	}
 	wflush(&w, true);
-	mrt_buf_release(&w.b);
+	obuf_release(&w.b);
 	return rc ? rc : w.err;
 }

@@ -721,7 +721,7 @@ EOF
 	gobgpd -f "$tmp/gobgp-ap.toml" -p --api-hosts "127.0.0.1:$GAPI" --pprof-disable > "$tmp/gobgp-ap.log" 2>&1 &
 	GOBGP=$!
 	PIDS="$PIDS $GOBGP"
-	check addpath-negotiated "wait_for $tmp/$n.err 'peer 127.0.0.2 AS65002: established (.*ADD-PATH)' 20" \
+	check addpath-negotiated "wait_for $tmp/$n.err 'peer 127.0.0.2 AS65002: established (.*ADD-PATH IPv4.*)' 20" \
 		"no session with ADD-PATH" "$tmp/$n.err"
 	gobgp -p "$GAPI" global rib add -a ipv4 175.45.176.0/24 identifier 1 origin igp aspath "4837 131279" nexthop 192.0.2.2
 	gobgp -p "$GAPI" global rib add -a ipv4 175.45.176.0/24 identifier 2 origin igp aspath "20485 131279" nexthop 192.0.2.22

@@ -152,10 +152,12 @@ grep -v "^f|" "$tmp/t2" > "$tmp/t2f"
 check "older-file-skipped" "[ $rc -eq 0 ] && grep -q 'updates.20171001.0900.gz: [0-9]* records before 2017-10-01T13:59:59Z (already applied) skipped' $tmp/late.out && cmp -s $tmp/t2f $tmp/t3" \
 	"rc=$rc $(cat $tmp/late.out | head -3)"
 
-# kill -9 after the second commit (checkpoints every 10 minutes of
-# records): what was committed stays, and the next run carries on to the
-# same store as one uninterrupted run
-ROUTEWATCH_TEST_KILL_AFTER=2 "$RW" ingest --db "$tmp/k.db" --names "$NAMES" --checkpoint 600 --checkpoint-wall 0 "$S" > /dev/null 2>&1; rc=$?
+# kill -9 right after the second commit (checkpoints every 10 minutes of
+# records; tests/cli/kill_at.c kills the process when it logs "checkpoint
+# 2 at"): what was committed stays, and the next run carries on to the same
+# store as one uninterrupted run
+RW_KILL_AT="checkpoint 2 at" LD_PRELOAD="$(cd "$B" && pwd)/tests/librwkill.so" ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+	"$RW" -v -v ingest --db "$tmp/k.db" --names "$NAMES" --checkpoint 600 --checkpoint-wall 0 "$S" > /dev/null 2>&1; rc=$?
 kclock=$(sqlite3 "$tmp/k.db" "SELECT value FROM meta WHERE key = 'clock'")
 "$RW" ingest --db "$tmp/k.db" --names "$NAMES" --checkpoint 600 --checkpoint-wall 0 "$S" > "$tmp/k.out" 2>&1; rc2=$?
 tables "$tmp/k.db" > "$tmp/tk"

@@ -30,8 +30,8 @@ void scen_free(struct scen *s)
 		free(s->ev[i]);
 	free(s->ev);
 	for (int i = 0; i < s->ncoll; i++) {
-		mrt_buf_release(&s->coll[i].rib);
-		mrt_buf_release(&s->coll[i].upd);
+		obuf_release(&s->coll[i].rib);
+		obuf_release(&s->coll[i].upd);
 	}
 	rm_rf(s->dir);
 }
@@ -65,12 +65,12 @@ static void file_name(char *b, size_t n, const struct scen *s, int coll, const c
 	snprintf(b, n, "%s/%s/%s.%s", s->dir, s->coll[coll].name, kind, when);
 }
 
-static void write_file(const char *path, const struct mrt_buf *b)
+static void write_file(const char *path, const struct obuf *b)
 {
 	FILE *f = fopen(path, "wb");
 	if (!f)
 		return;
-	fwrite(b->p, 1, b->len, f);
+	fwrite(obuf_data(b), 1, b->len, f);
 	fclose(f);
 }
 
@@ -127,7 +127,7 @@ static void close_rib(struct scen *s, int coll)
 	for (int i = 0; i < s->nent; i++) {
 		if (done[i])
 			continue;
-		struct mrt_wattrs wa[32];
+		struct bgp_wattrs wa[32];
 		struct mrt_rib_entry re[32];
 		unsigned n = 0;
 		for (int j = i; j < s->nent; j++) {
@@ -207,12 +207,11 @@ void scen_announce(struct scen *s, int peer, uint32_t ts, const char *prefix, co
 	struct scen_coll *c = &s->coll[s->peer[peer].coll];
 	uint32_t p[16], set[4];
 	unsigned setlen;
-	struct mrt_wattrs a = {0};
+	struct bgp_wattrs a = {0};
 	a.path = p;
 	a.path_len = parse_path(path, p, 16, set, &setlen);
 	a.set = setlen ? set : NULL;
 	a.set_len = setlen;
-	a.as2 = s->peer[peer].as2;
 	struct rw_prefix pf;
 	parse_prefix(prefix, &pf);
 	if (pf.af == RW_AF_INET6)
@@ -256,17 +255,19 @@ void scen_run(struct scen *s, unsigned min_peers)
 	engine_init(e, min_peers, on_event, &g);
 	struct feed_stats st = {0};
 	struct archive_opts ao = {0};
-	struct archive_input *in;
-	size_t n;
+	struct feed_inputs inputs;
 	char *paths[1] = {s->dir};
 	int lvl = rw_log_level;
 	rw_log_level = RW_LOG_ERROR - 1; /* damaged-file tests are noisy on purpose */
-	archive_inputs(paths, 1, &ao, &in, &n, &st);
+	feed_inputs(paths, 1, NULL, NULL, &inputs, &st);
+	struct feed_input *in = inputs.v;
+	size_t n = inputs.n;
 	if (s->split) {
 		size_t k = 0;
 		while (k < n && in[k].first_ts < s->split)
 			k++;
-		s->status = archive_run(e, in, k, &ao, &st);
+		struct feed_inputs head = {in, (uint32_t)k, 0};
+		s->status = archive_run(e, &head, &ao, &st);
 		struct obuf o;
 		obuf_init_mem(&o, 1 << 12);
 		int rc = engine_save(e, &o);
@@ -279,12 +280,13 @@ void scen_run(struct scen *s, unsigned min_peers)
 		if (!rc && rib_check(&e->rib, s->snap_err, sizeof s->snap_err))
 			rc = -1;
 		obuf_release(&o);
+		struct feed_inputs tail = {in + k, (uint32_t)(n - k), 0};
 		if (rc)
 			s->status = -1;
 		else
-			s->status |= archive_run(e, in + k, n - k, &ao, &st);
+			s->status |= archive_run(e, &tail, &ao, &st);
 	} else {
-		s->status = archive_run(e, in, n, &ao, &st);
+		s->status = archive_run(e, &inputs, &ao, &st);
 	}
 	rw_log_level = lvl;
 	det_group_finish(&g, &e->rib);
@@ -312,7 +314,7 @@ void scen_run(struct scen *s, unsigned min_peers)
 			k += (size_t)snprintf(b + k, sizeof b - k, " last");
 		s->ev[s->nev++] = strdup(b);
 	}
-	archive_inputs_free(in, n);
+	feed_inputs_free(&inputs);
 	det_group_release(&g);
 	engine_release(e);
 	free(e);

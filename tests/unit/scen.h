@@ -35,10 +35,10 @@ struct scen_peer {
 
 struct scen_coll {
 	char name[32];
-	struct mrt_buf rib;     /* the dump being built */
+	struct obuf rib;     /* the dump being built */
 	uint32_t rib_ts;
 	bool rib_open;
-	struct mrt_buf upd;     /* the update file being built */
+	struct obuf upd;     /* the update file being built */
 	uint32_t upd_ts;
 	bool upd_open;
 	int nrib, nupd;         /* files written */

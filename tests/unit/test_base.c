@@ -107,7 +107,7 @@ TEST(cursor_never_reads_past_end)
 TEST(arena_cap_and_reset)
 {
 	struct arena a;
-	arena_init(&a, 1024, 4096);
+	arena_init(&a, 1024, 4096, RW_MEM_OTHER);
 	void *p = arena_alloc(&a, 100);
 	CHECK(p != NULL);
 	CHECK(((uintptr_t)p & 15) == 0);

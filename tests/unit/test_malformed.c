@@ -51,16 +51,16 @@ static const uint8_t NEXT_HOP[] = {0x40, 0x03, 0x04, 0xc0, 0x00, 0x02, 0x01};
 static const uint8_t NLRI[] = {0x18, 0xc6, 0x33, 0x64};
 static const uint8_t NH_192_0_2_1[4] = {0xc0, 0x00, 0x02, 0x01};
 
-/* Append an array, or a list of byte values, to a struct mrt_buf. */
-#define CAT(b, arr) mrt_buf_put((b), (arr), sizeof(arr))
+/* Append an array, or a list of byte values, to a struct obuf. */
+#define CAT(b, arr) obuf_write((b), (arr), sizeof(arr))
 #define BYTES(b, ...)                                              \
 	do {                                                       \
 		static const uint8_t bytes_[] = {__VA_ARGS__};     \
-		mrt_buf_put((b), bytes_, sizeof bytes_);           \
+		obuf_write((b), bytes_, sizeof bytes_);           \
 	} while (0)
 
 /* The baseline's 20 attribute bytes (4-byte session) into a. */
-static void base_attrs(struct mrt_buf *a)
+static void base_attrs(struct obuf *a)
 {
 	CAT(a, ORIGIN_IGP);
 	CAT(a, AS_PATH4);
@@ -68,7 +68,7 @@ static void base_attrs(struct mrt_buf *a)
 }
 
 /* The 2-byte-session baseline attributes (AS_PATH 40 02 04 02 01 FDE9). */
-static void base_attrs2(struct mrt_buf *a)
+static void base_attrs2(struct obuf *a)
 {
 	CAT(a, ORIGIN_IGP);
 	CAT(a, AS_PATH2);
@@ -80,7 +80,7 @@ static void base_attrs2(struct mrt_buf *a)
 /* m = HDR(len, 02) | WL=0000 | TAL | attrs | nlri. tal = TAL_AUTO writes
  * the attribute bytes' real length; the header length is always the real
  * message length. */
-static void upd_build(struct mrt_buf *m, const struct mrt_buf *attrs, long tal, const uint8_t *nlri,
+static void upd_build(struct obuf *m, const struct obuf *attrs, long tal, const uint8_t *nlri,
 		      size_t nlen)
 {
 	m->len = 0;
@@ -88,11 +88,11 @@ static void upd_build(struct mrt_buf *m, const struct mrt_buf *attrs, long tal, 
 	h[18] = BGP_MSG_UPDATE;
 	wr16(h + 19, 0);
 	wr16(h + 21, (uint16_t)(tal < 0 ? (long)attrs->len : tal));
-	mrt_buf_put(m, h, sizeof h);
-	mrt_buf_put(m, attrs->p, attrs->len);
+	obuf_write(m, h, sizeof h);
+	obuf_write(m, obuf_data(attrs), attrs->len);
 	if (nlen)
-		mrt_buf_put(m, nlri, nlen);
-	wr16(m->p + 16, (uint16_t)m->len);
+		obuf_write(m, nlri, nlen);
+	wr16(obuf_bytes(m) + 16, (uint16_t)m->len);
 }
 
 /* ---------------------------------------------------------------- UPDATE decoding */
@@ -111,7 +111,7 @@ static void udec_ctx(struct ures *r, const uint8_t *msg, size_t len, const struc
 	r->len = len;
 	r->copy = malloc(len);
 	memcpy(r->copy, msg, len);
-	arena_init(&r->ar, 0, 64u << 20);
+	arena_init(&r->ar, 0, 64u << 20, RW_MEM_OTHER);
 	struct bgp_hdr h;
 	/* the vectors always carry a well-formed header */
 	CHECK_INT(bgp_hdr_decode(r->copy, len, len > BGP_MAX_LEN, &h), 0);
@@ -121,10 +121,10 @@ static void udec_ctx(struct ures *r, const uint8_t *msg, size_t len, const struc
 }
 
 /* asn_size 4 (or 2), no ADD-PATH, no guessing: a live session. */
-static void udec(struct ures *r, const struct mrt_buf *m, unsigned asz)
+static void udec(struct ures *r, const struct obuf *m, unsigned asz)
 {
 	struct bgp_ctx ctx = {.asn_size = (uint8_t)asz};
-	udec_ctx(r, m->p, m->len, &ctx);
+	udec_ctx(r, obuf_data(m), m->len, &ctx);
 }
 
 static void ures_free(struct ures *r)
@@ -205,20 +205,20 @@ static const char W_BASE[] = "BGP4MP|1506848871|W|198.51.100.9|65001|198.51.100.
 
 /* Wrap a BGP message in a BGP4MP record (MESSAGE_AS4, or MESSAGE for a
  * 2-byte session) and append it to out. */
-static void put_msg(struct mrt_buf *out, const struct mrt_buf *m, bool as4)
+static void put_msg(struct obuf *out, const struct obuf *m, bool as4)
 {
 	struct mrt_bgp4mp_hdr h = H(as4);
-	CHECK_INT(mrt_write_bgp_msg(out, &h, m->p, m->len), 0);
+	CHECK_INT(mrt_write_bgp_msg(out, &h, obuf_data(m), m->len), 0);
 }
 
 /* One message as one BGP4MP_MESSAGE_AS4 record through reader, decoder
  * and bgpdump text. */
-static void via_mrt(struct tdump *t, const struct mrt_buf *m, bool as4)
+static void via_mrt(struct tdump *t, const struct obuf *m, bool as4)
 {
-	struct mrt_buf f = {0};
+	struct obuf f = {0};
 	put_msg(&f, m, as4);
-	tdump_run(t, f.p, f.len, 0, false, false);
-	mrt_buf_release(&f);
+	tdump_run(t, obuf_data(&f), f.len, 0, false, false);
+	obuf_release(&f);
 }
 
 /* Frame and decode every record, keeping each record's mrt_result. */
@@ -289,11 +289,11 @@ static void rrun(struct rrun *o, const uint8_t *p, size_t n)
  * result below would prove nothing. */
 TEST(baseline_valid_update)
 {
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	base_attrs(&at);
 	upd_build(&m, &at, TAL_AUTO, NLRI, sizeof NLRI);
 	CHECK_INT(m.len, 47);
-	CHECK(m.len == sizeof baseline && !memcmp(m.p, baseline, sizeof baseline));
+	CHECK(m.len == sizeof baseline && !memcmp(obuf_data(&m), baseline, sizeof baseline));
 	struct ures r;
 	udec(&r, &m, 4);
 	CHECK_INT(r.rc, 0);
@@ -309,15 +309,15 @@ TEST(baseline_valid_update)
 	CHECK_STR(t.text, A_BASE);
 	CHECK_INT(t.rec_errors, 0);
 	tdump_free(&t);
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 /* ================================================================ A. UPDATE */
 
 TEST(U01_tal_past_message)
 {
-	struct mrt_buf at = {0}, m = {0}, f = {0};
+	struct obuf at = {0}, m = {0}, f = {0};
 	base_attrs(&at);
 	/* (a) TAL = 1000 (hex) with the baseline's 20 attribute bytes and NLRI:
 	 * 47-byte message, WL + TAL + 23 > length */
@@ -335,9 +335,9 @@ TEST(U01_tal_past_message)
 	ures_free(&r);
 
 	/* (b) TAL 4096 with only 16 bytes of data after it */
-	struct mrt_buf at16 = {0};
-	mrt_buf_put(&at16, at.p, 16);
-	struct mrt_buf m2 = {0};
+	struct obuf at16 = {0};
+	obuf_write(&at16, obuf_data(&at), 16);
+	struct obuf m2 = {0};
 	upd_build(&m2, &at16, 4096, NULL, 0);
 	CHECK_INT(m2.len, 19 + 4 + 16);
 	udec(&r, &m2, 4);
@@ -349,28 +349,28 @@ TEST(U01_tal_past_message)
 	/* In the reader: unparseable, no routes, and the next record is read. */
 	put_msg(&f, &m, true);
 	put_msg(&f, &m2, true);
-	struct mrt_buf ok = {0};
-	mrt_buf_put(&ok, baseline, sizeof baseline);
+	struct obuf ok = {0};
+	obuf_write(&ok, baseline, sizeof baseline);
 	put_msg(&f, &ok, true);
 	struct tdump t;
-	tdump_run(&t, f.p, f.len, 0, false, false);
+	tdump_run(&t, obuf_data(&f), f.len, 0, false, false);
 	CHECK_STR(t.text, A_BASE);
 	CHECK_INT(t.records, 3);
 	CHECK_INT(t.unparseable, 2);
 	CHECK_INT(t.gaps, 0);
 	tdump_free(&t);
-	mrt_buf_release(&at);
-	mrt_buf_release(&at16);
-	mrt_buf_release(&m);
-	mrt_buf_release(&m2);
-	mrt_buf_release(&ok);
-	mrt_buf_release(&f);
+	obuf_release(&at);
+	obuf_release(&at16);
+	obuf_release(&m);
+	obuf_release(&m2);
+	obuf_release(&ok);
+	obuf_release(&f);
 }
 
 TEST(U03_attr_len_past_tal)
 {
 	/* NEXT_HOP length byte 0x30 (48) while TAL stays 0x14 */
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	CAT(&at, ORIGIN_IGP);
 	CAT(&at, AS_PATH4);
 	BYTES(&at, 0x40, 0x03, 0x30, 0xc0, 0x00, 0x02, 0x01);
@@ -393,14 +393,14 @@ TEST(U03_attr_len_past_tal)
 	CHECK_STR(t.text, W_BASE);
 	CHECK_INT(t.taw, 1);
 	tdump_free(&t);
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 TEST(U04_short_attr_header)
 {
 	/* a dangling "40 05" after the attributes, TAL bumped by 2 */
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	base_attrs(&at);
 	BYTES(&at, 0x40, 0x05);
 	upd_build(&m, &at, 0x16, NLRI, sizeof NLRI);
@@ -420,7 +420,7 @@ TEST(U04_short_attr_header)
 	tdump_free(&t);
 
 	/* Extended Length needs 4 header bytes: "50 05 00" (3 left) is short too */
-	struct mrt_buf at2 = {0};
+	struct obuf at2 = {0};
 	base_attrs(&at2);
 	BYTES(&at2, 0x50, 0x05, 0x00);
 	upd_build(&m, &at2, 0x17, NLRI, sizeof NLRI);
@@ -430,15 +430,15 @@ TEST(U04_short_attr_header)
 	CHECK(!bgp_has(&r.u.attrs, BGP_ATTR_LOCAL_PREF));
 	CHECK_STR(nlri_str(&r.u), "198.51.100.0/24");
 	ures_free(&r);
-	mrt_buf_release(&at);
-	mrt_buf_release(&at2);
-	mrt_buf_release(&m);
+	obuf_release(&at);
+	obuf_release(&at2);
+	obuf_release(&m);
 }
 
 TEST(U05_extended_length_flag)
 {
 	/* AS_PATH as 50 02 0006 02 01 0000FDE9 (T + ExtLen, 2-byte length) */
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	CAT(&at, ORIGIN_IGP);
 	BYTES(&at, 0x50, 0x02, 0x00, 0x06, 0x02, 0x01, 0x00, 0x00, 0xfd, 0xe9);
 	CAT(&at, NEXT_HOP);
@@ -460,7 +460,7 @@ TEST(U05_extended_length_flag)
 	tdump_free(&t);
 
 	/* ExtLen on every short attribute is legal too */
-	struct mrt_buf at2 = {0};
+	struct obuf at2 = {0};
 	BYTES(&at2, 0x50, 0x01, 0x00, 0x01, 0x00);
 	BYTES(&at2, 0x50, 0x02, 0x00, 0x06, 0x02, 0x01, 0x00, 0x00, 0xfd, 0xe9);
 	BYTES(&at2, 0x50, 0x03, 0x00, 0x04, 0xc0, 0x00, 0x02, 0x01);
@@ -471,15 +471,15 @@ TEST(U05_extended_length_flag)
 	CHECK_STR(path_str(&r.u.attrs), "65001");
 	CHECK(bgp_has(&r.u.attrs, BGP_ATTR_NEXT_HOP) && !memcmp(r.u.attrs.nexthop, NH_192_0_2_1, 4));
 	ures_free(&r);
-	mrt_buf_release(&at);
-	mrt_buf_release(&at2);
-	mrt_buf_release(&m);
+	obuf_release(&at);
+	obuf_release(&at2);
+	obuf_release(&m);
 }
 
 TEST(U06_flags_conflict_well_known)
 {
 	/* ORIGIN as 80 01 01 00: Optional bit on a well-known attribute */
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	BYTES(&at, 0x80, 0x01, 0x01, 0x00);
 	CAT(&at, AS_PATH4);
 	CAT(&at, NEXT_HOP);
@@ -500,14 +500,14 @@ TEST(U06_flags_conflict_well_known)
 	CHECK_STR(t.text, W_BASE);
 	CHECK_INT(t.taw, 1);
 	tdump_free(&t);
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 TEST(U09_as_path_count_overrun)
 {
 	/* 40 02 06 02 FF 0000FDE9: count 255, 4 bytes of ASNs */
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	CAT(&at, ORIGIN_IGP);
 	BYTES(&at, 0x40, 0x02, 0x06, 0x02, 0xff, 0x00, 0x00, 0xfd, 0xe9);
 	CAT(&at, NEXT_HOP);
@@ -526,13 +526,13 @@ TEST(U09_as_path_count_overrun)
 	via_mrt(&t, &m, true);
 	CHECK_STR(t.text, W_BASE);
 	tdump_free(&t);
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 TEST(U10_as_path_bad_segment)
 {
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	struct ures r;
 	/* (a) zero-length segment 40 02 02 02 00 (TAL 0x10) */
 	CAT(&at, ORIGIN_IGP);
@@ -566,45 +566,45 @@ TEST(U10_as_path_bad_segment)
 	via_mrt(&t, &m, true);
 	CHECK_STR(t.text, W_BASE);
 	tdump_free(&t);
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 /* An ExtLen AS_PATH of nseg AS_SEQUENCEs of 255 ASNs each (100001, ...)
  * with baseline ORIGIN/NEXT_HOP/NLRI; *want gets the path text. */
-static void long_path_update(struct mrt_buf *m, unsigned nseg, char **want)
+static void long_path_update(struct obuf *m, unsigned nseg, char **want)
 {
-	struct mrt_buf at = {0};
+	struct obuf at = {0};
 	CAT(&at, ORIGIN_IGP);
 	size_t vlen = (size_t)nseg * (2 + 255 * 4);
 	uint8_t h[4] = {0x50, 0x02};
 	wr16(h + 2, (uint16_t)vlen);
-	mrt_buf_put(&at, h, 4);
+	obuf_write(&at, h, 4);
 	size_t cap = (size_t)nseg * 255 * 8 + 1, n = 0;
 	*want = malloc(cap);
 	uint32_t asn = 100001;
 	for (unsigned s = 0; s < nseg; s++) {
 		uint8_t sh[2] = {BGP_SEG_SEQUENCE, 255};
-		mrt_buf_put(&at, sh, 2);
+		obuf_write(&at, sh, 2);
 		for (unsigned i = 0; i < 255; i++, asn++) {
 			uint8_t v[4];
 			wr32(v, asn);
-			mrt_buf_put(&at, v, 4);
+			obuf_write(&at, v, 4);
 			n += (size_t)snprintf(*want + n, cap - n, "%s%u", n ? " " : "", asn);
 		}
 	}
 	CAT(&at, NEXT_HOP);
 	upd_build(m, &at, TAL_AUTO, NLRI, sizeof NLRI);
-	mrt_buf_release(&at);
+	obuf_release(&at);
 }
 
 TEST(U12_very_long_as_path)
 {
 	/* 3 segments of 255 ASes: a 3 066-byte ExtLen AS_PATH in a 4096 message */
-	struct mrt_buf m = {0};
+	struct obuf m = {0};
 	char *want;
 	long_path_update(&m, 3, &want);
-	CHECK_INT(rd16(m.p + 19 + 4 + 4 + 2), 3066); /* AS_PATH length */
+	CHECK_INT(rd16(obuf_data(&m) + 19 + 4 + 4 + 2), 3066); /* AS_PATH length */
 	CHECK(m.len <= BGP_MAX_LEN);
 	struct ures r;
 	udec(&r, &m, 4);
@@ -644,12 +644,12 @@ TEST(U12_very_long_as_path)
 	CHECK(has_str(t.text, want));
 	tdump_free(&t);
 	free(want);
-	mrt_buf_release(&m);
+	obuf_release(&m);
 }
 
 TEST(U14_next_hop_bad_length)
 {
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	struct ures r;
 	struct tdump t;
 	/* (a) 40 03 00 (TAL 0x10), (b) 40 03 03 C00002 (TAL 0x13) */
@@ -673,8 +673,8 @@ TEST(U14_next_hop_bad_length)
 		CHECK_STR(t.text, W_BASE);
 		tdump_free(&t);
 	}
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 TEST(U17_community_lengths)
@@ -691,12 +691,12 @@ TEST(U17_community_lengths)
 		{BGP_ATTR_IPV6_EXT_COMMUNITIES, {0xc0, 0x19, 0x02, 0x00, 0x01}, 5}, /* % 20 */
 		{BGP_ATTR_CLUSTER_LIST, {0x80, 0x0a, 0x02, 0x00, 0x01}, 5},     /* % 4 */
 	};
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	struct ures r;
 	for (size_t i = 0; i < RW_ARRAY_LEN(bad); i++) {
 		at.len = 0;
 		base_attrs(&at);
-		mrt_buf_put(&at, bad[i].bytes, bad[i].n);
+		obuf_write(&at, bad[i].bytes, bad[i].n);
 		upd_build(&m, &at, TAL_AUTO, NLRI, sizeof NLRI);
 		udec(&r, &m, 4);
 		CHECK_INT(r.rc, 0);
@@ -725,13 +725,13 @@ TEST(U17_community_lengths)
 	CHECK_INT(r.u.attrs.action, BGP_ACT_NONE);
 	CHECK(bgp_has(&r.u.attrs, BGP_ATTR_COMMUNITIES));
 	ures_free(&r);
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 TEST(U18_as4_attrs_malformed)
 {
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	struct ures r;
 	struct tdump t;
 	/* (a) 2-byte session, AS4_PATH C0 11 02 0001 (len 2): attribute discard */
@@ -802,8 +802,8 @@ TEST(U18_as4_attrs_malformed)
 	CHECK(r.u.attrs.as4_merged);
 	CHECK_STR(path_str(&r.u.attrs), "123456");
 	ures_free(&r);
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 /* An IPv6 MP_REACH (2001:db8::1, NLRI 2001:db8:1::/48) and an empty IPv4
@@ -817,7 +817,7 @@ TEST(U18_as4_attrs_malformed)
 TEST(U19_duplicate_attribute)
 {
 	/* baseline + 40 05 04 00000064 + 40 05 04 000000C8 */
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	base_attrs(&at);
 	BYTES(&at, 0x40, 0x05, 0x04, 0x00, 0x00, 0x00, 0x64);
 	BYTES(&at, 0x40, 0x05, 0x04, 0x00, 0x00, 0x00, 0xc8);
@@ -860,14 +860,14 @@ TEST(U19_duplicate_attribute)
 		CHECK_INT(t.unparseable, 1);
 		tdump_free(&t);
 	}
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 TEST(U20_missing_mandatory_attrs)
 {
 	/* TAL=0005: C0 1F 02 0102 (an unknown transitive only), plus NLRI */
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	BYTES(&at, 0xc0, 0x1f, 0x02, 0x01, 0x02);
 	upd_build(&m, &at, 0x05, NLRI, sizeof NLRI);
 	struct ures r;
@@ -886,8 +886,8 @@ TEST(U20_missing_mandatory_attrs)
 	CHECK_STR(t.text, W_BASE);
 	CHECK_INT(t.taw, 1);
 	tdump_free(&t);
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 TEST(U22_unknown_optional_transitive_huge)
@@ -900,7 +900,7 @@ TEST(U22_unknown_optional_transitive_huge)
 	 * "40 01 01 02" (ORIGIN INCOMPLETE), so a walker that read a 1-byte
 	 * length would find a bogus ORIGIN. The message (4 131 bytes) needs
 	 * RFC 8654 extended messages. */
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	BYTES(&at, 0xf0, 0xfe, 0x0f, 0xf0);
 	for (int i = 0; i < 4080 / 4; i++)
 		BYTES(&at, 0x40, 0x01, 0x01, 0x02);
@@ -919,7 +919,7 @@ TEST(U22_unknown_optional_transitive_huge)
 	CHECK(bgp_has(&r.u.attrs, BGP_ATTR_NEXT_HOP) && !memcmp(r.u.attrs.nexthop, NH_192_0_2_1, 4));
 	CHECK_STR(nlri_str(&r.u), "198.51.100.0/24");
 	/* the decoder only borrows: the raw bytes are intact */
-	CHECK(!memcmp(r.copy, m.p, m.len));
+	CHECK(!memcmp(r.copy, obuf_data(&m), m.len));
 	ures_free(&r);
 	struct tdump t;
 	via_mrt(&t, &m, true);
@@ -939,8 +939,8 @@ TEST(U22_unknown_optional_transitive_huge)
 	via_mrt(&t, &m, true);
 	CHECK_STR(t.text, A_BASE);
 	tdump_free(&t);
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 TEST(U24_nlri_prefix_len_too_long)
@@ -959,7 +959,7 @@ TEST(U24_nlri_prefix_len_too_long)
 		{len33, sizeof len33, 0},
 		{good_then_33, sizeof good_then_33, 4},
 	};
-	struct mrt_buf at = {0}, m = {0}, f = {0};
+	struct obuf at = {0}, m = {0}, f = {0};
 	base_attrs(&at);
 	for (size_t i = 0; i < RW_ARRAY_LEN(v); i++) {
 		upd_build(&m, &at, 0x14, v[i].p, v[i].n);
@@ -983,25 +983,25 @@ TEST(U24_nlri_prefix_len_too_long)
 		put_msg(&f, &m, true);
 	}
 	/* the records after an unparseable UPDATE are read */
-	struct mrt_buf ok = {0};
-	mrt_buf_put(&ok, baseline, sizeof baseline);
+	struct obuf ok = {0};
+	obuf_write(&ok, baseline, sizeof baseline);
 	put_msg(&f, &ok, true);
 	struct tdump t;
-	tdump_run(&t, f.p, f.len, 0, false, false);
+	tdump_run(&t, obuf_data(&f), f.len, 0, false, false);
 	CHECK_STR(t.text, A_BASE);
 	CHECK_INT(t.records, RW_ARRAY_LEN(v) + 1);
 	tdump_free(&t);
-	mrt_buf_release(&ok);
-	mrt_buf_release(&f);
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&ok);
+	obuf_release(&f);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 TEST(U25_nlri_prefix_overrun)
 {
 	/* last NLRI 18 C633: needs 3 bytes, has 2; TAL consistent */
 	static const uint8_t nlri[] = {0x18, 0xc6, 0x33, 0x64, 0x18, 0xc6, 0x33};
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	base_attrs(&at);
 	upd_build(&m, &at, 0x14, nlri, sizeof nlri);
 	struct ures r;
@@ -1018,9 +1018,9 @@ TEST(U25_nlri_prefix_overrun)
 	CHECK_INT(t.unparseable, 1);
 	tdump_free(&t);
 	/* bgpdump-compatible salvage (opt-in) keeps the intact leading prefix */
-	struct mrt_buf f = {0};
+	struct obuf f = {0};
 	put_msg(&f, &m, true);
-	tdump_run(&t, f.p, f.len, 0, false, true);
+	tdump_run(&t, obuf_data(&f), f.len, 0, false, true);
 	CHECK_STR(t.text, A_BASE);
 	tdump_free(&t);
 	/* the only prefix overruns: 18 C633 alone */
@@ -1032,15 +1032,15 @@ TEST(U25_nlri_prefix_overrun)
 	via_mrt(&t, &m, true);
 	CHECK_STR(t.text, "");
 	tdump_free(&t);
-	mrt_buf_release(&f);
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&f);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 TEST(U27_addpath_ambiguity)
 {
 	static const uint8_t with_id[] = {0x00, 0x00, 0x00, 0x01, 0x18, 0xc6, 0x33, 0x64};
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	struct ures r;
 	base_attrs(&at);
 
@@ -1049,14 +1049,14 @@ TEST(U27_addpath_ambiguity)
 	 * never a 0.0.0.0/0 route. */
 	upd_build(&m, &at, 0x14, with_id, sizeof with_id);
 	struct bgp_ctx live = {.asn_size = 4};
-	udec_ctx(&r, m.p, m.len, &live);
+	udec_ctx(&r, obuf_data(&m), m.len, &live);
 	CHECK_INT(r.rc, 0);
 	CHECK_INT(r.u.attrs.action, BGP_ACT_RESET);
 	CHECK(!r.u.attrs.addpath_guessed);
 	ures_free(&r);
 	/* negotiated: the same bytes are one prefix with path id 1 */
 	struct bgp_ctx ap = {.asn_size = 4, .addpath = true};
-	udec_ctx(&r, m.p, m.len, &ap);
+	udec_ctx(&r, obuf_data(&m), m.len, &ap);
 	CHECK_INT(r.u.attrs.action, BGP_ACT_NONE);
 	CHECK_STR(nlri_str(&r.u), "198.51.100.0/24");
 	ures_free(&r);
@@ -1072,23 +1072,23 @@ TEST(U27_addpath_ambiguity)
 
 	/* (b) plain NLRI where ADD-PATH is signalled */
 	upd_build(&m, &at, 0x14, NLRI, sizeof NLRI);
-	udec_ctx(&r, m.p, m.len, &ap);
+	udec_ctx(&r, obuf_data(&m), m.len, &ap);
 	CHECK_INT(r.u.attrs.action, BGP_ACT_RESET);
 	ures_free(&r);
-	struct mrt_buf f = {0};
+	struct obuf f = {0};
 	struct mrt_bgp4mp_hdr h = H(true);
 	h.addpath = true; /* BGP4MP_MESSAGE_AS4_ADDPATH (RFC 8050) */
-	mrt_write_bgp_msg(&f, &h, m.p, m.len);
-	CHECK_INT(rd16(f.p + 6), MRT_MESSAGE_AS4_ADDPATH);
-	tdump_run(&t, f.p, f.len, 0, false, false);
+	mrt_write_bgp_msg(&f, &h, obuf_data(&m), m.len);
+	CHECK_INT(rd16(obuf_data(&f) + 6), MRT_MESSAGE_AS4_ADDPATH);
+	tdump_run(&t, obuf_data(&f), f.len, 0, false, false);
 	CHECK(!has_str(t.text, "0.0.0.0/"));
 	CHECK(t.notes + t.taw + t.unparseable >= 1);
 	if (t.unparseable == 0)
 		CHECK_STR(t.text, "BGP4MP_AP|1506848871|A|198.51.100.9|65001|198.51.100.0/24|0|65001|IGP|192.0.2.1|0|0||NAG||\n");
 	tdump_free(&t);
-	mrt_buf_release(&f);
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&f);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 TEST(U28_attr_scan_bounded_by_tal)
@@ -1096,7 +1096,7 @@ TEST(U28_attr_scan_bounded_by_tal)
 	/* NLRI 40.0.0.0/8 = "08 28" reads like an attribute header of type
 	 * 40 (Prefix-SID), then 40.1.0.0/16 and 198.51.100.0/24 */
 	static const uint8_t nlri[] = {0x08, 0x28, 0x10, 0x28, 0x01, 0x18, 0xc6, 0x33, 0x64};
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	base_attrs(&at);
 	upd_build(&m, &at, 0x14, nlri, sizeof nlri);
 	struct ures r;
@@ -1117,15 +1117,15 @@ TEST(U28_attr_scan_bounded_by_tal)
 		 "BGP4MP|1506848871|A|198.51.100.9|65001|40.1.0.0/16|65001|IGP|192.0.2.1|0|0||NAG||\n", A_BASE);
 	CHECK_STR(t.text, want);
 	tdump_free(&t);
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 /* ================================================================ B. MP-BGP */
 
 TEST(M01_mp_reach_nexthop_len)
 {
-	struct mrt_buf at = {0}, m = {0};
+	struct obuf at = {0}, m = {0};
 	struct ures r;
 	struct tdump t;
 	/* 90 0E 0011 0002 01 05 <5 bytes NH> 00 30 20010DB8 0000 */
@@ -1184,8 +1184,8 @@ TEST(M01_mp_reach_nexthop_len)
 	CHECK_STR(t.text,
 		  "BGP4MP|1506848871|A|198.51.100.9|65001|2001:db8::/48|65001|IGP|2001:db8::1|0|0||NAG||\n");
 	tdump_free(&t);
-	mrt_buf_release(&at);
-	mrt_buf_release(&m);
+	obuf_release(&at);
+	obuf_release(&m);
 }
 
 TEST(M05_typed_nlri_bad_inner_length)
@@ -1194,7 +1194,7 @@ TEST(M05_typed_nlri_bad_inner_length)
 	 * AFI/SAFIs are the "AFI/SAFI disable" case. Whatever is done with
 	 * them, decoding stays inside the bytes, no route comes out of them,
 	 * and the message is flagged (unsupported, TaW or unparseable). */
-	struct mrt_buf v[3] = {{0}};
+	struct obuf v[3] = {{0}};
 	/* FlowSpec (1/133), NH length 0, NLRI "00" (length 0) */
 	BYTES(&v[0], 0x80, 0x0e, 0x06, 0x00, 0x01, 0x85, 0x00, 0x00, 0x00);
 	/* labelled unicast (1/4): label 000010 without bottom-of-stack, then
@@ -1213,11 +1213,11 @@ TEST(M05_typed_nlri_bad_inner_length)
 	static const uint16_t afi[] = {1, 1, 25};
 	static const uint8_t safi[] = {133, 4, 70};
 	for (int k = 0; k < 3; k++) {
-		struct mrt_buf at = {0}, m = {0};
+		struct obuf at = {0}, m = {0};
 		CAT(&at, ORIGIN_IGP);
 		CAT(&at, AS_PATH4);
-		mrt_buf_put(&at, v[k].p, v[k].len);
-		CHECK_INT(v[k].len, 3 + v[k].p[2]);
+		obuf_write(&at, v[k].buf, v[k].len);
+		CHECK_INT(v[k].len, 3 + obuf_data(&v[k])[2]);
 		upd_build(&m, &at, TAL_AUTO, NULL, 0);
 		struct ures r;
 		udec(&r, &m, 4);
@@ -1234,9 +1234,9 @@ TEST(M05_typed_nlri_bad_inner_length)
 		CHECK(t.unsupported + t.taw + t.unparseable >= 1);
 		CHECK_INT(t.rec_errors, 0);
 		tdump_free(&t);
-		mrt_buf_release(&at);
-		mrt_buf_release(&m);
-		mrt_buf_release(&v[k]);
+		obuf_release(&at);
+		obuf_release(&m);
+		obuf_release(&v[k]);
 	}
 }
 
@@ -1274,21 +1274,21 @@ TEST(O01_open_optlen_overrun)
 	free(body);
 
 	/* in MRT: the record is reported, the next one is read */
-	struct mrt_buf f = {0}, m = {0}, ok = {0};
-	mrt_buf_put(&m, open_msg, sizeof open_msg);
+	struct obuf f = {0}, m = {0}, ok = {0};
+	obuf_write(&m, open_msg, sizeof open_msg);
 	put_msg(&f, &m, true);
-	mrt_buf_put(&ok, baseline, sizeof baseline);
+	obuf_write(&ok, baseline, sizeof baseline);
 	put_msg(&f, &ok, true);
 	struct tdump t;
-	tdump_run(&t, f.p, f.len, 0, false, false);
+	tdump_run(&t, obuf_data(&f), f.len, 0, false, false);
 	CHECK_INT(t.records, 2);
 	CHECK_INT(t.rec_errors, 1);
 	CHECK(has_str(t.last_err, "OPEN"));
 	CHECK_STR(t.text, A_BASE);
 	tdump_free(&t);
-	mrt_buf_release(&f);
-	mrt_buf_release(&m);
-	mrt_buf_release(&ok);
+	obuf_release(&f);
+	obuf_release(&m);
+	obuf_release(&ok);
 }
 
 struct notif_seen {
@@ -1310,16 +1310,16 @@ TEST(O04_notification_shutdown_bad)
 {
 	/* HDR(0097,03) 06 02 FF 80 <128 bytes non-UTF8>: Cease/Administrative
 	 * Shutdown whose Shutdown Communication claims 255 bytes, 129 present */
-	struct mrt_buf m = {0};
+	struct obuf m = {0};
 	BYTES(&m, MARKER, 0x00, 0x97, 0x03, 0x06, 0x02, 0xff, 0x80);
 	for (int i = 0; i < 128; i++) {
 		uint8_t b = (uint8_t)(i & 1 ? 0xff : 0xc0 + (i & 0x3f)); /* never valid UTF-8 */
-		mrt_buf_put(&m, &b, 1);
+		obuf_write(&m, &b, 1);
 	}
 	CHECK_INT(m.len, 0x97);
 	size_t bl = m.len - BGP_HDR_LEN;
 	uint8_t *body = malloc(bl);
-	memcpy(body, m.p + BGP_HDR_LEN, bl);
+	memcpy(body, obuf_data(&m) + BGP_HDR_LEN, bl);
 	struct bgp_notification n;
 	CHECK_INT(bgp_notification_decode(body, bl, &n), 0);
 	CHECK_INT(n.code, 6);
@@ -1333,9 +1333,9 @@ TEST(O04_notification_shutdown_bad)
 	free(body);
 
 	/* through MRT with message elements on */
-	struct mrt_buf f = {0};
+	struct obuf f = {0};
 	put_msg(&f, &m, true);
-	struct onebuf src = {f.p, f.len, false};
+	struct onebuf src = {obuf_data(&f), f.len, false};
 	struct mrt_reader rd;
 	struct mrt_dec d;
 	struct mrt_rec rec;
@@ -1354,18 +1354,18 @@ TEST(O04_notification_shutdown_bad)
 	mrt_dec_release(&d);
 	/* and printed: no line in bgpdump text, no record error */
 	struct tdump t;
-	tdump_run(&t, f.p, f.len, 0, false, false);
+	tdump_run(&t, obuf_data(&f), f.len, 0, false, false);
 	CHECK_STR(t.text, "");
 	CHECK_INT(t.rec_errors, 0);
 	tdump_free(&t);
-	mrt_buf_release(&f);
-	mrt_buf_release(&m);
+	obuf_release(&f);
+	obuf_release(&m);
 }
 
 /* ================================================================ D. MRT files */
 
 /* n BGP4MP_MESSAGE_AS4 records of the baseline UPDATE for 198.51.(100+i).0/24 */
-static void updates_file(struct mrt_buf *f, unsigned n, uint32_t ts0)
+static void updates_file(struct obuf *f, unsigned n, uint32_t ts0)
 {
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t m[sizeof baseline];
@@ -1404,14 +1404,14 @@ static int on_collect(void *arg, const struct bgp_elem *e)
 
 TEST(F01_truncated_file)
 {
-	struct mrt_buf f = {0};
+	struct obuf f = {0};
 	updates_file(&f, 3, TS);
 	size_t rec_len = f.len / 3;
 	/* cut at N-7 */
 	size_t chunks[] = {0, 1, 5, 64};
 	for (size_t c = 0; c < RW_ARRAY_LEN(chunks); c++) {
 		struct tdump t;
-		tdump_run(&t, f.p, f.len - 7, chunks[c], false, false);
+		tdump_run(&t, obuf_data(&f), f.len - 7, chunks[c], false, false);
 		char want[1024];
 		snprintf(want, sizeof want, "%s", line_a(TS, 0));
 		snprintf(want + strlen(want), sizeof want - strlen(want), "%s", line_a(TS + 1, 1));
@@ -1425,25 +1425,25 @@ TEST(F01_truncated_file)
 	}
 	/* cut inside the header of the last record too */
 	struct tdump t;
-	tdump_run(&t, f.p, f.len - rec_len + 5, 0, false, false);
+	tdump_run(&t, obuf_data(&f), f.len - rec_len + 5, 0, false, false);
 	CHECK_INT(t.elems, 2);
 	CHECK_INT(t.gaps, 1);
 	CHECK(t.gap_at_end);
 	CHECK_INT(t.gap_bytes, 5);
 	tdump_free(&t);
-	mrt_buf_release(&f);
+	obuf_release(&f);
 
 	/* a .gz cut inside its last deflate block: the records before are
 	 * delivered, the decompression error is reported on its own, and the
 	 * file is marked damaged (the "partial" exit status) */
 	const unsigned n = 3000;
-	struct mrt_buf g = {0};
+	struct obuf g = {0};
 	updates_file(&g, n, TS);
 	size_t cap = g.len + 1024;
 	uint8_t *z = malloc(cap);
 	z_stream zs = {0};
 	deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-	zs.next_in = g.p;
+	zs.next_in = obuf_bytes(&g);
 	zs.avail_in = (uInt)g.len;
 	zs.next_out = z;
 	zs.avail_out = (uInt)cap;
@@ -1476,32 +1476,32 @@ TEST(F01_truncated_file)
 	CHECK(damaged);
 	CHECK_INT(st.files_damaged, 1);
 	free(z);
-	mrt_buf_release(&g);
+	obuf_release(&g);
 }
 
 TEST(F02_absurd_record_length)
 {
 	/* rec, header "... 0010 0004 FFFFFFFF", then three good records */
-	struct mrt_buf f = {0};
+	struct obuf f = {0};
 	updates_file(&f, 1, TS);
 	uint8_t hdr[12];
 	wr32(hdr, TS + 1);
 	wr16(hdr + 4, MRT_BGP4MP);
 	wr16(hdr + 6, MRT_MESSAGE_AS4);
 	wr32(hdr + 8, 0xffffffffu);
-	mrt_buf_put(&f, hdr, 12);
-	struct mrt_buf rest = {0};
+	obuf_write(&f, hdr, 12);
+	struct obuf rest = {0};
 	updates_file(&rest, 3, TS + 2);
-	mrt_buf_put(&f, rest.p, rest.len);
+	obuf_write(&f, obuf_data(&rest), rest.len);
 	struct rrun o;
-	rrun(&o, f.p, f.len);
+	rrun(&o, obuf_data(&f), f.len);
 	CHECK_INT(o.nrec, 4);
 	CHECK_INT(o.elems, 4);
 	CHECK_INT(o.gaps, 1);
 	CHECK_INT(o.end, 0);
 	CHECK(o.max_cap <= (64u << 20)); /* no 4 GiB buffer */
 	struct tdump t;
-	tdump_run(&t, f.p, f.len, 7, false, false);
+	tdump_run(&t, obuf_data(&f), f.len, 7, false, false);
 	CHECK_INT(t.gaps, 1);
 	CHECK_INT(t.gap_bytes, 12);
 	CHECK(!t.gap_at_end);
@@ -1511,33 +1511,33 @@ TEST(F02_absurd_record_length)
 
 	/* a length larger than the rest of the file (1 MiB, 20 bytes there):
 	 * the records before are kept, the tail is a gap at the end */
-	struct mrt_buf f2 = {0};
+	struct obuf f2 = {0};
 	updates_file(&f2, 2, TS);
 	wr32(hdr + 8, 1u << 20);
-	mrt_buf_put(&f2, hdr, 12);
+	obuf_write(&f2, hdr, 12);
 	uint8_t junk[20] = {0};
-	mrt_buf_put(&f2, junk, sizeof junk);
-	rrun(&o, f2.p, f2.len);
+	obuf_write(&f2, junk, sizeof junk);
+	rrun(&o, obuf_data(&f2), f2.len);
 	CHECK_INT(o.nrec, 2);
 	CHECK_INT(o.elems, 2);
 	CHECK_INT(o.gaps, 1);
 	CHECK(o.max_cap <= (64u << 20));
-	tdump_run(&t, f2.p, f2.len, 0, false, false);
+	tdump_run(&t, obuf_data(&f2), f2.len, 0, false, false);
 	CHECK_INT(tlines(t.text), 2);
 	CHECK_INT(t.gaps, 1);
 	CHECK(t.gap_at_end);
 	CHECK_INT(t.gap_bytes, 32);
 	tdump_free(&t);
-	mrt_buf_release(&f);
-	mrt_buf_release(&f2);
-	mrt_buf_release(&rest);
+	obuf_release(&f);
+	obuf_release(&f2);
+	obuf_release(&rest);
 }
 
 TEST(F04_bgp4mp_et_length)
 {
 	/* four BGP4MP_ET records; the second one's Length = body (the usec
 	 * field not counted), 4 bytes short */
-	struct mrt_buf f = {0};
+	struct obuf f = {0};
 	size_t off[5];
 	for (unsigned i = 0; i < 4; i++) {
 		off[i] = f.len;
@@ -1551,18 +1551,18 @@ TEST(F04_bgp4mp_et_length)
 	}
 	off[4] = f.len;
 	/* the writer counts the usec field (correct) */
-	CHECK_INT(rd16(f.p + 4), MRT_BGP4MP_ET);
-	CHECK_INT(rd32(f.p + 8), off[1] - off[0] - 12);
+	CHECK_INT(rd16(obuf_data(&f) + 4), MRT_BGP4MP_ET);
+	CHECK_INT(rd32(obuf_data(&f) + 8), off[1] - off[0] - 12);
 	struct tdump t;
-	tdump_run(&t, f.p, f.len, 0, false, false);
+	tdump_run(&t, obuf_data(&f), f.len, 0, false, false);
 	CHECK_INT(tlines(t.text), 4);
 	CHECK(has_str(t.text, "BGP4MP_ET|1506848871.000042|A|198.51.100.9|65001|198.51.100.0/24|"));
 	CHECK_INT(t.rec_errors, 0);
 	tdump_free(&t);
 
 	/* wrong: Length = body */
-	wr32(f.p + off[1] + 8, (uint32_t)(off[2] - off[1] - 12 - 4));
-	tdump_run(&t, f.p, f.len, 0, false, false);
+	wr32(obuf_bytes(&f) + off[1] + 8, (uint32_t)(off[2] - off[1] - 12 - 4));
+	tdump_run(&t, obuf_data(&f), f.len, 0, false, false);
 	CHECK_INT(t.rec_errors, 1); /* the embedded BGP message runs past it */
 	CHECK(has_str(t.last_err, "BGP message"));
 	CHECK(!has_str(t.text, "198.51.101.0/24"));
@@ -1572,11 +1572,11 @@ TEST(F04_bgp4mp_et_length)
 	CHECK_INT(tlines(t.text), 3);
 	CHECK_INT(t.gap_bytes, t.gaps ? 4 : 0);
 	tdump_free(&t);
-	mrt_buf_release(&f);
+	obuf_release(&f);
 }
 
 /* One peer (index 0): 198.51.100.1 AS65001. */
-static void peer_index_1(struct mrt_buf *f)
+static void peer_index_1(struct obuf *f)
 {
 	struct mrt_peer peers[1] = {{.addr = A("198.51.100.1"), .asn = 65001, .bgp_id = 1, .as4 = true}};
 	mrt_write_peer_index(f, TS, 0xc0000201, "f", peers, 1);
@@ -1589,17 +1589,17 @@ TEST(F08_rib_peer_index_out_of_range)
 {
 	/* PEER_INDEX_TABLE with 1 peer; a RIB entry with peerIdx 0001 then a
 	 * good one; then a good record */
-	struct mrt_buf f = {0};
+	struct obuf f = {0};
 	peer_index_1(&f);
 	uint32_t path[] = {65001};
-	struct mrt_wattrs a = {.path = path, .path_len = 1, .nexthop = A("192.0.2.1")};
+	struct bgp_wattrs a = {.path = path, .path_len = 1, .nexthop = A("192.0.2.1")};
 	struct mrt_rib_entry e[2] = {{.peer_index = 1, .attrs = &a}, {.peer_index = 0, .attrs = &a}};
 	struct rw_prefix p;
 	parse_prefix("198.51.100.0/24", &p);
 	mrt_write_rib(&f, TS, 0, &p, e, 2, false);
 	mrt_write_rib(&f, TS, 1, &p, &e[1], 1, false);
 	struct rrun o;
-	rrun(&o, f.p, f.len);
+	rrun(&o, obuf_data(&f), f.len);
 	CHECK_INT(o.nrec, 3);
 	CHECK_INT(o.res[1].err, 0); /* the entry is skipped, not the record */
 	CHECK_INT(o.res[1].n_bad_entries, 1);
@@ -1607,13 +1607,13 @@ TEST(F08_rib_peer_index_out_of_range)
 	CHECK_INT(o.rec_elems[1], 1);
 	CHECK_INT(o.rec_elems[2], 1);
 	struct tdump t;
-	tdump_run(&t, f.p, f.len, 0, false, false);
+	tdump_run(&t, obuf_data(&f), f.len, 0, false, false);
 	char want[512];
 	snprintf(want, sizeof want, "%s%s", B_LINE, B_LINE);
 	CHECK_STR(t.text, want);
 	CHECK_INT(t.rec_errors, 0);
 	tdump_free(&t);
-	mrt_buf_release(&f);
+	obuf_release(&f);
 }
 
 TEST(F09_rib_entry_count_and_attr_len)
@@ -1622,8 +1622,8 @@ TEST(F09_rib_entry_count_and_attr_len)
 	uint32_t comm[18];
 	for (unsigned i = 0; i < 18; i++)
 		comm[i] = 65001u << 16 | i;
-	struct mrt_wattrs a = {.path = path, .path_len = 1, .nexthop = A("192.0.2.1")};
-	struct mrt_wattrs big = {.path = path, .path_len = 1, .nexthop = A("192.0.2.1"),
+	struct bgp_wattrs a = {.path = path, .path_len = 1, .nexthop = A("192.0.2.1")};
+	struct bgp_wattrs big = {.path = path, .path_len = 1, .nexthop = A("192.0.2.1"),
 				 .communities = comm, .n_communities = 18};
 	struct rw_prefix p;
 	parse_prefix("198.51.100.0/24", &p);
@@ -1633,21 +1633,21 @@ TEST(F09_rib_entry_count_and_attr_len)
 	const size_t count_at = MRT_HDR_LEN + 4 + 1 + 3;
 
 	/* (a) entryCount FFFF with one entry of data */
-	struct mrt_buf f = {0};
+	struct obuf f = {0};
 	peer_index_1(&f);
 	size_t rib = f.len;
 	mrt_write_rib(&f, TS, 0, &p, &e1, 1, false);
 	mrt_write_rib(&f, TS, 1, &p, &e1, 1, false);
-	CHECK_INT(rd16(f.p + rib + count_at), 1);
-	wr16(f.p + rib + count_at, 0xffff);
+	CHECK_INT(rd16(obuf_data(&f) + rib + count_at), 1);
+	wr16(obuf_bytes(&f) + rib + count_at, 0xffff);
 	struct rrun o;
-	rrun(&o, f.p, f.len);
+	rrun(&o, obuf_data(&f), f.len);
 	CHECK_INT(o.nrec, 3);
 	CHECK_INT(o.res[1].err, RW_ETRUNC); /* the rest of the record skipped */
 	CHECK_INT(o.rec_elems[1], 1);       /* the entry present is kept */
 	CHECK_INT(o.rec_elems[2], 1);
 	struct tdump t;
-	tdump_run(&t, f.p, f.len, 0, false, false);
+	tdump_run(&t, obuf_data(&f), f.len, 0, false, false);
 	char want[512];
 	snprintf(want, sizeof want, "%s%s", B_LINE, B_LINE);
 	CHECK_STR(t.text, want);
@@ -1655,48 +1655,48 @@ TEST(F09_rib_entry_count_and_attr_len)
 	tdump_free(&t);
 
 	/* (b) entryCount 0 with an entry's bytes after it: no entry, no crash */
-	wr16(f.p + rib + count_at, 0);
-	rrun(&o, f.p, f.len);
+	wr16(obuf_bytes(&f) + rib + count_at, 0);
+	rrun(&o, obuf_data(&f), f.len);
 	CHECK_INT(o.nrec, 3);
 	CHECK_INT(o.rec_elems[1], 0);
 	CHECK_INT(o.rec_elems[2], 1);
 
 	/* (c) attrLen 2000 (hex) where about 100 bytes are left */
-	struct mrt_buf g = {0};
+	struct obuf g = {0};
 	peer_index_1(&g);
 	rib = g.len;
 	mrt_write_rib(&g, TS, 0, &p, e2, 2, false);
 	mrt_write_rib(&g, TS, 1, &p, &e1, 1, false);
 	size_t e1_at = rib + count_at + 2;            /* peerIdx(2) time(4) attrLen(2) */
-	size_t e2_at = e1_at + 8 + rd16(g.p + e1_at + 6);
-	size_t left = rib + MRT_HDR_LEN + rd32(g.p + rib + 8) - (e2_at + 8);
+	size_t e2_at = e1_at + 8 + rd16(obuf_data(&g) + e1_at + 6);
+	size_t left = rib + MRT_HDR_LEN + rd32(obuf_data(&g) + rib + 8) - (e2_at + 8);
 	CHECK(left >= 90 && left <= 110);
-	CHECK_INT(rd16(g.p + e2_at + 6), left);
-	wr16(g.p + e2_at + 6, 0x2000);
-	rrun(&o, g.p, g.len);
+	CHECK_INT(rd16(obuf_data(&g) + e2_at + 6), left);
+	wr16(obuf_bytes(&g) + e2_at + 6, 0x2000);
+	rrun(&o, obuf_data(&g), g.len);
 	CHECK_INT(o.nrec, 3);
 	CHECK_INT(o.res[1].err, RW_ETRUNC);
 	CHECK_INT(o.rec_elems[1], 1); /* the first entry */
 	CHECK_INT(o.rec_elems[2], 1);
-	tdump_run(&t, g.p, g.len, 0, false, false);
+	tdump_run(&t, obuf_data(&g), g.len, 0, false, false);
 	CHECK_STR(t.text, want);
 	CHECK_INT(t.rec_errors, 1);
 	tdump_free(&t);
-	mrt_buf_release(&f);
-	mrt_buf_release(&g);
+	obuf_release(&f);
+	obuf_release(&g);
 }
 
 TEST(F12_state_values_out_of_range)
 {
 	/* old=0007 new=0008 (Quagga Clearing/Deleted), 0000, FFFF */
 	static const uint16_t st[][2] = {{7, 8}, {0, 0}, {0xffff, 0xffff}, {6, 7}};
-	struct mrt_buf f = {0};
+	struct obuf f = {0};
 	for (size_t i = 0; i < RW_ARRAY_LEN(st); i++) {
 		struct mrt_bgp4mp_hdr h = H(i != 3); /* the last as 2-byte STATE_CHANGE */
 		mrt_write_state(&f, &h, st[i][0], st[i][1]);
 	}
 	struct tdump t;
-	tdump_run(&t, f.p, f.len, 0, false, false);
+	tdump_run(&t, obuf_data(&f), f.len, 0, false, false);
 	CHECK_STR(t.text, "BGP4MP|1506848871|STATE|198.51.100.9|65001|7|8\n"
 			  "BGP4MP|1506848871|STATE|198.51.100.9|65001|0|0\n"
 			  "BGP4MP|1506848871|STATE|198.51.100.9|65001|65535|65535\n"
@@ -1704,7 +1704,7 @@ TEST(F12_state_values_out_of_range)
 	CHECK_INT(t.rec_errors, 0);
 	tdump_free(&t);
 	/* JSON looks names up: never past the table */
-	tdump_run(&t, f.p, f.len, 0, true, false);
+	tdump_run(&t, obuf_data(&f), f.len, 0, true, false);
 	CHECK_INT(tlines(t.text), 4);
 	CHECK(has_str(t.text, "\"old_state\":7"));
 	CHECK(has_str(t.text, "\"new_state\":65535"));
@@ -1715,7 +1715,7 @@ TEST(F12_state_values_out_of_range)
 	CHECK_STR(bgp_state_name(0), "Unknown");
 	CHECK_STR(bgp_state_name(9), "Unknown");
 	CHECK_STR(bgp_state_name(0xffff), "Unknown");
-	mrt_buf_release(&f);
+	obuf_release(&f);
 }
 
 /* ================================================================ E. BMP */

@@ -110,7 +110,7 @@ TEST(batched_changes_keep_every_invariant)
 TEST(origin_and_upstream_of_paths)
 {
 	struct arena a;
-	arena_init(&a, 0, 0);
+	arena_init(&a, 0, 0, RW_MEM_OTHER);
 	struct {
 		const char *what;
 		uint8_t bytes[64];

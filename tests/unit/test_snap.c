@@ -96,12 +96,11 @@ static char *story_snapshot(size_t *len, struct scen *s)
 	engine_init(e, 2, ev_none, NULL);
 	struct feed_stats st = {0};
 	struct archive_opts ao = {0};
-	struct archive_input *in;
-	size_t n;
+	struct feed_inputs in;
 	char *paths[1] = {s->dir};
-	archive_inputs(paths, 1, &ao, &in, &n, &st);
-	archive_run(e, in, n, &ao, &st);
-	archive_inputs_free(in, n);
+	feed_inputs(paths, 1, NULL, NULL, &in, &st);
+	archive_run(e, &in, &ao, &st);
+	feed_inputs_free(&in);
 	struct obuf o;
 	obuf_init_mem(&o, 1 << 12);
 	CHECK_INT(engine_save(e, &o), 0);

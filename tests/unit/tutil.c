@@ -25,9 +25,7 @@ static int tmem_next(void *ctx, const uint8_t **p, size_t *n)
 }
 
 struct tctx {
-	struct fmt_bgpdump text;
-	struct fmt_json json;
-	bool use_json;
+	struct out out;
 	struct tdump *t;
 };
 
@@ -35,10 +33,7 @@ static int on_elem(void *arg, const struct bgp_elem *e)
 {
 	struct tctx *c = arg;
 	c->t->elems++;
-	if (c->use_json)
-		fmt_json_elem(&c->json, e);
-	else
-		fmt_bgpdump_elem(&c->text, e);
+	out_elem(&c->out, e);
 	return 0;
 }
 
@@ -48,9 +43,8 @@ void tdump_run(struct tdump *t, const uint8_t *buf, size_t len, size_t chunk, bo
 	int fd = memfd_create("tdump", 0);
 	struct obuf o;
 	obuf_init(&o, fd, 4096);
-	struct tctx c = {.use_json = json, .t = t};
-	fmt_bgpdump_init(&c.text, &o);
-	fmt_json_init(&c.json, &o);
+	struct tctx c = {.t = t};
+	out_open(&c.out, json ? OUT_JSON : OUT_BGPDUMP, &o, NULL);
 	struct tmem m = {buf, len, 0, chunk};
 	struct mrt_reader rd;
 	struct mrt_dec d;
@@ -67,8 +61,7 @@ void tdump_run(struct tdump *t, const uint8_t *buf, size_t len, size_t chunk, bo
 			continue;
 		}
 		t->records++;
-		fmt_bgpdump_record(&c.text, &rec);
-		c.json.rec = &rec;
+		out_record(&c.out, &rec, NULL);
 		struct mrt_result res;
 		mrt_decode(&d, &rec, on_elem, &c, &res);
 		if (res.err) {
@@ -88,8 +81,7 @@ void tdump_run(struct tdump *t, const uint8_t *buf, size_t len, size_t chunk, bo
 	t->text[n] = 0;
 	t->len = (size_t)n;
 	close(fd);
-	fmt_bgpdump_release(&c.text);
-	fmt_json_release(&c.json);
+	out_close(&c.out);
 	mrt_reader_release(&rd);
 	mrt_dec_release(&d);
 }

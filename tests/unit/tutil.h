@@ -2,7 +2,7 @@
 #ifndef RW_TUTIL_H
 #define RW_TUTIL_H
 
-#include "cli/cli.h"
+#include "out/out.h"
 
 struct tdump {
 	char *text;          /* malloc'ed output, NUL-terminated */

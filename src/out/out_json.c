@@ -12,22 +12,15 @@
  * Fields that the element does not carry are left out (no MED: no "med").
  * "usec" appears for _ET records; "path_id" for ADD-PATH records; "taw"
  * marks withdrawals that RFC 7606 treat-as-withdraw produced.
+ *
+ * Also events (EVENTS.md §7's object, one per line), an origin's routes
+ * (as --json) and its history (history --json).
  */
-#include "cli.h"
+#include "out_int.h"
+#include "../detect/det.h"
 
+#include <stdio.h>
 #include <stdlib.h>
-
-void fmt_json_init(struct fmt_json *f, struct obuf *o)
-{
-	memset(f, 0, sizeof *f);
-	f->o = o;
-}
-
-void fmt_json_release(struct fmt_json *f)
-{
-	free(f->path);
-	f->path = NULL;
-}
 
 static void key(struct obuf *o, const char *k)
 {
@@ -76,19 +69,16 @@ static const char *type_name(const struct bgp_elem *e)
 	return "message";
 }
 
-static void attrs_json(struct fmt_json *f, const struct bgp_elem *e)
+static void attrs_json(struct out *out, const struct bgp_elem *e)
 {
-	struct obuf *o = f->o;
+	struct obuf *o = out->ob;
+	struct out_elem_state *f = out->es;
 	const struct bgp_attrs *a = e->attrs;
 	if (a->path_ok) {
 		if (f->path_gen != e->attrs_gen || !f->path) {
-			size_t need = bgp_path_fmt_size(&a->path);
-			if (need > f->path_cap) {
-				free(f->path);
-				f->path = malloc(need);
-				f->path_cap = f->path ? need : 0;
-			}
-			f->path_len = f->path ? bgp_path_fmt(f->path, &a->path, NULL) : 0;
+			const struct bgp_attr_def *d = bgp_attr_def(BGP_ATTR_AS_PATH);
+			rw_vec_grow(&f->path, &f->path_cap, d->print_size(a), 1, UINT32_MAX, RW_MEM_OUT);
+			f->path_len = (uint32_t)d->print(f->path, a, NULL);
 			f->path_gen = e->attrs_gen;
 		}
 		kstr(o, "as_path", f->path, f->path_len);
@@ -97,9 +87,9 @@ static void attrs_json(struct fmt_json *f, const struct bgp_elem *e)
 		if (p->nseg && p->seg_type[p->nseg - 1] == BGP_SEG_SEQUENCE)
 			knum(o, "origin_asn", p->asn[p->nasn - 1]);
 	}
-	if (a->origin <= 2) {
-		static const char *const on[] = {"IGP", "EGP", "INCOMPLETE"};
-		kstr(o, "origin", on[a->origin], strlen(on[a->origin]));
+	if (a->origin <= BGP_ORIGIN_INCOMPLETE) {
+		char ob[16];
+		kstr(o, "origin", ob, bgp_attr_def(BGP_ATTR_ORIGIN)->print(ob, a, NULL));
 	}
 	if (e->nh && e->nh_len) {
 		struct rw_addr nh = {.af = e->nh_len == 4 ? RW_AF_INET : RW_AF_INET6};
@@ -224,16 +214,17 @@ static void msg_json(struct obuf *o, const struct bgp_elem *e)
 	}
 }
 
-void fmt_json_elem(struct fmt_json *f, const struct bgp_elem *e)
+static void json_elem(struct out *out, const struct bgp_elem *e)
 {
-	struct obuf *o = f->o;
+	struct obuf *o = out->ob;
+	const struct mrt_rec *rec = out->rec;
 	const char *tn = type_name(e);
 	obuf_puts(o, "{\"type\":\"");
 	obuf_puts(o, tn);
 	obuf_putc(o, '"');
 	char tb[40];
 	size_t tl = fmt_time_rfc3339(tb, e->ts);
-	bool et = f->rec && f->rec->h.type == MRT_BGP4MP_ET;
+	bool et = rec && rec->h.type == MRT_BGP4MP_ET;
 	if (et) { /* insert .usec before the Z */
 		char us[8];
 		size_t k = fmt_u32(us, e->usec % 1000000u);
@@ -264,7 +255,7 @@ void fmt_json_elem(struct fmt_json *f, const struct bgp_elem *e)
 		if (e->type == BGP_ELEM_RIB)
 			knum(o, "originated", e->orig_time);
 		if (e->attrs)
-			attrs_json(f, e);
+			attrs_json(out, e);
 		if (e->taw)
 			obuf_puts(o, ",\"taw\":true");
 		break;
@@ -281,12 +272,185 @@ void fmt_json_elem(struct fmt_json *f, const struct bgp_elem *e)
 		msg_json(o, e);
 		break;
 	}
-	if (f->rec) {
+	if (rec) {
 		char mt[64];
-		mrt_type_name(f->rec->h.type, f->rec->h.subtype, mt, sizeof mt);
+		mrt_type_name(rec->h.type, rec->h.subtype, mt, sizeof mt);
 		kstr(o, "mrt", mt, strlen(mt));
-		knum(o, "record", f->rec->idx);
-		knum(o, "offset", f->rec->off);
+		knum(o, "record", rec->idx);
+		knum(o, "offset", rec->off);
 	}
 	obuf_putsn(o, "}\n", 2);
 }
+
+/* ---------------------------------------------------------------- events */
+
+static void kname(struct obuf *o, const struct names *nm, uint32_t asn, const char *k)
+{
+	const char *s = nm ? names_get(nm, asn) : NULL;
+	if (s) {
+		key(o, k);
+		obuf_json_str(o, s, strlen(s));
+	}
+}
+
+static void ktime(struct obuf *o, const char *k, uint32_t t)
+{
+	char tb[40];
+	kstr(o, k, tb, out__when(tb, t, false));
+}
+
+/* EVENTS.md §7; the prefixes come as the store keeps them (space-separated,
+ * sorted). */
+static void json_event(struct out *out, const struct store_event *g)
+{
+	struct obuf *o = out->ob;
+	obuf_puts(o, "{\"type\":\"");
+	obuf_puts(o, det_type_name((enum det_type)g->type));
+	obuf_putc(o, '"');
+	ktime(o, "time", g->time);
+	key(o, "origin");
+	if (g->has_origin)
+		obuf_putu32(o, g->origin);
+	else
+		obuf_puts(o, "null");
+	bool up = g->type == DET_UPSTREAM_GAINED || g->type == DET_UPSTREAM_LOST;
+	if (up)
+		knum(o, "upstream", g->upstream);
+	obuf_puts(o, ",\"prefixes\":[");
+	for (const char *p = g->prefixes; *p;) {
+		size_t n = strcspn(p, " ");
+		if (p != g->prefixes)
+			obuf_putc(o, ',');
+		obuf_putc(o, '"');
+		obuf_putsn(o, p, n);
+		obuf_putc(o, '"');
+		p += n;
+		p += strspn(p, " ");
+	}
+	obuf_putc(o, ']');
+	if (g->type == DET_UPSTREAM_GAINED)
+		obuf_puts(o, g->flag ? ",\"new_for_origin\":true" : ",\"new_for_origin\":false");
+	if (g->type == DET_UPSTREAM_LOST)
+		obuf_puts(o, g->flag ? ",\"last_for_origin\":true" : ",\"last_for_origin\":false");
+	if (g->type == DET_UPSTREAM_GAINED) {
+		ktime(o, "confirmed_at", g->determined);
+		knum(o, "peers", g->peers);
+	}
+	if (g->has_origin && g->origin_prefixes)
+		knum(o, "origin_prefixes", g->origin_prefixes);
+	if (g->has_origin)
+		kname(o, out->nm, g->origin, "origin_name");
+	if (up)
+		kname(o, out->nm, g->upstream, "upstream_name");
+	obuf_puts(o, "}\n");
+}
+
+/* ---------------------------------------------------------------- as */
+
+static void json_origin(struct out *out, const struct rib *r, const struct rib_origin_view *v, uint32_t when)
+{
+	struct obuf *o = out->ob;
+	obuf_puts(o, "{\"origin\":");
+	obuf_putu32(o, v->origin);
+	ktime(o, "time", when);
+	knum(o, "peers_total", v->peers_total);
+	knum(o, "collectors_total", v->colls_total);
+	kname(o, out->nm, v->origin, "name");
+	obuf_puts(o, ",\"prefixes\":[");
+	for (uint32_t i = 0; i < v->npfx; i++) {
+		const struct rib_pfx_view *p = &v->pfx[i];
+		char pb[RW_PREFIX_STRLEN];
+		obuf_puts(o, i ? ",{\"prefix\":" : "{\"prefix\":");
+		obuf_json_str(o, pb, fmt_prefix(pb, &r->pfx[p->pfx].p));
+		knum(o, "peers", p->peers);
+		knum(o, "collectors", p->colls);
+		obuf_puts(o, ",\"upstreams\":[");
+		for (uint32_t k = 0; k < p->nup; k++) {
+			const struct rib_up_view *u = &v->up[p->up_off + k];
+			obuf_puts(o, k ? ",{\"asn\":" : "{\"asn\":");
+			if (u->asn)
+				obuf_putu32(o, u->asn);
+			else
+				obuf_puts(o, "null");
+			knum(o, "peers", u->peers);
+			knum(o, "collectors", u->colls);
+			if (u->asn)
+				kname(o, out->nm, u->asn, "name");
+			obuf_putc(o, '}');
+		}
+		obuf_puts(o, "]}");
+	}
+	obuf_puts(o, "]");
+	knum(o, "prefix_count", v->npfx);
+	obuf_puts(o, "}\n");
+}
+
+/* ---------------------------------------------------------------- history */
+
+/* A share with at most four decimals and at least one: 0.98, 1.0. */
+static void put_share(struct obuf *o, double v)
+{
+	char b[32];
+	int n = snprintf(b, sizeof b, "%.4f", v);
+	while (n > 2 && b[n - 1] == '0' && b[n - 2] != '.')
+		n--;
+	obuf_putsn(o, b, (size_t)n);
+}
+
+static void put_time(struct obuf *o, uint32_t t)
+{
+	char b[40];
+	if (!t) {
+		obuf_puts(o, "null");
+		return;
+	}
+	obuf_putc(o, '"');
+	obuf_putsn(o, b, out__when(b, t, false));
+	obuf_putc(o, '"');
+}
+
+static void json_history(struct out *out, const struct store_history *h, const struct store_upstream *u, size_t nu)
+{
+	struct obuf *o = out->ob;
+	obuf_puts(o, "{\"origin\":");
+	obuf_putu32(o, h->origin);
+	kname(o, out->nm, h->origin, "name");
+	obuf_puts(o, ",\"first_seen\":");
+	put_time(o, h->first_seen);
+	knum(o, "prefixes", h->prefixes);
+	knum(o, "routes", h->routes);
+	obuf_puts(o, ",\"clock\":");
+	put_time(o, h->clock);
+	obuf_puts(o, ",\"upstreams\":[");
+	for (size_t i = 0; i < nu; i++) {
+		obuf_puts(o, i ? ",{\"asn\":" : "{\"asn\":");
+		obuf_putu32(o, u[i].asn);
+		kname(o, out->nm, u[i].asn, "name");
+		obuf_puts(o, ",\"first_seen\":");
+		put_time(o, u[i].first);
+		obuf_puts(o, ",\"last_seen\":");
+		put_time(o, u[i].last);
+		obuf_puts(o, ",\"intervals\":[");
+		for (size_t k = 0; k < u[i].n; k++) {
+			const struct store_interval *iv = &h->iv[u[i].i0 + k];
+			obuf_puts(o, k ? ",[" : "[");
+			put_time(o, iv->start);
+			obuf_putc(o, ',');
+			put_time(o, iv->end);
+			obuf_putc(o, ']');
+		}
+		obuf_puts(o, "],\"share_mean\":");
+		put_share(o, u[i].mean);
+		obuf_puts(o, ",\"share_max\":");
+		put_share(o, u[i].max);
+		obuf_putc(o, '}');
+	}
+	obuf_puts(o, "]}\n");
+}
+
+const struct out_ops out__json_ops = {
+	.elem = json_elem,
+	.event = json_event,
+	.origin = json_origin,
+	.history = json_history,
+};

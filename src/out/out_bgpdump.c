@@ -16,31 +16,15 @@
  * rebuilt once per record and peer, the tail (everything after the prefix)
  * once per attribute set, so the prefixes of one UPDATE cost a memcpy each.
  */
-#include "cli.h"
+#include "out_int.h"
 
 #include <stdlib.h>
 
-void fmt_bgpdump_init(struct fmt_bgpdump *f, struct obuf *o)
+void out__bgpdump_record(struct out *o)
 {
-	memset(f, 0, sizeof *f);
-	f->o = o;
-	f->head_rec = UINT64_MAX;
-	f->nums = calloc(1, sizeof *f->nums);
-}
-
-void fmt_bgpdump_release(struct fmt_bgpdump *f)
-{
-	free(f->tail);
-	f->tail = NULL;
-	free(f->nums);
-	f->nums = NULL;
-}
-
-void fmt_bgpdump_record(struct fmt_bgpdump *f, const struct mrt_rec *rec)
-{
-	f->rec = rec;
-	f->addpath = mrt_is_addpath(rec->h.type, rec->h.subtype);
-	f->legacy = rec->h.type == MRT_BGP;
+	struct out_bgpdump *f = &o->es->bd;
+	f->addpath = mrt_is_addpath(o->rec->h.type, o->rec->h.subtype);
+	f->legacy = o->rec->h.type == MRT_BGP;
 	f->head_rec = UINT64_MAX;
 	f->tail_gen = 0;
 }
@@ -75,7 +59,7 @@ static size_t put_addr(char *d, const struct rw_addr *a)
 
 /* The peer's "addr|asn|", kept while consecutive records come from the
  * same peer (update files interleave few peers; RIB entries repeat them). */
-static size_t put_peer(struct fmt_bgpdump *f, char *d, const struct bgp_elem *e)
+static size_t put_peer(struct out_bgpdump *f, char *d, const struct bgp_elem *e)
 {
 	if (!f->peer_len || f->peer_asn != e->peer_asn || f->peer_addr.af != e->peer->af ||
 	    memcmp(f->peer_addr.b, e->peer->b, 16)) {
@@ -91,11 +75,11 @@ static size_t put_peer(struct fmt_bgpdump *f, char *d, const struct bgp_elem *e)
 	return f->peer_len;
 }
 
-static void build_head(struct fmt_bgpdump *f, const struct bgp_elem *e)
+static void build_head(struct out_bgpdump *f, const struct mrt_rec *rec, const struct bgp_elem *e)
 {
 	char *d = f->head;
 	size_t n = 0;
-	const char *l = label(f->rec, e->type);
+	const char *l = label(rec, e->type);
 	size_t ll = strlen(l);
 	memcpy(d, l, ll);
 	n = ll;
@@ -107,7 +91,7 @@ static void build_head(struct fmt_bgpdump *f, const struct bgp_elem *e)
 	}
 	memcpy(d + n, f->ts_txt, 10);
 	n += f->ts_len;
-	if (f->rec->h.type == MRT_BGP4MP_ET) {
+	if (rec->h.type == MRT_BGP4MP_ET) {
 		char us[8];
 		size_t k = fmt_u32(us, e->usec % 1000000u);
 		d[n++] = '.';
@@ -125,7 +109,7 @@ static void build_head(struct fmt_bgpdump *f, const struct bgp_elem *e)
 	}
 	n += put_peer(f, d + n, e);
 	f->head_len = n;
-	f->head_rec = f->rec->idx;
+	f->head_rec = rec->idx;
 	f->head_peer = e->peer;
 	f->head_asn = e->peer_asn;
 	f->head_type = e->type;
@@ -148,19 +132,13 @@ static size_t put_nh(char *d, const struct bgp_elem *e)
 }
 
 /* Everything after "prefix|" (and the path id) for A and B lines. */
-static void build_tail(struct fmt_bgpdump *f, const struct bgp_elem *e)
+static void build_tail(struct out_bgpdump *f, struct fmt_cache *nums, const struct bgp_elem *e)
 {
 	const struct bgp_attrs *a = e->attrs;
-	size_t need = 256 + (a->path_ok ? bgp_path_fmt_size(&a->path) : 0) + (size_t)a->comm_len / 4 * 14 + 16;
-	if (need > f->tail_cap) {
-		free(f->tail);
-		f->tail = malloc(need);
-		f->tail_cap = f->tail ? need : 0;
-		if (!f->tail) {
-			f->tail_len = 0;
-			return;
-		}
-	}
+	const struct bgp_attr_def *path = bgp_attr_def(BGP_ATTR_AS_PATH), *origin = bgp_attr_def(BGP_ATTR_ORIGIN);
+	const struct bgp_attr_def *comm = bgp_attr_def(BGP_ATTR_COMMUNITIES);
+	size_t need = 256 + path->print_size(a) + comm->print_size(a);
+	rw_vec_grow(&f->tail, &f->tail_cap, need, 1, UINT32_MAX, RW_MEM_OUT);
 	char *d = f->tail;
 	size_t n = 0;
 	/* MP announcements with an odd next-hop length: bgpdump drops the
@@ -170,16 +148,13 @@ static void build_tail(struct fmt_bgpdump *f, const struct bgp_elem *e)
 	bool skip_path = odd && e->pfx.af == RW_AF_INET6;
 	bool skip_nh = odd;
 	if (!skip_path) {
-		if (a->path_ok)
-			n += bgp_path_fmt(d + n, &a->path, f->nums);
+		n += path->print(d + n, a, nums); /* empty without a path */
 		d[n++] = '|';
-		const char *o = a->origin == 0 ? "IGP" : a->origin == 1 ? "EGP" : "INCOMPLETE";
-		size_t ol = strlen(o);
-		memcpy(d + n, o, ol);
-		n += ol;
+		/* no ORIGIN (or a bad one) prints as INCOMPLETE, as bgpdump's does */
+		n += origin->print(d + n, a, nums);
 		d[n++] = '|';
 	}
-	bool comm = bgp_has(a, BGP_ATTR_COMMUNITIES);
+	bool has_comm = bgp_has(a, BGP_ATTR_COMMUNITIES);
 	const char *ag = bgp_has(a, BGP_ATTR_ATOMIC_AGGREGATE) ? "AG" : "NAG";
 	if (!skip_nh) {
 		n += put_nh(d + n, e);
@@ -190,9 +165,9 @@ static void build_tail(struct fmt_bgpdump *f, const struct bgp_elem *e)
 		if (!f->legacy)
 			d[n++] = '|';
 	}
-	if (comm)
-		n += fmt_communities(d + n, a->comm, a->comm_len, true, f->nums);
-	if (comm || !f->legacy)
+	if (has_comm)
+		n += comm->print(d + n, a, nums);
+	if (has_comm || !f->legacy)
 		d[n++] = '|';
 	else
 		d[n++] = '|'; /* legacy without communities: "med|AG|" */
@@ -207,7 +182,7 @@ static void build_tail(struct fmt_bgpdump *f, const struct bgp_elem *e)
 	}
 	d[n++] = '|';
 	d[n++] = '\n';
-	f->tail_len = n;
+	f->tail_len = (uint32_t)n;
 	f->tail_gen = e->attrs_gen;
 	f->tail_nh = e->nh;
 	f->tail_nh_len = e->nh_len;
@@ -215,14 +190,15 @@ static void build_tail(struct fmt_bgpdump *f, const struct bgp_elem *e)
 	f->tail_type = e->type;
 }
 
-void fmt_bgpdump_elem(struct fmt_bgpdump *f, const struct bgp_elem *e)
+void out__bgpdump_elem(struct out *out, const struct bgp_elem *e)
 {
 	if (e->type == BGP_ELEM_MSG)
 		return; /* bgpdump -m prints no OPEN/NOTIFICATION/KEEPALIVE lines */
-	if (f->head_rec != f->rec->idx || f->head_peer != e->peer || f->head_asn != e->peer_asn ||
+	struct out_bgpdump *f = &out->es->bd;
+	if (f->head_rec != out->rec->idx || f->head_peer != e->peer || f->head_asn != e->peer_asn ||
 	    f->head_type != e->type)
-		build_head(f, e);
-	struct obuf *o = f->o;
+		build_head(f, out->rec, e);
+	struct obuf *o = out->ob;
 	char *d = obuf_room(o, f->head_len + RW_PREFIX_STRLEN + 16);
 	memcpy(d, f->head, f->head_len);
 	size_t n = f->head_len;
@@ -254,6 +230,6 @@ void fmt_bgpdump_elem(struct fmt_bgpdump *f, const struct bgp_elem *e)
 	o->len += n;
 	if (f->tail_gen != e->attrs_gen || f->tail_nh != e->nh || f->tail_nh_len != e->nh_len ||
 	    f->tail_af != e->pfx.af || f->tail_type != e->type || !f->tail_gen)
-		build_tail(f, e);
+		build_tail(f, &out->es->nums, e);
 	obuf_putsn(o, f->tail, f->tail_len);
 }

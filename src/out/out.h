@@ -1,0 +1,76 @@
+/*
+ * out: the one output interface. Every command that prints goes through a
+ * struct out, whose format (text, JSON lines, bgpdump -m) is chosen once;
+ * each format is one implementation of struct out_ops (out_text.c,
+ * out_json.c, out_bgpdump.c), in the manner of bgpctl's output vtable. The
+ * HTTP API will add no format logic of its own: it prints through here.
+ *
+ * What can be printed: route elements (dump), events (events, collect,
+ * events --db), an origin's view (as), an origin's history (history).
+ * Text elements are bgpdump -m lines: routewatch's text form of a route is
+ * bgpdump's.
+ *
+ * Ownership: the obuf and the names are borrowed for the life of the out;
+ * the per-format state (caches) is owned and freed by out_close.
+ */
+#ifndef RW_OUT_H
+#define RW_OUT_H
+
+#include "../mrt/mrt.h"
+#include "../names/names.h"
+#include "../rib/rib.h"
+#include "../store/store.h"
+
+enum out_format {
+	OUT_TEXT = 0,
+	OUT_JSON,
+	OUT_BGPDUMP, /* elements as bgpdump -m lines (the text format's too) */
+};
+
+struct out;
+
+struct out_ops {
+	void (*elem)(struct out *o, const struct bgp_elem *e);
+	void (*event)(struct out *o, const struct store_event *ev);
+	void (*origin)(struct out *o, const struct rib *r, const struct rib_origin_view *v, uint32_t when);
+	void (*history)(struct out *o, const struct store_history *h, const struct store_upstream *u, size_t nu);
+};
+
+struct out_elem_state;
+
+struct out {
+	const struct out_ops *ops;
+	enum out_format format;
+	struct obuf *ob;                 /* borrowed: where it all goes */
+	const struct names *nm;          /* borrowed; NULL: no names */
+	const struct mrt_rec *rec;       /* borrowed: the record elements come from */
+	const char *file;                /* borrowed: its file (JSON elements) */
+	struct out_elem_state *es;       /* owned: element caches */
+};
+
+void out_open(struct out *o, enum out_format fmt, struct obuf *ob, const struct names *nm);
+void out_close(struct out *o);
+/* Elements that follow come from this record of this file. */
+void out_record(struct out *o, const struct mrt_rec *rec, const char *file);
+
+static inline void out_elem(struct out *o, const struct bgp_elem *e)
+{
+	o->ops->elem(o, e);
+}
+static inline void out_event(struct out *o, const struct store_event *ev)
+{
+	o->ops->event(o, ev);
+}
+/* An origin's routes at time when (as). */
+static inline void out_origin(struct out *o, const struct rib *r, const struct rib_origin_view *v, uint32_t when)
+{
+	o->ops->origin(o, r, v, when);
+}
+/* An origin's history with its upstreams (history). */
+static inline void out_history(struct out *o, const struct store_history *h, const struct store_upstream *u,
+			       size_t nu)
+{
+	o->ops->history(o, h, u, nu);
+}
+
+#endif

@@ -1,0 +1,49 @@
+/* out internals: the element caches of the formats and the ops tables
+ * (out__ prefix). */
+#ifndef RW_OUT_INT_H
+#define RW_OUT_INT_H
+
+#include "out.h"
+
+/* bgpdump -m: a line is head + prefix + tail; the head (label, time, peer)
+ * is rebuilt once per record and peer, the tail (everything after the
+ * prefix) once per attribute set. */
+struct out_bgpdump {
+	uint64_t head_rec;             /* record index the head was built for */
+	const struct rw_addr *head_peer;
+	uint32_t head_asn;
+	uint8_t head_type;
+	char head[192];
+	size_t head_len;
+	uint64_t tail_gen;             /* attrs_gen the tail was built for */
+	const uint8_t *tail_nh;
+	uint8_t tail_nh_len, tail_af, tail_type;
+	char *tail;                    /* owned */
+	uint32_t tail_len, tail_cap;
+	bool addpath, legacy;
+	uint32_t ts_val;               /* the time whose text is ts_txt */
+	uint8_t ts_len, peer_len;
+	char ts_txt[12];
+	struct rw_addr peer_addr;      /* the peer whose "addr|asn|" is peer_txt */
+	uint32_t peer_asn;
+	char peer_txt[72];
+};
+
+struct out_elem_state {
+	struct fmt_cache nums;         /* ASN and community texts */
+	struct out_bgpdump bd;
+	uint64_t path_gen;             /* JSON: attrs_gen of the cached path */
+	char *path;                    /* owned: the AS path text */
+	uint32_t path_len, path_cap;
+};
+
+extern const struct out_ops out__text_ops, out__json_ops;
+
+void out__bgpdump_record(struct out *o);
+void out__bgpdump_elem(struct out *o, const struct bgp_elem *e);
+/* "AS131279 STAR-KP" (the short name when known). */
+void out__as_text(struct obuf *ob, const struct names *nm, uint32_t asn);
+/* "2017-10-01 09:07:51 UTC" (text) or "2017-10-01T09:07:51Z" (JSON). */
+size_t out__when(char *b, uint32_t t, bool text);
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * Text for people: one line per event, an origin's routes (as), an
+ * origin's history. Elements are bgpdump -m lines (out_bgpdump.c).
+ */
+#include "out_int.h"
+#include "../detect/det.h"
+
+#include <stdio.h>
+
+/* ---------------------------------------------------------------- events */
+
+static void prefix_list(struct obuf *o, const struct store_event *g, uint32_t npfx, unsigned max)
+{
+	unsigned k = 0;
+	for (const char *p = g->prefixes; *p && k < max; k++) {
+		size_t n = strcspn(p, " ");
+		obuf_puts(o, k ? ", " : "");
+		obuf_putsn(o, p, n);
+		p += n;
+		p += strspn(p, " ");
+	}
+	if (npfx > max)
+		obuf_printf(o, " and %u more", npfx - max);
+}
+
+static uint32_t count_prefixes(const char *p)
+{
+	uint32_t n = 0;
+	while (*p) {
+		n++;
+		p += strcspn(p, " ");
+		p += strspn(p, " ");
+	}
+	return n;
+}
+
+/* One line, e.g.
+ * 2017-10-01 09:07:51 UTC  AS131279 STAR-KP gained upstream AS20485 TRANSTELECOM on 3 of 4 prefixes (new): ... */
+static void text_event(struct out *out, const struct store_event *g)
+{
+	struct obuf *o = out->ob;
+	const struct names *nm = out->nm;
+	char tb[40];
+	uint32_t npfx = count_prefixes(g->prefixes);
+	obuf_putsn(o, tb, out__when(tb, g->time, true));
+	obuf_puts(o, "  ");
+	if (g->has_origin)
+		out__as_text(o, nm, g->origin);
+	else
+		obuf_puts(o, "(no origin)");
+	uint32_t of = g->origin_prefixes > npfx ? g->origin_prefixes : npfx;
+	switch (g->type) {
+	case DET_UPSTREAM_GAINED:
+	case DET_UPSTREAM_LOST:
+		obuf_puts(o, g->type == DET_UPSTREAM_GAINED ? " gained upstream " : " lost upstream ");
+		out__as_text(o, nm, g->upstream);
+		obuf_printf(o, " on %u of %u prefix%s", npfx, of, of == 1 ? "" : "es");
+		if (g->type == DET_UPSTREAM_GAINED)
+			obuf_puts(o, g->flag ? " (new)" : "");
+		else
+			obuf_puts(o, g->flag ? " (last)" : "");
+		obuf_puts(o, ": ");
+		prefix_list(o, g, npfx, 8);
+		break;
+	case DET_PREFIX_DOWN:
+	case DET_PREFIX_UP:
+		obuf_printf(o, " %u prefix%s %s: ", npfx, npfx == 1 ? "" : "es",
+			    g->type == DET_PREFIX_DOWN ? "down" : "back up");
+		prefix_list(o, g, npfx, 8);
+		break;
+	case DET_ORIGIN_DOWN:
+		obuf_puts(o, " down: no prefix of it is visible");
+		break;
+	case DET_ORIGIN_UP:
+		obuf_puts(o, " back: visible again");
+		break;
+	}
+	obuf_putc(o, '\n');
+}
+
+/* ---------------------------------------------------------------- as */
+
+static void text_origin(struct out *out, const struct rib *r, const struct rib_origin_view *v, uint32_t when)
+{
+	struct obuf *o = out->ob;
+	char tb[40];
+	out__when(tb, when, true);
+	out__as_text(o, out->nm, v->origin);
+	if (!v->npfx) {
+		obuf_printf(o, " at %s: no route with this origin (%u peers with routes on %u collectors)\n", tb,
+			    v->peers_total, v->colls_total);
+		return;
+	}
+	obuf_printf(o, " at %s (%u peers with routes on %u collectors)\n", tb, v->peers_total, v->colls_total);
+	for (uint32_t i = 0; i < v->npfx; i++) {
+		const struct rib_pfx_view *p = &v->pfx[i];
+		char pb[RW_PREFIX_STRLEN];
+		fmt_prefix(pb, &r->pfx[p->pfx].p);
+		obuf_printf(o, "  %-20s seen by %u of %u peers on %u collector%s\n", pb, p->peers, v->peers_total,
+			    p->colls, p->colls == 1 ? "" : "s");
+		for (uint32_t k = 0; k < p->nup; k++) {
+			const struct rib_up_view *u = &v->up[p->up_off + k];
+			obuf_puts(o, "      upstream ");
+			if (u->asn)
+				out__as_text(o, out->nm, u->asn);
+			else
+				obuf_puts(o, "(none: the origin is the peer)");
+			obuf_printf(o, ": %u peer%s on %u collector%s\n", u->peers, u->peers == 1 ? "" : "s", u->colls,
+				    u->colls == 1 ? "" : "s");
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- history */
+
+static void put_time(struct obuf *o, uint32_t t)
+{
+	char b[40];
+	if (!t)
+		obuf_puts(o, "now");
+	else
+		obuf_putsn(o, b, out__when(b, t, true));
+}
+
+static void text_history(struct out *out, const struct store_history *h, const struct store_upstream *u, size_t nu)
+{
+	struct obuf *o = out->ob;
+	const char *full = out->nm ? names_get(out->nm, h->origin) : NULL;
+	obuf_printf(o, "AS%u%s%s\n", h->origin, full ? " " : "", full ? full : "");
+	obuf_puts(o, "  first seen ");
+	put_time(o, h->first_seen);
+	obuf_printf(o, "; now %u prefix%s", h->prefixes, h->prefixes == 1 ? "" : "es");
+	if (h->prefixes)
+		obuf_printf(o, ", seen by %.1f peers each on average", (double)h->routes / h->prefixes);
+	obuf_puts(o, " (store clock ");
+	put_time(o, h->clock);
+	obuf_puts(o, ")\n");
+	if (!nu) {
+		obuf_puts(o, "  no confirmed upstream\n");
+		return;
+	}
+	obuf_printf(o, "  %zu upstream%s:\n", nu, nu == 1 ? "" : "s");
+	for (size_t i = 0; i < nu; i++) {
+		obuf_puts(o, "    ");
+		out__as_text(o, out->nm, u[i].asn);
+		obuf_printf(o, ": %s, %.1f%% of its routes on average, %.1f%% at most\n", u[i].last ? "gone" : "present",
+			    100 * u[i].mean, 100 * u[i].max);
+		for (size_t k = 0; k < u[i].n; k++) {
+			const struct store_interval *iv = &h->iv[u[i].i0 + k];
+			obuf_puts(o, "      ");
+			put_time(o, iv->start);
+			obuf_puts(o, " - ");
+			put_time(o, iv->end);
+			obuf_putc(o, '\n');
+		}
+	}
+}
+
+const struct out_ops out__text_ops = {
+	.elem = out__bgpdump_elem,
+	.event = text_event,
+	.origin = text_origin,
+	.history = text_history,
+};

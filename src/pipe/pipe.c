@@ -1,0 +1,362 @@
+/*
+ * The live pipeline (pipe.h): the hooks live/ calls, wired to the engine,
+ * the archive, the store, the output and the alerts.
+ *
+ * Per record: into its collector's archive, the clock moved to its second
+ * (which evaluates the second before and emits its events), then decoded
+ * and applied by engine_record. Per evaluated second: the detector's
+ * events, grouped (EVENTS.md §7), printed and alerted; the store runner
+ * told (it checkpoints when due). Once a second (tick): the clock moves
+ * even when nothing arrives, archives rotate, RIB dumps are taken at the
+ * start of their period.
+ *
+ * Lifetimes: struct pipe lives for pipe_collect; it owns the engine, the
+ * decoder, the writer (which owns the archives) and the alerts. The
+ * collectors (one per id the engine gives) are kept for the whole run.
+ */
+#include "pipe.h"
+#include "../engine/engine.h"
+#include "../sink/sink.h"
+#include "../store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A source's collector: the BGP sessions', or a BMP router's. Its archive
+ * is its own even when its name is another's (a router at the address the
+ * BGP sessions listen on): they share the engine's collector of that name,
+ * as a replay of the two directories under the same name would. */
+struct pcoll {
+	char *name;                /* owned */
+	bool bgp;
+	uint32_t eng;              /* the engine's collector id */
+	struct sink_arch *upd;     /* the writer's; NULL without --archive */
+	struct sink_arch *rib;     /* with --rib-every */
+};
+
+struct pipe {
+	const struct pipe_cfg *cfg;
+	struct live_hooks hooks;   /* what live/ calls, with this pipe as arg */
+	struct live *lv;
+	struct engine *eng;        /* owned */
+	struct mrt_dec dec;        /* decodes every record */
+	struct det_group g;        /* events of the second being evaluated */
+	struct store_run run;      /* with --db */
+	bool have_db;
+	struct sink_writer *writer;/* owned: every archive is its */
+	struct pcoll *coll;        /* owned, indexed by the ids live/ carries */
+	uint32_t ncoll, capcoll;
+	uint32_t next_dump;        /* time of the next RIB dump */
+	struct alerts *alerts;     /* owned, or NULL */
+	struct out js;             /* events as JSON for the alerts */
+	struct obuf jsb;
+	char *pbuf;                /* an event's prefixes as text */
+	size_t pcap;
+	uint64_t nrec;
+	uint64_t last_msgs;
+	double last_t;
+};
+
+static double mono_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* ---------------------------------------------------------------- events */
+
+static void on_det(void *arg, const struct det_event *e)
+{
+	struct pipe *p = arg;
+	det_group_add(&p->g, e);
+	if (p->have_db)
+		hist_on_event(&p->run.h, e);
+}
+
+/* The events the last evaluation determined: printed, alerted. */
+static void emit(struct pipe *p)
+{
+	if (!p->g.n)
+		return;
+	det_group_finish(&p->g, &p->eng->rib);
+	for (uint32_t i = 0; i < p->g.n; i++) {
+		struct store_event v;
+		hist_event_view(&p->g.ev[i], &p->eng->rib, &p->pbuf, &p->pcap, &v);
+		out_event(p->cfg->out, &v);
+		if (p->alerts) {
+			obuf_reset(&p->jsb);
+			out_event(&p->js, &v);
+			alerts_event(p->alerts, p->jsb.buf, p->jsb.len);
+		}
+	}
+	obuf_flush(p->cfg->out->ob); /* live: every second's events leave at once */
+	det_group_release(&p->g);
+	det_group_init(&p->g);
+}
+
+static void clock_to(struct pipe *p, uint32_t sec)
+{
+	bool moved = p->eng->have_sec && sec > p->eng->sec;
+	engine_time(p->eng, sec);
+	emit(p);
+	if (moved && p->have_db)
+		store_run_second(&p->run, sec);
+}
+
+/* ---------------------------------------------------------------- hooks */
+
+static uint32_t on_collector(void *arg, const char *name, bool bgp)
+{
+	struct pipe *p = arg;
+	for (uint32_t i = 0; i < p->ncoll; i++)
+		if (p->coll[i].bgp == bgp && !strcmp(p->coll[i].name, name))
+			return i; /* a router that connects again */
+	rw_vec_grow(&p->coll, &p->capcoll, (size_t)p->ncoll + 1, sizeof *p->coll, UINT32_MAX, RW_MEM_LIVE);
+	uint32_t id = p->ncoll++;
+	struct pcoll *c = &p->coll[id];
+	memset(c, 0, sizeof *c);
+	c->name = rw_strdup(name);
+	c->bgp = bgp;
+	c->eng = rib_collector(&p->eng->rib, name);
+	const struct pipe_cfg *cfg = p->cfg;
+	if (cfg->archive) {
+		/* the BGP sessions' archive is the directory given, a BMP
+		 * router's a directory named by its address below it */
+		char dir[4096];
+		snprintf(dir, sizeof dir, bgp ? "%s" : "%s/%s", cfg->archive, name);
+		sink_arch_open(&c->upd, p->writer, dir, "updates", cfg->comp, cfg->rotate);
+		if (cfg->rib_every)
+			sink_arch_open(&c->rib, p->writer, dir, "rib", cfg->comp, cfg->rib_every);
+	}
+	return id;
+}
+
+static int on_record(void *arg, const struct live_src *src, uint32_t ts, const uint8_t *rec, size_t len)
+{
+	struct pipe *p = arg;
+	struct pcoll *c = &p->coll[src->coll];
+	if (c->upd)
+		sink_arch_put(c->upd, ts, rec, len);
+	clock_to(p, ts);
+	struct mrt_rec r = {0};
+	mrt_hdr_decode(rec, &r.h);
+	size_t skip = MRT_HDR_LEN;
+	if (r.h.type == MRT_BGP4MP_ET && len >= MRT_HDR_LEN + 4) {
+		r.h.usec = rd32(rec + MRT_HDR_LEN);
+		skip += 4;
+	}
+	r.body = rec + skip;
+	r.len = len - skip;
+	r.idx = p->nrec++;
+	struct mrt_result res;
+	engine_record(p->eng, c->eng, &p->dec, &r, &res);
+	if (res.worst == BGP_ACT_RESET) {
+		rw_log(RW_LOG_WARN, "%s AS%u: UPDATE cannot be parsed (%s)", src->name, src->peer_asn,
+		       res.attr_msg ? res.attr_msg : res.what ? res.what : "NLRI");
+		/* UPDATE Message Error: Invalid Network Field for NLRI,
+		 * Malformed Attribute List otherwise */
+		bool nlri = res.attr == 0 || res.attr == BGP_ATTR_MP_REACH || res.attr == BGP_ATTR_MP_UNREACH;
+		return BGP_NOTIFY(BGP_ERR_UPDATE, nlri ? BGP_ERR_UPD_NETWORK : BGP_ERR_UPD_ATTR_LIST);
+	}
+	if (res.n_taw || res.n_discard)
+		rw_log(RW_LOG_INFO, "%s: malformed attribute (%s): %s", src->name, res.attr_msg ? res.attr_msg : "?",
+		       bgp_action_name((enum bgp_action)res.worst));
+	return 0;
+}
+
+static void on_peer_up(void *arg, const struct live_src *src)
+{
+	struct pipe *p = arg;
+	engine_peer_bgp_id(p->eng, p->coll[src->coll].eng, &src->peer, src->peer_asn, src->bgp_id);
+}
+
+/* One collector's Adj-RIB-In as a rib.* file. */
+static void dump_coll(struct pipe *p, uint32_t id, uint32_t ts)
+{
+	struct pcoll *c = &p->coll[id];
+	struct obuf b = {0};
+	uint64_t n = 0;
+	double t0 = mono_s();
+	if (rib_adj_dump(p->eng->adj, c->eng, ts, live_router_id(p->lv), "", &b, &n)) {
+		rw_log(RW_LOG_ERROR, "RIB dump of %s: too large for the MRT format", c->name);
+		obuf_release(&b);
+		return;
+	}
+	size_t len = b.len;
+	sink_arch_put_buf(c->rib, ts, &b);
+	sink_arch_cut(c->rib);
+	rw_log(RW_LOG_INFO, "RIB dump of %s: %llu routes, %zu bytes in %.2f s (written by the writer thread)", c->name,
+	       (unsigned long long)n, len, mono_s() - t0);
+}
+
+static void on_tick(void *arg, uint32_t now)
+{
+	struct pipe *p = arg;
+	clock_to(p, now);
+	for (uint32_t i = 0; i < p->ncoll; i++)
+		if (p->coll[i].upd)
+			sink_arch_tick(p->coll[i].upd, now);
+	/* RIB dumps at the start of their period: the state is the end of
+	 * the second before (just evaluated) */
+	if (p->cfg->rib_every && p->eng->adj && now >= p->next_dump) {
+		for (uint32_t i = 0; i < p->ncoll; i++)
+			if (p->coll[i].rib)
+				dump_coll(p, i, now);
+		p->next_dump = now - now % p->cfg->rib_every + p->cfg->rib_every;
+	}
+	for (uint32_t i = 0; i < p->ncoll; i++)
+		if (p->coll[i].rib)
+			sink_arch_tick(p->coll[i].rib, now);
+	if (p->alerts)
+		alerts_tick(p->alerts);
+}
+
+static long rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	long pages = 0, res = 0;
+	if (f) {
+		if (fscanf(f, "%ld %ld", &pages, &res) != 2)
+			res = 0;
+		fclose(f);
+	}
+	return res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static void on_status(void *arg, const struct live_counts *n)
+{
+	struct pipe *p = arg;
+	double t = mono_s(), dt = t - p->last_t;
+	double rate = dt > 0 ? (double)(n->msgs - p->last_msgs) / dt : 0;
+	p->last_t = t;
+	p->last_msgs = n->msgs;
+	char bmp[96] = "", adj[96] = "", arch[160] = "";
+	if (p->cfg->live.bmp_listen)
+		snprintf(bmp, sizeof bmp, ", BMP %u routers %u peers up", n->bmp_routers, n->bmp_peers_up);
+	if (p->eng->adj) {
+		uint64_t rr, rb;
+		rib_adj_stats(p->eng->adj, &rr, &rb);
+		snprintf(adj, sizeof adj, ", Adj-RIB-In %llu routes %.1f MB", (unsigned long long)rr, (double)rb / 1e6);
+	}
+	if (p->writer) {
+		struct sink_arch_stats sum = {0};
+		for (uint32_t i = 0; i < p->ncoll; i++)
+			if (p->coll[i].upd) {
+				struct sink_arch_stats st;
+				sink_arch_stats(p->coll[i].upd, &st);
+				sum.files += st.files;
+				sum.records += st.records;
+				sum.kept_bytes += st.kept_bytes;
+				sum.failing |= st.failing;
+			}
+		snprintf(arch, sizeof arch, ", archive %llu files %llu records %s%llu bytes waiting",
+			 (unsigned long long)sum.files, (unsigned long long)sum.records, sum.failing ? "FAILING, " : "",
+			 (unsigned long long)sum.kept_bytes);
+	}
+	/* asked for: printed whatever the log level */
+	fprintf(stderr,
+		"routewatch: status: %u/%u peers established%s, %u prefixes, %llu routes, %llu messages (%.0f/s), %llu updates, %llu events%s%s, RSS %.1f MB\n",
+		n->established, n->sessions, bmp, p->eng->rib.npfx, (unsigned long long)p->eng->rib.route_count,
+		(unsigned long long)n->msgs, rate, (unsigned long long)n->updates, (unsigned long long)p->eng->det.events,
+		arch, adj, (double)rss_kb() / 1024.0);
+}
+
+
+/* ---------------------------------------------------------------- run */
+
+int pipe_collect(const struct pipe_cfg *cfg)
+{
+	struct pipe *p = rw_calloc(1, sizeof *p);
+	p->cfg = cfg;
+	int rc = 0;
+	unsigned min_peers = cfg->min_peers ? cfg->min_peers : 2;
+	if (cfg->db) {
+		if (store_run_open(&p->run, cfg->db, cfg->min_peers)) {
+			free(p);
+			return RW_EINVAL;
+		}
+		p->have_db = true;
+		p->run.every = 0; /* every second boundary, rate-limited by wall time */
+		p->run.every_wall = cfg->checkpoint ? cfg->checkpoint : 60;
+		min_peers = p->run.min_peers;
+	}
+	p->eng = rw_malloc(sizeof *p->eng);
+	engine_init(p->eng, min_peers, on_det, p);
+	det_group_init(&p->g);
+	mrt_dec_init(&p->dec);
+	p->dec.skip_path = true;
+	if (cfg->rib_every)
+		engine_keep_adj(p->eng);
+	if (p->have_db && store_run_resume(&p->run, p->eng)) {
+		rc = RW_EINVAL;
+		goto out;
+	}
+	if (cfg->archive && (rc = sink_writer_start(&p->writer)))
+		goto out;
+	if ((cfg->exec_cmd || cfg->webhook) && (rc = alerts_open(&p->alerts, cfg->exec_cmd, cfg->webhook)))
+		goto out;
+	out_open(&p->js, OUT_JSON, &p->jsb, cfg->names);
+	uint32_t t = (uint32_t)time(NULL);
+	if (cfg->rib_every)
+		p->next_dump = t - t % cfg->rib_every + cfg->rib_every;
+	p->hooks = (struct live_hooks){
+		.collector = on_collector,
+		.record = on_record,
+		.peer_up = on_peer_up,
+		.tick = on_tick,
+		.status = on_status,
+		.arg = p,
+	};
+	p->lv = live_open(&cfg->live, &p->hooks);
+	if (!p->lv) {
+		rc = RW_EIO; /* a port that cannot be bound (logged) */
+		goto out;
+	}
+	if (cfg->archive)
+		rw_log(RW_LOG_INFO, "archive in %s", cfg->archive);
+	p->last_t = mono_s();
+	rc = live_run(p->lv);
+
+	/* Shutdown: the sessions close (not recorded as the peers' doing:
+	 * the collector stopping is not a network going down), the last
+	 * second is evaluated and stored, every archive file finished. */
+	struct live_counts n;
+	live_counts(p->lv, &n);
+	live_close(p->lv);
+	p->lv = NULL;
+	engine_flush(p->eng);
+	emit(p);
+	if (p->have_db && p->eng->have_sec && store_run_checkpoint(&p->run, p->eng->sec + 1))
+		rc = RW_EIO;
+	on_status(p, &n);
+	for (uint32_t i = 0; i < p->ncoll; i++) {
+		sink_arch_close(p->coll[i].upd);
+		sink_arch_close(p->coll[i].rib);
+	}
+	if (sink_writer_stop(p->writer)) /* every file written, or named as lost */
+		rc = RW_EIO;
+	p->writer = NULL;
+	if (p->run.failed)
+		rc = RW_EIO;
+out:
+	live_close(p->lv);
+	sink_writer_stop(p->writer);
+	alerts_close(p->alerts);
+	out_close(&p->js);
+	obuf_release(&p->jsb);
+	if (p->have_db)
+		store_run_close(&p->run);
+	for (uint32_t i = 0; i < p->ncoll; i++)
+		free(p->coll[i].name);
+	rw_vec_free(&p->coll, &p->capcoll, sizeof *p->coll, RW_MEM_LIVE);
+	mrt_dec_release(&p->dec);
+	det_group_release(&p->g);
+	engine_release(p->eng);
+	free(p->eng);
+	free(p->pbuf);
+	free(p);
+	return rc;
+}

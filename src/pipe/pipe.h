@@ -1,0 +1,41 @@
+/*
+ * pipe: the live pipeline. Sources that produce records as they arrive
+ * (live/: BGP sessions and the BMP station) feed one engine; every record
+ * goes to its collector's archive (sink/) and through the engine by the
+ * path archives take (engine_record), so replaying the archive gives the
+ * events the live run determined. The events of each evaluated second go
+ * to the output (out/, the format the caller chose) and to the alerts; the
+ * history goes into the store through the store runner; the Adj-RIB-In
+ * gives the periodic RIB dumps.
+ *
+ * `collect` runs it; `watch` (public feeds) and `collect --http` build on
+ * it. Nothing here parses options or chooses formats.
+ */
+#ifndef RW_PIPE_H
+#define RW_PIPE_H
+
+#include "../live/live.h"
+#include "../out/out.h"
+#include "../io/io.h"
+
+struct pipe_cfg {
+	struct live_cfg live;      /* the sources */
+	const char *archive;       /* directory, or NULL */
+	enum io_comp comp;
+	uint32_t rotate;           /* seconds per updates file (900) */
+	uint32_t rib_every;        /* seconds between RIB dumps; 0: none */
+	unsigned min_peers;        /* 0: the store's, else 2 */
+	const char *db;            /* history store, or NULL */
+	uint32_t checkpoint;       /* wall seconds between store checkpoints */
+	struct out *out;           /* borrowed: where events are printed */
+	const struct names *names; /* borrowed, may be NULL: for alerts */
+	const char *exec_cmd;      /* --exec, or NULL */
+	const char *webhook;       /* --webhook, or NULL */
+};
+
+/* Runs until SIGTERM or SIGINT. 0 on a clean stop with every record on
+ * disk; RW_EINVAL when the configuration cannot run (logged), RW_EIO
+ * when files or the store were left unwritten (logged). */
+int pipe_collect(const struct pipe_cfg *cfg);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * `ingest`'s run (store.h, store_ingest): archives through the engine into
+ * the history store, incremental and idempotent:
+ *  - a file the store has taken completely (same name, size and head) is
+ *    skipped without being read;
+ *  - the engine starts from the snapshot the last run stored, and records
+ *    before the store's clock (every record before it was applied) are
+ *    skipped, so runs over consecutive files equal one long run;
+ *  - checkpoints (store_run.c) commit what was learned with the snapshot
+ *    and the clock, and the files finished since the last one.
+ */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+struct ingest {
+	struct store_run run;
+	struct store_file *ids;     /* identities of the inputs being run */
+};
+
+static void on_second(void *arg, uint32_t sec)
+{
+	struct ingest *g = arg;
+	store_run_second(&g->run, sec);
+}
+
+static void on_file_done(void *arg, size_t idx, bool damaged)
+{
+	(void)damaged; /* read to the damage: what it held is applied */
+	struct ingest *g = arg;
+	store_run_file_done(&g->run, &g->ids[idx]);
+}
+
+int store_ingest(char **paths, int n, const struct store_ingest_opts *o, struct feed_stats *fst,
+		 struct store_ingest_result *res)
+{
+	memset(res, 0, sizeof *res);
+	struct ingest g;
+	int orc = store_run_open(&g.run, o->db, o->min_peers);
+	if (orc)
+		return orc;
+	snprintf(res->where, sizeof res->where, "%s", g.run.st.where);
+	g.run.every = o->every ? o->every : 3600;
+	g.run.every_wall = o->every_wall;
+	g.run.names = o->names;
+	uint32_t clock = g.run.clock;
+	struct engine *e = rw_malloc(sizeof *e);
+	engine_init(e, g.run.min_peers, hist_on_event, &g.run.h);
+	int rc = store_run_resume(&g.run, e);
+	if (rc) {
+		rc = RW_EDB;
+		goto out;
+	}
+	/* the counters continue from the snapshot: this run's are the rest */
+	struct engine_stats st0 = e->st;
+	struct archive_opts ao = {.collector = o->collector, .feed = o->feed};
+	struct feed_inputs inputs;
+	if (feed_inputs(paths, n, o->collector, &o->feed.io, &inputs, fst))
+		res->damaged = true;
+	struct feed_input *in = inputs.v;
+	size_t nin = inputs.n;
+	/* files the store has already: skipped unread */
+	g.ids = rw_calloc(nin + 1, sizeof *g.ids);
+	size_t k = 0;
+	for (size_t i = 0; i < nin; i++) {
+		bool known = false;
+		if (store_file_identify(&g.ids[k], in[i].path, in[i].collector, in[i].first_ts) == 0 &&
+		    store_file_known(&g.run.st, &g.ids[k], &known) == 0 && known) {
+			rw_log(RW_LOG_INFO, "%s: already in the store", in[i].path);
+			res->files_known++;
+			free(in[i].path);
+			free(in[i].collector);
+			continue;
+		}
+		in[k++] = in[i];
+	}
+	nin = k;
+	inputs.n = (uint32_t)k;
+	ao.from = clock;
+	ao.second = on_second;
+	ao.file_done = on_file_done;
+	ao.arg = &g;
+	uint64_t ev0 = g.run.h.events;
+	if (nin) {
+		if (archive_run(e, &inputs, &ao, fst))
+			res->damaged = true;
+		/* the last second is evaluated: the clock is the one after it */
+		uint32_t end = e->have_sec ? e->sec + 1 : clock;
+		if (store_run_checkpoint(&g.run, end > clock ? end : clock))
+			rc = RW_EDB;
+	} else if (o->names) {
+		/* nothing new to run: only the names, in a transaction of their
+		 * own (the engine state stays as it is) */
+		if (db_begin(g.run.st.db) || store_names_put(&g.run.st, o->names) || db_commit(g.run.st.db)) {
+			store_fail(&g.run.st, "writing names", RW_EDB);
+			db_rollback(g.run.st.db);
+			rc = RW_EDB;
+		}
+	}
+	res->files_done = g.run.files_done;
+	res->events = g.run.h.events - ev0;
+	res->intervals_opened = g.run.h.intervals_opened;
+	res->intervals_closed = g.run.h.intervals_closed;
+	res->points = g.run.h.points;
+	res->commits = g.run.commits;
+	res->clock = g.run.clock;
+	res->st = e->st;
+	for (size_t i = 0; i < sizeof res->st / sizeof res->st.elems; i++)
+		(&res->st.elems)[i] -= (&st0.elems)[i];
+	res->prefixes = e->rib.npfx;
+	res->routes = e->rib.route_count;
+	res->paths = e->rib.path_live;
+	feed_inputs_free(&inputs);
+	free(g.ids);
+out:
+	store_run_close(&g.run);
+	engine_release(e);
+	free(e);
+	return rc;
+}
