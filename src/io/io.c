@@ -68,97 +68,97 @@ long io__raw_read(struct io__raw *r, uint8_t *buf, size_t n)
 
 /* ---------------------------------------------------------------- queue */
 
-static void q_init(struct io__queue *q, size_t chunk_size, unsigned max_chunks)
+#define FREE_CAP 128 /* chunks kept for reuse; more are freed */
+
+void io__q_init(struct io__queue *q, size_t chunk_size, uint32_t max_filled, unsigned max_chunks)
 {
 	memset(q, 0, sizeof *q);
+	rw_queue_init(&q->filled, max_filled, RW_MEM_IO);
+	rw_queue_init(&q->free, FREE_CAP, RW_MEM_IO);
 	pthread_mutex_init(&q->mu, NULL);
-	pthread_cond_init(&q->cv, NULL);
 	q->chunk_size = chunk_size;
 	q->max_chunks = max_chunks;
+}
+
+static struct io__chunk *chunk_new(size_t cap)
+{
+	struct io__chunk *c = rw_calloc(1, sizeof *c);
+	c->data = rw_malloc(cap);
+	c->cap = cap;
+	rw_mem_count(RW_MEM_IO, (int64_t)cap);
+	return c;
 }
 
 void io__chunk_free_list(struct io__chunk *c)
 {
 	while (c) {
 		struct io__chunk *n = c->next;
+		rw_mem_count(RW_MEM_IO, -(int64_t)c->cap);
 		free(c->data);
 		free(c);
 		c = n;
 	}
 }
 
-static void q_destroy(struct io__queue *q)
+static void chunk_free(struct io__chunk *c)
 {
-	io__chunk_free_list(q->head);
-	io__chunk_free_list(q->free);
-	pthread_mutex_destroy(&q->mu);
-	pthread_cond_destroy(&q->cv);
+	c->next = NULL;
+	io__chunk_free_list(c);
 }
 
-struct io__chunk *io__chunk_new(size_t cap)
+void io__q_release(struct io__queue *q)
 {
-	struct io__chunk *c = calloc(1, sizeof *c);
-	if (!c)
-		return NULL;
-	c->data = malloc(cap);
-	if (!c->data) {
-		free(c);
-		return NULL;
-	}
-	c->cap = cap;
-	return c;
+	for (struct io__chunk *c; (c = rw_queue_try_pop(&q->filled));)
+		chunk_free(c);
+	for (struct io__chunk *c; (c = rw_queue_try_pop(&q->free));)
+		chunk_free(c);
+	rw_queue_release(&q->filled);
+	rw_queue_release(&q->free);
+	pthread_mutex_destroy(&q->mu);
+}
+
+/* A chunk the consumer is done with: reused, or freed when enough wait. */
+static void recycle(struct io__queue *q, struct io__chunk *c)
+{
+	c->len = 0;
+	c->next = NULL;
+	if (!rw_queue_try_push(&q->free, c))
+		chunk_free(c);
 }
 
 struct io__chunk *io__q_get_free(struct io__queue *q)
 {
-	pthread_mutex_lock(&q->mu);
-	for (;;) {
-		if (q->stop) {
-			pthread_mutex_unlock(&q->mu);
-			return NULL;
-		}
-		if (q->free) {
-			struct io__chunk *c = q->free;
-			q->free = c->next;
-			pthread_mutex_unlock(&q->mu);
-			c->next = NULL;
-			c->len = 0;
-			return c;
-		}
-		if (q->nchunks < q->max_chunks) {
-			q->nchunks++;
-			pthread_mutex_unlock(&q->mu);
-			struct io__chunk *c = io__chunk_new(q->chunk_size);
-			if (!c) {
-				pthread_mutex_lock(&q->mu);
-				q->nchunks--;
-				pthread_mutex_unlock(&q->mu);
-			}
-			return c;
-		}
-		pthread_cond_wait(&q->cv, &q->mu);
+	struct io__chunk *c = rw_queue_try_pop(&q->free);
+	if (!c && q->nchunks < q->max_chunks) { /* one producer: nchunks is its own */
+		q->nchunks++;
+		return chunk_new(q->chunk_size);
 	}
+	if (!c)
+		c = rw_queue_pop(&q->free); /* NULL: stopped */
+	return c;
 }
 
-void io__q_push(struct io__queue *q, struct io__chunk *c)
+struct io__chunk *io__q_chunk(struct io__queue *q)
 {
-	pthread_mutex_lock(&q->mu);
+	struct io__chunk *c = rw_queue_try_pop(&q->free);
+	return c ? c : chunk_new(q->chunk_size);
+}
+
+int io__q_push(struct io__queue *q, struct io__chunk *c)
+{
 	c->next = NULL;
-	if (q->tail)
-		q->tail->next = c;
-	else
-		q->head = c;
-	q->tail = c;
-	q->pending_bytes += c->len;
-	pthread_cond_broadcast(&q->cv);
-	pthread_mutex_unlock(&q->mu);
+	if (rw_queue_push(&q->filled, c)) {
+		chunk_free(c);
+		return RW_EIO;
+	}
+	return 0;
 }
 
 void io__q_finish(struct io__queue *q, int err, const char *fmt, ...)
 {
 	pthread_mutex_lock(&q->mu);
-	if (!q->done) {
-		q->done = 1;
+	if (!q->finished) {
+		q->finished = true;
 		q->err = err;
 		if (err && fmt) {
 			va_list ap;
@@ -167,16 +167,21 @@ void io__q_finish(struct io__queue *q, int err, const char *fmt, ...)
 			va_end(ap);
 		}
 	}
-	pthread_cond_broadcast(&q->cv);
 	pthread_mutex_unlock(&q->mu);
+	rw_queue_close(&q->filled); /* the consumer takes what is left, then the error */
 }
 
 int io__q_stopped(struct io__queue *q)
 {
-	pthread_mutex_lock(&q->mu);
-	int s = q->stop;
-	pthread_mutex_unlock(&q->mu);
-	return s;
+	return __atomic_load_n(&q->stop, __ATOMIC_ACQUIRE);
+}
+
+/* The consumer is gone: producers waiting on either queue give up. */
+static void q_stop(struct io__queue *q)
+{
+	__atomic_store_n(&q->stop, 1, __ATOMIC_RELEASE);
+	rw_queue_close(&q->filled);
+	rw_queue_close(&q->free);
 }
 
 /* ---------------------------------------------------------------- open */
@@ -194,13 +199,8 @@ int io_open(const char *path, const struct io_opts *opts, struct io_src **out)
 	if (!is_stdin)
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-	struct io_src *s = calloc(1, sizeof *s);
-	if (!s) {
-		if (!is_stdin)
-			close(fd);
-		return RW_ENOMEM;
-	}
-	s->path = strdup(is_stdin ? "-" : path);
+	struct io_src *s = rw_calloc(1, sizeof *s);
+	s->path = rw_strdup(is_stdin ? "-" : path);
 	s->raw.fd = fd;
 	s->chunk_size = opts && opts->chunk ? opts->chunk : 1 << 20;
 	s->threads = opts && opts->threads ? opts->threads : 0;
@@ -225,19 +225,21 @@ int io_open(const char *path, const struct io_opts *opts, struct io_src **out)
 	switch (s->comp) {
 	case IO_COMP_NONE:
 		s->buf_cap = 4 << 20;
-		s->buf = malloc(s->buf_cap);
-		if (!s->buf)
-			rc = RW_ENOMEM;
+		s->buf = rw_malloc(s->buf_cap);
+		rw_mem_count(RW_MEM_IO, (int64_t)s->buf_cap);
 		break;
-	case IO_COMP_BZIP2:
-		q_init(&s->q, s->chunk_size, 0);
+	case IO_COMP_BZIP2: {
+		/* 32 MiB of decoded output may wait for the consumer */
+		uint32_t max = (uint32_t)RW_MAX((32u << 20) / s->chunk_size, 4);
+		io__q_init(&s->q, s->chunk_size, max, 0);
+		s->q_used = 1;
 		rc = io__bz2_start(s);
 		break;
+	}
 	default:
-		q_init(&s->q, s->chunk_size, 4);
-		if (pthread_create(&s->producer, NULL, io__stream_thread, s))
-			rc = RW_ENOMEM;
-		else
+		io__q_init(&s->q, s->chunk_size, 4, 4);
+		s->q_used = 1;
+		if (!(rc = rw_thread_start(&s->producer, io__stream_thread, s, "decompression")))
 			s->producer_started = 1;
 		break;
 	}
@@ -275,29 +277,19 @@ int io_next(struct io_src *s, const uint8_t **p, size_t *n)
 		return next_plain(s, p, n);
 
 	struct io__queue *q = &s->q;
-	pthread_mutex_lock(&q->mu);
 	if (s->cur) { /* give the previous chunk back */
-		s->cur->next = q->free;
-		q->free = s->cur;
+		recycle(q, s->cur);
 		s->cur = NULL;
-		pthread_cond_broadcast(&q->cv);
 	}
-	while (!q->head && !q->done)
-		pthread_cond_wait(&q->cv, &q->mu);
-	if (q->head) {
-		struct io__chunk *c = q->head;
-		q->head = c->next;
-		if (!q->head)
-			q->tail = NULL;
-		q->pending_bytes -= c->len;
-		pthread_cond_broadcast(&q->cv);
-		pthread_mutex_unlock(&q->mu);
+	struct io__chunk *c = rw_queue_pop(&q->filled);
+	if (c) {
 		s->cur = c;
 		*p = c->data;
 		*n = c->len;
 		s->bytes_out += c->len;
 		return 1;
 	}
+	pthread_mutex_lock(&q->mu); /* finished: the producer's verdict */
 	int err = q->err;
 	if (err) {
 		s->err = err;
@@ -326,23 +318,20 @@ void io_close(struct io_src *s)
 {
 	if (!s)
 		return;
-	if (s->comp != IO_COMP_NONE) {
-		pthread_mutex_lock(&s->q.mu);
-		s->q.stop = 1;
-		pthread_cond_broadcast(&s->q.cv);
-		pthread_mutex_unlock(&s->q.mu);
+	if (s->q_used) {
+		q_stop(&s->q);
 		if (s->comp == IO_COMP_BZIP2)
 			io__bz2_stop(s);
 		else if (s->producer_started)
 			pthread_join(s->producer, NULL);
-		if (s->cur) {
-			s->cur->next = NULL;
-			io__chunk_free_list(s->cur);
-		}
-		q_destroy(&s->q);
+		if (s->cur)
+			chunk_free(s->cur);
+		io__q_release(&s->q);
 	}
 	if (s->raw.fd > 2)
 		close(s->raw.fd);
+	if (s->buf)
+		rw_mem_count(RW_MEM_IO, -(int64_t)s->buf_cap);
 	free(s->buf);
 	free(s->path);
 	free(s);

@@ -17,10 +17,21 @@
  * randomised bit and origPtr checks) cannot pass silently.
  *
  * Memory: at most threads + 1 blocks in flight. The block at the head of
- * the order streams its output into the queue as it is decoded (waiting
- * while 32 MiB are not yet consumed); a block further back keeps at most
- * JOB_CAP bytes and then waits for its turn. A block can expand to ~45 MB
- * (runs of one byte), so this, not the block count, bounds memory.
+ * the order streams its output into the queue as it is decoded (the queue
+ * holds at most 32 MiB the consumer has not taken); a block further back
+ * keeps at most JOB_CAP bytes and then waits for its turn. A block can
+ * expand to ~45 MB (runs of one byte), so this, not the block count,
+ * bounds memory.
+ *
+ * Order: only one thread pushes at a time, and only chunks of the head
+ * block (seq == published). The head's worker streams them; a block that
+ * becomes head finished is pushed by the thread that made it head; the
+ * head moves on (published++) only after its last chunk is pushed. The
+ * decisions are taken under bz->mu, the pushes (which may wait for the
+ * consumer) outside it.
+ *
+ * Threads: the scanner hands blocks to the workers through base/'s
+ * bounded queue (work); bz->mu guards the order state.
  */
 #include "io_int.h"
 
@@ -31,7 +42,6 @@
 #define EOS_MAGIC 0x177245385090ULL
 #define IN_STEP (1u << 20)
 #define MAX_INBUF (64u << 20) /* a compressed block is < 1 MiB; 64 is slack */
-#define MAX_PENDING (32u << 20)
 #define JOB_CAP (4u << 20)
 
 struct bz_job {
@@ -45,7 +55,7 @@ struct bz_job {
 	int done;
 	int err;
 	char msg[96];
-	struct bz_job *next;     /* pending list, then in-flight list */
+	struct bz_job *next;     /* the in-flight list */
 };
 
 struct bz_state {
@@ -54,15 +64,17 @@ struct bz_state {
 	int scanner_started;
 	pthread_t workers[8];
 	unsigned nworkers;
-	/* all below protected by src->q.mu */
-	struct bz_job *pending, *pending_tail; /* submitted, not yet taken */
-	struct bz_job *flight;                 /* taken or done, unpublished */
+	struct rw_queue work;    /* blocks for the workers, in order */
+	pthread_mutex_t mu;      /* everything below */
+	pthread_cond_t cv;       /* the head moved, or stopping */
+	struct bz_job *flight;   /* taken by a worker, not yet published */
 	uint64_t submitted, published;
 	unsigned max_jobs;
 	int scan_done;
 	int scan_err;
 	char scan_msg[200];
-	int failed; /* a block failed: stop everything */
+	int failed;              /* a block failed: stop everything */
+	int stop;                /* the consumer is gone */
 };
 
 /* ---------------------------------------------------------------- bits */
@@ -170,9 +182,7 @@ static uint8_t *make_block_stream(const uint8_t *b, uint64_t from, uint64_t to, 
 {
 	uint64_t nbits = to - from;
 	size_t cap = 4 + (size_t)(nbits / 8) + 16;
-	uint8_t *out = malloc(cap);
-	if (!out)
-		return NULL;
+	uint8_t *out = rw_malloc(cap);
 	out[0] = 'B';
 	out[1] = 'Z';
 	out[2] = 'h';
@@ -210,70 +220,82 @@ static void job_free(struct bz_job *j)
 	free(j);
 }
 
-/* Called with q->mu held: append a job's buffered output to the queue. */
-static void flush_job_locked(struct io__queue *q, struct bz_job *j)
+/* Push a list of chunks, in order (outside bz->mu: it may wait for the
+ * consumer). < 0 when stopped: the rest is freed. */
+static int push_list(struct bz_state *bz, struct io__chunk *c)
 {
-	for (struct io__chunk *c = j->out; c;) {
+	while (c) {
 		struct io__chunk *n = c->next;
-		c->next = NULL;
-		if (q->tail)
-			q->tail->next = c;
-		else
-			q->head = c;
-		q->tail = c;
-		q->pending_bytes += c->len;
+		if (io__q_push(&bz->src->q, c)) {
+			io__chunk_free_list(n);
+			return RW_EIO;
+		}
 		c = n;
 	}
-	j->out = j->out_tail = NULL;
-	j->buffered = 0;
+	return 0;
 }
 
-/* Called with q->mu held: move finished jobs, in order, into the queue. */
-static void publish_locked(struct bz_state *bz)
+/* With bz->mu held: the job at the head if it is finished, taken out of
+ * the in-flight list. */
+static struct bz_job *take_done_head(struct bz_state *bz)
+{
+	for (struct bz_job **pp = &bz->flight; *pp; pp = &(*pp)->next)
+		if ((*pp)->seq == bz->published) {
+			struct bz_job *j = *pp;
+			if (!j->done)
+				return NULL;
+			*pp = j->next;
+			return j;
+		}
+	return NULL;
+}
+
+/* A worker finished job j: while the head is finished, push its output
+ * and move the head on. Then, when the scanner is done and every block is
+ * out, the stream is finished. */
+static void finish_job(struct bz_state *bz, struct bz_job *j)
 {
 	struct io__queue *q = &bz->src->q;
-	for (;;) {
-		struct bz_job **pp = &bz->flight, *j = NULL;
-		for (; *pp; pp = &(*pp)->next)
-			if ((*pp)->seq == bz->published) {
-				j = *pp;
-				break;
-			}
-		if (!j || !j->done)
-			break;
-		*pp = j->next;
-		if (j->err) {
+	pthread_mutex_lock(&bz->mu);
+	j->done = 1;
+	struct bz_job *h;
+	while (!bz->failed && !bz->stop && (h = take_done_head(bz))) {
+		if (h->err) {
 			bz->failed = 1;
-			if (!q->done) {
-				q->done = 1;
-				q->err = j->err;
-				snprintf(q->errmsg, sizeof q->errmsg,
-					 "bzip2: block %llu at compressed byte %llu: %s",
-					 (unsigned long long)j->seq,
-					 (unsigned long long)j->comp_byte, j->msg);
-			}
-			job_free(j);
-			break;
+			pthread_cond_broadcast(&bz->cv);
+			pthread_mutex_unlock(&bz->mu);
+			io__q_finish(q, h->err, "bzip2: block %llu at compressed byte %llu: %s",
+				     (unsigned long long)h->seq, (unsigned long long)h->comp_byte, h->msg);
+			rw_queue_close(&bz->work);
+			job_free(h);
+			return;
 		}
-		flush_job_locked(q, j);
-		job_free(j);
+		struct io__chunk *list = h->out;
+		h->out = h->out_tail = NULL;
+		pthread_mutex_unlock(&bz->mu);
+		int rc = push_list(bz, list);
+		job_free(h);
+		pthread_mutex_lock(&bz->mu);
+		if (rc)
+			break;
 		bz->published++;
+		pthread_cond_broadcast(&bz->cv);
 	}
-	if (bz->scan_done && bz->published == bz->submitted && !q->done) {
-		q->done = 1;
-		q->err = bz->scan_err;
-		snprintf(q->errmsg, sizeof q->errmsg, "%s", bz->scan_msg);
-	}
-	pthread_cond_broadcast(&q->cv);
+	bool end = bz->scan_done && bz->published == bz->submitted && !bz->failed;
+	int err = bz->scan_err;
+	char msg[sizeof bz->scan_msg];
+	memcpy(msg, bz->scan_msg, sizeof msg);
+	pthread_mutex_unlock(&bz->mu);
+	if (end)
+		io__q_finish(q, err, "%s", msg);
 }
 
-/* A worker has a full chunk of job j: the head job streams it into the
- * queue; a job further back keeps it, up to JOB_CAP, then waits its turn.
- * Returns -1 when everything is stopping. */
+/* A worker has a full chunk of job j: the head job streams it (with what
+ * it kept before it became head); a job further back keeps it, up to
+ * JOB_CAP, then waits its turn. < 0 when everything is stopping. */
 static int emit_chunk(struct bz_state *bz, struct bz_job *j, struct io__chunk *c)
 {
-	struct io__queue *q = &bz->src->q;
-	pthread_mutex_lock(&q->mu);
+	pthread_mutex_lock(&bz->mu);
 	c->next = NULL;
 	if (j->out_tail)
 		j->out_tail->next = c;
@@ -282,42 +304,26 @@ static int emit_chunk(struct bz_state *bz, struct bz_job *j, struct io__chunk *c
 	j->out_tail = c;
 	j->buffered += c->len;
 	for (;;) {
-		if (q->stop || bz->failed) {
-			pthread_mutex_unlock(&q->mu);
+		if (bz->stop || bz->failed) {
+			pthread_mutex_unlock(&bz->mu);
 			return -1;
 		}
 		if (j->seq == bz->published) {
-			if (q->pending_bytes <= MAX_PENDING) {
-				flush_job_locked(q, j);
-				pthread_cond_broadcast(&q->cv);
-				break;
-			}
-		} else if (j->buffered < JOB_CAP) {
-			break;
+			struct io__chunk *list = j->out;
+			j->out = j->out_tail = NULL;
+			j->buffered = 0;
+			pthread_mutex_unlock(&bz->mu);
+			return push_list(bz, list) ? -1 : 0;
 		}
-		pthread_cond_wait(&q->cv, &q->mu);
+		if (j->buffered < JOB_CAP)
+			break;
+		pthread_cond_wait(&bz->cv, &bz->mu);
 	}
-	pthread_mutex_unlock(&q->mu);
+	pthread_mutex_unlock(&bz->mu);
 	return 0;
 }
 
 /* ---------------------------------------------------------------- workers */
-
-static struct io__chunk *worker_chunk(struct io__queue *q)
-{
-	pthread_mutex_lock(&q->mu);
-	struct io__chunk *c = q->free;
-	if (c)
-		q->free = c->next;
-	pthread_mutex_unlock(&q->mu);
-	if (!c)
-		c = io__chunk_new(q->chunk_size);
-	if (c) {
-		c->next = NULL;
-		c->len = 0;
-	}
-	return c;
-}
 
 static void decode_job(struct bz_state *bz, struct bz_job *j)
 {
@@ -333,14 +339,8 @@ static void decode_job(struct bz_state *bz, struct bz_job *j)
 	st.avail_in = (unsigned)j->in_len;
 	struct io__chunk *c = NULL;
 	for (;;) {
-		if (!c) {
-			c = worker_chunk(q);
-			if (!c) {
-				j->err = RW_ENOMEM;
-				snprintf(j->msg, sizeof j->msg, "out of memory");
-				break;
-			}
-		}
+		if (!c)
+			c = io__q_chunk(q);
 		st.next_out = (char *)c->data + c->len;
 		st.avail_out = (unsigned)(c->cap - c->len);
 		int r = BZ2_bzDecompress(&st);
@@ -382,27 +382,21 @@ static void decode_job(struct bz_state *bz, struct bz_job *j)
 static void *worker_main(void *arg)
 {
 	struct bz_state *bz = arg;
-	struct io__queue *q = &bz->src->q;
-	pthread_mutex_lock(&q->mu);
-	for (;;) {
-		while (!bz->pending && !q->stop && !bz->failed &&
-		       !(bz->scan_done && !bz->pending))
-			pthread_cond_wait(&q->cv, &q->mu);
-		if (q->stop || bz->failed || !bz->pending)
-			break;
-		struct bz_job *j = bz->pending;
-		bz->pending = j->next;
-		if (!bz->pending)
-			bz->pending_tail = NULL;
-		j->next = bz->flight;
-		bz->flight = j;
-		pthread_mutex_unlock(&q->mu);
+	for (struct bz_job *j; (j = rw_queue_pop(&bz->work));) {
+		pthread_mutex_lock(&bz->mu);
+		bool quit = bz->stop || bz->failed;
+		if (!quit) {
+			j->next = bz->flight;
+			bz->flight = j;
+		}
+		pthread_mutex_unlock(&bz->mu);
+		if (quit) {
+			job_free(j);
+			continue;
+		}
 		decode_job(bz, j);
-		pthread_mutex_lock(&q->mu);
-		j->done = 1;
-		publish_locked(bz);
+		finish_job(bz, j);
 	}
-	pthread_mutex_unlock(&q->mu);
 	return NULL;
 }
 
@@ -411,7 +405,8 @@ static void *worker_main(void *arg)
 struct scan {
 	struct bz_state *bz;
 	uint8_t *b;         /* input window */
-	size_t len, cap;
+	size_t len;
+	uint32_t cap;
 	uint64_t base;      /* compressed byte offset of b[0] */
 	int eof;
 };
@@ -421,16 +416,10 @@ static long scan_more(struct scan *sc)
 {
 	if (sc->eof)
 		return 0;
-	if (sc->cap - sc->len < IN_STEP) {
-		if (sc->cap >= MAX_INBUF)
-			return RW_ELIMIT;
-		size_t ncap = sc->cap ? sc->cap * 2 : 4 * IN_STEP;
-		uint8_t *nb = realloc(sc->b, ncap + 16);
-		if (!nb)
-			return RW_ENOMEM;
-		sc->b = nb;
-		sc->cap = ncap;
-	}
+	/* 16 bytes of zero padding stay beyond len (bits48 peeks) */
+	if (sc->cap - sc->len < IN_STEP + 16 &&
+	    rw_vec_grow(&sc->b, &sc->cap, RW_MAX(sc->len + IN_STEP + 16, 4 * IN_STEP), 1, MAX_INBUF + 16, RW_MEM_IO))
+		return RW_ELIMIT;
 	long k = io__raw_read(&sc->bz->src->raw, sc->b + sc->len, IN_STEP);
 	if (k < 0)
 		return k;
@@ -453,38 +442,39 @@ static void scan_compact(struct scan *sc, uint64_t *bitpos)
 	*bitpos -= (uint64_t)drop * 8;
 }
 
+/* Hand a block to the workers, waiting while max_jobs are in flight. */
 static int submit(struct bz_state *bz, struct bz_job *j)
 {
-	struct io__queue *q = &bz->src->q;
-	pthread_mutex_lock(&q->mu);
-	while (!q->stop && !bz->failed &&
-	       (bz->submitted - bz->published >= bz->max_jobs || q->pending_bytes > MAX_PENDING))
-		pthread_cond_wait(&q->cv, &q->mu);
-	if (q->stop || bz->failed) {
-		pthread_mutex_unlock(&q->mu);
+	pthread_mutex_lock(&bz->mu);
+	while (!bz->stop && !bz->failed && bz->submitted - bz->published >= bz->max_jobs)
+		pthread_cond_wait(&bz->cv, &bz->mu);
+	if (bz->stop || bz->failed) {
+		pthread_mutex_unlock(&bz->mu);
 		job_free(j);
 		return -1;
 	}
 	j->seq = bz->submitted++;
-	if (bz->pending_tail)
-		bz->pending_tail->next = j;
-	else
-		bz->pending = j;
-	bz->pending_tail = j;
-	pthread_cond_broadcast(&q->cv);
-	pthread_mutex_unlock(&q->mu);
+	pthread_mutex_unlock(&bz->mu);
+	if (rw_queue_push(&bz->work, j)) { /* closed: stopping */
+		job_free(j);
+		return -1;
+	}
 	return 0;
 }
 
+/* The scanner is done (err: why it stopped early); the workers end when
+ * the blocks queued are taken, the stream when the last is published. */
 static void scan_finish(struct bz_state *bz, int err, const char *msg)
 {
-	struct io__queue *q = &bz->src->q;
-	pthread_mutex_lock(&q->mu);
+	pthread_mutex_lock(&bz->mu);
 	bz->scan_done = 1;
 	bz->scan_err = err;
 	snprintf(bz->scan_msg, sizeof bz->scan_msg, "%s", msg ? msg : "");
-	publish_locked(bz);
-	pthread_mutex_unlock(&q->mu);
+	bool end = bz->published == bz->submitted && !bz->failed;
+	pthread_mutex_unlock(&bz->mu);
+	rw_queue_close(&bz->work);
+	if (end)
+		io__q_finish(&bz->src->q, err, "%s", bz->scan_msg);
 }
 
 static void *scanner_main(void *arg)
@@ -577,12 +567,7 @@ static void *scanner_main(void *arg)
 					goto done;
 				}
 			}
-			struct bz_job *j = calloc(1, sizeof *j);
-			if (!j) {
-				err = RW_ENOMEM;
-				snprintf(msg, sizeof msg, "out of memory");
-				goto done;
-			}
+			struct bz_job *j = rw_calloc(1, sizeof *j);
 			j->comp_byte = sc.base + (pos >> 3);
 			j->in = make_block_stream(sc.b, pos, next, level, bcrc, &j->in_len);
 			if (!j->in) {
@@ -601,38 +586,39 @@ static void *scanner_main(void *arg)
 	}
 done:
 	scan_finish(bz, err, msg);
+	rw_vec_free(&sc.b, &sc.cap, 1, RW_MEM_IO);
+	return NULL;
 stopped:
-	free(sc.b);
-	{
-		struct io__queue *q = &bz->src->q;
-		pthread_mutex_lock(&q->mu);
-		bz->scan_done = 1;
-		pthread_cond_broadcast(&q->cv);
-		pthread_mutex_unlock(&q->mu);
-	}
+	rw_vec_free(&sc.b, &sc.cap, 1, RW_MEM_IO);
+	pthread_mutex_lock(&bz->mu);
+	bz->scan_done = 1;
+	pthread_mutex_unlock(&bz->mu);
+	rw_queue_close(&bz->work);
 	return NULL;
 }
 
 int io__bz2_start(struct io_src *s)
 {
 	pthread_once(&cand_once, cand_init);
-	struct bz_state *bz = calloc(1, sizeof *bz);
-	if (!bz)
-		return RW_ENOMEM;
+	struct bz_state *bz = rw_calloc(1, sizeof *bz);
 	bz->src = s;
 	bz->nworkers = s->threads > 8 ? 8 : s->threads;
 	bz->max_jobs = bz->nworkers + 1;
+	rw_queue_init(&bz->work, bz->max_jobs + 1, RW_MEM_IO);
+	pthread_mutex_init(&bz->mu, NULL);
+	pthread_cond_init(&bz->cv, NULL);
 	s->codec = bz;
-	if (pthread_create(&bz->scanner, NULL, scanner_main, bz))
+	unsigned want = bz->nworkers;
+	bz->nworkers = 0;
+	for (unsigned i = 0; i < want; i++) {
+		if (rw_thread_start(&bz->workers[i], worker_main, bz, "bzip2 decoder"))
+			break;
+		bz->nworkers++;
+	}
+	if (!bz->nworkers || rw_thread_start(&bz->scanner, scanner_main, bz, "bzip2 scanner"))
 		return RW_ENOMEM;
 	bz->scanner_started = 1;
-	for (unsigned i = 0; i < bz->nworkers; i++) {
-		if (pthread_create(&bz->workers[i], NULL, worker_main, bz)) {
-			bz->nworkers = i;
-			break;
-		}
-	}
-	return bz->nworkers ? 0 : RW_ENOMEM;
+	return 0;
 }
 
 void io__bz2_stop(struct io_src *s)
@@ -640,26 +626,25 @@ void io__bz2_stop(struct io_src *s)
 	struct bz_state *bz = s->codec;
 	if (!bz)
 		return;
-	/* q->stop was set by io_close; wake everybody */
-	pthread_mutex_lock(&s->q.mu);
-	pthread_cond_broadcast(&s->q.cv);
-	pthread_mutex_unlock(&s->q.mu);
+	/* the queue was stopped by io_close; wake everybody else */
+	pthread_mutex_lock(&bz->mu);
+	bz->stop = 1;
+	pthread_cond_broadcast(&bz->cv);
+	pthread_mutex_unlock(&bz->mu);
+	rw_queue_close(&bz->work);
 	if (bz->scanner_started)
 		pthread_join(bz->scanner, NULL);
 	for (unsigned i = 0; i < bz->nworkers; i++)
 		pthread_join(bz->workers[i], NULL);
-	struct bz_job *j = bz->pending;
-	while (j) {
-		struct bz_job *n = j->next;
+	for (struct bz_job *j; (j = rw_queue_try_pop(&bz->work));)
 		job_free(j);
-		j = n;
-	}
-	j = bz->flight;
-	while (j) {
-		struct bz_job *n = j->next;
+	for (struct bz_job *j = bz->flight, *n; j; j = n) {
+		n = j->next;
 		job_free(j);
-		j = n;
 	}
+	rw_queue_release(&bz->work);
+	pthread_mutex_destroy(&bz->mu);
+	pthread_cond_destroy(&bz->cv);
 	free(bz);
 	s->codec = NULL;
 }

@@ -164,12 +164,7 @@ void *io__stream_thread(void *arg)
 		io__q_finish(q, rc, "%s: cannot initialise decoder", io_comp_name(s->comp));
 		return NULL;
 	}
-	uint8_t *in = malloc(IN_SIZE);
-	if (!in) {
-		c.end(&c);
-		io__q_finish(q, RW_ENOMEM, "out of memory");
-		return NULL;
-	}
+	uint8_t *in = rw_malloc(IN_SIZE);
 	const uint8_t *ip = in;
 	size_t il = 0;
 	int in_eof = 0, at_member_end = 0;
@@ -226,13 +221,8 @@ void *io__stream_thread(void *arg)
 		}
 		if (!ch) {
 			ch = io__q_get_free(q);
-			if (!ch) {
-				if (io__q_stopped(q))
-					goto out; /* consumer closed early */
-				err = RW_ENOMEM;
-				snprintf(msg, sizeof msg, "out of memory");
-				break;
-			}
+			if (!ch)
+				goto out; /* the consumer closed early */
 		}
 		size_t before = il, produced = 0;
 		int r = c.step(&c, &ip, &il, ch->data + ch->len, ch->cap - ch->len, &produced);
@@ -247,8 +237,10 @@ void *io__stream_thread(void *arg)
 		if (r == 1)
 			at_member_end = 1;
 		if (ch->len == ch->cap) {
-			io__q_push(q, ch);
+			int pr = io__q_push(q, ch); /* frees it when stopped */
 			ch = NULL;
+			if (pr)
+				goto out;
 		}
 		if (!r && !produced && il == 0 && in_eof) {
 			err = RW_ECOMPRESS;
@@ -264,13 +256,8 @@ void *io__stream_thread(void *arg)
 	}
 	io__q_finish(q, err, "%s", msg);
 out:
-	if (ch) {
-		free(ch->data);
-		free(ch);
-		pthread_mutex_lock(&q->mu);
-		q->nchunks--;
-		pthread_mutex_unlock(&q->mu);
-	}
+	if (ch)
+		io__chunk_free_list(ch);
 	free(in);
 	c.end(&c);
 	return NULL;

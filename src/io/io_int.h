@@ -30,33 +30,43 @@ long io__raw_read(struct io__raw *r, uint8_t *buf, size_t n);
 struct io__chunk {
 	uint8_t *data;          /* owned, cap bytes */
 	size_t len, cap;
-	struct io__chunk *next; /* queue link */
+	struct io__chunk *next; /* a bzip2 job's list of chunks */
 };
 
-/* Bounded FIFO of filled chunks plus a free list. */
+/* The pipe from producer threads to the consumer, on base/'s bounded
+ * queue: filled chunks go to the consumer in order through `filled`,
+ * chunks it has read come back through `free` for reuse. A producer
+ * finishes by closing `filled` (after recording its error, if any); the
+ * consumer takes what is left, then the error. Stopping (the consumer
+ * closes the source early) closes both, and producers blocked on them
+ * give up. */
 struct io__queue {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;       /* any state change */
-	struct io__chunk *head, *tail; /* filled, in order */
-	struct io__chunk *free;  /* recycled */
-	unsigned nchunks;        /* allocated so far */
-	unsigned max_chunks;     /* cap on allocated chunks (stream codecs) */
-	size_t pending_bytes;    /* bytes in filled chunks not yet taken */
+	struct rw_queue filled;   /* chunks to read, in order */
+	struct rw_queue free;     /* chunks read, for reuse */
 	size_t chunk_size;
-	int done;                /* producer finished (check err) */
-	int err;                 /* < 0 when the producer failed */
-	int stop;                /* consumer asks producers to quit */
+	unsigned nchunks, max_chunks; /* stream producer: allocated, allowed */
+	pthread_mutex_t mu;       /* the three below */
+	bool finished;
+	int err;                  /* < 0 when the producer failed */
 	char errmsg[256];
+	int stop;                 /* the consumer is gone (atomic) */
 };
 
-/* Producer side. get_free blocks until a chunk is free or stop is set
- * (then returns NULL). */
+void io__q_init(struct io__queue *q, size_t chunk_size, uint32_t max_filled, unsigned max_chunks);
+/* Frees every chunk left in the queues. */
+void io__q_release(struct io__queue *q);
+/* Stream producer: a chunk to fill (reused, or new while fewer than
+ * max_chunks exist, else waited for); NULL when stopped. */
 struct io__chunk *io__q_get_free(struct io__queue *q);
-void io__q_push(struct io__queue *q, struct io__chunk *c);
-void io__q_finish(struct io__queue *q, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* bzip2 workers: a chunk to fill, reused or new, never waited for. */
+struct io__chunk *io__q_chunk(struct io__queue *q);
+/* Hand a filled chunk over (waits while the queue is full). 0, or
+ * RW_EIO when stopped: the chunk is freed. */
+int io__q_push(struct io__queue *q, struct io__chunk *c);
+/* The producer is done: err (0 at a clean end) is what the consumer gets
+ * after the last chunk. The first call wins. */
+void io__q_finish(struct io__queue *q, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int io__q_stopped(struct io__queue *q);
-struct io__chunk *io__chunk_new(size_t cap);
 void io__chunk_free_list(struct io__chunk *c);
 
 struct io_src {
@@ -72,6 +82,7 @@ struct io_src {
 
 	/* compressed input: producer thread(s) fill q */
 	struct io__queue q;
+	int q_used;             /* q was initialised */
 	pthread_t producer;
 	int producer_started;
 	struct io__chunk *cur;  /* chunk handed to the consumer */

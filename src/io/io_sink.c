@@ -48,13 +48,11 @@ static int put_fd(struct io_sink *s, const uint8_t *p, size_t n)
 int io_sink_open(const char *path, enum io_comp comp, struct io_sink **out)
 {
 	*out = NULL;
-	struct io_sink *s = calloc(1, sizeof *s);
-	if (!s)
-		return RW_ENOMEM;
+	struct io_sink *s = rw_calloc(1, sizeof *s);
 	s->comp = comp;
-	s->out = malloc(OUT_STEP);
-	int rc = s->out ? 0 : RW_ENOMEM;
-	switch (rc ? IO_COMP_NONE : comp) {
+	s->out = rw_malloc(OUT_STEP);
+	int rc = 0;
+	switch (comp) {
 	case IO_COMP_NONE:
 		break;
 	case IO_COMP_GZIP: /* windowBits 15 + 16: a gzip member */
