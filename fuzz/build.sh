@@ -31,17 +31,19 @@ COMMON="-g -O1 -fno-omit-frame-pointer -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BIT
  -fno-strict-aliasing -Wall -Wextra -Wno-missing-field-initializers \
  -I$ROOT/src ${FUZZ_CFLAGS:-}"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-LIBS="-lz -lbz2 -llzma -lzstd -lpthread"
+LIBS="-lz -lbz2 -llzma -lzstd -ljson-c -lpthread"
 
-BASE="base/err base/fmt base/log base/obuf base/arena"
-BGP="bgp/bgp_attr bgp/bgp_msg bgp/bgp_nlri bgp/bgp_path bgp/bgp_sess"
+BASE="base/err base/fmt base/log base/obuf base/arena base/mem base/hash base/htab base/map base/queue"
+BGP="bgp/bgp_attr bgp/bgp_enc bgp/bgp_print bgp/bgp_msg bgp/bgp_nlri bgp/bgp_path bgp/bgp_sess"
 BMP="bmp/bmp"
-MRT="mrt/mrt_frame mrt/mrt_decode"
+MRT="mrt/mrt_frame mrt/mrt_decode mrt/mrt_write"
 IO="io/io io/io_codec io/io_bz2"
-CLI="cli/fmt_bgpdump cli/fmt_json cli/util"
+# the output formats, and what their event and origin printers need
+FMT="out/out out/out_bgpdump out/out_json out/out_text names/names detect/det detect/det_group detect/det_snap \
+ rib/rib rib/rib_path rib/rib_adj rib/rib_query rib/rib_snap"
 
 # The arena functions of arena.c are renamed out of the way when the shim
-# is used; rw_grow (same file) stays.
+# is used.
 ARENA_RENAME="-Darena_init=real_arena_init -Darena_alloc=real_arena_alloc \
  -Darena_zalloc=real_arena_zalloc -Darena_memdup=real_arena_memdup \
  -Darena_strdup=real_arena_strdup -Darena_reset=real_arena_reset \
@@ -82,7 +84,7 @@ objs() {
 
 echo "fuzz/build.sh: compiling the library with $CC into $OUT"
 # shellcheck disable=SC2086
-compile "$OUT/obj" "$SAN -fsanitize=fuzzer-no-link" $BASE $BGP $BMP $MRT $IO $CLI
+compile "$OUT/obj" "$SAN -fsanitize=fuzzer-no-link" $BASE $BGP $BMP $MRT $IO $FMT
 
 link() {
 	name=$1
@@ -98,7 +100,7 @@ link() {
 	link fuzz_bgp_update $BASE $BGP
 	link fuzz_bgp_attrs $BASE $BGP
 	link fuzz_bgp_open $BASE $BGP
-	link fuzz_mrt $BASE $BGP $MRT $CLI
+	link fuzz_mrt $BASE $BGP $MRT $IO $FMT
 	link fuzz_io $BASE $IO
 	link fuzz_bmp $BASE $BGP $BMP
 	link fuzz_bgp_sess $BASE $BGP

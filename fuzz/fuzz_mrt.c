@@ -30,7 +30,7 @@
  */
 #include "fuzz_common.h"
 #include "mrt/mrt.h"
-#include "cli/cli.h"
+#include "out/out.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -67,8 +67,7 @@ static int src_next(void *ctx, const uint8_t **p, size_t *n)
 }
 
 struct sink {
-	struct fmt_bgpdump text;
-	struct fmt_json json;
+	struct out text, json;
 	bool use_text, use_json;
 	const struct mrt_rec *rec;
 };
@@ -140,15 +139,15 @@ static int on_elem(void *arg, const struct bgp_elem *e)
 		FZ_CHECK(0, "element type %u", e->type);
 	}
 	if (k->use_text)
-		fmt_bgpdump_elem(&k->text, e);
+		out_elem(&k->text, e);
 	if (k->use_json)
-		fmt_json_elem(&k->json, e);
+		out_elem(&k->json, e);
 	return 0;
 }
 
 static struct obuf out;
 static uint8_t *window; /* the reader's buffer, reused across inputs */
-static size_t window_cap;
+static uint32_t window_cap;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -179,9 +178,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&k, 0, sizeof k);
 	k.use_text = opt & 4;
 	k.use_json = opt & 8;
-	fmt_bgpdump_init(&k.text, &out);
-	fmt_json_init(&k.json, &out);
-	k.json.file = "fuzz";
+	out_open(&k.text, OUT_BGPDUMP, &out, NULL);
+	out_open(&k.json, OUT_JSON, &out, NULL);
 
 	struct mrt_reader rd;
 	struct mrt_dec d;
@@ -240,8 +238,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		copy.body = body;
 		copy.slack = 0;
 		k.rec = &copy;
-		fmt_bgpdump_record(&k.text, &copy);
-		k.json.rec = &copy;
+		out_record(&k.text, &copy, "fuzz");
+		out_record(&k.json, &copy, "fuzz");
 		struct mrt_result res;
 		int st = mrt_decode(&d, &copy, on_elem, &k, &res);
 		FZ_CHECK(st == 0, "mrt_decode returned %d with a callback that never stops", st);
@@ -266,8 +264,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mrt_dec_release(&d);
 	window = rd.buf; /* kept for the next input instead of mrt_reader_release */
 	window_cap = rd.cap;
-	fmt_bgpdump_release(&k.text);
-	fmt_json_release(&k.json);
+	out_close(&k.text);
+	out_close(&k.json);
 	obuf_flush(&out);
 	out.err = 0;
 	return 0;

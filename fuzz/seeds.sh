@@ -35,12 +35,12 @@ SEEDS="$WORK/seeds"
 TMP="$WORK/tmp"
 MAX=65536
 
-if [ ! -x "$RW" ] || [ ! -f "$ROOT/build/src/librwcore.a" ]; then
+if [ ! -x "$RW" ] || [ ! -f "$ROOT/build/src/librwmrt.a" ]; then
 	ninja -C "$ROOT/build" >/dev/null
 fi
 mkdir -p "$BUILD"
 ${CC:-clang} -O1 -g -std=c17 -D_GNU_SOURCE -I"$ROOT/src" "$ROOT/fuzz/seedgen.c" \
-	"$ROOT/build/src/librwcore.a" -lz -lbz2 -llzma -lzstd -lpthread -o "$BUILD/seedgen"
+	"$ROOT/build/src/librwmrt.a" "$ROOT/build/src/librwbgp.a" "$ROOT/build/src/librwbase.a" -lpthread -o "$BUILD/seedgen"
 SEEDGEN="$BUILD/seedgen"
 
 rm -rf "$SEEDS" "$TMP"

@@ -41,10 +41,8 @@ int db_ddl(struct db *db, const char *sql)
 	static const char *const lite[] = {"INTEGER PRIMARY KEY", "INTEGER", "REAL", "BLOB"};
 	static const char *const pg[] = {"BIGSERIAL PRIMARY KEY", "BIGINT", "DOUBLE PRECISION", "BYTEA"};
 	const char *const *rep = db->kind == DB_PG ? pg : lite;
-	size_t cap = strlen(sql) * 2 + 64, n = 0;
-	char *out = malloc(cap);
-	if (!out)
-		return RW_ENOMEM;
+	size_t cap = strlen(sql) * 2 + 64, n = 0; /* every replacement is shorter than twice its token */
+	char *out = rw_malloc(cap);
 	for (const char *p = sql; *p;) {
 		size_t k;
 		for (k = 0; k < RW_ARRAY_LEN(tok); k++)

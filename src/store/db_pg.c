@@ -58,40 +58,38 @@ static int pg_exec(struct db *db, const char *sql)
 	return rc;
 }
 
-/* '?' outside quotes becomes $1, $2...; returns the parameter count. */
-static int convert(const char *sql, char *out)
+/* '?' outside quotes becomes $1, $2... (out holds 4 bytes per byte of
+ * sql: "?" -> "$NNN" at most, for up to 999 parameters); returns the
+ * parameter count. */
+static int convert(const char *sql, char *out, size_t cap)
 {
 	int n = 0;
 	char q = 0;
-	for (const char *p = sql; *p; p++) {
+	size_t k = 0;
+	for (const char *p = sql; *p && k + 5 < cap; p++) {
 		if (q) {
 			if (*p == q)
 				q = 0;
 		} else if (*p == '\'' || *p == '"') {
 			q = *p;
 		} else if (*p == '?') {
-			out += sprintf(out, "$%d", ++n);
+			k += (size_t)snprintf(out + k, cap - k, "$%d", ++n);
 			continue;
 		}
-		*out++ = *p;
+		out[k++] = *p;
 	}
-	*out = 0;
+	out[k] = 0;
 	return n;
 }
 
 static struct db_stmt *pg_prepare(struct db *db, const char *sql)
 {
 	struct pg_db *pd = (struct pg_db *)db;
-	struct pg_stmt *st = calloc(1, sizeof *st);
-	char *text = malloc(strlen(sql) * 4 + 1);
-	if (!st || !text) {
-		free(st);
-		free(text);
-		snprintf(db->err, sizeof db->err, "out of memory");
-		return NULL;
-	}
+	struct pg_stmt *st = rw_calloc(1, sizeof *st);
+	size_t tcap = strlen(sql) * 4 + 8;
+	char *text = rw_malloc(tcap);
 	st->base.db = db;
-	st->nparams = convert(sql, text);
+	st->nparams = convert(sql, text, tcap);
 	snprintf(st->name, sizeof st->name, "rw%u", ++pd->nstmt);
 	PGresult *r = PQprepare(pd->c, st->name, text, st->nparams, NULL);
 	free(text);
@@ -103,11 +101,9 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql)
 	}
 	PQclear(r);
 	int np = st->nparams ? st->nparams : 1;
-	st->val = calloc((size_t)np, sizeof *st->val);
-	st->len = calloc((size_t)np, sizeof *st->len);
-	st->fmt = calloc((size_t)np, sizeof *st->fmt);
-	if (!st->val || !st->len || !st->fmt)
-		abort();
+	st->val = rw_calloc((size_t)np, sizeof *st->val);
+	st->len = rw_calloc((size_t)np, sizeof *st->len);
+	st->fmt = rw_calloc((size_t)np, sizeof *st->fmt);
 	return &st->base;
 }
 
@@ -125,9 +121,7 @@ static void set(struct db_stmt *s, int i, const void *p, size_t n, int fmt)
 	st->val[i - 1] = NULL;
 	if (!p)
 		return;
-	st->val[i - 1] = malloc(n + 1);
-	if (!st->val[i - 1])
-		abort();
+	st->val[i - 1] = rw_malloc(n + 1);
 	memcpy(st->val[i - 1], p, n);
 	st->val[i - 1][n] = 0;
 	st->len[i - 1] = (int)n;
@@ -265,9 +259,7 @@ static const struct db_ops pg_ops = {
 
 int db_pg_open(struct db **out, const char *uri, char *e, size_t esz)
 {
-	struct pg_db *db = calloc(1, sizeof *db);
-	if (!db)
-		return RW_ENOMEM;
+	struct pg_db *db = rw_calloc(1, sizeof *db);
 	db->base.ops = &pg_ops;
 	db->base.kind = DB_PG;
 	db->c = PQconnectdb(uri);

@@ -56,11 +56,7 @@ static int lite_exec(struct db *db, const char *sql)
 
 static struct db_stmt *lite_prepare(struct db *db, const char *sql)
 {
-	struct lite_stmt *st = calloc(1, sizeof *st);
-	if (!st) {
-		snprintf(db->err, sizeof db->err, "out of memory");
-		return NULL;
-	}
+	struct lite_stmt *st = rw_calloc(1, sizeof *st);
 	st->base.db = db;
 	if (sqlite3_prepare_v2(H(db), sql, -1, &st->s, NULL) != SQLITE_OK) {
 		err(db);
@@ -166,9 +162,7 @@ static const struct db_ops lite_ops = {
 
 int db_sqlite_open(struct db **out, const char *path, char *e, size_t esz)
 {
-	struct lite_db *db = calloc(1, sizeof *db);
-	if (!db)
-		return RW_ENOMEM;
+	struct lite_db *db = rw_calloc(1, sizeof *db);
 	db->base.ops = &lite_ops;
 	db->base.kind = DB_SQLITE;
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {

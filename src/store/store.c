@@ -76,9 +76,7 @@ static struct db_stmt *Q(struct store *s, int id)
 /* The URI for messages: a password in postgresql://user:pw@host is hidden. */
 static char *describe(const char *uri)
 {
-	char *d = strdup(uri);
-	if (!d)
-		return NULL;
+	char *d = rw_strdup(uri);
 	char *at = strchr(d, '@'), *sl = strstr(d, "://");
 	if (at && sl) {
 		char *colon = strchr(sl + 3, ':');
@@ -223,9 +221,9 @@ int store_state_begin(struct store *s, struct store_state_w *w)
 {
 	memset(w, 0, sizeof *w);
 	w->s = s;
-	w->out = malloc(STATE_PART);
+	w->out = rw_malloc(STATE_PART);
 	w->z = ZSTD_createCStream();
-	if (!w->out || !w->z)
+	if (!w->z)
 		w->rc = RW_ENOMEM;
 	/* level 1: the state is mostly small integers; higher levels cost
 	 * seconds per checkpoint on a full table for a few percent */
@@ -290,14 +288,8 @@ int store_state_load(struct store *s, uint8_t **out, size_t *nout)
 		parts++;
 		while (in.pos < in.size) {
 			if (cap - n < (1u << 20)) {
-				size_t ncap = cap ? cap * 2 : 16u << 20;
-				uint8_t *np = realloc(p, ncap);
-				if (!np) {
-					rc = RW_ENOMEM;
-					break;
-				}
-				p = np;
-				cap = ncap;
+				cap = cap ? cap * 2 : 16u << 20;
+				p = rw_realloc(p, cap);
 			}
 			ZSTD_outBuffer o = {p, cap, n};
 			size_t r = ZSTD_decompressStream(z, &o, &in);
@@ -436,28 +428,18 @@ int store_names_get(struct store *s, struct names *nm, const uint32_t *asn, size
  * order (the order det_group_finish gives). */
 static char *merge_prefixes(const char *a, const char *b)
 {
-	size_t cap = 16, n = 0;
+	uint32_t cap = 0, n = 0;
 	struct item {
 		struct rw_prefix p;
 		const char *s;
 		size_t len;
-	} *v = malloc(cap * sizeof *v);
-	if (!v)
-		return NULL;
+	} *v = NULL;
 	for (int k = 0; k < 2; k++) {
 		for (const char *p = k ? b : a; *p;) {
 			size_t len = strcspn(p, " ");
 			if (len) {
 				char tmp[RW_PREFIX_STRLEN];
-				if (n == cap) {
-					cap *= 2;
-					struct item *nv = realloc(v, cap * sizeof *v);
-					if (!nv) {
-						free(v);
-						return NULL;
-					}
-					v = nv;
-				}
+				rw_vec_grow(&v, &cap, (size_t)n + 1, sizeof *v, UINT32_MAX, RW_MEM_STORE);
 				snprintf(tmp, sizeof tmp, "%.*s", (int)len, p);
 				memset(&v[n].p, 0, sizeof v[n].p);
 				parse_prefix(tmp, &v[n].p);
@@ -481,11 +463,7 @@ static char *merge_prefixes(const char *a, const char *b)
 	size_t total = 1;
 	for (size_t i = 0; i < n; i++)
 		total += v[i].len + 1;
-	char *out = malloc(total), *o = out;
-	if (!out) {
-		free(v);
-		return NULL;
-	}
+	char *out = rw_malloc(total), *o = out;
 	for (size_t i = 0; i < n; i++) {
 		if (i && !rw_prefix_cmp(&v[i - 1].p, &v[i].p))
 			continue;
@@ -495,7 +473,7 @@ static char *merge_prefixes(const char *a, const char *b)
 		o += v[i].len;
 	}
 	*o = 0;
-	free(v);
+	rw_vec_free(&v, &cap, sizeof *v, RW_MEM_STORE);
 	return out;
 }
 
@@ -597,9 +575,7 @@ int store_point_put(struct store *s, const struct store_point *p)
 	size_t cap = sizeof stack, n = 0;
 	if ((size_t)p->n * 22 + 1 > cap) {
 		cap = (size_t)p->n * 22 + 1;
-		text = malloc(cap);
-		if (!text)
-			return RW_ENOMEM;
+		text = rw_malloc(cap);
 	}
 	for (uint32_t i = 0; i < p->n; i++) {
 		if (i)

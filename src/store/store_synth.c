@@ -32,8 +32,8 @@ static uint64_t mix(uint64_t x)
 /* "a.b.c.0/24" for the origin's k-th prefix (unique over the table). */
 static size_t pfx_text(char *b, uint64_t idx)
 {
-	return (size_t)sprintf(b, "%u.%u.%u.0/24", 11 + (unsigned)(idx >> 16) % 200, (unsigned)(idx >> 8) & 255,
-			       (unsigned)idx & 255);
+	return (size_t)snprintf(b, RW_PREFIX_STRLEN, "%u.%u.%u.0/24", 11 + (unsigned)(idx >> 16) % 200,
+				(unsigned)(idx >> 8) & 255, (unsigned)idx & 255);
 }
 
 /* Prefixes [first, first + n) of the origin as the space-separated list. */
@@ -167,9 +167,7 @@ static int one_origin(struct gen *g, uint32_t i, uint32_t t0, uint32_t span, uin
 
 int store_synth_year(struct store *s, uint32_t norigins, uint32_t t0, uint32_t days, uint64_t seed)
 {
-	struct gen g = {s, malloc(400 * 24), 0, 0};
-	if (!g.buf)
-		return RW_ENOMEM;
+	struct gen g = {s, rw_malloc(400 * 24), 0, 0};
 	uint32_t span = days * 86400u;
 	int rc = db_begin(s->db);
 	for (uint32_t i = 0; i < norigins && !rc; i++) {

@@ -77,12 +77,18 @@ for f in $(find "$SHARED/mrt" -type f | LC_ALL=C sort); do
 done
 # expected outputs whose input is not in the shared data
 for e in "$SHARED"/mrt/ripe-bgpdump/expected/*.bgp.gz; do
+	[ -f "$e" ] || continue
 	in="$SHARED/mrt/ripe-bgpdump/$(basename "$e" .bgp.gz)"
 	if [ ! -f "$in" ]; then
 		echo "skip - golden/ripe-bgpdump/$(basename "$in"): expected output exists but the input is absent (over 4 MiB)"
 		skip=$((skip + 1))
 	fi
 done
+# the data is here: a run that compared nothing is broken, not green
+if [ $((pass + fail)) -eq 0 ]; then
+	echo "not ok - golden: $SHARED/mrt is present but no file was compared (nothing matched the walk)"
+	fail=1
+fi
 [ $skip -gt 0 ] && echo "$skip skipped"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
