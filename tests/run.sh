@@ -40,12 +40,18 @@ run_suite() {
 	total_skip=$((total_skip + s))
 }
 
-if [ ! -x "$B/routewatch" ] || [ ! -x "$B/tests/unit" ]; then
-	echo "not ok - build: $B/routewatch or $B/tests/unit is missing (build first)"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-run_suite unit "$B/tests/unit"
+UNITS="unit_base unit_io unit_bgp unit_rib unit_engine unit_formats"
+for u in $UNITS; do
+	if [ ! -x "$B/routewatch" ] || [ ! -x "$B/tests/$u" ]; then
+		echo "not ok - build: $B/routewatch or $B/tests/$u is missing (build first)"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+done
+for u in $UNITS; do
+	run_suite "$u" "$B/tests/$u"
+done
+run_suite layers tests/layers.sh
 run_suite golden tests/golden/run.sh "$B"
 run_suite bad-input tests/cli/bad_input.sh "$B"
 run_suite events tests/cli/events.sh "$B"

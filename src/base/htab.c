@@ -62,9 +62,11 @@ static void grow(struct htab *t)
 			k = (k + 1) & mask;
 		s[k] = e;
 	}
+	uint32_t n = t->n;
 	htab_release(t);
 	t->s = s;
 	t->mask = mask;
+	t->n = n;
 }
 
 void htab_add(struct htab *t, uint32_t h, uint32_t id)

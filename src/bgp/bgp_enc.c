@@ -125,22 +125,25 @@ void bgp__enc_next_hop(struct obuf *o, const struct bgp_wattrs *w, const struct 
 		bgp_attr_put(o, BGP_AF_TRANSITIVE, BGP_ATTR_NEXT_HOP, w->nexthop.b, 4);
 }
 
+/* A 4-byte value attribute, when present. */
+static void put_u32_attr(struct obuf *o, bool present, uint8_t flags, uint8_t type, uint32_t v)
+{
+	uint8_t b[4];
+	wr32(b, v);
+	if (present)
+		bgp_attr_put(o, flags, type, b, 4);
+}
+
 void bgp__enc_med(struct obuf *o, const struct bgp_wattrs *w, const struct bgp_wopts *wo)
 {
 	(void)wo;
-	uint8_t v[4];
-	wr32(v, w->med);
-	if (w->has_med)
-		bgp_attr_put(o, BGP_AF_OPTIONAL, BGP_ATTR_MED, v, 4);
+	put_u32_attr(o, w->has_med, BGP_AF_OPTIONAL, BGP_ATTR_MED, w->med);
 }
 
 void bgp__enc_local_pref(struct obuf *o, const struct bgp_wattrs *w, const struct bgp_wopts *wo)
 {
 	(void)wo;
-	uint8_t v[4];
-	wr32(v, w->local_pref);
-	if (w->has_local_pref)
-		bgp_attr_put(o, BGP_AF_TRANSITIVE, BGP_ATTR_LOCAL_PREF, v, 4);
+	put_u32_attr(o, w->has_local_pref, BGP_AF_TRANSITIVE, BGP_ATTR_LOCAL_PREF, w->local_pref);
 }
 
 void bgp__enc_atomic(struct obuf *o, const struct bgp_wattrs *w, const struct bgp_wopts *wo)

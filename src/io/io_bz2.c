@@ -79,24 +79,25 @@ struct bz_state {
 
 /* ---------------------------------------------------------------- bits */
 
-static uint64_t bits48(const uint8_t *b, uint64_t bit)
+/* n (<= 56) bits of b from bit position `bit`, most significant first. */
+static uint64_t bits(const uint8_t *b, uint64_t bit, unsigned n)
 {
 	const uint8_t *p = b + (bit >> 3);
+	unsigned sh = (unsigned)(bit & 7), nbytes = (n + sh + 7) / 8;
 	uint64_t w = 0;
-	for (int i = 0; i < 7; i++)
+	for (unsigned i = 0; i < nbytes; i++)
 		w = w << 8 | p[i];
-	unsigned sh = (unsigned)(bit & 7);
-	return (w >> (8 - sh)) & 0xffffffffffffULL;
+	return (w >> (nbytes * 8 - sh - n)) & ((1ULL << n) - 1);
+}
+
+static uint64_t bits48(const uint8_t *b, uint64_t bit)
+{
+	return bits(b, bit, 48);
 }
 
 static uint32_t bits32(const uint8_t *b, uint64_t bit)
 {
-	const uint8_t *p = b + (bit >> 3);
-	uint64_t w = 0;
-	for (int i = 0; i < 5; i++)
-		w = w << 8 | p[i];
-	unsigned sh = (unsigned)(bit & 7);
-	return (uint32_t)((w >> (8 - sh)) & 0xffffffffULL);
+	return (uint32_t)bits(b, bit, 32);
 }
 
 /* For each value of the byte after a magic's first byte, the set of bit

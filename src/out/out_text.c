@@ -9,31 +9,6 @@
 
 /* ---------------------------------------------------------------- events */
 
-static void prefix_list(struct obuf *o, const struct store_event *g, uint32_t npfx, unsigned max)
-{
-	unsigned k = 0;
-	for (const char *p = g->prefixes; *p && k < max; k++) {
-		size_t n = strcspn(p, " ");
-		obuf_puts(o, k ? ", " : "");
-		obuf_putsn(o, p, n);
-		p += n;
-		p += strspn(p, " ");
-	}
-	if (npfx > max)
-		obuf_printf(o, " and %u more", npfx - max);
-}
-
-static uint32_t count_prefixes(const char *p)
-{
-	uint32_t n = 0;
-	while (*p) {
-		n++;
-		p += strcspn(p, " ");
-		p += strspn(p, " ");
-	}
-	return n;
-}
-
 /* One line, e.g.
  * 2017-10-01 09:07:51 UTC  AS131279 STAR-KP gained upstream AS20485 TRANSTELECOM on 3 of 4 prefixes (new): ... */
 static void text_event(struct out *out, const struct store_event *g)
@@ -41,7 +16,7 @@ static void text_event(struct out *out, const struct store_event *g)
 	struct obuf *o = out->ob;
 	const struct names *nm = out->nm;
 	char tb[40];
-	uint32_t npfx = count_prefixes(g->prefixes);
+	uint32_t npfx = store_prefixes_count(g->prefixes);
 	obuf_putsn(o, tb, out__when(tb, g->time, true));
 	obuf_puts(o, "  ");
 	if (g->has_origin)
@@ -60,13 +35,13 @@ static void text_event(struct out *out, const struct store_event *g)
 		else
 			obuf_puts(o, g->flag ? " (last)" : "");
 		obuf_puts(o, ": ");
-		prefix_list(o, g, npfx, 8);
+		store_prefixes_text(o, g->prefixes, npfx, 8);
 		break;
 	case DET_PREFIX_DOWN:
 	case DET_PREFIX_UP:
 		obuf_printf(o, " %u prefix%s %s: ", npfx, npfx == 1 ? "" : "es",
 			    g->type == DET_PREFIX_DOWN ? "down" : "back up");
-		prefix_list(o, g, npfx, 8);
+		store_prefixes_text(o, g->prefixes, npfx, 8);
 		break;
 	case DET_ORIGIN_DOWN:
 		obuf_puts(o, " down: no prefix of it is visible");

@@ -36,11 +36,7 @@ static int on_event(void *arg, const struct store_event *e)
 	struct report_event *r = &d->ev[d->nev++];
 	*r = (struct report_event){e->type, e->flag, e->time, e->upstream, e->origin_prefixes, 0,
 				   rw_strdup(e->prefixes)};
-	for (const char *p = r->prefixes; *p;) {
-		r->npfx++;
-		p += strcspn(p, " ");
-		p += strspn(p, " ");
-	}
+	r->npfx = store_prefixes_count(r->prefixes);
 	return 0;
 }
 
@@ -165,16 +161,7 @@ static void put_duration(struct obuf *o, uint32_t s)
 
 static void put_prefixes(struct obuf *o, const struct report_event *e, unsigned max)
 {
-	unsigned k = 0;
-	for (const char *p = e->prefixes; *p && k < max; k++) {
-		size_t n = strcspn(p, " ");
-		obuf_puts(o, k ? ", " : "");
-		obuf_putsn(o, p, n);
-		p += n;
-		p += strspn(p, " ");
-	}
-	if (e->npfx > max)
-		obuf_printf(o, " and %u more", e->npfx - max);
+	store_prefixes_text(o, e->prefixes, e->npfx, max);
 }
 
 static const char *plural(uint32_t n, const char *one, const char *many)

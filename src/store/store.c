@@ -273,8 +273,7 @@ int store_state_load(struct store *s, uint8_t **out, size_t *nout)
 	if (!st)
 		return RW_EDB;
 	ZSTD_DStream *z = ZSTD_createDStream();
-	uint8_t *p = NULL;
-	size_t n = 0, cap = 0;
+	struct obuf b = {0}; /* the snapshot, decompressed */
 	int rc, parts = 0;
 	bool ended = false;
 	if (!z) {
@@ -287,13 +286,10 @@ int store_state_load(struct store *s, uint8_t **out, size_t *nout)
 		ZSTD_inBuffer in = {zp, zn, 0};
 		parts++;
 		while (in.pos < in.size) {
-			if (cap - n < (1u << 20)) {
-				cap = cap ? cap * 2 : 16u << 20;
-				p = rw_realloc(p, cap);
-			}
-			ZSTD_outBuffer o = {p, cap, n};
+			obuf_room(&b, 1u << 20);
+			ZSTD_outBuffer o = {b.buf, b.cap, b.len};
 			size_t r = ZSTD_decompressStream(z, &o, &in);
-			n = o.pos;
+			b.len = o.pos;
 			if (ZSTD_isError(r)) {
 				rc = RW_ECOMPRESS;
 				break;
@@ -306,11 +302,11 @@ int store_state_load(struct store *s, uint8_t **out, size_t *nout)
 	db_finalize(st);
 	ZSTD_freeDStream(z);
 	if (rc < 0 || !parts || !ended) {
-		free(p);
+		obuf_release(&b);
 		return rc < 0 ? rc : !parts ? RW_ENOTFOUND : RW_ECOMPRESS;
 	}
-	*out = p;
-	*nout = n;
+	*out = obuf_bytes(&b); /* handed over: the caller frees it */
+	*nout = b.len;
 	return 0;
 }
 

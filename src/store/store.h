@@ -97,6 +97,10 @@ struct store_event {
 	uint32_t time, determined, origin, upstream, peers, origin_prefixes;
 	char *prefixes;      /* space-separated, in rw_prefix_cmp order */
 };
+/* An event's prefixes (space-separated): how many, and the first `max`
+ * as "a, b, c and N more" (N counted from total). */
+uint32_t store_prefixes_count(const char *prefixes);
+void store_prefixes_text(struct obuf *o, const char *prefixes, uint32_t total, unsigned max);
 /* Insert, or merge into the stored event with the same (type, time,
  * origin, upstream): prefixes united, flags or'ed, counts maxed. */
 int store_event_merge(struct store *s, const struct store_event *e);

@@ -89,9 +89,11 @@ static unsigned path_of(const struct synth_opts *o, uint64_t i, unsigned peer, u
 	return n;
 }
 
+/* Records are built in a memory buffer (the MRT writer patches lengths
+ * after each body) and handed to the descriptor's buffer in 4 MiB steps. */
 struct writer {
-	int fd;
-	struct obuf b;
+	struct obuf fd;   /* the output */
+	struct obuf b;    /* records not yet handed over */
 	int err;
 };
 
@@ -99,18 +101,21 @@ static void wflush(struct writer *w, bool force)
 {
 	if (!force && w->b.len < (4u << 20))
 		return;
-	size_t off = 0;
-	while (off < w->b.len && !w->err) {
-		ssize_t k = write(w->fd, w->b.buf + off, w->b.len - off);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			w->err = RW_EIO;
-			break;
-		}
-		off += (size_t)k;
-	}
-	w->b.len = 0;
+	if (obuf_write(&w->fd, w->b.buf, w->b.len) || (force && obuf_flush(&w->fd)))
+		w->err = w->fd.err;
+	obuf_reset(&w->b);
+}
+
+static void writer_init(struct writer *w, int fd)
+{
+	memset(w, 0, sizeof *w);
+	obuf_init(&w->fd, fd, 1 << 16);
+}
+
+static void writer_release(struct writer *w)
+{
+	obuf_release(&w->b);
+	obuf_release(&w->fd);
 }
 
 static void fill_attrs(const struct synth_opts *o, uint64_t i, unsigned peer, uint32_t v, struct bgp_wattrs *a,
@@ -187,7 +192,8 @@ void synth_opts_default(struct synth_opts *o)
 
 int synth_write_rib(int fd, const struct synth_opts *o)
 {
-	struct writer w = {.fd = fd};
+	struct writer w;
+	writer_init(&w, fd);
 	unsigned np = o->peers ? o->peers : 1;
 	struct mrt_peer *peers = rw_calloc(np, sizeof *peers);
 	struct mrt_rib_entry *ents = rw_calloc(np, sizeof *ents);
@@ -226,7 +232,7 @@ int synth_write_rib(int fd, const struct synth_opts *o)
 	wflush(&w, true);
 	if (!rc)
 		rc = w.err;
-	obuf_release(&w.b);
+	writer_release(&w);
 	free(peers);
 	free(ents);
 	free(attrs);
@@ -239,7 +245,8 @@ int synth_write_rib(int fd, const struct synth_opts *o)
 
 int synth_write_updates(int fd, const struct synth_opts *o)
 {
-	struct writer w = {.fd = fd};
+	struct writer w;
+	writer_init(&w, fd);
 	unsigned np = o->peers ? o->peers : 1;
 	uint64_t npfx = o->prefixes ? o->prefixes : 1;
 	int rc = 0;
@@ -296,6 +303,6 @@ int synth_write_updates(int fd, const struct synth_opts *o)
 		wflush(&w, false);
 	}
 	wflush(&w, true);
-	obuf_release(&w.b);
+	writer_release(&w);
 	return rc ? rc : w.err;
 }

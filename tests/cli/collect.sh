@@ -697,6 +697,8 @@ else
 fi
 
 # ---------------------------------------------------------------- 9. ADD-PATH: GoBGP sends two paths for one prefix
+# (ADD-PATH negotiated for IPv4 only: its IPv6 routes carry no path ids,
+# are decoded without them and archived in non-ADD-PATH records)
 n=addpath
 mkdir -p "$tmp/arch-$n"
 if start_col "$n" --json --min-peers 1 --archive "$tmp/arch-$n" --rotate 60 --peer 127.0.0.2,65002; then
@@ -717,12 +719,15 @@ if start_col "$n" --json --min-peers 1 --archive "$tmp/arch-$n" --rotate 60 --pe
       afi-safi-name = "ipv4-unicast"
     [neighbors.afi-safis.add-paths.config]
       send-max = 8
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "ipv6-unicast"
 EOF
 	gobgpd -f "$tmp/gobgp-ap.toml" -p --api-hosts "127.0.0.1:$GAPI" --pprof-disable > "$tmp/gobgp-ap.log" 2>&1 &
 	GOBGP=$!
 	PIDS="$PIDS $GOBGP"
-	check addpath-negotiated "wait_for $tmp/$n.err 'peer 127.0.0.2 AS65002: established (.*ADD-PATH IPv4.*)' 20" \
-		"no session with ADD-PATH" "$tmp/$n.err"
+	check addpath-negotiated "wait_for $tmp/$n.err 'peer 127.0.0.2 AS65002: established (.*, ADD-PATH IPv4)' 20" \
+		"no session with ADD-PATH for IPv4 (and IPv4 only)" "$tmp/$n.err"
 	gobgp -p "$GAPI" global rib add -a ipv4 175.45.176.0/24 identifier 1 origin igp aspath "4837 131279" nexthop 192.0.2.2
 	gobgp -p "$GAPI" global rib add -a ipv4 175.45.176.0/24 identifier 2 origin igp aspath "20485 131279" nexthop 192.0.2.22
 	check addpath-both-paths "wait_jq $tmp/$n.out 'map(select(.type==\"upstream_gained\"))|map(.upstream)|sort==[4837,20485]' 15" \
@@ -730,11 +735,17 @@ EOF
 	gobgp -p "$GAPI" global rib del -a ipv4 175.45.176.0/24 identifier 2
 	check addpath-withdraw-one "wait_jq $tmp/$n.out 'map(select(.type==\"upstream_lost\" and .upstream==20485 and .last_for_origin))|length==1' 15" \
 		"withdrawing path id 2 did not lose upstream 20485" "$tmp/$n.out"
+	gobgp -p "$GAPI" global rib add -a ipv6 2001:db8:100::/48 origin igp aspath "4837 131279" nexthop 2001:db8::2
+	check addpath-ipv6-without-path-ids "wait_jq $tmp/$n.out 'map(select(.type==\"upstream_gained\" and .upstream==4837 and (.prefixes|index(\"2001:db8:100::/48\"))))|length==1' 15" \
+		"the IPv6 route of a peer with ADD-PATH for IPv4 only was not read right" "$tmp/$n.out"
 	sleep 1.2
 	stop_col
 	kill "$GOBGP" 2>/dev/null
 	ap=$(cat "$tmp/arch-$n"/updates.* | bgpdump -m - 2>/dev/null | grep -c '^BGP4MP_ET_AP|.*|175.45.176.0/24|[12]|')
 	check addpath-archive "[ $ap -ge 2 ]" "bgpdump sees $ap ADD-PATH announcements with path ids 1 and 2"
+	v6=$(cat "$tmp/arch-$n"/updates.* | bgpdump -m - 2>/dev/null | grep -c '^BGP4MP_ET|.*|A|.*|2001:db8:100::/48|65002 4837 131279|')
+	check addpath-archive-ipv6-plain "[ $v6 -eq 1 ]" \
+		"bgpdump sees $v6 plain (non-ADD-PATH) records of the IPv6 route: $(cat "$tmp/arch-$n"/updates.* | bgpdump -m - 2>/dev/null | grep 2001:db8:100 | head -2)"
 	archive_same "$n" "$tmp/arch-$n" 1
 else
 	nok addpath-start "the collector did not start" "$tmp/$n.err"

@@ -3,6 +3,7 @@
 #define T_PREFIX "io/"
 #include "t.h"
 #include "tutil.h"
+#include "io/io.h"
 
 #include <bzlib.h>
 #include <errno.h>

@@ -20,6 +20,7 @@
 #define T_PREFIX "malformed/"
 #include "t.h"
 #include "tutil.h"
+#include "feed/feed.h"
 #include "bmp/bmp.h"
 
 #include <stdlib.h>

@@ -2,6 +2,7 @@
 #define T_PREFIX "mrt/"
 #include "t.h"
 #include "tutil.h"
+#include "feed/feed.h"
 
 static struct rw_prefix P(const char *s)
 {

@@ -1,136 +1,163 @@
-/* rib/ and the engine's batched route changes: random announcements,
- * replacements, withdrawals and session drops, with every invariant of
- * the state checked (paths freed mid-batch, refcounts, sorted routes). */
+/* rib/: route state by hand (no engine), the Adj-RIB-In and its RIB dump,
+ * the origin query. Links rib/ and the layers below it alone. */
 #define T_PREFIX "rib/"
 #include "t.h"
-#include "engine/engine.h"
+#include "rib/rib.h"
 
-#include <stdlib.h>
-
-static void no_event(void *arg, const struct det_event *e)
+static struct rw_prefix P(const char *s)
 {
-	(void)arg;
-	(void)e;
+	struct rw_prefix p;
+	memset(&p, 0, sizeof p);
+	parse_prefix(s, &p);
+	return p;
 }
 
-static uint64_t rnd(uint64_t *s)
+static struct rw_addr A(const char *s)
 {
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
+	struct rw_addr a;
+	parse_addr(s, &a);
+	return a;
 }
 
-/* Attributes for a path "peer X Y origin" built in a buffer. */
-struct pathbuf {
-	uint8_t b[64];
-	struct bgp_attrs a;
-};
-
-static void make_attrs(struct pathbuf *pb, uint32_t peer_asn, uint32_t mid, uint32_t origin)
+/* Attributes with this AS path (4-byte session), decoded into *at; the
+ * bytes live in *o. */
+static void attrs_of(struct obuf *o, struct arena *a, const uint32_t *path, unsigned n, struct bgp_attrs *at)
 {
-	uint8_t *p = pb->b;
-	p[0] = BGP_SEG_SEQUENCE;
-	p[1] = 3;
-	wr32(p + 2, peer_asn);
-	wr32(p + 6, mid);
-	wr32(p + 10, origin);
-	memset(&pb->a, 0, sizeof pb->a);
-	pb->a.asn_size = 4;
-	pb->a.valid = 1ULL << BGP_ATTR_AS_PATH;
-	pb->a.as_path = p;
-	pb->a.as_path_len = 14;
+	struct bgp_wattrs w = {.path = path, .path_len = n, .nexthop = A("192.0.2.1")};
+	struct bgp_wopts wo = {0};
+	obuf_reset(o);
+	bgp_attrs_encode(o, &w, &wo);
+	struct bgp_ctx ctx = {.asn_size = 4};
+	bgp_attrs_decode(obuf_data(o), o->len, &ctx, a, at);
 }
 
-TEST(batched_changes_keep_every_invariant)
+static uint32_t path_id(struct rib *r, struct obuf *o, struct arena *a, const uint32_t *path, unsigned n)
 {
-	struct engine *e = malloc(sizeof *e);
-	engine_init(e, 1, no_event, NULL);
-	uint32_t coll = rib_collector(&e->rib, "c");
-	struct rw_addr peers[4];
-	for (int i = 0; i < 4; i++) {
-		memset(&peers[i], 0, sizeof peers[i]);
-		peers[i].af = RW_AF_INET;
-		peers[i].b[3] = (uint8_t)(i + 1);
-	}
-	uint64_t s = 12345;
-	struct pathbuf pb;
-	uint64_t gen = 0;
-	char msg[256];
-	int bad = 0;
-	for (int step = 0; step < 200000 && !bad; step++) {
-		uint64_t x = rnd(&s);
-		struct bgp_elem el;
-		memset(&el, 0, sizeof el);
-		el.peer = &peers[x % 4];
-		el.peer_asn = 65000 + (uint32_t)(x % 4);
-		el.pfx.af = RW_AF_INET;
-		el.pfx.len = 24;
-		el.pfx.b[0] = 10;
-		el.pfx.b[2] = (uint8_t)((x >> 8) % 16); /* few prefixes: many clashes */
-		el.ts = 1000 + (uint32_t)(step / 500);
-		unsigned op = (unsigned)((x >> 16) % 100);
-		if (op < 60) {
-			/* few distinct paths, so they are freed and reused often */
-			make_attrs(&pb, el.peer_asn, 100 + (uint32_t)((x >> 24) % 3), 200 + (uint32_t)((x >> 32) % 2));
-			el.type = BGP_ELEM_ANNOUNCE;
-			el.attrs = &pb.a;
-			el.attrs_gen = ++gen;
-		} else if (op < 97) {
-			el.type = BGP_ELEM_WITHDRAW;
-		} else {
-			el.type = BGP_ELEM_STATE;
-			el.old_state = 6;
-			el.new_state = 1;
-		}
-		engine_time(e, el.ts);
-		engine_elem(e, coll, &el);
-		if (step % 997 == 0) {
-			engine_flush(e);
-			if (rib_check(&e->rib, msg, sizeof msg)) {
-				t_fail(__FILE__, __LINE__, "after step %d: %s", step, msg);
-				bad = 1;
-			}
-		}
-	}
-	engine_flush(e);
-	CHECK_INT(rib_check(&e->rib, msg, sizeof msg), 0);
-	/* a dump that carries nothing empties the collector */
-	engine_time(e, 999999);
-	engine_dump_begin(e, coll);
-	engine_dump_end(e);
-	engine_flush(e);
-	CHECK_INT(e->rib.route_count, 0);
-	CHECK_INT(e->rib.path_live, 0);
-	CHECK_INT(rib_check(&e->rib, msg, sizeof msg), 0);
-	engine_release(e);
-	free(e);
+	struct bgp_attrs at;
+	attrs_of(o, a, path, n, &at);
+	return rib_path_of(r, &at, a);
 }
 
-TEST(origin_and_upstream_of_paths)
+TEST(state_by_hand_and_the_origin_view)
 {
+	struct rib r;
+	rib_init(&r);
 	struct arena a;
-	arena_init(&a, 0, 0, RW_MEM_OTHER);
-	struct {
-		const char *what;
-		uint8_t bytes[64];
-		size_t len;
-		uint32_t origin, upstream;
-	} v[] = {
-		{"prepending", {2, 5, 0, 0, 0x0d, 0x1c, 0, 0, 0x50, 0x05, 0, 0, 0x50, 0x05, 0, 2, 0x00, 0xcf, 0, 2, 0x00, 0xcf}, 22, 131279, 20485},
-		{"as_set_end", {2, 1, 0, 0, 0x0d, 0x1c, 1, 2, 0, 0, 0, 1, 0, 0, 0, 2}, 16, 0, 0},
-		{"single_as", {2, 1, 0, 2, 0x00, 0xcf}, 6, 131279, 0},
-		{"confed_dropped", {3, 1, 0, 0, 0xfd, 0xe8, 2, 2, 0, 0, 0x0d, 0x1c, 0, 2, 0x00, 0xcf}, 16, 131279, 3356},
-		{"set_before_origin", {2, 1, 0, 0, 0x0d, 0x1c, 1, 1, 0, 0, 0, 7, 2, 1, 0, 2, 0x00, 0xcf}, 18, 131279, 0},
-	};
-	for (size_t i = 0; i < RW_ARRAY_LEN(v); i++) {
-		struct bgp_path p;
-		CHECK_INT(bgp_path_decode(v[i].bytes, v[i].len, 4, &a, &p), 0);
-		uint32_t o, u;
-		rib_origin_upstream(&p, &o, &u);
-		if (o != v[i].origin || u != v[i].upstream)
-			t_fail(__FILE__, __LINE__, "%s: origin %u upstream %u, want %u %u", v[i].what, o, u, v[i].origin,
-			       v[i].upstream);
-	}
+	arena_init(&a, 0, 1 << 20, RW_MEM_OTHER);
+	struct obuf o = {0};
+	uint32_t c1 = rib_collector(&r, "rv2"), c2 = rib_collector(&r, "rrc00");
+	CHECK_INT(rib_collector(&r, "rv2"), c1);
+	uint32_t p1 = rib_peer(&r, c1, &(struct rw_addr){0}, 1), p2 = rib_peer(&r, c2, &(struct rw_addr){0}, 2);
+	uint32_t p3 = rib_peer(&r, c2, &(struct rw_addr){0}, 3);
+	static const uint32_t via_x[] = {1, 4837, 131279}, via_y[] = {2, 20485, 131279}, other[] = {3, 174};
+	uint32_t px = path_id(&r, &o, &a, via_x, 3), py = path_id(&r, &o, &a, via_y, 3);
+	uint32_t po = path_id(&r, &o, &a, other, 2);
+	CHECK(px != RIB_NONE && py != RIB_NONE && px != py);
+	CHECK_INT(r.path[px].origin, 131279);
+	CHECK_INT(r.path[px].upstream, 4837);
+	CHECK_INT(r.path[po].upstream, 3);
+	uint32_t f1 = rib_prefix(&r, &(struct rw_prefix){0});
+	struct rw_prefix q1 = P("175.45.176.0/24"), q2 = P("175.45.177.0/24");
+	uint32_t f2 = rib_prefix(&r, &q1), f3 = rib_prefix(&r, &q2);
+	CHECK_INT(rib_prefix_find(&r, &q1), f2);
+	rib_announce(&r, p1, f2, 0, px);
+	rib_announce(&r, p2, f2, 0, py);
+	rib_announce(&r, p3, f2, 0, py);
+	rib_announce(&r, p1, f3, 0, px);
+	rib_announce(&r, p3, f1, 0, po);
+	CHECK_INT(r.route_count, 5);
+	char err[200] = "";
+	CHECK_INT(rib_check(&r, err, sizeof err), 0);
+
+	struct rib_origin_view v;
+	rib_origin_view(&r, 131279, &v);
+	CHECK_INT(v.npfx, 2);
+	CHECK_INT(v.peers_total, 3);
+	CHECK_INT(v.colls_total, 2);
+	CHECK_INT(v.pfx[0].pfx, f2);
+	CHECK_INT(v.pfx[0].peers, 3);
+	CHECK_INT(v.pfx[0].colls, 2);
+	CHECK_INT(v.pfx[0].nup, 2);
+	CHECK_INT(v.up[v.pfx[0].up_off].asn, 4837);
+	CHECK_INT(v.up[v.pfx[0].up_off].peers, 1);
+	CHECK_INT(v.up[v.pfx[0].up_off + 1].asn, 20485);
+	CHECK_INT(v.up[v.pfx[0].up_off + 1].peers, 2);
+	CHECK_INT(v.up[v.pfx[0].up_off + 1].colls, 1);
+	rib_origin_view_free(&v);
+
+	/* a session drop takes the peer's routes; the paths it held go */
+	rib_peer_down(&r, p1);
+	CHECK_INT(r.route_count, 3);
+	CHECK_INT(rib_check(&r, err, sizeof err), 0);
+	rib_origin_view(&r, 131279, &v);
+	CHECK_INT(v.npfx, 1);
+	rib_origin_view_free(&v);
+	/* a RIB dump of rrc00 that carries one route: the others of the
+	 * collector go at its end */
+	rib_dump_begin(&r, c2);
+	rib_announce(&r, p2, f2, 0, py);
+	rib_dump_end(&r, c2);
+	CHECK_INT(r.route_count, 1);
+	CHECK_INT(rib_check(&r, err, sizeof err), 0);
+	obuf_release(&o);
 	arena_release(&a);
+	rib_release(&r);
+}
+
+TEST(adj_rib_in_keeps_attributes_and_dumps)
+{
+	struct rib r;
+	rib_init(&r);
+	struct rib_adj *adj = rib_adj_new(&r);
+	struct arena a;
+	arena_init(&a, 0, 1 << 20, RW_MEM_OTHER);
+	struct obuf o = {0};
+	uint32_t c = rib_collector(&r, "127.0.0.1");
+	struct rw_addr pa = A("127.0.0.2"), pb = A("127.0.0.3");
+	uint32_t p1 = rib_peer(&r, c, &pa, 65002), p2 = rib_peer(&r, c, &pb, 65003);
+	rib_adj_bgp_id(adj, p1, 0x7f000002);
+	struct rw_prefix q = P("198.51.100.0/24");
+	uint32_t f = rib_prefix(&r, &q);
+	static const uint32_t path[] = {65002, 131279};
+	struct bgp_attrs at;
+	attrs_of(&o, &a, path, 2, &at);
+	uint32_t s1 = rib_adj_attrs(adj, &at, true);
+	uint32_t s2 = rib_adj_attrs(adj, &at, true);
+	CHECK_INT(s1, s2); /* interned: one copy per distinct set */
+	rib_adj_announce(adj, p1, f, 0, s1);
+	rib_adj_announce(adj, p2, f, 7, s1);
+	rib_adj_unused(adj, s1); /* taken: stays */
+	uint64_t routes, bytes;
+	rib_adj_stats(adj, &routes, &bytes);
+	CHECK_INT(routes, 2);
+	/* the dump: a peer index, then one RIB record with both routes */
+	struct obuf d = {0};
+	uint64_t n = 0;
+	CHECK_INT(rib_adj_dump(adj, c, 1506848871, 0x7f000001, "", &d, &n), 0);
+	CHECK_INT(n, 2);
+	struct cur cu;
+	cur_init(&cu, obuf_data(&d), d.len);
+	uint32_t ts = 0, len = 0;
+	uint16_t type = 0, sub = 0;
+	CHECK(!cur_u32(&cu, &ts) && !cur_u16(&cu, &type) && !cur_u16(&cu, &sub) && !cur_u32(&cu, &len));
+	CHECK_INT(ts, 1506848871);
+	CHECK_INT(type, 13);  /* TABLE_DUMP_V2 */
+	CHECK_INT(sub, 1);    /* PEER_INDEX_TABLE */
+	CHECK(!cur_skip(&cu, len) && !cur_u32(&cu, &ts) && !cur_u16(&cu, &type) && !cur_u16(&cu, &sub));
+	CHECK_INT(sub, 8); /* RIB_IPV4_UNICAST_ADDPATH: a path id was seen */
+	/* withdrawals and a session drop empty it */
+	rib_adj_withdraw(adj, p2, f, 7);
+	rib_announce(&r, p1, f, 0, rib_path_of(&r, &at, &a));
+	rib_adj_peer_down(adj, p1);
+	rib_peer_down(&r, p1);
+	rib_adj_stats(adj, &routes, &bytes);
+	CHECK_INT(routes, 0);
+	/* an unused set is freed */
+	uint32_t s3 = rib_adj_attrs(adj, &at, true);
+	rib_adj_unused(adj, s3);
+	obuf_release(&d);
+	obuf_release(&o);
+	arena_release(&a);
+	rib_adj_free(adj);
+	rib_release(&r);
 }

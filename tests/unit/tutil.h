@@ -2,7 +2,7 @@
 #ifndef RW_TUTIL_H
 #define RW_TUTIL_H
 
-#include "out/out.h"
+#include "base/base.h"
 
 struct tdump {
 	char *text;          /* malloc'ed output, NUL-terminated */
@@ -15,7 +15,8 @@ struct tdump {
 };
 
 /* Decode buf (in chunks of chunk bytes; 0 = all at once) and format every
- * element (bgpdump -m text, or JSON). salvage as in mrt_dec. */
+ * element (bgpdump -m text, or JSON). salvage as in mrt_dec. (tdump.c:
+ * links the output formats.) */
 void tdump_run(struct tdump *t, const uint8_t *buf, size_t len, size_t chunk, bool json, bool salvage);
 void tdump_free(struct tdump *t);
 /* Number of lines in s. */
