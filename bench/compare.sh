@@ -12,7 +12,7 @@
 # Inputs (generated with the new binary's writer, kept in $BENCH_DIR):
 # bench/ratios.sh's update file (plain, .gz, .bz2), bench/engine.sh's RIB of
 # RIB_PREFIXES x RIB_PEERS and its update file, the sample archive.
-# PAIRS (default 5) pairs per line.
+# PAIRS (default 5) pairs per line; ONLY=REGEX runs the matching lines.
 set -euo pipefail
 OLD=$(cd "$(dirname "$1/routewatch")" && pwd)/routewatch
 NEW=$(cd "$(dirname "${2:-build}/routewatch")" && pwd)/routewatch
@@ -22,6 +22,7 @@ E=$BENCH_DIR/engine
 RIB_PREFIXES=${RIB_PREFIXES:-1200000}
 RIB_PEERS=${RIB_PEERS:-20}
 PAIRS=${PAIRS:-5}
+ONLY=${ONLY:-.} # a regular expression: only the lines whose name matches
 mkdir -p "$D" "$E/rib/rv" "$E/x1/rv" "$BENCH_DIR/cmp"
 if [ ! -s "$D/updates.mrt" ]; then
 	"$NEW" synth updates --records 1500000 --seed 1 -o "$D/updates.mrt"
@@ -51,6 +52,7 @@ median() { sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 # SETUP (a shell line with $RW) runs before each timing, untimed
 cmp() {
 	local name=$1 args=$2 setup=${3:-} i to tn ro=() rn=() rr=()
+	[[ $name =~ $ONLY ]] || return 0
 	for ((i = 0; i < PAIRS; i++)); do
 		for side in $((i % 2)) $((1 - i % 2)); do
 			if [ "$side" = 0 ]; then RW=$OLD; else RW=$NEW; fi

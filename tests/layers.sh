@@ -1,5 +1,5 @@
 #!/bin/sh
-# The layers of ARCHITECTURE.md, as the build declares them (src/meson.build):
+# The layers of docs/internals/README.md, as the build declares them (src/meson.build):
 # a file of src/X/ may include the public header of X's own layer and of the
 # layers X uses, never one above it. The linker already refuses a call that
 # crosses the wrong way (each unit test links one layer and those below);
@@ -22,7 +22,7 @@ uses() {
 	rib) echo "rib mrt bgp base" ;;
 	detect) echo "detect rib mrt bgp base" ;;
 	engine) echo "engine detect rib feed mrt io bgp base" ;;
-	synth) echo "synth mrt bgp base" ;;
+	synth) echo "synth mrt io bgp base" ;;
 	store) echo "store engine detect rib feed mrt io bgp base names" ;;
 	report) echo "report store engine detect rib feed mrt io bgp base names" ;;
 	out) echo "out store engine detect rib feed mrt io bgp base names" ;;

@@ -11,9 +11,9 @@
  *   sub-cursor so a bad inner length cannot escape its parent.
  * - struct arena: bump allocator with a byte cap. Three lifetimes use it:
  *   scratch (reset per record/message), per file/session, long-lived.
- * - the one keyed hash (SipHash-1-3, random key per process) and the one
- *   hash table (struct htab), with a uint64 map on it (hash.c, htab.c,
- *   map.c).
+ * - the one keyed hash (a folded multiply under a random key per process)
+ *   and the one hash table (struct htab), with a uint64 map on it (hash.c,
+ *   htab.c, map.c).
  * - the one bounded queue between threads (queue.c).
  * - struct obuf: buffered writer to a file descriptor with allocation-free
  *   number and address formatting (the dump hot path never calls printf).
@@ -89,7 +89,11 @@ const char *rw_mem_name(enum rw_mem sub);
  * to hold need elements, doubling, never beyond max elements (RW_ELIMIT
  * then, *pp unchanged). Counts the bytes in sub. rw_vec_free frees and
  * uncounts. */
-int rw_vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub);
+int rw__vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub);
+static inline int rw_vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub)
+{
+	return need <= *cap ? 0 : rw__vec_grow(pp, cap, need, esz, max, sub); /* room: no call */
+}
 void rw_vec_free(void *pp, uint32_t *cap, size_t esz, enum rw_mem sub);
 
 /* ---------------------------------------------------------------- cursor */
@@ -235,15 +239,30 @@ void arena_release(struct arena *a);
 
 /* ---------------------------------------------------------------- hashing */
 
-/* The one hash: SipHash-1-3 under a key drawn at random once per process
- * (hash.c says why). Values mean nothing outside the process. */
+/* The one hash: a folded multiply under a key drawn at random once per
+ * process (hash.c says why this and not SipHash). Values mean nothing
+ * outside the process. */
 uint64_t rw_hash(const void *p, size_t n);
-uint64_t rw_hash_u64(uint64_t k);
-/* Fix the key (fuzzers and tests that must reproduce a run); before any
- * hashing. */
-void rw_hash_set_key(uint64_t k0, uint64_t k1);
-/* SipHash-2-4 under an explicit key: the reference function, for tests. */
-uint64_t rw_siphash24(const void *p, size_t n, uint64_t k0, uint64_t k1);
+
+/* The fixed-size forms, inline for the tables' hot paths; the same
+ * construction as rw_hash. rw__hash_key is drawn before main() (hash.c). */
+extern uint64_t rw__hash_key[4];
+static inline uint64_t rw__fold(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+static inline uint64_t rw_hash_u64(uint64_t k)
+{
+	return rw__fold(rw__fold(k ^ rw__hash_key[0], rw__hash_key[1]) ^ k, rw__hash_key[2]);
+}
+/* Two words and a small third (a prefix: its 16 address bytes, then its
+ * length and family). */
+static inline uint64_t rw_hash_2u64(uint64_t a, uint64_t b, uint64_t c)
+{
+	uint64_t h = rw__fold(a ^ rw__hash_key[1], b ^ rw__hash_key[2]);
+	return rw__fold(h ^ c ^ rw__hash_key[3], rw__hash_key[0] ^ c);
+}
 
 /* The one hash table: open addressing over (id, hash) slots, linear
  * probing, at most half full. The owner keeps its entries in its own array
@@ -270,6 +289,11 @@ struct htab {
 void htab_init(struct htab *t, uint32_t cap, enum rw_mem sub);
 void htab_release(struct htab *t);
 void htab_clear(struct htab *t);
+/* Empty a large table that holds few ids without touching every slot:
+ * call this with the hash of each id held. It empties the run of occupied
+ * slots from h's home slot on; an id always lies in the run that starts at
+ * its home slot, so after the last call the table is empty. */
+void htab_clear_run(struct htab *t, uint32_t h);
 /* Add an id under hash h (grows at half load). */
 void htab_add(struct htab *t, uint32_t h, uint32_t id);
 /* Remove id (stored under h; it must be there). */
@@ -295,6 +319,19 @@ static inline uint32_t htab_first(const struct htab *t, uint32_t h, uint32_t *k)
 {
 	*k = h & t->mask;
 	return htab_next(t, h, k);
+}
+
+/* Add id under h at slot k, where a lookup of h that found nothing just
+ * stopped (the table unchanged since): a miss then costs one probe, not
+ * two. At half load it grows and probes again. */
+static inline void htab_add_at(struct htab *t, uint32_t k, uint32_t h, uint32_t id)
+{
+	if ((t->n + 1) * 2 > t->mask + 1) {
+		htab_add(t, h, id);
+		return;
+	}
+	t->s[k] = (struct htab_slot){id, h};
+	t->n++;
 }
 
 /* Cache hints for batched work: the slot of h, then the id it holds when

@@ -47,6 +47,14 @@ void htab_clear(struct htab *t)
 	t->n = 0;
 }
 
+void htab_clear_run(struct htab *t, uint32_t h)
+{
+	for (uint32_t k = h & t->mask; t->s[k].id != HTAB_NONE; k = (k + 1) & t->mask) {
+		t->s[k] = (struct htab_slot){HTAB_NONE, UINT32_MAX};
+		t->n--;
+	}
+}
+
 static void grow(struct htab *t)
 {
 	uint32_t cap = (t->mask + 1) * 2, mask = cap - 1;

@@ -30,15 +30,20 @@ void u64map_release(struct u64map *m)
 
 void u64map_clear(struct u64map *m)
 {
-	if (m->t.s)
+	if (m->t.s && (size_t)m->n * 8 < m->t.mask)
+		/* a big second's table holding a few keys: clear their runs */
+		for (uint32_t i = 0; i < m->n; i++)
+			htab_clear_run(&m->t, (uint32_t)rw_hash_u64(m->keys[i]));
+	else if (m->t.s)
 		htab_clear(&m->t);
 	m->n = 0;
 }
 
-static uint32_t find(const struct u64map *m, uint64_t key, uint32_t h)
+/* The id of key, or HTAB_NONE with *k at the empty slot that ended the
+ * walk (where htab_add_at puts a new id). */
+static uint32_t find(const struct u64map *m, uint64_t key, uint32_t h, uint32_t *k)
 {
-	uint32_t k;
-	for (uint32_t id = htab_first(&m->t, h, &k); id != HTAB_NONE; id = htab_next(&m->t, h, &k))
+	for (uint32_t id = htab_first(&m->t, h, k); id != HTAB_NONE; id = htab_next(&m->t, h, k))
 		if (m->keys[id] == key)
 			return id;
 	return HTAB_NONE;
@@ -48,7 +53,7 @@ uint32_t *u64map_get(const struct u64map *m, uint64_t key)
 {
 	if (!m->n)
 		return NULL;
-	uint32_t id = find(m, key, (uint32_t)rw_hash_u64(key));
+	uint32_t k, id = find(m, key, (uint32_t)rw_hash_u64(key), &k);
 	return id == HTAB_NONE ? NULL : &m->vals[id];
 }
 
@@ -57,7 +62,7 @@ uint32_t *u64map_put(struct u64map *m, uint64_t key)
 	uint32_t h = (uint32_t)rw_hash_u64(key);
 	if (!m->t.s)
 		htab_init(&m->t, 16, m->sub);
-	uint32_t id = find(m, key, h);
+	uint32_t k, id = find(m, key, h, &k);
 	if (id != HTAB_NONE)
 		return &m->vals[id];
 	rw_vec_grow(&m->keys, &m->cap, (size_t)m->n + 1, sizeof *m->keys, UINT32_MAX - 1, m->sub);
@@ -65,7 +70,7 @@ uint32_t *u64map_put(struct u64map *m, uint64_t key)
 	id = m->n++;
 	m->keys[id] = key;
 	m->vals[id] = 0;
-	htab_add(&m->t, h, id);
+	htab_add_at(&m->t, k, h, id);
 	return &m->vals[id];
 }
 
@@ -74,7 +79,7 @@ void u64map_del(struct u64map *m, uint64_t key)
 	if (!m->n)
 		return;
 	uint32_t h = (uint32_t)rw_hash_u64(key);
-	uint32_t id = find(m, key, h);
+	uint32_t k, id = find(m, key, h, &k);
 	if (id == HTAB_NONE)
 		return;
 	htab_del(&m->t, h, id);

@@ -97,7 +97,7 @@ char *rw_strndup(const char *s, size_t n)
 	return d;
 }
 
-int rw_vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub)
+int rw__vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub)
 {
 	if (need <= *cap)
 		return 0;

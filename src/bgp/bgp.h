@@ -14,8 +14,9 @@
  * Malformed input is classified as RFC 7606 says, as data on the result:
  * attrs->action is the worst outcome (attribute discard, treat-as-withdraw,
  * or unparseable/session reset) and err_* say which attribute and why. The
- * decoder never fails on an attribute problem; it fails (< 0) only when the
- * message framing itself cannot be read.
+ * decoder never fails on malformed input: a message whose framing cannot
+ * be read is BGP_ACT_RESET like any other unparseable UPDATE. It fails
+ * (< 0) only when its scratch memory is full (RW_ELIMIT).
  *
  * Path attributes have one codec (bgp_attr.c): a table with one row per
  * attribute type (name, flags, RFC 7606 class, decode, encode, print),
@@ -483,7 +484,8 @@ struct bgp_update {
 
 /* Decode an UPDATE body (after the 19-byte header). Framing errors that
  * hide the NLRI (RFC 7606 §4 cases, bad prefix lengths) are reported as
- * attrs.action = BGP_ACT_RESET and return 0; < 0 only on arena failure. */
+ * attrs.action = BGP_ACT_RESET and return 0; < 0 (RW_ELIMIT) only when the
+ * scratch arena is full. */
 int bgp_update_decode(const uint8_t *p, size_t len, const struct bgp_ctx *ctx, struct arena *scratch,
 		      struct bgp_update *u);
 

@@ -6,6 +6,31 @@
 
 #include "bgp.h"
 
+/* bgp_attr_next, inlined where it runs per RIB entry: the header's
+ * bounds are checked once, not per byte. */
+static inline int bgp__attr_next(struct bgp_attr_it *it, struct bgp_attr *a)
+{
+	const uint8_t *p = it->c.p;
+	size_t left = (size_t)(it->c.end - p);
+	if (!left)
+		return 0;
+	a->off = (size_t)(p - it->start);
+	a->type = left >= 2 ? p[1] : 0;
+	if (left < 3)
+		return RW_ETRUNC;
+	a->flags = p[0];
+	size_t hl = (p[0] & BGP_AF_EXTLEN) ? 4 : 3;
+	if (left < hl)
+		return RW_ETRUNC;
+	size_t len = hl == 4 ? (size_t)p[2] << 8 | p[3] : p[2];
+	if (len > left - hl)
+		return RW_ETRUNC;
+	a->v.p = p + hl;
+	a->v.end = p + hl + len;
+	it->c.p = a->v.end;
+	return 1;
+}
+
 /* Record a problem with its RFC 7606 class (the worst one is kept). */
 void bgp__problem(struct bgp_attrs *a, enum bgp_action act, unsigned type, size_t off, const char *msg);
 

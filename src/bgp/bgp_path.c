@@ -46,7 +46,7 @@ int bgp_path_decode(const uint8_t *p, size_t len, unsigned asn_size, struct aren
 	uint8_t *st = arena_alloc(a, nseg ? nseg : 1);
 	uint16_t *sl = arena_alloc(a, (nseg ? nseg : 1) * sizeof *sl);
 	if (!asn || !st || !sl)
-		return RW_ENOMEM;
+		return RW_ELIMIT; /* the scratch arena's cap */
 	size_t k = 0, s = 0;
 	off = 0;
 	while (off < len) {
@@ -105,7 +105,7 @@ int bgp_path_merge_as4(const struct bgp_path *path, const struct bgp_path *as4,
 	uint8_t *st = arena_alloc(a, maxseg ? maxseg : 1);
 	uint16_t *sl = arena_alloc(a, (maxseg ? maxseg : 1) * sizeof *sl);
 	if (!asn || !st || !sl)
-		return RW_ENOMEM;
+		return RW_ELIMIT; /* the scratch arena's cap */
 	size_t k = 0, ns = 0, src = 0;
 	uint32_t got = 0;
 	for (unsigned s = 0; s < path->nseg && got < want; s++) {

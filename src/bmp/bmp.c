@@ -14,12 +14,12 @@ int bmp_frame(const uint8_t *p, size_t n, uint32_t *len)
 
 size_t bmp_bgp_len(const uint8_t *p, size_t n)
 {
-	static const uint8_t marker[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-					   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-	if (n < 19 || memcmp(p, marker, 16))
+	static const uint8_t marker[BGP_MARKER_LEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+						       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	if (n < BGP_HDR_LEN || memcmp(p, marker, BGP_MARKER_LEN))
 		return 0;
-	size_t l = rd16(p + 16);
-	return l >= 19 && l <= n ? l : 0;
+	size_t l = rd16(p + BGP_MARKER_LEN);
+	return l >= BGP_HDR_LEN && l <= n ? l : 0;
 }
 
 static void peer_hdr(const uint8_t *p, struct bmp_peer_hdr *h)
@@ -100,12 +100,12 @@ int bmp_decode(const uint8_t *p, size_t n, struct bmp_msg *m)
 		b += 20;
 		bl -= 20;
 		size_t l1 = bmp_bgp_len(b, bl);
-		if (!l1 || b[18] != 1)
+		if (!l1 || b[BGP_HDR_LEN - 1] != BGP_MSG_OPEN)
 			return RW_EMALFORMED;
 		m->sent_open = b;
 		m->sent_open_len = l1;
 		size_t l2 = bmp_bgp_len(b + l1, bl - l1);
-		if (!l2 || b[l1 + 18] != 1)
+		if (!l2 || b[l1 + BGP_HDR_LEN - 1] != BGP_MSG_OPEN)
 			return RW_EMALFORMED;
 		m->recv_open = b + l1;
 		m->recv_open_len = l2;

@@ -8,6 +8,7 @@
 #define RW_BMP_H
 
 #include "../base/base.h"
+#include "../bgp/bgp.h"
 
 #define BMP_VERSION 3
 #define BMP_COMMON_LEN 6

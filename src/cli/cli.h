@@ -28,5 +28,8 @@ int cmd_collect(int argc, char **argv);
 double now_seconds(void);
 /* The memory every subsystem holds, one line on stderr (--stats). */
 void print_memory(void);
+/* The engine's counts, one line on stderr (--stats): "LABEL: ...". */
+struct engine_stats;
+void print_engine_stats(const char *label, const struct engine_stats *es, double elapsed);
 
 #endif

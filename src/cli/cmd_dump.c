@@ -114,8 +114,8 @@ int cmd_dump(int argc, char **argv)
 		case 'q': rw_log_level = RW_LOG_ERROR; break;
 		case 't': {
 			uint64_t v;
-			if (parse_u64(optarg, 64, &v) || !v) {
-				rw_log(RW_LOG_ERROR, "--threads wants 1..64");
+			if (parse_u64(optarg, IO_MAX_THREADS, &v) || !v) {
+				rw_log(RW_LOG_ERROR, "--threads wants 1..%u", IO_MAX_THREADS);
 				return EXIT_USAGE;
 			}
 			fo.io.threads = (unsigned)v;

@@ -4,7 +4,7 @@
  * routewatch events --db PATH|URI [--json] [--origin ASN]... [--type T]...
  *                   [--from T] [--until T]
  *
- * EVENTS.md over archives: the moments a network gained or lost an
+ * docs/events.md over archives: the moments a network gained or lost an
  * upstream, and when its prefixes went down and came back. Batch mode:
  * everything is read, then the grouped events are printed sorted by time.
  */
@@ -227,16 +227,10 @@ int cmd_events(int argc, char **argv)
 	if (stats) {
 		double el = now_seconds() - t0;
 		feed_stats_print(st, el);
-		fprintf(stderr, "engine: %llu elements (%llu announce, %llu withdraw, %llu rib), %llu seconds evaluated, %llu dumps (%llu baselines), %llu peer downs, %llu out-of-order records\n",
-			(unsigned long long)e->st.elems, (unsigned long long)e->st.announces,
-			(unsigned long long)e->st.withdraws, (unsigned long long)e->st.rib_entries,
-			(unsigned long long)e->st.seconds, (unsigned long long)e->st.dumps,
-			(unsigned long long)e->st.baselines, (unsigned long long)e->st.peer_downs,
-			(unsigned long long)e->st.out_of_order);
-		fprintf(stderr, "state: %u prefixes, %llu routes, %u paths (%u peers, %u collectors), %.1f MB; %.0f elements/s; events %llu (%u grouped)\n",
+		print_engine_stats("engine", &e->st, el);
+		fprintf(stderr, "state: %u prefixes, %llu routes, %u paths (%u peers, %u collectors), %.1f MB; events %llu (%u grouped)\n",
 			e->rib.npfx, (unsigned long long)e->rib.route_count, e->rib.path_live, e->rib.npeer,
-			e->rib.ncoll, (double)rib_bytes(&e->rib) / 1e6, el > 0 ? (double)e->st.elems / el : 0,
-			(unsigned long long)e->det.events, ec.g.n);
+			e->rib.ncoll, (double)rib_bytes(&e->rib) / 1e6, (unsigned long long)e->det.events, ec.g.n);
 		print_memory();
 	}
 	feed_inputs_free(&in);

@@ -3,7 +3,7 @@
  *
  * Every upstream an origin ever had, from the history store: when it was
  * first seen, how many prefixes it has now, and per upstream (confirmed as
- * EVENTS.md says) its first and last time, its intervals and its share of
+ * docs/events.md says) its first and last time, its intervals and its share of
  * the origin's routes (time-weighted mean and max).
  */
 #include "cli.h"

@@ -119,14 +119,7 @@ int cmd_ingest(int argc, char **argv)
 	       (unsigned long long)r.intervals_closed, tb, el);
 	if (stats) {
 		feed_stats_print(fst, el);
-		const struct engine_stats *es = &r.st;
-		fprintf(stderr, "engine (this run): %llu elements (%llu announce, %llu withdraw, %llu rib), %llu seconds evaluated,"
-			" %llu dumps, %llu peer downs, %llu out-of-order records; %.0f elements/s\n",
-			(unsigned long long)es->elems, (unsigned long long)es->announces,
-			(unsigned long long)es->withdraws, (unsigned long long)es->rib_entries,
-			(unsigned long long)es->seconds, (unsigned long long)es->dumps,
-			(unsigned long long)es->peer_downs, (unsigned long long)es->out_of_order,
-			el > 0 ? (double)es->elems / el : 0);
+		print_engine_stats("engine (this run)", &r.st, el);
 		fprintf(stderr, "store: %llu checkpoints, %llu series points; state %u prefixes, %llu routes, %u paths\n",
 			(unsigned long long)r.commits, (unsigned long long)r.points, r.prefixes,
 			(unsigned long long)r.routes, r.paths);

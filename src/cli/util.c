@@ -1,5 +1,6 @@
 /* Small helpers shared by commands. */
 #include "cli.h"
+#include "../engine/engine.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -22,4 +23,16 @@ void print_memory(void)
 					      (double)b / 1e6);
 	}
 	fprintf(stderr, "%s\n", line);
+}
+
+void print_engine_stats(const char *label, const struct engine_stats *es, double elapsed)
+{
+	fprintf(stderr,
+		"%s: %llu elements (%llu announce, %llu withdraw, %llu rib, %llu not usable), %llu seconds evaluated,"
+		" %llu dumps (%llu baselines), %llu peer downs, %llu out-of-order records; %.0f elements/s\n",
+		label, (unsigned long long)es->elems, (unsigned long long)es->announces,
+		(unsigned long long)es->withdraws, (unsigned long long)es->rib_entries,
+		(unsigned long long)es->unusable, (unsigned long long)es->seconds, (unsigned long long)es->dumps,
+		(unsigned long long)es->baselines, (unsigned long long)es->peer_downs,
+		(unsigned long long)es->out_of_order, elapsed > 0 ? (double)es->elems / elapsed : 0);
 }

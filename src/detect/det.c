@@ -1,5 +1,5 @@
 /*
- * The per-second evaluation of EVENTS.md §4-§6.
+ * The per-second evaluation of docs/events.md §4-§6.
  *
  * For every prefix P changed in the second, the routes give the new
  * summary: vis (peers with any route), nnull (peers whose route has no
@@ -19,7 +19,7 @@
  * the second (new_for_origin), and last_for_origin and the origin events
  * are decided after it.
  *
- * Choices where EVENTS.md is silent (also in docs/events.md):
+ * Choices docs/events.md records where a rule could be read two ways:
  *  - upstream 0 (the path has no upstream) counts for origin presence
  *    only, never for upstream events;
  *  - an AS_SET right before the origin gives no upstream;
@@ -294,7 +294,7 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
 			i++, j++;
 	}
 
-	/* prefix visibility (EVENTS.md §6) */
+	/* prefix visibility (docs/events.md §6) */
 	if (!base && old_vis > 0 && vis == 0) {
 		for (uint32_t i = 0; i < noo; i++)
 			push_pe(x, DET_PREFIX_DOWN, true, oo[i], pfx);
@@ -311,7 +311,7 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
 		}
 	}
 
-	/* episodes (EVENTS.md §5): merge stored (sorted) with the summary */
+	/* episodes (docs/events.md §5): merge stored (sorted) with the summary */
 	uint32_t nn = 0, i = 0, k = 0;
 	while (i < dp->ne || k < nc) {
 		const struct det_epi *e = i < dp->ne ? &dp->e[i] : NULL;

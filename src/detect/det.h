@@ -1,10 +1,10 @@
 /*
- * detect: EVENTS.md. After all records of a second are applied to the rib,
+ * detect: docs/events.md. After all records of a second are applied to the rib,
  * det_evaluate compares the changed prefixes with their state after the
  * previous evaluated second and reports events: upstream episodes (gained,
  * lost, confirmation by --min-peers, dormancy while a prefix is down),
  * prefix and origin visibility. It never prints or stores; events go to a
- * callback, and det_group turns them into EVENTS.md §7's grouped form.
+ * callback, and det_group turns them into docs/events.md §7's grouped form.
  *
  * Only the prefixes the rib marked dirty are looked at, so a second costs
  * what changed in it.
@@ -21,7 +21,7 @@ enum det_type {
 	DET_PREFIX_DOWN = 3,
 	DET_ORIGIN_UP = 4,
 	DET_PREFIX_UP = 5,
-	/* Not an EVENTS.md event: an upstream confirmed silently (in a
+	/* Not an docs/events.md event: an upstream confirmed silently (in a
 	 * baseline, or a baseline episode reaching --min-peers later), so a
 	 * history store can open its interval. Only with det.report_present. */
 	DET_UPSTREAM_PRESENT = 6,
@@ -36,7 +36,7 @@ struct det_event {
 	uint8_t type;          /* enum det_type */
 	bool has_origin;       /* false: origin null (paths without origin) */
 	bool flag;             /* new_for_origin (gained) / last_for_origin (lost) */
-	uint32_t time;         /* the event's second, as EVENTS.md dates it */
+	uint32_t time;         /* the event's second, as docs/events.md dates it */
 	uint32_t determined;   /* the second it became known (confirmation...) */
 	uint32_t origin;
 	uint32_t upstream;     /* upstream events only */
@@ -95,7 +95,7 @@ void det_init(struct det *d, unsigned min_peers);
 void det_release(struct det *d);
 /* Evaluate second `sec` over the prefixes changed since the last call.
  * baseline: a collector's first RIB dump was applied in this second:
- * update the state silently (EVENTS.md §2). */
+ * update the state silently (docs/events.md §2). */
 void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, det_event_fn fn, void *arg);
 /* Snapshots (det_snap.c) between seconds; det_load fills a det_init'ed
  * detector (min_peers must match the snapshot's) for a rib of npfx
@@ -121,12 +121,13 @@ bool det_filter_match(const struct det_filter *f, unsigned type, bool has_origin
 
 /* ---------------------------------------------------------------- grouping */
 
-/* EVENTS.md §7: events with the same (type, time, origin, upstream) are one
+/* docs/events.md §7: events with the same (type, time, origin, upstream) are one
  * event listing their prefixes. Collects everything, then sorts by time. */
 struct det_group {
 	struct det_gevent *ev; /* owned */
 	uint32_t n, cap;
-	struct u64map idx;     /* hash of the key -> first candidate index */
+	struct htab idx;       /* key hash -> event index (until finish) */
+	struct u64map seen;    /* (event index, prefix id) pairs added */
 };
 
 struct det_gevent {
@@ -137,13 +138,13 @@ struct det_gevent {
 	uint32_t npfx, cappfx;
 	uint32_t origin_pfx;   /* the origin's prefix count (largest seen) */
 	uint16_t npeers;       /* largest peer count among its prefixes */
-	uint32_t next;         /* chain of events with the same key hash */
 };
 
 void det_group_init(struct det_group *g);
 void det_group_release(struct det_group *g);
 void det_group_add(struct det_group *g, const struct det_event *e);
-/* Sort by (time, type, origin, upstream) and each prefix list by prefix. */
+/* Sort by (time, type, origin, upstream) and each prefix list by prefix.
+ * Ends the adding: release and init the group to collect again. */
 void det_group_finish(struct det_group *g, const struct rib *r);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * Archives through the engine, merged by record time (EVENTS.md §1). The
+ * Archives through the engine, merged by record time (docs/events.md §1). The
  * inputs come from feed_inputs (feed/feed_walk.c: directories walked,
  * collectors named, files sorted by their first record's time).
  *

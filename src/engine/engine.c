@@ -1,7 +1,7 @@
 /*
  * The engine: elements into the rib, seconds into the detector.
  *
- * EVENTS.md §2 route state:
+ * docs/events.md §2 route state:
  *  - a route is the last path a peer announced for a prefix (per ADD-PATH
  *    path id); a withdrawal removes it;
  *  - a state change away from Established removes the peer's routes;
@@ -33,8 +33,9 @@ void engine_keep_adj(struct engine *e)
 void engine_peer_bgp_id(struct engine *e, uint32_t collector, const struct rw_addr *addr, uint32_t asn,
 			uint32_t bgp_id)
 {
-	if (e->adj)
-		rib_adj_bgp_id(e->adj, rib_peer(&e->rib, collector, addr, asn), bgp_id);
+	uint32_t peer = e->adj ? rib_peer(&e->rib, collector, addr, asn) : RIB_NONE;
+	if (peer != RIB_NONE)
+		rib_adj_bgp_id(e->adj, peer, bgp_id);
 }
 
 void engine_release(struct engine *e)
@@ -95,11 +96,15 @@ static void flush_ops(struct engine *e)
 		struct engine_op *o = &e->ops[i];
 		if (o->pfx == RIB_NONE)
 			continue;
-		if (o->type == BGP_ELEM_WITHDRAW) {
+		if (o->type == BGP_ELEM_WITHDRAW || o->path == RIB_NONE) {
+			/* an announcement whose path cannot be kept replaces the
+			 * peer's route all the same: treat-as-withdraw (RFC 7606) */
+			if (o->type != BGP_ELEM_WITHDRAW)
+				e->st.unusable++;
 			rib_withdraw(r, o->peer, o->pfx, o->addpath);
 			if (e->adj)
 				rib_adj_withdraw(e->adj, o->peer, o->pfx, o->addpath);
-		} else if (o->path != RIB_NONE) {
+		} else {
 			rib_announce(r, o->peer, o->pfx, o->addpath, o->path);
 			if (e->adj)
 				rib_adj_announce(e->adj, o->peer, o->pfx, o->addpath, o->set);
@@ -160,6 +165,10 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 		struct engine_op *o = &e->ops[e->nops];
 		o->type = el->type;
 		o->peer = rib_peer(r, collector, el->peer, el->peer_asn);
+		if (o->peer == RIB_NONE) {
+			e->st.unusable++; /* beyond the peer cap (logged by the rib) */
+			return;
+		}
 		o->addpath = el->addpath ? el->pfx.path_id : 0;
 		o->p = el->pfx;
 		o->p.path_id = 0;
@@ -190,11 +199,16 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 					uint32_t path = rib_path_of(r, el->attrs, &e->scratch);
 					arena_reset(&e->scratch);
 					e->last_op = -1;
+					uint32_t pfx = rib_prefix(r, &o->p);
 					if (path != RIB_NONE) {
-						uint32_t pfx = rib_prefix(r, &o->p);
 						rib_announce(r, o->peer, pfx, o->addpath, path);
 						if (e->adj)
 							rib_adj_announce(e->adj, o->peer, pfx, o->addpath, set);
+					} else { /* as in flush_ops */
+						e->st.unusable++;
+						rib_withdraw(r, o->peer, pfx, o->addpath);
+						if (e->adj)
+							rib_adj_withdraw(e->adj, o->peer, pfx, o->addpath);
 					}
 					if (e->adj && set != RIB_NONE)
 						rib_adj_unused(e->adj, set);
@@ -212,6 +226,8 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 		if (el->old_state == BGP_ESTABLISHED && el->new_state != BGP_ESTABLISHED) {
 			flush_ops(e); /* the peer's earlier changes first */
 			uint32_t peer = rib_peer(r, collector, el->peer, el->peer_asn);
+			if (peer == RIB_NONE)
+				return;
 			if (e->adj)
 				rib_adj_peer_down(e->adj, peer);
 			rib_peer_down(r, peer);
@@ -240,6 +256,8 @@ void engine_record(struct engine *e, uint32_t collector, struct mrt_dec *dec, co
 
 void engine_dump_begin(struct engine *e, uint32_t collector)
 {
+	if (e->adj)
+		abort(); /* a caller's error: see engine_keep_adj */
 	flush_ops(e);
 	if (!e->rib.coll[collector].has_dump)
 		e->baseline = true; /* the collector's first dump: silent */

@@ -1,10 +1,10 @@
 /*
- * engine: one engine for every source. Route elements (from archives now,
- * from live sessions and BMP later) go into the rib; when the clock moves to
- * a new second, the detector evaluates the second that ended.
+ * engine: one engine for every source. Route elements (from archives, live
+ * BGP sessions and BMP feeds alike) go into the rib; when the clock moves
+ * to a new second, the detector evaluates the second that ended.
  *
  * The archive driver (archive.c) merges the records of many files by time
- * (EVENTS.md §1): a heap over the open files, files opened when their first
+ * (docs/events.md §1): a heap over the open files, files opened when their first
  * record is due, RIB dumps applied whole at their time.
  */
 #ifndef RW_ENGINE_H
@@ -16,6 +16,9 @@
 struct engine_stats {
 	uint64_t elems, announces, withdraws, rib_entries, state_changes, peer_downs;
 	uint64_t seconds, dumps, baselines, out_of_order;
+	/* announcements not kept: the AS path could not be read or keyed
+	 * (longer than a key holds), or the peer is beyond the rib's cap */
+	uint64_t unusable;
 };
 
 /* A route change waiting in the batch: everything it needs is copied out
@@ -63,7 +66,9 @@ void engine_init(struct engine *e, unsigned min_peers, det_event_fn fn, void *ar
 void engine_release(struct engine *e);
 /* Keep an Adj-RIB-In beside the route state (the collector's RIB dumps):
  * from now on every route the rib takes keeps its attributes as received.
- * RIB dumps given to the engine are not applied to it. */
+ * Such an engine takes its routes from sessions, never from RIB dumps:
+ * the end-of-dump sweep of stale routes would not reach the Adj-RIB-In
+ * (engine_dump_begin refuses). */
 void engine_keep_adj(struct engine *e);
 /* A peer's BGP identifier (from its OPEN), for the Adj-RIB-In's dumps. */
 void engine_peer_bgp_id(struct engine *e, uint32_t collector, const struct rw_addr *addr, uint32_t asn,

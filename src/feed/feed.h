@@ -98,7 +98,7 @@ struct feed_input {
 	bool named;        /* time and kind read from the file name */
 	bool walked;       /* found in a directory (not named by the user) */
 	bool not_mrt;      /* its first bytes are no MRT header */
-	uint32_t order;    /* position after sorting (ties keep file order) */
+	uint32_t order;    /* position after sorting */
 };
 
 struct feed_inputs {
@@ -106,8 +106,10 @@ struct feed_inputs {
 	uint32_t n, cap;
 };
 
-/* Walk files and directories (recursively, names sorted; hidden files and
- * files in directories whose first bytes are no MRT header are skipped)
+/* Walk files and directories (recursively, names sorted; hidden files are
+ * skipped, and so are files found in directories whose first bytes are no
+ * MRT header; a file whose name gives its time, rib.20240309.0800, is not
+ * opened here, so it is never skipped: its reader reports what it finds)
  * into inputs sorted by (first record time, RIB before updates,
  * collector, path). collector: every input's, else its directory's name.
  * Returns 0, or RW_EIO when a path cannot be read (logged, counted). */

@@ -9,7 +9,7 @@
  *
  * A batch starts with a copy of the PEER_INDEX_TABLE in force (marked as
  * context: decoded, not reported), so any worker can decode any batch of a
- * TABLE_DUMP_V2 file. At most 2 batches per worker are in flight, so
+ * TABLE_DUMP_V2 file. At most 2 x workers + 1 batches are in flight, so
  * memory stays flat whatever the file's size.
  *
  * Threads and ownership: a batch belongs to the main thread until it is

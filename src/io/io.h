@@ -27,8 +27,11 @@ enum io_comp {
 	IO_COMP_ZSTD,
 };
 
+#define IO_MAX_THREADS 64
+
 struct io_opts {
-	unsigned threads; /* bzip2 decoder threads; 0 = online CPUs (max 8) */
+	unsigned threads; /* bzip2 decoder threads, at most IO_MAX_THREADS;
+			     0 = online CPUs (at most 8 then) */
 	size_t chunk;     /* decompressed chunk size; 0 = 1 MiB */
 };
 

@@ -62,7 +62,7 @@ struct bz_state {
 	struct io_src *src;
 	pthread_t scanner;
 	int scanner_started;
-	pthread_t workers[8];
+	pthread_t workers[IO_MAX_THREADS];
 	unsigned nworkers;
 	struct rw_queue work;    /* blocks for the workers, in order */
 	pthread_mutex_t mu;      /* everything below */
@@ -603,7 +603,7 @@ int io__bz2_start(struct io_src *s)
 	pthread_once(&cand_once, cand_init);
 	struct bz_state *bz = rw_calloc(1, sizeof *bz);
 	bz->src = s;
-	bz->nworkers = s->threads > 8 ? 8 : s->threads;
+	bz->nworkers = s->threads > IO_MAX_THREADS ? IO_MAX_THREADS : s->threads;
 	bz->max_jobs = bz->nworkers + 1;
 	rw_queue_init(&bz->work, bz->max_jobs + 1, RW_MEM_IO);
 	pthread_mutex_init(&bz->mu, NULL);

@@ -17,9 +17,9 @@
  *    RIS files with Zebra's quirks. Problems are reported in struct
  *    mrt_result with the offset inside the record.
  *
- *  - struct mrt_writer (mrt_write.c) builds TABLE_DUMP_V2 and BGP4MP[_ET]
- *    records: the test fixtures, the sample archive and, later, the live
- *    collector's files.
+ *  - the writer (mrt_write.c) appends TABLE_DUMP_V2 and BGP4MP[_ET]
+ *    records to a struct obuf: the test fixtures, the sample archive and
+ *    the live collector's files.
  */
 #ifndef RW_MRT_H
 #define RW_MRT_H

@@ -6,8 +6,10 @@
  *   BGP4MP, BGP4MP_ET      RFC 6396 §4.4/§4.5
  *   BGP (legacy, type 5)   RFC 6396 §B.2.1, as RIS wrote it in 1999-2000
  *
- * Everything an element points to lives in struct mrt_dec or in the record
- * and stays valid until the next mrt_decode call. Body problems are
+ * Everything an element points to lives in struct mrt_dec or in the record.
+ * It is valid during the element callback only: a TABLE_DUMP_V2 record
+ * reuses the decoded attributes and resets the scratch memory after each
+ * entry. Body problems are
  * reported through struct mrt_result with the offset inside the body;
  * elements already delivered from a damaged record stay delivered (a RIB
  * record with one bad entry still yields the good ones).
@@ -431,7 +433,7 @@ static int dec_td1(struct mrt_dec *d, const struct mrt_rec *rec, mrt_elem_fn fn,
 			return fail(res, RW_ETRUNC, "TABLE_DUMP attributes run past the record", &c, body);
 		struct bgp_ctx ctx = {.asn_size = (uint8_t)asz, .rib = true, .skip_path = d->skip_path};
 		if (bgp_attrs_decode(attrs, alen, &ctx, &d->scratch, &d->rib_attrs))
-			return fail(res, RW_ENOMEM, "out of scratch memory", NULL, body);
+			return fail(res, RW_ELIMIT, "scratch memory cap reached", NULL, body);
 		note_attrs(res, &d->rib_attrs, (uint64_t)(entry - body));
 		if (d->rib_attrs.action >= BGP_ACT_WITHDRAW) {
 			res->n_bad_entries++;
@@ -458,14 +460,14 @@ static int dec_peer_index(struct mrt_dec *d, const struct mrt_rec *rec, struct m
 	uint16_t vlen;
 	const uint8_t *view;
 	if (!t)
-		return fail(res, RW_ENOMEM, "out of memory for the peer index", NULL, body);
+		return fail(res, RW_ELIMIT, "peer index memory cap reached", NULL, body);
 	if (cur_u32(&c, &t->collector_id) || cur_u16(&c, &vlen) || cur_bytes(&c, vlen, &view) ||
 	    cur_u16(&c, &t->npeers))
 		return fail(res, RW_ETRUNC, "PEER_INDEX_TABLE header truncated", &c, body);
 	t->view = arena_alloc(&d->index_arena, (size_t)vlen + 1);
 	t->peers = arena_zalloc(&d->index_arena, (size_t)(t->npeers ? t->npeers : 1) * sizeof *t->peers);
 	if (!t->view || !t->peers)
-		return fail(res, RW_ENOMEM, "out of memory for the peer index", NULL, body);
+		return fail(res, RW_ELIMIT, "peer index memory cap reached", NULL, body);
 	memcpy(t->view, view, vlen);
 	t->view[vlen] = '\0';
 	for (unsigned i = 0; i < t->npeers; i++) {
@@ -562,7 +564,7 @@ static int dec_td2(struct mrt_dec *d, const struct mrt_rec *rec, mrt_elem_fn fn,
 			continue;
 		}
 		if (bgp_attrs_decode(attrs, alen, &ctx, &d->scratch, &d->rib_attrs))
-			return fail(res, RW_ENOMEM, "out of scratch memory", NULL, body);
+			return fail(res, RW_ELIMIT, "scratch memory cap reached", NULL, body);
 		note_attrs(res, &d->rib_attrs, (uint64_t)(entry - body));
 		if (d->rib_attrs.action >= BGP_ACT_WITHDRAW) {
 			res->n_bad_entries++;

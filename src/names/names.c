@@ -102,8 +102,9 @@ static int load_text(struct names *n, const char *buf, size_t len, const char *p
 		}
 		while (d < ll && (l[d] == ' ' || l[d] == '\t'))
 			d++;
-		if (add(n, (uint32_t)asn, l + d, ll - d, latin1))
-			return RW_ENOMEM;
+		int rc = add(n, (uint32_t)asn, l + d, ll - d, latin1);
+		if (rc)
+			return rc;
 	}
 	if (bad)
 		rw_log(RW_LOG_WARN, "%s: %zu of %zu lines are not \"ASN name\" and were skipped", path, bad, lines);
@@ -129,9 +130,10 @@ static int load_json(struct names *n, const char *buf, size_t len, const char *p
 		if (parse_asn(key, &asn) || !json_object_is_type(val, json_type_string))
 			continue;
 		const char *s = json_object_get_string(val);
-		if (add(n, asn, s, strlen(s), false)) {
+		int rc = add(n, asn, s, strlen(s), false);
+		if (rc) {
 			json_object_put(o);
-			return RW_ENOMEM;
+			return rc;
 		}
 	}
 	json_object_put(o);

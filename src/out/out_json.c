@@ -13,7 +13,7 @@
  * "usec" appears for _ET records; "path_id" for ADD-PATH records; "taw"
  * marks withdrawals that RFC 7606 treat-as-withdraw produced.
  *
- * Also events (EVENTS.md §7's object, one per line), an origin's routes
+ * Also events (docs/events.md §7's object, one per line), an origin's routes
  * (as --json) and its history (history --json).
  */
 #include "out_int.h"
@@ -299,7 +299,7 @@ static void ktime(struct obuf *o, const char *k, uint32_t t)
 	kstr(o, k, tb, out__when(tb, t, false));
 }
 
-/* EVENTS.md §7; the prefixes come as the store keeps them (space-separated,
+/* docs/events.md §7; the prefixes come as the store keeps them (space-separated,
  * sorted). */
 static void json_event(struct out *out, const struct store_event *g)
 {

@@ -5,7 +5,7 @@
  * Per record: into its collector's archive, the clock moved to its second
  * (which evaluates the second before and emits its events), then decoded
  * and applied by engine_record. Per evaluated second: the detector's
- * events, grouped (EVENTS.md §7), printed and alerted; the store runner
+ * events, grouped (docs/events.md §7), printed and alerted; the store runner
  * told (it checkpoints when due). Once a second (tick): the clock moves
  * even when nothing arrives, archives rotate, RIB dumps are taken at the
  * start of their period.
@@ -233,7 +233,7 @@ static void on_status(void *arg, const struct live_counts *n)
 	double rate = dt > 0 ? (double)(n->msgs - p->last_msgs) / dt : 0;
 	p->last_t = t;
 	p->last_msgs = n->msgs;
-	char bmp[96] = "", adj[96] = "", arch[160] = "";
+	char bmp[96] = "", adj[96] = "", arch[160] = "", al[96] = "";
 	if (p->cfg->live.bmp_listen)
 		snprintf(bmp, sizeof bmp, ", BMP %u routers %u peers up", n->bmp_routers, n->bmp_peers_up);
 	if (p->eng->adj) {
@@ -256,12 +256,18 @@ static void on_status(void *arg, const struct live_counts *n)
 			 (unsigned long long)sum.files, (unsigned long long)sum.records, sum.failing ? "FAILING, " : "",
 			 (unsigned long long)sum.kept_bytes);
 	}
+	if (p->alerts) {
+		uint64_t queued, dropped;
+		alerts_counts(p->alerts, &queued, &dropped);
+		snprintf(al, sizeof al, ", alerts %llu queued %llu dropped", (unsigned long long)queued,
+			 (unsigned long long)dropped);
+	}
 	/* asked for: printed whatever the log level */
 	fprintf(stderr,
-		"routewatch: status: %u/%u peers established%s, %u prefixes, %llu routes, %llu messages (%.0f/s), %llu updates, %llu events%s%s, RSS %.1f MB\n",
+		"routewatch: status: %u/%u peers established%s, %u prefixes, %llu routes, %llu messages (%.0f/s), %llu updates, %llu events%s%s%s, RSS %.1f MB\n",
 		n->established, n->sessions, bmp, p->eng->rib.npfx, (unsigned long long)p->eng->rib.route_count,
 		(unsigned long long)n->msgs, rate, (unsigned long long)n->updates, (unsigned long long)p->eng->det.events,
-		arch, adj, (double)rss_kb() / 1024.0);
+		arch, adj, al, (double)rss_kb() / 1024.0);
 }
 
 

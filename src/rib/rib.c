@@ -19,11 +19,10 @@
 
 uint32_t rib_prefix_hash(const struct rw_prefix *p)
 {
-	uint8_t k[18];
-	k[0] = p->af;
-	k[1] = p->len;
-	memcpy(k + 2, p->b, 16);
-	return (uint32_t)rw_hash(k, sizeof k);
+	uint64_t a, b;
+	memcpy(&a, p->b, 8);
+	memcpy(&b, p->b + 8, 8);
+	return (uint32_t)rw_hash_2u64(a, b, (uint64_t)p->af << 8 | p->len);
 }
 
 static bool pfx_eq(const struct rw_prefix *a, const struct rw_prefix *b)
@@ -41,6 +40,7 @@ void rib_init(struct rib *r)
 	memset(r, 0, sizeof *r);
 	htab_init(&r->pfx_tab, 1024, RW_MEM_RIB);
 	htab_init(&r->path_tab, 1024, RW_MEM_RIB);
+	htab_init(&r->peer_tab, 64, RW_MEM_RIB);
 	r->path_free = RIB_NONE;
 	r->epoch = 1;
 }
@@ -61,6 +61,7 @@ void rib_release(struct rib *r)
 	for (uint32_t i = 0; i < r->npeer; i++)
 		rw_vec_free(&r->peer[i].pfx, &r->peer[i].cappfx, sizeof *r->peer[i].pfx, RW_MEM_RIB);
 	rw_vec_free(&r->peer, &r->cappeer, sizeof *r->peer, RW_MEM_RIB);
+	htab_release(&r->peer_tab);
 	for (uint32_t i = 0; i < r->ncoll; i++) {
 		free(r->coll[i].name);
 		rw_vec_free(&r->coll[i].peers, &r->coll[i].cappeers, sizeof *r->coll[i].peers, RW_MEM_RIB);
@@ -85,24 +86,39 @@ uint32_t rib_collector(struct rib *r, const char *name)
 	return r->ncoll++;
 }
 
+static uint32_t peer_hash(uint32_t collector, const struct rw_addr *addr, uint32_t asn)
+{
+	uint64_t a, b;
+	memcpy(&a, addr->b, 8);
+	memcpy(&b, addr->b + 8, 8);
+	return (uint32_t)rw_hash_2u64(a, b, (uint64_t)collector << 40 ^ (uint64_t)addr->af << 32 ^ asn);
+}
+
 uint32_t rib_peer(struct rib *r, uint32_t collector, const struct rw_addr *addr, uint32_t asn)
 {
-	struct rib_collector *c = &r->coll[collector];
-	for (uint32_t i = 0; i < c->npeers; i++) {
-		struct rib_peer *p = &r->peer[c->peers[i]];
-		if (p->asn == asn && p->addr.af == addr->af && !memcmp(p->addr.b, addr->b, 16))
-			return c->peers[i];
+	/* every route change looks its peer up: a table, not a walk over the
+	 * collector's peers (hundreds at a RIS collector or a BMP station) */
+	uint32_t h = peer_hash(collector, addr, asn), k;
+	for (uint32_t id = htab_first(&r->peer_tab, h, &k); id != HTAB_NONE; id = htab_next(&r->peer_tab, h, &k)) {
+		const struct rib_peer *p = &r->peer[id];
+		if (p->collector == collector && p->asn == asn && p->addr.af == addr->af &&
+		    !memcmp(p->addr.b, addr->b, 16))
+			return id;
 	}
-	if (r->npeer >= (1u << 24) - 1) {
-		rw_log(RW_LOG_ERROR, "more than 16 M peers: giving up");
-		abort();
+	if (r->npeer >= RIB_MAX_PEERS) {
+		if (!r->st.peers_refused++)
+			rw_log(RW_LOG_ERROR, "more than %u peers: the routes of further peers are not kept",
+			       RIB_MAX_PEERS);
+		return RIB_NONE;
 	}
+	htab_add_at(&r->peer_tab, k, h, r->npeer);
 	GROW(r->peer, r->npeer, r->cappeer);
 	struct rib_peer *p = &r->peer[r->npeer];
 	memset(p, 0, sizeof *p);
 	p->addr = *addr;
 	p->asn = asn;
 	p->collector = collector;
+	struct rib_collector *c = &r->coll[collector];
 	GROW(c->peers, c->npeers, c->cappeers);
 	c->peers[c->npeers++] = r->npeer;
 	return r->npeer++;
@@ -126,15 +142,16 @@ uint32_t rib_prefix_find(const struct rib *r, const struct rw_prefix *p)
 
 uint32_t rib_prefix_h(struct rib *r, const struct rw_prefix *p, uint32_t h)
 {
-	uint32_t id = rib_prefix_find_h(r, p, h);
-	if (id != RIB_NONE)
-		return id;
+	uint32_t k;
+	for (uint32_t id = htab_first(&r->pfx_tab, h, &k); id != HTAB_NONE; id = htab_next(&r->pfx_tab, h, &k))
+		if (pfx_eq(&r->pfx[id].p, p))
+			return id;
 	GROW(r->pfx, r->npfx, r->cappfx);
 	struct rib_pfx *x = &r->pfx[r->npfx];
 	memset(x, 0, sizeof *x);
 	x->p = *p;
 	x->p.path_id = 0;
-	htab_add(&r->pfx_tab, h, r->npfx);
+	htab_add_at(&r->pfx_tab, k, h, r->npfx);
 	return r->npfx++;
 }
 

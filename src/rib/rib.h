@@ -7,7 +7,7 @@
  * A route is 12 bytes in its prefix's array: (peer | dump generation,
  * ADD-PATH id, path id). Paths are refcounted and freed when no route uses
  * them, so memory follows the state, not the length of the update stream.
- * Origin and upstream (EVENTS.md §3) are computed once per distinct path.
+ * Origin and upstream (docs/events.md §3) are computed once per distinct path.
  *
  * Ids: prefixes, peers and paths are small integers (uint32_t) that stay
  * valid for the life of the rib (paths: while referenced).
@@ -18,10 +18,12 @@
 #include "../bgp/bgp.h"
 
 #define RIB_NONE HTAB_NONE
+/* peer ids share a route's word with the dump generation (peer_gen) */
+#define RIB_MAX_PEERS ((1u << 24) - 1)
 
 #define RIB_KEY_INLINE 40
 
-/* An interned AS path and what EVENTS.md §3 derives from it. 64 bytes:
+/* An interned AS path and what docs/events.md §3 derives from it. 64 bytes:
  * one cache line, key included for paths of up to 9 four-byte ASNs. */
 struct rib_path {
 	uint32_t hash;
@@ -80,6 +82,7 @@ struct rib_collector {
 struct rib_stats {
 	uint64_t announces, withdraws, implicit_withdraws, peer_downs, dumps;
 	uint64_t path_lookups, path_hits;
+	uint64_t peers_refused; /* rib_peer calls beyond RIB_MAX_PEERS */
 };
 
 struct rib {
@@ -95,6 +98,7 @@ struct rib {
 
 	struct rib_peer *peer;    /* owned array, index = peer id */
 	uint32_t npeer, cappeer;
+	struct htab peer_tab;     /* (collector, address, ASN) hash -> peer id */
 	struct rib_collector *coll;
 	uint32_t ncoll, capcoll;
 
@@ -114,7 +118,8 @@ void rib_release(struct rib *r);
 
 /* Collector by name (created). */
 uint32_t rib_collector(struct rib *r, const char *name);
-/* Peer of a collector by address and ASN (created). */
+/* Peer of a collector by address and ASN (created); RIB_NONE beyond
+ * RIB_MAX_PEERS (a route's peer id has 24 bits; logged once, counted). */
 uint32_t rib_peer(struct rib *r, uint32_t collector, const struct rw_addr *addr, uint32_t asn);
 /* Prefix id (created); host bits must be clear. */
 uint32_t rib_prefix(struct rib *r, const struct rw_prefix *p);
@@ -163,7 +168,7 @@ static inline void rib_prefetch_path(const struct rib *r, uint32_t h)
 	if (id != HTAB_NONE)
 		__builtin_prefetch(&r->path[id]);
 }
-/* Origin and upstream by EVENTS.md §3 for a path (a pure function; the
+/* Origin and upstream by docs/events.md §3 for a path (a pure function; the
  * rib caches its result per interned path). */
 void rib_origin_upstream(const struct bgp_path *p, uint32_t *origin, uint32_t *upstream);
 

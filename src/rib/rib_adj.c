@@ -4,7 +4,8 @@
  * entry holds them (RFC 6396 §4.3.4: MP_REACH_NLRI abbreviated to its next
  * hop, no MP_UNREACH_NLRI, AS_PATH with 4-byte ASNs: a 2-byte session's
  * AS_PATH merged with its AS4_PATH as RFC 6793 says, attributes the
- * decoder discarded as malformed left out). The route state proper keeps
+ * decoder discarded as malformed and later copies of a repeated attribute
+ * left out; unknown types kept as received). The route state proper keeps
  * interned AS paths only, which is not enough to write a RIB dump that
  * bgpdump prints like RouteViews'.
  *
@@ -155,12 +156,19 @@ uint32_t rib_adj_attrs(struct rib_adj *a, const struct bgp_attrs *at, bool as4)
 	obuf_reset(o);
 	struct bgp_attr_it it;
 	struct bgp_attr x;
+	uint64_t seen[256 / 64] = {0};
 	bgp_attr_it_init(&it, at->raw, at->raw_len);
 	while (bgp_attr_next(&it, &x) > 0) {
 		const uint8_t *v = x.v.p;
 		size_t n = cur_left(&x.v);
-		if (!bgp_has(at, x.type) && x.type != BGP_ATTR_AS4_PATH)
-			continue; /* discarded as malformed (RFC 7606): not kept */
+		uint64_t bit = 1ULL << (x.type & 63);
+		if (seen[x.type >> 6] & bit)
+			continue; /* a later copy, which the decoder discarded */
+		seen[x.type >> 6] |= bit;
+		/* types the decoder tracks: kept when valid (a malformed one was
+		 * discarded, RFC 7606); types above them are kept as received */
+		if (x.type < BGP_ATTR_MAX && !bgp_has(at, x.type) && x.type != BGP_ATTR_AS4_PATH)
+			continue;
 		switch (x.type) {
 		case BGP_ATTR_MP_REACH: { /* RIB form: the next hop only */
 			uint8_t nh[1 + sizeof at->reach.nh];

@@ -1,5 +1,5 @@
 /*
- * AS path interning and EVENTS.md §3 (origin and upstream of a path).
+ * AS path interning and docs/events.md §3 (origin and upstream of a path).
  *
  * A path is identified by the bytes it came from: the session's AS size,
  * whether AS4_PATH takes part (RFC 6793 merge), AS_PATH and AS4_PATH. A
@@ -101,7 +101,7 @@ uint32_t rib_path_hash(const uint8_t *key, size_t klen)
 	return (uint32_t)rw_hash(key, klen);
 }
 
-/* EVENTS.md §3 from a key alone. */
+/* docs/events.md §3 from a key alone. */
 static int key_origin(const uint8_t *key, size_t klen, struct arena *scratch, uint32_t *origin, uint32_t *upstream)
 {
 	*origin = 0;
@@ -170,7 +170,7 @@ uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_
 		rw_mem_count(RW_MEM_RIB, (int64_t)klen);
 		memcpy(p->key.heap, key, klen);
 	}
-	htab_add(&r->path_tab, h, id);
+	htab_add_at(&r->path_tab, k, h, id); /* k: where the lookup above stopped */
 	r->path_live++;
 	/* a new path has no reference yet: the caller's announce takes it */
 	return id;

@@ -121,12 +121,14 @@ int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, siz
 		uint8_t gen, has;
 		if (cur_u16(c, &n) || cur_bytes(c, n, &name) || cur_u8(c, &gen) || cur_u8(c, &has))
 			return fail(err, esz, "truncated collectors", RW_ETRUNC);
-		char buf[256];
-		if (n >= sizeof buf)
-			return fail(err, esz, "collector name too long", RW_EMALFORMED);
+		/* as long as the writer allows (a u16 length) */
+		if (memchr(name, 0, n))
+			return fail(err, esz, "collector name holds a NUL byte", RW_EMALFORMED);
+		char *buf = rw_malloc((size_t)n + 1);
 		memcpy(buf, name, n);
 		buf[n] = 0;
 		uint32_t id = rib_collector(r, buf);
+		free(buf);
 		if (id != i)
 			return fail(err, esz, "duplicate collector", RW_EMALFORMED);
 		r->coll[id].gen = gen;

@@ -58,9 +58,12 @@ int alerts_open(struct alerts **out, const char *exec_cmd, const char *url);
 void alerts_event(struct alerts *a, const char *json, size_t len);
 /* Once a second: reap and start commands. */
 void alerts_tick(struct alerts *a);
-/* Commands in flight and events queued, for status lines. */
+/* Events waiting for a command or a POST, and events lost (queue full,
+ * delivery failed), for the status line. */
 void alerts_counts(struct alerts *a, uint64_t *queued, uint64_t *dropped);
-/* Wait a little (up to 5 s) for commands and POSTs in flight, then free. */
+/* Wait a little for what is in flight, then free: up to 5 s for --exec
+ * commands; the webhook queue is posted once more with a 2 s timeout per
+ * POST, and the first failure drops what is left (counted, logged). */
 void alerts_close(struct alerts *a);
 
 #endif

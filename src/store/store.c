@@ -10,7 +10,6 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "../io/io.h"
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value {INT} NOT NULL);"

@@ -1,5 +1,5 @@
 /*
- * store: the history routewatch keeps for years (ARCHITECTURE.md store/).
+ * store: the history routewatch keeps for years (docs/internals/store.md).
  * One schema on either backend of db.h:
  *
  *   meta             schema version, --min-peers of the state, the clock
@@ -8,7 +8,7 @@
  *                    ingest continues exactly where this one stopped
  *   files            every file ingested completely, by identity
  *   names            AS names
- *   events           EVENTS.md events, one row per grouped event
+ *   events           docs/events.md events, one row per grouped event
  *   intervals        per (origin, upstream): when it was an upstream, with
  *                    its time-weighted mean and max share of the origin's
  *                    routes
@@ -17,7 +17,7 @@
  *                    last change in the bucket, and its routes per upstream
  *                    ("4837:40 20485:16"; absent = 0)
  *
- * Times are unix seconds; origin -1 stands for "no origin" (EVENTS.md null).
+ * Times are unix seconds; origin -1 stands for "no origin" (docs/events.md null).
  * Everything an ingest writes between two checkpoints is one transaction.
  */
 #ifndef RW_STORE_H
@@ -197,7 +197,7 @@ int store_synth_year(struct store *s, uint32_t norigins, uint32_t t0, uint32_t d
  * prefixes per origin at the end of each second; the events, including the
  * silent DET_UPSTREAM_PRESENT of baselines) and keeps, between two writes:
  *
- *  - the events, grouped as EVENTS.md §7 says;
+ *  - the events, grouped as docs/events.md §7 says;
  *  - per (origin, upstream) its interval as an upstream: opened by
  *    upstream_gained (or a silent confirmation in a baseline), closed by
  *    upstream_lost with last_for_origin, dated as the events are; an outage

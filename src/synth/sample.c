@@ -23,14 +23,13 @@
  * updates.*.gz; asnames.txt in the potaroo format for the ASNs involved.
  */
 #include "synth.h"
+#include "../io/io.h"
 
-#include <bzlib.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <zlib.h>
 
 #define T0 1506844800u /* 2017-10-01 08:00:00 UTC */
 #define SPAN (6u * 3600u)
@@ -170,26 +169,16 @@ static int cmp_sup(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Through io's compressors, as RouteViews (.bz2) and RIS (.gz) publish. */
 static int write_file(const char *path, const struct obuf *b, bool bz2)
 {
-	if (bz2) {
-		FILE *f = fopen(path, "wb");
-		if (!f)
-			return RW_EIO;
-		int e;
-		BZFILE *z = BZ2_bzWriteOpen(&e, f, 9, 0, 0);
-		if (e == BZ_OK && b->len)
-			BZ2_bzWrite(&e, z, b->buf, (int)b->len);
-		int e2;
-		BZ2_bzWriteClose(&e2, z, 0, NULL, NULL);
-		int rc = fclose(f);
-		return e == BZ_OK && e2 == BZ_OK && !rc ? 0 : RW_EIO;
-	}
-	gzFile z = gzopen(path, "wb9");
-	if (!z)
-		return RW_EIO;
-	int ok = !b->len || gzwrite(z, b->buf, (unsigned)b->len) == (int)b->len;
-	return gzclose(z) == Z_OK && ok ? 0 : RW_EIO;
+	struct io_sink *s;
+	int rc = io_sink_open(path, bz2 ? IO_COMP_BZIP2 : IO_COMP_GZIP, &s);
+	if (rc)
+		return rc;
+	rc = io_sink_write(s, obuf_data(b), b->len);
+	int rc2 = io_sink_close(s, !rc);
+	return rc ? rc : rc2;
 }
 
 static void file_name(char *dst, size_t n, const char *dir, const struct scoll *c, const char *kind, uint32_t t)

@@ -84,7 +84,7 @@ else
 fi
 
 # fresh-clone checks: the sample archive replays the mission's story to
-# the second (EVENTS.md over two collectors, RIBs and updates, bz2 and gz)
+# the second (docs/events.md over two collectors, RIBs and updates, bz2 and gz)
 "$RW" synth sample "$tmp/sample" 2>/dev/null
 "$RW" events --json "$tmp/sample" > "$tmp/story.json" 2>"$tmp/story.err"; rc=$?
 story=$(jq -r '[.type, .time, (.upstream // "-"), (.prefixes | length)] | @tsv' "$tmp/story.json" | tr '\t' ' ' | tr '\n' ';')

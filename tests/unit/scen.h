@@ -1,5 +1,5 @@
 /*
- * Scenario builder for EVENTS.md tests: small archives written with the
+ * Scenario builder for docs/events.md tests: small archives written with the
  * project's MRT writer into a temporary directory (one subdirectory per
  * collector, RouteViews file names), then read back through the same
  * archive merge and engine `routewatch events` uses.

@@ -123,25 +123,39 @@ TEST(arena_cap_and_reset)
 	CHECK_INT(a.held, 0);
 }
 
-TEST(siphash_reference_vector)
+TEST(hash_is_keyed_and_spreads)
 {
-	/* the SipHash paper's test vector (key 00..0f, message 00..0e) checks
-	 * the round function rw_hash (1-3) shares with the reference 2-4 */
-	uint8_t k[16], m[15];
-	for (int i = 0; i < 16; i++)
-		k[i] = (uint8_t)i;
-	for (int i = 0; i < 15; i++)
+	/* a function of its input; the length counts */
+	uint8_t m[40];
+	for (int i = 0; i < 40; i++)
 		m[i] = (uint8_t)i;
-	uint64_t k0, k1;
-	memcpy(&k0, k, 8);
-	memcpy(&k1, k + 8, 8);
-	CHECK(rw_siphash24(m, sizeof m, k0, k1) == 0xa129ca6149be45e5ULL);
-	/* the keyed hash is a function of its input, and the u64 fast path
-	 * is the 8-byte case of the general one */
-	uint64_t v = 0x0123456789abcdefULL;
 	CHECK(rw_hash(m, 15) == rw_hash(m, 15));
 	CHECK(rw_hash(m, 15) != rw_hash(m, 14));
-	CHECK(rw_hash_u64(v) == rw_hash(&v, 8));
+	CHECK(rw_hash(m, 40) != rw_hash(m, 39));
+	uint8_t z[16] = {0};
+	CHECK(rw_hash(z, 8) != rw_hash(z, 9)); /* zero bytes of other lengths */
+	/* keys that differ in a byte or two (the prefixes of one /8) fill
+	 * 4096 slots evenly: none empty, none with 4x its share */
+	static uint16_t slots[4096];
+	uint8_t k[18] = {4, 24, 10};
+	for (unsigned i = 0; i < 65536; i++) {
+		k[3] = (uint8_t)(i >> 8);
+		k[4] = (uint8_t)i;
+		slots[rw_hash(k, sizeof k) & 4095]++;
+	}
+	unsigned maxs = 0, empty = 0;
+	for (int i = 0; i < 4096; i++) {
+		maxs = slots[i] > maxs ? slots[i] : maxs;
+		empty += !slots[i];
+	}
+	CHECK(maxs < 64 && empty == 0);
+	memset(slots, 0, sizeof slots);
+	for (uint64_t i = 0; i < 65536; i++)
+		slots[rw_hash_u64(i << 32 | 4837) & 4095]++; /* (origin, upstream) keys */
+	maxs = 0;
+	for (int i = 0; i < 4096; i++)
+		maxs = slots[i] > maxs ? slots[i] : maxs;
+	CHECK(maxs < 64);
 }
 
 static bool has_id(const struct htab *t, uint32_t h, uint32_t id)
@@ -202,6 +216,32 @@ TEST(u64map_dense_insertion_order)
 	CHECK(sum == 250000); /* 1 + 3 + ... + 999 */
 	u64map_clear(&m);
 	CHECK(!u64map_get(&m, 0x9e3779b97f4a7c15ULL));
+	u64map_release(&m);
+}
+
+TEST(u64map_clear_of_a_big_table_holding_few)
+{
+	/* a big second leaves a big table; clearing a few keys out of it
+	 * clears their runs only (htab_clear_run), and must leave it empty */
+	struct u64map m;
+	u64map_init(&m, RW_MEM_OTHER);
+	for (int round = 0; round < 3; round++) {
+		for (uint64_t k = 0; k < 5000; k++)
+			*u64map_put(&m, k) = 1;
+		for (uint64_t k = 10; k < 5000; k++)
+			u64map_del(&m, k);
+		CHECK_INT(m.n, 10);
+		CHECK(m.t.mask >= 8191);
+		u64map_clear(&m);
+		CHECK_INT(m.n, 0);
+		CHECK_INT(m.t.n, 0);
+		uint32_t left = 0;
+		for (uint32_t i = 0; i <= m.t.mask; i++)
+			left += m.t.s[i].id != HTAB_NONE;
+		CHECK_INT(left, 0);
+		for (uint64_t k = 0; k < 10; k++)
+			CHECK(!u64map_get(&m, k));
+	}
 	u64map_release(&m);
 }
 

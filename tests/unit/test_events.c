@@ -1,4 +1,4 @@
-/* EVENTS.md, one scenario per rule, built with the project's MRT writer
+/* docs/events.md, one scenario per rule, built with the project's MRT writer
  * and read back through the archive merge and the engine. Event strings
  * are "<type> <seconds after T0> <origin> [<upstream>] <prefixes>[ new|last]". */
 #define T_PREFIX "events/"

@@ -104,23 +104,114 @@ TEST(state_by_hand_and_the_origin_view)
 	rib_release(&r);
 }
 
-TEST(adj_rib_in_keeps_attributes_and_dumps)
+/* A rib with an Adj-RIB-In, scratch memory and an attribute buffer. */
+struct adj_fix {
+	struct rib r;
+	struct rib_adj *adj;
+	struct arena a;
+	struct obuf o;
+};
+
+static void fix_init(struct adj_fix *x)
+{
+	memset(x, 0, sizeof *x);
+	rib_init(&x->r);
+	x->adj = rib_adj_new(&x->r);
+	arena_init(&x->a, 0, 1 << 20, RW_MEM_OTHER);
+}
+
+static void fix_release(struct adj_fix *x)
+{
+	obuf_release(&x->o);
+	arena_release(&x->a);
+	rib_adj_free(x->adj);
+	rib_release(&x->r);
+}
+
+/* The attributes of path 65002 131279 with extra raw attributes appended
+ * (type, value, repeated: n of them), decoded into *at. */
+static void attrs_with(struct obuf *o, struct arena *a, const uint8_t *types, unsigned n, struct bgp_attrs *at)
+{
+	static const uint32_t path[] = {65002, 131279};
+	struct bgp_wattrs w = {.path = path, .path_len = 2, .nexthop = A("192.0.2.1")};
+	struct bgp_wopts wo = {0};
+	obuf_reset(o);
+	bgp_attrs_encode(o, &w, &wo);
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t v[4] = {0xfd, 0xe8, 0, (uint8_t)i}; /* 65000:i */
+		bgp_attr_put(o, BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE, types[i], v, 4);
+	}
+	struct bgp_ctx ctx = {.asn_size = 4};
+	bgp_attrs_decode(obuf_data(o), o->len, &ctx, a, at);
+}
+
+TEST(adj_rib_in_keeps_unknown_types_and_first_copies)
+{
+	struct adj_fix x;
+	fix_init(&x);
+	struct bgp_attrs at;
+	/* an unknown type above the decoder's bit sets (200), then COMMUNITIES
+	 * twice: the second copy is discarded (RFC 7606 §3.g) */
+	static const uint8_t dup[] = {200, BGP_ATTR_COMMUNITIES, BGP_ATTR_COMMUNITIES};
+	attrs_with(&x.o, &x.a, dup, 3, &at);
+	CHECK(at.action == BGP_ACT_DISCARD);
+	uint32_t s_dup = rib_adj_attrs(x.adj, &at, true);
+	static const uint8_t one[] = {200, BGP_ATTR_COMMUNITIES};
+	attrs_with(&x.o, &x.a, one, 2, &at);
+	uint32_t s_one = rib_adj_attrs(x.adj, &at, true);
+	CHECK_INT(s_dup, s_one); /* the same set: the later copy left out */
+	static const uint8_t comm[] = {BGP_ATTR_COMMUNITIES};
+	attrs_with(&x.o, &x.a, comm, 1, &at);
+	uint32_t s_comm = rib_adj_attrs(x.adj, &at, true);
+	CHECK(s_comm != s_one); /* type 200 was kept */
+	rib_adj_unused(x.adj, s_dup);
+	rib_adj_unused(x.adj, s_comm);
+	fix_release(&x);
+}
+
+TEST(peers_by_collector_address_and_asn)
 {
 	struct rib r;
 	rib_init(&r);
-	struct rib_adj *adj = rib_adj_new(&r);
-	struct arena a;
-	arena_init(&a, 0, 1 << 20, RW_MEM_OTHER);
-	struct obuf o = {0};
-	uint32_t c = rib_collector(&r, "127.0.0.1");
+	uint32_t c1 = rib_collector(&r, "rrc00"), c2 = rib_collector(&r, "route-views2");
+	uint32_t ids[600];
+	for (unsigned i = 0; i < 600; i++) {
+		char s[32];
+		snprintf(s, sizeof s, "10.0.%u.%u", i / 250, i % 250);
+		struct rw_addr x = A(s);
+		ids[i] = rib_peer(&r, i % 2 ? c2 : c1, &x, 64512 + i % 3);
+		CHECK_INT(ids[i], i); /* new peers get the next id */
+	}
+	for (unsigned i = 0; i < 600; i++) {
+		char s[32];
+		snprintf(s, sizeof s, "10.0.%u.%u", i / 250, i % 250);
+		struct rw_addr x = A(s);
+		CHECK_INT(rib_peer(&r, i % 2 ? c2 : c1, &x, 64512 + i % 3), ids[i]);
+	}
+	/* the same address and ASN at another collector, or with another
+	 * ASN, is another peer */
+	struct rw_addr x = A("10.0.0.0");
+	CHECK_INT(rib_peer(&r, c2, &x, 64512), 600);
+	CHECK_INT(rib_peer(&r, c1, &x, 64513), 601);
+	CHECK_INT(r.coll[c1].npeers, 301);
+	CHECK_INT(r.npeer, 602);
+	rib_release(&r);
+}
+
+TEST(adj_rib_in_keeps_attributes_and_dumps)
+{
+	struct adj_fix x;
+	fix_init(&x);
+	struct rib_adj *adj = x.adj;
+	uint32_t c = rib_collector(&x.r, "127.0.0.1");
 	struct rw_addr pa = A("127.0.0.2"), pb = A("127.0.0.3");
-	uint32_t p1 = rib_peer(&r, c, &pa, 65002), p2 = rib_peer(&r, c, &pb, 65003);
+	uint32_t p1 = rib_peer(&x.r, c, &pa, 65002), p2 = rib_peer(&x.r, c, &pb, 65003);
 	rib_adj_bgp_id(adj, p1, 0x7f000002);
 	struct rw_prefix q = P("198.51.100.0/24");
-	uint32_t f = rib_prefix(&r, &q);
+	uint32_t f = rib_prefix(&x.r, &q);
 	static const uint32_t path[] = {65002, 131279};
 	struct bgp_attrs at;
-	attrs_of(&o, &a, path, 2, &at);
+	attrs_of(&x.o, &x.a, path, 2, &at);
 	uint32_t s1 = rib_adj_attrs(adj, &at, true);
 	uint32_t s2 = rib_adj_attrs(adj, &at, true);
 	CHECK_INT(s1, s2); /* interned: one copy per distinct set */
@@ -147,17 +238,14 @@ TEST(adj_rib_in_keeps_attributes_and_dumps)
 	CHECK_INT(sub, 8); /* RIB_IPV4_UNICAST_ADDPATH: a path id was seen */
 	/* withdrawals and a session drop empty it */
 	rib_adj_withdraw(adj, p2, f, 7);
-	rib_announce(&r, p1, f, 0, rib_path_of(&r, &at, &a));
+	rib_announce(&x.r, p1, f, 0, rib_path_of(&x.r, &at, &x.a));
 	rib_adj_peer_down(adj, p1);
-	rib_peer_down(&r, p1);
+	rib_peer_down(&x.r, p1);
 	rib_adj_stats(adj, &routes, &bytes);
 	CHECK_INT(routes, 0);
 	/* an unused set is freed */
 	uint32_t s3 = rib_adj_attrs(adj, &at, true);
 	rib_adj_unused(adj, s3);
 	obuf_release(&d);
-	obuf_release(&o);
-	arena_release(&a);
-	rib_adj_free(adj);
-	rib_release(&r);
+	fix_release(&x);
 }
