@@ -57,6 +57,7 @@ run_suite bad-input tests/cli/bad_input.sh "$B"
 run_suite events tests/cli/events.sh "$B"
 run_suite store tests/cli/store.sh "$B"
 run_suite collect tests/cli/collect.sh "$B"
+run_suite guard tests/cli/guard.sh "$B"
 
 [ $total_skip -gt 0 ] && echo "$total_skip skipped (reasons above)"
 echo "$total_pass passed, $total_fail failed"

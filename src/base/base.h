@@ -434,6 +434,12 @@ int parse_prefix(const char *s, struct rw_prefix *p);
 void prefix_mask(struct rw_prefix *p);
 /* Order of prefixes in every output: family, address bytes, length. */
 int rw_prefix_cmp(const struct rw_prefix *a, const struct rw_prefix *b);
+/* Does p cover address a? */
+bool rw_prefix_has(const struct rw_prefix *p, const struct rw_addr *a);
+static inline bool rw_addr_eq(const struct rw_addr *a, const struct rw_addr *b)
+{
+	return a->af == b->af && !memcmp(a->b, b->b, 16);
+}
 
 /* ---------------------------------------------------------------- numbers */
 

@@ -369,6 +369,16 @@ int parse_time(const char *s, int64_t *t)
 	return RW_EINVAL;
 }
 
+bool rw_prefix_has(const struct rw_prefix *p, const struct rw_addr *a)
+{
+	if (a->af != p->af)
+		return false;
+	unsigned full = p->len / 8, rest = p->len % 8;
+	if (memcmp(a->b, p->b, full))
+		return false;
+	return !rest || ((a->b[full] ^ p->b[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
+}
+
 int rw_prefix_cmp(const struct rw_prefix *x, const struct rw_prefix *y)
 {
 	if (x->af != y->af)

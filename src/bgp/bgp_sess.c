@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define OPEN_HOLD 240 /* RFC 4271 §8: a large hold timer until the OPEN arrives */
+/* Until the OPEN arrives: RFC 4271 §8 suggests 4 minutes; a collector
+ * that anyone in an --accept range may connect to cannot hold a connection
+ * that long for nothing. A real speaker sends its OPEN at once. */
+#define OPEN_TIMEOUT_DEFAULT 10
 
 /* ---------------------------------------------------------------- session */
 
@@ -88,6 +91,10 @@ static int message(struct bgp_sess *s, const uint8_t *p, const struct bgp_hdr *h
 	const uint8_t *m = p + BGP_HDR_LEN;
 	size_t ml = h->len - BGP_HDR_LEN;
 	s->msgs_in++;
+	/* the hold timer counts whole messages: a byte now and then inside
+	 * an unfinished one keeps nothing alive (RFC 4271 §4.4: KEEPALIVE or
+	 * UPDATE messages restart it) */
+	s->last_rx = now;
 	if (h->type == BGP_MSG_NOTIFICATION) {
 		struct bgp_notification nt;
 		if (bgp_notification_decode(m, ml, &nt)) {
@@ -105,10 +112,22 @@ static int message(struct bgp_sess *s, const uint8_t *p, const struct bgp_hdr *h
 		return RW_EIO;
 	}
 	switch (s->state) {
-	case BGP_OPENSENT:
+	case BGP_OPENSENT: {
 		if (h->type != BGP_MSG_OPEN)
 			return fail(s, tx, BGP_ERR_FSM, BGP_ERR_FSM_OPENSENT, NULL, 0, "message before OPEN");
-		return on_open(s, m, ml, now, tx);
+		size_t mark = tx->len; /* tx is a memory obuf (bgp_sess.h) */
+		int rc = on_open(s, m, ml, now, tx);
+		if (rc)
+			return rc;
+		/* the caller may refuse the session now that it knows the peer
+		 * (RFC 4271 §6.8 collision resolution) */
+		int r = fn ? fn(arg, h->type, p, h->len) : 0;
+		if (r > 0) {
+			tx->len = mark; /* our KEEPALIVE is not sent */
+			return fail(s, tx, (uint8_t)(r >> 8), (uint8_t)r, NULL, 0, "refused after its OPEN");
+		}
+		return 0;
+	}
 	case BGP_OPENCONFIRM:
 		if (h->type != BGP_MSG_KEEPALIVE)
 			return fail(s, tx, BGP_ERR_FSM, BGP_ERR_FSM_OPENCONFIRM, NULL, 0, "unexpected message in OpenConfirm");
@@ -177,7 +196,6 @@ int bgp_sess_input(struct bgp_sess *s, const uint8_t *p, size_t n, uint64_t now_
 {
 	if (s->state < BGP_OPENSENT)
 		return RW_EINVAL;
-	s->last_rx = now_ms;
 	struct bgp_hdr h;
 	int rc;
 	/* First the message the last read left incomplete: only its own bytes
@@ -226,12 +244,14 @@ long bgp_sess_tick(struct bgp_sess *s, uint64_t now_ms, struct obuf *tx)
 {
 	if (s->state < BGP_OPENSENT)
 		return 1000;
-	uint64_t hold = s->state == BGP_OPENSENT ? OPEN_HOLD : s->hold;
+	uint64_t hold = s->state == BGP_OPENSENT ? (s->cfg.open_timeout ? s->cfg.open_timeout : OPEN_TIMEOUT_DEFAULT)
+						 : s->hold;
 	if (!hold)
 		return 60000; /* no timers were agreed */
 	uint64_t hold_ms = hold * 1000, ka_ms = hold_ms / 3;
 	if (now_ms - s->last_rx >= hold_ms)
-		return fail(s, tx, BGP_ERR_HOLD_TIMER, 0, NULL, 0, "hold timer expired");
+		return fail(s, tx, BGP_ERR_HOLD_TIMER, 0, NULL, 0,
+			    s->state == BGP_OPENSENT ? "no OPEN in time" : "hold timer expired");
 	if (s->state != BGP_OPENSENT && now_ms - s->last_tx >= ka_ms) {
 		bgp_put_keepalive(tx);
 		s->last_tx = now_ms;

@@ -5,7 +5,7 @@
  *
  * Pure: no sockets, no clock. The caller feeds received bytes and the
  * current time in milliseconds, and sends what the session appends to its
- * output buffer. Whatever ends the session (a NOTIFICATION received or
+ * output buffer (a memory struct obuf the caller empties after sending). Whatever ends the session (a NOTIFICATION received or
  * sent, the hold timer, a framing error) returns < 0 with the reason in
  * s->why; the NOTIFICATION due, if any, is already in the output.
  *
@@ -26,12 +26,15 @@ struct bgp_sess_cfg {
 	uint16_t hold_time;     /* proposed; 0 = none, else >= 3 (default 90) */
 	uint32_t peer_asn;      /* expected; 0 = any */
 	bool no_addpath;        /* do not offer ADD-PATH receive */
+	uint16_t open_timeout;  /* seconds to wait for the peer's OPEN; 0 = 10 */
 };
 
-/* A message for the caller (Established): the whole message, header
- * included. Return 0, or a NOTIFICATION to end the session with,
- * BGP_NOTIFY(code, subcode) (RFC 7606: an UPDATE whose NLRI cannot be
- * parsed). */
+/* A message for the caller: the peer's OPEN once it is accepted (the
+ * caller may refuse the session: RFC 4271 §6.8 collisions), then, when
+ * Established, UPDATE and ROUTE-REFRESH, and a NOTIFICATION received;
+ * the whole message, header included. Return 0, or a NOTIFICATION to end
+ * the session with, BGP_NOTIFY(code, subcode) (a collision; RFC 7606: an
+ * UPDATE whose NLRI cannot be parsed). */
 typedef int (*bgp_sess_msg_fn)(void *arg, uint8_t type, const uint8_t *msg, size_t len);
 
 struct bgp_sess {

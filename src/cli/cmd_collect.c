@@ -28,6 +28,14 @@ static void usage(FILE *o)
 	      "  --peer ADDR[,ASN]   accept this peer (with this AS) (repeatable)\n"
 	      "  --accept PREFIX     accept any peer in this prefix (repeatable);\n"
 	      "                      with neither, any address may connect\n"
+	      "  --bmp-router ADDR   accept this BMP router (repeatable)\n"
+	      "  --bmp-accept PREFIX accept BMP routers in this prefix (repeatable);\n"
+	      "                      --bmp needs one of the two\n"
+	      "  --max-connections N connections at once per port (default 256); a\n"
+	      "                      --peer or --bmp-router always gets in\n"
+	      "  --max-per-address N connections at once from one address (default 2)\n"
+	      "  --open-timeout S    close a connection that sent no BGP OPEN or BMP\n"
+	      "                      Initiation within S seconds (default 10)\n"
 	      "  --hold SECONDS      hold time to propose (default 90)\n"
 	      "  --no-addpath        do not offer ADD-PATH receive\n"
 	      "  --collector NAME    the collector's name for the engine (default: the\n"
@@ -36,7 +44,8 @@ static void usage(FILE *o)
 	      "  --rotate SECONDS    one updates file per period (default 900)\n"
 	      "  --rib-every SECONDS a TABLE_DUMP_V2 rib.YYYYMMDD.HHMM of the peers'\n"
 	      "                      routes per period (with --archive)\n"
-	      "  --compress C        none (default), gz, bz2, xz or zst\n"
+	      "  --compress C        none (default), gz, bz2, xz or zst (bgpdump reads\n"
+	      "                      none, gz and bz2 only)\n"
 	      "  --min-peers N       peers needed to confirm an upstream (default 2)\n"
 	      "  --json              events as JSON lines (default: text)\n"
 	      "  --names FILE        AS names (potaroo asn.txt or pyasn JSON)\n"
@@ -82,13 +91,18 @@ int cmd_collect(int argc, char **argv)
 		{"log", required_argument, 0, 'l'},       {"help", no_argument, 0, 'h'},
 		{"bmp", required_argument, 0, 'B'},       {"rib-every", required_argument, 0, 'I'},
 		{"db", required_argument, 0, 'D'},        {"checkpoint", required_argument, 0, 'C'},
+		{"bmp-router", required_argument, 0, 'T'}, {"bmp-accept", required_argument, 0, 'M'},
+		{"max-connections", required_argument, 0, 'X'}, {"max-per-address", required_argument, 0, 'Y'},
+		{"open-timeout", required_argument, 0, 'O'},
 		{0, 0, 0, 0}};
 	struct pipe_cfg pc = {.rotate = 900, .comp = IO_COMP_NONE, .checkpoint = 60};
 	struct live_cfg *lc = &pc.live;
 	struct live_peer *peers = NULL;
 	uint32_t npeers = 0, cappeers = 0;
-	struct rw_prefix *acc = NULL;
-	uint32_t nacc = 0, capacc = 0;
+	struct rw_prefix *acc = NULL, *bacc = NULL;
+	uint32_t nacc = 0, capacc = 0, nbacc = 0, capbacc = 0;
+	struct rw_addr *brt = NULL;
+	uint32_t nbrt = 0, capbrt = 0;
 	struct names nm;
 	names_init(&nm);
 	bool json = false, have_names = false;
@@ -203,6 +217,42 @@ int cmd_collect(int argc, char **argv)
 			}
 			pc.checkpoint = (uint32_t)v;
 			break;
+		case 'T':
+			rw_vec_grow(&brt, &capbrt, (size_t)nbrt + 1, sizeof *brt, UINT32_MAX, RW_MEM_OTHER);
+			if (parse_addr(optarg, &brt[nbrt])) {
+				rw_log(RW_LOG_ERROR, "--bmp-router wants an address, not '%s'", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			nbrt++;
+			break;
+		case 'M':
+			rw_vec_grow(&bacc, &capbacc, (size_t)nbacc + 1, sizeof *bacc, UINT32_MAX, RW_MEM_OTHER);
+			if (parse_prefix(optarg, &bacc[nbacc])) {
+				rw_log(RW_LOG_ERROR, "--bmp-accept wants a prefix like 192.0.2.0/24, not '%s'", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			nbacc++;
+			break;
+		case 'X':
+		case 'Y':
+			if (parse_u64(optarg, 1000000, &v) || !v) {
+				rw_log(RW_LOG_ERROR, "--%s wants a number from 1",
+				       c == 'X' ? "max-connections" : "max-per-address");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			*(c == 'X' ? &lc->max_conns : &lc->max_per_addr) = (unsigned)v;
+			break;
+		case 'O':
+			if (parse_u64(optarg, 3600, &v) || !v) {
+				rw_log(RW_LOG_ERROR, "--open-timeout wants seconds from 1");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			lc->open_timeout = (uint16_t)v;
+			break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
 		}
@@ -217,8 +267,18 @@ int cmd_collect(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (!npeers && !nacc)
+	if (lc->bmp_listen && !nbrt && !nbacc) {
+		rw_log(RW_LOG_ERROR, "--bmp needs --bmp-router ADDR or --bmp-accept PREFIX: BMP has no "
+				     "authentication, so whoever reaches the port could forge routes and events");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (lc->bgp_listen && !npeers && !nacc)
 		rw_log(RW_LOG_WARN, "neither --peer nor --accept: any address may open a session");
+	lc->bmp_routers = brt;
+	lc->nbmp_routers = nbrt;
+	lc->bmp_accept = bacc;
+	lc->nbmp_accept = nbacc;
 	lc->peers = peers;
 	lc->npeers = npeers;
 	lc->accept = acc;
@@ -236,6 +296,8 @@ int cmd_collect(int argc, char **argv)
 out:
 	free(peers);
 	free(acc);
+	free(bacc);
+	free(brt);
 	names_release(&nm);
 	return rc;
 }

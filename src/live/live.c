@@ -35,6 +35,9 @@ struct conn {
 	char name[RW_ADDR_STRLEN];
 	bool up;                   /* Established, recorded as such */
 	bool closing;              /* flushing its last bytes */
+	bool peer_cfg;             /* from a --peer address (logged at info) */
+	bool displaced;            /* to close: a newer connection of the peer
+				      sent an OPEN first (collision()) */
 	struct conn *next, **pprev;
 };
 
@@ -136,6 +139,7 @@ static void conn_free(struct conn *c)
 	if (c->next)
 		c->next->pprev = c->pprev;
 	*c->pprev = c->next;
+	live__door_leave(&c->lv->bgp_door, &c->peer);
 	bgp_sess_release(&c->sess);
 	if (c->bev)
 		bufferevent_free(c->bev);
@@ -164,8 +168,11 @@ static void conn_end(struct conn *c, const char *why, bool rec)
 	struct live *lv = c->lv;
 	if (c->closing)
 		return;
-	rw_log(c->up ? RW_LOG_WARN : RW_LOG_INFO, "peer %s AS%u: session ended: %s", c->name, c->sess.peer.asn,
-	       why);
+	if (c->up)
+		rw_log(RW_LOG_WARN, "peer %s AS%u: session ended: %s", c->name, c->sess.peer.asn, why);
+	else /* never Established: a peer's failed attempt, or anyone's connect */
+		rw_log(c->peer_cfg ? RW_LOG_INFO : RW_LOG_DEBUG, "connection from %s closed before a session: %s",
+		       c->name, why);
 	if (c->up && rec)
 		record(c, NULL, 0, BGP_ESTABLISHED, BGP_IDLE);
 	c->up = false;
@@ -196,11 +203,34 @@ static void ensure_up(struct conn *c)
 	record(c, NULL, 0, BGP_OPENCONFIRM, BGP_ESTABLISHED);
 }
 
+/* RFC 4271 §6.8, once c's OPEN is in: with another connection of the
+ * same peer Established, c is refused (the Established session and its
+ * routes stay: a stray or hostile connect from the peer's address changes
+ * nothing); another one still opening is the stale one (the peer started
+ * over), closed after this read. Both connections come from the peer
+ * (we never connect out), so the identifiers decide nothing here. */
+static int collision(struct conn *c)
+{
+	for (struct conn *o = c->lv->conns; o; o = o->next)
+		if (o != c && !o->closing && rw_addr_eq(&o->peer, &c->peer) && o->sess.state == BGP_ESTABLISHED) {
+			rw_log(RW_LOG_WARN, "peer %s: a second connection sent an OPEN; refused, the Established "
+					    "session is kept (RFC 4271 §6.8)",
+			       c->name);
+			return BGP_NOTIFY(BGP_ERR_CEASE, BGP_CEASE_COLLISION);
+		}
+	for (struct conn *o = c->lv->conns; o; o = o->next)
+		if (o != c && !o->closing && rw_addr_eq(&o->peer, &c->peer))
+			o->displaced = true;
+	return 0;
+}
+
 static int on_msg(void *arg, uint8_t type, const uint8_t *msg, size_t len)
 {
 	struct conn *c = arg;
 	struct live *lv = c->lv;
 	lv->n.msgs++;
+	if (type == BGP_MSG_OPEN)
+		return collision(c);
 	if (type != BGP_MSG_UPDATE)
 		return 0; /* ROUTE-REFRESH: we announce nothing; NOTIFICATION: sess ends it */
 	lv->n.updates++;
@@ -222,10 +252,18 @@ static void on_read(struct bufferevent *bev, void *arg)
 		if (rc < 0) {
 			lv->n.resets += c->sess.notif_sent;
 			conn_end(c, c->sess.why, true);
-			return;
+			break;
 		}
 		ensure_up(c);
 		send_tx(lv, c);
+	}
+	/* connections c's OPEN displaced (lv->tx is empty here) */
+	for (struct conn *o = lv->conns, *nx; o; o = nx) {
+		nx = o->next;
+		if (o->displaced && !o->closing) {
+			bgp_sess_cease(&o->sess, BGP_CEASE_COLLISION, &lv->tx);
+			conn_end(o, "a newer connection of the peer sent its OPEN (RFC 4271 §6.8)", true);
+		}
 	}
 }
 
@@ -266,27 +304,20 @@ bool live__to_addr(const struct sockaddr *sa, struct rw_addr *a)
 	return false;
 }
 
-static bool in_prefix(const struct rw_addr *a, const struct rw_prefix *p)
-{
-	if (a->af != p->af)
-		return false;
-	unsigned full = p->len / 8, rest = p->len % 8;
-	if (memcmp(a->b, p->b, full))
-		return false;
-	return !rest || ((a->b[full] ^ p->b[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
-}
-
-/* May this address connect? *asn: the ASN it must have (0: any). */
-static bool allowed(const struct live_cfg *cfg, const struct rw_addr *a, uint32_t *asn)
+/* May this address open a BGP session? *asn: the ASN it must have (0:
+ * any); *peer: it is a --peer (reserved at the door). */
+static bool allowed(const struct live_cfg *cfg, const struct rw_addr *a, uint32_t *asn, bool *peer)
 {
 	*asn = 0;
+	*peer = false;
 	for (size_t i = 0; i < cfg->npeers; i++)
-		if (cfg->peers[i].addr.af == a->af && !memcmp(cfg->peers[i].addr.b, a->b, 16)) {
+		if (rw_addr_eq(&cfg->peers[i].addr, a)) {
 			*asn = cfg->peers[i].asn;
+			*peer = true;
 			return true;
 		}
 	for (size_t i = 0; i < cfg->naccept; i++)
-		if (in_prefix(a, &cfg->accept[i]))
+		if (rw_prefix_has(&cfg->accept[i], a))
 			return true;
 	return !cfg->npeers && !cfg->naccept;
 }
@@ -307,18 +338,13 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		return;
 	}
 	fmt_addr(name, &peer);
-	if (!allowed(lv->cfg, &peer, &asn)) {
-		rw_log(RW_LOG_WARN, "connection from %s refused: not a configured peer (--peer, --accept)", name);
+	bool reserved, ok = allowed(lv->cfg, &peer, &asn, &reserved);
+	if (!live__door_admit(&lv->bgp_door, &peer, ok, reserved, "not a configured peer (--peer, --accept)")) {
 		evutil_closesocket(fd);
 		return;
 	}
-	/* a new connection from a peer means its old one is dead */
-	for (struct conn *o = lv->conns; o; o = o->next)
-		if (!o->closing && o->peer.af == peer.af && !memcmp(o->peer.b, peer.b, 16)) {
-			bgp_sess_cease(&o->sess, BGP_CEASE_COLLISION, &lv->tx);
-			conn_end(o, "the peer connected again", true);
-			break;
-		}
+	/* A second connection from a peer leaves the first alone until it
+	 * has sent an OPEN: then RFC 4271 §6.8 decides (collision()). */
 	struct conn *c = rw_calloc(1, sizeof *c);
 	c->lv = lv;
 	c->peer = peer;
@@ -330,6 +356,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	c->bev = bufferevent_socket_new(lv->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev) {
 		evutil_closesocket(fd);
+		live__door_leave(&lv->bgp_door, &peer);
 		free(c);
 		return;
 	}
@@ -345,13 +372,17 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		.hold_time = lv->cfg->hold_time ? lv->cfg->hold_time : 90,
 		.peer_asn = asn,
 		.no_addpath = lv->cfg->no_addpath,
+		.open_timeout = lv->cfg->open_timeout,
 	};
 	bgp_sess_init(&c->sess, &sc);
 	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	bgp_sess_start(&c->sess, live__mono_ms(), &lv->tx);
 	send_tx(lv, c);
-	rw_log(RW_LOG_INFO, "connection from %s", name);
+	c->peer_cfg = reserved;
+	/* anyone in an --accept range may connect: a connect is not news
+	 * unless it is a configured peer's (established sessions are) */
+	rw_log(reserved ? RW_LOG_INFO : RW_LOG_DEBUG, "connection from %s", name);
 }
 
 /* ---------------------------------------------------------------- daemon */
@@ -382,6 +413,11 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 		if (r < 0)
 			conn_end(c, c->sess.why, true);
 	}
+	live__bmp_tick(lv, ms);
+	if (lv->lis)
+		live__door_tick(&lv->bgp_door, ms / 1000);
+	if (lv->bmp_lis)
+		live__door_tick(&lv->bmp_door, ms / 1000);
 	if (lv->hooks->tick)
 		lv->hooks->tick(lv->hooks->arg, (uint32_t)time(NULL));
 }
@@ -424,8 +460,12 @@ struct evconnlistener *live__listen(struct live *lv, const char *opt, const char
 	}
 	if (((struct sockaddr_in *)&ss)->sin_port == 0) /* same place in sockaddr_in6 */
 		((struct sockaddr_in *)&ss)->sin_port = htons(port);
-	struct evconnlistener *l = evconnlistener_new_bind(lv->base, cb, lv, LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE,
-							    64, (struct sockaddr *)&ss, sl);
+	/* close-on-exec: the listening socket and (libevent passes it on to
+	 * accept4) every accepted one */
+	unsigned fl = LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC;
+	/* a deep backlog: under a flood, connects the kernel completed but we
+	 * have not accepted yet must not be dropped for real peers */
+	struct evconnlistener *l = evconnlistener_new_bind(lv->base, cb, lv, fl, 1024, (struct sockaddr *)&ss, sl);
 	if (!l)
 		rw_log(RW_LOG_ERROR, "cannot listen on %s: %s", spec, strerror(errno));
 	else if (addr)
@@ -438,6 +478,8 @@ static int listen_on(struct live *lv, const char *spec)
 	struct rw_addr a;
 	if (!(lv->lis = live__listen(lv, "bgp", spec, 179, on_accept, &a)))
 		return RW_EIO;
+	if (live__door_open(&lv->bgp_door, lv, lv->lis, "BGP", lv->cfg->max_conns, lv->cfg->max_per_addr))
+		return RW_ENOMEM;
 	fmt_addr(lv->coll_name, &a);
 	if (!lv->router_id)
 		lv->router_id = a.af == RW_AF_INET && rd32(a.b) ? rd32(a.b) : 1;
@@ -528,6 +570,7 @@ void live_close(struct live *lv)
 		event_free(lv->tick);
 	if (lv->lis)
 		evconnlistener_free(lv->lis);
+	live__door_close(&lv->bgp_door);
 	obuf_release(&lv->rec);
 	obuf_release(&lv->split[0]);
 	obuf_release(&lv->split[1]);

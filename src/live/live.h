@@ -73,6 +73,19 @@ struct live_cfg {
 	size_t npeers;
 	const struct rw_prefix *accept;
 	size_t naccept;            /* no peers and no prefixes: accept any */
+	/* BMP routers allowed (exact addresses, prefixes); a station with
+	 * neither is refused at live_open: BMP carries no authentication,
+	 * whoever reaches the port could forge any route */
+	const struct rw_addr *bmp_routers;
+	size_t nbmp_routers;
+	const struct rw_prefix *bmp_accept;
+	size_t nbmp_accept;
+	/* per port (BGP and BMP each): connections at once, 0 = 256, and
+	 * from one address, 0 = 2; a --peer or --bmp-router is exempt from
+	 * the first */
+	unsigned max_conns, max_per_addr;
+	uint16_t open_timeout;     /* s until a BGP OPEN or BMP Initiation;
+				      0 = 10 */
 	bool no_addpath;
 	const char *log_path;      /* stderr goes here; SIGHUP reopens it */
 };

@@ -62,6 +62,8 @@ struct bmp_router {
 	struct rw_addr addr;
 	struct bmp_peer *peers;      /* owned */
 	bool adj_in_seen;            /* some Adj-RIB-In arrived (see above) */
+	bool initiated;              /* its Initiation message arrived */
+	uint64_t since_ms;           /* connected at (monotonic) */
 	char sysname[64];
 	uint64_t msgs, skipped, stats, bad;
 	struct bmp_router *next, **pprev;
@@ -182,6 +184,7 @@ static void on_message(struct bmp_router *r, const uint8_t *p, uint32_t len)
 				snprintf(info + strlen(info), sizeof info - strlen(info), " (reason %u)", rd16(v));
 		}
 		rw_log(RW_LOG_INFO, "BMP %s: %s:%s", r->site->name, bmp_type_name(m.type), info);
+		r->initiated |= m.type == BMP_INITIATION;
 		return;
 	}
 	case BMP_STATS:
@@ -262,6 +265,7 @@ static void router_free(struct bmp_router *r, bool rec)
 	if (r->next)
 		r->next->pprev = r->pprev;
 	*r->pprev = r->next;
+	live__door_leave(&r->lv->bmp_door, &r->addr);
 	if (r->bev)
 		bufferevent_free(r->bev);
 	free(r);
@@ -307,6 +311,20 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	router_free(r, true);
 }
 
+/* May this router connect? Only when allowed: BMP has no authentication
+ * of its own. *router: named by --bmp-router (reserved at the door). */
+static bool allowed(const struct live_cfg *cfg, const struct rw_addr *a, bool *router)
+{
+	*router = false;
+	for (size_t i = 0; i < cfg->nbmp_routers; i++)
+		if (rw_addr_eq(&cfg->bmp_routers[i], a))
+			return *router = true;
+	for (size_t i = 0; i < cfg->nbmp_accept; i++)
+		if (rw_prefix_has(&cfg->bmp_accept[i], a))
+			return true;
+	return false;
+}
+
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int slen, void *arg)
 {
 	(void)l;
@@ -317,8 +335,14 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		evutil_closesocket(fd);
 		return;
 	}
+	bool reserved, ok = allowed(lv->cfg, &a, &reserved);
+	if (!live__door_admit(&lv->bmp_door, &a, ok, reserved, "not an allowed router (--bmp-router, --bmp-accept)")) {
+		evutil_closesocket(fd);
+		return;
+	}
 	struct bmp_site *site = site_get(lv, &a);
 	if (!site) {
+		live__door_leave(&lv->bmp_door, &a);
 		evutil_closesocket(fd);
 		return;
 	}
@@ -327,9 +351,11 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	r->bev = bufferevent_socket_new(lv->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!r->bev) {
 		free(r);
+		live__door_leave(&lv->bmp_door, &a);
 		evutil_closesocket(fd);
 		return;
 	}
+	r->since_ms = live__mono_ms();
 	bufferevent_set_max_single_read(r->bev, 1 << 20);
 	r->lv = lv;
 	r->site = site;
@@ -346,8 +372,30 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 
 int live__bmp_listen(struct live *lv, const char *spec)
 {
+	const struct live_cfg *cfg = lv->cfg;
+	if (!cfg->nbmp_routers && !cfg->nbmp_accept) {
+		rw_log(RW_LOG_ERROR, "--bmp needs --bmp-router ADDR or --bmp-accept PREFIX: BMP has no "
+				     "authentication, so whoever reaches the port could forge routes and events");
+		return RW_EINVAL;
+	}
 	lv->bmp_lis = live__listen(lv, "bmp", spec, 11019, on_accept, NULL);
-	return lv->bmp_lis ? 0 : RW_EIO;
+	if (!lv->bmp_lis)
+		return RW_EIO;
+	return live__door_open(&lv->bmp_door, lv, lv->bmp_lis, "BMP", cfg->max_conns, cfg->max_per_addr);
+}
+
+void live__bmp_tick(struct live *lv, uint64_t now_ms)
+{
+	uint64_t limit = (uint64_t)(lv->cfg->open_timeout ? lv->cfg->open_timeout : 10) * 1000;
+	for (struct bmp_router *r = lv->routers, *nx; r; r = nx) {
+		nx = r->next;
+		if (!r->initiated && now_ms - r->since_ms >= limit) {
+			/* RFC 7854 §4.3: the Initiation message comes first */
+			rw_log(RW_LOG_WARN, "BMP %s: no Initiation message within %llu s: connection closed",
+			       r->site->name, (unsigned long long)(limit / 1000));
+			router_free(r, true);
+		}
+	}
 }
 
 void live__bmp_count(const struct live *lv, unsigned *routers, unsigned *peers_up)
@@ -372,4 +420,5 @@ void live__bmp_close(struct live *lv)
 	if (lv->bmp_lis)
 		evconnlistener_free(lv->bmp_lis);
 	lv->bmp_lis = NULL;
+	live__door_close(&lv->bmp_door);
 }

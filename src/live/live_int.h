@@ -15,12 +15,44 @@ struct event_base;
 struct event;
 struct sockaddr;
 
+/* The defaults of --max-connections and --max-per-address (per port). */
+#define LIVE_MAX_CONNS 256
+#define LIVE_MAX_PER_ADDR 2
+
+/* A listening port's admission (live_door.c). */
+struct live_door {
+	struct live *lv;
+	struct evconnlistener *lis; /* borrowed */
+	const char *what;           /* "BGP", "BMP": for messages */
+	unsigned max_total, max_per_addr;
+	unsigned open;              /* connections admitted and not yet left */
+	struct u64map per_addr;     /* address hash -> connections open */
+	struct u64map logged;       /* address hash -> refused this minute */
+	uint64_t refused, refused_quiet, accept_errors;
+	uint64_t minute, err_logged; /* monotonic seconds */
+	unsigned backoff_ms;
+	struct event *resume;       /* owned: re-enables the listener */
+};
+
+int live__door_open(struct live_door *d, struct live *lv, struct evconnlistener *lis, const char *what,
+		    unsigned max_total, unsigned max_per_addr);
+void live__door_close(struct live_door *d);
+/* May a's connection in? allowed: by the port's allow list (deny: the
+ * reason when not); reserved: a configured peer or router, exempt from
+ * the total cap. false: refused (logged or counted), close it. */
+bool live__door_admit(struct live_door *d, const struct rw_addr *a, bool allowed, bool reserved, const char *deny);
+/* An admitted connection from a is gone. */
+void live__door_leave(struct live_door *d, const struct rw_addr *a);
+/* Once a second: the minute's refusal summary. */
+void live__door_tick(struct live_door *d, uint64_t now_s);
+
 struct live {
 	const struct live_cfg *cfg;     /* borrowed */
 	const struct live_hooks *hooks; /* borrowed */
 	struct event_base *base;
 	struct evconnlistener *lis;
 	struct evconnlistener *bmp_lis;
+	struct live_door bgp_door, bmp_door;
 	struct bmp_site *sites;     /* BMP routers ever seen (their collectors) */
 	struct bmp_router *routers; /* BMP connections */
 	struct event *tick;
@@ -51,6 +83,9 @@ uint64_t live__mono_ms(void);
 /* live_bmp.c: the BMP station */
 int live__bmp_listen(struct live *lv, const char *spec);
 void live__bmp_count(const struct live *lv, unsigned *routers, unsigned *peers_up);
+/* Once a second: routers that sent no Initiation in time are closed. */
+void live__bmp_tick(struct live *lv, uint64_t now_ms);
+
 /* Shutdown: close every router (not recorded as peers going down). */
 void live__bmp_close(struct live *lv);
 

@@ -216,7 +216,7 @@ static void on_tick(void *arg, uint32_t now)
 
 static long rss_kb(void)
 {
-	FILE *f = fopen("/proc/self/statm", "r");
+	FILE *f = fopen("/proc/self/statm", "re");
 	long pages = 0, res = 0;
 	if (f) {
 		if (fscanf(f, "%ld %ld", &pages, &res) != 2)

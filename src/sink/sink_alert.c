@@ -94,6 +94,10 @@ static void spawn(struct alerts *a, struct item *it)
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, p[0], 0);
+	/* the child gets the event and nothing else: no listening socket, no
+	 * session, no archive file, whatever a library opened without
+	 * close-on-exec (a restart would find the port taken) */
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 	char *argv[] = {"sh", "-c", (char *)a->cmd, NULL};
 	pid_t pid;
 	int rc = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);

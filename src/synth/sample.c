@@ -340,7 +340,7 @@ int synth_write_sample(const char *dir)
 		return rc;
 	/* names for the networks in the story (potaroo format) */
 	snprintf(path, sizeof path, "%s/asnames.txt", dir);
-	FILE *f = fopen(path, "w");
+	FILE *f = fopen(path, "we");
 	if (!f)
 		return RW_EIO;
 	fputs("131279\tSTAR-KP Ryugyong-dong, KP\n"

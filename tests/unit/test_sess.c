@@ -157,7 +157,7 @@ static int answer(const uint8_t *bytes, size_t n, bool est, int reply)
 {
 	struct bgp_sess s;
 	struct obuf tx;
-	struct seen seen = {.reply = reply};
+	struct seen seen = {0};
 	obuf_init_mem(&tx, 256);
 	if (est) {
 		establish(&s, &tx, &seen);
@@ -165,6 +165,7 @@ static int answer(const uint8_t *bytes, size_t n, bool est, int reply)
 		bgp_sess_init(&s, &cfg);
 		bgp_sess_start(&s, 0, &tx);
 	}
+	seen.reply = reply; /* for what follows, not for the OPEN above */
 	size_t before = tx.len;
 	int rc = bgp_sess_input(&s, bytes, n, 5000, &tx, on_msg, &seen);
 	uint8_t code = 0, sub = 0;
@@ -213,6 +214,77 @@ TEST(notifications_for_bad_messages)
 	bgp_put_open(&o, 65004, 90, cfg.router_id, false);
 	CHECK_INT(answer((uint8_t *)o.buf, o.len, false, 0), 2 << 8 | 3);
 	obuf_release(&o);
+}
+
+TEST(hold_timer_counts_whole_messages_only)
+{
+	struct bgp_sess s;
+	struct obuf tx;
+	struct seen seen = {0};
+	obuf_init_mem(&tx, 256);
+	establish(&s, &tx, &seen); /* hold 9 s, last message at 1.1 s */
+	/* a slow peer: one byte of an UPDATE every 2 s never completes it */
+	uint64_t t = 1100;
+	for (size_t i = 0; i < 5; i++) {
+		t += 2000;
+		CHECK_INT(bgp_sess_input(&s, upd + i, 1, t, &tx, on_msg, &seen), 0);
+		if (t < 1100 + 9000)
+			CHECK(bgp_sess_tick(&s, t, &tx) >= 0);
+	}
+	CHECK(bgp_sess_tick(&s, 1100 + 9000, &tx) < 0);
+	CHECK(strstr(s.why, "hold timer expired") != NULL);
+	bgp_sess_release(&s);
+	obuf_release(&tx);
+}
+
+TEST(no_open_in_time)
+{
+	struct bgp_sess s;
+	struct obuf tx;
+	obuf_init_mem(&tx, 256);
+	/* the default: 10 s after our OPEN */
+	bgp_sess_init(&s, &cfg);
+	bgp_sess_start(&s, 1000, &tx);
+	CHECK(bgp_sess_tick(&s, 10999, &tx) >= 0);
+	CHECK(bgp_sess_tick(&s, 11000, &tx) < 0);
+	CHECK(strstr(s.why, "no OPEN in time") != NULL);
+	bgp_sess_release(&s);
+	/* configured */
+	struct bgp_sess_cfg c3 = cfg;
+	c3.open_timeout = 3;
+	bgp_sess_init(&s, &c3);
+	bgp_sess_start(&s, 0, &tx);
+	CHECK(bgp_sess_tick(&s, 2999, &tx) >= 0);
+	CHECK(bgp_sess_tick(&s, 3000, &tx) < 0);
+	bgp_sess_release(&s);
+	obuf_release(&tx);
+}
+
+TEST(open_refused_by_the_caller)
+{
+	/* RFC 4271 §6.8: the caller finds a collision once the OPEN names
+	 * the peer, and the session ends with Cease 6/7 instead of the
+	 * KEEPALIVE that would confirm it */
+	struct bgp_sess s;
+	struct obuf tx, in;
+	struct seen seen = {.reply = BGP_NOTIFY(BGP_ERR_CEASE, BGP_CEASE_COLLISION)};
+	obuf_init_mem(&tx, 256);
+	obuf_init_mem(&in, 256);
+	bgp_sess_init(&s, &cfg);
+	bgp_sess_start(&s, 1000, &tx);
+	size_t before = tx.len;
+	bgp_put_open(&in, 65004, 90, 0x7f000004, false);
+	bgp_put_keepalive(&in);
+	CHECK(bgp_sess_input(&s, (uint8_t *)in.buf, in.len, 1100, &tx, on_msg, &seen) < 0);
+	uint8_t code = 0, sub = 0;
+	CHECK_INT(first_type(&tx, before, &code, &sub), BGP_MSG_NOTIFICATION);
+	CHECK_INT(code << 8 | sub, 6 << 8 | 7);
+	CHECK_INT(tx.len, before + BGP_HDR_LEN + 2); /* no KEEPALIVE */
+	CHECK_INT(s.state, BGP_IDLE);
+	CHECK(strstr(s.why, "refused after its OPEN") != NULL);
+	bgp_sess_release(&s);
+	obuf_release(&in);
+	obuf_release(&tx);
 }
 
 TEST(peer_notification_and_cease)

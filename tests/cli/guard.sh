@@ -1,0 +1,162 @@
+#!/bin/sh
+# routewatch collect under attack and bad luck (issue 10), with real
+# speakers (ExaBGP, BIRD) on loopback and tests/cli/attack.py as the
+# hostile host: forged BMP from a stranger, a bare connect and a colliding
+# OPEN from an Established peer's address, a flood of idle connections
+# and a slowloris, the file-descriptor limit, --exec children and a
+# restart, what bgpdump reads.
+# (harness: tests/cli/lib_collect.sh)
+set -u
+SUITE=guard
+. "$(dirname "$0")/lib_collect.sh"
+ATTACK="python3 $(cd "$(dirname "$0")" && pwd)/attack.py"
+BPORT=$((PORT + 2))
+X4="175.45.176.0/24 175.45.177.0/24 175.45.178.0/24 175.45.179.0/24"
+
+# exa_up NAME: ExaBGP 127.0.0.4 established and its 4 prefixes announced
+exa_up() {
+	start_exa 127.0.0.4 65004
+	wait_for "$tmp/$1.err" 'peer 127.0.0.4 AS65004: established' 15 || return 1
+	for p in $X4; do exa 127.0.0.4 "announce route $p next-hop 192.0.2.4 as-path [ 4837 131279 ]"; done
+	wait_jq "$tmp/$1.out" 'map(select(.type=="upstream_gained"))|length>=1' 15
+}
+
+# still_up NAME: ExaBGP's session and its 4 routes are still there, no
+# down event was printed; then the collector and ExaBGP stop
+still_up() {
+	check "$1-session-kept" "! grep -q 'peer 127.0.0.4 AS65004: session ended' $tmp/$n.err" \
+		"the Established session ended" "$tmp/$n.err"
+	check "$1-no-false-event" "jq -s -e 'map(select(.type==\"prefix_down\" or .type==\"origin_down\"))|length==0' $tmp/$n.out > /dev/null" \
+		"down events were printed" "$tmp/$n.out"
+	kill -USR1 "$COL"
+	check "$1-routes-kept" "wait_for $tmp/$n.err 'status: 1/1 peers established, 4 prefixes, 4 routes' 5" \
+		"the peer's routes are not all there" "$tmp/$n.err"
+	stop_col
+	kill "$EXA" 2>/dev/null
+}
+
+# ---------------------------------------------------------------- BMP
+n=bmp
+check bmp-needs-an-allow-list \
+	"! '$RW' collect --asn 65000 --bmp 127.0.0.1:$BPORT > /dev/null 2> '$tmp/bmp0.err' && grep -q 'needs --bmp-router' '$tmp/bmp0.err'" \
+	"collect --bmp without --bmp-router/--bmp-accept did not refuse to start" "$tmp/bmp0.err"
+if start_col "$n" --bmp 127.0.0.1:$BPORT --bmp-router 127.0.0.9 --json --min-peers 1 --archive "$tmp/arch-$n"; then
+	r=$($ATTACK bmp-forge 127.0.0.1 $BPORT 127.0.0.20)
+	sleep 1.5
+	check bmp-stranger-closed "echo '$r' | jq -e '.closed' > /dev/null" "the stranger's connection was not closed: $r"
+	check bmp-stranger-logged "grep -q 'BMP: connection from 127.0.0.20 refused' $tmp/$n.err" \
+		"no refusal logged" "$tmp/$n.err"
+	check bmp-stranger-no-event "[ ! -s $tmp/$n.out ]" "the forged BMP made events: $(head -c 300 $tmp/$n.out)"
+	check bmp-stranger-no-archive "[ ! -e $tmp/arch-$n/127.0.0.20 ]" "an archive directory was made for the stranger"
+	for i in 1 2 3; do $ATTACK bare 127.0.0.1 $BPORT 127.0.0.20 0.5 > /dev/null; done
+	check bmp-refusal-logged-once "[ \$(grep -c 'connection from 127.0.0.20 refused' $tmp/$n.err) -eq 1 ]" \
+		"a refused address was logged more than once a minute" "$tmp/$n.err"
+	stop_col
+else
+	nok bmp-start "the collector did not start" "$tmp/$n.err"
+fi
+
+# ---------------------------------------------------------------- collisions
+# RFC 4271 §6.8: a bare connect and a colliding OPEN from the address of
+# an Established peer leave that session and its routes alone.
+n=collide
+if start_col "$n" --json --min-peers 1 --peer 127.0.0.4,65004 --open-timeout 2 && exa_up "$n"; then
+	b=$($ATTACK bare 127.0.0.1 $PORT 127.0.0.4 3)
+	o=$($ATTACK open 127.0.0.1 $PORT 127.0.0.4 65004)
+	sleep 1.5
+	check collide-bare-connect-closed "echo '$b' | jq -e '.closed_after != null' > /dev/null" \
+		"a bare connect was held open past the open timeout: $b"
+	check collide-open-refused-6-7 "echo '$o' | jq -e '.msgs | map(select(.type==3 and .code==6 and .sub==7)) | length == 1' > /dev/null" \
+		"the colliding OPEN did not get Cease 6/7: $o"
+	still_up collide
+else
+	nok collide-start "the collector or ExaBGP did not start" "$tmp/$n.err"
+fi
+
+# ---------------------------------------------------------------- floods
+# 2,000 idle connections from 2,000 addresses and a slowloris: shed (the
+# total cap refuses most at once, the open timeout closes the rest), and
+# the real session stays up.
+n=flood
+if start_col "$n" --json --min-peers 1 --peer 127.0.0.4,65004 --accept 127.0.0.0/8 --open-timeout 3 \
+	--max-connections 100 && exa_up "$n"; then
+	$ATTACK slowloris 127.0.0.1 $PORT 127.0.0.30 12 > "$tmp/slow.json" &
+	SL=$!
+	f=$($ATTACK flood 127.0.0.1 $PORT 2000 8)
+	wait $SL
+	s=$(cat "$tmp/slow.json")
+	check flood-shed "echo '$f' | jq -e '.connected + .failed + .never_connected == 2000 and .still_open == 0' > /dev/null" \
+		"idle connections were not all shed: $f"
+	check slowloris-closed "jq -e '.closed_after != null and .closed_after <= 6' $tmp/slow.json > /dev/null" \
+		"the slowloris was held open: $s"
+	check flood-logs-small "[ \$(wc -c < $tmp/$n.err) -lt 20000 ]" \
+		"the flood wrote $(wc -c < $tmp/$n.err) bytes of log" "$tmp/$n.err"
+	still_up flood
+else
+	nok flood-start "the collector or ExaBGP did not start" "$tmp/$n.err"
+fi
+
+# ---------------------------------------------------------------- fd limit
+# At the descriptor limit accept fails: the port pauses and retries
+# instead of spinning and logging every failure; once the idle
+# connections time out, a real peer gets in.
+n=fdlimit
+"$RW" -v collect --asn 65000 --bgp 127.0.0.1:$PORT --json --min-peers 1 --accept 127.0.0.0/8 \
+	--open-timeout 4 --max-connections 1000 --max-per-address 1000 > "$tmp/$n.out" 2> "$tmp/$n.err" &
+COL=$!
+PIDS="$PIDS $COL"
+if wait_for "$tmp/$n.err" 'collecting as' 10; then
+	prlimit --pid "$COL" --nofile=40:40
+	t0=$(awk '{print $14 + $15}' /proc/$COL/stat)
+	f=$($ATTACK flood 127.0.0.1 $PORT 200 3)
+	t1=$(awk '{print $14 + $15}' /proc/$COL/stat)
+	tps=$(getconf CLK_TCK)
+	check fdlimit-no-spin "[ \$(( (t1 - t0) * 1000 / tps )) -lt 1500 ]" \
+		"the collector used $(( (t1 - t0) * 1000 / tps )) ms of CPU in 3 s at the fd limit"
+	check fdlimit-logged-once "[ \$(grep -c 'accepting a connection failed' $tmp/$n.err) -le 1 ] && grep -q 'accepting a connection failed' $tmp/$n.err" \
+		"accept errors were not logged exactly once" "$tmp/$n.err"
+	check fdlimit-logs-small "[ \$(wc -c < $tmp/$n.err) -lt 20000 ]" "$(wc -c < $tmp/$n.err) bytes of log" "$tmp/$n.err"
+	sleep 5 # the idle ones time out, descriptors free up
+	start_exa 127.0.0.4 65004
+	check fdlimit-peer-gets-in "wait_for $tmp/$n.err 'peer 127.0.0.4 AS65004: established' 20" \
+		"a real peer could not get in once descriptors were free" "$tmp/$n.err"
+	stop_col
+	kill "$EXA" 2>/dev/null
+else
+	nok fdlimit-start "the collector did not start" "$tmp/$n.err"
+fi
+
+# ---------------------------------------------------------------- --exec
+# --exec children get their event and nothing else: a child still running
+# holds no socket of ours, and the restart that follows can listen.
+n=exec
+if start_col "$n" --json --min-peers 1 --peer 127.0.0.4,65004 \
+	--exec "ls -l /proc/\$\$/fd > $tmp/kid.fds; exec sleep 30" && exa_up "$n"; then
+	sleep 1
+	check exec-child-holds-no-socket "[ -s $tmp/kid.fds ] && ! grep -q socket $tmp/kid.fds" \
+		"the --exec child holds sockets: $(grep socket $tmp/kid.fds 2>/dev/null | head -3)"
+	stop_col
+	kill "$EXA" 2>/dev/null
+	if start_col "$n-2" --json --min-peers 1; then
+		ok exec-restart-listens
+		stop_col
+	else
+		nok exec-restart-listens "the restart could not listen while the --exec child ran" "$tmp/$n-2.err"
+	fi
+	pkill -x sleep 2>/dev/null
+else
+	nok exec-start "the collector or ExaBGP did not start" "$tmp/$n.err"
+fi
+
+# ---------------------------------------------------------------- bgpdump
+# docs/collect.md says which --compress choices bgpdump reads; so do we.
+n=xz
+"$RW" synth updates --records 10 --seed 3 -o "$tmp/u.mrt" > /dev/null
+xz -k "$tmp/u.mrt"
+check bgpdump-reads-no-xz "[ -z \"\$(bgpdump -m $tmp/u.mrt.xz 2>/dev/null)\" ] && [ -n \"\$(bgpdump -m $tmp/u.mrt 2>/dev/null)\" ]" \
+	"Debian's bgpdump reads .xz now: update docs/collect.md"
+check bgpdump-docs-say-so "grep -q 'reads plain, \`gz\` and \`bz2\` files only' $(dirname "$0")/../../docs/collect.md" \
+	"docs/collect.md does not say which files bgpdump reads"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
