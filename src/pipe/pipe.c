@@ -100,8 +100,16 @@ static void emit(struct pipe *p)
 static void clock_to(struct pipe *p, uint32_t sec)
 {
 	bool moved = p->eng->have_sec && sec > p->eng->sec;
+	double t0 = moved ? mono_s() : 0;
+	uint32_t nev = p->g.n;
 	engine_time(p->eng, sec);
+	nev = p->g.n - nev;
 	emit(p);
+	/* the event loop waited for this: sessions' timers too (say so when
+	 * it comes near a hold time) */
+	double took = moved ? mono_s() - t0 : 0;
+	if (took > 1.0)
+		rw_log(RW_LOG_WARN, "evaluating and printing second %u took %.1f s (%u events)", sec - 1, took, nev);
 	if (moved && p->have_db)
 		store_run_second(&p->run, sec);
 }

@@ -306,3 +306,53 @@ int synth_write_updates(int fd, const struct synth_opts *o)
 	writer_release(&w);
 	return rc ? rc : w.err;
 }
+
+int synth_write_leave(int fd, const struct synth_opts *o)
+{
+	struct writer w;
+	writer_init(&w, fd);
+	struct mrt_peer a, b;
+	peer_of(0, &a, false);
+	peer_of(1, &b, false);
+	a.asn = 64500;
+	b.asn = 64502;
+	struct mrt_bgp4mp_hdr ha = {.ts = o->ts0, .as4 = true, .peer_asn = a.asn, .local_asn = 6447, .peer = a.addr};
+	struct mrt_bgp4mp_hdr hb = ha;
+	hb.peer_asn = b.asn;
+	hb.peer = b.addr;
+	ha.local.af = hb.local.af = RW_AF_INET;
+	wr32(ha.local.b, 0xc63364feu);
+	hb.local = ha.local;
+	static const uint32_t pa[] = {64500, 64501, 64512}, pb[] = {64502, 64503, 64513};
+	struct bgp_wattrs wa = {.path = pa, .path_len = 3}, wb = {.path = pb, .path_len = 3};
+	wa.nexthop.af = wb.nexthop.af = RW_AF_INET;
+	wr32(wa.nexthop.b, 0xc0000201u);
+	wr32(wb.nexthop.b, 0xc0000202u);
+	struct rw_prefix pf[500];
+	memset(pf, 0, sizeof pf);
+	int rc = 0;
+	uint64_t n = o->prefixes;
+	for (uint64_t i = 0; i < n && !rc && !w.err; i += 500) {
+		unsigned k = 0;
+		for (; k < 500 && i + k < n; k++) {
+			pf[k].af = RW_AF_INET;
+			pf[k].len = 24;
+			wr32(pf[k].b, 0x0a000000u + (uint32_t)((i + k) << 8)); /* 10.0.0.0/24 on */
+		}
+		rc = mrt_write_update(&w.b, &ha, &wa, pf, k, NULL, 0);
+		wflush(&w, false);
+	}
+	for (unsigned k = 0; k < 10; k++) {
+		pf[k].af = RW_AF_INET;
+		pf[k].len = 24;
+		wr32(pf[k].b, 0xac100000u + (k << 8)); /* 172.16.k.0/24 */
+	}
+	rc |= mrt_write_update(&w.b, &hb, &wb, pf, 10, NULL, 0);
+	ha.ts = o->ts0 + 60;
+	rc |= mrt_write_state(&w.b, &ha, BGP_ESTABLISHED, BGP_IDLE);
+	hb.ts = o->ts0 + 61;
+	rc |= mrt_write_update(&w.b, &hb, &wb, pf, 1, NULL, 0);
+	wflush(&w, true);
+	writer_release(&w);
+	return rc ? rc : w.err;
+}

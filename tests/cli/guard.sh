@@ -96,6 +96,57 @@ else
 	nok flood-start "the collector or ExaBGP did not start" "$tmp/$n.err"
 fi
 
+# ---------------------------------------------------------------- a big peer leaves
+# A peer with 400 k prefixes of one origin leaves while BIRD runs with
+# hold time 9 s: one prefix_down with every prefix, BIRD's session and
+# routes untouched (the grouping was quadratic: 30 s of a blocked event
+# loop at 400 k prefixes; bench/group.sh times it).
+n=big
+BIG=${BIG_PREFIXES:-400000}
+if start_col "$n" --json --min-peers 1 --peer 127.0.0.3,65003 --peer 127.0.0.5,65005; then
+	bird_routes "175.45.176.0/24:4837 131279" "175.45.177.0/24:4837 131279" \
+		"175.45.178.0/24:4837 131279" "175.45.179.0/24:4837 131279"
+	BIRD_HOLD=9 start_bird
+	awk -v n="$BIG" 'BEGIN { print "protocol static big {"; print "  ipv4;"
+		for (i = 0; i < n; i++) printf "  route %d.%d.%d.0/24 blackhole;\n", 10 + int(i / 65536), int(i / 256) % 256, i % 256
+		print "}" }' > "$tmp/big-routes.conf"
+	{
+		echo "log stderr all;"
+		echo "router id 127.0.0.5;"
+		echo "protocol device { }"
+		echo "include \"$tmp/big-routes.conf\";"
+		echo "protocol bgp collector {"
+		echo "  local 127.0.0.5 as 65005;"
+		echo "  neighbor 127.0.0.1 port $PORT as 65000;"
+		echo "  multihop 2; strict bind on; connect retry time 1; connect delay time 0; hold time 90;"
+		echo "  ipv4 { import none; export filter { bgp_path.prepend(64512); accept; }; next hop address 192.0.2.5; };"
+		echo "}"
+	} > "$tmp/big.conf"
+	bird -f -c "$tmp/big.conf" -s "$tmp/big.ctl" -P "$tmp/big.pid" > "$tmp/big.log" 2>&1 &
+	BIGB=$!
+	PIDS="$PIDS $BIGB"
+	i=0
+	while [ $i -lt 120 ] && ! grep -q "status: 2/2 peers established, $((BIG + 4)) prefixes" "$tmp/$n.err"; do
+		kill -USR1 "$COL"
+		sleep 1
+		i=$((i + 1))
+	done
+	check big-table-in "grep -q 'status: 2/2 peers established, $((BIG + 4)) prefixes' $tmp/$n.err" \
+		"the big peer's $BIG prefixes did not all arrive" "$tmp/$n.err"
+	kill -9 "$BIGB"
+	check big-one-prefix-down "wait_jq $tmp/$n.out 'map(select(.type==\"prefix_down\" and .origin==64512))|map(.prefixes|length)|add==$BIG' 60" \
+		"no prefix_down of origin 64512 with $BIG prefixes" "$tmp/$n.err"
+	sleep 10 # a hold time and more: BIRD would have dropped a blocked collector
+	check big-bird-session-kept "! grep -q 'peer 127.0.0.3 AS65003: session ended' $tmp/$n.err && birdc -s $tmp/bird.ctl show protocols collector | grep -q Established" \
+		"BIRD's session (hold 9 s) was lost while the big peer left" "$tmp/$n.err"
+	check big-no-false-event "jq -s -e 'map(select(.type==\"prefix_down\" and .origin==131279))|length==0' $tmp/$n.out > /dev/null" \
+		"BIRD's prefixes went down" "$tmp/$n.out"
+	stop_col
+	kill "$BIRD" 2>/dev/null
+else
+	nok big-start "the collector did not start" "$tmp/$n.err"
+fi
+
 # ---------------------------------------------------------------- fd limit
 # At the descriptor limit accept fails: the port pauses and retries
 # instead of spinning and logging every failure; once the idle

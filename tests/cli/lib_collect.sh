@@ -141,7 +141,7 @@ protocol bgp collector {
   connect retry time 1;
   connect delay time 0;
   error wait time 1, 10;
-  hold time 30;
+  hold time ${BIRD_HOLD:-30};
   ipv4 { import none; export where source = RTS_STATIC; next hop address 192.0.2.3; };
 }
 EOF
