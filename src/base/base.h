@@ -45,6 +45,7 @@ enum rw_err {
 	RW_EINVAL = -8,      /* bad argument from the caller or the user */
 	RW_ENOTFOUND = -9,   /* nothing by that name */
 	RW_ECOMPRESS = -10,  /* compressed stream is corrupt or truncated */
+	RW_EBUSY = -11,      /* held by another process (a writer's lock) */
 };
 
 /* Static string for an rw_err; never NULL. */

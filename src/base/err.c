@@ -15,6 +15,7 @@ const char *rw_strerror(int err)
 	case RW_EINVAL: return "invalid argument";
 	case RW_ENOTFOUND: return "not found";
 	case RW_ECOMPRESS: return "corrupt compressed stream";
+	case RW_EBUSY: return "held by another process";
 	}
 	return "unknown error";
 }

@@ -101,7 +101,9 @@ int cmd_ingest(int argc, char **argv)
 	struct feed_stats *fst = rw_calloc(1, sizeof *fst);
 	struct store_ingest_result r;
 	int ir = store_ingest(argv + optind, argc - optind, &o, fst, &r);
-	if (ir == RW_EINVAL || ir == RW_EIO) {
+	/* nothing was ingested (the store could not be opened, locked or
+	 * resumed): the reason is logged, a summary would only mislead */
+	if (ir == RW_EINVAL || ir == RW_EIO || !r.where[0] || (ir && !r.files_done && !r.events)) {
 		rc = ir == RW_EINVAL ? EXIT_USAGE : EXIT_DAMAGED;
 		free(fst);
 		goto out;

@@ -353,8 +353,12 @@ int pipe_collect(const struct pipe_cfg *cfg)
 	if (sink_writer_stop(p->writer)) /* every file written, or named as lost */
 		rc = RW_EIO;
 	p->writer = NULL;
-	if (p->run.failed)
+	if (p->run.failed) {
+		rw_log(RW_LOG_ERROR, "%s: the last checkpoint failed: the history since the last one that worked is "
+				     "not stored (the archive has its records: `routewatch ingest` can add them)",
+		       p->run.st.where);
 		rc = RW_EIO;
+	}
 out:
 	live_close(p->lv);
 	sink_writer_stop(p->writer);

@@ -63,6 +63,16 @@ int db_ddl(struct db *db, const char *sql)
 	return rc;
 }
 
+int db_lock_writer(struct db *db)
+{
+	return db->ops->lock_writer(db);
+}
+
+int db_quick_check(struct db *db)
+{
+	return db->ops->quick_check(db);
+}
+
 int db_begin(struct db *db)
 {
 	return db_exec(db, "BEGIN");

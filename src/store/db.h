@@ -36,6 +36,17 @@ const char *db_errmsg(const struct db *db);
 int db_exec(struct db *db, const char *sql);
 /* The same after mapping the schema tokens. */
 int db_ddl(struct db *db, const char *sql);
+/* Become the store's one writer, until db_close: 0, or RW_EBUSY when
+ * another process is (db_errmsg says what holds it), RW_EIO/RW_EDB when
+ * the lock cannot be taken. SQLite: an exclusive flock(2) on PATH.lock
+ * (SQLite's own locks are per transaction; readers never take this one).
+ * PostgreSQL: a session-level advisory lock, released when the
+ * connection ends, however the process ends. */
+int db_lock_writer(struct db *db);
+/* SQLite's PRAGMA quick_check: 0 when it says ok, else RW_EDB with its
+ * first complaint in db_errmsg; 0 for PostgreSQL (crash-safe by WAL, and
+ * it has no such check). */
+int db_quick_check(struct db *db);
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);

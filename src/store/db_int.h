@@ -21,6 +21,8 @@ struct db_ops {
 	const void *(*col_blob)(struct db_stmt *st, int c, size_t *n);
 	void (*reset)(struct db_stmt *st);
 	void (*finalize)(struct db_stmt *st);
+	int (*lock_writer)(struct db *db);
+	int (*quick_check)(struct db *db);
 };
 
 /* Every backend's db and statement start with these. */

@@ -238,6 +238,39 @@ static void pg_finalize(struct db_stmt *s)
 	free(st);
 }
 
+/* The writer's lock: one advisory lock per database, "routewat" as a
+ * number. Session level: it lasts until the connection ends. */
+#define PG_WRITER_LOCK 0x726f757465776174LL
+
+static int pg_lock_writer(struct db *db)
+{
+	char sql[96];
+	snprintf(sql, sizeof sql, "SELECT pg_try_advisory_lock(%lld)", PG_WRITER_LOCK);
+	PGresult *r = PQexec(C(db), sql);
+	int rc = 0;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		snprintf(db->err, sizeof db->err, "%s", PQerrorMessage(C(db)));
+		rc = RW_EDB;
+	} else if (strcmp(PQgetvalue(r, 0, 0), "t")) {
+		PQclear(r);
+		/* who holds it, when this role may see it */
+		snprintf(sql, sizeof sql, "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = %u",
+			 (unsigned)(PG_WRITER_LOCK & 0xffffffff));
+		r = PQexec(C(db), sql);
+		const char *pid = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) ? PQgetvalue(r, 0, 0) : "?";
+		snprintf(db->err, sizeof db->err, "the writer's advisory lock is held by server process %s", pid);
+		rc = RW_EBUSY;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int pg_quick_check(struct db *db)
+{
+	(void)db;
+	return 0;
+}
+
 static const struct db_ops pg_ops = {
 	.close = pg_close,
 	.exec = pg_exec,
@@ -255,6 +288,8 @@ static const struct db_ops pg_ops = {
 	.col_blob = pg_col_blob,
 	.reset = pg_reset,
 	.finalize = pg_finalize,
+	.lock_writer = pg_lock_writer,
+	.quick_check = pg_quick_check,
 };
 
 int db_pg_open(struct db **out, const char *uri, char *e, size_t esz)

@@ -7,13 +7,19 @@
  */
 #include "db_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 struct lite_db {
 	struct db base;
 	sqlite3 *h;
+	char *path;        /* owned: for the writer's lock file */
+	int lock_fd;       /* PATH.lock while we are the writer, else -1 */
 };
 
 struct lite_stmt {
@@ -39,8 +45,66 @@ static int err(struct db *db)
 
 static void lite_close(struct db *db)
 {
-	sqlite3_close(H(db));
-	free(db);
+	struct lite_db *l = (struct lite_db *)db;
+	sqlite3_close(l->h);
+	if (l->lock_fd >= 0)
+		close(l->lock_fd); /* the lock goes with it */
+	free(l->path);
+	free(l);
+}
+
+/* A lock file beside the database, not a lock on the database file: SQLite
+ * holds POSIX record locks on that file, and any close() of another
+ * descriptor of it would drop them. flock(2) locks go with the descriptor,
+ * so a killed writer never leaves a stale lock. */
+static int lite_lock_writer(struct db *db)
+{
+	struct lite_db *l = (struct lite_db *)db;
+	if (l->lock_fd >= 0)
+		return 0;
+	char lp[4200];
+	snprintf(lp, sizeof lp, "%s.lock", l->path);
+	int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(db->err, sizeof db->err, "%.400s: %s", lp, strerror(errno));
+		return RW_EIO;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		int e = errno;
+		char holder[32] = "";
+		ssize_t n = pread(fd, holder, sizeof holder - 1, 0);
+		holder[n > 0 ? n : 0] = 0;
+		holder[strcspn(holder, "\n")] = 0;
+		close(fd);
+		if (e == EWOULDBLOCK) {
+			snprintf(db->err, sizeof db->err, "%.400s is held by process %s", lp, *holder ? holder : "?");
+			return RW_EBUSY;
+		}
+		snprintf(db->err, sizeof db->err, "%.400s: %s", lp, strerror(e));
+		return RW_EIO;
+	}
+	char pid[32];
+	int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) || pwrite(fd, pid, (size_t)n, 0) != n)
+		rw_log(RW_LOG_DEBUG, "%s: cannot note our pid in it (the lock holds all the same)", lp);
+	l->lock_fd = fd;
+	return 0;
+}
+
+static int lite_quick_check(struct db *db)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(H(db), "PRAGMA quick_check(1)", -1, &s, NULL) != SQLITE_OK) {
+		snprintf(db->err, sizeof db->err, "%s", sqlite3_errmsg(H(db)));
+		return RW_EDB;
+	}
+	int rc = sqlite3_step(s);
+	const char *r = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+	int out = r && !strcmp(r, "ok") ? 0 : RW_EDB;
+	if (out)
+		snprintf(db->err, sizeof db->err, "%s", r ? r : sqlite3_errmsg(H(db)));
+	sqlite3_finalize(s);
+	return out;
 }
 
 static int lite_exec(struct db *db, const char *sql)
@@ -158,6 +222,8 @@ static const struct db_ops lite_ops = {
 	.col_blob = lite_col_blob,
 	.reset = lite_reset,
 	.finalize = lite_finalize,
+	.lock_writer = lite_lock_writer,
+	.quick_check = lite_quick_check,
 };
 
 int db_sqlite_open(struct db **out, const char *path, char *e, size_t esz)
@@ -165,10 +231,11 @@ int db_sqlite_open(struct db **out, const char *path, char *e, size_t esz)
 	struct lite_db *db = rw_calloc(1, sizeof *db);
 	db->base.ops = &lite_ops;
 	db->base.kind = DB_SQLITE;
+	db->path = rw_strdup(path);
+	db->lock_fd = -1;
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		snprintf(e, esz, "%s: %s", path, db->h ? sqlite3_errmsg(db->h) : "cannot open");
-		sqlite3_close(db->h);
-		free(db);
+		lite_close(&db->base);
 		return RW_EDB;
 	}
 	/* another process may be ingesting: wait for its commit, not fail */

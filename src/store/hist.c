@@ -21,6 +21,7 @@ void hist_init(struct hist *h)
 
 void hist_release(struct hist *h)
 {
+	hist_written(h); /* the pending groups; before the vectors it walks go */
 	rw_vec_free(&h->ou, &h->capou, sizeof *h->ou, RW_MEM_STORE);
 	rw_vec_free(&h->org, &h->caporg, sizeof *h->org, RW_MEM_STORE);
 	u64map_release(&h->ou_idx);
@@ -271,21 +272,44 @@ void hist_event_view(const struct det_gevent *ge, const struct rib *r, char **bu
 }
 
 /* The grouped events, with their prefixes as text. */
+/* The events since the last commit: the current group is finished and
+ * joins the pending ones (a group takes no more events once finished),
+ * and every pending one is written; merging makes a second write of an
+ * event a no-op. */
 static int write_events(struct hist *h, struct store *s, const struct rib *r)
 {
-	det_group_finish(&h->g, r);
+	if (h->g.n) {
+		det_group_finish(&h->g, r);
+		GROW(h->pend, h->npend, h->cappend);
+		h->pend[h->npend++] = h->g;
+		det_group_init(&h->g);
+	}
 	char *buf = NULL;
 	size_t cap = 0;
 	int rc = 0;
-	for (uint32_t i = 0; i < h->g.n && !rc; i++) {
-		struct store_event ev;
-		hist_event_view(&h->g.ev[i], r, &buf, &cap, &ev);
-		rc = store_event_merge(s, &ev);
-	}
+	for (uint32_t k = 0; k < h->npend && !rc; k++)
+		for (uint32_t i = 0; i < h->pend[k].n && !rc; i++) {
+			struct store_event ev;
+			hist_event_view(&h->pend[k].ev[i], r, &buf, &cap, &ev);
+			rc = store_event_merge(s, &ev);
+		}
 	free(buf);
-	det_group_release(&h->g);
-	det_group_init(&h->g);
 	return rc;
+}
+
+void hist_written(struct hist *h)
+{
+	for (uint32_t k = 0; k < h->npend; k++)
+		det_group_release(&h->pend[k]);
+	rw_vec_free(&h->pend, &h->cappend, sizeof *h->pend, RW_MEM_STORE);
+	h->npend = 0;
+	h->nclosed = 0;
+	h->npt = 0;
+	h->nup = 0;
+	for (uint32_t i = 0; i < h->nou; i++)
+		h->ou[i].dirty = false;
+	for (uint32_t i = 0; i < h->norg; i++)
+		h->org[i].dirty = false;
 }
 
 int hist_write(struct hist *h, struct store *s, const struct rib *r)
@@ -295,7 +319,6 @@ int hist_write(struct hist *h, struct store *s, const struct rib *r)
 		return store_fail(s, "writing events", rc);
 	for (uint32_t i = 0; i < h->nclosed && !rc; i++)
 		rc = store_interval_put(s, &h->closed[i]);
-	h->nclosed = 0;
 	for (uint32_t i = 0; i < h->nou && !rc; i++) {
 		struct hist_ou *x = &h->ou[i];
 		if (!x->open || !x->dirty)
@@ -303,7 +326,6 @@ int hist_write(struct hist *h, struct store *s, const struct rib *r)
 		struct store_interval iv;
 		iv_row(h, x, 0, &iv);
 		rc = store_interval_put(s, &iv);
-		x->dirty = false;
 	}
 	if (rc)
 		return store_fail(s, "writing intervals", rc);
@@ -318,7 +340,6 @@ int hist_write(struct hist *h, struct store *s, const struct rib *r)
 		struct store_origin o = {g->origin, g->first_seen ? g->first_seen : g->changed, g->prefixes, g->routes,
 					 g->changed};
 		rc = store_origin_put(s, &o);
-		g->dirty = false;
 	}
 	if (rc)
 		return store_fail(s, "writing origins", rc);
@@ -328,8 +349,6 @@ int hist_write(struct hist *h, struct store *s, const struct rib *r)
 					 (const uint32_t(*)[2])(h->up + p->up_off)};
 		rc = store_point_put(s, &sp);
 	}
-	h->npt = 0;
-	h->nup = 0;
 	if (rc)
 		return store_fail(s, "writing series", rc);
 	return 0;

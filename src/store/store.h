@@ -37,11 +37,18 @@ struct store {
 	struct db *db;      /* owned */
 	char *where;        /* owned: path or URI without password, for messages */
 	struct db_stmt *st[16]; /* writers' statements, prepared on first use, owned */
+	bool writer;        /* store_writer_begin succeeded: closing marks it clean */
 };
 
 /* Open (creating the schema when missing). err names the store. */
 int store_open(struct store *s, const char *uri, char *err, size_t esz);
 void store_close(struct store *s);
+/* Become the store's one writer (ingest, collect --db): the backend's
+ * lock (RW_EBUSY, logged, when another process writes), then, when the
+ * last writer did not close the store (killed, crashed), SQLite's
+ * quick_check before anything is written (RW_EMALFORMED, logged, when it
+ * finds damage). store_close then marks the store closed cleanly. */
+int store_writer_begin(struct store *s);
 /* Where the embedded store lives when --db is not given: $ROUTEWATCH_DB,
  * else $XDG_DATA_HOME/routewatch/routewatch.db, else
  * ~/.local/share/routewatch/routewatch.db. create: make its directory. */
@@ -208,8 +215,11 @@ int store_synth_year(struct store *s, uint32_t norigins, uint32_t t0, uint32_t d
  *    STORE_BUCKET with the values after the bucket's last change.
  *
  * hist_write puts all of it into the store (inside the caller's
- * transaction) and starts over; the running state (open intervals, current
- * counts) stays. After an engine snapshot is loaded, hist_attach rebuilds
+ * transaction) and changes nothing it would need to write it again: every
+ * row is an upsert or a merge, so when the transaction fails, the next
+ * checkpoint writes the same and what came since. hist_written, after the
+ * commit, starts over; the running state (open intervals, current counts)
+ * stays. After an engine snapshot is loaded, hist_attach rebuilds
  * the counts from the detector and hist_load the open intervals from the
  * store, so a later run continues as one long run would.
  */
@@ -257,6 +267,8 @@ struct hist {
 	uint32_t (*up)[2];         /* their (upstream, routes) */
 	uint32_t nup, capup;
 	struct det_group g;        /* events since the last write */
+	struct det_group *pend;    /* finished groups written, not yet committed */
+	uint32_t npend, cappend;
 	struct det_hooks hooks;
 	uint64_t events, intervals_opened, intervals_closed, points;
 };
@@ -274,9 +286,11 @@ void hist_on_event(void *arg, const struct det_event *e);
  * (grown as needed, owned by the caller), which v->prefixes points into. */
 void hist_event_view(const struct det_gevent *g, const struct rib *r, char **buf, size_t *cap,
 		     struct store_event *v);
-/* Everything since the last write into the store (in the caller's
+/* Everything since the last commit into the store (in the caller's
  * transaction); the rib formats the events' prefixes. */
 int hist_write(struct hist *h, struct store *s, const struct rib *r);
+/* The transaction of the last hist_write committed: forget what it wrote. */
+void hist_written(struct hist *h);
 
 /* ---------------------------------------------------------------- runner */
 
@@ -298,7 +312,9 @@ struct store_run {
 	struct store_file *done;   /* files finished since the last one */
 	uint32_t ndone, capdone;
 	uint64_t commits, files_done;
-	int failed;                /* a checkpoint failed: nothing more is stored */
+	int failed;                /* the last checkpoint's error (0: it worked) */
+	uint64_t failures;         /* checkpoints failed in a row */
+	double retry_wall;         /* a failed one is tried again from then on */
 	bool open;
 };
 
@@ -316,7 +332,9 @@ void store_run_file_done(struct store_run *r, const struct store_file *f);
  * clock applied): checkpoint when due. */
 void store_run_second(struct store_run *r, uint32_t clock);
 /* A checkpoint now, clock being the first second not applied. 0, or the
- * error (logged; nothing more is stored in this run). */
+ * error (logged, rolled back). Nothing is lost: what it would have written
+ * stays in memory and the next checkpoint writes it (store_run_second
+ * tries again every 10 s of real time; it logs when storing resumes). */
 int store_run_checkpoint(struct store_run *r, uint32_t clock);
 void store_run_close(struct store_run *r);
 

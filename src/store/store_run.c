@@ -56,6 +56,11 @@ int store_run_open(struct store_run *r, const char *db, unsigned min_peers)
 	r->every_wall = 30;
 	if (store_open_at(&r->st, db, true))
 		return RW_EIO;
+	int wr = store_writer_begin(&r->st);
+	if (wr) {
+		store_close(&r->st);
+		return wr;
+	}
 	int64_t stored = 0, clock = 0;
 	store_meta_get(&r->st, "min_peers", &stored);
 	store_meta_get(&r->st, "clock", &clock);
@@ -86,6 +91,12 @@ int store_run_resume(struct store_run *r, struct engine *e)
 			rw_log(RW_LOG_ERROR, "%s: the stored engine state cannot be read: %s", r->st.where, err);
 			return lr;
 		}
+	} else if (lr == RW_ECOMPRESS) {
+		rw_log(RW_LOG_ERROR, "%s: the stored engine state is damaged (its checksum or its compression does "
+				     "not hold); refusing to continue from it: restore a copy, or move the store away "
+				     "to start a new history",
+		       r->st.where);
+		return lr;
 	} else if (lr != RW_ENOTFOUND) {
 		rw_log(RW_LOG_ERROR, "%s: reading the engine state: %s", r->st.where,
 		       lr == RW_EDB ? db_errmsg(r->st.db) : rw_strerror(lr));
@@ -131,28 +142,43 @@ static int write_all(struct store_run *r, uint32_t clock, double *t_hist, double
 	*t_state = now_s() - t1;
 	if ((rc = store_meta_set(&r->st, "clock", clock)))
 		return store_fail(&r->st, "writing the clock", rc);
+	if ((rc = store_meta_set(&r->st, "state_checksum", 1)))
+		return store_fail(&r->st, "writing the checksum flag", rc);
 	if ((rc = store_meta_set(&r->st, "min_peers", r->e->det.min_peers)))
 		return store_fail(&r->st, "writing min_peers", rc);
 	return 0;
 }
 
+#define RETRY_WALL 10 /* s between tries of a failed checkpoint */
+
 int store_run_checkpoint(struct store_run *r, uint32_t clock)
 {
-	if (r->failed)
-		return r->failed;
 	double t0 = now_s(), th = 0, ts = 0;
 	int rc = db_begin(r->st.db);
 	if (rc)
-		return r->failed = store_fail(&r->st, "begin", rc);
-	rc = write_all(r, clock, &th, &ts);
+		store_fail(&r->st, "begin", rc);
+	else
+		rc = write_all(r, clock, &th, &ts);
 	double tc = now_s();
 	if (!rc && (rc = db_commit(r->st.db)))
 		store_fail(&r->st, "commit", rc);
 	if (rc) {
 		db_rollback(r->st.db);
-		rw_log(RW_LOG_ERROR, "%s: checkpoint failed; no more history is stored in this run", r->st.where);
+		/* the same and more is written at the next try (hist_write);
+		 * the engine goes on meanwhile */
+		if (!r->failures++ || r->failures % 30 == 0)
+			rw_log(RW_LOG_ERROR, "%s: checkpoint failed (%llu in a row); the history is kept in memory and "
+					     "stored when a checkpoint works again (tried every %d s)",
+			       r->st.where, (unsigned long long)r->failures, RETRY_WALL);
+		r->retry_wall = now_s() + RETRY_WALL;
 		return r->failed = rc;
 	}
+	hist_written(&r->h);
+	if (r->failures)
+		rw_log(RW_LOG_WARN, "%s: checkpoint worked after %llu failed ones: the history is stored again",
+		       r->st.where, (unsigned long long)r->failures);
+	r->failures = 0;
+	r->failed = 0;
 	r->names = NULL;
 	r->files_done += r->ndone;
 	r->ndone = 0;
@@ -171,6 +197,11 @@ void store_run_second(struct store_run *r, uint32_t clock)
 {
 	if (!r->last_ckpt)
 		r->last_ckpt = clock;
+	if (r->failures) {
+		if (now_s() >= r->retry_wall)
+			store_run_checkpoint(r, clock);
+		return;
+	}
 	if (clock - r->last_ckpt < r->every || now_s() - r->last_wall < r->every_wall)
 		return;
 	store_run_checkpoint(r, clock);

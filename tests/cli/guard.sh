@@ -199,6 +199,40 @@ else
 	nok exec-start "the collector or ExaBGP did not start" "$tmp/$n.err"
 fi
 
+# ---------------------------------------------------------------- --db on a full disk
+# A checkpoint that fails (no space) is tried again, the history waits in
+# memory, and storing resumes when space is back: nothing is lost (it
+# used to stop storing for the rest of the run).
+n=dbfull
+mkdir -p "$tmp/full"
+if ! mount -t tmpfs -o size=4m tmpfs "$tmp/full" 2> "$tmp/mount.err"; then
+	echo "skip - guard/db-full-disk: cannot mount a small tmpfs to fill: $(cat "$tmp/mount.err")"
+else
+	if RWV="-v -v" start_col "$n" --json --min-peers 1 --peer 127.0.0.4,65004 --db "$tmp/full/h.db" \
+		--checkpoint 1 && exa_up "$n" && wait_for "$tmp/$n.err" 'checkpoint 2 at' 15; then
+		dd if=/dev/zero of="$tmp/full/filler" bs=64k > /dev/null 2>&1 # until ENOSPC
+		for p in $X4; do exa 127.0.0.4 "announce route $p next-hop 192.0.2.4 as-path [ 20485 131279 ]"; done
+		check db-full-checkpoint-fails "wait_for $tmp/$n.err 'checkpoint failed' 15" \
+			"no checkpoint failed on the full disk" "$tmp/$n.err"
+		wait_jq "$tmp/$n.out" 'map(select(.type=="upstream_gained" and .upstream==20485))|length>=1' 10
+		sleep 2
+		rm -f "$tmp/full/filler"
+		check db-full-resumes "wait_for $tmp/$n.err 'the history is stored again' 20" \
+			"storing did not resume once space was back" "$tmp/$n.err"
+		stop_col
+		check db-full-clean-exit "[ $COLRC -eq 0 ]" "collect exited with $COLRC" "$tmp/$n.err"
+		kill "$EXA" 2>/dev/null
+		"$RW" events --db "$tmp/full/h.db" --json > "$tmp/$n.db.json" 2>&1
+		jq -c -S 'del(.confirmed_at, .peers, .origin_prefixes)' "$tmp/$n.out" | sort > "$tmp/$n.a"
+		jq -c -S 'del(.confirmed_at, .peers, .origin_prefixes)' "$tmp/$n.db.json" | sort > "$tmp/$n.b"
+		check db-full-nothing-lost "grep -q '\"upstream\":20485' $tmp/$n.b && cmp -s $tmp/$n.a $tmp/$n.b" \
+			"the store does not hold the events printed: $(diff $tmp/$n.a $tmp/$n.b | head -4)"
+	else
+		nok db-full-start "the collector or ExaBGP did not start, or no checkpoint was taken" "$tmp/$n.err"
+	fi
+	umount "$tmp/full"
+fi
+
 # ---------------------------------------------------------------- bgpdump
 # docs/collect.md says which --compress choices bgpdump reads; so do we.
 n=xz

@@ -201,6 +201,64 @@ sqlite3 "$tmp/dam.db" "UPDATE state SET data = substr(data, 1, length(data) / 2)
 "$RW" ingest --db "$tmp/dam.db" "$tmp/late" > "$tmp/e5" 2>&1; rc=$?
 check "damaged-state" "[ $rc -eq 1 ] && grep -q 'engine state' $tmp/e5" "rc=$rc $(cat $tmp/e5)"
 
+# one flipped byte in the snapshot is refused (its zstd frame carries a
+# checksum; a byte flipped in the middle used to load, now and then)
+cp "$tmp/one.db" "$tmp/flip.db"
+python3 - "$tmp/flip.db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+part, data = c.execute("SELECT part, data FROM state ORDER BY part").fetchone()
+d = bytearray(data)
+d[len(d) // 2] ^= 0x10
+c.execute("UPDATE state SET data = ? WHERE part = ?", (bytes(d), part))
+c.commit()
+PY
+"$RW" ingest --db "$tmp/flip.db" "$tmp/late" > "$tmp/e6" 2>&1; rc=$?
+check "flipped-state-byte-refused" "[ $rc -eq 1 ] && grep -q 'engine state is damaged' $tmp/e6 && ! grep -q '^ingested' $tmp/e6" \
+	"rc=$rc $(cat $tmp/e6)"
+
+# ---------------------------------------------------------------- one writer
+# two ingests on one store: the second is refused, clearly, and the first
+# ends as it would alone (they used to both exit 0 with wrong intervals)
+"$RW" ingest --db "$tmp/w.db" --checkpoint 300 --checkpoint-wall 0 "$tmp/big" > "$tmp/w1.out" 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 50 ] && [ ! -e "$tmp/w.db.lock" ]; do sleep 0.1; i=$((i + 1)); done
+sleep 0.3
+"$RW" ingest --db "$tmp/w.db" "$S" > "$tmp/w2.out" 2>&1; rc2=$?
+wait $pid; rc1=$?
+tables "$tmp/bigref.db" > "$tmp/tw1"
+tables "$tmp/w.db" > "$tmp/tw2"
+check "second-writer-refused" "[ $rc2 -eq 1 ] && grep -q 'another routewatch process is writing to this store' $tmp/w2.out && ! grep -q '^ingested' $tmp/w2.out" \
+	"rc=$rc2 $(cat $tmp/w2.out | head -3)"
+check "first-writer-unharmed" "[ $rc1 -eq 0 ] && cmp -s $tmp/tw1 $tmp/tw2" "rc=$rc1 $(diff $tmp/tw1 $tmp/tw2 | head -3 | tr '\n' ' ')"
+"$RW" events --db "$tmp/w.db" --json > /dev/null 2>&1 &
+"$RW" ingest --db "$tmp/w.db" "$tmp/big" > "$tmp/w3.out" 2>&1; rc=$?
+wait
+check "readers-do-not-lock" "[ $rc -eq 0 ]" "an ingest next to a reader failed: $(head -2 $tmp/w3.out)"
+
+# a writer killed leaves the store marked open: the next one checks it
+# (SQLite's quick_check) and refuses a damaged file
+cp "$tmp/one.db" "$tmp/u.db"
+sqlite3 "$tmp/u.db" "UPDATE meta SET value = 0 WHERE key = 'clean'"
+"$RW" ingest --db "$tmp/u.db" "$tmp/late" > "$tmp/u1.out" 2>&1; rc=$?
+check "unclean-store-checked" "[ $rc -eq 0 ] && grep -q 'did not close it' $tmp/u1.out && [ \$(sqlite3 $tmp/u.db \"SELECT value FROM meta WHERE key = 'clean'\") = 1 ]" \
+	"rc=$rc $(head -3 $tmp/u1.out)"
+cp "$tmp/one.db" "$tmp/d.db"
+sqlite3 "$tmp/d.db" "UPDATE meta SET value = 0 WHERE key = 'clean'; PRAGMA wal_checkpoint(TRUNCATE);" > /dev/null
+python3 - "$tmp/d.db" <<'PY'
+import sys
+# garbage over the middle of the file: b-tree pages of the big tables
+with open(sys.argv[1], "r+b") as f:
+    f.seek(0, 2)
+    n = f.tell()
+    page = 4096
+    f.seek((n // page // 2) * page)
+    f.write(bytes((i * 37 + 11) % 256 for i in range(page * 4)))
+PY
+"$RW" ingest --db "$tmp/d.db" "$tmp/late" > "$tmp/d1.out" 2>&1; rc=$?
+check "damaged-store-refused" "[ $rc -eq 1 ] && grep -q 'the store is damaged (quick_check' $tmp/d1.out" "rc=$rc $(head -3 $tmp/d1.out)"
+
 # ---------------------------------------------------------------- public scenario
 if [ -d "$SC/archive" ]; then
 	"$RW" ingest --db "$tmp/pub.db" "$SC/archive" > /dev/null 2>&1
@@ -250,7 +308,22 @@ else
 	"$RW" events --db "$U2" --json > "$tmp/pge3.json" 2>&1
 	check "postgresql-incremental" "[ $rc -eq 0 ] && cmp -s $tmp/h.json $tmp/pgh2.json && cmp -s $tmp/pge.json $tmp/pge3.json" \
 		"rc=$rc $(diff $tmp/h.json $tmp/pgh2.json | head -2)"
-	psql "$admin_uri" -qAt -c "DROP DATABASE IF EXISTS $db" -c "DROP DATABASE IF EXISTS $db2" >> "$tmp/pg.log" 2>&1
+	# one writer on PostgreSQL too: an advisory lock
+	db3="rwtest3_$$"
+	psql "$admin_uri" -qAt -c "DROP DATABASE IF EXISTS $db3" -c "CREATE DATABASE $db3" >> "$tmp/pg.log" 2>&1
+	U3="${base%/*}/$db3$query"
+	"$RW" ingest --db "$U3" "$tmp/big" > "$tmp/pgw1.out" 2>&1 &
+	pid=$!
+	i=0 # until the first holds the lock
+	while [ $i -lt 100 ] && [ "$(psql "$U3" -qAt -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'" 2>/dev/null)" != 1 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	"$RW" ingest --db "$U3" "$S" > "$tmp/pgw2.out" 2>&1; rc2=$?
+	wait $pid; rc1=$?
+	check "postgresql-second-writer-refused" "[ $rc1 -eq 0 ] && [ $rc2 -eq 1 ] && grep -q 'advisory lock is held' $tmp/pgw2.out" \
+		"first rc=$rc1 second rc=$rc2 $(head -2 $tmp/pgw2.out)"
+	psql "$admin_uri" -qAt -c "DROP DATABASE IF EXISTS $db" -c "DROP DATABASE IF EXISTS $db2" -c "DROP DATABASE IF EXISTS $db3" >> "$tmp/pg.log" 2>&1
 	"$RW" history 131279 --db "postgresql:///nosuchdb?host=/nonexistent" > "$tmp/e6" 2>&1; rc=$?
 	check "postgresql-unreachable" "[ $rc -eq 1 ] && grep -qi 'connect\|no such file' $tmp/e6" "rc=$rc $(cat $tmp/e6)"
 fi
