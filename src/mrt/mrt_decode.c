@@ -205,7 +205,7 @@ static int bgp_message_elems(struct mrt_dec *d, const uint8_t *p, size_t len, co
 	case BGP_MSG_UPDATE:
 		rc = bgp_update_decode(m, ml, ctx, &d->scratch, &d->upd);
 		if (rc)
-			return fail(res, rc, "out of scratch memory", NULL, body);
+			return fail(res, rc, "scratch memory cap reached", NULL, body);
 		return update_elems(d, &d->upd, base, fn, arg, res, (uint64_t)(p - body));
 	case BGP_MSG_OPEN:
 		if (bgp_open_decode(m, ml, &d->msg.open))
@@ -348,7 +348,7 @@ static int dec_legacy(struct mrt_dec *d, const struct mrt_rec *rec, mrt_elem_fn 
 		if (rec->h.subtype == MRT_BGP_UPDATE) {
 			int rc = bgp_update_decode(c.p, cur_left(&c), &ctx, &d->scratch, &d->upd);
 			if (rc)
-				return fail(res, rc, "out of scratch memory", NULL, body);
+				return fail(res, rc, "scratch memory cap reached", NULL, body);
 			return update_elems(d, &d->upd, &base, fn, arg, res, (uint64_t)(c.p - body));
 		}
 		struct bgp_elem e = base;

@@ -3,22 +3,8 @@
  * base/ alone. */
 #define T_PREFIX "bgp/"
 #include "t.h"
+#include "taddr.h"
 #include "bgp/bgp.h"
-
-static struct rw_prefix P(const char *s)
-{
-	struct rw_prefix p;
-	memset(&p, 0, sizeof p);
-	parse_prefix(s, &p);
-	return p;
-}
-
-static struct rw_addr A(const char *s)
-{
-	struct rw_addr a;
-	parse_addr(s, &a);
-	return a;
-}
 
 TEST(attr_table_rows)
 {

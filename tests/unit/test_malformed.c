@@ -19,6 +19,7 @@
  */
 #define T_PREFIX "malformed/"
 #include "t.h"
+#include "taddr.h"
 #include "tutil.h"
 #include "feed/feed.h"
 #include "bmp/bmp.h"
@@ -185,13 +186,6 @@ static bool has_str(const char *hay, const char *needle)
 /* ---------------------------------------------------------------- through MRT */
 
 #define TS 1506848871u
-
-static struct rw_addr A(const char *s)
-{
-	struct rw_addr a;
-	parse_addr(s, &a);
-	return a;
-}
 
 /* Peer 198.51.100.9 AS65001 (eBGP) to the collector 198.51.100.254. */
 static struct mrt_bgp4mp_hdr H(bool as4)

@@ -1,22 +1,9 @@
 /* mrt/: writer -> reader -> decoder -> bgpdump text, and framing recovery. */
 #define T_PREFIX "mrt/"
 #include "t.h"
+#include "taddr.h"
 #include "tutil.h"
 #include "feed/feed.h"
-
-static struct rw_prefix P(const char *s)
-{
-	struct rw_prefix p;
-	parse_prefix(s, &p);
-	return p;
-}
-
-static struct rw_addr A(const char *s)
-{
-	struct rw_addr a;
-	parse_addr(s, &a);
-	return a;
-}
 
 /* A small RIB: one v4 and one v6 peer, a v4 and a v6 prefix. */
 static void build_rib(struct obuf *b)

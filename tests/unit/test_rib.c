@@ -2,22 +2,8 @@
  * the origin query. Links rib/ and the layers below it alone. */
 #define T_PREFIX "rib/"
 #include "t.h"
+#include "taddr.h"
 #include "rib/rib.h"
-
-static struct rw_prefix P(const char *s)
-{
-	struct rw_prefix p;
-	memset(&p, 0, sizeof p);
-	parse_prefix(s, &p);
-	return p;
-}
-
-static struct rw_addr A(const char *s)
-{
-	struct rw_addr a;
-	parse_addr(s, &a);
-	return a;
-}
 
 /* Attributes with this AS path (4-byte session), decoded into *at; the
  * bytes live in *o. */
