@@ -4,8 +4,11 @@
  * hold up the sessions feeding the engine.
  *
  *  - the MRT archive (sink_arch.c): records into files named like
- *    RouteViews' (updates.YYYYMMDD.HHMM, rib.*), rotated per period and
- *    written, compressed, fsynced and renamed by one writer thread;
+ *    RouteViews' (updates.YYYYMMDD.HHMM, rib.*), rotated per period; one
+ *    writer thread appends each second's records to the period's hidden
+ *    journal and, at the period's end, compresses it into the file,
+ *    fsyncs and renames it (a crash loses at most a second: the next
+ *    start finishes the journals it left);
  *  - alerts (sink_alert.c): each event's JSON to a command (--exec) and to
  *    a webhook (--webhook), with retries.
  *
@@ -29,18 +32,23 @@ struct sink_arch_stats {
 
 int sink_writer_start(struct sink_writer **out);
 /* Write what waits (once more for what fails), free every archive opened
- * on it. 0 when every record is on disk. */
+ * on it. 0 when every period's file is finished (else what is lost, or
+ * left in a journal for the next start, is logged). */
 int sink_writer_stop(struct sink_writer *w);
 
 /* kind: the file name's first word ("updates", "rib"); rotate: seconds
- * per file (dividing a day). The archive belongs to the writer. */
+ * per file (dividing a day). The archive belongs to the writer, whose
+ * first job for it finishes the journals of this kind a crash left in
+ * dir (and removes its half-written temporary files). */
 int sink_arch_open(struct sink_arch **out, struct sink_writer *w, const char *dir, const char *kind,
 		   enum io_comp comp, uint32_t rotate);
 /* One record received at ts (records come in time order). */
 void sink_arch_put(struct sink_arch *a, uint32_t ts, const uint8_t *p, size_t n);
 /* The same for a buffer of records, taken over (b is left empty). */
 void sink_arch_put_buf(struct sink_arch *a, uint32_t ts, struct obuf *b);
-/* Once a second: a period that ended goes to the writer. */
+/* Once a second: the records gathered go to the writer (for the
+ * period's journal), or, when the period has ended, the rest of it and
+ * its end. */
 void sink_arch_tick(struct sink_arch *a, uint32_t now);
 /* End the current file now (a RIB dump is one file). */
 void sink_arch_cut(struct sink_arch *a);

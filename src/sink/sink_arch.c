@@ -3,171 +3,156 @@
  * (updates.YYYYMMDD.HHMM[.gz|.bz2|.xz|.zst], one per rotation period; rib.*
  * likewise, one dump per file).
  *
- * The event loop never touches the disk: a period's records are gathered
- * in memory, and when the period ends the whole of it is queued for the
- * writer thread (struct sink_writer), which compresses it into a hidden
- * temporary file (.updates....tmp, which archive walkers skip), fsyncs it
- * and renames it to its final name; no reader ever sees half a file under
- * that name. So a slow disk, a large RIB dump or a slow compressor cannot
- * delay the sessions' keepalives.
+ * The event loop never touches the disk: records are gathered in memory
+ * (struct arch_job) and handed to the writer thread (struct sink_writer)
+ * once a second, and the writer appends them, uncompressed, to the period's
+ * journal (.updates.YYYYMMDD.HHMM.part, hidden, so archive walkers skip
+ * it). A SIGKILL then loses at most the last second: a write() is in the
+ * page cache, and the next start finishes the journal. When the period
+ * ends, the writer compresses the journal into a hidden temporary file
+ * (.updates....tmp), fsyncs it, renames it to its final name and removes
+ * the journal; no reader ever sees half a file under that name. A period
+ * that reaches the writer whole (a RIB dump, or one that ended before a
+ * second passed) is written from memory the same way, with no journal. So
+ * a slow disk, a large RIB dump or a slow compressor cannot delay the
+ * sessions' keepalives.
+ *
+ * A journal holds every record of its period so far, in order: one
+ * started for a period whose file exists already (the collector restarted
+ * within the period) begins with that file's records, so the file it
+ * becomes replaces the old one with more, never with less.
+ *
+ * At open, the writer looks for what a crash left of this kind: temporary
+ * files are removed (half a compressed file; their records are in a
+ * journal, or were in memory only), and each journal is finished into its
+ * period's file, its whole records only (a write cut short by the kill is
+ * cut). A file of that period that exists already and is not a beginning
+ * of the journal is never replaced: the journal is kept aside (.kept-T)
+ * and that is said loudly.
  *
  * Nothing received may be lost when the disk misbehaves (directory made
- * unwritable, disk full): a period stays in memory until its file is
- * renamed. On a failure the writer abandons the temporary file, says so
- * loudly (again every 10 s while it lasts) and tries the same period again
- * a second later; periods queue behind it in order (up to ARCH_QUEUE_CAP
- * bytes, then the oldest waiting one is dropped, loudly).
+ * unwritable, disk full): records stay in memory until they are in the
+ * journal, and a journal stays until its file is renamed. On a failure the
+ * writer says so loudly (again every 10 s while it lasts) and tries the
+ * same job again a second later; jobs queue behind it in order (up to
+ * ARCH_QUEUE_CAP bytes, then the oldest waiting one is dropped, loudly).
+ * While an archive has a job with the writer, its records gather in
+ * memory instead, so a disk that fails for hours queues one job per
+ * period, as before journals.
  *
- * Threads: the event loop owns an archive's current period; the writer
- * owns a job from the queue until it is written. Counters shared by both
- * are under w->mu. Lifetimes: the writer lives for the whole run and owns
- * every sink_arch opened on it (sink_arch_close hands the last period over;
- * the struct is freed by sink_writer_stop once its files are written or
- * given up).
+ * Threads: the event loop owns an archive's current records (cur); the
+ * writer owns a job from the queue until it is done, and each archive's
+ * journal (jfd). Counters shared by both are under w->mu. Lifetimes: the
+ * writer lives for the whole run and owns every sink_arch opened on it
+ * (sink_arch_close hands the last period over; the struct is freed by
+ * sink_writer_stop once its files are written or given up).
  */
-#include "sink.h"
+#include "sink_int.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
+/* ---------------------------------------------------------------- writer: jobs */
 
-#define ARCH_QUEUE_CAP (1ull << 30) /* bytes of periods waiting for the disk */
-#define ARCH_QUEUE_JOBS 4096        /* periods waiting (any rotation: days of them) */
-
-struct arch_job {
-	struct sink_arch *a;
-	uint32_t start;          /* period start */
-	struct obuf data;        /* owned: every record of the period */
-};
-
-struct sink_arch {
-	/* set at open, then read-only (both threads) */
-	char *dir;               /* owned */
-	const char *kind;        /* "updates", "rib" (static) */
-	enum io_comp comp;
-	uint32_t rotate;
-	struct sink_writer *w;
-	/* event loop only */
-	struct arch_job *cur;    /* the period being filled, or NULL */
-	uint64_t records;
-	/* under w->mu */
-	uint64_t queued;         /* bytes of this archive's waiting jobs */
-	bool failing;
-	time_t last_warn;
-	struct sink_arch_stats st;
-	struct sink_arch *next;  /* every archive of the writer */
-};
-
-struct sink_writer {
-	pthread_t th;
-	struct rw_queue q;       /* jobs, oldest first */
-	pthread_mutex_t mu;      /* the counters below and the archives' */
-	pthread_cond_t cv;       /* stop, for the retry wait */
-	bool stop;
-	uint64_t queued;         /* bytes waiting, all archives */
-	int lost;                /* files given up at the end */
-	struct sink_arch *all;
-};
-
-static void file_name(const struct sink_arch *a, uint32_t start, bool tmp, char *b, size_t n)
-{
-	time_t t = start;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	char when[32];
-	strftime(when, sizeof when, a->rotate % 60 ? "%Y%m%d.%H%M%S" : "%Y%m%d.%H%M", &tm);
-	snprintf(b, n, "%s/%s%s.%s%s%s", a->dir, tmp ? "." : "", a->kind, when, io_comp_ext(a->comp),
-		 tmp ? ".tmp" : "");
-}
-
-/* ---------------------------------------------------------------- writer thread */
-
-/* mkdir -p the archive's directory (a BMP router's, at its first file). */
-static int make_dir(const char *dir)
-{
-	char d[4096];
-	snprintf(d, sizeof d, "%s", dir);
-	for (char *q = d + 1;; q++) {
-		bool last = !*q;
-		if (*q != '/' && !last)
-			continue;
-		*q = 0;
-		if (mkdir(d, 0755) && errno != EEXIST)
-			return RW_EIO;
-		if (last)
-			return 0;
-		*q = '/';
-	}
-}
-
-/* Write one period: temporary file, fsync, rename. On failure *what and
- * *en say what failed; the temporary file is gone. */
-static int write_whole(const struct arch_job *j, const char **what, int *en, uint64_t *out)
-{
-	const struct sink_arch *a = j->a;
-	char tmp[4096], fin[4096];
-	file_name(a, j->start, true, tmp, sizeof tmp);
-	file_name(a, j->start, false, fin, sizeof fin);
-	struct io_sink *s;
-	if (make_dir(a->dir) || io_sink_open(tmp, a->comp, &s)) {
-		*what = "create";
-		*en = errno;
-		return RW_EIO;
-	}
-	int rc = io_sink_write(s, obuf_data(&j->data), j->data.len);
-	*out = io_sink_bytes_out(s);
-	rc = io_sink_close(s, rc == 0) || rc;
-	if (rc) {
-		*what = "write";
-		*en = errno;
-		unlink(tmp);
-		return RW_EIO;
-	}
-	if (rename(tmp, fin)) {
-		*what = "rename into";
-		*en = errno;
-		unlink(tmp);
-		return RW_EIO;
-	}
-	return 0;
-}
-
-/* A job leaves the queue's byte count (under w->mu) and is freed. */
-static void job_free(struct sink_writer *w, struct arch_job *j)
+/* The job's records leave memory and the queue's byte count (under w->mu). */
+static void job_shed(struct sink_writer *w, struct arch_job *j)
 {
 	w->queued -= j->data.len;
 	j->a->queued -= j->data.len;
 	obuf_release(&j->data);
+	j->done = 0;
+}
+
+/* A job is done or dropped (under w->mu). */
+static void job_free(struct sink_writer *w, struct arch_job *j)
+{
+	job_shed(w, j);
+	j->a->jobs--;
 	free(j);
 }
 
-/* Write a job, retrying a second apart until it is on disk or, once we
- * are stopping, given up after one more failure. */
+/* Do what is left of a job; after a failure, the same call goes on from
+ * where it stopped. */
+static int job_step(struct arch_job *j, struct arch_fail *f)
+{
+	struct sink_arch *a = j->a;
+	if (j->recover)
+		return sink__recover(a, f);
+	if (a->jfd >= 0 && a->jstart != j->start && sink__journal_finish(a, f))
+		return RW_EIO; /* its end was dropped with the queue's cap */
+	if (j->end && a->jfd < 0) {
+		/* never journaled (a RIB dump; a period shorter than a
+		 * tick): written from memory, unless it must add to a file */
+		if (!j->data.len)
+			return 0;
+		char fin[ARCH_PATH], when[32];
+		sink__when(a, j->start, when);
+		sink__name(a, when, NAME_FINAL, fin);
+		uint64_t out;
+		struct file_src src = {.p = obuf_data(&j->data), .n = j->data.len};
+		if (access(fin, F_OK) && errno == ENOENT) {
+			if (sink__put_file(a, when, &src, f, &out))
+				return RW_EIO;
+			sink__count_file(a, out);
+			rw_log(RW_LOG_INFO, "archive: %s written (%zu bytes of records)", fin, j->data.len);
+			return 0;
+		}
+	}
+	if (j->data.len) {
+		if (sink__journal_append(j, f))
+			return RW_EIO;
+		pthread_mutex_lock(&a->w->mu);
+		job_shed(a->w, j); /* on disk now: memory is not needed */
+		pthread_mutex_unlock(&a->w->mu);
+	}
+	return j->end ? sink__journal_finish(a, f) : 0;
+}
+
+/* The last try failed (we are stopping): say what is lost and what waits
+ * in a journal for the next start. */
+static void give_up(struct sink_writer *w, struct arch_job *j)
+{
+	struct sink_arch *a = j->a;
+	char fin[ARCH_PATH], jpath[ARCH_PATH];
+	sink__path(a, j->start, NAME_FINAL, fin);
+	bool leave = a->jfd >= 0 && (j->end || a->jstart != j->start);
+	if (j->done && ftruncate(a->jfd, (off_t)(a->jlen - j->done)) == 0)
+		a->jlen -= j->done; /* no part of a record before the next one */
+	if (leave) {
+		sink__path(a, a->jstart, NAME_JOURNAL, jpath);
+		fsync(a->jfd);
+		close(a->jfd);
+		a->jfd = -1;
+	}
+	pthread_mutex_lock(&w->mu);
+	if (j->recover)
+		rw_log(RW_LOG_ERROR, "archive: what a crash left in %s is finished at the next start", a->dir);
+	if (j->data.len) {
+		rw_log(RW_LOG_ERROR, "archive: %zu bytes of records of %s could not be written and are lost", j->data.len,
+		       fin);
+		a->st.dropped_bytes += j->data.len;
+	}
+	if (leave)
+		rw_log(RW_LOG_ERROR, "archive: %s could not be finished: its records stay in %s, finished at the next start",
+		       fin, jpath);
+	w->unfinished++;
+	job_free(w, j);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Do a job, retrying a second apart until it is done or, once we are
+ * stopping, given up after one more failure. */
 static void write_job(struct sink_writer *w, struct arch_job *j)
 {
 	struct sink_arch *a = j->a;
-	char fin[4096];
-	file_name(a, j->start, false, fin, sizeof fin);
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
 		bool last_try = w->stop;
 		pthread_mutex_unlock(&w->mu);
-		const char *what = "";
-		int en = 0;
-		uint64_t out = 0;
-		int rc = write_whole(j, &what, &en, &out);
+		struct arch_fail f = {0};
+		int rc = job_step(j, &f);
 		pthread_mutex_lock(&w->mu);
 		if (rc == 0) {
-			a->st.files++;
-			a->st.bytes += out;
 			if (a->failing)
 				rw_log(RW_LOG_WARN, "archive: writing to %s again", a->dir);
 			a->failing = false;
-			rw_log(RW_LOG_INFO, "archive: %s written (%zu bytes of records)", fin, j->data.len);
 			job_free(w, j);
 			pthread_mutex_unlock(&w->mu);
 			return;
@@ -177,17 +162,13 @@ static void write_job(struct sink_writer *w, struct arch_job *j)
 		if (!a->failing || now - a->last_warn >= 10) {
 			rw_log(RW_LOG_ERROR,
 			       "archive: cannot %s %s: %s; %llu bytes of records are kept in memory and written when the directory takes them",
-			       what, fin, strerror(en), (unsigned long long)w->queued);
+			       f.what, f.path, strerror(f.en), (unsigned long long)w->queued);
 			a->last_warn = now;
 		}
 		a->failing = true;
 		if (last_try) {
-			rw_log(RW_LOG_ERROR, "archive: %s (%zu bytes of records) could not be written and is lost", fin,
-			       j->data.len);
-			a->st.dropped_bytes += j->data.len;
-			w->lost++;
-			job_free(w, j);
 			pthread_mutex_unlock(&w->mu);
+			give_up(w, j);
 			return;
 		}
 		/* try again in a second, unless told to stop */
@@ -205,6 +186,20 @@ static void *writer_main(void *arg)
 	struct sink_writer *w = arg;
 	for (struct arch_job *j; (j = rw_queue_pop(&w->q));)
 		write_job(w, j);
+	/* stopped: a journal still open lost its end to the queue's cap */
+	pthread_mutex_lock(&w->mu);
+	struct sink_arch *all = w->all;
+	pthread_mutex_unlock(&w->mu);
+	for (struct sink_arch *a = all; a; a = a->next) {
+		if (a->jfd < 0)
+			continue;
+		struct arch_job *j = rw_calloc(1, sizeof *j);
+		*j = (struct arch_job){.a = a, .start = a->jstart, .end = true};
+		pthread_mutex_lock(&w->mu);
+		a->jobs++;
+		pthread_mutex_unlock(&w->mu);
+		write_job(w, j);
+	}
 	return NULL;
 }
 
@@ -233,13 +228,15 @@ int sink_writer_stop(struct sink_writer *w)
 	pthread_mutex_unlock(&w->mu);
 	rw_queue_close(&w->q);
 	pthread_join(w->th, NULL);
-	int rc = w->lost ? RW_EIO : 0;
+	int rc = w->unfinished ? RW_EIO : 0;
 	for (struct sink_arch *a = w->all, *nx; a; a = nx) {
 		nx = a->next;
 		if (a->cur) {
 			obuf_release(&a->cur->data);
 			free(a->cur);
 		}
+		if (a->jfd >= 0)
+			close(a->jfd);
 		free(a->dir);
 		free(a);
 	}
@@ -252,6 +249,58 @@ int sink_writer_stop(struct sink_writer *w)
 
 /* ---------------------------------------------------------------- event loop side */
 
+static struct arch_job *job_new(struct sink_arch *a, uint32_t start)
+{
+	struct arch_job *j = rw_calloc(1, sizeof *j);
+	j->a = a;
+	j->start = start;
+	return j;
+}
+
+/* A waiting job is dropped, loudly (under w->mu). */
+static void drop_job(struct sink_writer *w, struct arch_job *j, const char *why)
+{
+	struct sink_arch *a = j->a;
+	if (j->recover) {
+		rw_log(RW_LOG_ERROR, "archive: %s: what a crash left in %s waits for the next start", why, a->dir);
+	} else {
+		char fin[ARCH_PATH];
+		sink__path(a, j->start, NAME_FINAL, fin);
+		rw_log(RW_LOG_ERROR, "archive: %s: %zu bytes of records of %s are dropped", why, j->data.len, fin);
+		a->st.dropped_bytes += j->data.len;
+	}
+	job_free(w, j);
+}
+
+/* A job to the writer, or dropped (loudly) when the queue is full. */
+static void push_job(struct sink_arch *a, struct arch_job *j)
+{
+	struct sink_writer *w = a->w;
+	char why[64];
+	pthread_mutex_lock(&w->mu);
+	w->queued += j->data.len;
+	a->queued += j->data.len;
+	a->jobs++;
+	/* over the cap: the oldest waiting job goes (the one being done is
+	 * the writer's, out of the queue) */
+	while (w->queued > ARCH_QUEUE_CAP) {
+		struct arch_job *old = rw_queue_try_pop(&w->q);
+		if (!old)
+			break;
+		snprintf(why, sizeof why, "over %llu bytes wait for the disk", (unsigned long long)ARCH_QUEUE_CAP);
+		drop_job(w, old, why);
+	}
+	pthread_mutex_unlock(&w->mu);
+	if (!rw_queue_try_push(&w->q, j)) {
+		/* ARCH_QUEUE_JOBS jobs wait already: the disk is gone for
+		 * days; this one is dropped rather than the loop blocked */
+		snprintf(why, sizeof why, "%u jobs wait for the disk", (unsigned)ARCH_QUEUE_JOBS);
+		pthread_mutex_lock(&w->mu);
+		drop_job(w, j, why);
+		pthread_mutex_unlock(&w->mu);
+	}
+}
+
 int sink_arch_open(struct sink_arch **out, struct sink_writer *w, const char *dir, const char *kind,
 		   enum io_comp comp, uint32_t rotate)
 {
@@ -261,61 +310,58 @@ int sink_arch_open(struct sink_arch **out, struct sink_writer *w, const char *di
 	a->comp = comp;
 	a->rotate = rotate ? rotate : 900;
 	a->w = w;
+	a->jfd = -1;
 	pthread_mutex_lock(&w->mu);
 	a->next = w->all;
 	w->all = a;
 	pthread_mutex_unlock(&w->mu);
+	struct arch_job *j = job_new(a, 0);
+	j->recover = true; /* first: what a crash left, before any new journal */
+	push_job(a, j);
 	*out = a;
 	return 0;
 }
 
-/* The current period is over: hand it to the writer. */
-static void close_cur(struct sink_arch *a)
+/* The current period is over: what is left of it, and its end, to the
+ * writer. */
+static void end_period(struct sink_arch *a)
 {
-	struct arch_job *j = a->cur;
-	if (!j)
+	if (!a->in_period)
 		return;
+	struct arch_job *j = a->cur ? a->cur : job_new(a, a->period);
 	a->cur = NULL;
-	struct sink_writer *w = a->w;
-	pthread_mutex_lock(&w->mu);
-	w->queued += j->data.len;
-	a->queued += j->data.len;
-	/* over the cap: the oldest waiting period goes (the one being
-	 * written is the writer's, out of the queue) */
-	while (w->queued > ARCH_QUEUE_CAP) {
-		struct arch_job *old = rw_queue_try_pop(&w->q);
-		if (!old)
-			break;
-		char fin[4096];
-		file_name(old->a, old->start, false, fin, sizeof fin);
-		rw_log(RW_LOG_ERROR, "archive: over %llu bytes wait for the disk: %s (%zu bytes) is dropped",
-		       (unsigned long long)ARCH_QUEUE_CAP, fin, old->data.len);
-		old->a->st.dropped_bytes += old->data.len;
-		job_free(w, old);
-	}
-	pthread_mutex_unlock(&w->mu);
-	if (!rw_queue_try_push(&w->q, j)) {
-		/* ARCH_QUEUE_JOBS periods wait already: the disk is gone for
-		 * days; this one is dropped rather than the loop blocked */
-		pthread_mutex_lock(&w->mu);
-		rw_log(RW_LOG_ERROR, "archive: %u periods wait for the disk; %zu bytes of records are dropped",
-		       (unsigned)ARCH_QUEUE_JOBS, j->data.len);
-		a->st.dropped_bytes += j->data.len;
-		job_free(w, j);
-		pthread_mutex_unlock(&w->mu);
-	}
+	a->in_period = false;
+	j->end = true;
+	push_job(a, j);
+}
+
+/* The records gathered so far to the writer, for the journal; kept
+ * gathering while the writer has not done this archive's last job (busy
+ * or failing), so a failing disk queues one job per period. */
+static void hand_over(struct sink_arch *a)
+{
+	if (!a->cur || !a->cur->data.len)
+		return;
+	pthread_mutex_lock(&a->w->mu);
+	bool idle = a->jobs == 0;
+	pthread_mutex_unlock(&a->w->mu);
+	if (!idle)
+		return;
+	push_job(a, a->cur);
+	a->cur = NULL;
 }
 
 static struct arch_job *cur_for(struct sink_arch *a, uint32_t ts)
 {
 	uint32_t start = ts - ts % a->rotate;
-	if (a->cur && start != a->cur->start)
-		close_cur(a);
-	if (!a->cur) {
-		a->cur = rw_calloc(1, sizeof *a->cur);
-		a->cur->a = a;
-		a->cur->start = start;
+	if (a->in_period && start != a->period)
+		end_period(a);
+	if (!a->in_period) {
+		a->period = start;
+		a->in_period = true;
 	}
+	if (!a->cur)
+		a->cur = job_new(a, start);
 	return a->cur;
 }
 
@@ -341,19 +387,21 @@ void sink_arch_put_buf(struct sink_arch *a, uint32_t ts, struct obuf *b)
 
 void sink_arch_tick(struct sink_arch *a, uint32_t now)
 {
-	if (a->cur && now >= a->cur->start + a->rotate)
-		close_cur(a);
+	if (a->in_period && now >= a->period + a->rotate)
+		end_period(a);
+	else
+		hand_over(a);
 }
 
 void sink_arch_cut(struct sink_arch *a)
 {
-	close_cur(a);
+	end_period(a);
 }
 
 void sink_arch_close(struct sink_arch *a)
 {
 	if (a)
-		close_cur(a); /* freed by sink_writer_stop */
+		end_period(a); /* freed by sink_writer_stop */
 }
 
 void sink_arch_stats(struct sink_arch *a, struct sink_arch_stats *st)

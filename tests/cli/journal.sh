@@ -8,7 +8,8 @@
 # in the finished file, which routewatch dump and bgpdump -m both read, and
 # no hidden file may be left. Plain and gzip archives; a torn last record
 # (cut, and said so); a period whose file exists already (never
-# overwritten: the journal is kept aside, loudly).
+# overwritten: the journal is kept aside, loudly); a restart within the
+# period (its file then holds the records from both sides of it).
 # (harness: tests/cli/lib_collect.sh)
 set -u
 SUITE=journal
@@ -48,7 +49,7 @@ killed() {
 		kill -9 "$COL" "$EXA" 2>/dev/null
 		return 1
 	fi
-	announce "$cet"
+	announce "$net"
 	kill -9 "$COL"
 	KILLT=$(now)
 	wait "$COL" 2>/dev/null
@@ -84,14 +85,14 @@ recovered() {
 	check "$c-bgpdump-reads-it" "[ -s $tmp/$c.bgpdump ] && [ \$(wc -l < $tmp/$c.bgpdump) -eq \$(wc -l < $tmp/$c.dump) ]" \
 		"bgpdump -m $(wc -l < $tmp/$c.bgpdump) lines, routewatch dump $(wc -l < $tmp/$c.dump)"
 	# announcement I is in the file when an A line has 10.NET.I.0/24
-	got=$(grep -c "|A|127.0.0.4|65004|10\\.$cet\\." "$tmp/$c.bgpdump")
+	got=$(grep -c "|A|127.0.0.4|65004|10\\.$net\\." "$tmp/$c.bgpdump")
 	# each announcement's delay from command to collector: the record's
 	# time in microseconds (routewatch dump --json) less the command's
 	"$RW" dump --json "$d"/updates.* 2>/dev/null | jq -r 'select(.type=="announce") | [.prefix, .timestamp + (.usec // 0) / 1e6] | @tsv' \
 		> "$tmp/$c.times" 2>/dev/null
 	# the UPDATEs sent more than 1 s before the kill (a command taking at
 	# most the largest delay seen to reach the collector), and those missing
-	awk -v k="$KILLT" -v net="$cet" -v times="$tmp/$c.times" -v bgpd="$tmp/$c.bgpdump" '
+	awk -v k="$KILLT" -v net="$net" -v times="$tmp/$c.times" -v bgpd="$tmp/$c.bgpdump" '
 		BEGIN {
 			while ((getline l < bgpd) > 0) { split(l, f, "|"); if (f[3] == "A") have[f[6]] = 1 }
 			while ((getline l < times) > 0) { split(l, f, "\t"); at[f[1]] = f[2] }
@@ -106,7 +107,7 @@ recovered() {
 			}
 			loss = first ? k - first - lat : 0
 			printf "%d %d %.3f %.3f\n", due, miss, lat, loss < 0 ? 0 : loss
-		}' "$tmp/$cet.sent" > "$tmp/$c.due"
+		}' "$tmp/$net.sent" > "$tmp/$c.due"
 	read due miss lat loss < "$tmp/$c.due"
 	echo "# $c: $N announced, $got in the file, $due sent more than 1 s before the kill, $miss of them missing;" \
 		"largest delay to the collector ${lat} s; loss window ${loss} s before the kill"
@@ -117,15 +118,46 @@ recovered() {
 # ---------------------------------------------------------------- plain
 if killed plain "$tmp/arch-p" 71; then
 	# a torn last record, as a kill in the middle of a write leaves it: a
-	# header and part of its body (40 bytes of the journal's first record)
+	# header and part of its body (the first 20 bytes of the journal: a
+	# record's 12-byte header and 8 of its 28 or more)
 	j=$(ls -A "$tmp/arch-p" | grep '^\.updates\..*\.part$' | head -1)
-	[ -n "$j" ] && head -c 40 "$tmp/arch-p/$j" >> "$tmp/arch-p/$j"
+	[ -n "$j" ] && head -c 20 "$tmp/arch-p/$j" >> "$tmp/arch-p/$j"
 	# a copy for the case of a period whose file exists already
 	mkdir -p "$tmp/arch-x"
 	[ -n "$j" ] && cp "$tmp/arch-p/$j" "$tmp/arch-x/$j"
 	recovered plain "$tmp/arch-p" 71 ""
-	check "plain-torn-record-cut" "grep -q 'recovered from .* 40 bytes of a torn last record cut' $tmp/plain-2.err" \
-		"the 40 bytes of a torn record were not said to be cut" "$tmp/plain-2.err"
+	check "plain-torn-record-cut" "grep -q 'recovered from .* 20 bytes of a torn last record cut' $tmp/plain-2.err" \
+		"the 20 bytes of a torn record were not said to be cut" "$tmp/plain-2.err"
+fi
+
+# ---------------------------------------------------------------- a restart within the period
+# The collector started again on the archive within the period: the
+# period's file, when it is written again, holds the records from before
+# the restart too (it is replaced by more, never by the new ones alone).
+if [ -s "$tmp/plain.bgpdump" ]; then
+	before=$(grep -c '|A|127.0.0.4|65004|10\.71\.' "$tmp/plain.bgpdump")
+	if start_col again --peer 127.0.0.4,65004 --archive "$tmp/arch-p" --rotate 3600; then
+		start_exa 127.0.0.4 65004
+		if wait_for "$tmp/again.err" 'peer 127.0.0.4 AS65004: established' 15; then
+			for k in 1 2 3; do
+				exa 127.0.0.4 "announce route 10.73.$k.0/24 next-hop 192.0.2.4 as-path [ 64500 64501 ]"
+			done
+			sleep 2.5
+		fi
+		stop_col
+		kill "$EXA" 2>/dev/null
+		wait "$EXA" 2>/dev/null
+		check again-clean-exit "[ $COLRC -eq 0 ]" "collect exited with $COLRC" "$tmp/again.err"
+		cat "$tmp"/arch-p/updates.* | bgpdump -m - > "$tmp/again.bgpdump" 2>/dev/null
+		old=$(grep -c '|A|127.0.0.4|65004|10\.71\.' "$tmp/again.bgpdump")
+		new=$(grep -c '|A|127.0.0.4|65004|10\.73\.' "$tmp/again.bgpdump")
+		check again-keeps-the-records-before "[ $old -eq $before ] && [ $new -eq 3 ]" \
+			"$old of the $before announcements from before the restart and $new of 3 from after it are in the archive"
+		check again-no-hidden-file-left "[ -z \"\$(ls -A $tmp/arch-p | grep '^\\.')\" ]" \
+			"left: $(ls -A $tmp/arch-p | tr '\n' ' ')"
+	else
+		nok again-start "the collector did not start" "$tmp/again.err"
+	fi
 fi
 
 # ---------------------------------------------------------------- the file exists already
