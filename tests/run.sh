@@ -40,7 +40,7 @@ run_suite() {
 	total_skip=$((total_skip + s))
 }
 
-UNITS="unit_base unit_io unit_bgp unit_rib unit_engine unit_formats"
+UNITS="unit_base unit_io unit_bgp unit_feed unit_rib unit_engine unit_formats"
 for u in $UNITS; do
 	if [ ! -x "$B/routewatch" ] || [ ! -x "$B/tests/$u" ]; then
 		echo "not ok - build: $B/routewatch or $B/tests/$u is missing (build first)"
@@ -55,6 +55,7 @@ run_suite layers tests/layers.sh
 run_suite golden tests/golden/run.sh "$B"
 run_suite bad-input tests/cli/bad_input.sh "$B"
 run_suite events tests/cli/events.sh "$B"
+run_suite mirrors tests/cli/mirrors.sh "$B"
 run_suite store tests/cli/store.sh "$B"
 run_suite collect tests/cli/collect.sh "$B"
 run_suite guard tests/cli/guard.sh "$B"

@@ -26,6 +26,17 @@ int cmd_collect(int argc, char **argv);
 
 /* Shared helpers (util.c) */
 double now_seconds(void);
+/* --collector NAME or NAME=PATH into nm (feed_names_add): 0, or EXIT_USAGE
+ * with the error logged. The one parser of the option for every command
+ * that reads archives. */
+int opt_collector(struct feed_names *nm, const char *arg);
+/* The usage lines of --collector, the same in every command. */
+#define USAGE_COLLECTOR                                                                          \
+	"  --collector NAME  collector name for every input\n"                                    \
+	"  --collector NAME=PATH  collector of the files under PATH (repeatable);\n"              \
+	"                    without it, names come from the RouteViews, RIS and\n"              \
+	"                    BGPStream layouts, else from the file's directory\n"
+
 /* The memory every subsystem holds, one line on stderr (--stats). */
 void print_memory(void);
 /* The engine's counts, one line on stderr (--stats): "LABEL: ...". */

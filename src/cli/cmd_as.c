@@ -22,7 +22,7 @@ static void no_event(void *arg, const struct det_event *e)
 
 static void usage(FILE *o)
 {
-	fputs("usage: routewatch as ASN [--at TIME] [--names FILE] [--json] [--collector NAME] FILE|DIR...\n"
+	fputs("usage: routewatch as ASN [--at TIME] [--names FILE] [--json] [--collector NAME[=PATH]] FILE|DIR...\n"
 	      "  The prefixes of one origin, their upstreams with the peers and\n"
 	      "  collectors that see them, and visibility, at the end of the input or\n"
 	      "  at TIME (unix seconds or 2024-03-09T10:00:00Z).\n",
@@ -36,6 +36,8 @@ int cmd_as(int argc, char **argv)
 		{"json", no_argument, 0, 'j'},            {"collector", required_argument, 0, 'c'},
 		{"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
 	struct archive_opts ao = {0};
+	struct feed_names coll; /* --collector */
+	feed_names_init(&coll);
 	struct names nm;
 	bool have_names = false, json = false;
 	names_init(&nm);
@@ -61,7 +63,10 @@ int cmd_as(int argc, char **argv)
 			break;
 		case 'j': json = true; break;
 		case 'q': rw_log_level = RW_LOG_ERROR; break;
-		case 'c': ao.collector = optarg; break;
+		case 'c':
+			if ((rc = opt_collector(&coll, optarg)))
+				goto out;
+			break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
 		}
@@ -76,7 +81,7 @@ int cmd_as(int argc, char **argv)
 	struct engine *e = rw_malloc(sizeof *e);
 	engine_init(e, 1, no_event, NULL);
 	struct feed_inputs in;
-	if (feed_inputs(argv + optind + 1, argc - optind - 1, ao.collector, &ao.feed.io, &in, st))
+	if (feed_inputs(argv + optind + 1, argc - optind - 1, &coll, &ao.feed.io, &in, st))
 		rc = EXIT_DAMAGED;
 	if (archive_run(e, &in, &ao, st))
 		rc = EXIT_DAMAGED;
@@ -95,6 +100,7 @@ int cmd_as(int argc, char **argv)
 	free(e);
 	free(st);
 out:
+	feed_names_release(&coll);
 	names_release(&nm);
 	return rc;
 }

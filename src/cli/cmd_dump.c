@@ -1,5 +1,5 @@
 /*
- * routewatch dump [--json] [--stats] [--messages] FILE...
+ * routewatch dump [--json] [--stats] [--messages] [--collector NAME|NAME=PATH]... FILE...
  *
  * Every route element of every file, in the given order, as bgpdump -m
  * lines (default) or JSON lines. Files may be "-" (stdin) and compressed
@@ -85,8 +85,23 @@ static void usage(FILE *o)
 	      "  --guess-addpath  read NLRI with/without ADD-PATH path ids when the MRT\n"
 	      "               subtype's reading fails but the other one fits (reported)\n"
 	      "  --max-problems N  problem messages per file before going quiet (default 20, 0 = all)\n"
+	      USAGE_COLLECTOR
+	      "               (dump lists them with --stats)\n"
 	      "  -q           errors only on stderr (no warnings)\n",
 	      o);
+}
+
+/* --stats lists the collectors of the files dumped, named as events and
+ * ingest name them (a file is opened once more for its first record when
+ * its name gives no time). */
+static void count_collector(struct feed_stats *st, const struct feed_names *nm, const char *path,
+			    const struct io_opts *io)
+{
+	struct feed_input in;
+	feed_input_identify(&in, nm, path, io);
+	feed_stats_collector(st, in.collector, in.rib, !in.rib, in.unread ? 0 : in.first_ts,
+			     in.unread ? 0 : in.first_ts);
+	feed_input_release(&in);
 }
 
 int cmd_dump(int argc, char **argv)
@@ -97,10 +112,14 @@ int cmd_dump(int argc, char **argv)
 		{"max-problems", required_argument, 0, 'P'},
 		{"guess-addpath", no_argument, 0, 'G'},
 		{"workers", required_argument, 0, 'W'},
+		{"collector", required_argument, 0, 'c'},
 		{"help", no_argument, 0, 'h'},   {0, 0, 0, 0}};
 	bool json = false, stats = false, msgs = false;
 	struct feed_opts fo = {0};
+	struct feed_names coll; /* --collector: only --stats shows them yet */
+	feed_names_init(&coll);
 	unsigned workers = 0; /* 0: automatic */
+	int status = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (ncpu > 8)
 		ncpu = 8;
@@ -116,7 +135,8 @@ int cmd_dump(int argc, char **argv)
 			uint64_t v;
 			if (parse_u64(optarg, IO_MAX_THREADS, &v) || !v) {
 				rw_log(RW_LOG_ERROR, "--threads wants 1..%u", IO_MAX_THREADS);
-				return EXIT_USAGE;
+				status = EXIT_USAGE;
+				goto done;
 			}
 			fo.io.threads = (unsigned)v;
 			break;
@@ -126,7 +146,8 @@ int cmd_dump(int argc, char **argv)
 			uint64_t v;
 			if (parse_u64(optarg, 64, &v)) {
 				rw_log(RW_LOG_ERROR, "--workers wants 0..64");
-				return EXIT_USAGE;
+				status = EXIT_USAGE;
+				goto done;
 			}
 			workers = v ? (unsigned)v : 1;
 			break;
@@ -135,18 +156,24 @@ int cmd_dump(int argc, char **argv)
 			uint64_t v;
 			if (parse_u64(optarg, UINT32_MAX, &v)) {
 				rw_log(RW_LOG_ERROR, "--max-problems wants a number");
-				return EXIT_USAGE;
+				status = EXIT_USAGE;
+				goto done;
 			}
 			fo.max_msgs = v ? (unsigned)v : UINT32_MAX;
 			break;
 		}
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'c':
+			if ((status = opt_collector(&coll, optarg)))
+				goto done;
+			break;
+		case 'h': usage(stdout); goto done;
+		default: usage(stderr); status = EXIT_USAGE; goto done;
 		}
 	}
 	if (optind >= argc) {
 		usage(stderr);
-		return EXIT_USAGE;
+		status = EXIT_USAGE;
+		goto done;
 	}
 	fo.want_msgs = json && msgs;
 	fo.salvage = true; /* print what bgpdump prints of a half-bad NLRI */
@@ -157,8 +184,9 @@ int cmd_dump(int argc, char **argv)
 	out_open(&dc.out, dc.fmt, &out, NULL);
 	const struct feed_par_ops par = {par_worker_new, par_worker_free, par_record, par_elem, par_deliver, &dc};
 	double t0 = now_seconds();
-	int status = 0;
 	for (int i = optind; i < argc; i++) {
+		if (stats)
+			count_collector(st, &coll, argv[i], &fo.io);
 		struct feed_file f;
 		if (feed_file_open(&f, argv[i], &fo, st)) {
 			feed_file_close(&f);
@@ -192,6 +220,8 @@ int cmd_dump(int argc, char **argv)
 	out_close(&dc.out);
 	obuf_release(&out);
 	free(st);
+done:
+	feed_names_release(&coll);
 	return status;
 }
 

@@ -1,6 +1,6 @@
 /*
  * routewatch events [--json] [--min-peers N] [--origin ASN]... [--type T]...
- *                   [--collector NAME] [--names FILE] [--from T] [--until T] FILE|DIR...
+ *                   [--collector NAME|NAME=PATH]... [--names FILE] [--from T] [--until T] FILE|DIR...
  * routewatch events --db PATH|URI [--json] [--origin ASN]... [--type T]...
  *                   [--from T] [--until T]
  *
@@ -78,14 +78,14 @@ static void usage(FILE *o)
 {
 	fputs("usage: routewatch events [options] FILE|DIR...\n"
 	      "  When networks gained or lost an upstream and when their prefixes went\n"
-	      "  down and came back (docs/events.md). Directories are walked; the\n"
-	      "  collector of a file is its directory's name.\n"
+	      "  down and came back (docs/events.md). Directories are walked; a file's\n"
+	      "  collector comes from the archive layout or its directory (--collector).\n"
 	      "  --json            one JSON object per event\n"
 	      "  --min-peers N     peers needed to confirm an upstream (default 2)\n"
 	      "  --origin ASN      only events of this origin (repeatable)\n"
 	      "  --type T          only this event type (repeatable): upstream_gained,\n"
 	      "                    upstream_lost, prefix_down, prefix_up, origin_down, origin_up\n"
-	      "  --collector NAME  collector name for every input\n"
+	      USAGE_COLLECTOR
 	      "  --names FILE      AS names (potaroo asn.txt or pyasn JSON)\n"
 	      "  --from TIME       skip records before this time (unix seconds or\n"
 	      "                    2024-03-09T10:00:00Z)\n"
@@ -121,6 +121,8 @@ int cmd_events(int argc, char **argv)
 	struct names nm;
 	bool have_names = false;
 	names_init(&nm);
+	struct feed_names coll; /* --collector */
+	feed_names_init(&coll);
 	int c, rc = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jhq", lo, NULL)) != -1) {
@@ -158,7 +160,10 @@ int cmd_events(int argc, char **argv)
 			ec.f.types |= 1u << ty;
 			break;
 		}
-		case 'c': ao.collector = optarg; break;
+		case 'c':
+			if ((rc = opt_collector(&coll, optarg)))
+				goto out;
+			break;
 		case 'n':
 			if (names_load(&nm, optarg)) {
 				rc = EXIT_DAMAGED;
@@ -205,7 +210,7 @@ int cmd_events(int argc, char **argv)
 	engine_init(e, min_peers, on_event, &ec);
 	double t0 = now_seconds();
 	struct feed_inputs in;
-	if (feed_inputs(argv + optind, argc - optind, ao.collector, &ao.feed.io, &in, st))
+	if (feed_inputs(argv + optind, argc - optind, &coll, &ao.feed.io, &in, st))
 		rc = EXIT_DAMAGED;
 	if (archive_run(e, &in, &ao, st))
 		rc = EXIT_DAMAGED;
@@ -241,5 +246,6 @@ int cmd_events(int argc, char **argv)
 out:
 	free(origins);
 	names_release(&nm);
+	feed_names_release(&coll);
 	return rc;
 }

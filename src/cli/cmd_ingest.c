@@ -1,6 +1,6 @@
 /*
  * routewatch ingest [--db PATH|URI] [--names FILE] [--min-peers N]
- *                   [--collector NAME] [--checkpoint SECONDS] FILE|DIR...
+ *                   [--collector NAME|NAME=PATH]... [--checkpoint SECONDS] FILE|DIR...
  *
  * Archives through the engine into the history store. Incremental and
  * idempotent:
@@ -36,7 +36,7 @@ static void usage(FILE *o)
 	      "  --names FILE      AS names to store (potaroo asn.txt or pyasn JSON)\n"
 	      "  --min-peers N     peers needed to confirm an upstream (default 2; fixed\n"
 	      "                    by the store's first ingest)\n"
-	      "  --collector NAME  collector name for every input\n"
+	      USAGE_COLLECTOR
 	      "  --checkpoint S    commit every S seconds of record time (default 3600)\n"
 	      "  --checkpoint-wall S  ... but not more often than every S seconds (default 30)\n"
 	      "  --stats           counts and speed on stderr\n",
@@ -54,6 +54,9 @@ int cmd_ingest(int argc, char **argv)
 	struct store_ingest_opts o = {.every = 3600, .every_wall = 30};
 	struct names nm;
 	names_init(&nm);
+	struct feed_names coll; /* --collector, walked by store_ingest */
+	feed_names_init(&coll);
+	o.feed.names = &coll;
 	bool stats = false;
 	int c, rc = 0;
 	optind = 1;
@@ -61,7 +64,10 @@ int cmd_ingest(int argc, char **argv)
 		uint64_t v;
 		switch (c) {
 		case 'd': o.db = optarg; break;
-		case 'c': o.collector = optarg; break;
+		case 'c':
+			if ((rc = opt_collector(&coll, optarg)))
+				goto out;
+			break;
 		case 's': stats = true; break;
 		case 'q': rw_log_level = RW_LOG_ERROR; break;
 		case 'n':
@@ -130,5 +136,6 @@ int cmd_ingest(int argc, char **argv)
 	free(fst);
 out:
 	names_release(&nm);
+	feed_names_release(&coll);
 	return rc;
 }

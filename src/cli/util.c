@@ -12,6 +12,14 @@ double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+int opt_collector(struct feed_names *nm, const char *arg)
+{
+	if (!feed_names_add(nm, arg))
+		return 0;
+	rw_log(RW_LOG_ERROR, "--collector wants NAME or NAME=PATH, not '%s'", arg);
+	return EXIT_USAGE;
+}
+
 void print_memory(void)
 {
 	char line[1024];

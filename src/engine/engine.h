@@ -104,8 +104,6 @@ int engine_load(struct engine *e, const uint8_t *p, size_t n, char *err, size_t 
 /* ---------------------------------------------------------------- archives */
 
 struct archive_opts {
-	const char *collector;  /* --collector: overrides directory names (for
-				   feed_inputs) */
 	uint32_t until;         /* stop before records after this time (0 = all) */
 	uint32_t from;          /* skip records before this time (0 = none):
 				   the store's clock when continuing */

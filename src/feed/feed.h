@@ -6,13 +6,27 @@
  * marked damaged so commands can exit non-zero.
  *
  * struct feed_stats collects what --stats prints: records by type, errors
- * by class, bytes in and out, elements by type.
+ * by class, bytes in and out, elements by type, and the collectors found.
  */
 #ifndef RW_FEED_H
 #define RW_FEED_H
 
 #include "../io/io.h"
 #include "../mrt/mrt.h"
+
+/* One collector of a run, as --stats lists it. */
+struct feed_coll_stats {
+	char name[64];          /* truncated past 63 bytes */
+	uint32_t ribs, updates; /* files of each kind */
+	uint32_t first, last;   /* earliest and latest file time (both 0: none
+				   known, e.g. standard input) */
+};
+
+/* Collectors listed by --stats; the files of more are counted in
+ * colls_more. A fixed table keeps struct feed_stats one flat block its
+ * callers calloc and free (RouteViews and RIS together run about 70
+ * collectors). */
+#define FEED_STATS_COLLS 128
 
 struct feed_stats {
 	uint64_t files, files_failed, files_damaged;
@@ -29,10 +43,19 @@ struct feed_stats {
 	uint64_t unsupported;         /* records of types not decoded */
 	uint64_t bytes_in, bytes_out; /* compressed / decompressed */
 	uint8_t reported[64][16];     /* unsupported type reported once */
+	struct feed_coll_stats colls[FEED_STATS_COLLS]; /* by name */
+	uint32_t ncolls;
+	uint32_t colls_more;          /* files of collectors beyond the table */
 };
+
+struct feed_names;
 
 struct feed_opts {
 	struct io_opts io;
+	const struct feed_names *names; /* borrowed: the --collector rules,
+					   carried to whoever calls
+					   feed_inputs (store_ingest);
+					   NULL: none */
 	unsigned max_msgs;  /* problem messages per file before going quiet; 0 = 20 */
 	bool want_msgs;     /* deliver OPEN/NOTIFICATION/... elements */
 	bool salvage;       /* see mrt_dec.salvage */
@@ -86,6 +109,59 @@ bool feed_result_has_problem(const struct mrt_result *res);
 void feed_file_emit(struct feed_file *f, enum rw_level lvl, const char *msg);
 void feed_file_close(struct feed_file *f);
 
+/* ---------------------------------------------------------------- names */
+
+/* Who names the collector of a file (docs/events.md §1). The user's
+ * --collector options come first: NAME=PATH for the files under PATH (the
+ * longest PATH that holds the file; the last given among equal ones), then
+ * NAME for every input. Without them the name comes from the archive
+ * layouts (feed_collector_of). Every command that reads archives parses
+ * --collector with feed_names_add, so they all read it the same way. */
+struct feed_name_rule {
+	char *name; /* owned */
+	char *path; /* owned: absolute, "." and ".." resolved by name */
+};
+
+struct feed_names {
+	char *all;                /* owned: --collector NAME, or NULL */
+	struct feed_name_rule *v; /* owned: --collector NAME=PATH, as given */
+	uint32_t n, cap;
+	char *cwd;                /* owned: the directory relative paths start
+				     from (feed_names_init reads it); NULL
+				     when unknown */
+};
+
+/* Zeroes nm and reads the working directory. */
+void feed_names_init(struct feed_names *nm);
+/* One --collector value: "NAME" or "NAME=PATH" (split at the first '=').
+ * 0, or RW_EINVAL when NAME or PATH is empty (nothing logged: the caller
+ * names its option). A later NAME replaces an earlier one. */
+int feed_names_add(struct feed_names *nm, const char *arg);
+void feed_names_release(struct feed_names *nm);
+
+/* The collector of the file at path, a string the caller frees. given is
+ * the path named by the user that led to it: path itself, or a directory
+ * it was found under (it decides which folders lie inside the walk; NULL:
+ * path). In order: nm's NAME=PATH rules, then its NAME; standard input
+ * ("-") is "stdin"; the collector the file name carries (rrc20.updates...,
+ * ris.rrc06.updates..., routeviews.route-views.jinx.updates...,
+ * route-views2.rib...); the folders from the file upward, where RIBS,
+ * UPDATES and YYYY.MM are skipped and a bgpdata folder is named by the
+ * folder above it when that one is a collector folder (inside the path
+ * given, and found by the walk or named like a RouteViews collector), else
+ * route-views2; any other folder is the collector. Folders above a
+ * relative path are the working directory's. nm may be NULL (no rules,
+ * the process's directory). Opens no file. */
+char *feed_collector_of(const struct feed_names *nm, const char *given, const char *path);
+
+/* The time and kind a file name gives (docs/events.md §1): YYYYMMDD.HHMM
+ * anywhere in the last component, or Unix seconds right after the kind word
+ * (ris.rrc06.updates.1427846400.gz). The file is a RIB dump when the word
+ * before the time is rib, ribs or bview, an update file when it is updates,
+ * and otherwise when the name starts with rib or bview. true when the name
+ * gives a time. */
+bool feed_name_time(const char *path, uint32_t *ts, bool *rib);
+
 /* ---------------------------------------------------------------- inputs */
 
 /* The files of a run over archives (feed_walk.c), in the order their
@@ -98,6 +174,8 @@ struct feed_input {
 	bool named;        /* time and kind read from the file name */
 	bool walked;       /* found in a directory (not named by the user) */
 	bool not_mrt;      /* its first bytes are no MRT header */
+	bool unread;       /* neither its name nor its first bytes gave its
+			      time and kind (standard input, unreadable) */
 	uint32_t order;    /* position after sorting */
 };
 
@@ -111,11 +189,20 @@ struct feed_inputs {
  * MRT header; a file whose name gives its time, rib.20240309.0800, is not
  * opened here, so it is never skipped: its reader reports what it finds)
  * into inputs sorted by (first record time, RIB before updates,
- * collector, path). collector: every input's, else its directory's name.
- * Returns 0, or RW_EIO when a path cannot be read (logged, counted). */
-int feed_inputs(char **paths, int n, const char *collector, const struct io_opts *io, struct feed_inputs *out,
+ * collector, path). Collectors as feed_collector_of names them with nm
+ * (NULL: no --collector). The collectors found go into st (--stats); a
+ * collector whose update files start before any RIB dump of it is warned
+ * about once, and so is a NAME=PATH rule that named no file. Returns 0, or
+ * RW_EIO when a path cannot be read (logged, counted). */
+int feed_inputs(char **paths, int n, const struct feed_names *nm, const struct io_opts *io, struct feed_inputs *out,
 		struct feed_stats *st);
 void feed_inputs_free(struct feed_inputs *l);
+/* One input's collector, time and kind, as feed_inputs finds them,
+ * for a command that reads files in the order given (dump). Free with
+ * feed_input_release. */
+void feed_input_identify(struct feed_input *in, const struct feed_names *nm, const char *path,
+			 const struct io_opts *io);
+void feed_input_release(struct feed_input *in);
 
 /* ---------------------------------------------------------------- parallel */
 
@@ -140,6 +227,10 @@ struct feed_par_ops {
  * the file sequentially). */
 int feed_par_run(struct feed_file *f, unsigned nworkers, const struct feed_par_ops *ops);
 
+/* Count files of a collector into st->colls: ribs and updates files with
+ * file times first..last (0, 0: none known). */
+void feed_stats_collector(struct feed_stats *st, const char *name, uint32_t ribs, uint32_t updates,
+			  uint32_t first, uint32_t last);
 /* --stats report on stderr. */
 void feed_stats_print(const struct feed_stats *st, double elapsed);
 

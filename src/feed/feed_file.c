@@ -8,7 +8,7 @@
  *   FILE: stream ends inside a record at byte OFF (...)
  *   FILE: read/decompression error: ... ; N records read before it
  */
-#include "feed.h"
+#include "feed_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,6 +253,53 @@ void feed_file_close(struct feed_file *f)
 	f->path = NULL;
 }
 
+void feed_stats_collector(struct feed_stats *st, const char *name, uint32_t ribs, uint32_t updates,
+			  uint32_t first, uint32_t last)
+{
+	const size_t max = sizeof st->colls[0].name - 1;
+	uint32_t i = 0;
+	int c = 1;
+	while (i < st->ncolls && (c = strncmp(st->colls[i].name, name, max)) < 0)
+		i++; /* the table is sorted by name */
+	if (c) {
+		if (st->ncolls == FEED_STATS_COLLS) {
+			st->colls_more += ribs + updates;
+			return;
+		}
+		memmove(&st->colls[i + 1], &st->colls[i], (st->ncolls - i) * sizeof st->colls[0]);
+		memset(&st->colls[i], 0, sizeof st->colls[i]);
+		snprintf(st->colls[i].name, sizeof st->colls[i].name, "%s", name);
+		st->ncolls++;
+	}
+	struct feed_coll_stats *e = &st->colls[i];
+	bool had = e->first || e->last, has = first || last;
+	e->ribs += ribs;
+	e->updates += updates;
+	if (has && (!had || first < e->first))
+		e->first = first;
+	if (has && (!had || last > e->last))
+		e->last = last;
+}
+
+/* The collectors found, one line each: what the run read of each. */
+static void print_collectors(FILE *o, const struct feed_stats *st)
+{
+	fprintf(o, "collectors: %u\n", st->ncolls);
+	for (uint32_t i = 0; i < st->ncolls; i++) {
+		const struct feed_coll_stats *c = &st->colls[i];
+		char a[24], b[24], when[64] = "file times unknown";
+		if (c->first || c->last) {
+			feed__fmt_minute(a, c->first);
+			feed__fmt_minute(b, c->last);
+			snprintf(when, sizeof when, "file times %s to %s", a, b);
+		}
+		fprintf(o, "  %s: %u RIB dump%s, %u update file%s; %s\n", c->name, c->ribs, c->ribs == 1 ? "" : "s",
+			c->updates, c->updates == 1 ? "" : "s", when);
+	}
+	if (st->colls_more)
+		fprintf(o, "  and %u files of collectors not listed\n", st->colls_more);
+}
+
 void feed_stats_print(const struct feed_stats *st, double elapsed)
 {
 	FILE *o = stderr;
@@ -260,6 +307,8 @@ void feed_stats_print(const struct feed_stats *st, double elapsed)
 	fprintf(o, "files: %llu (%llu could not be opened, %llu damaged)\n",
 		(unsigned long long)st->files, (unsigned long long)st->files_failed,
 		(unsigned long long)st->files_damaged);
+	if (st->ncolls || st->colls_more)
+		print_collectors(o, st);
 	fprintf(o, "records: %llu\n", (unsigned long long)st->records);
 	for (unsigned t = 0; t < 64; t++)
 		for (unsigned s = 0; s < 16; s++)

@@ -1,87 +1,83 @@
 /*
  * The inputs of a run over archives (feed.h, feed_inputs): files and
- * directories, walked with names sorted; the collector of a file is the
- * one given, else the name of its directory. Each file's time and kind
- * come from its name when RouteViews or RIS named it (rib.20240309.0800,
- * updates...), else from its first record, peeked; the inputs are sorted
- * by (time, RIB first, collector, path), so the order on the command line
- * does not matter and equal times keep a stable order.
+ * directories, walked with names sorted, each given its collector
+ * (docs/events.md §1). Each file's time and kind come from its name when
+ * the archive named it (rib.20240309.0800, ris.rrc06.updates.1427846400),
+ * else from its first record, peeked. The inputs are sorted by (time, RIB
+ * first, collector, path), so the order on the command line does not
+ * matter and equal times keep a stable order. Then the collectors found
+ * are counted into the run's stats, and each one whose updates start
+ * before its first RIB dump is warned about, once.
+ * (Names of collectors and times from file names: feed_name.c.)
+ * Everything here runs on the caller's thread.
  */
-#include "feed.h"
+#include "feed_int.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+/* ---------------------------------------------------------------- walking */
 
 void feed_inputs_free(struct feed_inputs *l)
 {
-	for (uint32_t i = 0; i < l->n; i++) {
-		free(l->v[i].path);
-		free(l->v[i].collector);
-	}
+	for (uint32_t i = 0; i < l->n; i++)
+		feed_input_release(&l->v[i]);
 	rw_vec_free(&l->v, &l->cap, sizeof *l->v, RW_MEM_FEED);
 	l->n = 0;
 }
+
+void feed_input_release(struct feed_input *in)
+{
+	free(in->path);
+	free(in->collector);
+	in->path = in->collector = NULL;
+}
+
+/* One walk over the paths given. */
+struct walk {
+	struct feed_inputs *l;
+	const struct feed_names *nm; /* borrowed */
+	const char *given;           /* the path given now (borrowed) */
+	bool *used;                  /* per rule of nm: it named a file */
+};
 
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static char *dir_name_of(const char *path)
+static void add_file(struct walk *w, const char *path, bool walked)
 {
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return rw_strdup(".");
-	const char *end = slash;
-	while (end > path && end[-1] == '/')
-		end--;
-	const char *start = end;
-	while (start > path && start[-1] != '/')
-		start--;
-	if (start == end)
-		return rw_strdup("/");
-	return rw_strndup(start, (size_t)(end - start));
-}
-
-static int add_file(struct feed_inputs *l, const char *path, const char *coll)
-{
-	rw_vec_grow(&l->v, &l->cap, (size_t)l->n + 1, sizeof *l->v, UINT32_MAX, RW_MEM_FEED);
-	struct feed_input *in = &l->v[l->n++];
+	rw_vec_grow(&w->l->v, &w->l->cap, (size_t)w->l->n + 1, sizeof *w->l->v, UINT32_MAX, RW_MEM_FEED);
+	struct feed_input *in = &w->l->v[w->l->n++];
 	memset(in, 0, sizeof *in);
 	in->path = rw_strdup(path);
-	if (coll) {
-		in->collector = rw_strdup(coll);
-	} else {
-		char *d = dir_name_of(path);
-		if (!strcmp(d, ".")) {
-			char cwd[4096];
-			free(d);
-			d = getcwd(cwd, sizeof cwd) ? rw_strdup(strrchr(cwd, '/') ? strrchr(cwd, '/') + 1 : cwd)
-						    : rw_strdup(".");
-		}
-		in->collector = d;
-	}
-	return 0;
+	int64_t rule;
+	in->collector = feed__collector_of(w->nm, w->given, path, &rule);
+	if (rule >= 0)
+		w->used[rule] = true;
+	in->walked = walked;
 }
 
-static int walk(struct feed_inputs *l, const char *path, const char *coll, int depth)
+static int walk(struct walk *w, const char *path, int depth)
 {
 	struct stat sb;
-	if (!strcmp(path, "-"))
-		return add_file(l, path, coll ? coll : "stdin");
+	if (!strcmp(path, "-")) {
+		add_file(w, path, false);
+		return 0;
+	}
 	if (stat(path, &sb)) {
 		rw_log(RW_LOG_ERROR, "%s: %s", path, strerror(errno));
 		return RW_EIO;
 	}
 	if (!S_ISDIR(sb.st_mode)) {
-		int rc = add_file(l, path, coll);
-		if (!rc)
-			l->v[l->n - 1].walked = depth > 0;
-		return rc;
+		add_file(w, path, depth > 0);
+		return 0;
 	}
 	if (depth > 16)
 		return 0;
@@ -106,7 +102,7 @@ static int walk(struct feed_inputs *l, const char *path, const char *coll, int d
 		size_t len = strlen(path) + strlen(names[i]) + 2;
 		char *p = rw_malloc(len);
 		snprintf(p, len, "%s/%s", path, names[i]);
-		if (walk(l, p, coll, depth + 1))
+		if (walk(w, p, depth + 1))
 			rc = RW_EIO;
 		free(p);
 		free(names[i]);
@@ -115,44 +111,15 @@ static int walk(struct feed_inputs *l, const char *path, const char *coll, int d
 	return rc;
 }
 
-/* RouteViews and RIS name their files after the start of the period they
- * hold: rib.20240309.0800.bz2, bview.20240309.0800.gz,
- * updates.20240309.0805.gz. Reading the time from the name saves
- * decompressing the first block of every file just to sort them. */
-static bool from_name(struct feed_input *in)
-{
-	const char *b = strrchr(in->path, '/');
-	b = b ? b + 1 : in->path;
-	for (const char *p = b; *p; p++) {
-		int i = 0;
-		while (i < 8 && p[i] >= '0' && p[i] <= '9')
-			i++;
-		if (i != 8 || p[8] != '.')
-			continue;
-		const char *q = p + 9;
-		int j = 0;
-		while (j < 4 && q[j] >= '0' && q[j] <= '9')
-			j++;
-		if (j != 4 || (q[4] >= '0' && q[4] <= '9'))
-			continue;
-		char ts[32];
-		snprintf(ts, sizeof ts, "%.4s-%.2s-%.2s %.2s:%.2s:00", p, p + 4, p + 6, q, q + 2);
-		int64_t t;
-		if (parse_time(ts, &t) || t < 0 || t > UINT32_MAX)
-			return false;
-		in->first_ts = (uint32_t)t;
-		in->rib = !strncmp(b, "rib", 3) || !strncmp(b, "bview", 5);
-		in->named = true;
-		return true;
-	}
-	return false;
-}
-
-/* Peek the first record: its time and whether the file is a RIB dump. */
+/* An input's time and kind: from its name, else from its first record
+ * (its time, and whether the file is a RIB dump). */
 static void peek(struct feed_input *in, const struct io_opts *io)
 {
-	if (from_name(in))
+	if (feed_name_time(in->path, &in->first_ts, &in->rib)) {
+		in->named = true;
 		return;
+	}
+	in->unread = true;
 	if (!strcmp(in->path, "-"))
 		return; /* stdin cannot be read twice: time 0, read in order */
 	struct io_src *s;
@@ -175,6 +142,16 @@ static void peek(struct feed_input *in, const struct io_opts *io)
 	in->first_ts = h.ts;
 	in->rib = h.type == MRT_TABLE_DUMP_V2 || h.type == MRT_TABLE_DUMP;
 	in->not_mrt = !mrt_hdr_sane(&h, MRT_MAX_REC_DEFAULT);
+	in->unread = false;
+}
+
+void feed_input_identify(struct feed_input *in, const struct feed_names *nm, const char *path,
+			 const struct io_opts *io)
+{
+	memset(in, 0, sizeof *in);
+	in->path = rw_strdup(path);
+	in->collector = feed_collector_of(nm, path, path);
+	peek(in, io);
 }
 
 static int cmp_inputs(const void *a, const void *b)
@@ -190,34 +167,123 @@ static int cmp_inputs(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-int feed_inputs(char **paths, int n, const char *collector, const struct io_opts *io, struct feed_inputs *out,
-		struct feed_stats *st)
+/* ---------------------------------------------------------------- collectors */
+
+static int cmp_by_collector(const void *a, const void *b)
 {
+	const struct feed_input *x = *(const struct feed_input *const *)a, *y = *(const struct feed_input *const *)b;
+	int c = strcmp(x->collector, y->collector);
+	if (c)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The routes of a collector are unknown until its first RIB dump (docs/
+ * events.md §1 and §2): say so once when its updates come first. */
+static void warn_no_rib(const char *coll, bool have_rib, uint32_t rib_ts)
+{
+	if (!have_rib) {
+		rw_log(RW_LOG_WARN, "%s: no RIB dump in the input: routes its updates do not announce are unknown",
+		       coll);
+		return;
+	}
+	char tb[24];
+	feed__fmt_minute(tb, rib_ts);
+	rw_log(RW_LOG_WARN, "%s: no RIB before %s: routes before then are unknown", coll, tb);
+}
+
+/* One collector's inputs, in order (g[0..n)): counted into st, and warned
+ * about when its updates start before its first RIB dump. Inputs whose
+ * time and kind are unknown count as update files (they are read so) but
+ * give no time and no warning. */
+static void summarise_one(const struct feed_input *const *g, size_t n, struct feed_stats *st)
+{
+	uint32_t ribs = 0, updates = 0, first = 0, last = 0, rib_ts = 0;
+	bool have_time = false, have_rib = false, updates_first = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct feed_input *in = g[i];
+		*(in->rib ? &ribs : &updates) += 1;
+		if (in->unread)
+			continue;
+		if (!have_time || in->first_ts < first)
+			first = in->first_ts;
+		if (!have_time || in->first_ts > last)
+			last = in->first_ts;
+		have_time = true;
+		if (in->rib && !have_rib) {
+			have_rib = true;
+			rib_ts = in->first_ts;
+		}
+		if (!in->rib && !have_rib)
+			updates_first = true;
+	}
+	feed_stats_collector(st, g[0]->collector, ribs, updates, first, last);
+	if (updates_first)
+		warn_no_rib(g[0]->collector, have_rib, rib_ts);
+}
+
+/* The sorted inputs, collector by collector. */
+static void summarise(const struct feed_inputs *l, struct feed_stats *st)
+{
+	const struct feed_input **by = NULL;
+	uint32_t cap = 0;
+	if (!l->n || rw_vec_grow(&by, &cap, l->n, sizeof *by, UINT32_MAX, RW_MEM_FEED))
+		return;
+	for (uint32_t i = 0; i < l->n; i++)
+		by[i] = &l->v[i];
+	qsort(by, l->n, sizeof *by, cmp_by_collector);
+	for (size_t i = 0, j; i < l->n; i = j) {
+		for (j = i + 1; j < l->n && !strcmp(by[j]->collector, by[i]->collector); j++)
+			;
+		summarise_one(by + i, j - i, st);
+	}
+	rw_vec_free(&by, &cap, sizeof *by, RW_MEM_FEED);
+}
+
+/* ---------------------------------------------------------------- inputs */
+
+int feed_inputs(char **paths, int n, const struct feed_names *nm, const struct io_opts *io,
+		      struct feed_inputs *out, struct feed_stats *st)
+{
+	struct feed_names own;
+	if (!nm) {
+		feed_names_init(&own);
+		nm = &own;
+	}
 	struct feed_inputs l = {0};
+	struct walk w = {&l, nm, NULL, rw_calloc(nm->n + 1, sizeof *w.used)};
 	int rc = 0;
-	for (int i = 0; i < n; i++)
-		if (walk(&l, paths[i], collector, 0)) {
+	for (int i = 0; i < n; i++) {
+		w.given = paths[i];
+		if (walk(&w, paths[i], 0)) {
 			rc = RW_EIO;
 			st->files++;
 			st->files_failed++;
 		}
+	}
+	for (uint32_t i = 0; i < nm->n; i++)
+		if (!w.used[i])
+			rw_log(RW_LOG_WARN, "--collector %s=%s: no input lies there", nm->v[i].name,
+			       nm->v[i].path[0] ? nm->v[i].path : "/");
+	free(w.used);
 	size_t k = 0;
 	for (size_t i = 0; i < l.n; i++) {
 		peek(&l.v[i], io);
 		if (l.v[i].walked && l.v[i].not_mrt) {
 			/* a README or a names file in an archive directory */
 			rw_log(RW_LOG_INFO, "%s: not an MRT file, skipped", l.v[i].path);
-			free(l.v[i].path);
-			free(l.v[i].collector);
+			feed_input_release(&l.v[i]);
 			continue;
 		}
 		l.v[k++] = l.v[i];
 	}
-	l.n = k;
+	l.n = (uint32_t)k;
 	qsort(l.v, l.n, sizeof *l.v, cmp_inputs);
 	for (size_t i = 0; i < l.n; i++)
 		l.v[i].order = (uint32_t)i;
+	summarise(&l, st);
+	if (nm == &own)
+		feed_names_release(&own);
 	*out = l;
 	return rc;
 }
-

@@ -347,7 +347,6 @@ void store_run_close(struct store_run *r);
 struct store_ingest_opts {
 	const char *db;            /* NULL: the default store */
 	unsigned min_peers;        /* 0: the store's, else 2 */
-	const char *collector;     /* every input's collector, or NULL */
 	uint32_t every, every_wall;
 	const struct names *names; /* to store, or NULL */
 	struct feed_opts feed;

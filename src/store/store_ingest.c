@@ -55,9 +55,9 @@ int store_ingest(char **paths, int n, const struct store_ingest_opts *o, struct 
 	}
 	/* the counters continue from the snapshot: this run's are the rest */
 	struct engine_stats st0 = e->st;
-	struct archive_opts ao = {.collector = o->collector, .feed = o->feed};
+	struct archive_opts ao = {.feed = o->feed};
 	struct feed_inputs inputs;
-	if (feed_inputs(paths, n, o->collector, &o->feed.io, &inputs, fst))
+	if (feed_inputs(paths, n, o->feed.names, &o->feed.io, &inputs, fst))
 		res->damaged = true;
 	struct feed_input *in = inputs.v;
 	size_t nin = inputs.n;
