@@ -114,15 +114,19 @@ int cmd_ingest(int argc, char **argv)
 		free(fst);
 		goto out;
 	}
-	if (ir || r.damaged)
+	if (ir || r.damaged || r.files_refused)
 		rc = EXIT_DAMAGED;
 	double el = now_seconds() - t0;
 	char tb[32] = "-";
 	if (r.clock)
 		fmt_time_rfc3339(tb, r.clock);
-	printf("ingested %llu files (%llu already stored) into %s: %llu events, %llu intervals opened, %llu closed;"
+	char refused[64] = "";
+	if (r.files_refused)
+		snprintf(refused, sizeof refused, ", %llu refused: before the store's clock",
+			 (unsigned long long)r.files_refused);
+	printf("ingested %llu files (%llu already stored%s) into %s: %llu events, %llu intervals opened, %llu closed;"
 	       " clock %s; %.2f s\n",
-	       (unsigned long long)r.files_done, (unsigned long long)r.files_known, r.where,
+	       (unsigned long long)r.files_done, (unsigned long long)r.files_known, refused, r.where,
 	       (unsigned long long)r.events, (unsigned long long)r.intervals_opened,
 	       (unsigned long long)r.intervals_closed, tb, el);
 	if (stats) {

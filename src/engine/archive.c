@@ -19,6 +19,7 @@ struct stream {
 	struct feed_file f;
 	size_t idx;      /* in the inputs given to archive_run */
 	uint64_t skipped; /* records before archive_opts.from */
+	uint64_t applied; /* records that went through the engine */
 	uint32_t order;
 	uint32_t coll;
 	bool rib;        /* a RIB dump: read whole when due */
@@ -80,14 +81,17 @@ static void advance(struct engine *e, const struct archive_opts *o, uint32_t ts)
 static int finish(struct stream *s, const struct archive_opts *o)
 {
 	int damaged = s->f.damaged;
-	if (s->skipped) {
-		char tb[32];
-		fmt_time_rfc3339(tb, o->from);
-		rw_log(RW_LOG_WARN, "%s: %llu records before %s (already applied) skipped", s->f.path,
+	char tb[32];
+	fmt_time_rfc3339(tb, o->from);
+	if (s->skipped && !o->from_clock)
+		rw_log(RW_LOG_INFO, "%s: %llu records before --from %s skipped", s->f.path,
 		       (unsigned long long)s->skipped, tb);
-	}
+	else if (s->skipped && s->applied) /* a file a killed run had begun: its start was applied then */
+		rw_log(RW_LOG_WARN, "%s: %llu records before the store's clock %s (applied by an earlier run) skipped",
+		       s->f.path, (unsigned long long)s->skipped, tb);
+	/* (a file with nothing after the clock is the caller's to refuse) */
 	if (o->file_done)
-		o->file_done(o->arg, s->idx, damaged);
+		o->file_done(o->arg, s->idx, damaged, s->applied);
 	feed_file_close(&s->f);
 	free(s);
 	return damaged;
@@ -100,9 +104,10 @@ static void run_rib(struct engine *e, struct stream *s, const struct archive_opt
 	struct engine_src c = {e, s->coll};
 	advance(e, o, s->f.rec.h.ts);
 	engine_dump_begin(e, c.collector);
-	do
+	do {
 		feed_file_decode(&s->f, engine_on_elem, &c);
-	while (feed_file_next(&s->f) > 0);
+		s->applied++;
+	} while (feed_file_next(&s->f) > 0);
 	engine_dump_end(e);
 }
 
@@ -172,6 +177,7 @@ int archive_run(struct engine *e, const struct feed_inputs *inputs, const struct
 			advance(e, o, s->f.rec.h.ts);
 			struct engine_src c = {e, s->coll};
 			feed_file_decode(&s->f, engine_on_elem, &c);
+			s->applied++;
 		}
 		int more = 0;
 		if (!s->rib)

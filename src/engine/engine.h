@@ -106,14 +106,17 @@ int engine_load(struct engine *e, const uint8_t *p, size_t n, char *err, size_t 
 struct archive_opts {
 	uint32_t until;         /* stop before records after this time (0 = all) */
 	uint32_t from;          /* skip records before this time (0 = none):
-				   the store's clock when continuing */
+				   --from, or the store's clock (from_clock) */
+	bool from_clock;        /* from is a store's clock: what is before it
+				   was applied by an earlier run */
 	struct feed_opts feed;
 	/* optional: the clock moved to a new second `sec` (the one before it
 	 * is evaluated, nothing of sec applied yet: a snapshot now continues
 	 * exactly); and input `idx` is finished (read to its end or to the
-	 * damage that stopped it) */
+	 * damage that stopped it) with `applied` records through the engine
+	 * (0: all of it lay before `from`) */
 	void (*second)(void *arg, uint32_t sec);
-	void (*file_done)(void *arg, size_t idx, bool damaged);
+	void (*file_done)(void *arg, size_t idx, bool damaged, uint64_t applied);
 	void *arg;
 };
 

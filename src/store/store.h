@@ -355,6 +355,8 @@ struct store_ingest_opts {
 struct store_ingest_result {
 	char where[512];           /* the store, for messages */
 	uint64_t files_done, files_known, events, intervals_opened, intervals_closed, points, commits;
+	uint64_t files_refused;    /* wholly before the store's clock: nothing
+				      applied, not marked as stored */
 	uint32_t clock;            /* the store's clock after the run */
 	struct engine_stats st;    /* this run's engine counters */
 	uint32_t prefixes, paths;  /* the state after it */

@@ -6,6 +6,10 @@
  *  - the engine starts from the snapshot the last run stored, and records
  *    before the store's clock (every record before it was applied) are
  *    skipped, so runs over consecutive files equal one long run;
+ *  - a file whose records all lie before the clock is refused: nothing of
+ *    it was applied (the history cannot go back in time), so it is not
+ *    marked as stored either, and a store built from it later (a new
+ *    store) still can take it;
  *  - checkpoints (store_run.c) commit what was learned with the snapshot
  *    and the clock, and the files finished since the last one.
  */
@@ -18,6 +22,9 @@
 struct ingest {
 	struct store_run run;
 	struct store_file *ids;     /* identities of the inputs being run */
+	const struct feed_input *in; /* the inputs (borrowed), for messages */
+	uint32_t from;              /* the store's clock when the run began */
+	uint64_t refused;
 };
 
 static void on_second(void *arg, uint32_t sec)
@@ -26,10 +33,20 @@ static void on_second(void *arg, uint32_t sec)
 	store_run_second(&g->run, sec);
 }
 
-static void on_file_done(void *arg, size_t idx, bool damaged)
+static void on_file_done(void *arg, size_t idx, bool damaged, uint64_t applied)
 {
 	(void)damaged; /* read to the damage: what it held is applied */
 	struct ingest *g = arg;
+	if (!applied) {
+		char tb[32];
+		fmt_time_rfc3339(tb, g->from);
+		rw_log(RW_LOG_ERROR, "%s: every record is before the store's clock %s: nothing applied, not marked "
+				     "as stored (the history only goes forward: ingest older files into a new store, "
+				     "oldest first)",
+		       g->in[idx].path, tb);
+		g->refused++;
+		return;
+	}
 	store_run_file_done(&g->run, &g->ids[idx]);
 }
 
@@ -78,7 +95,11 @@ int store_ingest(char **paths, int n, const struct store_ingest_opts *o, struct 
 	}
 	nin = k;
 	inputs.n = (uint32_t)k;
+	g.in = in;
+	g.from = clock;
+	g.refused = 0;
 	ao.from = clock;
+	ao.from_clock = true;
 	ao.second = on_second;
 	ao.file_done = on_file_done;
 	ao.arg = &g;
@@ -100,6 +121,7 @@ int store_ingest(char **paths, int n, const struct store_ingest_opts *o, struct 
 		}
 	}
 	res->files_done = g.run.files_done;
+	res->files_refused = g.refused;
 	res->events = g.run.h.events - ev0;
 	res->intervals_opened = g.run.h.intervals_opened;
 	res->intervals_closed = g.run.h.intervals_closed;

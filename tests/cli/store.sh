@@ -141,16 +141,19 @@ tables "$tmp/two.db" > "$tmp/t2"
 check "incremental-equals-one-run" "[ $rc -eq 0 ] && cmp -s $tmp/t1 $tmp/t2" \
 	"rc=$rc $(head -2 $tmp/ing3.out) $(diff $tmp/t1 $tmp/t2 | head -6 | tr '\n' ' ')"
 # a file older than the store's clock cannot be merged in time any more:
-# its records are skipped, and the run says so
+# it is refused, named, and not marked as stored (it used to be marked
+# although nothing of it was applied, and could never be taken again)
 mkdir -p "$tmp/late/rrc00"
 cp "$S/rrc00/updates.20171001.0900.gz" "$tmp/late/rrc00/updates.20171001.0900.x.gz"
 gzip -dc "$tmp/late/rrc00/updates.20171001.0900.x.gz" | gzip -1 > "$tmp/late/rrc00/updates.20171001.0900.gz"
 rm "$tmp/late/rrc00/updates.20171001.0900.x.gz"
 "$RW" ingest --db "$tmp/two.db" "$tmp/late" > "$tmp/late.out" 2>&1; rc=$?
-tables "$tmp/two.db" | grep -v "^f|" > "$tmp/t3"
-grep -v "^f|" "$tmp/t2" > "$tmp/t2f"
-check "older-file-skipped" "[ $rc -eq 0 ] && grep -q 'updates.20171001.0900.gz: [0-9]* records before 2017-10-01T13:59:59Z (already applied) skipped' $tmp/late.out && cmp -s $tmp/t2f $tmp/t3" \
-	"rc=$rc $(cat $tmp/late.out | head -3)"
+tables "$tmp/two.db" > "$tmp/t3"
+check "older-file-refused" "[ $rc -eq 1 ] && grep -q 'updates.20171001.0900.gz: every record is before the store.s clock 2017-10-01T13:59:59Z: nothing applied, not marked as stored' $tmp/late.out && grep -q '1 refused: before the store.s clock' $tmp/late.out && cmp -s $tmp/t2 $tmp/t3" \
+	"rc=$rc $(cat $tmp/late.out | head -3) $(diff $tmp/t2 $tmp/t3 | head -3)"
+"$RW" ingest --db "$tmp/two.db" "$tmp/late" > "$tmp/late2.out" 2>&1; rc=$?
+check "older-file-refused-again" "[ $rc -eq 1 ] && ! grep -q 'already in the store' $tmp/late2.out && grep -q '1 refused' $tmp/late2.out" \
+	"rc=$rc $(cat $tmp/late2.out | head -3)"
 
 # kill -9 right after the second commit (checkpoints every 10 minutes of
 # records; tests/cli/kill_at.c kills the process when it logs "checkpoint
@@ -241,7 +244,7 @@ check "readers-do-not-lock" "[ $rc -eq 0 ]" "an ingest next to a reader failed: 
 # (SQLite's quick_check) and refuses a damaged file
 cp "$tmp/one.db" "$tmp/u.db"
 sqlite3 "$tmp/u.db" "UPDATE meta SET value = 0 WHERE key = 'clean'"
-"$RW" ingest --db "$tmp/u.db" "$tmp/late" > "$tmp/u1.out" 2>&1; rc=$?
+"$RW" ingest --db "$tmp/u.db" "$S" > "$tmp/u1.out" 2>&1; rc=$?
 check "unclean-store-checked" "[ $rc -eq 0 ] && grep -q 'did not close it' $tmp/u1.out && [ \$(sqlite3 $tmp/u.db \"SELECT value FROM meta WHERE key = 'clean'\") = 1 ]" \
 	"rc=$rc $(head -3 $tmp/u1.out)"
 cp "$tmp/one.db" "$tmp/d.db"
