@@ -182,7 +182,7 @@ fi
 # holds no socket of ours, and the restart that follows can listen.
 n=exec
 if start_col "$n" --json --min-peers 1 --peer 127.0.0.4,65004 \
-	--exec "ls -l /proc/\$\$/fd > $tmp/kid.fds; exec sleep 30" && exa_up "$n"; then
+	--exec "echo \$\$ >> $tmp/kid.pid; ls -l /proc/\$\$/fd > $tmp/kid.fds; exec sleep 30" && exa_up "$n"; then
 	sleep 1
 	check exec-child-holds-no-socket "[ -s $tmp/kid.fds ] && ! grep -q socket $tmp/kid.fds" \
 		"the --exec child holds sockets: $(grep socket $tmp/kid.fds 2>/dev/null | head -3)"
@@ -194,7 +194,7 @@ if start_col "$n" --json --min-peers 1 --peer 127.0.0.4,65004 \
 	else
 		nok exec-restart-listens "the restart could not listen while the --exec child ran" "$tmp/$n-2.err"
 	fi
-	pkill -x sleep 2>/dev/null
+	[ -s "$tmp/kid.pid" ] && kill $(cat "$tmp/kid.pid") 2>/dev/null
 else
 	nok exec-start "the collector or ExaBGP did not start" "$tmp/$n.err"
 fi
