@@ -6,9 +6,17 @@
  * (which evaluates the second before and emits its events), then decoded
  * and applied by engine_record. Per evaluated second: the detector's
  * events, grouped (docs/events.md §7), printed and alerted; the store runner
- * told (it checkpoints when due). Once a second (tick): the clock moves
+ * asked whether a checkpoint is due. Once a second (tick): the clock moves
  * even when nothing arrives, archives rotate, RIB dumps are taken at the
  * start of their period.
+ *
+ * A checkpoint (--db) runs on a thread of its own, so the event loop never
+ * waits for the disk (a full table's snapshot takes seconds; the sessions'
+ * keepalives must go out meanwhile). While it runs the engine is frozen:
+ * the thread reads it. Records still reach the archive at once, are
+ * decoded to answer their session (RFC 7606), and wait in `held`; when the
+ * checkpoint is over (seen at a tick) they are applied in order, and the
+ * events come out a few seconds late with their own times.
  *
  * Lifetimes: struct pipe lives for pipe_collect; it owns the engine, the
  * decoder, the writer (which owns the archives) and the alerts. The
@@ -57,6 +65,19 @@ struct pipe {
 	uint64_t nrec;
 	uint64_t last_msgs;
 	double last_t;
+	bool frozen;               /* a checkpoint thread reads the engine */
+	bool stopping;             /* the loop is over: checkpoints are the caller's */
+	struct obuf held;          /* records and peer-ups while frozen (held_put) */
+	uint64_t nheld;
+};
+
+/* What waits for the engine while it is frozen: a record of a collector,
+ * or a peer that came up (its BGP identifier, for the Adj-RIB-In). */
+struct held_hdr {
+	uint32_t len;              /* bytes of the record after this header; 0: a peer-up */
+	uint32_t coll, ts;
+	uint32_t peer_asn, bgp_id;
+	struct rw_addr peer;
 };
 
 static double mono_s(void)
@@ -110,8 +131,10 @@ static void clock_to(struct pipe *p, uint32_t sec)
 	double took = moved ? mono_s() - t0 : 0;
 	if (took > 1.0)
 		rw_log(RW_LOG_WARN, "evaluating and printing second %u took %.1f s (%u events)", sec - 1, took, nev);
-	if (moved && p->have_db)
-		store_run_second(&p->run, sec);
+	if (moved && p->have_db && !p->stopping && store_run_due(&p->run, sec)) {
+		store_run_checkpoint_async(&p->run, sec);
+		p->frozen = !store_run_idle(&p->run);
+	}
 }
 
 /* ---------------------------------------------------------------- hooks */
@@ -142,43 +165,130 @@ static uint32_t on_collector(void *arg, const char *name, bool bgp)
 	return id;
 }
 
+/* The record of live/'s bytes (whole: common header included). */
+static void rec_of(const uint8_t *rec, size_t len, uint64_t idx, struct mrt_rec *r)
+{
+	memset(r, 0, sizeof *r);
+	mrt_hdr_decode(rec, &r->h);
+	size_t skip = MRT_HDR_LEN;
+	if (r->h.type == MRT_BGP4MP_ET && len >= MRT_HDR_LEN + 4) {
+		r->h.usec = rd32(rec + MRT_HDR_LEN);
+		skip += 4;
+	}
+	r->body = rec + skip;
+	r->len = len - skip;
+	r->idx = idx;
+}
+
+/* What the session is told of a decoded UPDATE: 0, or the NOTIFICATION
+ * RFC 7606 ends it with (logged). */
+static int verdict(const struct live_src *src, const struct mrt_result *res)
+{
+	if (res->worst == BGP_ACT_RESET) {
+		rw_log(RW_LOG_WARN, "%s AS%u: UPDATE cannot be parsed (%s)", src->name, src->peer_asn,
+		       res->attr_msg ? res->attr_msg : res->what ? res->what : "NLRI");
+		/* UPDATE Message Error: Invalid Network Field for NLRI,
+		 * Malformed Attribute List otherwise */
+		bool nlri = res->attr == 0 || res->attr == BGP_ATTR_MP_REACH || res->attr == BGP_ATTR_MP_UNREACH;
+		return BGP_NOTIFY(BGP_ERR_UPDATE, nlri ? BGP_ERR_UPD_NETWORK : BGP_ERR_UPD_ATTR_LIST);
+	}
+	if (res->n_taw || res->n_discard)
+		rw_log(RW_LOG_INFO, "%s: malformed attribute (%s): %s", src->name, res->attr_msg ? res->attr_msg : "?",
+		       bgp_action_name((enum bgp_action)res->worst));
+	return 0;
+}
+
+static int no_elem(void *arg, const struct bgp_elem *e)
+{
+	(void)arg;
+	(void)e;
+	return 0;
+}
+
+/* Keep a record (rec != NULL) or a peer-up for the thaw. */
+static void held_put(struct pipe *p, uint32_t coll, uint32_t ts, const uint8_t *rec, size_t len,
+		     const struct live_src *up)
+{
+	struct held_hdr h = {.len = rec ? (uint32_t)len : 0, .coll = coll, .ts = ts};
+	if (up) {
+		h.peer = up->peer;
+		h.peer_asn = up->peer_asn;
+		h.bgp_id = up->bgp_id;
+	}
+	obuf_write(&p->held, &h, sizeof h);
+	if (rec)
+		obuf_write(&p->held, rec, len);
+	p->nheld++;
+}
+
+static void thaw(struct pipe *p);
+
 static int on_record(void *arg, const struct live_src *src, uint32_t ts, const uint8_t *rec, size_t len)
 {
 	struct pipe *p = arg;
 	struct pcoll *c = &p->coll[src->coll];
 	if (c->upd)
 		sink_arch_put(c->upd, ts, rec, len);
-	clock_to(p, ts);
-	struct mrt_rec r = {0};
-	mrt_hdr_decode(rec, &r.h);
-	size_t skip = MRT_HDR_LEN;
-	if (r.h.type == MRT_BGP4MP_ET && len >= MRT_HDR_LEN + 4) {
-		r.h.usec = rd32(rec + MRT_HDR_LEN);
-		skip += 4;
-	}
-	r.body = rec + skip;
-	r.len = len - skip;
-	r.idx = p->nrec++;
+	if (!p->frozen)
+		clock_to(p, ts); /* may start a checkpoint: frozen from then on */
+	struct mrt_rec r;
+	rec_of(rec, len, p->nrec++, &r);
 	struct mrt_result res;
-	engine_record(p->eng, c->eng, &p->dec, &r, &res);
-	if (res.worst == BGP_ACT_RESET) {
-		rw_log(RW_LOG_WARN, "%s AS%u: UPDATE cannot be parsed (%s)", src->name, src->peer_asn,
-		       res.attr_msg ? res.attr_msg : res.what ? res.what : "NLRI");
-		/* UPDATE Message Error: Invalid Network Field for NLRI,
-		 * Malformed Attribute List otherwise */
-		bool nlri = res.attr == 0 || res.attr == BGP_ATTR_MP_REACH || res.attr == BGP_ATTR_MP_UNREACH;
-		return BGP_NOTIFY(BGP_ERR_UPDATE, nlri ? BGP_ERR_UPD_NETWORK : BGP_ERR_UPD_ATTR_LIST);
+	if (p->frozen) {
+		/* decoded for the session's answer only; applied at the thaw */
+		memset(&res, 0, sizeof res);
+		mrt_decode(&p->dec, &r, no_elem, NULL, &res);
+		held_put(p, src->coll, ts, rec, len, NULL);
+	} else {
+		engine_record(p->eng, c->eng, &p->dec, &r, &res);
 	}
-	if (res.n_taw || res.n_discard)
-		rw_log(RW_LOG_INFO, "%s: malformed attribute (%s): %s", src->name, res.attr_msg ? res.attr_msg : "?",
-		       bgp_action_name((enum bgp_action)res.worst));
-	return 0;
+	return verdict(src, &res);
 }
 
 static void on_peer_up(void *arg, const struct live_src *src)
 {
 	struct pipe *p = arg;
-	engine_peer_bgp_id(p->eng, p->coll[src->coll].eng, &src->peer, src->peer_asn, src->bgp_id);
+	if (p->frozen)
+		held_put(p, src->coll, 0, NULL, 0, src);
+	else
+		engine_peer_bgp_id(p->eng, p->coll[src->coll].eng, &src->peer, src->peer_asn, src->bgp_id);
+}
+
+/* The checkpoint is over: what waited goes through the engine, in order.
+ * Should another checkpoint start on the way (the clock moving is what
+ * starts one), the rest waits for its end. */
+static void thaw(struct pipe *p)
+{
+	p->frozen = false;
+	const uint8_t *b = obuf_data(&p->held);
+	size_t off = 0, n = p->held.len;
+	uint64_t done = 0;
+	while (off < n && !p->frozen) {
+		struct held_hdr h;
+		memcpy(&h, b + off, sizeof h);
+		off += sizeof h;
+		if (h.len) {
+			clock_to(p, h.ts);
+			if (p->frozen) {
+				off -= sizeof h; /* this one waits again */
+				break;
+			}
+			struct mrt_rec r;
+			rec_of(b + off, h.len, p->nrec++, &r);
+			struct mrt_result res;
+			engine_record(p->eng, p->coll[h.coll].eng, &p->dec, &r, &res);
+			off += h.len;
+		} else {
+			engine_peer_bgp_id(p->eng, p->coll[h.coll].eng, &h.peer, h.peer_asn, h.bgp_id);
+		}
+		done++;
+	}
+	if (done)
+		rw_log(RW_LOG_DEBUG, "%llu records held during a checkpoint applied", (unsigned long long)done);
+	/* keep what still waits at the front */
+	memmove(p->held.buf, b + off, n - off);
+	p->held.len = n - off;
+	p->nheld -= done;
 }
 
 /* One collector's Adj-RIB-In as a rib.* file. */
@@ -203,13 +313,17 @@ static void dump_coll(struct pipe *p, uint32_t id, uint32_t ts)
 static void on_tick(void *arg, uint32_t now)
 {
 	struct pipe *p = arg;
-	clock_to(p, now);
+	if (p->frozen && store_run_idle(&p->run))
+		thaw(p);
+	if (!p->frozen)
+		clock_to(p, now);
 	for (uint32_t i = 0; i < p->ncoll; i++)
 		if (p->coll[i].upd)
 			sink_arch_tick(p->coll[i].upd, now);
 	/* RIB dumps at the start of their period: the state is the end of
-	 * the second before (just evaluated) */
-	if (p->cfg->rib_every && p->eng->adj && now >= p->next_dump) {
+	 * the second before (just evaluated); after a checkpoint when one
+	 * runs */
+	if (!p->frozen && p->cfg->rib_every && p->eng->adj && now >= p->next_dump) {
 		for (uint32_t i = 0; i < p->ncoll; i++)
 			if (p->coll[i].rib)
 				dump_coll(p, i, now);
@@ -341,6 +455,10 @@ int pipe_collect(const struct pipe_cfg *cfg)
 	live_counts(p->lv, &n);
 	live_close(p->lv);
 	p->lv = NULL;
+	p->stopping = true; /* the last checkpoint is taken below, in line */
+	store_run_wait(&p->run);
+	if (p->frozen)
+		thaw(p);
 	engine_flush(p->eng);
 	emit(p);
 	if (p->have_db && p->eng->have_sec && store_run_checkpoint(&p->run, p->eng->sec + 1))
@@ -371,6 +489,7 @@ out:
 		free(p->coll[i].name);
 	rw_vec_free(&p->coll, &p->capcoll, sizeof *p->coll, RW_MEM_LIVE);
 	mrt_dec_release(&p->dec);
+	obuf_release(&p->held);
 	det_group_release(&p->g);
 	engine_release(p->eng);
 	free(p->eng);

@@ -28,6 +28,9 @@
 
 #include "db.h"
 #include "../engine/engine.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
 #include "../names/names.h"
 
 #define STORE_SCHEMA 2
@@ -315,6 +318,11 @@ struct store_run {
 	int failed;                /* the last checkpoint's error (0: it worked) */
 	uint64_t failures;         /* checkpoints failed in a row */
 	double retry_wall;         /* a failed one is tried again from then on */
+	/* a checkpoint on a thread of its own (store_run_checkpoint_async) */
+	pthread_t th;
+	bool busy;                 /* started and not joined */
+	atomic_bool ended;         /* set by the thread when it is done */
+	uint32_t async_clock;
 	bool open;
 };
 
@@ -336,6 +344,19 @@ void store_run_second(struct store_run *r, uint32_t clock);
  * stays in memory and the next checkpoint writes it (store_run_second
  * tries again every 10 s of real time; it logs when storing resumes). */
 int store_run_checkpoint(struct store_run *r, uint32_t clock);
+/* Is a checkpoint due at this clock (the rules store_run_second applies)? */
+bool store_run_due(struct store_run *r, uint32_t clock);
+/* store_run_checkpoint on a thread of its own, for a caller whose event
+ * loop must not wait for the disk (collect: a full table's snapshot takes
+ * seconds, and the sessions' hold timers run meanwhile). Until
+ * store_run_idle says it is over, the caller must not touch the engine,
+ * the history or the store: the thread reads the first two and writes
+ * the third. Runs it here when no thread can start. */
+void store_run_checkpoint_async(struct store_run *r, uint32_t clock);
+/* true when no checkpoint thread runs (one that ended is joined). */
+bool store_run_idle(struct store_run *r);
+/* Wait for a checkpoint thread, if one runs. */
+void store_run_wait(struct store_run *r);
 void store_run_close(struct store_run *r);
 
 /* `ingest` (store_ingest.c): archives through the engine into the store,

@@ -193,24 +193,60 @@ int store_run_checkpoint(struct store_run *r, uint32_t clock)
 	return 0;
 }
 
-void store_run_second(struct store_run *r, uint32_t clock)
+bool store_run_due(struct store_run *r, uint32_t clock)
 {
 	if (!r->last_ckpt)
 		r->last_ckpt = clock;
-	if (r->failures) {
-		if (now_s() >= r->retry_wall)
-			store_run_checkpoint(r, clock);
+	if (r->failures)
+		return now_s() >= r->retry_wall;
+	return clock - r->last_ckpt >= r->every && now_s() - r->last_wall >= r->every_wall;
+}
+
+void store_run_second(struct store_run *r, uint32_t clock)
+{
+	if (store_run_due(r, clock))
+		store_run_checkpoint(r, clock);
+}
+
+static void *checkpoint_main(void *arg)
+{
+	struct store_run *r = arg;
+	store_run_checkpoint(r, r->async_clock);
+	atomic_store(&r->ended, true);
+	return NULL;
+}
+
+void store_run_checkpoint_async(struct store_run *r, uint32_t clock)
+{
+	r->async_clock = clock;
+	atomic_store(&r->ended, false);
+	if (rw_thread_start(&r->th, checkpoint_main, r, "checkpoint")) {
+		store_run_checkpoint(r, clock); /* no thread: the caller waits */
 		return;
 	}
-	if (clock - r->last_ckpt < r->every || now_s() - r->last_wall < r->every_wall)
+	r->busy = true;
+}
+
+bool store_run_idle(struct store_run *r)
+{
+	if (r->busy && atomic_load(&r->ended))
+		store_run_wait(r);
+	return !r->busy;
+}
+
+void store_run_wait(struct store_run *r)
+{
+	if (!r->busy)
 		return;
-	store_run_checkpoint(r, clock);
+	pthread_join(r->th, NULL);
+	r->busy = false;
 }
 
 void store_run_close(struct store_run *r)
 {
 	if (!r->open)
 		return;
+	store_run_wait(r);
 	hist_release(&r->h);
 	rw_vec_free(&r->done, &r->capdone, sizeof *r->done, RW_MEM_STORE);
 	store_close(&r->st);

@@ -233,6 +233,47 @@ else
 	umount "$tmp/full"
 fi
 
+# ---------------------------------------------------------------- a slow checkpoint
+# Every COMMIT takes 12 s (a full table's checkpoint on a slow disk, made
+# by tests/cli/slow_commit.c through LD_PRELOAD), BIRD runs with hold time
+# 9 s: the checkpoint runs on its own thread, the event loop keeps the
+# session (it used to wait, and BIRD dropped the session), and what BIRD
+# announces meanwhile is applied when the checkpoint ends and stored.
+n=slowdb
+SLOW=$(cd "$(dirname "$RW")" && pwd)/tests/librwslow.so
+if [ ! -e "$SLOW" ]; then
+	nok slow-checkpoint "$SLOW is missing (the build makes it)"
+else
+	LD_PRELOAD=$SLOW RW_COMMIT_DELAY=12 ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" "$RW" -v -v collect --asn 65000 --bgp 127.0.0.1:$PORT --json --min-peers 1 \
+		--peer 127.0.0.3,65003 --db "$tmp/slow.db" --checkpoint 1 > "$tmp/$n.out" 2> "$tmp/$n.err" &
+	COL=$!
+	PIDS="$PIDS $COL"
+	if wait_for "$tmp/$n.err" 'collecting as' 10; then
+		bird_routes "175.45.176.0/24:4837 131279" "175.45.177.0/24:4837 131279" \
+			"175.45.178.0/24:4837 131279" "175.45.179.0/24:4837 131279"
+		BIRD_HOLD=9 start_bird
+		wait_for "$tmp/$n.err" 'peer 127.0.0.3 AS65003: established' 15
+		sleep 3 # a checkpoint is running now
+		bird_routes "175.45.176.0/24:20485 131279" "175.45.177.0/24:20485 131279" \
+			"175.45.178.0/24:20485 131279" "175.45.179.0/24:20485 131279"
+		bird_reconf
+		sleep 25 # two slow checkpoints and more than a hold time
+		check slow-checkpoint-session-kept "! grep -q 'peer 127.0.0.3 AS65003: session ended' $tmp/$n.err && birdc -s $tmp/bird.ctl show protocols collector | grep -q Established" \
+			"BIRD's session (hold 9 s) was lost while a checkpoint ran" "$tmp/$n.err"
+		check slow-checkpoint-events "jq -s -e 'map(select(.type==\"upstream_gained\" and .upstream==20485))|length>=1' $tmp/$n.out > /dev/null" \
+			"what BIRD announced during a checkpoint made no event" "$tmp/$n.out"
+		check slow-checkpoint-taken "[ \$(grep -c 'checkpoint [0-9]* at' $tmp/$n.err) -ge 2 ]" \
+			"fewer than 2 checkpoints in 28 s" "$tmp/$n.err"
+		stop_col
+		kill "$BIRD" 2>/dev/null
+		"$RW" events --db "$tmp/slow.db" --json > "$tmp/$n.db.json" 2>&1
+		check slow-checkpoint-stored "[ $COLRC -eq 0 ] && grep -q '\"upstream\":20485' $tmp/$n.db.json" \
+			"rc=$COLRC; the events made during a checkpoint are not in the store" "$tmp/$n.err"
+	else
+		nok slow-checkpoint-start "the collector did not start" "$tmp/$n.err"
+	fi
+fi
+
 # ---------------------------------------------------------------- bgpdump
 # docs/collect.md says which --compress choices bgpdump reads; so do we.
 n=xz
