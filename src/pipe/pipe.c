@@ -18,124 +18,14 @@
  * checkpoint is over (seen at a tick) they are applied in order, and the
  * events come out a few seconds late with their own times.
  *
+ * Files: this one (the run, the hooks' wiring, ticks, status), pipe_rec.c
+ * (the clock, events, records and the freeze), pipe_int.h (struct pipe).
+ *
  * Lifetimes: struct pipe lives for pipe_collect; it owns the engine, the
  * decoder, the writer (which owns the archives) and the alerts. The
  * collectors (one per id the engine gives) are kept for the whole run.
  */
-#include "pipe.h"
-#include "../engine/engine.h"
-#include "../sink/sink.h"
-#include "../store/store.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-#include <unistd.h>
-
-/* A source's collector: the BGP sessions', or a BMP router's. Its archive
- * is its own even when its name is another's (a router at the address the
- * BGP sessions listen on): they share the engine's collector of that name,
- * as a replay of the two directories under the same name would. */
-struct pcoll {
-	char *name;                /* owned */
-	bool bgp;
-	uint32_t eng;              /* the engine's collector id */
-	struct sink_arch *upd;     /* the writer's; NULL without --archive */
-	struct sink_arch *rib;     /* with --rib-every */
-};
-
-struct pipe {
-	const struct pipe_cfg *cfg;
-	struct live_hooks hooks;   /* what live/ calls, with this pipe as arg */
-	struct live *lv;
-	struct engine *eng;        /* owned */
-	struct mrt_dec dec;        /* decodes every record */
-	struct det_group g;        /* events of the second being evaluated */
-	struct store_run run;      /* with --db */
-	bool have_db;
-	struct sink_writer *writer;/* owned: every archive is its */
-	struct pcoll *coll;        /* owned, indexed by the ids live/ carries */
-	uint32_t ncoll, capcoll;
-	uint32_t next_dump;        /* time of the next RIB dump */
-	struct alerts *alerts;     /* owned, or NULL */
-	struct out js;             /* events as JSON for the alerts */
-	struct obuf jsb;
-	char *pbuf;                /* an event's prefixes as text */
-	size_t pcap;
-	uint64_t nrec;
-	uint64_t last_msgs;
-	double last_t;
-	bool frozen;               /* a checkpoint thread reads the engine */
-	bool stopping;             /* the loop is over: checkpoints are the caller's */
-	struct obuf held;          /* records and peer-ups while frozen (held_put) */
-	uint64_t nheld;
-};
-
-/* What waits for the engine while it is frozen: a record of a collector,
- * or a peer that came up (its BGP identifier, for the Adj-RIB-In). */
-struct held_hdr {
-	uint32_t len;              /* bytes of the record after this header; 0: a peer-up */
-	uint32_t coll, ts;
-	uint32_t peer_asn, bgp_id;
-	struct rw_addr peer;
-};
-
-static double mono_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-/* ---------------------------------------------------------------- events */
-
-static void on_det(void *arg, const struct det_event *e)
-{
-	struct pipe *p = arg;
-	det_group_add(&p->g, e);
-	if (p->have_db)
-		hist_on_event(&p->run.h, e);
-}
-
-/* The events the last evaluation determined: printed, alerted. */
-static void emit(struct pipe *p)
-{
-	if (!p->g.n)
-		return;
-	det_group_finish(&p->g, &p->eng->rib);
-	for (uint32_t i = 0; i < p->g.n; i++) {
-		struct store_event v;
-		hist_event_view(&p->g.ev[i], &p->eng->rib, &p->pbuf, &p->pcap, &v);
-		out_event(p->cfg->out, &v);
-		if (p->alerts) {
-			obuf_reset(&p->jsb);
-			out_event(&p->js, &v);
-			alerts_event(p->alerts, p->jsb.buf, p->jsb.len);
-		}
-	}
-	obuf_flush(p->cfg->out->ob); /* live: every second's events leave at once */
-	det_group_release(&p->g);
-	det_group_init(&p->g);
-}
-
-static void clock_to(struct pipe *p, uint32_t sec)
-{
-	bool moved = p->eng->have_sec && sec > p->eng->sec;
-	double t0 = moved ? mono_s() : 0;
-	uint32_t nev = p->g.n;
-	engine_time(p->eng, sec);
-	nev = p->g.n - nev;
-	emit(p);
-	/* the event loop waited for this: sessions' timers too (say so when
-	 * it comes near a hold time) */
-	double took = moved ? mono_s() - t0 : 0;
-	if (took > 1.0)
-		rw_log(RW_LOG_WARN, "evaluating and printing second %u took %.1f s (%u events)", sec - 1, took, nev);
-	if (moved && p->have_db && !p->stopping && store_run_due(&p->run, sec)) {
-		store_run_checkpoint_async(&p->run, sec);
-		p->frozen = !store_run_idle(&p->run);
-	}
-}
+#include "pipe_int.h"
 
 /* ---------------------------------------------------------------- hooks */
 
@@ -165,139 +55,13 @@ static uint32_t on_collector(void *arg, const char *name, bool bgp)
 	return id;
 }
 
-/* The record of live/'s bytes (whole: common header included). */
-static void rec_of(const uint8_t *rec, size_t len, uint64_t idx, struct mrt_rec *r)
-{
-	memset(r, 0, sizeof *r);
-	mrt_hdr_decode(rec, &r->h);
-	size_t skip = MRT_HDR_LEN;
-	if (r->h.type == MRT_BGP4MP_ET && len >= MRT_HDR_LEN + 4) {
-		r->h.usec = rd32(rec + MRT_HDR_LEN);
-		skip += 4;
-	}
-	r->body = rec + skip;
-	r->len = len - skip;
-	r->idx = idx;
-}
-
-/* What the session is told of a decoded UPDATE: 0, or the NOTIFICATION
- * RFC 7606 ends it with (logged). */
-static int verdict(const struct live_src *src, const struct mrt_result *res)
-{
-	if (res->worst == BGP_ACT_RESET) {
-		rw_log(RW_LOG_WARN, "%s AS%u: UPDATE cannot be parsed (%s)", src->name, src->peer_asn,
-		       res->attr_msg ? res->attr_msg : res->what ? res->what : "NLRI");
-		/* UPDATE Message Error: Invalid Network Field for NLRI,
-		 * Malformed Attribute List otherwise */
-		bool nlri = res->attr == 0 || res->attr == BGP_ATTR_MP_REACH || res->attr == BGP_ATTR_MP_UNREACH;
-		return BGP_NOTIFY(BGP_ERR_UPDATE, nlri ? BGP_ERR_UPD_NETWORK : BGP_ERR_UPD_ATTR_LIST);
-	}
-	if (res->n_taw || res->n_discard)
-		rw_log(RW_LOG_INFO, "%s: malformed attribute (%s): %s", src->name, res->attr_msg ? res->attr_msg : "?",
-		       bgp_action_name((enum bgp_action)res->worst));
-	return 0;
-}
-
-static int no_elem(void *arg, const struct bgp_elem *e)
-{
-	(void)arg;
-	(void)e;
-	return 0;
-}
-
-/* Keep a record (rec != NULL) or a peer-up for the thaw. */
-static void held_put(struct pipe *p, uint32_t coll, uint32_t ts, const uint8_t *rec, size_t len,
-		     const struct live_src *up)
-{
-	struct held_hdr h = {.len = rec ? (uint32_t)len : 0, .coll = coll, .ts = ts};
-	if (up) {
-		h.peer = up->peer;
-		h.peer_asn = up->peer_asn;
-		h.bgp_id = up->bgp_id;
-	}
-	obuf_write(&p->held, &h, sizeof h);
-	if (rec)
-		obuf_write(&p->held, rec, len);
-	p->nheld++;
-}
-
-static void thaw(struct pipe *p);
-
-static int on_record(void *arg, const struct live_src *src, uint32_t ts, const uint8_t *rec, size_t len)
-{
-	struct pipe *p = arg;
-	struct pcoll *c = &p->coll[src->coll];
-	if (c->upd)
-		sink_arch_put(c->upd, ts, rec, len);
-	if (!p->frozen)
-		clock_to(p, ts); /* may start a checkpoint: frozen from then on */
-	struct mrt_rec r;
-	rec_of(rec, len, p->nrec++, &r);
-	struct mrt_result res;
-	if (p->frozen) {
-		/* decoded for the session's answer only; applied at the thaw */
-		memset(&res, 0, sizeof res);
-		mrt_decode(&p->dec, &r, no_elem, NULL, &res);
-		held_put(p, src->coll, ts, rec, len, NULL);
-	} else {
-		engine_record(p->eng, c->eng, &p->dec, &r, &res);
-	}
-	return verdict(src, &res);
-}
-
-static void on_peer_up(void *arg, const struct live_src *src)
-{
-	struct pipe *p = arg;
-	if (p->frozen)
-		held_put(p, src->coll, 0, NULL, 0, src);
-	else
-		engine_peer_bgp_id(p->eng, p->coll[src->coll].eng, &src->peer, src->peer_asn, src->bgp_id);
-}
-
-/* The checkpoint is over: what waited goes through the engine, in order.
- * Should another checkpoint start on the way (the clock moving is what
- * starts one), the rest waits for its end. */
-static void thaw(struct pipe *p)
-{
-	p->frozen = false;
-	const uint8_t *b = obuf_data(&p->held);
-	size_t off = 0, n = p->held.len;
-	uint64_t done = 0;
-	while (off < n && !p->frozen) {
-		struct held_hdr h;
-		memcpy(&h, b + off, sizeof h);
-		off += sizeof h;
-		if (h.len) {
-			clock_to(p, h.ts);
-			if (p->frozen) {
-				off -= sizeof h; /* this one waits again */
-				break;
-			}
-			struct mrt_rec r;
-			rec_of(b + off, h.len, p->nrec++, &r);
-			struct mrt_result res;
-			engine_record(p->eng, p->coll[h.coll].eng, &p->dec, &r, &res);
-			off += h.len;
-		} else {
-			engine_peer_bgp_id(p->eng, p->coll[h.coll].eng, &h.peer, h.peer_asn, h.bgp_id);
-		}
-		done++;
-	}
-	if (done)
-		rw_log(RW_LOG_DEBUG, "%llu records held during a checkpoint applied", (unsigned long long)done);
-	/* keep what still waits at the front */
-	memmove(p->held.buf, b + off, n - off);
-	p->held.len = n - off;
-	p->nheld -= done;
-}
-
 /* One collector's Adj-RIB-In as a rib.* file. */
 static void dump_coll(struct pipe *p, uint32_t id, uint32_t ts)
 {
 	struct pcoll *c = &p->coll[id];
 	struct obuf b = {0};
 	uint64_t n = 0;
-	double t0 = mono_s();
+	double t0 = pipe__mono_s();
 	if (rib_adj_dump(p->eng->adj, c->eng, ts, live_router_id(p->lv), "", &b, &n)) {
 		rw_log(RW_LOG_ERROR, "RIB dump of %s: too large for the MRT format", c->name);
 		obuf_release(&b);
@@ -307,16 +71,16 @@ static void dump_coll(struct pipe *p, uint32_t id, uint32_t ts)
 	sink_arch_put_buf(c->rib, ts, &b);
 	sink_arch_cut(c->rib);
 	rw_log(RW_LOG_INFO, "RIB dump of %s: %llu routes, %zu bytes in %.2f s (written by the writer thread)", c->name,
-	       (unsigned long long)n, len, mono_s() - t0);
+	       (unsigned long long)n, len, pipe__mono_s() - t0);
 }
 
 static void on_tick(void *arg, uint32_t now)
 {
 	struct pipe *p = arg;
 	if (p->frozen && store_run_idle(&p->run))
-		thaw(p);
+		pipe__thaw(p);
 	if (!p->frozen)
-		clock_to(p, now);
+		pipe__clock_to(p, now);
 	for (uint32_t i = 0; i < p->ncoll; i++)
 		if (p->coll[i].upd)
 			sink_arch_tick(p->coll[i].upd, now);
@@ -351,7 +115,7 @@ static long rss_kb(void)
 static void on_status(void *arg, const struct live_counts *n)
 {
 	struct pipe *p = arg;
-	double t = mono_s(), dt = t - p->last_t;
+	double t = pipe__mono_s(), dt = t - p->last_t;
 	double rate = dt > 0 ? (double)(n->msgs - p->last_msgs) / dt : 0;
 	p->last_t = t;
 	p->last_msgs = n->msgs;
@@ -412,7 +176,7 @@ int pipe_collect(const struct pipe_cfg *cfg)
 		min_peers = p->run.min_peers;
 	}
 	p->eng = rw_malloc(sizeof *p->eng);
-	engine_init(p->eng, min_peers, on_det, p);
+	engine_init(p->eng, min_peers, pipe__on_det, p);
 	det_group_init(&p->g);
 	mrt_dec_init(&p->dec);
 	p->dec.skip_path = true;
@@ -432,8 +196,8 @@ int pipe_collect(const struct pipe_cfg *cfg)
 		p->next_dump = t - t % cfg->rib_every + cfg->rib_every;
 	p->hooks = (struct live_hooks){
 		.collector = on_collector,
-		.record = on_record,
-		.peer_up = on_peer_up,
+		.record = pipe__on_record,
+		.peer_up = pipe__on_peer_up,
 		.tick = on_tick,
 		.status = on_status,
 		.arg = p,
@@ -445,7 +209,7 @@ int pipe_collect(const struct pipe_cfg *cfg)
 	}
 	if (cfg->archive)
 		rw_log(RW_LOG_INFO, "archive in %s", cfg->archive);
-	p->last_t = mono_s();
+	p->last_t = pipe__mono_s();
 	rc = live_run(p->lv);
 
 	/* Shutdown: the sessions close (not recorded as the peers' doing:
@@ -458,9 +222,9 @@ int pipe_collect(const struct pipe_cfg *cfg)
 	p->stopping = true; /* the last checkpoint is taken below, in line */
 	store_run_wait(&p->run);
 	if (p->frozen)
-		thaw(p);
+		pipe__thaw(p);
 	engine_flush(p->eng);
-	emit(p);
+	pipe__emit(p);
 	if (p->have_db && p->eng->have_sec && store_run_checkpoint(&p->run, p->eng->sec + 1))
 		rc = RW_EIO;
 	on_status(p, &n);

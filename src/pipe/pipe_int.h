@@ -1,0 +1,79 @@
+/* pipe/ internals shared by its files: struct pipe (pipe.c: the run, the
+ * hooks' wiring, ticks, status), and the record path (pipe_rec.c: the
+ * clock, events, records, the freeze during a checkpoint). */
+#ifndef RW_PIPE_INT_H
+#define RW_PIPE_INT_H
+
+#include "pipe.h"
+#include "../engine/engine.h"
+#include "../sink/sink.h"
+#include "../store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A source's collector: the BGP sessions', or a BMP router's. Its archive
+ * is its own even when its name is another's (a router at the address the
+ * BGP sessions listen on): they share the engine's collector of that name,
+ * as a replay of the two directories under the same name would. */
+struct pcoll {
+	char *name;                /* owned */
+	bool bgp;
+	uint32_t eng;              /* the engine's collector id */
+	struct sink_arch *upd;     /* the writer's; NULL without --archive */
+	struct sink_arch *rib;     /* with --rib-every */
+};
+
+struct pipe {
+	const struct pipe_cfg *cfg;
+	struct live_hooks hooks;   /* what live/ calls, with this pipe as arg */
+	struct live *lv;
+	struct engine *eng;        /* owned */
+	struct mrt_dec dec;        /* decodes every record */
+	struct det_group g;        /* events of the second being evaluated */
+	struct store_run run;      /* with --db */
+	bool have_db;
+	struct sink_writer *writer;/* owned: every archive is its */
+	struct pcoll *coll;        /* owned, indexed by the ids live/ carries */
+	uint32_t ncoll, capcoll;
+	uint32_t next_dump;        /* time of the next RIB dump */
+	struct alerts *alerts;     /* owned, or NULL */
+	struct out js;             /* events as JSON for the alerts */
+	struct obuf jsb;
+	char *pbuf;                /* an event's prefixes as text */
+	size_t pcap;
+	uint64_t nrec;
+	uint64_t last_msgs;
+	double last_t;
+	bool frozen;               /* a checkpoint thread reads the engine */
+	bool stopping;             /* the loop is over: checkpoints are the caller's */
+	struct obuf held;          /* records and peer-ups while frozen (held_put) */
+	uint64_t nheld;
+};
+
+/* What waits for the engine while it is frozen: a record of a collector,
+ * or a peer that came up (its BGP identifier, for the Adj-RIB-In). */
+struct held_hdr {
+	uint32_t len;              /* bytes of the record after this header; 0: a peer-up */
+	uint32_t coll, ts;
+	uint32_t peer_asn, bgp_id;
+	struct rw_addr peer;
+};
+
+double pipe__mono_s(void);
+/* The engine's event callback: grouped, and into the history (--db). */
+void pipe__on_det(void *arg, const struct det_event *e);
+/* Print and alert the events the last evaluation determined. */
+void pipe__emit(struct pipe *p);
+/* Move the engine's clock to sec (evaluating the second before); may
+ * start a checkpoint (p->frozen from then on). */
+void pipe__clock_to(struct pipe *p, uint32_t sec);
+/* The checkpoint is over: apply what was held. */
+void pipe__thaw(struct pipe *p);
+/* live/'s record and peer_up hooks. */
+int pipe__on_record(void *arg, const struct live_src *src, uint32_t ts, const uint8_t *rec, size_t len);
+void pipe__on_peer_up(void *arg, const struct live_src *src);
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * The record path of the live pipeline (see pipe.c): the engine's clock
+ * and the events of each evaluated second, every record into the archive
+ * and the engine, and the freeze while a checkpoint's thread reads the
+ * engine (records held, applied in order at the thaw). Event loop thread
+ * only.
+ */
+#include "pipe_int.h"
+
+double pipe__mono_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* ---------------------------------------------------------------- events */
+
+void pipe__on_det(void *arg, const struct det_event *e)
+{
+	struct pipe *p = arg;
+	det_group_add(&p->g, e);
+	if (p->have_db)
+		hist_on_event(&p->run.h, e);
+}
+
+/* The events the last evaluation determined: printed, alerted. */
+void pipe__emit(struct pipe *p)
+{
+	if (!p->g.n)
+		return;
+	det_group_finish(&p->g, &p->eng->rib);
+	for (uint32_t i = 0; i < p->g.n; i++) {
+		struct store_event v;
+		hist_event_view(&p->g.ev[i], &p->eng->rib, &p->pbuf, &p->pcap, &v);
+		out_event(p->cfg->out, &v);
+		if (p->alerts) {
+			obuf_reset(&p->jsb);
+			out_event(&p->js, &v);
+			alerts_event(p->alerts, p->jsb.buf, p->jsb.len);
+		}
+	}
+	obuf_flush(p->cfg->out->ob); /* live: every second's events leave at once */
+	det_group_release(&p->g);
+	det_group_init(&p->g);
+}
+
+void pipe__clock_to(struct pipe *p, uint32_t sec)
+{
+	bool moved = p->eng->have_sec && sec > p->eng->sec;
+	double t0 = moved ? pipe__mono_s() : 0;
+	uint32_t nev = p->g.n;
+	engine_time(p->eng, sec);
+	nev = p->g.n - nev;
+	pipe__emit(p);
+	/* the event loop waited for this: sessions' timers too (say so when
+	 * it comes near a hold time) */
+	double took = moved ? pipe__mono_s() - t0 : 0;
+	if (took > 1.0)
+		rw_log(RW_LOG_WARN, "evaluating and printing second %u took %.1f s (%u events)", sec - 1, took, nev);
+	if (moved && p->have_db && !p->stopping && store_run_due(&p->run, sec)) {
+		store_run_checkpoint_async(&p->run, sec);
+		p->frozen = !store_run_idle(&p->run);
+	}
+}
+
+/* The record of live/'s bytes (whole: common header included). */
+static void rec_of(const uint8_t *rec, size_t len, uint64_t idx, struct mrt_rec *r)
+{
+	memset(r, 0, sizeof *r);
+	mrt_hdr_decode(rec, &r->h);
+	size_t skip = MRT_HDR_LEN;
+	if (r->h.type == MRT_BGP4MP_ET && len >= MRT_HDR_LEN + 4) {
+		r->h.usec = rd32(rec + MRT_HDR_LEN);
+		skip += 4;
+	}
+	r->body = rec + skip;
+	r->len = len - skip;
+	r->idx = idx;
+}
+
+/* What the session is told of a decoded UPDATE: 0, or the NOTIFICATION
+ * RFC 7606 ends it with (logged). */
+static int verdict(const struct live_src *src, const struct mrt_result *res)
+{
+	if (res->worst == BGP_ACT_RESET) {
+		rw_log(RW_LOG_WARN, "%s AS%u: UPDATE cannot be parsed (%s)", src->name, src->peer_asn,
+		       res->attr_msg ? res->attr_msg : res->what ? res->what : "NLRI");
+		/* UPDATE Message Error: Invalid Network Field for NLRI,
+		 * Malformed Attribute List otherwise */
+		bool nlri = res->attr == 0 || res->attr == BGP_ATTR_MP_REACH || res->attr == BGP_ATTR_MP_UNREACH;
+		return BGP_NOTIFY(BGP_ERR_UPDATE, nlri ? BGP_ERR_UPD_NETWORK : BGP_ERR_UPD_ATTR_LIST);
+	}
+	if (res->n_taw || res->n_discard)
+		rw_log(RW_LOG_INFO, "%s: malformed attribute (%s): %s", src->name, res->attr_msg ? res->attr_msg : "?",
+		       bgp_action_name((enum bgp_action)res->worst));
+	return 0;
+}
+
+static int no_elem(void *arg, const struct bgp_elem *e)
+{
+	(void)arg;
+	(void)e;
+	return 0;
+}
+
+/* Keep a record (rec != NULL) or a peer-up for the pipe__thaw. */
+static void held_put(struct pipe *p, uint32_t coll, uint32_t ts, const uint8_t *rec, size_t len,
+		     const struct live_src *up)
+{
+	struct held_hdr h = {.len = rec ? (uint32_t)len : 0, .coll = coll, .ts = ts};
+	if (up) {
+		h.peer = up->peer;
+		h.peer_asn = up->peer_asn;
+		h.bgp_id = up->bgp_id;
+	}
+	obuf_write(&p->held, &h, sizeof h);
+	if (rec)
+		obuf_write(&p->held, rec, len);
+	p->nheld++;
+}
+
+int pipe__on_record(void *arg, const struct live_src *src, uint32_t ts, const uint8_t *rec, size_t len)
+{
+	struct pipe *p = arg;
+	struct pcoll *c = &p->coll[src->coll];
+	if (c->upd)
+		sink_arch_put(c->upd, ts, rec, len);
+	if (!p->frozen)
+		pipe__clock_to(p, ts); /* may start a checkpoint: frozen from then on */
+	struct mrt_rec r;
+	rec_of(rec, len, p->nrec++, &r);
+	struct mrt_result res;
+	if (p->frozen) {
+		/* decoded for the session's answer only; applied at the pipe__thaw */
+		memset(&res, 0, sizeof res);
+		mrt_decode(&p->dec, &r, no_elem, NULL, &res);
+		held_put(p, src->coll, ts, rec, len, NULL);
+	} else {
+		engine_record(p->eng, c->eng, &p->dec, &r, &res);
+	}
+	return verdict(src, &res);
+}
+
+void pipe__on_peer_up(void *arg, const struct live_src *src)
+{
+	struct pipe *p = arg;
+	if (p->frozen)
+		held_put(p, src->coll, 0, NULL, 0, src);
+	else
+		engine_peer_bgp_id(p->eng, p->coll[src->coll].eng, &src->peer, src->peer_asn, src->bgp_id);
+}
+
+/* The checkpoint is over: what waited goes through the engine, in order.
+ * Should another checkpoint start on the way (the clock moving is what
+ * starts one), the rest waits for its end. */
+void pipe__thaw(struct pipe *p)
+{
+	p->frozen = false;
+	const uint8_t *b = obuf_data(&p->held);
+	size_t off = 0, n = p->held.len;
+	uint64_t done = 0;
+	while (off < n && !p->frozen) {
+		struct held_hdr h;
+		memcpy(&h, b + off, sizeof h);
+		off += sizeof h;
+		if (h.len) {
+			pipe__clock_to(p, h.ts);
+			if (p->frozen) {
+				off -= sizeof h; /* this one waits again */
+				break;
+			}
+			struct mrt_rec r;
+			rec_of(b + off, h.len, p->nrec++, &r);
+			struct mrt_result res;
+			engine_record(p->eng, p->coll[h.coll].eng, &p->dec, &r, &res);
+			off += h.len;
+		} else {
+			engine_peer_bgp_id(p->eng, p->coll[h.coll].eng, &h.peer, h.peer_asn, h.bgp_id);
+		}
+		done++;
+	}
+	if (done)
+		rw_log(RW_LOG_DEBUG, "%llu records held during a checkpoint applied", (unsigned long long)done);
+	/* keep what still waits at the front */
+	memmove(p->held.buf, b + off, n - off);
+	p->held.len = n - off;
+	p->nheld -= done;
+}
