@@ -183,7 +183,8 @@ void pipe__thaw(struct pipe *p)
 	if (done)
 		rw_log(RW_LOG_DEBUG, "%llu records held during a checkpoint applied", (unsigned long long)done);
 	/* keep what still waits at the front */
-	memmove(p->held.buf, b + off, n - off);
+	if (n > off)
+		memmove(p->held.buf, b + off, n - off);
 	p->held.len = n - off;
 	p->nheld -= done;
 }
