@@ -4,7 +4,9 @@
  * The routing state of one origin at the end of the input (or at TIME): its
  * prefixes, each prefix's upstreams with the peers and collectors that see
  * them, and visibility (peers with any route for the prefix, of all peers
- * known at that time).
+ * known at that time). The state at TIME is read as a window's starting
+ * state is (docs/events.md §8): each collector from its last RIB dump at or
+ * before TIME, then its updates up to TIME (archive_at).
  */
 #include "cli.h"
 #include "../out/out.h"
@@ -25,7 +27,8 @@ static void usage(FILE *o)
 	fputs("usage: routewatch as ASN [--at TIME] [--names FILE] [--json] [--collector NAME[=PATH]] FILE|DIR...\n"
 	      "  The prefixes of one origin, their upstreams with the peers and\n"
 	      "  collectors that see them, and visibility, at the end of the input or\n"
-	      "  at TIME (unix seconds or 2024-03-09T10:00:00Z).\n",
+	      "  at TIME (unix seconds or 2024-03-09T10:00:00Z), read from each\n"
+	      "  collector's last RIB dump at or before TIME and its updates up to TIME.\n",
 	      o);
 }
 
@@ -83,6 +86,8 @@ int cmd_as(int argc, char **argv)
 	struct feed_inputs in;
 	if (feed_inputs(argv + optind + 1, argc - optind - 1, &coll, &ao.feed.io, &in, st))
 		rc = EXIT_DAMAGED;
+	if (ao.until)
+		archive_at(&in, &ao, ao.until);
 	if (archive_run(e, &in, &ao, st))
 		rc = EXIT_DAMAGED;
 	struct rib_origin_view v;

@@ -1,9 +1,13 @@
 /*
- * routewatch dump [--json] [--stats] [--messages] [--collector NAME|NAME=PATH]... FILE...
+ * routewatch dump [--json] [--stats] [--messages] [--collector NAME|NAME=PATH]...
+ *                 [--from T] [--until T] FILE...
  *
  * Every route element of every file, in the given order, as bgpdump -m
  * lines (default) or JSON lines. Files may be "-" (stdin) and compressed
- * with gzip, bzip2, xz or zstd (detected from their bytes).
+ * with gzip, bzip2, xz or zstd (detected from their bytes). --from and
+ * --until keep the records of time from <= t < until; files that lie
+ * wholly outside (feed_inputs_clip, by the times in their names) are not
+ * opened.
  */
 #include "cli.h"
 #include "../out/out.h"
@@ -19,7 +23,15 @@ struct dump_ctx {
 	struct obuf *ob;      /* stdout */
 	enum out_format fmt;
 	const char *file;
+	uint32_t from, until; /* records kept: from <= time < until (0: no end) */
 };
+
+/* A record of the window (--from, --until). */
+static bool dump_keep(void *arg, const struct mrt_rec *rec)
+{
+	const struct dump_ctx *c = arg;
+	return rec->h.ts >= c->from && (!c->until || rec->h.ts < c->until);
+}
 
 static int on_elem(void *arg, const struct bgp_elem *e)
 {
@@ -73,7 +85,7 @@ static void par_deliver(void *arg, const struct obuf *batch)
 
 static void usage(FILE *o)
 {
-	fputs("usage: routewatch dump [--json] [--stats] [--messages] [--threads N] FILE...\n"
+	fputs("usage: routewatch dump [--json] [--stats] [--messages] [--threads N] [--from T] [--until T] FILE...\n"
 	      "  Print every route element, one per line, in bgpdump -m format.\n"
 	      "  FILE may be - for stdin; gzip, bzip2, xz and zstd are detected.\n"
 	      "  --json       JSON lines with named fields instead\n"
@@ -85,6 +97,10 @@ static void usage(FILE *o)
 	      "  --guess-addpath  read NLRI with/without ADD-PATH path ids when the MRT\n"
 	      "               subtype's reading fails but the other one fits (reported)\n"
 	      "  --max-problems N  problem messages per file before going quiet (default 20, 0 = all)\n"
+	      "  --from TIME  only records at or after TIME (unix seconds or\n"
+	      "               2024-03-09T10:00:00Z); files that end before it are not opened\n"
+	      "  --until TIME only records before TIME; files that start at or after it\n"
+	      "               are not opened\n"
 	      USAGE_COLLECTOR
 	      "               (dump lists them with --stats)\n"
 	      "  -q           errors only on stderr (no warnings)\n",
@@ -92,16 +108,29 @@ static void usage(FILE *o)
 }
 
 /* --stats lists the collectors of the files dumped, named as events and
- * ingest name them (a file is opened once more for its first record when
- * its name gives no time). */
-static void count_collector(struct feed_stats *st, const struct feed_names *nm, const char *path,
-			    const struct io_opts *io)
+ * ingest name them (feed_input_identify opens a file once more for its
+ * first record when its name gives no time). */
+static void count_collector(struct feed_stats *st, const struct feed_input *in)
 {
-	struct feed_input in;
-	feed_input_identify(&in, nm, path, io);
-	feed_stats_collector(st, in.collector, in.rib, !in.rib, in.unread ? 0 : in.first_ts,
-			     in.unread ? 0 : in.first_ts);
-	feed_input_release(&in);
+	feed_stats_collector(st, in->collector, in->rib, !in->rib, in->unread ? 0 : in->first_ts,
+			     in->unread ? 0 : in->first_ts);
+}
+
+/* Each file's collector, time and kind, when --stats or a window needs
+ * them; with a window, the files wholly outside it marked. NULL: none
+ * needed. */
+static struct feed_input *identify_all(char **paths, int n, const struct feed_names *nm, const struct io_opts *io,
+				       const struct dump_ctx *dc, bool stats)
+{
+	bool window = dc->from || dc->until;
+	if (!window && !stats)
+		return NULL;
+	struct feed_input *in = rw_calloc((size_t)n, sizeof *in);
+	for (int i = 0; i < n; i++)
+		feed_input_identify(&in[i], nm, paths[i], io);
+	if (window)
+		feed_inputs_clip(in, (size_t)n, dc->from, dc->until);
+	return in;
 }
 
 int cmd_dump(int argc, char **argv)
@@ -113,12 +142,14 @@ int cmd_dump(int argc, char **argv)
 		{"guess-addpath", no_argument, 0, 'G'},
 		{"workers", required_argument, 0, 'W'},
 		{"collector", required_argument, 0, 'c'},
+		{"from", required_argument, 0, 'F'}, {"until", required_argument, 0, 'u'},
 		{"help", no_argument, 0, 'h'},   {0, 0, 0, 0}};
 	bool json = false, stats = false, msgs = false;
 	struct feed_opts fo = {0};
 	struct feed_names coll; /* --collector: only --stats shows them yet */
 	feed_names_init(&coll);
 	unsigned workers = 0; /* 0: automatic */
+	uint32_t from = 0, until = 0;
 	int status = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (ncpu > 8)
@@ -166,6 +197,17 @@ int cmd_dump(int argc, char **argv)
 			if ((status = opt_collector(&coll, optarg)))
 				goto done;
 			break;
+		case 'F':
+		case 'u': {
+			int64_t t;
+			if (parse_time(optarg, &t) || t < 0 || t > UINT32_MAX) {
+				rw_log(RW_LOG_ERROR, "--%s wants a time like 2024-03-09T10:00:00Z", c == 'u' ? "until" : "from");
+				status = EXIT_USAGE;
+				goto done;
+			}
+			*(c == 'u' ? &until : &from) = (uint32_t)t;
+			break;
+		}
 		case 'h': usage(stdout); goto done;
 		default: usage(stderr); status = EXIT_USAGE; goto done;
 		}
@@ -175,18 +217,31 @@ int cmd_dump(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto done;
 	}
+	if (until && from >= until) {
+		rw_log(RW_LOG_ERROR, "--from must be before --until");
+		status = EXIT_USAGE;
+		goto done;
+	}
 	fo.want_msgs = json && msgs;
 	fo.salvage = true; /* print what bgpdump prints of a half-bad NLRI */
 	struct feed_stats *st = rw_calloc(1, sizeof *st);
 	struct obuf out;
 	obuf_init(&out, STDOUT_FILENO, 1 << 18);
-	struct dump_ctx dc = {.st = st, .ob = &out, .fmt = json ? OUT_JSON : OUT_BGPDUMP};
+	struct dump_ctx dc = {.st = st, .ob = &out, .fmt = json ? OUT_JSON : OUT_BGPDUMP, .from = from, .until = until};
 	out_open(&dc.out, dc.fmt, &out, NULL);
-	const struct feed_par_ops par = {par_worker_new, par_worker_free, par_record, par_elem, par_deliver, &dc};
+	const struct feed_par_ops par = {.worker_new = par_worker_new, .worker_free = par_worker_free,
+					 .record = par_record, .elem = par_elem, .deliver = par_deliver,
+					 .keep = from || until ? dump_keep : NULL, .arg = &dc};
 	double t0 = now_seconds();
+	struct feed_input *ins = identify_all(argv + optind, argc - optind, &coll, &fo.io, &dc, stats);
 	for (int i = optind; i < argc; i++) {
+		const struct feed_input *in = ins ? &ins[i - optind] : NULL;
+		if (in && in->outside) {
+			st->files_outside++;
+			continue;
+		}
 		if (stats)
-			count_collector(st, &coll, argv[i], &fo.io);
+			count_collector(st, in);
 		struct feed_file f;
 		if (feed_file_open(&f, argv[i], &fo, st)) {
 			feed_file_close(&f);
@@ -202,6 +257,10 @@ int cmd_dump(int argc, char **argv)
 			nw = io_comp(f.io) == IO_COMP_NONE && ncpu > 1 ? ncpu : 0;
 		if (nw <= 1 || feed_par_run(&f, nw, &par)) {
 			while (feed_file_next(&f) > 0) {
+				if ((from || until) && !dump_keep(&dc, &f.rec)) {
+					feed_file_pass(&f);
+					continue;
+				}
 				out_record(&dc.out, &f.rec, f.path);
 				feed_file_decode(&f, on_elem, &dc);
 			}
@@ -219,6 +278,9 @@ int cmd_dump(int argc, char **argv)
 		feed_stats_print(st, now_seconds() - t0);
 	out_close(&dc.out);
 	obuf_release(&out);
+	for (int i = 0; ins && i < argc - optind; i++)
+		feed_input_release(&ins[i]);
+	free(ins);
 	free(st);
 done:
 	feed_names_release(&coll);

@@ -1,12 +1,15 @@
 /*
  * routewatch events [--json] [--min-peers N] [--origin ASN]... [--type T]...
- *                   [--collector NAME|NAME=PATH]... [--names FILE] [--from T] [--until T] FILE|DIR...
+ *                   [--collector NAME|NAME=PATH]... [--names FILE] [--from T] [--until T]
+ *                   [--settle S] FILE|DIR...
  * routewatch events --db PATH|URI [--json] [--origin ASN]... [--type T]...
  *                   [--from T] [--until T]
  *
  * docs/events.md over archives: the moments a network gained or lost an
  * upstream, and when its prefixes went down and came back. Batch mode:
  * everything is read, then the grouped events are printed sorted by time.
+ * --from/--until make a window (docs/events.md §8): archive_window picks
+ * the files, det_filter keeps the events of the window's times.
  */
 #include "cli.h"
 #include "../out/out.h"
@@ -25,7 +28,7 @@ struct ev_ctx {
 static void on_event(void *arg, const struct det_event *e)
 {
 	struct ev_ctx *c = arg;
-	if (det_filter_match(&c->f, e->type, e->has_origin, e->origin))
+	if (det_filter_match(&c->f, e->type, e->has_origin, e->origin, e->time))
 		det_group_add(&c->g, e);
 }
 
@@ -39,7 +42,7 @@ struct store_print {
 static int on_stored(void *arg, const struct store_event *e)
 {
 	struct store_print *p = arg;
-	if (!det_filter_match(p->f, e->type, e->has_origin, e->origin))
+	if (!det_filter_match(p->f, e->type, e->has_origin, e->origin, e->time))
 		return 0;
 	uint32_t asns[2] = {e->origin, e->upstream};
 	store_names_get(p->st, p->nm, asns, e->upstream ? 2 : 1);
@@ -49,8 +52,7 @@ static int on_stored(void *arg, const struct store_event *e)
 
 /* events --db: the stored events in the same formats; names from --names,
  * else from the store. */
-static int from_store(const char *db, const struct det_filter *f, const struct archive_opts *ao, bool json,
-		      struct names *given)
+static int from_store(const char *db, const struct det_filter *f, bool json, struct names *given)
 {
 	struct store st;
 	if (store_open_at(&st, db, false))
@@ -65,7 +67,7 @@ static int from_store(const char *db, const struct det_filter *f, const struct a
 	/* one origin: its own rows by the (origin, time) key; else a scan of
 	 * the time range */
 	bool one = f->origins && f->norigins == 1;
-	int rc = store_events(&st, !one, one ? f->origins[0] : 0, ao->from, ao->until ? ao->until : UINT32_MAX,
+	int rc = store_events(&st, !one, one ? f->origins[0] : 0, f->from, f->until ? f->until - 1 : UINT32_MAX,
 			      on_stored, &p);
 	out_close(&out);
 	obuf_release(&ob);
@@ -87,9 +89,13 @@ static void usage(FILE *o)
 	      "                    upstream_lost, prefix_down, prefix_up, origin_down, origin_up\n"
 	      USAGE_COLLECTOR
 	      "  --names FILE      AS names (potaroo asn.txt or pyasn JSON)\n"
-	      "  --from TIME       skip records before this time (unix seconds or\n"
-	      "                    2024-03-09T10:00:00Z)\n"
-	      "  --until TIME      stop after this time\n"
+	      "  --from TIME       only events at or after this time (unix seconds or\n"
+	      "                    2024-03-09T10:00:00Z): the events a run over all the\n"
+	      "                    input gives, read from each collector's last RIB dump\n"
+	      "                    before TIME (docs/events.md §8)\n"
+	      "  --until TIME      only events before this time\n"
+	      "  --settle S        read on S seconds past --until (default 3600) so that\n"
+	      "                    upstreams seen before it can be confirmed\n"
 	      "  --db PATH|URI     read the events a history store holds (routewatch\n"
 	      "                    ingest) instead of archives; --from/--until select\n"
 	      "  --stats           counts and speed on stderr\n",
@@ -110,10 +116,12 @@ int cmd_events(int argc, char **argv)
 		{"collector", required_argument, 0, 'c'}, {"names", required_argument, 0, 'n'},
 		{"until", required_argument, 0, 'u'},    {"stats", no_argument, 0, 's'},
 		{"from", required_argument, 0, 'F'},     {"db", required_argument, 0, 'd'},
-		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
+		{"settle", required_argument, 0, 'S'},   {"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0}};
 	bool json = false, stats = false;
 	const char *db = NULL;
 	unsigned min_peers = 2;
+	uint32_t settle = 3600;
 	struct ev_ctx ec = {0};
 	uint32_t *origins = NULL;
 	uint32_t norig = 0, caporig = 0;
@@ -178,7 +186,15 @@ int cmd_events(int argc, char **argv)
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			*(c == 'u' ? &ao.until : &ao.from) = (uint32_t)t;
+			*(c == 'u' ? &ec.f.until : &ec.f.from) = (uint32_t)t;
+			break;
+		case 'S':
+			if (parse_u64(optarg, UINT32_MAX, &v)) {
+				rw_log(RW_LOG_ERROR, "--settle wants seconds, like 3600");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			settle = (uint32_t)v;
 			break;
 		case 'd': db = optarg; break;
 		case 'h': usage(stdout); goto out;
@@ -190,13 +206,18 @@ int cmd_events(int argc, char **argv)
 		ec.f.origins = origins;
 		ec.f.norigins = norig;
 	}
+	if (ec.f.until && ec.f.from >= ec.f.until) {
+		rw_log(RW_LOG_ERROR, "--from must be before --until");
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (db) {
 		if (optind < argc) {
 			rw_log(RW_LOG_ERROR, "--db reads a store; to put archives into one, use routewatch ingest");
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		rc = from_store(db, &ec.f, &ao, json, have_names ? &nm : NULL);
+		rc = from_store(db, &ec.f, json, have_names ? &nm : NULL);
 		goto out;
 	}
 	if (optind >= argc) {
@@ -212,6 +233,8 @@ int cmd_events(int argc, char **argv)
 	struct feed_inputs in;
 	if (feed_inputs(argv + optind, argc - optind, &coll, &ao.feed.io, &in, st))
 		rc = EXIT_DAMAGED;
+	if (ec.f.from || ec.f.until)
+		archive_window(&in, &ao, ec.f.from, ec.f.until, settle);
 	if (archive_run(e, &in, &ao, st))
 		rc = EXIT_DAMAGED;
 	det_group_finish(&ec.g, &e->rib);

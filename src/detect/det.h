@@ -109,15 +109,19 @@ uint32_t det_origin_prefixes(const struct det *d, uint32_t origin);
 
 /* ---------------------------------------------------------------- filters */
 
-/* Which events a user asked for: types (bit per enum det_type, 0 = all)
- * and origins (sorted, NULL = all). Shared by every front end. */
+/* Which events a user asked for: types (bit per enum det_type, 0 = all),
+ * origins (sorted, NULL = all) and a window of event times, from <= time <
+ * until (docs/events.md §8: an event belongs to the window of its time,
+ * whenever it was determined). Shared by every front end. */
 struct det_filter {
 	unsigned types;
 	const uint32_t *origins;  /* borrowed */
 	size_t norigins;
+	uint32_t from;            /* 0: from the start */
+	uint32_t until;           /* 0: no end */
 };
 
-bool det_filter_match(const struct det_filter *f, unsigned type, bool has_origin, uint32_t origin);
+bool det_filter_match(const struct det_filter *f, unsigned type, bool has_origin, uint32_t origin, uint32_t time);
 
 /* ---------------------------------------------------------------- grouping */
 

@@ -81,9 +81,11 @@ void det_group_add(struct det_group *g, const struct det_event *e)
 	ge->pfx[ge->npfx++] = e->pfx;
 }
 
-bool det_filter_match(const struct det_filter *f, unsigned type, bool has_origin, uint32_t origin)
+bool det_filter_match(const struct det_filter *f, unsigned type, bool has_origin, uint32_t origin, uint32_t time)
 {
 	if (f->types && !(f->types & (1u << type)))
+		return false;
+	if (time < f->from || (f->until && time >= f->until))
 		return false;
 	if (!f->origins)
 		return true;

@@ -8,6 +8,12 @@
  * number of open files (and decompression threads) stays small whatever
  * the number of inputs. A RIB file is read whole at its time: dump_begin,
  * every entry, dump_end - applied as a whole in that second.
+ *
+ * Windows (docs/events.md §8): the inputs come marked by
+ * feed_inputs_window. An input marked `outside` is not opened (counted in
+ * feed_stats.files_outside); the records of an input before its `start`
+ * (its collector's starting RIB dump replaces them) are skipped, like
+ * those before a store's clock (archive_opts.from).
  */
 #include "engine.h"
 
@@ -18,7 +24,10 @@
 struct stream {
 	struct feed_file f;
 	size_t idx;      /* in the inputs given to archive_run */
-	uint64_t skipped; /* records before archive_opts.from */
+	uint32_t skip_before; /* records before this time are skipped: the
+				 store's clock or the input's window start */
+	bool skip_clock; /* skip_before is archive_opts.from (else the window) */
+	uint64_t skipped; /* records before skip_before */
 	uint64_t applied; /* records that went through the engine */
 	uint32_t order;
 	uint32_t coll;
@@ -82,10 +91,10 @@ static int finish(struct stream *s, const struct archive_opts *o)
 {
 	int damaged = s->f.damaged;
 	char tb[32];
-	fmt_time_rfc3339(tb, o->from);
-	if (s->skipped && !o->from_clock)
-		rw_log(RW_LOG_INFO, "%s: %llu records before --from %s skipped", s->f.path,
-		       (unsigned long long)s->skipped, tb);
+	fmt_time_rfc3339(tb, s->skip_before);
+	if (s->skipped && !s->skip_clock)
+		rw_log(RW_LOG_INFO, "%s: %llu records before %s skipped (its collector starts from a later RIB dump)",
+		       s->f.path, (unsigned long long)s->skipped, tb);
 	else if (s->skipped && s->applied) /* a file a killed run had begun: its start was applied then */
 		rw_log(RW_LOG_WARN, "%s: %llu records before the store's clock %s (applied by an earlier run) skipped",
 		       s->f.path, (unsigned long long)s->skipped, tb);
@@ -111,6 +120,58 @@ static void run_rib(struct engine *e, struct stream *s, const struct archive_opt
 	engine_dump_end(e);
 }
 
+/* Open input idx (a) as a stream; NULL when it cannot be opened (logged
+ * and counted by feed_file_open). */
+static struct stream *open_stream(struct engine *e, const struct feed_input *a, size_t idx,
+				  const struct archive_opts *o, struct feed_stats *st)
+{
+	struct stream *s = rw_calloc(1, sizeof *s);
+	if (feed_file_open(&s->f, a->path, &o->feed, st)) {
+		feed_file_close(&s->f);
+		free(s);
+		return NULL;
+	}
+	s->f.dec.skip_path = true;
+	s->idx = idx;
+	s->order = a->order;
+	s->rib = a->rib;
+	s->coll = rib_collector(&e->rib, a->collector);
+	s->skip_clock = o->from >= a->start;
+	s->skip_before = s->skip_clock ? o->from : a->start;
+	return s;
+}
+
+/* Frame a new stream's first record at or after skip_before: what lies
+ * before was applied by an earlier run (the store's clock) or is replaced
+ * by its collector's starting RIB dump (a window). A RIB dump counts at its
+ * first record's time: skipped whole or not at all. > 0: a record is due. */
+static int skip_to_start(struct stream *s)
+{
+	int more;
+	while ((more = feed_file_next(&s->f)) > 0 && s->f.rec.h.ts < s->skip_before) {
+		s->skipped++;
+		if (s->rib) {
+			while (feed_file_next(&s->f) > 0)
+				s->skipped++;
+			return 0;
+		}
+	}
+	return more;
+}
+
+void archive_window(struct feed_inputs *in, struct archive_opts *o, uint32_t from, uint32_t until, uint32_t settle)
+{
+	uint64_t last = until ? (uint64_t)until + settle : 0;
+	o->until = last > UINT32_MAX ? UINT32_MAX : (uint32_t)last;
+	feed_inputs_window(in->v, in->n, from ? from - 1 : 0, o->until);
+}
+
+void archive_at(struct feed_inputs *in, struct archive_opts *o, uint32_t t)
+{
+	o->until = t;
+	feed_inputs_window(in->v, in->n, t, t);
+}
+
 int archive_run(struct engine *e, const struct feed_inputs *inputs, const struct archive_opts *o,
 		struct feed_stats *st)
 {
@@ -125,33 +186,18 @@ int archive_run(struct engine *e, const struct feed_inputs *inputs, const struct
 		while (next < n && (!h.n || in[next].first_ts <= h.v[0]->f.rec.h.ts + (in[next].named ? 60u : 0u))) {
 			size_t idx = next++;
 			const struct feed_input *a = &in[idx];
+			if (a->outside) {
+				st->files_outside++;
+				continue;
+			}
 			if (o->until && a->first_ts > o->until)
 				continue;
-			struct stream *s = rw_calloc(1, sizeof *s);
-			if (feed_file_open(&s->f, a->path, &o->feed, st)) {
-				feed_file_close(&s->f);
-				free(s);
+			struct stream *s = open_stream(e, a, idx, o, st);
+			if (!s) {
 				status = 1;
 				continue;
 			}
-			s->f.dec.skip_path = true;
-			s->idx = idx;
-			s->order = a->order;
-			s->rib = a->rib;
-			s->coll = rib_collector(&e->rib, a->collector);
-			int more;
-			while ((more = feed_file_next(&s->f)) > 0 && s->f.rec.h.ts < o->from) {
-				/* before the clock of a continued run: applied already
-				 * (a RIB dump counts at its first record's time) */
-				s->skipped++;
-				if (s->rib) {
-					while (feed_file_next(&s->f) > 0)
-						s->skipped++;
-					more = 0;
-					break;
-				}
-			}
-			if (more > 0)
+			if (skip_to_start(s) > 0)
 				heap_push(&h, s);
 			else
 				status |= finish(s, o);
@@ -181,7 +227,7 @@ int archive_run(struct engine *e, const struct feed_inputs *inputs, const struct
 		}
 		int more = 0;
 		if (!s->rib)
-			while ((more = feed_file_next(&s->f)) > 0 && s->f.rec.h.ts < o->from)
+			while ((more = feed_file_next(&s->f)) > 0 && s->f.rec.h.ts < s->skip_before)
 				s->skipped++;
 		if (more > 0) {
 			heap_sift(&h);

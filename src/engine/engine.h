@@ -104,11 +104,14 @@ int engine_load(struct engine *e, const uint8_t *p, size_t n, char *err, size_t 
 /* ---------------------------------------------------------------- archives */
 
 struct archive_opts {
-	uint32_t until;         /* stop before records after this time (0 = all) */
+	uint32_t until;         /* apply no record after this time (0 = all):
+				   a window's end plus its settle time, or the
+				   time of `as --at` */
 	uint32_t from;          /* skip records before this time (0 = none):
-				   --from, or the store's clock (from_clock) */
-	bool from_clock;        /* from is a store's clock: what is before it
-				   was applied by an earlier run */
+				   a store's clock, what an earlier run applied.
+				   A window's start is not given here:
+				   feed_inputs_window marks the inputs (their
+				   `outside`, `start`) */
 	struct feed_opts feed;
 	/* optional: the clock moved to a new second `sec` (the one before it
 	 * is evaluated, nothing of sec applied yet: a snapshot now continues
@@ -120,7 +123,18 @@ struct archive_opts {
 	void *arg;
 };
 
-/* Run every input (feed_inputs) through the engine in time order. Returns
+/* Windows (docs/events.md §8). archive_window: the events of from <= t <
+ * until: the state at the end of second from - 1 (from 0: every collector
+ * from its first file), then the records up to until + settle (until 0:
+ * to the end). archive_at: the state at the end of second t. Both mark
+ * the inputs (feed_inputs_window) and set o->until; the time filter of
+ * the events is the caller's (det_filter). */
+void archive_window(struct feed_inputs *in, struct archive_opts *o, uint32_t from, uint32_t until, uint32_t settle);
+void archive_at(struct feed_inputs *in, struct archive_opts *o, uint32_t t);
+
+/* Run every input (feed_inputs) through the engine in time order: inputs
+ * marked `outside` are not opened, the records of an input before its
+ * `start` are skipped (feed_inputs_window; docs/events.md §8). Returns
  * 0, or 1 when some input was damaged (reported) — the events up to the
  * damage stand. */
 int archive_run(struct engine *e, const struct feed_inputs *in, const struct archive_opts *o, struct feed_stats *st);

@@ -30,6 +30,7 @@ struct feed_coll_stats {
 
 struct feed_stats {
 	uint64_t files, files_failed, files_damaged;
+	uint64_t files_outside;       /* not opened: outside a window (feed_window.c) */
 	uint64_t records;
 	uint64_t by_type[64][16];     /* records per [type][subtype] (clamped) */
 	uint64_t elems[5];            /* A, W, B, STATE, MSG */
@@ -105,6 +106,10 @@ int feed_file_decode(struct feed_file *f, mrt_elem_fn fn, void *arg);
 void feed_file_prepare(struct feed_file *f);
 void feed_file_report(struct feed_file *f, const struct mrt_rec *rec, const struct mrt_result *res);
 bool feed_result_has_problem(const struct mrt_result *res);
+/* Pass over f->rec without its elements (a record outside a window): a
+ * short length is decided as feed_file_decode decides it, and a
+ * PEER_INDEX_TABLE is still decoded, so the RIB entries after it can be. */
+void feed_file_pass(struct feed_file *f);
 /* Print a message with the file's rate limit (used for deferred ones). */
 void feed_file_emit(struct feed_file *f, enum rw_level lvl, const char *msg);
 void feed_file_close(struct feed_file *f);
@@ -177,6 +182,10 @@ struct feed_input {
 	bool unread;       /* neither its name nor its first bytes gave its
 			      time and kind (standard input, unreadable) */
 	uint32_t order;    /* position after sorting */
+	/* set by feed_inputs_window / feed_inputs_clip (both false/0 until then) */
+	bool outside;      /* a window needs nothing of it: not opened */
+	uint32_t start;    /* records before this time are not needed: its
+			      collector starts from its RIB dump of then (0: all) */
 };
 
 struct feed_inputs {
@@ -204,6 +213,37 @@ void feed_input_identify(struct feed_input *in, const struct feed_names *nm, con
 			 const struct io_opts *io);
 void feed_input_release(struct feed_input *in);
 
+/* ---------------------------------------------------------------- windows */
+
+/* Which files a question about a time needs (feed_window.c, docs/events.md
+ * §8), from the times and kinds feed_inputs found; no file is opened.
+ *
+ * A file ends where the next file of its collector begins: an update file
+ * where the next later update file begins, a RIB dump (whose records all
+ * carry its time) where the next later file of any kind begins. Only a
+ * file whose name gives its time can be known to end; files of unknown
+ * time (standard input) are always needed.
+ *
+ * feed_inputs_window: the state at the end of second `at`, then the
+ * records up to `last`. Each collector starts from its last RIB dump at or
+ * before `at` (a name gives the minute a dump began: a named dump counts
+ * once that minute is over, at >= its time + FEED_NAME_SLACK - 1); its
+ * RIB dumps before that one, and its named update files that end at or
+ * before it, are marked `outside`; `start` of each of its inputs is that
+ * dump's time (FEED_NAME_SLACK earlier for a named dump: its records
+ * before are replaced by it). A collector without such a dump starts from
+ * its first file. Files of known time after `last` are outside. at 0:
+ * every collector from its first file; last 0: to the end. Returns the
+ * number of inputs outside. */
+#define FEED_NAME_SLACK 60
+uint32_t feed_inputs_window(struct feed_input *v, size_t n, uint32_t at, uint32_t last);
+/* The files that may hold a record of time t, from <= t < until (until 0:
+ * no end), for a command that reads records, not state (dump): those
+ * whose known time is at or after `until`, and named ones that end before
+ * `from`, are marked `outside`. v in any order. Returns the number
+ * outside. */
+uint32_t feed_inputs_clip(struct feed_input *v, size_t n, uint32_t from, uint32_t until);
+
 /* ---------------------------------------------------------------- parallel */
 
 /* The ordered parallel decoder (feed_par.c): an opened file's records are
@@ -220,6 +260,9 @@ struct feed_par_ops {
 	void (*record)(void *state, const struct mrt_rec *rec, struct obuf *out);
 	int (*elem)(void *state, const struct bgp_elem *e);
 	void (*deliver)(void *arg, const struct obuf *out);
+	/* optional, on the main thread: false leaves the record out (not
+	 * decoded, not reported; a peer index is still followed) */
+	bool (*keep)(void *arg, const struct mrt_rec *rec);
 	void *arg;
 };
 

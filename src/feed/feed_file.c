@@ -233,6 +233,16 @@ int feed_file_decode(struct feed_file *f, mrt_elem_fn fn, void *arg)
 	return stop;
 }
 
+void feed_file_pass(struct feed_file *f)
+{
+	feed_file_prepare(f); /* the next record is framed as if read */
+	if (f->rec.h.type != MRT_TABLE_DUMP_V2 || f->rec.h.subtype != MRT_PEER_INDEX_TABLE)
+		return;
+	struct mrt_result res;
+	mrt_decode(&f->dec, &f->rec, count_only, NULL, &res);
+	feed_file_report(f, &f->rec, &res);
+}
+
 void feed_file_close(struct feed_file *f)
 {
 	if (f->io) {
@@ -304,9 +314,12 @@ void feed_stats_print(const struct feed_stats *st, double elapsed)
 {
 	FILE *o = stderr;
 	uint64_t ne = st->elems[0] + st->elems[1] + st->elems[2] + st->elems[3] + st->elems[4];
-	fprintf(o, "files: %llu (%llu could not be opened, %llu damaged)\n",
+	fprintf(o, "files: %llu (%llu could not be opened, %llu damaged)",
 		(unsigned long long)st->files, (unsigned long long)st->files_failed,
 		(unsigned long long)st->files_damaged);
+	if (st->files_outside) /* a window (feed_window.c) */
+		fprintf(o, "; %llu outside the window, not opened", (unsigned long long)st->files_outside);
+	fputc('\n', o);
 	if (st->ncolls || st->colls_more)
 		print_collectors(o, st);
 	fprintf(o, "records: %llu\n", (unsigned long long)st->records);

@@ -276,6 +276,12 @@ int feed_par_run(struct feed_file *f, unsigned nworkers, const struct feed_par_o
 			struct mrt_result res;
 			mrt_decode(&f->dec, rec, no_elem, NULL, &res);
 		}
+		if (ops->keep && !ops->keep(ops->arg, rec)) {
+			/* left out; a batch under way still follows a new index */
+			if (b && is_pit(rec))
+				batch_add(b, rec, true);
+			continue;
+		}
 		if (!b) {
 			b = batch_new(&ord);
 			if (have_pit && !is_pit(rec))

@@ -99,7 +99,6 @@ int store_ingest(char **paths, int n, const struct store_ingest_opts *o, struct 
 	g.from = clock;
 	g.refused = 0;
 	ao.from = clock;
-	ao.from_clock = true;
 	ao.second = on_second;
 	ao.file_done = on_file_done;
 	ao.arg = &g;
