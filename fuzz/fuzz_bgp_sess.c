@@ -9,7 +9,9 @@
  * more; what the session sends is whole BGP messages (each with the
  * marker and a length that adds up); an incomplete message kept between
  * reads is shorter than the largest message; every message handed to
- * the caller is a whole one of a type the FSM allows in Established.
+ * the caller is a whole one: the peer's OPEN in OpenConfirm (the caller
+ * may refuse it, as a collision would), else a type the FSM allows in
+ * Established.
  */
 #include "fuzz_common.h"
 #include "bgp/bgp_sess.h"
@@ -29,9 +31,13 @@ static int on_msg(void *arg, uint8_t type, const uint8_t *msg, size_t len)
 {
 	struct bgp_sess *s = arg;
 	FZ_CHECK(len >= BGP_HDR_LEN && rd16(msg + 16) == len, "message of %zu bytes handed on", len);
-	FZ_CHECK(type == BGP_MSG_NOTIFICATION || s->state == BGP_ESTABLISHED, "type %u in state %u", type,
-		 s->state);
+	FZ_CHECK(type == BGP_MSG_NOTIFICATION || s->state == BGP_ESTABLISHED ||
+			 (type == BGP_MSG_OPEN && s->state == BGP_OPENCONFIRM),
+		 "type %u in state %u", type, s->state);
 	fz_touch(msg, len);
+	/* an OPEN whose hold time is odd is refused, as a collision is */
+	if (type == BGP_MSG_OPEN && len >= BGP_HDR_LEN + 5 && (msg[BGP_HDR_LEN + 4] & 1))
+		return BGP_NOTIFY(BGP_ERR_CEASE, BGP_CEASE_COLLISION);
 	/* an UPDATE whose first byte after the header is 0xff asks for a
 	 * reset, as an unparseable one would */
 	if (type == BGP_MSG_UPDATE && len > BGP_HDR_LEN && msg[BGP_HDR_LEN] == 0xff)

@@ -8,6 +8,7 @@ A=${2:-build-asan}
 FS=${3:-20}
 cd "$(dirname "$0")/.."
 log=$(mktemp)
+rcf=$(mktemp)
 pgdir=$(mktemp -d /tmp/rw-pg.XXXXXX)
 # one PostgreSQL server for both builds' store tests (tests/cli/store.sh)
 if RW_TEST_PG=$(scripts/pg-server.sh start "$pgdir"); then
@@ -16,18 +17,30 @@ if RW_TEST_PG=$(scripts/pg-server.sh start "$pgdir"); then
 else
 	echo "# no PostgreSQL server could be started; the store tests will say why"
 fi
-trap 'scripts/pg-server.sh stop "$pgdir"; rm -rf "$pgdir" "$log"' EXIT
+trap 'scripts/pg-server.sh stop "$pgdir"; rm -rf "$pgdir" "$log" "$rcf"' EXIT
 status=0
-tests/run.sh "$B" release | tee -a "$log" | grep -v '^[0-9]* passed, [0-9]* failed$' || status=1
-tests/run.sh "$A" asan | tee -a "$log" | grep -v '^[0-9]* passed, [0-9]* failed$' || status=1
+# stage NAME CMD...: the command's lines into the log; its exit status
+# counts (a pipeline's status would be grep's)
+stage() {
+	name=$1
+	shift
+	{ "$@"; echo $? > "$rcf"; } | tee -a "$log" | grep -v '^[0-9]* passed, [0-9]* failed$'
+	if [ "$(cat "$rcf")" != 0 ]; then
+		echo "not ok - $name: exit status $(cat "$rcf")" | tee -a "$log"
+		status=1
+	fi
+}
+stage release tests/run.sh "$B" release
+stage asan tests/run.sh "$A" asan
 if [ -x fuzz/run.sh ]; then
-	FUZZ_SECONDS=$FS fuzz/run.sh | tee -a "$log" | grep -v '^[0-9]* passed, [0-9]* failed$' || status=1
+	export FUZZ_SECONDS=$FS
+	stage fuzz fuzz/run.sh
 else
 	echo "not ok - fuzz: fuzz/run.sh is missing" | tee -a "$log"
 	status=1
 fi
 p=$(grep -c '^ok - ' "$log")
-f=$(grep -c '^not ok - ' "$log")
+f=$(( $(grep -c '^not ok - ' "$log") + $(grep -c '^Bail out!' "$log") ))
 s=$(grep -c '^skip - ' "$log")
 [ "$s" -gt 0 ] && echo "$s skipped (reasons above)"
 echo "$p passed, $f failed"

@@ -79,31 +79,6 @@ double store_interval_mean(const struct store_interval *iv, uint32_t clock)
 	return iv->share_max > iv->share_now ? iv->share_max : iv->share_now;
 }
 
-uint32_t store_prefixes_count(const char *p)
-{
-	uint32_t n = 0;
-	while (*p) {
-		n++;
-		p += strcspn(p, " ");
-		p += strspn(p, " ");
-	}
-	return n;
-}
-
-void store_prefixes_text(struct obuf *o, const char *prefixes, uint32_t total, unsigned max)
-{
-	unsigned k = 0;
-	for (const char *p = prefixes; *p && k < max; k++) {
-		size_t n = strcspn(p, " ");
-		obuf_puts(o, k ? ", " : "");
-		obuf_putsn(o, p, n);
-		p += n;
-		p += strspn(p, " ");
-	}
-	if (total > max)
-		obuf_printf(o, " and %u more", total - max);
-}
-
 static int up_cmp(const void *a, const void *b)
 {
 	const struct store_upstream *x = a, *y = b;

@@ -1,0 +1,32 @@
+/*
+ * A stored event's prefixes as people read them (store.h): the list the
+ * store keeps (space-separated, sorted) counted, and its first few joined
+ * with ", " and "and N more". Pure text work: the output formats (out/),
+ * the report and the fuzzers use it without a database.
+ */
+#include "store.h"
+
+uint32_t store_prefixes_count(const char *p)
+{
+	uint32_t n = 0;
+	while (*p) {
+		n++;
+		p += strcspn(p, " ");
+		p += strspn(p, " ");
+	}
+	return n;
+}
+
+void store_prefixes_text(struct obuf *o, const char *prefixes, uint32_t total, unsigned max)
+{
+	unsigned k = 0;
+	for (const char *p = prefixes; *p && k < max; k++) {
+		size_t n = strcspn(p, " ");
+		obuf_puts(o, k ? ", " : "");
+		obuf_putsn(o, p, n);
+		p += n;
+		p += strspn(p, " ");
+	}
+	if (total > max)
+		obuf_printf(o, " and %u more", total - max);
+}
