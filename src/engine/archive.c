@@ -100,7 +100,7 @@ static int finish(struct stream *s, const struct archive_opts *o)
 		       s->f.path, (unsigned long long)s->skipped, tb);
 	/* (a file with nothing after the clock is the caller's to refuse) */
 	if (o->file_done)
-		o->file_done(o->arg, s->idx, damaged, s->applied);
+		o->file_done(o->arg, s->idx, damaged, s->applied, s->skipped);
 	feed_file_close(&s->f);
 	free(s);
 	return damaged;

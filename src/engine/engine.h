@@ -117,9 +117,10 @@ struct archive_opts {
 	 * is evaluated, nothing of sec applied yet: a snapshot now continues
 	 * exactly); and input `idx` is finished (read to its end or to the
 	 * damage that stopped it) with `applied` records through the engine
-	 * (0: all of it lay before `from`) */
+	 * and `skipped` before `from` (applied 0, skipped > 0: all of it lay
+	 * before `from`) */
 	void (*second)(void *arg, uint32_t sec);
-	void (*file_done)(void *arg, size_t idx, bool damaged, uint64_t applied);
+	void (*file_done)(void *arg, size_t idx, bool damaged, uint64_t applied, uint64_t skipped);
 	void *arg;
 };
 

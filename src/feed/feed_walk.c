@@ -135,8 +135,12 @@ static void peek(struct feed_input *in, const struct io_opts *io)
 		got += k;
 	}
 	io_close(s);
-	if (got < MRT_HDR_LEN)
+	if (got < MRT_HDR_LEN) {
+		/* some bytes but not one header: a lock or pid file beside a
+		 * store kept in the archive's directory, not an archive */
+		in->not_mrt = got > 0;
 		return;
+	}
 	struct mrt_hdr h;
 	mrt_hdr_decode(hdr, &h);
 	in->first_ts = h.ts;

@@ -33,11 +33,11 @@ static void on_second(void *arg, uint32_t sec)
 	store_run_second(&g->run, sec);
 }
 
-static void on_file_done(void *arg, size_t idx, bool damaged, uint64_t applied)
+static void on_file_done(void *arg, size_t idx, bool damaged, uint64_t applied, uint64_t skipped)
 {
 	(void)damaged; /* read to the damage: what it held is applied */
 	struct ingest *g = arg;
-	if (!applied) {
+	if (!applied && skipped) {
 		char tb[32];
 		fmt_time_rfc3339(tb, g->from);
 		rw_log(RW_LOG_ERROR, "%s: every record is before the store's clock %s: nothing applied, not marked "

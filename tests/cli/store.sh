@@ -220,6 +220,14 @@ PY
 check "flipped-state-byte-refused" "[ $rc -eq 1 ] && grep -q 'engine state is damaged' $tmp/e6 && ! grep -q '^ingested' $tmp/e6" \
 	"rc=$rc $(cat $tmp/e6)"
 
+# the store kept inside the archive's directory, as `make demo` keeps it:
+# the database and its writer's lock file are not archives
+cp -r "$S" "$tmp/inside"
+"$RW" ingest --db "$tmp/inside/h.db" "$tmp/inside" > "$tmp/in1.out" 2>&1 && \
+	"$RW" ingest --db "$tmp/inside/h.db" "$tmp/inside" > "$tmp/in2.out" 2>&1; rc=$?
+check "store-inside-its-archive" "[ $rc -eq 0 ] && grep -q '^ingested 180 files (0 already stored)' $tmp/in1.out && grep -q '^ingested 0 files (180 already stored)' $tmp/in2.out && ! grep -q 'refused\|error' $tmp/in1.out $tmp/in2.out" \
+	"rc=$rc $(cat $tmp/in1.out $tmp/in2.out | head -4)"
+
 # ---------------------------------------------------------------- one writer
 # two ingests on one store: the second is refused, clearly, and the first
 # ends as it would alone (they used to both exit 0 with wrong intervals)
