@@ -34,7 +34,7 @@ echo "| N prefixes | new (s) | new s per 100 k | ${OLD:+old (s) | old / new |}"
 echo "|---|---|---|${OLD:+---|---|}"
 for n in $SIZES; do
 	f=$D/leave.$n.mrt
-	[ -s "$f" ] || "$NEW" synth leave --prefixes "$n" -o "$f"
+	[ -s "$f" ] || "$NEW" synth withdraw --prefixes "$n" -o "$f"
 	# the event must hold every prefix, or the timing means nothing
 	got=$("$NEW" events --json "$f" | jq -s 'map(select(.type=="prefix_down"))[0].prefixes|length')
 	if [ "$got" != "$n" ]; then

@@ -86,7 +86,8 @@ static void usage(FILE *o)
 	      "  --min-peers N     peers needed to confirm an upstream (default 2)\n"
 	      "  --origin ASN      only events of this origin (repeatable)\n"
 	      "  --type T          only this event type (repeatable): upstream_gained,\n"
-	      "                    upstream_lost, prefix_down, prefix_up, origin_down, origin_up\n"
+	      "                    upstream_lost, prefix_down, prefix_up, origin_down, origin_up,\n"
+	      "                    collector_gap\n"
 	      USAGE_COLLECTOR
 	      "  --names FILE      AS names (potaroo asn.txt or pyasn JSON)\n"
 	      "  --from TIME       only events at or after this time (unix seconds or\n"
@@ -96,6 +97,9 @@ static void usage(FILE *o)
 	      "  --until TIME      only events before this time\n"
 	      "  --settle S        read on S seconds past --until (default 3600) so that\n"
 	      "                    upstreams seen before it can be confirmed\n"
+	      "  --gap S           a collector without records for over S seconds next\n"
+	      "                    to its updates has a collector_gap (default 1800;\n"
+	      "                    0: only missing update files make one; docs/events.md §9)\n"
 	      "  --db PATH|URI     read the events a history store holds (routewatch\n"
 	      "                    ingest) instead of archives; --from/--until select\n"
 	      "  --stats           counts and speed on stderr\n",
@@ -117,11 +121,11 @@ int cmd_events(int argc, char **argv)
 		{"until", required_argument, 0, 'u'},    {"stats", no_argument, 0, 's'},
 		{"from", required_argument, 0, 'F'},     {"db", required_argument, 0, 'd'},
 		{"settle", required_argument, 0, 'S'},   {"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0}};
+		{"gap", required_argument, 0, 'g'},      {0, 0, 0, 0}};
 	bool json = false, stats = false;
 	const char *db = NULL;
 	unsigned min_peers = 2;
-	uint32_t settle = 3600;
+	uint32_t settle = 3600, gap = ENGINE_GAP_DEFAULT;
 	struct ev_ctx ec = {0};
 	uint32_t *origins = NULL;
 	uint32_t norig = 0, caporig = 0;
@@ -196,6 +200,14 @@ int cmd_events(int argc, char **argv)
 			}
 			settle = (uint32_t)v;
 			break;
+		case 'g':
+			if (parse_u64(optarg, UINT32_MAX, &v)) {
+				rw_log(RW_LOG_ERROR, "--gap wants seconds, like 1800");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			gap = (uint32_t)v;
+			break;
 		case 'd': db = optarg; break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
@@ -229,6 +241,7 @@ int cmd_events(int argc, char **argv)
 	struct feed_stats *st = rw_calloc(1, sizeof *st);
 	struct engine *e = rw_malloc(sizeof *e);
 	engine_init(e, min_peers, on_event, &ec);
+	e->gap = gap;
 	double t0 = now_seconds();
 	struct feed_inputs in;
 	if (feed_inputs(argv + optind, argc - optind, &coll, &ao.feed.io, &in, st))

@@ -37,6 +37,9 @@ static void usage(FILE *o)
 	      "  --min-peers N     peers needed to confirm an upstream (default 2; fixed\n"
 	      "                    by the store's first ingest)\n"
 	      USAGE_COLLECTOR
+	      "  --gap S           a collector without records for over S seconds next\n"
+	      "                    to its updates has a collector_gap (default 1800;\n"
+	      "                    0: only missing update files make one)\n"
 	      "  --checkpoint S    commit every S seconds of record time (default 3600)\n"
 	      "  --checkpoint-wall S  ... but not more often than every S seconds (default 30)\n"
 	      "  --stats           counts and speed on stderr\n",
@@ -50,8 +53,8 @@ int cmd_ingest(int argc, char **argv)
 		{"min-peers", required_argument, 0, 'm'},  {"collector", required_argument, 0, 'c'},
 		{"checkpoint", required_argument, 0, 'k'}, {"checkpoint-wall", required_argument, 0, 'w'},
 		{"stats", no_argument, 0, 's'},            {"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0}};
-	struct store_ingest_opts o = {.every = 3600, .every_wall = 30};
+		{"gap", required_argument, 0, 'g'},        {0, 0, 0, 0}};
+	struct store_ingest_opts o = {.every = 3600, .every_wall = 30, .gap = ENGINE_GAP_DEFAULT};
 	struct names nm;
 	names_init(&nm);
 	struct feed_names coll; /* --collector, walked by store_ingest */
@@ -93,6 +96,14 @@ int cmd_ingest(int argc, char **argv)
 				goto out;
 			}
 			*(c == 'k' ? &o.every : &o.every_wall) = (uint32_t)v;
+			break;
+		case 'g':
+			if (parse_u64(optarg, UINT32_MAX, &v)) {
+				rw_log(RW_LOG_ERROR, "--gap wants seconds, like 1800");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			o.gap = (uint32_t)v;
 			break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;

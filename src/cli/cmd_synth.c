@@ -16,11 +16,13 @@
 
 static void usage(FILE *o)
 {
-	fputs("usage: routewatch synth rib|updates|leave [options] [-o FILE]\n"
+	fputs("usage: routewatch synth rib|updates|leave|withdraw [options] [-o FILE]\n"
 	      "       routewatch synth sample DIR\n"
 	      "       routewatch synth history DB [--origins N] [--days D] [--seed N] [--start T]\n"
-	      "  leave: one peer announces --prefixes /24s of one origin, then leaves\n"
-	      "  (with its whole table: the grouping benchmark)\n"
+	      "  leave: one peer announces --prefixes /24s of one origin, then its\n"
+	      "  session ends (no outage: the prefixes are unobserved)\n"
+	      "  withdraw: the same peer withdraws them all in one second (one\n"
+	      "  prefix_down with every prefix: the grouping benchmark)\n"
 	      "  sample: a RouteViews and a RIS collector's archives (RIBs and updates,\n"
 	      "  bzip2 and gzip) replaying the October 2017 story of AS131279, and\n"
 	      "  DIR/asnames.txt\n"
@@ -103,8 +105,8 @@ int cmd_synth(int argc, char **argv)
 		rc = synth_write_rib(fd, &so);
 	else if (!strcmp(what, "updates"))
 		rc = synth_write_updates(fd, &so);
-	else if (!strcmp(what, "leave"))
-		rc = synth_write_leave(fd, &so);
+	else if (!strcmp(what, "leave") || !strcmp(what, "withdraw"))
+		rc = synth_write_leave(fd, &so, what[0] == 'w');
 	else {
 		usage(stderr);
 		rc = RW_EINVAL;

@@ -42,11 +42,15 @@ enum {
 	DET_F_LAST = 16,     /* last_for_origin of the dormant loss */
 };
 
-enum { DET_P_DOWN = 1 };
+/* DOWN: the prefix went down (prefix_down reported); UNOBS: its routes
+ * went because the sessions that carried them ended (docs/events.md §9):
+ * nothing reported, its origins still count as present, and its return
+ * is no prefix_up. */
+enum { DET_P_DOWN = 1, DET_P_UNOBS = 2 };
 
 /* Decided after the second's counts are known. */
 struct det_pend {
-	uint32_t pfx, origin, upstream, time;
+	uint32_t pfx, origin, upstream, time, since;
 	uint16_t npeers;
 	uint8_t kind; /* 0: lost at time (emit), 1: dormant (set DET_F_LAST) */
 };
@@ -54,14 +58,15 @@ struct det_pend {
 const char *det_type_name(enum det_type t)
 {
 	static const char *const n[] = {"upstream_gained", "upstream_lost", "origin_down",
-					 "prefix_down", "origin_up", "prefix_up", "upstream_present"};
+					 "prefix_down", "origin_up", "prefix_up", "upstream_present",
+					 "collector_gap"};
 	return (unsigned)t < RW_ARRAY_LEN(n) ? n[t] : "?";
 }
 
 int det_type_parse(const char *s)
 {
-	for (int t = 0; t <= DET_PREFIX_UP; t++)
-		if (!strcmp(s, det_type_name((enum det_type)t)))
+	for (int t = 0; t <= DET_COLLECTOR_GAP; t++)
+		if (t != DET_UPSTREAM_PRESENT && !strcmp(s, det_type_name((enum det_type)t)))
 			return t;
 	return -1;
 }
@@ -201,10 +206,11 @@ static uint32_t summarize(const struct rib *r, uint32_t pfx, struct ou_n **buf, 
 	return k;
 }
 
-static void pend(struct det *d, uint32_t pfx, uint32_t o, uint32_t u, uint32_t time, uint16_t npeers, uint8_t kind)
+static void pend(struct det *d, uint32_t pfx, uint32_t o, uint32_t u, uint32_t time, uint32_t since,
+		 uint16_t npeers, uint8_t kind)
 {
 	VEC(d->pend, d->cappend, (size_t)d->npend + 1);
-	d->pend[d->npend++] = (struct det_pend){pfx, o, u, time, npeers, kind};
+	d->pend[d->npend++] = (struct det_pend){pfx, o, u, time, since, npeers, kind};
 }
 
 static void add_delta(struct u64map *m, uint64_t key, int32_t delta)
@@ -221,6 +227,9 @@ struct eval_ctx {
 	void *arg;
 	uint32_t sec;
 	bool baseline;
+	uint32_t since;     /* the second's gap start, for revealed prefixes */
+	uint32_t psince;    /* since for the prefix being evaluated, or 0 */
+	bool any_revealed;  /* a revealed prefix changed an origin's count */
 	struct ou_n *cur;
 	uint32_t capcur;
 	struct det_epi *ne; /* new episode list under construction */
@@ -232,8 +241,12 @@ struct eval_ctx {
 	uint32_t capoo;
 };
 
+/* An event dated at this second from a revealed prefix happened in
+ * [since, sec]: it carries since. */
 static void push_ev(struct eval_ctx *x, struct det_event e)
 {
+	if (!e.since && e.time == x->sec && e.pfx != RIB_NONE)
+		e.since = x->psince;
 	VEC(x->pe, x->cappe, (size_t)x->npe + 1);
 	x->pe[x->npe++] = e;
 }
@@ -258,7 +271,7 @@ static void add_epi(struct eval_ctx *x, uint32_t *n, struct det_epi e)
 	x->ne[(*n)++] = e;
 }
 
-static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
+static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, uint8_t why)
 {
 	struct det *d = x->d;
 	struct det_pfx *dp = &d->pfx[pfx];
@@ -269,14 +282,21 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
 	bool base = x->baseline;
 	uint16_t old_vis = dp->vis, old_nnull = dp->nnull;
 	VEC(x->oo, x->capoo, ((size_t)dp->ne + nc) * 2);
+	x->psince = why & RIB_WHY_REVEALED ? x->since : 0;
+	/* docs/events.md §9: no route left only because sessions ended (no
+	 * withdrawal in the second) is no data, not an outage */
+	bool unobs_before = dp->flags & DET_P_UNOBS;
+	bool going_unobs = !base && old_vis > 0 && vis == 0 && !(why & RIB_WHY_WITHDRAW) && (why & RIB_WHY_SESSION);
+	bool unobs_after = going_unobs || (unobs_before && vis == 0);
 
-	/* route-count deltas, and origin presence before and after */
+	/* route-count deltas, and origin presence before and after; an
+	 * unobserved prefix keeps the origins it had (its episodes') */
 	uint32_t *oo = x->oo, noo = 0, nno = 0;
 	for (uint32_t i = 0; i < dp->ne; i++) {
 		const struct det_epi *e = &dp->e[i];
 		if (e->n)
 			add_delta(&d->d_ou, ou_key(e->origin, e->upstream), -(int32_t)e->n);
-		if (e->n && !(e->flags & DET_F_DORMANT) && (!noo || oo[noo - 1] != e->origin))
+		if ((unobs_before || (e->n && !(e->flags & DET_F_DORMANT))) && (!noo || oo[noo - 1] != e->origin))
 			oo[noo++] = e->origin; /* episodes are sorted by origin */
 	}
 	uint32_t *no = oo + noo;
@@ -285,22 +305,33 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
 		if (!nno || no[nno - 1] != c[i].o)
 			no[nno++] = c[i].o;
 	}
+	if (unobs_after) {
+		no = oo; /* nothing seen: the origins stay as they were */
+		nno = noo;
+	}
 	for (uint32_t i = 0, j = 0; i < noo || j < nno;) {
-		if (j >= nno || (i < noo && oo[i] < no[j]))
+		if (j >= nno || (i < noo && oo[i] < no[j])) {
 			add_delta(&d->d_origin, oo[i++], -1);
-		else if (i >= noo || no[j] < oo[i])
+			x->any_revealed |= x->psince != 0;
+		} else if (i >= noo || no[j] < oo[i]) {
 			add_delta(&d->d_origin, no[j++], +1);
-		else
+			x->any_revealed |= x->psince != 0;
+		} else {
 			i++, j++;
+		}
 	}
 
-	/* prefix visibility (docs/events.md §6) */
-	if (!base && old_vis > 0 && vis == 0) {
+	/* prefix visibility (docs/events.md §6, §9) */
+	if (going_unobs) {
+		dp->flags |= DET_P_UNOBS;
+	} else if (!base && old_vis > 0 && vis == 0) {
 		for (uint32_t i = 0; i < noo; i++)
 			push_pe(x, DET_PREFIX_DOWN, true, oo[i], pfx);
 		if (old_nnull)
 			push_pe(x, DET_PREFIX_DOWN, false, 0, pfx);
 		dp->flags |= DET_P_DOWN;
+	} else if (old_vis == 0 && vis > 0 && (dp->flags & DET_P_UNOBS)) {
+		dp->flags &= (uint8_t)~DET_P_UNOBS; /* seen again: no prefix_up */
 	} else if (old_vis == 0 && vis > 0 && (dp->flags & DET_P_DOWN)) {
 		dp->flags &= (uint8_t)~DET_P_DOWN;
 		if (!base) {
@@ -381,7 +412,7 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
 		}
 		if (vis > 0) {
 			if (reportable)
-				pend(d, pfx, ep.origin, ep.upstream, sec, ep.n, 0);
+				pend(d, pfx, ep.origin, ep.upstream, sec, x->psince, ep.n, 0);
 			continue;
 		}
 		/* P went down: the episode sleeps */
@@ -389,7 +420,7 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
 		ep.down = sec;
 		ep.n = 0;
 		if (reportable)
-			pend(d, pfx, ep.origin, ep.upstream, sec, 0, 1);
+			pend(d, pfx, ep.origin, ep.upstream, sec, 0, 0, 1);
 		add_epi(x, &nn, ep);
 	}
 	VEC(dp->e, dp->cap, nn);
@@ -401,22 +432,27 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
 	}
 	dp->vis = vis;
 	dp->nnull = nnull;
+	if (!nn)
+		dp->flags &= (uint8_t)~DET_P_UNOBS; /* no origin left to keep */
 }
 
-void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, det_event_fn fn, void *arg)
+void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uint32_t since, det_event_fn fn,
+		  void *arg)
 {
 	uint32_t n;
-	const uint32_t *dirty = rib_take_dirty(r, &n);
+	const uint8_t *why;
+	const uint32_t *dirty = rib_take_dirty(r, &n, &why);
 	if (!n)
 		return;
 	d->evaluations++;
 	ensure_pfx(d, r->npfx);
-	struct eval_ctx x = {.d = d, .fn = fn, .arg = arg, .sec = sec, .baseline = baseline};
+	struct eval_ctx x = {.d = d, .fn = fn, .arg = arg, .sec = sec, .baseline = baseline, .since = since};
 	u64map_clear(&d->d_ou);
 	u64map_clear(&d->d_origin);
 	d->npend = 0;
 	for (uint32_t i = 0; i < n; i++)
-		eval_prefix(&x, r, dirty[i]);
+		eval_prefix(&x, r, dirty[i], why[i]);
+	x.psince = 0;
 
 	/* the second's counts: routes per (O, U), prefixes per O */
 	for (uint32_t i = 0; i < d->d_ou.n; i++) {
@@ -446,7 +482,9 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, det
 		} else if (!baseline && before == 0 && after > 0 && down) {
 			down = false;
 			push_pe(&x, DET_ORIGIN_UP, true, o, RIB_NONE);
-		} else if (after > 0) {
+		}
+		if (x.npe && x.pe[x.npe - 1].pfx == RIB_NONE && x.pe[x.npe - 1].origin == o && x.any_revealed)
+			x.pe[x.npe - 1].since = since; /* the second's revealed changes made it */ else if (after > 0) {
 			down = false;
 		}
 		*v = after | (down ? 0x80000000u : 0);
@@ -460,7 +498,9 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, det
 		const struct det_pend *p = &d->pend[i];
 		bool last = ou_routes(d, p->origin, p->upstream) == 0;
 		if (p->kind == 0) {
+			x.psince = p->since;
 			push_up(&x, DET_UPSTREAM_LOST, p->time, p->origin, p->upstream, p->pfx, last, p->npeers);
+			x.psince = 0;
 		} else {
 			struct det_pfx *dp = &d->pfx[p->pfx];
 			for (uint32_t k = 0; k < dp->ne; k++)

@@ -25,6 +25,11 @@ enum det_type {
 	 * baseline, or a baseline episode reaching --min-peers later), so a
 	 * history store can open its interval. Only with det.report_present. */
 	DET_UPSTREAM_PRESENT = 6,
+	/* docs/events.md §9: a collector without data from `time` (the last
+	 * record before the silence) to `determined` (the first after it);
+	 * made by the engine, not by det_evaluate. upstream: the collector's
+	 * rib id. */
+	DET_COLLECTOR_GAP = 7,
 };
 
 const char *det_type_name(enum det_type t);
@@ -43,6 +48,8 @@ struct det_event {
 	uint32_t pfx;          /* rib prefix id; RIB_NONE for origin events */
 	uint16_t npeers;       /* peers with (origin, upstream) when determined */
 	uint32_t origin_pfx;   /* prefixes of the origin after the second */
+	uint32_t since;        /* docs/events.md §9: revealed by the first RIB
+				  dump after a gap that began then; 0: not */
 };
 
 typedef void (*det_event_fn)(void *arg, const struct det_event *e);
@@ -95,8 +102,11 @@ void det_init(struct det *d, unsigned min_peers);
 void det_release(struct det *d);
 /* Evaluate second `sec` over the prefixes changed since the last call.
  * baseline: a collector's first RIB dump was applied in this second:
- * update the state silently (docs/events.md §2). */
-void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, det_event_fn fn, void *arg);
+ * update the state silently (docs/events.md §2). since: a RIB dump after
+ * a gap that began then was applied in this second; the events it
+ * reveals carry it (docs/events.md §9); 0: none. */
+void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uint32_t since, det_event_fn fn,
+		  void *arg);
 /* Snapshots (det_snap.c) between seconds; det_load fills a det_init'ed
  * detector (min_peers must match the snapshot's) for a rib of npfx
  * prefixes. On error release it; err names what is wrong. */
@@ -121,6 +131,7 @@ struct det_filter {
 	uint32_t until;           /* 0: no end */
 };
 
+/* A collector_gap concerns every origin: it passes an origin filter. */
 bool det_filter_match(const struct det_filter *f, unsigned type, bool has_origin, uint32_t origin, uint32_t time);
 
 /* ---------------------------------------------------------------- grouping */
@@ -142,6 +153,7 @@ struct det_gevent {
 	uint32_t npfx, cappfx;
 	uint32_t origin_pfx;   /* the origin's prefix count (largest seen) */
 	uint16_t npeers;       /* largest peer count among its prefixes */
+	uint32_t since;        /* earliest since among its prefixes; 0: none */
 };
 
 void det_group_init(struct det_group *g);

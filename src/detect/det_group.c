@@ -71,6 +71,8 @@ void det_group_add(struct det_group *g, const struct det_event *e)
 		ge->origin_pfx = e->origin_pfx;
 	if (e->npeers > ge->npeers)
 		ge->npeers = e->npeers;
+	if (e->since && (!ge->since || e->since < ge->since))
+		ge->since = e->since;
 	if (e->pfx == RIB_NONE)
 		return;
 	uint32_t *added = u64map_put(&g->seen, (uint64_t)i << 32 | e->pfx);
@@ -87,7 +89,7 @@ bool det_filter_match(const struct det_filter *f, unsigned type, bool has_origin
 		return false;
 	if (time < f->from || (f->until && time >= f->until))
 		return false;
-	if (!f->origins)
+	if (!f->origins || type == DET_COLLECTOR_GAP)
 		return true;
 	if (!has_origin)
 		return false;

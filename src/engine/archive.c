@@ -32,6 +32,7 @@ struct stream {
 	uint32_t order;
 	uint32_t coll;
 	bool rib;        /* a RIB dump: read whole when due */
+	bool missing_before; /* files of its collector are missing before it */
 };
 
 struct heap {
@@ -112,6 +113,7 @@ static void run_rib(struct engine *e, struct stream *s, const struct archive_opt
 {
 	struct engine_src c = {e, s->coll};
 	advance(e, o, s->f.rec.h.ts);
+	engine_seen(e, s->coll, s->f.rec.h.ts, false, true);
 	engine_dump_begin(e, c.collector);
 	do {
 		feed_file_decode(&s->f, engine_on_elem, &c);
@@ -135,6 +137,7 @@ static struct stream *open_stream(struct engine *e, const struct feed_input *a, 
 	s->idx = idx;
 	s->order = a->order;
 	s->rib = a->rib;
+	s->missing_before = a->missing_before;
 	s->coll = rib_collector(&e->rib, a->collector);
 	s->skip_clock = o->from >= a->start;
 	s->skip_before = s->skip_clock ? o->from : a->start;
@@ -221,6 +224,7 @@ int archive_run(struct engine *e, const struct feed_inputs *inputs, const struct
 			run_rib(e, s, o);
 		} else {
 			advance(e, o, s->f.rec.h.ts);
+			engine_seen(e, s->coll, s->f.rec.h.ts, s->missing_before && !s->applied, false);
 			struct engine_src c = {e, s->coll};
 			feed_file_decode(&s->f, engine_on_elem, &c);
 			s->applied++;

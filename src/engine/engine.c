@@ -22,6 +22,7 @@ void engine_init(struct engine *e, unsigned min_peers, det_event_fn fn, void *ar
 	e->last_op = -1;
 	e->fn = fn;
 	e->arg = arg;
+	e->gap = ENGINE_GAP_DEFAULT;
 }
 
 void engine_keep_adj(struct engine *e)
@@ -41,6 +42,7 @@ void engine_peer_bgp_id(struct engine *e, uint32_t collector, const struct rw_ad
 void engine_release(struct engine *e)
 {
 	rib_adj_free(e->adj);
+	rw_vec_free(&e->coll, &e->capcoll, sizeof *e->coll, RW_MEM_ENGINE);
 	free(e->ops);
 	rib_release(&e->rib);
 	det_release(&e->det);
@@ -124,11 +126,12 @@ static void flush_ops(struct engine *e)
 static void evaluate(struct engine *e)
 {
 	flush_ops(e);
-	det_evaluate(&e->det, &e->rib, e->sec, e->baseline, e->fn, e->arg);
+	det_evaluate(&e->det, &e->rib, e->sec, e->baseline, e->since, e->fn, e->arg);
 	e->st.seconds++;
 	if (e->baseline)
 		e->st.baselines++;
 	e->baseline = false;
+	e->since = 0;
 }
 
 void engine_time(struct engine *e, uint32_t sec)
@@ -254,14 +257,47 @@ void engine_record(struct engine *e, uint32_t collector, struct mrt_dec *dec, co
 	mrt_decode(dec, rec, engine_on_elem, &s, res);
 }
 
+static struct engine_coll *coll_state(struct engine *e, uint32_t collector)
+{
+	if (collector >= e->capcoll) {
+		uint32_t old = e->capcoll;
+		rw_vec_grow(&e->coll, &e->capcoll, (size_t)collector + 1, sizeof *e->coll, UINT32_MAX, RW_MEM_ENGINE);
+		memset(e->coll + old, 0, (size_t)(e->capcoll - old) * sizeof *e->coll);
+	}
+	return &e->coll[collector];
+}
+
+void engine_seen(struct engine *e, uint32_t collector, uint32_t ts, bool missing_before, bool rib)
+{
+	struct engine_coll *c = coll_state(e, collector);
+	bool silent = e->gap && ts - c->last > e->gap && !(rib && c->last_rib);
+	if (c->last && ts > c->last && (silent || missing_before)) {
+		struct det_event ev = {.type = DET_COLLECTOR_GAP, .time = c->last, .determined = ts,
+				       .upstream = collector, .pfx = RIB_NONE};
+		if (!c->gap_from)
+			c->gap_from = c->last;
+		e->det.events++;
+		e->fn(e->arg, &ev);
+	}
+	if (ts >= c->last) {
+		c->last = ts;
+		c->last_rib = rib;
+	}
+}
+
 void engine_dump_begin(struct engine *e, uint32_t collector)
 {
 	if (e->adj)
 		abort(); /* a caller's error: see engine_keep_adj */
 	flush_ops(e);
+	struct engine_coll *c = coll_state(e, collector);
+	bool reveal = c->gap_from && e->rib.coll[collector].has_dump;
+	if (reveal && (!e->since || c->gap_from < e->since))
+		e->since = c->gap_from;
+	c->gap_from = 0;
 	if (!e->rib.coll[collector].has_dump)
 		e->baseline = true; /* the collector's first dump: silent */
-	rib_dump_begin(&e->rib, collector);
+	rib_dump_begin(&e->rib, collector, reveal);
 	e->in_dump = true;
 	e->dump_coll = collector;
 	e->st.dumps++;

@@ -39,6 +39,17 @@ struct engine_op {
 	uint8_t key[ENGINE_KEY];
 };
 
+/* What the engine knows of a collector's data in time (docs/events.md §9),
+ * by rib collector id. */
+struct engine_coll {
+	uint32_t last;       /* time of its last record; 0: none yet */
+	uint32_t gap_from;   /* start of its last gap while no RIB dump has
+				followed it yet; 0: none */
+	bool last_rib;       /* the last record was a RIB dump's */
+};
+
+#define ENGINE_GAP_DEFAULT 1800
+
 struct engine {
 	struct rib rib;
 	struct det det;
@@ -59,6 +70,12 @@ struct engine {
 	unsigned nops;
 	int last_op;                /* index of the batch op with last_gen's key */
 	struct rib_adj *adj;        /* owned; NULL unless engine_keep_adj */
+	struct engine_coll *coll;   /* owned, by rib collector id */
+	uint32_t capcoll;
+	uint32_t gap;               /* --gap: seconds without a record that
+				       make a collector_gap (0: never) */
+	uint32_t since;             /* a dump after a gap that began then was
+				       applied in sec (0: none) */
 	struct engine_stats st;
 };
 
@@ -89,7 +106,16 @@ int engine_on_elem(void *arg, const struct bgp_elem *el);
  * The caller moves the clock first. *res: what decoding found. */
 void engine_record(struct engine *e, uint32_t collector, struct mrt_dec *dec, const struct mrt_rec *rec,
 		   struct mrt_result *res);
-/* A RIB dump of a collector, applied whole in the current second. */
+/* A record of an archived collector at ts (rib: of a RIB dump), after the
+ * clock moved to it (docs/events.md §9): a silence of the collector over
+ * missing update files (missing_before), or one longer than e->gap next
+ * to an update record, is a collector_gap event {time: its last record
+ * before, determined: this one}. Between two RIB dumps a silence is the
+ * input's sampling (monthly dumps to follow years), not a gap. Live
+ * sources do not call it: their sessions say when data stops. */
+void engine_seen(struct engine *e, uint32_t collector, uint32_t ts, bool missing_before, bool rib);
+/* A RIB dump of a collector, applied whole in the current second; the
+ * first after a gap of the collector reveals what changed during it. */
 void engine_dump_begin(struct engine *e, uint32_t collector);
 void engine_dump_end(struct engine *e);
 /* Evaluate the last second (end of input). */

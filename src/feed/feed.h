@@ -182,6 +182,9 @@ struct feed_input {
 	bool unread;       /* neither its name nor its first bytes gave its
 			      time and kind (standard input, unreadable) */
 	uint32_t order;    /* position after sorting */
+	bool missing_before; /* update files of its collector that the
+				cadence of their names expects are missing
+				right before it (docs/events.md §9) */
 	/* set by feed_inputs_window / feed_inputs_clip (both false/0 until then) */
 	bool outside;      /* a window needs nothing of it: not opened */
 	uint32_t start;    /* records before this time are not needed: its

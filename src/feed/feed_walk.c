@@ -196,11 +196,65 @@ static void warn_no_rib(const char *coll, bool have_rib, uint32_t rib_ts)
 	rw_log(RW_LOG_WARN, "%s: no RIB before %s: routes before then are unknown", coll, tb);
 }
 
+/* docs/events.md §9: the collector writes an update file every `cadence`
+ * seconds, learned from the names (the most common step between
+ * consecutive ones; RouteViews 15 minutes, RIS 5); a step of one and a
+ * half cadences or more means files are missing before the later file. */
+static void find_missing(struct feed_input *const *g, size_t n)
+{
+	uint32_t steps[8] = {0}, counts[8] = {0}, prev = 0, cadence = 0, best = 0;
+	bool have = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct feed_input *in = g[i];
+		if (in->rib || !in->named)
+			continue;
+		if (have && in->first_ts > prev) {
+			uint32_t d = in->first_ts - prev;
+			for (unsigned k = 0; k < RW_ARRAY_LEN(steps); k++)
+				if (steps[k] == d || !counts[k]) {
+					steps[k] = d;
+					counts[k]++;
+					break;
+				}
+		}
+		prev = in->first_ts;
+		have = true;
+	}
+	for (unsigned k = 0; k < RW_ARRAY_LEN(steps); k++)
+		if (counts[k] > best || (counts[k] == best && counts[k] && steps[k] < cadence))
+			best = counts[k], cadence = steps[k];
+	if (best < 2 || cadence < 60)
+		return; /* too few files to know what is expected */
+	uint64_t missing = 0;
+	uint32_t first = 0;
+	have = false;
+	for (size_t i = 0; i < n; i++) {
+		struct feed_input *in = g[i];
+		if (in->rib || !in->named)
+			continue;
+		if (have && in->first_ts > prev && (uint64_t)(in->first_ts - prev) * 2 >= (uint64_t)cadence * 3) {
+			in->missing_before = true;
+			if (!missing)
+				first = prev;
+			missing += (in->first_ts - prev + cadence / 2) / cadence - 1;
+		}
+		prev = in->first_ts;
+		have = true;
+	}
+	if (missing) {
+		char tb[24];
+		feed__fmt_minute(tb, first);
+		rw_log(RW_LOG_WARN, "%s: %llu update file%s missing (one every %u minutes is expected), the first after "
+				    "%s: reported as collector_gap",
+		       g[0]->collector, (unsigned long long)missing, missing == 1 ? "" : "s", cadence / 60, tb);
+	}
+}
+
 /* One collector's inputs, in order (g[0..n)): counted into st, and warned
  * about when its updates start before its first RIB dump. Inputs whose
  * time and kind are unknown count as update files (they are read so) but
  * give no time and no warning. */
-static void summarise_one(const struct feed_input *const *g, size_t n, struct feed_stats *st)
+static void summarise_one(struct feed_input *const *g, size_t n, struct feed_stats *st)
 {
 	uint32_t ribs = 0, updates = 0, first = 0, last = 0, rib_ts = 0;
 	bool have_time = false, have_rib = false, updates_first = false;
@@ -224,12 +278,13 @@ static void summarise_one(const struct feed_input *const *g, size_t n, struct fe
 	feed_stats_collector(st, g[0]->collector, ribs, updates, first, last);
 	if (updates_first)
 		warn_no_rib(g[0]->collector, have_rib, rib_ts);
+	find_missing(g, n);
 }
 
 /* The sorted inputs, collector by collector. */
-static void summarise(const struct feed_inputs *l, struct feed_stats *st)
+static void summarise(struct feed_inputs *l, struct feed_stats *st)
 {
-	const struct feed_input **by = NULL;
+	struct feed_input **by = NULL;
 	uint32_t cap = 0;
 	if (!l->n || rw_vec_grow(&by, &cap, l->n, sizeof *by, UINT32_MAX, RW_MEM_FEED))
 		return;

@@ -308,6 +308,18 @@ static void json_event(struct out *out, const struct store_event *g)
 	obuf_puts(o, det_type_name((enum det_type)g->type));
 	obuf_putc(o, '"');
 	ktime(o, "time", g->time);
+	if (g->type == DET_COLLECTOR_GAP) {
+		/* docs/events.md §9: no origin, no prefix: a collector's silence */
+		const char *c = g->collector ? g->collector : "";
+		obuf_puts(o, ",\"origin\":null,\"prefixes\":[]");
+		key(o, "collector");
+		obuf_json_str(o, c, strlen(c)); /* a directory name: escaped */
+		ktime(o, "from", g->time);
+		ktime(o, "to", g->determined);
+		knum(o, "seconds", g->determined - g->time);
+		obuf_puts(o, "}\n");
+		return;
+	}
 	key(o, "origin");
 	if (g->has_origin)
 		obuf_putu32(o, g->origin);
@@ -336,6 +348,8 @@ static void json_event(struct out *out, const struct store_event *g)
 		ktime(o, "confirmed_at", g->determined);
 		knum(o, "peers", g->peers);
 	}
+	if (g->since)
+		ktime(o, "since", g->since);
 	if (g->has_origin && g->origin_prefixes)
 		knum(o, "origin_prefixes", g->origin_prefixes);
 	if (g->has_origin)

@@ -19,6 +19,13 @@ static void text_event(struct out *out, const struct store_event *g)
 	uint32_t npfx = store_prefixes_count(g->prefixes);
 	obuf_putsn(o, tb, out__when(tb, g->time, true));
 	obuf_puts(o, "  ");
+	if (g->type == DET_COLLECTOR_GAP) {
+		uint32_t s = g->determined - g->time;
+		obuf_printf(o, "collector %s: no data until ", g->collector ? g->collector : "?");
+		obuf_putsn(o, tb, out__when(tb, g->determined, true));
+		obuf_printf(o, " (%uh%02um): nothing is known of this time\n", s / 3600, s % 3600 / 60);
+		return;
+	}
 	if (g->has_origin)
 		out__as_text(o, nm, g->origin);
 	else
@@ -49,6 +56,12 @@ static void text_event(struct out *out, const struct store_event *g)
 	case DET_ORIGIN_UP:
 		obuf_puts(o, " back: visible again");
 		break;
+	}
+	if (g->since) {
+		/* docs/events.md §9: a RIB dump after a gap revealed it */
+		obuf_puts(o, " (between ");
+		obuf_putsn(o, tb, out__when(tb, g->since, true));
+		obuf_puts(o, " and this time: its collector had a gap)");
 	}
 	obuf_putc(o, '\n');
 }

@@ -35,7 +35,11 @@ static int on_event(void *arg, const struct store_event *e)
 	rw_vec_grow(&d->ev, &d->capev, (size_t)d->nev + 1, sizeof *d->ev, UINT32_MAX, RW_MEM_OTHER);
 	struct report_event *r = &d->ev[d->nev++];
 	*r = (struct report_event){e->type, e->flag, e->time, e->upstream, e->origin_prefixes, 0,
-				   rw_strdup(e->prefixes)};
+				   rw_strdup(e->prefixes), e->since, 0, NULL};
+	if (e->type == DET_COLLECTOR_GAP) {
+		r->until = e->determined;
+		r->collector = rw_strdup(e->collector ? e->collector : "?");
+	}
 	r->npfx = store_prefixes_count(r->prefixes);
 	return 0;
 }
@@ -79,8 +83,10 @@ int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, st
 
 void report_data_free(struct report_data *d)
 {
-	for (size_t i = 0; i < d->nev; i++)
+	for (size_t i = 0; i < d->nev; i++) {
 		free(d->ev[i].prefixes);
+		free(d->ev[i].collector);
+	}
 	rw_vec_free(&d->ev, &d->capev, sizeof *d->ev, RW_MEM_OTHER);
 	rw_vec_free(&d->out, &d->capout, sizeof *d->out, RW_MEM_OTHER);
 	store_history_free(&d->h);
@@ -135,6 +141,33 @@ static void put_when(struct obuf *o, struct clock_words *cw, uint32_t t)
 		cw->last_yday = tm.tm_yday;
 		cw->last_year = tm.tm_year;
 	}
+}
+
+/* "- At T" or, for what a RIB dump after a gap revealed (docs/events.md
+ * §9), "- Between S and T": the change happened somewhere in there. */
+static void put_at(struct obuf *o, struct clock_words *cw, const struct report_event *e)
+{
+	if (e->since && e->since < e->time) {
+		obuf_puts(o, "- Between ");
+		put_when(o, cw, e->since);
+		obuf_puts(o, " and ");
+	} else {
+		obuf_puts(o, "- At ");
+	}
+	put_when(o, cw, e->time);
+}
+
+/* A collector without data (docs/events.md §9): said, so that no reader
+ * takes the silence for an outage. */
+static void gap_line(struct obuf *o, struct clock_words *cw, const struct report_event *e)
+{
+	obuf_puts(o, "- From ");
+	put_when(o, cw, e->time);
+	obuf_puts(o, " to ");
+	put_when(o, cw, e->until);
+	obuf_printf(o, ", the collector %s recorded nothing (a gap in its data): what happened then is unknown "
+		       "until its data resumes.\n",
+		    e->collector);
 }
 
 static void put_date(struct obuf *o, uint32_t t)
@@ -304,8 +337,7 @@ static void upstream_line(const struct report_data *d, const struct names *nm, s
 			  struct clock_words *cw, size_t i)
 {
 	const struct report_event *e = &d->ev[i];
-	obuf_puts(o, "- At ");
-	put_when(o, cw, e->time);
+	put_at(o, cw, e);
 	obuf_puts(o, ", ");
 	if (e->type == DET_UPSTREAM_GAINED) {
 		if (e->flag && returned(d, i)) {
@@ -500,8 +532,7 @@ static bool has_prefix(const char *list, const char *p)
 static void prefix_line(const struct report_data *d, struct obuf *o, struct clock_words *cw, size_t i)
 {
 	const struct report_event *e = &d->ev[i];
-	obuf_puts(o, "- At ");
-	put_when(o, cw, e->time);
+	put_at(o, cw, e);
 	if (e->type == DET_PREFIX_DOWN) {
 		obuf_printf(o, ", %u of %u %s went down: ", e->npfx, e->npfx + e->origin_prefixes,
 			    plural(e->npfx + e->origin_prefixes, "prefix", "prefixes"));
@@ -689,6 +720,12 @@ void report_text(const struct report_data *d, const struct names *nm, struct obu
 				gained += !ret;
 			}
 			lost += e->type == DET_UPSTREAM_LOST && e->flag;
+			break;
+		case DET_COLLECTOR_GAP:
+			if (!any)
+				obuf_puts(o, "What happened:\n");
+			any = true;
+			gap_line(o, &cw, e);
 			break;
 		case DET_PREFIX_DOWN:
 		case DET_PREFIX_UP: {

@@ -17,6 +17,9 @@ struct report_event {
 	uint32_t time, upstream, origin_prefixes;
 	uint32_t npfx;
 	char *prefixes;         /* owned, space-separated */
+	uint32_t since;         /* docs/events.md §9: happened in [since, time] */
+	uint32_t until;         /* collector_gap: its end */
+	char *collector;        /* owned; collector_gap's collector, else NULL */
 };
 
 /* An outage of the whole origin: origin_down to origin_up (end 0: still

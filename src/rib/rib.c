@@ -69,6 +69,8 @@ void rib_release(struct rib *r)
 	rw_vec_free(&r->coll, &r->capcoll, sizeof *r->coll, RW_MEM_RIB);
 	rw_vec_free(&r->dirty, &r->capdirty, sizeof *r->dirty, RW_MEM_RIB);
 	rw_vec_free(&r->taken, &r->captaken, sizeof *r->taken, RW_MEM_RIB);
+	rw_vec_free(&r->why, &r->capwhy, sizeof *r->why, RW_MEM_RIB);
+	rw_vec_free(&r->taken_why, &r->captaken_why, sizeof *r->taken_why, RW_MEM_RIB);
 	memset(r, 0, sizeof *r);
 }
 
@@ -162,9 +164,22 @@ uint32_t rib_prefix(struct rib *r, const struct rw_prefix *p)
 
 /* ---------------------------------------------------------------- routes */
 
-static void mark_dirty(struct rib *r, uint32_t pfx)
+/* why: RIB_WHY_* of a removal, 0 for other changes. The why bytes are
+ * indexed by prefix id and zeroed again when taken, so they cost a byte
+ * per prefix and nothing per second. */
+static void mark_dirty(struct rib *r, uint32_t pfx, uint8_t why)
 {
 	struct rib_pfx *x = &r->pfx[pfx];
+	if (r->revealing)
+		why |= RIB_WHY_REVEALED;
+	if (why) {
+		if (pfx >= r->capwhy) {
+			uint32_t old = r->capwhy;
+			rw_vec_grow(&r->why, &r->capwhy, (size_t)pfx + 1, sizeof *r->why, UINT32_MAX, RW_MEM_RIB);
+			memset(r->why + old, 0, r->capwhy - old);
+		}
+		r->why[pfx] |= why;
+	}
 	if (x->dirty_epoch == r->epoch)
 		return;
 	x->dirty_epoch = r->epoch;
@@ -172,16 +187,28 @@ static void mark_dirty(struct rib *r, uint32_t pfx)
 	r->dirty[r->ndirty++] = pfx;
 }
 
-const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n)
+const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n, const uint8_t **why)
 {
-	/* The returned array stays valid until the next call: swap it out. */
+	/* The returned arrays stay valid until the next call: swap them out. */
 	static const uint32_t empty[1];
+	static const uint8_t none[1];
 	*n = r->ndirty;
 	r->epoch++;
+	if (why)
+		*why = none;
 	if (!r->ndirty)
 		return empty;
 	rw_vec_grow(&r->taken, &r->captaken, r->ndirty, sizeof *r->taken, UINT32_MAX, RW_MEM_RIB);
 	memcpy(r->taken, r->dirty, (size_t)r->ndirty * sizeof *r->dirty);
+	rw_vec_grow(&r->taken_why, &r->captaken_why, r->ndirty, sizeof *r->taken_why, UINT32_MAX, RW_MEM_RIB);
+	for (uint32_t i = 0; i < r->ndirty; i++) {
+		uint32_t p = r->dirty[i];
+		r->taken_why[i] = p < r->capwhy ? r->why[p] : 0;
+		if (p < r->capwhy)
+			r->why[p] = 0;
+	}
+	if (why)
+		*why = r->taken_why;
 	r->ndirty = 0;
 	return r->taken;
 }
@@ -237,7 +264,7 @@ void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, 
 		 * may have changed": a new path with the same origin and
 		 * upstream changes none of them */
 		if (!same_view)
-			mark_dirty(r, pfx);
+			mark_dirty(r, pfx, 0);
 		return;
 	}
 	uint32_t pos = (uint32_t)~i;
@@ -249,10 +276,10 @@ void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, 
 	p->nroutes++;
 	r->route_count++;
 	peer_note_pfx(r, p, pfx);
-	mark_dirty(r, pfx);
+	mark_dirty(r, pfx, 0);
 }
 
-static void remove_at(struct rib *r, uint32_t pfx, uint32_t i)
+static void remove_at(struct rib *r, uint32_t pfx, uint32_t i, uint8_t why)
 {
 	struct rib_pfx *x = &r->pfx[pfx];
 	struct rib_route *rt = &x->r[i];
@@ -267,7 +294,7 @@ static void remove_at(struct rib *r, uint32_t pfx, uint32_t i)
 	x->n--;
 	if (x->n == 0)
 		rw_vec_free(&x->r, &x->cap, sizeof *x->r, RW_MEM_RIB);
-	mark_dirty(r, pfx);
+	mark_dirty(r, pfx, why);
 }
 
 void rib_withdraw(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath)
@@ -275,19 +302,19 @@ void rib_withdraw(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath)
 	r->st.withdraws++;
 	long i = find_route(&r->pfx[pfx], peer, addpath);
 	if (i >= 0)
-		remove_at(r, pfx, (uint32_t)i);
+		remove_at(r, pfx, (uint32_t)i, RIB_WHY_WITHDRAW);
 }
 
 /* Remove the peer's routes on one prefix: all of them (gen < 0) or those
  * not of generation gen. */
-static void drop_peer_routes(struct rib *r, uint32_t peer, uint32_t pfx, int gen)
+static void drop_peer_routes(struct rib *r, uint32_t peer, uint32_t pfx, int gen, uint8_t why)
 {
 	struct rib_pfx *x = &r->pfx[pfx];
 	long i = find_route(x, peer, 0);
 	uint32_t k = (uint32_t)(i >= 0 ? i : ~i);
 	while (k < x->n && rib_route_peer(&x->r[k]) == peer) {
 		if (gen < 0 || (x->r[k].peer_gen & 0xff) != (uint32_t)gen)
-			remove_at(r, pfx, k);
+			remove_at(r, pfx, k, why);
 		else
 			k++;
 	}
@@ -298,7 +325,7 @@ void rib_peer_down(struct rib *r, uint32_t peer)
 	struct rib_peer *p = &r->peer[peer];
 	r->st.peer_downs++;
 	for (uint32_t i = 0; i < p->npfx && p->nroutes; i++)
-		drop_peer_routes(r, peer, p->pfx[i], -1);
+		drop_peer_routes(r, peer, p->pfx[i], -1, RIB_WHY_SESSION);
 	p->npfx = 0;
 }
 
@@ -323,9 +350,24 @@ void rib__peer_compact(struct rib *r, uint32_t peer)
 	p->npfx = k;
 }
 
-void rib_dump_begin(struct rib *r, uint32_t collector)
+/* Has the peer a route of generation gen? Stops at the first one. */
+static bool peer_in_dump(const struct rib *r, uint32_t peer, uint8_t gen)
+{
+	const struct rib_peer *p = &r->peer[peer];
+	for (uint32_t j = 0; j < p->npfx; j++) {
+		const struct rib_pfx *x = &r->pfx[p->pfx[j]];
+		long i = find_route(x, peer, 0);
+		for (uint32_t k = (uint32_t)(i >= 0 ? i : ~i); k < x->n && rib_route_peer(&x->r[k]) == peer; k++)
+			if ((x->r[k].peer_gen & 0xff) == gen)
+				return true;
+	}
+	return false;
+}
+
+void rib_dump_begin(struct rib *r, uint32_t collector, bool revealing)
 {
 	struct rib_collector *c = &r->coll[collector];
+	r->revealing = revealing;
 	c->gen = (uint8_t)(c->gen + 1);
 	/* every route the collector has now is stale until the dump
 	 * carries it again */
@@ -339,16 +381,23 @@ void rib_dump_end(struct rib *r, uint32_t collector)
 {
 	struct rib_collector *c = &r->coll[collector];
 	c->has_dump = true;
-	if (!c->stale)
+	if (!c->stale) {
+		r->revealing = false;
 		return; /* the dump carried (or replaced) every route: no sweep */
+	}
 	for (uint32_t i = 0; i < c->npeers; i++) {
 		uint32_t peer = c->peers[i];
 		struct rib_peer *p = &r->peer[peer];
+		/* a peer the dump does not carry at all has no session with
+		 * the collector any more (docs/events.md §9); one it carries
+		 * withdrew what is missing */
+		uint8_t why = peer_in_dump(r, peer, c->gen) ? RIB_WHY_WITHDRAW : RIB_WHY_SESSION;
 		for (uint32_t j = 0; j < p->npfx && p->nroutes; j++)
-			drop_peer_routes(r, peer, p->pfx[j], c->gen);
+			drop_peer_routes(r, peer, p->pfx[j], c->gen, why);
 		rib__peer_compact(r, peer);
 	}
 	c->stale = 0;
+	r->revealing = false;
 }
 
 int rib_check(const struct rib *r, char *buf, size_t size)

@@ -106,6 +106,11 @@ struct rib {
 	uint32_t ndirty, capdirty;
 	uint32_t *taken;          /* the list rib_take_dirty returned */
 	uint32_t captaken;
+	uint8_t *why;             /* RIB_WHY_* of each prefix since the last take */
+	uint32_t capwhy;
+	uint8_t *taken_why;       /* why of each taken prefix */
+	uint32_t captaken_why;
+	bool revealing;           /* a dump after a gap is being applied */
 	uint32_t mark;            /* last stamp used in rib_pfx.mark */
 	uint32_t epoch;           /* bumped by rib_take_dirty */
 
@@ -181,15 +186,29 @@ void rib_peer_down(struct rib *r, uint32_t peer);
 
 /* A RIB dump of a collector: announce every entry between begin and end;
  * end removes every route of the collector's peers that the dump did not
- * carry (peers and prefixes missing from the dump lose their routes). */
-void rib_dump_begin(struct rib *r, uint32_t collector);
+ * carry (peers and prefixes missing from the dump lose their routes: a
+ * peer missing altogether counts as a session that ended). revealing: the
+ * first dump after a gap of the collector; its changes are marked
+ * RIB_WHY_REVEALED. */
+void rib_dump_begin(struct rib *r, uint32_t collector, bool revealing);
 void rib_dump_end(struct rib *r, uint32_t collector);
+
+/* Why a dirty prefix changed (docs/events.md §9): a route was removed by a
+ * withdrawal (or by a RIB dump that still carries its peer), a route was
+ * removed because its session ended (a state change, or a peer missing
+ * from a RIB dump), and the change came from a RIB dump after a gap. */
+enum {
+	RIB_WHY_WITHDRAW = 1,
+	RIB_WHY_SESSION = 2,
+	RIB_WHY_REVEALED = 4,
+};
 
 /* Prefix ids whose routes changed in a way that can change their origins,
  * upstreams or visibility (a route added or removed, or replaced by a path
- * with another origin or upstream) since the last call; valid until the
- * next call. */
-const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n);
+ * with another origin or upstream) since the last call, and (why, may be
+ * NULL) their RIB_WHY_* bits, parallel to them; valid until the next
+ * call. */
+const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n, const uint8_t **why);
 
 /* Snapshots (rib_snap.c): the state as bytes between seconds (nothing
  * dirty), and back into an empty rib with the same prefix and peer ids.

@@ -268,7 +268,9 @@ void hist_event_view(const struct det_gevent *ge, const struct rib *r, char **bu
 	*v = (struct store_event){.type = ge->type, .has_origin = ge->has_origin, .flag = ge->flag,
 				 .time = ge->time, .determined = ge->determined, .origin = ge->origin,
 				 .upstream = ge->upstream, .peers = ge->npeers, .origin_prefixes = ge->origin_pfx,
-				 .prefixes = *buf};
+				 .since = ge->since, .prefixes = *buf, .collector = ""};
+	if (ge->type == DET_COLLECTOR_GAP && ge->upstream < r->ncoll)
+		v->collector = r->coll[ge->upstream].name;
 }
 
 /* The grouped events, with their prefixes as text. */

@@ -21,6 +21,7 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS events (type {INT} NOT NULL, time {INT} NOT NULL,"
 	" origin {INT} NOT NULL, upstream {INT} NOT NULL, flag {INT} NOT NULL, determined {INT} NOT NULL,"
 	" peers {INT} NOT NULL, origin_prefixes {INT} NOT NULL, prefixes TEXT NOT NULL,"
+	" since {INT} NOT NULL DEFAULT 0, collector TEXT NOT NULL DEFAULT '',"
 	" PRIMARY KEY (origin, time, type, upstream));"
 	"CREATE INDEX IF NOT EXISTS events_time ON events (time);"
 	"CREATE TABLE IF NOT EXISTS intervals (origin {INT} NOT NULL, upstream {INT} NOT NULL,"
@@ -46,12 +47,12 @@ enum {
 };
 
 static const char *const q_sql[Q_COUNT] = {
-	[Q_EV_GET] = "SELECT flag, determined, peers, origin_prefixes, prefixes FROM events"
+	[Q_EV_GET] = "SELECT flag, determined, peers, origin_prefixes, prefixes, since FROM events"
 		     " WHERE origin = ? AND time = ? AND type = ? AND upstream = ?",
 	[Q_EV_INS] = "INSERT INTO events (type, time, origin, upstream, flag, determined,"
-		     " peers, origin_prefixes, prefixes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[Q_EV_UPD] = "UPDATE events SET flag = ?, determined = ?, peers = ?, origin_prefixes = ?, prefixes = ?"
-		     " WHERE origin = ? AND time = ? AND type = ? AND upstream = ?",
+		     " peers, origin_prefixes, prefixes, since, collector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[Q_EV_UPD] = "UPDATE events SET flag = ?, determined = ?, peers = ?, origin_prefixes = ?, prefixes = ?,"
+		     " since = ? WHERE origin = ? AND time = ? AND type = ? AND upstream = ?",
 	[Q_IV_PUT] = "INSERT INTO intervals (origin, upstream, start_ts, end_ts, acc_ts, seconds, area, share_max,"
 		     " share_now, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		     " ON CONFLICT (origin, upstream, start_ts) DO UPDATE SET end_ts = excluded.end_ts,"
@@ -103,9 +104,16 @@ int store_open(struct store *s, const char *uri, char *err, size_t esz)
 	}
 	int64_t ver;
 	rc = db_ddl(s->db, schema);
-	if (!rc && store_meta_get(s, "schema", &ver) == RW_ENOTFOUND)
+	if (!rc && store_meta_get(s, "schema", &ver) == RW_ENOTFOUND) {
 		rc = store_meta_set(s, "schema", STORE_SCHEMA);
-	else if (!rc && ver != STORE_SCHEMA) {
+	} else if (!rc && ver == 2) {
+		/* schema 3 (docs/events.md §9): events carry since and, for
+		 * collector_gap, the collector */
+		rc = db_ddl(s->db, "ALTER TABLE events ADD COLUMN since {INT} NOT NULL DEFAULT 0;"
+				   "ALTER TABLE events ADD COLUMN collector TEXT NOT NULL DEFAULT '';");
+		if (!rc)
+			rc = store_meta_set(s, "schema", STORE_SCHEMA);
+	} else if (!rc && ver != STORE_SCHEMA) {
 		snprintf(err, esz, "%s: schema version %lld, this routewatch knows %d", s->where, (long long)ver,
 			 STORE_SCHEMA);
 		store_close(s);
@@ -544,6 +552,9 @@ int store_event_merge(struct store *s, const struct store_event *e)
 		db_bind_i64(st, 7, e->peers);
 		db_bind_i64(st, 8, e->origin_prefixes);
 		db_bind_text(st, 9, e->prefixes, strlen(e->prefixes));
+		db_bind_i64(st, 10, e->since);
+		const char *coll = e->collector ? e->collector : "";
+		db_bind_text(st, 11, coll, strlen(coll));
 		return db_done(st);
 	}
 	bool flag = db_col_i64(get, 0) || e->flag;
@@ -551,6 +562,9 @@ int store_event_merge(struct store *s, const struct store_event *e)
 	int64_t peers = RW_MAX(db_col_i64(get, 2), (int64_t)e->peers);
 	int64_t opfx = RW_MAX(db_col_i64(get, 3), (int64_t)e->origin_prefixes);
 	char *pfx = merge_prefixes(db_col_text(get, 4), e->prefixes);
+	int64_t since = db_col_i64(get, 5);
+	if (e->since && (!since || e->since < since))
+		since = e->since;
 	db_reset(get);
 	if (!pfx)
 		return RW_ENOMEM;
@@ -560,10 +574,11 @@ int store_event_merge(struct store *s, const struct store_event *e)
 	db_bind_i64(st, 3, peers);
 	db_bind_i64(st, 4, opfx);
 	db_bind_text(st, 5, pfx, strlen(pfx));
-	db_bind_i64(st, 6, origin);
-	db_bind_i64(st, 7, e->time);
-	db_bind_i64(st, 8, e->type);
-	db_bind_i64(st, 9, e->upstream);
+	db_bind_i64(st, 6, since);
+	db_bind_i64(st, 7, origin);
+	db_bind_i64(st, 8, e->time);
+	db_bind_i64(st, 9, e->type);
+	db_bind_i64(st, 10, e->upstream);
 	rc = db_done(st);
 	free(pfx);
 	return rc;

@@ -33,7 +33,7 @@
 #include <stdatomic.h>
 #include "../names/names.h"
 
-#define STORE_SCHEMA 2
+#define STORE_SCHEMA 3
 #define STORE_BUCKET 300 /* series resolution in seconds */
 
 struct store {
@@ -105,7 +105,11 @@ struct store_event {
 	bool has_origin;
 	bool flag;           /* new_for_origin / last_for_origin */
 	uint32_t time, determined, origin, upstream, peers, origin_prefixes;
+	uint32_t since;      /* docs/events.md §9: revealed after a gap that
+				began then; 0: not */
 	char *prefixes;      /* space-separated, in rw_prefix_cmp order */
+	const char *collector; /* collector_gap: its collector (upstream holds
+				  its rib id, determined the end); else "" */
 };
 /* An event's prefixes (space-separated): how many, and the first `max`
  * as "a, b, c and N more" (N counted from total). */
@@ -368,6 +372,7 @@ void store_run_close(struct store_run *r);
 struct store_ingest_opts {
 	const char *db;            /* NULL: the default store */
 	unsigned min_peers;        /* 0: the store's, else 2 */
+	uint32_t gap;              /* engine.gap (docs/events.md §9); 0: none */
 	uint32_t every, every_wall;
 	const struct names *names; /* to store, or NULL */
 	struct feed_opts feed;

@@ -65,6 +65,7 @@ int store_ingest(char **paths, int n, const struct store_ingest_opts *o, struct 
 	uint32_t clock = g.run.clock;
 	struct engine *e = rw_malloc(sizeof *e);
 	engine_init(e, g.run.min_peers, hist_on_event, &g.run.h);
+	e->gap = o->gap;
 	int rc = store_run_resume(&g.run, e);
 	if (rc) {
 		rc = RW_EDB;

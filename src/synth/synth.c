@@ -307,7 +307,7 @@ int synth_write_updates(int fd, const struct synth_opts *o)
 	return rc ? rc : w.err;
 }
 
-int synth_write_leave(int fd, const struct synth_opts *o)
+int synth_write_leave(int fd, const struct synth_opts *o, bool withdraw)
 {
 	struct writer w;
 	writer_init(&w, fd);
@@ -349,7 +349,20 @@ int synth_write_leave(int fd, const struct synth_opts *o)
 	}
 	rc |= mrt_write_update(&w.b, &hb, &wb, pf, 10, NULL, 0);
 	ha.ts = o->ts0 + 60;
-	rc |= mrt_write_state(&w.b, &ha, BGP_ESTABLISHED, BGP_IDLE);
+	if (!withdraw)
+		rc |= mrt_write_state(&w.b, &ha, BGP_ESTABLISHED, BGP_IDLE);
+	for (uint64_t i = 0; withdraw && i < n && !rc && !w.err; i += 500) {
+		struct rw_prefix wd[500];
+		memset(wd, 0, sizeof wd);
+		unsigned k = 0;
+		for (; k < 500 && i + k < n; k++) {
+			wd[k].af = RW_AF_INET;
+			wd[k].len = 24;
+			wr32(wd[k].b, 0x0a000000u + (uint32_t)((i + k) << 8));
+		}
+		rc = mrt_write_update(&w.b, &ha, NULL, NULL, 0, wd, k);
+		wflush(&w, false);
+	}
 	hb.ts = o->ts0 + 61;
 	rc |= mrt_write_update(&w.b, &hb, &wb, pf, 1, NULL, 0);
 	wflush(&w, true);

@@ -28,12 +28,15 @@ void synth_opts_default(struct synth_opts *o);
 /* Write to fd; flushes every few MiB so memory stays flat. */
 int synth_write_rib(int fd, const struct synth_opts *o);
 int synth_write_updates(int fd, const struct synth_opts *o);
-/* A peer leaving with a big table (the grouping benchmark of issue 10):
- * at ts0 peer A (AS64500) announces o->prefixes IPv4 /24s of origin
- * AS64512 via AS64501, 500 to an UPDATE, and peer B (AS64502) 10 /24s of
- * AS64513; at ts0 + 60 A goes from Established to Idle; at ts0 + 61 B
- * announces once more. Updates only: no RIB, so no silent baseline. */
-int synth_write_leave(int fd, const struct synth_opts *o);
+/* A peer losing a big table (the grouping benchmark of issue 10): at ts0
+ * peer A (AS64500) announces o->prefixes IPv4 /24s of origin AS64512 via
+ * AS64501, 500 to an UPDATE, and peer B (AS64502) 10 /24s of AS64513; at
+ * ts0 + 60 A withdraws them all, 500 to an UPDATE (withdraw: one
+ * prefix_down with every prefix), or its session goes from Established to
+ * Idle (!withdraw: they are unobserved, no event; docs/events.md §9); at
+ * ts0 + 61 B announces once more. Updates only: no RIB, so no silent
+ * baseline. */
+int synth_write_leave(int fd, const struct synth_opts *o, bool withdraw);
 /* The sample archive (sample.c): two collectors replaying the October 2017
  * story of AS131279, plus asnames.txt, under dir. */
 int synth_write_sample(const char *dir);

@@ -312,6 +312,11 @@ void scen_run(struct scen *s, unsigned min_peers)
 			k += (size_t)snprintf(b + k, sizeof b - k, " new");
 		if (ge->type == DET_UPSTREAM_LOST && ge->flag)
 			k += (size_t)snprintf(b + k, sizeof b - k, " last");
+		if (ge->type == DET_COLLECTOR_GAP)
+			k += (size_t)snprintf(b + k, sizeof b - k, " %s to %ld", e->rib.coll[ge->upstream].name,
+					      (long)ge->determined - (long)SCEN_T0);
+		if (ge->since)
+			k += (size_t)snprintf(b + k, sizeof b - k, " since %ld", (long)ge->since - (long)SCEN_T0);
 		s->ev[s->nev++] = strdup(b);
 	}
 	feed_inputs_free(&inputs);

@@ -177,16 +177,120 @@ TEST(a_rib_dump_replaces_the_collectors_state)
 	base(&s);
 	scen_announce(&s, p1, T + 10, "192.0.2.0/24", "3356 64501 65551");
 	scen_announce(&s, p2, T + 10, "192.0.2.0/24", "174 64501 65551");
-	/* the next dump: 192.0.2.0/24 via 64500 again, 198.51.100.0/24 gone,
-	 * p3 absent from the dump altogether */
-	scen_rib(&s, rv, T + 3600);
+	/* the next dump (within --gap of the last update): 192.0.2.0/24 via
+	 * 64500 again, 198.51.100.0/24 gone from the peers it carries, p3
+	 * absent from the dump altogether (its session ended) */
+	scen_rib(&s, rv, T + 1200);
 	scen_route(&s, p1, "192.0.2.0/24", "3356 64500 65551");
 	scen_route(&s, p2, "192.0.2.0/24", "174 64500 65551");
 	scen_run(&s, 2);
 	HAS(&s, "upstream_gained 10 65551 64501 192.0.2.0/24 new");
-	HAS(&s, "upstream_lost 3600 65551 64501 192.0.2.0/24 last");
-	HAS(&s, "prefix_down 3600 65551 198.51.100.0/24");
+	HAS(&s, "upstream_lost 1200 65551 64501 192.0.2.0/24 last");
+	HAS(&s, "prefix_down 1200 65551 198.51.100.0/24");
 	NEV(&s, 3);
+	scen_free(&s);
+}
+
+/* Every peer's session ends at ts, and at back every peer announces
+ * prefix again via `via` (its own AS, via, 65551). */
+static void all_leave_and_return(struct scen *s, uint32_t ts, uint32_t back, const char *prefix, uint32_t via)
+{
+	for (int p = p1; p <= p3; p++)
+		scen_state(s, p, ts, 6, 1);
+	for (int p = p1; p <= p3; p++) {
+		char path[64];
+		snprintf(path, sizeof path, "%u %u 65551", s->peer[p].asn, via);
+		scen_announce(s, p, back, prefix, path);
+	}
+}
+
+/* docs/events.md §9: when the sessions that carried a prefix end, the
+ * prefix is unobserved, not down: no prefix_down, no origin_down, and no
+ * prefix_up when it is seen again */
+TEST(sessions_ending_is_no_outage)
+{
+	struct scen s;
+	base(&s);
+	all_leave_and_return(&s, T + 30, T + 200, "192.0.2.0/24", 64500);
+	for (int p = p1; p <= p3; p++) {
+		char path[64];
+		snprintf(path, sizeof path, "%u 64500 65551", s.peer[p].asn);
+		scen_announce(&s, p, T + 200, "198.51.100.0/24", path);
+	}
+	/* and a real outage afterwards is still one */
+	for (int p = p1; p <= p3; p++)
+		scen_withdraw(&s, p, T + 300, "198.51.100.0/24");
+	scen_run(&s, 2);
+	HAS(&s, "prefix_down 300 65551 198.51.100.0/24");
+	NEV(&s, 1);
+	scen_free(&s);
+}
+
+/* One withdrawal in the second makes it an outage, whatever else ended */
+TEST(withdrawal_with_sessions_ending_is_an_outage)
+{
+	struct scen s;
+	base(&s);
+	scen_withdraw(&s, p1, T + 30, "192.0.2.0/24");
+	scen_withdraw(&s, p1, T + 30, "198.51.100.0/24");
+	scen_state(&s, p2, T + 30, 6, 1);
+	scen_state(&s, p3, T + 30, 6, 1);
+	scen_run(&s, 2);
+	HAS(&s, "prefix_down 30 65551 192.0.2.0/24,198.51.100.0/24");
+	HAS(&s, "origin_down 30 65551");
+	NEV(&s, 2);
+	scen_free(&s);
+}
+
+/* An unobserved prefix that comes back without its upstream lost it
+ * while nobody looked: dated at the second it went unobserved */
+TEST(unobserved_back_without_its_upstream)
+{
+	struct scen s;
+	base(&s);
+	all_leave_and_return(&s, T + 30, T + 200, "192.0.2.0/24", 64501);
+	scen_run(&s, 2);
+	HAS(&s, "upstream_gained 200 65551 64501 192.0.2.0/24 new");
+	HAS(&s, "upstream_lost 30 65551 64500 192.0.2.0/24 last");
+	NEV(&s, 2);
+	scen_free(&s);
+}
+
+/* A collector silent for more than --gap: collector_gap from its last
+ * record to its next; the first RIB dump after it reveals what changed,
+ * with since; a peer missing from that dump is a session that ended */
+TEST(gap_and_the_dump_that_reveals)
+{
+	struct scen s;
+	base(&s);
+	scen_announce(&s, p1, T + 10, "192.0.2.0/24", "3356 64500 65551");
+	scen_rib(&s, rv, T + 7200);
+	scen_route(&s, p1, "192.0.2.0/24", "3356 64501 65551");
+	scen_route(&s, p2, "192.0.2.0/24", "174 64501 65551");
+	scen_route(&s, p1, "198.51.100.0/24", "3356 64500 65551");
+	scen_run(&s, 2);
+	HAS(&s, "collector_gap 10 null rv to 7200");
+	HAS(&s, "upstream_gained 7200 65551 64501 192.0.2.0/24 new since 10");
+	HAS(&s, "upstream_lost 7200 65551 64500 192.0.2.0/24 since 10");
+	NEV(&s, 3); /* 198.51.100.0/24 went from p2 (withdrawn) and p3 (gone): still seen by p1 */
+	scen_free(&s);
+}
+
+TEST(gap_revealed_outage_and_unobserved)
+{
+	struct scen s;
+	base(&s);
+	scen_announce(&s, p1, T + 10, "192.0.2.0/24", "3356 64500 65551");
+	/* p1 and p2 are in the dump without 198.51.100.0/24: withdrawn
+	 * while the collector was silent; p3 is not in it: its session
+	 * ended, and 192.0.2.0/24 is left to p1 only */
+	scen_rib(&s, rv, T + 7200);
+	scen_route(&s, p1, "192.0.2.0/24", "3356 64500 65551");
+	scen_route(&s, p2, "203.0.113.0/24", "174 64500 65552");
+	scen_run(&s, 2);
+	HAS(&s, "collector_gap 10 null rv to 7200");
+	HAS(&s, "prefix_down 7200 65551 198.51.100.0/24 since 10");
+	NEV(&s, 2);
 	scen_free(&s);
 }
 

@@ -80,7 +80,7 @@ TEST(state_by_hand_and_the_origin_view)
 	rib_origin_view_free(&v);
 	/* a RIB dump of rrc00 that carries one route: the others of the
 	 * collector go at its end */
-	rib_dump_begin(&r, c2);
+	rib_dump_begin(&r, c2, false);
 	rib_announce(&r, p2, f2, 0, py);
 	rib_dump_end(&r, c2);
 	CHECK_INT(r.route_count, 1);
