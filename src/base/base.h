@@ -466,9 +466,16 @@ struct fmt_cache {
 size_t fmt_u32_cached(struct fmt_cache *c, char *dst, uint32_t v);
 /* "YYYY-MM-DDTHH:MM:SSZ" (20 chars + NUL). */
 size_t fmt_time_rfc3339(char *dst, int64_t t);
-/* Parse a time: unix seconds, "2024-03-09T10:00:00Z", "2024-03-09 10:00:00"
- * (UTC), or a date "2024-03-09". 0 or RW_EINVAL. */
+/* Parse a time (the one parser of every command): Unix seconds; RFC 3339 /
+ * ISO 8601 "2024-03-09T10:00:00Z", with or without seconds, with 'T' or
+ * a space, fractions of a second (dropped), and an offset "Z", " UTC",
+ * "+02:00", "+0200", "-05" or none (UTC); or a date "2024-03-09" (its
+ * midnight UTC). 0 or RW_EINVAL. PARSE_TIME_FORMS lists them for
+ * messages. */
 int parse_time(const char *s, int64_t *t);
+#define PARSE_TIME_FORMS                                                                     \
+	"2024-03-09T10:00:00Z, 2024-03-09T10:00Z, 2024-03-09T12:00:00+02:00, "               \
+	"2024-03-09 10:00[:00] (UTC), 2024-03-09 (midnight UTC), 1709978400 (Unix seconds)"
 /* Parse an ASN argument: "131279" or "AS131279" (any case). */
 int parse_asn(const char *s, uint32_t *asn);
 /* Parse an unsigned decimal with bounds; 0 or RW_EINVAL. */

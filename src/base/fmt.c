@@ -355,16 +355,42 @@ int parse_time(const char *s, int64_t *t)
 		*t = (int64_t)v;
 		return 0;
 	}
-	static const char *const fmts[] = {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
-					   "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%MZ", "%Y-%m-%d"};
+	/* longest first: strptime stops where a form ends */
+	static const char *const fmts[] = {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M",
+					   "%Y-%m-%d %H:%M", "%Y-%m-%d"};
 	for (size_t i = 0; i < RW_ARRAY_LEN(fmts); i++) {
 		struct tm tm;
 		memset(&tm, 0, sizeof tm);
 		const char *end = strptime(s, fmts[i], &tm);
-		if (end && (!*end || !strcmp(end, " UTC") || !strcmp(end, "Z"))) {
-			*t = (int64_t)timegm(&tm);
-			return 0;
+		if (!end)
+			continue;
+		if (i < 2 && *end == '.') /* fractions of a second: dropped */
+			for (end++; *end >= '0' && *end <= '9'; end++)
+				;
+		int64_t off = 0;
+		if (*end == '+' || *end == '-') {
+			/* +HH, +HHMM, +HH:MM */
+			int sign = *end == '-' ? -1 : 1, hh, mm = 0;
+			const char *p = end + 1;
+			if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]))
+				continue;
+			hh = (p[0] - '0') * 10 + (p[1] - '0');
+			p += 2;
+			if (*p == ':')
+				p++;
+			if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1])) {
+				mm = (p[0] - '0') * 10 + (p[1] - '0');
+				p += 2;
+			}
+			if (*p || hh > 23 || mm > 59 || i == 4)
+				continue;
+			off = sign * (hh * 3600 + mm * 60);
+			end = p;
+		} else if (*end && strcmp(end, "Z") && strcmp(end, " UTC")) {
+			continue;
 		}
+		*t = (int64_t)timegm(&tm) - off;
+		return 0;
 	}
 	return RW_EINVAL;
 }

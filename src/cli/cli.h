@@ -30,6 +30,15 @@ double now_seconds(void);
  * with the error logged. The one parser of the option for every command
  * that reads archives. */
 int opt_collector(struct feed_names *nm, const char *arg);
+/* A time option (--from, --until/--to, --at) into *t: 0, or EXIT_USAGE
+ * with an error naming the option and listing the accepted forms. The one
+ * time parser of every command (parse_time). */
+int opt_time(const char *opt, const char *arg, uint32_t *t);
+/* The usage line of the time forms, the same in every command. */
+#define USAGE_TIMES                                                                              \
+	"  TIME: 2024-03-09T10:00:00Z, with or without seconds, an offset (+02:00)\n"             \
+	"        or none (UTC), a space for the T; a date (2024-03-09); Unix seconds\n"
+
 /* The usage lines of --collector, the same in every command. */
 #define USAGE_COLLECTOR                                                                          \
 	"  --collector NAME  collector name for every input\n"                                    \

@@ -47,15 +47,10 @@ int cmd_as(int argc, char **argv)
 	int c, rc = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hjq", lo, NULL)) != -1) {
-		int64_t t;
 		switch (c) {
 		case 'a':
-			if (parse_time(optarg, &t) || t < 0 || t > UINT32_MAX) {
-				rw_log(RW_LOG_ERROR, "--at wants a time like 2024-03-09T10:00:00Z");
-				rc = EXIT_USAGE;
+			if ((rc = opt_time("at", optarg, &ao.until)))
 				goto out;
-			}
-			ao.until = (uint32_t)t;
 			break;
 		case 'n':
 			if (names_load(&nm, optarg)) {

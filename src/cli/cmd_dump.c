@@ -143,6 +143,7 @@ int cmd_dump(int argc, char **argv)
 		{"workers", required_argument, 0, 'W'},
 		{"collector", required_argument, 0, 'c'},
 		{"from", required_argument, 0, 'F'}, {"until", required_argument, 0, 'u'},
+		{"to", required_argument, 0, 'u'},
 		{"help", no_argument, 0, 'h'},   {0, 0, 0, 0}};
 	bool json = false, stats = false, msgs = false;
 	struct feed_opts fo = {0};
@@ -198,16 +199,10 @@ int cmd_dump(int argc, char **argv)
 				goto done;
 			break;
 		case 'F':
-		case 'u': {
-			int64_t t;
-			if (parse_time(optarg, &t) || t < 0 || t > UINT32_MAX) {
-				rw_log(RW_LOG_ERROR, "--%s wants a time like 2024-03-09T10:00:00Z", c == 'u' ? "until" : "from");
-				status = EXIT_USAGE;
+		case 'u':
+			if ((status = opt_time(c == 'u' ? "until" : "from", optarg, c == 'u' ? &until : &from)))
 				goto done;
-			}
-			*(c == 'u' ? &until : &from) = (uint32_t)t;
 			break;
-		}
 		case 'h': usage(stdout); goto done;
 		default: usage(stderr); status = EXIT_USAGE; goto done;
 		}

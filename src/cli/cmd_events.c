@@ -85,7 +85,7 @@ static void usage(FILE *o)
 	      "  --json            one JSON object per event\n"
 	      "  --min-peers N     peers needed to confirm an upstream (default 2)\n"
 	      "  --origin ASN      only events of this origin (repeatable)\n"
-	      "  --type T          only this event type (repeatable): upstream_gained,\n"
+	      "  --type T[,T...]   only these event types (repeatable): upstream_gained,\n"
 	      "                    upstream_lost, prefix_down, prefix_up, origin_down, origin_up,\n"
 	      "                    collector_gap\n"
 	      USAGE_COLLECTOR
@@ -94,7 +94,7 @@ static void usage(FILE *o)
 	      "                    2024-03-09T10:00:00Z): the events a run over all the\n"
 	      "                    input gives, read from each collector's last RIB dump\n"
 	      "                    before TIME (docs/events.md §8)\n"
-	      "  --until TIME      only events before this time\n"
+	      "  --until TIME      only events before this time (--to: the same)\n"
 	      "  --settle S        read on S seconds past --until (default 3600) so that\n"
 	      "                    upstreams seen before it can be confirmed\n"
 	      "  --gap S           a collector without records for over S seconds next\n"
@@ -102,7 +102,8 @@ static void usage(FILE *o)
 	      "                    0: only missing update files make one; docs/events.md §9)\n"
 	      "  --db PATH|URI     read the events a history store holds (routewatch\n"
 	      "                    ingest) instead of archives; --from/--until select\n"
-	      "  --stats           counts and speed on stderr\n",
+	      "  --stats           counts and speed on stderr\n"
+	      USAGE_TIMES,
 	      o);
 }
 
@@ -121,7 +122,8 @@ int cmd_events(int argc, char **argv)
 		{"until", required_argument, 0, 'u'},    {"stats", no_argument, 0, 's'},
 		{"from", required_argument, 0, 'F'},     {"db", required_argument, 0, 'd'},
 		{"settle", required_argument, 0, 'S'},   {"help", no_argument, 0, 'h'},
-		{"gap", required_argument, 0, 'g'},      {0, 0, 0, 0}};
+		{"gap", required_argument, 0, 'g'},      {"to", required_argument, 0, 'u'},
+		{0, 0, 0, 0}};
 	bool json = false, stats = false;
 	const char *db = NULL;
 	unsigned min_peers = 2;
@@ -139,7 +141,6 @@ int cmd_events(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jhq", lo, NULL)) != -1) {
 		uint64_t v;
-		int64_t t;
 		uint32_t asn;
 		switch (c) {
 		case 'j': json = true; break;
@@ -163,13 +164,13 @@ int cmd_events(int argc, char **argv)
 			origins[norig++] = asn;
 			break;
 		case 't': {
-			int ty = det_type_parse(optarg);
-			if (ty < 0) {
-				rw_log(RW_LOG_ERROR, "unknown event type '%s'", optarg);
+			char bad[64];
+			if (det_filter_types(&ec.f, optarg, bad, sizeof bad)) {
+				rw_log(RW_LOG_ERROR, "--type: unknown event type '%s'; the types are %s", bad,
+				       det_type_list());
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			ec.f.types |= 1u << ty;
 			break;
 		}
 		case 'c':
@@ -185,12 +186,8 @@ int cmd_events(int argc, char **argv)
 			break;
 		case 'u':
 		case 'F':
-			if (parse_time(optarg, &t) || t < 0 || t > UINT32_MAX) {
-				rw_log(RW_LOG_ERROR, "--%s wants a time like 2024-03-09T10:00:00Z", c == 'u' ? "until" : "from");
-				rc = EXIT_USAGE;
+			if ((rc = opt_time(c == 'u' ? "until" : "from", optarg, c == 'u' ? &ec.f.until : &ec.f.from)))
 				goto out;
-			}
-			*(c == 'u' ? &ec.f.until : &ec.f.from) = (uint32_t)t;
 			break;
 		case 'S':
 			if (parse_u64(optarg, UINT32_MAX, &v)) {

@@ -59,9 +59,10 @@ int cmd_report(int argc, char **argv)
 	static const struct option lo[] = {{"db", required_argument, 0, 'd'},   {"from", required_argument, 0, 'f'},
 					   {"to", required_argument, 0, 't'},   {"names", required_argument, 0, 'n'},
 					   {"svg", required_argument, 0, 's'},  {"help", no_argument, 0, 'h'},
-					   {0, 0, 0, 0}};
+					   {"until", required_argument, 0, 't'}, {0, 0, 0, 0}};
 	const char *db = NULL, *svg = NULL;
 	int64_t from = -1, to = -1;
+	uint32_t tv;
 	struct names nm;
 	names_init(&nm);
 	int c, rc = 0;
@@ -73,12 +74,9 @@ int cmd_report(int argc, char **argv)
 		case 'q': rw_log_level = RW_LOG_ERROR; break;
 		case 'f':
 		case 't':
-			if (parse_time(optarg, c == 'f' ? &from : &to) || (c == 'f' ? from : to) < 0 ||
-			    (c == 'f' ? from : to) > UINT32_MAX) {
-				rw_log(RW_LOG_ERROR, "--%s wants a time like 2017-10-01T09:00:00Z", c == 'f' ? "from" : "to");
-				rc = EXIT_USAGE;
+			if ((rc = opt_time(c == 'f' ? "from" : "to", optarg, &tv)))
 				goto out;
-			}
+			*(c == 'f' ? &from : &to) = tv;
 			break;
 		case 'n':
 			if (names_load(&nm, optarg)) {

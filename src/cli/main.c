@@ -24,12 +24,44 @@ static const struct command commands[] = {
 	{"cat", cmd_cat, "decompress any supported archive to stdout"},
 };
 
+/* The options every command takes, before or after its name (and before
+ * a "--"): -v/--verbose (repeatable), -q/--quiet, --version. They are
+ * taken out of argv here, so no command parses them again. 1: --version
+ * was asked for. */
+static int common_options(int *argc, char **argv, int from)
+{
+	int k = from, version = 0;
+	bool rest = false;
+	for (int j = from; j < *argc; j++) {
+		const char *a = argv[j];
+		if (rest || strcmp(a, "--") == 0) {
+			rest = true;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			rw_log_level = rw_log_level < RW_LOG_DEBUG ? rw_log_level + 1 : RW_LOG_DEBUG;
+			continue;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			rw_log_level = RW_LOG_ERROR;
+			continue;
+		} else if (!strcmp(a, "--version")) {
+			version = 1;
+			continue;
+		}
+		argv[k++] = argv[j];
+	}
+	*argc = k;
+	argv[k] = NULL;
+	return version;
+}
+
 static void usage(FILE *o)
 {
 	fputs("usage: routewatch [-v|-q] <command> [options] ...\n\ncommands:\n", o);
 	for (size_t i = 0; i < RW_ARRAY_LEN(commands); i++)
 		fprintf(o, "  %-10s %s\n", commands[i].name, commands[i].help);
-	fputs("\n`routewatch <command> --help` describes a command.\n", o);
+	fputs("\n`routewatch <command> --help` describes a command. Every command also\n"
+	      "takes -v/--verbose (more messages; twice: debug), -q/--quiet (errors only)\n"
+	      "and --version.\n",
+	      o);
 }
 
 int main(int argc, char **argv)
@@ -54,6 +86,10 @@ int main(int argc, char **argv)
 	if (i >= argc) {
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (common_options(&argc, argv, i + 1)) {
+		puts("routewatch " RW_VERSION);
+		return 0;
 	}
 	for (size_t k = 0; k < RW_ARRAY_LEN(commands); k++)
 		if (!strcmp(argv[i], commands[k].name))

@@ -20,6 +20,17 @@ int opt_collector(struct feed_names *nm, const char *arg)
 	return EXIT_USAGE;
 }
 
+int opt_time(const char *opt, const char *arg, uint32_t *t)
+{
+	int64_t v;
+	if (!parse_time(arg, &v) && v >= 0 && v <= UINT32_MAX) {
+		*t = (uint32_t)v;
+		return 0;
+	}
+	rw_log(RW_LOG_ERROR, "--%s: '%s' is not a time; accepted: " PARSE_TIME_FORMS, opt, arg);
+	return EXIT_USAGE;
+}
+
 void print_memory(void)
 {
 	char line[1024];

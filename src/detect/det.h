@@ -131,6 +131,11 @@ struct det_filter {
 	uint32_t until;           /* 0: no end */
 };
 
+/* Add a comma list of type names ("prefix_down,prefix_up") to f->types:
+ * 0, or -1 with the first unknown name copied into bad. */
+int det_filter_types(struct det_filter *f, const char *list, char *bad, size_t badsz);
+/* The names det_filter_types takes, comma-separated (static). */
+const char *det_type_list(void);
 /* A collector_gap concerns every origin: it passes an origin filter. */
 bool det_filter_match(const struct det_filter *f, unsigned type, bool has_origin, uint32_t origin, uint32_t time);
 

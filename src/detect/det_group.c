@@ -9,6 +9,7 @@
  */
 #include "det.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 void det_group_init(struct det_group *g)
@@ -81,6 +82,33 @@ void det_group_add(struct det_group *g, const struct det_event *e)
 	*added = 1;
 	rw_vec_grow(&ge->pfx, &ge->cappfx, (size_t)ge->npfx + 1, sizeof *ge->pfx, UINT32_MAX, RW_MEM_OUT);
 	ge->pfx[ge->npfx++] = e->pfx;
+}
+
+int det_filter_types(struct det_filter *f, const char *list, char *bad, size_t badsz)
+{
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		char name[32];
+		int t = -1;
+		if (n && n < sizeof name) {
+			memcpy(name, p, n);
+			name[n] = 0;
+			t = det_type_parse(name);
+		}
+		if (t < 0) {
+			snprintf(bad, badsz, "%.*s", (int)n, p);
+			return -1;
+		}
+		f->types |= 1u << t;
+		p += n;
+		p += *p == ',';
+	}
+	return 0;
+}
+
+const char *det_type_list(void)
+{
+	return "upstream_gained, upstream_lost, origin_down, prefix_down, origin_up, prefix_up, collector_gap";
 }
 
 bool det_filter_match(const struct det_filter *f, unsigned type, bool has_origin, uint32_t origin, uint32_t time)

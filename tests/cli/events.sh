@@ -100,5 +100,25 @@ mkdir -p "$tmp/s/rv" && mv "$tmp/rib.20240309.0800" "$tmp/updates.20240309.0800"
 check "synthetic-archive-runs" "[ $rc -eq 0 ] && grep -q '^engine: ' $tmp/s.err && jq -e . $tmp/s.json >/dev/null" "rc=$rc $(tail -2 $tmp/s.err)"
 "$RW" events --bogus "$tmp/s" > /dev/null 2>&1; rc=$?
 check "usage-error" "[ $rc -eq 2 ]" "rc=$rc"
+# one time parser, the same option names, the shared options everywhere
+"$RW" events --from 2024-13-01 "$tmp/s" > /dev/null 2> "$tmp/t.err"; rc=$?
+check "bad-time-names-option-and-forms" "[ $rc -eq 2 ] && grep -q \"^routewatch: error: --from: '2024-13-01' is not a time; accepted: .*+02:00.*Unix seconds\" $tmp/t.err" \
+	"rc=$rc $(cat "$tmp/t.err")"
+"$RW" events --type prefix_down,bogus "$tmp/s" > /dev/null 2> "$tmp/t.err"; rc=$?
+check "bad-type-lists-types" "[ $rc -eq 2 ] && grep -q \"unknown event type 'bogus'; the types are upstream_gained, .*collector_gap\" $tmp/t.err" \
+	"rc=$rc $(cat "$tmp/t.err")"
+a=$("$RW" events --json --type prefix_down,prefix_up "$tmp/s" 2>/dev/null | md5sum)
+b=$("$RW" events --json --type prefix_down --type prefix_up "$tmp/s" 2>/dev/null | md5sum)
+check "type-comma-list" "[ '$a' = '$b' ]" "a comma list differs from repeated --type"
+a=$("$RW" events --json --from 2024-03-09T10:05:00+02:00 --to 1709979000 "$tmp/s" 2>/dev/null | md5sum)
+b=$("$RW" events --json --from '2024-03-09 08:05' --until 2024-03-09T10:10:00Z "$tmp/s" 2>/dev/null | md5sum)
+check "time-forms-and-to" "[ '$a' = '$b' ]" "the same window in other words gave other events"
+ok_v=0
+for cmd in dump events as ingest history report collect synth cat; do
+	[ "$("$RW" $cmd --version 2>&1)" = "$("$RW" --version)" ] || ok_v=1
+done
+check "version-everywhere" "[ $ok_v -eq 0 ]" "some command does not take --version"
+n=$("$RW" events -q --json "$tmp/s" 2>&1 >/dev/null | wc -l)
+check "quiet-after-the-command" "[ $n -eq 0 ]" "$n lines on stderr with -q"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -87,6 +87,38 @@ TEST(parse_asn)
 	CHECK(parse_asn("12x", &a) != 0);
 }
 
+/* The one time parser: every accepted form of 2017-10-01 09:07:51 UTC */
+TEST(parse_time_forms)
+{
+	static const char *const same[] = {"1506848871",
+					   "2017-10-01T09:07:51Z",
+					   "2017-10-01T09:07:51",
+					   "2017-10-01 09:07:51",
+					   "2017-10-01 09:07:51 UTC",
+					   "2017-10-01T09:07:51.987Z",
+					   "2017-10-01T11:07:51+02:00",
+					   "2017-10-01T11:07:51+0200",
+					   "2017-10-01T04:07:51-05",
+					   "2017-10-01T04:07:51-05:00"};
+	for (size_t i = 0; i < RW_ARRAY_LEN(same); i++) {
+		int64_t t = 0;
+		if (parse_time(same[i], &t) || t != 1506848871)
+			t_fail(__FILE__, __LINE__, "%s: %lld", same[i], (long long)t);
+	}
+	int64_t t;
+	CHECK_INT(parse_time("2017-10-01T09:07Z", &t), 0);
+	CHECK_INT(t, 1506848820);
+	CHECK_INT(parse_time("2017-10-01 09:07", &t), 0);
+	CHECK_INT(t, 1506848820);
+	CHECK_INT(parse_time("2017-10-01", &t), 0);
+	CHECK_INT(t, 1506816000);
+	static const char *const bad[] = {"", "2017-13-01", "2017-10-01T", "2017-10-01T09:07:51+25:00",
+					  "2017-10-01T09:07:51 CET", "yesterday", "2017-10-01+02:00", "12x"};
+	for (size_t i = 0; i < RW_ARRAY_LEN(bad); i++)
+		if (!parse_time(bad[i], &t))
+			t_fail(__FILE__, __LINE__, "'%s' accepted as %lld", bad[i], (long long)t);
+}
+
 TEST(cursor_never_reads_past_end)
 {
 	const uint8_t buf[5] = {1, 2, 3, 4, 5};
