@@ -37,12 +37,17 @@ static void usage(FILE *o)
 	      "  --min-peers N     peers needed to confirm an upstream (default 2; fixed\n"
 	      "                    by the store's first ingest)\n"
 	      USAGE_COLLECTOR
+	      "  --from TIME       a new store's history begins at TIME, from each\n"
+	      "                    collector's last RIB dump before it (docs/events.md §8)\n"
+	      "  --until TIME      apply nothing at or after TIME; a later ingest goes on\n"
+	      "                    from there (--to: the same)\n"
 	      "  --gap S           a collector without records for over S seconds next\n"
 	      "                    to its updates has a collector_gap (default 1800;\n"
 	      "                    0: only missing update files make one)\n"
 	      "  --checkpoint S    commit every S seconds of record time (default 3600)\n"
 	      "  --checkpoint-wall S  ... but not more often than every S seconds (default 30)\n"
-	      "  --stats           counts and speed on stderr\n",
+	      "  --stats           counts and speed on stderr\n"
+	      USAGE_TIMES,
 	      o);
 }
 
@@ -53,7 +58,9 @@ int cmd_ingest(int argc, char **argv)
 		{"min-peers", required_argument, 0, 'm'},  {"collector", required_argument, 0, 'c'},
 		{"checkpoint", required_argument, 0, 'k'}, {"checkpoint-wall", required_argument, 0, 'w'},
 		{"stats", no_argument, 0, 's'},            {"help", no_argument, 0, 'h'},
-		{"gap", required_argument, 0, 'g'},        {0, 0, 0, 0}};
+		{"gap", required_argument, 0, 'g'},        {"from", required_argument, 0, 'F'},
+		{"until", required_argument, 0, 'u'},      {"to", required_argument, 0, 'u'},
+		{0, 0, 0, 0}};
 	struct store_ingest_opts o = {.every = 3600, .every_wall = 30, .gap = ENGINE_GAP_DEFAULT};
 	struct names nm;
 	names_init(&nm);
@@ -96,6 +103,11 @@ int cmd_ingest(int argc, char **argv)
 				goto out;
 			}
 			*(c == 'k' ? &o.every : &o.every_wall) = (uint32_t)v;
+			break;
+		case 'F':
+		case 'u':
+			if ((rc = opt_time(c == 'u' ? "until" : "from", optarg, c == 'u' ? &o.until : &o.from)))
+				goto out;
 			break;
 		case 'g':
 			if (parse_u64(optarg, UINT32_MAX, &v)) {

@@ -179,7 +179,7 @@ void hist_on_event(void *arg, const struct det_event *e)
 {
 	struct hist *h = arg;
 	uint32_t now = e->determined;
-	if (e->type != DET_UPSTREAM_PRESENT) {
+	if (e->type != DET_UPSTREAM_PRESENT && e->time >= h->events_from) {
 		det_group_add(&h->g, e);
 		h->events++;
 	}

@@ -277,6 +277,9 @@ struct hist {
 	struct det_group *pend;    /* finished groups written, not yet committed */
 	uint32_t npend, cappend;
 	struct det_hooks hooks;
+	uint32_t events_from;      /* events dated before it are not stored
+				      (ingest --from: the silent stretch from
+				      each collector's starting RIB dump) */
 	uint64_t events, intervals_opened, intervals_closed, points;
 };
 
@@ -373,6 +376,12 @@ struct store_ingest_opts {
 	const char *db;            /* NULL: the default store */
 	unsigned min_peers;        /* 0: the store's, else 2 */
 	uint32_t gap;              /* engine.gap (docs/events.md §9); 0: none */
+	/* a window (docs/events.md §8; 0: none). from: a new store's history
+	 * begins there, from each collector's last RIB dump before it (an
+	 * existing store is refused: its state goes on from its clock);
+	 * until: no record at or after it is applied, and a file that goes
+	 * on past it is not marked as stored (a later run continues it) */
+	uint32_t from, until;
 	uint32_t every, every_wall;
 	const struct names *names; /* to store, or NULL */
 	struct feed_opts feed;

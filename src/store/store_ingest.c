@@ -24,6 +24,7 @@ struct ingest {
 	struct store_file *ids;     /* identities of the inputs being run */
 	const struct feed_input *in; /* the inputs (borrowed), for messages */
 	uint32_t from;              /* the store's clock when the run began */
+	bool window;                /* --from: files before it are no error */
 	uint64_t refused;
 };
 
@@ -37,6 +38,10 @@ static void on_file_done(void *arg, size_t idx, bool damaged, uint64_t applied, 
 {
 	(void)damaged; /* read to the damage: what it held is applied */
 	struct ingest *g = arg;
+	if (!applied && skipped && g->window) {
+		rw_log(RW_LOG_INFO, "%s: before the window's start: not marked as stored", g->in[idx].path);
+		return;
+	}
 	if (!applied && skipped) {
 		char tb[32];
 		fmt_time_rfc3339(tb, g->from);
@@ -63,6 +68,16 @@ int store_ingest(char **paths, int n, const struct store_ingest_opts *o, struct 
 	g.run.every_wall = o->every_wall;
 	g.run.names = o->names;
 	uint32_t clock = g.run.clock;
+	if (o->from && clock) {
+		char tb[32];
+		fmt_time_rfc3339(tb, clock);
+		rw_log(RW_LOG_ERROR, "%s: --from starts a new store's history, and this store has one up to %s: "
+				     "ingest goes on from there without --from",
+		       g.run.st.where, tb);
+		store_run_close(&g.run);
+		return RW_EINVAL;
+	}
+	g.run.h.events_from = o->from;
 	struct engine *e = rw_malloc(sizeof *e);
 	engine_init(e, g.run.min_peers, hist_on_event, &g.run.h);
 	e->gap = o->gap;
@@ -98,7 +113,10 @@ int store_ingest(char **paths, int n, const struct store_ingest_opts *o, struct 
 	inputs.n = (uint32_t)k;
 	g.in = in;
 	g.from = clock;
+	g.window = o->from != 0;
 	g.refused = 0;
+	if (o->from || o->until)
+		archive_window(&inputs, &ao, o->from, o->until ? o->until - 1 : 0, 0);
 	ao.from = clock;
 	ao.second = on_second;
 	ao.file_done = on_file_done;

@@ -286,5 +286,22 @@ check "dump/json" "[ -s $tmp/dj ] && cmp -s $tmp/djgot $tmp/djexp" "$(wc -l < $t
 "$RW" dump --from $(d 3600) --until $(d 60) "$D"/rv/rib.20240309.0000 > /dev/null 2>&1; rc=$?
 check "dump/from-not-before-until" "[ $rc -eq 2 ]" "rc=$rc"
 
+# ingest: --until B then the rest equals one run (a file that goes on past
+# B is not marked as stored); --from A into a new store stores the
+# window's events; --from on a store with a history is refused
+"$RW" ingest -q --db "$tmp/i1.db" --until 2017-10-01T11:00:00Z "$S" > /dev/null 2>&1
+"$RW" ingest -q --db "$tmp/i1.db" "$S" > /dev/null 2>&1
+"$RW" ingest -q --db "$tmp/i2.db" "$S" > /dev/null 2>&1
+a=$("$RW" events --db "$tmp/i1.db" --json | md5sum) b=$("$RW" events --db "$tmp/i2.db" --json | md5sum)
+c=$("$RW" history 131279 --db "$tmp/i1.db" --json | md5sum) d=$("$RW" history 131279 --db "$tmp/i2.db" --json | md5sum)
+check "ingest/until-then-the-rest" "[ '$a' = '$b' ] && [ '$c' = '$d' ]" "the split run's events or history differ from one run's"
+"$RW" ingest -q --db "$tmp/i3.db" --from 2017-10-01T09:00:00Z "$S" > /dev/null 2>&1
+a=$("$RW" events --db "$tmp/i3.db" --json | jq -c '[.type, .time, .origin, .upstream, .prefixes]' | md5sum)
+b=$("$RW" events --json --from 2017-10-01T09:00:00Z "$S" 2>/dev/null | jq -c '[.type, .time, .origin, .upstream, .prefixes]' | md5sum)
+n=$("$RW" events --db "$tmp/i3.db" --json | wc -l)
+check "ingest/from-stores-the-window" "[ $n -gt 5 ] && [ '$a' = '$b' ]" "$n stored events, not those of events --from"
+"$RW" ingest --db "$tmp/i3.db" --from 2017-10-01T12:00:00Z "$S" > /dev/null 2> "$tmp/ierr"; rc=$?
+check "ingest/from-on-a-history-refused" "[ $rc -eq 2 ] && grep -q 'starts a new store' $tmp/ierr" "rc=$rc $(cat "$tmp/ierr")"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
