@@ -19,6 +19,7 @@ int cmd_cat(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_as(int argc, char **argv);
+int cmd_prefix(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_report(int argc, char **argv);
@@ -34,6 +35,10 @@ int opt_collector(struct feed_names *nm, const char *arg);
  * with an error naming the option and listing the accepted forms. The one
  * time parser of every command (parse_time). */
 int opt_time(const char *opt, const char *arg, uint32_t *t);
+/* A time asked for (--from, --at) after the last record read: one line
+ * saying where the data ends (nothing when the data reaches t). */
+struct feed_stats;
+void say_data_end(const struct feed_stats *st, const char *opt, uint32_t t);
 /* The usage line of the time forms, the same in every command. */
 #define USAGE_TIMES                                                                              \
 	"  TIME: 2024-03-09T10:00:00Z, with or without seconds, an offset (+02:00)\n"             \

@@ -13,6 +13,7 @@
 #include "../out/out.h"
 
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -24,13 +25,16 @@ struct dump_ctx {
 	enum out_format fmt;
 	const char *file;
 	uint32_t from, until; /* records kept: from <= time < until (0: no end) */
+	uint64_t kept;        /* records in the window (called on the reading thread) */
 };
 
 /* A record of the window (--from, --until). */
 static bool dump_keep(void *arg, const struct mrt_rec *rec)
 {
-	const struct dump_ctx *c = arg;
-	return rec->h.ts >= c->from && (!c->until || rec->h.ts < c->until);
+	struct dump_ctx *c = arg;
+	bool in = rec->h.ts >= c->from && (!c->until || rec->h.ts < c->until);
+	c->kept += in;
+	return in;
 }
 
 static int on_elem(void *arg, const struct bgp_elem *e)
@@ -119,6 +123,34 @@ static void count_collector(struct feed_stats *st, const struct feed_input *in)
 /* Each file's collector, time and kind, when --stats or a window needs
  * them; with a window, the files wholly outside it marked. NULL: none
  * needed. */
+/* The files to dump, in the order given; a directory given is walked like
+ * events walks it (feed_inputs: its MRT files in time order, RIB dumps
+ * before the updates of their time). The strings are owned by the list. */
+static char **expand_paths(char **paths, int n, const struct feed_names *nm, const struct io_opts *io, int *nout)
+{
+	char **out = NULL;
+	uint32_t k = 0, cap = 0;
+	for (int i = 0; i < n; i++) {
+		struct stat sb;
+		if (strcmp(paths[i], "-") && !stat(paths[i], &sb) && S_ISDIR(sb.st_mode)) {
+			struct feed_inputs in;
+			struct feed_stats *st = rw_calloc(1, sizeof *st); /* counted again when read */
+			feed_inputs(&paths[i], 1, nm, io, &in, st);
+			free(st);
+			for (uint32_t j = 0; j < in.n; j++) {
+				rw_vec_grow(&out, &cap, (size_t)k + 2, sizeof *out, UINT32_MAX, RW_MEM_OTHER);
+				out[k++] = rw_strdup(in.v[j].path);
+			}
+			feed_inputs_free(&in);
+			continue;
+		}
+		rw_vec_grow(&out, &cap, (size_t)k + 2, sizeof *out, UINT32_MAX, RW_MEM_OTHER);
+		out[k++] = rw_strdup(paths[i]);
+	}
+	*nout = (int)k;
+	return out;
+}
+
 static struct feed_input *identify_all(char **paths, int n, const struct feed_names *nm, const struct io_opts *io,
 				       const struct dump_ctx *dc, bool stats)
 {
@@ -228,9 +260,11 @@ int cmd_dump(int argc, char **argv)
 					 .record = par_record, .elem = par_elem, .deliver = par_deliver,
 					 .keep = from || until ? dump_keep : NULL, .arg = &dc};
 	double t0 = now_seconds();
-	struct feed_input *ins = identify_all(argv + optind, argc - optind, &coll, &fo.io, &dc, stats);
-	for (int i = optind; i < argc; i++) {
-		const struct feed_input *in = ins ? &ins[i - optind] : NULL;
+	int nfiles;
+	char **files = expand_paths(argv + optind, argc - optind, &coll, &fo.io, &nfiles);
+	struct feed_input *ins = identify_all(files, nfiles, &coll, &fo.io, &dc, stats);
+	for (int i = 0; i < nfiles; i++) {
+		const struct feed_input *in = ins ? &ins[i] : NULL;
 		if (in && in->outside) {
 			st->files_outside++;
 			continue;
@@ -238,7 +272,7 @@ int cmd_dump(int argc, char **argv)
 		if (stats)
 			count_collector(st, in);
 		struct feed_file f;
-		if (feed_file_open(&f, argv[i], &fo, st)) {
+		if (feed_file_open(&f, files[i], &fo, st)) {
 			feed_file_close(&f);
 			status = EXIT_DAMAGED;
 			continue;
@@ -273,9 +307,22 @@ int cmd_dump(int argc, char **argv)
 		feed_stats_print(st, now_seconds() - t0);
 	out_close(&dc.out);
 	obuf_release(&out);
-	for (int i = 0; ins && i < argc - optind; i++)
+	if (!dc.kept && (from || until) && !status) {
+		char a[32] = "-", b[32] = "-";
+		if (st->ts_max) {
+			fmt_time_rfc3339(a, st->ts_min);
+			fmt_time_rfc3339(b, st->ts_max);
+		}
+		rw_log(RW_LOG_WARN, "no record in the window (the records read span %s to %s; %llu files outside it "
+				    "not opened)",
+		       a, b, (unsigned long long)st->files_outside);
+	}
+	for (int i = 0; ins && i < nfiles; i++)
 		feed_input_release(&ins[i]);
 	free(ins);
+	for (int i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
 	free(st);
 done:
 	feed_names_release(&coll);

@@ -247,6 +247,7 @@ int cmd_events(int argc, char **argv)
 		archive_window(&in, &ao, ec.f.from, ec.f.until, settle);
 	if (archive_run(e, &in, &ao, st))
 		rc = EXIT_DAMAGED;
+	say_data_end(st, "from", ec.f.from);
 	det_group_finish(&ec.g, &e->rib);
 	struct obuf ob;
 	obuf_init(&ob, STDOUT_FILENO, 1 << 16);

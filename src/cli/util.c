@@ -31,6 +31,16 @@ int opt_time(const char *opt, const char *arg, uint32_t *t)
 	return EXIT_USAGE;
 }
 
+void say_data_end(const struct feed_stats *st, const char *opt, uint32_t t)
+{
+	if (!t || !st->ts_max || st->ts_max >= t)
+		return;
+	char a[32], b[32];
+	fmt_time_rfc3339(a, st->ts_max);
+	fmt_time_rfc3339(b, t);
+	rw_log(RW_LOG_WARN, "the data ends at %s, before --%s %s", a, opt, b);
+}
+
 void print_memory(void)
 {
 	char line[1024];

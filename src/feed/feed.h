@@ -43,6 +43,8 @@ struct feed_stats {
 	uint64_t bad_entries;         /* RIB entries skipped */
 	uint64_t unsupported;         /* records of types not decoded */
 	uint64_t bytes_in, bytes_out; /* compressed / decompressed */
+	uint32_t ts_min, ts_max;      /* record times read (ts_max 0: none),
+					 for "the data ends at ..." */
 	uint8_t reported[64][16];     /* unsupported type reported once */
 	struct feed_coll_stats colls[FEED_STATS_COLLS]; /* by name */
 	uint32_t ncolls;
@@ -81,6 +83,8 @@ struct feed_file {
 	unsigned nproblems;       /* problems seen */
 	bool damaged;             /* anything was wrong */
 	bool eof;
+	bool foreign;             /* its first bytes are another format
+				     (BMP, pcap, text): not read further */
 	bool defer;               /* keep messages in deferred[] instead of
 				     printing them (a caller that decodes on
 				     other threads prints them in order) */
@@ -182,6 +186,7 @@ struct feed_input {
 	bool unread;       /* neither its name nor its first bytes gave its
 			      time and kind (standard input, unreadable) */
 	uint32_t order;    /* position after sorting */
+	uint32_t given;    /* index of the path given that led to it */
 	bool missing_before; /* update files of its collector that the
 				cadence of their names expects are missing
 				right before it (docs/events.md §9) */

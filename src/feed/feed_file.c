@@ -76,11 +76,51 @@ int feed_file_open(struct feed_file *f, const char *path, const struct feed_opts
 	return 0;
 }
 
+/* What a file that is no MRT is, from its first decompressed bytes, so
+ * that a user who gives a BMP capture to dump hears so (NULL: nothing
+ * recognised). Only for a file that fails at its first byte. */
+static const char *sniff(const char *path, const struct feed_opts *o)
+{
+	struct io_src *s;
+	if (!strcmp(path, "-") || io_open(path, o ? &o->io : NULL, &s))
+		return NULL;
+	uint8_t b[64];
+	size_t got = 0;
+	const uint8_t *p;
+	size_t n;
+	while (got < sizeof b && io_next(s, &p, &n) > 0) {
+		size_t k = RW_MIN(n, sizeof b - got);
+		memcpy(b + got, p, k);
+		got += k;
+	}
+	io_close(s);
+	if (got >= 6 && b[0] == 3 && rd32(b + 1) >= 6 && b[5] <= 6)
+		return "a BMP stream, not MRT (BMP is read live: routewatch collect --bmp)";
+	if (got >= 4) {
+		uint32_t m = rd32(b);
+		if (m == 0xa1b2c3d4u || m == 0xd4c3b2a1u || m == 0xa1b23c4du || m == 0x4d3cb2a1u ||
+		    m == 0x0a0d0d0au)
+			return "a packet capture (pcap), not MRT";
+	}
+	size_t text = 0;
+	for (size_t i = 0; i < got; i++)
+		text += (b[i] >= 0x20 && b[i] < 0x7f) || b[i] == '\n' || b[i] == '\r' || b[i] == '\t';
+	if (got && text == got)
+		return "text, not MRT";
+	return NULL;
+}
+
 static void report_gap(struct feed_file *f)
 {
 	const struct mrt_gap *g = &f->rd.gap;
 	char tn[64];
 	f->damaged = true;
+	const char *what = !g->off && !f->rd.nrec ? sniff(f->path, f->opts) : NULL;
+	if (what) {
+		problem(f, RW_LOG_ERROR, "this is %s", what);
+		f->foreign = true;
+		return;
+	}
 	if (g->at_end && g->bad.len == 0 && g->len < MRT_HDR_LEN && !g->bad.type) {
 		f->st->truncated++;
 		problem(f, RW_LOG_ERROR,
@@ -114,12 +154,21 @@ int feed_file_next(struct feed_file *f)
 	for (;;) {
 		int r = mrt_reader_next(&f->rd, &f->rec);
 		if (r == MRT_NEXT_REC) {
+			uint32_t ts = f->rec.h.ts;
+			if (!f->st->ts_max || ts < f->st->ts_min)
+				f->st->ts_min = ts;
+			if (ts > f->st->ts_max)
+				f->st->ts_max = ts;
 			f->st->records++;
 			f->st->by_type[f->rec.h.type & 63][RW_MIN(f->rec.h.subtype, 15)]++;
 			return 1;
 		}
 		if (r == MRT_NEXT_GAP) {
 			report_gap(f);
+			if (f->foreign) {
+				f->eof = true;
+				return 0;
+			}
 			continue;
 		}
 		f->eof = true;
@@ -129,6 +178,8 @@ int feed_file_next(struct feed_file *f)
 			problem(f, RW_LOG_ERROR, "%s (after %llu records, %llu decompressed bytes)",
 				io_errmsg(f->io), (unsigned long long)f->rd.nrec,
 				(unsigned long long)io_bytes_out(f->io));
+		} else if (!f->rd.nrec && !f->nproblems) {
+			problem(f, RW_LOG_WARN, "empty: no MRT record in it");
 		}
 		return 0;
 	}

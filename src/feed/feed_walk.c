@@ -43,6 +43,7 @@ struct walk {
 	struct feed_inputs *l;
 	const struct feed_names *nm; /* borrowed */
 	const char *given;           /* the path given now (borrowed) */
+	uint32_t gi;                 /* its index */
 	bool *used;                  /* per rule of nm: it named a file */
 };
 
@@ -62,6 +63,7 @@ static void add_file(struct walk *w, const char *path, bool walked)
 	if (rule >= 0)
 		w->used[rule] = true;
 	in->walked = walked;
+	in->given = w->gi;
 }
 
 static int walk(struct walk *w, const char *path, int depth)
@@ -260,6 +262,8 @@ static void summarise_one(struct feed_input *const *g, size_t n, struct feed_sta
 	bool have_time = false, have_rib = false, updates_first = false;
 	for (size_t i = 0; i < n; i++) {
 		const struct feed_input *in = g[i];
+		if (in->not_mrt)
+			continue; /* said when it is read */
 		*(in->rib ? &ribs : &updates) += 1;
 		if (in->unread)
 			continue;
@@ -310,10 +314,11 @@ int feed_inputs(char **paths, int n, const struct feed_names *nm, const struct i
 		nm = &own;
 	}
 	struct feed_inputs l = {0};
-	struct walk w = {&l, nm, NULL, rw_calloc(nm->n + 1, sizeof *w.used)};
+	struct walk w = {.l = &l, .nm = nm, .used = rw_calloc(nm->n + 1, sizeof *w.used)};
 	int rc = 0;
 	for (int i = 0; i < n; i++) {
 		w.given = paths[i];
+		w.gi = (uint32_t)i;
 		if (walk(&w, paths[i], 0)) {
 			rc = RW_EIO;
 			st->files++;
@@ -326,17 +331,33 @@ int feed_inputs(char **paths, int n, const struct feed_names *nm, const struct i
 			       nm->v[i].path[0] ? nm->v[i].path : "/");
 	free(w.used);
 	size_t k = 0;
+	/* per path given: files found in it, and those kept (MRT) */
+	uint32_t *found = rw_calloc((size_t)n + 1, sizeof *found), *kept = rw_calloc((size_t)n + 1, sizeof *kept);
 	for (size_t i = 0; i < l.n; i++) {
 		peek(&l.v[i], io);
+		found[l.v[i].given]++;
 		if (l.v[i].walked && l.v[i].not_mrt) {
 			/* a README or a names file in an archive directory */
 			rw_log(RW_LOG_INFO, "%s: not an MRT file, skipped", l.v[i].path);
 			feed_input_release(&l.v[i]);
 			continue;
 		}
+		kept[l.v[i].given]++;
 		l.v[k++] = l.v[i];
 	}
 	l.n = (uint32_t)k;
+	for (int i = 0; i < n; i++) {
+		struct stat sb;
+		if (kept[i] || strcmp(paths[i], "-") == 0 || stat(paths[i], &sb) || !S_ISDIR(sb.st_mode))
+			continue;
+		if (found[i])
+			rw_log(RW_LOG_WARN, "%s: no MRT file in it (%u file%s that %s not MRT skipped)", paths[i],
+			       found[i], found[i] == 1 ? "" : "s", found[i] == 1 ? "is" : "are");
+		else
+			rw_log(RW_LOG_WARN, "%s: no file in it", paths[i]);
+	}
+	free(found);
+	free(kept);
 	qsort(l.v, l.n, sizeof *l.v, cmp_inputs);
 	for (size_t i = 0; i < l.n; i++)
 		l.v[i].order = (uint32_t)i;

@@ -19,6 +19,27 @@ ok() { echo "ok - cli/$1"; pass=$((pass + 1)); }
 nok() { echo "not ok - cli/$1: $2"; fail=$((fail + 1)); }
 check() { if eval "$2"; then ok "$1"; else nok "$1" "$3"; fi; }
 
+# ---- not MRT at all: one clear line each (issue 9)
+: > "$tmp/empty.mrt"
+"$RW" dump "$tmp/empty.mrt" > "$tmp/o" 2> "$tmp/err"; rc=$?
+check "empty-file-one-line" "[ $rc -eq 0 ] && [ \$(wc -l < $tmp/err) -eq 1 ] && grep -q 'empty.mrt: empty: no MRT record in it' $tmp/err" "rc=$rc $(cat "$tmp/err")"
+# a BMP v3 stream (Initiation message: version 3, length 6+, type 4) and a pcap
+printf '\003\000\000\000\012\004\000\001\000\000' > "$tmp/cap.bmp"
+for f in 1 2 3 4 5 6 7 8; do cat "$tmp/cap.bmp"; done > "$tmp/s.bmp"
+printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000' > "$tmp/t.pcap"
+for f in s.bmp t.pcap; do
+	"$RW" dump "$tmp/$f" > "$tmp/o" 2> "$tmp/err"; rc=$?
+	want="this is a BMP stream, not MRT"
+	[ $f = t.pcap ] && want="this is a packet capture (pcap), not MRT"
+	check "foreign-$f-one-line" "[ $rc -eq 1 ] && [ \$(wc -l < $tmp/err) -eq 1 ] && grep -q '$f: $want' $tmp/err" "rc=$rc $(cat "$tmp/err")"
+done
+mkdir -p "$tmp/nomrt" "$tmp/nothing"
+echo "not an archive" > "$tmp/nomrt/README"
+"$RW" events "$tmp/nomrt" > /dev/null 2> "$tmp/err"
+check "directory-without-mrt" "grep -q 'nomrt: no MRT file in it (1 file that is not MRT skipped)' $tmp/err" "$(cat "$tmp/err")"
+"$RW" dump "$tmp/nothing" > /dev/null 2> "$tmp/err"
+check "empty-directory" "grep -q 'nothing: no file in it' $tmp/err" "$(cat "$tmp/err")"
+
 # ---- generated inputs
 "$RW" synth updates --records 3000 --seed 7 -o "$tmp/u.mrt"
 "$RW" dump "$tmp/u.mrt" > "$tmp/full.txt" 2>"$tmp/err"; rc=$?
@@ -102,5 +123,15 @@ else
 	"$RW" dump "$f" > "$tmp/o.txt" 2>"$tmp/err"; rc=$?
 	check "pyasn-rib-without-peer-index" "[ $rc -eq 1 ] && [ \$(grep -c 'RIB record before any PEER_INDEX_TABLE' $tmp/err) -eq 3 ]" "rc=$rc"
 fi
+# times beyond the data: said in one line
+"$RW" events --from 2030-01-01 "$tmp/u.mrt" > /dev/null 2> "$tmp/err"
+check "events-from-after-the-data" "grep -q 'the data ends at 2024-03-09T08:1[0-9]:[0-9][0-9]Z, before --from 2030-01-01T00:00:00Z' $tmp/err" "$(cat "$tmp/err")"
+"$RW" dump --from 2030-01-01 "$tmp/u.mrt" > /dev/null 2> "$tmp/err"
+check "dump-window-without-records" "grep -q 'no record in the window (the records read span 2024-03-09T08:00:00Z to' $tmp/err" "$(cat "$tmp/err")"
+# dump walks a directory like events
+mkdir -p "$tmp/d/rv"
+cp "$tmp/u.mrt" "$tmp/d/rv/updates.20240309.0800"
+a=$("$RW" dump "$tmp/d" 2>/dev/null | md5sum) b=$("$RW" dump "$tmp/u.mrt" 2>/dev/null | md5sum)
+check "dump-walks-directories" "[ '$a' = '$b' ]" "dump of the directory differs from dump of its file"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
