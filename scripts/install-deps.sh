@@ -1,20 +1,36 @@
 #!/bin/sh
-# Install the Debian packages routewatch needs to build, test and fuzz.
-# Installs only what is missing; runs apt-get update only then.
+# Install the Debian packages routewatch needs. Installs only what is
+# missing; runs apt-get update only then.
+#
+# Usage: scripts/install-deps.sh build|test
+#   build  what building (the binary and its man pages) and `make demo` need
+#   test   build's, and what the test suite, the golden comparison and the
+#          fuzzing need: the BGP speakers, bgpdump, PostgreSQL, the
+#          sanitizers, the compressors' command-line tools, a browser for
+#          the SVG check, groff for the man pages
 set -eu
-PKGS="gcc make meson ninja-build pkg-config
+MODE=${1:-}
+BUILD="gcc make meson ninja-build pkg-config help2man
 zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libjson-c-dev
-libsqlite3-dev libpq-dev libevent-dev libcurl4-openssl-dev
-clang libclang-rt-dev
-bgpdump gzip bzip2 xz-utils zstd time jq
+libsqlite3-dev libpq-dev libevent-dev libcurl4-openssl-dev"
+TEST="clang libclang-rt-dev
+bgpdump gzip bzip2 xz-utils zstd time jq groff-base
 sqlite3 postgresql chromium fonts-dejavu-core python3-pil
 exabgp bird2 frr gobgpd"
+case $MODE in
+build) PKGS=$BUILD ;;
+test) PKGS="$BUILD $TEST" ;;
+*)
+	echo "usage: $0 build|test" >&2
+	exit 2
+	;;
+esac
 missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
 done
 if [ -z "$missing" ]; then
-	echo "install-deps: all packages present"
+	echo "install-deps: all $MODE packages present"
 	exit 0
 fi
 SUDO=""

@@ -7,6 +7,7 @@
  * alerts by command and webhook.
  */
 #include "cli.h"
+#include "conf.h"
 #include "../pipe/pipe.h"
 
 #include <getopt.h>
@@ -17,45 +18,50 @@
 static void usage(FILE *o)
 {
 	fputs("usage: routewatch collect --asn ASN --bgp ADDR:PORT|--bmp ADDR:PORT [options]\n"
+	      "       routewatch collect --config FILE [options]\n"
 	      "  A passive BGP collector: peers connect, nothing is announced; the\n"
 	      "  events of `routewatch events` are printed as they are determined and\n"
 	      "  every UPDATE is archived like a public collector's (docs/collect.md).\n"
-	      "  --asn ASN           our AS number (required)\n"
-	      "  --router-id A.B.C.D BGP identifier (default: the listening address)\n"
-	      "  --bgp ADDR:PORT     where to listen, e.g. 127.0.0.1:1179 or [::]:179\n"
-	      "  --bmp ADDR:PORT     a BMP station too: each router's monitored peers\n"
-	      "                      are peers of collector <router address>\n"
-	      "  --peer ADDR[,ASN]   accept this peer (with this AS) (repeatable)\n"
-	      "  --accept PREFIX     accept any peer in this prefix (repeatable);\n"
-	      "                      with neither, any address may connect\n"
-	      "  --bmp-router ADDR   accept this BMP router (repeatable)\n"
-	      "  --bmp-accept PREFIX accept BMP routers in this prefix (repeatable);\n"
-	      "                      --bmp needs one of the two\n"
-	      "  --max-connections N connections at once per port (default 256); a\n"
-	      "                      --peer or --bmp-router always gets in\n"
-	      "  --max-per-address N connections at once from one address (default 2)\n"
-	      "  --open-timeout S    close a connection that sent no BGP OPEN or BMP\n"
-	      "                      Initiation within S seconds (default 10)\n"
-	      "  --hold SECONDS      hold time to propose (default 90)\n"
-	      "  --no-addpath        do not offer ADD-PATH receive\n"
-	      "  --collector NAME    the collector's name for the engine (default: the\n"
-	      "                      listening address)\n"
-	      "  --archive DIR       write updates.YYYYMMDD.HHMM files (BGP4MP_ET)\n"
-	      "  --rotate SECONDS    one updates file per period (default 900)\n"
-	      "  --rib-every SECONDS a TABLE_DUMP_V2 rib.YYYYMMDD.HHMM of the peers'\n"
-	      "                      routes per period (with --archive)\n"
-	      "  --compress C        none (default), gz, bz2, xz or zst (bgpdump reads\n"
-	      "                      none, gz and bz2 only)\n"
-	      "  --min-peers N       peers needed to confirm an upstream (default 2)\n"
-	      "  --json              events as JSON lines (default: text)\n"
-	      "  --names FILE        AS names (potaroo asn.txt or pyasn JSON)\n"
-	      "  --exec CMD          run CMD (sh -c) per event, its JSON on stdin\n"
-	      "  --webhook URL       POST each event's JSON to URL (retried in the\n"
-	      "                      background)\n"
-	      "  --log FILE          log there instead of stderr (SIGHUP reopens it)\n"
-	      "  --db PATH|URI       store the history as ingest does (SQLite file or\n"
-	      "                      postgresql://...); a restart continues from it\n"
-	      "  --checkpoint S      commit to --db at most every S seconds (default 60)\n"
+	      "  --config FILE        options from FILE, one a line: 'name = value' or\n"
+	      "                       'name' (the long options below, no dashes), '#'\n"
+	      "                       comments; the command line's options win, or for\n"
+	      "                       the repeatable ones add to the file's\n"
+	      "  --asn ASN            our AS number (required)\n"
+	      "  --router-id A.B.C.D  BGP identifier (default: the listening address)\n"
+	      "  --bgp ADDR:PORT      where to listen, e.g. 127.0.0.1:1179 or [::]:179\n"
+	      "  --bmp ADDR:PORT      a BMP station too: each router's monitored peers\n"
+	      "                       are peers of collector <router address>\n"
+	      "  --peer ADDR[,ASN]    accept this peer (with this AS) (repeatable)\n"
+	      "  --accept PREFIX      accept any peer in this prefix (repeatable);\n"
+	      "                       with neither, any address may connect\n"
+	      "  --bmp-router ADDR    accept this BMP router (repeatable)\n"
+	      "  --bmp-accept PREFIX  accept BMP routers in this prefix (repeatable);\n"
+	      "                       --bmp needs one of the two\n"
+	      "  --max-connections N  connections at once per port (default 256); a\n"
+	      "                       --peer or --bmp-router always gets in\n"
+	      "  --max-per-address N  connections at once from one address (default 2)\n"
+	      "  --open-timeout S     close a connection that sent no BGP OPEN or BMP\n"
+	      "                       Initiation within S seconds (default 10)\n"
+	      "  --hold SECONDS       hold time to propose (default 90)\n"
+	      "  --no-addpath         do not offer ADD-PATH receive\n"
+	      "  --collector NAME     the collector's name for the engine (default: the\n"
+	      "                       listening address)\n"
+	      "  --archive DIR        write updates.YYYYMMDD.HHMM files (BGP4MP_ET)\n"
+	      "  --rotate SECONDS     one updates file per period (default 900)\n"
+	      "  --rib-every SECONDS  a TABLE_DUMP_V2 rib.YYYYMMDD.HHMM of the peers'\n"
+	      "                       routes per period (with --archive)\n"
+	      "  --compress C         none (default), gz, bz2, xz or zst (bgpdump reads\n"
+	      "                       none, gz and bz2 only)\n"
+	      "  --min-peers N        peers needed to confirm an upstream (default 2)\n"
+	      "  --json               events as JSON lines (default: text)\n"
+	      "  --names FILE         AS names (potaroo asn.txt or pyasn JSON)\n"
+	      "  --exec CMD           run CMD (sh -c) per event, its JSON on stdin\n"
+	      "  --webhook URL        POST each event's JSON to URL (retried in the\n"
+	      "                       background)\n"
+	      "  --log FILE           log there instead of stderr (SIGHUP reopens it)\n"
+	      "  --db PATH|URI        store the history as ingest does (SQLite file or\n"
+	      "                       postgresql://...); a restart continues from it\n"
+	      "  --checkpoint S       commit to --db at most every S seconds (default 60)\n"
 	      "  Signals: SIGTERM/SIGINT stop cleanly (files finished), SIGUSR1 prints a\n"
 	      "  status line, SIGHUP reopens the log.\n",
 	      o);
@@ -93,8 +99,15 @@ int cmd_collect(int argc, char **argv)
 		{"db", required_argument, 0, 'D'},        {"checkpoint", required_argument, 0, 'C'},
 		{"bmp-router", required_argument, 0, 'T'}, {"bmp-accept", required_argument, 0, 'M'},
 		{"max-connections", required_argument, 0, 'X'}, {"max-per-address", required_argument, 0, 'Y'},
-		{"open-timeout", required_argument, 0, 'O'},
+		{"open-timeout", required_argument, 0, 'O'}, {"config", required_argument, 0, 'F'},
 		{0, 0, 0, 0}};
+	/* --config FILE: the file's options spliced in before the command
+	 * line's (conf.h), so getopt below reads both */
+	struct conf_argv ca;
+	if (conf_argv(&ca, lo, argc, argv))
+		return EXIT_USAGE;
+	argc = ca.argc;
+	argv = ca.argv;
 	struct pipe_cfg pc = {.rotate = 900, .comp = IO_COMP_NONE, .checkpoint = 60};
 	struct live_cfg *lc = &pc.live;
 	struct live_peer *peers = NULL;
@@ -253,6 +266,10 @@ int cmd_collect(int argc, char **argv)
 			}
 			lc->open_timeout = (uint16_t)v;
 			break;
+		case 'F': /* conf_argv took --config; getopt took an abbreviation */
+			rw_log(RW_LOG_ERROR, "--config: spell it out");
+			rc = EXIT_USAGE;
+			goto out;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
 		}
@@ -299,5 +316,6 @@ out:
 	free(bacc);
 	free(brt);
 	names_release(&nm);
+	conf_argv_release(&ca);
 	return rc;
 }
