@@ -1,12 +1,15 @@
 /*
  * routewatch as ASN [--at TIME] [--names FILE] [--json] FILE|DIR...
  *
- * The routing state of one origin at the end of the input (or at TIME): its
- * prefixes, each prefix's upstreams with the peers and collectors that see
- * them, and visibility (peers with any route for the prefix, of all peers
- * known at that time). The state at TIME is read as a window's starting
- * state is (docs/events.md §8): each collector from its last RIB dump at or
- * before TIME, then its updates up to TIME (archive_at).
+ * The routing state of one origin at the end of the input (or at TIME): a
+ * summary of its upstreams (each with the prefixes, peers and collectors
+ * that carry it and its share of the origin's routes), then its prefixes
+ * in prefix order, each prefix's upstreams with the peers and collectors
+ * that see them, and visibility (peers with any route for the prefix, of
+ * all peers known at that time). The state at TIME is read as a window's
+ * starting state is (docs/events.md §8): each collector from its last RIB
+ * dump at or before TIME, then its updates up to TIME (archive_at). The
+ * query is rib_origin_view; out_origin prints it.
  */
 #include "cli.h"
 #include "../out/out.h"
@@ -25,10 +28,17 @@ static void no_event(void *arg, const struct det_event *e)
 static void usage(FILE *o)
 {
 	fputs("usage: routewatch as ASN [--at TIME] [--names FILE] [--json] [--collector NAME[=PATH]] FILE|DIR...\n"
-	      "  The prefixes of one origin, their upstreams with the peers and\n"
-	      "  collectors that see them, and visibility, at the end of the input or\n"
-	      "  at TIME (unix seconds or 2024-03-09T10:00:00Z), read from each\n"
-	      "  collector's last RIB dump at or before TIME and its updates up to TIME.\n",
+	      "  One origin at the end of the input or at TIME: its upstreams, each with\n"
+	      "  the prefixes, peers and collectors that carry it and its share of the\n"
+	      "  origin's routes (peer x prefix), then its prefixes in order, each with\n"
+	      "  its upstreams and the peers and collectors that see them. The state at\n"
+	      "  TIME is read from each collector's last RIB dump at or before TIME and\n"
+	      "  its updates up to TIME (docs/events.md §8).\n"
+	      "  --at TIME         the state at the end of this second\n"
+	      "  --json            one JSON object\n"
+	      "  --names FILE      AS names (potaroo asn.txt or pyasn JSON)\n"
+	      USAGE_COLLECTOR
+	      USAGE_TIMES,
 	      o);
 }
 

@@ -16,6 +16,7 @@ static const struct command commands[] = {
 	{"dump", cmd_dump, "print every route element (bgpdump -m format or JSON)"},
 	{"events", cmd_events, "when networks gained or lost upstreams, prefixes down and up"},
 	{"as", cmd_as, "one origin now (or at a time): prefixes, upstreams, visibility"},
+	{"prefix", cmd_prefix, "one prefix and its more-specifics: origins, upstreams, visibility per collector"},
 	{"ingest", cmd_ingest, "run archives into the history store (SQLite or PostgreSQL)"},
 	{"history", cmd_history, "every upstream an origin ever had, with intervals and shares"},
 	{"report", cmd_report, "the story of a time window, in English, with an SVG chart"},

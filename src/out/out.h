@@ -6,7 +6,8 @@
  * HTTP API will add no format logic of its own: it prints through here.
  *
  * What can be printed: route elements (dump), events (events, collect,
- * events --db), an origin's view (as), an origin's history (history).
+ * events --db), an origin's view (as), a prefix and its more-specifics
+ * (prefix), an origin's history (history).
  * Text elements are bgpdump -m lines: routewatch's text form of a route is
  * bgpdump's.
  *
@@ -33,6 +34,7 @@ struct out_ops {
 	void (*elem)(struct out *o, const struct bgp_elem *e);
 	void (*event)(struct out *o, const struct store_event *ev);
 	void (*origin)(struct out *o, const struct rib *r, const struct rib_origin_view *v, uint32_t when);
+	void (*prefix)(struct out *o, const struct rib *r, const struct rib_prefix_view *v, uint32_t when);
 	void (*history)(struct out *o, const struct store_history *h, const struct store_upstream *u, size_t nu);
 };
 
@@ -61,10 +63,16 @@ static inline void out_event(struct out *o, const struct store_event *ev)
 {
 	o->ops->event(o, ev);
 }
-/* An origin's routes at time when (as). */
+/* An origin's routes at time when (as): its upstreams' summary, then its
+ * prefixes. */
 static inline void out_origin(struct out *o, const struct rib *r, const struct rib_origin_view *v, uint32_t when)
 {
 	o->ops->origin(o, r, v, when);
+}
+/* A prefix and its more-specifics at time when (prefix). */
+static inline void out_prefix(struct out *o, const struct rib *r, const struct rib_prefix_view *v, uint32_t when)
+{
+	o->ops->prefix(o, r, v, when);
 }
 /* An origin's history with its upstreams (history). */
 static inline void out_history(struct out *o, const struct store_history *h, const struct store_upstream *u,

@@ -14,7 +14,8 @@
  * marks withdrawals that RFC 7606 treat-as-withdraw produced.
  *
  * Also events (docs/events.md §7's object, one per line), an origin's routes
- * (as --json) and its history (history --json).
+ * (as --json), a prefix and its more-specifics (prefix --json) and an
+ * origin's history (history --json).
  */
 #include "out_int.h"
 #include "../detect/det.h"
@@ -361,46 +362,6 @@ static void json_event(struct out *out, const struct store_event *g)
 
 /* ---------------------------------------------------------------- as */
 
-static void json_origin(struct out *out, const struct rib *r, const struct rib_origin_view *v, uint32_t when)
-{
-	struct obuf *o = out->ob;
-	obuf_puts(o, "{\"origin\":");
-	obuf_putu32(o, v->origin);
-	ktime(o, "time", when);
-	knum(o, "peers_total", v->peers_total);
-	knum(o, "collectors_total", v->colls_total);
-	kname(o, out->nm, v->origin, "name");
-	obuf_puts(o, ",\"prefixes\":[");
-	for (uint32_t i = 0; i < v->npfx; i++) {
-		const struct rib_pfx_view *p = &v->pfx[i];
-		char pb[RW_PREFIX_STRLEN];
-		obuf_puts(o, i ? ",{\"prefix\":" : "{\"prefix\":");
-		obuf_json_str(o, pb, fmt_prefix(pb, &r->pfx[p->pfx].p));
-		knum(o, "peers", p->peers);
-		knum(o, "collectors", p->colls);
-		obuf_puts(o, ",\"upstreams\":[");
-		for (uint32_t k = 0; k < p->nup; k++) {
-			const struct rib_up_view *u = &v->up[p->up_off + k];
-			obuf_puts(o, k ? ",{\"asn\":" : "{\"asn\":");
-			if (u->asn)
-				obuf_putu32(o, u->asn);
-			else
-				obuf_puts(o, "null");
-			knum(o, "peers", u->peers);
-			knum(o, "collectors", u->colls);
-			if (u->asn)
-				kname(o, out->nm, u->asn, "name");
-			obuf_putc(o, '}');
-		}
-		obuf_puts(o, "]}");
-	}
-	obuf_puts(o, "]");
-	knum(o, "prefix_count", v->npfx);
-	obuf_puts(o, "}\n");
-}
-
-/* ---------------------------------------------------------------- history */
-
 /* A share with at most four decimals and at least one: 0.98, 1.0. */
 static void put_share(struct obuf *o, double v)
 {
@@ -410,6 +371,135 @@ static void put_share(struct obuf *o, double v)
 		n--;
 	obuf_putsn(o, b, (size_t)n);
 }
+
+/* {"asn":4837,"peers":8,"collectors":2,"name":"..."}; asn null: no
+ * upstream (the origin is the peer). */
+static void json_up(struct out *out, const struct rib_up_view *u, bool first)
+{
+	struct obuf *o = out->ob;
+	obuf_puts(o, first ? "{\"asn\":" : ",{\"asn\":");
+	if (u->asn)
+		obuf_putu32(o, u->asn);
+	else
+		obuf_puts(o, "null");
+	knum(o, "peers", u->peers);
+	knum(o, "collectors", u->colls);
+	if (u->asn)
+		kname(o, out->nm, u->asn, "name");
+	obuf_putc(o, '}');
+}
+
+/* {"origin":131279,"time":...,"peers_total":14,"collectors_total":2,
+ *  "name":...,"routes":56,"upstreams":[{"asn":4837,"name":...,"prefixes":4,
+ *  "peers":14,"collectors":2,"routes":38,"share":0.6786},...],
+ *  "prefixes":[{"prefix":...,"peers":14,"collectors":2,"upstreams":[...]}],
+ *  "prefix_count":4} */
+static void json_origin(struct out *out, const struct rib *r, const struct rib_origin_view *v, uint32_t when)
+{
+	struct obuf *o = out->ob;
+	obuf_puts(o, "{\"origin\":");
+	obuf_putu32(o, v->origin);
+	ktime(o, "time", when);
+	knum(o, "peers_total", v->peers_total);
+	knum(o, "collectors_total", v->colls_total);
+	kname(o, out->nm, v->origin, "name");
+	knum(o, "routes", v->routes);
+	obuf_puts(o, ",\"upstreams\":[");
+	for (uint32_t i = 0; i < v->nsum; i++) {
+		const struct rib_up_sum *u = &v->sum[i];
+		obuf_puts(o, i ? ",{\"asn\":" : "{\"asn\":");
+		if (u->asn)
+			obuf_putu32(o, u->asn);
+		else
+			obuf_puts(o, "null");
+		if (u->asn)
+			kname(o, out->nm, u->asn, "name");
+		knum(o, "prefixes", u->prefixes);
+		knum(o, "peers", u->peers);
+		knum(o, "collectors", u->colls);
+		knum(o, "routes", u->routes);
+		key(o, "share");
+		put_share(o, u->share);
+		obuf_putc(o, '}');
+	}
+	obuf_puts(o, "],\"prefixes\":[");
+	for (uint32_t i = 0; i < v->npfx; i++) {
+		const struct rib_pfx_view *p = &v->pfx[i];
+		char pb[RW_PREFIX_STRLEN];
+		obuf_puts(o, i ? ",{\"prefix\":" : "{\"prefix\":");
+		obuf_json_str(o, pb, fmt_prefix(pb, &r->pfx[p->pfx].p));
+		knum(o, "peers", p->peers);
+		knum(o, "collectors", p->colls);
+		obuf_puts(o, ",\"upstreams\":[");
+		for (uint32_t k = 0; k < p->nup; k++)
+			json_up(out, &v->up[p->up_off + k], k == 0);
+		obuf_puts(o, "]}");
+	}
+	obuf_puts(o, "]");
+	knum(o, "prefix_count", v->npfx);
+	obuf_puts(o, "}\n");
+}
+
+/* ---------------------------------------------------------------- prefix */
+
+/* {"prefix":"175.45.176.0/22","time":...,"peers_total":14,"collectors_total":2,
+ *  "present":false,"more_specifics":4,
+ *  "prefixes":[{"prefix":"175.45.176.0/24","peers":14,"collectors":2,
+ *    "origins":[{"asn":131279,"name":...,"peers":14,"collectors":2,
+ *      "upstreams":[{"asn":4837,"peers":8,"collectors":2,"name":...},...]}],
+ *    "per_collector":[{"collector":"route-views2","peers":8,"peers_total":8},...]}]}
+ * An origin's asn is null for routes without an origin (docs/events.md §3). */
+static void json_prefix(struct out *out, const struct rib *r, const struct rib_prefix_view *v, uint32_t when)
+{
+	struct obuf *o = out->ob;
+	char pb[RW_PREFIX_STRLEN];
+	obuf_puts(o, "{\"prefix\":");
+	obuf_json_str(o, pb, fmt_prefix(pb, &v->query));
+	ktime(o, "time", when);
+	knum(o, "peers_total", v->peers_total);
+	knum(o, "collectors_total", v->colls_total);
+	obuf_puts(o, v->present ? ",\"present\":true" : ",\"present\":false");
+	knum(o, "more_specifics", v->npfx - v->present);
+	obuf_puts(o, ",\"prefixes\":[");
+	for (uint32_t i = 0; i < v->npfx; i++) {
+		const struct rib_pv_prefix *p = &v->pfx[i];
+		obuf_puts(o, i ? ",{\"prefix\":" : "{\"prefix\":");
+		obuf_json_str(o, pb, fmt_prefix(pb, &r->pfx[p->pfx].p));
+		knum(o, "peers", p->peers);
+		knum(o, "collectors", p->colls);
+		obuf_puts(o, ",\"origins\":[");
+		for (uint32_t k = 0; k < p->norg; k++) {
+			const struct rib_pv_origin *g = &v->org[p->org_off + k];
+			obuf_puts(o, k ? ",{\"asn\":" : "{\"asn\":");
+			if (g->asn)
+				obuf_putu32(o, g->asn);
+			else
+				obuf_puts(o, "null");
+			if (g->asn)
+				kname(o, out->nm, g->asn, "name");
+			knum(o, "peers", g->peers);
+			knum(o, "collectors", g->colls);
+			obuf_puts(o, ",\"upstreams\":[");
+			for (uint32_t j = 0; j < g->nup; j++)
+				json_up(out, &v->up[g->up_off + j], j == 0);
+			obuf_puts(o, "]}");
+		}
+		obuf_puts(o, "],\"per_collector\":[");
+		for (uint32_t k = 0; k < p->ncoll; k++) {
+			const struct rib_pv_coll *c = &v->coll[p->coll_off + k];
+			const char *name = r->coll[c->coll].name;
+			obuf_puts(o, k ? ",{\"collector\":" : "{\"collector\":");
+			obuf_json_str(o, name, strlen(name)); /* a directory name: escaped */
+			knum(o, "peers", c->peers);
+			knum(o, "peers_total", c->peers_total);
+			obuf_putc(o, '}');
+		}
+		obuf_puts(o, "]}");
+	}
+	obuf_puts(o, "]}\n");
+}
+
+/* ---------------------------------------------------------------- history */
 
 static void put_time(struct obuf *o, uint32_t t)
 {
@@ -466,5 +556,6 @@ const struct out_ops out__json_ops = {
 	.elem = json_elem,
 	.event = json_event,
 	.origin = json_origin,
+	.prefix = json_prefix,
 	.history = json_history,
 };

@@ -1,6 +1,7 @@
 /*
- * Text for people: one line per event, an origin's routes (as), an
- * origin's history. Elements are bgpdump -m lines (out_bgpdump.c).
+ * Text for people: one line per event, an origin's routes (as), a prefix
+ * and its more-specifics (prefix), an origin's history. Elements are
+ * bgpdump -m lines (out_bgpdump.c).
  */
 #include "out_int.h"
 #include "../detect/det.h"
@@ -68,6 +69,28 @@ static void text_event(struct out *out, const struct store_event *g)
 
 /* ---------------------------------------------------------------- as */
 
+static void up_text(struct obuf *o, const struct names *nm, uint32_t asn)
+{
+	if (asn)
+		out__as_text(o, nm, asn);
+	else
+		obuf_puts(o, "(none: the origin is the peer)");
+}
+
+static const char *plural(uint32_t n, const char *one, const char *more)
+{
+	return n == 1 ? one : more;
+}
+
+/* e.g.
+ * AS131279 STAR-KP at 2017-10-01 09:30:00 UTC (14 peers with routes on 2 collectors)
+ *   upstreams by share of its 56 routes (peer x prefix):
+ *      67.9%  AS4837 CHINA169-BACKBONE: 4 of 4 prefixes, 14 peers on 2 collectors, 38 routes
+ *      32.1%  AS20485 TRANSTELECOM: 3 of 4 prefixes, 6 peers on 2 collectors, 18 routes
+ *   4 prefixes:
+ *   175.45.176.0/24      seen by 14 of 14 peers on 2 collectors
+ *       upstream AS20485 TRANSTELECOM: 6 peers on 2 collectors
+ *       ... */
 static void text_origin(struct out *out, const struct rib *r, const struct rib_origin_view *v, uint32_t when)
 {
 	struct obuf *o = out->ob;
@@ -80,21 +103,93 @@ static void text_origin(struct out *out, const struct rib *r, const struct rib_o
 		return;
 	}
 	obuf_printf(o, " at %s (%u peers with routes on %u collectors)\n", tb, v->peers_total, v->colls_total);
+	obuf_printf(o, "  upstreams by share of its %llu route%s (peer x prefix):\n", (unsigned long long)v->routes,
+		    v->routes == 1 ? "" : "s");
+	for (uint32_t i = 0; i < v->nsum; i++) {
+		const struct rib_up_sum *u = &v->sum[i];
+		obuf_printf(o, "    %5.1f%%  ", 100 * u->share);
+		up_text(o, out->nm, u->asn);
+		obuf_printf(o, ": %u of %u prefix%s, %u peer%s on %u collector%s, %llu route%s\n", u->prefixes, v->npfx,
+			    plural(v->npfx, "", "es"), u->peers, plural(u->peers, "", "s"), u->colls,
+			    plural(u->colls, "", "s"), (unsigned long long)u->routes, u->routes == 1 ? "" : "s");
+	}
+	obuf_printf(o, "  %u prefix%s:\n", v->npfx, plural(v->npfx, "", "es"));
 	for (uint32_t i = 0; i < v->npfx; i++) {
 		const struct rib_pfx_view *p = &v->pfx[i];
 		char pb[RW_PREFIX_STRLEN];
 		fmt_prefix(pb, &r->pfx[p->pfx].p);
 		obuf_printf(o, "  %-20s seen by %u of %u peers on %u collector%s\n", pb, p->peers, v->peers_total,
-			    p->colls, p->colls == 1 ? "" : "s");
+			    p->colls, plural(p->colls, "", "s"));
 		for (uint32_t k = 0; k < p->nup; k++) {
 			const struct rib_up_view *u = &v->up[p->up_off + k];
 			obuf_puts(o, "      upstream ");
-			if (u->asn)
-				out__as_text(o, out->nm, u->asn);
+			up_text(o, out->nm, u->asn);
+			obuf_printf(o, ": %u peer%s on %u collector%s\n", u->peers, plural(u->peers, "", "s"), u->colls,
+				    plural(u->colls, "", "s"));
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- prefix */
+
+/* e.g.
+ * 175.45.176.0/22 at 2017-10-01 09:30:00 UTC (14 peers with routes on 2 collectors)
+ *   no route for 175.45.176.0/22 itself; 4 more-specific prefixes:
+ *   175.45.176.0/24      seen by 14 of 14 peers on 2 collectors
+ *       origin AS131279 STAR-KP: 14 peers on 2 collectors
+ *           upstream AS4837 CHINA169-BACKBONE: 8 peers on 2 collectors
+ *           upstream AS20485 TRANSTELECOM: 6 peers on 2 collectors
+ *       collector route-views2: 8 of 8 peers
+ *       collector rrc00: 6 of 6 peers
+ *   ... */
+static void text_prefix(struct out *out, const struct rib *r, const struct rib_prefix_view *v, uint32_t when)
+{
+	struct obuf *o = out->ob;
+	char tb[40], qb[RW_PREFIX_STRLEN];
+	out__when(tb, when, true);
+	fmt_prefix(qb, &v->query);
+	uint32_t more = v->npfx - v->present;
+	if (!v->npfx) {
+		obuf_printf(o, "%s at %s: no route for this prefix or any more-specific prefix (%u peers with routes on "
+			    "%u collectors)\n",
+			    qb, tb, v->peers_total, v->colls_total);
+		return;
+	}
+	obuf_printf(o, "%s at %s (%u peers with routes on %u collectors)\n", qb, tb, v->peers_total, v->colls_total);
+	if (!v->present)
+		obuf_printf(o, "  no route for %s itself; %u more-specific prefix%s:\n", qb, more,
+			    plural(more, "", "es"));
+	else if (more)
+		obuf_printf(o, "  the prefix and %u more-specific prefix%s:\n", more, plural(more, "", "es"));
+	else
+		obuf_puts(o, "  the prefix (no more-specific prefix):\n");
+	for (uint32_t i = 0; i < v->npfx; i++) {
+		const struct rib_pv_prefix *p = &v->pfx[i];
+		char pb[RW_PREFIX_STRLEN];
+		fmt_prefix(pb, &r->pfx[p->pfx].p);
+		obuf_printf(o, "  %-20s seen by %u of %u peers on %u collector%s\n", pb, p->peers, v->peers_total,
+			    p->colls, plural(p->colls, "", "s"));
+		for (uint32_t k = 0; k < p->norg; k++) {
+			const struct rib_pv_origin *g = &v->org[p->org_off + k];
+			obuf_puts(o, "      origin ");
+			if (g->asn)
+				out__as_text(o, out->nm, g->asn);
 			else
-				obuf_puts(o, "(none: the origin is the peer)");
-			obuf_printf(o, ": %u peer%s on %u collector%s\n", u->peers, u->peers == 1 ? "" : "s", u->colls,
-				    u->colls == 1 ? "" : "s");
+				obuf_puts(o, "(none: an empty path or one ending in an AS_SET)");
+			obuf_printf(o, ": %u peer%s on %u collector%s\n", g->peers, plural(g->peers, "", "s"), g->colls,
+				    plural(g->colls, "", "s"));
+			for (uint32_t j = 0; j < g->nup; j++) {
+				const struct rib_up_view *u = &v->up[g->up_off + j];
+				obuf_puts(o, "          upstream ");
+				up_text(o, out->nm, u->asn);
+				obuf_printf(o, ": %u peer%s on %u collector%s\n", u->peers, plural(u->peers, "", "s"),
+					    u->colls, plural(u->colls, "", "s"));
+			}
+		}
+		for (uint32_t k = 0; k < p->ncoll; k++) {
+			const struct rib_pv_coll *c = &v->coll[p->coll_off + k];
+			obuf_printf(o, "      collector %s: %u of %u peers\n", r->coll[c->coll].name, c->peers,
+				    c->peers_total);
 		}
 	}
 }
@@ -148,5 +243,6 @@ const struct out_ops out__text_ops = {
 	.elem = out__bgpdump_elem,
 	.event = text_event,
 	.origin = text_origin,
+	.prefix = text_prefix,
 	.history = text_history,
 };

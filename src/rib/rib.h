@@ -219,10 +219,11 @@ int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, siz
 
 /* ---------------------------------------------------------------- queries */
 
-/* An origin's routes now (`as`, the HTTP API): its prefixes in prefix-id
- * order, each with its visibility (peers with any route for it, and their
- * collectors) and its upstreams (peers whose route has this origin and
- * that upstream; asn 0: the origin is the peer itself). */
+/* An origin's routes now (`as`, the HTTP API): a summary of its upstreams,
+ * then its prefixes in prefix order (rw_prefix_cmp), each with its
+ * visibility (peers with any route for it, and their collectors) and its
+ * upstreams (peers whose route has this origin and that upstream; asn 0:
+ * the origin is the peer itself). */
 struct rib_up_view {
 	uint32_t asn, peers, colls;
 };
@@ -230,21 +231,101 @@ struct rib_up_view {
 struct rib_pfx_view {
 	uint32_t pfx;              /* rib prefix id */
 	uint32_t peers, colls;     /* visibility */
-	uint32_t up_off, nup;      /* its upstreams in view.up */
+	uint32_t up_off, nup;      /* its upstreams in view.up, in order of
+				      first appearance (by peer id) */
+};
+
+/* One upstream of the origin over all its prefixes. A route is a (peer,
+ * prefix) pair, as for the history's shares (docs/store.md): routes counts
+ * the pairs whose route has this origin and this upstream (the sum of the
+ * upstream's peers over the per-prefix views); share = routes /
+ * rib_origin_view.routes. */
+struct rib_up_sum {
+	uint32_t asn;              /* 0: no upstream (the origin is the peer) */
+	uint32_t prefixes;         /* prefixes of the origin it carries */
+	uint32_t peers, colls;     /* distinct peers (and their collectors)
+				      with a route of the origin through it */
+	uint64_t routes;
+	double share;
 };
 
 struct rib_origin_view {
 	uint32_t origin;
 	uint32_t peers_total;      /* peers with any route at all */
 	uint32_t colls_total;      /* collectors known */
-	struct rib_pfx_view *pfx;  /* owned */
+	struct rib_pfx_view *pfx;  /* owned, in prefix order */
 	uint32_t npfx, cappfx;
 	struct rib_up_view *up;    /* owned */
 	uint32_t nup, capup;
+	/* the summary: every upstream of the origin, by share descending
+	 * (ties by ASN) */
+	struct rib_up_sum *sum;    /* owned */
+	uint32_t nsum, capsum;
+	uint64_t routes;           /* the sum of sum[].routes: each (peer,
+				      prefix) pair once per upstream its routes
+				      have (once in all without ADD-PATH) */
 };
 
+/* Cost: one walk over every prefix and its routes (the rib keeps no index
+ * by origin), then a sort of the origin's (upstream, peer) pairs. */
 void rib_origin_view(const struct rib *r, uint32_t origin, struct rib_origin_view *v);
 void rib_origin_view_free(struct rib_origin_view *v);
+
+/* A prefix and every more-specific prefix of it now (`prefix`, the HTTP
+ * API): the prefixes with routes that the query covers (same family,
+ * length >= the query's, the query's bits equal), in prefix order, so the
+ * query itself comes first when it has routes. Each with its visibility,
+ * its origins (each with its peers and its upstreams' peers) and, per
+ * collector, the peers that see it. "pv" is for prefix view. */
+struct rib_pv_origin {
+	uint32_t asn;              /* 0: routes without an origin (an empty
+				      path, or one that ends in an AS_SET:
+				      docs/events.md §3); it has no upstreams */
+	uint32_t peers, colls;     /* peers with a route of this origin */
+	uint32_t up_off, nup;      /* its upstreams in view.up (asn 0: the
+				      origin is the peer), by peers
+				      descending, ties by ASN */
+};
+
+struct rib_pv_coll {
+	uint32_t coll;             /* collector id */
+	uint32_t peers;            /* its peers with a route for the prefix */
+	uint32_t peers_total;      /* its peers with any route at all */
+};
+
+struct rib_pv_prefix {
+	uint32_t pfx;              /* rib prefix id */
+	uint32_t peers, colls;     /* visibility: peers with any route */
+	uint32_t org_off, norg;    /* its origins in view.org, by peers
+				      descending, ties by ASN, the routes
+				      without origin last */
+	uint32_t coll_off, ncoll;  /* collectors that see it in view.coll, by
+				      collector name */
+};
+
+struct rib_prefix_view {
+	struct rw_prefix query;    /* host bits clear, path_id 0 */
+	bool present;              /* the query itself has routes (pfx[0]) */
+	uint32_t peers_total;      /* peers with any route at all */
+	uint32_t colls_total;      /* collectors known */
+	struct rib_pv_prefix *pfx; /* owned, in prefix order */
+	uint32_t npfx, cappfx;
+	struct rib_pv_origin *org; /* owned */
+	uint32_t norg, caporg;
+	struct rib_up_view *up;    /* owned */
+	uint32_t nup, capup;
+	struct rib_pv_coll *coll;  /* owned */
+	uint32_t ncoll, capcoll;
+};
+
+/* Cost: the rib has no tree of prefixes, so finding the more-specifics is
+ * one walk over the whole prefix table, a compare of a few bytes per
+ * prefix (a full table of a million prefixes: a few milliseconds), then a
+ * sort of each covered prefix's routes. The exact match alone would be one
+ * hash lookup. Fine for a command or a request; not for a loop over many
+ * queries. */
+void rib_prefix_view(const struct rib *r, const struct rw_prefix *q, struct rib_prefix_view *v);
+void rib_prefix_view_free(struct rib_prefix_view *v);
 
 /* ---------------------------------------------------------------- Adj-RIB-In */
 

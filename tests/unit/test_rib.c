@@ -1,5 +1,6 @@
 /* rib/: route state by hand (no engine), the Adj-RIB-In and its RIB dump,
- * the origin query. Links rib/ and the layers below it alone. */
+ * the queries (an origin with its upstreams' summary, a prefix with its
+ * more-specifics). Links rib/ and the layers below it alone. */
 #define T_PREFIX "rib/"
 #include "t.h"
 #include "taddr.h"
@@ -234,4 +235,263 @@ TEST(adj_rib_in_keeps_attributes_and_dumps)
 	rib_adj_unused(adj, s3);
 	obuf_release(&d);
 	fix_release(&x);
+}
+
+/* ---------------------------------------------------------------- queries */
+
+/* A path of ASes then an AS_SET (no origin: docs/events.md §3). */
+static uint32_t path_set_id(struct rib *r, struct obuf *o, struct arena *a, const uint32_t *path, unsigned n,
+			    const uint32_t *set, unsigned ns)
+{
+	struct bgp_wattrs w = {.path = path, .path_len = n, .set = set, .set_len = ns, .nexthop = A("192.0.2.1")};
+	struct bgp_wopts wo = {0};
+	obuf_reset(o);
+	bgp_attrs_encode(o, &w, &wo);
+	struct bgp_ctx ctx = {.asn_size = 4};
+	struct bgp_attrs at;
+	bgp_attrs_decode(obuf_data(o), o->len, &ctx, a, &at);
+	return rib_path_of(r, &at, a);
+}
+
+/* Two collectors (ids: rv2 0, rrc00 1, so name order is the other way),
+ * five peers, paths through 4837, 20485 and none (the origin is the peer),
+ * another origin, a path without origin; prefixes made out of prefix
+ * order. */
+struct qfix {
+	struct rib r;
+	struct arena a;
+	struct obuf o;
+	uint32_t c_rv, c_rrc;
+	uint32_t p[5];         /* p0 p1 p4: rv2; p2 p3: rrc00 */
+	uint32_t via_x, via_y, direct, other, noorig, other_x;
+};
+
+static void qfix_init(struct qfix *f)
+{
+	memset(f, 0, sizeof *f);
+	rib_init(&f->r);
+	arena_init(&f->a, 0, 1 << 20, RW_MEM_OTHER);
+	f->c_rv = rib_collector(&f->r, "rv2");
+	f->c_rrc = rib_collector(&f->r, "rrc00");
+	static const char *addr[] = {"192.0.2.10", "192.0.2.11", "193.0.0.12", "193.0.0.13", "192.0.2.14"};
+	static const uint32_t asn[] = {3356, 174, 3333, 8492, 131279};
+	for (unsigned i = 0; i < 5; i++) {
+		struct rw_addr ad = A(addr[i]);
+		f->p[i] = rib_peer(&f->r, i == 2 || i == 3 ? f->c_rrc : f->c_rv, &ad, asn[i]);
+	}
+	static const uint32_t x[] = {3356, 4837, 131279}, y[] = {174, 20485, 131279}, d[] = {131279},
+			      o[] = {3333, 1299, 64500}, ox[] = {8492, 4837, 64500}, no[] = {3333, 1299},
+			      set[] = {64501, 64502};
+	f->via_x = path_id(&f->r, &f->o, &f->a, x, 3);
+	f->via_y = path_id(&f->r, &f->o, &f->a, y, 3);
+	f->direct = path_id(&f->r, &f->o, &f->a, d, 1);
+	f->other = path_id(&f->r, &f->o, &f->a, o, 3);
+	f->other_x = path_id(&f->r, &f->o, &f->a, ox, 3);
+	f->noorig = path_set_id(&f->r, &f->o, &f->a, no, 2, set, 2);
+}
+
+static void qfix_release(struct qfix *f)
+{
+	obuf_release(&f->o);
+	arena_release(&f->a);
+	rib_release(&f->r);
+}
+
+static uint32_t qpfx(struct qfix *f, const char *s)
+{
+	struct rw_prefix p = P(s);
+	return rib_prefix(&f->r, &p);
+}
+
+TEST(origin_view_summary_shares_and_prefix_order)
+{
+	struct qfix f;
+	qfix_init(&f);
+	struct rib *r = &f.r;
+	CHECK_INT(r->path[f.direct].origin, 131279);
+	CHECK_INT(r->path[f.direct].upstream, 0);
+	CHECK_INT(r->path[f.noorig].origin, 0);
+	/* ids out of prefix order: an IPv6 prefix first, then .179 before .176 */
+	uint32_t v6 = qpfx(&f, "2001:db8::/32"), q179 = qpfx(&f, "175.45.179.0/24"), q176 = qpfx(&f, "175.45.176.0/24");
+	uint32_t q177 = qpfx(&f, "175.45.177.0/24");
+	/* 176: p0 via 4837, p1 via 20485, p2 via 4837, p3 via 4837 */
+	rib_announce(r, f.p[0], q176, 0, f.via_x);
+	rib_announce(r, f.p[1], q176, 0, f.via_y);
+	rib_announce(r, f.p[2], q176, 0, f.via_x);
+	rib_announce(r, f.p[3], q176, 0, f.via_x);
+	/* 179: p1 via 20485, p2 via 20485; p4 is the origin itself */
+	rib_announce(r, f.p[1], q179, 0, f.via_y);
+	rib_announce(r, f.p[2], q179, 0, f.via_y);
+	rib_announce(r, f.p[4], q179, 0, f.direct);
+	/* v6: p0 with two ADD-PATH routes, via 4837 and 20485 */
+	rib_announce(r, f.p[0], v6, 1, f.via_x);
+	rib_announce(r, f.p[0], v6, 2, f.via_y);
+	/* 177: another origin only; it is not the origin's */
+	rib_announce(r, f.p[3], q177, 0, f.other);
+	char err[200] = "";
+	CHECK_INT(rib_check(r, err, sizeof err), 0);
+
+	struct rib_origin_view v;
+	rib_origin_view(r, 131279, &v);
+	CHECK_INT(v.npfx, 3);
+	/* prefix order: IPv4 before IPv6, then address */
+	CHECK_INT(v.pfx[0].pfx, q176);
+	CHECK_INT(v.pfx[1].pfx, q179);
+	CHECK_INT(v.pfx[2].pfx, v6);
+	CHECK_INT(v.pfx[0].nup, 2);
+	CHECK_INT(v.pfx[1].peers, 3);
+	CHECK_INT(v.pfx[2].peers, 1);
+	CHECK_INT(v.pfx[2].nup, 2);
+	/* routes: 4837: 3 (176) + 1 (v6) = 4; 20485: 1 + 2 + 1 = 4; none: 1 */
+	CHECK_INT(v.routes, 9);
+	CHECK_INT(v.nsum, 3);
+	/* share descending, ties by ASN */
+	CHECK_INT(v.sum[0].asn, 4837);
+	CHECK_INT(v.sum[0].routes, 4);
+	CHECK_INT(v.sum[0].prefixes, 2);
+	CHECK_INT(v.sum[0].peers, 3);   /* p0 p2 p3 */
+	CHECK_INT(v.sum[0].colls, 2);
+	CHECK_INT(v.sum[1].asn, 20485);
+	CHECK_INT(v.sum[1].routes, 4);
+	CHECK_INT(v.sum[1].prefixes, 3);
+	CHECK_INT(v.sum[1].peers, 3);   /* p0 p1 p2 */
+	CHECK_INT(v.sum[1].colls, 2);
+	CHECK_INT(v.sum[2].asn, 0);
+	CHECK_INT(v.sum[2].routes, 1);
+	CHECK_INT(v.sum[2].prefixes, 1);
+	CHECK_INT(v.sum[2].peers, 1);
+	CHECK_INT(v.sum[2].colls, 1);
+	double total = 0;
+	for (uint32_t i = 0; i < v.nsum; i++)
+		total += v.sum[i].share;
+	CHECK(total > 0.999999 && total < 1.000001);
+	CHECK(v.sum[0].share > 0.444 && v.sum[0].share < 0.445);
+	/* the summary adds up the per-prefix upstreams */
+	uint64_t per = 0;
+	for (uint32_t i = 0; i < v.nup; i++)
+		per += v.up[i].peers;
+	CHECK_INT(per, v.routes);
+	rib_origin_view_free(&v);
+
+	/* an origin nobody announces: empty, no summary */
+	rib_origin_view(r, 65535, &v);
+	CHECK_INT(v.npfx, 0);
+	CHECK_INT(v.nsum, 0);
+	CHECK_INT(v.routes, 0);
+	CHECK_INT(v.peers_total, 5);
+	rib_origin_view_free(&v);
+	qfix_release(&f);
+}
+
+TEST(prefix_view_exact_and_more_specifics)
+{
+	struct qfix f;
+	qfix_init(&f);
+	struct rib *r = &f.r;
+	uint32_t s24b = qpfx(&f, "10.1.2.0/24"), s16 = qpfx(&f, "10.1.0.0/16"), s24a = qpfx(&f, "10.1.0.0/24");
+	uint32_t gone = qpfx(&f, "10.1.3.0/24"), out8 = qpfx(&f, "11.0.0.0/8"), sib = qpfx(&f, "10.2.0.0/16");
+	uint32_t v6 = qpfx(&f, "2001:db8:1::/48");
+	(void)out8;
+	/* 10.1.0.0/16: MOAS: 131279 from p0 (4837), p1 (20485), p2 (4837);
+	 * 64500 from p3 (4837); p4 is 131279 itself; p2 also has a route
+	 * without origin (ADD-PATH) */
+	rib_announce(r, f.p[0], s16, 0, f.via_x);
+	rib_announce(r, f.p[1], s16, 0, f.via_y);
+	rib_announce(r, f.p[2], s16, 0, f.via_x);
+	rib_announce(r, f.p[2], s16, 7, f.noorig);
+	rib_announce(r, f.p[3], s16, 0, f.other_x);
+	rib_announce(r, f.p[4], s16, 0, f.direct);
+	rib_announce(r, f.p[3], s24a, 0, f.other);
+	rib_announce(r, f.p[1], s24b, 0, f.via_y);
+	rib_announce(r, f.p[0], gone, 0, f.via_x);
+	rib_withdraw(r, f.p[0], gone, 0); /* in the table, no route */
+	rib_announce(r, f.p[0], out8, 0, f.via_x);
+	rib_announce(r, f.p[0], sib, 0, f.via_x);
+	rib_announce(r, f.p[0], v6, 0, f.via_x);
+	char err[200] = "";
+	CHECK_INT(rib_check(r, err, sizeof err), 0);
+
+	struct rib_prefix_view v;
+	struct rw_prefix q = P("10.1.0.0/16");
+	rib_prefix_view(r, &q, &v);
+	CHECK(v.present);
+	CHECK_INT(v.peers_total, 5);
+	CHECK_INT(v.colls_total, 2);
+	CHECK_INT(v.npfx, 3); /* the /16, 10.1.0.0/24, 10.1.2.0/24; not the withdrawn one */
+	CHECK_INT(v.pfx[0].pfx, s16);
+	CHECK_INT(v.pfx[1].pfx, s24a);
+	CHECK_INT(v.pfx[2].pfx, s24b);
+	const struct rib_pv_prefix *p = &v.pfx[0];
+	CHECK_INT(p->peers, 5);
+	CHECK_INT(p->colls, 2);
+	/* origins: 131279 (4 peers), 64500 (1), no origin last */
+	CHECK_INT(p->norg, 3);
+	const struct rib_pv_origin *g = &v.org[p->org_off];
+	CHECK_INT(g[0].asn, 131279);
+	CHECK_INT(g[0].peers, 4);
+	CHECK_INT(g[0].colls, 2);
+	CHECK_INT(g[0].nup, 3);
+	/* upstreams by peers descending, ties by ASN: 4837 (2), 0 (1), 20485 (1) */
+	CHECK_INT(v.up[g[0].up_off].asn, 4837);
+	CHECK_INT(v.up[g[0].up_off].peers, 2);
+	CHECK_INT(v.up[g[0].up_off].colls, 2);
+	CHECK_INT(v.up[g[0].up_off + 1].asn, 0);
+	CHECK_INT(v.up[g[0].up_off + 2].asn, 20485);
+	CHECK_INT(g[1].asn, 64500);
+	CHECK_INT(g[1].peers, 1);
+	CHECK_INT(g[1].nup, 1);
+	CHECK_INT(v.up[g[1].up_off].asn, 4837);
+	CHECK_INT(g[2].asn, 0);
+	CHECK_INT(g[2].peers, 1);
+	CHECK_INT(g[2].nup, 0);
+	/* per collector in name order: rrc00 (p2 p3), rv2 (p0 p1 p4) */
+	CHECK_INT(p->ncoll, 2);
+	CHECK_INT(v.coll[p->coll_off].coll, f.c_rrc);
+	CHECK_INT(v.coll[p->coll_off].peers, 2);
+	CHECK_INT(v.coll[p->coll_off].peers_total, 2);
+	CHECK_INT(v.coll[p->coll_off + 1].coll, f.c_rv);
+	CHECK_INT(v.coll[p->coll_off + 1].peers, 3);
+	CHECK_INT(v.coll[p->coll_off + 1].peers_total, 3);
+	/* 10.1.0.0/24: one origin, one collector */
+	CHECK_INT(v.pfx[1].norg, 1);
+	CHECK_INT(v.org[v.pfx[1].org_off].asn, 64500);
+	CHECK_INT(v.pfx[1].ncoll, 1);
+	CHECK_INT(v.coll[v.pfx[1].coll_off].coll, f.c_rrc);
+	rib_prefix_view_free(&v);
+
+	/* the /8 above: not present itself, its more-specifics are */
+	q = P("10.0.0.0/8");
+	rib_prefix_view(r, &q, &v);
+	CHECK(!v.present);
+	CHECK_INT(v.npfx, 4); /* 10.1/16, 10.1.0/24, 10.1.2/24, 10.2/16 */
+	CHECK_INT(v.pfx[0].pfx, s16);
+	CHECK_INT(v.pfx[3].pfx, sib);
+	rib_prefix_view_free(&v);
+
+	/* a withdrawn prefix: in the table, not in the state */
+	q = P("10.1.3.0/24");
+	rib_prefix_view(r, &q, &v);
+	CHECK(!v.present);
+	CHECK_INT(v.npfx, 0);
+	rib_prefix_view_free(&v);
+
+	/* host bits are cleared; a longer query sees only what it covers */
+	q = P("10.1.2.77/23");
+	rib_prefix_view(r, &q, &v);
+	CHECK(!v.present);
+	CHECK_INT(v.npfx, 1);
+	CHECK_INT(v.pfx[0].pfx, s24b);
+	rib_prefix_view_free(&v);
+
+	/* families do not mix: ::/0 sees the IPv6 prefix only */
+	q = P("::/0");
+	rib_prefix_view(r, &q, &v);
+	CHECK_INT(v.npfx, 1);
+	CHECK_INT(v.pfx[0].pfx, v6);
+	rib_prefix_view_free(&v);
+	q = P("0.0.0.0/0");
+	rib_prefix_view(r, &q, &v);
+	CHECK_INT(v.npfx, 5); /* and 11.0.0.0/8 */
+	rib_prefix_view_free(&v);
+	qfix_release(&f);
 }
