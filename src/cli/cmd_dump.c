@@ -263,6 +263,8 @@ int cmd_dump(int argc, char **argv)
 	int nfiles;
 	char **files = expand_paths(argv + optind, argc - optind, &coll, &fo.io, &nfiles);
 	struct feed_input *ins = identify_all(files, nfiles, &coll, &fo.io, &dc, stats);
+	struct feed_progress pg;
+	feed_progress_start(&pg, rw_log_level > RW_LOG_ERROR, ins, files, (size_t)nfiles);
 	for (int i = 0; i < nfiles; i++) {
 		const struct feed_input *in = ins ? &ins[i] : NULL;
 		if (in && in->outside) {
@@ -292,12 +294,15 @@ int cmd_dump(int argc, char **argv)
 				}
 				out_record(&dc.out, &f.rec, f.path);
 				feed_file_decode(&f, on_elem, &dc);
+				feed_progress_tick(&pg, st, &f);
 			}
 		}
 		if (f.damaged)
 			status = EXIT_DAMAGED;
 		feed_file_close(&f);
+		feed_progress_tick(&pg, st, NULL);
 	}
+	feed_progress_end(&pg);
 	obuf_flush(&out);
 	if (out.err) {
 		rw_log(RW_LOG_ERROR, "writing the output failed");

@@ -235,6 +235,7 @@ int cmd_events(int argc, char **argv)
 		goto out;
 	}
 	det_group_init(&ec.g);
+	ao.feed.progress = rw_log_level > RW_LOG_ERROR; /* shown on a terminal, not with -q */
 	struct feed_stats *st = rw_calloc(1, sizeof *st);
 	struct engine *e = rw_malloc(sizeof *e);
 	engine_init(e, min_peers, on_event, &ec);

@@ -67,6 +67,7 @@ int cmd_ingest(int argc, char **argv)
 	struct feed_names coll; /* --collector, walked by store_ingest */
 	feed_names_init(&coll);
 	o.feed.names = &coll;
+	o.feed.progress = rw_log_level > RW_LOG_ERROR; /* shown on a terminal, not with -q */
 	bool stats = false;
 	int c, rc = 0;
 	optind = 1;

@@ -109,7 +109,7 @@ static int finish(struct stream *s, const struct archive_opts *o)
 
 /* A RIB file (its first record framed), read whole and applied in that
  * record's second. */
-static void run_rib(struct engine *e, struct stream *s, const struct archive_opts *o)
+static void run_rib(struct engine *e, struct stream *s, const struct archive_opts *o, struct feed_progress *pg)
 {
 	struct engine_src c = {e, s->coll};
 	advance(e, o, s->f.rec.h.ts);
@@ -118,6 +118,7 @@ static void run_rib(struct engine *e, struct stream *s, const struct archive_opt
 	do {
 		feed_file_decode(&s->f, engine_on_elem, &c);
 		s->applied++;
+		feed_progress_tick(pg, s->f.st, &s->f);
 	} while (feed_file_next(&s->f) > 0);
 	engine_dump_end(e);
 }
@@ -183,6 +184,8 @@ int archive_run(struct engine *e, const struct feed_inputs *inputs, const struct
 	struct heap h = {0};
 	size_t next = 0;
 	int status = 0;
+	struct feed_progress pg;
+	feed_progress_start(&pg, o->feed.progress, in, NULL, n);
 	for (;;) {
 		/* open every input whose first record is due (a minute early
 		 * for times read from file names) */
@@ -220,8 +223,9 @@ int archive_run(struct engine *e, const struct feed_inputs *inputs, const struct
 			free(s);
 			continue;
 		}
+		feed_progress_tick(&pg, st, &s->f);
 		if (s->rib) {
-			run_rib(e, s, o);
+			run_rib(e, s, o, &pg);
 		} else {
 			advance(e, o, s->f.rec.h.ts);
 			engine_seen(e, s->coll, s->f.rec.h.ts, s->missing_before && !s->applied, false);
@@ -241,6 +245,7 @@ int archive_run(struct engine *e, const struct feed_inputs *inputs, const struct
 			status |= finish(s, o);
 		}
 	}
+	feed_progress_end(&pg);
 	rw_vec_free(&h.v, &h.cap, sizeof *h.v, RW_MEM_ENGINE);
 	engine_flush(e);
 	return status ? 1 : 0;

@@ -63,6 +63,7 @@ struct feed_opts {
 	bool want_msgs;     /* deliver OPEN/NOTIFICATION/... elements */
 	bool salvage;       /* see mrt_dec.salvage */
 	bool guess_addpath; /* see mrt_dec.guess_addpath */
+	bool progress;      /* a progress line on stderr when it is a terminal */
 };
 
 /* A problem message kept for later (see feed_file.defer). */
@@ -284,5 +285,23 @@ void feed_stats_collector(struct feed_stats *st, const char *name, uint32_t ribs
 			  uint32_t first, uint32_t last);
 /* --stats report on stderr. */
 void feed_stats_print(const struct feed_stats *st, double elapsed);
+
+/* ---------------------------------------------------------------- progress */
+
+/* A run's progress line (feed_progress.c): on only when asked and stderr
+ * is a terminal. start: the n inputs to read (those marked outside are not
+ * counted), as feed_inputs or, with in NULL, as paths; tick: often (per
+ * record), with the file being read (NULL: none); end: clears the line. */
+struct feed_progress {
+	bool on, drawn;
+	uint32_t files;      /* files to read */
+	uint64_t bytes;      /* their size on disk */
+	uint64_t calls;
+	double t0, last;
+};
+void feed_progress_start(struct feed_progress *p, bool want, const struct feed_input *in, char *const *paths,
+			 size_t n);
+void feed_progress_tick(struct feed_progress *p, const struct feed_stats *st, const struct feed_file *cur);
+void feed_progress_end(struct feed_progress *p);
 
 #endif

@@ -118,6 +118,17 @@ for cmd in dump events as ingest history report collect synth cat; do
 	[ "$("$RW" $cmd --version 2>&1)" = "$("$RW" --version)" ] || ok_v=1
 done
 check "version-everywhere" "[ $ok_v -eq 0 ]" "some command does not take --version"
+# progress on a terminal only (script(1) gives the run a pty), cleared at
+# the end; the synthetic archive is big enough for a line or more
+if command -v script > /dev/null; then
+	script -q -c "$RW events --json $tmp/s > /dev/null" /dev/null > "$tmp/tty.out" 2>&1
+	check "progress-on-a-terminal" "tr '\\r' '\\n' < $tmp/tty.out | grep -q '^.\\[Kfiles [0-9]*/2, .*B of .*B read, .* records (.*/s)' && [ \"\$(tail -c 4 $tmp/tty.out | od -An -c | tr -d ' ')\" = '\\r033[K' ]" \
+		"$(tr '\r' '\n' < "$tmp/tty.out" | tail -2 | cat -v)"
+else
+	echo "skip - events/progress-on-a-terminal: script(1) is not installed"
+fi
+n=$("$RW" events --json "$tmp/s" 2>&1 >/dev/null | grep -c 'records (')
+check "no-progress-on-a-pipe" "[ $n -eq 0 ]" "$n progress lines on a pipe"
 n=$("$RW" events -q --json "$tmp/s" 2>&1 >/dev/null | wc -l)
 check "quiet-after-the-command" "[ $n -eq 0 ]" "$n lines on stderr with -q"
 echo "$pass passed, $fail failed"
