@@ -267,7 +267,9 @@ struct rib_origin_view {
 };
 
 /* Cost: one walk over every prefix and its routes (the rib keeps no index
- * by origin), then a sort of the origin's (upstream, peer) pairs. */
+ * by origin), then one over the origin's routes for the summary, with a
+ * bitmap of peers per upstream (upstreams x peers / 8 bytes, temporary).
+ * An origin with a million prefixes: about 0.3 s. */
 void rib_origin_view(const struct rib *r, uint32_t origin, struct rib_origin_view *v);
 void rib_origin_view_free(struct rib_origin_view *v);
 
@@ -320,10 +322,10 @@ struct rib_prefix_view {
 
 /* Cost: the rib has no tree of prefixes, so finding the more-specifics is
  * one walk over the whole prefix table, a compare of a few bytes per
- * prefix (a full table of a million prefixes: a few milliseconds), then a
- * sort of each covered prefix's routes. The exact match alone would be one
- * hash lookup. Fine for a command or a request; not for a loop over many
- * queries. */
+ * prefix (about 12 ms for a million prefixes on one core), then a sort of
+ * each covered prefix's routes. The exact match alone would be one hash
+ * lookup. Fine for a command or a request; not for a loop over many
+ * queries: that would want a prefix tree. */
 void rib_prefix_view(const struct rib *r, const struct rw_prefix *q, struct rib_prefix_view *v);
 void rib_prefix_view_free(struct rib_prefix_view *v);
 
