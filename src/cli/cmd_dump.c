@@ -11,6 +11,7 @@
  */
 #include "cli.h"
 #include "../out/out.h"
+#include "../bgp/bgp_filter.h"
 
 #include <getopt.h>
 #include <sys/stat.h>
@@ -26,6 +27,8 @@ struct dump_ctx {
 	const char *file;
 	uint32_t from, until; /* records kept: from <= time < until (0: no end) */
 	uint64_t kept;        /* records in the window (called on the reading thread) */
+	const struct bgp_filter *filter; /* bgpreader's selection (read-only) */
+	const char *collector; /* of the file being dumped */
 };
 
 /* A record of the window (--from, --until). */
@@ -47,37 +50,50 @@ static int on_elem(void *arg, const struct bgp_elem *e)
 	case BGP_ELEM_STATE: c->st->elems[3]++; break;
 	default: c->st->elems[4]++; break;
 	}
-	out_elem(&c->out, e);
+	if (bgp_filter_match(c->filter, e, c->collector))
+		out_elem(&c->out, e);
 	return 0;
 }
 
 /* The parallel decoder's callbacks: each worker formats with an out of its
- * own into the batch's buffer; batches come back in order. */
+ * own into the batch's buffer; batches come back in order. The filter is
+ * shared read-only. */
+struct par_worker {
+	struct out o;
+	const struct bgp_filter *filter;
+	const char *collector;
+};
+
 static void *par_worker_new(void *arg)
 {
 	const struct dump_ctx *c = arg;
-	struct out *o = rw_malloc(sizeof *o);
-	out_open(o, c->fmt, NULL, NULL);
-	o->file = c->file;
-	return o;
+	struct par_worker *w = rw_malloc(sizeof *w);
+	out_open(&w->o, c->fmt, NULL, NULL);
+	w->o.file = c->file;
+	w->filter = c->filter;
+	w->collector = c->collector;
+	return w;
 }
 
 static void par_worker_free(void *state)
 {
-	out_close(state);
-	free(state);
+	struct par_worker *w = state;
+	out_close(&w->o);
+	free(w);
 }
 
 static void par_record(void *state, const struct mrt_rec *rec, struct obuf *batch)
 {
-	struct out *o = state;
-	o->ob = batch;
-	out_record(o, rec, o->file);
+	struct par_worker *w = state;
+	w->o.ob = batch;
+	out_record(&w->o, rec, w->o.file);
 }
 
 static int par_elem(void *state, const struct bgp_elem *e)
 {
-	out_elem(state, e);
+	struct par_worker *w = state;
+	if (bgp_filter_match(w->filter, e, w->collector))
+		out_elem(&w->o, e);
 	return 0;
 }
 
@@ -107,7 +123,17 @@ static void usage(FILE *o)
 	      "               are not opened\n"
 	      USAGE_COLLECTOR
 	      "               (dump lists them with --stats)\n"
-	      "  -q           errors only on stderr (no warnings)\n",
+	      "  Selection (bgpreader's; terms of one kind are alternatives, kinds combine):\n"
+	      "  --filter EXPR  BGPStream filter terms joined by 'and': prefix [exact|more|\n"
+	      "               less|any] P, origin ASN, peer ASN|ADDR, collector NAME,\n"
+	      "               ipversion 4|6, elemtype announcements|withdrawals|ribs|\n"
+	      "               peerstates, aspath REGEX (_ = boundary), community A:V (*)\n"
+	      "  --prefix P   P and its more-specifics (--prefix-exact P, --prefix-less P:\n"
+	      "               P and its less-specifics)\n"
+	      "  --origin ASN, --peer-asn ASN, --peer ADDR, --aspath REGEX,\n"
+	      "  --community A:V, --elemtype A|W|B|S   the same terms as options\n"
+	      "  -q           errors only on stderr (no warnings)\n"
+	      USAGE_TIMES,
 	      o);
 }
 
@@ -176,7 +202,17 @@ int cmd_dump(int argc, char **argv)
 		{"collector", required_argument, 0, 'c'},
 		{"from", required_argument, 0, 'F'}, {"until", required_argument, 0, 'u'},
 		{"to", required_argument, 0, 'u'},
+		{"filter", required_argument, 0, 1000},    {"prefix", required_argument, 0, 1001},
+		{"prefix-exact", required_argument, 0, 1002}, {"prefix-less", required_argument, 0, 1003},
+		{"origin", required_argument, 0, 1004},    {"peer-asn", required_argument, 0, 1005},
+		{"peer", required_argument, 0, 1006},      {"aspath", required_argument, 0, 1007},
+		{"community", required_argument, 0, 1008}, {"elemtype", required_argument, 0, 1009},
 		{"help", no_argument, 0, 'h'},   {0, 0, 0, 0}};
+	/* the options' BGPStream terms (1000: the whole expression) */
+	static const char *const term_of[] = {NULL, "prefix more", "prefix exact", "prefix less", "origin", "peer",
+					      "peer", "aspath", "community", "elemtype"};
+	struct bgp_filter filter;
+	bgp_filter_init(&filter);
 	bool json = false, stats = false, msgs = false;
 	struct feed_opts fo = {0};
 	struct feed_names coll; /* --collector: only --stats shows them yet */
@@ -235,6 +271,24 @@ int cmd_dump(int argc, char **argv)
 			if ((status = opt_time(c == 'u' ? "until" : "from", optarg, c == 'u' ? &until : &from)))
 				goto done;
 			break;
+		case 1000: case 1001: case 1002: case 1003: case 1004:
+		case 1005: case 1006: case 1007: case 1008: case 1009: {
+			char expr[1024], err[256];
+			if (c == 1000)
+				snprintf(expr, sizeof expr, "%s", optarg);
+			else
+				snprintf(expr, sizeof expr, "%s '%s'", term_of[c - 1000], optarg);
+			if (bgp_filter_parse(&filter, expr, err, sizeof err)) {
+				const char *name = "filter";
+				for (size_t i = 0; lo[i].name; i++)
+					if (lo[i].val == c)
+						name = lo[i].name;
+				rw_log(RW_LOG_ERROR, "--%s: %s", name, err);
+				status = EXIT_USAGE;
+				goto done;
+			}
+			break;
+		}
 		case 'h': usage(stdout); goto done;
 		default: usage(stderr); status = EXIT_USAGE; goto done;
 		}
@@ -254,7 +308,8 @@ int cmd_dump(int argc, char **argv)
 	struct feed_stats *st = rw_calloc(1, sizeof *st);
 	struct obuf out;
 	obuf_init(&out, STDOUT_FILENO, 1 << 18);
-	struct dump_ctx dc = {.st = st, .ob = &out, .fmt = json ? OUT_JSON : OUT_BGPDUMP, .from = from, .until = until};
+	struct dump_ctx dc = {.st = st, .ob = &out, .fmt = json ? OUT_JSON : OUT_BGPDUMP, .from = from, .until = until,
+			      .filter = &filter};
 	out_open(&dc.out, dc.fmt, &out, NULL);
 	const struct feed_par_ops par = {.worker_new = par_worker_new, .worker_free = par_worker_free,
 					 .record = par_record, .elem = par_elem, .deliver = par_deliver,
@@ -280,6 +335,11 @@ int cmd_dump(int argc, char **argv)
 			continue;
 		}
 		dc.file = f.path;
+		/* the file's collector, for a collector term */
+		char *cname = NULL;
+		if (filter.ncollectors)
+			cname = in ? rw_strdup(in->collector) : feed_collector_of(&coll, files[i], files[i]);
+		dc.collector = cname;
 		/* An uncompressed file leaves the second core idle: decode and
 		 * format on worker threads. Compressed input keeps them busy
 		 * decompressing. */
@@ -300,6 +360,8 @@ int cmd_dump(int argc, char **argv)
 		if (f.damaged)
 			status = EXIT_DAMAGED;
 		feed_file_close(&f);
+		free(cname);
+		dc.collector = NULL;
 		feed_progress_tick(&pg, st, NULL);
 	}
 	feed_progress_end(&pg);
@@ -330,6 +392,7 @@ int cmd_dump(int argc, char **argv)
 	free(files);
 	free(st);
 done:
+	bgp_filter_free(&filter);
 	feed_names_release(&coll);
 	return status;
 }
