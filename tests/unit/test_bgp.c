@@ -226,3 +226,63 @@ TEST(open_encode_then_decode)
 	CHECK_STR(bgp_notification_name(n.code), "Cease");
 	obuf_release(&o);
 }
+
+/* bgp_filter: the origin of a path ending in an AS_SET is any member; a
+ * large community with a wildcard; a withdrawal has no attributes to
+ * match; terms of one kind are alternatives */
+#include "bgp/bgp_filter.h"
+
+TEST(filter_terms)
+{
+	static const uint32_t asn[] = {3356, 174, 65001, 65002};
+	static const uint8_t seg_type[] = {BGP_SEG_SEQUENCE, BGP_SEG_SET};
+	static const uint16_t seg_len[] = {2, 2};
+	static const uint8_t lcomm[] = {0, 0, 0xfd, 0xe8, 0, 0, 0, 1, 0, 0, 0, 2}; /* 65000:1:2 */
+	struct bgp_attrs a;
+	memset(&a, 0, sizeof a);
+	a.path = (struct bgp_path){asn, seg_type, seg_len, 2, 4};
+	a.path_ok = true;
+	a.lcomm = lcomm;
+	a.lcomm_len = sizeof lcomm;
+	struct rw_addr peer = {RW_AF_INET, {192, 0, 2, 1}};
+	struct bgp_elem e = {.type = BGP_ELEM_ANNOUNCE, .peer_asn = 3356, .peer = &peer, .attrs = &a};
+	CHECK_INT(parse_prefix("10.1.2.0/24", &e.pfx), 0);
+	char err[128];
+	struct bgp_filter f;
+	static const char *const pass[] = {"origin 65002", "origin 65001", "community 65000:*:2",
+					   "prefix less 10.1.2.128/25 and peer 3356", "aspath '_174_'",
+					   "aspath '[{,]65002}$'", "prefix 10.0.0.0/8 and ipversion 4",
+					   "origin 1 and origin 65001", "peer 192.0.2.1 and collector rrc00"};
+	for (size_t i = 0; i < RW_ARRAY_LEN(pass); i++) {
+		bgp_filter_init(&f);
+		CHECK_INT(bgp_filter_parse(&f, pass[i], err, sizeof err), 0);
+		if (!bgp_filter_match(&f, &e, "rrc00"))
+			t_fail(__FILE__, __LINE__, "'%s' does not match", pass[i]);
+		bgp_filter_free(&f);
+	}
+	static const char *const miss[] = {"origin 174", "community 65000:*:3", "community 65000:1",
+					   "prefix exact 10.1.0.0/16", "aspath '_17_'", "ipversion 6",
+					   "elemtype withdrawals", "collector rrc01", "peer 192.0.2.2"};
+	for (size_t i = 0; i < RW_ARRAY_LEN(miss); i++) {
+		bgp_filter_init(&f);
+		CHECK_INT(bgp_filter_parse(&f, miss[i], err, sizeof err), 0);
+		if (bgp_filter_match(&f, &e, "rrc00"))
+			t_fail(__FILE__, __LINE__, "'%s' matches", miss[i]);
+		bgp_filter_free(&f);
+	}
+	/* a withdrawal: prefix terms apply, attribute terms cannot */
+	struct bgp_elem w = e;
+	w.type = BGP_ELEM_WITHDRAW;
+	w.attrs = NULL;
+	bgp_filter_init(&f);
+	CHECK_INT(bgp_filter_parse(&f, "prefix 10.0.0.0/8", err, sizeof err), 0);
+	CHECK(bgp_filter_match(&f, &w, NULL));
+	CHECK_INT(bgp_filter_parse(&f, "origin 65001", err, sizeof err), 0);
+	CHECK(!bgp_filter_match(&f, &w, NULL));
+	bgp_filter_free(&f);
+	bgp_filter_init(&f);
+	CHECK(bgp_filter_parse(&f, "and origin 1", err, sizeof err) != 0);
+	CHECK(bgp_filter_parse(&f, "aspath '3356", err, sizeof err) != 0);
+	CHECK(bgp_filter_parse(&f, "community 70000:1", err, sizeof err) != 0);
+	bgp_filter_free(&f);
+}
