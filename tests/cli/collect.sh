@@ -420,7 +420,7 @@ if start_col "$n" --bmp 127.0.0.1:$BPORT --bmp-accept 127.0.0.0/8 --json --min-p
 	check bmp-gobgp-router-gone "wait_for $tmp/$n.err 'BMP 127.0.0.1: the router closed the connection' 5 && sleep 2 && jq -s -e \"$nodown\" $tmp/$n.out > /dev/null" \
 		"the router leaving was reported as an outage (or not logged)" "$tmp/$n.out"
 	start_gobgp_router
-	check bmp-gobgp-router-back "i=0 && while [ \$i -lt 300 ] && [ \$(grep -c 'BMP 127.0.0.1 peer 127.0.0.4: up' $tmp/$n.err) -lt 2 ]; do sleep 0.1; i=\$((i + 1)); done && sleep 2 && jq -s -e 'map(select(.type==\"prefix_up\" or .type==\"origin_up\"))|length==0 and (map(select(.type==\"upstream_gained\"))|length==1)' $tmp/$n.out > /dev/null" \
+	check bmp-gobgp-router-back "i=0 && while [ \$i -lt 300 ] && [ \$(grep -c 'BMP 127.0.0.1 peer 127.0.0.4: up' $tmp/$n.err) -lt 2 ]; do sleep 0.1; i=\$((i + 1)); done && sleep 2 && jq -s -e 'map(select((.type==\"prefix_up\" or .type==\"origin_up\" or .type==\"upstream_gained\") and (.time|fromdateiso8601) >= $kt))|length==0' $tmp/$n.out > /dev/null" \
 		"the peer's return after the router reconnected was reported, or it never came back" "$tmp/$n.err"
 	# the monitored peer goes down: Peer Down removes its routes, and the
 	# router withdraws them from its own views (post-policy, Loc-RIB):
