@@ -15,7 +15,7 @@ zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libjson-c-dev
 libsqlite3-dev libpq-dev libevent-dev libcurl4-openssl-dev"
 TEST="clang libclang-rt-dev
 bgpdump gzip bzip2 xz-utils zstd time jq groff-base
-sqlite3 postgresql chromium fonts-dejavu-core python3-pil
+sqlite3 postgresql chromium fonts-dejavu-core python3-pil python3-jsonschema
 exabgp bird2 frr gobgpd"
 case $MODE in
 build) PKGS=$BUILD ;;

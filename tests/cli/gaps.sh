@@ -70,6 +70,32 @@ check session-end-is-no-outage "[ $n -eq 0 ]" "$n events when the session ended"
 n=$("$RW" events --json "$tmp/withdraw.mrt" 2>/dev/null | jq -s 'map(select(.type == "prefix_down"))|map(.prefixes|length)|add')
 check withdrawal-is-an-outage "[ \"$n\" = 2000 ]" "prefix_down holds $n prefixes, want 2000"
 
+# a RIB dump after a gap reveals what changed: every event of its second
+# carries since (the gap's start), none before it does; text says between
+R=$tmp/reveal/rv
+mkdir -p "$R"
+t0=$(date -u -d '2024-03-09 00:00' +%s) t8=$(date -u -d '2024-03-09 08:00' +%s)
+"$RW" synth rib --prefixes 3000 --peers 6 --seed 3 --start $t0 -o "$R/rib.20240309.0000"
+"$RW" synth updates --records 5000 --prefixes 3000 --peers 6 --seed 3 --start $t0 --duration 900 -o "$R/updates.20240309.0000"
+"$RW" synth rib --prefixes 3000 --peers 6 --seed 4 --start $t8 -o "$R/rib.20240309.0800"
+"$RW" events --json "$tmp/reveal" > "$tmp/reveal.json" 2>/dev/null
+g=$(jq -r 'select(.type == "collector_gap") | .from + " " + .to' "$tmp/reveal.json")
+n8=$(jq -s 'map(select(.time == "2024-03-09T08:00:00Z"))|length' "$tmp/reveal.json")
+s8=$(jq -s --arg f "${g% *}" 'map(select(.time == "2024-03-09T08:00:00Z" and .since == $f))|length' "$tmp/reveal.json")
+sb=$(jq -s 'map(select(.time != "2024-03-09T08:00:00Z" and .since != null))|length' "$tmp/reveal.json")
+check revealed-since "[ '$g' = '2024-03-09T00:14:59Z 2024-03-09T08:00:00Z' ] && [ $n8 -gt 100 ] && [ $s8 -eq $n8 ] && [ $sb -eq 0 ]" \
+	"gap '$g', $n8 events at the dump, $s8 with since, $sb others with since"
+"$RW" events "$tmp/reveal" 2>/dev/null | grep '^2024-03-09 08:00:00 UTC' > "$tmp/reveal.txt"
+check revealed-text "[ -s $tmp/reveal.txt ] && ! grep -v -q '(between 2024-03-09 00:14:59 UTC and this time: its collector had a gap)\$' $tmp/reveal.txt" \
+	"$(grep -v 'between' "$tmp/reveal.txt" | head -2)"
+# every event printed follows the schema of docs/events.schema.json
+if python3 -c 'import jsonschema' 2> /dev/null; then
+	v=$(python3 "$(dirname "$0")/validate_events.py" "$(dirname "$0")/../../docs/events.schema.json" "$tmp/gap.json" "$tmp/reveal.json" "$tmp/full.json" 2>&1); rc=$?
+	check schema "[ $rc -eq 0 ]" "$(echo "$v" | head -3)"
+else
+	nok schema "python3-jsonschema is not installed (scripts/install-deps.sh test installs it)"
+fi
+
 # stored and told
 "$RW" ingest -q --db "$tmp/g.db" "$G" > /dev/null 2>&1
 "$RW" events --db "$tmp/g.db" --json > "$tmp/db.json" 2>&1
