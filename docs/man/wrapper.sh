@@ -7,7 +7,9 @@
 # nothing to it: "usage:" becomes "Usage:" (the SYNOPSIS), a usage line
 # after the first becomes "or: routewatch ..." (more of the SYNOPSIS), and
 # the first option line gets a blank line and "Options:" above it (else it
-# is read as the description's continuation). A command whose --help fails
+# is read as the description's continuation), and a note whose lines go on
+# indented deeper than its first (the TIME forms) is joined into one line
+# (else each line is a paragraph). A command whose --help fails
 # gets a bare SYNOPSIS that says so (and gen.sh warns): its page is thin,
 # but the build and the other pages go on.
 set -u
@@ -24,5 +26,8 @@ fi
 printf '%s\n' "$help" | awk 'NR == 1 { sub(/^usage:/, "Usage:") }
 	NR > 1 && usage && /^ +routewatch / { sub(/^ +/, "  or: ") }
 	{ usage = (NR == 1 || usage) && /routewatch / }
-	!opts && /^  -/ { print ""; print "Options:"; opts = 1 }
-	{ print }'
+	!opts && /^  -/ { print held; print ""; held = "Options:"; opts = 1 }
+	# a note indented 2 whose lines go on indented deeper (the TIME forms)
+	note && /^    +[^ -]/ { sub(/^ +/, ""); held = held " " $0; next }
+	{ if (NR > 1) print held; held = $0; note = /^  [^ -]/ }
+	END { print held }'

@@ -100,9 +100,12 @@ else
 		"$(grep -E '^(ExecStart|DynamicUser|StateDirectory|Restart)=' "$UNIT")"
 	if command -v systemd-analyze > /dev/null; then
 		# the unit as installed, its binary and man page from DESTDIR
+		# (without man pages, its Documentation= is not checked)
 		mkdir -p "$tmp/unit"
 		sed "s|^ExecStart=$bindir/|ExecStart=$D$bindir/|" "$UNIT" > "$tmp/unit/routewatch-collect.service"
-		MANPATH=${MAN%/man1} systemd-analyze verify "$tmp/unit/routewatch-collect.service" > "$tmp/verify" 2>&1
+		man=yes
+		[ -n "$MAN" ] || man=no
+		MANPATH=${MAN%/man1} systemd-analyze verify --man=$man "$tmp/unit/routewatch-collect.service" > "$tmp/verify" 2>&1
 		rc=$?
 		check unit-verify "[ $rc -eq 0 ] && [ ! -s $tmp/verify ]" "exit $rc: $(head -c 300 "$tmp/verify")"
 	else
@@ -148,7 +151,8 @@ fi
 run_col() {
 	n=$1
 	shift
-	"$RW" -v collect "$@" > "$tmp/$n.out" 2> "$tmp/$n.err" &
+	: > "$tmp/$n.err"
+	"$RW" -v collect "$@" > "$tmp/$n.out" 2>> "$tmp/$n.err" &
 	COL=$!
 	i=0
 	while [ $i -lt 100 ] && ! grep -q 'collecting as' "$tmp/$n.err"; do
