@@ -29,6 +29,7 @@ struct dump_ctx {
 	uint64_t kept;        /* records in the window (called on the reading thread) */
 	const struct bgp_filter *filter; /* bgpreader's selection (read-only) */
 	const char *collector; /* of the file being dumped */
+	bool show_collector;   /* print it with each element */
 };
 
 /* A record of the window (--from, --until). */
@@ -70,6 +71,7 @@ static void *par_worker_new(void *arg)
 	struct par_worker *w = rw_malloc(sizeof *w);
 	out_open(&w->o, c->fmt, NULL, NULL);
 	w->o.file = c->file;
+	w->o.collector = c->show_collector ? c->collector : NULL;
 	w->filter = c->filter;
 	w->collector = c->collector;
 	return w;
@@ -109,6 +111,11 @@ static void usage(FILE *o)
 	      "  Print every route element, one per line, in bgpdump -m format.\n"
 	      "  FILE may be - for stdin; gzip, bzip2, xz and zstd are detected.\n"
 	      "  --json       JSON lines with named fields instead\n"
+	      "  --format F   bgpdump (default), json, or bgpkit: bgpkit-parser's element\n"
+	      "               objects (timestamp as a float, elem_type, as_path and\n"
+	      "               origin_asns arrays, communities; docs/dump.md)\n"
+	      "  --show-collector  the file's collector with each element (a first\n"
+	      "               column; a \"collector\" key in JSON)\n"
 	      "  --messages   with --json, also OPEN/NOTIFICATION/KEEPALIVE/ROUTE-REFRESH\n"
 	      "  --stats      counts, errors, bytes and speed on stderr at the end\n"
 	      "  --threads N  bzip2 decoding threads (default: CPUs)\n"
@@ -119,7 +126,7 @@ static void usage(FILE *o)
 	      "  --max-problems N  problem messages per file before going quiet (default 20, 0 = all)\n"
 	      "  --from TIME  only records at or after TIME (unix seconds or\n"
 	      "               2024-03-09T10:00:00Z); files that end before it are not opened\n"
-	      "  --until TIME only records before TIME; files that start at or after it\n"
+	      "  --until TIME  only records before TIME; files that start at or after it\n"
 	      "               are not opened\n"
 	      USAGE_COLLECTOR
 	      "               (dump lists them with --stats)\n"
@@ -132,7 +139,6 @@ static void usage(FILE *o)
 	      "               P and its less-specifics)\n"
 	      "  --origin ASN, --peer-asn ASN, --peer ADDR, --aspath REGEX,\n"
 	      "  --community A:V, --elemtype A|W|B|S   the same terms as options\n"
-	      "  -q           errors only on stderr (no warnings)\n"
 	      USAGE_TIMES,
 	      o);
 }
@@ -207,12 +213,15 @@ int cmd_dump(int argc, char **argv)
 		{"origin", required_argument, 0, 1004},    {"peer-asn", required_argument, 0, 1005},
 		{"peer", required_argument, 0, 1006},      {"aspath", required_argument, 0, 1007},
 		{"community", required_argument, 0, 1008}, {"elemtype", required_argument, 0, 1009},
+		{"format", required_argument, 0, 1010},    {"show-collector", no_argument, 0, 1011},
 		{"help", no_argument, 0, 'h'},   {0, 0, 0, 0}};
 	/* the options' BGPStream terms (1000: the whole expression) */
 	static const char *const term_of[] = {NULL, "prefix more", "prefix exact", "prefix less", "origin", "peer",
 					      "peer", "aspath", "community", "elemtype"};
 	struct bgp_filter filter;
 	bgp_filter_init(&filter);
+	enum out_format fmt = OUT_BGPDUMP;
+	bool show_coll = false;
 	bool json = false, stats = false, msgs = false;
 	struct feed_opts fo = {0};
 	struct feed_names coll; /* --collector: only --stats shows them yet */
@@ -289,6 +298,20 @@ int cmd_dump(int argc, char **argv)
 			}
 			break;
 		}
+		case 1010:
+			if (!strcmp(optarg, "bgpkit"))
+				fmt = OUT_BGPKIT;
+			else if (!strcmp(optarg, "json"))
+				fmt = OUT_JSON;
+			else if (!strcmp(optarg, "bgpdump") || !strcmp(optarg, "text"))
+				fmt = OUT_BGPDUMP;
+			else {
+				rw_log(RW_LOG_ERROR, "--format: '%s' is not bgpdump, json or bgpkit", optarg);
+				status = EXIT_USAGE;
+				goto done;
+			}
+			break;
+		case 1011: show_coll = true; break;
 		case 'h': usage(stdout); goto done;
 		default: usage(stderr); status = EXIT_USAGE; goto done;
 		}
@@ -308,8 +331,10 @@ int cmd_dump(int argc, char **argv)
 	struct feed_stats *st = rw_calloc(1, sizeof *st);
 	struct obuf out;
 	obuf_init(&out, STDOUT_FILENO, 1 << 18);
-	struct dump_ctx dc = {.st = st, .ob = &out, .fmt = json ? OUT_JSON : OUT_BGPDUMP, .from = from, .until = until,
-			      .filter = &filter};
+	if (json && fmt == OUT_BGPDUMP)
+		fmt = OUT_JSON;
+	struct dump_ctx dc = {.st = st, .ob = &out, .fmt = fmt, .from = from, .until = until, .filter = &filter,
+			      .show_collector = show_coll};
 	out_open(&dc.out, dc.fmt, &out, NULL);
 	const struct feed_par_ops par = {.worker_new = par_worker_new, .worker_free = par_worker_free,
 					 .record = par_record, .elem = par_elem, .deliver = par_deliver,
@@ -337,9 +362,10 @@ int cmd_dump(int argc, char **argv)
 		dc.file = f.path;
 		/* the file's collector, for a collector term */
 		char *cname = NULL;
-		if (filter.ncollectors)
+		if (filter.ncollectors || show_coll)
 			cname = in ? rw_strdup(in->collector) : feed_collector_of(&coll, files[i], files[i]);
 		dc.collector = cname;
+		dc.out.collector = show_coll ? cname : NULL;
 		/* An uncompressed file leaves the second core idle: decode and
 		 * format on worker threads. Compressed input keeps them busy
 		 * decompressing. */
@@ -362,6 +388,7 @@ int cmd_dump(int argc, char **argv)
 		feed_file_close(&f);
 		free(cname);
 		dc.collector = NULL;
+		dc.out.collector = NULL;
 		feed_progress_tick(&pg, st, NULL);
 	}
 	feed_progress_end(&pg);
@@ -400,6 +427,14 @@ done:
 /* routewatch cat FILE...: decompressed bytes, like zcat for any format. */
 int cmd_cat(int argc, char **argv)
 {
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs("usage: routewatch cat FILE...\n"
+		      "  Write each file's bytes, decompressed (gzip, bzip2, xz and zstd are\n"
+		      "  detected from their bytes, like dump does), to standard output.\n"
+		      "  FILE may be - for standard input.\n",
+		      argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
 	int status = 0;
 	struct obuf out;
 	if (obuf_init(&out, STDOUT_FILENO, 1 << 20))

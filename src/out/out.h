@@ -26,6 +26,7 @@ enum out_format {
 	OUT_TEXT = 0,
 	OUT_JSON,
 	OUT_BGPDUMP, /* elements as bgpdump -m lines (the text format's too) */
+	OUT_BGPKIT,  /* elements as bgpkit-parser's JSON objects; the rest as JSON */
 };
 
 struct out;
@@ -47,6 +48,8 @@ struct out {
 	const struct names *nm;          /* borrowed; NULL: no names */
 	const struct mrt_rec *rec;       /* borrowed: the record elements come from */
 	const char *file;                /* borrowed: its file (JSON elements) */
+	const char *collector;           /* borrowed: printed with each element
+					    when set (dump --show-collector) */
 	struct out_elem_state *es;       /* owned: element caches */
 };
 

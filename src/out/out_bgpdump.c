@@ -199,6 +199,10 @@ void out__bgpdump_elem(struct out *out, const struct bgp_elem *e)
 	    f->head_type != e->type)
 		build_head(f, out->rec, e);
 	struct obuf *o = out->ob;
+	if (out->collector) { /* dump --show-collector: a first column */
+		obuf_puts(o, out->collector);
+		obuf_putc(o, '|');
+	}
 	char *d = obuf_room(o, f->head_len + RW_PREFIX_STRLEN + 16);
 	memcpy(d, f->head, f->head_len);
 	size_t n = f->head_len;

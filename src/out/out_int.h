@@ -37,10 +37,19 @@ struct out_elem_state {
 	uint32_t path_len, path_cap;
 };
 
-extern const struct out_ops out__text_ops, out__json_ops;
+extern const struct out_ops out__text_ops, out__json_ops, out__bgpkit_ops;
 
 void out__bgpdump_record(struct out *o);
 void out__bgpdump_elem(struct out *o, const struct bgp_elem *e);
+/* JSON object members, each after a first one: ,"k": then the value
+ * (a string written as is: callers pass text that needs no escaping,
+ * else obuf_json_str). Shared by the JSON formats. */
+void out__key(struct obuf *o, const char *k);
+void out__kstr(struct obuf *o, const char *k, const char *v, size_t n);
+void out__kaddr(struct obuf *o, const char *k, const struct rw_addr *a);
+void out__knum(struct obuf *o, const char *k, uint64_t v);
+/* bgpkit-parser's element objects (out_bgpkit.c). */
+void out__bgpkit_elem(struct out *o, const struct bgp_elem *e);
 /* "AS131279 STAR-KP" (the short name when known). */
 void out__as_text(struct obuf *ob, const struct names *nm, uint32_t asn);
 /* "2017-10-01 09:07:51 UTC" (text) or "2017-10-01T09:07:51Z" (JSON). */

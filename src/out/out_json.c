@@ -23,35 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static void key(struct obuf *o, const char *k)
-{
-	obuf_putc(o, ',');
-	obuf_putc(o, '"');
-	obuf_puts(o, k);
-	obuf_putsn(o, "\":", 2);
-}
-
-static void kstr(struct obuf *o, const char *k, const char *v, size_t n)
-{
-	key(o, k);
-	obuf_putc(o, '"');
-	obuf_putsn(o, v, n);
-	obuf_putc(o, '"');
-}
-
-static void kaddr(struct obuf *o, const char *k, const struct rw_addr *a)
-{
-	char b[RW_ADDR_STRLEN];
-	size_t n = fmt_addr(b, a);
-	kstr(o, k, b, n);
-}
-
-static void knum(struct obuf *o, const char *k, uint64_t v)
-{
-	key(o, k);
-	obuf_putu64(o, v);
-}
-
 static const char *type_name(const struct bgp_elem *e)
 {
 	switch (e->type) {
@@ -82,31 +53,31 @@ static void attrs_json(struct out *out, const struct bgp_elem *e)
 			f->path_len = (uint32_t)d->print(f->path, a, NULL);
 			f->path_gen = e->attrs_gen;
 		}
-		kstr(o, "as_path", f->path, f->path_len);
+		out__kstr(o, "as_path", f->path, f->path_len);
 		/* origin AS: last ASN when the path ends in a sequence */
 		const struct bgp_path *p = &a->path;
 		if (p->nseg && p->seg_type[p->nseg - 1] == BGP_SEG_SEQUENCE)
-			knum(o, "origin_asn", p->asn[p->nasn - 1]);
+			out__knum(o, "origin_asn", p->asn[p->nasn - 1]);
 	}
 	if (a->origin <= BGP_ORIGIN_INCOMPLETE) {
 		char ob[16];
-		kstr(o, "origin", ob, bgp_attr_def(BGP_ATTR_ORIGIN)->print(ob, a, NULL));
+		out__kstr(o, "origin", ob, bgp_attr_def(BGP_ATTR_ORIGIN)->print(ob, a, NULL));
 	}
 	if (e->nh && e->nh_len) {
 		struct rw_addr nh = {.af = e->nh_len == 4 ? RW_AF_INET : RW_AF_INET6};
 		memcpy(nh.b, e->nh, e->nh_len == 4 ? 4 : 16);
-		kaddr(o, "next_hop", &nh);
+		out__kaddr(o, "next_hop", &nh);
 		if (e->nh_len == 32) {
 			memcpy(nh.b, e->nh + 16, 16);
-			kaddr(o, "next_hop_link_local", &nh);
+			out__kaddr(o, "next_hop_link_local", &nh);
 		}
 	}
 	if (bgp_has(a, BGP_ATTR_LOCAL_PREF))
-		knum(o, "local_pref", a->local_pref);
+		out__knum(o, "local_pref", a->local_pref);
 	if (bgp_has(a, BGP_ATTR_MED))
-		knum(o, "med", a->med);
+		out__knum(o, "med", a->med);
 	if (bgp_has(a, BGP_ATTR_COMMUNITIES)) {
-		key(o, "communities");
+		out__key(o, "communities");
 		obuf_putc(o, '[');
 		for (size_t i = 0; i + 4 <= a->comm_len; i += 4) {
 			uint32_t v = rd32(a->comm + i);
@@ -121,7 +92,7 @@ static void attrs_json(struct out *out, const struct bgp_elem *e)
 		obuf_putc(o, ']');
 	}
 	if (bgp_has(a, BGP_ATTR_LARGE_COMMUNITIES)) {
-		key(o, "large_communities");
+		out__key(o, "large_communities");
 		obuf_putc(o, '[');
 		for (size_t i = 0; i + 12 <= a->lcomm_len; i += 12) {
 			if (i)
@@ -138,7 +109,7 @@ static void attrs_json(struct out *out, const struct bgp_elem *e)
 	}
 	if (bgp_has(a, BGP_ATTR_EXT_COMMUNITIES)) {
 		static const char hx[] = "0123456789abcdef";
-		key(o, "extended_communities");
+		out__key(o, "extended_communities");
 		obuf_putc(o, '[');
 		for (size_t i = 0; i + 8 <= a->ecomm_len; i += 8) {
 			if (i)
@@ -168,10 +139,10 @@ static void attrs_json(struct out *out, const struct bgp_elem *e)
 	if (bgp_has(a, BGP_ATTR_ORIGINATOR_ID)) {
 		char ip[RW_ADDR_STRLEN];
 		size_t n = fmt_ipv4(ip, a->originator_id);
-		kstr(o, "originator_id", ip, n);
+		out__kstr(o, "originator_id", ip, n);
 	}
 	if (a->action)
-		kstr(o, "rfc7606", bgp_action_name((enum bgp_action)a->action),
+		out__kstr(o, "rfc7606", bgp_action_name((enum bgp_action)a->action),
 		     strlen(bgp_action_name((enum bgp_action)a->action)));
 }
 
@@ -185,11 +156,11 @@ static void msg_json(struct obuf *o, const struct bgp_elem *e)
 		wr32(id, op->bgp_id);
 		char ip[RW_ADDR_STRLEN];
 		size_t n = fmt_ipv4(ip, id);
-		knum(o, "version", op->version);
-		knum(o, "asn", op->asn);
-		knum(o, "hold_time", op->hold_time);
-		kstr(o, "bgp_id", ip, n);
-		key(o, "capabilities");
+		out__knum(o, "version", op->version);
+		out__knum(o, "asn", op->asn);
+		out__knum(o, "hold_time", op->hold_time);
+		out__kstr(o, "bgp_id", ip, n);
+		out__key(o, "capabilities");
 		obuf_printf(o, "{\"as4\":%s,\"route_refresh\":%s,\"extended_message\":%s,\"graceful_restart\":%s,\"multiprotocol\":[",
 			    op->as4 ? "true" : "false", op->route_refresh ? "true" : "false",
 			    op->ext_msg ? "true" : "false", op->graceful_restart ? "true" : "false");
@@ -202,16 +173,16 @@ static void msg_json(struct obuf *o, const struct bgp_elem *e)
 		obuf_puts(o, "]}");
 	} else if (e->msg_type == BGP_MSG_NOTIFICATION) {
 		const struct bgp_notification *nt = e->msg;
-		knum(o, "code", nt->code);
-		knum(o, "subcode", nt->subcode);
+		out__knum(o, "code", nt->code);
+		out__knum(o, "subcode", nt->subcode);
 		const char *nm = bgp_notification_name(nt->code);
-		kstr(o, "name", nm, strlen(nm));
-		knum(o, "data_len", nt->data_len);
+		out__kstr(o, "name", nm, strlen(nm));
+		out__knum(o, "data_len", nt->data_len);
 	} else if (e->msg_type == BGP_MSG_ROUTE_REFRESH) {
 		const struct bgp_route_refresh *rr = e->msg;
-		knum(o, "afi", rr->afi);
-		knum(o, "safi", rr->safi);
-		knum(o, "subtype", rr->subtype);
+		out__knum(o, "afi", rr->afi);
+		out__knum(o, "safi", rr->safi);
+		out__knum(o, "subtype", rr->subtype);
 	}
 }
 
@@ -237,24 +208,28 @@ static void json_elem(struct out *out, const struct bgp_elem *e)
 		tl += k;
 		tb[tl++] = 'Z';
 	}
-	kstr(o, "time", tb, tl);
-	knum(o, "timestamp", e->ts);
+	out__kstr(o, "time", tb, tl);
+	out__knum(o, "timestamp", e->ts);
 	if (et)
-		knum(o, "usec", e->usec);
+		out__knum(o, "usec", e->usec);
 	if (e->peer)
-		kaddr(o, "peer_ip", e->peer);
-	knum(o, "peer_asn", e->peer_asn);
+		out__kaddr(o, "peer_ip", e->peer);
+	out__knum(o, "peer_asn", e->peer_asn);
+	if (out->collector) {
+		out__key(o, "collector");
+		obuf_json_str(o, out->collector, strlen(out->collector));
+	}
 	switch (e->type) {
 	case BGP_ELEM_ANNOUNCE:
 	case BGP_ELEM_WITHDRAW:
 	case BGP_ELEM_RIB: {
 		char pb[RW_PREFIX_STRLEN];
 		size_t pl = fmt_prefix(pb, &e->pfx);
-		kstr(o, "prefix", pb, pl);
+		out__kstr(o, "prefix", pb, pl);
 		if (e->addpath)
-			knum(o, "path_id", e->pfx.path_id);
+			out__knum(o, "path_id", e->pfx.path_id);
 		if (e->type == BGP_ELEM_RIB)
-			knum(o, "originated", e->orig_time);
+			out__knum(o, "originated", e->orig_time);
 		if (e->attrs)
 			attrs_json(out, e);
 		if (e->taw)
@@ -262,11 +237,11 @@ static void json_elem(struct out *out, const struct bgp_elem *e)
 		break;
 	}
 	case BGP_ELEM_STATE: {
-		knum(o, "old_state", e->old_state);
-		knum(o, "new_state", e->new_state);
+		out__knum(o, "old_state", e->old_state);
+		out__knum(o, "new_state", e->new_state);
 		const char *a = bgp_state_name(e->old_state), *b = bgp_state_name(e->new_state);
-		kstr(o, "old_state_name", a, strlen(a));
-		kstr(o, "new_state_name", b, strlen(b));
+		out__kstr(o, "old_state_name", a, strlen(a));
+		out__kstr(o, "new_state_name", b, strlen(b));
 		break;
 	}
 	default:
@@ -276,9 +251,9 @@ static void json_elem(struct out *out, const struct bgp_elem *e)
 	if (rec) {
 		char mt[64];
 		mrt_type_name(rec->h.type, rec->h.subtype, mt, sizeof mt);
-		kstr(o, "mrt", mt, strlen(mt));
-		knum(o, "record", rec->idx);
-		knum(o, "offset", rec->off);
+		out__kstr(o, "mrt", mt, strlen(mt));
+		out__knum(o, "record", rec->idx);
+		out__knum(o, "offset", rec->off);
 	}
 	obuf_putsn(o, "}\n", 2);
 }
@@ -289,7 +264,7 @@ static void kname(struct obuf *o, const struct names *nm, uint32_t asn, const ch
 {
 	const char *s = nm ? names_get(nm, asn) : NULL;
 	if (s) {
-		key(o, k);
+		out__key(o, k);
 		obuf_json_str(o, s, strlen(s));
 	}
 }
@@ -297,7 +272,7 @@ static void kname(struct obuf *o, const struct names *nm, uint32_t asn, const ch
 static void ktime(struct obuf *o, const char *k, uint32_t t)
 {
 	char tb[40];
-	kstr(o, k, tb, out__when(tb, t, false));
+	out__kstr(o, k, tb, out__when(tb, t, false));
 }
 
 /* docs/events.md §7; the prefixes come as the store keeps them (space-separated,
@@ -313,22 +288,22 @@ static void json_event(struct out *out, const struct store_event *g)
 		/* docs/events.md §9: no origin, no prefix: a collector's silence */
 		const char *c = g->collector ? g->collector : "";
 		obuf_puts(o, ",\"origin\":null,\"prefixes\":[]");
-		key(o, "collector");
+		out__key(o, "collector");
 		obuf_json_str(o, c, strlen(c)); /* a directory name: escaped */
 		ktime(o, "from", g->time);
 		ktime(o, "to", g->determined);
-		knum(o, "seconds", g->determined - g->time);
+		out__knum(o, "seconds", g->determined - g->time);
 		obuf_puts(o, "}\n");
 		return;
 	}
-	key(o, "origin");
+	out__key(o, "origin");
 	if (g->has_origin)
 		obuf_putu32(o, g->origin);
 	else
 		obuf_puts(o, "null");
 	bool up = g->type == DET_UPSTREAM_GAINED || g->type == DET_UPSTREAM_LOST;
 	if (up)
-		knum(o, "upstream", g->upstream);
+		out__knum(o, "upstream", g->upstream);
 	obuf_puts(o, ",\"prefixes\":[");
 	for (const char *p = g->prefixes; *p;) {
 		size_t n = strcspn(p, " ");
@@ -347,12 +322,12 @@ static void json_event(struct out *out, const struct store_event *g)
 		obuf_puts(o, g->flag ? ",\"last_for_origin\":true" : ",\"last_for_origin\":false");
 	if (g->type == DET_UPSTREAM_GAINED) {
 		ktime(o, "confirmed_at", g->determined);
-		knum(o, "peers", g->peers);
+		out__knum(o, "peers", g->peers);
 	}
 	if (g->since)
 		ktime(o, "since", g->since);
 	if (g->has_origin && g->origin_prefixes)
-		knum(o, "origin_prefixes", g->origin_prefixes);
+		out__knum(o, "origin_prefixes", g->origin_prefixes);
 	if (g->has_origin)
 		kname(o, out->nm, g->origin, "origin_name");
 	if (up)
@@ -382,8 +357,8 @@ static void json_up(struct out *out, const struct rib_up_view *u, bool first)
 		obuf_putu32(o, u->asn);
 	else
 		obuf_puts(o, "null");
-	knum(o, "peers", u->peers);
-	knum(o, "collectors", u->colls);
+	out__knum(o, "peers", u->peers);
+	out__knum(o, "collectors", u->colls);
 	if (u->asn)
 		kname(o, out->nm, u->asn, "name");
 	obuf_putc(o, '}');
@@ -400,10 +375,10 @@ static void json_origin(struct out *out, const struct rib *r, const struct rib_o
 	obuf_puts(o, "{\"origin\":");
 	obuf_putu32(o, v->origin);
 	ktime(o, "time", when);
-	knum(o, "peers_total", v->peers_total);
-	knum(o, "collectors_total", v->colls_total);
+	out__knum(o, "peers_total", v->peers_total);
+	out__knum(o, "collectors_total", v->colls_total);
 	kname(o, out->nm, v->origin, "name");
-	knum(o, "routes", v->routes);
+	out__knum(o, "routes", v->routes);
 	obuf_puts(o, ",\"upstreams\":[");
 	for (uint32_t i = 0; i < v->nsum; i++) {
 		const struct rib_up_sum *u = &v->sum[i];
@@ -414,11 +389,11 @@ static void json_origin(struct out *out, const struct rib *r, const struct rib_o
 			obuf_puts(o, "null");
 		if (u->asn)
 			kname(o, out->nm, u->asn, "name");
-		knum(o, "prefixes", u->prefixes);
-		knum(o, "peers", u->peers);
-		knum(o, "collectors", u->colls);
-		knum(o, "routes", u->routes);
-		key(o, "share");
+		out__knum(o, "prefixes", u->prefixes);
+		out__knum(o, "peers", u->peers);
+		out__knum(o, "collectors", u->colls);
+		out__knum(o, "routes", u->routes);
+		out__key(o, "share");
 		put_share(o, u->share);
 		obuf_putc(o, '}');
 	}
@@ -428,15 +403,15 @@ static void json_origin(struct out *out, const struct rib *r, const struct rib_o
 		char pb[RW_PREFIX_STRLEN];
 		obuf_puts(o, i ? ",{\"prefix\":" : "{\"prefix\":");
 		obuf_json_str(o, pb, fmt_prefix(pb, &r->pfx[p->pfx].p));
-		knum(o, "peers", p->peers);
-		knum(o, "collectors", p->colls);
+		out__knum(o, "peers", p->peers);
+		out__knum(o, "collectors", p->colls);
 		obuf_puts(o, ",\"upstreams\":[");
 		for (uint32_t k = 0; k < p->nup; k++)
 			json_up(out, &v->up[p->up_off + k], k == 0);
 		obuf_puts(o, "]}");
 	}
 	obuf_puts(o, "]");
-	knum(o, "prefix_count", v->npfx);
+	out__knum(o, "prefix_count", v->npfx);
 	obuf_puts(o, "}\n");
 }
 
@@ -456,17 +431,17 @@ static void json_prefix(struct out *out, const struct rib *r, const struct rib_p
 	obuf_puts(o, "{\"prefix\":");
 	obuf_json_str(o, pb, fmt_prefix(pb, &v->query));
 	ktime(o, "time", when);
-	knum(o, "peers_total", v->peers_total);
-	knum(o, "collectors_total", v->colls_total);
+	out__knum(o, "peers_total", v->peers_total);
+	out__knum(o, "collectors_total", v->colls_total);
 	obuf_puts(o, v->present ? ",\"present\":true" : ",\"present\":false");
-	knum(o, "more_specifics", v->npfx - v->present);
+	out__knum(o, "more_specifics", v->npfx - v->present);
 	obuf_puts(o, ",\"prefixes\":[");
 	for (uint32_t i = 0; i < v->npfx; i++) {
 		const struct rib_pv_prefix *p = &v->pfx[i];
 		obuf_puts(o, i ? ",{\"prefix\":" : "{\"prefix\":");
 		obuf_json_str(o, pb, fmt_prefix(pb, &r->pfx[p->pfx].p));
-		knum(o, "peers", p->peers);
-		knum(o, "collectors", p->colls);
+		out__knum(o, "peers", p->peers);
+		out__knum(o, "collectors", p->colls);
 		obuf_puts(o, ",\"origins\":[");
 		for (uint32_t k = 0; k < p->norg; k++) {
 			const struct rib_pv_origin *g = &v->org[p->org_off + k];
@@ -477,8 +452,8 @@ static void json_prefix(struct out *out, const struct rib *r, const struct rib_p
 				obuf_puts(o, "null");
 			if (g->asn)
 				kname(o, out->nm, g->asn, "name");
-			knum(o, "peers", g->peers);
-			knum(o, "collectors", g->colls);
+			out__knum(o, "peers", g->peers);
+			out__knum(o, "collectors", g->colls);
 			obuf_puts(o, ",\"upstreams\":[");
 			for (uint32_t j = 0; j < g->nup; j++)
 				json_up(out, &v->up[g->up_off + j], j == 0);
@@ -490,8 +465,8 @@ static void json_prefix(struct out *out, const struct rib *r, const struct rib_p
 			const char *name = r->coll[c->coll].name;
 			obuf_puts(o, k ? ",{\"collector\":" : "{\"collector\":");
 			obuf_json_str(o, name, strlen(name)); /* a directory name: escaped */
-			knum(o, "peers", c->peers);
-			knum(o, "peers_total", c->peers_total);
+			out__knum(o, "peers", c->peers);
+			out__knum(o, "peers_total", c->peers_total);
 			obuf_putc(o, '}');
 		}
 		obuf_puts(o, "]}");
@@ -521,8 +496,8 @@ static void json_history(struct out *out, const struct store_history *h, const s
 	kname(o, out->nm, h->origin, "name");
 	obuf_puts(o, ",\"first_seen\":");
 	put_time(o, h->first_seen);
-	knum(o, "prefixes", h->prefixes);
-	knum(o, "routes", h->routes);
+	out__knum(o, "prefixes", h->prefixes);
+	out__knum(o, "routes", h->routes);
 	obuf_puts(o, ",\"clock\":");
 	put_time(o, h->clock);
 	obuf_puts(o, ",\"upstreams\":[");
@@ -554,6 +529,15 @@ static void json_history(struct out *out, const struct store_history *h, const s
 
 const struct out_ops out__json_ops = {
 	.elem = json_elem,
+	.event = json_event,
+	.origin = json_origin,
+	.prefix = json_prefix,
+	.history = json_history,
+};
+
+/* bgpkit-parser's elements (out_bgpkit.c); everything else as JSON */
+const struct out_ops out__bgpkit_ops = {
+	.elem = out__bgpkit_elem,
 	.event = json_event,
 	.origin = json_origin,
 	.prefix = json_prefix,
