@@ -25,7 +25,11 @@ static void usage(FILE *o)
 	      "  --db PATH|URI   the store (default: $ROUTEWATCH_DB, else\n"
 	      "                  ~/.local/share/routewatch/routewatch.db)\n"
 	      "  --names FILE    AS names (else those the store holds)\n"
-	      "  --svg FILE      also write the chart of its upstreams' shares\n",
+	      "  --svg FILE      also write the chart of its upstreams' shares\n"
+	      "  --json          one JSON object: the window, the upstreams, the events,\n"
+	      "                  the outages and the account itself\n"
+	      "  --until T       the same as --to\n"
+	      USAGE_TIMES,
 	      o);
 }
 
@@ -59,7 +63,9 @@ int cmd_report(int argc, char **argv)
 	static const struct option lo[] = {{"db", required_argument, 0, 'd'},   {"from", required_argument, 0, 'f'},
 					   {"to", required_argument, 0, 't'},   {"names", required_argument, 0, 'n'},
 					   {"svg", required_argument, 0, 's'},  {"help", no_argument, 0, 'h'},
-					   {"until", required_argument, 0, 't'}, {0, 0, 0, 0}};
+					   {"until", required_argument, 0, 't'}, {"json", no_argument, 0, 'j'},
+					   {0, 0, 0, 0}};
+	bool json = false;
 	const char *db = NULL, *svg = NULL;
 	int64_t from = -1, to = -1;
 	uint32_t tv;
@@ -71,6 +77,7 @@ int cmd_report(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 's': svg = optarg; break;
+		case 'j': json = true; break;
 		case 'q': rw_log_level = RW_LOG_ERROR; break;
 		case 'f':
 		case 't':
@@ -127,7 +134,10 @@ int cmd_report(int argc, char **argv)
 		free(asns);
 		struct obuf o;
 		obuf_init(&o, STDOUT_FILENO, 1 << 16);
-		report_text(&d, &nm, &o);
+		if (json)
+			report_json(&d, &nm, &o);
+		else
+			report_text(&d, &nm, &o);
 		obuf_release(&o);
 		if (svg && write_svg(svg, &d, &nm))
 			rc = EXIT_DAMAGED;

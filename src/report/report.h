@@ -46,6 +46,8 @@ uint32_t *report_asns(const struct report_data *d, size_t *n);
 
 /* The written account. */
 void report_text(const struct report_data *d, const struct names *nm, struct obuf *o);
+/* The same as one JSON object, the account included (report_json.c). */
+void report_json(const struct report_data *d, const struct names *nm, struct obuf *o);
 /* The chart: an SVG document. */
 void report_svg(const struct report_data *d, const struct names *nm, struct obuf *o);
 

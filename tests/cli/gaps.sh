@@ -105,6 +105,11 @@ check stored "[ \"\$(jq -s -c '$proj' $tmp/db.json)\" = \"\$(jq -s -c '$proj' $t
 "$RW" report 131279 --db "$tmp/g.db" --from 2017-10-01T00:00:00Z --to 2017-10-02T00:00:00Z > "$tmp/report.txt" 2>&1
 check report-tells-the-gap "grep -q 'the collector rrc00 recorded nothing' $tmp/report.txt" \
 	"$(grep -i -m2 'rrc00\|gap' "$tmp/report.txt")"
+# report --json: the same account, and its numbers
+"$RW" report 131279 --db "$tmp/g.db" --from 2017-10-01 --until 2017-10-02 --json > "$tmp/report.json" 2>&1
+jq -j .text "$tmp/report.json" > "$tmp/report.jtxt" 2>/dev/null
+check report-json "cmp -s $tmp/report.jtxt $tmp/report.txt && jq -e '(.events|map(select(.type == \"collector_gap\" and .collector == \"rrc00\"))|length) == 1 and (.upstreams|map(.asn)|index(4837)) != null and .origin == 131279' $tmp/report.json > /dev/null" \
+	"$(head -c 300 "$tmp/report.json")"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
