@@ -17,12 +17,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static void no_event(void *arg, const struct det_event *e)
-{
-	(void)arg;
-	(void)e;
-}
-
 static void usage(FILE *o)
 {
 	fputs("usage: routewatch prefix PREFIX [--at TIME] [--names FILE] [--json] [--collector NAME[=PATH]] FILE|DIR...\n"
@@ -89,15 +83,11 @@ int cmd_prefix(int argc, char **argv)
 		goto out;
 	}
 	struct feed_stats *st = rw_calloc(1, sizeof *st);
-	struct engine *e = rw_malloc(sizeof *e);
-	engine_init(e, 1, no_event, NULL);
-	struct feed_inputs in;
-	if (feed_inputs(argv + optind + 1, argc - optind - 1, &coll, &ao.feed.io, &in, st))
+	int status;
+	struct engine *e = archive_state(argv + optind + 1, argc - optind - 1, &coll, &ao.feed.io, ao.until, st, &status);
+	if (status)
 		rc = EXIT_DAMAGED;
-	if (ao.until)
-		archive_at(&in, &ao, ao.until);
-	if (archive_run(e, &in, &ao, st))
-		rc = EXIT_DAMAGED;
+	say_data_end(st, "at", ao.until);
 	struct rib_prefix_view v;
 	rib_prefix_view(&e->rib, &q, &v);
 	struct obuf ob;
@@ -108,7 +98,6 @@ int cmd_prefix(int argc, char **argv)
 	out_close(&out);
 	obuf_release(&ob);
 	rib_prefix_view_free(&v);
-	feed_inputs_free(&in);
 	engine_release(e);
 	free(e);
 	free(st);

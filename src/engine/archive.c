@@ -176,6 +176,30 @@ void archive_at(struct feed_inputs *in, struct archive_opts *o, uint32_t t)
 	feed_inputs_window(in->v, in->n, t, t);
 }
 
+static void no_event(void *arg, const struct det_event *e)
+{
+	(void)arg;
+	(void)e;
+}
+
+struct engine *archive_state(char **paths, int n, const struct feed_names *nm, const struct io_opts *io, uint32_t at,
+			     struct feed_stats *st, int *status)
+{
+	struct engine *e = rw_malloc(sizeof *e);
+	engine_init(e, 1, no_event, NULL);
+	struct archive_opts ao = {0};
+	if (io)
+		ao.feed.io = *io;
+	ao.feed.progress = rw_log_level > RW_LOG_ERROR;
+	struct feed_inputs in;
+	*status = feed_inputs(paths, n, nm, &ao.feed.io, &in, st) ? 1 : 0;
+	if (at)
+		archive_at(&in, &ao, at);
+	*status |= archive_run(e, &in, &ao, st);
+	feed_inputs_free(&in);
+	return e;
+}
+
 int archive_run(struct engine *e, const struct feed_inputs *inputs, const struct archive_opts *o,
 		struct feed_stats *st)
 {

@@ -166,4 +166,12 @@ void archive_at(struct feed_inputs *in, struct archive_opts *o, uint32_t t);
  * damage stand. */
 int archive_run(struct engine *e, const struct feed_inputs *in, const struct archive_opts *o, struct feed_stats *st);
 
+/* The state at the end of second `at` (0: the end of the input) of the
+ * archives under paths (walked, collectors named by nm), in an engine that
+ * reports nothing: what `as` and `prefix` query. Returns the engine
+ * (release and free it) and *status 0, or 1 when an input was damaged or
+ * unreadable. */
+struct engine *archive_state(char **paths, int n, const struct feed_names *nm, const struct io_opts *io, uint32_t at,
+			     struct feed_stats *st, int *status);
+
 #endif
