@@ -44,34 +44,8 @@ unix() { date -u -d "$1" +%s; }
 name_time() { date -u -d "@$1" +%Y%m%d.%H%M; }
 opened() { sed -n 's/^files: \([0-9]*\).*/\1/p' "$1"; }
 
-# MRT records by their header's time (12-byte header: time, type,
-# subtype, length). split SRC DIR PERIOD: SRC cut into DIR/updates.<time>
-# files of PERIOD seconds; upto SRC DST T: the records of time <= T.
-mrt() {
-	python3 - "$@" <<'PY'
-import os, struct, sys, time
-def records(path):
-    d = open(path, 'rb').read()
-    off = 0
-    while off + 12 <= len(d):
-        ts, _, _, n = struct.unpack('>IHHI', d[off:off + 12])
-        yield ts, d[off:off + 12 + n]
-        off += 12 + n
-mode = sys.argv[1]
-if mode == 'split':
-    src, out, period = sys.argv[2], sys.argv[3], int(sys.argv[4])
-    files = {}
-    for ts, r in records(src):
-        files.setdefault(ts - ts % period, []).append(r)
-    for t, rs in files.items():
-        with open(os.path.join(out, time.strftime('updates.%Y%m%d.%H%M', time.gmtime(t))), 'wb') as f:
-            f.write(b''.join(rs))
-else:
-    src, dst, t = sys.argv[2], sys.argv[3], int(sys.argv[4])
-    with open(dst, 'wb') as f:
-        f.write(b''.join(r for ts, r in records(src) if ts <= t))
-PY
-}
+# MRT records by their header's time: tests/cli/mrt_tool.py (split, upto)
+mrt() { python3 "$(dirname "$0")/mrt_tool.py" "$@"; }
 
 # ---------------------------------------------------------------- archives
 
