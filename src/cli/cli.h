@@ -39,6 +39,9 @@ int opt_time(const char *opt, const char *arg, uint32_t *t);
  * saying where the data ends (nothing when the data reaches t). */
 struct feed_stats;
 void say_data_end(const struct feed_stats *st, const char *opt, uint32_t t);
+/* A usage error that says what is missing ("no input: give FILE or DIR"),
+ * before the usage text the caller prints: always EXIT_USAGE. */
+int missing(const char *cmd, const char *what);
 /* The usage line of the time forms, the same in every command. */
 #define USAGE_TIMES                                                                              \
 	"  TIME: 2024-03-09T10:00:00Z, with or without seconds, an offset (+02:00)\n"             \

@@ -75,8 +75,10 @@ int cmd_as(int argc, char **argv)
 	}
 	uint32_t asn;
 	if (optind + 1 >= argc || parse_asn(argv[optind], &asn)) {
+		rc = missing("as", optind >= argc ? "no ASN given (as 131279 FILE|DIR...)"
+				  : parse_asn(argv[optind], &asn) ? "the first argument is an ASN, like 131279 or AS131279"
+								: "no input: give FILE or DIR");
 		usage(stderr);
-		rc = EXIT_USAGE;
 		goto out;
 	}
 	struct feed_stats *st = rw_calloc(1, sizeof *st);

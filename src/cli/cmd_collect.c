@@ -275,8 +275,10 @@ int cmd_collect(int argc, char **argv)
 		}
 	}
 	if (!lc->asn || (!lc->bgp_listen && !lc->bmp_listen) || optind < argc) {
+		rc = missing("collect", !lc->asn ? "--asn is required (our AS number)"
+				      : optind < argc ? "collect takes no file arguments"
+						      : "--bgp ADDR:PORT or --bmp ADDR:PORT is required (where to listen)");
 		usage(stderr);
-		rc = EXIT_USAGE;
 		goto out;
 	}
 	if (pc.rib_every && !pc.archive) {

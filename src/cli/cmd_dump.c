@@ -317,8 +317,8 @@ int cmd_dump(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
+		status = missing("dump", "no input: give FILE or DIR (- for standard input)");
 		usage(stderr);
-		status = EXIT_USAGE;
 		goto done;
 	}
 	if (until && from >= until) {

@@ -230,8 +230,8 @@ int cmd_events(int argc, char **argv)
 		goto out;
 	}
 	if (optind >= argc) {
+		rc = missing("events", "no input: give FILE or DIR");
 		usage(stderr);
-		rc = EXIT_USAGE;
 		goto out;
 	}
 	det_group_init(&ec.g);

@@ -52,8 +52,7 @@ int cmd_history(int argc, char **argv)
 	}
 	uint32_t asn;
 	if (optind != argc - 1 || parse_asn(argv[optind], &asn)) {
-		if (optind < argc)
-			rw_log(RW_LOG_ERROR, "want one ASN like 131279 or AS131279");
+		missing("history", optind < argc ? "want one ASN, like 131279 or AS131279" : "no ASN given");
 		usage(stderr);
 		rc = EXIT_USAGE;
 		goto out;

@@ -123,8 +123,8 @@ int cmd_ingest(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
+		rc = missing("ingest", "no input: give FILE or DIR");
 		usage(stderr);
-		rc = EXIT_USAGE;
 		goto out;
 	}
 	double t0 = now_seconds();

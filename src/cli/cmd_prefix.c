@@ -72,8 +72,9 @@ int cmd_prefix(int argc, char **argv)
 		}
 	}
 	if (optind + 1 >= argc) {
+		rc = missing("prefix", optind >= argc ? "no prefix given (prefix 192.0.2.0/24 FILE|DIR...)"
+						 : "no input: give FILE or DIR");
 		usage(stderr);
-		rc = EXIT_USAGE;
 		goto out;
 	}
 	struct rw_prefix q;

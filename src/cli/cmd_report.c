@@ -97,8 +97,7 @@ int cmd_report(int argc, char **argv)
 	}
 	uint32_t asn;
 	if (optind != argc - 1 || parse_asn(argv[optind], &asn)) {
-		if (optind < argc)
-			rw_log(RW_LOG_ERROR, "want one ASN like 131279 or AS131279");
+		missing("report", optind < argc ? "want one ASN, like 131279 or AS131279" : "no ASN given");
 		usage(stderr);
 		rc = EXIT_USAGE;
 		goto out;

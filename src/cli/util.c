@@ -41,6 +41,12 @@ void say_data_end(const struct feed_stats *st, const char *opt, uint32_t t)
 	rw_log(RW_LOG_WARN, "the data ends at %s, before --%s %s", a, opt, b);
 }
 
+int missing(const char *cmd, const char *what)
+{
+	rw_log(RW_LOG_ERROR, "%s: %s", cmd, what);
+	return EXIT_USAGE;
+}
+
 void print_memory(void)
 {
 	char line[1024];

@@ -129,6 +129,13 @@ else
 fi
 n=$("$RW" events --json "$tmp/s" 2>&1 >/dev/null | grep -c 'records (')
 check "no-progress-on-a-pipe" "[ $n -eq 0 ]" "$n progress lines on a pipe"
+# what is missing is named, one line before the usage
+ok_m=0
+for a in "events" "as" "as 131279" "prefix" "dump" "ingest" "history" "report" "collect --bgp 127.0.0.1:1"; do
+	"$RW" $a > /dev/null 2> "$tmp/m.err"; rc=$?
+	[ $rc -eq 2 ] && head -1 "$tmp/m.err" | grep -q "^routewatch: error: ${a%% *}: \(no \|--asn is required\)" || { ok_m=1; echo "# $a: rc=$rc $(head -1 "$tmp/m.err")"; }
+done
+check "missing-argument-named" "[ $ok_m -eq 0 ]" "a command did not name what is missing"
 n=$("$RW" events -q --json "$tmp/s" 2>&1 >/dev/null | wc -l)
 check "quiet-after-the-command" "[ $n -eq 0 ]" "$n lines on stderr with -q"
 echo "$pass passed, $fail failed"
