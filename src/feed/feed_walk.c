@@ -98,7 +98,8 @@ static int walk(struct walk *w, const char *path, int depth)
 		names[n++] = rw_strdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_names);
+	if (n > 1) /* an empty directory has no array at all */
+		qsort(names, n, sizeof *names, cmp_names);
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(path) + strlen(names[i]) + 2;
@@ -358,7 +359,8 @@ int feed_inputs(char **paths, int n, const struct feed_names *nm, const struct i
 	}
 	free(found);
 	free(kept);
-	qsort(l.v, l.n, sizeof *l.v, cmp_inputs);
+	if (l.n > 1) /* qsort wants an array, and an empty one may be NULL */
+		qsort(l.v, l.n, sizeof *l.v, cmp_inputs);
 	for (size_t i = 0; i < l.n; i++)
 		l.v[i].order = (uint32_t)i;
 	summarise(&l, st);

@@ -80,7 +80,8 @@ static struct span *spans_of(struct feed_input *v, size_t n, size_t **groups, si
 	struct span *s = rw_calloc(n ? n : 1, sizeof *s);
 	for (size_t i = 0; i < n; i++)
 		s[i].in = &v[i];
-	qsort(s, n, sizeof *s, cmp_span);
+	if (n > 1) /* qsort wants an array, and an empty one may be NULL */
+		qsort(s, n, sizeof *s, cmp_span);
 	size_t *g = rw_calloc(n + 1, sizeof *g);
 	size_t k = 0;
 	for (size_t i = 0, j; i < n; i = j) {

@@ -102,7 +102,8 @@ static size_t rank_layers(const struct report_data *d, struct layer **out)
 			l[j].weight += (double)u[1] / s->pt[k].routes * (b - a);
 		}
 	}
-	qsort(l, n, sizeof *l, layer_cmp);
+	if (n > 1) /* qsort wants an array, and an empty one may be NULL */
+		qsort(l, n, sizeof *l, layer_cmp);
 	*out = l;
 	return n;
 }

@@ -110,7 +110,8 @@ static void origin_summary(const struct rib *r, struct rib_origin_view *v, uint3
 	uint32_t *asns = rw_malloc((size_t)v->nup * sizeof *asns), n = 0;
 	for (uint32_t i = 0; i < v->nup; i++)
 		asns[i] = v->up[i].asn;
-	qsort(asns, v->nup, sizeof *asns, cmp_u32);
+	if (v->nup > 1) /* qsort wants an array, and an empty one may be NULL */
+		qsort(asns, v->nup, sizeof *asns, cmp_u32);
 	for (uint32_t i = 0; i < v->nup; i++)
 		if (!n || asns[n - 1] != asns[i])
 			asns[n++] = asns[i];
@@ -166,7 +167,8 @@ static void sort_pfx_views(const struct rib *r, struct rib_origin_view *v)
 	struct rib_pfx_view *tmp = rw_malloc(((size_t)v->npfx + 1) * sizeof *tmp);
 	for (uint32_t i = 0; i < v->npfx; i++)
 		k[i] = (struct pfx_key){r->pfx[v->pfx[i].pfx].p, i};
-	qsort(k, v->npfx, sizeof *k, cmp_pfx_key);
+	if (v->npfx > 1) /* qsort wants an array, and an empty one may be NULL */
+		qsort(k, v->npfx, sizeof *k, cmp_pfx_key);
 	for (uint32_t i = 0; i < v->npfx; i++)
 		tmp[i] = v->pfx[k[i].id];
 	if (v->npfx)
@@ -319,7 +321,8 @@ static void prefix_origins(const struct rib *r, const struct rib_pfx *x, struct 
 		const struct rib_path *pa = &r->path[x->r[i].path];
 		s->t[i] = (struct oup){pa->origin, pa->origin ? pa->upstream : 0, rib_route_peer(&x->r[i])};
 	}
-	qsort(s->t, x->n, sizeof *s->t, cmp_oup);
+	if (x->n > 1) /* qsort wants an array, and an empty one may be NULL */
+		qsort(s->t, x->n, sizeof *s->t, cmp_oup);
 	pv->org_off = v->norg;
 	for (uint32_t i = 0; i < x->n;) {
 		uint32_t o = s->t[i].origin, end = i;
@@ -411,7 +414,8 @@ void rib_prefix_view(const struct rib *r, const struct rw_prefix *q, struct rib_
 	struct coll_key *ck = rw_malloc(((size_t)r->ncoll + 1) * sizeof *ck);
 	for (uint32_t c = 0; c < r->ncoll; c++)
 		ck[c] = (struct coll_key){r->coll[c].name, c};
-	qsort(ck, r->ncoll, sizeof *ck, cmp_coll_key);
+	if (r->ncoll > 1) /* qsort wants an array, and an empty one may be NULL */
+		qsort(ck, r->ncoll, sizeof *ck, cmp_coll_key);
 	for (uint32_t c = 0; c < r->ncoll; c++)
 		s.corder[c] = ck[c].id;
 	free(ck);

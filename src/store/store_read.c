@@ -109,7 +109,8 @@ struct store_upstream *store_history_upstreams(const struct store_history *h, si
 		}
 		x->mean = secs > 0 ? area / secs : x->max;
 	}
-	qsort(u, k, sizeof *u, up_cmp);
+	if (k > 1) /* qsort wants an array, and an empty one may be NULL */
+		qsort(u, k, sizeof *u, up_cmp);
 	*n = k;
 	return u;
 }

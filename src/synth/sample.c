@@ -307,7 +307,8 @@ int synth_write_sample(const char *dir)
 		}
 		u->plen = (uint8_t)bg_path(i, colls[c].peer_asn[k], 1 + (unsigned)(h >> 48) % 4, u->path);
 	}
-	qsort(s.u, s.n, sizeof *s.u, cmp_sup);
+	if (s.n > 1) /* qsort wants an array, and an empty one may be NULL */
+		qsort(s.u, s.n, sizeof *s.u, cmp_sup);
 
 	/* one file per collector per period */
 	for (unsigned c = 0; c < 2 && !rc; c++) {
