@@ -45,7 +45,8 @@ static int on_stored(void *arg, const struct store_event *e)
 	if (!det_filter_match(p->f, e->type, e->has_origin, e->origin, e->time))
 		return 0;
 	uint32_t asns[2] = {e->origin, e->upstream};
-	store_names_get(p->st, p->nm, asns, e->upstream ? 2 : 1);
+	bool up = e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_LOST;
+	store_names_get(p->st, p->nm, asns, up && e->upstream ? 2 : 1);
 	out_event(p->out, e);
 	return 0;
 }

@@ -14,6 +14,14 @@
  *   dormant, P back with U continue silently
  *   dormant, P back w/o U  report upstream_lost dated at the down second
  *
+ * docs/events.md §10: the same summary has one entry (O, DET_ORIGIN_EPI)
+ * per origin, n = peers with any route of O, and the same merge runs the
+ * (P, O) episodes: confirmation reports prefix_new (P's first appearance;
+ * and more_specific under a covering prefix without O) or origin_gained;
+ * the end while P is visible (or P back without O) reports origin_lost.
+ * An ended (P, O) episode stays, flagged past, until a RIB dump comes
+ * after it: new_for_prefix looks no further back than a window can.
+ *
  * Counts that span prefixes (routes per (O, U), prefixes per O) change
  * only at the end of the second: lookups during it see the state before
  * the second (new_for_origin), and last_for_origin and the origin events
@@ -40,13 +48,15 @@ enum {
 	DET_F_DORMANT = 4,
 	DET_F_NEW = 8,       /* new_for_origin, decided at the start */
 	DET_F_LAST = 16,     /* last_for_origin of the dormant loss */
+	DET_F_PAST = 32,     /* (P, O) episode that ended: O was an origin of P */
+	DET_F_PNEW = 64,     /* (P, O) episode began P's first appearance */
 };
 
 /* DOWN: the prefix went down (prefix_down reported); UNOBS: its routes
  * went because the sessions that carried them ended (docs/events.md §9):
  * nothing reported, its origins still count as present, and its return
  * is no prefix_up. */
-enum { DET_P_DOWN = 1, DET_P_UNOBS = 2 };
+enum { DET_P_DOWN = 1, DET_P_UNOBS = 2, DET_P_SEEN = 4 /* had routes once */ };
 
 /* Decided after the second's counts are known. */
 struct det_pend {
@@ -59,16 +69,22 @@ const char *det_type_name(enum det_type t)
 {
 	static const char *const n[] = {"upstream_gained", "upstream_lost", "origin_down",
 					 "prefix_down", "origin_up", "prefix_up", "upstream_present",
-					 "collector_gap"};
+					 "collector_gap", "origin_gained", "origin_lost", "prefix_new",
+					 "more_specific"};
 	return (unsigned)t < RW_ARRAY_LEN(n) ? n[t] : "?";
 }
 
 int det_type_parse(const char *s)
 {
-	for (int t = 0; t <= DET_COLLECTOR_GAP; t++)
+	for (int t = 0; t < DET_TYPE_COUNT; t++)
 		if (t != DET_UPSTREAM_PRESENT && !strcmp(s, det_type_name((enum det_type)t)))
 			return t;
 	return -1;
+}
+
+void det_dump(struct det *d)
+{
+	d->dump_now = true;
 }
 
 void det_init(struct det *d, unsigned min_peers)
@@ -147,7 +163,8 @@ static int cur_cmp(const void *a, const void *b)
 }
 
 /* Fill c[] (sorted by (o, u)) from P's routes; returns the entry count.
- * A peer counts once per (o, u) even with several ADD-PATH routes. */
+ * A peer counts once per (o, u) even with several ADD-PATH routes, and
+ * once per origin in (o, DET_ORIGIN_EPI), the last entry of each origin. */
 static uint32_t summarize(const struct rib *r, uint32_t pfx, struct ou_n **buf, uint32_t *cap, uint16_t *vis,
 			  uint16_t *nnull)
 {
@@ -169,14 +186,20 @@ static uint32_t summarize(const struct rib *r, uint32_t pfx, struct ou_n **buf, 
 				null_seen = true;
 				continue;
 			}
-			bool dup = false;
+			/* an upstream that is the (P, O) key counts as none */
+			uint32_t u = p->upstream == DET_ORIGIN_EPI ? 0 : p->upstream;
+			bool dup = false, has_o = false;
 			for (uint32_t k = first_c; k < nc; k++)
-				if ((*buf)[k].o == p->origin && (*buf)[k].u == p->upstream)
-					dup = true;
+				if ((*buf)[k].o == p->origin) {
+					has_o = true;
+					dup |= (*buf)[k].u == u;
+				}
 			if (dup)
 				continue;
-			VEC(*buf, *cap, (size_t)nc + 1);
-			(*buf)[nc++] = (struct ou_n){p->origin, p->upstream, 1};
+			VEC(*buf, *cap, (size_t)nc + 2);
+			(*buf)[nc++] = (struct ou_n){p->origin, u, 1};
+			if (!has_o) /* the peer counts once for (P, O), docs/events.md §10 */
+				(*buf)[nc++] = (struct ou_n){p->origin, DET_ORIGIN_EPI, 1};
 		}
 		v++;
 		nn += null_seen;
@@ -239,6 +262,11 @@ struct eval_ctx {
 	uint32_t npe, cappe;
 	uint32_t *oo; /* origins before / after, per prefix */
 	uint32_t capoo;
+	/* docs/events.md §10 origin lists: the events' lists one after the
+	 * other (peo[i]: where event i's starts), and a scratch list */
+	uint32_t *ol, nol, capol;
+	uint32_t *peo, cappeo;
+	uint32_t *po, cappo;
 };
 
 /* An event dated at this second from a revealed prefix happened in
@@ -248,6 +276,8 @@ static void push_ev(struct eval_ctx *x, struct det_event e)
 	if (!e.since && e.time == x->sec && e.pfx != RIB_NONE)
 		e.since = x->psince;
 	VEC(x->pe, x->cappe, (size_t)x->npe + 1);
+	VEC(x->peo, x->cappeo, (size_t)x->npe + 1);
+	x->peo[x->npe] = x->nol - e.norigins; /* its list was just added */
 	x->pe[x->npe++] = e;
 }
 
@@ -269,6 +299,108 @@ static void add_epi(struct eval_ctx *x, uint32_t *n, struct det_epi e)
 {
 	VEC(x->ne, x->capne, (size_t)*n + 1);
 	x->ne[(*n)++] = e;
+}
+
+/* ---- docs/events.md §10: the (P, O) episodes' events */
+
+/* An event with an origin list (list without `skip`). */
+static void push_or(struct eval_ctx *x, uint8_t type, uint32_t time, uint32_t o, uint32_t u, uint32_t pfx,
+		    bool flag, uint16_t npeers, const uint32_t *list, uint32_t n, uint32_t skip)
+{
+	VEC(x->ol, x->capol, (size_t)x->nol + n);
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (list[i] != skip)
+			x->ol[x->nol + k++] = list[i];
+	x->nol += k;
+	push_ev(x, (struct det_event){.type = type, .has_origin = true, .flag = flag, .time = time,
+				      .determined = x->sec, .origin = o, .upstream = u, .pfx = pfx,
+				      .npeers = npeers, .norigins = k});
+}
+
+/* The origins of the summary (one (o, DET_ORIGIN_EPI) entry each), into x->po. */
+static uint32_t sum_origins(struct eval_ctx *x, const struct ou_n *c, uint32_t nc)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < nc; i++)
+		if (c[i].u == DET_ORIGIN_EPI) {
+			VEC(x->po, x->cappo, (size_t)n + 1);
+			x->po[n++] = c[i].o;
+		}
+	return n;
+}
+
+/* The longest less-specific prefix of pfx with routes now; RIB_NONE: none.
+ * One lookup per shorter length, only for a confirmed prefix_new. */
+static uint32_t covering(const struct rib *r, uint32_t pfx)
+{
+	struct rw_prefix q = r->pfx[pfx].p;
+	q.path_id = 0;
+	while (q.len > 0) {
+		q.len--;
+		q.b[q.len / 8] &= (uint8_t)~(0x80u >> (q.len % 8));
+		uint32_t id = rib_prefix_find(r, &q);
+		if (id != RIB_NONE && r->pfx[id].n)
+			return id;
+	}
+	return RIB_NONE;
+}
+
+/* The origins of a prefix's routes now (sorted, distinct), into x->po. */
+static uint32_t rib_origins(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
+{
+	const struct rib_pfx *p = &r->pfx[pfx];
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < p->n; i++) {
+		uint32_t o = r->path[p->r[i].path].origin, j = n;
+		if (!o)
+			continue;
+		for (; j > 0 && x->po[j - 1] > o; j--)
+			;
+		if (j > 0 && x->po[j - 1] == o)
+			continue;
+		VEC(x->po, x->cappo, (size_t)n + 1);
+		memmove(x->po + j + 1, x->po + j, (size_t)(n - j) * sizeof *x->po);
+		x->po[j] = o;
+		n++;
+	}
+	return n;
+}
+
+/* A (P, O) episode reached --min-peers after the baseline: prefix_new (and
+ * more_specific under a covering prefix without O), else origin_gained. */
+static void origin_confirmed(struct eval_ctx *x, const struct rib *r, uint32_t pfx, const struct det_epi *ep,
+			     const struct ou_n *c, uint32_t nc, uint16_t n)
+{
+	if (ep->flags & DET_F_PNEW) {
+		push_or(x, DET_PREFIX_NEW, ep->start, ep->origin, 0, pfx, false, n, NULL, 0, 0);
+		uint32_t cv = covering(r, pfx), no;
+		if (cv == RIB_NONE)
+			return;
+		no = rib_origins(x, r, cv);
+		for (uint32_t i = 0; i < no; i++)
+			if (x->po[i] == ep->origin)
+				return; /* deaggregation by the same origin */
+		push_or(x, DET_MORE_SPECIFIC, ep->start, ep->origin, cv, pfx, false, n, x->po, no, 0);
+		return;
+	}
+	uint32_t no = sum_origins(x, c, nc);
+	push_or(x, DET_ORIGIN_GAINED, ep->start, ep->origin, 0, pfx, ep->flags & DET_F_NEW, n, x->po, no,
+		ep->origin);
+}
+
+static void origin_lost(struct eval_ctx *x, uint32_t time, uint32_t pfx, const struct det_epi *ep,
+			const struct ou_n *c, uint32_t nc)
+{
+	uint32_t no = sum_origins(x, c, nc);
+	push_or(x, DET_ORIGIN_LOST, time, ep->origin, 0, pfx, false, ep->n, x->po, no, ep->origin);
+}
+
+/* What stays of an ended (P, O) episode: that O was an origin of P until
+ * `down` (this second). */
+static struct det_epi past(const struct det_epi *e, uint32_t sec)
+{
+	return (struct det_epi){.origin = e->origin, .upstream = DET_ORIGIN_EPI, .down = sec, .flags = DET_F_PAST};
 }
 
 static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, uint8_t why)
@@ -294,14 +426,16 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 	uint32_t *oo = x->oo, noo = 0, nno = 0;
 	for (uint32_t i = 0; i < dp->ne; i++) {
 		const struct det_epi *e = &dp->e[i];
-		if (e->n)
+		if (e->n && e->upstream != DET_ORIGIN_EPI)
 			add_delta(&d->d_ou, ou_key(e->origin, e->upstream), -(int32_t)e->n);
-		if ((unobs_before || (e->n && !(e->flags & DET_F_DORMANT))) && (!noo || oo[noo - 1] != e->origin))
+		if ((unobs_before ? !(e->flags & DET_F_PAST) : e->n && !(e->flags & DET_F_DORMANT)) &&
+		    (!noo || oo[noo - 1] != e->origin))
 			oo[noo++] = e->origin; /* episodes are sorted by origin */
 	}
 	uint32_t *no = oo + noo;
 	for (uint32_t i = 0; i < nc; i++) {
-		add_delta(&d->d_ou, ou_key(c[i].o, c[i].u), c[i].n);
+		if (c[i].u != DET_ORIGIN_EPI)
+			add_delta(&d->d_ou, ou_key(c[i].o, c[i].u), c[i].n);
 		if (!nno || no[nno - 1] != c[i].o)
 			no[nno++] = c[i].o;
 	}
@@ -356,29 +490,47 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 			cmp = e->origin != cu->o ? (e->origin < cu->o ? -1 : 1)
 						 : e->upstream != cu->u ? (e->upstream < cu->u ? -1 : 1) : 0;
 		uint16_t n_new = cmp >= 0 ? cu->n : 0;
+		bool oe = (cmp > 0 ? cu->u : e->upstream) == DET_ORIGIN_EPI; /* a (P, O) episode */
 		bool reportable;
-		if (cmp > 0) {
-			/* a new episode starts */
+		if (cmp > 0 || (cmp == 0 && (e->flags & DET_F_PAST) && n_new > 0)) {
+			/* a new episode starts (for (P, O): maybe again) */
 			struct det_epi ne = {cu->o, cu->u, sec, 0, n_new, 0};
 			if (base)
 				ne.flags |= DET_F_BASELINE;
-			if (!ou_routes(d, cu->o, cu->u))
+			if (oe) {
+				/* new_for_prefix: O was no origin of P after the
+				 * last RIB dump's second (docs/events.md §10) */
+				if (cmp > 0 || e->down <= d->last_dump)
+					ne.flags |= DET_F_NEW;
+				if (!(dp->flags & DET_P_SEEN))
+					ne.flags |= DET_F_PNEW;
+			} else if (!ou_routes(d, cu->o, cu->u)) {
 				ne.flags |= DET_F_NEW;
+			}
 			if (n_new >= d->min_peers) {
 				ne.flags |= DET_F_CONFIRMED;
-				if (!base && cu->u)
+				if (oe) {
+					if (!base)
+						origin_confirmed(x, r, pfx, &ne, c, nc, n_new);
+				} else if (!base && cu->u)
 					push_up(x, DET_UPSTREAM_GAINED, sec, cu->o, cu->u, pfx, ne.flags & DET_F_NEW, n_new);
 				else if (cu->u && d->report_present)
 					push_up(x, DET_UPSTREAM_PRESENT, sec, cu->o, cu->u, pfx, false, n_new);
 			}
 			add_epi(x, &nn, ne);
 			k++;
+			i += cmp == 0;
 			continue;
 		}
 		struct det_epi ep = *e;
 		i++;
 		if (cmp == 0)
 			k++;
+		if (ep.flags & DET_F_PAST) { /* and no route of O now */
+			if (ep.down > d->last_dump)
+				add_epi(x, &nn, ep); /* else not after the last dump: forgotten */
+			continue;
+		}
 		reportable = (ep.flags & DET_F_CONFIRMED) && ep.upstream;
 		if (n_new > 0) {
 			/* active (or back from dormancy with U) */
@@ -388,7 +540,10 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 				ep.flags |= DET_F_BASELINE;
 			if (!(ep.flags & DET_F_CONFIRMED) && n_new >= d->min_peers) {
 				ep.flags |= DET_F_CONFIRMED;
-				if (!base && !(ep.flags & DET_F_BASELINE) && ep.upstream)
+				if (oe) {
+					if (!base && !(ep.flags & DET_F_BASELINE))
+						origin_confirmed(x, r, pfx, &ep, c, nc, n_new);
+				} else if (!base && !(ep.flags & DET_F_BASELINE) && ep.upstream)
 					push_up(x, DET_UPSTREAM_GAINED, ep.start, ep.origin, ep.upstream, pfx,
 						ep.flags & DET_F_NEW, n_new);
 				else if (ep.upstream && d->report_present)
@@ -397,29 +552,40 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 			add_epi(x, &nn, ep);
 			continue;
 		}
-		if (base)
-			continue; /* ends silently in a baseline second */
+		if (base) { /* ends silently in a baseline second */
+			if (oe)
+				add_epi(x, &nn, past(&ep, sec));
+			continue;
+		}
 		if (ep.flags & DET_F_DORMANT) {
 			if (vis > 0) {
 				/* P is back without U: the loss dates from the outage */
-				if (reportable)
+				if (reportable && oe)
+					origin_lost(x, ep.down, pfx, &ep, c, nc);
+				else if (reportable)
 					push_up(x, DET_UPSTREAM_LOST, ep.down, ep.origin, ep.upstream, pfx,
 						ep.flags & DET_F_LAST, 0);
+				if (oe)
+					add_epi(x, &nn, past(&ep, sec));
 				continue;
 			}
 			add_epi(x, &nn, ep); /* still down */
 			continue;
 		}
 		if (vis > 0) {
-			if (reportable)
+			if (reportable && oe)
+				origin_lost(x, sec, pfx, &ep, c, nc);
+			else if (reportable)
 				pend(d, pfx, ep.origin, ep.upstream, sec, x->psince, ep.n, 0);
+			if (oe)
+				add_epi(x, &nn, past(&ep, sec));
 			continue;
 		}
 		/* P went down: the episode sleeps */
 		ep.flags |= DET_F_DORMANT;
 		ep.down = sec;
 		ep.n = 0;
-		if (reportable)
+		if (reportable && !oe)
 			pend(d, pfx, ep.origin, ep.upstream, sec, 0, 0, 1);
 		add_epi(x, &nn, ep);
 	}
@@ -432,8 +598,15 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 	}
 	dp->vis = vis;
 	dp->nnull = nnull;
-	if (!nn)
-		dp->flags &= (uint8_t)~DET_P_UNOBS; /* no origin left to keep */
+	if (vis)
+		dp->flags |= DET_P_SEEN;
+	if (dp->flags & DET_P_UNOBS) {
+		bool keep = false; /* an origin left to keep (past ones are not) */
+		for (uint32_t j = 0; j < nn && !keep; j++)
+			keep = !(dp->e[j].flags & DET_F_PAST);
+		if (!keep)
+			dp->flags &= (uint8_t)~DET_P_UNOBS;
+	}
 }
 
 void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uint32_t since, det_event_fn fn,
@@ -442,6 +615,10 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 	uint32_t n;
 	const uint8_t *why;
 	const uint32_t *dirty = rib_take_dirty(r, &n, &why);
+	if (d->dump_now) {
+		d->last_dump = sec;
+		d->dump_now = false;
+	}
 	if (!n)
 		return;
 	d->evaluations++;
@@ -515,6 +692,7 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 	/* every event of the second, with the origin's prefix count after it */
 	for (uint32_t i = 0; i < x.npe; i++) {
 		struct det_event *e = &x.pe[i];
+		e->origins = e->norigins ? x.ol + x.peo[i] : NULL;
 		e->origin_pfx = e->has_origin ? det_origin_prefixes(d, e->origin) : 0;
 		d->events += e->type != DET_UPSTREAM_PRESENT;
 		fn(arg, e);
@@ -525,6 +703,9 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 	rw_vec_free(&x.ne, &x.capne, sizeof *x.ne, RW_MEM_DET);
 	rw_vec_free(&x.pe, &x.cappe, sizeof *x.pe, RW_MEM_DET);
 	rw_vec_free(&x.oo, &x.capoo, sizeof *x.oo, RW_MEM_DET);
+	rw_vec_free(&x.ol, &x.capol, sizeof *x.ol, RW_MEM_DET);
+	rw_vec_free(&x.peo, &x.cappeo, sizeof *x.peo, RW_MEM_DET);
+	rw_vec_free(&x.po, &x.cappo, sizeof *x.po, RW_MEM_DET);
 	/* a big second (a RIB dump) leaves big delta maps behind; clearing
 	 * and scanning them every later second would cost their size */
 	if (d->d_ou.cap > 4096)

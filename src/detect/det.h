@@ -30,7 +30,20 @@ enum det_type {
 	 * made by the engine, not by det_evaluate. upstream: the collector's
 	 * rib id. */
 	DET_COLLECTOR_GAP = 7,
+	/* docs/events.md §10: origins of a prefix and more-specifics, from the
+	 * (prefix, origin) episodes. origins: other_origins / remaining_origins
+	 * / covering_origins; flag: new_for_prefix (origin_gained). */
+	DET_ORIGIN_GAINED = 8,
+	DET_ORIGIN_LOST = 9,
+	DET_PREFIX_NEW = 10,
+	/* upstream: the covering prefix's rib id (grouping and store key) */
+	DET_MORE_SPECIFIC = 11,
+	DET_TYPE_COUNT
 };
+
+/* The upstream of a (prefix, origin) episode: it counts the peers with
+ * any route of the origin (AS 4294967295 is reserved, never an upstream). */
+#define DET_ORIGIN_EPI UINT32_MAX
 
 const char *det_type_name(enum det_type t);
 /* "upstream_gained" etc. to the type; -1 when unknown. */
@@ -40,7 +53,8 @@ int det_type_parse(const char *s);
 struct det_event {
 	uint8_t type;          /* enum det_type */
 	bool has_origin;       /* false: origin null (paths without origin) */
-	bool flag;             /* new_for_origin (gained) / last_for_origin (lost) */
+	bool flag;             /* new_for_origin (gained) / last_for_origin (lost) /
+				  new_for_prefix (origin_gained) */
 	uint32_t time;         /* the event's second, as docs/events.md dates it */
 	uint32_t determined;   /* the second it became known (confirmation...) */
 	uint32_t origin;
@@ -50,6 +64,11 @@ struct det_event {
 	uint32_t origin_pfx;   /* prefixes of the origin after the second */
 	uint32_t since;        /* docs/events.md §9: revealed by the first RIB
 				  dump after a gap that began then; 0: not */
+	/* docs/events.md §10: other_origins (origin_gained), remaining_origins
+	 * (origin_lost), covering_origins (more_specific), sorted; borrowed,
+	 * valid during the callback only */
+	const uint32_t *origins;
+	uint32_t norigins;
 };
 
 typedef void (*det_event_fn)(void *arg, const struct det_event *e);
@@ -66,7 +85,9 @@ struct det_hooks {
 };
 
 /* One episode of (origin, prefix, upstream); upstream 0 records routes
- * whose path has no upstream (origin presence only). */
+ * whose path has no upstream (origin presence only); upstream
+ * DET_ORIGIN_EPI is the (prefix, origin) episode of docs/events.md §10,
+ * kept after it ends (n 0, flag past) to know an origin P had before. */
 struct det_epi {
 	uint32_t origin, upstream;
 	uint32_t start;     /* second of the first observation */
@@ -96,6 +117,10 @@ struct det {
 	struct det_pend *pend;
 	uint32_t npend, cappend;
 	uint64_t evaluations, events;
+	/* docs/events.md §10: new_for_prefix looks back to the last RIB dump
+	 * (of any collector), as far as a window can see */
+	uint32_t last_dump;    /* its second */
+	bool dump_now;         /* a dump is applied in the current second */
 };
 
 void det_init(struct det *d, unsigned min_peers);
@@ -107,6 +132,8 @@ void det_release(struct det *d);
  * reveals carry it (docs/events.md §9); 0: none. */
 void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uint32_t since, det_event_fn fn,
 		  void *arg);
+/* A RIB dump is applied in the second being built (engine_dump_begin). */
+void det_dump(struct det *d);
 /* Snapshots (det_snap.c) between seconds; det_load fills a det_init'ed
  * detector (min_peers must match the snapshot's) for a rib of npfx
  * prefixes. On error release it; err names what is wrong. */
@@ -142,7 +169,8 @@ bool det_filter_match(const struct det_filter *f, unsigned type, bool has_origin
 /* ---------------------------------------------------------------- grouping */
 
 /* docs/events.md §7: events with the same (type, time, origin, upstream) are one
- * event listing their prefixes. Collects everything, then sorts by time. */
+ * event listing their prefixes (more_specific: upstream is the covering
+ * prefix, §10). Collects everything, then sorts by time. */
 struct det_group {
 	struct det_gevent *ev; /* owned */
 	uint32_t n, cap;
@@ -159,6 +187,8 @@ struct det_gevent {
 	uint32_t origin_pfx;   /* the origin's prefix count (largest seen) */
 	uint16_t npeers;       /* largest peer count among its prefixes */
 	uint32_t since;        /* earliest since among its prefixes; 0: none */
+	uint32_t *origins;     /* owned: the union of its events' origins */
+	uint32_t norigins, caporigins;
 };
 
 void det_group_init(struct det_group *g);

@@ -21,8 +21,10 @@ void det_group_init(struct det_group *g)
 
 void det_group_release(struct det_group *g)
 {
-	for (uint32_t i = 0; i < g->n; i++)
+	for (uint32_t i = 0; i < g->n; i++) {
 		rw_vec_free(&g->ev[i].pfx, &g->ev[i].cappfx, sizeof *g->ev[i].pfx, RW_MEM_OUT);
+		rw_vec_free(&g->ev[i].origins, &g->ev[i].caporigins, sizeof *g->ev[i].origins, RW_MEM_OUT);
+	}
 	rw_vec_free(&g->ev, &g->cap, sizeof *g->ev, RW_MEM_OUT);
 	htab_release(&g->idx);
 	u64map_release(&g->seen);
@@ -74,6 +76,19 @@ void det_group_add(struct det_group *g, const struct det_event *e)
 		ge->npeers = e->npeers;
 	if (e->since && (!ge->since || e->since < ge->since))
 		ge->since = e->since;
+	/* docs/events.md §10: the origin lists of its prefixes, united (sorted) */
+	for (uint32_t q = 0; q < e->norigins; q++) {
+		uint32_t o = e->origins[q], j = ge->norigins;
+		for (; j > 0 && ge->origins[j - 1] > o; j--)
+			;
+		if (j > 0 && ge->origins[j - 1] == o)
+			continue;
+		rw_vec_grow(&ge->origins, &ge->caporigins, (size_t)ge->norigins + 1, sizeof *ge->origins, UINT32_MAX,
+			    RW_MEM_OUT);
+		memmove(ge->origins + j + 1, ge->origins + j, (size_t)(ge->norigins - j) * sizeof *ge->origins);
+		ge->origins[j] = o;
+		ge->norigins++;
+	}
 	if (e->pfx == RIB_NONE)
 		return;
 	uint32_t *added = u64map_put(&g->seen, (uint64_t)i << 32 | e->pfx);
@@ -108,7 +123,8 @@ int det_filter_types(struct det_filter *f, const char *list, char *bad, size_t b
 
 const char *det_type_list(void)
 {
-	return "upstream_gained, upstream_lost, origin_down, prefix_down, origin_up, prefix_up, collector_gap";
+	return "upstream_gained, upstream_lost, origin_down, prefix_down, origin_up, prefix_up, collector_gap, "
+	       "origin_gained, origin_lost, prefix_new, more_specific";
 }
 
 bool det_filter_match(const struct det_filter *f, unsigned type, bool has_origin, uint32_t origin, uint32_t time)

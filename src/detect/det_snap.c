@@ -5,8 +5,8 @@
  * episodes, dormancies and outages. The per-second scratch (deltas,
  * pending losses) is empty between seconds and is not written.
  *
- * Format (big-endian): "RWDET\0" version u16, min_peers u16, then the
- * prefixes that hold anything, then the two maps.
+ * Format (big-endian): "RWDET\0" version u16, min_peers u16, the last
+ * RIB dump's second u32 (version 2), then the prefixes that hold anything, then the two maps.
  */
 #include "det.h"
 
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 
 #define SNAP_MAGIC "RWDET"
-#define SNAP_VERSION 1
+#define SNAP_VERSION 2 /* 2: (prefix, origin) episodes, docs/events.md §10 */
 
 static void put_map(struct obuf *o, const struct u64map *m)
 {
@@ -45,6 +45,7 @@ int det_save(const struct det *d, struct obuf *o)
 	obuf_write(o, SNAP_MAGIC, 6);
 	obuf_be16(o, SNAP_VERSION);
 	obuf_be16(o, (uint16_t)d->min_peers);
+	obuf_be32(o, d->last_dump);
 	uint32_t used = 0;
 	for (uint32_t i = 0; i < d->npfx; i++)
 		used += d->pfx[i].ne || d->pfx[i].vis || d->pfx[i].flags;
@@ -88,7 +89,7 @@ int det_load(struct det *d, struct cur *c, uint32_t npfx, char *err, size_t esz)
 		return fail(err, esz, "not a detector snapshot", RW_EMALFORMED);
 	if (ver != SNAP_VERSION)
 		return fail(err, esz, "written by another version", RW_EUNSUPPORTED);
-	if (cur_u16(c, &min_peers) || cur_u32(c, &used))
+	if (cur_u16(c, &min_peers) || cur_u32(c, &d->last_dump) || cur_u32(c, &used))
 		return fail(err, esz, "truncated header", RW_ETRUNC);
 	if (min_peers != d->min_peers) {
 		snprintf(err, esz, "the stored state was built with --min-peers %u, not %u", min_peers,

@@ -298,6 +298,7 @@ void engine_dump_begin(struct engine *e, uint32_t collector)
 	if (!e->rib.coll[collector].has_dump)
 		e->baseline = true; /* the collector's first dump: silent */
 	rib_dump_begin(&e->rib, collector, reveal);
+	det_dump(&e->det); /* docs/events.md §10: new_for_prefix looks back to it */
 	e->in_dump = true;
 	e->dump_coll = collector;
 	e->st.dumps++;

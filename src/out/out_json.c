@@ -275,6 +275,23 @@ static void ktime(struct obuf *o, const char *k, uint32_t t)
 	out__kstr(o, k, tb, out__when(tb, t, false));
 }
 
+/* "key":[64500,64501] from the store's space-separated ASNs. */
+static void kasns(struct obuf *o, const char *k, const char *list)
+{
+	out__key(o, k);
+	obuf_putc(o, '[');
+	const char *s0 = list ? list : "";
+	for (const char *p = s0; *p;) {
+		size_t n = strcspn(p, " ");
+		if (p != s0)
+			obuf_putc(o, ',');
+		obuf_putsn(o, p, n);
+		p += n;
+		p += strspn(p, " ");
+	}
+	obuf_putc(o, ']');
+}
+
 /* docs/events.md §7; the prefixes come as the store keeps them (space-separated,
  * sorted). */
 static void json_event(struct out *out, const struct store_event *g)
@@ -320,6 +337,18 @@ static void json_event(struct out *out, const struct store_event *g)
 		obuf_puts(o, g->flag ? ",\"new_for_origin\":true" : ",\"new_for_origin\":false");
 	if (g->type == DET_UPSTREAM_LOST)
 		obuf_puts(o, g->flag ? ",\"last_for_origin\":true" : ",\"last_for_origin\":false");
+	/* docs/events.md §10 */
+	if (g->type == DET_ORIGIN_GAINED) {
+		kasns(o, "other_origins", g->origins);
+		obuf_puts(o, g->flag ? ",\"new_for_prefix\":true" : ",\"new_for_prefix\":false");
+	}
+	if (g->type == DET_ORIGIN_LOST)
+		kasns(o, "remaining_origins", g->origins);
+	if (g->type == DET_MORE_SPECIFIC) {
+		const char *c = g->covering ? g->covering : "";
+		out__kstr(o, "covering", c, strlen(c));
+		kasns(o, "covering_origins", g->origins);
+	}
 	if (g->type == DET_UPSTREAM_GAINED) {
 		ktime(o, "confirmed_at", g->determined);
 		out__knum(o, "peers", g->peers);

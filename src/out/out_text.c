@@ -7,8 +7,30 @@
 #include "../detect/det.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 /* ---------------------------------------------------------------- events */
+
+/* The store's space-separated ASNs as "AS1 NAME, AS2 NAME"; `none` when
+ * the list is empty. */
+static void asns_text(struct obuf *o, const struct names *nm, const char *list, const char *none)
+{
+	const char *p = list ? list : "";
+	if (!*p) {
+		obuf_puts(o, none);
+		return;
+	}
+	for (bool first = true; *p; first = false) {
+		char *end;
+		unsigned long x = strtoul(p, &end, 10);
+		if (end == p)
+			break;
+		if (!first)
+			obuf_puts(o, ", ");
+		out__as_text(o, nm, (uint32_t)x);
+		p = end;
+	}
+}
 
 /* One line, e.g.
  * 2017-10-01 09:07:51 UTC  AS131279 STAR-KP gained upstream AS20485 TRANSTELECOM on 3 of 4 prefixes (new): ... */
@@ -56,6 +78,30 @@ static void text_event(struct out *out, const struct store_event *g)
 		break;
 	case DET_ORIGIN_UP:
 		obuf_puts(o, " back: visible again");
+		break;
+	/* docs/events.md §10 */
+	case DET_ORIGIN_GAINED:
+		obuf_printf(o, " began to originate %u prefix%s%s, beside ", npfx, npfx == 1 ? "" : "es",
+			    g->flag ? " (a new origin for them)" : "");
+		asns_text(o, nm, g->origins, "no other origin");
+		obuf_puts(o, ": ");
+		store_prefixes_text(o, g->prefixes, npfx, 8);
+		break;
+	case DET_ORIGIN_LOST:
+		obuf_printf(o, " stopped originating %u prefix%s, still originated by ", npfx, npfx == 1 ? "" : "es");
+		asns_text(o, nm, g->origins, "no other origin");
+		obuf_puts(o, ": ");
+		store_prefixes_text(o, g->prefixes, npfx, 8);
+		break;
+	case DET_PREFIX_NEW:
+		obuf_printf(o, " announced %u new prefix%s: ", npfx, npfx == 1 ? "" : "es");
+		store_prefixes_text(o, g->prefixes, npfx, 8);
+		break;
+	case DET_MORE_SPECIFIC:
+		obuf_printf(o, " announced %u more-specific%s inside ", npfx, npfx == 1 ? "" : "s");
+		asns_text(o, nm, g->origins, "no origin");
+		obuf_printf(o, "'s %s: ", g->covering ? g->covering : "?");
+		store_prefixes_text(o, g->prefixes, npfx, 8);
 		break;
 	}
 	if (g->since) {

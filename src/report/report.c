@@ -40,6 +40,11 @@ static int on_event(void *arg, const struct store_event *e)
 		r->until = e->determined;
 		r->collector = rw_strdup(e->collector ? e->collector : "?");
 	}
+	if (e->type >= DET_ORIGIN_GAINED) {
+		r->upstream = 0; /* more_specific: a prefix id, not an AS */
+		r->origins = rw_strdup(e->origins ? e->origins : "");
+		r->covering = rw_strdup(e->covering ? e->covering : "");
+	}
 	r->npfx = store_prefixes_count(r->prefixes);
 	return 0;
 }
@@ -86,6 +91,8 @@ void report_data_free(struct report_data *d)
 	for (size_t i = 0; i < d->nev; i++) {
 		free(d->ev[i].prefixes);
 		free(d->ev[i].collector);
+		free(d->ev[i].origins);
+		free(d->ev[i].covering);
 	}
 	rw_vec_free(&d->ev, &d->capev, sizeof *d->ev, RW_MEM_OTHER);
 	rw_vec_free(&d->out, &d->capout, sizeof *d->out, RW_MEM_OTHER);
@@ -97,14 +104,26 @@ void report_data_free(struct report_data *d)
 uint32_t *report_asns(const struct report_data *d, size_t *n)
 {
 	size_t cap = 1 + d->h.niv + d->nev + d->series.nup;
+	for (size_t i = 0; i < d->nev; i++)
+		for (const char *p = d->ev[i].origins; p && *p; p++)
+			cap += *p == ' ' || p == d->ev[i].origins;
 	uint32_t *v = rw_malloc(cap * sizeof *v);
 	size_t k = 0;
 	v[k++] = d->origin;
 	for (size_t i = 0; i < d->h.niv; i++)
 		v[k++] = d->h.iv[i].upstream;
-	for (size_t i = 0; i < d->nev; i++)
+	for (size_t i = 0; i < d->nev; i++) {
 		if (d->ev[i].upstream)
 			v[k++] = d->ev[i].upstream;
+		for (const char *p = d->ev[i].origins; p && *p && k < cap;) {
+			char *end;
+			unsigned long x = strtoul(p, &end, 10);
+			if (end == p)
+				break;
+			v[k++] = (uint32_t)x;
+			p = end;
+		}
+	}
 	for (size_t i = 0; i < d->series.nup; i++)
 		v[k++] = d->series.up[i][0];
 	*n = k;
@@ -168,6 +187,73 @@ static void gap_line(struct obuf *o, struct clock_words *cw, const struct report
 	obuf_printf(o, ", the collector %s recorded nothing (a gap in its data): what happened then is unknown "
 		       "until its data resumes.\n",
 		    e->collector);
+}
+
+/* "AS1 NAME, AS2 NAME and AS3" from space-separated ASNs. */
+static void put_asns(struct obuf *o, const struct names *nm, const char *list)
+{
+	uint32_t n = 0, k = 0;
+	for (const char *p = list; *p; p++)
+		n += p == list || (*p == ' ' && p[1]);
+	for (const char *p = list; *p && k < n;) {
+		char *end;
+		unsigned long x = strtoul(p, &end, 10);
+		if (end == p)
+			break;
+		if (k)
+			obuf_puts(o, k + 1 == n ? " and " : ", ");
+		report_as(o, nm, (uint32_t)x);
+		k++;
+		p = end;
+	}
+}
+
+/* docs/events.md §10 in a sentence: the origin announced a prefix (new, or
+ * beside or inside another AS's) or stopped. */
+static void origin_line(const struct report_data *d, const struct names *nm, struct obuf *o,
+			struct clock_words *cw, const struct report_event *e)
+{
+	put_at(o, cw, e);
+	obuf_puts(o, ", ");
+	report_as(o, nm, d->origin);
+	bool others = e->origins && *e->origins;
+	switch (e->type) {
+	case DET_ORIGIN_GAINED:
+		obuf_puts(o, " began to announce ");
+		store_prefixes_text(o, e->prefixes, e->npfx, 5);
+		if (others) {
+			obuf_puts(o, ", which ");
+			put_asns(o, nm, e->origins);
+			obuf_puts(o, " also announced (two origins for one prefix: a possible hijack)");
+		}
+		obuf_puts(o, e->flag ? "; it had not been an origin of it before" : "");
+		break;
+	case DET_ORIGIN_LOST:
+		obuf_puts(o, " stopped announcing ");
+		store_prefixes_text(o, e->prefixes, e->npfx, 5);
+		if (others) {
+			obuf_puts(o, ", still announced by ");
+			put_asns(o, nm, e->origins);
+		}
+		break;
+	case DET_PREFIX_NEW:
+		obuf_puts(o, " announced ");
+		store_prefixes_text(o, e->prefixes, e->npfx, 5);
+		obuf_puts(o, ", seen for the first time");
+		break;
+	case DET_MORE_SPECIFIC:
+		obuf_puts(o, " announced ");
+		store_prefixes_text(o, e->prefixes, e->npfx, 5);
+		obuf_puts(o, ", inside ");
+		if (others) {
+			put_asns(o, nm, e->origins);
+			obuf_puts(o, "'s ");
+		}
+		obuf_printf(o, "%s (a more-specific from another origin: a possible sub-prefix hijack)",
+			    e->covering ? e->covering : "?");
+		break;
+	}
+	obuf_puts(o, ".\n");
 }
 
 static void put_date(struct obuf *o, uint32_t t)
@@ -726,6 +812,15 @@ void report_text(const struct report_data *d, const struct names *nm, struct obu
 				obuf_puts(o, "What happened:\n");
 			any = true;
 			gap_line(o, &cw, e);
+			break;
+		case DET_ORIGIN_GAINED:
+		case DET_ORIGIN_LOST:
+		case DET_PREFIX_NEW:
+		case DET_MORE_SPECIFIC:
+			if (!any)
+				obuf_puts(o, "What happened:\n");
+			any = true;
+			origin_line(d, nm, o, &cw, e);
 			break;
 		case DET_PREFIX_DOWN:
 		case DET_PREFIX_UP: {

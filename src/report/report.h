@@ -20,6 +20,9 @@ struct report_event {
 	uint32_t since;         /* docs/events.md §9: happened in [since, time] */
 	uint32_t until;         /* collector_gap: its end */
 	char *collector;        /* owned; collector_gap's collector, else NULL */
+	/* docs/events.md §10, owned, NULL for other types: other, remaining or
+	 * covering origins (space-separated ASNs); more_specific's covering */
+	char *origins, *covering;
 };
 
 /* An outage of the whole origin: origin_down to origin_up (end 0: still

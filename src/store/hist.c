@@ -254,7 +254,9 @@ int hist_load(struct hist *h, struct store *s)
 void hist_event_view(const struct det_gevent *ge, const struct rib *r, char **buf, size_t *cap,
 		     struct store_event *v)
 {
-	size_t need = (size_t)ge->npfx * RW_PREFIX_STRLEN + 1, n = 0;
+	/* the prefixes, then the origins and the covering prefix (§10) */
+	size_t need = (size_t)ge->npfx * RW_PREFIX_STRLEN + 1 + (size_t)ge->norigins * 11 + 1 + RW_PREFIX_STRLEN + 1,
+	       n = 0;
 	if (*cap < need) {
 		*buf = rw_realloc(*buf, need);
 		*cap = need;
@@ -264,11 +266,23 @@ void hist_event_view(const struct det_gevent *ge, const struct rib *r, char **bu
 			(*buf)[n++] = ' ';
 		n += fmt_prefix(*buf + n, &r->pfx[ge->pfx[j]].p);
 	}
+	(*buf)[n++] = 0;
+	size_t ol = n;
+	for (uint32_t j = 0; j < ge->norigins; j++) {
+		if (j)
+			(*buf)[n++] = ' ';
+		n += fmt_u32(*buf + n, ge->origins[j]);
+	}
+	(*buf)[n++] = 0;
+	size_t cv = n;
+	if (ge->type == DET_MORE_SPECIFIC && ge->upstream < r->npfx)
+		n += fmt_prefix(*buf + n, &r->pfx[ge->upstream].p);
 	(*buf)[n] = 0;
 	*v = (struct store_event){.type = ge->type, .has_origin = ge->has_origin, .flag = ge->flag,
 				 .time = ge->time, .determined = ge->determined, .origin = ge->origin,
 				 .upstream = ge->upstream, .peers = ge->npeers, .origin_prefixes = ge->origin_pfx,
-				 .since = ge->since, .prefixes = *buf, .collector = ""};
+				 .since = ge->since, .prefixes = *buf, .collector = "",
+				 .origins = *buf + ol, .covering = *buf + cv};
 	if (ge->type == DET_COLLECTOR_GAP && ge->upstream < r->ncoll)
 		v->collector = r->coll[ge->upstream].name;
 }

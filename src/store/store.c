@@ -22,6 +22,7 @@ static const char schema[] =
 	" origin {INT} NOT NULL, upstream {INT} NOT NULL, flag {INT} NOT NULL, determined {INT} NOT NULL,"
 	" peers {INT} NOT NULL, origin_prefixes {INT} NOT NULL, prefixes TEXT NOT NULL,"
 	" since {INT} NOT NULL DEFAULT 0, collector TEXT NOT NULL DEFAULT '',"
+	" origins TEXT NOT NULL DEFAULT '', covering TEXT NOT NULL DEFAULT '',"
 	" PRIMARY KEY (origin, time, type, upstream));"
 	"CREATE INDEX IF NOT EXISTS events_time ON events (time);"
 	"CREATE TABLE IF NOT EXISTS intervals (origin {INT} NOT NULL, upstream {INT} NOT NULL,"
@@ -47,12 +48,13 @@ enum {
 };
 
 static const char *const q_sql[Q_COUNT] = {
-	[Q_EV_GET] = "SELECT flag, determined, peers, origin_prefixes, prefixes, since FROM events"
+	[Q_EV_GET] = "SELECT flag, determined, peers, origin_prefixes, prefixes, since, origins FROM events"
 		     " WHERE origin = ? AND time = ? AND type = ? AND upstream = ?",
 	[Q_EV_INS] = "INSERT INTO events (type, time, origin, upstream, flag, determined,"
-		     " peers, origin_prefixes, prefixes, since, collector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		     " peers, origin_prefixes, prefixes, since, collector, origins, covering)"
+		     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_EV_UPD] = "UPDATE events SET flag = ?, determined = ?, peers = ?, origin_prefixes = ?, prefixes = ?,"
-		     " since = ? WHERE origin = ? AND time = ? AND type = ? AND upstream = ?",
+		     " since = ?, origins = ? WHERE origin = ? AND time = ? AND type = ? AND upstream = ?",
 	[Q_IV_PUT] = "INSERT INTO intervals (origin, upstream, start_ts, end_ts, acc_ts, seconds, area, share_max,"
 		     " share_now, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		     " ON CONFLICT (origin, upstream, start_ts) DO UPDATE SET end_ts = excluded.end_ts,"
@@ -106,11 +108,17 @@ int store_open(struct store *s, const char *uri, char *err, size_t esz)
 	rc = db_ddl(s->db, schema);
 	if (!rc && store_meta_get(s, "schema", &ver) == RW_ENOTFOUND) {
 		rc = store_meta_set(s, "schema", STORE_SCHEMA);
-	} else if (!rc && ver == 2) {
+	} else if (!rc && (ver == 2 || ver == 3)) {
 		/* schema 3 (docs/events.md §9): events carry since and, for
 		 * collector_gap, the collector */
-		rc = db_ddl(s->db, "ALTER TABLE events ADD COLUMN since {INT} NOT NULL DEFAULT 0;"
-				   "ALTER TABLE events ADD COLUMN collector TEXT NOT NULL DEFAULT '';");
+		if (ver == 2)
+			rc = db_ddl(s->db, "ALTER TABLE events ADD COLUMN since {INT} NOT NULL DEFAULT 0;"
+					   "ALTER TABLE events ADD COLUMN collector TEXT NOT NULL DEFAULT '';");
+		/* schema 4 (docs/events.md §10): the origin lists and the
+		 * covering prefix of the origin events */
+		if (!rc)
+			rc = db_ddl(s->db, "ALTER TABLE events ADD COLUMN origins TEXT NOT NULL DEFAULT '';"
+					   "ALTER TABLE events ADD COLUMN covering TEXT NOT NULL DEFAULT '';");
 		if (!rc)
 			rc = store_meta_set(s, "schema", STORE_SCHEMA);
 	} else if (!rc && ver != STORE_SCHEMA) {
@@ -525,6 +533,42 @@ static char *merge_prefixes(const char *a, const char *b)
 	return out;
 }
 
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Two lists of ASNs as text ("64500 64501") united, sorted; owned. */
+static char *merge_origins(const char *a, const char *b)
+{
+	uint32_t *v = NULL, n = 0, cap = 0;
+	for (int k = 0; k < 2; k++)
+		for (const char *p = k ? b : a; p && *p;) {
+			char *end;
+			unsigned long x = strtoul(p, &end, 10);
+			if (end == p)
+				break;
+			rw_vec_grow(&v, &cap, (size_t)n + 1, sizeof *v, UINT32_MAX, RW_MEM_STORE);
+			v[n++] = (uint32_t)x;
+			p = end;
+		}
+	if (n > 1)
+		qsort(v, n, sizeof *v, u32_cmp);
+	char *out = rw_malloc((size_t)n * 11 + 1);
+	size_t o = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (i && v[i] == v[i - 1])
+			continue;
+		if (o)
+			out[o++] = ' ';
+		o += fmt_u32(out + o, v[i]);
+	}
+	out[o] = 0;
+	rw_vec_free(&v, &cap, sizeof *v, RW_MEM_STORE);
+	return out;
+}
+
 int store_event_merge(struct store *s, const struct store_event *e)
 {
 	struct db_stmt *get = Q(s, Q_EV_GET), *ins = Q(s, Q_EV_INS), *upd = Q(s, Q_EV_UPD);
@@ -555,6 +599,9 @@ int store_event_merge(struct store *s, const struct store_event *e)
 		db_bind_i64(st, 10, e->since);
 		const char *coll = e->collector ? e->collector : "";
 		db_bind_text(st, 11, coll, strlen(coll));
+		const char *ol = e->origins ? e->origins : "", *cv = e->covering ? e->covering : "";
+		db_bind_text(st, 12, ol, strlen(ol));
+		db_bind_text(st, 13, cv, strlen(cv));
 		return db_done(st);
 	}
 	bool flag = db_col_i64(get, 0) || e->flag;
@@ -565,9 +612,12 @@ int store_event_merge(struct store *s, const struct store_event *e)
 	int64_t since = db_col_i64(get, 5);
 	if (e->since && (!since || e->since < since))
 		since = e->since;
+	char *ol = merge_origins(db_col_text(get, 6), e->origins ? e->origins : "");
 	db_reset(get);
-	if (!pfx)
+	if (!pfx) {
+		free(ol);
 		return RW_ENOMEM;
+	}
 	struct db_stmt *st = upd;
 	db_bind_i64(st, 1, flag);
 	db_bind_i64(st, 2, det);
@@ -575,12 +625,14 @@ int store_event_merge(struct store *s, const struct store_event *e)
 	db_bind_i64(st, 4, opfx);
 	db_bind_text(st, 5, pfx, strlen(pfx));
 	db_bind_i64(st, 6, since);
-	db_bind_i64(st, 7, origin);
-	db_bind_i64(st, 8, e->time);
-	db_bind_i64(st, 9, e->type);
-	db_bind_i64(st, 10, e->upstream);
+	db_bind_text(st, 7, ol, strlen(ol));
+	db_bind_i64(st, 8, origin);
+	db_bind_i64(st, 9, e->time);
+	db_bind_i64(st, 10, e->type);
+	db_bind_i64(st, 11, e->upstream);
 	rc = db_done(st);
 	free(pfx);
+	free(ol);
 	return rc;
 }
 

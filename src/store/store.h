@@ -33,7 +33,7 @@
 #include <stdatomic.h>
 #include "../names/names.h"
 
-#define STORE_SCHEMA 3
+#define STORE_SCHEMA 4
 #define STORE_BUCKET 300 /* series resolution in seconds */
 
 struct store {
@@ -110,13 +110,20 @@ struct store_event {
 	char *prefixes;      /* space-separated, in rw_prefix_cmp order */
 	const char *collector; /* collector_gap: its collector (upstream holds
 				  its rib id, determined the end); else "" */
+	/* docs/events.md §10 (schema 4): other_origins (origin_gained),
+	 * remaining_origins (origin_lost), covering_origins (more_specific) as
+	 * space-separated ASNs, sorted; covering: more_specific's covering
+	 * prefix (upstream holds its rib id, so the key tells coverings
+	 * apart); "" (or NULL) when none */
+	const char *origins;
+	const char *covering;
 };
 /* An event's prefixes (space-separated): how many, and the first `max`
  * as "a, b, c and N more" (N counted from total). */
 uint32_t store_prefixes_count(const char *prefixes);
 void store_prefixes_text(struct obuf *o, const char *prefixes, uint32_t total, unsigned max);
 /* Insert, or merge into the stored event with the same (type, time,
- * origin, upstream): prefixes united, flags or'ed, counts maxed. */
+ * origin, upstream): prefixes and origins united, flags or'ed, counts maxed. */
 int store_event_merge(struct store *s, const struct store_event *e);
 
 struct store_interval {

@@ -120,10 +120,12 @@ int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t fr
 {
 	/* a collector_gap (type 7, enum det_type) concerns every origin */
 	const char *q_one = "SELECT type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes,"
-			    " since, collector FROM events WHERE (origin = ? OR type = 7) AND time >= ? AND time <= ?"
+			    " since, collector, origins, covering FROM events"
+			    " WHERE (origin = ? OR type = 7) AND time >= ? AND time <= ?"
 			    " ORDER BY time, type, origin, upstream";
 	const char *q_all = "SELECT type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes,"
-			    " since, collector FROM events WHERE time >= ? AND time <= ? ORDER BY time, type, origin, upstream";
+			    " since, collector, origins, covering FROM events WHERE time >= ? AND time <= ?"
+			    " ORDER BY time, type, origin, upstream";
 	struct db_stmt *st = db_prepare(s->db, all_origins ? q_all : q_one);
 	if (!st)
 		return store_fail(s, "reading events", RW_EDB);
@@ -148,6 +150,8 @@ int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t fr
 			.prefixes = (char *)db_col_text(st, 8),
 			.since = (uint32_t)db_col_i64(st, 9),
 			.collector = db_col_text(st, 10),
+			.origins = db_col_text(st, 11),
+			.covering = db_col_text(st, 12),
 		};
 		if (fn(arg, &e)) {
 			rc = 0;

@@ -22,8 +22,14 @@ if ! command -v jq >/dev/null 2>&1; then
 	echo "$pass passed, $fail failed"
 	exit 1
 fi
+# norm FILE [EXPECTED]: the fields compared, sorted. With EXPECTED, only the
+# event types that file has: the expected files predate docs/events.md §10
+# (origin_gained, origin_lost, prefix_new, more_specific), which the public
+# scenario also shows; tests/cli/origins.sh checks those.
 norm() {
-	jq -c '{type, time, origin, upstream: (.upstream // null), prefixes: (.prefixes | sort),
+	types=$(jq -r .type "${2:-$1}" | LC_ALL=C sort -u | jq -R . | jq -sc .)
+	jq -c --argjson t "$types" 'select(.type as $x | $t | index($x)) |
+	        {type, time, origin, upstream: (.upstream // null), prefixes: (.prefixes | sort),
 	        new_for_origin: (.new_for_origin // null), last_for_origin: (.last_for_origin // null)}' "$1" | LC_ALL=C sort
 }
 
@@ -32,17 +38,17 @@ if [ ! -d "$SC/archive" ]; then
 else
 	"$RW" events --json "$SC/archive" > "$tmp/ev.json" 2>"$tmp/err"; rc=$?
 	norm "$SC/expected-events.jsonl" > "$tmp/exp"
-	norm "$tmp/ev.json" > "$tmp/got"
+	norm "$tmp/ev.json" "$SC/expected-events.jsonl" > "$tmp/got"
 	check "public-scenario-min-peers-2" "[ $rc -eq 0 ] && cmp -s $tmp/exp $tmp/got" \
 		"rc=$rc, $(diff $tmp/exp $tmp/got | grep -c '^[<>]') lines differ: $(diff $tmp/exp $tmp/got | head -4 | tr '\n' ' ')"
 	"$RW" events --json --min-peers 1 "$SC/archive" > "$tmp/ev1.json" 2>/dev/null
 	norm "$SC/expected-events-min-peers-1.jsonl" > "$tmp/exp1"
-	norm "$tmp/ev1.json" > "$tmp/got1"
+	norm "$tmp/ev1.json" "$SC/expected-events-min-peers-1.jsonl" > "$tmp/got1"
 	check "public-scenario-min-peers-1" "cmp -s $tmp/exp1 $tmp/got1" \
 		"$(diff $tmp/exp1 $tmp/got1 | grep -c '^[<>]') lines differ"
 	# the order of the arguments does not matter
 	"$RW" events --json "$SC/archive/rrc00" "$SC"/archive/route-views2/*.bz2 2>/dev/null > "$tmp/evx.json"
-	norm "$tmp/evx.json" > "$tmp/gotx"
+	norm "$tmp/evx.json" "$SC/expected-events.jsonl" > "$tmp/gotx"
 	check "public-scenario-argument-order" "cmp -s $tmp/exp $tmp/gotx" "events differ with files given in another order"
 	# filters
 	"$RW" events --json --origin AS65551 --type upstream_gained --type upstream_lost "$SC/archive" 2>/dev/null > "$tmp/f.json"
@@ -78,7 +84,7 @@ else
 	jq -c 'select(.time < "2024-03-09T12:00:00Z")' "$SC/expected-events.jsonl" > "$tmp/dexp.json"
 	jq -c 'select(.time < "2024-03-09T12:00:00Z")' "$tmp/d.json" > "$tmp/dgot.json"
 	norm "$tmp/dexp.json" > "$tmp/dexp"
-	norm "$tmp/dgot.json" > "$tmp/dgot"
+	norm "$tmp/dgot.json" "$SC/expected-events.jsonl" > "$tmp/dgot"
 	check "damaged-file" "[ $rc -eq 1 ] && grep -q 'updates.20240309.1200.gz: gzip: unexpected end of compressed data' $tmp/derr && [ -s $tmp/dexp ] && cmp -s $tmp/dexp $tmp/dgot" \
 		"rc=$rc stderr: $(head -c 300 $tmp/derr)"
 fi

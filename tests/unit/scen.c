@@ -293,6 +293,8 @@ void scen_run(struct scen *s, unsigned min_peers)
 	s->ev = calloc(g.n + 1, sizeof *s->ev);
 	for (uint32_t i = 0; i < g.n; i++) {
 		const struct det_gevent *ge = &g.ev[i];
+		if (ge->type >= DET_ORIGIN_GAINED && !s->origins)
+			continue; /* docs/events.md §10 only where a scenario asks */
 		char b[2048];
 		size_t k = 0;
 		k += (size_t)snprintf(b + k, sizeof b - k, "%s %ld ", det_type_name((enum det_type)ge->type),
@@ -312,6 +314,20 @@ void scen_run(struct scen *s, unsigned min_peers)
 			k += (size_t)snprintf(b + k, sizeof b - k, " new");
 		if (ge->type == DET_UPSTREAM_LOST && ge->flag)
 			k += (size_t)snprintf(b + k, sizeof b - k, " last");
+		if (ge->type == DET_ORIGIN_GAINED && ge->flag)
+			k += (size_t)snprintf(b + k, sizeof b - k, " new");
+		if (ge->type == DET_MORE_SPECIFIC) {
+			char pb[RW_PREFIX_STRLEN];
+			fmt_prefix(pb, &e->rib.pfx[ge->upstream].p);
+			k += (size_t)snprintf(b + k, sizeof b - k, " in %s", pb);
+		}
+		if (ge->type == DET_ORIGIN_GAINED || ge->type == DET_ORIGIN_LOST || ge->type == DET_MORE_SPECIFIC) {
+			/* other_origins / remaining_origins / covering_origins */
+			k += (size_t)snprintf(b + k, sizeof b - k, " [");
+			for (uint32_t j = 0; j < ge->norigins; j++)
+				k += (size_t)snprintf(b + k, sizeof b - k, "%s%u", j ? "," : "", ge->origins[j]);
+			k += (size_t)snprintf(b + k, sizeof b - k, "]");
+		}
 		if (ge->type == DET_COLLECTOR_GAP)
 			k += (size_t)snprintf(b + k, sizeof b - k, " %s to %ld", e->rib.coll[ge->upstream].name,
 					      (long)ge->determined - (long)SCEN_T0);

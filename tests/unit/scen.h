@@ -68,6 +68,9 @@ struct scen {
 	 * engine, load the snapshot into a new engine and run the rest
 	 * (what routewatch ingest does between calls) */
 	uint32_t split;
+	/* print docs/events.md §10's events too (origin_gained, origin_lost,
+	 * prefix_new, more_specific: " new", " in <covering>", " [origins]") */
+	bool origins;
 	char snap_err[256];
 	struct engine *e;
 };

@@ -434,3 +434,183 @@ TEST(damaged_file_events_up_to_the_damage)
 	NEV(&s, 1);
 	scen_free(&s);
 }
+
+/* ---- docs/events.md §10: origins and more-specifics. s.origins adds
+ * their events to the strings: origin_gained/origin_lost with " new" and
+ * " [other or remaining origins]", more_specific with " in <covering>
+ * [covering origins]". */
+
+/* p1 and p2 announce prefix from 64666 through 64510 at ts. */
+static void hijack(struct scen *s, uint32_t ts, const char *prefix, int npeers)
+{
+	for (int p = p1; p < p1 + npeers; p++) {
+		char path[64];
+		snprintf(path, sizeof path, "%u 64510 64666", s->peer[p].asn);
+		scen_announce(s, p, ts, prefix, path);
+	}
+}
+
+TEST(moas_second_origin_confirmed)
+{
+	struct scen s;
+	base(&s);
+	s.origins = true;
+	hijack(&s, T + 10, "192.0.2.0/24", 2); /* p3 keeps 65551 */
+	scen_run(&s, 2);
+	HAS(&s, "origin_gained 10 64666 192.0.2.0/24 new [65551]");
+	HAS(&s, "upstream_gained 10 64666 64510 192.0.2.0/24 new");
+	NEV(&s, 2);
+	scen_free(&s);
+}
+
+TEST(exact_prefix_hijack_then_withdrawal)
+{
+	struct scen s;
+	base(&s);
+	s.origins = true;
+	hijack(&s, T + 10, "192.0.2.0/24", 2);
+	scen_announce(&s, p1, T + 60, "192.0.2.0/24", "3356 64500 65551");
+	scen_announce(&s, p2, T + 60, "192.0.2.0/24", "174 64500 65551");
+	scen_run(&s, 2);
+	HAS(&s, "origin_gained 10 64666 192.0.2.0/24 new [65551]");
+	HAS(&s, "origin_lost 60 64666 192.0.2.0/24 [65551]");
+	HAS(&s, "upstream_lost 60 64666 64510 192.0.2.0/24 last");
+	HAS(&s, "origin_down 60 64666"); /* it was its only prefix */
+	NEV(&s, 5);
+	scen_free(&s);
+}
+
+TEST(origin_change)
+{
+	struct scen s;
+	base(&s);
+	s.origins = true;
+	hijack(&s, T + 10, "192.0.2.0/24", 3);
+	/* 64666 comes back later after a moment away: not new for the prefix */
+	for (int p = p1; p <= p3; p++) {
+		char path[64];
+		snprintf(path, sizeof path, "%u 64500 65551", s.peer[p].asn);
+		scen_announce(&s, p, T + 50, "192.0.2.0/24", path);
+	}
+	hijack(&s, T + 90, "192.0.2.0/24", 2);
+	scen_run(&s, 2);
+	HAS(&s, "origin_lost 10 65551 192.0.2.0/24 [64666]");
+	HAS(&s, "origin_gained 10 64666 192.0.2.0/24 new []");
+	HAS(&s, "origin_gained 50 65551 192.0.2.0/24 []");
+	HAS(&s, "origin_lost 50 64666 192.0.2.0/24 [65551]");
+	HAS(&s, "origin_gained 90 64666 192.0.2.0/24 [65551]");
+	scen_free(&s);
+}
+
+TEST(prefix_new_and_more_specifics)
+{
+	struct scen s;
+	base(&s);
+	s.origins = true;
+	/* a new prefix outside any other */
+	scen_announce(&s, p1, T + 10, "203.0.113.0/24", "3356 64500 65551");
+	scen_announce(&s, p2, T + 10, "203.0.113.0/24", "174 64500 65551");
+	/* a more-specific from another origin: a sub-prefix hijack candidate */
+	hijack(&s, T + 20, "192.0.2.0/25", 2);
+	/* the same origin deaggregates: prefix_new only */
+	scen_announce(&s, p1, T + 30, "198.51.100.128/25", "3356 64500 65551");
+	scen_announce(&s, p2, T + 30, "198.51.100.128/25", "174 64500 65551");
+	scen_run(&s, 2);
+	HAS(&s, "prefix_new 10 65551 203.0.113.0/24");
+	HAS(&s, "upstream_gained 10 65551 64500 203.0.113.0/24");
+	HAS(&s, "prefix_new 20 64666 192.0.2.0/25");
+	HAS(&s, "more_specific 20 64666 192.0.2.0/25 in 192.0.2.0/24 [65551]");
+	HAS(&s, "upstream_gained 20 64666 64510 192.0.2.0/25 new");
+	HAS(&s, "prefix_new 30 65551 198.51.100.128/25");
+	HAS(&s, "upstream_gained 30 65551 64500 198.51.100.128/25");
+	NEV(&s, 7);
+	scen_free(&s);
+}
+
+TEST(origin_events_unconfirmed_with_one_peer)
+{
+	struct scen s;
+	base(&s);
+	s.origins = true;
+	hijack(&s, T + 10, "192.0.2.0/24", 1);
+	hijack(&s, T + 10, "192.0.2.0/25", 1);
+	scen_announce(&s, p1, T + 10, "203.0.113.0/24", "3356 64500 65551");
+	scen_run(&s, 2);
+	NEV(&s, 0);
+	scen_free(&s);
+}
+
+TEST(origin_events_baseline_is_silent)
+{
+	struct scen s;
+	base(&s);
+	s.origins = true;
+	hijack(&s, T, "192.0.2.0/24", 2);
+	hijack(&s, T, "192.0.2.0/25", 1);
+	hijack(&s, T + 10, "192.0.2.0/25", 2); /* confirmed later: still baseline */
+	scen_run(&s, 2);
+	NEV(&s, 0);
+	scen_free(&s);
+}
+
+/* P goes down with 64666 among its origins and comes back without it:
+ * origin_lost dated at the down second */
+TEST(origin_lost_while_down_dated_at_the_outage)
+{
+	struct scen s;
+	base(&s);
+	s.origins = true;
+	hijack(&s, T + 10, "192.0.2.0/24", 2);
+	for (int p = p1; p <= p3; p++)
+		scen_withdraw(&s, p, T + 50, "192.0.2.0/24");
+	for (int p = p1; p <= p3; p++) {
+		char path[64];
+		snprintf(path, sizeof path, "%u 64500 65551", s.peer[p].asn);
+		scen_announce(&s, p, T + 100, "192.0.2.0/24", path);
+	}
+	scen_run(&s, 2);
+	HAS(&s, "origin_gained 10 64666 192.0.2.0/24 new [65551]");
+	HAS(&s, "origin_lost 50 64666 192.0.2.0/24 [65551]");
+	HAS(&s, "prefix_down 50 64666 192.0.2.0/24");
+	HAS(&s, "prefix_up 100 65551 192.0.2.0/24");
+	for (int i = 0; i < s.nev; i++)
+		CHECK(strncmp(s.ev[i], "origin_lost 100", 15) && strncmp(s.ev[i], "origin_gained 100", 17));
+	scen_free(&s);
+}
+
+/* docs/events.md §9: sessions ending leave the prefix unobserved: no
+ * origin_lost */
+TEST(sessions_ending_lose_no_origin)
+{
+	struct scen s;
+	base(&s);
+	s.origins = true;
+	hijack(&s, T + 10, "192.0.2.0/24", 2);
+	for (int p = p1; p <= p3; p++)
+		scen_state(&s, p, T + 50, 6, 1);
+	scen_run(&s, 2);
+	HAS(&s, "origin_gained 10 64666 192.0.2.0/24 new [65551]");
+	HAS(&s, "upstream_gained 10 64666 64510 192.0.2.0/24 new");
+	NEV(&s, 2);
+	scen_free(&s);
+}
+
+/* The (P, O) episodes survive a snapshot (what ingest does between calls) */
+TEST(origin_episodes_survive_a_snapshot)
+{
+	struct scen s;
+	base(&s);
+	s.origins = true;
+	hijack(&s, T + 10, "192.0.2.0/24", 2);
+	scen_updates(&s, rv, T + 900);
+	scen_announce(&s, p1, T + 960, "192.0.2.0/24", "3356 64500 65551");
+	scen_announce(&s, p2, T + 960, "192.0.2.0/24", "174 64500 65551");
+	hijack(&s, T + 990, "192.0.2.0/24", 2);
+	s.split = T + 900;
+	scen_run(&s, 2);
+	CHECK_STR(s.snap_err, "");
+	HAS(&s, "origin_gained 10 64666 192.0.2.0/24 new [65551]");
+	HAS(&s, "origin_lost 960 64666 192.0.2.0/24 [65551]");
+	HAS(&s, "origin_gained 990 64666 192.0.2.0/24 [65551]");
+	scen_free(&s);
+}
