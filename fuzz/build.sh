@@ -39,7 +39,7 @@ BMP="bmp/bmp"
 MRT="mrt/mrt_frame mrt/mrt_decode mrt/mrt_write"
 IO="io/io io/io_codec io/io_bz2"
 # the output formats, and what their event and origin printers need
-FMT="out/out out/out_bgpdump out/out_json out/out_text store/store_text names/names detect/det detect/det_group detect/det_snap \
+FMT="out/out out/out_bgpdump out/out_json out/out_bgpkit out/out_text store/store_text names/names detect/det detect/det_group detect/det_snap \
  rib/rib rib/rib_path rib/rib_adj rib/rib_query rib/rib_snap"
 
 # The arena functions of arena.c are renamed out of the way when the shim

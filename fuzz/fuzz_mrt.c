@@ -179,7 +179,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	k.use_text = opt & 4;
 	k.use_json = opt & 8;
 	out_open(&k.text, OUT_BGPDUMP, &out, NULL);
-	out_open(&k.json, OUT_JSON, &out, NULL);
+	/* every option bit is taken: the chunk byte's low bit picks bgpkit's
+	 * objects instead of routewatch's JSON */
+	out_open(&k.json, (cb & 1) ? OUT_BGPKIT : OUT_JSON, &out, NULL);
 
 	struct mrt_reader rd;
 	struct mrt_dec d;
