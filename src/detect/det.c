@@ -609,6 +609,25 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 	}
 }
 
+static void no_event(void *arg, const struct det_event *e)
+{
+	(void)arg;
+	(void)e;
+}
+
+void det_rebuild_origins(struct det *d, struct rib *r, uint32_t sec)
+{
+	d->rebuild_origins = false;
+	rib_mark_all_dirty(r);
+	const struct det_hooks *hooks = d->hooks;
+	bool present = d->report_present;
+	d->hooks = NULL; /* the counts do not change: nothing to tell */
+	d->report_present = false;
+	det_evaluate(d, r, sec, true, 0, no_event, NULL);
+	d->hooks = hooks;
+	d->report_present = present;
+}
+
 void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uint32_t since, det_event_fn fn,
 		  void *arg)
 {

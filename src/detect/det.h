@@ -120,6 +120,8 @@ struct det {
 	/* docs/events.md §10: new_for_prefix looks back to the last RIB dump
 	 * (of any collector), as far as a window can see */
 	uint32_t last_dump;    /* its second */
+	bool rebuild_origins;  /* loaded from a version 1 snapshot: the
+				  (prefix, origin) episodes are still to make */
 	bool dump_now;         /* a dump is applied in the current second */
 };
 
@@ -138,6 +140,12 @@ void det_dump(struct det *d);
  * detector (min_peers must match the snapshot's) for a rib of npfx
  * prefixes. On error release it; err names what is wrong. */
 int det_save(const struct det *d, struct obuf *o);
+/* After loading a version 1 snapshot (d->rebuild_origins) into a rib
+ * loaded from the same snapshot: every prefix with routes is evaluated
+ * once as a silent baseline at second sec, which adds the (prefix,
+ * origin) episodes its routes have (confirmed ones as present since the
+ * baseline) and changes nothing else; no event is sent. */
+void det_rebuild_origins(struct det *d, struct rib *r, uint32_t sec);
 int det_load(struct det *d, struct cur *c, uint32_t npfx, char *err, size_t esz);
 /* Routes (peer x prefix) of (origin, upstream) now. */
 uint32_t det_ou_routes(const struct det *d, uint32_t origin, uint32_t upstream);

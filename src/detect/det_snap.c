@@ -87,9 +87,13 @@ int det_load(struct det *d, struct cur *c, uint32_t npfx, char *err, size_t esz)
 	uint32_t used;
 	if (cur_bytes(c, 6, &magic) || memcmp(magic, SNAP_MAGIC, 6) || cur_u16(c, &ver))
 		return fail(err, esz, "not a detector snapshot", RW_EMALFORMED);
-	if (ver != SNAP_VERSION)
+	if (ver != SNAP_VERSION && ver != 1)
 		return fail(err, esz, "written by another version", RW_EUNSUPPORTED);
-	if (cur_u16(c, &min_peers) || cur_u32(c, &d->last_dump) || cur_u32(c, &used))
+	/* version 1 has no (prefix, origin) episodes: det_rebuild_origins
+	 * makes them from the routes once the rib is loaded too */
+	d->last_dump = 0;
+	d->rebuild_origins = ver == 1;
+	if (cur_u16(c, &min_peers) || (ver >= 2 && cur_u32(c, &d->last_dump)) || cur_u32(c, &used))
 		return fail(err, esz, "truncated header", RW_ETRUNC);
 	if (min_peers != d->min_peers) {
 		snprintf(err, esz, "the stored state was built with --min-peers %u, not %u", min_peers,

@@ -76,6 +76,8 @@ int engine_load(struct engine *e, const uint8_t *p, size_t n, char *err, size_t 
 	int rc = rib_load(&e->rib, &c, &e->scratch, err, esz);
 	if (!rc)
 		rc = det_load(&e->det, &c, e->rib.npfx, err, esz);
+	if (!rc && e->det.rebuild_origins)
+		det_rebuild_origins(&e->det, &e->rib, e->sec);
 	uint32_t ncoll = 0;
 	if (!rc && ver >= 2 && (cur_u32(&c, &ncoll) || ncoll > e->rib.ncoll || ncoll > cur_left(&c) / 9)) {
 		snprintf(err, esz, "engine snapshot: bad collector section");

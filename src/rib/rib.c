@@ -187,6 +187,13 @@ static void mark_dirty(struct rib *r, uint32_t pfx, uint8_t why)
 	r->dirty[r->ndirty++] = pfx;
 }
 
+void rib_mark_all_dirty(struct rib *r)
+{
+	for (uint32_t i = 0; i < r->npfx; i++)
+		if (r->pfx[i].n)
+			mark_dirty(r, i, 0);
+}
+
 const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n, const uint8_t **why)
 {
 	/* The returned arrays stay valid until the next call: swap them out. */

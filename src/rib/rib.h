@@ -210,6 +210,10 @@ enum {
  * call. */
 const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n, const uint8_t **why);
 
+/* Every prefix with routes is dirty (a whole evaluation, for rebuilding
+ * what the detector keeps from an older snapshot). */
+void rib_mark_all_dirty(struct rib *r);
+
 /* Snapshots (rib_snap.c): the state as bytes between seconds (nothing
  * dirty), and back into an empty rib with the same prefix and peer ids.
  * On error the rib holds part of the snapshot: release it. err gets a
