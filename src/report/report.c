@@ -34,8 +34,10 @@ static int on_event(void *arg, const struct store_event *e)
 	struct report_data *d = c->d;
 	rw_vec_grow(&d->ev, &d->capev, (size_t)d->nev + 1, sizeof *d->ev, UINT32_MAX, RW_MEM_OTHER);
 	struct report_event *r = &d->ev[d->nev++];
-	*r = (struct report_event){e->type, e->flag, e->time, e->upstream, e->origin_prefixes, 0,
-				   rw_strdup(e->prefixes), e->since, 0, NULL};
+	*r = (struct report_event){.type = e->type, .flag = e->flag, .time = e->time, .upstream = e->upstream,
+				   .origin_prefixes = e->origin_prefixes, .prefixes = rw_strdup(e->prefixes),
+				   .since = e->since};
+	r->origin = e->has_origin ? e->origin : 0;
 	if (e->type == DET_COLLECTOR_GAP) {
 		r->until = e->determined;
 		r->collector = rw_strdup(e->collector ? e->collector : "?");
@@ -103,7 +105,7 @@ void report_data_free(struct report_data *d)
 
 uint32_t *report_asns(const struct report_data *d, size_t *n)
 {
-	size_t cap = 1 + d->h.niv + d->nev + d->series.nup;
+	size_t cap = 1 + d->h.niv + 2 * (size_t)d->nev + d->series.nup;
 	for (size_t i = 0; i < d->nev; i++)
 		for (const char *p = d->ev[i].origins; p && *p; p++)
 			cap += *p == ' ' || p == d->ev[i].origins;
@@ -115,6 +117,8 @@ uint32_t *report_asns(const struct report_data *d, size_t *n)
 	for (size_t i = 0; i < d->nev; i++) {
 		if (d->ev[i].upstream)
 			v[k++] = d->ev[i].upstream;
+		if (d->ev[i].origin && d->ev[i].origin != d->origin)
+			v[k++] = d->ev[i].origin;
 		for (const char *p = d->ev[i].origins; p && *p && k < cap;) {
 			char *end;
 			unsigned long x = strtoul(p, &end, 10);
@@ -215,7 +219,8 @@ static void origin_line(const struct report_data *d, const struct names *nm, str
 {
 	put_at(o, cw, e);
 	obuf_puts(o, ", ");
-	report_as(o, nm, d->origin);
+	/* the announcer: this network, or another one announcing its prefix */
+	report_as(o, nm, e->origin ? e->origin : d->origin);
 	bool others = e->origins && *e->origins;
 	switch (e->type) {
 	case DET_ORIGIN_GAINED:

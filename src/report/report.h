@@ -18,6 +18,9 @@ struct report_event {
 	uint32_t npfx;
 	char *prefixes;         /* owned, space-separated */
 	uint32_t since;         /* docs/events.md §9: happened in [since, time] */
+	uint32_t origin;        /* the event's origin: another network's when
+				   the event names this one among a prefix's
+				   origins (a hijack of its prefix, §10) */
 	uint32_t until;         /* collector_gap: its end */
 	char *collector;        /* owned; collector_gap's collector, else NULL */
 	/* docs/events.md §10, owned, NULL for other types: other, remaining or

@@ -25,6 +25,7 @@ static const char schema[] =
 	" origins TEXT NOT NULL DEFAULT '', covering TEXT NOT NULL DEFAULT '',"
 	" PRIMARY KEY (origin, time, type, upstream));"
 	"CREATE INDEX IF NOT EXISTS events_time ON events (time);"
+	"CREATE INDEX IF NOT EXISTS events_type ON events (type, time);"
 	"CREATE TABLE IF NOT EXISTS intervals (origin {INT} NOT NULL, upstream {INT} NOT NULL,"
 	" start_ts {INT} NOT NULL, end_ts {INT}, acc_ts {INT} NOT NULL, seconds {INT} NOT NULL,"
 	" area {REAL} NOT NULL, share_max {REAL} NOT NULL, share_now {REAL} NOT NULL, visible {INT} NOT NULL,"

@@ -3,6 +3,7 @@
  * whatever the size of the store. */
 #include "store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 int store_history(struct store *s, uint32_t origin, struct store_history *h)
@@ -118,22 +119,38 @@ struct store_upstream *store_history_upstreams(const struct store_history *h, si
 int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t from, uint32_t to,
 		 store_event_fn fn, void *arg)
 {
-	/* a collector_gap (type 7, enum det_type) concerns every origin */
-	const char *q_one = "SELECT type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes,"
-			    " since, collector, origins, covering FROM events"
-			    " WHERE (origin = ? OR type = 7) AND time >= ? AND time <= ?"
-			    " ORDER BY time, type, origin, upstream";
+	/* One origin's events, and those that concern it without being its
+	 * own: a collector_gap (type 7, enum det_type) concerns every origin;
+	 * an origin_gained or more_specific (8, 11) of another origin names it
+	 * among the prefix's other or covering origins (a hijack of its
+	 * prefix). Three branches, each on an index (the primary key; events
+	 * (type, time)), not one OR that would read the whole table. */
+#define EV_COLS "type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes, since, collector, origins, covering"
+	const char *q_one = "SELECT " EV_COLS " FROM events WHERE origin = ? AND time >= ? AND time <= ?"
+			    " UNION ALL SELECT " EV_COLS " FROM events WHERE type = 7 AND time >= ? AND time <= ?"
+			    " UNION ALL SELECT " EV_COLS " FROM events WHERE type IN (8, 11) AND time >= ? AND time <= ?"
+			    " AND origin <> ? AND (' ' || origins || ' ') LIKE ?"
+			    " ORDER BY 2, 1, 3, 4";
 	const char *q_all = "SELECT type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes,"
 			    " since, collector, origins, covering FROM events WHERE time >= ? AND time <= ?"
 			    " ORDER BY time, type, origin, upstream";
 	struct db_stmt *st = db_prepare(s->db, all_origins ? q_all : q_one);
 	if (!st)
 		return store_fail(s, "reading events", RW_EDB);
-	int i = 1;
-	if (!all_origins)
-		db_bind_i64(st, i++, origin);
-	db_bind_i64(st, i++, from);
-	db_bind_i64(st, i, to);
+	char like[24];
+	snprintf(like, sizeof like, "%% %u %%", origin);
+	if (all_origins) {
+		db_bind_i64(st, 1, from);
+		db_bind_i64(st, 2, to);
+	} else {
+		db_bind_i64(st, 1, origin);
+		for (int k = 0; k < 3; k++) {
+			db_bind_i64(st, 2 + 2 * k, from);
+			db_bind_i64(st, 3 + 2 * k, to);
+		}
+		db_bind_i64(st, 8, origin);
+		db_bind_text(st, 9, like, strlen(like));
+	}
 	int rc;
 	while ((rc = db_step(st)) == 1) {
 		int64_t o = db_col_i64(st, 2);
