@@ -164,13 +164,18 @@ static int cur_cmp(const void *a, const void *b)
 
 /* Fill c[] (sorted by (o, u)) from P's routes; returns the entry count.
  * A peer counts once per (o, u) even with several ADD-PATH routes, and
- * once per origin in (o, DET_ORIGIN_EPI), the last entry of each origin. */
+ * once per origin in (o, DET_ORIGIN_EPI), the last entry of each origin.
+ * The per-origin counts are kept apart while the (o, u) entries are
+ * sorted and merged, then put after each origin's entries: interleaved,
+ * they made the sort quadratic (twice the detector's time). */
 static uint32_t summarize(const struct rib *r, uint32_t pfx, struct ou_n **buf, uint32_t *cap, uint16_t *vis,
 			  uint16_t *nnull)
 {
 	const struct rib_pfx *x = &r->pfx[pfx];
-	uint32_t nc = 0;
+	uint32_t nc = 0, noc = 0;
 	uint16_t v = 0, nn = 0;
+	struct ou_n oc[16]; /* (origin, DET_ORIGIN_EPI, peers): prefixes have few origins */
+	bool spill = false; /* more than 16: they go into the sort as before */
 	/* the paths are scattered in memory: ask for all of them at once so
 	 * the cache misses overlap */
 	for (uint32_t i = 0; i < x->n; i++)
@@ -198,8 +203,20 @@ static uint32_t summarize(const struct rib *r, uint32_t pfx, struct ou_n **buf, 
 				continue;
 			VEC(*buf, *cap, (size_t)nc + 2);
 			(*buf)[nc++] = (struct ou_n){p->origin, u, 1};
-			if (!has_o) /* the peer counts once for (P, O), docs/events.md §10 */
+			if (has_o)
+				continue;
+			/* the peer counts once for (P, O), docs/events.md §10 */
+			uint32_t q = 0;
+			while (q < noc && oc[q].o != p->origin)
+				q++;
+			if (q < noc) {
+				oc[q].n++;
+			} else if (noc < RW_ARRAY_LEN(oc) && !spill) {
+				oc[noc++] = (struct ou_n){p->origin, DET_ORIGIN_EPI, 1};
+			} else {
+				spill = true;
 				(*buf)[nc++] = (struct ou_n){p->origin, DET_ORIGIN_EPI, 1};
+			}
 		}
 		v++;
 		nn += null_seen;
@@ -223,6 +240,47 @@ static uint32_t summarize(const struct rib *r, uint32_t pfx, struct ou_n **buf, 
 			(*buf)[k - 1].n++;
 		else
 			(*buf)[k++] = (*buf)[i];
+	}
+	if (spill) {
+		/* an origin counted in oc before the spill may also have an
+		 * entry from it: add oc's to the sort's, once more in order */
+		VEC(*buf, *cap, (size_t)k + noc);
+		for (uint32_t q = 0; q < noc; q++)
+			(*buf)[k++] = oc[q];
+		noc = 0;
+		spill = false;
+		nc = k;
+		qsort(*buf, nc, sizeof **buf, cur_cmp);
+		k = 0;
+		for (uint32_t i = 0; i < nc; i++) {
+			if (k && (*buf)[k - 1].o == (*buf)[i].o && (*buf)[k - 1].u == (*buf)[i].u)
+				(*buf)[k - 1].n += (*buf)[i].n;
+			else
+				(*buf)[k++] = (*buf)[i];
+		}
+	}
+	if (noc) {
+		/* each origin's (o, DET_ORIGIN_EPI) after its last (o, u): a
+		 * merge from the back, in place (the origins sorted first) */
+		for (uint32_t i = 1; i < noc; i++) {
+			struct ou_n t = oc[i];
+			uint32_t j = i;
+			for (; j > 0 && oc[j - 1].o > t.o; j--)
+				oc[j] = oc[j - 1];
+			oc[j] = t;
+		}
+		VEC(*buf, *cap, (size_t)k + noc);
+		uint32_t w = k + noc, a = k, b = noc;
+		while (b) {
+			/* the next from the back: an (o, u) entry of a larger
+			 * origin, or oc's entry (it sorts after every (o, u) of
+			 * its origin) */
+			if (a && (*buf)[a - 1].o > oc[b - 1].o)
+				(*buf)[--w] = (*buf)[--a];
+			else
+				(*buf)[--w] = oc[--b];
+		}
+		k += noc;
 	}
 	*vis = v;
 	*nnull = nn;

@@ -44,35 +44,6 @@ size_t out__when(char *b, uint32_t t, bool text)
 	return strftime(b, 40, text ? "%Y-%m-%d %H:%M:%S UTC" : "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-void out__key(struct obuf *o, const char *k)
-{
-	obuf_putc(o, ',');
-	obuf_putc(o, '"');
-	obuf_puts(o, k);
-	obuf_putsn(o, "\":", 2);
-}
-
-void out__kstr(struct obuf *o, const char *k, const char *v, size_t n)
-{
-	out__key(o, k);
-	obuf_putc(o, '"');
-	obuf_putsn(o, v, n);
-	obuf_putc(o, '"');
-}
-
-void out__kaddr(struct obuf *o, const char *k, const struct rw_addr *a)
-{
-	char b[RW_ADDR_STRLEN];
-	size_t n = fmt_addr(b, a);
-	out__kstr(o, k, b, n);
-}
-
-void out__knum(struct obuf *o, const char *k, uint64_t v)
-{
-	out__key(o, k);
-	obuf_putu64(o, v);
-}
-
 void out__as_text(struct obuf *ob, const struct names *nm, uint32_t asn)
 {
 	char nb[64];
