@@ -11,6 +11,8 @@
 
 #include "../feed/feed.h"
 
+#include <stdio.h>
+
 #define EXIT_DAMAGED 1
 #define EXIT_USAGE 2
 
@@ -53,6 +55,25 @@ int missing(const char *cmd, const char *what);
 	"  --collector NAME=PATH  collector of the files under PATH (repeatable);\n"              \
 	"                    without it, names come from the RouteViews, RIS and\n"              \
 	"                    BGPStream layouts, else from the file's directory\n"
+
+/* `as` and `prefix`: the same options (--at, --names, --json,
+ * --collector), then a query of the state the archives give at --at.
+ * state_query_parse: 0 and q filled (*done when --help was printed), or
+ * the exit status (usage printed); argv[optind..] are left to the caller.
+ * state_query_run: the engine after the archives argv[0..n) are read
+ * (release and free it), *status EXIT_DAMAGED when an input was damaged;
+ * the data's end is said when --at is after it. Release q in any case. */
+struct names;
+struct state_query {
+	uint32_t at;
+	bool json, have_names;
+	struct names *nm;            /* owned */
+	struct feed_names coll;      /* --collector */
+	struct feed_stats *st;       /* owned */
+};
+int state_query_parse(struct state_query *q, int argc, char **argv, void (*usage)(FILE *), bool *done);
+struct engine *state_query_run(struct state_query *q, char **inputs, int n, int *status);
+void state_query_release(struct state_query *q);
 
 /* The memory every subsystem holds, one line on stderr (--stats). */
 void print_memory(void);

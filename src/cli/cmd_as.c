@@ -14,7 +14,6 @@
 #include "cli.h"
 #include "../out/out.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -38,42 +37,12 @@ static void usage(FILE *o)
 
 int cmd_as(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{"at", required_argument, 0, 'a'},        {"names", required_argument, 0, 'n'},
-		{"json", no_argument, 0, 'j'},            {"collector", required_argument, 0, 'c'},
-		{"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
-	struct archive_opts ao = {0};
-	struct feed_names coll; /* --collector */
-	feed_names_init(&coll);
-	struct names nm;
-	bool have_names = false, json = false;
-	names_init(&nm);
-	int c, rc = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hjq", lo, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			if ((rc = opt_time("at", optarg, &ao.until)))
-				goto out;
-			break;
-		case 'n':
-			if (names_load(&nm, optarg)) {
-				rc = EXIT_DAMAGED;
-				goto out;
-			}
-			have_names = true;
-			break;
-		case 'j': json = true; break;
-		case 'q': rw_log_level = RW_LOG_ERROR; break;
-		case 'c':
-			if ((rc = opt_collector(&coll, optarg)))
-				goto out;
-			break;
-		case 'h': usage(stdout); goto out;
-		default: usage(stderr); rc = EXIT_USAGE; goto out;
-		}
-	}
+	struct state_query q;
+	bool done;
+	int rc = state_query_parse(&q, argc, argv, usage, &done);
 	uint32_t asn;
+	if (rc || done)
+		goto out;
 	if (optind + 1 >= argc || parse_asn(argv[optind], &asn)) {
 		rc = missing("as", optind >= argc ? "no ASN given (as 131279 FILE|DIR...)"
 				  : parse_asn(argv[optind], &asn) ? "the first argument is an ASN, like 131279 or AS131279"
@@ -81,27 +50,20 @@ int cmd_as(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
-	struct feed_stats *st = rw_calloc(1, sizeof *st);
-	int status;
-	struct engine *e = archive_state(argv + optind + 1, argc - optind - 1, &coll, &ao.feed.io, ao.until, st, &status);
-	if (status)
-		rc = EXIT_DAMAGED;
-	say_data_end(st, "at", ao.until);
+	struct engine *e = state_query_run(&q, argv + optind + 1, argc - optind - 1, &rc);
 	struct rib_origin_view v;
 	rib_origin_view(&e->rib, asn, &v);
 	struct obuf ob;
 	obuf_init(&ob, STDOUT_FILENO, 1 << 16);
 	struct out out;
-	out_open(&out, json ? OUT_JSON : OUT_TEXT, &ob, have_names ? &nm : NULL);
-	out_origin(&out, &e->rib, &v, ao.until ? ao.until : e->have_sec ? e->sec : 0);
+	out_open(&out, q.json ? OUT_JSON : OUT_TEXT, &ob, q.have_names ? q.nm : NULL);
+	out_origin(&out, &e->rib, &v, q.at ? q.at : e->have_sec ? e->sec : 0);
 	out_close(&out);
 	obuf_release(&ob);
 	rib_origin_view_free(&v);
 	engine_release(e);
 	free(e);
-	free(st);
 out:
-	feed_names_release(&coll);
-	names_release(&nm);
+	state_query_release(&q);
 	return rc;
 }

@@ -1,7 +1,10 @@
 /* Small helpers shared by commands. */
 #include "cli.h"
 #include "../engine/engine.h"
+#include "../names/names.h"
 
+#include <getopt.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -45,6 +48,56 @@ int missing(const char *cmd, const char *what)
 {
 	rw_log(RW_LOG_ERROR, "%s: %s", cmd, what);
 	return EXIT_USAGE;
+}
+
+int state_query_parse(struct state_query *q, int argc, char **argv, void (*usage)(FILE *), bool *done)
+{
+	static const struct option lo[] = {
+		{"at", required_argument, 0, 'a'},   {"names", required_argument, 0, 'n'},
+		{"json", no_argument, 0, 'j'},       {"collector", required_argument, 0, 'c'},
+		{"help", no_argument, 0, 'h'},       {0, 0, 0, 0}};
+	memset(q, 0, sizeof *q);
+	feed_names_init(&q->coll);
+	q->nm = rw_malloc(sizeof *q->nm);
+	names_init(q->nm);
+	*done = false;
+	int c, rc = 0;
+	optind = 1;
+	while (!rc && (c = getopt_long(argc, argv, "hj", lo, NULL)) != -1) {
+		switch (c) {
+		case 'a': rc = opt_time("at", optarg, &q->at); break;
+		case 'n':
+			rc = names_load(q->nm, optarg) ? EXIT_DAMAGED : 0;
+			q->have_names = true;
+			break;
+		case 'j': q->json = true; break;
+		case 'c': rc = opt_collector(&q->coll, optarg); break;
+		case 'h': usage(stdout); *done = true; return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	return rc;
+}
+
+struct engine *state_query_run(struct state_query *q, char **inputs, int n, int *status)
+{
+	q->st = rw_calloc(1, sizeof *q->st);
+	int damaged;
+	struct engine *e = archive_state(inputs, n, &q->coll, NULL, q->at, q->st, &damaged);
+	*status = damaged ? EXIT_DAMAGED : 0;
+	say_data_end(q->st, "at", q->at);
+	return e;
+}
+
+void state_query_release(struct state_query *q)
+{
+	feed_names_release(&q->coll);
+	if (q->nm) {
+		names_release(q->nm);
+		free(q->nm);
+	}
+	free(q->st);
+	memset(q, 0, sizeof *q);
 }
 
 void print_memory(void)
