@@ -8,13 +8,8 @@
 # Usage: tests/cli/filters.sh [BUILD_DIR]. Prints "ok - filters/NAME" lines
 # and "N passed, N failed". Runs on a fresh clone (no shared data).
 set -u
-B=${1:-build}
-RW=$B/routewatch
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "ok - filters/$1"; pass=$((pass + 1)); }
-nok() { echo "not ok - filters/$1: $2"; fail=$((fail + 1)); }
+SUITE=filters
+. "$(dirname "$0")/lib_check.sh"
 # same NAME GOT WANT: both non-empty and equal
 same() {
 	if [ "$2" -gt 0 ] && [ "$2" = "$3" ]; then ok "$1"; else nok "$1" "$2 lines, $3 wanted"; fi

@@ -11,14 +11,8 @@
 # Usage: tests/cli/gaps.sh [BUILD_DIR]. Prints "ok - gaps/NAME" lines and
 # "N passed, N failed". Runs on a fresh clone (no shared data).
 set -u
-B=${1:-build}
-RW=$B/routewatch
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "ok - gaps/$1"; pass=$((pass + 1)); }
-nok() { echo "not ok - gaps/$1: $2"; fail=$((fail + 1)); }
-check() { if eval "$2"; then ok "$1"; else nok "$1" "$3"; fi; }
+SUITE=gaps
+. "$(dirname "$0")/lib_check.sh"
 
 S=$tmp/sample
 "$RW" synth sample "$S" 2>/dev/null

@@ -19,19 +19,8 @@
 # Usage: tests/cli/mirror_full.sh [BUILD_DIR]. Prints "ok - mirror/NAME"
 # lines and "N passed, N failed". Runs on a fresh clone (jq, python3).
 set -u
-B=${1:-build}
-RW=$B/routewatch
-HERE=$(cd "$(dirname "$0")" && pwd)
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] && echo "# kept $tmp" || rm -rf "$tmp"' EXIT
-ok() { echo "ok - mirror/$1"; pass=$((pass + 1)); }
-nok() { echo "not ok - mirror/$1: $2"; fail=$((fail + 1)); }
-check() { if eval "$2"; then ok "$1"; else nok "$1" "$3"; fi; }
-iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
-unix() { date -u -d "$1" +%s; }
-name_time() { date -u -d "@$1" +%Y%m%d.%H%M; }
-mrt() { python3 "$HERE/mrt_tool.py" "$@"; }
+SUITE=mirror
+. "$(dirname "$0")/lib_check.sh"
 
 T0=$(unix 2024-03-09T00:00:00Z)
 # the complete archive, flat: full/route-views.sg/, full/rrc03/

@@ -12,14 +12,8 @@
 # Usage: tests/cli/mirrors.sh [BUILD_DIR]. Prints "ok - mirrors/NAME" lines
 # and "N passed, N failed". Runs on a fresh clone (no shared data).
 set -u
-B=${1:-build}
-RW=$B/routewatch
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "ok - mirrors/$1"; pass=$((pass + 1)); }
-nok() { echo "not ok - mirrors/$1: $2"; fail=$((fail + 1)); }
-check() { if eval "$2"; then ok "$1"; else nok "$1" "$3"; fi; }
+SUITE=mirrors
+. "$(dirname "$0")/lib_check.sh"
 
 S=$tmp/sample
 "$RW" synth sample "$S" 2>/dev/null
@@ -33,7 +27,7 @@ check "flat-sample" "[ $rc -eq 0 ] && [ \$(wc -l < $tmp/flat.json) -gt 10 ] && !
 # The parts of a RouteViews or RIS file name: kind, YYYY, MM, DD, HHMM, ext.
 # rib.20171001.0800.bz2 -> "rib 2017 10 01 0800 bz2"
 parts() { echo "$1" | sed -n 's/^\([a-z]*\)\.\([0-9]\{4\}\)\([0-9]\{2\}\)\([0-9]\{2\}\)\.\([0-9]\{4\}\)\.\(.*\)$/\1 \2 \3 \4 \5 \6/p'; }
-unix() { date -u -d "$1-$2-$3 $(echo "$4" | cut -c1-2):$(echo "$4" | cut -c3-4)" +%s; }
+name_unix() { date -u -d "$1-$2-$3 $(echo "$4" | cut -c1-2):$(echo "$4" | cut -c3-4)" +%s; }
 
 # Copy the sample's flat folders into the other layouts, file by file.
 for f in "$S"/route-views2/* "$S"/rrc00/*; do
@@ -62,7 +56,7 @@ for f in "$S"/route-views2/* "$S"/rrc00/*; do
 		project=ris
 	fi
 	mkdir -p "$tmp/cache" "$tmp/named" "$tmp/odd/a" "$tmp/odd/b"
-	cp "$f" "$tmp/cache/$project.$coll.$bkind.$(unix "$2" "$3" "$4" "$5").$ext"  # BGPStream's cache
+	cp "$f" "$tmp/cache/$project.$coll.$bkind.$(name_unix "$2" "$3" "$4" "$5").$ext"  # BGPStream's cache
 	cp "$f" "$tmp/named/$coll.$name"                                               # route-views2.rib...
 	if [ "$coll" = route-views2 ]; then cp "$f" "$tmp/odd/a/"; else cp "$f" "$tmp/odd/b/"; fi
 done

@@ -12,21 +12,10 @@
 # Usage: tests/cli/origins.sh [BUILD_DIR]. Prints "ok - origins/NAME" lines
 # and "N passed, N failed". Runs on a fresh clone (no shared data).
 set -u
-B=${1:-build}
-RW=$B/routewatch
-HERE=$(cd "$(dirname "$0")" && pwd)
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "ok - origins/$1"; pass=$((pass + 1)); }
-nok() { echo "not ok - origins/$1: $2"; fail=$((fail + 1)); }
-check() { if eval "$2"; then ok "$1"; else nok "$1" "$3"; fi; }
+SUITE=origins
+. "$(dirname "$0")/lib_check.sh"
 
-if ! command -v jq >/dev/null 2>&1; then
-	nok "jq" "jq is not installed (scripts/install-deps.sh installs it)"
-	echo "$pass passed, $fail failed"
-	exit 1
-fi
+need jq python3
 
 # archive DIR NPEERS: the RIB dump and the update file; NPEERS of the
 # three peers see AS64666

@@ -18,14 +18,8 @@
 # Usage: tests/cli/query.sh [BUILD_DIR]. Prints "ok - query/NAME" lines and
 # "N passed, N failed". Runs on a fresh clone (no shared data).
 set -u
-B=${1:-build}
-RW=$B/routewatch
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "ok - query/$1"; pass=$((pass + 1)); }
-nok() { echo "not ok - query/$1: $2"; fail=$((fail + 1)); }
-check() { if eval "$2"; then ok "$1"; else nok "$1" "$3"; fi; }
+SUITE=query
+. "$(dirname "$0")/lib_check.sh"
 
 S=$tmp/sample
 "$RW" synth sample "$S" 2>/dev/null
@@ -74,7 +68,6 @@ summary() {
 	END { for (u in routes) print u, np[u], ne[u], nc[u], routes[u] }' | sort
 }
 
-iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 sec() { date -u -d "$1" +%s; }
 
 # at NAME T FROM: `as 131279 --at T` (T "end": no --at) checked on its own

@@ -22,30 +22,14 @@
 # Usage: tests/cli/windows.sh [BUILD_DIR]. Prints "ok - windows/NAME" lines
 # and "N passed, N failed". Runs on a fresh clone; needs jq and python3.
 set -u
-B=${1:-build}
-RW=$B/routewatch
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "ok - windows/$1"; pass=$((pass + 1)); }
-nok() { echo "not ok - windows/$1: $2"; fail=$((fail + 1)); }
-check() { if eval "$2"; then ok "$1"; else nok "$1" "$3"; fi; }
+SUITE=windows
+. "$(dirname "$0")/lib_check.sh"
 
-for tool in jq python3; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		nok "$tool" "$tool is not installed (scripts/install-deps.sh installs it)"
-		echo "$pass passed, $fail failed"
-		exit 1
-	fi
-done
+need jq python3
 
-iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
-unix() { date -u -d "$1" +%s; }
-name_time() { date -u -d "@$1" +%Y%m%d.%H%M; }
 opened() { sed -n 's/^files: \([0-9]*\).*/\1/p' "$1"; }
 
 # MRT records by their header's time: tests/cli/mrt_tool.py (split, upto)
-mrt() { python3 "$(dirname "$0")/mrt_tool.py" "$@"; }
 
 # ---------------------------------------------------------------- archives
 

@@ -1,0 +1,30 @@
+# The harness of the CLI suites that need no BGP speaker (sourced after
+# SUITE=name; tests/cli/lib_collect.sh is the one for the collector): the
+# build's binary ($1, default build), this directory, a temporary
+# directory (kept and named with KEEP=1), ok/nok/check lines counted into
+# the closing "N passed, N failed", a check that tools are there, and the
+# time forms the suites write.
+B=${1:-build}
+RW=$B/routewatch
+HERE=$(cd "$(dirname "$0")" && pwd)
+pass=0 fail=0
+tmp=$(mktemp -d "/tmp/rw-$SUITE.XXXXXX")
+trap '[ -n "${KEEP:-}" ] && echo "# kept $tmp" || rm -rf "$tmp"' EXIT
+ok() { echo "ok - $SUITE/$1"; pass=$((pass + 1)); }
+nok() { echo "not ok - $SUITE/$1: $2"; fail=$((fail + 1)); }
+check() { if eval "$2"; then ok "$1"; else nok "$1" "$3"; fi; }
+# need TOOL...: each must be installed, or the suite fails now, saying so
+need() {
+	for tool in "$@"; do
+		if ! command -v "$tool" > /dev/null 2>&1; then
+			nok "$tool" "$tool is not installed (scripts/install-deps.sh test installs it)"
+			echo "$pass passed, $fail failed"
+			exit 1
+		fi
+	done
+}
+iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+unix() { date -u -d "$1" +%s; }
+name_time() { date -u -d "@$1" +%Y%m%d.%H%M; }
+# MRT files cut by record time, state changes written in: mrt_tool.py
+mrt() { python3 "$HERE/mrt_tool.py" "$@"; }
