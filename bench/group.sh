@@ -1,6 +1,6 @@
 #!/bin/bash
-# The cost of a peer leaving with its whole table (issue 10): `synth leave`
-# writes a peer announcing N /24s of one origin, then going down, and
+# The cost of a peer losing its whole table (issue 10): `synth withdraw`
+# writes a peer announcing N /24s of one origin, then withdrawing them all, and
 # `routewatch events` replays it; every prefix goes down in one second and
 # lands in one grouped prefix_down event. Linear grouping means the time
 # doubles with N; the grouping before issue 10 searched each event's prefix
@@ -16,24 +16,16 @@ PAIRS=${PAIRS:-3}
 D=${BENCH_DIR:-/tmp/rw-bench}/group
 mkdir -p "$D"
 
-secs() { # median wall seconds of "$@" over PAIRS runs, output discarded
-	local i t0 t1 v=()
-	for ((i = 0; i < PAIRS; i++)); do
-		t0=$EPOCHREALTIME
-		"$@" > /dev/null 2>&1
-		t1=$EPOCHREALTIME
-		v+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}')")
-	done
-	printf '%s\n' "${v[@]}" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'
-}
+. "$(dirname "$0")/lib.sh"
+secs() { median_secs "$PAIRS" "$@"; }
 
-echo "# routewatch events over \`synth leave\`: one peer leaving with N prefixes of one origin"
+echo "# routewatch events over \`synth withdraw\`: one peer withdrawing N prefixes of one origin"
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, median of $PAIRS runs"
 echo
 echo "| N prefixes | new (s) | new s per 100 k | ${OLD:+old (s) | old / new |}"
 echo "|---|---|---|${OLD:+---|---|}"
 for n in $SIZES; do
-	f=$D/leave.$n.mrt
+	f=$D/withdraw.$n.mrt
 	[ -s "$f" ] || "$NEW" synth withdraw --prefixes "$n" -o "$f"
 	# the event must hold every prefix, or the timing means nothing
 	got=$("$NEW" events --json "$f" | jq -s 'map(select(.type=="prefix_down"))[0].prefixes|length')

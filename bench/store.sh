@@ -25,17 +25,9 @@ out=$BENCH_DIR/store-results.md
 : > "$out"
 say() { echo "$*" | tee -a "$out"; }
 
-# median wall time in ms of a command run RUNS times (stdout discarded)
-median_ms() {
-	local i t0 t1 ts=()
-	for ((i = 0; i < RUNS; i++)); do
-		t0=$EPOCHREALTIME
-		"$@" > /dev/null 2>&1
-		t1=$EPOCHREALTIME
-		ts+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", (b - a) * 1000}')")
-	done
-	printf '%s\n' "${ts[@]}" | sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'
-}
+# median wall time in ms of a command run RUNS times (output discarded)
+. "$(dirname "$0")/lib.sh"
+median_ms() { awk -v s="$(median_secs "$RUNS" "$@")" 'BEGIN{printf "%.1f", s * 1000}'; }
 
 say "# routewatch history store: measured $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 say ""

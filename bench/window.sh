@@ -30,16 +30,8 @@ R=$M/route-views2/bgpdata/2024.03
 T0=$(date -u -d 2024-03-01T00:00:00Z +%s)
 DAYS=30
 
-secs() { # median wall seconds of "$@" over RUNS runs, output discarded
-	local i t0 t1 v=()
-	for ((i = 0; i < RUNS; i++)); do
-		t0=$EPOCHREALTIME
-		"$@" > /dev/null 2>&1
-		t1=$EPOCHREALTIME
-		v+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}')")
-	done
-	printf '%s\n' "${v[@]}" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'
-}
+. "$(dirname "$0")/lib.sh"
+secs() { median_secs "$RUNS" "$@"; }
 
 generate() {
 	echo "generating the mirror into $M (once)" >&2
