@@ -40,7 +40,7 @@ run_suite() {
 	total_skip=$((total_skip + s))
 }
 
-UNITS="unit_base unit_io unit_bgp unit_feed unit_rib unit_engine unit_formats"
+UNITS="unit_base unit_io unit_bgp unit_feed unit_rib unit_rpki unit_engine unit_formats"
 for u in $UNITS; do
 	if [ ! -x "$B/routewatch" ] || [ ! -x "$B/tests/$u" ]; then
 		echo "not ok - build: $B/routewatch or $B/tests/$u is missing (build first)"
@@ -60,6 +60,8 @@ run_suite windows tests/cli/windows.sh "$B"
 run_suite gaps tests/cli/gaps.sh "$B"
 run_suite mirror tests/cli/mirror_full.sh "$B"
 run_suite origins tests/cli/origins.sh "$B"
+run_suite rpki tests/cli/rpki.sh "$B"
+run_suite rpki-live tests/cli/rpki_live.sh "$B"
 run_suite query tests/cli/query.sh "$B"
 run_suite filters tests/cli/filters.sh "$B"
 run_suite install tests/cli/install.sh "$B"

@@ -69,6 +69,7 @@ enum rw_mem {
 	RW_MEM_SINK,   /* archive periods waiting, alerts queued */
 	RW_MEM_OUT,    /* formatters, grouped events */
 	RW_MEM_NAMES,  /* AS names */
+	RW_MEM_RPKI,   /* VRP sets (RTRlib's trie is its own) */
 	RW_MEM_N
 };
 

@@ -29,6 +29,7 @@ static const char *const mem_names[RW_MEM_N] = {
 	[RW_MEM_ADJ] = "adj-rib-in", [RW_MEM_DET] = "detect",   [RW_MEM_ENGINE] = "engine",
 	[RW_MEM_STORE] = "store",   [RW_MEM_LIVE] = "live",     [RW_MEM_SINK] = "sinks",
 	[RW_MEM_OUT] = "output",    [RW_MEM_NAMES] = "names",
+	[RW_MEM_RPKI] = "rpki",
 };
 
 const char *rw_mem_name(enum rw_mem sub)

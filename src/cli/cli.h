@@ -49,6 +49,12 @@ int missing(const char *cmd, const char *what);
 	"  TIME: 2024-03-09T10:00:00Z, with or without seconds, an offset (+02:00)\n"             \
 	"        or none (UTC), a space for the T; a date (2024-03-09); Unix seconds\n"
 
+/* The usage lines of --vrps (docs/events.md §12), the same in every command. */
+#define USAGE_VRPS                                                                               \
+	"  --vrps FILE[@TIME] RPKI VRPs (rpki-client or stayrtr JSON, or CSV) to\n"              \
+	"                    validate routes with: rpki_invalid events; with @TIME\n"            \
+	"                    the file replaces the VRPs at TIME (repeatable)\n"
+
 /* The usage lines of --collector, the same in every command. */
 #define USAGE_COLLECTOR                                                                          \
 	"  --collector NAME  collector name for every input\n"                                    \

@@ -55,6 +55,10 @@ static void usage(FILE *o)
 	      "  --min-peers N        peers needed to confirm an upstream (default 2)\n"
 	      "  --json               events as JSON lines (default: text)\n"
 	      "  --names FILE         AS names (potaroo asn.txt or pyasn JSON)\n"
+	      "  --vrps FILE          RPKI VRPs (rpki-client or stayrtr JSON, or CSV),\n"
+	      "                       read again whenever the file changes: rpki_invalid\n"
+	      "                       events (docs/events.md §12)\n"
+	      "  --rtr HOST:PORT      the VRPs from an RTR server (RFC 8210), instead\n"
 	      "  --exec CMD           run CMD (sh -c) per event, its JSON on stdin\n"
 	      "  --webhook URL        POST each event's JSON to URL (retried in the\n"
 	      "                       background)\n"
@@ -100,6 +104,7 @@ int cmd_collect(int argc, char **argv)
 		{"bmp-router", required_argument, 0, 'T'}, {"bmp-accept", required_argument, 0, 'M'},
 		{"max-connections", required_argument, 0, 'X'}, {"max-per-address", required_argument, 0, 'Y'},
 		{"open-timeout", required_argument, 0, 'O'}, {"config", required_argument, 0, 'F'},
+		{"vrps", required_argument, 0, 'V'},      {"rtr", required_argument, 0, 'Q'},
 		{0, 0, 0, 0}};
 	/* --config FILE: the file's options spliced in before the command
 	 * line's (conf.h), so getopt below reads both */
@@ -202,6 +207,24 @@ int cmd_collect(int argc, char **argv)
 			}
 			have_names = true;
 			break;
+		case 'V': pc.vrps = optarg; break;
+		case 'Q': {
+			/* HOST:PORT or [V6]:PORT */
+			char *colon = strrchr(optarg, ':');
+			if (!colon || colon == optarg || !colon[1]) {
+				rw_log(RW_LOG_ERROR, "--rtr wants HOST:PORT (like 127.0.0.1:323), not '%s'", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			*colon = '\0';
+			pc.rtr_port = colon + 1;
+			pc.rtr_host = optarg;
+			if (*optarg == '[' && colon[-1] == ']') {
+				colon[-1] = '\0';
+				pc.rtr_host = optarg + 1;
+			}
+			break;
+		}
 		case 'e': pc.exec_cmd = optarg; break;
 		case 'w': pc.webhook = optarg; break;
 		case 'l':
@@ -279,6 +302,11 @@ int cmd_collect(int argc, char **argv)
 				      : optind < argc ? "collect takes no file arguments"
 						      : "--bgp ADDR:PORT or --bmp ADDR:PORT is required (where to listen)");
 		usage(stderr);
+		goto out;
+	}
+	if (pc.vrps && pc.rtr_host) {
+		rw_log(RW_LOG_ERROR, "--vrps and --rtr: the VRPs come from one of them");
+		rc = EXIT_USAGE;
 		goto out;
 	}
 	if (pc.rib_every && !pc.archive) {

@@ -88,7 +88,8 @@ static void usage(FILE *o)
 	      "  --origin ASN      only events of this origin (repeatable)\n"
 	      "  --type T[,T...]   only these event types (repeatable): upstream_gained,\n"
 	      "                    upstream_lost, prefix_down, prefix_up, origin_down, origin_up,\n"
-	      "                    collector_gap\n"
+	      "                    collector_gap, origin_gained, origin_lost, prefix_new,\n"
+	      "                    more_specific, rpki_invalid, rpki_invalid_end\n"
 	      USAGE_COLLECTOR
 	      "  --names FILE      AS names (potaroo asn.txt or pyasn JSON)\n"
 	      "  --from TIME       only events at or after this time (unix seconds or\n"
@@ -101,6 +102,7 @@ static void usage(FILE *o)
 	      "  --gap S           a collector without records for over S seconds next\n"
 	      "                    to its updates has a collector_gap (default 1800;\n"
 	      "                    0: only missing update files make one; docs/events.md §9)\n"
+	      USAGE_VRPS
 	      "  --db PATH|URI     read the events a history store holds (routewatch\n"
 	      "                    ingest) instead of archives; --from/--until select\n"
 	      "  --stats           counts and speed on stderr\n"
@@ -124,6 +126,7 @@ int cmd_events(int argc, char **argv)
 		{"from", required_argument, 0, 'F'},     {"db", required_argument, 0, 'd'},
 		{"settle", required_argument, 0, 'S'},   {"help", no_argument, 0, 'h'},
 		{"gap", required_argument, 0, 'g'},      {"to", required_argument, 0, 'u'},
+		{"vrps", required_argument, 0, 'V'},
 		{0, 0, 0, 0}};
 	bool json = false, stats = false;
 	const char *db = NULL;
@@ -138,6 +141,8 @@ int cmd_events(int argc, char **argv)
 	names_init(&nm);
 	struct feed_names coll; /* --collector */
 	feed_names_init(&coll);
+	struct engine_vrps vrps; /* --vrps */
+	engine_vrps_init(&vrps);
 	int c, rc = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jhq", lo, NULL)) != -1) {
@@ -207,6 +212,12 @@ int cmd_events(int argc, char **argv)
 			gap = (uint32_t)v;
 			break;
 		case 'd': db = optarg; break;
+		case 'V':
+			if (engine_vrps_add(&vrps, optarg)) {
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
 		}
@@ -241,6 +252,11 @@ int cmd_events(int argc, char **argv)
 	struct engine *e = rw_malloc(sizeof *e);
 	engine_init(e, min_peers, on_event, &ec);
 	e->gap = gap;
+	if (vrps.n) {
+		if (engine_vrps_start(e, &vrps, 0))
+			rc = EXIT_DAMAGED;
+		ao.vrps = &vrps;
+	}
 	double t0 = now_seconds();
 	struct feed_inputs in;
 	if (feed_inputs(argv + optind, argc - optind, &coll, &ao.feed.io, &in, st))
@@ -250,6 +266,8 @@ int cmd_events(int argc, char **argv)
 	if (archive_run(e, &in, &ao, st))
 		rc = EXIT_DAMAGED;
 	say_data_end(st, "from", ec.f.from);
+	if (vrps.status)
+		rc = EXIT_DAMAGED;
 	det_group_finish(&ec.g, &e->rib);
 	struct obuf ob;
 	obuf_init(&ob, STDOUT_FILENO, 1 << 16);
@@ -283,5 +301,6 @@ out:
 	free(origins);
 	names_release(&nm);
 	feed_names_release(&coll);
+	engine_vrps_release(&vrps);
 	return rc;
 }

@@ -44,6 +44,7 @@ static void usage(FILE *o)
 	      "  --gap S           a collector without records for over S seconds next\n"
 	      "                    to its updates has a collector_gap (default 1800;\n"
 	      "                    0: only missing update files make one)\n"
+	      USAGE_VRPS
 	      "  --checkpoint S    commit every S seconds of record time (default 3600)\n"
 	      "  --checkpoint-wall S  ... but not more often than every S seconds (default 30)\n"
 	      "  --stats           counts and speed on stderr\n"
@@ -60,6 +61,7 @@ int cmd_ingest(int argc, char **argv)
 		{"stats", no_argument, 0, 's'},            {"help", no_argument, 0, 'h'},
 		{"gap", required_argument, 0, 'g'},        {"from", required_argument, 0, 'F'},
 		{"until", required_argument, 0, 'u'},      {"to", required_argument, 0, 'u'},
+		{"vrps", required_argument, 0, 'V'},
 		{0, 0, 0, 0}};
 	struct store_ingest_opts o = {.every = 3600, .every_wall = 30, .gap = ENGINE_GAP_DEFAULT};
 	struct names nm;
@@ -67,6 +69,9 @@ int cmd_ingest(int argc, char **argv)
 	struct feed_names coll; /* --collector, walked by store_ingest */
 	feed_names_init(&coll);
 	o.feed.names = &coll;
+	struct engine_vrps vrps; /* --vrps */
+	engine_vrps_init(&vrps);
+	o.vrps = &vrps;
 	o.feed.progress = rw_log_level > RW_LOG_ERROR; /* shown on a terminal, not with -q */
 	bool stats = false;
 	int c, rc = 0;
@@ -118,6 +123,12 @@ int cmd_ingest(int argc, char **argv)
 			}
 			o.gap = (uint32_t)v;
 			break;
+		case 'V':
+			if (engine_vrps_add(&vrps, optarg)) {
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
 		}
@@ -165,5 +176,6 @@ int cmd_ingest(int argc, char **argv)
 out:
 	names_release(&nm);
 	feed_names_release(&coll);
+	engine_vrps_release(&vrps);
 	return rc;
 }

@@ -22,6 +22,12 @@
  * An ended (P, O) episode stays, flagged past, until a RIB dump comes
  * after it: new_for_prefix looks no further back than a window can.
  *
+ * docs/events.md §12: with VRPs, an origin whose (P, O) is RPKI invalid
+ * has a second entry (O, DET_RPKI_EPI) with the same n, just before its
+ * (O, DET_ORIGIN_EPI): the same merge runs the invalid episodes, and a
+ * VRP change (the engine marks the prefixes it covers dirty) starts or
+ * ends them with no route changing.
+ *
  * Counts that span prefixes (routes per (O, U), prefixes per O) change
  * only at the end of the second: lookups during it see the state before
  * the second (new_for_origin), and last_for_origin and the origin events
@@ -70,7 +76,7 @@ const char *det_type_name(enum det_type t)
 	static const char *const n[] = {"upstream_gained", "upstream_lost", "origin_down",
 					 "prefix_down", "origin_up", "prefix_up", "upstream_present",
 					 "collector_gap", "origin_gained", "origin_lost", "prefix_new",
-					 "more_specific"};
+					 "more_specific", "rpki_invalid", "rpki_invalid_end"};
 	return (unsigned)t < RW_ARRAY_LEN(n) ? n[t] : "?";
 }
 
@@ -191,8 +197,8 @@ static uint32_t summarize(const struct rib *r, uint32_t pfx, struct ou_n **buf, 
 				null_seen = true;
 				continue;
 			}
-			/* an upstream that is the (P, O) key counts as none */
-			uint32_t u = p->upstream == DET_ORIGIN_EPI ? 0 : p->upstream;
+			/* an upstream that is a reserved key counts as none */
+			uint32_t u = p->upstream >= DET_RPKI_EPI ? 0 : p->upstream;
 			bool dup = false, has_o = false;
 			for (uint32_t k = first_c; k < nc; k++)
 				if ((*buf)[k].o == p->origin) {
@@ -325,6 +331,10 @@ struct eval_ctx {
 	uint32_t *ol, nol, capol;
 	uint32_t *peo, cappeo;
 	uint32_t *po, cappo;
+	/* docs/events.md §12: the events' VRP lists the same way */
+	struct rpki_vrp *vl;
+	uint32_t nvl, capvl;
+	uint32_t *pev, cappev;
 };
 
 /* An event dated at this second from a revealed prefix happened in
@@ -335,7 +345,9 @@ static void push_ev(struct eval_ctx *x, struct det_event e)
 		e.since = x->psince;
 	VEC(x->pe, x->cappe, (size_t)x->npe + 1);
 	VEC(x->peo, x->cappeo, (size_t)x->npe + 1);
+	VEC(x->pev, x->cappev, (size_t)x->npe + 1);
 	x->peo[x->npe] = x->nol - e.norigins; /* its list was just added */
+	x->pev[x->npe] = x->nvl - e.nvrps;
 	x->pe[x->npe++] = e;
 }
 
@@ -454,6 +466,85 @@ static void origin_lost(struct eval_ctx *x, uint32_t time, uint32_t pfx, const s
 	push_or(x, DET_ORIGIN_LOST, time, ep->origin, 0, pfx, false, ep->n, x->po, no, ep->origin);
 }
 
+/* ---- docs/events.md §12: RPKI invalid episodes */
+
+static bool is_ou(uint32_t u)
+{
+	return u < DET_RPKI_EPI; /* an (O, U) entry, not a reserved key */
+}
+
+/* After summarize: an (o, DET_RPKI_EPI, n) entry before each origin's
+ * (o, DET_ORIGIN_EPI, n) whose (P, o) is invalid. */
+static uint32_t add_rpki(struct eval_ctx *x, const struct rib *r, uint32_t pfx, uint32_t nc)
+{
+	struct rpki *v = x->d->rpki;
+	if (!v || !v->n)
+		return nc;
+	uint32_t ninv = 0;
+	for (uint32_t i = 0; i < nc; i++) {
+		enum rpki_reason why;
+		struct ou_n *c = &x->cur[i];
+		if (c->u == DET_ORIGIN_EPI && rpki_validate(v, &r->pfx[pfx].p, true, c->o, &why) == RPKI_INVALID) {
+			c->u = DET_RPKI_EPI; /* marked; made a pair below */
+			ninv++;
+		}
+	}
+	if (!ninv)
+		return nc;
+	VEC(x->cur, x->capcur, (size_t)nc + ninv);
+	/* from the back: each marked entry becomes (RPKI, ORIGIN) */
+	uint32_t w = nc + ninv;
+	for (uint32_t i = nc; i-- > 0;) {
+		struct ou_n c = x->cur[i];
+		if (c.u == DET_RPKI_EPI) {
+			x->cur[--w] = (struct ou_n){c.o, DET_ORIGIN_EPI, c.n};
+			x->cur[--w] = c;
+		} else {
+			x->cur[--w] = c;
+		}
+	}
+	return nc + ninv;
+}
+
+/* Did P have O before this second (an active (P, O) episode)? Then an
+ * invalid episode starting in a VRP change's second is the change's. */
+static bool had_origin(const struct det_pfx *dp, uint32_t o, uint32_t sec)
+{
+	for (uint32_t i = 0; i < dp->ne; i++)
+		if (dp->e[i].origin == o && dp->e[i].upstream == DET_ORIGIN_EPI)
+			return !(dp->e[i].flags & DET_F_PAST) && dp->e[i].start < sec;
+	return false;
+}
+
+/* rpki_invalid: the reason now and the covering VRPs. */
+static void rpki_confirmed(struct eval_ctx *x, const struct rib *r, uint32_t pfx, const struct det_epi *ep,
+			   uint16_t n)
+{
+	struct rpki *v = x->d->rpki;
+	enum rpki_reason why = RPKI_R_AS;
+	if (v)
+		rpki_validate(v, &r->pfx[pfx].p, true, ep->origin, &why);
+	uint32_t nv = 0;
+	if (v) {
+		VEC(x->vl, x->capvl, (size_t)x->nvl + 8);
+		nv = rpki_covering(v, &r->pfx[pfx].p, x->vl + x->nvl, x->capvl - x->nvl);
+		if (nv > x->capvl - x->nvl) {
+			VEC(x->vl, x->capvl, (size_t)x->nvl + nv);
+			rpki_covering(v, &r->pfx[pfx].p, x->vl + x->nvl, nv);
+		}
+		x->nvl += nv;
+	}
+	push_ev(x, (struct det_event){.type = DET_RPKI_INVALID, .has_origin = true, .flag = ep->flags & DET_F_NEW,
+				      .time = ep->start, .determined = x->sec, .origin = ep->origin, .upstream = why,
+				      .pfx = pfx, .npeers = n, .nvrps = nv});
+}
+
+static void rpki_end(struct eval_ctx *x, uint32_t time, uint32_t pfx, const struct det_epi *ep)
+{
+	push_ev(x, (struct det_event){.type = DET_RPKI_INVALID_END, .has_origin = true, .time = time,
+				      .determined = x->sec, .origin = ep->origin, .pfx = pfx, .npeers = ep->n});
+}
+
 /* What stays of an ended (P, O) episode: that O was an origin of P until
  * `down` (this second). */
 static struct det_epi past(const struct det_epi *e, uint32_t sec)
@@ -467,6 +558,7 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 	struct det_pfx *dp = &d->pfx[pfx];
 	uint16_t vis, nnull;
 	uint32_t nc = summarize(r, pfx, &x->cur, &x->capcur, &vis, &nnull);
+	nc = add_rpki(x, r, pfx, nc);
 	const struct ou_n *c = x->cur;
 	uint32_t sec = x->sec;
 	bool base = x->baseline;
@@ -484,7 +576,7 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 	uint32_t *oo = x->oo, noo = 0, nno = 0;
 	for (uint32_t i = 0; i < dp->ne; i++) {
 		const struct det_epi *e = &dp->e[i];
-		if (e->n && e->upstream != DET_ORIGIN_EPI)
+		if (e->n && is_ou(e->upstream))
 			add_delta(&d->d_ou, ou_key(e->origin, e->upstream), -(int32_t)e->n);
 		if ((unobs_before ? !(e->flags & DET_F_PAST) : e->n && !(e->flags & DET_F_DORMANT)) &&
 		    (!noo || oo[noo - 1] != e->origin))
@@ -492,7 +584,7 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 	}
 	uint32_t *no = oo + noo;
 	for (uint32_t i = 0; i < nc; i++) {
-		if (c[i].u != DET_ORIGIN_EPI)
+		if (is_ou(c[i].u))
 			add_delta(&d->d_ou, ou_key(c[i].o, c[i].u), c[i].n);
 		if (!nno || no[nno - 1] != c[i].o)
 			no[nno++] = c[i].o;
@@ -548,7 +640,9 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 			cmp = e->origin != cu->o ? (e->origin < cu->o ? -1 : 1)
 						 : e->upstream != cu->u ? (e->upstream < cu->u ? -1 : 1) : 0;
 		uint16_t n_new = cmp >= 0 ? cu->n : 0;
-		bool oe = (cmp > 0 ? cu->u : e->upstream) == DET_ORIGIN_EPI; /* a (P, O) episode */
+		uint32_t key_u = cmp > 0 ? cu->u : e->upstream;
+		bool oe = key_u == DET_ORIGIN_EPI; /* a (P, O) episode */
+		bool re = key_u == DET_RPKI_EPI;   /* (P, O) while invalid (§12) */
 		bool reportable;
 		if (cmp > 0 || (cmp == 0 && (e->flags & DET_F_PAST) && n_new > 0)) {
 			/* a new episode starts (for (P, O): maybe again) */
@@ -562,6 +656,10 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 					ne.flags |= DET_F_NEW;
 				if (!(dp->flags & DET_P_SEEN))
 					ne.flags |= DET_F_PNEW;
+			} else if (re) {
+				/* cause vrp_change: O was there, the VRPs changed */
+				if (d->vrp_now && had_origin(dp, cu->o, sec))
+					ne.flags |= DET_F_NEW;
 			} else if (!ou_routes(d, cu->o, cu->u)) {
 				ne.flags |= DET_F_NEW;
 			}
@@ -570,6 +668,9 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 				if (oe) {
 					if (!base)
 						origin_confirmed(x, r, pfx, &ne, c, nc, n_new);
+				} else if (re) {
+					if (!base)
+						rpki_confirmed(x, r, pfx, &ne, n_new);
 				} else if (!base && cu->u)
 					push_up(x, DET_UPSTREAM_GAINED, sec, cu->o, cu->u, pfx, ne.flags & DET_F_NEW, n_new);
 				else if (cu->u && d->report_present)
@@ -601,6 +702,9 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 				if (oe) {
 					if (!base && !(ep.flags & DET_F_BASELINE))
 						origin_confirmed(x, r, pfx, &ep, c, nc, n_new);
+				} else if (re) {
+					if (!base && !(ep.flags & DET_F_BASELINE))
+						rpki_confirmed(x, r, pfx, &ep, n_new);
 				} else if (!base && !(ep.flags & DET_F_BASELINE) && ep.upstream)
 					push_up(x, DET_UPSTREAM_GAINED, ep.start, ep.origin, ep.upstream, pfx,
 						ep.flags & DET_F_NEW, n_new);
@@ -620,6 +724,8 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 				/* P is back without U: the loss dates from the outage */
 				if (reportable && oe)
 					origin_lost(x, ep.down, pfx, &ep, c, nc);
+				else if (reportable && re)
+					rpki_end(x, ep.down, pfx, &ep);
 				else if (reportable)
 					push_up(x, DET_UPSTREAM_LOST, ep.down, ep.origin, ep.upstream, pfx,
 						ep.flags & DET_F_LAST, 0);
@@ -633,6 +739,8 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 		if (vis > 0) {
 			if (reportable && oe)
 				origin_lost(x, sec, pfx, &ep, c, nc);
+			else if (reportable && re)
+				rpki_end(x, sec, pfx, &ep);
 			else if (reportable)
 				pend(d, pfx, ep.origin, ep.upstream, sec, x->psince, ep.n, 0);
 			if (oe)
@@ -643,7 +751,7 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 		ep.flags |= DET_F_DORMANT;
 		ep.down = sec;
 		ep.n = 0;
-		if (reportable && !oe)
+		if (reportable && !oe && !re)
 			pend(d, pfx, ep.origin, ep.upstream, sec, 0, 0, 1);
 		add_epi(x, &nn, ep);
 	}
@@ -696,8 +804,10 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 		d->last_dump = sec;
 		d->dump_now = false;
 	}
-	if (!n)
+	if (!n) {
+		d->vrp_now = false;
 		return;
+	}
 	d->evaluations++;
 	ensure_pfx(d, r->npfx);
 	struct eval_ctx x = {.d = d, .fn = fn, .arg = arg, .sec = sec, .baseline = baseline, .since = since};
@@ -770,6 +880,7 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 	for (uint32_t i = 0; i < x.npe; i++) {
 		struct det_event *e = &x.pe[i];
 		e->origins = e->norigins ? x.ol + x.peo[i] : NULL;
+		e->vrps = e->nvrps ? x.vl + x.pev[i] : NULL;
 		e->origin_pfx = e->has_origin ? det_origin_prefixes(d, e->origin) : 0;
 		d->events += e->type != DET_UPSTREAM_PRESENT;
 		fn(arg, e);
@@ -783,6 +894,9 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 	rw_vec_free(&x.ol, &x.capol, sizeof *x.ol, RW_MEM_DET);
 	rw_vec_free(&x.peo, &x.cappeo, sizeof *x.peo, RW_MEM_DET);
 	rw_vec_free(&x.po, &x.cappo, sizeof *x.po, RW_MEM_DET);
+	rw_vec_free(&x.vl, &x.capvl, sizeof *x.vl, RW_MEM_DET);
+	rw_vec_free(&x.pev, &x.cappev, sizeof *x.pev, RW_MEM_DET);
+	d->vrp_now = false;
 	/* a big second (a RIB dump) leaves big delta maps behind; clearing
 	 * and scanning them every later second would cost their size */
 	if (d->d_ou.cap > 4096)

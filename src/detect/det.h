@@ -13,6 +13,7 @@
 #define RW_DET_H
 
 #include "../rib/rib.h"
+#include "../rpki/rpki.h"
 
 enum det_type {
 	DET_UPSTREAM_GAINED = 0,
@@ -38,12 +39,21 @@ enum det_type {
 	DET_PREFIX_NEW = 10,
 	/* upstream: the covering prefix's rib id (grouping and store key) */
 	DET_MORE_SPECIFIC = 11,
+	/* docs/events.md §12: a (prefix, origin) episode in state invalid.
+	 * upstream: the reason (enum rpki_reason, part of the grouping key);
+	 * flag: cause vrp_change; vrps: the VRPs covering the prefix */
+	DET_RPKI_INVALID = 12,
+	DET_RPKI_INVALID_END = 13,
 	DET_TYPE_COUNT
 };
 
 /* The upstream of a (prefix, origin) episode: it counts the peers with
  * any route of the origin (AS 4294967295 is reserved, never an upstream). */
 #define DET_ORIGIN_EPI UINT32_MAX
+/* The upstream of an RPKI episode (docs/events.md §12): (prefix, origin)
+ * while invalid, n = the (P, O) episode's. AS 4294967294 (the last
+ * private ASN) as an upstream counts as none, like 4294967295. */
+#define DET_RPKI_EPI (UINT32_MAX - 1)
 
 const char *det_type_name(enum det_type t);
 /* "upstream_gained" etc. to the type; -1 when unknown. */
@@ -69,6 +79,10 @@ struct det_event {
 	 * valid during the callback only */
 	const uint32_t *origins;
 	uint32_t norigins;
+	/* docs/events.md §12: rpki_invalid's covering VRPs, sorted; borrowed
+	 * as origins */
+	const struct rpki_vrp *vrps;
+	uint32_t nvrps;
 };
 
 typedef void (*det_event_fn)(void *arg, const struct det_event *e);
@@ -123,6 +137,10 @@ struct det {
 	bool rebuild_origins;  /* loaded from a version 1 snapshot: the
 				  (prefix, origin) episodes are still to make */
 	bool dump_now;         /* a dump is applied in the current second */
+	/* docs/events.md §12: the VRPs (borrowed; NULL: no validation), and
+	 * whether the second being evaluated follows a change of them */
+	struct rpki *rpki;
+	bool vrp_now;
 };
 
 void det_init(struct det *d, unsigned min_peers);
@@ -197,6 +215,8 @@ struct det_gevent {
 	uint32_t since;        /* earliest since among its prefixes; 0: none */
 	uint32_t *origins;     /* owned: the union of its events' origins */
 	uint32_t norigins, caporigins;
+	struct rpki_vrp *vrps; /* owned: the union of its events' VRPs */
+	uint32_t nvrps, capvrps;
 };
 
 void det_group_init(struct det_group *g);

@@ -24,6 +24,7 @@ void det_group_release(struct det_group *g)
 	for (uint32_t i = 0; i < g->n; i++) {
 		rw_vec_free(&g->ev[i].pfx, &g->ev[i].cappfx, sizeof *g->ev[i].pfx, RW_MEM_OUT);
 		rw_vec_free(&g->ev[i].origins, &g->ev[i].caporigins, sizeof *g->ev[i].origins, RW_MEM_OUT);
+		rw_vec_free(&g->ev[i].vrps, &g->ev[i].capvrps, sizeof *g->ev[i].vrps, RW_MEM_OUT);
 	}
 	rw_vec_free(&g->ev, &g->cap, sizeof *g->ev, RW_MEM_OUT);
 	htab_release(&g->idx);
@@ -88,6 +89,18 @@ void det_group_add(struct det_group *g, const struct det_event *e)
 		memmove(ge->origins + j + 1, ge->origins + j, (size_t)(ge->norigins - j) * sizeof *ge->origins);
 		ge->origins[j] = o;
 		ge->norigins++;
+	}
+	/* docs/events.md §12: the covering VRPs of its prefixes, united */
+	for (uint32_t q = 0; q < e->nvrps; q++) {
+		uint32_t j = ge->nvrps;
+		for (; j > 0 && rpki_vrp_cmp(&ge->vrps[j - 1], &e->vrps[q]) > 0; j--)
+			;
+		if (j > 0 && !rpki_vrp_cmp(&ge->vrps[j - 1], &e->vrps[q]))
+			continue;
+		rw_vec_grow(&ge->vrps, &ge->capvrps, (size_t)ge->nvrps + 1, sizeof *ge->vrps, UINT32_MAX, RW_MEM_OUT);
+		memmove(ge->vrps + j + 1, ge->vrps + j, (size_t)(ge->nvrps - j) * sizeof *ge->vrps);
+		ge->vrps[j] = e->vrps[q];
+		ge->nvrps++;
 	}
 	if (e->pfx == RIB_NONE)
 		return;

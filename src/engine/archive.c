@@ -81,6 +81,8 @@ static void heap_sift(struct heap *h)
 /* The clock moves to ts; the caller hears of every new second. */
 static void advance(struct engine *e, const struct archive_opts *o, uint32_t ts)
 {
+	if (o->vrps)
+		engine_vrps_due(e, o->vrps, ts);
 	bool moved = e->have_sec && ts > e->sec;
 	engine_time(e, ts);
 	if (moved && o->second)
@@ -271,6 +273,10 @@ int archive_run(struct engine *e, const struct feed_inputs *inputs, const struct
 	}
 	feed_progress_end(&pg);
 	rw_vec_free(&h.v, &h.cap, sizeof *h.v, RW_MEM_ENGINE);
+	/* VRP files dated after the last record still apply to the routes
+	 * it left (a route stays until withdrawn), up to the time asked */
+	if (o->vrps && e->have_sec)
+		engine_vrps_due(e, o->vrps, o->until ? o->until : UINT32_MAX);
 	engine_flush(e);
 	return status ? 1 : 0;
 }

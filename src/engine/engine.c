@@ -157,6 +157,44 @@ void engine_flush(struct engine *e)
 		evaluate(e);
 }
 
+void engine_rpki(struct engine *e, struct rpki *v)
+{
+	e->det.rpki = v;
+}
+
+void engine_vrps_changed(struct engine *e, uint32_t sec, const struct rpki_vrp *changed, uint32_t n)
+{
+	engine_time(e, sec);
+	if (!n)
+		return;
+	/* the changed VRPs as a table of their own: one lookup per prefix
+	 * with routes tells whether a change covers it */
+	struct rpki ch;
+	rpki_init(&ch);
+	struct rpki_vrp *set = NULL;
+	uint32_t cap = 0;
+	if (rw_vec_grow(&set, &cap, n, sizeof *set, UINT32_MAX, RW_MEM_RPKI))
+		rw_oom(n);
+	memcpy(set, changed, (size_t)n * sizeof *set);
+	qsort(set, n, sizeof *set, rpki_vrp_cmp);
+	uint32_t w = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (!w || rpki_vrp_cmp(&set[w - 1], &set[i]))
+			set[w++] = set[i];
+	rpki_replace(&ch, set, w, cap, NULL, NULL, NULL);
+	struct rib *r = &e->rib;
+	uint64_t marked = 0;
+	for (uint32_t i = 0; i < r->npfx; i++)
+		if (r->pfx[i].n && rpki_covers(&ch, &r->pfx[i].p)) {
+			rib_mark_dirty(r, i);
+			marked++;
+		}
+	rpki_release(&ch);
+	e->det.vrp_now = true;
+	rw_log(RW_LOG_INFO, "VRPs: %u changed at %u, %llu prefixes to validate again", n, sec,
+	       (unsigned long long)marked);
+}
+
 void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el)
 {
 	struct rib *r = &e->rib;

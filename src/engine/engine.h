@@ -121,11 +121,53 @@ void engine_dump_end(struct engine *e);
 /* Evaluate the last second (end of input). */
 void engine_flush(struct engine *e);
 
+/* docs/events.md §12: validate routes against v (borrowed; NULL: none).
+ * Set before the first record. */
+void engine_rpki(struct engine *e, struct rpki *v);
+/* The VRP set changed at second sec (v holds the new set already: move
+ * the clock to sec with engine_time before changing it, so that the
+ * seconds before are evaluated with the old one; changed: the VRPs added
+ * or removed): the clock moves to sec, and every
+ * prefix with routes that a changed VRP covers is validated again in
+ * that second. */
+void engine_vrps_changed(struct engine *e, uint32_t sec, const struct rpki_vrp *changed, uint32_t n);
+
 /* Snapshots (engine_snap.c). Save after engine_flush; load into a fresh
  * engine_init'ed engine with the same min_peers. On error release the
  * engine; err says what is wrong. */
 int engine_save(const struct engine *e, struct obuf *o);
 int engine_load(struct engine *e, const uint8_t *p, size_t n, char *err, size_t esz);
+
+/* ---------------------------------------------------------------- VRPs */
+
+/* docs/events.md §12 over archives: VRP files, each in force from its
+ * time (0: from the start), loaded as the clock reaches them. */
+struct engine_vrp_file {
+	uint32_t from;
+	const char *path;        /* borrowed (argv) */
+};
+struct engine_vrps {
+	struct rpki set;         /* the VRPs in force (owned) */
+	struct engine_vrp_file *f; /* owned, sorted by from */
+	uint32_t n, cap, next;   /* files; the next to load */
+	int status;              /* 1 once a file could not be read */
+};
+
+void engine_vrps_init(struct engine_vrps *s);
+void engine_vrps_release(struct engine_vrps *s);
+/* "FILE" or "FILE@TIME" (TIME as parse_time reads it): added. 0 or
+ * RW_EINVAL (logged). */
+int engine_vrps_add(struct engine_vrps *s, const char *arg);
+/* Load the files in force at second `at` (0: the start; a resumed run:
+ * its clock) into s->set and validate e's routes against it, silently:
+ * before the first record. 0, or the read's error (logged with its
+ * file). */
+int engine_vrps_start(struct engine *e, struct engine_vrps *s, uint32_t at);
+/* The clock reaches ts: every file due by then replaces the set in its
+ * own second (engine_vrps_changed); archive_run also calls it at the
+ * end of the input, up to its `until` (or every file left). A file that cannot be read leaves
+ * the set as it was (logged; s->status 1). */
+void engine_vrps_due(struct engine *e, struct engine_vrps *s, uint32_t ts);
 
 /* ---------------------------------------------------------------- archives */
 
@@ -148,6 +190,7 @@ struct archive_opts {
 	void (*second)(void *arg, uint32_t sec);
 	void (*file_done)(void *arg, size_t idx, bool damaged, uint64_t applied, uint64_t skipped);
 	void *arg;
+	struct engine_vrps *vrps; /* optional: VRP files to switch to in time */
 };
 
 /* Windows (docs/events.md §8). archive_window: the events of from <= t <

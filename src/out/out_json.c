@@ -292,6 +292,35 @@ static void kasns(struct obuf *o, const char *k, const char *list)
 	obuf_putc(o, ']');
 }
 
+/* "vrps":[{"prefix":"192.0.2.0/24","max_length":24,"asn":64500},...]
+ * from the store's text (rpki_vrp_fmt's, comma-separated). */
+static void kvrps(struct obuf *o, const char *list)
+{
+	out__key(o, "vrps");
+	obuf_putc(o, '[');
+	bool first = true;
+	for (const char *p = list ? list : ""; *p;) {
+		size_t n = strcspn(p, ",");
+		struct rpki_vrp x;
+		if (!rpki_vrp_parse(p, n, &x)) {
+			char b[RW_PREFIX_STRLEN];
+			struct rw_prefix q = {.af = x.af, .len = x.len};
+			memcpy(q.b, x.b, sizeof q.b);
+			obuf_puts(o, first ? "{\"prefix\":\"" : ",{\"prefix\":\"");
+			obuf_putsn(o, b, fmt_prefix(b, &q));
+			obuf_puts(o, "\",\"max_length\":");
+			obuf_putu32(o, x.maxlen);
+			obuf_puts(o, ",\"asn\":");
+			obuf_putu32(o, x.asn);
+			obuf_putc(o, '}');
+			first = false;
+		}
+		p += n;
+		p += *p == ',';
+	}
+	obuf_putc(o, ']');
+}
+
 /* docs/events.md §7; the prefixes come as the store keeps them (space-separated,
  * sorted). */
 static void json_event(struct out *out, const struct store_event *g)
@@ -349,7 +378,15 @@ static void json_event(struct out *out, const struct store_event *g)
 		out__kstr(o, "covering", c, strlen(c));
 		kasns(o, "covering_origins", g->origins);
 	}
-	if (g->type == DET_UPSTREAM_GAINED) {
+	/* docs/events.md §12 */
+	if (g->type == DET_RPKI_INVALID) {
+		const char *why = rpki_reason_name((enum rpki_reason)g->upstream);
+		out__kstr(o, "reason", why, strlen(why));
+		kvrps(o, g->covering);
+		if (g->flag)
+			out__kstr(o, "cause", "vrp_change", 10);
+	}
+	if (g->type == DET_UPSTREAM_GAINED || g->type == DET_RPKI_INVALID) {
 		ktime(o, "confirmed_at", g->determined);
 		out__knum(o, "peers", g->peers);
 	}

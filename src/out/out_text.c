@@ -103,6 +103,21 @@ static void text_event(struct out *out, const struct store_event *g)
 		obuf_printf(o, "'s %s: ", g->covering ? g->covering : "?");
 		store_prefixes_text(o, g->prefixes, npfx, 8);
 		break;
+	/* docs/events.md §12 */
+	case DET_RPKI_INVALID:
+		obuf_printf(o, " RPKI invalid (%s%s) on %u prefix%s: ",
+			    g->upstream == RPKI_R_LENGTH ? "longer than the VRPs allow" : "origin not in the VRPs",
+			    g->flag ? ", after a VRP change" : "", npfx, npfx == 1 ? "" : "es");
+		store_prefixes_text(o, g->prefixes, npfx, 8);
+		if (g->covering && *g->covering) {
+			obuf_puts(o, "; VRPs: ");
+			store_items_text(o, g->covering);
+		}
+		break;
+	case DET_RPKI_INVALID_END:
+		obuf_printf(o, " no longer RPKI invalid on %u prefix%s: ", npfx, npfx == 1 ? "" : "es");
+		store_prefixes_text(o, g->prefixes, npfx, 8);
+		break;
 	}
 	if (g->since) {
 		/* docs/events.md §9: a RIB dump after a gap revealed it */

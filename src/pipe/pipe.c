@@ -81,6 +81,7 @@ static void on_tick(void *arg, uint32_t now)
 		pipe__thaw(p);
 	if (!p->frozen)
 		pipe__clock_to(p, now);
+	pipe__rpki_tick(p, now);
 	for (uint32_t i = 0; i < p->ncoll; i++)
 		if (p->coll[i].upd)
 			sink_arch_tick(p->coll[i].upd, now);
@@ -162,6 +163,7 @@ static void on_status(void *arg, const struct live_counts *n)
 int pipe_collect(const struct pipe_cfg *cfg)
 {
 	struct pipe *p = rw_calloc(1, sizeof *p);
+	rpki_init(&p->vrp);
 	p->cfg = cfg;
 	int rc = 0;
 	unsigned min_peers = cfg->min_peers ? cfg->min_peers : 2;
@@ -186,6 +188,8 @@ int pipe_collect(const struct pipe_cfg *cfg)
 		rc = RW_EINVAL;
 		goto out;
 	}
+	if ((rc = pipe__rpki_open(p)))
+		goto out;
 	if (cfg->archive && (rc = sink_writer_start(&p->writer)))
 		goto out;
 	if ((cfg->exec_cmd || cfg->webhook) && (rc = alerts_open(&p->alerts, cfg->exec_cmd, cfg->webhook)))
@@ -256,6 +260,7 @@ out:
 	obuf_release(&p->held);
 	det_group_release(&p->g);
 	engine_release(p->eng);
+	pipe__rpki_close(p);
 	free(p->eng);
 	free(p->pbuf);
 	free(p);

@@ -31,6 +31,10 @@ struct pipe_cfg {
 	const struct names *names; /* borrowed, may be NULL: for alerts */
 	const char *exec_cmd;      /* --exec, or NULL */
 	const char *webhook;       /* --webhook, or NULL */
+	/* docs/events.md §12: VRPs from a file (read again when it changes)
+	 * or from an RTR server; at most one of them, or none */
+	const char *vrps;
+	const char *rtr_host, *rtr_port;
 };
 
 /* Runs until SIGTERM or SIGINT. 0 on a clean stop with every record on

@@ -10,6 +10,7 @@
 #include "../store/store.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +52,12 @@ struct pipe {
 	bool stopping;             /* the loop is over: checkpoints are the caller's */
 	struct obuf held;          /* records and peer-ups while frozen (held_put) */
 	uint64_t nheld;
+	/* docs/events.md §12 (pipe_rpki.c) */
+	struct rpki vrp;           /* the VRPs in force (the engine borrows it) */
+	struct rpki_rtr *rtr;      /* owned, with --rtr */
+	struct timespec vrps_mtime;/* --vrps: the file as last read */
+	off_t vrps_size;
+	ino_t vrps_ino;
 };
 
 /* What waits for the engine while it is frozen: a record of a collector,
@@ -72,6 +79,13 @@ void pipe__emit(struct pipe *p);
 void pipe__clock_to(struct pipe *p, uint32_t sec);
 /* The checkpoint is over: apply what was held. */
 void pipe__thaw(struct pipe *p);
+/* docs/events.md §12 (pipe_rpki.c): the VRPs at the start (the file, or
+ * the RTR server's first full set, waited for), then, once a second when
+ * not frozen, a changed file or the RTR server's changes applied in that
+ * second. 0, or RW_EINVAL/RW_EIO (logged) when the start fails. */
+int pipe__rpki_open(struct pipe *p);
+void pipe__rpki_tick(struct pipe *p, uint32_t now);
+void pipe__rpki_close(struct pipe *p);
 /* live/'s record and peer_up hooks. */
 int pipe__on_record(void *arg, const struct live_src *src, uint32_t ts, const uint8_t *rec, size_t len);
 void pipe__on_peer_up(void *arg, const struct live_src *src);

@@ -43,7 +43,8 @@ static int on_event(void *arg, const struct store_event *e)
 		r->collector = rw_strdup(e->collector ? e->collector : "?");
 	}
 	if (e->type >= DET_ORIGIN_GAINED) {
-		r->upstream = 0; /* more_specific: a prefix id, not an AS */
+		if (e->type != DET_RPKI_INVALID)
+			r->upstream = 0; /* more_specific: a prefix id, not an AS */
 		r->origins = rw_strdup(e->origins ? e->origins : "");
 		r->covering = rw_strdup(e->covering ? e->covering : "");
 	}
@@ -256,6 +257,24 @@ static void origin_line(const struct report_data *d, const struct names *nm, str
 		}
 		obuf_printf(o, "%s (a more-specific from another origin: a possible sub-prefix hijack)",
 			    e->covering ? e->covering : "?");
+		break;
+	/* docs/events.md §12 */
+	case DET_RPKI_INVALID:
+		obuf_puts(o, "'s route to ");
+		store_prefixes_text(o, e->prefixes, e->npfx, 5);
+		obuf_puts(o, e->upstream == RPKI_R_LENGTH ? " became RPKI invalid: longer than its ROAs allow"
+							 : " became RPKI invalid: no ROA lets it originate");
+		if (e->flag)
+			obuf_puts(o, " (the VRPs changed)");
+		if (e->covering && *e->covering) {
+			obuf_puts(o, "; the VRPs: ");
+			store_items_text(o, e->covering);
+		}
+		break;
+	case DET_RPKI_INVALID_END:
+		obuf_puts(o, "'s route to ");
+		store_prefixes_text(o, e->prefixes, e->npfx, 5);
+		obuf_puts(o, " was no longer RPKI invalid");
 		break;
 	}
 	obuf_puts(o, ".\n");
@@ -822,6 +841,8 @@ void report_text(const struct report_data *d, const struct names *nm, struct obu
 		case DET_ORIGIN_LOST:
 		case DET_PREFIX_NEW:
 		case DET_MORE_SPECIFIC:
+		case DET_RPKI_INVALID:
+		case DET_RPKI_INVALID_END:
 			if (!any)
 				obuf_puts(o, "What happened:\n");
 			any = true;

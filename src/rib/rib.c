@@ -187,6 +187,11 @@ static void mark_dirty(struct rib *r, uint32_t pfx, uint8_t why)
 	r->dirty[r->ndirty++] = pfx;
 }
 
+void rib_mark_dirty(struct rib *r, uint32_t pfx)
+{
+	mark_dirty(r, pfx, 0);
+}
+
 void rib_mark_all_dirty(struct rib *r)
 {
 	for (uint32_t i = 0; i < r->npfx; i++)

@@ -213,6 +213,9 @@ const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n, const uint8_t **why);
 /* Every prefix with routes is dirty (a whole evaluation, for rebuilding
  * what the detector keeps from an older snapshot). */
 void rib_mark_all_dirty(struct rib *r);
+/* One prefix to look at again, with no route change (why 0): its
+ * validation changed (docs/events.md §12). */
+void rib_mark_dirty(struct rib *r, uint32_t pfx);
 
 /* Snapshots (rib_snap.c): the state as bytes between seconds (nothing
  * dirty), and back into an empty rib with the same prefix and peer ids.

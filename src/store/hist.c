@@ -254,8 +254,10 @@ int hist_load(struct hist *h, struct store *s)
 void hist_event_view(const struct det_gevent *ge, const struct rib *r, char **buf, size_t *cap,
 		     struct store_event *v)
 {
-	/* the prefixes, then the origins and the covering prefix (§10) */
-	size_t need = (size_t)ge->npfx * RW_PREFIX_STRLEN + 1 + (size_t)ge->norigins * 11 + 1 + RW_PREFIX_STRLEN + 1,
+	/* the prefixes, then the origins and the covering prefix (§10) or
+	 * the covering VRPs (§12) */
+	size_t need = (size_t)ge->npfx * RW_PREFIX_STRLEN + 1 + (size_t)ge->norigins * 11 + 1 + RW_PREFIX_STRLEN + 1 +
+		      (size_t)ge->nvrps * (RPKI_VRP_STRLEN + 1),
 	       n = 0;
 	if (*cap < need) {
 		*buf = rw_realloc(*buf, need);
@@ -277,6 +279,11 @@ void hist_event_view(const struct det_gevent *ge, const struct rib *r, char **bu
 	size_t cv = n;
 	if (ge->type == DET_MORE_SPECIFIC && ge->upstream < r->npfx)
 		n += fmt_prefix(*buf + n, &r->pfx[ge->upstream].p);
+	for (uint32_t j = 0; j < ge->nvrps; j++) {
+		if (j)
+			(*buf)[n++] = ',';
+		n += rpki_vrp_fmt(*buf + n, &ge->vrps[j]);
+	}
 	(*buf)[n] = 0;
 	*v = (struct store_event){.type = ge->type, .has_origin = ge->has_origin, .flag = ge->flag,
 				 .time = ge->time, .determined = ge->determined, .origin = ge->origin,

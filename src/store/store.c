@@ -49,13 +49,13 @@ enum {
 };
 
 static const char *const q_sql[Q_COUNT] = {
-	[Q_EV_GET] = "SELECT flag, determined, peers, origin_prefixes, prefixes, since, origins FROM events"
+	[Q_EV_GET] = "SELECT flag, determined, peers, origin_prefixes, prefixes, since, origins, covering FROM events"
 		     " WHERE origin = ? AND time = ? AND type = ? AND upstream = ?",
 	[Q_EV_INS] = "INSERT INTO events (type, time, origin, upstream, flag, determined,"
 		     " peers, origin_prefixes, prefixes, since, collector, origins, covering)"
 		     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_EV_UPD] = "UPDATE events SET flag = ?, determined = ?, peers = ?, origin_prefixes = ?, prefixes = ?,"
-		     " since = ?, origins = ? WHERE origin = ? AND time = ? AND type = ? AND upstream = ?",
+		     " since = ?, origins = ?, covering = ? WHERE origin = ? AND time = ? AND type = ? AND upstream = ?",
 	[Q_IV_PUT] = "INSERT INTO intervals (origin, upstream, start_ts, end_ts, acc_ts, seconds, area, share_max,"
 		     " share_now, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		     " ON CONFLICT (origin, upstream, start_ts) DO UPDATE SET end_ts = excluded.end_ts,"
@@ -570,6 +570,42 @@ static char *merge_origins(const char *a, const char *b)
 	return out;
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Two comma-separated lists united, sorted, distinct; owned. The
+ * covering VRPs of rpki_invalid (docs/events.md §12). */
+static char *merge_items(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *all = rw_malloc(la + lb + 2), **v = NULL;
+	snprintf(all, la + lb + 2, "%s%s%s", a, la && lb ? "," : "", b);
+	uint32_t n = 0, cap = 0;
+	for (char *p = all, *save = NULL, *t; (t = strtok_r(p, ",", &save)); p = NULL) {
+		rw_vec_grow(&v, &cap, (size_t)n + 1, sizeof *v, UINT32_MAX, RW_MEM_STORE);
+		v[n++] = t;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof *v, str_cmp);
+	char *out = rw_malloc(la + lb + 2);
+	size_t o = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (i && !strcmp(v[i], v[i - 1]))
+			continue;
+		if (o)
+			out[o++] = ',';
+		size_t k = strlen(v[i]);
+		memcpy(out + o, v[i], k);
+		o += k;
+	}
+	out[o] = 0;
+	rw_vec_free(&v, &cap, sizeof *v, RW_MEM_STORE);
+	free(all);
+	return out;
+}
+
 int store_event_merge(struct store *s, const struct store_event *e)
 {
 	struct db_stmt *get = Q(s, Q_EV_GET), *ins = Q(s, Q_EV_INS), *upd = Q(s, Q_EV_UPD);
@@ -614,9 +650,14 @@ int store_event_merge(struct store *s, const struct store_event *e)
 	if (e->since && (!since || e->since < since))
 		since = e->since;
 	char *ol = merge_origins(db_col_text(get, 6), e->origins ? e->origins : "");
+	/* more_specific's covering prefix is part of its key (upstream);
+	 * rpki_invalid's VRPs are united like its prefixes */
+	const char *cv_old = db_col_text(get, 7), *cv_new = e->covering ? e->covering : "";
+	char *cv = e->type == DET_RPKI_INVALID ? merge_items(cv_old, cv_new) : rw_strdup(*cv_old ? cv_old : cv_new);
 	db_reset(get);
 	if (!pfx) {
 		free(ol);
+		free(cv);
 		return RW_ENOMEM;
 	}
 	struct db_stmt *st = upd;
@@ -627,13 +668,15 @@ int store_event_merge(struct store *s, const struct store_event *e)
 	db_bind_text(st, 5, pfx, strlen(pfx));
 	db_bind_i64(st, 6, since);
 	db_bind_text(st, 7, ol, strlen(ol));
-	db_bind_i64(st, 8, origin);
-	db_bind_i64(st, 9, e->time);
-	db_bind_i64(st, 10, e->type);
-	db_bind_i64(st, 11, e->upstream);
+	db_bind_text(st, 8, cv, strlen(cv));
+	db_bind_i64(st, 9, origin);
+	db_bind_i64(st, 10, e->time);
+	db_bind_i64(st, 11, e->type);
+	db_bind_i64(st, 12, e->upstream);
 	rc = db_done(st);
 	free(pfx);
 	free(ol);
+	free(cv);
 	return rc;
 }
 

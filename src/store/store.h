@@ -114,7 +114,9 @@ struct store_event {
 	 * remaining_origins (origin_lost), covering_origins (more_specific) as
 	 * space-separated ASNs, sorted; covering: more_specific's covering
 	 * prefix (upstream holds its rib id, so the key tells coverings
-	 * apart); "" (or NULL) when none */
+	 * apart); for rpki_invalid (§12) the VRPs covering its prefixes,
+	 * comma-separated "192.0.2.0/24-24 AS64500" (rpki_vrp_fmt), sorted;
+	 * "" (or NULL) when none */
 	const char *origins;
 	const char *covering;
 };
@@ -122,6 +124,8 @@ struct store_event {
  * as "a, b, c and N more" (N counted from total). */
 uint32_t store_prefixes_count(const char *prefixes);
 void store_prefixes_text(struct obuf *o, const char *prefixes, uint32_t total, unsigned max);
+/* A comma-separated list (rpki_invalid's VRPs) as "a, b, c". */
+void store_items_text(struct obuf *o, const char *list);
 /* Insert, or merge into the stored event with the same (type, time,
  * origin, upstream): prefixes and origins united, flags or'ed, counts maxed. */
 int store_event_merge(struct store *s, const struct store_event *e);
@@ -392,6 +396,7 @@ struct store_ingest_opts {
 	uint32_t every, every_wall;
 	const struct names *names; /* to store, or NULL */
 	struct feed_opts feed;
+	struct engine_vrps *vrps;  /* --vrps (docs/events.md §12), or NULL */
 };
 
 struct store_ingest_result {

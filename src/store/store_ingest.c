@@ -89,6 +89,12 @@ int store_ingest(char **paths, int n, const struct store_ingest_opts *o, struct 
 	/* the counters continue from the snapshot: this run's are the rest */
 	struct engine_stats st0 = e->st;
 	struct archive_opts ao = {.feed = o->feed};
+	if (o->vrps && o->vrps->n) {
+		/* a resumed run: the VRPs in force at its clock, silently */
+		if (engine_vrps_start(e, o->vrps, clock ? clock - 1 : 0))
+			res->damaged = true;
+		ao.vrps = o->vrps;
+	}
 	struct feed_inputs inputs;
 	if (feed_inputs(paths, n, o->feed.names, &o->feed.io, &inputs, fst))
 		res->damaged = true;

@@ -30,3 +30,16 @@ void store_prefixes_text(struct obuf *o, const char *prefixes, uint32_t total, u
 	if (total > max)
 		obuf_printf(o, " and %u more", total - max);
 }
+
+void store_items_text(struct obuf *o, const char *list)
+{
+	for (const char *p = list ? list : ""; *p;) {
+		size_t k = strcspn(p, ",");
+		obuf_putsn(o, p, k);
+		p += k;
+		if (*p) {
+			obuf_puts(o, ", ");
+			p++;
+		}
+	}
+}

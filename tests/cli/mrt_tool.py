@@ -8,6 +8,16 @@ subtype, length), for tests that lay archives out as collectors do.
   mrt_tool.py state FILE T ASN ADDR OLD NEW   append a BGP4MP_STATE_CHANGE_AS4 of an
                                               IPv4 peer at time T to FILE, keeping
                                               the records in time order
+  mrt_tool.py scenario SPEC DIR               a collector's RIB dump and update file
+                                              (DIR/rib.*, DIR/updates.*) from a text
+                                              SPEC, one statement per line:
+                                                t0 UNIX          time of the RIB dump
+                                                peer ASN ADDR    a peer (IPv4), in order
+                                                rib PREFIX AS... each peer's route in the dump
+                                                  (the peer's own ASN is put first)
+                                                at SECS PEERS PREFIX AS...  an announcement
+                                                  SECS after t0 by peers (0,1 or all)
+                                                at SECS PEERS PREFIX withdraw
 """
 import os
 import socket
@@ -25,8 +35,74 @@ def records(path):
         off += 12 + n
 
 
+def _attrs(path, nh):
+    seg = struct.pack('>BB', 2, len(path)) + b''.join(struct.pack('>I', a) for a in path)
+    return (struct.pack('>BBBB', 0x40, 1, 1, 0) + struct.pack('>BBB', 0x40, 2, len(seg)) + seg +
+            struct.pack('>BBB', 0x40, 3, 4) + socket.inet_aton(nh))
+
+
+def _nlri(p):
+    a, n = p.split('/')
+    n = int(n)
+    return struct.pack('>B', n) + socket.inet_aton(a)[:(n + 7) // 8]
+
+
+def _mrt(ts, typ, sub, body):
+    return struct.pack('>IHHI', ts, typ, sub, len(body)) + body
+
+
+def scenario(spec, out):
+    """TABLE_DUMP_V2 RIB and BGP4MP_MESSAGE_AS4 updates, as a collector
+    writes them, from the statements of SPEC (see the usage above)."""
+    t0, peers, rib, upd = 0, [], [], []
+    for line in open(spec):
+        w = line.split()
+        if not w or w[0].startswith('#'):
+            continue
+        if w[0] == 't0':
+            t0 = int(w[1])
+        elif w[0] == 'peer':
+            peers.append((int(w[1]), w[2]))
+        elif w[0] == 'rib':
+            rib.append((w[1], [int(a) for a in w[2:]]))
+        elif w[0] == 'at':
+            who = range(len(peers)) if w[2] == 'all' else [int(p) for p in w[2].split(',')]
+            path = None if w[4] == 'withdraw' else [int(a) for a in w[4:]]
+            for p in who:
+                upd.append((t0 + int(w[1]), p, w[3], path))
+    recs = [_mrt(t0, 13, 1, socket.inet_aton('192.0.2.254') + struct.pack('>HH', 0, len(peers)) +
+                 b''.join(struct.pack('>B', 2) + socket.inet_aton(ip) + socket.inet_aton(ip) +
+                          struct.pack('>I', asn) for asn, ip in peers))]
+    for seq, (p, path) in enumerate(rib):
+        ents = b''
+        for i, (asn, ip) in enumerate(peers):
+            a = _attrs([asn] + path, ip)
+            ents += struct.pack('>HIH', i, t0 - 3600, len(a)) + a
+        recs.append(_mrt(t0, 13, 2, struct.pack('>I', seq) + _nlri(p) + struct.pack('>H', len(peers)) + ents))
+    stamp = time.strftime('%Y%m%d.%H%M', time.gmtime(t0))
+    with open(os.path.join(out, 'rib.' + stamp), 'wb') as f:
+        f.write(b''.join(recs))
+    msgs = []
+    for ts, i, p, path in sorted(upd, key=lambda u: u[0]):
+        asn, ip = peers[i]
+        if path:
+            a = _attrs([asn] + path, ip)
+            body = struct.pack('>HH', 0, len(a)) + a + _nlri(p)
+        else:
+            w = _nlri(p)
+            body = struct.pack('>H', len(w)) + w + struct.pack('>H', 0)
+        msg = b'\xff' * 16 + struct.pack('>HB', 19 + len(body), 2) + body
+        hdr = struct.pack('>IIHH', asn, 6447, 0, 1) + socket.inet_aton(ip) + socket.inet_aton('192.0.2.254')
+        msgs.append(_mrt(ts, 16, 4, hdr + msg))
+    with open(os.path.join(out, 'updates.' + stamp), 'wb') as f:
+        f.write(b''.join(msgs))
+
+
 def main():
     mode = sys.argv[1]
+    if mode == 'scenario':
+        scenario(sys.argv[2], sys.argv[3])
+        return
     if mode == 'split':
         src, out, period = sys.argv[2], sys.argv[3], int(sys.argv[4])
         prefix = sys.argv[5] if len(sys.argv) > 5 else 'updates'
