@@ -5,9 +5,9 @@
  * high half, so (a, b) and (b, a) find the same entry, and the value says
  * what the larger ASN is to the smaller one. A lookup from the other side
  * inverts it (provider <-> customer; peer stays peer). One entry instead
- * of two halves the table (a full file: ~500 k links, ~12 MB with the
- * table's half-empty slots) and a conflicting line cannot leave the two
- * directions disagreeing.
+ * of two halves the table (20161101: 239 k links in 7.3 MB; a full file
+ * of ~500 k, ~15 MB with the table's half-empty slots) and a conflicting
+ * line cannot leave the two directions disagreeing.
  *
  * Invariants: links == map.n == p2c + p2p; every value is ASREL_PROVIDER,
  * ASREL_CUSTOMER or ASREL_PEER, never ASREL_UNKNOWN; no key has equal
@@ -134,18 +134,24 @@ uint32_t asrel_leaks(const struct asrel *t, const uint32_t *as, uint32_t n, stru
 
 /* ---------------------------------------------------------------- parsing */
 
-/* A decimal ASN at *p (up to end), then the byte sep. */
-static bool parse_asn_field(const char **p, const char *end, char sep, uint32_t *v)
+/* A decimal ASN at *p (up to end), then the byte sep: 0, or -1 with *why. */
+static int parse_asn_field(const char **p, const char *end, char sep, uint32_t *v, const char **why)
 {
 	const char *s = *p;
 	uint64_t x = 0;
 	while (s < end && *s >= '0' && *s <= '9' && x <= UINT32_MAX)
 		x = x * 10 + (uint64_t)(*s++ - '0');
-	if (s == *p || x > UINT32_MAX || s == end || *s != sep)
-		return false;
+	if (x > UINT32_MAX) {
+		*why = "an AS number beyond 4294967295";
+		return -1;
+	}
+	if (s == *p || s == end || *s != sep) {
+		*why = "not <as>|<as>|<relationship>[|<source>]";
+		return -1;
+	}
 	*v = (uint32_t)x;
 	*p = s + 1;
-	return true;
+	return 0;
 }
 
 /* One line without its newline: 1 with a link (b is a's *r), 0 for a
@@ -158,10 +164,8 @@ static int parse_line(const char *l, size_t n, uint32_t *a, uint32_t *b, enum as
 	if (!n || l[0] == '#')
 		return 0;
 	const char *p = l, *end = l + n;
-	if (!parse_asn_field(&p, end, '|', a) || !parse_asn_field(&p, end, '|', b)) {
-		*why = "not <as>|<as>|<relationship>[|<source>]";
+	if (parse_asn_field(&p, end, '|', a, why) || parse_asn_field(&p, end, '|', b, why))
 		return -1;
-	}
 	/* the relationship ends the line, or a serial-2 source follows */
 	const char *e = memchr(p, '|', (size_t)(end - p));
 	size_t k = (size_t)((e ? e : end) - p);

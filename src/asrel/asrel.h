@@ -1,6 +1,8 @@
 /*
  * asrel: AS relationships, as CAIDA infers them, and the route leak rule
- * of docs/events.md §11 on top of them.
+ * on top of them (events §11: the team's design notes, EVENTS.md; the
+ * project's docs/events.md lists §11 as planned, its text is to be written
+ * there before a detector uses this).
  *
  * Input: CAIDA's as-rel files, plain or compressed (read through io/).
  *   serial-1:  <a>|<b>|-1   a is a provider of b
@@ -69,11 +71,11 @@ int asrel_add(struct asrel *t, uint32_t a, uint32_t b, enum asrel_rel r);
  * (or a == b). */
 enum asrel_rel asrel_get(const struct asrel *t, uint32_t a, uint32_t b);
 
-/* "provider", "customer", "peer", "unknown" (the JSON words of
- * docs/events.md §14). */
+/* "provider", "customer", "peer", "unknown" (the JSON words of events
+ * §14). */
 const char *asrel_name(enum asrel_rel r);
 
-/* One AS of a path that leaks (docs/events.md §11): it learned the route
+/* One AS of a path that leaks (events §11): it learned the route
  * from `from` (its provider or peer) and passed it on to `to` (its
  * provider or peer). */
 struct asrel_leak {
@@ -82,7 +84,8 @@ struct asrel_leak {
 
 /* The leaks of a path: as[0] is the peer, as[n-1] the origin, and the
  * path is already made plain as docs/events.md §3 says (no AS_SET, no
- * confederation, no repeated ASes). as[i], 0 < i < n-1, leaks when
+ * confederation, prepending collapsed: an AS next to itself is an unknown
+ * link and would hide a leak). as[i], 0 < i < n-1, leaks when
  * as[i+1] and as[i-1] are each its provider or peer; a link of unknown
  * relationship never makes a leak. Writes the first cap leaks to out (in
  * path order, peer side first) and returns how many there are (more than

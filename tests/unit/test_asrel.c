@@ -126,6 +126,17 @@ TEST(not_an_asrel_file)
 	CHECK_INT(t.links, 0);
 	CHECK_INT(t.bad, 2);
 	unlink(path);
+	/* what is wrong is said */
+	path = write_text("1|2|0\n4294967296|1|0\n");
+	CHECK_INT(asrel_load(&t, path, err, sizeof err), 0);
+	CHECK(strstr(err, ":2: an AS number beyond 4294967295") != NULL);
+	unlink(path);
+	path = write_text("1|2|0\n1|3|-2\n");
+	CHECK_INT(asrel_load(&t, path, err, sizeof err), 0);
+	CHECK(strstr(err, ":2: the relationship is not -1") != NULL);
+	unlink(path);
+	asrel_release(&t);
+	asrel_init(&t);
 	/* comments alone, or nothing: an empty table, no error */
 	path = write_text("# nothing yet\n");
 	CHECK_INT(asrel_load(&t, path, err, sizeof err), 0);
