@@ -19,6 +19,7 @@ uses() {
 	bmp) echo "bmp bgp base" ;;
 	feed) echo "feed mrt io bgp base" ;;
 	names) echo "names io base" ;;
+	asrel) echo "asrel io base" ;;
 	rib) echo "rib mrt bgp base" ;;
 	rpki) echo "rpki io base" ;;
 	detect) echo "detect rpki rib mrt io bgp base" ;;
