@@ -19,6 +19,7 @@ uses() {
 	bmp) echo "bmp bgp base" ;;
 	feed) echo "feed mrt io bgp base" ;;
 	names) echo "names io base" ;;
+	watch) echo "watch base" ;;
 	rib) echo "rib mrt bgp base" ;;
 	detect) echo "detect rib mrt bgp base" ;;
 	engine) echo "engine detect rib feed mrt io bgp base" ;;
