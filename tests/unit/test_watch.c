@@ -472,3 +472,45 @@ TEST(shared_file)
 	CHECK(w.npfx > 0);
 	watch_release(&w);
 }
+
+/* A large list: 8192 IPv4 /24s and 2048 IPv6 /48s under a few covering
+ * blocks, loaded and looked up whole. */
+TEST(ten_thousand)
+{
+	struct obuf b = {0};
+	for (unsigned i = 0; i < 8192; i++)
+		obuf_printf(&b, "10.%u.%u.0/24:\n  description: site %u\n  asn: %u\n  ignoreMorespecifics: false\n",
+			    i >> 8, i & 255, i, 64512 + (i & 1023));
+	for (unsigned i = 0; i < 2048; i++)
+		obuf_printf(&b, "2001:db8:%x::/48:\n  description: v6 %u\n  asn: [%u, 65000]\n  ignoreMorespecifics: true\n",
+			    i, i, 64512 + i);
+	obuf_printf(&b, "10.0.0.0/8:\n  asn: 1\n  description: block\n  ignoreMorespecifics: false\n"
+			"2001:db8::/32:\n  asn: 1\n  description: block\n  ignoreMorespecifics: false\n");
+	obuf_putc(&b, '\0');
+	struct watch w;
+	CHECK_INT(load(&w, b.buf), 0);
+	obuf_release(&b);
+	CHECK_STR(err, "");
+	CHECK_INT(w.npfx, 8192 + 2048 + 2);
+	unsigned found = 0, exact_n = 0;
+	for (unsigned i = 0; i < 8192; i++) {
+		char s[64];
+		snprintf(s, sizeof s, "10.%u.%u.128/25", i >> 8, i & 255);
+		struct rw_prefix q = pfx(s);
+		bool exact;
+		const struct watch_prefix *e = watch_match(&w, &q, &exact);
+		found += e && e->p.len == 24 && watch_origin_ok(e, 64512 + (i & 1023));
+		exact_n += exact;
+	}
+	CHECK_INT(found, 8192);
+	CHECK_INT(exact_n, 0);
+	struct rw_prefix q = pfx("2001:db8:7ff::/48");
+	bool exact;
+	const struct watch_prefix *e = watch_match(&w, &q, &exact);
+	CHECK(e && exact && e->nasn == 2 && e->asn[0] == 64512 + 0x7ff);
+	q = pfx("2001:db8:800::/48");
+	CHECK_STR(show(watch_match(&w, &q, &exact)), "2001:db8::/32");
+	q = pfx("10.32.0.0/24");
+	CHECK_STR(show(watch_match(&w, &q, &exact)), "10.0.0.0/8");
+	watch_release(&w);
+}
