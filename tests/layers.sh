@@ -20,6 +20,7 @@ uses() {
 	feed) echo "feed mrt io bgp base" ;;
 	names) echo "names io base" ;;
 	asrel) echo "asrel io base" ;;
+	watch) echo "watch base" ;;
 	rib) echo "rib mrt bgp base" ;;
 	rpki) echo "rpki io base" ;;
 	detect) echo "detect rpki rib mrt io bgp base" ;;
