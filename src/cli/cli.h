@@ -55,6 +55,15 @@ int missing(const char *cmd, const char *what);
 	"                    validate routes with: rpki_invalid events; with @TIME\n"            \
 	"                    the file replaces the VRPs at TIME (repeatable)\n"
 
+/* The usage lines of --relationships (docs/events.md §11). */
+#define USAGE_RELATIONSHIPS                                                                      \
+	"  --relationships FILE  AS relationships (CAIDA's as-rel serial-1 or -2,\n"             \
+	"                    compressed or not): route_leak events\n"
+/* --relationships FILE into rel (asrel_init'ed): 0, or EXIT_DAMAGED with
+ * the reason logged. */
+struct asrel;
+int opt_relationships(struct asrel *rel, const char *path);
+
 /* The usage lines of --collector, the same in every command. */
 #define USAGE_COLLECTOR                                                                          \
 	"  --collector NAME  collector name for every input\n"                                    \

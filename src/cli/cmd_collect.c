@@ -59,6 +59,7 @@ static void usage(FILE *o)
 	      "                       read again whenever the file changes: rpki_invalid\n"
 	      "                       events (docs/events.md §12)\n"
 	      "  --rtr HOST:PORT      the VRPs from an RTR server (RFC 8210), instead\n"
+	      "  --relationships FILE AS relationships (CAIDA as-rel): route_leak events\n"
 	      "  --exec CMD           run CMD (sh -c) per event, its JSON on stdin\n"
 	      "  --webhook URL        POST each event's JSON to URL (retried in the\n"
 	      "                       background)\n"
@@ -105,6 +106,7 @@ int cmd_collect(int argc, char **argv)
 		{"max-connections", required_argument, 0, 'X'}, {"max-per-address", required_argument, 0, 'Y'},
 		{"open-timeout", required_argument, 0, 'O'}, {"config", required_argument, 0, 'F'},
 		{"vrps", required_argument, 0, 'V'},      {"rtr", required_argument, 0, 'Q'},
+		{"relationships", required_argument, 0, 'L'},
 		{0, 0, 0, 0}};
 	/* --config FILE: the file's options spliced in before the command
 	 * line's (conf.h), so getopt below reads both */
@@ -112,6 +114,8 @@ int cmd_collect(int argc, char **argv)
 	if (conf_argv(&ca, lo, argc, argv))
 		return EXIT_USAGE;
 	argc = ca.argc;
+	struct asrel rel; /* --relationships */
+	asrel_init(&rel);
 	argv = ca.argv;
 	struct pipe_cfg pc = {.rotate = 900, .comp = IO_COMP_NONE, .checkpoint = 60};
 	struct live_cfg *lc = &pc.live;
@@ -208,6 +212,11 @@ int cmd_collect(int argc, char **argv)
 			have_names = true;
 			break;
 		case 'V': pc.vrps = optarg; break;
+		case 'L':
+			if ((rc = opt_relationships(&rel, optarg)))
+				goto out;
+			pc.rel = &rel;
+			break;
 		case 'Q': {
 			/* HOST:PORT or [V6]:PORT */
 			char *colon = strrchr(optarg, ':');
@@ -346,6 +355,7 @@ out:
 	free(bacc);
 	free(brt);
 	names_release(&nm);
+	asrel_release(&rel);
 	conf_argv_release(&ca);
 	return rc;
 }

@@ -89,7 +89,8 @@ static void usage(FILE *o)
 	      "  --type T[,T...]   only these event types (repeatable): upstream_gained,\n"
 	      "                    upstream_lost, prefix_down, prefix_up, origin_down, origin_up,\n"
 	      "                    collector_gap, origin_gained, origin_lost, prefix_new,\n"
-	      "                    more_specific, rpki_invalid, rpki_invalid_end\n"
+	      "                    more_specific, rpki_invalid, rpki_invalid_end,\n"
+	      "                    route_leak, route_leak_end\n"
 	      USAGE_COLLECTOR
 	      "  --names FILE      AS names (potaroo asn.txt or pyasn JSON)\n"
 	      "  --from TIME       only events at or after this time (unix seconds or\n"
@@ -103,6 +104,7 @@ static void usage(FILE *o)
 	      "                    to its updates has a collector_gap (default 1800;\n"
 	      "                    0: only missing update files make one; docs/events.md §9)\n"
 	      USAGE_VRPS
+	      USAGE_RELATIONSHIPS
 	      "  --db PATH|URI     read the events a history store holds (routewatch\n"
 	      "                    ingest) instead of archives; --from/--until select\n"
 	      "  --stats           counts and speed on stderr\n"
@@ -126,7 +128,7 @@ int cmd_events(int argc, char **argv)
 		{"from", required_argument, 0, 'F'},     {"db", required_argument, 0, 'd'},
 		{"settle", required_argument, 0, 'S'},   {"help", no_argument, 0, 'h'},
 		{"gap", required_argument, 0, 'g'},      {"to", required_argument, 0, 'u'},
-		{"vrps", required_argument, 0, 'V'},
+		{"vrps", required_argument, 0, 'V'},     {"relationships", required_argument, 0, 'L'},
 		{0, 0, 0, 0}};
 	bool json = false, stats = false;
 	const char *db = NULL;
@@ -143,6 +145,8 @@ int cmd_events(int argc, char **argv)
 	feed_names_init(&coll);
 	struct engine_vrps vrps; /* --vrps */
 	engine_vrps_init(&vrps);
+	struct asrel rel; /* --relationships */
+	asrel_init(&rel);
 	int c, rc = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jhq", lo, NULL)) != -1) {
@@ -218,6 +222,10 @@ int cmd_events(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case 'L':
+			if ((rc = opt_relationships(&rel, optarg)))
+				goto out;
+			break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
 		}
@@ -252,6 +260,8 @@ int cmd_events(int argc, char **argv)
 	struct engine *e = rw_malloc(sizeof *e);
 	engine_init(e, min_peers, on_event, &ec);
 	e->gap = gap;
+	if (rel.links)
+		engine_relationships(e, &rel);
 	if (vrps.n) {
 		if (engine_vrps_start(e, &vrps, 0))
 			rc = EXIT_DAMAGED;
@@ -302,5 +312,6 @@ out:
 	names_release(&nm);
 	feed_names_release(&coll);
 	engine_vrps_release(&vrps);
+	asrel_release(&rel);
 	return rc;
 }

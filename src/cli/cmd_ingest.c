@@ -45,6 +45,7 @@ static void usage(FILE *o)
 	      "                    to its updates has a collector_gap (default 1800;\n"
 	      "                    0: only missing update files make one)\n"
 	      USAGE_VRPS
+	      USAGE_RELATIONSHIPS
 	      "  --checkpoint S    commit every S seconds of record time (default 3600)\n"
 	      "  --checkpoint-wall S  ... but not more often than every S seconds (default 30)\n"
 	      "  --stats           counts and speed on stderr\n"
@@ -61,7 +62,7 @@ int cmd_ingest(int argc, char **argv)
 		{"stats", no_argument, 0, 's'},            {"help", no_argument, 0, 'h'},
 		{"gap", required_argument, 0, 'g'},        {"from", required_argument, 0, 'F'},
 		{"until", required_argument, 0, 'u'},      {"to", required_argument, 0, 'u'},
-		{"vrps", required_argument, 0, 'V'},
+		{"vrps", required_argument, 0, 'V'},        {"relationships", required_argument, 0, 'L'},
 		{0, 0, 0, 0}};
 	struct store_ingest_opts o = {.every = 3600, .every_wall = 30, .gap = ENGINE_GAP_DEFAULT};
 	struct names nm;
@@ -72,6 +73,8 @@ int cmd_ingest(int argc, char **argv)
 	struct engine_vrps vrps; /* --vrps */
 	engine_vrps_init(&vrps);
 	o.vrps = &vrps;
+	struct asrel rel; /* --relationships */
+	asrel_init(&rel);
 	o.feed.progress = rw_log_level > RW_LOG_ERROR; /* shown on a terminal, not with -q */
 	bool stats = false;
 	int c, rc = 0;
@@ -129,6 +132,11 @@ int cmd_ingest(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case 'L':
+			if ((rc = opt_relationships(&rel, optarg)))
+				goto out;
+			o.rel = &rel;
+			break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
 		}
@@ -177,5 +185,6 @@ out:
 	names_release(&nm);
 	feed_names_release(&coll);
 	engine_vrps_release(&vrps);
+	asrel_release(&rel);
 	return rc;
 }

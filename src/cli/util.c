@@ -23,6 +23,19 @@ int opt_collector(struct feed_names *nm, const char *arg)
 	return EXIT_USAGE;
 }
 
+int opt_relationships(struct asrel *rel, const char *path)
+{
+	char err[512] = "";
+	int rc = asrel_load(rel, path, err, sizeof err);
+	if (rc) {
+		rw_log(RW_LOG_ERROR, "--relationships %s: %s", path, err[0] ? err : rw_strerror(rc));
+		return EXIT_DAMAGED;
+	}
+	rw_log(RW_LOG_INFO, "%s: %u relationships (%u provider-customer, %u peer)", path, rel->links, rel->p2c,
+	       rel->p2p);
+	return 0;
+}
+
 int opt_time(const char *opt, const char *arg, uint32_t *t)
 {
 	int64_t v;

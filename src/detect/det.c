@@ -44,7 +44,7 @@
  *    away are not "down";
  *  - prefix_up carries the origins the prefix has when it comes back.
  */
-#include "det.h"
+#include "det_int.h"
 
 #include <stdlib.h>
 
@@ -76,7 +76,8 @@ const char *det_type_name(enum det_type t)
 	static const char *const n[] = {"upstream_gained", "upstream_lost", "origin_down",
 					 "prefix_down", "origin_up", "prefix_up", "upstream_present",
 					 "collector_gap", "origin_gained", "origin_lost", "prefix_new",
-					 "more_specific", "rpki_invalid", "rpki_invalid_end"};
+					 "more_specific", "rpki_invalid", "rpki_invalid_end", "route_leak",
+					 "route_leak_end"};
 	return (unsigned)t < RW_ARRAY_LEN(n) ? n[t] : "?";
 }
 
@@ -101,6 +102,7 @@ void det_init(struct det *d, unsigned min_peers)
 	u64map_init(&d->origin, RW_MEM_DET);
 	u64map_init(&d->d_ou, RW_MEM_DET);
 	u64map_init(&d->d_origin, RW_MEM_DET);
+	arena_init(&d->scratch, 4096, 1 << 20, RW_MEM_DET);
 }
 
 void det_release(struct det *d)
@@ -113,6 +115,7 @@ void det_release(struct det *d)
 	u64map_release(&d->d_ou);
 	u64map_release(&d->d_origin);
 	rw_vec_free(&d->pend, &d->cappend, sizeof *d->pend, RW_MEM_DET);
+	det__leak_release(d);
 	memset(d, 0, sizeof *d);
 }
 
@@ -174,8 +177,8 @@ static int cur_cmp(const void *a, const void *b)
  * The per-origin counts are kept apart while the (o, u) entries are
  * sorted and merged, then put after each origin's entries: interleaved,
  * they made the sort quadratic (twice the detector's time). */
-static uint32_t summarize(const struct rib *r, uint32_t pfx, struct ou_n **buf, uint32_t *cap, uint16_t *vis,
-			  uint16_t *nnull)
+static uint32_t summarize(struct det *d, const struct rib *r, uint32_t pfx, struct ou_n **buf, uint32_t *cap,
+			  uint16_t *vis, uint16_t *nnull)
 {
 	const struct rib_pfx *x = &r->pfx[pfx];
 	uint32_t nc = 0, noc = 0;
@@ -193,6 +196,19 @@ static uint32_t summarize(const struct rib *r, uint32_t pfx, struct ou_n **buf, 
 		uint32_t first_c = nc;
 		for (; j < x->n && rib_route_peer(&x->r[j]) == peer; j++) {
 			const struct rib_path *p = &r->path[x->r[j].path];
+			if (d->rel) {
+				/* docs/events.md §11: (0, leak id), a peer once per leak */
+				uint32_t lid[2], nl = det__path_leaks(d, r, x->r[j].path, lid);
+				for (uint32_t q = 0; q < nl; q++) {
+					bool seen = false;
+					for (uint32_t k = first_c; k < nc; k++)
+						seen |= !(*buf)[k].o && (*buf)[k].u == lid[q];
+					if (seen)
+						continue;
+					VEC(*buf, *cap, (size_t)nc + 1);
+					(*buf)[nc++] = (struct ou_n){0, lid[q], 1};
+				}
+			}
 			if (!p->origin) {
 				null_seen = true;
 				continue;
@@ -468,9 +484,10 @@ static void origin_lost(struct eval_ctx *x, uint32_t time, uint32_t pfx, const s
 
 /* ---- docs/events.md §12: RPKI invalid episodes */
 
-static bool is_ou(uint32_t u)
+/* An (O, U) entry, not a reserved key nor a leak's (0, id) (§11). */
+static bool is_ou(uint32_t o, uint32_t u)
 {
-	return u < DET_RPKI_EPI; /* an (O, U) entry, not a reserved key */
+	return o && u < DET_RPKI_EPI;
 }
 
 /* After summarize: an (o, DET_RPKI_EPI, n) entry before each origin's
@@ -545,6 +562,66 @@ static void rpki_end(struct eval_ctx *x, uint32_t time, uint32_t pfx, const stru
 				      .determined = x->sec, .origin = ep->origin, .pfx = pfx, .npeers = ep->n});
 }
 
+/* ---- docs/events.md §11: route leaks */
+
+/* The origins of P's routes whose path carries leak id, into x->ol. */
+static uint32_t leak_origins(struct eval_ctx *x, const struct rib *r, uint32_t pfx, uint32_t id)
+{
+	const struct rib_pfx *p = &r->pfx[pfx];
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < p->n; i++) {
+		uint32_t lid[2], nl = det__path_leaks(x->d, r, p->r[i].path, lid);
+		uint32_t o = r->path[p->r[i].path].origin;
+		if (!o || !((nl > 0 && lid[0] == id) || (nl > 1 && lid[1] == id)))
+			continue;
+		VEC(x->ol, x->capol, (size_t)x->nol + n + 1);
+		uint32_t *l = x->ol + x->nol, j = n;
+		for (; j > 0 && l[j - 1] > o; j--)
+			;
+		if (j > 0 && l[j - 1] == o)
+			continue;
+		memmove(l + j + 1, l + j, (size_t)(n - j) * sizeof *l);
+		l[j] = o;
+		n++;
+	}
+	x->nol += n;
+	return n;
+}
+
+static void leak_event(struct eval_ctx *x, const struct rib *r, uint8_t type, uint32_t time, uint32_t pfx,
+		       const struct det_epi *ep, uint16_t n)
+{
+	const struct det_leak *l = det_leak_of(x->d, ep->upstream);
+	if (!l)
+		return;
+	uint32_t no = leak_origins(x, r, pfx, ep->upstream);
+	push_ev(x, (struct det_event){.type = type, .has_origin = true, .time = time, .determined = x->sec,
+				      .origin = l->leaker, .upstream = l->from, .to = l->to, .pfx = pfx,
+				      .npeers = n, .norigins = no});
+}
+
+static void leak_confirmed(struct eval_ctx *x, const struct rib *r, uint32_t pfx, const struct det_epi *ep,
+			   uint16_t n)
+{
+	leak_event(x, r, DET_ROUTE_LEAK, ep->start, pfx, ep, n);
+}
+
+/* The end: the routes that carried it are gone; origins: the prefix's
+ * origins now (P is visible when an end is reported). */
+static void leak_end(struct eval_ctx *x, const struct rib *r, uint32_t time, uint32_t pfx, const struct det_epi *ep)
+{
+	const struct det_leak *l = det_leak_of(x->d, ep->upstream);
+	if (!l)
+		return;
+	uint32_t no = rib_origins(x, r, pfx);
+	VEC(x->ol, x->capol, (size_t)x->nol + no);
+	memcpy(x->ol + x->nol, x->po, (size_t)no * sizeof *x->po);
+	x->nol += no;
+	push_ev(x, (struct det_event){.type = DET_ROUTE_LEAK_END, .has_origin = true, .time = time,
+				      .determined = x->sec, .origin = l->leaker, .upstream = l->from, .to = l->to,
+				      .pfx = pfx, .npeers = ep->n, .norigins = no});
+}
+
 /* What stays of an ended (P, O) episode: that O was an origin of P until
  * `down` (this second). */
 static struct det_epi past(const struct det_epi *e, uint32_t sec)
@@ -557,7 +634,7 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 	struct det *d = x->d;
 	struct det_pfx *dp = &d->pfx[pfx];
 	uint16_t vis, nnull;
-	uint32_t nc = summarize(r, pfx, &x->cur, &x->capcur, &vis, &nnull);
+	uint32_t nc = summarize(d, r, pfx, &x->cur, &x->capcur, &vis, &nnull);
 	nc = add_rpki(x, r, pfx, nc);
 	const struct ou_n *c = x->cur;
 	uint32_t sec = x->sec;
@@ -576,17 +653,17 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 	uint32_t *oo = x->oo, noo = 0, nno = 0;
 	for (uint32_t i = 0; i < dp->ne; i++) {
 		const struct det_epi *e = &dp->e[i];
-		if (e->n && is_ou(e->upstream))
+		if (e->n && is_ou(e->origin, e->upstream))
 			add_delta(&d->d_ou, ou_key(e->origin, e->upstream), -(int32_t)e->n);
-		if ((unobs_before ? !(e->flags & DET_F_PAST) : e->n && !(e->flags & DET_F_DORMANT)) &&
+		if (e->origin && (unobs_before ? !(e->flags & DET_F_PAST) : e->n && !(e->flags & DET_F_DORMANT)) &&
 		    (!noo || oo[noo - 1] != e->origin))
 			oo[noo++] = e->origin; /* episodes are sorted by origin */
 	}
 	uint32_t *no = oo + noo;
 	for (uint32_t i = 0; i < nc; i++) {
-		if (is_ou(c[i].u))
+		if (is_ou(c[i].o, c[i].u))
 			add_delta(&d->d_ou, ou_key(c[i].o, c[i].u), c[i].n);
-		if (!nno || no[nno - 1] != c[i].o)
+		if (c[i].o && (!nno || no[nno - 1] != c[i].o))
 			no[nno++] = c[i].o;
 	}
 	if (unobs_after) {
@@ -641,8 +718,9 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 						 : e->upstream != cu->u ? (e->upstream < cu->u ? -1 : 1) : 0;
 		uint16_t n_new = cmp >= 0 ? cu->n : 0;
 		uint32_t key_u = cmp > 0 ? cu->u : e->upstream;
-		bool oe = key_u == DET_ORIGIN_EPI; /* a (P, O) episode */
-		bool re = key_u == DET_RPKI_EPI;   /* (P, O) while invalid (§12) */
+		bool le = !(cmp > 0 ? cu->o : e->origin); /* a leak's (§11) */
+		bool oe = !le && key_u == DET_ORIGIN_EPI; /* a (P, O) episode */
+		bool re = !le && key_u == DET_RPKI_EPI;   /* (P, O) while invalid (§12) */
 		bool reportable;
 		if (cmp > 0 || (cmp == 0 && (e->flags & DET_F_PAST) && n_new > 0)) {
 			/* a new episode starts (for (P, O): maybe again) */
@@ -660,6 +738,8 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 				/* cause vrp_change: O was there, the VRPs changed */
 				if (d->vrp_now && had_origin(dp, cu->o, sec))
 					ne.flags |= DET_F_NEW;
+			} else if (le) {
+				/* nothing decided at the start */
 			} else if (!ou_routes(d, cu->o, cu->u)) {
 				ne.flags |= DET_F_NEW;
 			}
@@ -671,6 +751,9 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 				} else if (re) {
 					if (!base)
 						rpki_confirmed(x, r, pfx, &ne, n_new);
+				} else if (le) {
+					if (!base)
+						leak_confirmed(x, r, pfx, &ne, n_new);
 				} else if (!base && cu->u)
 					push_up(x, DET_UPSTREAM_GAINED, sec, cu->o, cu->u, pfx, ne.flags & DET_F_NEW, n_new);
 				else if (cu->u && d->report_present)
@@ -705,6 +788,9 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 				} else if (re) {
 					if (!base && !(ep.flags & DET_F_BASELINE))
 						rpki_confirmed(x, r, pfx, &ep, n_new);
+				} else if (le) {
+					if (!base && !(ep.flags & DET_F_BASELINE))
+						leak_confirmed(x, r, pfx, &ep, n_new);
 				} else if (!base && !(ep.flags & DET_F_BASELINE) && ep.upstream)
 					push_up(x, DET_UPSTREAM_GAINED, ep.start, ep.origin, ep.upstream, pfx,
 						ep.flags & DET_F_NEW, n_new);
@@ -726,6 +812,8 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 					origin_lost(x, ep.down, pfx, &ep, c, nc);
 				else if (reportable && re)
 					rpki_end(x, ep.down, pfx, &ep);
+				else if (reportable && le)
+					leak_end(x, r, ep.down, pfx, &ep);
 				else if (reportable)
 					push_up(x, DET_UPSTREAM_LOST, ep.down, ep.origin, ep.upstream, pfx,
 						ep.flags & DET_F_LAST, 0);
@@ -741,6 +829,8 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 				origin_lost(x, sec, pfx, &ep, c, nc);
 			else if (reportable && re)
 				rpki_end(x, sec, pfx, &ep);
+			else if (reportable && le)
+				leak_end(x, r, sec, pfx, &ep);
 			else if (reportable)
 				pend(d, pfx, ep.origin, ep.upstream, sec, x->psince, ep.n, 0);
 			if (oe)
@@ -751,7 +841,7 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 		ep.flags |= DET_F_DORMANT;
 		ep.down = sec;
 		ep.n = 0;
-		if (reportable && !oe && !re)
+		if (reportable && !oe && !re && !le)
 			pend(d, pfx, ep.origin, ep.upstream, sec, 0, 0, 1);
 		add_epi(x, &nn, ep);
 	}
@@ -881,7 +971,8 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 		struct det_event *e = &x.pe[i];
 		e->origins = e->norigins ? x.ol + x.peo[i] : NULL;
 		e->vrps = e->nvrps ? x.vl + x.pev[i] : NULL;
-		e->origin_pfx = e->has_origin ? det_origin_prefixes(d, e->origin) : 0;
+		/* (a leak's origin field is the leaker: no count of its own) */
+		e->origin_pfx = e->has_origin && e->type < DET_ROUTE_LEAK ? det_origin_prefixes(d, e->origin) : 0;
 		d->events += e->type != DET_UPSTREAM_PRESENT;
 		fn(arg, e);
 	}

@@ -14,6 +14,7 @@
 
 #include "../rib/rib.h"
 #include "../rpki/rpki.h"
+#include "../asrel/asrel.h"
 
 enum det_type {
 	DET_UPSTREAM_GAINED = 0,
@@ -44,6 +45,11 @@ enum det_type {
 	 * flag: cause vrp_change; vrps: the VRPs covering the prefix */
 	DET_RPKI_INVALID = 12,
 	DET_RPKI_INVALID_END = 13,
+	/* docs/events.md §11: an episode of (prefix, leaker, from, to).
+	 * origin: the leaker; upstream: from; to: to; origins: the origins
+	 * of the prefixes' routes that carry the leak */
+	DET_ROUTE_LEAK = 14,
+	DET_ROUTE_LEAK_END = 15,
 	DET_TYPE_COUNT
 };
 
@@ -83,6 +89,7 @@ struct det_event {
 	 * as origins */
 	const struct rpki_vrp *vrps;
 	uint32_t nvrps;
+	uint32_t to;           /* route_leak: the AS the leaker passed it to */
 };
 
 typedef void (*det_event_fn)(void *arg, const struct det_event *e);
@@ -141,6 +148,30 @@ struct det {
 	 * whether the second being evaluated follows a change of them */
 	struct rpki *rpki;
 	bool vrp_now;
+	/* docs/events.md §11 (det_leak.c): the relationships (borrowed; NULL:
+	 * no leak checks); the leaks seen, interned: (leaker, from, to) of id
+	 * i + 1 at leak[i] (an episode's key; never freed: as many as distinct
+	 * leaks seen); per rib path id, its leaks, computed once per path */
+	const struct asrel *rel;
+	struct det_leak *leak;
+	uint32_t nleak, capleak;
+	struct htab leak_idx;
+	struct det_pleak *pleak;
+	uint32_t cappleak;
+	struct arena scratch;  /* a path's ASNs while its leaks are found */
+};
+
+/* An interned leak, and a path's leaks (valid while the rib path slot's
+ * generation and hash are the ones recorded: slots are reused). */
+struct det_leak {
+	uint32_t leaker, from, to;
+};
+struct det_pleak {
+	uint32_t hash;
+	uint16_t gen;
+	uint8_t known;         /* computed */
+	uint8_t n;             /* leaks (at most 2 kept) */
+	uint32_t id[2];        /* leak ids */
 };
 
 void det_init(struct det *d, unsigned min_peers);
@@ -165,6 +196,18 @@ int det_save(const struct det *d, struct obuf *o);
  * baseline) and changes nothing else; no event is sent. */
 void det_rebuild_origins(struct det *d, struct rib *r, uint32_t sec);
 int det_load(struct det *d, struct cur *c, uint32_t npfx, char *err, size_t esz);
+/* docs/events.md §11: a stored route_leak's upstream column, from its
+ * (from, to): the store's key must tell pairs apart, and must be the same
+ * in every run (not the process's keyed hash). */
+static inline uint32_t det_leak_key(uint32_t from, uint32_t to)
+{
+	uint64_t z = ((uint64_t)from << 32 | to) + 0x9e3779b97f4a7c15u; /* splitmix64's finalizer */
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return (uint32_t)(z ^ (z >> 31));
+}
+/* The leak of an id (from a route_leak event's key), or NULL. */
+const struct det_leak *det_leak_of(const struct det *d, uint32_t id);
 /* Routes (peer x prefix) of (origin, upstream) now. */
 uint32_t det_ou_routes(const struct det *d, uint32_t origin, uint32_t upstream);
 /* Prefixes currently with routes of this origin. */
@@ -215,6 +258,7 @@ struct det_gevent {
 	uint32_t since;        /* earliest since among its prefixes; 0: none */
 	uint32_t *origins;     /* owned: the union of its events' origins */
 	uint32_t norigins, caporigins;
+	uint32_t to;           /* route_leak's (part of its key) */
 	struct rpki_vrp *vrps; /* owned: the union of its events' VRPs */
 	uint32_t nvrps, capvrps;
 };

@@ -35,13 +35,13 @@ void det_group_release(struct det_group *g)
 static uint32_t key_hash(const struct det_event *e)
 {
 	return (uint32_t)rw_hash_2u64((uint64_t)e->time << 32 | e->origin,
-				      (uint64_t)e->upstream << 32 | (uint32_t)e->type << 1 | e->has_origin, 0);
+				      (uint64_t)e->upstream << 32 | (uint32_t)e->type << 1 | e->has_origin, e->to);
 }
 
 static bool same(const struct det_gevent *g, const struct det_event *e)
 {
 	return g->type == e->type && g->time == e->time && g->origin == e->origin && g->upstream == e->upstream &&
-	       g->has_origin == e->has_origin;
+	       g->has_origin == e->has_origin && g->to == e->to;
 }
 
 void det_group_add(struct det_group *g, const struct det_event *e)
@@ -64,6 +64,7 @@ void det_group_add(struct det_group *g, const struct det_event *e)
 		n->determined = e->determined;
 		n->origin = e->origin;
 		n->upstream = e->upstream;
+		n->to = e->to;
 		htab_add_at(&g->idx, k, h, i);
 	}
 	struct det_gevent *ge = &g->ev[i];
@@ -136,8 +137,16 @@ int det_filter_types(struct det_filter *f, const char *list, char *bad, size_t b
 
 const char *det_type_list(void)
 {
-	return "upstream_gained, upstream_lost, origin_down, prefix_down, origin_up, prefix_up, collector_gap, "
-	       "origin_gained, origin_lost, prefix_new, more_specific";
+	/* from the names themselves, so that a new type is listed */
+	static char list[512];
+	if (!list[0]) {
+		size_t n = 0;
+		for (int t = 0; t < DET_TYPE_COUNT; t++)
+			if (t != DET_UPSTREAM_PRESENT)
+				n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "",
+						      det_type_name((enum det_type)t));
+	}
+	return list;
 }
 
 bool det_filter_match(const struct det_filter *f, unsigned type, bool has_origin, uint32_t origin, uint32_t time)

@@ -6,15 +6,18 @@
  * pending losses) is empty between seconds and is not written.
  *
  * Format (big-endian): "RWDET\0" version u16, min_peers u16, the last
- * RIB dump's second u32 (version 2), then the prefixes that hold anything, then the two maps.
+ * RIB dump's second u32 (version 2), then the prefixes that hold anything, then the two maps,
+ * then (version 3) the leak table: count u32, (leaker, from, to) u32 each.
  */
-#include "det.h"
+#include "det_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 #define SNAP_MAGIC "RWDET"
-#define SNAP_VERSION 2 /* 2: (prefix, origin) episodes, docs/events.md §10 */
+/* 2: (prefix, origin) episodes, docs/events.md §10; 3: the leak table
+ * after the maps (§11: leak episodes are keyed by its ids) */
+#define SNAP_VERSION 3
 
 static void put_map(struct obuf *o, const struct u64map *m)
 {
@@ -71,6 +74,7 @@ int det_save(const struct det *d, struct obuf *o)
 	}
 	put_map(o, &d->ou);
 	put_map(o, &d->origin);
+	det__leak_save(d, o);
 	return o->err;
 }
 
@@ -87,7 +91,7 @@ int det_load(struct det *d, struct cur *c, uint32_t npfx, char *err, size_t esz)
 	uint32_t used;
 	if (cur_bytes(c, 6, &magic) || memcmp(magic, SNAP_MAGIC, 6) || cur_u16(c, &ver))
 		return fail(err, esz, "not a detector snapshot", RW_EMALFORMED);
-	if (ver != SNAP_VERSION && ver != 1)
+	if (ver != SNAP_VERSION && ver != 2 && ver != 1)
 		return fail(err, esz, "written by another version", RW_EUNSUPPORTED);
 	/* version 1 has no (prefix, origin) episodes: det_rebuild_origins
 	 * makes them from the routes once the rib is loaded too */
@@ -136,5 +140,7 @@ int det_load(struct det *d, struct cur *c, uint32_t npfx, char *err, size_t esz)
 		rc = get_map(c, &d->origin);
 	if (rc)
 		return fail(err, esz, "bad counts", rc);
+	if (ver >= 3 && det__leak_load(d, c))
+		return fail(err, esz, "bad leak table", RW_EMALFORMED);
 	return 0;
 }

@@ -157,6 +157,12 @@ void engine_flush(struct engine *e)
 		evaluate(e);
 }
 
+void engine_relationships(struct engine *e, const struct asrel *rel)
+{
+	e->det.rel = rel;
+	e->rib.paths_matter = rel != NULL; /* a leak changes the path only */
+}
+
 void engine_rpki(struct engine *e, struct rpki *v)
 {
 	e->det.rpki = v;

@@ -121,6 +121,9 @@ void engine_dump_end(struct engine *e);
 /* Evaluate the last second (end of input). */
 void engine_flush(struct engine *e);
 
+/* docs/events.md §11: find route leaks with these relationships
+ * (borrowed; NULL: none). Set before the first record. */
+void engine_relationships(struct engine *e, const struct asrel *rel);
 /* docs/events.md §12: validate routes against v (borrowed; NULL: none).
  * Set before the first record. */
 void engine_rpki(struct engine *e, struct rpki *v);

@@ -321,6 +321,53 @@ static void kvrps(struct obuf *o, const char *list)
 	obuf_putc(o, ']');
 }
 
+/* "prefixes":[...] from the store's space-separated text. */
+static void kprefixes(struct obuf *o, const char *list)
+{
+	obuf_puts(o, ",\"prefixes\":[");
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, " ");
+		if (p != list)
+			obuf_putc(o, ',');
+		obuf_putc(o, '"');
+		obuf_putsn(o, p, n);
+		obuf_putc(o, '"');
+		p += n;
+		p += strspn(p, " ");
+	}
+	obuf_putc(o, ']');
+}
+
+/* docs/events.md §11: origin is the first of the leaked routes' origins
+ * (all in origins); the stored origin is the leaker, covering "FROM TO". */
+static void json_leak(struct out *out, const struct store_event *g)
+{
+	struct obuf *o = out->ob;
+	uint32_t from, to;
+	store_leak_pair(g->covering, &from, &to);
+	const char *ol = g->origins ? g->origins : "";
+	out__key(o, "origin");
+	if (*ol)
+		obuf_putsn(o, ol, strcspn(ol, " "));
+	else
+		obuf_puts(o, "null");
+	kprefixes(o, g->prefixes);
+	kasns(o, "origins", ol);
+	out__knum(o, "leaker", g->origin);
+	out__knum(o, "from", from);
+	out__knum(o, "to", to);
+	if (g->type == DET_ROUTE_LEAK) {
+		ktime(o, "confirmed_at", g->determined);
+		out__knum(o, "peers", g->peers);
+	}
+	if (g->since)
+		ktime(o, "since", g->since);
+	kname(o, out->nm, g->origin, "leaker_name");
+	kname(o, out->nm, from, "from_name");
+	kname(o, out->nm, to, "to_name");
+	obuf_puts(o, "}\n");
+}
+
 /* docs/events.md §7; the prefixes come as the store keeps them (space-separated,
  * sorted). */
 static void json_event(struct out *out, const struct store_event *g)
@@ -342,6 +389,10 @@ static void json_event(struct out *out, const struct store_event *g)
 		obuf_puts(o, "}\n");
 		return;
 	}
+	if (g->type == DET_ROUTE_LEAK || g->type == DET_ROUTE_LEAK_END) {
+		json_leak(out, g);
+		return;
+	}
 	out__key(o, "origin");
 	if (g->has_origin)
 		obuf_putu32(o, g->origin);
@@ -350,18 +401,7 @@ static void json_event(struct out *out, const struct store_event *g)
 	bool up = g->type == DET_UPSTREAM_GAINED || g->type == DET_UPSTREAM_LOST;
 	if (up)
 		out__knum(o, "upstream", g->upstream);
-	obuf_puts(o, ",\"prefixes\":[");
-	for (const char *p = g->prefixes; *p;) {
-		size_t n = strcspn(p, " ");
-		if (p != g->prefixes)
-			obuf_putc(o, ',');
-		obuf_putc(o, '"');
-		obuf_putsn(o, p, n);
-		obuf_putc(o, '"');
-		p += n;
-		p += strspn(p, " ");
-	}
-	obuf_putc(o, ']');
+	kprefixes(o, g->prefixes);
 	if (g->type == DET_UPSTREAM_GAINED)
 		obuf_puts(o, g->flag ? ",\"new_for_origin\":true" : ",\"new_for_origin\":false");
 	if (g->type == DET_UPSTREAM_LOST)

@@ -118,6 +118,22 @@ static void text_event(struct out *out, const struct store_event *g)
 		obuf_printf(o, " no longer RPKI invalid on %u prefix%s: ", npfx, npfx == 1 ? "" : "es");
 		store_prefixes_text(o, g->prefixes, npfx, 8);
 		break;
+	/* docs/events.md §11: the origin printed first is the leaker */
+	case DET_ROUTE_LEAK:
+	case DET_ROUTE_LEAK_END: {
+		uint32_t from, to;
+		store_leak_pair(g->covering, &from, &to);
+		obuf_printf(o, g->type == DET_ROUTE_LEAK ? " leaked %u prefix%s of " : " no longer leaks %u prefix%s of ",
+			    npfx, npfx == 1 ? "" : "es");
+		asns_text(o, nm, g->origins, "no origin");
+		obuf_puts(o, " from ");
+		out__as_text(o, nm, from);
+		obuf_puts(o, " to ");
+		out__as_text(o, nm, to);
+		obuf_puts(o, ": ");
+		store_prefixes_text(o, g->prefixes, npfx, 8);
+		break;
+	}
 	}
 	if (g->since) {
 		/* docs/events.md §9: a RIB dump after a gap revealed it */

@@ -190,6 +190,8 @@ int pipe_collect(const struct pipe_cfg *cfg)
 	}
 	if ((rc = pipe__rpki_open(p)))
 		goto out;
+	if (cfg->rel)
+		engine_relationships(p->eng, cfg->rel);
 	if (cfg->archive && (rc = sink_writer_start(&p->writer)))
 		goto out;
 	if ((cfg->exec_cmd || cfg->webhook) && (rc = alerts_open(&p->alerts, cfg->exec_cmd, cfg->webhook)))

@@ -35,6 +35,7 @@ struct pipe_cfg {
 	 * or from an RTR server; at most one of them, or none */
 	const char *vrps;
 	const char *rtr_host, *rtr_port;
+	const struct asrel *rel;   /* docs/events.md §11, borrowed, or NULL */
 };
 
 /* Runs until SIGTERM or SIGINT. 0 on a clean stop with every record on

@@ -61,10 +61,17 @@ int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, st
 	int rc = store_history(s, origin, &d->h);
 	if (rc)
 		return rc;
-	if (!d->h.found)
-		return RW_ENOTFOUND;
 	struct load_ctx c = {d};
 	rc = store_events(s, false, origin, from, to, on_event, &c);
+	if (!rc && !d->h.found) {
+		/* no origin row: a network that only appears in events as
+		 * another's (a leaker, docs/events.md §11) has a story too */
+		bool any = false;
+		for (size_t i = 0; i < d->nev && !any; i++)
+			any = d->ev[i].type != DET_COLLECTOR_GAP;
+		if (!any)
+			return RW_ENOTFOUND;
+	}
 	uint32_t since = 0;
 	if (!rc)
 		rc = store_origin_down_at(s, origin, from, &d->down_at_from, &since);
@@ -276,6 +283,25 @@ static void origin_line(const struct report_data *d, const struct names *nm, str
 		store_prefixes_text(o, e->prefixes, e->npfx, 5);
 		obuf_puts(o, " was no longer RPKI invalid");
 		break;
+	/* docs/events.md §11: the announcer here is the leaker */
+	case DET_ROUTE_LEAK:
+	case DET_ROUTE_LEAK_END: {
+		uint32_t from, to;
+		store_leak_pair(e->covering, &from, &to);
+		obuf_puts(o, e->type == DET_ROUTE_LEAK ? " leaked the routes to " : " stopped leaking the routes to ");
+		store_prefixes_text(o, e->prefixes, e->npfx, 5);
+		if (others) {
+			obuf_puts(o, " of ");
+			put_asns(o, nm, e->origins);
+		}
+		obuf_puts(o, ", learned from ");
+		report_as(o, nm, from);
+		obuf_puts(o, ", to ");
+		report_as(o, nm, to);
+		if (e->type == DET_ROUTE_LEAK)
+			obuf_puts(o, " (a provider's or peer's routes passed to another provider or peer)");
+		break;
+	}
 	}
 	obuf_puts(o, ".\n");
 }
@@ -383,7 +409,9 @@ static void context(const struct report_data *d, const struct names *nm, struct 
 			act[nact++] = iv;
 	}
 	report_as(o, nm, d->origin);
-	if (h->first_seen && h->first_seen <= d->from) {
+	if (!h->found) {
+		obuf_puts(o, " originates no prefix on record; it appears in the events of others. ");
+	} else if (h->first_seen && h->first_seen <= d->from) {
 		obuf_puts(o, " was first seen on ");
 		put_date(o, h->first_seen);
 		obuf_puts(o, ". ");
@@ -843,6 +871,8 @@ void report_text(const struct report_data *d, const struct names *nm, struct obu
 		case DET_MORE_SPECIFIC:
 		case DET_RPKI_INVALID:
 		case DET_RPKI_INVALID_END:
+		case DET_ROUTE_LEAK:
+		case DET_ROUTE_LEAK_END:
 			if (!any)
 				obuf_puts(o, "What happened:\n");
 			any = true;

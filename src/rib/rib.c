@@ -274,8 +274,9 @@ void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, 
 		r->st.implicit_withdraws++;
 		/* dirty means "the origins, upstreams or visibility of the prefix
 		 * may have changed": a new path with the same origin and
-		 * upstream changes none of them */
-		if (!same_view)
+		 * upstream changes none of them -- unless the reader looks at
+		 * whole paths (route leaks, docs/events.md §11) */
+		if (!same_view || r->paths_matter)
 			mark_dirty(r, pfx, 0);
 		return;
 	}

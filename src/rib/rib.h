@@ -31,6 +31,8 @@ struct rib_path {
 	uint32_t origin;    /* 0 with no origin (empty, or ends in an AS_SET) */
 	uint32_t upstream;  /* 0 when only one AS is left */
 	uint16_t key_len;
+	uint16_t gen;       /* bumped each time the slot is reused: what a
+			       cache keyed by path id checks (detect's leaks) */
 	uint32_t next_free; /* free list link while refs == 0 */
 	/* the attribute bytes that identify it (asn size, AS4 flag, AS_PATH,
 	 * AS4_PATH): inline when short, else owned heap bytes */
@@ -111,6 +113,9 @@ struct rib {
 	uint8_t *taken_why;       /* why of each taken prefix */
 	uint32_t captaken_why;
 	bool revealing;           /* a dump after a gap is being applied */
+	bool paths_matter;        /* any new path of a route makes its prefix
+				     dirty, not only a new origin or upstream
+				     (the detector checks paths: route leaks) */
 	uint32_t mark;            /* last stamp used in rib_pfx.mark */
 	uint32_t epoch;           /* bumped by rib_take_dirty */
 
@@ -173,6 +178,12 @@ static inline void rib_prefetch_path(const struct rib *r, uint32_t h)
 	if (id != HTAB_NONE)
 		__builtin_prefetch(&r->path[id]);
 }
+/* The path's ASNs as docs/events.md §3 reads them, from the peer to the
+ * origin: AS4_PATH merged, confederation segments dropped, repeats
+ * collapsed; an AS_SET is one 0 (no AS: unknown to every relationship).
+ * *out is scratch's. Returns the count; 0 for a path without AS_PATH or
+ * one that cannot be read. */
+uint32_t rib_path_seq(const struct rib *r, uint32_t path, struct arena *scratch, uint32_t **out);
 /* Origin and upstream by docs/events.md §3 for a path (a pure function; the
  * rib caches its result per interned path). */
 void rib_origin_upstream(const struct bgp_path *p, uint32_t *origin, uint32_t *upstream);

@@ -101,28 +101,67 @@ uint32_t rib_path_hash(const uint8_t *key, size_t klen)
 	return (uint32_t)rw_hash(key, klen);
 }
 
+/* A key's path, AS4_PATH merged (scratch's); 0, 1 without AS_PATH, or
+ * RW_EMALFORMED. */
+static int key_path(const uint8_t *key, size_t klen, struct arena *scratch, struct bgp_path *path)
+{
+	if (klen < 4 || (key[0] != 2 && key[0] != 4) || key[1] > 3 || rd16(key + 2) > klen - 4)
+		return RW_EMALFORMED;
+	if (!key[1])
+		return 1;
+	unsigned asz = key[0];
+	size_t l1 = rd16(key + 2);
+	if (bgp_path_decode(key + 4, l1, asz, scratch, path))
+		return RW_EMALFORMED;
+	if (key[1] == 2) {
+		struct bgp_path p4, merged;
+		if (bgp_path_decode(key + 4 + l1, klen - 4 - l1, 4, scratch, &p4) ||
+		    bgp_path_merge_as4(path, &p4, scratch, &merged))
+			return RW_EMALFORMED;
+		*path = merged;
+	}
+	return 0;
+}
+
+uint32_t rib_path_seq(const struct rib *r, uint32_t id, struct arena *scratch, uint32_t **out)
+{
+	const struct rib_path *p = &r->path[id];
+	struct bgp_path path;
+	*out = NULL;
+	if (key_path(rib_path_keyp(p), p->key_len, scratch, &path))
+		return 0;
+	uint32_t *s = arena_alloc(scratch, (size_t)path.nasn * sizeof *s + 1);
+	if (!s)
+		return 0; /* beyond the scratch's cap: a path too long to read */
+	uint32_t n = 0, at = 0;
+	for (uint16_t g = 0; g < path.nseg; g++) {
+		uint8_t t = path.seg_type[g];
+		uint32_t len = path.seg_len[g];
+		if (t == BGP_SEG_SET) {
+			if (!n || s[n - 1])
+				s[n++] = 0;
+		} else if (t == BGP_SEG_SEQUENCE) {
+			for (uint32_t i = 0; i < len; i++)
+				if (!n || s[n - 1] != path.asn[at + i])
+					s[n++] = path.asn[at + i];
+		}
+		at += len;
+	}
+	*out = s;
+	return n;
+}
+
 /* docs/events.md §3 from a key alone. */
 static int key_origin(const uint8_t *key, size_t klen, struct arena *scratch, uint32_t *origin, uint32_t *upstream)
 {
 	*origin = 0;
 	*upstream = 0;
 	/* keys come from rib_path_key, or from a snapshot that may be damaged */
-	if (klen < 4 || (key[0] != 2 && key[0] != 4) || key[1] > 3 || rd16(key + 2) > klen - 4)
-		return RW_EMALFORMED;
-	if (!key[1])
-		return 0;
-	unsigned asz = key[0];
-	size_t l1 = rd16(key + 2);
 	struct bgp_path path;
-	if (bgp_path_decode(key + 4, l1, asz, scratch, &path))
-		return RW_EMALFORMED;
-	if (key[1] == 2) {
-		struct bgp_path p4, merged;
-		if (bgp_path_decode(key + 4 + l1, klen - 4 - l1, 4, scratch, &p4) ||
-		    bgp_path_merge_as4(&path, &p4, scratch, &merged))
-			return RW_EMALFORMED;
-		path = merged;
-	}
+	int rc = key_path(key, klen, scratch, &path);
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	unsigned asz = key[0];
 	rib_origin_upstream(&path, origin, upstream);
 	/* AS_TRANS is never an origin or upstream when AS4_PATH exists */
 	if (asz == 2 && key[1] >= 2) {
@@ -150,7 +189,8 @@ uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_
 	if (key_origin(key, klen, scratch, &origin, &upstream))
 		return RIB_NONE;
 	uint32_t id;
-	if (r->path_free != RIB_NONE) {
+	bool reused = r->path_free != RIB_NONE;
+	if (reused) {
 		id = r->path_free;
 		r->path_free = r->path[id].next_free;
 	} else {
@@ -158,7 +198,9 @@ uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_
 		id = r->npath++;
 	}
 	struct rib_path *p = &r->path[id];
+	uint16_t gen = (uint16_t)(reused ? p->gen + 1 : 0); /* a new slot's memory is not zeroed */
 	memset(p, 0, sizeof *p);
+	p->gen = gen;
 	p->hash = h;
 	p->origin = origin;
 	p->upstream = upstream;

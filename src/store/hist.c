@@ -257,7 +257,7 @@ void hist_event_view(const struct det_gevent *ge, const struct rib *r, char **bu
 	/* the prefixes, then the origins and the covering prefix (§10) or
 	 * the covering VRPs (§12) */
 	size_t need = (size_t)ge->npfx * RW_PREFIX_STRLEN + 1 + (size_t)ge->norigins * 11 + 1 + RW_PREFIX_STRLEN + 1 +
-		      (size_t)ge->nvrps * (RPKI_VRP_STRLEN + 1),
+		      (size_t)ge->nvrps * (RPKI_VRP_STRLEN + 1) + 24,
 	       n = 0;
 	if (*cap < need) {
 		*buf = rw_realloc(*buf, need);
@@ -284,6 +284,12 @@ void hist_event_view(const struct det_gevent *ge, const struct rib *r, char **bu
 			(*buf)[n++] = ',';
 		n += rpki_vrp_fmt(*buf + n, &ge->vrps[j]);
 	}
+	bool leak = ge->type == DET_ROUTE_LEAK || ge->type == DET_ROUTE_LEAK_END;
+	if (leak) { /* docs/events.md §11: "FROM TO" */
+		n += fmt_u32(*buf + n, ge->upstream);
+		(*buf)[n++] = ' ';
+		n += fmt_u32(*buf + n, ge->to);
+	}
 	(*buf)[n] = 0;
 	*v = (struct store_event){.type = ge->type, .has_origin = ge->has_origin, .flag = ge->flag,
 				 .time = ge->time, .determined = ge->determined, .origin = ge->origin,
@@ -292,6 +298,8 @@ void hist_event_view(const struct det_gevent *ge, const struct rib *r, char **bu
 				 .origins = *buf + ol, .covering = *buf + cv};
 	if (ge->type == DET_COLLECTOR_GAP && ge->upstream < r->ncoll)
 		v->collector = r->coll[ge->upstream].name;
+	if (leak)
+		v->upstream = det_leak_key(ge->upstream, ge->to);
 }
 
 /* The grouped events, with their prefixes as text. */

@@ -116,6 +116,8 @@ struct store_event {
 	 * prefix (upstream holds its rib id, so the key tells coverings
 	 * apart); for rpki_invalid (§12) the VRPs covering its prefixes,
 	 * comma-separated "192.0.2.0/24-24 AS64500" (rpki_vrp_fmt), sorted;
+	 * for route_leak and its end (§11) "FROM TO" (origin is the leaker,
+	 * upstream det_leak_key(FROM, TO), origins the routes' origins);
 	 * "" (or NULL) when none */
 	const char *origins;
 	const char *covering;
@@ -124,6 +126,9 @@ struct store_event {
  * as "a, b, c and N more" (N counted from total). */
 uint32_t store_prefixes_count(const char *prefixes);
 void store_prefixes_text(struct obuf *o, const char *prefixes, uint32_t total, unsigned max);
+/* A route_leak's (from, to), from its covering text "FROM TO" (0s when
+ * it is not that). */
+void store_leak_pair(const char *covering, uint32_t *from, uint32_t *to);
 /* A comma-separated list (rpki_invalid's VRPs) as "a, b, c". */
 void store_items_text(struct obuf *o, const char *list);
 /* Insert, or merge into the stored event with the same (type, time,
@@ -397,6 +402,7 @@ struct store_ingest_opts {
 	const struct names *names; /* to store, or NULL */
 	struct feed_opts feed;
 	struct engine_vrps *vrps;  /* --vrps (docs/events.md §12), or NULL */
+	const struct asrel *rel;   /* --relationships (§11), or NULL */
 };
 
 struct store_ingest_result {

@@ -6,6 +6,8 @@
  */
 #include "store.h"
 
+#include <stdio.h>
+
 uint32_t store_prefixes_count(const char *p)
 {
 	uint32_t n = 0;
@@ -42,4 +44,13 @@ void store_items_text(struct obuf *o, const char *list)
 			p++;
 		}
 	}
+}
+
+void store_leak_pair(const char *covering, uint32_t *from, uint32_t *to)
+{
+	unsigned long a = 0, b = 0;
+	if (!covering || sscanf(covering, "%lu %lu", &a, &b) != 2 || a > UINT32_MAX || b > UINT32_MAX)
+		a = b = 0;
+	*from = (uint32_t)a;
+	*to = (uint32_t)b;
 }
