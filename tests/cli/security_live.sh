@@ -1,17 +1,20 @@
 #!/bin/sh
-# RPKI live (docs/events.md §12): Debian's stayrtr serves a VRP file over
-# RTR (RFC 8210); `collect --rtr` takes it through RTRlib, and an ExaBGP
-# peer announces three routes, one of them invalid (its origin is not the
-# VRP's). Then stayrtr's file changes: one route becomes invalid (cause
-# vrp_change), the invalid one valid (rpki_invalid_end), both in the
-# second the change reached the collector. The events equal `events` over
-# the collector's archive with the two VRP files, the second from that
-# second on. The same with `collect --vrps FILE` rewritten in place.
+# Routing security live (docs/events.md §10-§12): Debian's stayrtr serves
+# a VRP file over RTR (RFC 8210); `collect --rtr` takes it through RTRlib,
+# with CAIDA-style relationships, and an ExaBGP peer announces three
+# routes, one of them invalid (its origin is not the VRP's), then a hijack
+# of a prefix (a second origin: origin_gained) and a leak (AS64510 passes
+# AS174's route to AS3356). Then stayrtr's file changes: one route becomes
+# invalid (cause vrp_change), the invalid one valid (rpki_invalid_end),
+# both in the second the change reached the collector. Every event equals
+# `events` over the collector's archive with the same relationships and
+# the two VRP files, the second from that second on. Then the RPKI part
+# again with `collect --vrps FILE` rewritten in place.
 #
-# Usage: tests/cli/rpki_live.sh [BUILD_DIR]. Prints "ok - rpki-live/NAME"
+# Usage: tests/cli/security_live.sh [BUILD_DIR]. Prints "ok - security-live/NAME"
 # lines and "N passed, N failed".
 set -u
-SUITE=rpki-live
+SUITE=security-live
 . "$(dirname "$0")/lib_collect.sh"
 
 if ! command -v stayrtr >/dev/null 2>&1; then
@@ -38,7 +41,15 @@ announce() {
 	exa 127.0.0.4 "announce route 192.0.2.0/24 next-hop 192.0.2.4 as-path [ 64500 65551 ]"
 	exa 127.0.0.4 "announce route 198.51.100.0/24 next-hop 192.0.2.4 as-path [ 64500 65552 ]"
 	exa 127.0.0.4 "announce route 203.0.113.0/24 next-hop 192.0.2.4 as-path [ 64510 64666 ]"
+	exa 127.0.0.4 "announce route 10.1.0.0/16 next-hop 192.0.2.4 as-path [ 64500 65560 ]"
 }
+cat > "$tmp/rel.txt" <<'R'
+3356|64510|-1
+174|64510|-1
+174|64500|-1
+64500|65551|-1
+64500|65554|-1
+R
 # one line per RPKI event, without times
 proj='select(.type | startswith("rpki")) | [.type, .origin, (.prefixes | join(",")), (.reason // "-"), (.cause // "-")] | join(" ")'
 
@@ -50,7 +61,8 @@ stayrtr -cache "$tmp/served.json" -bind 127.0.0.1:$RPORT -metrics.addr 127.0.0.1
 PIDS="$PIDS $!"
 wait_for "$tmp/stayrtr.log" 'StayRTR Server started' 10 || nok stayrtr-start "stayrtr did not start" "$tmp/stayrtr.log"
 mkdir -p "$tmp/arch"
-start_col rtr --json --min-peers 1 --rtr 127.0.0.1:$RPORT --archive "$tmp/arch" --collector rv
+start_col rtr --json --min-peers 1 --rtr 127.0.0.1:$RPORT --archive "$tmp/arch" --collector rv \
+	--relationships "$tmp/rel.txt"
 check rtr-sync "grep -q 'rtr 127.0.0.1:$RPORT: 3 VRPs' $tmp/rtr.err" "no full set from stayrtr" "$tmp/rtr.err"
 start_exa 127.0.0.4 65004
 wait_for "$tmp/rtr.err" 'established' 20
@@ -58,6 +70,14 @@ announce
 wait_jq "$tmp/rtr.out" 'map(select(.type == "rpki_invalid")) | length == 1' 20
 check invalid-live "jq -r '$proj' $tmp/rtr.out | grep -qx 'rpki_invalid 64666 203.0.113.0/24 as -'" \
 	"$(jq -r "$proj" "$tmp/rtr.out" | tr '\n' ';')" "$tmp/rtr.err"
+# a hijack (AS64777 beside AS65551) and a leak of another prefix
+exa 127.0.0.4 "announce route 10.1.0.0/16 next-hop 192.0.2.4 as-path [ 64500 64777 ]"
+exa 127.0.0.4 "announce route 10.2.0.0/16 next-hop 192.0.2.4 as-path [ 3356 64510 174 64500 65554 ]"
+wait_jq "$tmp/rtr.out" 'map(select(.type == "route_leak")) | length == 1' 20
+check hijack-live "jq -s -e 'any(.[]; .type == \"origin_gained\" and .origin == 64777 and .prefixes == [\"10.1.0.0/16\"])' $tmp/rtr.out > /dev/null" \
+	"$(grep -c . "$tmp/rtr.out") events" "$tmp/rtr.err"
+check leak-live "jq -s -e 'any(.[]; .type == \"route_leak\" and .leaker == 64510 and .from == 174 and .to == 3356 and .origin == 65554)' $tmp/rtr.out > /dev/null" \
+	"$(grep route_leak "$tmp/rtr.out")" "$tmp/rtr.err"
 sleep 1
 vrps "$tmp/v2.json" 65999 64666
 cp "$tmp/v2.json" "$tmp/served.json.new" && mv "$tmp/served.json.new" "$tmp/served.json"
@@ -75,11 +95,12 @@ check vrp-change-live "cmp -s $tmp/want $tmp/got" "got: $(tr '\n' ';' < "$tmp/go
 T=$(sed -n 's/.*VRPs: [0-9]* changed at \([0-9]*\),.*/\1/p' "$tmp/rtr.err" | tail -1)
 check same-second "[ -n '$T' ] && [ \"\$(jq -r 'select(.cause == \"vrp_change\" or .type == \"rpki_invalid_end\") | .time' $tmp/rtr.out | sort -u)\" = \"\$(date -u -d @$T +%Y-%m-%dT%H:%M:%SZ)\" ]" \
 	"T=$T $(jq -r 'select(.type | startswith("rpki")) | .time' "$tmp/rtr.out" | tr '\n' ' ')"
-# the archive, replayed with the same VRPs in time, gives the same events
-"$RW" events --json --min-peers 1 --collector rv --vrps "$tmp/v1.json" --vrps "$tmp/v2.json@$T" "$tmp/arch" \
-	> "$tmp/replay.json" 2>"$tmp/replay.err"
-check replay-equal "[ -n '$T' ] && [ \"\$(jq -S -c 'select(.type | startswith(\"rpki\"))' $tmp/replay.json)\" = \"\$(jq -S -c 'select(.type | startswith(\"rpki\")) | del(.determined)' $tmp/rtr.out)\" ]" \
-	"$(diff "$tmp/replay.json" "$tmp/rtr.out" | grep rpki | head -4 | tr '\n' ' ')"
+# the archive, replayed with the same VRPs in time and relationships,
+# gives the same events, every type
+"$RW" events --json --min-peers 1 --collector rv --vrps "$tmp/v1.json" --vrps "$tmp/v2.json@$T" \
+	--relationships "$tmp/rel.txt" "$tmp/arch" > "$tmp/replay.json" 2>"$tmp/replay.err"
+check replay-equal "[ -n '$T' ] && [ \$(wc -l < $tmp/rtr.out) -ge 10 ] && [ \"\$(jq -S -c . $tmp/replay.json | sort)\" = \"\$(jq -S -c . $tmp/rtr.out | sort)\" ]" \
+	"$(diff "$tmp/replay.json" "$tmp/rtr.out" | head -4 | tr '\n' ' ')"
 kill $EXA 2>/dev/null
 
 # ---- a VRP file rewritten while collect runs
