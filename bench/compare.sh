@@ -83,3 +83,5 @@ cmp "events: RIB load ($RIB_PREFIXES x $RIB_PEERS)" "events '$E/rib'"
 cmp "events: RIB + 1.5 M update records" "events --json '$E/x1'"
 cmp "ingest: the sample archive into a new store" "ingest --db '$BENCH_DIR/cmp/s.db' '$S'" \
 	"rm -f '$BENCH_DIR/cmp/s.db'"
+cmp "ingest: RIB load into a new store" "ingest --db '$BENCH_DIR/cmp/r.db' '$E/rib'" \
+	"rm -f '$BENCH_DIR/cmp/r.db'"

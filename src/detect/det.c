@@ -734,6 +734,18 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 					ne.flags |= DET_F_NEW;
 				if (!(dp->flags & DET_P_SEEN))
 					ne.flags |= DET_F_PNEW;
+				/* "never before" reaches as far back as the
+				 * store's history when there is one */
+				const struct det_hooks *hk = d->hooks;
+				if (hk && hk->po_known && !base && (ne.flags & (DET_F_NEW | DET_F_PNEW))) {
+					bool pk = false;
+					if (hk->po_known(hk->arg, pfx, cu->o, &pk))
+						ne.flags &= (uint8_t)~DET_F_NEW;
+					if (pk)
+						ne.flags &= (uint8_t)~DET_F_PNEW;
+				}
+				if (hk && hk->po_seen)
+					hk->po_seen(hk->arg, sec, pfx, cu->o);
 			} else if (re) {
 				/* cause vrp_change: O was there, the VRPs changed */
 				if (d->vrp_now && had_origin(dp, cu->o, sec))

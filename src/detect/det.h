@@ -102,6 +102,12 @@ struct det_hooks {
 	void (*ou)(void *arg, uint32_t sec, uint32_t origin, uint32_t upstream, uint32_t before, uint32_t after);
 	void (*origin)(void *arg, uint32_t sec, uint32_t origin, uint32_t before, uint32_t after);
 	void (*end)(void *arg, uint32_t sec);
+	/* docs/events.md §10 with a history store (optional): a (prefix,
+	 * origin) episode begins (baseline ones too); and, before that for an
+	 * episode after the baseline that the detector's own memory calls new,
+	 * did the history ever see (P, O)? (*pfx_known: P with any origin) */
+	void (*po_seen)(void *arg, uint32_t sec, uint32_t pfx, uint32_t origin);
+	bool (*po_known)(void *arg, uint32_t pfx, uint32_t origin, bool *pfx_known);
 	void *arg;
 };
 

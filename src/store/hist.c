@@ -9,6 +9,8 @@
 static void on_ou(void *arg, uint32_t sec, uint32_t o, uint32_t u, uint32_t before, uint32_t after);
 static void on_origin(void *arg, uint32_t sec, uint32_t o, uint32_t before, uint32_t after);
 static void on_end(void *arg, uint32_t sec);
+static void on_po_seen(void *arg, uint32_t sec, uint32_t pfx, uint32_t origin);
+static bool on_po_known(void *arg, uint32_t pfx, uint32_t origin, bool *pfx_known);
 
 void hist_init(struct hist *h)
 {
@@ -16,12 +18,58 @@ void hist_init(struct hist *h)
 	u64map_init(&h->ou_idx, RW_MEM_STORE);
 	u64map_init(&h->org_idx, RW_MEM_STORE);
 	det_group_init(&h->g);
-	h->hooks = (struct det_hooks){on_ou, on_origin, on_end, h};
+	h->hooks = (struct det_hooks){.ou = on_ou, .origin = on_origin, .end = on_end, .arg = h};
+	u64map_init(&h->po_new, RW_MEM_STORE);
+}
+
+/* ---- docs/events.md §10: (prefix, origin) pairs the history has seen */
+
+void hist_history(struct hist *h, struct store *s, const struct rib *r)
+{
+	h->st = s;
+	h->rib = r;
+	h->hooks.po_seen = on_po_seen;
+	h->hooks.po_known = on_po_known;
+}
+
+static void on_po_seen(void *arg, uint32_t sec, uint32_t pfx, uint32_t origin)
+{
+	struct hist *h = arg;
+	uint32_t *v = u64map_put(&h->po_new, (uint64_t)pfx << 32 | origin);
+	if (!*v)
+		*v = sec ? sec : 1;
+}
+
+static bool on_po_known(void *arg, uint32_t pfx, uint32_t origin, bool *pfx_known)
+{
+	struct hist *h = arg;
+	if (u64map_get(&h->po_new, (uint64_t)pfx << 32 | origin))
+		return *pfx_known = true; /* seen in this run, not yet written */
+	char p[RW_PREFIX_STRLEN];
+	fmt_prefix(p, &h->rib->pfx[pfx].p);
+	bool known = false;
+	if (store_prefix_origins(h->st, p, origin, pfx_known, &known))
+		return false; /* the store cannot tell (logged): the run's memory decides */
+	return known;
+}
+
+/* The pairs seen since the last commit into prefix_origins. */
+static int write_po(struct hist *h, struct store *s, const struct rib *r)
+{
+	int rc = 0;
+	for (uint32_t i = 0; i < h->po_new.n && !rc; i++) {
+		uint64_t k = h->po_new.keys[i];
+		char p[RW_PREFIX_STRLEN];
+		fmt_prefix(p, &r->pfx[(uint32_t)(k >> 32)].p);
+		rc = store_prefix_origin_put(s, p, (uint32_t)k, h->po_new.vals[i]);
+	}
+	return rc;
 }
 
 void hist_release(struct hist *h)
 {
 	hist_written(h); /* the pending groups; before the vectors it walks go */
+	u64map_release(&h->po_new);
 	rw_vec_free(&h->ou, &h->capou, sizeof *h->ou, RW_MEM_STORE);
 	rw_vec_free(&h->org, &h->caporg, sizeof *h->org, RW_MEM_STORE);
 	u64map_release(&h->ou_idx);
@@ -341,6 +389,7 @@ void hist_written(struct hist *h)
 		h->ou[i].dirty = false;
 	for (uint32_t i = 0; i < h->norg; i++)
 		h->org[i].dirty = false;
+	u64map_clear(&h->po_new);
 }
 
 int hist_write(struct hist *h, struct store *s, const struct rib *r)
@@ -382,5 +431,7 @@ int hist_write(struct hist *h, struct store *s, const struct rib *r)
 	}
 	if (rc)
 		return store_fail(s, "writing series", rc);
+	if (h->po_new.n && (rc = write_po(h, s, r)))
+		return store_fail(s, "writing the prefixes' origins", rc);
 	return 0;
 }

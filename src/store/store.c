@@ -32,6 +32,8 @@ static const char schema[] =
 	" PRIMARY KEY (origin, upstream, start_ts));"
 	"CREATE TABLE IF NOT EXISTS origins (origin {INT} PRIMARY KEY, first_seen {INT} NOT NULL,"
 	" prefixes {INT} NOT NULL, routes {INT} NOT NULL, changed {INT} NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS prefix_origins (prefix TEXT NOT NULL, origin {INT} NOT NULL,"
+	" first_seen {INT} NOT NULL, PRIMARY KEY (prefix, origin));"
 	"CREATE TABLE IF NOT EXISTS origin_series (origin {INT} NOT NULL, bucket {INT} NOT NULL,"
 	" ts {INT} NOT NULL, prefixes {INT} NOT NULL, routes {INT} NOT NULL, upstreams TEXT NOT NULL,"
 	" PRIMARY KEY (origin, bucket));";
@@ -45,6 +47,8 @@ enum {
 	Q_IV_PUT,
 	Q_ORIGIN_PUT,
 	Q_SERIES_PUT,
+	Q_PO_GET,
+	Q_PO_PUT,
 	Q_COUNT
 };
 
@@ -67,6 +71,9 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_SERIES_PUT] = "INSERT INTO origin_series (origin, bucket, ts, prefixes, routes, upstreams)"
 			 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (origin, bucket) DO UPDATE SET ts = excluded.ts,"
 			 " prefixes = excluded.prefixes, routes = excluded.routes, upstreams = excluded.upstreams",
+	[Q_PO_GET] = "SELECT origin FROM prefix_origins WHERE prefix = ?",
+	[Q_PO_PUT] = "INSERT INTO prefix_origins (prefix, origin, first_seen) VALUES (?, ?, ?)"
+		     " ON CONFLICT (prefix, origin) DO NOTHING",
 };
 
 static struct db_stmt *Q(struct store *s, int id)
@@ -678,6 +685,35 @@ int store_event_merge(struct store *s, const struct store_event *e)
 	free(ol);
 	free(cv);
 	return rc;
+}
+
+int store_prefix_origins(struct store *s, const char *prefix, uint32_t origin, bool *pfx_known, bool *po_known)
+{
+	struct db_stmt *st = Q(s, Q_PO_GET);
+	*pfx_known = *po_known = false;
+	if (!st)
+		return RW_EDB;
+	db_bind_text(st, 1, prefix, strlen(prefix));
+	int rc;
+	while ((rc = db_step(st)) == 1) {
+		*pfx_known = true;
+		*po_known |= db_col_i64(st, 0) == (int64_t)origin;
+	}
+	db_reset(st);
+	if (rc < 0)
+		store_fail(s, "reading the prefixes' origins", rc);
+	return rc < 0 ? rc : 0;
+}
+
+int store_prefix_origin_put(struct store *s, const char *prefix, uint32_t origin, uint32_t first_seen)
+{
+	struct db_stmt *st = Q(s, Q_PO_PUT);
+	if (!st)
+		return RW_EDB;
+	db_bind_text(st, 1, prefix, strlen(prefix));
+	db_bind_i64(st, 2, origin);
+	db_bind_i64(st, 3, first_seen);
+	return db_done(st);
 }
 
 int store_interval_put(struct store *s, const struct store_interval *iv)

@@ -103,6 +103,7 @@ int store_run_resume(struct store_run *r, struct engine *e)
 		return lr;
 	}
 	hist_attach(&r->h, e);
+	hist_history(&r->h, &r->st, &e->rib);
 	if (hist_load(&r->h, &r->st))
 		return RW_EDB;
 	if (e->rib.npfx)

@@ -28,3 +28,13 @@ unix() { date -u -d "$1" +%s; }
 name_time() { date -u -d "@$1" +%Y%m%d.%H%M; }
 # MRT files cut by record time, state changes written in: mrt_tool.py
 mrt() { python3 "$HERE/mrt_tool.py" "$@"; }
+# check_schema FILE...: every line of the files is an event that
+# docs/events.schema.json accepts (one check named "schema")
+check_schema() {
+	if python3 -c 'import jsonschema' 2>/dev/null; then
+		python3 "$HERE/validate_events.py" "$HERE/../../docs/events.schema.json" "$@" > "$tmp/schema.out" 2>&1
+		check schema "[ $? -eq 0 ]" "$(head -3 "$tmp/schema.out")"
+	else
+		nok schema "python3-jsonschema is not installed (scripts/install-deps.sh test installs it)"
+	fi
+}

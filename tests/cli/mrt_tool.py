@@ -18,6 +18,8 @@ subtype, length), for tests that lay archives out as collectors do.
                                                 at SECS PEERS PREFIX AS...  an announcement
                                                   SECS after t0 by peers (0,1 or all)
                                                 at SECS PEERS PREFIX withdraw
+                                                dump SECS        another RIB dump (the rib
+                                                  statements' routes) SECS after t0
 """
 import os
 import socket
@@ -54,7 +56,7 @@ def _mrt(ts, typ, sub, body):
 def scenario(spec, out):
     """TABLE_DUMP_V2 RIB and BGP4MP_MESSAGE_AS4 updates, as a collector
     writes them, from the statements of SPEC (see the usage above)."""
-    t0, peers, rib, upd = 0, [], [], []
+    t0, peers, rib, upd, dumps = 0, [], [], [], [0]
     for line in open(spec):
         w = line.split()
         if not w or w[0].startswith('#'):
@@ -65,23 +67,27 @@ def scenario(spec, out):
             peers.append((int(w[1]), w[2]))
         elif w[0] == 'rib':
             rib.append((w[1], [int(a) for a in w[2:]]))
+        elif w[0] == 'dump':
+            dumps.append(int(w[1]))
         elif w[0] == 'at':
             who = range(len(peers)) if w[2] == 'all' else [int(p) for p in w[2].split(',')]
             path = None if w[4] == 'withdraw' else [int(a) for a in w[4:]]
             for p in who:
                 upd.append((t0 + int(w[1]), p, w[3], path))
-    recs = [_mrt(t0, 13, 1, socket.inet_aton('192.0.2.254') + struct.pack('>HH', 0, len(peers)) +
-                 b''.join(struct.pack('>B', 2) + socket.inet_aton(ip) + socket.inet_aton(ip) +
-                          struct.pack('>I', asn) for asn, ip in peers))]
-    for seq, (p, path) in enumerate(rib):
-        ents = b''
-        for i, (asn, ip) in enumerate(peers):
-            a = _attrs([asn] + path, ip)
-            ents += struct.pack('>HIH', i, t0 - 3600, len(a)) + a
-        recs.append(_mrt(t0, 13, 2, struct.pack('>I', seq) + _nlri(p) + struct.pack('>H', len(peers)) + ents))
+    for d in dumps:
+        td = t0 + d
+        recs = [_mrt(td, 13, 1, socket.inet_aton('192.0.2.254') + struct.pack('>HH', 0, len(peers)) +
+                     b''.join(struct.pack('>B', 2) + socket.inet_aton(ip) + socket.inet_aton(ip) +
+                              struct.pack('>I', asn) for asn, ip in peers))]
+        for seq, (p, path) in enumerate(rib):
+            ents = b''
+            for i, (asn, ip) in enumerate(peers):
+                a = _attrs([asn] + path, ip)
+                ents += struct.pack('>HIH', i, t0 - 3600, len(a)) + a
+            recs.append(_mrt(td, 13, 2, struct.pack('>I', seq) + _nlri(p) + struct.pack('>H', len(peers)) + ents))
+        with open(os.path.join(out, 'rib.' + time.strftime('%Y%m%d.%H%M', time.gmtime(td))), 'wb') as f:
+            f.write(b''.join(recs))
     stamp = time.strftime('%Y%m%d.%H%M', time.gmtime(t0))
-    with open(os.path.join(out, 'rib.' + stamp), 'wb') as f:
-        f.write(b''.join(recs))
     msgs = []
     for ts, i, p, path in sorted(upd, key=lambda u: u[0]):
         asn, ip = peers[i]
