@@ -31,7 +31,7 @@ COMMON="-g -O1 -fno-omit-frame-pointer -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BIT
  -fno-strict-aliasing -Wall -Wextra -Wno-missing-field-initializers \
  -I$ROOT/src ${FUZZ_CFLAGS:-}"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-LIBS="-lz -lbz2 -llzma -lzstd -ljson-c -lrtr -lpthread"
+LIBS="-lz -lbz2 -llzma -lzstd -ljson-c -lrtr -lyaml -lpthread"
 
 BASE="base/err base/fmt base/log base/obuf base/arena base/mem base/hash base/htab base/map base/queue"
 BGP="bgp/bgp_attr bgp/bgp_enc bgp/bgp_print bgp/bgp_msg bgp/bgp_nlri bgp/bgp_path bgp/bgp_sess"
@@ -40,7 +40,7 @@ MRT="mrt/mrt_frame mrt/mrt_decode mrt/mrt_write"
 IO="io/io io/io_codec io/io_bz2"
 # the output formats, and what their event and origin printers need
 FMT="out/out out/out_bgpdump out/out_json out/out_bgpkit out/out_text store/store_text names/names detect/det detect/det_group detect/det_snap \
- rib/rib rib/rib_path rib/rib_adj rib/rib_query rib/rib_snap rpki/rpki detect/det_leak asrel/asrel"
+ rib/rib rib/rib_path rib/rib_adj rib/rib_query rib/rib_snap rpki/rpki detect/det_leak asrel/asrel watch/watch watch/watch_load"
 
 # The arena functions of arena.c are renamed out of the way when the shim
 # is used.

@@ -23,16 +23,16 @@ uses() {
 	watch) echo "watch base" ;;
 	rib) echo "rib mrt bgp base" ;;
 	rpki) echo "rpki io base" ;;
-	detect) echo "detect asrel rpki rib mrt io bgp base" ;;
-	engine) echo "engine detect asrel rpki rib feed mrt io bgp base" ;;
+	detect) echo "detect watch asrel rpki rib mrt io bgp base" ;;
+	engine) echo "engine detect watch asrel rpki rib feed mrt io bgp base" ;;
 	synth) echo "synth mrt io bgp base" ;;
-	store) echo "store engine detect asrel rpki rib feed mrt io bgp base names" ;;
-	report) echo "report store engine detect asrel rpki rib feed mrt io bgp base names" ;;
-	out) echo "out store engine detect asrel rpki rib feed mrt io bgp base names" ;;
+	store) echo "store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;
+	report) echo "report store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;
+	out) echo "out store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;
 	sink) echo "sink io base" ;;
 	live) echo "live mrt bmp bgp base" ;;
-	pipe) echo "pipe live out sink store engine detect asrel rpki rib feed mrt bmp io bgp base names" ;;
-	cli) echo "cli pipe live out sink report store engine detect asrel rpki rib feed mrt bmp io bgp base names synth" ;;
+	pipe) echo "pipe live out sink store engine detect watch asrel rpki rib feed mrt bmp io bgp base names" ;;
+	cli) echo "cli pipe live out sink report store engine detect watch asrel rpki rib feed mrt bmp io bgp base names synth" ;;
 	*) echo "" ;;
 	esac
 }

@@ -64,6 +64,15 @@ int missing(const char *cmd, const char *what);
 struct asrel;
 int opt_relationships(struct asrel *rel, const char *path);
 
+/* The usage lines of --watch (docs/events.md §13). */
+#define USAGE_WATCH                                                                              \
+	"  --watch FILE      a watch list: BGPalerter's prefixes.yml, as it is: hijack,\n"       \
+	"                    newprefix, misconfiguration, neighbor and rpki events\n"
+/* --watch FILE into w (watch_init'ed): 0, or EXIT_DAMAGED with the reason
+ * logged. */
+struct watch;
+int opt_watch(struct watch *w, const char *path);
+
 /* The usage lines of --collector, the same in every command. */
 #define USAGE_COLLECTOR                                                                          \
 	"  --collector NAME  collector name for every input\n"                                    \

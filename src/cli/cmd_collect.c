@@ -60,6 +60,11 @@ static void usage(FILE *o)
 	      "                       events (docs/events.md §12)\n"
 	      "  --rtr HOST:PORT      the VRPs from an RTR server (RFC 8210), instead\n"
 	      "  --relationships FILE AS relationships (CAIDA as-rel): route_leak events\n"
+	      "  --watch FILE         a watch list (BGPalerter's prefixes.yml): hijack,\n"
+	      "                       newprefix, misconfiguration, neighbor, rpki events\n"
+	      "  --group-exec GROUP=CMD, --group-webhook GROUP=URL  the alerts of the\n"
+	      "                       watch list's GROUP (repeatable); the rest go to\n"
+	      "                       --exec and --webhook\n"
 	      "  --exec CMD           run CMD (sh -c) per event, its JSON on stdin\n"
 	      "  --webhook URL        POST each event's JSON to URL (retried in the\n"
 	      "                       background)\n"
@@ -106,7 +111,8 @@ int cmd_collect(int argc, char **argv)
 		{"max-connections", required_argument, 0, 'X'}, {"max-per-address", required_argument, 0, 'Y'},
 		{"open-timeout", required_argument, 0, 'O'}, {"config", required_argument, 0, 'F'},
 		{"vrps", required_argument, 0, 'V'},      {"rtr", required_argument, 0, 'Q'},
-		{"relationships", required_argument, 0, 'L'},
+		{"relationships", required_argument, 0, 'L'}, {"watch", required_argument, 0, 'W'},
+		{"group-exec", required_argument, 0, 'G'}, {"group-webhook", required_argument, 0, 'K'},
 		{0, 0, 0, 0}};
 	/* --config FILE: the file's options spliced in before the command
 	 * line's (conf.h), so getopt below reads both */
@@ -116,6 +122,10 @@ int cmd_collect(int argc, char **argv)
 	argc = ca.argc;
 	struct asrel rel; /* --relationships */
 	asrel_init(&rel);
+	struct watch wl; /* --watch */
+	watch_init(&wl);
+	struct pipe_group_alert *ga = NULL; /* --group-exec, --group-webhook */
+	uint32_t nga = 0, capga = 0;
 	argv = ca.argv;
 	struct pipe_cfg pc = {.rotate = 900, .comp = IO_COMP_NONE, .checkpoint = 60};
 	struct live_cfg *lc = &pc.live;
@@ -217,6 +227,37 @@ int cmd_collect(int argc, char **argv)
 				goto out;
 			pc.rel = &rel;
 			break;
+		case 'W':
+			if (pc.watch) {
+				rw_log(RW_LOG_ERROR, "--watch: one watch list");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			if ((rc = opt_watch(&wl, optarg)))
+				goto out;
+			pc.watch = &wl;
+			break;
+		case 'G':
+		case 'K': {
+			/* GROUP=CMD or GROUP=URL: one entry per group */
+			char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || !eq[1]) {
+				rw_log(RW_LOG_ERROR, "--group-%s wants GROUP=%s, not '%s'", c == 'G' ? "exec" : "webhook",
+				       c == 'G' ? "CMD" : "URL", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			*eq = '\0';
+			uint32_t i = 0;
+			while (i < nga && strcmp(ga[i].group, optarg))
+				i++;
+			if (i == nga) {
+				rw_vec_grow(&ga, &capga, (size_t)nga + 1, sizeof *ga, UINT32_MAX, RW_MEM_OTHER);
+				ga[nga++] = (struct pipe_group_alert){.group = optarg};
+			}
+			*(c == 'G' ? &ga[i].exec_cmd : &ga[i].webhook) = eq + 1;
+			break;
+		}
 		case 'Q': {
 			/* HOST:PORT or [V6]:PORT */
 			char *colon = strrchr(optarg, ':');
@@ -313,6 +354,13 @@ int cmd_collect(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
+	pc.galerts = ga;
+	pc.ngalerts = nga;
+	if (nga && !pc.watch) {
+		rw_log(RW_LOG_ERROR, "--group-exec and --group-webhook route the groups of a --watch list: give one");
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (pc.vrps && pc.rtr_host) {
 		rw_log(RW_LOG_ERROR, "--vrps and --rtr: the VRPs come from one of them");
 		rc = EXIT_USAGE;
@@ -356,6 +404,8 @@ out:
 	free(brt);
 	names_release(&nm);
 	asrel_release(&rel);
+	watch_release(&wl);
+	rw_vec_free(&ga, &capga, sizeof *ga, RW_MEM_OTHER);
 	conf_argv_release(&ca);
 	return rc;
 }

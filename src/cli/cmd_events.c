@@ -90,7 +90,9 @@ static void usage(FILE *o)
 	      "                    upstream_lost, prefix_down, prefix_up, origin_down, origin_up,\n"
 	      "                    collector_gap, origin_gained, origin_lost, prefix_new,\n"
 	      "                    more_specific, rpki_invalid, rpki_invalid_end,\n"
-	      "                    route_leak, route_leak_end\n"
+	      "                    route_leak, route_leak_end; with --watch hijack,\n"
+	      "                    newprefix, misconfiguration, neighbor, rpki, each\n"
+	      "                    with its _end\n"
 	      USAGE_COLLECTOR
 	      "  --names FILE      AS names (potaroo asn.txt or pyasn JSON)\n"
 	      "  --from TIME       only events at or after this time (unix seconds or\n"
@@ -105,6 +107,7 @@ static void usage(FILE *o)
 	      "                    0: only missing update files make one; docs/events.md §9)\n"
 	      USAGE_VRPS
 	      USAGE_RELATIONSHIPS
+	      USAGE_WATCH
 	      "  --db PATH|URI     read the events a history store holds (routewatch\n"
 	      "                    ingest) instead of archives; --from/--until select\n"
 	      "  --stats           counts and speed on stderr\n"
@@ -129,6 +132,7 @@ int cmd_events(int argc, char **argv)
 		{"settle", required_argument, 0, 'S'},   {"help", no_argument, 0, 'h'},
 		{"gap", required_argument, 0, 'g'},      {"to", required_argument, 0, 'u'},
 		{"vrps", required_argument, 0, 'V'},     {"relationships", required_argument, 0, 'L'},
+		{"watch", required_argument, 0, 'W'},
 		{0, 0, 0, 0}};
 	bool json = false, stats = false;
 	const char *db = NULL;
@@ -147,6 +151,9 @@ int cmd_events(int argc, char **argv)
 	engine_vrps_init(&vrps);
 	struct asrel rel; /* --relationships */
 	asrel_init(&rel);
+	struct watch wl; /* --watch */
+	watch_init(&wl);
+	bool have_watch = false;
 	int c, rc = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jhq", lo, NULL)) != -1) {
@@ -226,6 +233,16 @@ int cmd_events(int argc, char **argv)
 			if ((rc = opt_relationships(&rel, optarg)))
 				goto out;
 			break;
+		case 'W':
+			if (have_watch) {
+				rw_log(RW_LOG_ERROR, "--watch: one watch list");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			if ((rc = opt_watch(&wl, optarg)))
+				goto out;
+			have_watch = true;
+			break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
 		}
@@ -262,6 +279,8 @@ int cmd_events(int argc, char **argv)
 	e->gap = gap;
 	if (rel.links)
 		engine_relationships(e, &rel);
+	if (have_watch)
+		engine_watch(e, &wl);
 	if (vrps.n) {
 		if (engine_vrps_start(e, &vrps, 0))
 			rc = EXIT_DAMAGED;
@@ -313,5 +332,6 @@ out:
 	feed_names_release(&coll);
 	engine_vrps_release(&vrps);
 	asrel_release(&rel);
+	watch_release(&wl);
 	return rc;
 }

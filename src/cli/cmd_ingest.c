@@ -46,6 +46,7 @@ static void usage(FILE *o)
 	      "                    0: only missing update files make one)\n"
 	      USAGE_VRPS
 	      USAGE_RELATIONSHIPS
+	      USAGE_WATCH
 	      "  --checkpoint S    commit every S seconds of record time (default 3600)\n"
 	      "  --checkpoint-wall S  ... but not more often than every S seconds (default 30)\n"
 	      "  --stats           counts and speed on stderr\n"
@@ -63,6 +64,7 @@ int cmd_ingest(int argc, char **argv)
 		{"gap", required_argument, 0, 'g'},        {"from", required_argument, 0, 'F'},
 		{"until", required_argument, 0, 'u'},      {"to", required_argument, 0, 'u'},
 		{"vrps", required_argument, 0, 'V'},        {"relationships", required_argument, 0, 'L'},
+		{"watch", required_argument, 0, 'W'},
 		{0, 0, 0, 0}};
 	struct store_ingest_opts o = {.every = 3600, .every_wall = 30, .gap = ENGINE_GAP_DEFAULT};
 	struct names nm;
@@ -75,6 +77,8 @@ int cmd_ingest(int argc, char **argv)
 	o.vrps = &vrps;
 	struct asrel rel; /* --relationships */
 	asrel_init(&rel);
+	struct watch wl; /* --watch */
+	watch_init(&wl);
 	o.feed.progress = rw_log_level > RW_LOG_ERROR; /* shown on a terminal, not with -q */
 	bool stats = false;
 	int c, rc = 0;
@@ -137,6 +141,16 @@ int cmd_ingest(int argc, char **argv)
 				goto out;
 			o.rel = &rel;
 			break;
+		case 'W':
+			if (o.watch) {
+				rw_log(RW_LOG_ERROR, "--watch: one watch list");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			if ((rc = opt_watch(&wl, optarg)))
+				goto out;
+			o.watch = &wl;
+			break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
 		}
@@ -186,5 +200,6 @@ out:
 	feed_names_release(&coll);
 	engine_vrps_release(&vrps);
 	asrel_release(&rel);
+	watch_release(&wl);
 	return rc;
 }

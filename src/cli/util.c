@@ -36,6 +36,17 @@ int opt_relationships(struct asrel *rel, const char *path)
 	return 0;
 }
 
+int opt_watch(struct watch *w, const char *path)
+{
+	char err[512] = "";
+	if (watch_load(w, path, err, sizeof err)) {
+		rw_log(RW_LOG_ERROR, "--watch %s", err);
+		return EXIT_DAMAGED;
+	}
+	rw_log(RW_LOG_INFO, "%s: %u prefixes and %u networks watched", path, w->npfx, w->nasns);
+	return 0;
+}
+
 int opt_time(const char *opt, const char *arg, uint32_t *t)
 {
 	int64_t v;

@@ -77,7 +77,9 @@ const char *det_type_name(enum det_type t)
 					 "prefix_down", "origin_up", "prefix_up", "upstream_present",
 					 "collector_gap", "origin_gained", "origin_lost", "prefix_new",
 					 "more_specific", "rpki_invalid", "rpki_invalid_end", "route_leak",
-					 "route_leak_end"};
+					 "route_leak_end", "hijack", "hijack_end", "newprefix", "newprefix_end",
+					 "misconfiguration", "misconfiguration_end", "neighbor", "neighbor_end",
+					 "rpki", "rpki_end"};
 	return (unsigned)t < RW_ARRAY_LEN(n) ? n[t] : "?";
 }
 
@@ -214,7 +216,7 @@ static uint32_t summarize(struct det *d, const struct rib *r, uint32_t pfx, stru
 				continue;
 			}
 			/* an upstream that is a reserved key counts as none */
-			uint32_t u = p->upstream >= DET_RPKI_EPI ? 0 : p->upstream;
+			uint32_t u = p->upstream >= DET_WATCH_EPI ? 0 : p->upstream;
 			bool dup = false, has_o = false;
 			for (uint32_t k = first_c; k < nc; k++)
 				if ((*buf)[k].o == p->origin) {
@@ -351,6 +353,8 @@ struct eval_ctx {
 	struct rpki_vrp *vl;
 	uint32_t nvl, capvl;
 	uint32_t *pev, cappev;
+	uint8_t *mark;      /* add_reserved's, per summary entry */
+	uint32_t capmark;
 };
 
 /* An event dated at this second from a revealed prefix happened in
@@ -487,40 +491,90 @@ static void origin_lost(struct eval_ctx *x, uint32_t time, uint32_t pfx, const s
 /* An (O, U) entry, not a reserved key nor a leak's (0, id) (§11). */
 static bool is_ou(uint32_t o, uint32_t u)
 {
-	return o && u < DET_RPKI_EPI;
+	return o && u < DET_WATCH_EPI;
 }
 
-/* After summarize: an (o, DET_RPKI_EPI, n) entry before each origin's
- * (o, DET_ORIGIN_EPI, n) whose (P, o) is invalid. */
-static uint32_t add_rpki(struct eval_ctx *x, const struct rib *r, uint32_t pfx, uint32_t nc)
+/* docs/events.md §13: which rule of the watch list (P, O) falls under:
+ * hijack (a watched prefix, or a more-specific of it, from an origin the
+ * entry does not list), newprefix (a more-specific from a listed origin),
+ * misconfiguration (a watched network originates a prefix the list does
+ * not have); 0: none. An entry with `ignore` watches nothing, and one
+ * with ignoreMorespecifics nothing below it. */
+enum { WC_NONE, WC_HIJACK, WC_NEWPREFIX, WC_MISCONF };
+
+static int watch_cond(const struct watch *w, const struct watch_prefix *wp, bool exact, uint32_t o)
 {
-	struct rpki *v = x->d->rpki;
-	if (!v || !v->n)
-		return nc;
-	uint32_t ninv = 0;
-	for (uint32_t i = 0; i < nc; i++) {
-		enum rpki_reason why;
-		struct ou_n *c = &x->cur[i];
-		if (c->u == DET_ORIGIN_EPI && rpki_validate(v, &r->pfx[pfx].p, true, c->o, &why) == RPKI_INVALID) {
-			c->u = DET_RPKI_EPI; /* marked; made a pair below */
-			ninv++;
-		}
+	if (wp) {
+		if (wp->ignore || (!exact && wp->ignore_more_specifics))
+			return WC_NONE;
+		if (!watch_origin_ok(wp, o))
+			return WC_HIJACK;
+		return exact ? WC_NONE : WC_NEWPREFIX;
 	}
-	if (!ninv)
+	return watch_asn(w, o) ? WC_MISCONF : WC_NONE;
+}
+
+/* After summarize: before each origin's (o, DET_ORIGIN_EPI, n), the
+ * reserved entries its (P, o) has, in key order: (o, DET_WATCH_EPI, n)
+ * when a watch rule holds (§13), (o, DET_RPKI_EPI, n) when it is RPKI
+ * invalid (§12). */
+static uint32_t add_reserved(struct eval_ctx *x, const struct rib *r, uint32_t pfx, uint32_t nc)
+{
+	struct det *d = x->d;
+	struct rpki *v = d->rpki && d->rpki->n ? d->rpki : NULL;
+	if (!v && !d->watch)
 		return nc;
-	VEC(x->cur, x->capcur, (size_t)nc + ninv);
-	/* from the back: each marked entry becomes (RPKI, ORIGIN) */
-	uint32_t w = nc + ninv;
+	const struct rw_prefix *p = &r->pfx[pfx].p;
+	bool exact = false;
+	const struct watch_prefix *wp = d->watch ? watch_match(d->watch, p, &exact) : NULL;
+	VEC(x->mark, x->capmark, nc);
+	uint32_t extra = 0;
+	for (uint32_t i = 0; i < nc; i++) {
+		const struct ou_n *c = &x->cur[i];
+		uint8_t m = 0;
+		enum rpki_reason why;
+		if (c->u == DET_ORIGIN_EPI && c->o) {
+			if (v && rpki_validate(v, p, true, c->o, &why) == RPKI_INVALID)
+				m |= 1;
+			if (d->watch && watch_cond(d->watch, wp, exact, c->o))
+				m |= 2;
+		}
+		x->mark[i] = m;
+		extra += (m & 1) + (m >> 1);
+	}
+	if (!extra)
+		return nc;
+	VEC(x->cur, x->capcur, (size_t)nc + extra);
+	uint32_t w = nc + extra; /* from the back, in place */
 	for (uint32_t i = nc; i-- > 0;) {
 		struct ou_n c = x->cur[i];
-		if (c.u == DET_RPKI_EPI) {
-			x->cur[--w] = (struct ou_n){c.o, DET_ORIGIN_EPI, c.n};
-			x->cur[--w] = c;
-		} else {
-			x->cur[--w] = c;
-		}
+		x->cur[--w] = c;
+		if (x->mark[i] & 1)
+			x->cur[--w] = (struct ou_n){c.o, DET_RPKI_EPI, c.n};
+		if (x->mark[i] & 2)
+			x->cur[--w] = (struct ou_n){c.o, DET_WATCH_EPI, c.n};
 	}
-	return nc + ninv;
+	return nc + extra;
+}
+
+/* A watch episode confirmed, or ended: the rule it falls under now (the
+ * list does not change during a run). */
+static void watch_event(struct eval_ctx *x, const struct rib *r, uint32_t pfx, const struct det_epi *ep, bool end,
+			uint32_t time, uint16_t n)
+{
+	const struct watch *w = x->d->watch;
+	bool exact = false;
+	const struct watch_prefix *wp = watch_match(w, &r->pfx[pfx].p, &exact);
+	int c = watch_cond(w, wp, exact, ep->origin);
+	static const uint8_t type[] = {[WC_HIJACK] = DET_WATCH_HIJACK, [WC_NEWPREFIX] = DET_WATCH_NEWPREFIX,
+				       [WC_MISCONF] = DET_WATCH_MISCONF};
+	if (c == WC_NONE)
+		return;
+	const struct watch_asn *wa = c == WC_MISCONF ? watch_asn(w, ep->origin) : NULL;
+	push_ev(x, (struct det_event){.type = (uint8_t)(type[c] + end), .has_origin = true, .time = time,
+				      .determined = x->sec, .origin = ep->origin,
+				      .upstream = wp ? (uint32_t)(wp - w->pfx) + 1 : 0, .pfx = pfx, .npeers = n,
+				      .wp = c == WC_MISCONF ? NULL : wp, .wa = wa});
 }
 
 /* Did P have O before this second (an active (P, O) episode)? Then an
@@ -622,6 +676,55 @@ static void leak_end(struct eval_ctx *x, const struct rib *r, uint32_t time, uin
 				      .pfx = pfx, .npeers = ep->n, .norigins = no});
 }
 
+static bool has_asn(const uint32_t *v, uint32_t n, uint32_t asn)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i] == asn)
+			return true;
+	return false;
+}
+
+/* docs/events.md §13 from the second's other events: neighbor (a watched
+ * network's first route through an upstream its entry does not allow, or
+ * the first route of a downstream it does not allow through it; ends
+ * with the last), and rpki (a watched prefix's rpki_invalid). Delivered
+ * right after the event they come from; returns how many. */
+static unsigned watch_derive(struct det *d, const struct rib *r, const struct det_event *e, det_event_fn fn,
+			     void *arg)
+{
+	const struct watch *w = d->watch;
+	unsigned k = 0;
+	if ((e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_LOST) && e->flag) {
+		uint8_t t = e->type == DET_UPSTREAM_GAINED ? DET_WATCH_NEIGHBOR : DET_WATCH_NEIGHBOR_END;
+		struct det_event n = {.type = t, .has_origin = true, .time = e->time, .determined = e->determined,
+				      .pfx = e->pfx, .npeers = e->npeers, .since = e->since};
+		const struct watch_asn *wa = watch_asn(w, e->origin);
+		if (wa && !wa->any_upstream && !has_asn(wa->upstreams, wa->nup, e->upstream)) {
+			n.origin = e->origin, n.upstream = e->upstream, n.flag = false, n.wa = wa;
+			fn(arg, &n);
+			k++;
+		}
+		wa = watch_asn(w, e->upstream);
+		if (wa && !wa->any_downstream && !has_asn(wa->downstreams, wa->ndown, e->origin)) {
+			n.origin = e->upstream, n.upstream = e->origin, n.flag = true, n.wa = wa;
+			fn(arg, &n);
+			k++;
+		}
+	}
+	if ((e->type == DET_RPKI_INVALID || e->type == DET_RPKI_INVALID_END) && e->pfx != RIB_NONE) {
+		bool exact = false;
+		const struct watch_prefix *wp = watch_match(w, &r->pfx[e->pfx].p, &exact);
+		if (wp && !wp->ignore && (exact || !wp->ignore_more_specifics)) {
+			struct det_event n = *e;
+			n.type = e->type == DET_RPKI_INVALID ? DET_WATCH_RPKI : DET_WATCH_RPKI_END;
+			n.wp = wp;
+			fn(arg, &n);
+			k++;
+		}
+	}
+	return k;
+}
+
 /* What stays of an ended (P, O) episode: that O was an origin of P until
  * `down` (this second). */
 static struct det_epi past(const struct det_epi *e, uint32_t sec)
@@ -635,7 +738,7 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 	struct det_pfx *dp = &d->pfx[pfx];
 	uint16_t vis, nnull;
 	uint32_t nc = summarize(d, r, pfx, &x->cur, &x->capcur, &vis, &nnull);
-	nc = add_rpki(x, r, pfx, nc);
+	nc = add_reserved(x, r, pfx, nc);
 	const struct ou_n *c = x->cur;
 	uint32_t sec = x->sec;
 	bool base = x->baseline;
@@ -721,6 +824,7 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 		bool le = !(cmp > 0 ? cu->o : e->origin); /* a leak's (§11) */
 		bool oe = !le && key_u == DET_ORIGIN_EPI; /* a (P, O) episode */
 		bool re = !le && key_u == DET_RPKI_EPI;   /* (P, O) while invalid (§12) */
+		bool we = !le && key_u == DET_WATCH_EPI;  /* (P, O) under a watch rule (§13) */
 		bool reportable;
 		if (cmp > 0 || (cmp == 0 && (e->flags & DET_F_PAST) && n_new > 0)) {
 			/* a new episode starts (for (P, O): maybe again) */
@@ -750,7 +854,7 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 				/* cause vrp_change: O was there, the VRPs changed */
 				if (d->vrp_now && had_origin(dp, cu->o, sec))
 					ne.flags |= DET_F_NEW;
-			} else if (le) {
+			} else if (le || we) {
 				/* nothing decided at the start */
 			} else if (!ou_routes(d, cu->o, cu->u)) {
 				ne.flags |= DET_F_NEW;
@@ -766,6 +870,9 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 				} else if (le) {
 					if (!base)
 						leak_confirmed(x, r, pfx, &ne, n_new);
+				} else if (we) {
+					if (!base)
+						watch_event(x, r, pfx, &ne, false, ne.start, n_new);
 				} else if (!base && cu->u)
 					push_up(x, DET_UPSTREAM_GAINED, sec, cu->o, cu->u, pfx, ne.flags & DET_F_NEW, n_new);
 				else if (cu->u && d->report_present)
@@ -803,6 +910,9 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 				} else if (le) {
 					if (!base && !(ep.flags & DET_F_BASELINE))
 						leak_confirmed(x, r, pfx, &ep, n_new);
+				} else if (we) {
+					if (!base && !(ep.flags & DET_F_BASELINE))
+						watch_event(x, r, pfx, &ep, false, ep.start, n_new);
 				} else if (!base && !(ep.flags & DET_F_BASELINE) && ep.upstream)
 					push_up(x, DET_UPSTREAM_GAINED, ep.start, ep.origin, ep.upstream, pfx,
 						ep.flags & DET_F_NEW, n_new);
@@ -826,6 +936,8 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 					rpki_end(x, ep.down, pfx, &ep);
 				else if (reportable && le)
 					leak_end(x, r, ep.down, pfx, &ep);
+				else if (reportable && we)
+					watch_event(x, r, pfx, &ep, true, ep.down, 0);
 				else if (reportable)
 					push_up(x, DET_UPSTREAM_LOST, ep.down, ep.origin, ep.upstream, pfx,
 						ep.flags & DET_F_LAST, 0);
@@ -843,6 +955,8 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 				rpki_end(x, sec, pfx, &ep);
 			else if (reportable && le)
 				leak_end(x, r, sec, pfx, &ep);
+			else if (reportable && we)
+				watch_event(x, r, pfx, &ep, true, sec, ep.n);
 			else if (reportable)
 				pend(d, pfx, ep.origin, ep.upstream, sec, x->psince, ep.n, 0);
 			if (oe)
@@ -853,7 +967,7 @@ static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, u
 		ep.flags |= DET_F_DORMANT;
 		ep.down = sec;
 		ep.n = 0;
-		if (reportable && !oe && !re && !le)
+		if (reportable && !oe && !re && !le && !we)
 			pend(d, pfx, ep.origin, ep.upstream, sec, 0, 0, 1);
 		add_epi(x, &nn, ep);
 	}
@@ -987,6 +1101,8 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 		e->origin_pfx = e->has_origin && e->type < DET_ROUTE_LEAK ? det_origin_prefixes(d, e->origin) : 0;
 		d->events += e->type != DET_UPSTREAM_PRESENT;
 		fn(arg, e);
+		if (d->watch)
+			d->events += watch_derive(d, r, e, fn, arg);
 	}
 	if (d->hooks && d->hooks->end)
 		d->hooks->end(d->hooks->arg, sec);
@@ -999,6 +1115,7 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 	rw_vec_free(&x.po, &x.cappo, sizeof *x.po, RW_MEM_DET);
 	rw_vec_free(&x.vl, &x.capvl, sizeof *x.vl, RW_MEM_DET);
 	rw_vec_free(&x.pev, &x.cappev, sizeof *x.pev, RW_MEM_DET);
+	rw_vec_free(&x.mark, &x.capmark, sizeof *x.mark, RW_MEM_DET);
 	d->vrp_now = false;
 	/* a big second (a RIB dump) leaves big delta maps behind; clearing
 	 * and scanning them every later second would cost their size */

@@ -15,6 +15,7 @@
 #include "../rib/rib.h"
 #include "../rpki/rpki.h"
 #include "../asrel/asrel.h"
+#include "../watch/watch.h"
 
 enum det_type {
 	DET_UPSTREAM_GAINED = 0,
@@ -50,6 +51,23 @@ enum det_type {
 	 * of the prefixes' routes that carry the leak */
 	DET_ROUTE_LEAK = 14,
 	DET_ROUTE_LEAK_END = 15,
+	/* docs/events.md §13, for what a watch list names. hijack, newprefix,
+	 * misconfiguration: a (prefix, origin) episode under the rule (wp:
+	 * the watch entry, NULL for misconfiguration; upstream: the entry's
+	 * index + 1, part of the key); neighbor: origin is the watched
+	 * network, upstream the neighbor, flag true when the neighbor is a
+	 * downstream (wa: the watched network); rpki: a watched prefix's
+	 * rpki_invalid (upstream: the reason, wp the entry) */
+	DET_WATCH_HIJACK = 16,
+	DET_WATCH_HIJACK_END = 17,
+	DET_WATCH_NEWPREFIX = 18,
+	DET_WATCH_NEWPREFIX_END = 19,
+	DET_WATCH_MISCONF = 20,
+	DET_WATCH_MISCONF_END = 21,
+	DET_WATCH_NEIGHBOR = 22,
+	DET_WATCH_NEIGHBOR_END = 23,
+	DET_WATCH_RPKI = 24,
+	DET_WATCH_RPKI_END = 25,
 	DET_TYPE_COUNT
 };
 
@@ -60,6 +78,10 @@ enum det_type {
  * while invalid, n = the (P, O) episode's. AS 4294967294 (the last
  * private ASN) as an upstream counts as none, like 4294967295. */
 #define DET_RPKI_EPI (UINT32_MAX - 1)
+/* The upstream of a watch episode (docs/events.md §13): (prefix, origin)
+ * while a watch rule (hijack, newprefix, misconfiguration) holds for it;
+ * AS 4294967293 as an upstream counts as none too. */
+#define DET_WATCH_EPI (UINT32_MAX - 2)
 
 const char *det_type_name(enum det_type t);
 /* "upstream_gained" etc. to the type; -1 when unknown. */
@@ -90,6 +112,9 @@ struct det_event {
 	const struct rpki_vrp *vrps;
 	uint32_t nvrps;
 	uint32_t to;           /* route_leak: the AS the leaker passed it to */
+	/* docs/events.md §13: the watch entry (borrowed from det.watch) */
+	const struct watch_prefix *wp;
+	const struct watch_asn *wa;
 };
 
 typedef void (*det_event_fn)(void *arg, const struct det_event *e);
@@ -165,6 +190,8 @@ struct det {
 	struct det_pleak *pleak;
 	uint32_t cappleak;
 	struct arena scratch;  /* a path's ASNs while its leaks are found */
+	/* docs/events.md §13: the watch list (borrowed; NULL: none) */
+	const struct watch *watch;
 };
 
 /* An interned leak, and a path's leaks (valid while the rib path slot's
@@ -265,6 +292,8 @@ struct det_gevent {
 	uint32_t *origins;     /* owned: the union of its events' origins */
 	uint32_t norigins, caporigins;
 	uint32_t to;           /* route_leak's (part of its key) */
+	const struct watch_prefix *wp; /* §13, borrowed from the watch list */
+	const struct watch_asn *wa;
 	struct rpki_vrp *vrps; /* owned: the union of its events' VRPs */
 	uint32_t nvrps, capvrps;
 };

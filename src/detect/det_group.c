@@ -65,6 +65,8 @@ void det_group_add(struct det_group *g, const struct det_event *e)
 		n->origin = e->origin;
 		n->upstream = e->upstream;
 		n->to = e->to;
+		n->wp = e->wp;
+		n->wa = e->wa;
 		htab_add_at(&g->idx, k, h, i);
 	}
 	struct det_gevent *ge = &g->ev[i];

@@ -163,6 +163,11 @@ void engine_relationships(struct engine *e, const struct asrel *rel)
 	e->rib.paths_matter = rel != NULL; /* a leak changes the path only */
 }
 
+void engine_watch(struct engine *e, const struct watch *w)
+{
+	e->det.watch = w;
+}
+
 void engine_rpki(struct engine *e, struct rpki *v)
 {
 	e->det.rpki = v;

@@ -124,6 +124,9 @@ void engine_flush(struct engine *e);
 /* docs/events.md §11: find route leaks with these relationships
  * (borrowed; NULL: none). Set before the first record. */
 void engine_relationships(struct engine *e, const struct asrel *rel);
+/* docs/events.md §13: the events of a watch list (borrowed; NULL: none).
+ * Set before the first record. */
+void engine_watch(struct engine *e, const struct watch *w);
 /* docs/events.md §12: validate routes against v (borrowed; NULL: none).
  * Set before the first record. */
 void engine_rpki(struct engine *e, struct rpki *v);

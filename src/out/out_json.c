@@ -418,15 +418,22 @@ static void json_event(struct out *out, const struct store_event *g)
 		out__kstr(o, "covering", c, strlen(c));
 		kasns(o, "covering_origins", g->origins);
 	}
-	/* docs/events.md §12 */
-	if (g->type == DET_RPKI_INVALID) {
+	/* docs/events.md §12 (and §13's rpki, a watched prefix's) */
+	if (g->type == DET_RPKI_INVALID || g->type == DET_WATCH_RPKI) {
 		const char *why = rpki_reason_name((enum rpki_reason)g->upstream);
 		out__kstr(o, "reason", why, strlen(why));
 		kvrps(o, g->covering);
 		if (g->flag)
 			out__kstr(o, "cause", "vrp_change", 10);
 	}
-	if (g->type == DET_UPSTREAM_GAINED || g->type == DET_RPKI_INVALID) {
+	/* docs/events.md §13: the watch list's words, stored as JSON members */
+	if (g->detail && *g->detail) {
+		obuf_putc(o, ',');
+		obuf_puts(o, g->detail);
+	}
+	bool start = g->type == DET_UPSTREAM_GAINED || g->type == DET_RPKI_INVALID ||
+		     (g->type >= DET_WATCH_HIJACK && !((g->type - DET_WATCH_HIJACK) & 1));
+	if (start) {
 		ktime(o, "confirmed_at", g->determined);
 		out__knum(o, "peers", g->peers);
 	}

@@ -6,6 +6,7 @@
 #include "out_int.h"
 #include "../detect/det.h"
 
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -30,6 +31,51 @@ static void asns_text(struct obuf *o, const struct names *nm, const char *list, 
 		out__as_text(o, nm, (uint32_t)x);
 		p = end;
 	}
+}
+
+/* docs/events.md §13: what the watch list says of the event. */
+static void watch_text(struct obuf *o, const struct names *nm, const struct store_event *g, uint32_t npfx)
+{
+	char js[4096];
+	snprintf(js, sizeof js, "{%s}", g->detail ? g->detail : "");
+	struct json_object *d = json_tokener_parse(js), *v;
+	const char *watched = d && json_object_object_get_ex(d, "watched", &v) ? json_object_get_string(v) : "?";
+	bool end = (g->type - DET_WATCH_HIJACK) & 1;
+	switch (g->type & ~1) {
+	case DET_WATCH_HIJACK:
+		obuf_printf(o, end ? " hijack of watched %s over: " : " hijack of watched %s (expected ", watched);
+		if (!end) {
+			asns_text(o, nm, g->origins, "none");
+			obuf_puts(o, "): ");
+		}
+		break;
+	case DET_WATCH_NEWPREFIX:
+		obuf_printf(o, " new more-specific of watched %s%s: ", watched, end ? " over" : "");
+		break;
+	case DET_WATCH_MISCONF:
+		obuf_printf(o, " %s prefix%s the watch list does not have%s: ", end ? "no longer announces" : "announces",
+			    npfx == 1 ? "" : "es", end ? "" : " (misconfiguration)");
+		break;
+	case DET_WATCH_NEIGHBOR:
+		obuf_puts(o, end ? " no longer has " : " has ");
+		obuf_puts(o, g->flag ? "downstream " : "upstream ");
+		out__as_text(o, nm, g->upstream);
+		obuf_puts(o, end ? ", which the watch list does not allow: " : ", which the watch list does not allow, on: ");
+		break;
+	case DET_WATCH_RPKI:
+		obuf_printf(o, end ? " RPKI invalid on watched %s over: " : " RPKI invalid on watched %s: ", watched);
+		break;
+	}
+	store_prefixes_text(o, g->prefixes, npfx, 8);
+	if (d && json_object_object_get_ex(d, "description", &v) && *json_object_get_string(v))
+		obuf_printf(o, " [%s]", json_object_get_string(v));
+	if (d && json_object_object_get_ex(d, "group", &v) && json_object_is_type(v, json_type_array)) {
+		obuf_puts(o, " (group");
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			obuf_printf(o, "%s %s", i ? "," : "", json_object_get_string(json_object_array_get_idx(v, i)));
+		obuf_putc(o, ')');
+	}
+	json_object_put(d);
 }
 
 /* One line, e.g.
@@ -117,6 +163,10 @@ static void text_event(struct out *out, const struct store_event *g)
 	case DET_RPKI_INVALID_END:
 		obuf_printf(o, " no longer RPKI invalid on %u prefix%s: ", npfx, npfx == 1 ? "" : "es");
 		store_prefixes_text(o, g->prefixes, npfx, 8);
+		break;
+	default:
+		if (g->type >= DET_WATCH_HIJACK)
+			watch_text(o, nm, g, npfx);
 		break;
 	/* docs/events.md §11: the origin printed first is the leaker */
 	case DET_ROUTE_LEAK:

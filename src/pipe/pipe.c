@@ -99,6 +99,8 @@ static void on_tick(void *arg, uint32_t now)
 			sink_arch_tick(p->coll[i].rib, now);
 	if (p->alerts)
 		alerts_tick(p->alerts);
+	for (uint32_t i = 0; p->galerts && i < p->cfg->ngalerts; i++)
+		alerts_tick(p->galerts[i]);
 }
 
 static long rss_kb(void)
@@ -196,6 +198,14 @@ int pipe_collect(const struct pipe_cfg *cfg)
 		goto out;
 	if ((cfg->exec_cmd || cfg->webhook) && (rc = alerts_open(&p->alerts, cfg->exec_cmd, cfg->webhook)))
 		goto out;
+	if (cfg->ngalerts) {
+		p->galerts = rw_calloc(cfg->ngalerts, sizeof *p->galerts);
+		for (uint32_t i = 0; i < cfg->ngalerts; i++)
+			if ((rc = alerts_open(&p->galerts[i], cfg->galerts[i].exec_cmd, cfg->galerts[i].webhook)))
+				goto out;
+	}
+	if (cfg->watch)
+		engine_watch(p->eng, cfg->watch);
 	out_open(&p->js, OUT_JSON, &p->jsb, cfg->names);
 	uint32_t t = (uint32_t)time(NULL);
 	if (cfg->rib_every)
@@ -251,6 +261,9 @@ out:
 	live_close(p->lv);
 	sink_writer_stop(p->writer);
 	alerts_close(p->alerts);
+	for (uint32_t i = 0; p->galerts && i < cfg->ngalerts; i++)
+		alerts_close(p->galerts[i]);
+	free(p->galerts);
 	out_close(&p->js);
 	obuf_release(&p->jsb);
 	if (p->have_db)

@@ -36,6 +36,18 @@ struct pipe_cfg {
 	const char *vrps;
 	const char *rtr_host, *rtr_port;
 	const struct asrel *rel;   /* docs/events.md §11, borrowed, or NULL */
+	const struct watch *watch; /* docs/events.md §13, borrowed, or NULL */
+	/* alerts per watch-list group: an event of a group that has one goes
+	 * there (to each of its groups that has one), the rest to exec_cmd /
+	 * webhook */
+	const struct pipe_group_alert *galerts;
+	uint32_t ngalerts;
+};
+
+struct pipe_group_alert {
+	const char *group;
+	const char *exec_cmd;      /* or NULL */
+	const char *webhook;       /* or NULL */
 };
 
 /* Runs until SIGTERM or SIGINT. 0 on a clean stop with every record on

@@ -41,6 +41,7 @@ struct pipe {
 	uint32_t ncoll, capcoll;
 	uint32_t next_dump;        /* time of the next RIB dump */
 	struct alerts *alerts;     /* owned, or NULL */
+	struct alerts **galerts;   /* owned, one per cfg->galerts (NULL: none) */
 	struct out js;             /* events as JSON for the alerts */
 	struct obuf jsb;
 	char *pbuf;                /* an event's prefixes as text */

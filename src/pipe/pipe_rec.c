@@ -25,6 +25,24 @@ void pipe__on_det(void *arg, const struct det_event *e)
 }
 
 /* The events the last evaluation determined: printed, alerted. */
+/* An event's alert: to the alerts of each of its watch-list groups that
+ * has them (docs/events.md §13), else to --exec / --webhook. */
+static void alert(struct pipe *p, const struct det_gevent *g, const char *js, size_t n)
+{
+	char **groups = g->wp ? g->wp->groups : g->wa ? g->wa->groups : NULL;
+	uint32_t ng = g->wp ? g->wp->ngroups : g->wa ? g->wa->ngroups : 0;
+	bool sent = false;
+	for (uint32_t i = 0; p->galerts && i < p->cfg->ngalerts; i++)
+		for (uint32_t j = 0; j < ng; j++)
+			if (!strcmp(groups[j], p->cfg->galerts[i].group)) {
+				alerts_event(p->galerts[i], js, n);
+				sent = true;
+				break;
+			}
+	if (!sent && p->alerts)
+		alerts_event(p->alerts, js, n);
+}
+
 void pipe__emit(struct pipe *p)
 {
 	if (!p->g.n)
@@ -34,10 +52,10 @@ void pipe__emit(struct pipe *p)
 		struct store_event v;
 		hist_event_view(&p->g.ev[i], &p->eng->rib, &p->pbuf, &p->pcap, &v);
 		out_event(p->cfg->out, &v);
-		if (p->alerts) {
+		if (p->alerts || p->galerts) {
 			obuf_reset(&p->jsb);
 			out_event(&p->js, &v);
-			alerts_event(p->alerts, p->jsb.buf, p->jsb.len);
+			alert(p, &p->g.ev[i], p->jsb.buf, p->jsb.len);
 		}
 	}
 	obuf_flush(p->cfg->out->ob); /* live: every second's events leave at once */

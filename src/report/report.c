@@ -302,6 +302,19 @@ static void origin_line(const struct report_data *d, const struct names *nm, str
 			obuf_puts(o, " (a provider's or peer's routes passed to another provider or peer)");
 		break;
 	}
+	/* docs/events.md §13: a watched prefix announced by an origin its
+	 * watch entry does not list */
+	case DET_WATCH_HIJACK:
+	case DET_WATCH_HIJACK_END:
+		obuf_puts(o, e->type == DET_WATCH_HIJACK ? " began to announce " : " stopped announcing ");
+		store_prefixes_text(o, e->prefixes, e->npfx, 5);
+		if (others) {
+			obuf_puts(o, ", which the watch list gives to ");
+			put_asns(o, nm, e->origins);
+		}
+		if (e->type == DET_WATCH_HIJACK)
+			obuf_puts(o, " (a hijack of a watched prefix)");
+		break;
 	}
 	obuf_puts(o, ".\n");
 }
@@ -873,6 +886,8 @@ void report_text(const struct report_data *d, const struct names *nm, struct obu
 		case DET_RPKI_INVALID_END:
 		case DET_ROUTE_LEAK:
 		case DET_ROUTE_LEAK_END:
+		case DET_WATCH_HIJACK:
+		case DET_WATCH_HIJACK_END:
 			if (!any)
 				obuf_puts(o, "What happened:\n");
 			any = true;

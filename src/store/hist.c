@@ -299,13 +299,62 @@ int hist_load(struct hist *h, struct store *s)
 	return rc < 0 ? rc : 0;
 }
 
+/* docs/events.md §13: the watch list's words for an event, as JSON
+ * members: the watched prefix and its expected origins, or the watched
+ * network (and for neighbor, the neighbor and its side); description and
+ * groups. Nothing for other events. */
+static void watch_detail(const struct det_gevent *ge, struct obuf *o)
+{
+	if (ge->type < DET_WATCH_HIJACK)
+		return;
+	char **groups = NULL;
+	uint32_t ngroups = 0;
+	if (ge->wp) {
+		char p[RW_PREFIX_STRLEN];
+		obuf_puts(o, "\"watched\":\"");
+		obuf_putsn(o, p, fmt_prefix(p, &ge->wp->p));
+		obuf_puts(o, "\",\"expected\":[");
+		for (uint32_t j = 0; j < ge->wp->nasn; j++) {
+			if (j)
+				obuf_putc(o, ',');
+			obuf_putu32(o, ge->wp->asn[j]);
+		}
+		obuf_puts(o, "],\"description\":");
+		obuf_json_str(o, ge->wp->description, strlen(ge->wp->description));
+		groups = ge->wp->groups;
+		ngroups = ge->wp->ngroups;
+	} else if (ge->wa) {
+		obuf_puts(o, "\"watched_asn\":");
+		obuf_putu32(o, ge->wa->asn);
+		if (ge->type == DET_WATCH_NEIGHBOR || ge->type == DET_WATCH_NEIGHBOR_END) {
+			obuf_puts(o, ",\"neighbor\":");
+			obuf_putu32(o, ge->upstream);
+			obuf_puts(o, ge->flag ? ",\"side\":\"downstream\"" : ",\"side\":\"upstream\"");
+		}
+		groups = ge->wa->groups;
+		ngroups = ge->wa->ngroups;
+	}
+	obuf_puts(o, ",\"group\":[");
+	for (uint32_t j = 0; j < ngroups; j++) {
+		if (j)
+			obuf_putc(o, ',');
+		obuf_json_str(o, groups[j], strlen(groups[j]));
+	}
+	obuf_putc(o, ']');
+}
+
 void hist_event_view(const struct det_gevent *ge, const struct rib *r, char **buf, size_t *cap,
 		     struct store_event *v)
 {
-	/* the prefixes, then the origins and the covering prefix (§10) or
-	 * the covering VRPs (§12) */
+	/* the prefixes, then the origins (§13: those the watch entry
+	 * expects), the covering prefix (§10), VRPs (§12) or "FROM TO"
+	 * (§11), and the watch list's words (§13) */
+	struct obuf d = {0};
+	watch_detail(ge, &d);
+	bool expected = ge->type >= DET_WATCH_HIJACK && ge->wp && !ge->norigins;
 	size_t need = (size_t)ge->npfx * RW_PREFIX_STRLEN + 1 + (size_t)ge->norigins * 11 + 1 + RW_PREFIX_STRLEN + 1 +
-		      (size_t)ge->nvrps * (RPKI_VRP_STRLEN + 1) + 24,
+		      (size_t)ge->nvrps * (RPKI_VRP_STRLEN + 1) + 24 + (expected ? (size_t)ge->wp->nasn * 11 : 0) +
+		      d.len + 1,
 	       n = 0;
 	if (*cap < need) {
 		*buf = rw_realloc(*buf, need);
@@ -318,10 +367,12 @@ void hist_event_view(const struct det_gevent *ge, const struct rib *r, char **bu
 	}
 	(*buf)[n++] = 0;
 	size_t ol = n;
-	for (uint32_t j = 0; j < ge->norigins; j++) {
+	const uint32_t *os = expected ? ge->wp->asn : ge->origins;
+	uint32_t nos = expected ? ge->wp->nasn : ge->norigins;
+	for (uint32_t j = 0; j < nos; j++) {
 		if (j)
 			(*buf)[n++] = ' ';
-		n += fmt_u32(*buf + n, ge->origins[j]);
+		n += fmt_u32(*buf + n, os[j]);
 	}
 	(*buf)[n++] = 0;
 	size_t cv = n;
@@ -338,12 +389,18 @@ void hist_event_view(const struct det_gevent *ge, const struct rib *r, char **bu
 		(*buf)[n++] = ' ';
 		n += fmt_u32(*buf + n, ge->to);
 	}
+	(*buf)[n++] = 0;
+	size_t dt = n;
+	if (d.len)
+		memcpy(*buf + n, d.buf, d.len);
+	n += d.len;
 	(*buf)[n] = 0;
+	obuf_release(&d);
 	*v = (struct store_event){.type = ge->type, .has_origin = ge->has_origin, .flag = ge->flag,
 				 .time = ge->time, .determined = ge->determined, .origin = ge->origin,
 				 .upstream = ge->upstream, .peers = ge->npeers, .origin_prefixes = ge->origin_pfx,
 				 .since = ge->since, .prefixes = *buf, .collector = "",
-				 .origins = *buf + ol, .covering = *buf + cv};
+				 .origins = *buf + ol, .covering = *buf + cv, .detail = *buf + dt};
 	if (ge->type == DET_COLLECTOR_GAP && ge->upstream < r->ncoll)
 		v->collector = r->coll[ge->upstream].name;
 	if (leak)

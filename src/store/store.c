@@ -23,6 +23,7 @@ static const char schema[] =
 	" peers {INT} NOT NULL, origin_prefixes {INT} NOT NULL, prefixes TEXT NOT NULL,"
 	" since {INT} NOT NULL DEFAULT 0, collector TEXT NOT NULL DEFAULT '',"
 	" origins TEXT NOT NULL DEFAULT '', covering TEXT NOT NULL DEFAULT '',"
+	" detail TEXT NOT NULL DEFAULT '',"
 	" PRIMARY KEY (origin, time, type, upstream));"
 	"CREATE INDEX IF NOT EXISTS events_time ON events (time);"
 	"CREATE INDEX IF NOT EXISTS events_type ON events (type, time);"
@@ -56,8 +57,8 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_EV_GET] = "SELECT flag, determined, peers, origin_prefixes, prefixes, since, origins, covering FROM events"
 		     " WHERE origin = ? AND time = ? AND type = ? AND upstream = ?",
 	[Q_EV_INS] = "INSERT INTO events (type, time, origin, upstream, flag, determined,"
-		     " peers, origin_prefixes, prefixes, since, collector, origins, covering)"
-		     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		     " peers, origin_prefixes, prefixes, since, collector, origins, covering, detail)"
+		     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_EV_UPD] = "UPDATE events SET flag = ?, determined = ?, peers = ?, origin_prefixes = ?, prefixes = ?,"
 		     " since = ?, origins = ?, covering = ? WHERE origin = ? AND time = ? AND type = ? AND upstream = ?",
 	[Q_IV_PUT] = "INSERT INTO intervals (origin, upstream, start_ts, end_ts, acc_ts, seconds, area, share_max,"
@@ -116,7 +117,7 @@ int store_open(struct store *s, const char *uri, char *err, size_t esz)
 	rc = db_ddl(s->db, schema);
 	if (!rc && store_meta_get(s, "schema", &ver) == RW_ENOTFOUND) {
 		rc = store_meta_set(s, "schema", STORE_SCHEMA);
-	} else if (!rc && (ver == 2 || ver == 3)) {
+	} else if (!rc && (ver == 2 || ver == 3 || ver == 4)) {
 		/* schema 3 (docs/events.md §9): events carry since and, for
 		 * collector_gap, the collector */
 		if (ver == 2)
@@ -124,9 +125,12 @@ int store_open(struct store *s, const char *uri, char *err, size_t esz)
 					   "ALTER TABLE events ADD COLUMN collector TEXT NOT NULL DEFAULT '';");
 		/* schema 4 (docs/events.md §10): the origin lists and the
 		 * covering prefix of the origin events */
-		if (!rc)
+		if (!rc && ver <= 3)
 			rc = db_ddl(s->db, "ALTER TABLE events ADD COLUMN origins TEXT NOT NULL DEFAULT '';"
 					   "ALTER TABLE events ADD COLUMN covering TEXT NOT NULL DEFAULT '';");
+		/* schema 5 (docs/events.md §13): the watch list's words */
+		if (!rc)
+			rc = db_ddl(s->db, "ALTER TABLE events ADD COLUMN detail TEXT NOT NULL DEFAULT '';");
 		if (!rc)
 			rc = store_meta_set(s, "schema", STORE_SCHEMA);
 	} else if (!rc && ver != STORE_SCHEMA) {
@@ -646,6 +650,8 @@ int store_event_merge(struct store *s, const struct store_event *e)
 		const char *ol = e->origins ? e->origins : "", *cv = e->covering ? e->covering : "";
 		db_bind_text(st, 12, ol, strlen(ol));
 		db_bind_text(st, 13, cv, strlen(cv));
+		const char *dt = e->detail ? e->detail : "";
+		db_bind_text(st, 14, dt, strlen(dt));
 		return db_done(st);
 	}
 	bool flag = db_col_i64(get, 0) || e->flag;

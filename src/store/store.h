@@ -33,7 +33,7 @@
 #include <stdatomic.h>
 #include "../names/names.h"
 
-#define STORE_SCHEMA 4
+#define STORE_SCHEMA 5
 #define STORE_BUCKET 300 /* series resolution in seconds */
 
 struct store {
@@ -127,6 +127,10 @@ struct store_event {
 	 * "" (or NULL) when none */
 	const char *origins;
 	const char *covering;
+	/* docs/events.md §13 (schema 5): the watch list's words for the event,
+	 * as JSON members ("watched":...,"description":...,"group":[...]);
+	 * "" (or NULL) when none */
+	const char *detail;
 };
 /* An event's prefixes (space-separated): how many, and the first `max`
  * as "a, b, c and N more" (N counted from total). */
@@ -419,6 +423,7 @@ struct store_ingest_opts {
 	struct feed_opts feed;
 	struct engine_vrps *vrps;  /* --vrps (docs/events.md §12), or NULL */
 	const struct asrel *rel;   /* --relationships (§11), or NULL */
+	const struct watch *watch; /* --watch (§13), or NULL */
 };
 
 struct store_ingest_result {

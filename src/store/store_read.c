@@ -124,16 +124,17 @@ int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t fr
 	 * an origin_gained or more_specific (8, 11) of another origin names it
 	 * among the prefix's other or covering origins (a hijack of its
 	 * prefix); a route_leak or its end (14, 15) names it among the
-	 * origins of the leaked routes. Three branches, each on an index (the primary key; events
+	 * origins of the leaked routes; a hijack or its end (16, 17) of a
+	 * watched prefix names it among the expected origins. Three branches, each on an index (the primary key; events
 	 * (type, time)), not one OR that would read the whole table. */
-#define EV_COLS "type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes, since, collector, origins, covering"
+#define EV_COLS "type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes, since, collector, origins, covering, detail"
 	const char *q_one = "SELECT " EV_COLS " FROM events WHERE origin = ? AND time >= ? AND time <= ?"
 			    " UNION ALL SELECT " EV_COLS " FROM events WHERE type = 7 AND time >= ? AND time <= ?"
-			    " UNION ALL SELECT " EV_COLS " FROM events WHERE type IN (8, 11, 14, 15) AND time >= ? AND time <= ?"
+			    " UNION ALL SELECT " EV_COLS " FROM events WHERE type IN (8, 11, 14, 15, 16, 17) AND time >= ? AND time <= ?"
 			    " AND origin <> ? AND (' ' || origins || ' ') LIKE ?"
 			    " ORDER BY 2, 1, 3, 4";
 	const char *q_all = "SELECT type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes,"
-			    " since, collector, origins, covering FROM events WHERE time >= ? AND time <= ?"
+			    " since, collector, origins, covering, detail FROM events WHERE time >= ? AND time <= ?"
 			    " ORDER BY time, type, origin, upstream";
 	struct db_stmt *st = db_prepare(s->db, all_origins ? q_all : q_one);
 	if (!st)
@@ -170,6 +171,7 @@ int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t fr
 			.collector = db_col_text(st, 10),
 			.origins = db_col_text(st, 11),
 			.covering = db_col_text(st, 12),
+			.detail = db_col_text(st, 13),
 		};
 		if (fn(arg, &e)) {
 			rc = 0;

@@ -38,3 +38,18 @@ check_schema() {
 		nok schema "python3-jsonschema is not installed (scripts/install-deps.sh test installs it)"
 	fi
 }
+# The start of the security suites' scenarios (mrt_tool.py scenario):
+# 2024-03-09 08:00, peers AS3356, AS174 and AS1299, and a RIB dump where
+# AS65551, AS65552 and AS65553 originate 192.0.2.0/24, 198.51.100.0/24
+# and 203.0.113.0/24 through AS64500. The suite appends its updates.
+three_peers_spec() {
+	cat <<'S'
+t0 1709971200
+peer 3356 198.51.100.1
+peer 174 198.51.100.2
+peer 1299 198.51.100.3
+rib 192.0.2.0/24 64500 65551
+rib 198.51.100.0/24 64500 65552
+rib 203.0.113.0/24 64500 65553
+S
+}

@@ -1,10 +1,11 @@
 #!/bin/sh
-# Routing security live (docs/events.md §10-§12): Debian's stayrtr serves
+# Routing security live (docs/events.md §10-§13): Debian's stayrtr serves
 # a VRP file over RTR (RFC 8210); `collect --rtr` takes it through RTRlib,
 # with CAIDA-style relationships, and an ExaBGP peer announces three
 # routes, one of them invalid (its origin is not the VRP's), then a hijack
-# of a prefix (a second origin: origin_gained) and a leak (AS64510 passes
-# AS174's route to AS3356). Then stayrtr's file changes: one route becomes
+# of a watched prefix (origin_gained, and hijack with the watch list's
+# group, whose alerts go to their own --group-exec) and a leak (AS64510
+# passes AS174's route to AS3356). Then stayrtr's file changes: one route becomes
 # invalid (cause vrp_change), the invalid one valid (rpki_invalid_end),
 # both in the second the change reached the collector. Every event equals
 # `events` over the collector's archive with the same relationships and
@@ -61,8 +62,19 @@ stayrtr -cache "$tmp/served.json" -bind 127.0.0.1:$RPORT -metrics.addr 127.0.0.1
 PIDS="$PIDS $!"
 wait_for "$tmp/stayrtr.log" 'StayRTR Server started' 10 || nok stayrtr-start "stayrtr did not start" "$tmp/stayrtr.log"
 mkdir -p "$tmp/arch"
+# the watch list: 10.1.0.0/16 is AS65560's (group noc, whose alerts go to
+# their own command); the rest of the alerts to --exec
+cat > "$tmp/prefixes.yml" <<'Y'
+10.1.0.0/16:
+  description: customer block
+  asn: 65560
+  ignoreMorespecifics: false
+  ignore: false
+  group: noc
+Y
 start_col rtr --json --min-peers 1 --rtr 127.0.0.1:$RPORT --archive "$tmp/arch" --collector rv \
-	--relationships "$tmp/rel.txt"
+	--relationships "$tmp/rel.txt" --watch "$tmp/prefixes.yml" \
+	--group-exec "noc=cat >> $tmp/noc.alerts" --exec "cat >> $tmp/all.alerts"
 check rtr-sync "grep -q 'rtr 127.0.0.1:$RPORT: 3 VRPs' $tmp/rtr.err" "no full set from stayrtr" "$tmp/rtr.err"
 start_exa 127.0.0.4 65004
 wait_for "$tmp/rtr.err" 'established' 20
@@ -74,8 +86,12 @@ check invalid-live "jq -r '$proj' $tmp/rtr.out | grep -qx 'rpki_invalid 64666 20
 exa 127.0.0.4 "announce route 10.1.0.0/16 next-hop 192.0.2.4 as-path [ 64500 64777 ]"
 exa 127.0.0.4 "announce route 10.2.0.0/16 next-hop 192.0.2.4 as-path [ 3356 64510 174 64500 65554 ]"
 wait_jq "$tmp/rtr.out" 'map(select(.type == "route_leak")) | length == 1' 20
-check hijack-live "jq -s -e 'any(.[]; .type == \"origin_gained\" and .origin == 64777 and .prefixes == [\"10.1.0.0/16\"])' $tmp/rtr.out > /dev/null" \
+check hijack-live "jq -s -e 'any(.[]; .type == \"origin_gained\" and .origin == 64777 and .prefixes == [\"10.1.0.0/16\"]) and any(.[]; .type == \"hijack\" and .origin == 64777 and .watched == \"10.1.0.0/16\" and .group == [\"noc\"])' $tmp/rtr.out > /dev/null" \
 	"$(grep -c . "$tmp/rtr.out") events" "$tmp/rtr.err"
+# the group's alerts went to its command, the others to --exec
+wait_for "$tmp/noc.alerts" '"hijack"' 10
+check group-alerts "jq -s -e 'length == 1 and .[0].type == \"hijack\" and .[0].description == \"customer block\"' $tmp/noc.alerts > /dev/null && grep -q '\"route_leak\"' $tmp/all.alerts && ! grep -q '\"hijack\"' $tmp/all.alerts" \
+	"noc: $(cat "$tmp/noc.alerts" 2>&1 | head -c 300) all: $(grep -c . "$tmp/all.alerts" 2>&1)" "$tmp/rtr.err"
 check leak-live "jq -s -e 'any(.[]; .type == \"route_leak\" and .leaker == 64510 and .from == 174 and .to == 3356 and .origin == 65554)' $tmp/rtr.out > /dev/null" \
 	"$(grep route_leak "$tmp/rtr.out")" "$tmp/rtr.err"
 sleep 1
@@ -98,7 +114,7 @@ check same-second "[ -n '$T' ] && [ \"\$(jq -r 'select(.cause == \"vrp_change\" 
 # the archive, replayed with the same VRPs in time and relationships,
 # gives the same events, every type
 "$RW" events --json --min-peers 1 --collector rv --vrps "$tmp/v1.json" --vrps "$tmp/v2.json@$T" \
-	--relationships "$tmp/rel.txt" "$tmp/arch" > "$tmp/replay.json" 2>"$tmp/replay.err"
+	--relationships "$tmp/rel.txt" --watch "$tmp/prefixes.yml" "$tmp/arch" > "$tmp/replay.json" 2>"$tmp/replay.err"
 check replay-equal "[ -n '$T' ] && [ \$(wc -l < $tmp/rtr.out) -ge 10 ] && [ \"\$(jq -S -c . $tmp/replay.json | sort)\" = \"\$(jq -S -c . $tmp/rtr.out | sort)\" ]" \
 	"$(diff "$tmp/replay.json" "$tmp/rtr.out" | head -4 | tr '\n' ' ')"
 kill $EXA 2>/dev/null
