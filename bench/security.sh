@@ -41,7 +41,6 @@ set -euo pipefail
 B=${1:-build}
 RW=$(cd "$(dirname "$B/routewatch")" && pwd)/routewatch
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib.sh"
 BENCH_DIR=${BENCH_DIR:-/tmp/rw-bench}
 RIB_PREFIXES=${RIB_PREFIXES:-1200000}
 RIB_PEERS=${RIB_PEERS:-20}
@@ -95,7 +94,8 @@ origins = {}  # (version, network as an int, length) -> [origin, ...]
 for line in open(pairs):
     p, o = line.split()
     n = ipaddress.ip_network(p)
-    origins.setdefault((n.version, int(n.network_address), n.prefixlen), []).append(int(o))
+    origins.setdefault((n.version, int(n.network_address), n.prefixlen), set()).add(int(o))
+origins = {k: sorted(os) for k, os in origins.items()}  # a prefix may have several RIB records
 def supernets(k, floor=0):  # k's less-specifics, longest first
     v, a, l = k
     for m in range(l - 1, floor - 1, -1):
@@ -225,7 +225,7 @@ fi
 names=(base vrps)
 declare -A args desc
 args[base]="$S/in"
-desc[base]="no VRPs (the baseline)"
+desc[base]="neither (the baseline)"
 args[vrps]="--vrps $VRP $S/in"
 desc[vrps]="--vrps (validation at load)"
 if [ "$HAVE_REL" = 1 ]; then
@@ -264,6 +264,8 @@ run() {
 	fi
 	awk -v a="$t0" -v b="$t1" -v m="$(tail -1 "$S/runs/$n.rss")" 'BEGIN{printf "%.3f %s\n", b - a, m}' >> "$S/runs/$n.t"
 }
+# (bench/lib.sh's median_secs times one command N times in a row; here each
+# round runs every configuration once, with its max RSS)
 median() { sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 col() { awk -v c="$2" '{print $c}' "$S/runs/$1.t"; }               # col NAME 1|2
 per_round() { paste -d' ' "$S/runs/$1.t" "$S/runs/$2.t" | awk "{$3}"; } # per_round A B 'awk statement on $1 (A s), $3 (B s)'
@@ -290,6 +292,11 @@ for ((i = 0; i < PAIRS; i++)); do
 	done
 	echo "round $((i + 1)): $(for n in "${names[@]}"; do printf '%s %s  ' "$n" "$(tail -1 "$S/runs/$n.t" | cut -d' ' -f1)"; done)" >&2
 done
+echo "# wall seconds per round (order rotating; a slow host minute shows as a whole round):"
+echo "# $(printf '%s ' "${names[@]}")"
+files=()
+for n in "${names[@]}"; do files+=("$S/runs/$n.t"); done
+paste -d' ' "${files[@]}" | awk '{ printf "#"; for (i = 1; i <= NF; i += 2) printf " %s", $i; print "" }'
 run empty
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
@@ -308,7 +315,6 @@ sec_events() {
 		/ leaked / { l++; lp += cnt($0); next }
 		END { printf "%d rpki_invalid (%d prefixes), %d rpki_invalid_end; %d route_leak (%d prefixes), %d route_leak_end", s, sp, e, l, lp, le }' "$S/runs/$1.out"
 }
-bm=$(col base 1 | median)
 brss=$(col base 2 | median)
 echo "| configuration | median s | / baseline, median of rounds (min .. max) | max RSS (median) | RSS added | memory line (--stats): rpki, detect | events (text lines) |"
 echo "|---|---|---|---|---|---|---|"
