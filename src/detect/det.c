@@ -79,7 +79,7 @@ const char *det_type_name(enum det_type t)
 					 "more_specific", "rpki_invalid", "rpki_invalid_end", "route_leak",
 					 "route_leak_end", "hijack", "hijack_end", "newprefix", "newprefix_end",
 					 "misconfiguration", "misconfiguration_end", "neighbor", "neighbor_end",
-					 "rpki", "rpki_end"};
+					 "rpki", "rpki_end", "path", "path_end"};
 	return (unsigned)t < RW_ARRAY_LEN(n) ? n[t] : "?";
 }
 
@@ -104,6 +104,7 @@ void det_init(struct det *d, unsigned min_peers)
 	u64map_init(&d->origin, RW_MEM_DET);
 	u64map_init(&d->d_ou, RW_MEM_DET);
 	u64map_init(&d->d_origin, RW_MEM_DET);
+	u64map_init(&d->leak2, RW_MEM_DET);
 	arena_init(&d->scratch, 4096, 1 << 20, RW_MEM_DET);
 }
 
@@ -179,8 +180,21 @@ static int cur_cmp(const void *a, const void *b)
  * The per-origin counts are kept apart while the (o, u) entries are
  * sorted and merged, then put after each origin's entries: interleaved,
  * they made the sort quadratic (twice the detector's time). */
-static uint32_t summarize(struct det *d, const struct rib *r, uint32_t pfx, struct ou_n **buf, uint32_t *cap,
-			  uint16_t *vis, uint16_t *nnull)
+/* A peer's (0, tag) entry (a leak, or a watch list's path rule), once. */
+static uint32_t add_tag(struct ou_n **buf, uint32_t *cap, uint32_t first_c, uint32_t nc, uint32_t id)
+{
+	for (uint32_t k = first_c; k < nc; k++)
+		if (!(*buf)[k].o && (*buf)[k].u == id)
+			return nc;
+	VEC(*buf, *cap, (size_t)nc + 1);
+	(*buf)[nc++] = (struct ou_n){0, id, 1};
+	return nc;
+}
+
+/* wp: the watch entry whose path rules the prefix's routes are tried
+ * against (docs/events.md §13), or NULL. */
+static uint32_t summarize(struct det *d, struct rib *r, uint32_t pfx, const struct watch_prefix *wp,
+			  struct ou_n **buf, uint32_t *cap, uint16_t *vis, uint16_t *nnull)
 {
 	const struct rib_pfx *x = &r->pfx[pfx];
 	uint32_t nc = 0, noc = 0;
@@ -201,15 +215,14 @@ static uint32_t summarize(struct det *d, const struct rib *r, uint32_t pfx, stru
 			if (d->rel) {
 				/* docs/events.md §11: (0, leak id), a peer once per leak */
 				uint32_t lid[2], nl = det__path_leaks(d, r, x->r[j].path, lid);
-				for (uint32_t q = 0; q < nl; q++) {
-					bool seen = false;
-					for (uint32_t k = first_c; k < nc; k++)
-						seen |= !(*buf)[k].o && (*buf)[k].u == lid[q];
-					if (seen)
-						continue;
-					VEC(*buf, *cap, (size_t)nc + 1);
-					(*buf)[nc++] = (struct ou_n){0, lid[q], 1};
-				}
+				for (uint32_t q = 0; q < nl; q++)
+					nc = add_tag(buf, cap, first_c, nc, lid[q]);
+			}
+			if (wp) {
+				/* §13: (0, tag) per path rule the route triggers */
+				uint32_t tid[8], nt = det__path_rules(d, r, x->r[j].path, wp, tid, 8);
+				for (uint32_t q = 0; q < nt; q++)
+					nc = add_tag(buf, cap, first_c, nc, tid[q]);
 			}
 			if (!p->origin) {
 				null_seen = true;
@@ -619,7 +632,7 @@ static void rpki_end(struct eval_ctx *x, uint32_t time, uint32_t pfx, const stru
 /* ---- docs/events.md §11: route leaks */
 
 /* The origins of P's routes whose path carries leak id, into x->ol. */
-static uint32_t leak_origins(struct eval_ctx *x, const struct rib *r, uint32_t pfx, uint32_t id)
+static uint32_t leak_origins(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint32_t id)
 {
 	const struct rib_pfx *p = &r->pfx[pfx];
 	uint32_t n = 0;
@@ -642,19 +655,35 @@ static uint32_t leak_origins(struct eval_ctx *x, const struct rib *r, uint32_t p
 	return n;
 }
 
-static void leak_event(struct eval_ctx *x, const struct rib *r, uint8_t type, uint32_t time, uint32_t pfx,
+/* docs/events.md §13: a path rule's episode (a tag whose leaker is
+ * DET_PATH_TAG) confirmed or ended; origin: the prefix's (lowest) now. */
+static void path_event(struct eval_ctx *x, const struct rib *r, const struct det_leak *l, bool end, uint32_t time,
+		       uint32_t pfx, uint16_t n)
+{
+	uint32_t no = rib_origins(x, r, pfx);
+	push_ev(x, (struct det_event){.type = end ? DET_WATCH_PATH_END : DET_WATCH_PATH, .has_origin = no > 0,
+				      .time = time, .determined = x->sec, .origin = no ? x->po[0] : 0,
+				      .upstream = (l->from + 1) << 8 | (l->to & 0xff), .pfx = pfx, .npeers = n,
+				      .wp = &x->d->watch->pfx[l->from]});
+}
+
+static void leak_event(struct eval_ctx *x, struct rib *r, uint8_t type, uint32_t time, uint32_t pfx,
 		       const struct det_epi *ep, uint16_t n)
 {
 	const struct det_leak *l = det_leak_of(x->d, ep->upstream);
 	if (!l)
 		return;
+	if (l->leaker == DET_PATH_TAG) {
+		path_event(x, r, l, false, time, pfx, n);
+		return;
+	}
 	uint32_t no = leak_origins(x, r, pfx, ep->upstream);
 	push_ev(x, (struct det_event){.type = type, .has_origin = true, .time = time, .determined = x->sec,
 				      .origin = l->leaker, .upstream = l->from, .to = l->to, .pfx = pfx,
 				      .npeers = n, .norigins = no});
 }
 
-static void leak_confirmed(struct eval_ctx *x, const struct rib *r, uint32_t pfx, const struct det_epi *ep,
+static void leak_confirmed(struct eval_ctx *x, struct rib *r, uint32_t pfx, const struct det_epi *ep,
 			   uint16_t n)
 {
 	leak_event(x, r, DET_ROUTE_LEAK, ep->start, pfx, ep, n);
@@ -667,6 +696,10 @@ static void leak_end(struct eval_ctx *x, const struct rib *r, uint32_t time, uin
 	const struct det_leak *l = det_leak_of(x->d, ep->upstream);
 	if (!l)
 		return;
+	if (l->leaker == DET_PATH_TAG) {
+		path_event(x, r, l, true, time, pfx, ep->n);
+		return;
+	}
 	uint32_t no = rib_origins(x, r, pfx);
 	VEC(x->ol, x->capol, (size_t)x->nol + no);
 	memcpy(x->ol + x->nol, x->po, (size_t)no * sizeof *x->po);
@@ -732,12 +765,19 @@ static struct det_epi past(const struct det_epi *e, uint32_t sec)
 	return (struct det_epi){.origin = e->origin, .upstream = DET_ORIGIN_EPI, .down = sec, .flags = DET_F_PAST};
 }
 
-static void eval_prefix(struct eval_ctx *x, const struct rib *r, uint32_t pfx, uint8_t why)
+static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t why)
 {
 	struct det *d = x->d;
 	struct det_pfx *dp = &d->pfx[pfx];
 	uint16_t vis, nnull;
-	uint32_t nc = summarize(d, r, pfx, &x->cur, &x->capcur, &vis, &nnull);
+	const struct watch_prefix *wp = NULL;
+	if (d->watch) {
+		bool exact = false;
+		wp = watch_match(d->watch, &r->pfx[pfx].p, &exact);
+		if (wp && (!wp->npaths || wp->ignore || (!exact && wp->ignore_more_specifics)))
+			wp = NULL;
+	}
+	uint32_t nc = summarize(d, r, pfx, wp, &x->cur, &x->capcur, &vis, &nnull);
 	nc = add_reserved(x, r, pfx, nc);
 	const struct ou_n *c = x->cur;
 	uint32_t sec = x->sec;

@@ -68,6 +68,11 @@ enum det_type {
 	DET_WATCH_NEIGHBOR_END = 23,
 	DET_WATCH_RPKI = 24,
 	DET_WATCH_RPKI_END = 25,
+	/* a watched prefix's route whose path triggers one of the entry's
+	 * path rules: an episode of (prefix, rule); upstream: (entry index + 1)
+	 * << 8 | rule index */
+	DET_WATCH_PATH = 26,
+	DET_WATCH_PATH_END = 27,
 	DET_TYPE_COUNT
 };
 
@@ -182,29 +187,25 @@ struct det {
 	/* docs/events.md §11 (det_leak.c): the relationships (borrowed; NULL:
 	 * no leak checks); the leaks seen, interned: (leaker, from, to) of id
 	 * i + 1 at leak[i] (an episode's key; never freed: as many as distinct
-	 * leaks seen); per rib path id, its leaks, computed once per path */
+	 * leaks seen); a path's leaks are computed once per path and kept in
+	 * the rib path's aux word, the second of two in leak2 (det_leak.c) */
 	const struct asrel *rel;
 	struct det_leak *leak;
 	uint32_t nleak, capleak;
 	struct htab leak_idx;
-	struct det_pleak *pleak;
-	uint32_t cappleak;
+	struct u64map leak2;
 	struct arena scratch;  /* a path's ASNs while its leaks are found */
 	/* docs/events.md §13: the watch list (borrowed; NULL: none) */
 	const struct watch *watch;
 };
 
-/* An interned leak, and a path's leaks (valid while the rib path slot's
- * generation and hash are the ones recorded: slots are reused). */
+/* A det_leak whose leaker is DET_PATH_TAG is a watch list's path rule
+ * (docs/events.md §13): from = the entry's index, to = the rule's. Its
+ * episodes ride the leaks' (0, id) summary entries. */
+#define DET_PATH_TAG UINT32_MAX
+/* An interned leak. */
 struct det_leak {
 	uint32_t leaker, from, to;
-};
-struct det_pleak {
-	uint32_t hash;
-	uint16_t gen;
-	uint8_t known;         /* computed */
-	uint8_t n;             /* leaks (at most 2 kept) */
-	uint32_t id[2];        /* leak ids */
 };
 
 void det_init(struct det *d, unsigned min_peers);

@@ -8,7 +8,10 @@
 uint32_t det__leak_id(struct det *d, const struct asrel_leak *l);
 /* The leaks of a rib path (at most 2, their ids into id[]): computed on
  * the first call for the path, then cached. d->rel must be set. */
-uint32_t det__path_leaks(struct det *d, const struct rib *r, uint32_t path, uint32_t id[2]);
+uint32_t det__path_leaks(struct det *d, struct rib *r, uint32_t path, uint32_t id[2]);
+/* The path rules of a watch entry a path triggers (tag ids, at most cap). */
+uint32_t det__path_rules(struct det *d, const struct rib *r, uint32_t path, const struct watch_prefix *wp,
+			 uint32_t *ids, uint32_t cap);
 void det__leak_release(struct det *d);
 /* The table in a snapshot: count, then (leaker, from, to) per id. */
 void det__leak_save(const struct det *d, struct obuf *o);

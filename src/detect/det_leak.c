@@ -3,8 +3,9 @@
  * The rib gives the path's ASNs as §3 reads them (rib_path_seq), asrel
  * applies the valley-free rule; each (leaker, from, to) is interned to an
  * id, the key of its episodes (det.c: summary entries (0, id)). The
- * result is cached per rib path id and checked against the slot's
- * generation and hash, since the rib reuses the ids of freed paths.
+ * result is cached in the rib path's aux word (read with the path the
+ * summary reads anyway: no cache miss of its own), which the rib clears
+ * when it interns a path.
  */
 #include "det_int.h"
 
@@ -38,38 +39,49 @@ const struct det_leak *det_leak_of(const struct det *d, uint32_t id)
 	return id && id <= d->nleak ? &d->leak[id - 1] : NULL;
 }
 
-uint32_t det__path_leaks(struct det *d, const struct rib *r, uint32_t path, uint32_t id[2])
+/* The cache in the rib path's aux word: 0 not computed; else bit 31, the
+ * first leak's id in bits 0-29 (0: none) and bit 30 when there is a
+ * second, kept in d->leak2 under the path id. The rib zeroes aux when it
+ * interns a path, so a reused id starts uncomputed. */
+#define AUX_KNOWN (1u << 31)
+#define AUX_TWO (1u << 30)
+#define AUX_ID (AUX_TWO - 1)
+
+uint32_t det__path_leaks(struct det *d, struct rib *r, uint32_t path, uint32_t id[2])
 {
-	if (path >= d->cappleak) {
-		uint32_t old = d->cappleak;
-		if (rw_vec_grow(&d->pleak, &d->cappleak, (size_t)path + 1, sizeof *d->pleak, UINT32_MAX, RW_MEM_DET))
-			rw_oom(sizeof *d->pleak);
-		memset(d->pleak + old, 0, (size_t)(d->cappleak - old) * sizeof *d->pleak);
+	struct rib_path *p = &r->path[path];
+	if (!(p->aux & AUX_KNOWN)) {
+		uint32_t *seq;
+		uint32_t n = rib_path_seq(r, path, &d->scratch, &seq);
+		struct asrel_leak l[2];
+		uint32_t k = n >= 3 ? asrel_leaks(d->rel, seq, n, l, 2) : 0;
+		arena_reset(&d->scratch);
+		uint32_t a = AUX_KNOWN;
+		if (k) {
+			uint32_t first = det__leak_id(d, &l[0]);
+			if (first > AUX_ID)
+				first = 0; /* 2^30 distinct leaks: not kept (never seen) */
+			a |= first;
+		}
+		if (k > 1) {
+			*u64map_put(&d->leak2, path) = det__leak_id(d, &l[1]);
+			a |= AUX_TWO;
+		}
+		p->aux = a;
 	}
-	struct det_pleak *c = &d->pleak[path];
-	const struct rib_path *p = &r->path[path];
-	if (c->known && c->gen == p->gen && c->hash == p->hash) {
-		id[0] = c->id[0];
-		id[1] = c->id[1];
-		return c->n;
+	id[0] = p->aux & AUX_ID;
+	id[1] = 0;
+	if (p->aux & AUX_TWO) {
+		const uint32_t *v = u64map_get(&d->leak2, path);
+		id[1] = v ? *v : 0;
 	}
-	uint32_t *seq;
-	uint32_t n = rib_path_seq(r, path, &d->scratch, &seq);
-	struct asrel_leak l[2];
-	uint32_t k = n >= 3 ? asrel_leaks(d->rel, seq, n, l, 2) : 0;
-	arena_reset(&d->scratch);
-	*c = (struct det_pleak){.hash = p->hash, .gen = p->gen, .known = 1, .n = (uint8_t)RW_MIN(k, 2u)};
-	for (uint32_t i = 0; i < c->n; i++)
-		c->id[i] = det__leak_id(d, &l[i]);
-	id[0] = c->id[0];
-	id[1] = c->id[1];
-	return c->n;
+	return (id[0] != 0) + (id[1] != 0);
 }
 
 void det__leak_release(struct det *d)
 {
 	rw_vec_free(&d->leak, &d->capleak, sizeof *d->leak, RW_MEM_DET);
-	rw_vec_free(&d->pleak, &d->cappleak, sizeof *d->pleak, RW_MEM_DET);
+	u64map_release(&d->leak2);
 	if (d->leak_idx.s)
 		htab_release(&d->leak_idx);
 	arena_release(&d->scratch);
@@ -99,4 +111,33 @@ int det__leak_load(struct det *d, struct cur *c)
 			return RW_EMALFORMED; /* a repeated leak */
 	}
 	return 0;
+}
+
+/* docs/events.md §13: the path rules of watch entry wp that a path
+ * triggers, as tag ids (leaker DET_PATH_TAG); at most cap. The path as
+ * BGPalerter tests it: its ASNs joined by commas (§3's, prepending
+ * collapsed). */
+uint32_t det__path_rules(struct det *d, const struct rib *r, uint32_t path, const struct watch_prefix *wp,
+			 uint32_t *ids, uint32_t cap)
+{
+	uint32_t *seq, k = 0;
+	uint32_t n = rib_path_seq(r, path, &d->scratch, &seq);
+	char *text = arena_alloc(&d->scratch, (size_t)n * 11 + 1);
+	if (!text) {
+		arena_reset(&d->scratch);
+		return 0;
+	}
+	size_t t = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (i)
+			text[t++] = ',';
+		t += fmt_u32(text + t, seq[i]);
+	}
+	text[t] = '\0';
+	uint32_t entry = (uint32_t)(wp - d->watch->pfx);
+	for (uint32_t i = 0; i < wp->npaths && k < cap; i++)
+		if (watch_path_match(&wp->paths[i], text, n))
+			ids[k++] = det__leak_id(d, &(struct asrel_leak){DET_PATH_TAG, entry, i});
+	arena_reset(&d->scratch);
+	return k;
 }

@@ -31,9 +31,12 @@ struct rib_path {
 	uint32_t origin;    /* 0 with no origin (empty, or ends in an AS_SET) */
 	uint32_t upstream;  /* 0 when only one AS is left */
 	uint16_t key_len;
-	uint16_t gen;       /* bumped each time the slot is reused: what a
-			       cache keyed by path id checks (detect's leaks) */
-	uint32_t next_free; /* free list link while refs == 0 */
+	union {
+		uint32_t next_free; /* free list link while refs == 0 */
+		uint32_t aux;       /* while used: a word the detector keeps per
+				       path (its leak cache, det_leak.c); 0 when
+				       the path is interned */
+	};
 	/* the attribute bytes that identify it (asn size, AS4 flag, AS_PATH,
 	 * AS4_PATH): inline when short, else owned heap bytes */
 	union {

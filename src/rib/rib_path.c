@@ -189,8 +189,7 @@ uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_
 	if (key_origin(key, klen, scratch, &origin, &upstream))
 		return RIB_NONE;
 	uint32_t id;
-	bool reused = r->path_free != RIB_NONE;
-	if (reused) {
+	if (r->path_free != RIB_NONE) {
 		id = r->path_free;
 		r->path_free = r->path[id].next_free;
 	} else {
@@ -198,9 +197,7 @@ uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_
 		id = r->npath++;
 	}
 	struct rib_path *p = &r->path[id];
-	uint16_t gen = (uint16_t)(reused ? p->gen + 1 : 0); /* a new slot's memory is not zeroed */
-	memset(p, 0, sizeof *p);
-	p->gen = gen;
+	memset(p, 0, sizeof *p); /* aux 0: nothing cached for the new path */
 	p->hash = h;
 	p->origin = origin;
 	p->upstream = upstream;

@@ -1,26 +1,31 @@
 /*
- * The VRP set and its validation (see rpki.h). RTRlib's prefix table
- * answers the lookups; the sorted array beside it is what a new set is
- * compared with.
+ * The VRP set and its validation (see rpki.h): the sorted array is what a
+ * new set is compared with, and its index answers the lookups.
  */
 #include "rpki.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #define VEC(p, cap, need) rw_vec_grow(&(p), &(cap), (need), sizeof *(p), UINT32_MAX - 1, RW_MEM_RPKI)
 
+#define BLK4 65536u
+
 void rpki_init(struct rpki *v)
 {
 	memset(v, 0, sizeof *v);
-	pfx_table_init(&v->t, NULL);
+	htab_init(&v->idx, 64, RW_MEM_RPKI);
 }
 
 void rpki_release(struct rpki *v)
 {
-	pfx_table_free(&v->t);
+	htab_release(&v->idx);
 	rw_vec_free(&v->v, &v->cap, sizeof *v->v, RW_MEM_RPKI);
-	free(v->why); /* RTRlib's realloc */
+	if (v->blk4) {
+		free(v->blk4);
+		rw_mem_count(RW_MEM_RPKI, -(int64_t)(BLK4 * sizeof *v->blk4));
+	}
 	memset(v, 0, sizeof *v);
 }
 
@@ -76,52 +81,69 @@ int rpki_vrp_parse(const char *s, size_t n, struct rpki_vrp *x)
 	return 0;
 }
 
-/* RTRlib keeps addresses as host-order 32-bit words. */
-static void to_ip(uint8_t af, const uint8_t *b, struct lrtr_ip_addr *ip)
+/* The index's hash of a prefix (family, length, address bytes). */
+static uint32_t key_hash(uint8_t af, uint8_t len, const uint8_t *b)
 {
-	memset(ip, 0, sizeof *ip);
-	if (af == RW_AF_INET) {
-		ip->ver = LRTR_IPV4;
-		ip->u.addr4.addr = rd32(b);
-	} else {
-		ip->ver = LRTR_IPV6;
-		for (int i = 0; i < 4; i++)
-			ip->u.addr6.addr[i] = rd32(b + 4 * i);
+	uint64_t hi, lo;
+	memcpy(&hi, b, 8);
+	memcpy(&lo, b + 8, 8);
+	return (uint32_t)rw_hash_2u64(hi, lo, (uint64_t)af << 8 | len);
+}
+
+static bool same_prefix(const struct rpki_vrp *x, uint8_t af, uint8_t len, const uint8_t *b)
+{
+	return x->af == af && x->len == len && !memcmp(x->b, b, sizeof x->b);
+}
+
+/* The index of the set in v->v: one entry per distinct prefix. */
+static void build_index(struct rpki *v)
+{
+	htab_release(&v->idx);
+	htab_init(&v->idx, v->n * 2 + 64, RW_MEM_RPKI);
+	memset(v->lens, 0, sizeof v->lens);
+	if (!v->blk4) {
+		v->blk4 = rw_malloc(BLK4 * sizeof *v->blk4);
+		rw_mem_count(RW_MEM_RPKI, (int64_t)(BLK4 * sizeof *v->blk4));
+	}
+	memset(v->blk4, 0, BLK4 * sizeof *v->blk4);
+	for (uint32_t i = 0; i < v->n; i++) {
+		const struct rpki_vrp *x = &v->v[i];
+		if (i && same_prefix(&v->v[i - 1], x->af, x->len, x->b))
+			continue; /* the run's first holds it */
+		htab_add(&v->idx, key_hash(x->af, x->len, x->b), i);
+		int f = x->af == RW_AF_INET6;
+		v->lens[f][x->len / 64] |= 1ull << (x->len % 64);
+		if (!f && x->len >= 16)
+			v->blk4[rd16(x->b)] |= 1u << (x->len - 16);
 	}
 }
 
-static void to_rec(const struct rpki_vrp *x, struct pfx_record *r)
+/* Call fn for every VRP covering p (its prefix contains p): one probe per
+ * length the set has, up to p's (IPv4 from 16 on: only the lengths that
+ * p's /16 holds). fn returns false to stop. */
+static void each_covering(const struct rpki *v, const struct rw_prefix *p,
+			  bool (*fn)(void *arg, const struct rpki_vrp *x), void *arg)
 {
-	memset(r, 0, sizeof *r);
-	r->asn = x->asn;
-	r->min_len = x->len;
-	r->max_len = x->maxlen;
-	to_ip(x->af, x->b, &r->prefix);
-}
-
-static void from_rec(const struct pfx_record *r, struct rpki_vrp *x)
-{
-	memset(x, 0, sizeof *x);
-	x->asn = r->asn;
-	x->len = r->min_len;
-	x->maxlen = r->max_len;
-	if (r->prefix.ver == LRTR_IPV4) {
-		x->af = RW_AF_INET;
-		wr32(x->b, r->prefix.u.addr4.addr);
-	} else {
-		x->af = RW_AF_INET6;
-		for (int i = 0; i < 4; i++)
-			wr32(x->b + 4 * i, r->prefix.u.addr6.addr[i]);
+	int f = p->af == RW_AF_INET6;
+	uint32_t in16 = f ? 0 : v->blk4[rd16(p->b)];
+	for (unsigned len = 0; len <= p->len; len++) {
+		if (!(v->lens[f][len / 64] >> (len % 64) & 1))
+			continue;
+		if (!f && len >= 16 && !(in16 >> (len - 16) & 1))
+			continue;
+		struct rw_prefix q = {.af = p->af, .len = (uint8_t)len};
+		memcpy(q.b, p->b, sizeof q.b);
+		prefix_mask(&q);
+		uint32_t h = key_hash(q.af, q.len, q.b), k;
+		for (uint32_t i = htab_first(&v->idx, h, &k); i != HTAB_NONE; i = htab_next(&v->idx, h, &k)) {
+			if (!same_prefix(&v->v[i], q.af, q.len, q.b))
+				continue;
+			for (uint32_t j = i; j < v->n && same_prefix(&v->v[j], q.af, q.len, q.b); j++)
+				if (!fn(arg, &v->v[j]))
+					return;
+			break;
+		}
 	}
-}
-
-static void table_put(struct rpki *v, const struct rpki_vrp *x, bool add)
-{
-	struct pfx_record r;
-	to_rec(x, &r);
-	int rc = add ? pfx_table_add(&v->t, &r) : pfx_table_remove(&v->t, &r);
-	if (rc == PFX_ERROR)
-		rw_oom(sizeof r); /* RTRlib fails only when it cannot allocate */
 }
 
 static void note(struct rpki_vrp **ch, uint32_t *n, uint32_t *cap, const struct rpki_vrp *x)
@@ -141,21 +163,19 @@ int rpki_replace(struct rpki *v, struct rpki_vrp *next, uint32_t n, uint32_t cap
 	uint32_t i = 0, j = 0;
 	while (i < v->n || j < n) {
 		int c = i >= v->n ? 1 : j >= n ? -1 : rpki_vrp_cmp(&v->v[i], &next[j]);
-		if (c < 0) {
-			table_put(v, &v->v[i], false);
+		if (c < 0)
 			note(changed, nchanged, capchanged, &v->v[i++]);
-		} else if (c > 0) {
-			table_put(v, &next[j], true);
+		else if (c > 0)
 			note(changed, nchanged, capchanged, &next[j++]);
-		} else {
+		else
 			i++, j++;
-		}
 	}
 	rw_vec_free(&v->v, &v->cap, sizeof *v->v, RW_MEM_RPKI);
 	v->v = next;
 	v->n = n;
 	v->cap = cap;
 	v->changes++;
+	build_index(v);
 	return 0;
 }
 
@@ -195,16 +215,22 @@ void rpki_update(struct rpki *v, struct rpki_change *ch, uint32_t n, struct rpki
 	rpki_replace(v, next, nn, cap, changed, nchanged, capchanged);
 }
 
-/* The covering records into v->why (RTRlib's realloc'ed array). */
-static unsigned lookup(struct rpki *v, const struct rw_prefix *p, uint32_t asn, enum pfxv_state *st)
+struct validation {
+	uint32_t origin;
+	bool has_origin, covered, valid, own; /* own: a covering VRP has the origin */
+	uint8_t len;
+};
+
+static bool validate_one(void *arg, const struct rpki_vrp *x)
 {
-	struct lrtr_ip_addr ip;
-	to_ip(p->af, p->b, &ip);
-	unsigned n = 0;
-	if (pfx_table_validate_r(&v->t, &v->why, &n, asn, &ip, p->len, st) != PFX_SUCCESS)
-		rw_oom(sizeof *v->why);
-	v->whyn = n;
-	return n;
+	struct validation *c = arg;
+	c->covered = true;
+	if (c->has_origin && x->asn == c->origin) {
+		c->own = true;
+		if (x->maxlen >= c->len)
+			c->valid = true;
+	}
+	return !c->valid; /* one VRP that makes it valid is enough */
 }
 
 enum rpki_state rpki_validate(struct rpki *v, const struct rw_prefix *p, bool has_origin, uint32_t origin,
@@ -213,54 +239,55 @@ enum rpki_state rpki_validate(struct rpki *v, const struct rw_prefix *p, bool ha
 	*why = RPKI_R_NONE;
 	if (!v->n)
 		return RPKI_NOT_FOUND;
-	enum pfxv_state st;
-	if (!has_origin) {
-		/* RFC 6811: a route without an origin AS matches no VRP (AS 0
-		 * VRPs included): covered means invalid */
-		if (!lookup(v, p, 0, &st))
-			return RPKI_NOT_FOUND;
-		*why = RPKI_R_AS;
-		return RPKI_INVALID;
-	}
-	struct lrtr_ip_addr ip;
-	to_ip(p->af, p->b, &ip);
-	if (pfx_table_validate(&v->t, origin, &ip, p->len, &st) != PFX_SUCCESS)
-		rw_oom(sizeof ip);
-	if (st == BGP_PFXV_STATE_VALID)
+	/* RFC 6811: a route without an origin AS matches no VRP (AS 0 VRPs
+	 * included): covered means invalid; AS 0 never makes one valid */
+	struct validation c = {.origin = origin, .has_origin = has_origin && origin, .len = p->len};
+	each_covering(v, p, validate_one, &c);
+	if (c.valid)
 		return RPKI_VALID;
-	if (st == BGP_PFXV_STATE_NOT_FOUND)
+	if (!c.covered)
 		return RPKI_NOT_FOUND;
-	/* invalid (rare): why, from the covering records */
-	unsigned n = lookup(v, p, origin, &st);
-	*why = RPKI_R_AS;
-	for (unsigned i = 0; i < n; i++)
-		if (v->why[i].asn == origin && origin)
-			*why = RPKI_R_LENGTH;
+	*why = c.own ? RPKI_R_LENGTH : RPKI_R_AS;
 	return RPKI_INVALID;
+}
+
+struct collect {
+	struct rpki_vrp *out;
+	uint32_t n, cap;
+};
+
+static bool collect_one(void *arg, const struct rpki_vrp *x)
+{
+	struct collect *c = arg;
+	if (c->n < c->cap)
+		c->out[c->n] = *x;
+	c->n++;
+	return true;
 }
 
 uint32_t rpki_covering(struct rpki *v, const struct rw_prefix *p, struct rpki_vrp *out, uint32_t cap)
 {
 	if (!v->n)
 		return 0;
-	enum pfxv_state st;
-	unsigned n = lookup(v, p, 0, &st);
-	for (unsigned i = 0; i < n && i < cap; i++)
-		from_rec(&v->why[i], &out[i]);
-	qsort(out, RW_MIN(n, cap), sizeof *out, rpki_vrp_cmp);
-	return n;
+	struct collect c = {out, 0, cap};
+	each_covering(v, p, collect_one, &c);
+	qsort(out, RW_MIN(c.n, cap), sizeof *out, rpki_vrp_cmp);
+	return c.n;
+}
+
+static bool any_one(void *arg, const struct rpki_vrp *x)
+{
+	(void)x;
+	*(bool *)arg = true;
+	return false;
 }
 
 bool rpki_covers(struct rpki *v, const struct rw_prefix *p)
 {
-	if (!v->n)
-		return false;
-	struct lrtr_ip_addr ip;
-	to_ip(p->af, p->b, &ip);
-	enum pfxv_state st;
-	if (pfx_table_validate(&v->t, 0, &ip, p->len, &st) != PFX_SUCCESS)
-		rw_oom(sizeof ip);
-	return st != BGP_PFXV_STATE_NOT_FOUND;
+	bool any = false;
+	if (v->n)
+		each_covering(v, p, any_one, &any);
+	return any;
 }
 
 const char *rpki_reason_name(enum rpki_reason r)

@@ -321,6 +321,14 @@ static void watch_detail(const struct det_gevent *ge, struct obuf *o)
 		}
 		obuf_puts(o, "],\"description\":");
 		obuf_json_str(o, ge->wp->description, strlen(ge->wp->description));
+		uint32_t rule = ge->upstream & 0xff;
+		if ((ge->type == DET_WATCH_PATH || ge->type == DET_WATCH_PATH_END) && rule < ge->wp->npaths) {
+			/* the rule, as the list writes it */
+			const struct watch_path *rp = &ge->wp->paths[rule];
+			const char *d = rp->description ? rp->description : rp->match ? rp->match : "";
+			obuf_puts(o, ",\"rule\":");
+			obuf_json_str(o, d, strlen(d));
+		}
 		groups = ge->wp->groups;
 		ngroups = ge->wp->ngroups;
 	} else if (ge->wa) {

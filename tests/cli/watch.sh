@@ -13,6 +13,8 @@
 #   08:04:30 AS65560 announces 10.7.0.0/16 through AS65551
 #                                                 neighbor (a downstream)
 #   08:05 the hijack of 192.0.2.0/24 ends         hijack_end, rpki_end
+# and the entry's path rule (".*64510.*") sees the routes through AS64510
+# (path, path_end).
 # then unconfirmed at --min-peers 3, the store and the victim's report,
 # a broken list named with its line, and the schema.
 #
@@ -45,6 +47,9 @@ cat > "$tmp/prefixes.yml" <<'Y'
   ignoreMorespecifics: false
   ignore: false
   group: noc
+  path:
+    match: ".*64510.*"
+    matchDescription: through AS64510
 198.51.100.0/24: &lab
   description: lab
   asn:
@@ -65,15 +70,17 @@ W="--watch $tmp/prefixes.yml --vrps $tmp/vrps.csv"
 "$RW" events --json $W "$tmp/a" > "$tmp/ev.json" 2>"$tmp/err"; rc=$?
 check runs "[ $rc -eq 0 ] && [ -s $tmp/ev.json ]" "rc=$rc $(head -c 300 "$tmp/err")"
 
-watch_types='"hijack","hijack_end","newprefix","newprefix_end","misconfiguration","misconfiguration_end","neighbor","neighbor_end","rpki","rpki_end"'
+watch_types='"hijack","hijack_end","newprefix","newprefix_end","misconfiguration","misconfiguration_end","neighbor","neighbor_end","rpki","rpki_end","path","path_end"'
 proj="select(.type | IN($watch_types)) |
 	[.type, .time, .origin, (.prefixes | join(\",\")), (.watched // .watched_asn | tostring), (.expected // [] | map(tostring) | join(\",\")), (.neighbor // \"-\" | tostring), (.side // \"-\"), (.group | join(\",\"))] | join(\" \")"
 jq -r "$proj" "$tmp/ev.json" > "$tmp/got"
 cat > "$tmp/want" <<'E'
 hijack 2024-03-09T08:01:00Z 64666 192.0.2.0/24 192.0.2.0/24 65551 - - noc
 rpki 2024-03-09T08:01:00Z 64666 192.0.2.0/24 192.0.2.0/24 65551 - - noc
+path 2024-03-09T08:01:00Z 64666 192.0.2.0/24 192.0.2.0/24 65551 - - noc
 hijack 2024-03-09T08:02:00Z 64777 192.0.2.128/25 192.0.2.0/24 65551 - - noc
 rpki 2024-03-09T08:02:00Z 64777 192.0.2.128/25 192.0.2.0/24 65551 - - noc
+path 2024-03-09T08:02:00Z 64777 192.0.2.128/25 192.0.2.0/24 65551 - - noc
 newprefix 2024-03-09T08:03:00Z 65551 192.0.2.0/25 192.0.2.0/24 65551 - - noc
 rpki 2024-03-09T08:03:00Z 65551 192.0.2.0/25 192.0.2.0/24 65551 - - noc
 misconfiguration 2024-03-09T08:04:00Z 65551 10.8.0.0/16,10.9.0.0/16 65551  - - noc
@@ -81,6 +88,7 @@ neighbor 2024-03-09T08:04:00Z 65551 10.8.0.0/16 65551  64999 upstream noc
 neighbor 2024-03-09T08:04:30Z 65551 10.7.0.0/16 65551  65560 downstream noc
 hijack_end 2024-03-09T08:05:00Z 64666 192.0.2.0/24 192.0.2.0/24 65551 - - noc
 rpki_end 2024-03-09T08:05:00Z 64666 192.0.2.0/24 192.0.2.0/24 65551 - - noc
+path_end 2024-03-09T08:05:00Z 65551 192.0.2.0/24 192.0.2.0/24 65551 - - noc
 E
 check events "cmp -s $tmp/want $tmp/got" "got: $(tr '\n' ';' < "$tmp/got")"
 check ignore-more-specifics "! grep -q 198.51.100 $tmp/got" "$(grep 198.51.100 "$tmp/got")"
@@ -98,7 +106,7 @@ check without-watch "[ \"\$(jq -c -f $tmp/others.jq $tmp/ev.json)\" = \"\$(cat $
 check unconfirmed "[ ! -s $tmp/three ]" "$(tr '\n' ';' < "$tmp/three")"
 
 "$RW" events $W "$tmp/a" > "$tmp/ev.txt" 2>/dev/null
-check text "grep -q 'AS64666 hijack of watched 192.0.2.0/24 (expected AS65551): 192.0.2.0/24 \[office network\] (group noc)' $tmp/ev.txt && grep -q 'AS65551 has downstream AS65560, which the watch list does not allow' $tmp/ev.txt" \
+check text "grep -q 'AS64666 hijack of watched 192.0.2.0/24 (expected AS65551): 192.0.2.0/24 \[office network\] (group noc)' $tmp/ev.txt && grep -q 'AS65551 has downstream AS65560, which the watch list does not allow' $tmp/ev.txt && grep -q 'AS64777 a path of watched 192.0.2.0/24 through AS64510: 192.0.2.128/25' $tmp/ev.txt" \
 	"$(grep -i watch "$tmp/ev.txt" | head -3 | tr '\n' ' ')"
 
 # stored: ingest, then events --db gives the same events; the victim's

@@ -9,6 +9,7 @@
 #include "rpki/rpki.h"
 
 #include <rtrlib/lib/ip.h>
+#include <rtrlib/pfx/pfx.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -87,25 +88,114 @@ TEST(validate)
 	rpki_release(&v);
 }
 
-TEST(rtrlib_address_order)
+/* RTRlib's word order: host-order 32-bit words of the address. */
+static void to_lrtr(const struct rw_prefix *p, struct lrtr_ip_addr *ip)
 {
-	/* our conversion agrees with RTRlib's own parser: a VRP added from
-	 * text through RTRlib validates our prefix */
+	memset(ip, 0, sizeof *ip);
+	ip->ver = p->af == RW_AF_INET ? LRTR_IPV4 : LRTR_IPV6;
+	if (p->af == RW_AF_INET)
+		ip->u.addr4.addr = rd32(p->b);
+	else
+		for (int i = 0; i < 4; i++)
+			ip->u.addr6.addr[i] = rd32(p->b + 4 * i);
+}
+
+static uint32_t rnd(uint64_t *s)
+{
+	*s = *s * 6364136223846793005u + 1442695040888963407u;
+	return (uint32_t)(*s >> 33);
+}
+
+/* A random prefix of len bits inside a small space, so that VRPs and
+ * routes meet: IPv4 under 10.0.0.0/12, IPv6 under 2001:db8::/40. */
+static struct rw_prefix rnd_prefix(uint64_t *s, bool v6, unsigned len)
+{
+	struct rw_prefix p = {.af = v6 ? RW_AF_INET6 : RW_AF_INET, .len = (uint8_t)len};
+	if (v6) {
+		p.b[0] = 0x20, p.b[1] = 0x01, p.b[2] = 0x0d, p.b[3] = 0xb8, p.b[4] = 0;
+		for (int i = 5; i < 16; i++)
+			p.b[i] = (uint8_t)rnd(s);
+	} else {
+		p.b[0] = 10;
+		p.b[1] = (uint8_t)(rnd(s) & 0x0f);
+		p.b[2] = (uint8_t)rnd(s);
+		p.b[3] = (uint8_t)rnd(s);
+	}
+	prefix_mask(&p);
+	return p;
+}
+
+/* The index against RTRlib's own prefix table as the oracle: a random set
+ * of VRPs in both, then random routes, with origins drawn from the VRPs'
+ * and others, and the states and reasons must agree. */
+TEST(against_rtrlib)
+{
+	uint64_t seed = 42;
 	struct rpki v;
 	rpki_init(&v);
-	struct rpki_vrp other = vrp("10.0.0.0/8", 8, 1);
-	set(&v, &other, 1); /* a set, so that validation looks at the table */
-	struct pfx_record r = {.asn = 64500, .min_len = 48, .max_len = 48};
-	CHECK_INT(lrtr_ip_str_to_addr("2001:db8:aaaa::", &r.prefix), 0);
-	CHECK_INT(pfx_table_add(&v.t, &r), PFX_SUCCESS);
-	r = (struct pfx_record){.asn = 64501, .min_len = 24, .max_len = 24};
-	CHECK_INT(lrtr_ip_str_to_addr("192.0.2.0", &r.prefix), 0);
-	CHECK_INT(pfx_table_add(&v.t, &r), PFX_SUCCESS);
-	enum rpki_reason why;
-	CHECK_INT(st(&v, "2001:db8:aaaa::/48", 64500, &why), RPKI_VALID);
-	CHECK_INT(st(&v, "2001:db8:aaab::/48", 64500, &why), RPKI_NOT_FOUND);
-	CHECK_INT(st(&v, "192.0.2.0/24", 64501, &why), RPKI_VALID);
-	CHECK_INT(st(&v, "192.0.3.0/24", 64501, &why), RPKI_NOT_FOUND);
+	struct pfx_table t;
+	pfx_table_init(&t, NULL);
+	enum { NV = 3000, NR = 20000 };
+	struct rpki_vrp *xs = calloc(NV, sizeof *xs);
+	for (unsigned i = 0; i < NV; i++) {
+		bool v6 = rnd(&seed) % 4 == 0;
+		unsigned len = v6 ? 32 + rnd(&seed) % 17 : 12 + rnd(&seed) % 13;
+		struct rw_prefix p = rnd_prefix(&seed, v6, len);
+		unsigned maxlen = len + rnd(&seed) % 4;
+		xs[i] = (struct rpki_vrp){.af = p.af, .len = p.len, .maxlen = (uint8_t)maxlen,
+					  .asn = rnd(&seed) % 50};
+		memcpy(xs[i].b, p.b, 16);
+		struct pfx_record r = {.asn = xs[i].asn, .min_len = p.len, .max_len = (uint8_t)maxlen};
+		to_lrtr(&p, &r.prefix);
+		int rc = pfx_table_add(&t, &r);
+		CHECK(rc == PFX_SUCCESS || rc == PFX_DUPLICATE_RECORD);
+	}
+	struct rpki_vrp *a = NULL;
+	uint32_t cap = 0, n = 0;
+	rw_vec_grow(&a, &cap, NV, sizeof *a, UINT32_MAX, RW_MEM_RPKI);
+	memcpy(a, xs, NV * sizeof *a);
+	qsort(a, NV, sizeof *a, rpki_vrp_cmp);
+	for (unsigned i = 0; i < NV; i++)
+		if (!n || rpki_vrp_cmp(&a[n - 1], &a[i]))
+			a[n++] = a[i];
+	rpki_replace(&v, a, n, cap, NULL, NULL, NULL);
+	unsigned agree = 0, invalid = 0, valid = 0;
+	for (unsigned i = 0; i < NR; i++) {
+		bool v6 = rnd(&seed) % 4 == 0;
+		unsigned len = v6 ? 32 + rnd(&seed) % 25 : 8 + rnd(&seed) % 21;
+		struct rw_prefix p = rnd_prefix(&seed, v6, len);
+		uint32_t origin = 1 + rnd(&seed) % 60;
+		struct lrtr_ip_addr ip;
+		to_lrtr(&p, &ip);
+		enum pfxv_state want;
+		struct pfx_record *why = NULL;
+		unsigned nwhy = 0;
+		CHECK_INT(pfx_table_validate_r(&t, &why, &nwhy, origin, &ip, p.len, &want), PFX_SUCCESS);
+		enum rpki_reason reason;
+		enum rpki_state got = rpki_validate(&v, &p, true, origin, &reason);
+		int w = want == BGP_PFXV_STATE_VALID ? RPKI_VALID : want == BGP_PFXV_STATE_INVALID ? RPKI_INVALID
+												: RPKI_NOT_FOUND;
+		agree += (int)got == w;
+		invalid += got == RPKI_INVALID;
+		valid += got == RPKI_VALID;
+		/* for an invalid route RTRlib lists every covering record: we
+		 * find as many (for a valid one it stops at the first match) */
+		struct rpki_vrp cov[64];
+		uint32_t nc = rpki_covering(&v, &p, cov, 64);
+		if (want == BGP_PFXV_STATE_INVALID)
+			CHECK_INT(nc, nwhy);
+		if (got == RPKI_INVALID) {
+			bool own = false;
+			for (unsigned k = 0; k < nwhy; k++)
+				own |= why[k].asn == origin;
+			CHECK_INT(reason, own ? RPKI_R_LENGTH : RPKI_R_AS);
+		}
+		free(why);
+	}
+	CHECK_INT(agree, NR);
+	CHECK(invalid > 100 && valid > 100); /* both kinds were met */
+	free(xs);
+	pfx_table_free(&t);
 	rpki_release(&v);
 }
 
