@@ -319,6 +319,12 @@ int cmd_events(int argc, char **argv)
 		fprintf(stderr, "state: %u prefixes, %llu routes, %u paths (%u peers, %u collectors), %.1f MB; events %llu (%u grouped)\n",
 			e->rib.npfx, (unsigned long long)e->rib.route_count, e->rib.path_live, e->rib.npeer,
 			e->rib.ncoll, (double)rib_bytes(&e->rib) / 1e6, (unsigned long long)e->det.events, ec.g.n);
+		struct det_counts dc;
+		det_count(&e->det, &dc);
+		fprintf(stderr, "detector: episodes %llu upstream, %llu (prefix, origin), %llu RPKI invalid, %llu watch, "
+				"%llu leak or path rule; %u distinct leaks and rules\n",
+			(unsigned long long)dc.upstream, (unsigned long long)dc.origin, (unsigned long long)dc.rpki,
+			(unsigned long long)dc.watch, (unsigned long long)dc.tag, dc.leaks);
 		print_memory();
 	}
 	feed_inputs_free(&in);

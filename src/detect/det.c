@@ -1031,6 +1031,26 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 	}
 }
 
+void det_count(const struct det *d, struct det_counts *c)
+{
+	memset(c, 0, sizeof *c);
+	for (uint32_t i = 0; i < d->npfx; i++)
+		for (uint32_t j = 0; j < d->pfx[i].ne; j++) {
+			const struct det_epi *e = &d->pfx[i].e[j];
+			if (!e->origin)
+				c->tag++;
+			else if (e->upstream == DET_ORIGIN_EPI)
+				c->origin++;
+			else if (e->upstream == DET_RPKI_EPI)
+				c->rpki++;
+			else if (e->upstream == DET_WATCH_EPI)
+				c->watch++;
+			else
+				c->upstream++;
+		}
+	c->leaks = d->nleak;
+}
+
 static void no_event(void *arg, const struct det_event *e)
 {
 	(void)arg;

@@ -242,6 +242,13 @@ static inline uint32_t det_leak_key(uint32_t from, uint32_t to)
 }
 /* The leak of an id (from a route_leak event's key), or NULL. */
 const struct det_leak *det_leak_of(const struct det *d, uint32_t id);
+/* What the detector holds, for --stats: episodes by kind (past (P, O)
+ * ones included) and the distinct leaks and path-rule tags seen. */
+struct det_counts {
+	uint64_t upstream, origin, rpki, watch, tag;
+	uint32_t leaks;
+};
+void det_count(const struct det *d, struct det_counts *c);
 /* Routes (peer x prefix) of (origin, upstream) now. */
 uint32_t det_ou_routes(const struct det *d, uint32_t origin, uint32_t upstream);
 /* Prefixes currently with routes of this origin. */
