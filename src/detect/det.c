@@ -79,7 +79,7 @@ const char *det_type_name(enum det_type t)
 					 "more_specific", "rpki_invalid", "rpki_invalid_end", "route_leak",
 					 "route_leak_end", "hijack", "hijack_end", "newprefix", "newprefix_end",
 					 "misconfiguration", "misconfiguration_end", "neighbor", "neighbor_end",
-					 "rpki", "rpki_end", "path", "path_end"};
+					 "rpki", "rpki_end", "path", "path_end", "visibility", "visibility_end"};
 	return (unsigned)t < RW_ARRAY_LEN(n) ? n[t] : "?";
 }
 
@@ -105,6 +105,7 @@ void det_init(struct det *d, unsigned min_peers)
 	u64map_init(&d->d_ou, RW_MEM_DET);
 	u64map_init(&d->d_origin, RW_MEM_DET);
 	u64map_init(&d->leak2, RW_MEM_DET);
+	u64map_init(&d->vis_idx, RW_MEM_DET);
 	arena_init(&d->scratch, 4096, 1 << 20, RW_MEM_DET);
 }
 
@@ -655,16 +656,19 @@ static uint32_t leak_origins(struct eval_ctx *x, struct rib *r, uint32_t pfx, ui
 	return n;
 }
 
-/* docs/events.md §13: a path rule's episode (a tag whose leaker is
- * DET_PATH_TAG) confirmed or ended; origin: the prefix's (lowest) now. */
+/* docs/events.md §13: a path rule's or a visibility's episode (a tag
+ * whose leaker is DET_PATH_TAG or DET_VIS_TAG) confirmed or ended;
+ * origin: the prefix's (lowest) now, else the entry's first. */
 static void path_event(struct eval_ctx *x, const struct rib *r, const struct det_leak *l, bool end, uint32_t time,
 		       uint32_t pfx, uint16_t n)
 {
+	const struct watch_prefix *wp = &x->d->watch->pfx[l->from];
 	uint32_t no = rib_origins(x, r, pfx);
-	push_ev(x, (struct det_event){.type = end ? DET_WATCH_PATH_END : DET_WATCH_PATH, .has_origin = no > 0,
-				      .time = time, .determined = x->sec, .origin = no ? x->po[0] : 0,
+	uint8_t type = l->leaker == DET_VIS_TAG ? DET_WATCH_VISIBILITY : DET_WATCH_PATH;
+	push_ev(x, (struct det_event){.type = (uint8_t)(type + end), .has_origin = no > 0 || wp->nasn,
+				      .time = time, .determined = x->sec, .origin = no ? x->po[0] : wp->asn[0],
 				      .upstream = (l->from + 1) << 8 | (l->to & 0xff), .pfx = pfx, .npeers = n,
-				      .wp = &x->d->watch->pfx[l->from]});
+				      .wp = wp});
 }
 
 static void leak_event(struct eval_ctx *x, struct rib *r, uint8_t type, uint32_t time, uint32_t pfx,
@@ -673,7 +677,7 @@ static void leak_event(struct eval_ctx *x, struct rib *r, uint8_t type, uint32_t
 	const struct det_leak *l = det_leak_of(x->d, ep->upstream);
 	if (!l)
 		return;
-	if (l->leaker == DET_PATH_TAG) {
+	if (l->leaker == DET_PATH_TAG || l->leaker == DET_VIS_TAG) {
 		path_event(x, r, l, false, time, pfx, n);
 		return;
 	}
@@ -696,7 +700,7 @@ static void leak_end(struct eval_ctx *x, const struct rib *r, uint32_t time, uin
 	const struct det_leak *l = det_leak_of(x->d, ep->upstream);
 	if (!l)
 		return;
-	if (l->leaker == DET_PATH_TAG) {
+	if (l->leaker == DET_PATH_TAG || l->leaker == DET_VIS_TAG) {
 		path_event(x, r, l, true, time, pfx, ep->n);
 		return;
 	}
@@ -770,15 +774,31 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 	struct det *d = x->d;
 	struct det_pfx *dp = &d->pfx[pfx];
 	uint16_t vis, nnull;
-	const struct watch_prefix *wp = NULL;
+	const struct watch_prefix *wp = NULL, *wvis = NULL;
 	if (d->watch) {
 		bool exact = false;
 		wp = watch_match(d->watch, &r->pfx[pfx].p, &exact);
+		if (wp && exact && !wp->ignore)
+			wvis = wp; /* §13 visibility: the watched prefix itself */
 		if (wp && (!wp->npaths || wp->ignore || (!exact && wp->ignore_more_specifics)))
 			wp = NULL;
 	}
 	uint32_t nc = summarize(d, r, pfx, wp, &x->cur, &x->capcur, &vis, &nnull);
 	nc = add_reserved(x, r, pfx, nc);
+	if (wvis) {
+		/* (0, visibility tag, peers lost), among the (0, tag) entries */
+		uint32_t lost = det__visibility(d, r, pfx, why, x->baseline);
+		if (lost) {
+			uint32_t id = det__leak_id(d, &(struct asrel_leak){DET_VIS_TAG, (uint32_t)(wvis - d->watch->pfx), 0});
+			uint32_t at = 0;
+			while (at < nc && !x->cur[at].o && x->cur[at].u < id)
+				at++;
+			VEC(x->cur, x->capcur, (size_t)nc + 1);
+			memmove(x->cur + at + 1, x->cur + at, (size_t)(nc - at) * sizeof *x->cur);
+			x->cur[at] = (struct ou_n){0, id, (uint16_t)RW_MIN(lost, 65535u)};
+			nc++;
+		}
+	}
 	const struct ou_n *c = x->cur;
 	uint32_t sec = x->sec;
 	bool base = x->baseline;

@@ -73,6 +73,10 @@ enum det_type {
 	 * << 8 | rule index */
 	DET_WATCH_PATH = 26,
 	DET_WATCH_PATH_END = 27,
+	/* a watched prefix that peers lost by withdrawal: an episode of
+	 * (prefix, visibility), n = those peers; upstream: entry index + 1 */
+	DET_WATCH_VISIBILITY = 28,
+	DET_WATCH_VISIBILITY_END = 29,
 	DET_TYPE_COUNT
 };
 
@@ -195,14 +199,27 @@ struct det {
 	struct htab leak_idx;
 	struct u64map leak2;
 	struct arena scratch;  /* a path's ASNs while its leaks are found */
-	/* docs/events.md §13: the watch list (borrowed; NULL: none) */
+	/* docs/events.md §13: the watch list (borrowed; NULL: none); for the
+	 * visibility of its prefixes, per watched prefix (rib id -> index in
+	 * vis) the peers that had a route for it and whether they lost it */
 	const struct watch *watch;
+	struct u64map vis_idx;
+	struct det_vis *vis;
+	uint32_t nvis, capvis;
+};
+
+/* A watched prefix's peers (det_leak.c: det__visibility). */
+struct det_vis {
+	uint32_t *peer;        /* owned: rib peer ids, bit 31 set: lost */
+	uint32_t n, cap;
 };
 
 /* A det_leak whose leaker is DET_PATH_TAG is a watch list's path rule
  * (docs/events.md §13): from = the entry's index, to = the rule's. Its
  * episodes ride the leaks' (0, id) summary entries. */
 #define DET_PATH_TAG UINT32_MAX
+/* ... and DET_VIS_TAG a watched prefix's visibility (from = the entry). */
+#define DET_VIS_TAG (UINT32_MAX - 1)
 /* An interned leak. */
 struct det_leak {
 	uint32_t leaker, from, to;

@@ -12,6 +12,8 @@ uint32_t det__path_leaks(struct det *d, struct rib *r, uint32_t path, uint32_t i
 /* The path rules of a watch entry a path triggers (tag ids, at most cap). */
 uint32_t det__path_rules(struct det *d, const struct rib *r, uint32_t path, const struct watch_prefix *wp,
 			 uint32_t *ids, uint32_t cap);
+/* A watched prefix's peers lost by withdrawal (docs/events.md §13). */
+uint32_t det__visibility(struct det *d, const struct rib *r, uint32_t pfx, uint8_t why, bool base);
 void det__leak_release(struct det *d);
 /* The table in a snapshot: count, then (leaker, from, to) per id. */
 void det__leak_save(const struct det *d, struct obuf *o);

@@ -82,6 +82,10 @@ void det__leak_release(struct det *d)
 {
 	rw_vec_free(&d->leak, &d->capleak, sizeof *d->leak, RW_MEM_DET);
 	u64map_release(&d->leak2);
+	for (uint32_t i = 0; i < d->nvis; i++)
+		rw_vec_free(&d->vis[i].peer, &d->vis[i].cap, sizeof *d->vis[i].peer, RW_MEM_DET);
+	rw_vec_free(&d->vis, &d->capvis, sizeof *d->vis, RW_MEM_DET);
+	u64map_release(&d->vis_idx);
 	if (d->leak_idx.s)
 		htab_release(&d->leak_idx);
 	arena_release(&d->scratch);
@@ -140,4 +144,63 @@ uint32_t det__path_rules(struct det *d, const struct rib *r, uint32_t path, cons
 			ids[k++] = det__leak_id(d, &(struct asrel_leak){DET_PATH_TAG, entry, i});
 	arena_reset(&d->scratch);
 	return k;
+}
+
+/* docs/events.md §13, visibility: the peers of a watched prefix that lost
+ * their route for it by withdrawal. A peer with a route is present; one
+ * that had a route and has none after a second with a withdrawal of the
+ * prefix (why) is lost until it has one again; one whose route went with
+ * its session (no withdrawal in the second: no data, §9) or in a baseline
+ * second is forgotten. Returns the lost peers. */
+uint32_t det__visibility(struct det *d, const struct rib *r, uint32_t pfx, uint8_t why, bool base)
+{
+	uint32_t *ix = u64map_get(&d->vis_idx, pfx);
+	if (!ix) {
+		if (!r->pfx[pfx].n)
+			return 0;
+		if (rw_vec_grow(&d->vis, &d->capvis, (size_t)d->nvis + 1, sizeof *d->vis, UINT32_MAX - 1, RW_MEM_DET))
+			rw_oom(sizeof *d->vis);
+		d->vis[d->nvis] = (struct det_vis){0};
+		*u64map_put(&d->vis_idx, pfx) = d->nvis;
+		ix = u64map_get(&d->vis_idx, pfx);
+		d->nvis++;
+	}
+	struct det_vis *v = &d->vis[*ix];
+	const struct rib_pfx *x = &r->pfx[pfx];
+	/* the known peers against the routes (sorted by peer) */
+	uint32_t w = 0, lost = 0;
+	for (uint32_t i = 0; i < v->n; i++) {
+		uint32_t peer = v->peer[i] & ~(1u << 31);
+		uint32_t lo = 0, hi = x->n;
+		while (lo < hi) {
+			uint32_t mid = (lo + hi) / 2;
+			if (rib_route_peer(&x->r[mid]) < peer)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		bool has = lo < x->n && rib_route_peer(&x->r[lo]) == peer;
+		if (has)
+			v->peer[w++] = peer; /* present (back, if it was lost) */
+		else if ((v->peer[i] >> 31) || (!base && (why & RIB_WHY_WITHDRAW)))
+			v->peer[w++] = peer | 1u << 31, lost++;
+		/* else: gone with its session, or in a baseline: forgotten */
+	}
+	uint32_t known = w;
+	v->n = w;
+	/* peers new to it */
+	for (uint32_t i = 0; i < x->n; i++) {
+		uint32_t peer = rib_route_peer(&x->r[i]);
+		if (i && rib_route_peer(&x->r[i - 1]) == peer)
+			continue;
+		bool seen = false;
+		for (uint32_t k = 0; k < known && !seen; k++)
+			seen = (v->peer[k] & ~(1u << 31)) == peer;
+		if (seen)
+			continue;
+		if (rw_vec_grow(&v->peer, &v->cap, (size_t)v->n + 1, sizeof *v->peer, UINT32_MAX - 1, RW_MEM_DET))
+			rw_oom(sizeof *v->peer);
+		v->peer[v->n++] = peer;
+	}
+	return lost;
 }

@@ -7,7 +7,9 @@
  *
  * Format (big-endian): "RWDET\0" version u16, min_peers u16, the last
  * RIB dump's second u32 (version 2), then the prefixes that hold anything, then the two maps,
- * then (version 3) the leak table: count u32, (leaker, from, to) u32 each.
+ * then (version 3) the leak table: count u32, (leaker, from, to) u32 each,
+ * then (version 4) the watched prefixes' peers: count u32, then per prefix
+ * its rib id, its peer count and the peers (bit 31: lost), u32 each.
  */
 #include "det_int.h"
 
@@ -16,8 +18,9 @@
 
 #define SNAP_MAGIC "RWDET"
 /* 2: (prefix, origin) episodes, docs/events.md §10; 3: the leak table
- * after the maps (§11: leak episodes are keyed by its ids) */
-#define SNAP_VERSION 3
+ * after the maps (§11: leak episodes are keyed by its ids); 4: the
+ * watched prefixes' peers after it (§13 visibility) */
+#define SNAP_VERSION 4
 
 static void put_map(struct obuf *o, const struct u64map *m)
 {
@@ -75,6 +78,15 @@ int det_save(const struct det *d, struct obuf *o)
 	put_map(o, &d->ou);
 	put_map(o, &d->origin);
 	det__leak_save(d, o);
+	/* version 4: per watched prefix seen, its peers (bit 31: lost) */
+	obuf_be32(o, d->nvis);
+	for (uint32_t i = 0; i < d->vis_idx.n; i++) {
+		const struct det_vis *v = &d->vis[d->vis_idx.vals[i]];
+		obuf_be32(o, (uint32_t)d->vis_idx.keys[i]);
+		obuf_be32(o, v->n);
+		for (uint32_t j = 0; j < v->n; j++)
+			obuf_be32(o, v->peer[j]);
+	}
 	return o->err;
 }
 
@@ -91,7 +103,7 @@ int det_load(struct det *d, struct cur *c, uint32_t npfx, char *err, size_t esz)
 	uint32_t used;
 	if (cur_bytes(c, 6, &magic) || memcmp(magic, SNAP_MAGIC, 6) || cur_u16(c, &ver))
 		return fail(err, esz, "not a detector snapshot", RW_EMALFORMED);
-	if (ver != SNAP_VERSION && ver != 2 && ver != 1)
+	if (ver > SNAP_VERSION || ver < 1)
 		return fail(err, esz, "written by another version", RW_EUNSUPPORTED);
 	/* version 1 has no (prefix, origin) episodes: det_rebuild_origins
 	 * makes them from the routes once the rib is loaded too */
@@ -142,5 +154,24 @@ int det_load(struct det *d, struct cur *c, uint32_t npfx, char *err, size_t esz)
 		return fail(err, esz, "bad counts", rc);
 	if (ver >= 3 && det__leak_load(d, c))
 		return fail(err, esz, "bad leak table", RW_EMALFORMED);
+	uint32_t nv = 0;
+	if (ver >= 4 && (cur_u32(c, &nv) || nv > cur_left(c) / 8))
+		return fail(err, esz, "bad visibility table", RW_ETRUNC);
+	for (uint32_t i = 0; i < nv; i++) {
+		uint32_t pfx, n;
+		if (cur_u32(c, &pfx) || cur_u32(c, &n) || pfx >= npfx || n > cur_left(c) / 4 ||
+		    u64map_get(&d->vis_idx, pfx))
+			return fail(err, esz, "bad visibility table", RW_EMALFORMED);
+		if (rw_vec_grow(&d->vis, &d->capvis, (size_t)d->nvis + 1, sizeof *d->vis, UINT32_MAX - 1, RW_MEM_DET))
+			rw_oom(sizeof *d->vis);
+		struct det_vis *v = &d->vis[d->nvis];
+		*v = (struct det_vis){0};
+		*u64map_put(&d->vis_idx, pfx) = d->nvis++;
+		if (n && rw_vec_grow(&v->peer, &v->cap, n, sizeof *v->peer, UINT32_MAX - 1, RW_MEM_DET))
+			rw_oom(n);
+		for (uint32_t j = 0; j < n; j++)
+			cur_u32(c, &v->peer[j]);
+		v->n = n;
+	}
 	return 0;
 }

@@ -65,6 +65,12 @@ static void watch_text(struct obuf *o, const struct names *nm, const struct stor
 	case DET_WATCH_RPKI:
 		obuf_printf(o, end ? " RPKI invalid on watched %s over: " : " RPKI invalid on watched %s: ", watched);
 		break;
+	case DET_WATCH_VISIBILITY:
+		if (end)
+			obuf_printf(o, " watched %s is seen again by the peers that lost it: ", watched);
+		else
+			obuf_printf(o, " watched %s withdrawn by %u peer%s: ", watched, g->peers, g->peers == 1 ? "" : "s");
+		break;
 	case DET_WATCH_PATH: {
 		const char *rule = d && json_object_object_get_ex(d, "rule", &v) ? json_object_get_string(v) : "?";
 		obuf_printf(o, end ? " no longer a path of watched %s that %s: " : " a path of watched %s %s: ", watched,

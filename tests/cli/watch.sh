@@ -13,6 +13,8 @@
 #   08:04:30 AS65560 announces 10.7.0.0/16 through AS65551
 #                                                 neighbor (a downstream)
 #   08:05 the hijack of 192.0.2.0/24 ends         hijack_end, rpki_end
+#   08:05:30 two peers withdraw 198.51.100.0/24   visibility (2 peers)
+#   08:06:40 they announce it again               visibility_end
 # and the entry's path rule (".*64510.*") sees the routes through AS64510
 # (path, path_end).
 # then unconfirmed at --min-peers 3, the store and the victim's report,
@@ -37,6 +39,8 @@ at 240 0,1 10.9.0.0/16 64500 65551
 at 240 0,1 10.8.0.0/16 64999 65551
 at 270 0,1 10.7.0.0/16 65551 65560
 at 300 0,1 192.0.2.0/24 64500 65551
+at 330 0,1 198.51.100.0/24 withdraw
+at 400 0,1 198.51.100.0/24 64500 65552
 S
 mrt scenario "$tmp/spec" "$tmp/a"
 # as BGPalerter's documentation writes them (an anchor for the shared part)
@@ -70,7 +74,7 @@ W="--watch $tmp/prefixes.yml --vrps $tmp/vrps.csv"
 "$RW" events --json $W "$tmp/a" > "$tmp/ev.json" 2>"$tmp/err"; rc=$?
 check runs "[ $rc -eq 0 ] && [ -s $tmp/ev.json ]" "rc=$rc $(head -c 300 "$tmp/err")"
 
-watch_types='"hijack","hijack_end","newprefix","newprefix_end","misconfiguration","misconfiguration_end","neighbor","neighbor_end","rpki","rpki_end","path","path_end"'
+watch_types='"hijack","hijack_end","newprefix","newprefix_end","misconfiguration","misconfiguration_end","neighbor","neighbor_end","rpki","rpki_end","path","path_end","visibility","visibility_end"'
 proj="select(.type | IN($watch_types)) |
 	[.type, .time, .origin, (.prefixes | join(\",\")), (.watched // .watched_asn | tostring), (.expected // [] | map(tostring) | join(\",\")), (.neighbor // \"-\" | tostring), (.side // \"-\"), (.group | join(\",\"))] | join(\" \")"
 jq -r "$proj" "$tmp/ev.json" > "$tmp/got"
@@ -89,9 +93,11 @@ neighbor 2024-03-09T08:04:30Z 65551 10.7.0.0/16 65551  65560 downstream noc
 hijack_end 2024-03-09T08:05:00Z 64666 192.0.2.0/24 192.0.2.0/24 65551 - - noc
 rpki_end 2024-03-09T08:05:00Z 64666 192.0.2.0/24 192.0.2.0/24 65551 - - noc
 path_end 2024-03-09T08:05:00Z 65551 192.0.2.0/24 192.0.2.0/24 65551 - - noc
+visibility 2024-03-09T08:05:30Z 65552 198.51.100.0/24 198.51.100.0/24 65552 - - default
+visibility_end 2024-03-09T08:06:40Z 65552 198.51.100.0/24 198.51.100.0/24 65552 - - default
 E
 check events "cmp -s $tmp/want $tmp/got" "got: $(tr '\n' ';' < "$tmp/got")"
-check ignore-more-specifics "! grep -q 198.51.100 $tmp/got" "$(grep 198.51.100 "$tmp/got")"
+check ignore-more-specifics "! grep -q 198.51.100.128 $tmp/got" "$(grep 198.51.100.128 "$tmp/got")"
 check description "jq -s -e 'map(select(.type == \"hijack\")) | length == 2 and all(.description == \"office network\" and .peers == 2)' $tmp/ev.json > /dev/null" \
 	"$(grep '"hijack"' "$tmp/ev.json" | head -1)"
 
@@ -106,7 +112,7 @@ check without-watch "[ \"\$(jq -c -f $tmp/others.jq $tmp/ev.json)\" = \"\$(cat $
 check unconfirmed "[ ! -s $tmp/three ]" "$(tr '\n' ';' < "$tmp/three")"
 
 "$RW" events $W "$tmp/a" > "$tmp/ev.txt" 2>/dev/null
-check text "grep -q 'AS64666 hijack of watched 192.0.2.0/24 (expected AS65551): 192.0.2.0/24 \[office network\] (group noc)' $tmp/ev.txt && grep -q 'AS65551 has downstream AS65560, which the watch list does not allow' $tmp/ev.txt && grep -q 'AS64777 a path of watched 192.0.2.0/24 through AS64510: 192.0.2.128/25' $tmp/ev.txt" \
+check text "grep -q 'AS64666 hijack of watched 192.0.2.0/24 (expected AS65551): 192.0.2.0/24 \[office network\] (group noc)' $tmp/ev.txt && grep -q 'AS65551 has downstream AS65560, which the watch list does not allow' $tmp/ev.txt && grep -q 'AS64777 a path of watched 192.0.2.0/24 through AS64510: 192.0.2.128/25' $tmp/ev.txt && grep -q 'AS65552 watched 198.51.100.0/24 withdrawn by 2 peers' $tmp/ev.txt" \
 	"$(grep -i watch "$tmp/ev.txt" | head -3 | tr '\n' ' ')"
 
 # stored: ingest, then events --db gives the same events; the victim's
@@ -115,6 +121,16 @@ check text "grep -q 'AS64666 hijack of watched 192.0.2.0/24 (expected AS65551): 
 "$RW" events --db "$tmp/w.db" --json > "$tmp/db.json" 2>&1
 check stored "[ $rc -eq 0 ] && [ \"\$(jq -S -c . $tmp/db.json | sort)\" = \"\$(jq -S -c . $tmp/ev.json | sort)\" ]" \
 	"rc=$rc $(diff "$tmp/db.json" "$tmp/ev.json" | head -4 | tr '\n' ' ')"
+# ingest in two runs, the second resuming while two peers have lost
+# 198.51.100.0/24 (the detector's snapshot keeps the watched prefixes'
+# peers): the same events
+mkdir -p "$tmp/b1"
+mrt upto "$tmp/a/updates.20240309.0800" "$tmp/b1/updates.20240309.0800" 1709971560
+cp "$tmp/a/rib.20240309.0800" "$tmp/b1/"
+"$RW" ingest -q --db "$tmp/two.db" --collector rv --until 2024-03-09T08:06:00Z $W "$tmp/b1" > /dev/null 2>&1
+"$RW" ingest -q --db "$tmp/two.db" --collector rv $W "$tmp/a" > /dev/null 2>&1; rc=$?
+"$RW" events --db "$tmp/two.db" --json 2>/dev/null | jq -r "$proj" > "$tmp/two"
+check resumed "[ $rc -eq 0 ] && cmp -s $tmp/want $tmp/two" "rc=$rc $(diff "$tmp/want" "$tmp/two" | tr '\n' ';')"
 "$RW" report 65551 --db "$tmp/w.db" --from 2024-03-09 --until 2024-03-10 > "$tmp/report.txt" 2>&1
 check report-victim "grep -q 'AS64666 began to announce 192.0.2.0/24, which the watch list gives to AS65551 (a hijack of a watched prefix)' $tmp/report.txt && grep -q 'AS64777 began to announce 192.0.2.128/25' $tmp/report.txt" \
 	"$(grep -i hijack "$tmp/report.txt" | head -3 | tr '\n' ' ')"
