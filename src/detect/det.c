@@ -664,7 +664,14 @@ static void path_event(struct eval_ctx *x, const struct rib *r, const struct det
 {
 	const struct watch_prefix *wp = &x->d->watch->pfx[l->from];
 	uint32_t no = rib_origins(x, r, pfx);
-	uint8_t type = l->leaker == DET_VIS_TAG ? DET_WATCH_VISIBILITY : DET_WATCH_PATH;
+	uint8_t type = l->leaker == DET_VIS_TAG ? DET_WATCH_VISIBILITY
+		       : l->leaker == DET_ASSET_TAG ? DET_WATCH_HIJACK : DET_WATCH_PATH;
+	if (l->leaker == DET_ASSET_TAG) {
+		/* a hijack by routes without an origin: origin null */
+		push_ev(x, (struct det_event){.type = (uint8_t)(type + end), .time = time, .determined = x->sec,
+					      .upstream = l->from + 1, .pfx = pfx, .npeers = n, .wp = wp});
+		return;
+	}
 	push_ev(x, (struct det_event){.type = (uint8_t)(type + end), .has_origin = no > 0 || wp->nasn,
 				      .time = time, .determined = x->sec, .origin = no ? x->po[0] : wp->asn[0],
 				      .upstream = (l->from + 1) << 8 | (l->to & 0xff), .pfx = pfx, .npeers = n,
@@ -677,7 +684,7 @@ static void leak_event(struct eval_ctx *x, struct rib *r, uint8_t type, uint32_t
 	const struct det_leak *l = det_leak_of(x->d, ep->upstream);
 	if (!l)
 		return;
-	if (l->leaker == DET_PATH_TAG || l->leaker == DET_VIS_TAG) {
+	if (l->leaker >= DET_ASSET_TAG) {
 		path_event(x, r, l, false, time, pfx, n);
 		return;
 	}
@@ -700,7 +707,7 @@ static void leak_end(struct eval_ctx *x, const struct rib *r, uint32_t time, uin
 	const struct det_leak *l = det_leak_of(x->d, ep->upstream);
 	if (!l)
 		return;
-	if (l->leaker == DET_PATH_TAG || l->leaker == DET_VIS_TAG) {
+	if (l->leaker >= DET_ASSET_TAG) {
 		path_event(x, r, l, true, time, pfx, ep->n);
 		return;
 	}
@@ -769,17 +776,33 @@ static struct det_epi past(const struct det_epi *e, uint32_t sec)
 	return (struct det_epi){.origin = e->origin, .upstream = DET_ORIGIN_EPI, .down = sec, .flags = DET_F_PAST};
 }
 
+/* A (0, tag, n) entry of a watch entry (visibility, AS_SET), in its
+ * place among the summary's (0, tag) entries. */
+static uint32_t add_watch_tag(struct eval_ctx *x, uint32_t nc, uint32_t kind, uint32_t entry, uint32_t n)
+{
+	uint32_t id = det__leak_id(x->d, &(struct asrel_leak){kind, entry, 0});
+	uint32_t at = 0;
+	while (at < nc && !x->cur[at].o && x->cur[at].u < id)
+		at++;
+	VEC(x->cur, x->capcur, (size_t)nc + 1);
+	memmove(x->cur + at + 1, x->cur + at, (size_t)(nc - at) * sizeof *x->cur);
+	x->cur[at] = (struct ou_n){0, id, (uint16_t)RW_MIN(n, 65535u)};
+	return nc + 1;
+}
+
 static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t why)
 {
 	struct det *d = x->d;
 	struct det_pfx *dp = &d->pfx[pfx];
 	uint16_t vis, nnull;
-	const struct watch_prefix *wp = NULL, *wvis = NULL;
+	const struct watch_prefix *wp = NULL, *wvis = NULL, *wset = NULL;
 	if (d->watch) {
 		bool exact = false;
 		wp = watch_match(d->watch, &r->pfx[pfx].p, &exact);
 		if (wp && exact && !wp->ignore)
 			wvis = wp; /* §13 visibility: the watched prefix itself */
+		if (wp && !wp->ignore && (exact || !wp->ignore_more_specifics))
+			wset = wp; /* §13 hijack by paths ending in an AS_SET */
 		if (wp && (!wp->npaths || wp->ignore || (!exact && wp->ignore_more_specifics)))
 			wp = NULL;
 	}
@@ -788,17 +811,11 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 	if (wvis) {
 		/* (0, visibility tag, peers lost), among the (0, tag) entries */
 		uint32_t lost = det__visibility(d, r, pfx, why, x->baseline);
-		if (lost) {
-			uint32_t id = det__leak_id(d, &(struct asrel_leak){DET_VIS_TAG, (uint32_t)(wvis - d->watch->pfx), 0});
-			uint32_t at = 0;
-			while (at < nc && !x->cur[at].o && x->cur[at].u < id)
-				at++;
-			VEC(x->cur, x->capcur, (size_t)nc + 1);
-			memmove(x->cur + at + 1, x->cur + at, (size_t)(nc - at) * sizeof *x->cur);
-			x->cur[at] = (struct ou_n){0, id, (uint16_t)RW_MIN(lost, 65535u)};
-			nc++;
-		}
+		if (lost)
+			nc = add_watch_tag(x, nc, DET_VIS_TAG, (uint32_t)(wvis - d->watch->pfx), lost);
 	}
+	if (wset && nnull) /* (0, AS_SET tag, peers whose route has no origin) */
+		nc = add_watch_tag(x, nc, DET_ASSET_TAG, (uint32_t)(wset - d->watch->pfx), nnull);
 	const struct ou_n *c = x->cur;
 	uint32_t sec = x->sec;
 	bool base = x->baseline;

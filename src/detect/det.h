@@ -218,8 +218,11 @@ struct det_vis {
  * (docs/events.md §13): from = the entry's index, to = the rule's. Its
  * episodes ride the leaks' (0, id) summary entries. */
 #define DET_PATH_TAG UINT32_MAX
-/* ... and DET_VIS_TAG a watched prefix's visibility (from = the entry). */
+/* ... and DET_VIS_TAG a watched prefix's visibility (from = the entry),
+ * DET_ASSET_TAG its routes whose paths end in an AS_SET (a hijack with
+ * no origin). */
 #define DET_VIS_TAG (UINT32_MAX - 1)
+#define DET_ASSET_TAG (UINT32_MAX - 2)
 /* An interned leak. */
 struct det_leak {
 	uint32_t leaker, from, to;

@@ -57,6 +57,12 @@ uint32_t det__path_leaks(struct det *d, struct rib *r, uint32_t path, uint32_t i
 		uint32_t k = n >= 3 ? asrel_leaks(d->rel, seq, n, l, 2) : 0;
 		arena_reset(&d->scratch);
 		uint32_t a = AUX_KNOWN;
+		/* the last three ASNs are the watch list's tags' markers
+		 * (DET_ASSET_TAG...): such a leaker is not kept */
+		if (k > 1 && l[1].leaker >= DET_ASSET_TAG)
+			k = 1;
+		if (k && l[0].leaker >= DET_ASSET_TAG)
+			l[0] = l[1], k--;
 		if (k) {
 			uint32_t first = det__leak_id(d, &l[0]);
 			if (first > AUX_ID)

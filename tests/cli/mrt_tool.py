@@ -17,6 +17,7 @@ subtype, length), for tests that lay archives out as collectors do.
                                                   (the peer's own ASN is put first)
                                                 at SECS PEERS PREFIX AS...  an announcement
                                                   SECS after t0 by peers (0,1 or all)
+                                                  ({A,B} in the path: an AS_SET)
                                                 at SECS PEERS PREFIX withdraw
                                                 dump SECS        another RIB dump (the rib
                                                   statements' routes) SECS after t0
@@ -38,7 +39,17 @@ def records(path):
 
 
 def _attrs(path, nh):
-    seg = struct.pack('>BB', 2, len(path)) + b''.join(struct.pack('>I', a) for a in path)
+    # path: ASNs (an AS_SEQUENCE), a list among them an AS_SET
+    seg, run = b'', []
+    for a in path + [None]:
+        if isinstance(a, int):
+            run.append(a)
+            continue
+        if run:
+            seg += struct.pack('>BB', 2, len(run)) + b''.join(struct.pack('>I', x) for x in run)
+            run = []
+        if isinstance(a, list):
+            seg += struct.pack('>BB', 1, len(a)) + b''.join(struct.pack('>I', x) for x in a)
     return (struct.pack('>BBBB', 0x40, 1, 1, 0) + struct.pack('>BBB', 0x40, 2, len(seg)) + seg +
             struct.pack('>BBB', 0x40, 3, 4) + socket.inet_aton(nh))
 
@@ -71,7 +82,8 @@ def scenario(spec, out):
             dumps.append(int(w[1]))
         elif w[0] == 'at':
             who = range(len(peers)) if w[2] == 'all' else [int(p) for p in w[2].split(',')]
-            path = None if w[4] == 'withdraw' else [int(a) for a in w[4:]]
+            path = None if w[4] == 'withdraw' else [
+                [int(x) for x in a.strip('{}').split(',')] if a.startswith('{') else int(a) for a in w[4:]]
             for p in who:
                 upd.append((t0 + int(w[1]), p, w[3], path))
     for d in dumps:

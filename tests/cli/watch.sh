@@ -15,6 +15,8 @@
 #   08:05 the hijack of 192.0.2.0/24 ends         hijack_end, rpki_end
 #   08:05:30 two peers withdraw 198.51.100.0/24   visibility (2 peers)
 #   08:06:40 they announce it again               visibility_end
+#   08:08 192.0.2.0/24 through a path ending in an AS_SET: hijack with no
+#         origin (and path: it goes through AS64510); 08:09 back
 # and the entry's path rule (".*64510.*") sees the routes through AS64510
 # (path, path_end).
 # then unconfirmed at --min-peers 3, the store and the victim's report,
@@ -41,6 +43,8 @@ at 270 0,1 10.7.0.0/16 65551 65560
 at 300 0,1 192.0.2.0/24 64500 65551
 at 330 0,1 198.51.100.0/24 withdraw
 at 400 0,1 198.51.100.0/24 64500 65552
+at 480 0,1 192.0.2.0/24 64510 {64666,64667}
+at 540 0,1 192.0.2.0/24 64500 65551
 S
 mrt scenario "$tmp/spec" "$tmp/a"
 # as BGPalerter's documentation writes them (an anchor for the shared part)
@@ -95,10 +99,14 @@ rpki_end 2024-03-09T08:05:00Z 64666 192.0.2.0/24 192.0.2.0/24 65551 - - noc
 path_end 2024-03-09T08:05:00Z 65551 192.0.2.0/24 192.0.2.0/24 65551 - - noc
 visibility 2024-03-09T08:05:30Z 65552 198.51.100.0/24 198.51.100.0/24 65552 - - default
 visibility_end 2024-03-09T08:06:40Z 65552 198.51.100.0/24 198.51.100.0/24 65552 - - default
+hijack 2024-03-09T08:08:00Z  192.0.2.0/24 192.0.2.0/24 65551 - - noc
+path 2024-03-09T08:08:00Z 65551 192.0.2.0/24 192.0.2.0/24 65551 - - noc
+hijack_end 2024-03-09T08:09:00Z  192.0.2.0/24 192.0.2.0/24 65551 - - noc
+path_end 2024-03-09T08:09:00Z 65551 192.0.2.0/24 192.0.2.0/24 65551 - - noc
 E
 check events "cmp -s $tmp/want $tmp/got" "got: $(tr '\n' ';' < "$tmp/got")"
 check ignore-more-specifics "! grep -q 198.51.100.128 $tmp/got" "$(grep 198.51.100.128 "$tmp/got")"
-check description "jq -s -e 'map(select(.type == \"hijack\")) | length == 2 and all(.description == \"office network\" and .peers == 2)' $tmp/ev.json > /dev/null" \
+check description "jq -s -e 'map(select(.type == \"hijack\")) | length == 3 and all(.description == \"office network\" and .peers == 2) and (map(.origin) == [64666, 64777, null])' $tmp/ev.json > /dev/null" \
 	"$(grep '"hijack"' "$tmp/ev.json" | head -1)"
 
 # the other events are the same with and without the list
