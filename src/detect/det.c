@@ -771,8 +771,13 @@ static unsigned watch_derive(struct det *d, const struct rib *r, const struct de
 
 /* What stays of an ended (P, O) episode: that O was an origin of P until
  * `down` (this second). */
-static struct det_epi past(const struct det_epi *e, uint32_t sec)
+static struct det_epi past(struct eval_ctx *x, uint32_t pfx, const struct det_epi *e, uint32_t sec)
 {
+	/* the pair joins the history (a store remembers it for years; the
+	 * running ones are the detector's own memory) */
+	const struct det_hooks *hk = x->d->hooks;
+	if (hk && hk->po_seen)
+		hk->po_seen(hk->arg, sec, pfx, e->origin);
 	return (struct det_epi){.origin = e->origin, .upstream = DET_ORIGIN_EPI, .down = sec, .flags = DET_F_PAST};
 }
 
@@ -925,8 +930,6 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 					if (pk)
 						ne.flags &= (uint8_t)~DET_F_PNEW;
 				}
-				if (hk && hk->po_seen)
-					hk->po_seen(hk->arg, sec, pfx, cu->o);
 			} else if (re) {
 				/* cause vrp_change: O was there, the VRPs changed */
 				if (d->vrp_now && had_origin(dp, cu->o, sec))
@@ -1001,7 +1004,7 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 		}
 		if (base) { /* ends silently in a baseline second */
 			if (oe)
-				add_epi(x, &nn, past(&ep, sec));
+				add_epi(x, &nn, past(x, pfx, &ep, sec));
 			continue;
 		}
 		if (ep.flags & DET_F_DORMANT) {
@@ -1019,7 +1022,7 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 					push_up(x, DET_UPSTREAM_LOST, ep.down, ep.origin, ep.upstream, pfx,
 						ep.flags & DET_F_LAST, 0);
 				if (oe)
-					add_epi(x, &nn, past(&ep, sec));
+					add_epi(x, &nn, past(x, pfx, &ep, sec));
 				continue;
 			}
 			add_epi(x, &nn, ep); /* still down */
@@ -1037,7 +1040,7 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 			else if (reportable)
 				pend(d, pfx, ep.origin, ep.upstream, sec, x->psince, ep.n, 0);
 			if (oe)
-				add_epi(x, &nn, past(&ep, sec));
+				add_epi(x, &nn, past(x, pfx, &ep, sec));
 			continue;
 		}
 		/* P went down: the episode sleeps */

@@ -137,9 +137,10 @@ struct det_hooks {
 	void (*origin)(void *arg, uint32_t sec, uint32_t origin, uint32_t before, uint32_t after);
 	void (*end)(void *arg, uint32_t sec);
 	/* docs/events.md §10 with a history store (optional): a (prefix,
-	 * origin) episode begins (baseline ones too); and, before that for an
-	 * episode after the baseline that the detector's own memory calls new,
-	 * did the history ever see (P, O)? (*pfx_known: P with any origin) */
+	 * origin) episode ended (baseline ones too: the pair becomes history;
+	 * running episodes are the detector's own memory); and, for an episode
+	 * after the baseline that the detector's own memory calls new, did the
+	 * history ever see (P, O)? (*pfx_known: P with any origin) */
 	void (*po_seen)(void *arg, uint32_t sec, uint32_t pfx, uint32_t origin);
 	bool (*po_known)(void *arg, uint32_t pfx, uint32_t origin, bool *pfx_known);
 	void *arg;

@@ -96,10 +96,10 @@ int store_file_add(struct store *s, const struct store_file *f, int64_t now);
 
 int store_names_put(struct store *s, const struct names *nm);
 
-/* docs/events.md §10: the (prefix, origin) pairs ever seen. Has prefix
+/* docs/events.md §10: the (prefix, origin) pairs whose episodes ended. Has prefix
  * (text) ever had any origin (*pfx_known), and this one (*po_known)? */
 int store_prefix_origins(struct store *s, const char *prefix, uint32_t origin, bool *pfx_known, bool *po_known);
-/* Record a pair (kept as it is when it is there: first seen stays). */
+/* Record a pair (kept as it is when it is there: the first end stays). */
 int store_prefix_origin_put(struct store *s, const char *prefix, uint32_t origin, uint32_t first_seen);
 /* Names of these ASNs into nm (those the store knows). */
 int store_names_get(struct store *s, struct names *nm, const uint32_t *asn, size_t n);
@@ -304,7 +304,7 @@ struct hist {
 	uint32_t npend, cappend;
 	struct det_hooks hooks;
 	/* docs/events.md §10: (prefix id << 32 | origin) -> second, the pairs
-	 * whose episodes began since the last commit; the store and rib the
+	 * whose episodes ended since the last commit; the store and rib the
 	 * history lookups use (hist_history; NULL: none) */
 	struct u64map po_new;
 	struct store *st;
@@ -321,8 +321,9 @@ void hist_release(struct hist *h);
  * loaded snapshot). Its event callback must be hist_on_event(h, ...). */
 void hist_attach(struct hist *h, struct engine *e);
 /* new_for_prefix and prefix_new from the store's history (docs/events.md
- * §10): the (prefix, origin) pairs every episode began with are written
- * to it, and looked up in it. After hist_attach; s and r borrowed. */
+ * §10): the (prefix, origin) pair of every episode that ends is written to
+ * it (the running ones are the detector's memory, kept in its snapshot),
+ * and looked up in it. After hist_attach; s and r borrowed. */
 void hist_history(struct hist *h, struct store *s, const struct rib *r);
 /* The open intervals of the store (after hist_attach). */
 int hist_load(struct hist *h, struct store *s);
