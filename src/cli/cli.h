@@ -9,6 +9,7 @@
 #ifndef RW_CLI_H
 #define RW_CLI_H
 
+#include "../engine/engine.h"
 #include "../feed/feed.h"
 
 #include <stdio.h>
@@ -59,19 +60,32 @@ int missing(const char *cmd, const char *what);
 #define USAGE_RELATIONSHIPS                                                                      \
 	"  --relationships FILE  AS relationships (CAIDA's as-rel serial-1 or -2,\n"             \
 	"                    compressed or not): route_leak events\n"
-/* --relationships FILE into rel (asrel_init'ed): 0, or EXIT_DAMAGED with
- * the reason logged. */
-struct asrel;
-int opt_relationships(struct asrel *rel, const char *path);
 
 /* The usage lines of --watch (docs/events.md §13). */
 #define USAGE_WATCH                                                                              \
 	"  --watch FILE      a watch list: BGPalerter's prefixes.yml, as it is: hijack,\n"       \
-	"                    newprefix, misconfiguration, neighbor and rpki events\n"
-/* --watch FILE into w (watch_init'ed): 0, or EXIT_DAMAGED with the reason
- * logged. */
-struct watch;
-int opt_watch(struct watch *w, const char *path);
+	"                    newprefix, misconfiguration, neighbor, path, visibility\n"   \
+	"                    and rpki events\n"
+
+/* The security options of the commands that run the engine (docs/events.md
+ * §11-§13): --vrps FILE[@TIME] (events, ingest; collect reads its own
+ * --vrps FILE live), --relationships FILE and --watch FILE (one each). */
+struct sec_opts {
+	struct engine_vrps vrps;
+	struct asrel rel;
+	bool have_rel;
+	struct watch watch;
+	bool have_watch;
+};
+void sec_opts_init(struct sec_opts *s);
+void sec_opts_release(struct sec_opts *s);
+/* Option 'V' (--vrps), 'L' (--relationships) or 'W' (--watch) with its
+ * argument: 0, or the exit status (the reason logged). */
+int sec_opt(struct sec_opts *s, int c, const char *arg);
+/* What was given, to an engine made for a run over archives (the VRP
+ * files in force at `at`, and their times for ao): 0, or EXIT_DAMAGED
+ * when a VRP file cannot be read. */
+int sec_opts_engine(struct sec_opts *s, struct engine *e, uint32_t at, struct archive_opts *ao);
 
 /* The usage lines of --collector, the same in every command. */
 #define USAGE_COLLECTOR                                                                          \

@@ -120,10 +120,8 @@ int cmd_collect(int argc, char **argv)
 	if (conf_argv(&ca, lo, argc, argv))
 		return EXIT_USAGE;
 	argc = ca.argc;
-	struct asrel rel; /* --relationships */
-	asrel_init(&rel);
-	struct watch wl; /* --watch */
-	watch_init(&wl);
+	struct sec_opts so; /* --relationships, --watch (--vrps is read live) */
+	sec_opts_init(&so);
 	struct pipe_group_alert *ga = NULL; /* --group-exec, --group-webhook */
 	uint32_t nga = 0, capga = 0;
 	argv = ca.argv;
@@ -223,19 +221,11 @@ int cmd_collect(int argc, char **argv)
 			break;
 		case 'V': pc.vrps = optarg; break;
 		case 'L':
-			if ((rc = opt_relationships(&rel, optarg)))
-				goto out;
-			pc.rel = &rel;
-			break;
 		case 'W':
-			if (pc.watch) {
-				rw_log(RW_LOG_ERROR, "--watch: one watch list");
-				rc = EXIT_USAGE;
+			if ((rc = sec_opt(&so, c, optarg)))
 				goto out;
-			}
-			if ((rc = opt_watch(&wl, optarg)))
-				goto out;
-			pc.watch = &wl;
+			pc.rel = so.have_rel ? &so.rel : NULL;
+			pc.watch = so.have_watch ? &so.watch : NULL;
 			break;
 		case 'G':
 		case 'K': {
@@ -403,8 +393,7 @@ out:
 	free(bacc);
 	free(brt);
 	names_release(&nm);
-	asrel_release(&rel);
-	watch_release(&wl);
+	sec_opts_release(&so);
 	rw_vec_free(&ga, &capga, sizeof *ga, RW_MEM_OTHER);
 	conf_argv_release(&ca);
 	return rc;

@@ -147,13 +147,8 @@ int cmd_events(int argc, char **argv)
 	names_init(&nm);
 	struct feed_names coll; /* --collector */
 	feed_names_init(&coll);
-	struct engine_vrps vrps; /* --vrps */
-	engine_vrps_init(&vrps);
-	struct asrel rel; /* --relationships */
-	asrel_init(&rel);
-	struct watch wl; /* --watch */
-	watch_init(&wl);
-	bool have_watch = false;
+	struct sec_opts so; /* --vrps, --relationships, --watch */
+	sec_opts_init(&so);
 	int c, rc = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jhq", lo, NULL)) != -1) {
@@ -224,24 +219,10 @@ int cmd_events(int argc, char **argv)
 			break;
 		case 'd': db = optarg; break;
 		case 'V':
-			if (engine_vrps_add(&vrps, optarg)) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
 		case 'L':
-			if ((rc = opt_relationships(&rel, optarg)))
-				goto out;
-			break;
 		case 'W':
-			if (have_watch) {
-				rw_log(RW_LOG_ERROR, "--watch: one watch list");
-				rc = EXIT_USAGE;
+			if ((rc = sec_opt(&so, c, optarg)))
 				goto out;
-			}
-			if ((rc = opt_watch(&wl, optarg)))
-				goto out;
-			have_watch = true;
 			break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
@@ -277,15 +258,8 @@ int cmd_events(int argc, char **argv)
 	struct engine *e = rw_malloc(sizeof *e);
 	engine_init(e, min_peers, on_event, &ec);
 	e->gap = gap;
-	if (rel.links)
-		engine_relationships(e, &rel);
-	if (have_watch)
-		engine_watch(e, &wl);
-	if (vrps.n) {
-		if (engine_vrps_start(e, &vrps, 0))
-			rc = EXIT_DAMAGED;
-		ao.vrps = &vrps;
-	}
+	if (sec_opts_engine(&so, e, 0, &ao))
+		rc = EXIT_DAMAGED;
 	double t0 = now_seconds();
 	struct feed_inputs in;
 	if (feed_inputs(argv + optind, argc - optind, &coll, &ao.feed.io, &in, st))
@@ -295,7 +269,7 @@ int cmd_events(int argc, char **argv)
 	if (archive_run(e, &in, &ao, st))
 		rc = EXIT_DAMAGED;
 	say_data_end(st, "from", ec.f.from);
-	if (vrps.status)
+	if (so.vrps.status)
 		rc = EXIT_DAMAGED;
 	det_group_finish(&ec.g, &e->rib);
 	struct obuf ob;
@@ -336,8 +310,6 @@ out:
 	free(origins);
 	names_release(&nm);
 	feed_names_release(&coll);
-	engine_vrps_release(&vrps);
-	asrel_release(&rel);
-	watch_release(&wl);
+	sec_opts_release(&so);
 	return rc;
 }

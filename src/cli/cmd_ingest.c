@@ -72,13 +72,9 @@ int cmd_ingest(int argc, char **argv)
 	struct feed_names coll; /* --collector, walked by store_ingest */
 	feed_names_init(&coll);
 	o.feed.names = &coll;
-	struct engine_vrps vrps; /* --vrps */
-	engine_vrps_init(&vrps);
-	o.vrps = &vrps;
-	struct asrel rel; /* --relationships */
-	asrel_init(&rel);
-	struct watch wl; /* --watch */
-	watch_init(&wl);
+	struct sec_opts so; /* --vrps, --relationships, --watch */
+	sec_opts_init(&so);
+	o.vrps = &so.vrps;
 	o.feed.progress = rw_log_level > RW_LOG_ERROR; /* shown on a terminal, not with -q */
 	bool stats = false;
 	int c, rc = 0;
@@ -131,25 +127,12 @@ int cmd_ingest(int argc, char **argv)
 			o.gap = (uint32_t)v;
 			break;
 		case 'V':
-			if (engine_vrps_add(&vrps, optarg)) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
 		case 'L':
-			if ((rc = opt_relationships(&rel, optarg)))
-				goto out;
-			o.rel = &rel;
-			break;
 		case 'W':
-			if (o.watch) {
-				rw_log(RW_LOG_ERROR, "--watch: one watch list");
-				rc = EXIT_USAGE;
+			if ((rc = sec_opt(&so, c, optarg)))
 				goto out;
-			}
-			if ((rc = opt_watch(&wl, optarg)))
-				goto out;
-			o.watch = &wl;
+			o.rel = so.have_rel ? &so.rel : NULL;
+			o.watch = so.have_watch ? &so.watch : NULL;
 			break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
@@ -198,8 +181,6 @@ int cmd_ingest(int argc, char **argv)
 out:
 	names_release(&nm);
 	feed_names_release(&coll);
-	engine_vrps_release(&vrps);
-	asrel_release(&rel);
-	watch_release(&wl);
+	sec_opts_release(&so);
 	return rc;
 }

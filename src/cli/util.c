@@ -23,28 +23,68 @@ int opt_collector(struct feed_names *nm, const char *arg)
 	return EXIT_USAGE;
 }
 
-int opt_relationships(struct asrel *rel, const char *path)
+void sec_opts_init(struct sec_opts *s)
 {
-	char err[512] = "";
-	int rc = asrel_load(rel, path, err, sizeof err);
-	if (rc) {
-		rw_log(RW_LOG_ERROR, "--relationships %s: %s", path, err[0] ? err : rw_strerror(rc));
-		return EXIT_DAMAGED;
-	}
-	rw_log(RW_LOG_INFO, "%s: %u relationships (%u provider-customer, %u peer)", path, rel->links, rel->p2c,
-	       rel->p2p);
-	return 0;
+	memset(s, 0, sizeof *s);
+	engine_vrps_init(&s->vrps);
+	asrel_init(&s->rel);
+	watch_init(&s->watch);
 }
 
-int opt_watch(struct watch *w, const char *path)
+void sec_opts_release(struct sec_opts *s)
+{
+	engine_vrps_release(&s->vrps);
+	asrel_release(&s->rel);
+	watch_release(&s->watch);
+}
+
+int sec_opt(struct sec_opts *s, int c, const char *arg)
 {
 	char err[512] = "";
-	if (watch_load(w, path, err, sizeof err)) {
-		rw_log(RW_LOG_ERROR, "--watch %s", err);
-		return EXIT_DAMAGED;
+	switch (c) {
+	case 'V':
+		return engine_vrps_add(&s->vrps, arg) ? EXIT_USAGE : 0;
+	case 'L':
+		if (s->have_rel) {
+			rw_log(RW_LOG_ERROR, "--relationships: one file");
+			return EXIT_USAGE;
+		}
+		if (asrel_load(&s->rel, arg, err, sizeof err)) {
+			rw_log(RW_LOG_ERROR, "--relationships %s: %s", arg, err[0] ? err : "cannot be read");
+			return EXIT_DAMAGED;
+		}
+		rw_log(RW_LOG_INFO, "%s: %u relationships (%u provider-customer, %u peer)", arg, s->rel.links,
+		       s->rel.p2c, s->rel.p2p);
+		s->have_rel = true;
+		return 0;
+	case 'W':
+		if (s->have_watch) {
+			rw_log(RW_LOG_ERROR, "--watch: one watch list");
+			return EXIT_USAGE;
+		}
+		if (watch_load(&s->watch, arg, err, sizeof err)) {
+			rw_log(RW_LOG_ERROR, "--watch %s", err);
+			return EXIT_DAMAGED;
+		}
+		rw_log(RW_LOG_INFO, "%s: %u prefixes and %u networks watched", arg, s->watch.npfx, s->watch.nasns);
+		s->have_watch = true;
+		return 0;
+	default:
+		return EXIT_USAGE;
 	}
-	rw_log(RW_LOG_INFO, "%s: %u prefixes and %u networks watched", path, w->npfx, w->nasns);
-	return 0;
+}
+
+int sec_opts_engine(struct sec_opts *s, struct engine *e, uint32_t at, struct archive_opts *ao)
+{
+	if (s->have_rel)
+		engine_relationships(e, &s->rel);
+	if (s->have_watch)
+		engine_watch(e, &s->watch);
+	if (!s->vrps.n)
+		return 0;
+	if (ao)
+		ao->vrps = &s->vrps;
+	return engine_vrps_start(e, &s->vrps, at) ? EXIT_DAMAGED : 0;
 }
 
 int opt_time(const char *opt, const char *arg, uint32_t *t)

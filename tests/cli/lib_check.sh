@@ -53,3 +53,16 @@ rib 198.51.100.0/24 64500 65552
 rib 203.0.113.0/24 64500 65553
 S
 }
+# ingest_twice CUT UNTIL ARGS...: the suite's archive $tmp/a (collector
+# rv) ingested into $tmp/two.db in two runs, the first over a copy of it
+# cut after second CUT and stopped at UNTIL, the second resuming over the
+# whole archive (ARGS given to both); returns the second's status
+ingest_twice() {
+	cut=$1 until=$2
+	shift 2
+	mkdir -p "$tmp/b1"
+	mrt upto "$tmp/a/updates.20240309.0800" "$tmp/b1/updates.20240309.0800" "$cut"
+	cp "$tmp/a/rib.20240309.0800" "$tmp/b1/"
+	"$RW" ingest -q --db "$tmp/two.db" --collector rv --until "$until" "$@" "$tmp/b1" > /dev/null 2>&1
+	"$RW" ingest -q --db "$tmp/two.db" --collector rv "$@" "$tmp/a" > /dev/null 2>&1
+}

@@ -96,11 +96,7 @@ check stored-text "cmp -s $tmp/db.txt $tmp/ev.txt" "$(diff "$tmp/db.txt" "$tmp/e
 
 # ingest in two runs (the second resumes after 08:06 with the VRPs then in
 # force, and applies the 08:10 change itself): the same events
-mkdir -p "$tmp/b1"
-mrt upto "$tmp/a/updates.20240309.0800" "$tmp/b1/updates.20240309.0800" 1709971560
-cp "$tmp/a/rib.20240309.0800" "$tmp/b1/"
-"$RW" ingest -q --db "$tmp/two.db" --collector rv --until 2024-03-09T08:06:00Z $VRPS "$tmp/b1" > /dev/null 2>&1
-"$RW" ingest -q --db "$tmp/two.db" --collector rv $VRPS "$tmp/a" > /dev/null 2>&1; rc=$?
+ingest_twice 1709971560 2024-03-09T08:06:00Z $VRPS; rc=$?
 "$RW" events --db "$tmp/two.db" --json 2>/dev/null | jq -r "$proj" > "$tmp/two"
 check resumed "[ $rc -eq 0 ] && cmp -s $tmp/want $tmp/two" "rc=$rc got: $(tr '\n' ';' < "$tmp/two")"
 

@@ -132,11 +132,7 @@ check stored "[ $rc -eq 0 ] && [ \"\$(jq -S -c . $tmp/db.json | sort)\" = \"\$(j
 # ingest in two runs, the second resuming while two peers have lost
 # 198.51.100.0/24 (the detector's snapshot keeps the watched prefixes'
 # peers): the same events
-mkdir -p "$tmp/b1"
-mrt upto "$tmp/a/updates.20240309.0800" "$tmp/b1/updates.20240309.0800" 1709971560
-cp "$tmp/a/rib.20240309.0800" "$tmp/b1/"
-"$RW" ingest -q --db "$tmp/two.db" --collector rv --until 2024-03-09T08:06:00Z $W "$tmp/b1" > /dev/null 2>&1
-"$RW" ingest -q --db "$tmp/two.db" --collector rv $W "$tmp/a" > /dev/null 2>&1; rc=$?
+ingest_twice 1709971560 2024-03-09T08:06:00Z $W; rc=$?
 "$RW" events --db "$tmp/two.db" --json 2>/dev/null | jq -r "$proj" > "$tmp/two"
 check resumed "[ $rc -eq 0 ] && cmp -s $tmp/want $tmp/two" "rc=$rc $(diff "$tmp/want" "$tmp/two" | tr '\n' ';')"
 "$RW" report 65551 --db "$tmp/w.db" --from 2024-03-09 --until 2024-03-10 > "$tmp/report.txt" 2>&1
