@@ -40,7 +40,7 @@ MRT="mrt/mrt_frame mrt/mrt_decode mrt/mrt_write"
 IO="io/io io/io_codec io/io_bz2"
 # the output formats, and what their event and origin printers need
 FMT="out/out out/out_bgpdump out/out_json out/out_bgpkit out/out_text store/store_text names/names detect/det detect/det_group detect/det_snap \
- rib/rib rib/rib_path rib/rib_adj rib/rib_query rib/rib_snap rpki/rpki detect/det_leak asrel/asrel watch/watch watch/watch_load"
+ rib/rib rib/rib_path rib/rib_adj rib/rib_query rib/rib_snap rpki/rpki detect/det_leak detect/det_sec asrel/asrel watch/watch watch/watch_load"
 
 # The arena functions of arena.c are renamed out of the way when the shim
 # is used.

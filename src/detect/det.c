@@ -48,16 +48,6 @@
 
 #include <stdlib.h>
 
-enum {
-	DET_F_CONFIRMED = 1,
-	DET_F_BASELINE = 2,
-	DET_F_DORMANT = 4,
-	DET_F_NEW = 8,       /* new_for_origin, decided at the start */
-	DET_F_LAST = 16,     /* last_for_origin of the dormant loss */
-	DET_F_PAST = 32,     /* (P, O) episode that ended: O was an origin of P */
-	DET_F_PNEW = 64,     /* (P, O) episode began P's first appearance */
-};
-
 /* DOWN: the prefix went down (prefix_down reported); UNOBS: its routes
  * went because the sessions that carried them ended (docs/events.md §9):
  * nothing reported, its origins still count as present, and its return
@@ -145,10 +135,7 @@ uint32_t det_origin_prefixes(const struct det *d, uint32_t origin)
 	return v ? *v & 0x7fffffffu : 0;
 }
 
-/* The detector's vectors: their size follows the state (no cap of their
- * own); running out of memory is fatal as everywhere. */
-#define VEC(p, cap, need) rw_vec_grow(&(p), &(cap), (need), sizeof *(p), UINT32_MAX, RW_MEM_DET)
-
+/* The per-prefix array follows the rib's prefixes. */
 static void ensure_pfx(struct det *d, uint32_t n)
 {
 	if (n <= d->npfx)
@@ -158,12 +145,6 @@ static void ensure_pfx(struct det *d, uint32_t n)
 	memset(d->pfx + d->npfx, 0, (size_t)(cap - d->npfx) * sizeof *d->pfx);
 	d->npfx = cap;
 }
-
-/* The summary of a prefix from its routes. */
-struct ou_n {
-	uint32_t o, u;
-	uint16_t n;
-};
 
 static int cur_cmp(const void *a, const void *b)
 {
@@ -340,40 +321,9 @@ static void add_delta(struct u64map *m, uint64_t key, int32_t delta)
 	*v = (uint32_t)((int32_t)*v + delta);
 }
 
-struct eval_ctx {
-	struct det *d;
-	det_event_fn fn;
-	void *arg;
-	uint32_t sec;
-	bool baseline;
-	uint32_t since;     /* the second's gap start, for revealed prefixes */
-	uint32_t psince;    /* since for the prefix being evaluated, or 0 */
-	bool any_revealed;  /* a revealed prefix changed an origin's count */
-	struct ou_n *cur;
-	uint32_t capcur;
-	struct det_epi *ne; /* new episode list under construction */
-	uint32_t capne;
-	/* events to deliver once the second's counts are final */
-	struct det_event *pe;
-	uint32_t npe, cappe;
-	uint32_t *oo; /* origins before / after, per prefix */
-	uint32_t capoo;
-	/* docs/events.md §10 origin lists: the events' lists one after the
-	 * other (peo[i]: where event i's starts), and a scratch list */
-	uint32_t *ol, nol, capol;
-	uint32_t *peo, cappeo;
-	uint32_t *po, cappo;
-	/* docs/events.md §12: the events' VRP lists the same way */
-	struct rpki_vrp *vl;
-	uint32_t nvl, capvl;
-	uint32_t *pev, cappev;
-	uint8_t *mark;      /* add_reserved's, per summary entry */
-	uint32_t capmark;
-};
-
 /* An event dated at this second from a revealed prefix happened in
  * [since, sec]: it carries since. */
-static void push_ev(struct eval_ctx *x, struct det_event e)
+void det__push_ev(struct eval_ctx *x, struct det_event e)
 {
 	if (!e.since && e.time == x->sec && e.pfx != RIB_NONE)
 		e.since = x->psince;
@@ -387,14 +337,14 @@ static void push_ev(struct eval_ctx *x, struct det_event e)
 
 static void push_pe(struct eval_ctx *x, uint8_t type, bool has_origin, uint32_t o, uint32_t pfx)
 {
-	push_ev(x, (struct det_event){.type = type, .has_origin = has_origin, .time = x->sec,
+	det__push_ev(x, (struct det_event){.type = type, .has_origin = has_origin, .time = x->sec,
 				      .determined = x->sec, .origin = o, .pfx = pfx});
 }
 
 static void push_up(struct eval_ctx *x, uint8_t type, uint32_t time, uint32_t o, uint32_t u, uint32_t pfx,
 		    bool flag, uint16_t npeers)
 {
-	push_ev(x, (struct det_event){.type = type, .has_origin = true, .flag = flag, .time = time,
+	det__push_ev(x, (struct det_event){.type = type, .has_origin = true, .flag = flag, .time = time,
 				      .determined = x->sec, .origin = o, .upstream = u, .pfx = pfx,
 				      .npeers = npeers});
 }
@@ -417,7 +367,7 @@ static void push_or(struct eval_ctx *x, uint8_t type, uint32_t time, uint32_t o,
 		if (list[i] != skip)
 			x->ol[x->nol + k++] = list[i];
 	x->nol += k;
-	push_ev(x, (struct det_event){.type = type, .has_origin = true, .flag = flag, .time = time,
+	det__push_ev(x, (struct det_event){.type = type, .has_origin = true, .flag = flag, .time = time,
 				      .determined = x->sec, .origin = o, .upstream = u, .pfx = pfx,
 				      .npeers = npeers, .norigins = k});
 }
@@ -451,7 +401,7 @@ static uint32_t covering(const struct rib *r, uint32_t pfx)
 }
 
 /* The origins of a prefix's routes now (sorted, distinct), into x->po. */
-static uint32_t rib_origins(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
+uint32_t det__rib_origins(struct eval_ctx *x, const struct rib *r, uint32_t pfx)
 {
 	const struct rib_pfx *p = &r->pfx[pfx];
 	uint32_t n = 0;
@@ -481,7 +431,7 @@ static void origin_confirmed(struct eval_ctx *x, const struct rib *r, uint32_t p
 		uint32_t cv = covering(r, pfx), no;
 		if (cv == RIB_NONE)
 			return;
-		no = rib_origins(x, r, cv);
+		no = det__rib_origins(x, r, cv);
 		for (uint32_t i = 0; i < no; i++)
 			if (x->po[i] == ep->origin)
 				return; /* deaggregation by the same origin */
@@ -500,273 +450,10 @@ static void origin_lost(struct eval_ctx *x, uint32_t time, uint32_t pfx, const s
 	push_or(x, DET_ORIGIN_LOST, time, ep->origin, 0, pfx, false, ep->n, x->po, no, ep->origin);
 }
 
-/* ---- docs/events.md §12: RPKI invalid episodes */
-
 /* An (O, U) entry, not a reserved key nor a leak's (0, id) (§11). */
 static bool is_ou(uint32_t o, uint32_t u)
 {
 	return o && u < DET_WATCH_EPI;
-}
-
-/* docs/events.md §13: which rule of the watch list (P, O) falls under:
- * hijack (a watched prefix, or a more-specific of it, from an origin the
- * entry does not list), newprefix (a more-specific from a listed origin),
- * misconfiguration (a watched network originates a prefix the list does
- * not have); 0: none. An entry with `ignore` watches nothing, and one
- * with ignoreMorespecifics nothing below it. */
-enum { WC_NONE, WC_HIJACK, WC_NEWPREFIX, WC_MISCONF };
-
-static int watch_cond(const struct watch *w, const struct watch_prefix *wp, bool exact, uint32_t o)
-{
-	if (wp) {
-		if (wp->ignore || (!exact && wp->ignore_more_specifics))
-			return WC_NONE;
-		if (!watch_origin_ok(wp, o))
-			return WC_HIJACK;
-		return exact ? WC_NONE : WC_NEWPREFIX;
-	}
-	return watch_asn(w, o) ? WC_MISCONF : WC_NONE;
-}
-
-/* After summarize: before each origin's (o, DET_ORIGIN_EPI, n), the
- * reserved entries its (P, o) has, in key order: (o, DET_WATCH_EPI, n)
- * when a watch rule holds (§13), (o, DET_RPKI_EPI, n) when it is RPKI
- * invalid (§12). */
-static uint32_t add_reserved(struct eval_ctx *x, const struct rib *r, uint32_t pfx, uint32_t nc)
-{
-	struct det *d = x->d;
-	struct rpki *v = d->rpki && d->rpki->n ? d->rpki : NULL;
-	if (!v && !d->watch)
-		return nc;
-	const struct rw_prefix *p = &r->pfx[pfx].p;
-	bool exact = false;
-	const struct watch_prefix *wp = d->watch ? watch_match(d->watch, p, &exact) : NULL;
-	VEC(x->mark, x->capmark, nc);
-	uint32_t extra = 0;
-	for (uint32_t i = 0; i < nc; i++) {
-		const struct ou_n *c = &x->cur[i];
-		uint8_t m = 0;
-		enum rpki_reason why;
-		if (c->u == DET_ORIGIN_EPI && c->o) {
-			if (v && rpki_validate(v, p, true, c->o, &why) == RPKI_INVALID)
-				m |= 1;
-			if (d->watch && watch_cond(d->watch, wp, exact, c->o))
-				m |= 2;
-		}
-		x->mark[i] = m;
-		extra += (m & 1) + (m >> 1);
-	}
-	if (!extra)
-		return nc;
-	VEC(x->cur, x->capcur, (size_t)nc + extra);
-	uint32_t w = nc + extra; /* from the back, in place */
-	for (uint32_t i = nc; i-- > 0;) {
-		struct ou_n c = x->cur[i];
-		x->cur[--w] = c;
-		if (x->mark[i] & 1)
-			x->cur[--w] = (struct ou_n){c.o, DET_RPKI_EPI, c.n};
-		if (x->mark[i] & 2)
-			x->cur[--w] = (struct ou_n){c.o, DET_WATCH_EPI, c.n};
-	}
-	return nc + extra;
-}
-
-/* A watch episode confirmed, or ended: the rule it falls under now (the
- * list does not change during a run). */
-static void watch_event(struct eval_ctx *x, const struct rib *r, uint32_t pfx, const struct det_epi *ep, bool end,
-			uint32_t time, uint16_t n)
-{
-	const struct watch *w = x->d->watch;
-	bool exact = false;
-	const struct watch_prefix *wp = watch_match(w, &r->pfx[pfx].p, &exact);
-	int c = watch_cond(w, wp, exact, ep->origin);
-	static const uint8_t type[] = {[WC_HIJACK] = DET_WATCH_HIJACK, [WC_NEWPREFIX] = DET_WATCH_NEWPREFIX,
-				       [WC_MISCONF] = DET_WATCH_MISCONF};
-	if (c == WC_NONE)
-		return;
-	const struct watch_asn *wa = c == WC_MISCONF ? watch_asn(w, ep->origin) : NULL;
-	push_ev(x, (struct det_event){.type = (uint8_t)(type[c] + end), .has_origin = true, .time = time,
-				      .determined = x->sec, .origin = ep->origin,
-				      .upstream = wp ? (uint32_t)(wp - w->pfx) + 1 : 0, .pfx = pfx, .npeers = n,
-				      .wp = c == WC_MISCONF ? NULL : wp, .wa = wa});
-}
-
-/* Did P have O before this second (an active (P, O) episode)? Then an
- * invalid episode starting in a VRP change's second is the change's. */
-static bool had_origin(const struct det_pfx *dp, uint32_t o, uint32_t sec)
-{
-	for (uint32_t i = 0; i < dp->ne; i++)
-		if (dp->e[i].origin == o && dp->e[i].upstream == DET_ORIGIN_EPI)
-			return !(dp->e[i].flags & DET_F_PAST) && dp->e[i].start < sec;
-	return false;
-}
-
-/* rpki_invalid: the reason now and the covering VRPs. */
-static void rpki_confirmed(struct eval_ctx *x, const struct rib *r, uint32_t pfx, const struct det_epi *ep,
-			   uint16_t n)
-{
-	struct rpki *v = x->d->rpki;
-	enum rpki_reason why = RPKI_R_AS;
-	if (v)
-		rpki_validate(v, &r->pfx[pfx].p, true, ep->origin, &why);
-	uint32_t nv = 0;
-	if (v) {
-		VEC(x->vl, x->capvl, (size_t)x->nvl + 8);
-		nv = rpki_covering(v, &r->pfx[pfx].p, x->vl + x->nvl, x->capvl - x->nvl);
-		if (nv > x->capvl - x->nvl) {
-			VEC(x->vl, x->capvl, (size_t)x->nvl + nv);
-			rpki_covering(v, &r->pfx[pfx].p, x->vl + x->nvl, nv);
-		}
-		x->nvl += nv;
-	}
-	push_ev(x, (struct det_event){.type = DET_RPKI_INVALID, .has_origin = true, .flag = ep->flags & DET_F_NEW,
-				      .time = ep->start, .determined = x->sec, .origin = ep->origin, .upstream = why,
-				      .pfx = pfx, .npeers = n, .nvrps = nv});
-}
-
-static void rpki_end(struct eval_ctx *x, uint32_t time, uint32_t pfx, const struct det_epi *ep)
-{
-	push_ev(x, (struct det_event){.type = DET_RPKI_INVALID_END, .has_origin = true, .time = time,
-				      .determined = x->sec, .origin = ep->origin, .pfx = pfx, .npeers = ep->n});
-}
-
-/* ---- docs/events.md §11: route leaks */
-
-/* The origins of P's routes whose path carries leak id, into x->ol. */
-static uint32_t leak_origins(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint32_t id)
-{
-	const struct rib_pfx *p = &r->pfx[pfx];
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < p->n; i++) {
-		uint32_t lid[2], nl = det__path_leaks(x->d, r, p->r[i].path, lid);
-		uint32_t o = r->path[p->r[i].path].origin;
-		if (!o || !((nl > 0 && lid[0] == id) || (nl > 1 && lid[1] == id)))
-			continue;
-		VEC(x->ol, x->capol, (size_t)x->nol + n + 1);
-		uint32_t *l = x->ol + x->nol, j = n;
-		for (; j > 0 && l[j - 1] > o; j--)
-			;
-		if (j > 0 && l[j - 1] == o)
-			continue;
-		memmove(l + j + 1, l + j, (size_t)(n - j) * sizeof *l);
-		l[j] = o;
-		n++;
-	}
-	x->nol += n;
-	return n;
-}
-
-/* docs/events.md §13: a path rule's or a visibility's episode (a tag
- * whose leaker is DET_PATH_TAG or DET_VIS_TAG) confirmed or ended;
- * origin: the prefix's (lowest) now, else the entry's first. */
-static void path_event(struct eval_ctx *x, const struct rib *r, const struct det_leak *l, bool end, uint32_t time,
-		       uint32_t pfx, uint16_t n)
-{
-	const struct watch_prefix *wp = &x->d->watch->pfx[l->from];
-	uint32_t no = rib_origins(x, r, pfx);
-	uint8_t type = l->leaker == DET_VIS_TAG ? DET_WATCH_VISIBILITY
-		       : l->leaker == DET_ASSET_TAG ? DET_WATCH_HIJACK : DET_WATCH_PATH;
-	if (l->leaker == DET_ASSET_TAG) {
-		/* a hijack by routes without an origin: origin null */
-		push_ev(x, (struct det_event){.type = (uint8_t)(type + end), .time = time, .determined = x->sec,
-					      .upstream = l->from + 1, .pfx = pfx, .npeers = n, .wp = wp});
-		return;
-	}
-	push_ev(x, (struct det_event){.type = (uint8_t)(type + end), .has_origin = no > 0 || wp->nasn,
-				      .time = time, .determined = x->sec, .origin = no ? x->po[0] : wp->asn[0],
-				      .upstream = (l->from + 1) << 8 | (l->to & 0xff), .pfx = pfx, .npeers = n,
-				      .wp = wp});
-}
-
-static void leak_event(struct eval_ctx *x, struct rib *r, uint8_t type, uint32_t time, uint32_t pfx,
-		       const struct det_epi *ep, uint16_t n)
-{
-	const struct det_leak *l = det_leak_of(x->d, ep->upstream);
-	if (!l)
-		return;
-	if (l->leaker >= DET_ASSET_TAG) {
-		path_event(x, r, l, false, time, pfx, n);
-		return;
-	}
-	uint32_t no = leak_origins(x, r, pfx, ep->upstream);
-	push_ev(x, (struct det_event){.type = type, .has_origin = true, .time = time, .determined = x->sec,
-				      .origin = l->leaker, .upstream = l->from, .to = l->to, .pfx = pfx,
-				      .npeers = n, .norigins = no});
-}
-
-static void leak_confirmed(struct eval_ctx *x, struct rib *r, uint32_t pfx, const struct det_epi *ep,
-			   uint16_t n)
-{
-	leak_event(x, r, DET_ROUTE_LEAK, ep->start, pfx, ep, n);
-}
-
-/* The end: the routes that carried it are gone; origins: the prefix's
- * origins now (P is visible when an end is reported). */
-static void leak_end(struct eval_ctx *x, const struct rib *r, uint32_t time, uint32_t pfx, const struct det_epi *ep)
-{
-	const struct det_leak *l = det_leak_of(x->d, ep->upstream);
-	if (!l)
-		return;
-	if (l->leaker >= DET_ASSET_TAG) {
-		path_event(x, r, l, true, time, pfx, ep->n);
-		return;
-	}
-	uint32_t no = rib_origins(x, r, pfx);
-	VEC(x->ol, x->capol, (size_t)x->nol + no);
-	memcpy(x->ol + x->nol, x->po, (size_t)no * sizeof *x->po);
-	x->nol += no;
-	push_ev(x, (struct det_event){.type = DET_ROUTE_LEAK_END, .has_origin = true, .time = time,
-				      .determined = x->sec, .origin = l->leaker, .upstream = l->from, .to = l->to,
-				      .pfx = pfx, .npeers = ep->n, .norigins = no});
-}
-
-static bool has_asn(const uint32_t *v, uint32_t n, uint32_t asn)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (v[i] == asn)
-			return true;
-	return false;
-}
-
-/* docs/events.md §13 from the second's other events: neighbor (a watched
- * network's first route through an upstream its entry does not allow, or
- * the first route of a downstream it does not allow through it; ends
- * with the last), and rpki (a watched prefix's rpki_invalid). Delivered
- * right after the event they come from; returns how many. */
-static unsigned watch_derive(struct det *d, const struct rib *r, const struct det_event *e, det_event_fn fn,
-			     void *arg)
-{
-	const struct watch *w = d->watch;
-	unsigned k = 0;
-	if ((e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_LOST) && e->flag) {
-		uint8_t t = e->type == DET_UPSTREAM_GAINED ? DET_WATCH_NEIGHBOR : DET_WATCH_NEIGHBOR_END;
-		struct det_event n = {.type = t, .has_origin = true, .time = e->time, .determined = e->determined,
-				      .pfx = e->pfx, .npeers = e->npeers, .since = e->since};
-		const struct watch_asn *wa = watch_asn(w, e->origin);
-		if (wa && !wa->any_upstream && !has_asn(wa->upstreams, wa->nup, e->upstream)) {
-			n.origin = e->origin, n.upstream = e->upstream, n.flag = false, n.wa = wa;
-			fn(arg, &n);
-			k++;
-		}
-		wa = watch_asn(w, e->upstream);
-		if (wa && !wa->any_downstream && !has_asn(wa->downstreams, wa->ndown, e->origin)) {
-			n.origin = e->upstream, n.upstream = e->origin, n.flag = true, n.wa = wa;
-			fn(arg, &n);
-			k++;
-		}
-	}
-	if ((e->type == DET_RPKI_INVALID || e->type == DET_RPKI_INVALID_END) && e->pfx != RIB_NONE) {
-		bool exact = false;
-		const struct watch_prefix *wp = watch_match(w, &r->pfx[e->pfx].p, &exact);
-		if (wp && !wp->ignore && (exact || !wp->ignore_more_specifics)) {
-			struct det_event n = *e;
-			n.type = e->type == DET_RPKI_INVALID ? DET_WATCH_RPKI : DET_WATCH_RPKI_END;
-			n.wp = wp;
-			fn(arg, &n);
-			k++;
-		}
-	}
-	return k;
 }
 
 /* What stays of an ended (P, O) episode: that O was an origin of P until
@@ -779,20 +466,6 @@ static struct det_epi past(struct eval_ctx *x, uint32_t pfx, const struct det_ep
 	if (hk && hk->po_seen)
 		hk->po_seen(hk->arg, sec, pfx, e->origin);
 	return (struct det_epi){.origin = e->origin, .upstream = DET_ORIGIN_EPI, .down = sec, .flags = DET_F_PAST};
-}
-
-/* A (0, tag, n) entry of a watch entry (visibility, AS_SET), in its
- * place among the summary's (0, tag) entries. */
-static uint32_t add_watch_tag(struct eval_ctx *x, uint32_t nc, uint32_t kind, uint32_t entry, uint32_t n)
-{
-	uint32_t id = det__leak_id(x->d, &(struct asrel_leak){kind, entry, 0});
-	uint32_t at = 0;
-	while (at < nc && !x->cur[at].o && x->cur[at].u < id)
-		at++;
-	VEC(x->cur, x->capcur, (size_t)nc + 1);
-	memmove(x->cur + at + 1, x->cur + at, (size_t)(nc - at) * sizeof *x->cur);
-	x->cur[at] = (struct ou_n){0, id, (uint16_t)RW_MIN(n, 65535u)};
-	return nc + 1;
 }
 
 static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t why)
@@ -812,15 +485,15 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 			wp = NULL;
 	}
 	uint32_t nc = summarize(d, r, pfx, wp, &x->cur, &x->capcur, &vis, &nnull);
-	nc = add_reserved(x, r, pfx, nc);
+	nc = det__add_reserved(x, r, pfx, nc);
 	if (wvis) {
 		/* (0, visibility tag, peers lost), among the (0, tag) entries */
 		uint32_t lost = det__visibility(d, r, pfx, why, x->baseline);
 		if (lost)
-			nc = add_watch_tag(x, nc, DET_VIS_TAG, (uint32_t)(wvis - d->watch->pfx), lost);
+			nc = det__add_watch_tag(x, nc, DET_VIS_TAG, (uint32_t)(wvis - d->watch->pfx), lost);
 	}
 	if (wset && nnull) /* (0, AS_SET tag, peers whose route has no origin) */
-		nc = add_watch_tag(x, nc, DET_ASSET_TAG, (uint32_t)(wset - d->watch->pfx), nnull);
+		nc = det__add_watch_tag(x, nc, DET_ASSET_TAG, (uint32_t)(wset - d->watch->pfx), nnull);
 	const struct ou_n *c = x->cur;
 	uint32_t sec = x->sec;
 	bool base = x->baseline;
@@ -932,7 +605,7 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 				}
 			} else if (re) {
 				/* cause vrp_change: O was there, the VRPs changed */
-				if (d->vrp_now && had_origin(dp, cu->o, sec))
+				if (d->vrp_now && det__had_origin(dp, cu->o, sec))
 					ne.flags |= DET_F_NEW;
 			} else if (le || we) {
 				/* nothing decided at the start */
@@ -946,13 +619,13 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 						origin_confirmed(x, r, pfx, &ne, c, nc, n_new);
 				} else if (re) {
 					if (!base)
-						rpki_confirmed(x, r, pfx, &ne, n_new);
+						det__rpki_confirmed(x, r, pfx, &ne, n_new);
 				} else if (le) {
 					if (!base)
-						leak_confirmed(x, r, pfx, &ne, n_new);
+						det__leak_confirmed(x, r, pfx, &ne, n_new);
 				} else if (we) {
 					if (!base)
-						watch_event(x, r, pfx, &ne, false, ne.start, n_new);
+						det__watch_event(x, r, pfx, &ne, false, ne.start, n_new);
 				} else if (!base && cu->u)
 					push_up(x, DET_UPSTREAM_GAINED, sec, cu->o, cu->u, pfx, ne.flags & DET_F_NEW, n_new);
 				else if (cu->u && d->report_present)
@@ -986,13 +659,13 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 						origin_confirmed(x, r, pfx, &ep, c, nc, n_new);
 				} else if (re) {
 					if (!base && !(ep.flags & DET_F_BASELINE))
-						rpki_confirmed(x, r, pfx, &ep, n_new);
+						det__rpki_confirmed(x, r, pfx, &ep, n_new);
 				} else if (le) {
 					if (!base && !(ep.flags & DET_F_BASELINE))
-						leak_confirmed(x, r, pfx, &ep, n_new);
+						det__leak_confirmed(x, r, pfx, &ep, n_new);
 				} else if (we) {
 					if (!base && !(ep.flags & DET_F_BASELINE))
-						watch_event(x, r, pfx, &ep, false, ep.start, n_new);
+						det__watch_event(x, r, pfx, &ep, false, ep.start, n_new);
 				} else if (!base && !(ep.flags & DET_F_BASELINE) && ep.upstream)
 					push_up(x, DET_UPSTREAM_GAINED, ep.start, ep.origin, ep.upstream, pfx,
 						ep.flags & DET_F_NEW, n_new);
@@ -1013,11 +686,11 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 				if (reportable && oe)
 					origin_lost(x, ep.down, pfx, &ep, c, nc);
 				else if (reportable && re)
-					rpki_end(x, ep.down, pfx, &ep);
+					det__rpki_end(x, ep.down, pfx, &ep);
 				else if (reportable && le)
-					leak_end(x, r, ep.down, pfx, &ep);
+					det__leak_end(x, r, ep.down, pfx, &ep);
 				else if (reportable && we)
-					watch_event(x, r, pfx, &ep, true, ep.down, 0);
+					det__watch_event(x, r, pfx, &ep, true, ep.down, 0);
 				else if (reportable)
 					push_up(x, DET_UPSTREAM_LOST, ep.down, ep.origin, ep.upstream, pfx,
 						ep.flags & DET_F_LAST, 0);
@@ -1032,11 +705,11 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 			if (reportable && oe)
 				origin_lost(x, sec, pfx, &ep, c, nc);
 			else if (reportable && re)
-				rpki_end(x, sec, pfx, &ep);
+				det__rpki_end(x, sec, pfx, &ep);
 			else if (reportable && le)
-				leak_end(x, r, sec, pfx, &ep);
+				det__leak_end(x, r, sec, pfx, &ep);
 			else if (reportable && we)
-				watch_event(x, r, pfx, &ep, true, sec, ep.n);
+				det__watch_event(x, r, pfx, &ep, true, sec, ep.n);
 			else if (reportable)
 				pend(d, pfx, ep.origin, ep.upstream, sec, x->psince, ep.n, 0);
 			if (oe)
@@ -1202,7 +875,7 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 		d->events += e->type != DET_UPSTREAM_PRESENT;
 		fn(arg, e);
 		if (d->watch)
-			d->events += watch_derive(d, r, e, fn, arg);
+			d->events += det__watch_derive(d, r, e, fn, arg);
 	}
 	if (d->hooks && d->hooks->end)
 		d->hooks->end(d->hooks->arg, sec);
