@@ -36,7 +36,7 @@ static int on_event(void *arg, const struct store_event *e)
 	struct report_event *r = &d->ev[d->nev++];
 	*r = (struct report_event){.type = e->type, .flag = e->flag, .time = e->time, .upstream = e->upstream,
 				   .origin_prefixes = e->origin_prefixes, .prefixes = rw_strdup(e->prefixes),
-				   .since = e->since};
+				   .since = e->since, .peers = e->peers};
 	r->origin = e->has_origin ? e->origin : 0;
 	if (e->type == DET_COLLECTOR_GAP) {
 		r->until = e->determined;
@@ -220,10 +220,64 @@ static void put_asns(struct obuf *o, const struct names *nm, const char *list)
 	}
 }
 
+/* Is prefix p (n bytes) in the space-separated list? */
+static bool list_has(const char *list, const char *p, size_t n)
+{
+	for (const char *q = list; *q;) {
+		size_t k = strcspn(q, " ");
+		if (k == n && !memcmp(q, p, n))
+			return true;
+		q += k;
+		q += strspn(q, " ");
+	}
+	return false;
+}
+
+/* docs/events.md §10-§13: the event in the window that ends the episode
+ * event i began (the same origin, and the leak's pair; its first prefix
+ * among the end's): its index, or d->nev. A more-specific or a new prefix
+ * also ends when it goes down entirely (prefix_down: not an end of its
+ * own, told in its place). */
+static size_t end_of(const struct report_data *d, size_t i)
+{
+	const struct report_event *s = &d->ev[i];
+	uint8_t want, alt = DET_TYPE_COUNT;
+	switch (s->type) {
+	case DET_ORIGIN_GAINED:
+		want = DET_ORIGIN_LOST;
+		break;
+	case DET_MORE_SPECIFIC:
+	case DET_PREFIX_NEW:
+		want = DET_ORIGIN_LOST, alt = DET_PREFIX_DOWN;
+		break;
+	case DET_RPKI_INVALID:
+		want = DET_RPKI_INVALID_END;
+		break;
+	case DET_ROUTE_LEAK:
+		want = DET_ROUTE_LEAK_END;
+		break;
+	case DET_WATCH_HIJACK:
+		want = DET_WATCH_HIJACK_END;
+		break;
+	default:
+		return d->nev;
+	}
+	size_t n = strcspn(s->prefixes, " ");
+	for (size_t j = i + 1; j < d->nev; j++) {
+		const struct report_event *e = &d->ev[j];
+		if ((e->type != want && e->type != alt) || e->origin != s->origin || !list_has(e->prefixes, s->prefixes, n))
+			continue;
+		if (want == DET_ROUTE_LEAK_END && strcmp(e->covering ? e->covering : "", s->covering ? s->covering : ""))
+			continue;
+		return j;
+	}
+	return d->nev;
+}
+
 /* docs/events.md §10 in a sentence: the origin announced a prefix (new, or
  * beside or inside another AS's) or stopped. */
 static void origin_line(const struct report_data *d, const struct names *nm, struct obuf *o,
-			struct clock_words *cw, const struct report_event *e)
+			struct clock_words *cw, const struct report_event *e, const struct report_event *end)
 {
 	put_at(o, cw, e);
 	obuf_puts(o, ", ");
@@ -315,6 +369,22 @@ static void origin_line(const struct report_data *d, const struct names *nm, str
 		if (e->type == DET_WATCH_HIJACK)
 			obuf_puts(o, " (a hijack of a watched prefix)");
 		break;
+	}
+	/* the episode told whole: how many saw it, and until when (another
+	 * network's episode may end in events this report does not read: its
+	 * prefix going down; then no end is claimed) */
+	bool start = e->type != DET_ORIGIN_LOST && e->type != DET_RPKI_INVALID_END && e->type != DET_ROUTE_LEAK_END &&
+		     e->type != DET_WATCH_HIJACK_END;
+	if (start && (e->peers || end)) {
+		obuf_printf(o, "; %u peer%s saw it", e->peers, e->peers == 1 ? "" : "s");
+		if (end) {
+			obuf_puts(o, " until ");
+			put_when(o, cw, end->time);
+			if (end->type == DET_PREFIX_DOWN)
+				obuf_puts(o, ", when the prefix went down");
+		} else if (e->origin == d->origin) {
+			obuf_puts(o, ", and still did when the window closed");
+		}
 	}
 	obuf_puts(o, ".\n");
 }
@@ -834,6 +904,7 @@ void report_text(const struct report_data *d, const struct names *nm, struct obu
 
 	struct clock_words cw = {-1, -1};
 	size_t oi = 0, gained = 0, lost = 0, pdown = 0, back = 0;
+	bool *told = d->nev ? rw_calloc(d->nev, sizeof *told) : NULL; /* ends told with their starts */
 	uint32_t npfx = 0;
 	bool any = false;
 	for (size_t i = 0; i < d->nev; i++) {
@@ -888,10 +959,15 @@ void report_text(const struct report_data *d, const struct names *nm, struct obu
 		case DET_ROUTE_LEAK_END:
 		case DET_WATCH_HIJACK:
 		case DET_WATCH_HIJACK_END:
+			if (told && told[i])
+				break; /* the end of an episode told with its start */
 			if (!any)
 				obuf_puts(o, "What happened:\n");
 			any = true;
-			origin_line(d, nm, o, &cw, e);
+			size_t je = end_of(d, i);
+			if (je < d->nev && told && d->ev[je].type != DET_PREFIX_DOWN)
+				told[je] = true;
+			origin_line(d, nm, o, &cw, e, je < d->nev ? &d->ev[je] : NULL);
 			break;
 		case DET_PREFIX_DOWN:
 		case DET_PREFIX_UP: {
@@ -944,4 +1020,5 @@ void report_text(const struct report_data *d, const struct names *nm, struct obu
 		obuf_puts(o, " down)");
 	}
 	obuf_printf(o, "; %zu partial outage%s.\n", pdown, pdown == 1 ? "" : "s");
+	free(told);
 }

@@ -15,6 +15,7 @@ struct report_event {
 	uint8_t type;           /* enum det_type */
 	bool flag;              /* new_for_origin / last_for_origin */
 	uint32_t time, upstream, origin_prefixes;
+	uint32_t peers;         /* peers when it was determined */
 	uint32_t npfx;
 	char *prefixes;         /* owned, space-separated */
 	uint32_t since;         /* docs/events.md §9: happened in [since, time] */

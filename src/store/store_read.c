@@ -121,16 +121,16 @@ int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t fr
 {
 	/* One origin's events, and those that concern it without being its
 	 * own: a collector_gap (type 7, enum det_type) concerns every origin;
-	 * an origin_gained or more_specific (8, 11) of another origin names it
-	 * among the prefix's other or covering origins (a hijack of its
-	 * prefix); a route_leak or its end (14, 15) names it among the
+	 * an origin_gained, origin_lost or more_specific (8, 9, 11) of another
+	 * origin names it among the prefix's other, remaining or covering
+	 * origins (a hijack of its prefix, and its end); a route_leak or its end (14, 15) names it among the
 	 * origins of the leaked routes; a hijack or its end (16, 17) of a
 	 * watched prefix names it among the expected origins. Three branches, each on an index (the primary key; events
 	 * (type, time)), not one OR that would read the whole table. */
 #define EV_COLS "type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes, since, collector, origins, covering, detail"
 	const char *q_one = "SELECT " EV_COLS " FROM events WHERE origin = ? AND time >= ? AND time <= ?"
 			    " UNION ALL SELECT " EV_COLS " FROM events WHERE type = 7 AND time >= ? AND time <= ?"
-			    " UNION ALL SELECT " EV_COLS " FROM events WHERE type IN (8, 11, 14, 15, 16, 17) AND time >= ? AND time <= ?"
+			    " UNION ALL SELECT " EV_COLS " FROM events WHERE type IN (8, 9, 11, 14, 15, 16, 17) AND time >= ? AND time <= ?"
 			    " AND origin <> ? AND (' ' || origins || ' ') LIKE ?"
 			    " ORDER BY 2, 1, 3, 4";
 	const char *q_all = "SELECT type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes,"

@@ -84,11 +84,11 @@ check stored "[ $rc -eq 0 ] && [ -s $tmp/db.json ] && [ \"\$(jq -S -c . $tmp/db.
 	"rc=$rc $(diff "$tmp/db.json" "$tmp/ev.json" | head -4 | tr '\n' ' ')"
 # the report tells them in sentences
 "$RW" report 64666 --db "$tmp/o.db" --from 2024-03-09 --until 2024-03-10 > "$tmp/report.txt" 2>&1
-check report "grep -q 'AS64666 announced 192.0.2.128/25, inside AS65551.s 192.0.2.0/24' $tmp/report.txt && grep -q 'AS64666 began to announce 192.0.2.0/24, which AS65551 also announced' $tmp/report.txt && grep -q 'AS64666 stopped announcing 192.0.2.0/24, still announced by AS65551' $tmp/report.txt && grep -q 'AS64666 announced 192.0.2.128/25, seen for the first time' $tmp/report.txt" \
+check report "grep -q 'AS64666 announced 192.0.2.128/25, inside AS65551.s 192.0.2.0/24' $tmp/report.txt && grep -q 'AS64666 began to announce 192.0.2.0/24, which AS65551 also announced' $tmp/report.txt && grep -q 'it had not been an origin of it before; 2 peers saw it until 08:05:00 UTC' $tmp/report.txt && grep -q 'possible sub-prefix hijack); 2 peers saw it, and still did when the window closed' $tmp/report.txt && ! grep -q 'stopped announcing' $tmp/report.txt && grep -q 'AS64666 announced 192.0.2.128/25, seen for the first time' $tmp/report.txt" \
 	"$(grep -c . "$tmp/report.txt") lines: $(grep AS64666 "$tmp/report.txt" | head -3 | tr '\n' ' ')"
 # and the victim's report tells the hijack of its prefix by AS64666
 "$RW" report 65551 --db "$tmp/o.db" --from 2024-03-09 --until 2024-03-10 > "$tmp/victim.txt" 2>&1
-check victim-report "grep -q 'AS64666 announced 192.0.2.128/25, inside AS65551.s 192.0.2.0/24' $tmp/victim.txt && grep -q 'AS64666 began to announce 192.0.2.0/24, which AS65551 also announced' $tmp/victim.txt" \
+check victim-report "grep -q 'AS64666 announced 192.0.2.128/25, inside AS65551.s 192.0.2.0/24' $tmp/victim.txt && grep -q 'AS64666 began to announce 192.0.2.0/24, which AS65551 also announced.*2 peers saw it until 08:05:00 UTC' $tmp/victim.txt" \
 	"$(grep -c . "$tmp/victim.txt") lines: $(head -8 "$tmp/victim.txt" | tr '\n' ' ')"
 "$RW" events --db "$tmp/o.db" > "$tmp/db.txt" 2>&1
 check stored-text "cmp -s $tmp/db.txt $tmp/ev.txt" "$(diff "$tmp/db.txt" "$tmp/ev.txt" | head -4 | tr '\n' ' ')"
