@@ -211,7 +211,7 @@ static uint32_t summarize(struct det *d, struct rib *r, uint32_t pfx, const stru
 				continue;
 			}
 			/* an upstream that is a reserved key counts as none */
-			uint32_t u = p->upstream >= DET_WATCH_EPI ? 0 : p->upstream;
+			uint32_t u = p->upstream >= DET_UNCOV_EPI ? 0 : p->upstream;
 			bool dup = false, has_o = false;
 			for (uint32_t k = first_c; k < nc; k++)
 				if ((*buf)[k].o == p->origin) {
@@ -453,7 +453,7 @@ static void origin_lost(struct eval_ctx *x, uint32_t time, uint32_t pfx, const s
 /* An (O, U) entry, not a reserved key nor a leak's (0, id) (§11). */
 static bool is_ou(uint32_t o, uint32_t u)
 {
-	return o && u < DET_WATCH_EPI;
+	return o && u < DET_UNCOV_EPI;
 }
 
 /* What stays of an ended (P, O) episode: that O was an origin of P until
@@ -579,7 +579,8 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 		bool le = !(cmp > 0 ? cu->o : e->origin); /* a leak's (§11) */
 		bool oe = !le && key_u == DET_ORIGIN_EPI; /* a (P, O) episode */
 		bool re = !le && key_u == DET_RPKI_EPI;   /* (P, O) while invalid (§12) */
-		bool we = !le && key_u == DET_WATCH_EPI;  /* (P, O) under a watch rule (§13) */
+		/* (P, O) under a watch rule, or watched and covered by no VRP (§13) */
+		bool we = !le && (key_u == DET_WATCH_EPI || key_u == DET_UNCOV_EPI);
 		bool reportable;
 		if (cmp > 0 || (cmp == 0 && (e->flags & DET_F_PAST) && n_new > 0)) {
 			/* a new episode starts (for (P, O): maybe again) */
@@ -756,7 +757,7 @@ void det_count(const struct det *d, struct det_counts *c)
 				c->origin++;
 			else if (e->upstream == DET_RPKI_EPI)
 				c->rpki++;
-			else if (e->upstream == DET_WATCH_EPI)
+			else if (e->upstream == DET_WATCH_EPI || e->upstream == DET_UNCOV_EPI)
 				c->watch++;
 			else
 				c->upstream++;

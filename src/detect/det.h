@@ -91,6 +91,9 @@ enum det_type {
  * while a watch rule (hijack, newprefix, misconfiguration) holds for it;
  * AS 4294967293 as an upstream counts as none too. */
 #define DET_WATCH_EPI (UINT32_MAX - 2)
+/* ... and of a watched (P, O) no VRP covers (§13's rpki, not found):
+ * AS 4294967292 as an upstream counts as none too. */
+#define DET_UNCOV_EPI (UINT32_MAX - 3)
 
 const char *det_type_name(enum det_type t);
 /* "upstream_gained" etc. to the type; -1 when unknown. */

@@ -44,6 +44,8 @@ uint32_t det__add_reserved(struct eval_ctx *x, const struct rib *r, uint32_t pfx
 	const struct rw_prefix *p = &r->pfx[pfx].p;
 	bool exact = false;
 	const struct watch_prefix *wp = d->watch ? watch_match(d->watch, p, &exact) : NULL;
+	/* §13 rpki: a watched prefix (or a more-specific) no VRP covers */
+	bool uncov = v && wp && !wp->ignore && (exact || !wp->ignore_more_specifics) && !rpki_covers(v, p);
 	VEC(x->mark, x->capmark, nc);
 	uint32_t extra = 0;
 	for (uint32_t i = 0; i < nc; i++) {
@@ -51,13 +53,15 @@ uint32_t det__add_reserved(struct eval_ctx *x, const struct rib *r, uint32_t pfx
 		uint8_t m = 0;
 		enum rpki_reason why;
 		if (c->u == DET_ORIGIN_EPI && c->o) {
-			if (v && rpki_validate(v, p, true, c->o, &why) == RPKI_INVALID)
+			if (v && !uncov && rpki_validate(v, p, true, c->o, &why) == RPKI_INVALID)
 				m |= 1;
 			if (d->watch && watch_cond(d->watch, wp, exact, c->o))
 				m |= 2;
+			if (uncov)
+				m |= 4;
 		}
 		x->mark[i] = m;
-		extra += (m & 1) + (m >> 1);
+		extra += (m & 1) + (m >> 1 & 1) + (m >> 2);
 	}
 	if (!extra)
 		return nc;
@@ -70,18 +74,27 @@ uint32_t det__add_reserved(struct eval_ctx *x, const struct rib *r, uint32_t pfx
 			x->cur[--w] = (struct ou_n){c.o, DET_RPKI_EPI, c.n};
 		if (x->mark[i] & 2)
 			x->cur[--w] = (struct ou_n){c.o, DET_WATCH_EPI, c.n};
+		if (x->mark[i] & 4)
+			x->cur[--w] = (struct ou_n){c.o, DET_UNCOV_EPI, c.n};
 	}
 	return nc + extra;
 }
 
 /* A watch episode confirmed, or ended: the rule it falls under now (the
- * list does not change during a run). */
+ * list does not change during a run); or a watched (P, O) no VRP covers. */
 void det__watch_event(struct eval_ctx *x, const struct rib *r, uint32_t pfx, const struct det_epi *ep, bool end,
 			uint32_t time, uint16_t n)
 {
 	const struct watch *w = x->d->watch;
 	bool exact = false;
 	const struct watch_prefix *wp = watch_match(w, &r->pfx[pfx].p, &exact);
+	if (ep->upstream == DET_UNCOV_EPI) {
+		/* §13 rpki: covered by no VRP (reason not_found, no VRPs) */
+		det__push_ev(x, (struct det_event){.type = (uint8_t)(DET_WATCH_RPKI + end), .has_origin = true,
+					      .time = time, .determined = x->sec, .origin = ep->origin,
+					      .upstream = RPKI_R_NOT_FOUND, .pfx = pfx, .npeers = n, .wp = wp});
+		return;
+	}
 	int c = watch_cond(w, wp, exact, ep->origin);
 	static const uint8_t type[] = {[WC_HIJACK] = DET_WATCH_HIJACK, [WC_NEWPREFIX] = DET_WATCH_NEWPREFIX,
 				       [WC_MISCONF] = DET_WATCH_MISCONF};

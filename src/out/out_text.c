@@ -63,7 +63,12 @@ static void watch_text(struct obuf *o, const struct names *nm, const struct stor
 		obuf_puts(o, end ? ", which the watch list does not allow: " : ", which the watch list does not allow, on: ");
 		break;
 	case DET_WATCH_RPKI:
-		obuf_printf(o, end ? " RPKI invalid on watched %s over: " : " RPKI invalid on watched %s: ", watched);
+		if (g->upstream == RPKI_R_NOT_FOUND)
+			obuf_printf(o, end ? " watched %s: no route that no VRP covers any more: " : " watched %s covered by no VRP: ",
+				    watched);
+		else
+			obuf_printf(o, end ? " RPKI invalid on watched %s over: " : " RPKI invalid on watched %s: ",
+				    watched);
 		break;
 	case DET_WATCH_VISIBILITY:
 		if (end)

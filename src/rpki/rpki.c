@@ -297,6 +297,8 @@ const char *rpki_reason_name(enum rpki_reason r)
 		return "as";
 	case RPKI_R_LENGTH:
 		return "length";
+	case RPKI_R_NOT_FOUND:
+		return "not_found";
 	default:
 		return "none";
 	}

@@ -36,7 +36,10 @@ struct rpki_vrp {
 enum rpki_state { RPKI_NOT_FOUND = 0, RPKI_VALID = 1, RPKI_INVALID = 2 };
 /* Why a route is invalid: no covering VRP has its origin (as), or one has
  * it but the route is longer than its max length (length). */
-enum rpki_reason { RPKI_R_NONE = 0, RPKI_R_AS = 1, RPKI_R_LENGTH = 2 };
+enum rpki_reason { RPKI_R_NONE = 0, RPKI_R_AS = 1, RPKI_R_LENGTH = 2,
+		   /* not a reason for invalid: a watched route no VRP covers
+		    * (docs/events.md §13's rpki) */
+		   RPKI_R_NOT_FOUND = 3 };
 
 struct rpki {
 	struct rpki_vrp *v;   /* owned, sorted by rpki_vrp_cmp, distinct */

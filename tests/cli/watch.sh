@@ -17,6 +17,8 @@
 #   08:06:40 they announce it again               visibility_end
 #   08:08 192.0.2.0/24 through a path ending in an AS_SET: hijack with no
 #         origin (and path: it goes through AS64510); 08:09 back
+#   08:10 AS65553 announces 203.0.113.128/25 under its watched /24, which
+#         no VRP covers: newprefix, and rpki with reason not_found
 # and the entry's path rule (".*64510.*") sees the routes through AS64510
 # (path, path_end).
 # then unconfirmed at --min-peers 3, the store and the victim's report,
@@ -45,6 +47,7 @@ at 330 0,1 198.51.100.0/24 withdraw
 at 400 0,1 198.51.100.0/24 64500 65552
 at 480 0,1 192.0.2.0/24 64510 {64666,64667}
 at 540 0,1 192.0.2.0/24 64500 65551
+at 600 0,1 203.0.113.128/25 64500 65553
 S
 mrt scenario "$tmp/spec" "$tmp/a"
 # as BGPalerter's documentation writes them (an anchor for the shared part)
@@ -63,6 +66,11 @@ cat > "$tmp/prefixes.yml" <<'Y'
   asn:
     - 65552
   ignoreMorespecifics: true
+  ignore: false
+203.0.113.0/24:
+  description: uncovered block
+  asn: 65553
+  ignoreMorespecifics: false
   ignore: false
 options:
   monitorASns:
@@ -103,11 +111,16 @@ hijack 2024-03-09T08:08:00Z  192.0.2.0/24 192.0.2.0/24 65551 - - noc
 path 2024-03-09T08:08:00Z 65551 192.0.2.0/24 192.0.2.0/24 65551 - - noc
 hijack_end 2024-03-09T08:09:00Z  192.0.2.0/24 192.0.2.0/24 65551 - - noc
 path_end 2024-03-09T08:09:00Z 65551 192.0.2.0/24 192.0.2.0/24 65551 - - noc
+newprefix 2024-03-09T08:10:00Z 65553 203.0.113.128/25 203.0.113.0/24 65553 - - default
+rpki 2024-03-09T08:10:00Z 65553 203.0.113.128/25 203.0.113.0/24 65553 - - default
 E
 check events "cmp -s $tmp/want $tmp/got" "got: $(tr '\n' ';' < "$tmp/got")"
 check ignore-more-specifics "! grep -q 198.51.100.128 $tmp/got" "$(grep 198.51.100.128 "$tmp/got")"
 check description "jq -s -e 'map(select(.type == \"hijack\")) | length == 3 and all(.description == \"office network\" and .peers == 2) and (map(.origin) == [64666, 64777, null])' $tmp/ev.json > /dev/null" \
 	"$(grep '"hijack"' "$tmp/ev.json" | head -1)"
+
+check not-found "jq -s -e 'map(select(.type == \"rpki\" and .origin == 65553)) | length == 1 and .[0].reason == \"not_found\" and .[0].vrps == []' $tmp/ev.json > /dev/null" \
+	"$(grep '"rpki"' "$tmp/ev.json" | tail -1)"
 
 # the other events are the same with and without the list
 "$RW" events --json --vrps "$tmp/vrps.csv" "$tmp/a" > "$tmp/nowatch.json" 2>/dev/null
