@@ -106,6 +106,7 @@ static void build_index(struct rpki *v)
 		rw_mem_count(RW_MEM_RPKI, (int64_t)(BLK4 * sizeof *v->blk4));
 	}
 	memset(v->blk4, 0, BLK4 * sizeof *v->blk4);
+	memset(v->blk8, 0, sizeof v->blk8);
 	for (uint32_t i = 0; i < v->n; i++) {
 		const struct rpki_vrp *x = &v->v[i];
 		if (i && same_prefix(&v->v[i - 1], x->af, x->len, x->b))
@@ -115,21 +116,25 @@ static void build_index(struct rpki *v)
 		v->lens[f][x->len / 64] |= 1ull << (x->len % 64);
 		if (!f && x->len >= 16)
 			v->blk4[rd16(x->b)] |= 1u << (x->len - 16);
+		else if (!f) /* a short one: every /8 it covers */
+			for (unsigned k = 0; k < 1u << (x->len < 8 ? 8 - x->len : 0); k++)
+				v->blk8[x->b[0] + k] |= (uint16_t)(1u << x->len);
 	}
 }
 
 /* Call fn for every VRP covering p (its prefix contains p): one probe per
- * length the set has, up to p's (IPv4 from 16 on: only the lengths that
- * p's /16 holds). fn returns false to stop. */
+ * length the set has, up to p's (IPv4: only the lengths that p's /8 and
+ * /16 hold). fn returns false to stop. */
 static void each_covering(const struct rpki *v, const struct rw_prefix *p,
 			  bool (*fn)(void *arg, const struct rpki_vrp *x), void *arg)
 {
 	int f = p->af == RW_AF_INET6;
 	uint32_t in16 = f ? 0 : v->blk4[rd16(p->b)];
+	uint32_t in8 = f ? 0 : v->blk8[p->b[0]];
 	for (unsigned len = 0; len <= p->len; len++) {
 		if (!(v->lens[f][len / 64] >> (len % 64) & 1))
 			continue;
-		if (!f && len >= 16 && !(in16 >> (len - 16) & 1))
+		if (!f && (len >= 16 ? !(in16 >> (len - 16) & 1) : !(in8 >> len & 1)))
 			continue;
 		struct rw_prefix q = {.af = p->af, .len = (uint8_t)len};
 		memcpy(q.b, p->b, sizeof q.b);

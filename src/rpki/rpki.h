@@ -51,6 +51,8 @@ struct rpki {
 	uint64_t lens[2][3];  /* lengths present, per family (IPv4, IPv6) */
 	uint32_t *blk4;       /* owned, 65 536: per IPv4 /16, bit L - 16 when
 				 a VRP of length L >= 16 lies in it */
+	uint16_t blk8[256];   /* per IPv4 /8, bit L when a VRP of length
+				 L < 16 covers some of it */
 };
 
 void rpki_init(struct rpki *v);

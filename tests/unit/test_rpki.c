@@ -141,6 +141,8 @@ TEST(against_rtrlib)
 		bool v6 = rnd(&seed) % 4 == 0;
 		unsigned len = v6 ? 32 + rnd(&seed) % 17 : 12 + rnd(&seed) % 13;
 		struct rw_prefix p = rnd_prefix(&seed, v6, len);
+		if (i < 8 && !v6) /* a few short ones, over several /8s (6 .. 11) */
+			p.len = (uint8_t)(6 + i % 6), prefix_mask(&p), len = p.len;
 		unsigned maxlen = len + rnd(&seed) % 4;
 		xs[i] = (struct rpki_vrp){.af = p.af, .len = p.len, .maxlen = (uint8_t)maxlen,
 					  .asn = rnd(&seed) % 50};
