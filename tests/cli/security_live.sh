@@ -52,7 +52,7 @@ cat > "$tmp/rel.txt" <<'R'
 64500|65554|-1
 R
 # one line per RPKI event, without times
-proj='select(.type | startswith("rpki")) | [.type, .origin, (.prefixes | join(",")), (.reason // "-"), (.cause // "-")] | join(" ")'
+proj='select(.type | startswith("rpki_invalid")) | [.type, .origin, (.prefixes | join(",")), (.reason // "-"), (.cause // "-")] | join(" ")'
 
 # ---- through stayrtr
 vrps "$tmp/v1.json" 65552 65553
@@ -90,14 +90,15 @@ check hijack-live "jq -s -e 'any(.[]; .type == \"origin_gained\" and .origin == 
 	"$(grep -c . "$tmp/rtr.out") events" "$tmp/rtr.err"
 # the group's alerts went to its command, the others to --exec
 wait_for "$tmp/noc.alerts" '"hijack"' 10
-check group-alerts "jq -s -e 'length == 1 and .[0].type == \"hijack\" and .[0].description == \"customer block\"' $tmp/noc.alerts > /dev/null && grep -q '\"route_leak\"' $tmp/all.alerts && ! grep -q '\"hijack\"' $tmp/all.alerts" \
+# (noc's: the hijack, and the watched prefix's routes no VRP covers)
+check group-alerts "jq -s -e 'all(.[]; .group == [\"noc\"] and .description == \"customer block\") and any(.[]; .type == \"hijack\" and .origin == 64777) and any(.[]; .type == \"rpki\" and .reason == \"not_found\")' $tmp/noc.alerts > /dev/null && grep -q '\"route_leak\"' $tmp/all.alerts && ! grep -q '\"hijack\"\\|\"group\"' $tmp/all.alerts" \
 	"noc: $(cat "$tmp/noc.alerts" 2>&1 | head -c 300) all: $(grep -c . "$tmp/all.alerts" 2>&1)" "$tmp/rtr.err"
 check leak-live "jq -s -e 'any(.[]; .type == \"route_leak\" and .leaker == 64510 and .from == 174 and .to == 3356 and .origin == 65554)' $tmp/rtr.out > /dev/null" \
 	"$(grep route_leak "$tmp/rtr.out")" "$tmp/rtr.err"
 sleep 1
 vrps "$tmp/v2.json" 65999 64666
 cp "$tmp/v2.json" "$tmp/served.json.new" && mv "$tmp/served.json.new" "$tmp/served.json"
-wait_jq "$tmp/rtr.out" 'map(select(.type | startswith("rpki"))) | length == 3' 20
+wait_jq "$tmp/rtr.out" 'map(select(.type | startswith("rpki_invalid"))) | length == 3' 20
 stop_col
 jq -r "$proj" "$tmp/rtr.out" > "$tmp/got"
 cat > "$tmp/want" <<'W'
