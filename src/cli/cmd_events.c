@@ -91,8 +91,8 @@ static void usage(FILE *o)
 	      "                    collector_gap, origin_gained, origin_lost, prefix_new,\n"
 	      "                    more_specific, rpki_invalid, rpki_invalid_end,\n"
 	      "                    route_leak, route_leak_end; with --watch hijack,\n"
-	      "                    newprefix, misconfiguration, neighbor, rpki, each\n"
-	      "                    with its _end\n"
+	      "                    newprefix, misconfiguration, neighbor, path,\n"
+	      "                    visibility, rpki, each with its _end\n"
 	      USAGE_COLLECTOR
 	      "  --names FILE      AS names (potaroo asn.txt or pyasn JSON)\n"
 	      "  --from TIME       only events at or after this time (unix seconds or\n"
