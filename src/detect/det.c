@@ -473,19 +473,15 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 	struct det *d = x->d;
 	struct det_pfx *dp = &d->pfx[pfx];
 	uint16_t vis, nnull;
-	const struct watch_prefix *wp = NULL, *wvis = NULL, *wset = NULL;
-	if (d->watch) {
-		bool exact = false;
-		wp = watch_match(d->watch, &r->pfx[pfx].p, &exact);
-		if (wp && exact && !wp->ignore)
-			wvis = wp; /* §13 visibility: the watched prefix itself */
-		if (wp && !wp->ignore && (exact || !wp->ignore_more_specifics))
-			wset = wp; /* §13 hijack by paths ending in an AS_SET */
-		if (wp && (!wp->npaths || wp->ignore || (!exact && wp->ignore_more_specifics)))
-			wp = NULL;
-	}
+	/* §13: the prefix's watch entry, looked up once: its path rules go to
+	 * the summary, the rest to the reserved entries and tags below */
+	bool exact = false;
+	const struct watch_prefix *wm = d->watch ? watch_match(d->watch, &r->pfx[pfx].p, &exact) : NULL;
+	const struct watch_prefix *wset = det__watches(wm, exact) ? wm : NULL;
+	const struct watch_prefix *wvis = wset && exact ? wm : NULL; /* the watched prefix itself */
+	const struct watch_prefix *wp = wset && wset->npaths ? wm : NULL;
 	uint32_t nc = summarize(d, r, pfx, wp, &x->cur, &x->capcur, &vis, &nnull);
-	nc = det__add_reserved(x, r, pfx, nc);
+	nc = det__add_reserved(x, r, pfx, nc, wm, exact);
 	if (wvis) {
 		/* (0, visibility tag, peers lost), among the (0, tag) entries */
 		uint32_t lost = det__visibility(d, r, pfx, why, x->baseline);

@@ -65,8 +65,18 @@ struct eval_ctx {
 void det__push_ev(struct eval_ctx *x, struct det_event e);
 uint32_t det__rib_origins(struct eval_ctx *x, const struct rib *r, uint32_t pfx);
 
-/* det_sec.c (docs/events.md §11-§13). */
-uint32_t det__add_reserved(struct eval_ctx *x, const struct rib *r, uint32_t pfx, uint32_t nc);
+/* docs/events.md §13: does watch entry wp (the most specific one equal to
+ * or covering the prefix, exact: equal) watch the prefix? Not when it says
+ * `ignore`, nor below it with `ignoreMorespecifics`. */
+static inline bool det__watches(const struct watch_prefix *wp, bool exact)
+{
+	return wp && !wp->ignore && (exact || !wp->ignore_more_specifics);
+}
+
+/* det_sec.c (docs/events.md §11-§13). wp, exact: the prefix's watch_match
+ * (NULL without a watch list), looked up once by the caller. */
+uint32_t det__add_reserved(struct eval_ctx *x, const struct rib *r, uint32_t pfx, uint32_t nc,
+			   const struct watch_prefix *wp, bool exact);
 uint32_t det__add_watch_tag(struct eval_ctx *x, uint32_t nc, uint32_t kind, uint32_t entry, uint32_t n);
 bool det__had_origin(const struct det_pfx *dp, uint32_t o, uint32_t sec);
 void det__rpki_confirmed(struct eval_ctx *x, const struct rib *r, uint32_t pfx, const struct det_epi *ep, uint16_t n);

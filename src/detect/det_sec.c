@@ -22,7 +22,7 @@ enum { WC_NONE, WC_HIJACK, WC_NEWPREFIX, WC_MISCONF };
 static int watch_cond(const struct watch *w, const struct watch_prefix *wp, bool exact, uint32_t o)
 {
 	if (wp) {
-		if (wp->ignore || (!exact && wp->ignore_more_specifics))
+		if (!det__watches(wp, exact))
 			return WC_NONE;
 		if (!watch_origin_ok(wp, o))
 			return WC_HIJACK;
@@ -35,17 +35,16 @@ static int watch_cond(const struct watch *w, const struct watch_prefix *wp, bool
  * reserved entries its (P, o) has, in key order: (o, DET_WATCH_EPI, n)
  * when a watch rule holds (§13), (o, DET_RPKI_EPI, n) when it is RPKI
  * invalid (§12). */
-uint32_t det__add_reserved(struct eval_ctx *x, const struct rib *r, uint32_t pfx, uint32_t nc)
+uint32_t det__add_reserved(struct eval_ctx *x, const struct rib *r, uint32_t pfx, uint32_t nc,
+			   const struct watch_prefix *wp, bool exact)
 {
 	struct det *d = x->d;
 	struct rpki *v = d->rpki && d->rpki->n ? d->rpki : NULL;
 	if (!v && !d->watch)
 		return nc;
 	const struct rw_prefix *p = &r->pfx[pfx].p;
-	bool exact = false;
-	const struct watch_prefix *wp = d->watch ? watch_match(d->watch, p, &exact) : NULL;
 	/* §13 rpki: a watched prefix (or a more-specific) no VRP covers */
-	bool uncov = v && wp && !wp->ignore && (exact || !wp->ignore_more_specifics) && !rpki_covers(v, p);
+	bool uncov = v && det__watches(wp, exact) && !rpki_covers(v, p);
 	VEC(x->mark, x->capmark, nc);
 	uint32_t extra = 0;
 	for (uint32_t i = 0; i < nc; i++) {
@@ -274,7 +273,7 @@ unsigned det__watch_derive(struct det *d, const struct rib *r, const struct det_
 	if ((e->type == DET_RPKI_INVALID || e->type == DET_RPKI_INVALID_END) && e->pfx != RIB_NONE) {
 		bool exact = false;
 		const struct watch_prefix *wp = watch_match(w, &r->pfx[e->pfx].p, &exact);
-		if (wp && !wp->ignore && (exact || !wp->ignore_more_specifics)) {
+		if (det__watches(wp, exact)) {
 			struct det_event n = *e;
 			n.type = e->type == DET_RPKI_INVALID ? DET_WATCH_RPKI : DET_WATCH_RPKI_END;
 			n.wp = wp;
