@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{"ingest", cmd_ingest, "run archives into the history store (SQLite or PostgreSQL)"},
 	{"history", cmd_history, "every upstream an origin ever had, with intervals and shares"},
 	{"report", cmd_report, "the story of a time window, in English, with an SVG chart"},
+	{"serve", cmd_serve, "the JSON API over the history store (HTTP, /api/v1/...)"},
 	{"collect", cmd_collect, "live: a passive BGP collector; events as they happen, an MRT archive"},
 	{"synth", cmd_synth, "write a synthetic MRT archive (sample data, benchmarks)"},
 	{"cat", cmd_cat, "decompress any supported archive to stdout"},

@@ -1,0 +1,316 @@
+/*
+ * The server (http.h): libevent's evhttp on the caller's event base. It
+ * parses HTTP (request line, headers, keep-alive, limits: nothing of that
+ * is written here), and each request goes through http_parse and
+ * http_answer; this file adds what HTTP itself asks of an answer:
+ *
+ *  - headers every answer carries: Content-Security-Policy (nothing may
+ *    load, run or frame), X-Content-Type-Options: nosniff,
+ *    Referrer-Policy, Cache-Control: no-cache (revalidate with the ETag);
+ *  - history answers: ETag, the one hash of base/ (rw_hash) over the
+ *    body, so valid for the life of the process, and Last-Modified, the
+ *    store's clock; If-None-Match (or If-Modified-Since without it) that
+ *    matches gets a 304 without a body;
+ *  - gzip (zlib) when the client accepts it and the body is over 1 KiB;
+ *  - JSON bodies have '<', '>' and '&' written as \u003c, \u003e and
+ *    \u0026: the same JSON, but no browser that sniffs it can find markup
+ *    in a name from a names file (the page served later embeds JSON);
+ *  - HEAD: the headers of GET, Content-Length included, and no body;
+ *  - limits: headers 8 KiB (413 from evhttp beyond), a body 1 KiB (GET
+ *    has none), idle connections closed after 120 s.
+ */
+#include "http.h"
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <zlib.h>
+
+#define GZIP_MIN 1024
+
+struct http_srv {
+	struct evhttp *http;        /* owned */
+	struct http_ctx *c;         /* borrowed */
+};
+
+static const char *method_name(enum evhttp_cmd_type t)
+{
+	switch (t) {
+	case EVHTTP_REQ_GET: return "GET";
+	case EVHTTP_REQ_HEAD: return "HEAD";
+	case EVHTTP_REQ_POST: return "POST";
+	case EVHTTP_REQ_PUT: return "PUT";
+	case EVHTTP_REQ_DELETE: return "DELETE";
+	case EVHTTP_REQ_OPTIONS: return "OPTIONS";
+	case EVHTTP_REQ_TRACE: return "TRACE";
+	case EVHTTP_REQ_CONNECT: return "CONNECT";
+	case EVHTTP_REQ_PATCH: return "PATCH";
+	}
+	return "OTHER";
+}
+
+static void http_date(char *b, size_t n, time_t t)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(b, n, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+/* Does an If-None-Match list hold this ETag ("*" holds any)? */
+static bool etag_listed(const char *list, const char *etag)
+{
+	size_t n = strlen(etag);
+	for (const char *p = list; *p;) {
+		p += strspn(p, " \t,");
+		if (*p == '*')
+			return true;
+		if (!strncmp(p, "W/", 2))
+			p += 2;
+		size_t k = strcspn(p, ",");
+		while (k && (p[k - 1] == ' ' || p[k - 1] == '\t'))
+			k--;
+		if (k == n && !memcmp(p, etag, n))
+			return true;
+		p += strcspn(p, ",");
+	}
+	return false;
+}
+
+static bool accepts_gzip(const char *ae)
+{
+	/* "gzip", "gzip;q=0.8", "deflate, gzip"; not "gzip;q=0" */
+	for (const char *p = ae ? ae : ""; (p = strstr(p, "gzip"));) {
+		p += 4;
+		const char *q = p + strspn(p, " ");
+		if (*q == ';') {
+			q += strspn(q + 1, " ") + 1;
+			if (!strncmp(q, "q=0", 3) && !(q[3] == '.' && q[4] && q[4] != '0' && strspn(q + 4, "0") == 0))
+				return false;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* A JSON body with <, > and & escaped (valid JSON: they occur only in
+ * strings). */
+static void json_html_safe(struct obuf *b)
+{
+	size_t extra = 0;
+	for (size_t i = 0; i < b->len; i++)
+		extra += b->buf[i] == '<' || b->buf[i] == '>' || b->buf[i] == '&';
+	if (!extra)
+		return;
+	struct obuf n = {0};
+	obuf_init_mem(&n, b->len + extra * 5 + 1);
+	for (size_t i = 0; i < b->len; i++) {
+		char ch = b->buf[i];
+		if (ch == '<')
+			obuf_putsn(&n, "\\u003c", 6);
+		else if (ch == '>')
+			obuf_putsn(&n, "\\u003e", 6);
+		else if (ch == '&')
+			obuf_putsn(&n, "\\u0026", 6);
+		else
+			obuf_putc(&n, ch);
+	}
+	obuf_release(b);
+	*b = n;
+}
+
+static bool gzip_body(const struct obuf *b, struct evbuffer *out)
+{
+	z_stream z = {0};
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return false;
+	uLong bound = deflateBound(&z, (uLong)b->len) + 32;
+	unsigned char *dst = rw_malloc(bound);
+	z.next_in = (Bytef *)b->buf;
+	z.avail_in = (uInt)b->len;
+	z.next_out = dst;
+	z.avail_out = (uInt)bound;
+	int rc = deflate(&z, Z_FINISH);
+	bool ok = rc == Z_STREAM_END;
+	if (ok)
+		evbuffer_add(out, dst, z.total_out);
+	deflateEnd(&z);
+	free(dst);
+	return ok;
+}
+
+static void count(struct http_ctx *c, enum http_route_id route, int status, size_t bytes)
+{
+	c->requests[route]++;
+	if (status >= 100 && status < 600)
+		c->status[status / 100]++;
+	c->bytes_out += bytes;
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+	struct http_srv *s = arg;
+	struct http_ctx *c = s->c;
+	const char *uri = evhttp_request_get_uri(req);
+	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+	struct evkeyvalq *hd = evhttp_request_get_output_headers(req);
+	struct http_req r;
+	struct http_err e;
+	struct http_resp a;
+	http_resp_init(&a);
+
+	/* the path and the query: the raw request target split at '?' */
+	char pathbuf[HTTP_MAX_PATH + 2];
+	const char *qm = uri ? strchr(uri, '?') : NULL;
+	size_t plen = uri ? (qm ? (size_t)(qm - uri) : strlen(uri)) : 0;
+	int rc;
+	if (plen > HTTP_MAX_PATH) {
+		e = (struct http_err){.status = 414, .param = "path"};
+		snprintf(e.msg, sizeof e.msg, "the path is longer than %d bytes", HTTP_MAX_PATH);
+		rc = -1;
+	} else {
+		memcpy(pathbuf, uri ? uri : "", plen);
+		pathbuf[plen] = 0;
+		rc = http_parse(method_name(evhttp_request_get_command(req)), pathbuf, qm ? qm + 1 : NULL, &r, &e);
+	}
+	if (rc) {
+		http_error(&a, &e);
+		if (e.status == 405)
+			evhttp_add_header(hd, "Allow", "GET, HEAD");
+	} else {
+		http_answer(c, &r, &a);
+	}
+	bool json = !strncmp(a.ctype, "application/json", 16);
+	if (json)
+		json_html_safe(&a.body);
+
+	evhttp_add_header(hd, "Content-Type", a.ctype);
+	evhttp_add_header(hd, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+	evhttp_add_header(hd, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(hd, "Referrer-Policy", "no-referrer");
+	evhttp_add_header(hd, "Cache-Control", "no-cache");
+
+	int status = a.status;
+	bool head = !rc && r.head;
+	if (status == 200 && a.etag) {
+		char etag[40], lm[64];
+		snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)rw_hash(a.body.buf, a.body.len));
+		evhttp_add_header(hd, "ETag", etag);
+		if (a.last_modified) {
+			http_date(lm, sizeof lm, a.last_modified);
+			evhttp_add_header(hd, "Last-Modified", lm);
+		}
+		const char *inm = evhttp_find_header(in, "If-None-Match");
+		const char *ims = evhttp_find_header(in, "If-Modified-Since");
+		bool fresh = false;
+		if (inm) {
+			fresh = etag_listed(inm, etag);
+		} else if (ims && a.last_modified) {
+			struct tm tm = {0};
+			const char *end = strptime(ims, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+			fresh = end && !*end && timegm(&tm) >= (time_t)a.last_modified;
+		}
+		if (fresh) {
+			c->not_modified++;
+			count(c, r.route, 304, 0);
+			evhttp_send_reply(req, 304, http_reason(304), NULL);
+			http_resp_release(&a);
+			return;
+		}
+	}
+	struct evbuffer *body = evbuffer_new();
+	bool compressible = a.body.len >= GZIP_MIN;
+	if (compressible)
+		evhttp_add_header(hd, "Vary", "Accept-Encoding");
+	if (compressible && accepts_gzip(evhttp_find_header(in, "Accept-Encoding")) && gzip_body(&a.body, body)) {
+		evhttp_add_header(hd, "Content-Encoding", "gzip");
+		c->gzipped++;
+	} else {
+		evbuffer_add(body, a.body.buf ? a.body.buf : "", a.body.len);
+	}
+	size_t blen = evbuffer_get_length(body);
+	count(c, rc ? HTTP_R_COUNT : r.route, status, head ? 0 : blen);
+	if (head) {
+		char cl[24];
+		snprintf(cl, sizeof cl, "%zu", blen);
+		evhttp_add_header(hd, "Content-Length", cl);
+		evbuffer_drain(body, blen);
+	}
+	evhttp_send_reply(req, status, http_reason(status), body);
+	evbuffer_free(body);
+	http_resp_release(&a);
+}
+
+/* Each connection's buffer, made by evhttp through this hook: counted. */
+static struct bufferevent *on_conn(struct event_base *base, void *arg)
+{
+	struct http_srv *s = arg;
+	s->c->conns_total++;
+	return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+}
+
+/* "ADDR:PORT", "[ADDR]:PORT" into addr (without brackets) and port. */
+static int split_listen(const char *s, char *addr, size_t n, uint16_t *port)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s)
+		return RW_EINVAL;
+	const char *a = s, *ae = colon;
+	if (*s == '[') {
+		if (colon[-1] != ']')
+			return RW_EINVAL;
+		a = s + 1;
+		ae = colon - 1;
+	}
+	if ((size_t)(ae - a) >= n)
+		return RW_EINVAL;
+	memcpy(addr, a, (size_t)(ae - a));
+	addr[ae - a] = 0;
+	uint64_t p;
+	if (parse_u64(colon + 1, 65535, &p))
+		return RW_EINVAL;
+	*port = (uint16_t)p;
+	struct rw_addr x;
+	return parse_addr(addr, &x);
+}
+
+struct http_srv *http_srv_open(struct event_base *base, const char *listen, struct http_ctx *c)
+{
+	char addr[RW_ADDR_STRLEN + 8];
+	uint16_t port;
+	if (split_listen(listen, addr, sizeof addr, &port)) {
+		rw_log(RW_LOG_ERROR, "--listen wants ADDR:PORT (127.0.0.1:8080, [::1]:8080), not '%s'", listen);
+		return NULL;
+	}
+	struct http_srv *s = rw_calloc(1, sizeof *s);
+	s->c = c;
+	s->http = evhttp_new(base);
+	if (!s->http) {
+		free(s);
+		return NULL;
+	}
+	evhttp_set_max_headers_size(s->http, 8192);
+	evhttp_set_max_body_size(s->http, 1024);
+	evhttp_set_timeout(s->http, 120);
+	evhttp_set_gencb(s->http, on_request, s);
+	evhttp_set_bevcb(s->http, on_conn, s);
+	if (!evhttp_bind_socket_with_handle(s->http, addr, port)) {
+		rw_log(RW_LOG_ERROR, "cannot listen on %s", listen);
+		evhttp_free(s->http);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void http_srv_close(struct http_srv *s)
+{
+	if (!s)
+		return;
+	evhttp_free(s->http);
+	free(s);
+}
