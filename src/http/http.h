@@ -81,6 +81,7 @@ extern const struct http_route_def http_routes[HTTP_R_COUNT];
 /* Limits of every request (docs/api.md). */
 #define HTTP_MAX_PATH 512          /* bytes of the path */
 #define HTTP_MAX_QUERY 2048        /* bytes of the query string */
+#define HTTP_MAX_HEADERS 8192      /* bytes of the request's headers */
 #define HTTP_MAX_VALUE 256         /* bytes of one decoded value */
 #define HTTP_MAX_WINDOW (366u * 86400) /* to - from, seconds */
 #define HTTP_DEF_LIMIT 100         /* events per page */

@@ -16,8 +16,9 @@
  *    \u0026: the same JSON, but no browser that sniffs it can find markup
  *    in a name from a names file (the page served later embeds JSON);
  *  - HEAD: the headers of GET, Content-Length included, and no body;
- *  - limits: headers 8 KiB (413 from evhttp beyond), a body 1 KiB (GET
- *    has none), idle connections closed after 120 s.
+ *  - limits: headers 8 KiB (431; evhttp itself refuses a request line
+ *    and headers over 16 KiB with a 400), a body 1 KiB (GET has none;
+ *    413 from evhttp), idle connections closed after 120 s.
  */
 #include "http.h"
 
@@ -168,7 +169,14 @@ static void on_request(struct evhttp_request *req, void *arg)
 	const char *qm = uri ? strchr(uri, '?') : NULL;
 	size_t plen = uri ? (qm ? (size_t)(qm - uri) : strlen(uri)) : 0;
 	int rc;
-	if (plen > HTTP_MAX_PATH) {
+	size_t hbytes = 0;
+	for (struct evkeyval *h = in->tqh_first; h; h = h->next.tqe_next)
+		hbytes += strlen(h->key) + strlen(h->value) + 4;
+	if (hbytes > HTTP_MAX_HEADERS) {
+		e = (struct http_err){.status = 431, .param = "headers"};
+		snprintf(e.msg, sizeof e.msg, "the request's headers are over %d bytes", HTTP_MAX_HEADERS);
+		rc = -1;
+	} else if (plen > HTTP_MAX_PATH) {
 		e = (struct http_err){.status = 414, .param = "path"};
 		snprintf(e.msg, sizeof e.msg, "the path is longer than %d bytes", HTTP_MAX_PATH);
 		rc = -1;
@@ -293,7 +301,8 @@ struct http_srv *http_srv_open(struct event_base *base, const char *listen, stru
 		free(s);
 		return NULL;
 	}
-	evhttp_set_max_headers_size(s->http, 8192);
+	/* evhttp refuses (400) past twice the limit; up to it, 431 here */
+	evhttp_set_max_headers_size(s->http, 2 * HTTP_MAX_HEADERS);
 	evhttp_set_max_body_size(s->http, 1024);
 	evhttp_set_timeout(s->http, 120);
 	evhttp_set_gencb(s->http, on_request, s);
