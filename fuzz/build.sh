@@ -42,6 +42,9 @@ IO="io/io io/io_codec io/io_bz2"
 FMT="out/out out/out_bgpdump out/out_json out/out_bgpkit out/out_text store/store_text names/names detect/det detect/det_group detect/det_snap \
  rib/rib rib/rib_path rib/rib_adj rib/rib_query rib/rib_snap rpki/rpki detect/det_leak detect/det_sec asrel/asrel watch/watch watch/watch_load"
 
+# the API's router and parameter parsers (pure: the table, http_parse)
+HTTP="http/http_route"
+
 # The arena functions of arena.c are renamed out of the way when the shim
 # is used.
 ARENA_RENAME="-Darena_init=real_arena_init -Darena_alloc=real_arena_alloc \
@@ -84,7 +87,7 @@ objs() {
 
 echo "fuzz/build.sh: compiling the library with $CC into $OUT"
 # shellcheck disable=SC2086
-compile "$OUT/obj" "$SAN -fsanitize=fuzzer-no-link" $BASE $BGP $BMP $MRT $IO $FMT
+compile "$OUT/obj" "$SAN -fsanitize=fuzzer-no-link" $BASE $BGP $BMP $MRT $IO $FMT $HTTP
 
 link() {
 	name=$1
@@ -104,6 +107,7 @@ link() {
 	link fuzz_io $BASE $IO
 	link fuzz_bmp $BASE $BGP $BMP
 	link fuzz_bgp_sess $BASE $BGP
+	link fuzz_http $BASE $BGP $MRT $IO $FMT $HTTP
 }
 
 if [ -n "${FUZZ_TSAN:-}" ]; then
