@@ -131,6 +131,11 @@ int http_parse(const char *method, const char *path, const char *query, struct h
  * buf (at least 64 bytes); http_parse reads it back. */
 size_t http_cursor_fmt(char *buf, size_t n, const struct store_ev_key *k);
 
+/* ... and back: 0, or -1 when s is not one. */
+int http_cursor_parse(const char *s, struct store_ev_key *k);
+/* The order of cursors (store_events'): < 0, 0, > 0. */
+int http_cursor_cmp(const struct store_ev_key *a, const struct store_ev_key *b);
+
 /* The OpenAPI 3 document of http_routes[] (http_openapi.c). */
 void http_openapi(struct obuf *o);
 
@@ -143,6 +148,9 @@ struct http_live {
 	void (*origin)(void *arg, uint32_t asn, struct obuf *o);
 	void (*prefix)(void *arg, const struct rw_prefix *p, struct obuf *o);
 	void (*metrics)(void *arg, struct obuf *o);
+	/* true while the state cannot be read (a checkpoint thread reads
+	 * the engine): the live routes answer 503 with Retry-After */
+	bool (*busy)(void *arg);
 	void *arg;
 };
 
@@ -157,8 +165,15 @@ struct http_ctx {
 	uint64_t status[6];          /* by class: 1xx..5xx (index 1..5) */
 	uint64_t bytes_out, gzipped, not_modified;
 	uint64_t conns_total;
+	uint32_t streams;            /* event streams open */
+	uint64_t published, streams_slow; /* events published; streams ended
+					     for reading too slowly */
 	double started;              /* wall clock at start */
 };
+
+/* One sample in Prometheus' text format, with its HELP and TYPE lines
+ * (labels: "" or 'k="v"'); for the live callbacks' metrics. */
+void http_metric(struct obuf *o, const char *name, const char *type, const char *help, double v);
 
 /* An answer being made. */
 struct http_resp {
@@ -183,9 +198,24 @@ const char *http_reason(int status);
 struct event_base;
 struct http_srv;
 
+/* Event streams (GET /api/v1/stream, collect --http): Server-Sent Events,
+ * one per event as it is determined ("id:" its cursor, "event:" its
+ * type, "data:" its JSON line), a comment every 15 s to keep the
+ * connection; at most HTTP_MAX_STREAMS at once (503 beyond), and a
+ * stream whose client reads slower than events come (over
+ * HTTP_SSE_BACKLOG bytes waiting) is ended: it resumes with
+ * Last-Event-ID. A resume replays the events after that id from the
+ * last HTTP_RING published, or from the store when they go back
+ * further (at most HTTP_MAX_LIMIT of them), then goes on live. */
+#define HTTP_MAX_STREAMS 1000
+#define HTTP_SSE_BACKLOG (1u << 20)
+#define HTTP_RING 4096
+
 /* Serve c on base at "ADDR:PORT" or "[ADDR]:PORT": NULL, logged, when it
  * cannot listen. c is borrowed for the server's life. */
 struct http_srv *http_srv_open(struct event_base *base, const char *listen, struct http_ctx *c);
 void http_srv_close(struct http_srv *s);
+/* An event as it is determined: to every stream that wants it. */
+void http_srv_publish(struct http_srv *s, const struct store_event *e);
 
 #endif

@@ -406,6 +406,12 @@ static void metric(struct obuf *o, const char *name, const char *type, const cha
 	obuf_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+void http_metric(struct obuf *o, const char *name, const char *type, const char *help, double v)
+{
+	metric(o, name, type, help);
+	obuf_printf(o, "%s %.17g\n", name, v);
+}
+
 static long rss_bytes(void)
 {
 	FILE *f = fopen("/proc/self/statm", "re");
@@ -442,6 +448,15 @@ static void metrics_answer(struct http_ctx *c, struct http_resp *a, uint32_t clo
 	obuf_printf(o, "routewatch_http_not_modified_total %llu\n", (unsigned long long)c->not_modified);
 	metric(o, "routewatch_http_connections_total", "counter", "HTTP connections accepted.");
 	obuf_printf(o, "routewatch_http_connections_total %llu\n", (unsigned long long)c->conns_total);
+	if (c->live) {
+		metric(o, "routewatch_http_streams", "gauge", "Event streams (Server-Sent Events) open.");
+		obuf_printf(o, "routewatch_http_streams %u\n", c->streams);
+		metric(o, "routewatch_http_events_published_total", "counter", "Events published to the streams.");
+		obuf_printf(o, "routewatch_http_events_published_total %llu\n", (unsigned long long)c->published);
+		metric(o, "routewatch_http_streams_slow_total", "counter",
+		       "Event streams ended because the client read slower than events came.");
+		obuf_printf(o, "routewatch_http_streams_slow_total %llu\n", (unsigned long long)c->streams_slow);
+	}
 	metric(o, "routewatch_memory_bytes", "gauge", "Bytes held, by subsystem (as --stats counts them).");
 	for (int i = 0; i < RW_MEM_N; i++)
 		obuf_printf(o, "routewatch_memory_bytes{subsystem=\"%s\"} %llu\n", rw_mem_name((enum rw_mem)i),
@@ -472,6 +487,10 @@ void http_answer(struct http_ctx *c, const struct http_req *r, struct http_resp 
 	a->etag = d->history;
 	if (d->live && !c->live) {
 		err(a, 404, "path", "this route is served by routewatch collect --http only (the live state)");
+		return;
+	}
+	if (d->live && c->live->busy && c->live->busy(c->live->arg)) {
+		err(a, 503, "", "the collector is writing a checkpoint: ask again in a second");
 		return;
 	}
 	uint32_t clock = 0;

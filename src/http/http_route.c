@@ -140,7 +140,7 @@ static int prefix_param(const char *name, const char *v, struct http_req *r, str
 }
 
 /* "TIME.TYPE.ORIGIN.UPSTREAM", origin -1 for none (http_cursor_fmt). */
-static int cursor_param(const char *v, struct store_ev_key *k)
+int http_cursor_parse(const char *v, struct store_ev_key *k)
 {
 	const char *p = v;
 	uint64_t x[4];
@@ -164,6 +164,17 @@ static int cursor_param(const char *v, struct store_ev_key *k)
 		return -1;
 	*k = (struct store_ev_key){(uint32_t)x[0], (uint8_t)x[1], x[2] == UINT64_MAX ? -1 : (int64_t)x[2], (uint32_t)x[3]};
 	return 0;
+}
+
+int http_cursor_cmp(const struct store_ev_key *a, const struct store_ev_key *b)
+{
+	if (a->time != b->time)
+		return a->time < b->time ? -1 : 1;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->origin != b->origin)
+		return a->origin < b->origin ? -1 : 1;
+	return a->upstream < b->upstream ? -1 : a->upstream > b->upstream;
 }
 
 size_t http_cursor_fmt(char *buf, size_t n, const struct store_ev_key *k)
@@ -200,7 +211,7 @@ static int param(struct http_req *r, enum http_param p, const char *v, struct ht
 		return 0;
 	}
 	case HTTP_P_CURSOR:
-		if (cursor_param(v, &r->cursor))
+		if (http_cursor_parse(v, &r->cursor))
 			return fail(e, 400, name, "cursor: not a cursor; give the next_cursor of the page before");
 		return 0;
 	case HTTP_P_LIMIT:

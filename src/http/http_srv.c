@@ -21,6 +21,8 @@
  *    413 from evhttp), idle connections closed after 120 s.
  */
 #include "http.h"
+#include "../detect/det.h"
+#include "../out/out.h"
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -34,9 +36,37 @@
 
 #define GZIP_MIN 1024
 
+/* An event stream (GET /api/v1/stream): its request, being answered in
+ * chunks until the client goes or is too slow. */
+struct http_sub {
+	struct http_srv *s;
+	struct evhttp_request *req;     /* evhttp's; ours until closed */
+	struct evhttp_connection *evcon;
+	struct det_filter f;            /* type= and origin= */
+	uint32_t origin;
+	struct http_sub *next;
+};
+
+/* An event as published: its key, what the filters look at, its frame. */
+struct http_ring_ev {
+	struct store_ev_key k;
+	uint8_t type;
+	bool has_origin;
+	uint32_t origin, time;
+	char *frame;                    /* owned: "id: ...\nevent: ...\ndata: ...\n\n" */
+	size_t len;
+};
+
 struct http_srv {
 	struct evhttp *http;        /* owned */
 	struct http_ctx *c;         /* borrowed */
+	struct http_sub *subs;      /* owned list */
+	uint32_t nsubs;
+	struct event *ping;         /* owned: the 15 s comment */
+	struct http_ring_ev ring[HTTP_RING]; /* the last published, oldest at head */
+	uint32_t head, n;
+	struct obuf one;            /* an event's JSON line */
+	struct out out;             /* JSON, into one */
 };
 
 static const char *method_name(enum evhttp_cmd_type t)
@@ -152,6 +182,197 @@ static void count(struct http_ctx *c, enum http_route_id route, int status, size
 	c->bytes_out += bytes;
 }
 
+/* ---------------------------------------------------------------- streams */
+
+static void sub_unlink(struct http_srv *s, struct http_sub *sub)
+{
+	for (struct http_sub **pp = &s->subs; *pp; pp = &(*pp)->next)
+		if (*pp == sub) {
+			*pp = sub->next;
+			s->nsubs--;
+			s->c->streams = s->nsubs;
+			break;
+		}
+	free(sub);
+}
+
+/* The client went: evhttp frees the request and the connection. */
+static void on_sub_close(struct evhttp_connection *evcon, void *arg)
+{
+	(void)evcon;
+	struct http_sub *sub = arg;
+	sub_unlink(sub->s, sub);
+}
+
+static bool sub_wants(const struct http_sub *sub, const struct http_ring_ev *ev)
+{
+	return det_filter_match(&sub->f, ev->type, ev->has_origin, ev->origin, ev->time);
+}
+
+/* Send bytes on a stream; false when the client is too slow (the stream
+ * is then ended and the sub freed). */
+static bool sub_send(struct http_srv *s, struct http_sub *sub, const char *p, size_t n)
+{
+	struct bufferevent *bev = evhttp_connection_get_bufferevent(sub->evcon);
+	if (bev && evbuffer_get_length(bufferevent_get_output(bev)) > HTTP_SSE_BACKLOG) {
+		s->c->streams_slow++;
+		evhttp_connection_set_closecb(sub->evcon, NULL, NULL);
+		evhttp_send_reply_end(sub->req);
+		sub_unlink(s, sub);
+		return false;
+	}
+	struct evbuffer *b = evbuffer_new();
+	evbuffer_add(b, p, n);
+	evhttp_send_reply_chunk(sub->req, b);
+	evbuffer_free(b);
+	s->c->bytes_out += n;
+	return true;
+}
+
+static void on_ping(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct http_srv *s = arg;
+	for (struct http_sub *sub = s->subs, *nx; sub; sub = nx) {
+		nx = sub->next;
+		sub_send(s, sub, ":\n\n", 3);
+	}
+}
+
+struct replay {
+	struct http_srv *s;
+	struct http_sub *sub;
+	struct store_ev_key last;
+	bool any, gone;
+};
+
+static void frame_of(struct http_srv *s, const struct store_event *e, struct http_ring_ev *ev);
+
+static int on_replay(void *arg, const struct store_event *e)
+{
+	struct replay *rp = arg;
+	struct http_ring_ev ev;
+	frame_of(rp->s, e, &ev);
+	rp->last = ev.k;
+	rp->any = true;
+	bool ok = !sub_wants(rp->sub, &ev) || sub_send(rp->s, rp->sub, ev.frame, ev.len);
+	free(ev.frame);
+	rp->gone = !ok;
+	return !ok;
+}
+
+/* A stream starts: the headers, then what a Last-Event-ID asks to be
+ * replayed. */
+static void stream_open(struct http_srv *s, struct evhttp_request *req, const struct http_req *r)
+{
+	struct http_sub *sub = rw_calloc(1, sizeof *sub);
+	sub->s = s;
+	sub->req = req;
+	sub->evcon = evhttp_request_get_connection(req);
+	sub->f.types = r->types;
+	if (http_has(r, HTTP_P_ORIGIN)) {
+		sub->origin = r->origin;
+		sub->f.origins = &sub->origin;
+		sub->f.norigins = 1;
+	}
+	sub->next = s->subs;
+	s->subs = sub;
+	s->nsubs++;
+	s->c->streams = s->nsubs;
+	evhttp_connection_set_closecb(sub->evcon, on_sub_close, sub);
+	struct evkeyvalq *hd = evhttp_request_get_output_headers(req);
+	evhttp_add_header(hd, "Content-Type", "text/event-stream; charset=utf-8");
+	evhttp_add_header(hd, "Cache-Control", "no-cache");
+	evhttp_add_header(hd, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(hd, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+	evhttp_send_reply_start(req, 200, "OK");
+	if (!s->ping) {
+		s->ping = event_new(evhttp_connection_get_base(sub->evcon), -1, EV_PERSIST, on_ping, s);
+		struct timeval tv = {15, 0};
+		event_add(s->ping, &tv);
+	}
+	sub_send(s, sub, "retry: 2000\n\n", 13);
+	const char *lei = evhttp_find_header(evhttp_request_get_input_headers(req), "Last-Event-ID");
+	struct store_ev_key after;
+	if (!lei || http_cursor_parse(lei, &after))
+		return;
+	/* the ring when it reaches back to the id, else the store first */
+	struct replay rp = {.s = s, .sub = sub, .last = after};
+	const struct http_ring_ev *oldest = s->n ? &s->ring[s->head] : NULL;
+	if (s->c->st && (!oldest || http_cursor_cmp(&oldest->k, &after) > 0)) {
+		struct store_ev_query q = {.all_origins = true, .from = after.time, .to = UINT32_MAX,
+					   .after = &after, .limit = HTTP_MAX_LIMIT, .scan_max = HTTP_SCAN_MAX};
+		struct store_ev_page res;
+		store_events_page(s->c->st, &q, on_replay, &rp, &res);
+		if (rp.gone)
+			return;
+	}
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct http_ring_ev *ev = &s->ring[(s->head + i) % HTTP_RING];
+		if (http_cursor_cmp(&ev->k, &rp.last) <= 0 || !sub_wants(sub, ev))
+			continue;
+		if (!sub_send(s, sub, ev->frame, ev->len))
+			return;
+	}
+}
+
+/* "id: CURSOR\nevent: TYPE\ndata: JSON\n\n" (out_event's line, made safe
+ * like every JSON answer). */
+static void frame_of(struct http_srv *s, const struct store_event *e, struct http_ring_ev *ev)
+{
+	uint32_t asns[2] = {e->origin, e->upstream};
+	if (s->c->st)
+		store_names_get(s->c->st, s->c->nm, asns, e->upstream ? 2 : 1);
+	obuf_reset(&s->one);
+	out_event(&s->out, e);
+	while (s->one.len && s->one.buf[s->one.len - 1] == '\n')
+		s->one.len--;
+	json_html_safe(&s->one);
+	store_ev_key_of(e, &ev->k);
+	ev->type = e->type;
+	ev->has_origin = e->has_origin;
+	ev->origin = e->origin;
+	ev->time = e->time;
+	char id[64];
+	http_cursor_fmt(id, sizeof id, &ev->k);
+	const char *tn = det_type_name((enum det_type)e->type);
+	struct obuf f = {0};
+	obuf_init_mem(&f, s->one.len + 128);
+	obuf_puts(&f, "id: ");
+	obuf_puts(&f, id);
+	obuf_puts(&f, "\nevent: ");
+	obuf_puts(&f, tn);
+	obuf_puts(&f, "\ndata: ");
+	obuf_putsn(&f, s->one.buf, s->one.len);
+	obuf_puts(&f, "\n\n");
+	ev->frame = obuf_take(&f, &ev->len);
+	obuf_release(&f);
+}
+
+void http_srv_publish(struct http_srv *s, const struct store_event *e)
+{
+	if (!s || e->type == DET_UPSTREAM_PRESENT)
+		return;
+	struct http_ring_ev ev;
+	frame_of(s, e, &ev);
+	s->c->published++;
+	for (struct http_sub *sub = s->subs, *nx; sub; sub = nx) {
+		nx = sub->next;
+		if (sub_wants(sub, &ev))
+			sub_send(s, sub, ev.frame, ev.len);
+	}
+	if (s->n == HTTP_RING) {
+		free(s->ring[s->head].frame);
+		s->ring[s->head] = ev;
+		s->head = (s->head + 1) % HTTP_RING;
+	} else {
+		s->ring[(s->head + s->n++) % HTTP_RING] = ev;
+	}
+}
+
+/* ---------------------------------------------------------------- requests */
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
 	struct http_srv *s = arg;
@@ -189,9 +410,21 @@ static void on_request(struct evhttp_request *req, void *arg)
 		http_error(&a, &e);
 		if (e.status == 405)
 			evhttp_add_header(hd, "Allow", "GET, HEAD");
+	} else if (r.route == HTTP_R_STREAM && c->live && !r.head) {
+		if (s->nsubs < HTTP_MAX_STREAMS) {
+			count(c, r.route, 200, 0);
+			stream_open(s, req, &r);
+			http_resp_release(&a);
+			return;
+		}
+		e = (struct http_err){.status = 503, .param = ""};
+		snprintf(e.msg, sizeof e.msg, "%d event streams are open already: try again later", HTTP_MAX_STREAMS);
+		http_error(&a, &e);
 	} else {
 		http_answer(c, &r, &a);
 	}
+	if (a.status == 503)
+		evhttp_add_header(hd, "Retry-After", "1");
 	bool json = !strncmp(a.ctype, "application/json", 16);
 	if (json)
 		json_html_safe(&a.body);
@@ -306,11 +539,11 @@ struct http_srv *http_srv_open(struct event_base *base, const char *listen, stru
 	evhttp_set_max_body_size(s->http, 1024);
 	evhttp_set_timeout(s->http, 120);
 	evhttp_set_gencb(s->http, on_request, s);
+	out_open(&s->out, OUT_JSON, &s->one, c->nm);
 	evhttp_set_bevcb(s->http, on_conn, s);
 	if (!evhttp_bind_socket_with_handle(s->http, addr, port)) {
 		rw_log(RW_LOG_ERROR, "cannot listen on %s", listen);
-		evhttp_free(s->http);
-		free(s);
+		http_srv_close(s);
 		return NULL;
 	}
 	return s;
@@ -320,6 +553,19 @@ void http_srv_close(struct http_srv *s)
 {
 	if (!s)
 		return;
+	/* the streams end with the server: evhttp_free frees their
+	 * connections without calling back */
+	for (struct http_sub *sub = s->subs, *nx; sub; sub = nx) {
+		nx = sub->next;
+		evhttp_connection_set_closecb(sub->evcon, NULL, NULL);
+		free(sub);
+	}
 	evhttp_free(s->http);
+	if (s->ping)
+		event_free(s->ping);
+	for (uint32_t i = 0; i < s->n; i++)
+		free(s->ring[(s->head + i) % HTTP_RING].frame);
+	out_close(&s->out);
+	obuf_release(&s->one);
 	free(s);
 }
