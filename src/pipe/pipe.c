@@ -167,9 +167,11 @@ struct engine *pipe_engine(struct pipe *p)
 	return p->eng;
 }
 
-bool pipe_frozen(const struct pipe *p)
+bool pipe_frozen(struct pipe *p)
 {
-	return p->frozen;
+	/* the checkpoint thread ended: the engine is the loop's again (what
+	 * was held is applied at the next tick) */
+	return p->frozen && !store_run_idle(&p->run);
 }
 
 void pipe_stats(struct pipe *p, struct pipe_stats *st)

@@ -59,9 +59,10 @@ struct pipe_front {
 };
 
 /* What a front end may read, on the loop's thread: the engine (not while
- * pipe_frozen: a checkpoint thread reads it then) and the counts. */
+ * pipe_frozen: a checkpoint thread reads it then; after it, the state
+ * may lag the records held meanwhile by up to a second) and the counts. */
 struct engine *pipe_engine(struct pipe *p);
-bool pipe_frozen(const struct pipe *p);
+bool pipe_frozen(struct pipe *p);
 struct pipe_stats {
 	struct live_counts live;   /* sessions, routers, messages */
 	uint64_t records;          /* records through the engine */

@@ -13,7 +13,11 @@
 #  - gzip, ETag/If-None-Match and Last-Modified/If-Modified-Since (304),
 #    HEAD, keep-alive, the security headers, the markup name escaped;
 #  - the OpenAPI document is JSON and lists exactly the routes the router
-#    takes; /metrics is Prometheus' text format; the store is unchanged.
+#    takes; /metrics is Prometheus' text format; the store is unchanged;
+#  - collect --http, fed by a BGP peer (api_peer.py): the routes now, the
+#    event stream (the events collect prints, in order, with store cursors
+#    as ids; filtered; resumed with Last-Event-ID from memory and, after a
+#    restart, from the store), the collector's counters.
 #
 # PostgreSQL: $RW_TEST_PG (a URI) when set, else a private server started
 # with scripts/pg-server.sh (as tests/cli/store.sh does).
@@ -25,9 +29,10 @@ SUITE=api
 . "$(dirname "$0")/lib_check.sh"
 ROOT=$(cd "$HERE/../.." && pwd)
 need curl jq python3
-srv_pid="" pgdir=""
+srv_pid="" pgdir="" bg=""
 cleanup() {
 	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
+	for p in $bg; do kill "$p" 2>/dev/null; done
 	if [ -n "$pgdir" ]; then
 		"$ROOT/scripts/pg-server.sh" stop "$pgdir"
 		rm -rf "$pgdir"
@@ -334,6 +339,93 @@ check usage-bad-listen "[ $rc -eq 2 ] && grep -q 'listen' $tmp/bad.out" "exit $r
 "$RW" serve --db "$tmp/none.db" --listen 127.0.0.1:0 > "$tmp/bad2.out" 2>&1
 rc=$?
 check usage-no-store "[ $rc -ne 0 ]" "exit $rc $(cat "$tmp/bad2.out")"
+
+# ---------------------------------------------------------------- collect --http
+# wait_grep FILE PATTERN SECONDS
+wait_grep() {
+	i=0
+	while [ $i -lt $(($3 * 10)) ]; do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+# collect_up NAME: a collector with --http and --db $tmp/live.db (LU: its URL)
+collect_up() {
+	CP=$(free_port) HP=$(free_port)
+	LU=http://127.0.0.1:$HP
+	"$RW" collect --asn 65000 --bgp "127.0.0.1:$CP" --accept 127.0.0.0/8 --min-peers 1 --json --db "$tmp/live.db" \
+		--checkpoint 1 --names "$N" --http "127.0.0.1:$HP" > "$tmp/$1.out" 2> "$tmp/$1.err" &
+	col_pid=$!
+	i=0
+	while [ $i -lt 100 ] && ! curl -s -o /dev/null "$LU/metrics"; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+collect_up live
+check live/listens "curl -s -o /dev/null $LU/metrics" "$(head -3 "$tmp/live.err")"
+curl -sN "$LU/api/v1/stream" > "$tmp/sse1.txt" &
+bg="$bg $!"
+curl -sN "$LU/api/v1/stream?type=prefix_down,prefix_up" > "$tmp/sse2.txt" &
+bg="$bg $!"
+sleep 0.3
+python3 "$HERE/api_peer.py" "$CP" 127.0.0.2 65001 2 9 > "$tmp/peer.out" 2>&1 &
+peer=$!
+wait_grep "$tmp/sse1.txt" 'event: upstream_lost' 10
+# lget NAME PATH: get from the collector, again while it answers 503 (a
+# checkpoint thread reads the engine: "ask again in a second")
+lget() {
+	k=0
+	while :; do
+		U=$LU get "$@" --max-time 5
+		[ "$code" = 503 ] && [ $k -lt 20 ] || break
+		sleep 0.1
+		k=$((k + 1))
+	done
+}
+lget las "/api/v1/live/as/AS65551"
+check live/as-now "[ $code = 200 ] && jq -e '.origin == 65551 and .prefix_count == 2 and (.upstreams | map(.asn) | sort) == [64500, 64501]' $tmp/las.body > /dev/null" \
+	"$code $(head -c 300 "$tmp/las.body")"
+lget lpfx "/api/v1/live/prefix/10.0.0.0%2F8"
+check live/prefix-now "[ $code = 200 ] && jq -e '.prefix == \"10.0.0.0/8\" and .more_specifics == 2' $tmp/lpfx.body > /dev/null" \
+	"$code $(head -c 300 "$tmp/lpfx.body")"
+wait "$peer"
+wait_grep "$tmp/sse1.txt" 'event: prefix_up' 10
+sleep 0.5
+sed -n 's/^data: //p' "$tmp/sse1.txt" | jq -S -c . > "$tmp/sse1.ev" 2>/dev/null
+jq -S -c . "$tmp/live.out" > "$tmp/live.ev" 2>/dev/null
+check live/stream-is-collect-output "[ \$(wc -l < $tmp/sse1.ev) -ge 5 ] && cmp -s $tmp/sse1.ev $tmp/live.ev" \
+	"$(wc -l < "$tmp/sse1.ev") streamed, $(wc -l < "$tmp/live.ev") printed: $(diff "$tmp/sse1.ev" "$tmp/live.ev" | head -3)"
+sed -n 's/^id: //p' "$tmp/sse1.txt" > "$tmp/ids"
+sort -t. -k1,1n -k2,2n -k3,3n -k4,4n "$tmp/ids" | cmp -s - "$tmp/ids"
+check live/stream-ids-in-order "[ $? -eq 0 ] && [ \$(sort -u $tmp/ids | wc -l) -eq \$(wc -l < $tmp/ids) ] && [ \$(grep -c '^event: ' $tmp/sse1.txt) -eq \$(wc -l < $tmp/ids) ]" \
+	"$(tr '\n' ' ' < "$tmp/ids")"
+check live/stream-filter "[ \"\$(sed -n 's/^event: //p' $tmp/sse2.txt | tr '\n' ' ')\" = 'prefix_down prefix_up ' ]" \
+	"$(sed -n 's/^event: //p' "$tmp/sse2.txt" | tr '\n' ' ')"
+id2=$(sed -n 2p "$tmp/ids")
+curl -sN --max-time 2 -H "Last-Event-ID: $id2" "$LU/api/v1/stream" > "$tmp/sse3.txt"
+sed -n 's/^id: //p' "$tmp/sse3.txt" > "$tmp/ids3"
+check live/resume-from-memory "[ -s $tmp/ids3 ] && tail -n +3 $tmp/ids | cmp -s - $tmp/ids3" "after $id2: $(tr '\n' ' ' < "$tmp/ids3")"
+U=$LU get lmet /metrics
+check live/metrics "grep -q '^routewatch_messages_total [1-9]' $tmp/lmet.body && grep -q '^routewatch_http_streams 2$' $tmp/lmet.body &&
+	grep -q '^routewatch_events_total [1-9]' $tmp/lmet.body && grep -q '^routewatch_engine_elements_total [1-9]' $tmp/lmet.body &&
+	grep -q '^routewatch_store_checkpoints_total [1-9]' $tmp/lmet.body" "$(grep -v '^#' "$tmp/lmet.body" | grep -v 'http_\|memory' | tr '\n' ' ')"
+U=$LU get lev "/api/v1/events?origin=65551&from=2026-01-01&to=2027-01-01"
+check live/history-routes "[ $code = 200 ] && jq -e '.count >= 1' $tmp/lev.body > /dev/null" "$code $(head -c 200 "$tmp/lev.body")"
+kill "$col_pid"
+wait "$col_pid"
+rc=$?
+check live/clean-stop "[ $rc -eq 0 ]" "exit $rc: $(tail -3 "$tmp/live.err")"
+# a restart: no event in memory, the resume comes from the store
+collect_up live2
+id1=$(sed -n 1p "$tmp/ids")
+curl -sN --max-time 2 -H "Last-Event-ID: $id1" "$LU/api/v1/stream" > "$tmp/sse4.txt"
+sed -n 's/^id: //p' "$tmp/sse4.txt" > "$tmp/ids4"
+check live/resume-from-store "[ -s $tmp/ids4 ] && tail -n +2 $tmp/ids | cmp -s - $tmp/ids4" "after $id1: $(tr '\n' ' ' < "$tmp/ids4")"
+kill "$col_pid"
+wait "$col_pid"
 
 # ---------------------------------------------------------------- PostgreSQL
 PG=${RW_TEST_PG:-}
