@@ -196,11 +196,16 @@ static void sub_unlink(struct http_srv *s, struct http_sub *sub)
 	free(sub);
 }
 
-/* The client went: evhttp frees the request and the connection. */
+/* The client went. evhttp frees the connection; a request whose reply
+ * it was still sending it has let go of (libevent's http.c,
+ * evhttp_connection_incoming_fail: "the request is still being used for
+ * sending"): then it is ours to free. */
 static void on_sub_close(struct evhttp_connection *evcon, void *arg)
 {
 	(void)evcon;
 	struct http_sub *sub = arg;
+	if (!evhttp_request_get_connection(sub->req))
+		evhttp_request_free(sub->req);
 	sub_unlink(sub->s, sub);
 }
 
