@@ -181,11 +181,14 @@ void pipe_stats(struct pipe *p, struct pipe_stats *st)
 		live_counts(p->lv, &st->live);
 	st->records = p->nrec;
 	st->have_db = p->have_db;
-	if (p->have_db && !p->frozen) { /* a checkpoint thread writes them */
-		st->store_clock = p->run.clock;
-		st->commits = p->run.commits;
-		st->checkpoint_failures = p->run.failures;
+	if (p->have_db && !pipe_frozen(p)) { /* a checkpoint thread writes them */
+		p->st_clock = p->run.clock;
+		p->st_commits = p->run.commits;
+		p->st_failures = p->run.failures;
 	}
+	st->store_clock = p->st_clock;
+	st->commits = p->st_commits;
+	st->checkpoint_failures = p->st_failures;
 	st->have_alerts = p->alerts != NULL;
 	if (p->alerts)
 		alerts_counts(p->alerts, &st->alerts_queued, &st->alerts_dropped);
