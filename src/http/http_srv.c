@@ -543,6 +543,11 @@ struct http_srv *http_srv_open(struct event_base *base, const char *listen, stru
 	evhttp_set_max_headers_size(s->http, 2 * HTTP_MAX_HEADERS);
 	evhttp_set_max_body_size(s->http, 1024);
 	evhttp_set_timeout(s->http, 120);
+	/* every method reaches the router, which answers 405 in JSON (evhttp
+	 * would refuse the ones it does not allow with a bare 405) */
+	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+						    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
+						    EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(s->http, on_request, s);
 	out_open(&s->out, OUT_JSON, &s->one, c->nm);
 	evhttp_set_bevcb(s->http, on_conn, s);

@@ -246,8 +246,10 @@ suite() {
 	check "$L/404-live-route-under-serve" "[ $code = 404 ] && jq -e '.message | contains(\"collect --http\")' $tmp/e404l.body > /dev/null" "$code $(cat "$tmp/e404l.body")"
 	get e405 /api/v1/as/131279 -X POST -d x=1
 	check "$L/405" "[ $code = 405 ] && [ \"\$(hdr e405 allow)\" = 'GET, HEAD' ] && jq -e '.parameter == \"method\"' $tmp/e405.body > /dev/null" "$code $(cat "$tmp/e405.body")"
-	get e405d /api/v1/as/131279 -X DELETE
-	check "$L/405-delete" "[ $code = 405 ]" "$code"
+	for m in DELETE PUT PATCH OPTIONS TRACE; do
+		get e405d /api/v1/as/131279 -X $m
+		check "$L/405-$m" "[ $code = 405 ] && jq -e '.status == 405' $tmp/e405d.body > /dev/null" "$code $(head -c 100 "$tmp/e405d.body")"
+	done
 	long=$(head -c 3000 /dev/zero | tr '\0' a)
 	get e414 "/api/v1/events?q=$long"
 	check "$L/414-long-query" "[ $code = 414 ] && jq -e '.parameter == \"query\"' $tmp/e414.body > /dev/null" "$code $(head -c 200 "$tmp/e414.body")"
