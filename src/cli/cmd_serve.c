@@ -92,6 +92,7 @@ int cmd_serve(int argc, char **argv)
 		event_free(st2);
 		http_srv_close(srv);
 	}
+	http_ctx_release(&ctx);
 	if (base)
 		event_base_free(base);
 	store_close(&st);

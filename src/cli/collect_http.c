@@ -130,6 +130,7 @@ static void on_stop(void *arg)
 	struct collect_http *ch = arg;
 	http_srv_close(ch->srv);
 	ch->srv = NULL;
+	http_ctx_release(&ch->ctx);
 	if (ch->have_st)
 		store_close(&ch->st);
 	ch->have_st = false;

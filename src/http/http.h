@@ -88,6 +88,7 @@ extern const struct http_route_def http_routes[HTTP_R_COUNT];
 #define HTTP_MAX_LIMIT 1000
 #define HTTP_SCAN_MAX 100000       /* event rows one page may read */
 #define HTTP_MAX_SEARCH 50         /* search answers per kind */
+#define HTTP_CACHE_BYTES (64u << 20) /* history answers kept (http_srv.c) */
 
 /* A request, validated. */
 struct http_req {
@@ -168,8 +169,20 @@ struct http_ctx {
 	uint32_t streams;            /* event streams open */
 	uint64_t published, streams_slow; /* events published; streams ended
 					     for reading too slowly */
+	uint64_t cache_hits, cache_misses; /* history answers from the cache */
 	double started;              /* wall clock at start */
+	/* ASNs the store has no name for, so that answers do not ask again
+	 * (a query each): forgotten when the store's clock moves (a writer
+	 * may have stored names) or past 1 M entries */
+	struct u64map no_name;
+	uint32_t no_name_clock;
 };
+/* The store's clock (0: no store, or none yet). */
+uint32_t http_store_clock(struct http_ctx *c);
+/* Free what the answers cached in c. */
+void http_ctx_release(struct http_ctx *c);
+/* Names of these ASNs into c->nm from the store, those not known yet. */
+void http_names_for(struct http_ctx *c, const uint32_t *asns, size_t n);
 
 /* One sample in Prometheus' text format, with its HELP and TYPE lines
  * (labels: "" or 'k="v"'); for the live callbacks' metrics. */

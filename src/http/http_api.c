@@ -92,9 +92,43 @@ static void store_failed(struct http_resp *a)
 	err(a, 500, "", "the history store could not be read (the server's log says why)");
 }
 
+void http_names_for(struct http_ctx *c, const uint32_t *asns, size_t n)
+{
+	if (!c->st)
+		return;
+	uint32_t want[64];
+	size_t k = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && !names_get(c->nm, asns[i]) && !u64map_get(&c->no_name, asns[i]))
+			want[k++] = asns[i];
+		if (k && (k == RW_ARRAY_LEN(want) || i == n)) {
+			store_names_get(c->st, c->nm, want, k);
+			if (c->no_name.n > (1u << 20))
+				u64map_clear(&c->no_name);
+			for (size_t j = 0; j < k; j++)
+				if (!names_get(c->nm, want[j]))
+					*u64map_put(&c->no_name, want[j]) = 1;
+			k = 0;
+		}
+	}
+}
+
+uint32_t http_store_clock(struct http_ctx *c)
+{
+	int64_t v = 0;
+	if (c->st)
+		store_meta_get(c->st, "clock", &v);
+	return (uint32_t)v;
+}
+
+void http_ctx_release(struct http_ctx *c)
+{
+	u64map_release(&c->no_name);
+}
+
 static void names_for(struct http_ctx *c, const uint32_t *asns, size_t n)
 {
-	store_names_get(c->st, c->nm, asns, n);
+	http_names_for(c, asns, n);
 }
 
 /* ---------------------------------------------------------------- origins */
@@ -446,6 +480,10 @@ static void metrics_answer(struct http_ctx *c, struct http_resp *a, uint32_t clo
 	obuf_printf(o, "routewatch_http_gzip_responses_total %llu\n", (unsigned long long)c->gzipped);
 	metric(o, "routewatch_http_not_modified_total", "counter", "304 answers to If-None-Match.");
 	obuf_printf(o, "routewatch_http_not_modified_total %llu\n", (unsigned long long)c->not_modified);
+	metric(o, "routewatch_http_cache_hits_total", "counter", "History answers served from the cache.");
+	obuf_printf(o, "routewatch_http_cache_hits_total %llu\n", (unsigned long long)c->cache_hits);
+	metric(o, "routewatch_http_cache_misses_total", "counter", "History answers made from the store.");
+	obuf_printf(o, "routewatch_http_cache_misses_total %llu\n", (unsigned long long)c->cache_misses);
 	metric(o, "routewatch_http_connections_total", "counter", "HTTP connections accepted.");
 	obuf_printf(o, "routewatch_http_connections_total %llu\n", (unsigned long long)c->conns_total);
 	if (c->live) {
@@ -502,6 +540,10 @@ void http_answer(struct http_ctx *c, const struct http_req *r, struct http_resp 
 		int64_t v = 0;
 		store_meta_get(c->st, "clock", &v);
 		clock = (uint32_t)v;
+		if (clock != c->no_name_clock) {
+			u64map_clear(&c->no_name);
+			c->no_name_clock = clock;
+		}
 		a->last_modified = d->history ? clock : 0;
 	}
 	switch (r->route) {

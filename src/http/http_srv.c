@@ -57,9 +57,29 @@ struct http_ring_ev {
 	size_t len;
 };
 
+/* A history answer kept (the cache below). */
+struct http_cached {
+	char *uri;                  /* owned: the request target */
+	const char *ctype;          /* static */
+	char *body;                 /* owned, JSON already made safe */
+	size_t len;
+	uint32_t last_modified;
+};
+
 struct http_srv {
 	struct evhttp *http;        /* owned */
 	struct http_ctx *c;         /* borrowed */
+	/* The answers of the history routes by request target, while the
+	 * store's clock stays where it was: every write to a store is a
+	 * checkpoint that moves its clock, so an answer cannot change
+	 * before it does. A popular origin is then read once per checkpoint,
+	 * not once per request. At most HTTP_CACHE_BYTES of bodies; past
+	 * that, or when the clock moves, everything is dropped. */
+	struct http_cached *ce;     /* owned */
+	uint32_t nce, capce;
+	struct u64map cidx;         /* rw_hash(uri) -> index into ce */
+	size_t cbytes;
+	uint32_t cclock;
 	struct http_sub *subs;      /* owned list */
 	uint32_t nsubs;
 	struct event *ping;         /* owned: the 15 s comment */
@@ -327,8 +347,7 @@ static void stream_open(struct http_srv *s, struct evhttp_request *req, const st
 static void frame_of(struct http_srv *s, const struct store_event *e, struct http_ring_ev *ev)
 {
 	uint32_t asns[2] = {e->origin, e->upstream};
-	if (s->c->st)
-		store_names_get(s->c->st, s->c->nm, asns, e->upstream ? 2 : 1);
+	http_names_for(s->c, asns, e->upstream ? 2 : 1);
 	obuf_reset(&s->one);
 	out_event(&s->out, e);
 	while (s->one.len && s->one.buf[s->one.len - 1] == '\n')
@@ -374,6 +393,54 @@ void http_srv_publish(struct http_srv *s, const struct store_event *e)
 	} else {
 		s->ring[(s->head + s->n++) % HTTP_RING] = ev;
 	}
+}
+
+/* ---------------------------------------------------------------- the cache */
+
+static void cache_flush(struct http_srv *s)
+{
+	for (uint32_t i = 0; i < s->nce; i++) {
+		free(s->ce[i].uri);
+		free(s->ce[i].body);
+	}
+	rw_mem_count(RW_MEM_OUT, -(int64_t)s->cbytes);
+	s->nce = 0;
+	s->cbytes = 0;
+	u64map_clear(&s->cidx);
+}
+
+static const struct http_cached *cache_get(struct http_srv *s, const char *uri)
+{
+	uint32_t *v = u64map_get(&s->cidx, rw_hash(uri, strlen(uri)));
+	if (v && !strcmp(s->ce[*v].uri, uri)) {
+		s->c->cache_hits++;
+		return &s->ce[*v];
+	}
+	s->c->cache_misses++;
+	return NULL;
+}
+
+static void cache_put(struct http_srv *s, const char *uri, const struct http_resp *a)
+{
+	size_t n = a->body.len + strlen(uri) + sizeof(struct http_cached);
+	if (n > HTTP_CACHE_BYTES / 16)
+		return;
+	if (s->cbytes + n > HTTP_CACHE_BYTES)
+		cache_flush(s);
+	uint64_t h = rw_hash(uri, strlen(uri));
+	if (u64map_get(&s->cidx, h))
+		return; /* another target with the same hash: not kept */
+	rw_vec_grow(&s->ce, &s->capce, (size_t)s->nce + 1, sizeof *s->ce, UINT32_MAX, RW_MEM_OUT);
+	struct http_cached *e = &s->ce[s->nce];
+	e->uri = rw_strdup(uri);
+	e->ctype = a->ctype;
+	e->body = rw_malloc(a->body.len + 1);
+	memcpy(e->body, a->body.buf ? a->body.buf : "", a->body.len);
+	e->len = a->body.len;
+	e->last_modified = a->last_modified;
+	*u64map_put(&s->cidx, h) = s->nce++;
+	s->cbytes += n;
+	rw_mem_count(RW_MEM_OUT, (int64_t)n);
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -425,6 +492,28 @@ static void on_request(struct evhttp_request *req, void *arg)
 		e = (struct http_err){.status = 503, .param = ""};
 		snprintf(e.msg, sizeof e.msg, "%d event streams are open already: try again later", HTTP_MAX_STREAMS);
 		http_error(&a, &e);
+	} else if (http_routes[r.route].history && c->st && uri) {
+		/* the cache, valid while the store's clock stays */
+		uint32_t clock = http_store_clock(c);
+		if (clock != s->cclock) {
+			cache_flush(s);
+			s->cclock = clock;
+		}
+		const struct http_cached *hit = cache_get(s, uri);
+		if (hit) {
+			a.status = 200;
+			a.ctype = hit->ctype;
+			a.etag = true;
+			a.last_modified = hit->last_modified;
+			obuf_putsn(&a.body, hit->body, hit->len);
+		} else {
+			http_answer(c, &r, &a);
+			if (a.status == 200) {
+				if (!strncmp(a.ctype, "application/json", 16))
+					json_html_safe(&a.body);
+				cache_put(s, uri, &a);
+			}
+		}
 	} else {
 		http_answer(c, &r, &a);
 	}
@@ -577,5 +666,8 @@ void http_srv_close(struct http_srv *s)
 		free(s->ring[(s->head + i) % HTTP_RING].frame);
 	out_close(&s->out);
 	obuf_release(&s->one);
+	cache_flush(s);
+	rw_vec_free(&s->ce, &s->capce, sizeof *s->ce, RW_MEM_OUT);
+	u64map_release(&s->cidx);
 	free(s);
 }

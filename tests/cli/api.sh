@@ -28,7 +28,7 @@ set -u
 SUITE=api
 . "$(dirname "$0")/lib_check.sh"
 ROOT=$(cd "$HERE/../.." && pwd)
-need curl jq python3
+need curl jq python3 sqlite3
 srv_pid="" pgdir="" bg=""
 cleanup() {
 	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
@@ -334,6 +334,18 @@ PY
 sum0=$(cat "$tmp/s.db"* | md5sum)
 suite sqlite "$tmp/s.db"
 check sqlite/store-unchanged "[ \"\$(cat $tmp/s.db* | md5sum)\" = '$sum0' ]" "the store's files changed"
+# the answers kept in the cache go when the store's clock moves (a
+# writer's checkpoint): here the clock is moved by hand
+serve "$tmp/s.db"
+get c1 /api/v1/as/131279/history
+get c2 /api/v1/as/131279/history
+sqlite3 "$tmp/s.db" "UPDATE meta SET value = value + 60 WHERE key = 'clock'"
+get c3 /api/v1/as/131279/history
+get cm /metrics
+stop
+check sqlite/cache-until-the-clock-moves "cmp -s $tmp/c1.body $tmp/c2.body && [ \"\$(hdr c1 etag)\" = \"\$(hdr c2 etag)\" ] &&
+	[ \"\$(jq -r .clock $tmp/c3.body)\" = 2017-10-01T14:00:59Z ] && [ \"\$(hdr c3 last-modified)\" = 'Sun, 01 Oct 2017 14:00:59 GMT' ] &&
+	grep -q '^routewatch_http_cache_hits_total [1-9]' $tmp/cm.body" "$(jq -r .clock "$tmp/c3.body") $(hdr c3 last-modified) $(grep cache_hits "$tmp/cm.body" | tail -1)"
 # usage errors
 "$RW" serve --db "$tmp/s.db" --listen nonsense > "$tmp/bad.out" 2>&1
 rc=$?
