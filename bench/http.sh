@@ -5,16 +5,19 @@
 #      and events endpoints at CONNS concurrent connections for SECS
 #      seconds each: requests/s, p50 and p99 latency (wrk --latency);
 #   2. `collect --http`: IDLE idle keep-alive connections and STREAMS
-#      event-stream subscribers held while two BGP peers send a burst of
-#      100 000 UPDATEs (tests/cli/fault_peer.py table, 50 000 each): the
-#      collector's RSS before, with the clients, at its peak during the
-#      burst and after, and what the clients saw.
+#      event-stream subscribers held while two BGP peers
+#      (bench/burst_peer.py) send 100 000 UPDATEs: 25 000 /24s each as a
+#      baseline, then all of them again through another upstream, every
+#      one of ORIGINS origins changing upstream (events for the streams):
+#      the collector's RSS before, with the clients, at its peak during
+#      the burst and after, and what the clients saw.
 # The machine's load average is recorded before and after each part: the
 # numbers mean little on a machine others use at the same time.
 # Results go to $BENCH_DIR/http-results.md and stdout.
 #
 #   bench/http.sh [BUILD_DIR]
 #   CONNS=200 SECS=20 IDLE=10000 STREAMS=1000 BENCH_DIR=/tmp/rw-bench bench/http.sh build
+#   PART=2 bench/http.sh build      (the collector part alone)
 #
 # Needs wrk (Debian: apt-get install wrk; installed here when missing and
 # running as root), python3, sqlite3, curl.
@@ -29,6 +32,7 @@ CONNS=${CONNS:-200}
 SECS=${SECS:-20}
 IDLE=${IDLE:-10000}
 STREAMS=${STREAMS:-1000}
+BURST_ORIGINS=${BURST_ORIGINS:-500}
 mkdir -p "$BENCH_DIR"
 out=$BENCH_DIR/http-results.md
 : > "$out"
@@ -53,6 +57,7 @@ say "# routewatch HTTP API: measured $(date -u +%Y-%m-%dT%H:%M:%SZ), $(git -C "$
 say ""
 
 # ---------------------------------------------------------------- 1. serve
+if [ "${PART:-all}" != 2 ]; then
 Y=$BENCH_DIR/year-$ORIGINS-$DAYS.db
 if [ ! -s "$Y" ] || [ "$(sqlite3 "$Y" "SELECT value FROM meta WHERE key = 'clock'" 2> /dev/null)" = "" ]; then
 	rm -f "$Y" "$Y-wal" "$Y-shm"
@@ -106,6 +111,7 @@ say "serve's RSS after: $(rss_mb "$srv") MB; load average after: $(load)."
 say ""
 kill "$srv"
 wait "$srv" 2> /dev/null || true
+fi
 
 # ---------------------------------------------------------------- 2. collect --http
 CP=$(free_port) HP=$(free_port)
@@ -118,18 +124,19 @@ for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$HP/metrics" && b
 rss0=$(rss_mb "$col")
 (while kill -0 "$col" 2> /dev/null; do rss_mb "$col"; echo; sleep 0.2; done) > "$BENCH_DIR/rss.txt" &
 pids="$pids $!"
-python3 "$HERE/http_clients.py" 127.0.0.1 "$HP" "$IDLE" "$STREAMS" 40 > "$BENCH_DIR/clients.out" 2>&1 &
+# the baseline first (its records are no news), then the clients, then
+# the burst of changes
+python3 "$HERE/burst_peer.py" "$CP" 127.0.0.2 65001 25000 "$BURST_ORIGINS" 12 8 > "$BENCH_DIR/peer1.out" 2>&1 &
+p1=$!
+python3 "$HERE/burst_peer.py" "$CP" 127.0.0.3 65002 25000 "$BURST_ORIGINS" 12 8 > "$BENCH_DIR/peer2.out" 2>&1 &
+p2=$!
+python3 "$HERE/http_clients.py" 127.0.0.1 "$HP" "$IDLE" "$STREAMS" 45 > "$BENCH_DIR/clients.out" 2>&1 &
 cl=$!
 pids="$pids $cl"
 for _ in $(seq 1200); do grep -q '^ready' "$BENCH_DIR/clients.out" && break; sleep 0.1; done
-sleep 1
 rss1=$(rss_mb "$col")
 load1=$(load)
 t0=$EPOCHREALTIME
-python3 "$HERE/../tests/cli/fault_peer.py" "$CP" table 127.0.0.2 65001 50000 > "$BENCH_DIR/peer1.out" 2>&1 &
-p1=$!
-python3 "$HERE/../tests/cli/fault_peer.py" "$CP" table 127.0.0.3 65002 50000 > "$BENCH_DIR/peer2.out" 2>&1 &
-p2=$!
 wait "$p1" "$p2" || true
 # the burst is in when the collector counted the 100 000 UPDATEs
 for _ in $(seq 600); do
@@ -146,15 +153,15 @@ m=$(curl -s "http://127.0.0.1:$HP/metrics")
 metric() { echo "$m" | awk -v k="$1" '$1 == k {print $2}'; }
 say "## 2. collect --http: $IDLE idle keep-alive connections and $STREAMS event streams during a 100 000-UPDATE burst"
 say ""
-say "Two peers (fault_peer.py table) send 50 000 UPDATEs each, then reset; the clients (bench/http_clients.py) hold their connections 40 s. Load average before the burst: $load1, after: $(load)."
+say "Two peers (bench/burst_peer.py) send 25 000 /24s each, then 12 s later the same through another upstream ($BURST_ORIGINS origins change upstream): 100 000 UPDATEs; the clients (bench/http_clients.py) connect during the first 12 s and hold 45 s. Load average before the burst: $load1, after: $(load)."
 say ""
 say "| | |"
 say "|---|---|"
 say "| collector RSS, no clients | $rss0 MB |"
-say "| with the clients connected | $rss1 MB |"
+say "| with the clients connected (baseline table in) | $rss1 MB |"
 say "| peak during the burst (sampled every 0.2 s) | $peak MB |"
 say "| 3 s after the burst | $rss2 MB |"
-say "| burst in (100 000 UPDATEs counted) | $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f s", b - a}') |"
+say "| the peers | $(cat "$BENCH_DIR/peer1.out" "$BENCH_DIR/peer2.out" | tr '\n' ';') UPDATEs counted: ${u:-?} |"
 say "| clients | $(grep -v '^ready' "$BENCH_DIR/clients.out" | tail -1) ($(grep '^ready' "$BENCH_DIR/clients.out")) |"
 say "| events published / streams ended for slowness | $(metric routewatch_http_events_published_total) / $(metric routewatch_http_streams_slow_total) |"
 say "| memory counted: output, live, rib | $(echo "$m" | awk '/^routewatch_memory_bytes\{subsystem="(output|live|rib)"\}/{printf "%s %.1f MB  ", $1, $2 / 1e6}' | sed 's/routewatch_memory_bytes{subsystem="\([a-z]*\)"}/\1/g') |"

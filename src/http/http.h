@@ -214,14 +214,17 @@ struct http_srv;
 /* Event streams (GET /api/v1/stream, collect --http): Server-Sent Events,
  * one per event as it is determined ("id:" its cursor, "event:" its
  * type, "data:" its JSON line), a comment every 15 s to keep the
- * connection; at most HTTP_MAX_STREAMS at once (503 beyond), and a
- * stream whose client reads slower than events come (over
- * HTTP_SSE_BACKLOG bytes waiting) is ended: it resumes with
- * Last-Event-ID. A resume replays the events after that id from the
- * last HTTP_RING published, or from the store when they go back
- * further (at most HTTP_MAX_LIMIT of them), then goes on live. */
+ * connection; at most HTTP_MAX_STREAMS at once (503 beyond). The last
+ * HTTP_RING events are kept once for all streams, and each stream sends
+ * from there a chunk of at most HTTP_SSE_CHUNK bytes at a time, the next
+ * when the last has gone: a slow client holds one chunk, and one that
+ * falls HTTP_RING events behind is ended (it resumes with Last-Event-ID).
+ * A resume replays the events after that id from the ring, or from the
+ * store when they go back further (at most HTTP_MAX_LIMIT events and
+ * HTTP_SSE_REPLAY bytes), then goes on live. */
 #define HTTP_MAX_STREAMS 1000
-#define HTTP_SSE_BACKLOG (1u << 20)
+#define HTTP_SSE_CHUNK (16u << 10)
+#define HTTP_SSE_REPLAY (256u << 10)
 #define HTTP_RING 4096
 
 /* Serve c on base at "ADDR:PORT" or "[ADDR]:PORT": NULL, logged, when it

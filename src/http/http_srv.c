@@ -37,13 +37,20 @@
 #define GZIP_MIN 1024
 
 /* An event stream (GET /api/v1/stream): its request, being answered in
- * chunks until the client goes or is too slow. */
+ * chunks until the client goes or is too slow. Streams pull from the
+ * ring: each has the sequence number of the next frame it is to get, and
+ * at most one chunk (up to HTTP_SSE_CHUNK bytes) written and not yet sent
+ * (inflight); when evhttp says the chunk went, the next is made. So a
+ * stream holds one chunk however slow its client, and the frames are
+ * kept once, in the ring, for all of them. */
 struct http_sub {
 	struct http_srv *s;
 	struct evhttp_request *req;     /* evhttp's; ours until closed */
 	struct evhttp_connection *evcon;
 	struct det_filter f;            /* type= and origin= */
 	uint32_t origin;
+	uint64_t seq;                   /* the next frame it gets */
+	bool inflight;                  /* a chunk is being sent */
 	struct http_sub *next;
 };
 
@@ -83,8 +90,10 @@ struct http_srv {
 	struct http_sub *subs;      /* owned list */
 	uint32_t nsubs;
 	struct event *ping;         /* owned: the 15 s comment */
-	struct http_ring_ev ring[HTTP_RING]; /* the last published, oldest at head */
-	uint32_t head, n;
+	/* the last HTTP_RING frames published: sequence numbers [seq0, seqn),
+	 * frame q at ring[q % HTTP_RING] */
+	struct http_ring_ev ring[HTTP_RING];
+	uint64_t seq0, seqn;
 	struct obuf one;            /* an event's JSON line */
 	struct out out;             /* JSON, into one */
 };
@@ -234,24 +243,56 @@ static bool sub_wants(const struct http_sub *sub, const struct http_ring_ev *ev)
 	return det_filter_match(&sub->f, ev->type, ev->has_origin, ev->origin, ev->time);
 }
 
-/* Send bytes on a stream; false when the client is too slow (the stream
- * is then ended and the sub freed). */
-static bool sub_send(struct http_srv *s, struct http_sub *sub, const char *p, size_t n)
+/* A stream that fell behind the ring: its reply ends (the client
+ * reconnects with Last-Event-ID and gets the rest from the store). */
+static void sub_end(struct http_srv *s, struct http_sub *sub)
 {
-	struct bufferevent *bev = evhttp_connection_get_bufferevent(sub->evcon);
-	if (bev && evbuffer_get_length(bufferevent_get_output(bev)) > HTTP_SSE_BACKLOG) {
-		s->c->streams_slow++;
-		evhttp_connection_set_closecb(sub->evcon, NULL, NULL);
-		evhttp_send_reply_end(sub->req);
-		sub_unlink(s, sub);
-		return false;
+	s->c->streams_slow++;
+	evhttp_connection_set_closecb(sub->evcon, NULL, NULL);
+	evhttp_send_reply_end(sub->req);
+	sub_unlink(s, sub);
+}
+
+static void sub_pump(struct http_srv *s, struct http_sub *sub);
+
+/* A chunk went out: the next one. */
+static void on_sent(struct evhttp_connection *evcon, void *arg)
+{
+	(void)evcon;
+	struct http_sub *sub = arg;
+	sub->inflight = false;
+	sub_pump(sub->s, sub);
+}
+
+/* Write b as the stream's next chunk (b is emptied). */
+static void sub_write(struct http_srv *s, struct http_sub *sub, struct evbuffer *b)
+{
+	size_t n = evbuffer_get_length(b);
+	if (!n)
+		return;
+	sub->inflight = true;
+	s->c->bytes_out += n;
+	evhttp_send_reply_chunk_with_cb(sub->req, b, on_sent, sub);
+}
+
+/* The frames the stream has not had, one chunk of them, unless one is
+ * being sent. */
+static void sub_pump(struct http_srv *s, struct http_sub *sub)
+{
+	if (sub->inflight || sub->seq >= s->seqn)
+		return;
+	if (sub->seq < s->seq0) {
+		sub_end(s, sub);
+		return;
 	}
 	struct evbuffer *b = evbuffer_new();
-	evbuffer_add(b, p, n);
-	evhttp_send_reply_chunk(sub->req, b);
+	while (sub->seq < s->seqn && evbuffer_get_length(b) < HTTP_SSE_CHUNK) {
+		const struct http_ring_ev *ev = &s->ring[sub->seq++ % HTTP_RING];
+		if (sub_wants(sub, ev))
+			evbuffer_add(b, ev->frame, ev->len);
+	}
+	sub_write(s, sub, b);
 	evbuffer_free(b);
-	s->c->bytes_out += n;
-	return true;
 }
 
 static void on_ping(evutil_socket_t fd, short what, void *arg)
@@ -259,17 +300,21 @@ static void on_ping(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	struct http_srv *s = arg;
-	for (struct http_sub *sub = s->subs, *nx; sub; sub = nx) {
-		nx = sub->next;
-		sub_send(s, sub, ":\n\n", 3);
+	for (struct http_sub *sub = s->subs; sub; sub = sub->next) {
+		if (sub->inflight)
+			continue; /* it is not idle */
+		struct evbuffer *b = evbuffer_new();
+		evbuffer_add(b, ":\n\n", 3);
+		sub_write(s, sub, b);
+		evbuffer_free(b);
 	}
 }
 
 struct replay {
 	struct http_srv *s;
 	struct http_sub *sub;
+	struct evbuffer *b;
 	struct store_ev_key last;
-	bool any, gone;
 };
 
 static void frame_of(struct http_srv *s, const struct store_event *e, struct http_ring_ev *ev);
@@ -280,15 +325,14 @@ static int on_replay(void *arg, const struct store_event *e)
 	struct http_ring_ev ev;
 	frame_of(rp->s, e, &ev);
 	rp->last = ev.k;
-	rp->any = true;
-	bool ok = !sub_wants(rp->sub, &ev) || sub_send(rp->s, rp->sub, ev.frame, ev.len);
+	if (sub_wants(rp->sub, &ev))
+		evbuffer_add(rp->b, ev.frame, ev.len);
 	free(ev.frame);
-	rp->gone = !ok;
-	return !ok;
+	return evbuffer_get_length(rp->b) >= HTTP_SSE_REPLAY;
 }
 
 /* A stream starts: the headers, then what a Last-Event-ID asks to be
- * replayed. */
+ * replayed, then the ring's frames after it. */
 static void stream_open(struct http_srv *s, struct evhttp_request *req, const struct http_req *r)
 {
 	struct http_sub *sub = rw_calloc(1, sizeof *sub);
@@ -301,6 +345,7 @@ static void stream_open(struct http_srv *s, struct evhttp_request *req, const st
 		sub->f.origins = &sub->origin;
 		sub->f.norigins = 1;
 	}
+	sub->seq = s->seqn; /* from now on, unless a resume says otherwise */
 	sub->next = s->subs;
 	s->subs = sub;
 	s->nsubs++;
@@ -317,29 +362,27 @@ static void stream_open(struct http_srv *s, struct evhttp_request *req, const st
 		struct timeval tv = {15, 0};
 		event_add(s->ping, &tv);
 	}
-	sub_send(s, sub, "retry: 2000\n\n", 13);
+	struct evbuffer *b = evbuffer_new();
+	evbuffer_add(b, "retry: 2000\n\n", 13);
 	const char *lei = evhttp_find_header(evhttp_request_get_input_headers(req), "Last-Event-ID");
 	struct store_ev_key after;
-	if (!lei || http_cursor_parse(lei, &after))
-		return;
-	/* the ring when it reaches back to the id, else the store first */
-	struct replay rp = {.s = s, .sub = sub, .last = after};
-	const struct http_ring_ev *oldest = s->n ? &s->ring[s->head] : NULL;
-	if (s->c->st && (!oldest || http_cursor_cmp(&oldest->k, &after) > 0)) {
-		struct store_ev_query q = {.all_origins = true, .from = after.time, .to = UINT32_MAX,
-					   .after = &after, .limit = HTTP_MAX_LIMIT, .scan_max = HTTP_SCAN_MAX};
-		struct store_ev_page res;
-		store_events_page(s->c->st, &q, on_replay, &rp, &res);
-		if (rp.gone)
-			return;
+	if (lei && !http_cursor_parse(lei, &after)) {
+		/* from the store when the ring does not reach back to the id */
+		struct replay rp = {.s = s, .sub = sub, .b = b, .last = after};
+		bool ring_covers = s->seqn > s->seq0 && http_cursor_cmp(&s->ring[s->seq0 % HTTP_RING].k, &after) <= 0;
+		if (s->c->st && !ring_covers) {
+			struct store_ev_query q = {.all_origins = true, .from = after.time, .to = UINT32_MAX,
+						   .after = &after, .limit = HTTP_MAX_LIMIT, .scan_max = HTTP_SCAN_MAX};
+			struct store_ev_page res;
+			store_events_page(s->c->st, &q, on_replay, &rp, &res);
+		}
+		/* then the ring from the first frame after what was sent */
+		sub->seq = s->seq0;
+		while (sub->seq < s->seqn && http_cursor_cmp(&s->ring[sub->seq % HTTP_RING].k, &rp.last) <= 0)
+			sub->seq++;
 	}
-	for (uint32_t i = 0; i < s->n; i++) {
-		const struct http_ring_ev *ev = &s->ring[(s->head + i) % HTTP_RING];
-		if (http_cursor_cmp(&ev->k, &rp.last) <= 0 || !sub_wants(sub, ev))
-			continue;
-		if (!sub_send(s, sub, ev->frame, ev->len))
-			return;
-	}
+	sub_write(s, sub, b);
+	evbuffer_free(b);
 }
 
 /* "id: CURSOR\nevent: TYPE\ndata: JSON\n\n" (out_event's line, made safe
@@ -378,20 +421,16 @@ void http_srv_publish(struct http_srv *s, const struct store_event *e)
 {
 	if (!s || e->type == DET_UPSTREAM_PRESENT)
 		return;
-	struct http_ring_ev ev;
-	frame_of(s, e, &ev);
+	if (s->seqn - s->seq0 == HTTP_RING) {
+		free(s->ring[s->seq0 % HTTP_RING].frame);
+		s->seq0++;
+	}
+	frame_of(s, e, &s->ring[s->seqn % HTTP_RING]);
+	s->seqn++;
 	s->c->published++;
 	for (struct http_sub *sub = s->subs, *nx; sub; sub = nx) {
-		nx = sub->next;
-		if (sub_wants(sub, &ev))
-			sub_send(s, sub, ev.frame, ev.len);
-	}
-	if (s->n == HTTP_RING) {
-		free(s->ring[s->head].frame);
-		s->ring[s->head] = ev;
-		s->head = (s->head + 1) % HTTP_RING;
-	} else {
-		s->ring[(s->head + s->n++) % HTTP_RING] = ev;
+		nx = sub->next; /* sub_pump may end and free it */
+		sub_pump(s, sub);
 	}
 }
 
@@ -662,8 +701,8 @@ void http_srv_close(struct http_srv *s)
 	evhttp_free(s->http);
 	if (s->ping)
 		event_free(s->ping);
-	for (uint32_t i = 0; i < s->n; i++)
-		free(s->ring[(s->head + i) % HTTP_RING].frame);
+	for (uint64_t q = s->seq0; q < s->seqn; q++)
+		free(s->ring[q % HTTP_RING].frame);
 	out_close(&s->out);
 	obuf_release(&s->one);
 	cache_flush(s);
