@@ -215,17 +215,20 @@ struct http_srv;
  * one per event as it is determined ("id:" its cursor, "event:" its
  * type, "data:" its JSON line), a comment every 15 s to keep the
  * connection; at most HTTP_MAX_STREAMS at once (503 beyond). The last
- * HTTP_RING events are kept once for all streams, and each stream sends
- * from there a chunk of at most HTTP_SSE_CHUNK bytes at a time, the next
- * when the last has gone: a slow client holds one chunk, and one that
- * falls HTTP_RING events behind is ended (it resumes with Last-Event-ID).
+ * HTTP_RING events (and at most HTTP_RING_BYTES of them: a full table's
+ * session reset is tens of thousands in one second) are kept once for
+ * all streams, and each stream sends from there a chunk of at most
+ * HTTP_SSE_CHUNK bytes at a time, the next when the last has gone: a
+ * slow client holds one chunk, and one that falls out of the ring is
+ * ended (it resumes with Last-Event-ID).
  * A resume replays the events after that id from the ring, or from the
  * store when they go back further (at most HTTP_MAX_LIMIT events and
  * HTTP_SSE_REPLAY bytes), then goes on live. */
 #define HTTP_MAX_STREAMS 1000
 #define HTTP_SSE_CHUNK (16u << 10)
 #define HTTP_SSE_REPLAY (256u << 10)
-#define HTTP_RING 4096
+#define HTTP_RING (1u << 18)
+#define HTTP_RING_BYTES (64u << 20)
 
 /* Serve c on base at "ADDR:PORT" or "[ADDR]:PORT": NULL, logged, when it
  * cannot listen. c is borrowed for the server's life. */

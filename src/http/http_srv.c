@@ -90,10 +90,13 @@ struct http_srv {
 	struct http_sub *subs;      /* owned list */
 	uint32_t nsubs;
 	struct event *ping;         /* owned: the 15 s comment */
-	/* the last HTTP_RING frames published: sequence numbers [seq0, seqn),
-	 * frame q at ring[q % HTTP_RING] */
-	struct http_ring_ev ring[HTTP_RING];
+	/* the last frames published: sequence numbers [seq0, seqn), frame q
+	 * at ring[q % cap]; cap doubles as needed up to HTTP_RING, and the
+	 * frames' bytes stay under HTTP_RING_BYTES (the oldest go) */
+	struct http_ring_ev *ring;  /* owned */
+	uint32_t cap;
 	uint64_t seq0, seqn;
+	size_t rbytes;
 	struct obuf one;            /* an event's JSON line */
 	struct out out;             /* JSON, into one */
 };
@@ -287,7 +290,7 @@ static void sub_pump(struct http_srv *s, struct http_sub *sub)
 	}
 	struct evbuffer *b = evbuffer_new();
 	while (sub->seq < s->seqn && evbuffer_get_length(b) < HTTP_SSE_CHUNK) {
-		const struct http_ring_ev *ev = &s->ring[sub->seq++ % HTTP_RING];
+		const struct http_ring_ev *ev = &s->ring[sub->seq++ % s->cap];
 		if (sub_wants(sub, ev))
 			evbuffer_add(b, ev->frame, ev->len);
 	}
@@ -369,7 +372,7 @@ static void stream_open(struct http_srv *s, struct evhttp_request *req, const st
 	if (lei && !http_cursor_parse(lei, &after)) {
 		/* from the store when the ring does not reach back to the id */
 		struct replay rp = {.s = s, .sub = sub, .b = b, .last = after};
-		bool ring_covers = s->seqn > s->seq0 && http_cursor_cmp(&s->ring[s->seq0 % HTTP_RING].k, &after) <= 0;
+		bool ring_covers = s->seqn > s->seq0 && http_cursor_cmp(&s->ring[s->seq0 % s->cap].k, &after) <= 0;
 		if (s->c->st && !ring_covers) {
 			struct store_ev_query q = {.all_origins = true, .from = after.time, .to = UINT32_MAX,
 						   .after = &after, .limit = HTTP_MAX_LIMIT, .scan_max = HTTP_SCAN_MAX};
@@ -378,7 +381,7 @@ static void stream_open(struct http_srv *s, struct evhttp_request *req, const st
 		}
 		/* then the ring from the first frame after what was sent */
 		sub->seq = s->seq0;
-		while (sub->seq < s->seqn && http_cursor_cmp(&s->ring[sub->seq % HTTP_RING].k, &rp.last) <= 0)
+		while (sub->seq < s->seqn && http_cursor_cmp(&s->ring[sub->seq % s->cap].k, &rp.last) <= 0)
 			sub->seq++;
 	}
 	sub_write(s, sub, b);
@@ -417,15 +420,36 @@ static void frame_of(struct http_srv *s, const struct store_event *e, struct htt
 	obuf_release(&f);
 }
 
+/* Twice the slots, each frame q moved to q % the new cap. */
+static void ring_grow(struct http_srv *s)
+{
+	uint32_t cap = s->cap ? s->cap * 2 : 1024;
+	struct http_ring_ev *r = rw_calloc(cap, sizeof *r);
+	for (uint64_t q = s->seq0; q < s->seqn; q++)
+		r[q % cap] = s->ring[q % s->cap];
+	rw_mem_count(RW_MEM_OUT, (int64_t)(cap - s->cap) * (int64_t)sizeof *r);
+	free(s->ring);
+	s->ring = r;
+	s->cap = cap;
+}
+
 void http_srv_publish(struct http_srv *s, const struct store_event *e)
 {
 	if (!s || e->type == DET_UPSTREAM_PRESENT)
 		return;
-	if (s->seqn - s->seq0 == HTTP_RING) {
-		free(s->ring[s->seq0 % HTTP_RING].frame);
+	if (s->seqn - s->seq0 == s->cap && s->cap < HTTP_RING)
+		ring_grow(s);
+	while (s->seqn > s->seq0 && (s->seqn - s->seq0 == s->cap || s->rbytes > HTTP_RING_BYTES)) {
+		struct http_ring_ev *old = &s->ring[s->seq0 % s->cap];
+		s->rbytes -= old->len;
+		rw_mem_count(RW_MEM_OUT, -(int64_t)old->len);
+		free(old->frame);
 		s->seq0++;
 	}
-	frame_of(s, e, &s->ring[s->seqn % HTTP_RING]);
+	struct http_ring_ev *ev = &s->ring[s->seqn % s->cap];
+	frame_of(s, e, ev);
+	s->rbytes += ev->len;
+	rw_mem_count(RW_MEM_OUT, (int64_t)ev->len);
 	s->seqn++;
 	s->c->published++;
 	for (struct http_sub *sub = s->subs, *nx; sub; sub = nx) {
@@ -701,8 +725,12 @@ void http_srv_close(struct http_srv *s)
 	evhttp_free(s->http);
 	if (s->ping)
 		event_free(s->ping);
-	for (uint64_t q = s->seq0; q < s->seqn; q++)
-		free(s->ring[q % HTTP_RING].frame);
+	for (uint64_t q = s->seq0; q < s->seqn; q++) {
+		rw_mem_count(RW_MEM_OUT, -(int64_t)s->ring[q % s->cap].len);
+		free(s->ring[q % s->cap].frame);
+	}
+	rw_mem_count(RW_MEM_OUT, -(int64_t)s->cap * (int64_t)sizeof *s->ring);
+	free(s->ring);
 	out_close(&s->out);
 	obuf_release(&s->one);
 	cache_flush(s);
