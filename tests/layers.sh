@@ -21,17 +21,18 @@ uses() {
 	names) echo "names io base" ;;
 	asrel) echo "asrel io base" ;;
 	watch) echo "watch base" ;;
+	geo) echo "geo names io base" ;;
 	rib) echo "rib mrt bgp base" ;;
 	rpki) echo "rpki io base" ;;
-	detect) echo "detect watch asrel rpki rib mrt io bgp base" ;;
-	engine) echo "engine detect watch asrel rpki rib feed mrt io bgp base" ;;
+	detect) echo "detect geo names watch asrel rpki rib mrt io bgp base" ;;
+	engine) echo "engine geo names detect watch asrel rpki rib feed mrt io bgp base" ;;
 	synth) echo "synth mrt io bgp base" ;;
-	store) echo "store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;
-	report) echo "report store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;
-	out) echo "out store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;
+	store) echo "store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
+	report) echo "report store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
+	out) echo "out store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
 	sink) echo "sink io base" ;;
 	live) echo "live mrt bmp bgp base" ;;
-	pipe) echo "pipe live out sink store engine detect watch asrel rpki rib feed mrt bmp io bgp base names" ;;
+	pipe) echo "pipe live out sink store engine detect watch asrel rpki rib feed mrt bmp io bgp base names geo" ;;
 	cli) echo "cli pipe live out sink report store engine detect watch asrel rpki rib feed mrt bmp io bgp base names synth" ;;
 	*) echo "" ;;
 	esac
