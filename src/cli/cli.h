@@ -22,6 +22,7 @@ int cmd_cat(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_as(int argc, char **argv);
+int cmd_country(int argc, char **argv);
 int cmd_prefix(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_history(int argc, char **argv);
@@ -61,6 +62,12 @@ int missing(const char *cmd, const char *what);
 	"  --relationships FILE  AS relationships (CAIDA's as-rel serial-1 or -2,\n"             \
 	"                    compressed or not): route_leak events\n"
 
+/* The usage lines of --countries (docs/events.md §14). */
+#define USAGE_COUNTRIES                                                                          \
+	"  --countries FILE  the networks' countries: an AS names file whose names end\n"     \
+	"                    in \", CC\" (potaroo's, pyasn's) or an RIR delegation file;\n"  \
+	"                    repeatable: country_provider_gained/lost events\n"
+
 /* The usage lines of --watch (docs/events.md §13). */
 #define USAGE_WATCH                                                                              \
 	"  --watch FILE      a watch list: BGPalerter's prefixes.yml, as it is: hijack,\n"       \
@@ -76,10 +83,13 @@ struct sec_opts {
 	bool have_rel;
 	struct watch watch;
 	bool have_watch;
+	struct geo geo;
+	bool have_geo;
 };
 void sec_opts_init(struct sec_opts *s);
 void sec_opts_release(struct sec_opts *s);
-/* Option 'V' (--vrps), 'L' (--relationships) or 'W' (--watch) with its
+/* Option 'V' (--vrps), 'L' (--relationships), 'W' (--watch) or 'E'
+ * (--countries, repeatable: the sources add up) with its
  * argument: 0, or the exit status (the reason logged). */
 int sec_opt(struct sec_opts *s, int c, const char *arg);
 /* What was given, to an engine made for a run over archives (the VRP
@@ -104,8 +114,9 @@ int sec_opts_engine(struct sec_opts *s, struct engine *e, uint32_t at, struct ar
 struct names;
 struct state_query {
 	uint32_t at;
-	bool json, have_names;
+	bool json, have_names, have_geo;
 	struct names *nm;            /* owned */
+	struct geo *geo;             /* owned: --countries (country) */
 	struct feed_names coll;      /* --collector */
 	struct feed_stats *st;       /* owned */
 };

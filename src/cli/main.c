@@ -16,6 +16,7 @@ static const struct command commands[] = {
 	{"dump", cmd_dump, "print every route element (bgpdump -m format or JSON)"},
 	{"events", cmd_events, "when networks gained or lost upstreams, prefixes down and up"},
 	{"as", cmd_as, "one origin now (or at a time): prefixes, upstreams, visibility"},
+	{"country", cmd_country, "one country now (or at a time): its networks, international providers, prefixes"},
 	{"prefix", cmd_prefix, "one prefix and its more-specifics: origins, upstreams, visibility per collector"},
 	{"ingest", cmd_ingest, "run archives into the history store (SQLite or PostgreSQL)"},
 	{"history", cmd_history, "every upstream an origin ever had, with intervals and shares"},

@@ -69,7 +69,8 @@ const char *det_type_name(enum det_type t)
 					 "more_specific", "rpki_invalid", "rpki_invalid_end", "route_leak",
 					 "route_leak_end", "hijack", "hijack_end", "newprefix", "newprefix_end",
 					 "misconfiguration", "misconfiguration_end", "neighbor", "neighbor_end",
-					 "rpki", "rpki_end", "path", "path_end", "visibility", "visibility_end"};
+					 "rpki", "rpki_end", "path", "path_end", "visibility", "visibility_end",
+					 "country_provider_gained", "country_provider_lost"};
 	return (unsigned)t < RW_ARRAY_LEN(n) ? n[t] : "?";
 }
 
@@ -96,6 +97,8 @@ void det_init(struct det *d, unsigned min_peers)
 	u64map_init(&d->d_origin, RW_MEM_DET);
 	u64map_init(&d->leak2, RW_MEM_DET);
 	u64map_init(&d->vis_idx, RW_MEM_DET);
+	u64map_init(&d->geo.idx, RW_MEM_DET);
+	u64map_init(&d->geo.routes, RW_MEM_DET);
 	arena_init(&d->scratch, 4096, 1 << 20, RW_MEM_DET);
 }
 
@@ -110,6 +113,7 @@ void det_release(struct det *d)
 	u64map_release(&d->d_origin);
 	rw_vec_free(&d->pend, &d->cappend, sizeof *d->pend, RW_MEM_DET);
 	det__leak_release(d);
+	det__country_release(d);
 	memset(d, 0, sizeof *d);
 }
 
@@ -344,9 +348,10 @@ static void push_pe(struct eval_ctx *x, uint8_t type, bool has_origin, uint32_t 
 static void push_up(struct eval_ctx *x, uint8_t type, uint32_t time, uint32_t o, uint32_t u, uint32_t pfx,
 		    bool flag, uint16_t npeers)
 {
+	const struct asrel *rel = x->d->rel;
 	det__push_ev(x, (struct det_event){.type = type, .has_origin = true, .flag = flag, .time = time,
 				      .determined = x->sec, .origin = o, .upstream = u, .pfx = pfx,
-				      .npeers = npeers});
+				      .npeers = npeers, .rel = rel ? (uint8_t)(1 + asrel_get(rel, o, u)) : 0});
 }
 
 static void add_epi(struct eval_ctx *x, uint32_t *n, struct det_epi e)
@@ -862,6 +867,7 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 				}
 		}
 	}
+	det__country_eval(&x, r);
 	/* every event of the second, with the origin's prefix count after it */
 	for (uint32_t i = 0; i < x.npe; i++) {
 		struct det_event *e = &x.pe[i];

@@ -124,6 +124,9 @@ void engine_flush(struct engine *e);
 /* docs/events.md §11: find route leaks with these relationships
  * (borrowed; NULL: none). Set before the first record. */
 void engine_relationships(struct engine *e, const struct asrel *rel);
+/* docs/events.md §14: country events from the networks' countries (geo
+ * borrowed for the engine's life). Before any input. */
+void engine_countries(struct engine *e, const struct geo *g);
 /* docs/events.md §13: the events of a watch list (borrowed; NULL: none).
  * Set before the first record. */
 void engine_watch(struct engine *e, const struct watch *w);

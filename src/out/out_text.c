@@ -112,16 +112,23 @@ static void text_event(struct out *out, const struct store_event *g)
 		obuf_printf(o, " (%uh%02um): nothing is known of this time\n", s / 3600, s % 3600 / 60);
 		return;
 	}
-	if (g->has_origin)
+	bool country = g->type == DET_COUNTRY_GAINED || g->type == DET_COUNTRY_LOST;
+	if (country) { /* docs/events.md §14: origin holds the country code */
+		char cc[3];
+		geo_cc_str((uint16_t)g->origin, cc);
+		obuf_printf(o, "country %s", cc);
+	} else if (g->has_origin) {
 		out__as_text(o, nm, g->origin);
-	else
+	} else {
 		obuf_puts(o, "(no origin)");
+	}
 	uint32_t of = g->origin_prefixes > npfx ? g->origin_prefixes : npfx;
 	switch (g->type) {
 	case DET_UPSTREAM_GAINED:
 	case DET_UPSTREAM_LOST:
 		obuf_puts(o, g->type == DET_UPSTREAM_GAINED ? " gained upstream " : " lost upstream ");
 		out__as_text(o, nm, g->upstream);
+		out__relationship(o, g->detail);
 		obuf_printf(o, " on %u of %u prefix%s", npfx, of, of == 1 ? "" : "es");
 		if (g->type == DET_UPSTREAM_GAINED)
 			obuf_puts(o, g->flag ? " (new)" : "");
@@ -201,6 +208,16 @@ static void text_event(struct out *out, const struct store_event *g)
 		store_prefixes_text(o, g->prefixes, npfx, 8);
 		break;
 	}
+	case DET_COUNTRY_GAINED:
+	case DET_COUNTRY_LOST:
+		obuf_puts(o, g->type == DET_COUNTRY_GAINED ? " gained international provider "
+							   : " lost international provider ");
+		out__as_text(o, nm, g->upstream);
+		obuf_printf(o, " on %u prefix%s of ", npfx, npfx == 1 ? "" : "es");
+		asns_text(o, nm, g->origins, "no network");
+		obuf_puts(o, g->type == DET_COUNTRY_GAINED && g->flag ? " (new): " : ": ");
+		store_prefixes_text(o, g->prefixes, npfx, 8);
+		break;
 	}
 	if (g->since) {
 		/* docs/events.md §9: a RIB dump after a gap revealed it */
@@ -389,4 +406,5 @@ const struct out_ops out__text_ops = {
 	.origin = text_origin,
 	.prefix = text_prefix,
 	.history = text_history,
+	.country = out__country_text,
 };

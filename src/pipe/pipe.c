@@ -206,6 +206,8 @@ int pipe_collect(const struct pipe_cfg *cfg)
 	}
 	if (cfg->watch)
 		engine_watch(p->eng, cfg->watch);
+	if (cfg->geo)
+		engine_countries(p->eng, cfg->geo);
 	out_open(&p->js, OUT_JSON, &p->jsb, cfg->names);
 	uint32_t t = (uint32_t)time(NULL);
 	if (cfg->rib_every)

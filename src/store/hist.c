@@ -299,12 +299,17 @@ int hist_load(struct hist *h, struct store *s)
 	return rc < 0 ? rc : 0;
 }
 
-/* docs/events.md §13: the watch list's words for an event, as JSON
- * members: the watched prefix and its expected origins, or the watched
+/* docs/events.md §14: an upstream's relationship to the origin; §13: the
+ * watch list's words for an event, as JSON members: the watched prefix and its expected origins, or the watched
  * network (and for neighbor, the neighbor and its side); description and
  * groups. Nothing for other events. */
 static void watch_detail(const struct det_gevent *ge, struct obuf *o)
 {
+	if (ge->rel) { /* §14: upstream events with relationships */
+		obuf_puts(o, "\"relationship\":\"");
+		obuf_puts(o, asrel_name((enum asrel_rel)(ge->rel - 1)));
+		obuf_putc(o, '"');
+	}
 	if (ge->type < DET_WATCH_HIJACK)
 		return;
 	char **groups = NULL;

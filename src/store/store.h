@@ -425,6 +425,7 @@ struct store_ingest_opts {
 	struct engine_vrps *vrps;  /* --vrps (docs/events.md §12), or NULL */
 	const struct asrel *rel;   /* --relationships (§11), or NULL */
 	const struct watch *watch; /* --watch (§13), or NULL */
+	const struct geo *geo;     /* --countries (§14), or NULL */
 };
 
 struct store_ingest_result {

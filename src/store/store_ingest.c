@@ -93,6 +93,8 @@ int store_ingest(char **paths, int n, const struct store_ingest_opts *o, struct 
 		engine_relationships(e, o->rel);
 	if (o->watch)
 		engine_watch(e, o->watch);
+	if (o->geo)
+		engine_countries(e, o->geo);
 	if (o->vrps && o->vrps->n) {
 		/* a resumed run: the VRPs in force at its clock, silently */
 		if (engine_vrps_start(e, o->vrps, clock ? clock - 1 : 0))

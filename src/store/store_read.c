@@ -125,11 +125,13 @@ int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t fr
 	 * origin names it among the prefix's other, remaining or covering
 	 * origins (a hijack of its prefix, and its end); a route_leak or its end (14, 15) names it among the
 	 * origins of the leaked routes; a hijack or its end (16, 17) of a
-	 * watched prefix names it among the expected origins. Three branches, each on an index (the primary key; events
+	 * watched prefix names it among the expected origins. A country's
+	 * events (30, 31) keep its code in origin: never an origin's own.
+	 * Three branches, each on an index (the primary key; events
 	 * (type, time)), not one OR that would read the whole table. */
 #define EV_COLS "type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes, since, collector, origins, covering, detail"
 	const char *q_one = "SELECT " EV_COLS " FROM events WHERE origin = ? AND time >= ? AND time <= ?"
-			    " UNION ALL SELECT " EV_COLS " FROM events WHERE type = 7 AND time >= ? AND time <= ?"
+			    " AND type NOT IN (30, 31) UNION ALL SELECT " EV_COLS " FROM events WHERE type = 7 AND time >= ? AND time <= ?"
 			    " UNION ALL SELECT " EV_COLS " FROM events WHERE type IN (8, 9, 11, 14, 15, 16, 17) AND time >= ? AND time <= ?"
 			    " AND origin <> ? AND (' ' || origins || ' ') LIKE ?"
 			    " ORDER BY 2, 1, 3, 4";
