@@ -98,6 +98,16 @@ enum asrel_rel asrel_get(const struct asrel *t, uint32_t a, uint32_t b)
 	return a < b ? (enum asrel_rel)*p : invert((enum asrel_rel)*p);
 }
 
+int asrel_parse_name(const char *s, size_t n)
+{
+	for (int r = ASREL_UNKNOWN; r <= ASREL_PEER; r++) {
+		const char *w = asrel_name((enum asrel_rel)r);
+		if (strlen(w) == n && !memcmp(w, s, n))
+			return r;
+	}
+	return -1;
+}
+
 const char *asrel_name(enum asrel_rel r)
 {
 	switch (r) {

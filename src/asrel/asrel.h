@@ -74,6 +74,9 @@ enum asrel_rel asrel_get(const struct asrel *t, uint32_t a, uint32_t b);
 /* "provider", "customer", "peer", "unknown" (the JSON words of events
  * §14). */
 const char *asrel_name(enum asrel_rel r);
+/* The word back (n bytes, not NUL-terminated) to its enum; -1 for
+ * anything else. */
+int asrel_parse_name(const char *s, size_t n);
 
 /* One AS of a path that leaks (events §11): it learned the route
  * from `from` (its provider or peer) and passed it on to `to` (its

@@ -92,6 +92,9 @@ void sec_opts_release(struct sec_opts *s);
  * (--countries, repeatable: the sources add up) with its
  * argument: 0, or the exit status (the reason logged). */
 int sec_opt(struct sec_opts *s, int c, const char *arg);
+/* --relationships FILE into rel (one file: *have says one was read): 0,
+ * or the exit status with the reason logged. */
+int opt_relationships(struct asrel *rel, bool *have, const char *arg);
 /* What was given, to an engine made for a run over archives (the VRP
  * files in force at `at`, and their times for ao): 0, or EXIT_DAMAGED
  * when a VRP file cannot be read. */
@@ -114,9 +117,10 @@ int sec_opts_engine(struct sec_opts *s, struct engine *e, uint32_t at, struct ar
 struct names;
 struct state_query {
 	uint32_t at;
-	bool json, have_names, have_geo;
+	bool json, have_names, have_geo, have_rel;
 	struct names *nm;            /* owned */
 	struct geo *geo;             /* owned: --countries (country) */
+	struct asrel *rel;           /* owned: --relationships (as) */
 	struct feed_names coll;      /* --collector */
 	struct feed_stats *st;       /* owned */
 };

@@ -16,9 +16,11 @@
 
 static void usage(FILE *o)
 {
-	fputs("usage: routewatch history ASN [--db PATH|URI] [--json] [--names FILE]\n"
+	fputs("usage: routewatch history ASN [--db PATH|URI] [--json] [--names FILE] [--relationships FILE]\n"
 	      "  Every upstream the origin ever had, from the history store (see\n"
-	      "  routewatch ingest): first and last seen, intervals, share of its routes.\n",
+	      "  routewatch ingest): first and last seen, intervals, share of its routes.\n"
+	      "  --relationships FILE  say what each upstream is to the origin (provider,\n"
+	      "                  peer, customer, unknown) by CAIDA's as-rel file\n",
 	      o);
 }
 
@@ -27,12 +29,16 @@ int cmd_history(int argc, char **argv)
 	static const struct option lo[] = {{"db", required_argument, 0, 'd'},
 					   {"json", no_argument, 0, 'j'},
 					   {"names", required_argument, 0, 'n'},
+					   {"relationships", required_argument, 0, 'L'},
 					   {"help", no_argument, 0, 'h'},
 					   {0, 0, 0, 0}};
 	const char *db = NULL;
 	bool json = false;
 	struct names nm;
 	names_init(&nm);
+	struct asrel rel;
+	asrel_init(&rel);
+	bool have_rel = false;
 	int c, rc = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hq", lo, NULL)) != -1) {
@@ -40,6 +46,10 @@ int cmd_history(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'j': json = true; break;
 		case 'q': rw_log_level = RW_LOG_ERROR; break;
+		case 'L':
+			if ((rc = opt_relationships(&rel, &have_rel, optarg)))
+				goto out;
+			break;
 		case 'n':
 			if (names_load(&nm, optarg)) {
 				rc = EXIT_DAMAGED;
@@ -81,6 +91,7 @@ int cmd_history(int argc, char **argv)
 		obuf_init(&ob, STDOUT_FILENO, 1 << 16);
 		struct out out;
 		out_open(&out, json ? OUT_JSON : OUT_TEXT, &ob, &nm);
+		out.rel = have_rel ? &rel : NULL;
 		out_history(&out, &h, u, nu);
 		out_close(&out);
 		obuf_release(&ob);
@@ -90,5 +101,6 @@ int cmd_history(int argc, char **argv)
 	store_close(&st);
 out:
 	names_release(&nm);
+	asrel_release(&rel);
 	return rc;
 }

@@ -95,3 +95,18 @@ void out__share(struct obuf *o, double v)
 		n--;
 	obuf_putsn(o, b, (size_t)n);
 }
+
+void out__krel(const struct out *out, uint32_t o, uint32_t u)
+{
+	if (!out->rel || !u)
+		return;
+	const char *w = asrel_name(asrel_get(out->rel, o, u));
+	out__kstr(out->ob, "relationship", w, strlen(w));
+}
+
+void out__rel_text(const struct out *out, uint32_t o, uint32_t u)
+{
+	if (!out->rel || !u)
+		return;
+	obuf_printf(out->ob, " (%s)", asrel_name(asrel_get(out->rel, o, u)));
+}

@@ -47,6 +47,10 @@ struct out {
 	enum out_format format;
 	struct obuf *ob;                 /* borrowed: where it all goes */
 	const struct names *nm;          /* borrowed; NULL: no names */
+	const struct asrel *rel;         /* borrowed; NULL: none (set after
+					    out_open): what the upstreams of
+					    `as` and `history` are to their
+					    origin (docs/events.md §14) */
 	const struct mrt_rec *rec;       /* borrowed: the record elements come from */
 	const char *file;                /* borrowed: its file (JSON elements) */
 	const char *collector;           /* borrowed: printed with each element

@@ -81,6 +81,10 @@ void out__as_text(struct obuf *ob, const struct names *nm, uint32_t asn);
 /* " (provider)": the relationship an upstream event's detail holds
  * (docs/events.md §14); nothing when it holds none. */
 void out__relationship(struct obuf *ob, const char *detail);
+/* docs/events.md §14 with out->rel: ,"relationship":"provider" (JSON)
+ * or " (provider)" (text) for upstream u of origin o; nothing without. */
+void out__krel(const struct out *out, uint32_t o, uint32_t u);
+void out__rel_text(const struct out *out, uint32_t o, uint32_t u);
 /* JSON members: "k":"NAME" when the names know asn (else nothing);
  * "k":"2017-10-01T09:07:51Z". */
 void out__kname(struct obuf *o, const struct names *nm, uint32_t asn, const char *k);

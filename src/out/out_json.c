@@ -509,6 +509,7 @@ static void json_origin(struct out *out, const struct rib *r, const struct rib_o
 			obuf_puts(o, "null");
 		if (u->asn)
 			out__kname(o, out->nm, u->asn, "name");
+		out__krel(out, v->origin, u->asn);
 		out__knum(o, "prefixes", u->prefixes);
 		out__knum(o, "peers", u->peers);
 		out__knum(o, "collectors", u->colls);
@@ -625,6 +626,7 @@ static void json_history(struct out *out, const struct store_history *h, const s
 		obuf_puts(o, i ? ",{\"asn\":" : "{\"asn\":");
 		obuf_putu32(o, u[i].asn);
 		out__kname(o, out->nm, u[i].asn, "name");
+		out__krel(out, h->origin, u[i].asn);
 		obuf_puts(o, ",\"first_seen\":");
 		put_time(o, u[i].first);
 		obuf_puts(o, ",\"last_seen\":");

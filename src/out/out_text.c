@@ -270,6 +270,7 @@ static void text_origin(struct out *out, const struct rib *r, const struct rib_o
 		const struct rib_up_sum *u = &v->sum[i];
 		obuf_printf(o, "    %5.1f%%  ", 100 * u->share);
 		up_text(o, out->nm, u->asn);
+		out__rel_text(out, v->origin, u->asn);
 		obuf_printf(o, ": %u of %u prefix%s, %u peer%s on %u collector%s, %llu route%s\n", u->prefixes, v->npfx,
 			    plural(v->npfx, "", "es"), u->peers, plural(u->peers, "", "s"), u->colls,
 			    plural(u->colls, "", "s"), (unsigned long long)u->routes, u->routes == 1 ? "" : "s");
@@ -387,6 +388,7 @@ static void text_history(struct out *out, const struct store_history *h, const s
 	for (size_t i = 0; i < nu; i++) {
 		obuf_puts(o, "    ");
 		out__as_text(o, out->nm, u[i].asn);
+		out__rel_text(out, h->origin, u[i].asn);
 		obuf_printf(o, ": %s, %.1f%% of its routes on average, %.1f%% at most\n", u[i].last ? "gone" : "present",
 			    100 * u[i].mean, 100 * u[i].max);
 		for (size_t k = 0; k < u[i].n; k++) {

@@ -123,6 +123,18 @@ check no-relationship-without-file "[ -z '$got' ]" "got: $got"
 "$RW" events --relationships "$tmp/rel.txt" --names "$tmp/names.txt" --collector rv "$tmp/a" 2>/dev/null > "$tmp/rel.txt.out"
 check relationship-text "grep -q 'AS65001 NET-A gained upstream AS64501 TRANSIT-RU (provider) on 1 of 2 prefixes' $tmp/rel.txt.out" "$(grep gained "$tmp/rel.txt.out" | head -2)"
 
+# the history, the state and the story say it too: from the file given
+# at query time, or (report) from the relationships stored with the events
+"$RW" ingest -q --db "$tmp/rel.db" --relationships "$tmp/rel.txt" --collector rv "$tmp/a" > /dev/null 2>&1
+got=$("$RW" history 65001 --db "$tmp/rel.db" --json --relationships "$tmp/rel.txt" 2>/dev/null | jq -c '[.upstreams[] | [.asn, .relationship]] | sort')
+check history-relationship "[ '$got' = '[[64500,\"unknown\"],[64501,\"provider\"],[65002,\"unknown\"]]' ]" "got $got"
+got=$("$RW" as 65001 --json --relationships "$tmp/rel.txt" --at 2024-03-09T08:07:00Z --collector rv "$tmp/a" 2>/dev/null | jq -c '[.upstreams[] | [.asn, .relationship]] | sort')
+check as-relationship "[ '$got' = '[[64500,\"unknown\"],[64501,\"provider\"],[65002,\"unknown\"]]' ]" "got $got"
+"$RW" report 65001 --db "$tmp/rel.db" --from 2024-03-09T08:00:00Z --to 2024-03-09T09:00:00Z > "$tmp/story.txt" 2>&1
+check report-transit-provider "grep -q 'AS65001 gained a new transit provider, AS64501, which carried 1 of its 2 prefixes' $tmp/story.txt" "$(grep -i 'gained' "$tmp/story.txt" | head -2)"
+"$RW" report 65001 --db "$tmp/one.db" --from 2024-03-09T08:00:00Z --to 2024-03-09T09:00:00Z > "$tmp/story0.txt" 2>&1
+check report-upstream-without "grep -q 'AS65001 gained a new upstream, AS64501' $tmp/story0.txt" "$(grep -i 'gained' "$tmp/story0.txt" | head -2)"
+
 # bad files: named, and the run refused
 printf 'hello\nworld\n' > "$tmp/bad.txt"
 "$RW" events --countries "$tmp/bad.txt" --collector rv "$tmp/a" > /dev/null 2>"$tmp/err"; rc=$?
