@@ -381,10 +381,15 @@ struct det_country_view {
 	uint32_t *ids;            /* owned: the lists above point into it */
 	uint32_t nids, capids;
 };
-/* One walk over the rib: a route costs two country lookups, a few more
- * when its origin's neighbour is in the same country. */
-void det_country_view(const struct rib *r, const struct geo *g, uint16_t cc, struct det_country_view *v);
-void det_country_view_free(struct det_country_view *v);
+/* Every country's view (only = 0), or one country's, from one walk over
+ * the rib: a route costs two country lookups, a few more when its
+ * origin's neighbour is in the same country. By country code. */
+struct det_country_views {
+	struct det_country_view *v; /* owned */
+	uint32_t n, cap;
+};
+void det_country_views(const struct rib *r, const struct geo *g, uint16_t only, struct det_country_views *out);
+void det_country_views_free(struct det_country_views *vs);
 
 /* ---------------------------------------------------------------- filters */
 

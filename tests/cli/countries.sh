@@ -4,7 +4,8 @@
 # AS65001 and AS65002 in KP, AS64500 in CN, AS64501 in RU, AS64503 in JP.
 # One collector, three peers (AS3356, AS174, AS1299). The RIB dump holds
 # 10.1.0.0/16 (path 64500 65002 65001: KP's border network AS65002 hands
-# it to AS64500) and 10.2.0.0/16 (64500 65001). Then:
+# it to AS64500), 10.2.0.0/16 (64500 65001) and CN's 10.9.0.0/16 (64501
+# 64500), which never changes. Then:
 #   08:01 two peers: 10.1.0.0/16 through AS64501   gained AS64501 (new)
 #   08:02 they go back to AS64500                  lost AS64501
 #   08:02:50 two peers through AS64501 again       gained (not new)
@@ -32,6 +33,7 @@ peer 174 198.51.100.2
 peer 1299 198.51.100.3
 rib 10.1.0.0/16 64500 65002 65001
 rib 10.2.0.0/16 64500 65001
+rib 10.9.0.0/16 64501 64500
 at 60 0,1 10.1.0.0/16 64501 65002 65001
 at 120 0,1 10.1.0.0/16 64500 65002 65001
 at 170 0,1 10.1.0.0/16 64501 65002 65001
@@ -110,8 +112,11 @@ check view "[ '$got' = '[6,0,[[64500,4,0.6667,2,3,[65001,65002]],[64501,2,0.3333
 "$RW" country KP --at 2024-03-09T08:01:30Z --names "$tmp/names.txt" --collector rv "$tmp/a" > "$tmp/cv.txt" 2>&1
 check view-text-from-names "grep -q '^     66.7%  AS64500 TRANSIT-CN: 2 of 2 prefixes, 3 peers, 4 routes, from AS65001 NET-A, AS65002 NET-B\$' $tmp/cv.txt && grep -q '^  10.1.0.0/16          seen by 3 of 3 peers; from AS65001 NET-A through AS64500 TRANSIT-CN, AS64501 TRANSIT-RU\$' $tmp/cv.txt" \
 	"$(head -5 "$tmp/cv.txt" | tr '\n' ';')"
-"$RW" country CN --at 2024-03-09T08:01:30Z --countries "$tmp/names.txt" --collector rv "$tmp/a" > "$tmp/cn.txt" 2>&1
-check view-empty "grep -q '^country CN at 2024-03-09 08:01:30 UTC: no route of a network registered in it' $tmp/cn.txt" "$(head -2 "$tmp/cn.txt")"
+"$RW" country all --json --at 2024-03-09T08:01:30Z --countries "$tmp/names.txt" --collector rv "$tmp/a" > "$tmp/all.json" 2>&1
+got=$(jq -c '[.country, .routes, [.providers[] | .asn]]' "$tmp/all.json" | tr '\n' ' ')
+check view-all "[ '$got' = '[\"CN\",3,[64501]] [\"KP\",6,[64500,64501]] ' ] && [ \"\$(sed -n 2p $tmp/all.json)\" = \"\$(cat $tmp/cv.json)\" ]" "got $got"
+"$RW" country JP --at 2024-03-09T08:01:30Z --countries "$tmp/names.txt" --collector rv "$tmp/a" > "$tmp/cn.txt" 2>&1
+check view-empty "grep -q '^country JP at 2024-03-09 08:01:30 UTC: no route of a network registered in it' $tmp/cn.txt" "$(head -2 "$tmp/cn.txt")"
 
 # relationships: what the upstream is to the origin
 printf '64501|65001|-1\n' > "$tmp/rel.txt"
