@@ -98,7 +98,6 @@ void det_init(struct det *d, unsigned min_peers)
 	u64map_init(&d->leak2, RW_MEM_DET);
 	u64map_init(&d->vis_idx, RW_MEM_DET);
 	u64map_init(&d->geo.idx, RW_MEM_DET);
-	u64map_init(&d->geo.routes, RW_MEM_DET);
 	arena_init(&d->scratch, 4096, 1 << 20, RW_MEM_DET);
 }
 

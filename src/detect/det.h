@@ -206,7 +206,8 @@ struct det_geo {
 	struct det_cu *cu;     /* owned */
 	uint32_t ncu, capcu;
 	struct u64map idx;     /* cc << 32 | provider -> index in cu */
-	struct u64map routes;  /* cc -> routes of its networks' prefixes now */
+	uint32_t routes[GEO_NCC]; /* per country (geo_cc_index): routes of
+				     its networks' prefixes now */
 	uint32_t *touched;     /* cu changed since the last evaluation */
 	uint32_t ntouched, captouched;
 	bool back;             /* a country became visible again */

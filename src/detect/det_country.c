@@ -43,7 +43,6 @@ void det__country_release(struct det *d)
 	rw_vec_free(&dg->cu, &dg->capcu, sizeof *dg->cu, RW_MEM_DET);
 	rw_vec_free(&dg->touched, &dg->captouched, sizeof *dg->touched, RW_MEM_DET);
 	u64map_release(&dg->idx);
-	u64map_release(&dg->routes);
 	memset(dg, 0, sizeof *dg);
 }
 
@@ -104,11 +103,11 @@ static void route_delta(struct det *d, const struct rib *r, uint32_t peer, uint3
 	det_path_country(r, dg->g, path, &d->scratch, &cc, &prov, &border);
 	if (!cc)
 		return;
-	uint32_t *cr = u64map_put(&dg->routes, cc);
+	uint32_t *cr = &dg->routes[geo_cc_index(cc)];
 	if (k > 0 && (*cr)++ == 0)
 		dg->back = true;
-	else if (k < 0 && --*cr == 0)
-		u64map_del(&dg->routes, cc);
+	else if (k < 0)
+		--*cr;
 	if (!prov)
 		return;
 	struct det_cu *c = cu_get(dg, cc, prov, k > 0);
@@ -220,8 +219,7 @@ static void lost(struct eval_ctx *x, struct det_cu *c, uint32_t time)
 
 static bool country_visible(const struct det_geo *dg, uint16_t cc)
 {
-	const uint32_t *v = u64map_get(&dg->routes, cc);
-	return v && *v;
+	return dg->routes[geo_cc_index(cc)] > 0;
 }
 
 static void end_episode(struct det_cu *c)

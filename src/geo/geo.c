@@ -21,13 +21,30 @@ void geo_init(struct geo *g)
 
 void geo_release(struct geo *g)
 {
+	rw_vec_free(&g->dense, &g->capdense, sizeof *g->dense, RW_MEM_OTHER);
 	u64map_release(&g->cc);
 	memset(g, 0, sizeof *g);
 }
 
 size_t geo_bytes(const struct geo *g)
 {
-	return u64map_bytes(&g->cc);
+	return (g->dense ? GEO_DENSE * sizeof *g->dense : 0) + u64map_bytes(&g->cc);
+}
+
+void geo_set(struct geo *g, uint32_t asn, uint16_t cc)
+{
+	if (asn >= GEO_DENSE) {
+		uint32_t *v = u64map_get(&g->cc, asn);
+		g->n += !v;
+		*u64map_put(&g->cc, asn) = cc;
+		return;
+	}
+	if (!g->dense) {
+		rw_vec_grow(&g->dense, &g->capdense, GEO_DENSE, sizeof *g->dense, GEO_DENSE, RW_MEM_OTHER);
+		memset(g->dense, 0, GEO_DENSE * sizeof *g->dense);
+	}
+	g->n += !g->dense[asn];
+	g->dense[asn] = cc;
 }
 
 uint16_t geo_cc_parse(const char *s, size_t n)
@@ -63,7 +80,7 @@ uint32_t geo_add_names(struct geo *g, const struct names *nm)
 		uint16_t cc = geo_cc_parse(s + n - 2, 2);
 		if (!cc)
 			continue;
-		*u64map_put(&g->cc, nm->idx.keys[i]) = cc;
+		geo_set(g, (uint32_t)nm->idx.keys[i], cc);
 		got++;
 	}
 	return got;
@@ -173,7 +190,7 @@ static int load_delegation(struct rd *d, const char *buf, size_t len)
 			return RW_ELIMIT;
 		}
 		for (uint64_t a = start; a < start + count; a++)
-			*u64map_put(&d->g->cc, a) = cc;
+			geo_set(d->g, (uint32_t)a, cc);
 		d->got++;
 	}
 	return 0;

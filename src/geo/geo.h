@@ -25,8 +25,16 @@
  * file (all RIRs together hold about 120 k): loading stops. */
 #define GEO_MAX_ASNS (4u << 20)
 
+/* ASNs below this have their code in an array (one load per lookup: the
+ * detector asks for every route change); the others in the map. 2^20
+ * covers every ASN the RIRs have given out (about 400 000 so far). */
+#define GEO_DENSE (1u << 20)
+
 struct geo {
-	struct u64map cc;  /* asn -> country code; owned */
+	uint16_t *dense;   /* owned: GEO_DENSE codes, made on the first add */
+	uint32_t capdense;
+	struct u64map cc;  /* asn >= GEO_DENSE -> country code; owned */
+	uint32_t n;        /* ASNs with a country */
 	uint32_t bad;      /* lines skipped as malformed, over all loads */
 };
 
@@ -34,7 +42,14 @@ void geo_init(struct geo *g);
 void geo_release(struct geo *g);
 size_t geo_bytes(const struct geo *g);
 /* ASNs with a country. */
-static inline uint32_t geo_count(const struct geo *g) { return g->cc.n; }
+static inline uint32_t geo_count(const struct geo *g) { return g->n; }
+
+/* Country codes as dense indexes 0 .. GEO_NCC - 1 (for arrays). */
+#define GEO_NCC (26 * 26)
+static inline unsigned geo_cc_index(uint16_t cc)
+{
+	return (unsigned)((cc >> 8) - 'A') * 26 + (unsigned)((cc & 0xff) - 'A');
+}
 
 /* "KP" (two letters, either case) to its code; 0 for anything else,
  * "ZZ" included. */
@@ -58,8 +73,12 @@ int geo_load(struct geo *g, const char *path, char *err, size_t esz);
 /* The country of asn, 0 when unknown. */
 static inline uint16_t geo_get(const struct geo *g, uint32_t asn)
 {
+	if (asn < GEO_DENSE)
+		return g->dense ? g->dense[asn] : 0;
 	const uint32_t *v = u64map_get(&g->cc, asn);
 	return v ? (uint16_t)*v : 0;
 }
+/* Give asn the code cc (not 0). */
+void geo_set(struct geo *g, uint32_t asn, uint16_t cc);
 
 #endif
