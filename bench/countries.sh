@@ -31,26 +31,10 @@ RIB_PEERS=${RIB_PEERS:-20}
 UPD_RECORDS=${UPD_RECORDS:-50000}
 PAIRS=${PAIRS:-5}
 S=$BENCH_DIR/countries/$RIB_PREFIXES-$RIB_PEERS
-mkdir -p "$S/in/rv" "$S/rib/rv" "$S/runs"
-
-if [ "$RIB_PREFIXES" = 1200000 ] && [ "$RIB_PEERS" = 20 ]; then
-	RIB=$BENCH_DIR/engine/rib/rv/rib.20240309.0800 # bench/engine.sh's
-	mkdir -p "$(dirname "$RIB")"
-else
-	RIB=$S/rib.20240309.0800
-fi
-if [ ! -s "$RIB" ]; then
-	echo "generating the RIB: $RIB_PREFIXES prefixes x $RIB_PEERS peers" >&2
-	"$RW" synth rib --prefixes "$RIB_PREFIXES" --peers "$RIB_PEERS" --seed 7 -o "$RIB"
-fi
-ln -sf "$RIB" "$S/in/rv/rib.20240309.0800"
+mkdir -p "$S/rib/rv" "$S/runs"
+. "$(dirname "$0")/lib.sh"
+rib_and_updates "$S"
 ln -sf "$RIB" "$S/rib/rv/rib.20240309.0800"
-UPD=$S/in/rv/updates.20240309.0800
-if [ ! -s "$UPD" ] || [ "$(cat "$S/upd.stamp" 2> /dev/null)" != "$UPD_RECORDS" ]; then
-	"$RW" synth updates --records "$UPD_RECORDS" --prefixes "$RIB_PREFIXES" --peers "$RIB_PEERS" --seed 7 \
-		--duration 900 -o "$UPD"
-	echo "$UPD_RECORDS" > "$S/upd.stamp"
-fi
 # every ASN synth uses (peers, transit, origins: below 420 000) a country
 GEO=$S/delegated.txt
 if [ ! -s "$GEO" ]; then
