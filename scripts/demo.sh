@@ -43,6 +43,9 @@ echo
 echo "== routewatch events --db $DB --type country_provider_gained,country_provider_lost (North Korea's international providers)"
 "$RW" events --db "$DB" --type country_provider_gained,country_provider_lost
 echo
+echo "== routewatch history --country KP --db $DB (seven years of North Korea's international providers)"
+"$RW" history --country KP --db "$DB"
+echo
 echo "== routewatch country KP --at 2017-10-01T09:30:00Z --names $OUT/asnames.txt $OUT"
 "$RW" country KP --at 2017-10-01T09:30:00Z --names "$OUT/asnames.txt" "$OUT"
 echo

@@ -70,14 +70,14 @@ const char *det_type_name(enum det_type t)
 					 "route_leak_end", "hijack", "hijack_end", "newprefix", "newprefix_end",
 					 "misconfiguration", "misconfiguration_end", "neighbor", "neighbor_end",
 					 "rpki", "rpki_end", "path", "path_end", "visibility", "visibility_end",
-					 "country_provider_gained", "country_provider_lost"};
+					 "country_provider_gained", "country_provider_lost", "country_provider_present"};
 	return (unsigned)t < RW_ARRAY_LEN(n) ? n[t] : "?";
 }
 
 int det_type_parse(const char *s)
 {
 	for (int t = 0; t < DET_TYPE_COUNT; t++)
-		if (t != DET_UPSTREAM_PRESENT && !strcmp(s, det_type_name((enum det_type)t)))
+		if (t != DET_UPSTREAM_PRESENT && t != DET_COUNTRY_PRESENT && !strcmp(s, det_type_name((enum det_type)t)))
 			return t;
 	return -1;
 }
@@ -874,13 +874,15 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 		e->vrps = e->nvrps ? x.vl + x.pev[i] : NULL;
 		/* (a leak's origin field is the leaker: no count of its own) */
 		e->origin_pfx = e->has_origin && e->type < DET_ROUTE_LEAK ? det_origin_prefixes(d, e->origin) : 0;
-		d->events += e->type != DET_UPSTREAM_PRESENT;
+		d->events += e->type != DET_UPSTREAM_PRESENT && e->type != DET_COUNTRY_PRESENT;
 		fn(arg, e);
 		if (d->watch)
 			d->events += det__watch_derive(d, r, e, fn, arg);
 	}
 	if (d->hooks && d->hooks->end)
 		d->hooks->end(d->hooks->arg, sec);
+	if (d->chooks && d->chooks->end)
+		d->chooks->end(d->chooks->arg, sec);
 	rw_vec_free(&x.cur, &x.capcur, sizeof *x.cur, RW_MEM_DET);
 	rw_vec_free(&x.ne, &x.capne, sizeof *x.ne, RW_MEM_DET);
 	rw_vec_free(&x.pe, &x.cappe, sizeof *x.pe, RW_MEM_DET);

@@ -85,6 +85,10 @@ enum det_type {
 	 * flag: new_for_country (gained), last_for_country (lost) */
 	DET_COUNTRY_GAINED = 30,
 	DET_COUNTRY_LOST = 31,
+	/* Not an docs/events.md event: a (country, provider) episode
+	 * confirmed silently (a baseline's), so the history store opens its
+	 * interval, as DET_UPSTREAM_PRESENT. Only with det.report_present. */
+	DET_COUNTRY_PRESENT = 32,
 	DET_TYPE_COUNT
 };
 
@@ -189,6 +193,8 @@ struct det_cu {
 	uint8_t flags;         /* DET_F_* */
 	uint32_t prov;         /* the international provider */
 	uint32_t n;            /* peers with a route of it now */
+	uint32_t routes;       /* its routes now */
+	uint32_t routes_rep;   /* ... as the hooks were last told */
 	uint32_t start, down;  /* the episode's first second; the second it
 				  went dormant */
 	uint32_t stamp;        /* the last second that changed it */
@@ -208,6 +214,13 @@ struct det_geo {
 	struct u64map idx;     /* cc << 32 | provider -> index in cu */
 	uint32_t routes[GEO_NCC]; /* per country (geo_cc_index): routes of
 				     its networks' prefixes now */
+	uint32_t inside[GEO_NCC]; /* ... of them without an international
+				     provider */
+	/* for det.chooks: what they were last told, and the countries whose
+	 * counts changed in the second (ctouched, each once: cstamp) */
+	uint32_t routes_rep[GEO_NCC], inside_rep[GEO_NCC], cstamp[GEO_NCC];
+	uint16_t ctouched[GEO_NCC];
+	uint32_t nctouched;
 	uint32_t *touched;     /* cu changed since the last evaluation */
 	uint32_t ntouched, captouched;
 	bool back;             /* a country became visible again */
@@ -218,6 +231,10 @@ struct det {
 	unsigned min_peers;
 	bool report_present;   /* emit DET_UPSTREAM_PRESENT */
 	const struct det_hooks *hooks; /* borrowed; NULL: none */
+	/* docs/events.md §14: the same for the countries (borrowed; NULL:
+	 * none): ou for (country code, provider) pairs and (country, 0) for
+	 * the routes without one, origin for a country's routes */
+	const struct det_hooks *chooks;
 	struct det_pfx *pfx;   /* owned, parallel to rib prefixes */
 	uint32_t npfx;
 	struct u64map ou;      /* (origin << 32 | upstream) -> routes now */

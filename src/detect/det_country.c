@@ -103,13 +103,20 @@ static void route_delta(struct det *d, const struct rib *r, uint32_t peer, uint3
 	det_path_country(r, dg->g, path, &d->scratch, &cc, &prov, &border);
 	if (!cc)
 		return;
-	uint32_t *cr = &dg->routes[geo_cc_index(cc)];
+	unsigned ci = geo_cc_index(cc);
+	uint32_t *cr = &dg->routes[ci];
 	if (k > 0 && (*cr)++ == 0)
 		dg->back = true;
 	else if (k < 0)
 		--*cr;
-	if (!prov)
+	if (dg->cstamp[ci] != dg->stamp + 1) { /* listed once per second */
+		dg->cstamp[ci] = dg->stamp + 1;
+		dg->ctouched[dg->nctouched++] = cc;
+	}
+	if (!prov) {
+		dg->inside[ci] += (uint32_t)k;
 		return;
+	}
 	struct det_cu *c = cu_get(dg, cc, prov, k > 0);
 	if (!c)
 		abort(); /* a route removed that was never added: the rib's error */
@@ -118,6 +125,7 @@ static void route_delta(struct det *d, const struct rib *r, uint32_t peer, uint3
 		VEC(dg->touched, dg->captouched, (size_t)dg->ntouched + 1);
 		dg->touched[dg->ntouched++] = (uint32_t)(c - dg->cu);
 	}
+	c->routes += (uint32_t)k;
 	if (k > 0) {
 		if ((*u64map_put(&c->peer, peer))++ == 0)
 			c->n++;
@@ -245,6 +253,11 @@ static void eval_cu(struct eval_ctx *x, const struct rib *r, struct det_cu *c)
 			c->flags |= DET_F_CONFIRMED;
 			if (!(c->flags & DET_F_BASELINE) && !x->baseline)
 				gained(x, r, c);
+			else if (d->report_present) /* the history's interval */
+				det__push_ev(x, (struct det_event){.type = DET_COUNTRY_PRESENT, .has_origin = true,
+								   .time = x->sec, .determined = x->sec,
+								   .origin = c->cc, .upstream = c->prov,
+								   .pfx = RIB_NONE});
 		}
 		return;
 	}
@@ -264,6 +277,32 @@ static void eval_cu(struct eval_ctx *x, const struct rib *r, struct det_cu *c)
 	c->down = x->sec;
 }
 
+/* The second's counts to the history (det.chooks): per changed pair its
+ * routes, per changed country the routes without a provider (as the pair
+ * (C, 0)) and all its routes (as an origin's count). */
+static void tell_hooks(struct det *d, uint32_t sec)
+{
+	struct det_geo *dg = &d->geo;
+	const struct det_hooks *h = d->chooks;
+	for (uint32_t i = 0; i < dg->ntouched; i++) {
+		struct det_cu *c = &dg->cu[dg->touched[i]];
+		if (c->routes != c->routes_rep && h && h->ou)
+			h->ou(h->arg, sec, c->cc, c->prov, c->routes_rep, c->routes);
+		c->routes_rep = c->routes;
+	}
+	for (uint32_t i = 0; i < dg->nctouched; i++) {
+		uint16_t cc = dg->ctouched[i];
+		unsigned ci = geo_cc_index(cc);
+		if (dg->inside[ci] != dg->inside_rep[ci] && h && h->ou)
+			h->ou(h->arg, sec, cc, 0, dg->inside_rep[ci], dg->inside[ci]);
+		if (dg->routes[ci] != dg->routes_rep[ci] && h && h->origin)
+			h->origin(h->arg, sec, cc, dg->routes_rep[ci], dg->routes[ci]);
+		dg->inside_rep[ci] = dg->inside[ci];
+		dg->routes_rep[ci] = dg->routes[ci];
+	}
+	dg->nctouched = 0;
+}
+
 void det__country_eval(struct eval_ctx *x, const struct rib *r)
 {
 	struct det_geo *dg = &x->d->geo;
@@ -271,6 +310,7 @@ void det__country_eval(struct eval_ctx *x, const struct rib *r)
 		return;
 	for (uint32_t i = 0; i < dg->ntouched; i++)
 		eval_cu(x, r, &dg->cu[dg->touched[i]]);
+	tell_hooks(x->d, x->sec);
 	dg->ntouched = 0;
 	dg->stamp++;
 	if (!dg->back)
@@ -302,8 +342,12 @@ void det_country_rebuild(struct det *d, const struct rib *r, uint32_t sec)
 			c->flags = DET_F_RUN | DET_F_BASELINE | (c->n >= d->min_peers ? DET_F_CONFIRMED : 0);
 			c->start = sec;
 		}
+		c->routes_rep = c->routes; /* the history takes them as they are */
 	}
+	memcpy(dg->routes_rep, dg->routes, sizeof dg->routes);
+	memcpy(dg->inside_rep, dg->inside, sizeof dg->inside);
 	dg->ntouched = 0;
+	dg->nctouched = 0;
 	dg->back = false;
 	dg->stamp++;
 }

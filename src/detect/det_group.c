@@ -145,7 +145,7 @@ const char *det_type_list(void)
 	if (!list[0]) {
 		size_t n = 0;
 		for (int t = 0; t < DET_TYPE_COUNT; t++)
-			if (t != DET_UPSTREAM_PRESENT)
+			if (t != DET_UPSTREAM_PRESENT && t != DET_COUNTRY_PRESENT)
 				n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "",
 						      det_type_name((enum det_type)t));
 	}

@@ -612,16 +612,25 @@ static void put_time(struct obuf *o, uint32_t t)
 static void json_history(struct out *out, const struct store_history *h, const struct store_upstream *u, size_t nu)
 {
 	struct obuf *o = out->ob;
-	obuf_puts(o, "{\"origin\":");
-	obuf_putu32(o, h->origin);
-	out__kname(o, out->nm, h->origin, "name");
+	bool country = h->tab == STORE_COUNTRIES; /* docs/events.md §14 */
+	if (country) {
+		char cc[3];
+		geo_cc_str((uint16_t)h->origin, cc);
+		obuf_puts(o, "{\"country\":");
+		obuf_json_str(o, cc, 2);
+	} else {
+		obuf_puts(o, "{\"origin\":");
+		obuf_putu32(o, h->origin);
+		out__kname(o, out->nm, h->origin, "name");
+	}
 	obuf_puts(o, ",\"first_seen\":");
 	put_time(o, h->first_seen);
-	out__knum(o, "prefixes", h->prefixes);
+	if (!country)
+		out__knum(o, "prefixes", h->prefixes);
 	out__knum(o, "routes", h->routes);
 	obuf_puts(o, ",\"clock\":");
 	put_time(o, h->clock);
-	obuf_puts(o, ",\"upstreams\":[");
+	obuf_puts(o, country ? ",\"providers\":[" : ",\"upstreams\":[");
 	for (size_t i = 0; i < nu; i++) {
 		obuf_puts(o, i ? ",{\"asn\":" : "{\"asn\":");
 		obuf_putu32(o, u[i].asn);

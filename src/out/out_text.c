@@ -370,21 +370,32 @@ static void put_time(struct obuf *o, uint32_t t)
 static void text_history(struct out *out, const struct store_history *h, const struct store_upstream *u, size_t nu)
 {
 	struct obuf *o = out->ob;
-	const char *full = out->nm ? names_get(out->nm, h->origin) : NULL;
-	obuf_printf(o, "AS%u%s%s\n", h->origin, full ? " " : "", full ? full : "");
+	bool country = h->tab == STORE_COUNTRIES; /* docs/events.md §14 */
+	const char *full = out->nm && !country ? names_get(out->nm, h->origin) : NULL;
+	if (country) {
+		char cc[3];
+		geo_cc_str((uint16_t)h->origin, cc);
+		obuf_printf(o, "country %s\n", cc);
+	} else {
+		obuf_printf(o, "AS%u%s%s\n", h->origin, full ? " " : "", full ? full : "");
+	}
 	obuf_puts(o, "  first seen ");
 	put_time(o, h->first_seen);
-	obuf_printf(o, "; now %u prefix%s", h->prefixes, h->prefixes == 1 ? "" : "es");
-	if (h->prefixes)
+	if (country)
+		obuf_printf(o, "; now %u route%s (peer x prefix) of its networks", h->routes, h->routes == 1 ? "" : "s");
+	else
+		obuf_printf(o, "; now %u prefix%s", h->prefixes, h->prefixes == 1 ? "" : "es");
+	if (h->prefixes && !country)
 		obuf_printf(o, ", seen by %.1f peers each on average", (double)h->routes / h->prefixes);
 	obuf_puts(o, " (store clock ");
 	put_time(o, h->clock);
 	obuf_puts(o, ")\n");
+	const char *what = country ? "international provider" : "upstream";
 	if (!nu) {
-		obuf_puts(o, "  no confirmed upstream\n");
+		obuf_printf(o, "  no confirmed %s\n", what);
 		return;
 	}
-	obuf_printf(o, "  %zu upstream%s:\n", nu, nu == 1 ? "" : "s");
+	obuf_printf(o, "  %zu %s%s:\n", nu, what, nu == 1 ? "" : "s");
 	for (size_t i = 0; i < nu; i++) {
 		obuf_puts(o, "    ");
 		out__as_text(o, out->nm, u[i].asn);

@@ -186,6 +186,10 @@ int pipe_collect(const struct pipe_cfg *cfg)
 	p->dec.skip_path = true;
 	if (cfg->rib_every)
 		engine_keep_adj(p->eng);
+	/* before the resume: the snapshot's routes are counted into the
+	 * countries, and the history of countries is attached with them */
+	if (cfg->geo)
+		engine_countries(p->eng, cfg->geo);
 	if (p->have_db && store_run_resume(&p->run, p->eng)) {
 		rc = RW_EINVAL;
 		goto out;
@@ -206,8 +210,6 @@ int pipe_collect(const struct pipe_cfg *cfg)
 	}
 	if (cfg->watch)
 		engine_watch(p->eng, cfg->watch);
-	if (cfg->geo)
-		engine_countries(p->eng, cfg->geo);
 	out_open(&p->js, OUT_JSON, &p->jsb, cfg->names);
 	uint32_t t = (uint32_t)time(NULL);
 	if (cfg->rib_every)

@@ -6,14 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int store_history(struct store *s, uint32_t origin, struct store_history *h)
+static int history(struct store *s, enum store_tab tab, uint32_t origin, struct store_history *h)
 {
 	memset(h, 0, sizeof *h);
+	h->tab = tab;
 	h->origin = origin;
 	int64_t clock = 0;
 	store_meta_get(s, "clock", &clock);
 	h->clock = (uint32_t)clock;
-	struct db_stmt *st = db_prepare(s->db, "SELECT first_seen, prefixes, routes, changed FROM origins WHERE origin = ?");
+	struct db_stmt *st =
+		db_prepare(s->db, tab == STORE_COUNTRIES
+					  ? "SELECT first_seen, prefixes, routes, changed FROM countries WHERE origin = ?"
+					  : "SELECT first_seen, prefixes, routes, changed FROM origins WHERE origin = ?");
 	if (!st)
 		return store_fail(s, "reading origins", RW_EDB);
 	db_bind_i64(st, 1, origin);
@@ -28,8 +32,11 @@ int store_history(struct store *s, uint32_t origin, struct store_history *h)
 	db_finalize(st);
 	if (rc < 0)
 		return store_fail(s, "reading origins", rc);
-	st = db_prepare(s->db, "SELECT upstream, start_ts, end_ts, acc_ts, seconds, area, share_max, share_now, visible"
-			       " FROM intervals WHERE origin = ? ORDER BY upstream, start_ts");
+	st = db_prepare(s->db, tab == STORE_COUNTRIES
+				       ? "SELECT upstream, start_ts, end_ts, acc_ts, seconds, area, share_max, share_now,"
+					 " visible FROM country_intervals WHERE origin = ? ORDER BY upstream, start_ts"
+				       : "SELECT upstream, start_ts, end_ts, acc_ts, seconds, area, share_max, share_now,"
+					 " visible FROM intervals WHERE origin = ? ORDER BY upstream, start_ts");
 	if (!st)
 		return store_fail(s, "reading intervals", RW_EDB);
 	db_bind_i64(st, 1, origin);
@@ -53,6 +60,16 @@ int store_history(struct store *s, uint32_t origin, struct store_history *h)
 	if (rc < 0)
 		return store_fail(s, "reading intervals", rc);
 	return 0;
+}
+
+int store_history(struct store *s, uint32_t origin, struct store_history *h)
+{
+	return history(s, STORE_ORIGINS, origin, h);
+}
+
+int store_country_history(struct store *s, uint16_t cc, struct store_history *h)
+{
+	return history(s, STORE_COUNTRIES, cc, h);
 }
 
 void store_history_free(struct store_history *h)

@@ -101,6 +101,16 @@ check store "cmp -s $tmp/want $tmp/stored" "got: $(tr '\n' ';' < "$tmp/stored")"
 ingest_twice 1709971410 2024-03-09T08:03:30Z --countries "$tmp/names.txt"; rc=$?
 "$RW" events --db "$tmp/two.db" --json 2>/dev/null | jq -r "$proj" > "$tmp/two"
 check resumed "[ $rc -eq 0 ] && cmp -s $tmp/want $tmp/two" "rc=$rc $(diff "$tmp/want" "$tmp/two" | tr '\n' ';')"
+# a country's history: each international provider's intervals and share
+got=$("$RW" history --country KP --db "$tmp/one.db" --json 2>&1 | jq -c '[.country, .routes, [.providers[] | [.asn, .intervals, .share_mean, .share_max]]]')
+check country-history "[ '$got' = '[\"KP\",6,[[64500,[[\"2024-03-09T08:00:00Z\",null]],0.8817,1],[64501,[[\"2024-03-09T08:01:00Z\",\"2024-03-09T08:02:00Z\"],[\"2024-03-09T08:02:50Z\",\"2024-03-09T08:03:00Z\"],[\"2024-03-09T08:06:40Z\",null]],0.3333,0.3333]]]' ]" "got $got"
+"$RW" history --country KP --db "$tmp/one.db" --json > "$tmp/h1.json" 2>&1
+"$RW" history --country KP --db "$tmp/two.db" --json > "$tmp/h2.json" 2>&1
+check country-history-resumed "cmp -s $tmp/h1.json $tmp/h2.json" "$(diff "$tmp/h1.json" "$tmp/h2.json" | head -3)"
+"$RW" history --country KP --db "$tmp/one.db" --names "$tmp/names.txt" > "$tmp/h1.txt" 2>&1
+check country-history-text "grep -q '^  2 international providers:\$' $tmp/h1.txt && grep -q '^    AS64501 TRANSIT-RU: present, 33.3% of its routes on average, 33.3% at most\$' $tmp/h1.txt" "$(head -4 "$tmp/h1.txt" | tr '\n' ';')"
+"$RW" history --country JP --db "$tmp/one.db" > /dev/null 2> "$tmp/err"; rc=$?
+check country-history-none "[ $rc -ne 0 ] && grep -q 'country JP: not in the history store' $tmp/err" "rc=$rc $(head -2 "$tmp/err")"
 "$RW" events --db "$tmp/one.db" --origin 19280 --json 2>/dev/null > "$tmp/kp-as-origin"
 check code-is-no-origin "! grep -q country_ $tmp/kp-as-origin" "$(head -2 "$tmp/kp-as-origin")"
 
