@@ -20,7 +20,9 @@
  *     p2p;
  *  3. top-down: when a is b's provider or peer, b passed the routes it
  *     got over b-c to a, which valley-free routing allows only when c is
- *     b's customer: every triplet a-b-c makes b provider of c. Work is a
+ *     b's customer: every triplet a-b-c makes b provider of c; and the
+ *     mirror, c-b-a with a b's provider or peer: b passed what it learned
+ *     from a to c, which it does only for a customer. Work is a
  *     heap keyed by b's rank, so the links of better-ranked ASes are
  *     settled first; a link once inferred is never changed (no p2c pair
  *     in both directions), and a clique AS is never made a customer;
@@ -30,7 +32,10 @@
  *     their paths; step 3 runs on from these links;
  *  5. a clique AS is the provider of a stub (an AS never in the middle of
  *     a path) it is linked to;
- *  6. every link left is p2p.
+ *  6. a-b-c where neither a-b nor b-c has a relationship yet: b is c's
+ *     provider when b's transit degree is the larger (the paper's "c2p
+ *     where adjacent links have no relationship inferred");
+ *  7. every link left is p2p.
  * Left out from the paper: the discarding of poisoned paths, IXP route
  * servers' ASNs, the provider-degree step for links of ASes without
  * providers, and the folding of p2c cycles (docs/relationships.md).
@@ -153,7 +158,8 @@ struct run {
 	uint32_t *rank;     /* per AS index: its place in the order */
 	uint8_t *in_clique; /* per AS index */
 	uint8_t *rel;       /* per link entry: R_* */
-	uint64_t *trip;     /* sorted triplet keys */
+	uint64_t *trip;     /* sorted triplet keys a << 42 | b << 21 | c */
+	uint64_t *rtrip;    /* the same reversed, c << 42 | b << 21 | a, sorted */
 	uint32_t ntrip;
 	uint64_t *heap;     /* rank(b) << 42 | a << 21 | b: directed links a->b
 			       where a is b's provider or peer */
@@ -230,24 +236,38 @@ static void set_p2c(struct run *r, uint32_t p, uint32_t c)
 	heap_push(r, p, c);
 }
 
-/* Step 3 until the heap is empty. */
+/* The first key of v (sorted, n) at or above lo. */
+static uint32_t first(const uint64_t *v, uint32_t n, uint64_t lo)
+{
+	uint32_t i = 0, j = n;
+	while (i < j) {
+		uint32_t m = i + (j - i) / 2;
+		if (v[m] < lo)
+			i = m + 1;
+		else
+			j = m;
+	}
+	return i;
+}
+
+/* Step 3 until the heap is empty. Besides the rule above (a-b-c with a
+ * b's provider or peer: c is b's customer), its mirror: c-b-a read from
+ * the VP, a b's provider or peer, means b passed a route it learned from a
+ * provider or peer to c, which it does only for a customer. */
 static void top_down(struct run *r)
 {
 	while (r->nheap) {
 		uint64_t v = heap_pop(r);
 		uint32_t a = (uint32_t)(v >> IDX_BITS & IDX_MASK), b = (uint32_t)(v & IDX_MASK);
 		uint64_t lo = (uint64_t)a << (2 * IDX_BITS) | (uint64_t)b << IDX_BITS;
-		/* the first triplet a-b-* */
-		uint32_t i = 0, j = r->ntrip;
-		while (i < j) {
-			uint32_t m = i + (j - i) / 2;
-			if (r->trip[m] < lo)
-				i = m + 1;
-			else
-				j = m;
-		}
-		for (; i < r->ntrip && (r->trip[i] & ~IDX_MASK) == lo; i++)
+		/* a-b-c: b passed c's routes to its provider or peer a, so c
+		 * is b's customer */
+		for (uint32_t i = first(r->trip, r->ntrip, lo); i < r->ntrip && (r->trip[i] & ~IDX_MASK) == lo; i++)
 			set_p2c(r, b, (uint32_t)(r->trip[i] & IDX_MASK));
+		/* c-b-a (read from the VP): b passed routes it learned from
+		 * its provider or peer a to c, so c is b's customer */
+		for (uint32_t i = first(r->rtrip, r->ntrip, lo); i < r->ntrip && (r->rtrip[i] & ~IDX_MASK) == lo; i++)
+			set_p2c(r, b, (uint32_t)(r->rtrip[i] & IDX_MASK));
 	}
 }
 
@@ -291,6 +311,33 @@ static void find_clique(struct run *r, const uint32_t *order, const uint32_t *td
 		r->in_clique[f->clique[i]] = 1;
 }
 
+/* Step 6: a-b-c where neither a-b nor b-c has a relationship yet, and b
+ * has the larger transit degree: b is c's provider. Valley-free routing
+ * lets b pass c's routes to a when c is b's customer, or when c is a peer
+ * and a a customer; the transit degree says which is likelier. The
+ * triplets are read against the state after step 5 (the links set here do
+ * not make more), and a link both of whose ends qualify is left alone. */
+static void adjacent_unknown(struct run *r, const uint32_t *tdeg)
+{
+	uint32_t nl = r->f->links.n;
+	uint8_t *cand = rw_calloc((size_t)nl + 1, 1); /* 1: lo is provider, 2: hi, 3: both */
+	for (uint32_t i = 0; i < r->ntrip; i++) {
+		uint64_t t = r->trip[i];
+		uint32_t a = (uint32_t)(t >> (2 * IDX_BITS)), b = (uint32_t)(t >> IDX_BITS & IDX_MASK),
+			 c = (uint32_t)(t & IDX_MASK);
+		if (tdeg[b] <= tdeg[c] || r->in_clique[c] & 1)
+			continue;
+		uint32_t ab = link_id(r, a, b), bc = link_id(r, b, c);
+		if (r->rel[ab] != R_UNKNOWN || r->rel[bc] != R_UNKNOWN)
+			continue;
+		cand[bc] |= b < c ? 1 : 2;
+	}
+	for (uint32_t l = 0; l < nl; l++)
+		if (cand[l] == 1 || cand[l] == 2)
+			r->rel[l] = cand[l] == 1 ? R_LO_PROV : R_HI_PROV;
+	free(cand);
+}
+
 int asrel_infer_run(struct asrel_infer *f, struct asrel *out)
 {
 	struct run rr = {.f = f, .n = f->as.n}, *r = &rr;
@@ -322,6 +369,12 @@ int asrel_infer_run(struct asrel_infer *f, struct asrel *out)
 	r->trip = rw_calloc((size_t)r->ntrip + 1, sizeof *r->trip);
 	memcpy(r->trip, f->trip.keys, (size_t)r->ntrip * sizeof *r->trip);
 	qsort(r->trip, r->ntrip, sizeof *r->trip, cmp_u64);
+	r->rtrip = rw_calloc((size_t)r->ntrip + 1, sizeof *r->rtrip);
+	for (uint32_t i = 0; i < r->ntrip; i++) {
+		uint64_t t = r->trip[i];
+		r->rtrip[i] = (t & IDX_MASK) << (2 * IDX_BITS) | (t & (IDX_MASK << IDX_BITS)) | t >> (2 * IDX_BITS);
+	}
+	qsort(r->rtrip, r->ntrip, sizeof *r->rtrip, cmp_u64);
 	/* step 2: the clique's links are p2p */
 	free(f->clique);
 	find_clique(r, order, tdeg);
@@ -362,7 +415,9 @@ int asrel_infer_run(struct asrel_infer *f, struct asrel *out)
 		else if ((r->in_clique[hi] & 1) && !tdeg[lo])
 			set_p2c(r, hi, lo);
 	}
-	/* step 6, and the table */
+	/* step 6: links next to links without a relationship */
+	adjacent_unknown(r, tdeg);
+	/* step 7, and the table */
 	int rc = 0;
 	for (uint32_t l = 0; l < nl && !rc; l++) {
 		uint32_t a = (uint32_t)f->as.keys[f->links.keys[l] >> 32];
@@ -382,6 +437,7 @@ int asrel_infer_run(struct asrel_infer *f, struct asrel *out)
 	free(r->in_clique);
 	free(r->rel);
 	free(r->trip);
+	free(r->rtrip);
 	rw_vec_free(&r->heap, &r->capheap, sizeof *r->heap, RW_MEM_OTHER);
 	return rc;
 }

@@ -154,6 +154,26 @@ TEST(infer_keeps_first_inference)
 	asrel_release(&t);
 }
 
+TEST(infer_adjacent_unknown_links)
+{
+	/* 5000 is nobody's customer or provider as far as steps 1-5 tell:
+	 * it passes 6001's routes (6001 never transit) to 1000, over two
+	 * links without a relationship: 5000 is 6001's provider, the larger
+	 * transit degree deciding; 1000-5000 stays p2p */
+	struct asrel t;
+	struct asrel_infer f;
+	asrel_init(&t);
+	asrel_infer_init(&f);
+	give(&f, paths_small);
+	give(&f, "1000 5000 6001;1000 5000 6002;2000 5000 6001");
+	CHECK_INT(asrel_infer_run(&f, &t), 0);
+	CHECK_INT(asrel_get(&t, 5000, 6001), ASREL_CUSTOMER);
+	CHECK_INT(asrel_get(&t, 5000, 6002), ASREL_CUSTOMER);
+	CHECK_INT(asrel_get(&t, 5000, 1000), ASREL_PEER);
+	asrel_infer_release(&f);
+	asrel_release(&t);
+}
+
 TEST(write_reads_back_and_scores)
 {
 	struct asrel t, back;
