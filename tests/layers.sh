@@ -25,7 +25,7 @@ uses() {
 	rpki) echo "rpki io base" ;;
 	detect) echo "detect watch asrel rpki rib mrt io bgp base" ;;
 	engine) echo "engine detect watch asrel rpki rib feed mrt io bgp base" ;;
-	synth) echo "synth mrt io bgp base" ;;
+	synth) echo "synth asrel mrt io bgp base" ;;
 	store) echo "store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;
 	report) echo "report store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;
 	out) echo "out store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;

@@ -59,7 +59,7 @@ static void usage(FILE *o)
 {
 	fputs("usage: routewatch [-v|-q] <command> [options] ...\n\ncommands:\n", o);
 	for (size_t i = 0; i < RW_ARRAY_LEN(commands); i++)
-		fprintf(o, "  %-13s %s\n", commands[i].name, commands[i].help);
+		fprintf(o, "  %-14s %s\n", commands[i].name, commands[i].help);
 	fputs("\n`routewatch <command> --help` describes a command. Every command also\n"
 	      "takes -v/--verbose (more messages; twice: debug), -q/--quiet (errors only)\n"
 	      "and --version.\n",
