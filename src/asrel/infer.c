@@ -367,7 +367,8 @@ int asrel_infer_run(struct asrel_infer *f, struct asrel *out)
 	free(rk);
 	r->ntrip = f->trip.n;
 	r->trip = rw_calloc((size_t)r->ntrip + 1, sizeof *r->trip);
-	memcpy(r->trip, f->trip.keys, (size_t)r->ntrip * sizeof *r->trip);
+	if (r->ntrip) /* keys is NULL in an empty map */
+		memcpy(r->trip, f->trip.keys, (size_t)r->ntrip * sizeof *r->trip);
 	qsort(r->trip, r->ntrip, sizeof *r->trip, cmp_u64);
 	r->rtrip = rw_calloc((size_t)r->ntrip + 1, sizeof *r->rtrip);
 	for (uint32_t i = 0; i < r->ntrip; i++) {

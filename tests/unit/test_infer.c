@@ -154,6 +154,24 @@ TEST(infer_keeps_first_inference)
 	asrel_release(&t);
 }
 
+TEST(infer_nothing)
+{
+	/* no path, then only paths that teach nothing (one AS, a loop) */
+	struct asrel t;
+	struct asrel_infer f;
+	asrel_init(&t);
+	asrel_infer_init(&f);
+	CHECK_INT(asrel_infer_run(&f, &t), 0);
+	CHECK_INT(t.links, 0);
+	CHECK_INT(f.nclique, 0);
+	give(&f, "7;7 8 7");
+	CHECK_INT(asrel_infer_run(&f, &t), 0);
+	CHECK_INT(t.links, 0);
+	CHECK_INT(f.loops, 1);
+	asrel_infer_release(&f);
+	asrel_release(&t);
+}
+
 TEST(infer_adjacent_unknown_links)
 {
 	/* 5000 is nobody's customer or provider as far as steps 1-5 tell:
