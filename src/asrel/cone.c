@@ -110,14 +110,5 @@ bool asrel_cone_has(const struct asrel_cones *c, uint32_t asn, uint32_t member)
 	if (!v)
 		return false;
 	uint32_t i = (uint32_t)(v - c->idx.vals);
-	const uint32_t *m = c->mem + c->off[i];
-	uint32_t lo = 0, hi = c->off[i + 1] - c->off[i];
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (m[mid] < member)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < c->off[i + 1] - c->off[i] && m[lo] == member;
+	return bsearch(&member, c->mem + c->off[i], c->off[i + 1] - c->off[i], sizeof *c->mem, cmp_u32) != NULL;
 }

@@ -236,18 +236,23 @@ static void set_p2c(struct run *r, uint32_t p, uint32_t c)
 	heap_push(r, p, c);
 }
 
-/* The first key of v (sorted, n) at or above lo. */
+/* Triplet keys compared by their first two indices (bsearch). */
+static int cmp_pair(const void *key, const void *elem)
+{
+	uint64_t a = *(const uint64_t *)key, b = *(const uint64_t *)elem & ~IDX_MASK;
+	return a < b ? -1 : a > b;
+}
+
+/* The first of the keys of v (sorted, n) that start with lo's two
+ * indices, or n when there is none. */
 static uint32_t first(const uint64_t *v, uint32_t n, uint64_t lo)
 {
-	uint32_t i = 0, j = n;
-	while (i < j) {
-		uint32_t m = i + (j - i) / 2;
-		if (v[m] < lo)
-			i = m + 1;
-		else
-			j = m;
-	}
-	return i;
+	const uint64_t *p = n ? bsearch(&lo, v, n, sizeof *v, cmp_pair) : NULL;
+	if (!p)
+		return n;
+	while (p > v && (p[-1] & ~IDX_MASK) == lo)
+		p--;
+	return (uint32_t)(p - v);
 }
 
 /* Step 3 until the heap is empty. Besides the rule above (a-b-c with a

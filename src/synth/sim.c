@@ -74,17 +74,11 @@ static int cmp_u64_sim(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+/* The index of an ASN of the graph (there by construction). */
 static uint32_t index_of(const struct sim *s, uint32_t asn)
 {
-	uint32_t lo = 0, hi = s->n;
-	while (lo < hi) {
-		uint32_t m = lo + (hi - lo) / 2;
-		if (s->asn[m] < asn)
-			lo = m + 1;
-		else
-			hi = m;
-	}
-	return lo;
+	const uint32_t *p = bsearch(&asn, s->asn, s->n, sizeof *s->asn, cmp_u32);
+	return (uint32_t)(p - s->asn);
 }
 
 /* Build a CSR from pairs (from[i] -> to[i]), keeping those keep allows. */

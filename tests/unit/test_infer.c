@@ -39,19 +39,28 @@ static const char *const paths_small =
 	"1000 100 10 20 200 2000;1000 100 200 2000;1000 100 10 30 300 3000;1000 100 1001;1000 100 200;"
 	"1001 7000";
 
-static void infer_small(struct asrel *t, struct asrel_infer *f)
+/* The small graph's paths and extra ones (or NULL), inferred into t. */
+static void infer_small(struct asrel *t, struct asrel_infer *f, const char *extra)
 {
 	asrel_init(t);
 	asrel_infer_init(f);
 	give(f, paths_small);
+	if (extra)
+		give(f, extra);
 	CHECK_INT(asrel_infer_run(f, t), 0);
+}
+
+static void release(struct asrel *t, struct asrel_infer *f)
+{
+	asrel_infer_release(f);
+	asrel_release(t);
 }
 
 TEST(infer_clique_chains_peers_stub_partial)
 {
 	struct asrel t;
 	struct asrel_infer f;
-	infer_small(&t, &f);
+	infer_small(&t, &f, NULL);
 	CHECK_INT(f.nclique, 3);
 	uint32_t cl = 0;
 	for (uint32_t i = 0; i < f.nclique; i++)
@@ -81,8 +90,7 @@ TEST(infer_clique_chains_peers_stub_partial)
 	CHECK_INT(t.p2c, 9);
 	CHECK_INT(f.paths, 26);
 	CHECK_INT(f.used, 26);
-	asrel_infer_release(&f);
-	asrel_release(&t);
+	release(&t, &f);
 }
 
 TEST(infer_without_partial_view_step_is_p2p)
@@ -91,17 +99,13 @@ TEST(infer_without_partial_view_step_is_p2p)
 	 * link is no longer read as a customer's */
 	struct asrel t;
 	struct asrel_infer f;
-	asrel_init(&t);
-	asrel_infer_init(&f);
-	give(&f, paths_small);
-	give(&f, "1001 100;1001 100 10;1001 100 1000;1001 100 10 20;1001 100 10 30;1001 100 200;1001 100 10 20 200 2000;"
-		 "1001 100 10 30 300 3000;1001 100 10 400;1001 100 10 30 300");
-	CHECK_INT(asrel_infer_run(&f, &t), 0);
+	infer_small(&t, &f,
+		    "1001 100;1001 100 10;1001 100 1000;1001 100 10 20;1001 100 10 30;1001 100 200;"
+		    "1001 100 10 20 200 2000;1001 100 10 30 300 3000;1001 100 10 400;1001 100 10 30 300");
 	CHECK_INT(f.npartial, 0);
 	CHECK_INT(asrel_get(&t, 1001, 7000), ASREL_PEER);
 	CHECK_INT(asrel_get(&t, 10, 400), ASREL_CUSTOMER); /* the stub step */
-	asrel_infer_release(&f);
-	asrel_release(&t);
+	release(&t, &f);
 }
 
 TEST(infer_sanitizes_paths)
@@ -130,28 +134,7 @@ TEST(infer_sanitizes_paths)
 	CHECK(asrel_reserved(4200000001u));
 	CHECK(!asrel_reserved(3356));
 	CHECK(!asrel_reserved(131072));
-	asrel_infer_release(&f);
-	asrel_release(&t);
-}
-
-TEST(infer_keeps_first_inference)
-{
-	/* a leak: 100 passes 20's routes (learned from its peer 200) to its
-	 * provider 10. 100 becomes 200's provider, but 200 does not become
-	 * 20's (20 was settled as 200's provider, and a clique AS is never
-	 * made a customer) */
-	struct asrel t;
-	struct asrel_infer f;
-	asrel_init(&t);
-	asrel_infer_init(&f);
-	give(&f, paths_small);
-	give(&f, "10 100 200 20");
-	CHECK_INT(asrel_infer_run(&f, &t), 0);
-	CHECK_INT(asrel_get(&t, 100, 200), ASREL_CUSTOMER);
-	CHECK_INT(asrel_get(&t, 200, 20), ASREL_PROVIDER);
-	CHECK_INT(asrel_get(&t, 10, 100), ASREL_CUSTOMER);
-	asrel_infer_release(&f);
-	asrel_release(&t);
+	release(&t, &f);
 }
 
 TEST(infer_nothing)
@@ -168,35 +151,50 @@ TEST(infer_nothing)
 	CHECK_INT(asrel_infer_run(&f, &t), 0);
 	CHECK_INT(t.links, 0);
 	CHECK_INT(f.loops, 1);
-	asrel_infer_release(&f);
-	asrel_release(&t);
+	release(&t, &f);
 }
 
-TEST(infer_adjacent_unknown_links)
+/* Paths added to the small graph, and what they make of a few links. */
+static const struct {
+	const char *extra;
+	uint32_t a, b;
+	enum asrel_rel want; /* what b is to a */
+} small_cases[] = {
+	/* a leak: 100 passes 20's routes (learned from its peer 200) to its
+	 * provider 10. 100 becomes 200's provider, but 200 does not become
+	 * 20's (20 was settled as 200's provider, and a clique AS is never
+	 * made a customer) */
+	{"10 100 200 20", 100, 200, ASREL_CUSTOMER},
+	{"10 100 200 20", 200, 20, ASREL_PROVIDER},
+	{"10 100 200 20", 10, 100, ASREL_CUSTOMER},
+	/* 5000 is nobody's customer or provider as far as steps 1-5 tell: it
+	 * passes 6001's routes (6001 never transit) to 1000, over two links
+	 * without a relationship: 5000 is 6001's provider, the larger transit
+	 * degree deciding; 1000-5000 stays p2p */
+	{"1000 5000 6001;1000 5000 6002;2000 5000 6001", 5000, 6001, ASREL_CUSTOMER},
+	{"1000 5000 6001;1000 5000 6002;2000 5000 6001", 5000, 6002, ASREL_CUSTOMER},
+	{"1000 5000 6001;1000 5000 6002;2000 5000 6001", 5000, 1000, ASREL_PEER},
+};
+
+TEST(infer_leak_and_adjacent_unknown_links)
 {
-	/* 5000 is nobody's customer or provider as far as steps 1-5 tell:
-	 * it passes 6001's routes (6001 never transit) to 1000, over two
-	 * links without a relationship: 5000 is 6001's provider, the larger
-	 * transit degree deciding; 1000-5000 stays p2p */
-	struct asrel t;
-	struct asrel_infer f;
-	asrel_init(&t);
-	asrel_infer_init(&f);
-	give(&f, paths_small);
-	give(&f, "1000 5000 6001;1000 5000 6002;2000 5000 6001");
-	CHECK_INT(asrel_infer_run(&f, &t), 0);
-	CHECK_INT(asrel_get(&t, 5000, 6001), ASREL_CUSTOMER);
-	CHECK_INT(asrel_get(&t, 5000, 6002), ASREL_CUSTOMER);
-	CHECK_INT(asrel_get(&t, 5000, 1000), ASREL_PEER);
-	asrel_infer_release(&f);
-	asrel_release(&t);
+	for (size_t i = 0; i < sizeof small_cases / sizeof small_cases[0]; i++) {
+		struct asrel t;
+		struct asrel_infer f;
+		infer_small(&t, &f, small_cases[i].extra);
+		if (asrel_get(&t, small_cases[i].a, small_cases[i].b) != small_cases[i].want)
+			t_fail(__FILE__, __LINE__, "case %zu: %u to %u is %s, not %s", i, small_cases[i].b,
+			       small_cases[i].a, asrel_name(asrel_get(&t, small_cases[i].a, small_cases[i].b)),
+			       asrel_name(small_cases[i].want));
+		release(&t, &f);
+	}
 }
 
 TEST(write_reads_back_and_scores)
 {
 	struct asrel t, back;
 	struct asrel_infer f;
-	infer_small(&t, &f);
+	infer_small(&t, &f, NULL);
 	struct obuf o;
 	obuf_init_mem(&o, 0);
 	CHECK_INT(asrel_write(&t, &o, "# a header\n"), 0);
@@ -225,15 +223,14 @@ TEST(write_reads_back_and_scores)
 	CHECK_INT(s.unknown, 1);
 	obuf_release(&o);
 	asrel_release(&back);
-	asrel_infer_release(&f);
-	asrel_release(&t);
+	release(&t, &f);
 }
 
 TEST(customer_cones)
 {
 	struct asrel t;
 	struct asrel_infer f;
-	infer_small(&t, &f);
+	infer_small(&t, &f, NULL);
 	struct asrel_cones c;
 	CHECK_INT(asrel_cones_build(&c, &t), 0);
 	/* 10: itself, 100, 1000, 1001, 7000, 400 (not 20's or 30's) */
@@ -260,6 +257,5 @@ TEST(customer_cones)
 	CHECK(asrel_cone_has(&c, 2, 1));
 	asrel_cones_release(&c);
 	asrel_release(&y);
-	asrel_infer_release(&f);
-	asrel_release(&t);
+	release(&t, &f);
 }
