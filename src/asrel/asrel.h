@@ -113,7 +113,8 @@ int asrel_write(const struct asrel *t, struct obuf *o, const char *header);
  * dropped (counted). Indices of ASes are packed 21 bits to a triplet. */
 #define ASREL_INFER_MAX_AS (1u << 21)
 /* A VP (the first AS of a path) whose distinct paths are fewer than this
- * share (percent) of the VP with the most has a partial view: it exports
+ * share (percent) of the VP at the 90th percentile (the one with the most
+ * among ten or fewer VPs) has a partial view: it exports
  * only some routes (its customers'), so it is the provider of the next AS
  * on each of its paths. */
 #define ASREL_PARTIAL_PERCENT 25

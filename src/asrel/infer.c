@@ -27,7 +27,7 @@
  *     settled first; a link once inferred is never changed (no p2c pair
  *     in both directions), and a clique AS is never made a customer;
  *  4. VPs with a partial view (fewer distinct paths than
- *     ASREL_PARTIAL_PERCENT of the largest VP: they export their
+ *     ASREL_PARTIAL_PERCENT of the VP at the 90th percentile: they export their
  *     customers' routes only) are providers of the next AS of each of
  *     their paths; step 3 runs on from these links;
  *  5. a clique AS is the provider of a stub (an AS never in the middle of
@@ -343,6 +343,27 @@ static void adjacent_unknown(struct run *r, const uint32_t *tdeg)
 	free(cand);
 }
 
+static int cmp_u32_desc(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a > b ? -1 : a < b;
+}
+
+/* What a full view counts (distinct paths of a VP): the VP at the 90th
+ * percentile, so that one VP with many more paths than the others (ADD-PATH,
+ * traffic engineering) does not make the full views look partial. */
+static uint32_t full_view(const struct asrel_infer *f)
+{
+	if (!f->vp.n)
+		return 0;
+	uint32_t *v = rw_calloc(f->vp.n, sizeof *v);
+	memcpy(v, f->vp.vals, (size_t)f->vp.n * sizeof *v);
+	qsort(v, f->vp.n, sizeof *v, cmp_u32_desc);
+	uint32_t r = v[f->vp.n / 10];
+	free(v);
+	return r;
+}
+
 int asrel_infer_run(struct asrel_infer *f, struct asrel *out)
 {
 	struct run rr = {.f = f, .n = f->as.n}, *r = &rr;
@@ -394,9 +415,7 @@ int asrel_infer_run(struct asrel_infer *f, struct asrel *out)
 	/* step 3 */
 	top_down(r);
 	/* step 4: VPs with a partial view */
-	uint32_t most = 0;
-	for (uint32_t i = 0; i < f->vp.n; i++)
-		most = RW_MAX(most, f->vp.vals[i]);
+	uint32_t most = full_view(f);
 	uint8_t *partial = r->in_clique; /* reused as a bit per AS: 2 = partial */
 	f->npartial = 0;
 	for (uint32_t i = 0; i < f->vp.n; i++)
