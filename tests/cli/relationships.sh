@@ -40,8 +40,21 @@ check clique "grep -q '^# clique: ' $tmp/inf.txt && [ \$(sed -n 's/^# clique://p
 	! sed -n 's/^# clique://p' $tmp/inf.txt | tr ' ' '\n' | grep -qv '^\(100[1-8]\|\)$'" "$(grep clique "$tmp/inf.txt")"
 check serial-1 "! grep -v '^#' $tmp/inf.txt | grep -qv '^[0-9]*|[0-9]*|\(-1\|0\)$' && grep -q '^# .*AS Rank' $tmp/inf.txt" \
 	"$(grep -v '^#' "$tmp/inf.txt" | grep -v '^[0-9]*|[0-9]*|\(-1\|0\)$' | head -3)"
+# per distinct path: the header counts the distinct paths of the RIB
+distinct=$(awk -F'|' '{print $7}' "$tmp/dump" | sort -u | wc -l)
+check distinct-paths "grep -q '^# paths: $distinct distinct' $tmp/inf.txt" "$distinct distinct in the dump; $(grep '^# paths' "$tmp/inf.txt")"
 "$RW" relationships -o "$tmp/inf2.txt" "$tmp/sim.mrt" 2> /dev/null
 check deterministic "cmp -s $tmp/inf.txt $tmp/inf2.txt" "two runs differ"
+
+# updates too: synth's update stream (its own random topology) adds paths
+"$RW" synth updates --records 2000 --peers 4 --prefixes 3000 --start 1709971260 -o "$tmp/upd.mrt"
+"$RW" relationships -o "$tmp/upd.txt" "$tmp/sim.mrt" "$tmp/upd.mrt" 2> "$tmp/upd.err"; rc=$?
+n1=$(sed -n 's/^# paths: \([0-9]*\) distinct.*/\1/p' "$tmp/inf.txt") n2=$(sed -n 's/^# paths: \([0-9]*\) distinct.*/\1/p' "$tmp/upd.txt")
+check updates "[ $rc -eq 0 ] && [ \"\$n2\" -gt \"\$n1\" ] && grep -q '^3356|' $tmp/upd.txt" "rc=$rc $n1 -> $n2 $(head -c 300 "$tmp/upd.err")"
+# a window that ends before the RIB (08:00): no path, no link
+"$RW" relationships --until 2024-03-09T07:00Z -o "$tmp/early.txt" "$tmp/sim.mrt" 2> /dev/null; rc=$?
+check window "[ $rc -eq 0 ] && grep -q '^# paths: 0 distinct' $tmp/early.txt && [ \$(grep -vc '^#' $tmp/early.txt) -eq 0 ]" \
+	"rc=$rc $(grep '^# paths' "$tmp/early.txt")"
 
 # --- round trip: the inferred file loads where --relationships is taken
 links=$(grep -vc '^#' "$tmp/inf.txt")
