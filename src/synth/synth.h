@@ -45,7 +45,8 @@ int synth_write_sample(const char *dir);
 /* ---------------------------------------------------------------- sim.c
  * A route-propagation simulator over a relationship graph g (a CAIDA
  * file, or synth_write_graph's): every AS originates one IPv4 /24, its
- * ASN shifted left by 8 bits; routes follow Gao-Rexford (customer over
+ * ASN shifted left by 8 bits (ASNs of 2^24 and up wrap; 2016's largest is
+ * 395651); routes follow Gao-Rexford (customer over
  * peer over provider, then the shortest path, then the lowest next-hop
  * ASN; customers' routes exported to all, the others to customers only);
  * the tables of o->vps vantage points are written to fd as one
