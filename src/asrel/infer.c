@@ -33,8 +33,8 @@
  *  5. a clique AS is the provider of a stub (an AS never in the middle of
  *     a path) it is linked to;
  *  6. a-b-c where neither a-b nor b-c has a relationship yet: b is c's
- *     provider when b's transit degree is the larger (the paper's "c2p
- *     where adjacent links have no relationship inferred");
+ *     provider when c's transit degree is smaller than b's and a's (the
+ *     paper's "c2p where adjacent links have no relationship inferred");
  *  7. every link left is p2p.
  * Left out from the paper: the discarding of poisoned paths, IXP route
  * servers' ASNs, the provider-degree step for links of ASes without
@@ -280,6 +280,8 @@ static void top_down(struct run *r)
 static void find_clique(struct run *r, const uint32_t *order, const uint32_t *tdeg)
 {
 	uint32_t k = RW_MIN(r->n, (uint32_t)CLIQUE_TOP), best = 0, bestpop = 0, bestsum = 0;
+	while (k && !tdeg[order[k - 1]])
+		k--; /* a clique AS gives transit: the order puts those first */
 	for (uint32_t m = 1; m < (1u << k); m++) {
 		uint32_t pop = 0, sum = 0;
 		bool ok = true;
@@ -316,10 +318,15 @@ static void find_clique(struct run *r, const uint32_t *order, const uint32_t *td
 		r->in_clique[f->clique[i]] = 1;
 }
 
-/* Step 6: a-b-c where neither a-b nor b-c has a relationship yet, and b
- * has the larger transit degree: b is c's provider. Valley-free routing
- * lets b pass c's routes to a when c is b's customer, or when c is a peer
- * and a a customer; the transit degree says which is likelier. The
+/* Step 6: a-b-c where neither a-b nor b-c has a relationship yet, and c
+ * has a smaller transit degree than b and than a: b is c's provider.
+ * Valley-free routing lets b pass c's routes to a when c is b's customer,
+ * or when c is a peer and a a customer; transit degrees say which is
+ * likelier. (Asking a to be larger than c too keeps peers of b's small
+ * customers p2p; of the three variants tried, b > c alone, with a > c,
+ * with 4a > b, it had the best worse score on CAIDA's 2016 graph
+ * simulated, 98.42 % p2c and 97.91 % p2p, and it also did best on the
+ * generated graph of tests/cli/relationships.sh.) The
  * triplets are read against the state after step 5 (the links set here do
  * not make more), and a link both of whose ends qualify is left alone. */
 static void adjacent_unknown(struct run *r, const uint32_t *tdeg)
@@ -330,7 +337,7 @@ static void adjacent_unknown(struct run *r, const uint32_t *tdeg)
 		uint64_t t = r->trip[i];
 		uint32_t a = (uint32_t)(t >> (2 * IDX_BITS)), b = (uint32_t)(t >> IDX_BITS & IDX_MASK),
 			 c = (uint32_t)(t & IDX_MASK);
-		if (tdeg[b] <= tdeg[c] || r->in_clique[c] & 1)
+		if (tdeg[b] <= tdeg[c] || tdeg[a] <= tdeg[c] || r->in_clique[c] & 1)
 			continue;
 		uint32_t ab = link_id(r, a, b), bc = link_id(r, b, c);
 		if (r->rel[ab] != R_UNKNOWN || r->rel[bc] != R_UNKNOWN)

@@ -155,6 +155,7 @@ TEST(infer_nothing)
 }
 
 /* Paths added to the small graph, and what they make of a few links. */
+#define ADJ "1000 100 5000 6001;1000 100 5000 6002;1000 5000 6003"
 static const struct {
 	const char *extra;
 	uint32_t a, b;
@@ -168,12 +169,17 @@ static const struct {
 	{"10 100 200 20", 200, 20, ASREL_PROVIDER},
 	{"10 100 200 20", 10, 100, ASREL_CUSTOMER},
 	/* 5000 is nobody's customer or provider as far as steps 1-5 tell: it
-	 * passes 6001's routes (6001 never transit) to 1000, over two links
-	 * without a relationship: 5000 is 6001's provider, the larger transit
-	 * degree deciding; 1000-5000 stays p2p */
-	{"1000 5000 6001;1000 5000 6002;2000 5000 6001", 5000, 6001, ASREL_CUSTOMER},
-	{"1000 5000 6001;1000 5000 6002;2000 5000 6001", 5000, 6002, ASREL_CUSTOMER},
-	{"1000 5000 6001;1000 5000 6002;2000 5000 6001", 5000, 1000, ASREL_PEER},
+	 * passes 6001's and 6002's routes (neither ever transit) to 100, which
+	 * passes them to its customer 1000: over two links without a
+	 * relationship, 100-5000 and 5000-600x, so 5000 is their provider,
+	 * transit degrees deciding, and 100-5000 stays p2p. 5000 also passes
+	 * 6003's routes to the stub 1000, whose transit degree is no larger
+	 * than 6003's: that says nothing (1000 could be 5000's customer and
+	 * 6003 its peer), and 5000-6003 stays p2p */
+	{ADJ, 5000, 6001, ASREL_CUSTOMER},
+	{ADJ, 5000, 6002, ASREL_CUSTOMER},
+	{ADJ, 5000, 100, ASREL_PEER},
+	{ADJ, 5000, 6003, ASREL_PEER},
 };
 
 TEST(infer_leak_and_adjacent_unknown_links)
