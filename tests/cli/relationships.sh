@@ -29,6 +29,42 @@ bad=$(awk -F'|' '{n = split($7, p, " "); o = p[n]; a = int(o / 65536) "." int(o 
 	if (p[1] != $5 || a != $6) print}' "$tmp/dump" | head -3)
 check sim-paths "[ $rc -eq 0 ] && [ -z \"$bad\" ] && [ \$(wc -l < $tmp/dump) -gt 100000 ]" "rc=$rc: $bad"
 
+# every path is valley-free over the graph (up customer-to-provider links,
+# at most one peer link, then down), and those of the VPs with a partial
+# view are their customers' routes (their first link goes down)
+python3 - "$tmp/g.txt" "$tmp/dump" > "$tmp/vf.out" << 'PY'
+import sys
+rel = {}
+for l in open(sys.argv[1]):
+    if l[0] == '#':
+        continue
+    a, b, r = l.strip().split('|')
+    if r == '-1':
+        rel[(a, b)], rel[(b, a)] = 'down', 'up'
+    else:
+        rel[(a, b)] = rel[(b, a)] = 'peer'
+bad = paths = 0
+vp_kinds = {}
+for l in open(sys.argv[2]):
+    p = l.split('|')[6].split()
+    paths += 1
+    # the route's steps from the origin to the VP: up*, peer?, down*
+    phase = 0
+    for i in range(len(p) - 1, 0, -1):
+        s = rel.get((p[i], p[i - 1]))  # 'down': p[i] is p[i-1]'s provider
+        if s is None or (s != 'down' and phase > 0):
+            bad += 1
+            break
+        phase = 1 if s == 'peer' else 2 if s == 'down' else 0
+    if len(p) > 1:
+        vp_kinds.setdefault(p[0], set()).add(rel.get((p[0], p[1])))
+partial = sum(1 for k in vp_kinds.values() if k == {'down'})
+print(paths, bad, partial)
+PY
+read -r npaths nbad npartial < "$tmp/vf.out"
+check valley-free "[ \"$nbad\" = 0 ] && [ \"$npaths\" -gt 100000 ]" "$(cat "$tmp/vf.out"): paths, not valley-free"
+check partial-views "[ \"$npartial\" -ge 9 ]" "$npartial VPs whose first links all go down"
+
 "$RW" relationships --score "$tmp/g.txt" --cones "$tmp/cones.txt" -o "$tmp/inf.txt" "$tmp/sim.mrt" 2> "$tmp/inf.err"; rc=$?
 c=$(pct "$tmp/inf.err" p2c) p=$(pct "$tmp/inf.err" p2p)
 check infer-runs "[ $rc -eq 0 ] && [ -s $tmp/inf.txt ]" "rc=$rc $(head -c 300 "$tmp/inf.err")"
