@@ -110,7 +110,6 @@ check cones "[ \"\${top#100}\" != \"$top\" ] && [ -z \"$stub\" ] && [ \$(sed -n 
 
 # --- CAIDA's 2016-11-01 graph, 80 VPs
 C=${RW_SHARED_DATA:-$HERE/../../../shared/data}/asrel/20161101.as-rel.txt.bz2
-[ -r "$C" ] || C=/work/shared/data/asrel/20161101.as-rel.txt.bz2
 if [ -r "$C" ]; then
 	"$RW" synth sim --relationships "$C" --vps 80 -o "$tmp/caida.mrt" 2> /dev/null
 	"$RW" relationships --score "$C" -o "$tmp/caida.txt" "$tmp/caida.mrt" 2> "$tmp/caida.err"; rc=$?
