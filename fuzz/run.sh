@@ -34,7 +34,7 @@ WORK=${FUZZ_WORK:-"$ROOT/fuzz/corpus-work"}
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 TIMEOUT=${FUZZ_TIMEOUT:-10}
 REG="$ROOT/fuzz/regressions"
-ALL="fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io fuzz_bmp fuzz_bgp_sess"
+ALL="fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io fuzz_bmp fuzz_bgp_sess fuzz_asrel_infer"
 HARNESSES=${*:-$ALL}
 LOGS="$WORK/logs"
 mkdir -p "$LOGS"

@@ -26,14 +26,14 @@ uses() {
 	rpki) echo "rpki io base" ;;
 	detect) echo "detect geo names watch asrel rpki rib mrt io bgp base" ;;
 	engine) echo "engine geo names detect watch asrel rpki rib feed mrt io bgp base" ;;
-	synth) echo "synth mrt io bgp base" ;;
+	synth) echo "synth asrel mrt io bgp base" ;;
 	store) echo "store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
 	report) echo "report store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
 	out) echo "out store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
 	sink) echo "sink io base" ;;
 	live) echo "live mrt bmp bgp base" ;;
 	pipe) echo "pipe live out sink store engine detect watch asrel rpki rib feed mrt bmp io bgp base names geo" ;;
-	cli) echo "cli pipe live out sink report store engine detect watch asrel rpki rib feed mrt bmp io bgp base names synth" ;;
+	cli) echo "cli pipe live out sink report store engine detect watch asrel rpki rib feed mrt bmp io bgp base names geo synth" ;;
 	*) echo "" ;;
 	esac
 }

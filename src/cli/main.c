@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{"history", cmd_history, "every upstream an origin ever had, with intervals and shares"},
 	{"report", cmd_report, "the story of a time window, in English, with an SVG chart"},
 	{"collect", cmd_collect, "live: a passive BGP collector; events as they happen, an MRT archive"},
+	{"relationships", cmd_relationships, "infer AS relationships (CAIDA serial-1) and customer cones from archives"},
 	{"synth", cmd_synth, "write a synthetic MRT archive (sample data, benchmarks)"},
 	{"cat", cmd_cat, "decompress any supported archive to stdout"},
 };
@@ -59,7 +60,7 @@ static void usage(FILE *o)
 {
 	fputs("usage: routewatch [-v|-q] <command> [options] ...\n\ncommands:\n", o);
 	for (size_t i = 0; i < RW_ARRAY_LEN(commands); i++)
-		fprintf(o, "  %-10s %s\n", commands[i].name, commands[i].help);
+		fprintf(o, "  %-14s %s\n", commands[i].name, commands[i].help);
 	fputs("\n`routewatch <command> --help` describes a command. Every command also\n"
 	      "takes -v/--verbose (more messages; twice: debug), -q/--quiet (errors only)\n"
 	      "and --version.\n",

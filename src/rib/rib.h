@@ -90,6 +90,10 @@ struct rib_stats {
 	uint64_t peers_refused; /* rib_peer calls beyond RIB_MAX_PEERS */
 };
 
+struct rib;
+/* A new interned path (rib.on_new_path). */
+typedef void (*rib_path_fn)(void *arg, const struct rib *r, uint32_t path);
+
 struct rib {
 	struct rib_pfx *pfx;      /* owned array, index = prefix id */
 	uint32_t npfx, cappfx;
@@ -131,6 +135,11 @@ struct rib {
 
 	uint64_t route_count;
 	struct rib_stats st;
+	/* Called with each path rib_path_intern adds (NULL: nobody asks; set
+	 * after rib_init): relationship inference sees each distinct path
+	 * once, not each route. */
+	rib_path_fn on_new_path;
+	void *on_new_path_arg;
 };
 
 void rib_init(struct rib *r);
