@@ -32,7 +32,8 @@ static void usage(FILE *o)
 	      "  --json            one JSON object\n"
 	      "  --names FILE      AS names (potaroo asn.txt or pyasn JSON)\n"
 	      "  --relationships FILE  say what each upstream is to the origin (provider,\n"
-	      "                    peer, customer, unknown) by CAIDA's as-rel file\n"
+	      "                    peer, customer, unknown) by CAIDA's as-rel file, and\n"
+	      "                    the size of each one's customer cone\n"
 	      USAGE_COLLECTOR
 	      USAGE_TIMES,
 	      o);
@@ -61,9 +62,14 @@ int cmd_as(int argc, char **argv)
 	struct out out;
 	out_open(&out, q.json ? OUT_JSON : OUT_TEXT, &ob, q.have_names ? q.nm : NULL);
 	out.rel = q.have_rel ? q.rel : NULL;
+	struct asrel_cones cones; /* docs/events.md §14: with relationships */
+	memset(&cones, 0, sizeof cones);
+	if (q.have_rel && !asrel_cones_build(&cones, q.rel))
+		out.cones = &cones;
 	out_origin(&out, &e->rib, &v, q.at ? q.at : e->have_sec ? e->sec : 0);
 	out_close(&out);
 	obuf_release(&ob);
+	asrel_cones_release(&cones);
 	rib_origin_view_free(&v);
 	engine_release(e);
 	free(e);

@@ -51,6 +51,8 @@ struct out {
 					    out_open): what the upstreams of
 					    `as` and `history` are to their
 					    origin (docs/events.md §14) */
+	const struct asrel_cones *cones; /* borrowed; NULL: none: the
+					    customer cones `as` prints */
 	const struct mrt_rec *rec;       /* borrowed: the record elements come from */
 	const char *file;                /* borrowed: its file (JSON elements) */
 	const char *collector;           /* borrowed: printed with each element

@@ -499,6 +499,8 @@ static void json_origin(struct out *out, const struct rib *r, const struct rib_o
 	out__knum(o, "collectors_total", v->colls_total);
 	out__kname(o, out->nm, v->origin, "name");
 	out__knum(o, "routes", v->routes);
+	if (out->cones) /* docs/events.md §14: networks in its customer cone */
+		out__knum(o, "customer_cone", asrel_cone_size(out->cones, v->origin));
 	obuf_puts(o, ",\"upstreams\":[");
 	for (uint32_t i = 0; i < v->nsum; i++) {
 		const struct rib_up_sum *u = &v->sum[i];
@@ -510,6 +512,8 @@ static void json_origin(struct out *out, const struct rib *r, const struct rib_o
 		if (u->asn)
 			out__kname(o, out->nm, u->asn, "name");
 		out__krel(out, v->origin, u->asn);
+		if (out->cones && u->asn)
+			out__knum(o, "customer_cone", asrel_cone_size(out->cones, u->asn));
 		out__knum(o, "prefixes", u->prefixes);
 		out__knum(o, "peers", u->peers);
 		out__knum(o, "collectors", u->colls);

@@ -263,7 +263,12 @@ static void text_origin(struct out *out, const struct rib *r, const struct rib_o
 			    v->peers_total, v->colls_total);
 		return;
 	}
-	obuf_printf(o, " at %s (%u peers with routes on %u collectors)\n", tb, v->peers_total, v->colls_total);
+	obuf_printf(o, " at %s (%u peers with routes on %u collectors)", tb, v->peers_total, v->colls_total);
+	if (out->cones) {
+		uint32_t n = asrel_cone_size(out->cones, v->origin);
+		obuf_printf(o, "; customer cone: %u network%s", n, plural(n, "", "s"));
+	}
+	obuf_putc(o, '\n');
 	obuf_printf(o, "  upstreams by share of its %llu route%s (peer x prefix):\n", (unsigned long long)v->routes,
 		    v->routes == 1 ? "" : "s");
 	for (uint32_t i = 0; i < v->nsum; i++) {
@@ -271,9 +276,12 @@ static void text_origin(struct out *out, const struct rib *r, const struct rib_o
 		obuf_printf(o, "    %5.1f%%  ", 100 * u->share);
 		up_text(o, out->nm, u->asn);
 		out__rel_text(out, v->origin, u->asn);
-		obuf_printf(o, ": %u of %u prefix%s, %u peer%s on %u collector%s, %llu route%s\n", u->prefixes, v->npfx,
+		obuf_printf(o, ": %u of %u prefix%s, %u peer%s on %u collector%s, %llu route%s", u->prefixes, v->npfx,
 			    plural(v->npfx, "", "es"), u->peers, plural(u->peers, "", "s"), u->colls,
 			    plural(u->colls, "", "s"), (unsigned long long)u->routes, u->routes == 1 ? "" : "s");
+		if (out->cones && u->asn)
+			obuf_printf(o, "; customer cone %u", asrel_cone_size(out->cones, u->asn));
+		obuf_putc(o, '\n');
 	}
 	obuf_printf(o, "  %u prefix%s:\n", v->npfx, plural(v->npfx, "", "es"));
 	for (uint32_t i = 0; i < v->npfx; i++) {

@@ -145,6 +145,9 @@ got=$("$RW" history 65001 --db "$tmp/rel.db" --json --relationships "$tmp/rel.tx
 check history-relationship "[ '$got' = '[[64500,\"unknown\"],[64501,\"provider\"],[65002,\"unknown\"]]' ]" "got $got"
 got=$("$RW" as 65001 --json --relationships "$tmp/rel.txt" --at 2024-03-09T08:07:00Z --collector rv "$tmp/a" 2>/dev/null | jq -c '[.upstreams[] | [.asn, .relationship]] | sort')
 check as-relationship "[ '$got' = '[[64500,\"unknown\"],[64501,\"provider\"],[65002,\"unknown\"]]' ]" "got $got"
+# customer cones: AS64501's holds itself and AS65001, AS65001's itself
+got=$("$RW" as 65001 --json --relationships "$tmp/rel.txt" --at 2024-03-09T08:07:00Z --collector rv "$tmp/a" 2>/dev/null | jq -c '[.customer_cone, [.upstreams[] | select(.asn == 64501) | .customer_cone]]')
+check as-customer-cone "[ '$got' = '[1,[2]]' ]" "got $got"
 "$RW" report 65001 --db "$tmp/rel.db" --from 2024-03-09T08:00:00Z --to 2024-03-09T09:00:00Z > "$tmp/story.txt" 2>&1
 check report-transit-provider "grep -q 'AS65001 gained a new transit provider, AS64501, which carried 1 of its 2 prefixes' $tmp/story.txt" "$(grep -i 'gained' "$tmp/story.txt" | head -2)"
 "$RW" report 65001 --db "$tmp/one.db" --from 2024-03-09T08:00:00Z --to 2024-03-09T09:00:00Z > "$tmp/story0.txt" 2>&1
