@@ -55,23 +55,8 @@ S=$BENCH_DIR/security/$RIB_PREFIXES-$RIB_PEERS
 mkdir -p "$S/in/rv" "$S/none" "$S/runs"
 
 # ---- inputs
-if [ "$RIB_PREFIXES" = 1200000 ] && [ "$RIB_PEERS" = 20 ]; then
-	RIB=$BENCH_DIR/engine/rib/rv/rib.20240309.0800 # bench/engine.sh's
-	mkdir -p "$(dirname "$RIB")"
-else
-	RIB=$S/rib.20240309.0800
-fi
-if [ ! -s "$RIB" ]; then
-	echo "generating the RIB: $RIB_PREFIXES prefixes x $RIB_PEERS peers" >&2
-	"$RW" synth rib --prefixes "$RIB_PREFIXES" --peers "$RIB_PEERS" --seed 7 -o "$RIB"
-fi
-ln -sf "$RIB" "$S/in/rv/rib.20240309.0800"
-UPD=$S/in/rv/updates.20240309.0800
-if [ ! -s "$UPD" ] || [ "$(cat "$S/upd.stamp" 2> /dev/null)" != "$UPD_RECORDS" ]; then
-	"$RW" synth updates --records "$UPD_RECORDS" --prefixes "$RIB_PREFIXES" --peers "$RIB_PEERS" --seed 7 \
-		--duration 900 -o "$UPD"
-	echo "$UPD_RECORDS" > "$S/upd.stamp"
-fi
+. "$HERE/lib.sh"
+rib_and_updates "$S"
 
 # The VRP file, made again when the RIB, VRPS or SEED change.
 VRP=$S/vrps.csv

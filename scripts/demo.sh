@@ -21,8 +21,8 @@ echo "== routewatch synth sample $OUT"
 "$RW" synth sample "$OUT"
 echo "$(ls "$OUT"/route-views2 | wc -l) files in $OUT/route-views2, $(ls "$OUT"/rrc00 | wc -l) in $OUT/rrc00"
 echo
-echo "== routewatch ingest --db $DB --names $OUT/asnames.txt $OUT"
-"$RW" ingest --db "$DB" --names "$OUT/asnames.txt" "$OUT"
+echo "== routewatch ingest --db $DB --names $OUT/asnames.txt --countries $OUT/asnames.txt $OUT"
+"$RW" ingest --db "$DB" --names "$OUT/asnames.txt" --countries "$OUT/asnames.txt" "$OUT"
 echo
 echo "== routewatch report AS131279 --from 2017-10-01T08:00:00Z --to 2017-10-01T14:00:00Z --db $DB --svg $OUT/AS131279.svg"
 "$RW" report AS131279 --from 2017-10-01T08:00:00Z --to 2017-10-01T14:00:00Z --db "$DB" --svg "$OUT/AS131279.svg"
@@ -39,6 +39,15 @@ echo "== routewatch events --db $DB --origin AS131279 --from 2017-10-01T09:00:00
 echo
 echo "== routewatch as AS131279 --at 2017-10-01T09:30:00Z --names $OUT/asnames.txt $OUT (straight from the archives)"
 "$RW" as AS131279 --at 2017-10-01T09:30:00Z --names "$OUT/asnames.txt" "$OUT"
+echo
+echo "== routewatch events --db $DB --type country_provider_gained,country_provider_lost (North Korea's international providers)"
+"$RW" events --db "$DB" --type country_provider_gained,country_provider_lost
+echo
+echo "== routewatch history --country KP --db $DB (seven years of North Korea's international providers)"
+"$RW" history --country KP --db "$DB"
+echo
+echo "== routewatch country KP --at 2017-10-01T09:30:00Z --names $OUT/asnames.txt $OUT"
+"$RW" country KP --at 2017-10-01T09:30:00Z --names "$OUT/asnames.txt" "$OUT"
 echo
 echo "== routewatch dump (bgpdump -m format): the first lines of the 09:00 update file"
 "$RW" dump "$OUT"/route-views2/updates.20171001.0900.bz2 | head -3

@@ -21,19 +21,20 @@ uses() {
 	names) echo "names io base" ;;
 	asrel) echo "asrel io base" ;;
 	watch) echo "watch base" ;;
+	geo) echo "geo names io base" ;;
 	rib) echo "rib mrt bgp base" ;;
 	rpki) echo "rpki io base" ;;
-	detect) echo "detect watch asrel rpki rib mrt io bgp base" ;;
-	engine) echo "engine detect watch asrel rpki rib feed mrt io bgp base" ;;
-	synth) echo "synth mrt io bgp base" ;;
-	store) echo "store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;
-	report) echo "report store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;
-	out) echo "out store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;
+	detect) echo "detect geo names watch asrel rpki rib mrt io bgp base" ;;
+	engine) echo "engine geo names detect watch asrel rpki rib feed mrt io bgp base" ;;
+	synth) echo "synth asrel mrt io bgp base" ;;
+	store) echo "store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
+	report) echo "report store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
+	out) echo "out store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
 	sink) echo "sink io base" ;;
 	live) echo "live mrt bmp bgp base" ;;
-	pipe) echo "pipe live out sink store engine detect watch asrel rpki rib feed mrt bmp io bgp base names" ;;
-	http) echo "http report out store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;
-	cli) echo "cli http pipe live out sink report store engine detect watch asrel rpki rib feed mrt bmp io bgp base names synth" ;;
+	pipe) echo "pipe live out sink store engine detect watch asrel rpki rib feed mrt bmp io bgp base names geo" ;;
+	http) echo "http report out store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
+	cli) echo "cli http pipe live out sink report store engine detect watch asrel rpki rib feed mrt bmp io bgp base names geo synth" ;;
 	*) echo "" ;;
 	esac
 }

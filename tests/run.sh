@@ -40,7 +40,7 @@ run_suite() {
 	total_skip=$((total_skip + s))
 }
 
-UNITS="unit_base unit_io unit_bgp unit_feed unit_rib unit_rpki unit_asrel unit_watch unit_engine unit_formats unit_http"
+UNITS="unit_base unit_io unit_bgp unit_feed unit_rib unit_rpki unit_asrel unit_watch unit_geo unit_engine unit_formats unit_http"
 for u in $UNITS; do
 	if [ ! -x "$B/routewatch" ] || [ ! -x "$B/tests/$u" ]; then
 		echo "not ok - build: $B/routewatch or $B/tests/$u is missing (build first)"
@@ -62,7 +62,9 @@ run_suite mirror tests/cli/mirror_full.sh "$B"
 run_suite origins tests/cli/origins.sh "$B"
 run_suite rpki tests/cli/rpki.sh "$B"
 run_suite leaks tests/cli/leaks.sh "$B"
+run_suite relationships tests/cli/relationships.sh "$B"
 run_suite watch tests/cli/watch.sh "$B"
+run_suite countries tests/cli/countries.sh "$B"
 run_suite security-live tests/cli/security_live.sh "$B"
 run_suite query tests/cli/query.sh "$B"
 run_suite filters tests/cli/filters.sh "$B"

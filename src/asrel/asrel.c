@@ -22,6 +22,7 @@
 #include "../io/io.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 /* Longer lines are not links (a serial-2 line is under 40 bytes); a long
  * comment is fine, its first byte says what it is. */
@@ -96,6 +97,16 @@ enum asrel_rel asrel_get(const struct asrel *t, uint32_t a, uint32_t b)
 	if (!p)
 		return ASREL_UNKNOWN;
 	return a < b ? (enum asrel_rel)*p : invert((enum asrel_rel)*p);
+}
+
+int asrel_parse_name(const char *s, size_t n)
+{
+	for (int r = ASREL_UNKNOWN; r <= ASREL_PEER; r++) {
+		const char *w = asrel_name((enum asrel_rel)r);
+		if (strlen(w) == n && !memcmp(w, s, n))
+			return r;
+	}
+	return -1;
 }
 
 const char *asrel_name(enum asrel_rel r)
@@ -302,4 +313,60 @@ int asrel_load(struct asrel *t, const char *path, char *err, size_t esz)
 		rw_log(RW_LOG_WARN, "%s: %u bad lines skipped, %u links read", path, d->bad, d->good);
 	io_close(s);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- writing */
+
+struct line {
+	uint32_t a, b; /* a|b|-1 (a provider of b) or, with peer, a|b|0 */
+	bool peer;
+};
+
+static int cmp_line(const void *x, const void *y)
+{
+	const struct line *p = x, *q = y;
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	return p->b < q->b ? -1 : p->b > q->b;
+}
+
+int asrel_write(const struct asrel *t, struct obuf *o, const char *header)
+{
+	struct line *v = rw_calloc((size_t)t->map.n + 1, sizeof *v);
+	for (uint32_t i = 0; i < t->map.n; i++) {
+		uint32_t lo = (uint32_t)(t->map.keys[i] >> 32), hi = (uint32_t)t->map.keys[i];
+		enum asrel_rel r = (enum asrel_rel)t->map.vals[i]; /* what hi is to lo */
+		v[i] = r == ASREL_PROVIDER ? (struct line){hi, lo, false}
+		       : r == ASREL_CUSTOMER ? (struct line){lo, hi, false}
+					     : (struct line){lo, hi, true};
+	}
+	qsort(v, t->map.n, sizeof *v, cmp_line);
+	if (header)
+		obuf_puts(o, header);
+	for (uint32_t i = 0; i < t->map.n && !o->err; i++) {
+		obuf_putu32(o, v[i].a);
+		obuf_putc(o, '|');
+		obuf_putu32(o, v[i].b);
+		obuf_puts(o, v[i].peer ? "|0\n" : "|-1\n");
+	}
+	free(v);
+	return o->err; /* the caller flushes (a memory obuf would grow) */
+}
+
+void asrel_score(const struct asrel *truth, const struct asrel *got, struct asrel_score *s)
+{
+	memset(s, 0, sizeof *s);
+	for (uint32_t i = 0; i < got->map.n; i++) {
+		uint32_t lo = (uint32_t)(got->map.keys[i] >> 32), hi = (uint32_t)got->map.keys[i];
+		enum asrel_rel g = (enum asrel_rel)got->map.vals[i], w = asrel_get(truth, lo, hi);
+		if (w == ASREL_UNKNOWN) {
+			s->unknown++;
+		} else if (w == ASREL_PEER) {
+			s->p2p++;
+			s->p2p_ok += g == ASREL_PEER;
+		} else {
+			s->p2c++;
+			s->p2c_ok += g == w;
+		}
+	}
 }

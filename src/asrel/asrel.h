@@ -74,6 +74,9 @@ enum asrel_rel asrel_get(const struct asrel *t, uint32_t a, uint32_t b);
 /* "provider", "customer", "peer", "unknown" (the JSON words of events
  * §14). */
 const char *asrel_name(enum asrel_rel r);
+/* The word back (n bytes, not NUL-terminated) to its enum; -1 for
+ * anything else. */
+int asrel_parse_name(const char *s, size_t n);
 
 /* One AS of a path that leaks (events §11): it learned the route
  * from `from` (its provider or peer) and passed it on to `to` (its
@@ -92,5 +95,102 @@ struct asrel_leak {
  * cap when out was too small). Pure: no allocation, no state. */
 uint32_t asrel_leaks(const struct asrel *t, const uint32_t *as, uint32_t n, struct asrel_leak *out,
 		     uint32_t cap);
+
+/* Write t as CAIDA's serial-1 (`a|b|-1`: a is b's provider; `a|b|0`:
+ * peers), sorted by the first then the second ASN, after `header` (lines
+ * that each start with "# ", or NULL). 0 or the obuf's error; the caller
+ * flushes o. */
+int asrel_write(const struct asrel *t, struct obuf *o, const char *header);
+
+/* ---------------------------------------------------------------- inference
+ * (infer.c) Provider-to-customer and peer links from AS paths, the way
+ * CAIDA's AS Rank infers them (Luckie et al., "AS Relationships, Customer
+ * Cones, and Validation", IMC 2013): sanitize the paths, rank ASes by
+ * transit degree, find the clique at the top, infer p2c top-down by the
+ * valley-free rule in rank order, then the links of VPs with partial
+ * views and of stubs under the clique; the rest are peers.
+ * Give each DISTINCT path once (giving one again costs time, not
+ * accuracy): the caller dedupes (the rib's interned paths do). */
+
+/* More ASes than this in the paths: the paths that would add one are
+ * dropped (counted). Indices of ASes are packed 21 bits to a triplet. */
+#define ASREL_INFER_MAX_AS (1u << 21)
+/* A VP (the first AS of a path) whose distinct paths are fewer than this
+ * share (percent) of the VP at the 90th percentile (the one with the most
+ * among ten or fewer VPs) has a partial view: it exports
+ * only some routes (its customers'), so it is the provider of the next AS
+ * on each of its paths. */
+#define ASREL_PARTIAL_PERCENT 25
+/* Longer paths (after prepending is collapsed) are dropped: real ones
+ * stay under 20. */
+#define ASREL_INFER_MAX_LEN 64
+
+struct asrel_infer {
+	struct u64map as;    /* ASN -> nothing; an AS's index is its entry's */
+	struct u64map links; /* lo index << 32 | hi index -> LF_* flags */
+	struct u64map trip;  /* a << 42 | b << 21 | c (indices; b between a
+				and c on a path, a on the VP's side) -> 0 */
+	struct u64map vp;    /* index of a path's first AS -> its paths */
+	uint32_t *clique;    /* owned, after asrel_infer_run: the clique's ASNs */
+	uint32_t nclique;
+	uint32_t npartial;   /* VPs found to have a partial view (run) */
+	uint64_t paths;      /* paths given */
+	uint64_t used;       /* of them, with at least one link kept */
+	uint64_t loops, reserved, too_many, too_long; /* dropped: an AS
+				twice apart, a private/reserved ASN, beyond
+				ASREL_INFER_MAX_AS, longer than ASREL_INFER_MAX_LEN */
+	uint64_t sets;       /* cut at an AS_SET (the part before is kept) */
+};
+
+void asrel_infer_init(struct asrel_infer *f);
+void asrel_infer_release(struct asrel_infer *f);
+size_t asrel_infer_bytes(const struct asrel_infer *f);
+/* A reserved or private ASN (RFC 6996, 7300, 5398, 7607, AS_TRANS):
+ * never a real network on a path. */
+bool asrel_reserved(uint32_t asn);
+/* One path, from the VP (as[0]) to the origin (as[n-1]); an AS_SET is
+ * one 0 (rib_path_seq's form). Prepending is collapsed here; a path with
+ * a loop or a reserved ASN is dropped, and one is cut at its first
+ * AS_SET. Pure apart from f. */
+void asrel_infer_path(struct asrel_infer *f, const uint32_t *as, uint32_t n);
+/* Infer the relationship of every link of the paths given into out (an
+ * asrel_init'ed table; links already there are replaced). Fills
+ * f->clique and f->npartial. 0, RW_ELIMIT (out is full). */
+int asrel_infer_run(struct asrel_infer *f, struct asrel *out);
+
+/* How an inference (got) matches a reference (truth) over the links of
+ * got that truth knows: p2c links of truth whose direction got has right,
+ * and p2p links of truth that got says are peers. */
+struct asrel_score {
+	uint32_t p2c, p2c_ok;  /* truth's p2c links in got; right in got */
+	uint32_t p2p, p2p_ok;
+	uint32_t unknown;      /* links of got that truth lacks */
+};
+void asrel_score(const struct asrel *truth, const struct asrel *got, struct asrel_score *s);
+
+/* ---------------------------------------------------------------- cones
+ * (cone.c) The recursive customer cone of an AS (CAIDA's definition): the
+ * AS and every AS reachable from it over provider-to-customer links,
+ * downwards. Built once from a table, as one sorted array of members per
+ * AS in a single block (4 bytes per member: the 2016 graph's cones hold
+ * 1.86 M members in all, built in 0.18 s). */
+#define ASREL_CONE_MAX (1u << 28) /* members over all cones */
+
+struct asrel_cones {
+	struct u64map idx;   /* ASN -> nothing; entry index = AS index */
+	uint32_t *off;       /* owned, idx.n + 1: AS i's members are
+				mem[off[i]..off[i+1]) */
+	uint32_t *mem;       /* owned: member ASNs, sorted per cone */
+	uint64_t nmem;
+	uint32_t capmem;     /* of mem */
+};
+
+/* 0, RW_ELIMIT (more than ASREL_CONE_MAX members in all). */
+int asrel_cones_build(struct asrel_cones *c, const struct asrel *t);
+void asrel_cones_release(struct asrel_cones *c);
+/* Members of asn's cone, itself included; 0 for an AS with no link. */
+uint32_t asrel_cone_size(const struct asrel_cones *c, uint32_t asn);
+/* Whether member is in asn's cone (asn itself is). */
+bool asrel_cone_has(const struct asrel_cones *c, uint32_t asn, uint32_t member);
 
 #endif

@@ -22,12 +22,14 @@ int cmd_cat(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_as(int argc, char **argv);
+int cmd_country(int argc, char **argv);
 int cmd_prefix(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_relationships(int argc, char **argv);
 
 /* Shared helpers (util.c) */
 double now_seconds(void);
@@ -62,6 +64,12 @@ int missing(const char *cmd, const char *what);
 	"  --relationships FILE  AS relationships (CAIDA's as-rel serial-1 or -2,\n"             \
 	"                    compressed or not): route_leak events\n"
 
+/* The usage lines of --countries (docs/events.md §14). */
+#define USAGE_COUNTRIES                                                                          \
+	"  --countries FILE  the networks' countries: an AS names file whose names end\n"     \
+	"                    in \", CC\" (potaroo's, pyasn's) or an RIR delegation file;\n"  \
+	"                    repeatable: country_provider_gained/lost events\n"
+
 /* The usage lines of --watch (docs/events.md §13). */
 #define USAGE_WATCH                                                                              \
 	"  --watch FILE      a watch list: BGPalerter's prefixes.yml, as it is: hijack,\n"       \
@@ -77,12 +85,18 @@ struct sec_opts {
 	bool have_rel;
 	struct watch watch;
 	bool have_watch;
+	struct geo geo;
+	bool have_geo;
 };
 void sec_opts_init(struct sec_opts *s);
 void sec_opts_release(struct sec_opts *s);
-/* Option 'V' (--vrps), 'L' (--relationships) or 'W' (--watch) with its
+/* Option 'V' (--vrps), 'L' (--relationships), 'W' (--watch) or 'E'
+ * (--countries, repeatable: the sources add up) with its
  * argument: 0, or the exit status (the reason logged). */
 int sec_opt(struct sec_opts *s, int c, const char *arg);
+/* --relationships FILE into rel (one file: *have says one was read): 0,
+ * or the exit status with the reason logged. */
+int opt_relationships(struct asrel *rel, bool *have, const char *arg);
 /* What was given, to an engine made for a run over archives (the VRP
  * files in force at `at`, and their times for ao): 0, or EXIT_DAMAGED
  * when a VRP file cannot be read. */
@@ -105,8 +119,10 @@ int sec_opts_engine(struct sec_opts *s, struct engine *e, uint32_t at, struct ar
 struct names;
 struct state_query {
 	uint32_t at;
-	bool json, have_names;
+	bool json, have_names, have_geo, have_rel;
 	struct names *nm;            /* owned */
+	struct geo *geo;             /* owned: --countries (country) */
+	struct asrel *rel;           /* owned: --relationships (as) */
 	struct feed_names coll;      /* --collector */
 	struct feed_stats *st;       /* owned */
 };

@@ -20,7 +20,8 @@
 
 static void usage(FILE *o)
 {
-	fputs("usage: routewatch as ASN [--at TIME] [--names FILE] [--json] [--collector NAME[=PATH]] FILE|DIR...\n"
+	fputs("usage: routewatch as ASN [--at TIME] [--names FILE] [--json] [--relationships FILE]\n"
+	      "                         [--collector NAME[=PATH]] FILE|DIR...\n"
 	      "  One origin at the end of the input or at TIME: its upstreams, each with\n"
 	      "  the prefixes, peers and collectors that carry it and its share of the\n"
 	      "  origin's routes (peer x prefix), then its prefixes in order, each with\n"
@@ -30,6 +31,9 @@ static void usage(FILE *o)
 	      "  --at TIME         the state at the end of this second\n"
 	      "  --json            one JSON object\n"
 	      "  --names FILE      AS names (potaroo asn.txt or pyasn JSON)\n"
+	      "  --relationships FILE  say what each upstream is to the origin (provider,\n"
+	      "                    peer, customer, unknown) by CAIDA's as-rel file, and\n"
+	      "                    the size of each one's customer cone\n"
 	      USAGE_COLLECTOR
 	      USAGE_TIMES,
 	      o);
@@ -57,9 +61,15 @@ int cmd_as(int argc, char **argv)
 	obuf_init(&ob, STDOUT_FILENO, 1 << 16);
 	struct out out;
 	out_open(&out, q.json ? OUT_JSON : OUT_TEXT, &ob, q.have_names ? q.nm : NULL);
+	out.rel = q.have_rel ? q.rel : NULL;
+	struct asrel_cones cones; /* docs/events.md §14: with relationships */
+	memset(&cones, 0, sizeof cones);
+	if (q.have_rel && !asrel_cones_build(&cones, q.rel))
+		out.cones = &cones;
 	out_origin(&out, &e->rib, &v, q.at ? q.at : e->have_sec ? e->sec : 0);
 	out_close(&out);
 	obuf_release(&ob);
+	asrel_cones_release(&cones);
 	rib_origin_view_free(&v);
 	engine_release(e);
 	free(e);

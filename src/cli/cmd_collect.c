@@ -63,6 +63,8 @@ static void usage(FILE *o)
 	      "  --relationships FILE AS relationships (CAIDA as-rel): route_leak events\n"
 	      "  --watch FILE         a watch list (BGPalerter's prefixes.yml): hijack,\n"
 	      "                       newprefix, misconfiguration, neighbor, rpki events\n"
+	      "  --countries FILE     the networks' countries (AS names file or RIR\n"
+	      "                       delegation file; repeatable): country_provider events\n"
 	      "  --group-exec GROUP=CMD, --group-webhook GROUP=URL  the alerts of the\n"
 	      "                       watch list's GROUP (repeatable); the rest go to\n"
 	      "                       --exec and --webhook\n"
@@ -116,7 +118,7 @@ int cmd_collect(int argc, char **argv)
 		{"max-connections", required_argument, 0, 'X'}, {"max-per-address", required_argument, 0, 'Y'},
 		{"open-timeout", required_argument, 0, 'O'}, {"config", required_argument, 0, 'F'},
 		{"vrps", required_argument, 0, 'V'},      {"rtr", required_argument, 0, 'Q'},
-		{"relationships", required_argument, 0, 'L'}, {"watch", required_argument, 0, 'W'},
+		{"relationships", required_argument, 0, 'L'}, {"watch", required_argument, 0, 'W'}, {"countries", required_argument, 0, 'E'},
 		{"group-exec", required_argument, 0, 'G'}, {"group-webhook", required_argument, 0, 'K'},
 		{"http", required_argument, 0, 'S'},
 		{0, 0, 0, 0}};
@@ -126,7 +128,7 @@ int cmd_collect(int argc, char **argv)
 	if (conf_argv(&ca, lo, argc, argv))
 		return EXIT_USAGE;
 	argc = ca.argc;
-	struct sec_opts so; /* --relationships, --watch (--vrps is read live) */
+	struct sec_opts so; /* --relationships, --watch, --countries (--vrps is read live) */
 	sec_opts_init(&so);
 	struct pipe_group_alert *ga = NULL; /* --group-exec, --group-webhook */
 	uint32_t nga = 0, capga = 0;
@@ -231,10 +233,12 @@ int cmd_collect(int argc, char **argv)
 		case 'V': pc.vrps = optarg; break;
 		case 'L':
 		case 'W':
+		case 'E':
 			if ((rc = sec_opt(&so, c, optarg)))
 				goto out;
 			pc.rel = so.have_rel ? &so.rel : NULL;
 			pc.watch = so.have_watch ? &so.watch : NULL;
+			pc.geo = so.have_geo ? &so.geo : NULL;
 			break;
 		case 'G':
 		case 'K': {

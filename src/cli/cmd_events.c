@@ -107,7 +107,7 @@ static void usage(FILE *o)
 	      "                    0: only missing update files make one; docs/events.md §9)\n"
 	      USAGE_VRPS
 	      USAGE_RELATIONSHIPS
-	      USAGE_WATCH
+	      USAGE_WATCH USAGE_COUNTRIES
 	      "  --db PATH|URI     read the events a history store holds (routewatch\n"
 	      "                    ingest) instead of archives; --from/--until select\n"
 	      "  --stats           counts and speed on stderr\n"
@@ -132,7 +132,7 @@ int cmd_events(int argc, char **argv)
 		{"settle", required_argument, 0, 'S'},   {"help", no_argument, 0, 'h'},
 		{"gap", required_argument, 0, 'g'},      {"to", required_argument, 0, 'u'},
 		{"vrps", required_argument, 0, 'V'},     {"relationships", required_argument, 0, 'L'},
-		{"watch", required_argument, 0, 'W'},
+		{"watch", required_argument, 0, 'W'}, {"countries", required_argument, 0, 'E'},
 		{0, 0, 0, 0}};
 	bool json = false, stats = false;
 	const char *db = NULL;
@@ -221,6 +221,7 @@ int cmd_events(int argc, char **argv)
 		case 'V':
 		case 'L':
 		case 'W':
+		case 'E':
 			if ((rc = sec_opt(&so, c, optarg)))
 				goto out;
 			break;

@@ -16,9 +16,14 @@
 
 static void usage(FILE *o)
 {
-	fputs("usage: routewatch history ASN [--db PATH|URI] [--json] [--names FILE]\n"
+	fputs("usage: routewatch history ASN [--db PATH|URI] [--json] [--names FILE] [--relationships FILE]\n"
+	      "       routewatch history --country CC [--db PATH|URI] [--json] [--names FILE]\n"
 	      "  Every upstream the origin ever had, from the history store (see\n"
-	      "  routewatch ingest): first and last seen, intervals, share of its routes.\n",
+	      "  routewatch ingest): first and last seen, intervals, share of its routes.\n"
+	      "  --country CC    a country's international providers instead (docs/events.md\n"
+	      "                  §14: a store ingested with --countries)\n"
+	      "  --relationships FILE  say what each upstream is to the origin (provider,\n"
+	      "                  peer, customer, unknown) by CAIDA's as-rel file\n",
 	      o);
 }
 
@@ -27,12 +32,18 @@ int cmd_history(int argc, char **argv)
 	static const struct option lo[] = {{"db", required_argument, 0, 'd'},
 					   {"json", no_argument, 0, 'j'},
 					   {"names", required_argument, 0, 'n'},
+					   {"relationships", required_argument, 0, 'L'},
+					   {"country", required_argument, 0, 'C'},
 					   {"help", no_argument, 0, 'h'},
 					   {0, 0, 0, 0}};
 	const char *db = NULL;
 	bool json = false;
 	struct names nm;
 	names_init(&nm);
+	struct asrel rel;
+	asrel_init(&rel);
+	bool have_rel = false;
+	uint16_t cc = 0;
 	int c, rc = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hq", lo, NULL)) != -1) {
@@ -40,6 +51,16 @@ int cmd_history(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'j': json = true; break;
 		case 'q': rw_log_level = RW_LOG_ERROR; break;
+		case 'L':
+			if ((rc = opt_relationships(&rel, &have_rel, optarg)))
+				goto out;
+			break;
+		case 'C':
+			if (!(cc = geo_cc_parse(optarg, strlen(optarg)))) {
+				rc = missing("history", "--country wants a country code of two letters, like KP");
+				goto out;
+			}
+			break;
 		case 'n':
 			if (names_load(&nm, optarg)) {
 				rc = EXIT_DAMAGED;
@@ -50,8 +71,8 @@ int cmd_history(int argc, char **argv)
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
 		}
 	}
-	uint32_t asn;
-	if (optind != argc - 1 || parse_asn(argv[optind], &asn)) {
+	uint32_t asn = cc;
+	if (cc ? optind != argc : optind != argc - 1 || parse_asn(argv[optind], &asn)) {
 		missing("history", optind < argc ? "want one ASN, like 131279 or AS131279" : "no ASN given");
 		usage(stderr);
 		rc = EXIT_USAGE;
@@ -63,10 +84,16 @@ int cmd_history(int argc, char **argv)
 		goto out;
 	}
 	struct store_history h;
-	if (store_history(&st, asn, &h)) {
+	if (cc ? store_country_history(&st, cc, &h) : store_history(&st, asn, &h)) {
 		rc = EXIT_DAMAGED;
 	} else if (!h.found) {
-		rw_log(RW_LOG_ERROR, "AS%u: not in the history store %s", asn, st.where);
+		char cs[3];
+		geo_cc_str(cc, cs);
+		if (cc)
+			rw_log(RW_LOG_ERROR, "country %s: not in the history store %s (ingested with --countries?)", cs,
+			       st.where);
+		else
+			rw_log(RW_LOG_ERROR, "AS%u: not in the history store %s", asn, st.where);
 		rc = EXIT_DAMAGED;
 	} else {
 		size_t nu;
@@ -81,6 +108,7 @@ int cmd_history(int argc, char **argv)
 		obuf_init(&ob, STDOUT_FILENO, 1 << 16);
 		struct out out;
 		out_open(&out, json ? OUT_JSON : OUT_TEXT, &ob, &nm);
+		out.rel = have_rel && !cc ? &rel : NULL;
 		out_history(&out, &h, u, nu);
 		out_close(&out);
 		obuf_release(&ob);
@@ -90,5 +118,6 @@ int cmd_history(int argc, char **argv)
 	store_close(&st);
 out:
 	names_release(&nm);
+	asrel_release(&rel);
 	return rc;
 }

@@ -46,7 +46,7 @@ static void usage(FILE *o)
 	      "                    0: only missing update files make one)\n"
 	      USAGE_VRPS
 	      USAGE_RELATIONSHIPS
-	      USAGE_WATCH
+	      USAGE_WATCH USAGE_COUNTRIES
 	      "  --checkpoint S    commit every S seconds of record time (default 3600)\n"
 	      "  --checkpoint-wall S  ... but not more often than every S seconds (default 30)\n"
 	      "  --stats           counts and speed on stderr\n"
@@ -64,7 +64,7 @@ int cmd_ingest(int argc, char **argv)
 		{"gap", required_argument, 0, 'g'},        {"from", required_argument, 0, 'F'},
 		{"until", required_argument, 0, 'u'},      {"to", required_argument, 0, 'u'},
 		{"vrps", required_argument, 0, 'V'},        {"relationships", required_argument, 0, 'L'},
-		{"watch", required_argument, 0, 'W'},
+		{"watch", required_argument, 0, 'W'}, {"countries", required_argument, 0, 'E'},
 		{0, 0, 0, 0}};
 	struct store_ingest_opts o = {.every = 3600, .every_wall = 30, .gap = ENGINE_GAP_DEFAULT};
 	struct names nm;
@@ -129,10 +129,12 @@ int cmd_ingest(int argc, char **argv)
 		case 'V':
 		case 'L':
 		case 'W':
+		case 'E':
 			if ((rc = sec_opt(&so, c, optarg)))
 				goto out;
 			o.rel = so.have_rel ? &so.rel : NULL;
 			o.watch = so.have_watch ? &so.watch : NULL;
+			o.geo = so.have_geo ? &so.geo : NULL;
 			break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;

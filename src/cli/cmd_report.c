@@ -25,6 +25,9 @@ static void usage(FILE *o)
 	      "  --db PATH|URI   the store (default: $ROUTEWATCH_DB, else\n"
 	      "                  ~/.local/share/routewatch/routewatch.db)\n"
 	      "  --names FILE    AS names (else those the store holds)\n"
+	      "  --relationships FILE  what each upstream is to the origin, by CAIDA's\n"
+	      "                  as-rel file (else as the stored events say): the story\n"
+	      "                  speaks of transit providers where they are\n"
 	      "  --svg FILE      also write the chart of its upstreams' shares\n"
 	      "  --json          one JSON object: the window, the upstreams, the events,\n"
 	      "                  the outages and the account itself\n"
@@ -64,13 +67,16 @@ int cmd_report(int argc, char **argv)
 					   {"to", required_argument, 0, 't'},   {"names", required_argument, 0, 'n'},
 					   {"svg", required_argument, 0, 's'},  {"help", no_argument, 0, 'h'},
 					   {"until", required_argument, 0, 't'}, {"json", no_argument, 0, 'j'},
-					   {0, 0, 0, 0}};
+					   {"relationships", required_argument, 0, 'L'}, {0, 0, 0, 0}};
 	bool json = false;
 	const char *db = NULL, *svg = NULL;
 	int64_t from = -1, to = -1;
 	uint32_t tv;
 	struct names nm;
 	names_init(&nm);
+	struct asrel rel;
+	asrel_init(&rel);
+	bool have_rel = false;
 	int c, rc = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hq", lo, NULL)) != -1) {
@@ -79,6 +85,10 @@ int cmd_report(int argc, char **argv)
 		case 's': svg = optarg; break;
 		case 'j': json = true; break;
 		case 'q': rw_log_level = RW_LOG_ERROR; break;
+		case 'L':
+			if ((rc = opt_relationships(&rel, &have_rel, optarg)))
+				goto out;
+			break;
 		case 'f':
 		case 't':
 			if ((rc = opt_time(c == 'f' ? "from" : "to", optarg, &tv)))
@@ -127,6 +137,8 @@ int cmd_report(int argc, char **argv)
 	} else if (lr) {
 		rc = EXIT_DAMAGED;
 	} else {
+		if (have_rel)
+			report_relationships(&d, &rel);
 		size_t n;
 		uint32_t *asns = report_asns(&d, &n);
 		store_names_get(&st, &nm, asns, n);
@@ -145,5 +157,6 @@ int cmd_report(int argc, char **argv)
 	store_close(&st);
 out:
 	names_release(&nm);
+	asrel_release(&rel);
 	return rc;
 }

@@ -19,6 +19,9 @@ static void usage(FILE *o)
 	fputs("usage: routewatch synth rib|updates|leave|withdraw [options] [-o FILE]\n"
 	      "       routewatch synth sample DIR\n"
 	      "       routewatch synth history DB [--origins N] [--days D] [--seed N] [--start T]\n"
+	      "       routewatch synth graph [--ases N] [--seed N] [-o FILE]\n"
+	      "       routewatch synth sim --relationships FILE [--vps N] [--small P]\n"
+	      "                            [--partial P] [--seed N] [--start T] [-o FILE]\n"
 	      "  leave: one peer announces --prefixes /24s of one origin, then its\n"
 	      "  session ends (no outage: the prefixes are unobserved)\n"
 	      "  withdraw: the same peer withdraws them all in one second (one\n"
@@ -28,6 +31,17 @@ static void usage(FILE *o)
 	      "  DIR/asnames.txt\n"
 	      "  history: a history store (SQLite path or postgresql:// URI) with D days\n"
 	      "  (default 365) of events for N origins (default 75000: a full table)\n"
+	      "  graph: AS relationships (CAIDA serial-1) consistent with Gao-Rexford:\n"
+	      "  a clique, transit tiers, stubs, peers (docs/relationships.md)\n"
+	      "  sim: every AS of the relationships file originates a /24 (its ASN << 8);\n"
+	      "  routes spread as Gao-Rexford says; the tables of --vps vantage points\n"
+	      "  are written as one TABLE_DUMP_V2 RIB (docs/relationships.md)\n"
+	      "  --ases N        ASes of the graph (default 3000)\n"
+	      "  --relationships FILE  the graph to simulate (CAIDA serial-1 or -2)\n"
+	      "  --vps N         vantage points (default 200): the largest ASes by degree,\n"
+	      "                  then --small P percent small ones with full tables\n"
+	      "                  (default 25) and --partial P percent transit ones that\n"
+	      "                  export only their customers' routes (default 15)\n"
 	      "  --seed N        generator seed (default 1)\n"
 	      "  --peers N       collector peers (default 20; every 5th is IPv6)\n"
 	      "  --prefixes N    distinct prefixes (default 100000)\n"
@@ -48,11 +62,16 @@ int cmd_synth(int argc, char **argv)
 		{"start", required_argument, 0, 'S'},    {"duration", required_argument, 0, 'd'},
 		{"v6", required_argument, 0, '6'},       {"et", no_argument, 0, 'e'},
 		{"origins", required_argument, 0, 'O'},  {"days", required_argument, 0, 'D'},
+		{"ases", required_argument, 0, 'A'},     {"relationships", required_argument, 0, 'L'},
+		{"vps", required_argument, 0, 'P'},      {"small", required_argument, 0, 'm'},
+		{"partial", required_argument, 0, 'y'},
 		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
 	struct synth_opts so;
 	synth_opts_default(&so);
 	const char *out = NULL;
-	uint32_t norigins = 75000, days = 365;
+	uint32_t norigins = 75000, days = 365, ases = 3000;
+	const char *rel = NULL;
+	struct synth_sim_opts sim = {.seed = 1, .vps = 200, .small_percent = 25, .partial_percent = 15};
 	int c;
 	uint64_t v;
 	optind = 1;
@@ -68,6 +87,11 @@ int cmd_synth(int argc, char **argv)
 		case 'e': so.et = true; break;
 		case 'O': if (parse_u64(optarg, 1u << 24, &v) || !v) goto bad; norigins = (uint32_t)v; break;
 		case 'D': if (parse_u64(optarg, 3650, &v) || !v) goto bad; days = (uint32_t)v; break;
+		case 'A': if (parse_u64(optarg, 2000000, &v) || v < 100) goto bad; ases = (uint32_t)v; break;
+		case 'L': rel = optarg; break;
+		case 'P': if (parse_u64(optarg, 65535, &v) || !v) goto bad; sim.vps = (unsigned)v; break;
+		case 'm': if (parse_u64(optarg, 100, &v)) goto bad; sim.small_percent = (unsigned)v; break;
+		case 'y': if (parse_u64(optarg, 100, &v)) goto bad; sim.partial_percent = (unsigned)v; break;
 		case 'o': out = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
@@ -92,6 +116,22 @@ int cmd_synth(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *what = argv[optind];
+	if (!strcmp(what, "sim") && !rel) {
+		rw_log(RW_LOG_ERROR, "synth sim: no --relationships FILE: the graph to simulate");
+		return EXIT_USAGE;
+	}
+	if (!strcmp(what, "sim") && sim.small_percent + sim.partial_percent > 100) {
+		rw_log(RW_LOG_ERROR, "synth sim: --small and --partial add up to more than 100 percent");
+		return EXIT_USAGE;
+	}
+	struct asrel g;
+	asrel_init(&g);
+	char err[512] = "";
+	if (!strcmp(what, "sim") && asrel_load(&g, rel, err, sizeof err)) {
+		rw_log(RW_LOG_ERROR, "--relationships %s", err[0] ? err : rel);
+		asrel_release(&g);
+		return EXIT_DAMAGED;
+	}
 	int fd = STDOUT_FILENO;
 	if (out) {
 		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -105,12 +145,22 @@ int cmd_synth(int argc, char **argv)
 		rc = synth_write_rib(fd, &so);
 	else if (!strcmp(what, "updates"))
 		rc = synth_write_updates(fd, &so);
-	else if (!strcmp(what, "leave") || !strcmp(what, "withdraw"))
+	else if (!strcmp(what, "graph"))
+		rc = synth_write_graph(fd, ases, so.seed);
+	else if (!strcmp(what, "sim")) {
+		sim.seed = so.seed;
+		sim.ts = so.ts0;
+		struct synth_sim_stats ss;
+		rc = synth_write_sim(fd, &g, &sim, &ss);
+		rw_log(RW_LOG_INFO, "synth sim: %u ASes, %u VPs (%u partial, %u ASes with their providers), %llu routes",
+		       ss.ases, ss.vps, ss.partial, ss.in_u, (unsigned long long)ss.routes);
+	} else if (!strcmp(what, "leave") || !strcmp(what, "withdraw"))
 		rc = synth_write_leave(fd, &so, what[0] == 'w');
 	else {
 		usage(stderr);
 		rc = RW_EINVAL;
 	}
+	asrel_release(&g);
 	if (out && close(fd))
 		rc = rc ? rc : RW_EIO;
 	if (rc) {

@@ -16,12 +16,14 @@ static const struct command commands[] = {
 	{"dump", cmd_dump, "print every route element (bgpdump -m format or JSON)"},
 	{"events", cmd_events, "when networks gained or lost upstreams, prefixes down and up"},
 	{"as", cmd_as, "one origin now (or at a time): prefixes, upstreams, visibility"},
+	{"country", cmd_country, "one country now (or at a time): its networks, international providers, prefixes"},
 	{"prefix", cmd_prefix, "one prefix and its more-specifics: origins, upstreams, visibility per collector"},
 	{"ingest", cmd_ingest, "run archives into the history store (SQLite or PostgreSQL)"},
 	{"history", cmd_history, "every upstream an origin ever had, with intervals and shares"},
 	{"report", cmd_report, "the story of a time window, in English, with an SVG chart"},
 	{"serve", cmd_serve, "the JSON API over the history store (HTTP, /api/v1/...)"},
 	{"collect", cmd_collect, "live: a passive BGP collector; events as they happen, an MRT archive"},
+	{"relationships", cmd_relationships, "infer AS relationships (CAIDA serial-1) and customer cones from archives"},
 	{"synth", cmd_synth, "write a synthetic MRT archive (sample data, benchmarks)"},
 	{"cat", cmd_cat, "decompress any supported archive to stdout"},
 };
@@ -59,7 +61,7 @@ static void usage(FILE *o)
 {
 	fputs("usage: routewatch [-v|-q] <command> [options] ...\n\ncommands:\n", o);
 	for (size_t i = 0; i < RW_ARRAY_LEN(commands); i++)
-		fprintf(o, "  %-10s %s\n", commands[i].name, commands[i].help);
+		fprintf(o, "  %-14s %s\n", commands[i].name, commands[i].help);
 	fputs("\n`routewatch <command> --help` describes a command. Every command also\n"
 	      "takes -v/--verbose (more messages; twice: debug), -q/--quiet (errors only)\n"
 	      "and --version.\n",

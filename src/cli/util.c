@@ -29,6 +29,7 @@ void sec_opts_init(struct sec_opts *s)
 	engine_vrps_init(&s->vrps);
 	asrel_init(&s->rel);
 	watch_init(&s->watch);
+	geo_init(&s->geo);
 }
 
 void sec_opts_release(struct sec_opts *s)
@@ -36,6 +37,24 @@ void sec_opts_release(struct sec_opts *s)
 	engine_vrps_release(&s->vrps);
 	asrel_release(&s->rel);
 	watch_release(&s->watch);
+	geo_release(&s->geo);
+}
+
+int opt_relationships(struct asrel *rel, bool *have, const char *arg)
+{
+	char err[512] = "";
+	if (*have) {
+		rw_log(RW_LOG_ERROR, "--relationships: one file");
+		return EXIT_USAGE;
+	}
+	if (asrel_load(rel, arg, err, sizeof err)) {
+		rw_log(RW_LOG_ERROR, "--relationships %s: %s", arg, err[0] ? err : "cannot be read");
+		return EXIT_DAMAGED;
+	}
+	rw_log(RW_LOG_INFO, "%s: %u relationships (%u provider-customer, %u peer)", arg, rel->links, rel->p2c,
+	       rel->p2p);
+	*have = true;
+	return 0;
 }
 
 int sec_opt(struct sec_opts *s, int c, const char *arg)
@@ -45,18 +64,7 @@ int sec_opt(struct sec_opts *s, int c, const char *arg)
 	case 'V':
 		return engine_vrps_add(&s->vrps, arg) ? EXIT_USAGE : 0;
 	case 'L':
-		if (s->have_rel) {
-			rw_log(RW_LOG_ERROR, "--relationships: one file");
-			return EXIT_USAGE;
-		}
-		if (asrel_load(&s->rel, arg, err, sizeof err)) {
-			rw_log(RW_LOG_ERROR, "--relationships %s: %s", arg, err[0] ? err : "cannot be read");
-			return EXIT_DAMAGED;
-		}
-		rw_log(RW_LOG_INFO, "%s: %u relationships (%u provider-customer, %u peer)", arg, s->rel.links,
-		       s->rel.p2c, s->rel.p2p);
-		s->have_rel = true;
-		return 0;
+		return opt_relationships(&s->rel, &s->have_rel, arg);
 	case 'W':
 		if (s->have_watch) {
 			rw_log(RW_LOG_ERROR, "--watch: one watch list");
@@ -69,6 +77,14 @@ int sec_opt(struct sec_opts *s, int c, const char *arg)
 		rw_log(RW_LOG_INFO, "%s: %u prefixes and %u networks watched", arg, s->watch.npfx, s->watch.nasns);
 		s->have_watch = true;
 		return 0;
+	case 'E':
+		if (geo_load(&s->geo, arg, err, sizeof err)) {
+			rw_log(RW_LOG_ERROR, "--countries %s", err);
+			return EXIT_DAMAGED;
+		}
+		rw_log(RW_LOG_INFO, "%s: %u networks with a country in all", arg, geo_count(&s->geo));
+		s->have_geo = true;
+		return 0;
 	default:
 		return EXIT_USAGE;
 	}
@@ -80,6 +96,8 @@ int sec_opts_engine(struct sec_opts *s, struct engine *e, uint32_t at, struct ar
 		engine_relationships(e, &s->rel);
 	if (s->have_watch)
 		engine_watch(e, &s->watch);
+	if (s->have_geo)
+		engine_countries(e, &s->geo);
 	if (!s->vrps.n)
 		return 0;
 	if (ao)
@@ -119,11 +137,17 @@ int state_query_parse(struct state_query *q, int argc, char **argv, void (*usage
 	static const struct option lo[] = {
 		{"at", required_argument, 0, 'a'},   {"names", required_argument, 0, 'n'},
 		{"json", no_argument, 0, 'j'},       {"collector", required_argument, 0, 'c'},
+		{"countries", required_argument, 0, 'E'}, {"relationships", required_argument, 0, 'L'},
 		{"help", no_argument, 0, 'h'},       {0, 0, 0, 0}};
 	memset(q, 0, sizeof *q);
 	feed_names_init(&q->coll);
 	q->nm = rw_malloc(sizeof *q->nm);
 	names_init(q->nm);
+	q->geo = rw_malloc(sizeof *q->geo);
+	geo_init(q->geo);
+	q->rel = rw_malloc(sizeof *q->rel);
+	asrel_init(q->rel);
+	char err[512];
 	*done = false;
 	int c, rc = 0;
 	optind = 1;
@@ -136,6 +160,14 @@ int state_query_parse(struct state_query *q, int argc, char **argv, void (*usage
 			break;
 		case 'j': q->json = true; break;
 		case 'c': rc = opt_collector(&q->coll, optarg); break;
+		case 'E':
+			if (geo_load(q->geo, optarg, err, sizeof err)) {
+				rw_log(RW_LOG_ERROR, "--countries %s", err);
+				rc = EXIT_DAMAGED;
+			}
+			q->have_geo = true;
+			break;
+		case 'L': rc = opt_relationships(q->rel, &q->have_rel, optarg); break;
 		case 'h': usage(stdout); *done = true; return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -159,6 +191,14 @@ void state_query_release(struct state_query *q)
 	if (q->nm) {
 		names_release(q->nm);
 		free(q->nm);
+	}
+	if (q->geo) {
+		geo_release(q->geo);
+		free(q->geo);
+	}
+	if (q->rel) {
+		asrel_release(q->rel);
+		free(q->rel);
 	}
 	free(q->st);
 	memset(q, 0, sizeof *q);

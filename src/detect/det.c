@@ -69,14 +69,15 @@ const char *det_type_name(enum det_type t)
 					 "more_specific", "rpki_invalid", "rpki_invalid_end", "route_leak",
 					 "route_leak_end", "hijack", "hijack_end", "newprefix", "newprefix_end",
 					 "misconfiguration", "misconfiguration_end", "neighbor", "neighbor_end",
-					 "rpki", "rpki_end", "path", "path_end", "visibility", "visibility_end"};
+					 "rpki", "rpki_end", "path", "path_end", "visibility", "visibility_end",
+					 "country_provider_gained", "country_provider_lost", "country_provider_present"};
 	return (unsigned)t < RW_ARRAY_LEN(n) ? n[t] : "?";
 }
 
 int det_type_parse(const char *s)
 {
 	for (int t = 0; t < DET_TYPE_COUNT; t++)
-		if (t != DET_UPSTREAM_PRESENT && !strcmp(s, det_type_name((enum det_type)t)))
+		if (t != DET_UPSTREAM_PRESENT && t != DET_COUNTRY_PRESENT && !strcmp(s, det_type_name((enum det_type)t)))
 			return t;
 	return -1;
 }
@@ -96,6 +97,7 @@ void det_init(struct det *d, unsigned min_peers)
 	u64map_init(&d->d_origin, RW_MEM_DET);
 	u64map_init(&d->leak2, RW_MEM_DET);
 	u64map_init(&d->vis_idx, RW_MEM_DET);
+	u64map_init(&d->geo.idx, RW_MEM_DET);
 	arena_init(&d->scratch, 4096, 1 << 20, RW_MEM_DET);
 }
 
@@ -110,6 +112,7 @@ void det_release(struct det *d)
 	u64map_release(&d->d_origin);
 	rw_vec_free(&d->pend, &d->cappend, sizeof *d->pend, RW_MEM_DET);
 	det__leak_release(d);
+	det__country_release(d);
 	memset(d, 0, sizeof *d);
 }
 
@@ -344,9 +347,10 @@ static void push_pe(struct eval_ctx *x, uint8_t type, bool has_origin, uint32_t 
 static void push_up(struct eval_ctx *x, uint8_t type, uint32_t time, uint32_t o, uint32_t u, uint32_t pfx,
 		    bool flag, uint16_t npeers)
 {
+	const struct asrel *rel = x->d->rel;
 	det__push_ev(x, (struct det_event){.type = type, .has_origin = true, .flag = flag, .time = time,
 				      .determined = x->sec, .origin = o, .upstream = u, .pfx = pfx,
-				      .npeers = npeers});
+				      .npeers = npeers, .rel = rel ? (uint8_t)(1 + asrel_get(rel, o, u)) : 0});
 }
 
 static void add_epi(struct eval_ctx *x, uint32_t *n, struct det_epi e)
@@ -862,6 +866,7 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 				}
 		}
 	}
+	det__country_eval(&x, r);
 	/* every event of the second, with the origin's prefix count after it */
 	for (uint32_t i = 0; i < x.npe; i++) {
 		struct det_event *e = &x.pe[i];
@@ -869,13 +874,15 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 		e->vrps = e->nvrps ? x.vl + x.pev[i] : NULL;
 		/* (a leak's origin field is the leaker: no count of its own) */
 		e->origin_pfx = e->has_origin && e->type < DET_ROUTE_LEAK ? det_origin_prefixes(d, e->origin) : 0;
-		d->events += e->type != DET_UPSTREAM_PRESENT;
+		d->events += e->type != DET_UPSTREAM_PRESENT && e->type != DET_COUNTRY_PRESENT;
 		fn(arg, e);
 		if (d->watch)
 			d->events += det__watch_derive(d, r, e, fn, arg);
 	}
 	if (d->hooks && d->hooks->end)
 		d->hooks->end(d->hooks->arg, sec);
+	if (d->chooks && d->chooks->end)
+		d->chooks->end(d->chooks->arg, sec);
 	rw_vec_free(&x.cur, &x.capcur, sizeof *x.cur, RW_MEM_DET);
 	rw_vec_free(&x.ne, &x.capne, sizeof *x.ne, RW_MEM_DET);
 	rw_vec_free(&x.pe, &x.cappe, sizeof *x.pe, RW_MEM_DET);

@@ -16,6 +16,7 @@
 #include "../rpki/rpki.h"
 #include "../asrel/asrel.h"
 #include "../watch/watch.h"
+#include "../geo/geo.h"
 
 enum det_type {
 	DET_UPSTREAM_GAINED = 0,
@@ -77,6 +78,17 @@ enum det_type {
 	 * (prefix, visibility), n = those peers; upstream: entry index + 1 */
 	DET_WATCH_VISIBILITY = 28,
 	DET_WATCH_VISIBILITY_END = 29,
+	/* docs/events.md §14: an episode of (country, international
+	 * provider). origin: the country code (geo/), never an ASN, so such
+	 * an event has no origin for filters and output; upstream: the
+	 * provider; origins: the country's networks whose routes it carries;
+	 * flag: new_for_country (gained), last_for_country (lost) */
+	DET_COUNTRY_GAINED = 30,
+	DET_COUNTRY_LOST = 31,
+	/* Not an docs/events.md event: a (country, provider) episode
+	 * confirmed silently (a baseline's), so the history store opens its
+	 * interval, as DET_UPSTREAM_PRESENT. Only with det.report_present. */
+	DET_COUNTRY_PRESENT = 32,
 	DET_TYPE_COUNT
 };
 
@@ -124,6 +136,9 @@ struct det_event {
 	const struct rpki_vrp *vrps;
 	uint32_t nvrps;
 	uint32_t to;           /* route_leak: the AS the leaker passed it to */
+	/* docs/events.md §14: upstream events, what the upstream is to the
+	 * origin (enum asrel_rel + 1); 0 without relationships */
+	uint8_t rel;
 	/* docs/events.md §13: the watch entry (borrowed from det.watch) */
 	const struct watch_prefix *wp;
 	const struct watch_asn *wa;
@@ -169,10 +184,57 @@ struct det_pfx {
 	uint8_t flags;      /* DET_P_* */
 };
 
+/* docs/events.md §14 (det_country.c): one (country, international
+ * provider) pair, its routes now and its episode. Kept once seen (an
+ * ended episode stays, flag DET_F_PAST, so new_for_country looks back
+ * over the whole run). */
+struct det_cu {
+	uint16_t cc;           /* geo/ country code */
+	uint8_t flags;         /* DET_F_* */
+	uint32_t prov;         /* the international provider */
+	uint32_t n;            /* peers with a route of it now */
+	uint32_t routes;       /* its routes now */
+	uint32_t routes_rep;   /* ... as the hooks were last told */
+	uint32_t start, down;  /* the episode's first second; the second it
+				  went dormant */
+	uint32_t stamp;        /* the last second that changed it */
+	struct u64map peer;    /* rib peer -> its routes of it (owned) */
+	struct u64map pfx;     /* rib prefix -> routes of it (owned) */
+	uint64_t *gone;        /* owned: prefix << 32 | origin of the routes
+				  it lost since it last had some: a loss's
+				  prefixes and networks */
+	uint32_t ngone, capgone;
+};
+
+/* The countries (docs/events.md §14) in a detector. */
+struct det_geo {
+	const struct geo *g;   /* borrowed; NULL: no country events */
+	struct det_cu *cu;     /* owned */
+	uint32_t ncu, capcu;
+	struct u64map idx;     /* cc << 32 | provider -> index in cu */
+	uint32_t routes[GEO_NCC]; /* per country (geo_cc_index): routes of
+				     its networks' prefixes now */
+	uint32_t inside[GEO_NCC]; /* ... of them without an international
+				     provider */
+	/* for det.chooks: what they were last told, and the countries whose
+	 * counts changed in the second (ctouched, each once: cstamp) */
+	uint32_t routes_rep[GEO_NCC], inside_rep[GEO_NCC], cstamp[GEO_NCC];
+	uint16_t ctouched[GEO_NCC];
+	uint32_t nctouched;
+	uint32_t *touched;     /* cu changed since the last evaluation */
+	uint32_t ntouched, captouched;
+	bool back;             /* a country became visible again */
+	uint32_t stamp;        /* evaluations, for cu.stamp */
+};
+
 struct det {
 	unsigned min_peers;
 	bool report_present;   /* emit DET_UPSTREAM_PRESENT */
 	const struct det_hooks *hooks; /* borrowed; NULL: none */
+	/* docs/events.md §14: the same for the countries (borrowed; NULL:
+	 * none): ou for (country code, provider) pairs and (country, 0) for
+	 * the routes without one, origin for a country's routes */
+	const struct det_hooks *chooks;
 	struct det_pfx *pfx;   /* owned, parallel to rib prefixes */
 	uint32_t npfx;
 	struct u64map ou;      /* (origin << 32 | upstream) -> routes now */
@@ -210,6 +272,8 @@ struct det {
 	struct u64map vis_idx;
 	struct det_vis *vis;
 	uint32_t nvis, capvis;
+	/* docs/events.md §14 (det_country.c) */
+	struct det_geo geo;
 };
 
 /* A watched prefix's peers (det_leak.c: det__visibility). */
@@ -273,10 +337,77 @@ struct det_counts {
 	uint32_t leaks;
 };
 void det_count(const struct det *d, struct det_counts *c);
+
+/* docs/events.md §14. Turn country events on (geo borrowed for the
+ * detector's life): the rib must then report every route change through
+ * det_country_route (engine_countries wires it). */
+void det_countries(struct det *d, const struct geo *g);
+/* The rib's route observer (struct rib.route_obs): a route of peer for
+ * pfx went from old_path to new_path (RIB_NONE: none). */
+void det_country_route(void *det, const struct rib *r, uint32_t peer, uint32_t pfx, uint32_t old_path,
+		       uint32_t new_path);
+/* After a snapshot is loaded: the counts again from the rib's routes; the
+ * pairs with routes and no running episode start one as a baseline's. */
+void det_country_rebuild(struct det *d, const struct rib *r, uint32_t sec);
+/* A route's international provider: *cc the country of its origin (0:
+ * none known, or no origin), *prov the first AS of another country
+ * walking from the origin towards the peer and *border the AS before it
+ * (0, 0: the route stays inside, or an AS_SET hides where it leaves). */
+void det_path_country(const struct rib *r, const struct geo *g, uint32_t path, struct arena *scratch, uint16_t *cc,
+		      uint32_t *prov, uint32_t *border);
 /* Routes (peer x prefix) of (origin, upstream) now. */
 uint32_t det_ou_routes(const struct det *d, uint32_t origin, uint32_t upstream);
 /* Prefixes currently with routes of this origin. */
 uint32_t det_origin_prefixes(const struct det *d, uint32_t origin);
+
+/* ---------------------------------------------------------------- countries */
+
+/* docs/events.md §14: a country's routing now (routewatch country CC):
+ * its networks, its international providers with their share of its
+ * routes and the border networks that hand them routes, its prefixes
+ * with their visibility. Routes are (peer x prefix) pairs whose origin is
+ * registered in the country. */
+struct det_cv_prov {
+	uint32_t asn;
+	uint64_t routes;
+	double share;          /* routes / the country's routes */
+	uint32_t prefixes, peers;
+	uint32_t border, nborder; /* the border networks: ids[border..+n], sorted */
+};
+struct det_cv_net {
+	uint32_t asn, prefixes;
+	uint64_t routes;
+};
+struct det_cv_pfx {
+	uint32_t pfx;          /* rib prefix id */
+	uint32_t vis;          /* peers with any route for it */
+	uint32_t origin, norigin; /* the country's networks originating it: ids[..] */
+	uint32_t prov, nprov;  /* its international providers: ids[..], sorted */
+};
+struct det_country_view {
+	uint16_t cc;
+	uint64_t routes;       /* the country's routes */
+	uint64_t inside;       /* of them, routes that never leave it (or an
+				  AS_SET hides where) */
+	uint32_t peers_total;  /* peers with any route */
+	struct det_cv_prov *prov; /* by routes, largest first; owned */
+	uint32_t nprov, capprov;
+	struct det_cv_net *net;   /* by prefixes, most first; owned */
+	uint32_t nnet, capnet;
+	struct det_cv_pfx *pfx;   /* in prefix order; owned */
+	uint32_t npfx, cappfx;
+	uint32_t *ids;            /* owned: the lists above point into it */
+	uint32_t nids, capids;
+};
+/* Every country's view (only = 0), or one country's, from one walk over
+ * the rib: a route costs two country lookups, a few more when its
+ * origin's neighbour is in the same country. By country code. */
+struct det_country_views {
+	struct det_country_view *v; /* owned */
+	uint32_t n, cap;
+};
+void det_country_views(const struct rib *r, const struct geo *g, uint16_t only, struct det_country_views *out);
+void det_country_views_free(struct det_country_views *vs);
 
 /* ---------------------------------------------------------------- filters */
 
@@ -285,7 +416,7 @@ uint32_t det_origin_prefixes(const struct det *d, uint32_t origin);
  * until (docs/events.md §8: an event belongs to the window of its time,
  * whenever it was determined). Shared by every front end. */
 struct det_filter {
-	unsigned types;
+	uint64_t types;
 	const uint32_t *origins;  /* borrowed */
 	size_t norigins;
 	uint32_t from;            /* 0: from the start */
@@ -324,6 +455,7 @@ struct det_gevent {
 	uint32_t *origins;     /* owned: the union of its events' origins */
 	uint32_t norigins, caporigins;
 	uint32_t to;           /* route_leak's (part of its key) */
+	uint8_t rel;           /* §14: det_event.rel (the same within a key) */
 	const struct watch_prefix *wp; /* §13, borrowed from the watch list */
 	const struct watch_asn *wa;
 	struct rpki_vrp *vrps; /* owned: the union of its events' VRPs */

@@ -65,6 +65,7 @@ void det_group_add(struct det_group *g, const struct det_event *e)
 		n->origin = e->origin;
 		n->upstream = e->upstream;
 		n->to = e->to;
+		n->rel = e->rel;
 		n->wp = e->wp;
 		n->wa = e->wa;
 		htab_add_at(&g->idx, k, h, i);
@@ -130,7 +131,7 @@ int det_filter_types(struct det_filter *f, const char *list, char *bad, size_t b
 			snprintf(bad, badsz, "%.*s", (int)n, p);
 			return -1;
 		}
-		f->types |= 1u << t;
+		f->types |= 1ull << t;
 		p += n;
 		p += *p == ',';
 	}
@@ -144,7 +145,7 @@ const char *det_type_list(void)
 	if (!list[0]) {
 		size_t n = 0;
 		for (int t = 0; t < DET_TYPE_COUNT; t++)
-			if (t != DET_UPSTREAM_PRESENT)
+			if (t != DET_UPSTREAM_PRESENT && t != DET_COUNTRY_PRESENT)
 				n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "",
 						      det_type_name((enum det_type)t));
 	}
@@ -153,14 +154,14 @@ const char *det_type_list(void)
 
 bool det_filter_match(const struct det_filter *f, unsigned type, bool has_origin, uint32_t origin, uint32_t time)
 {
-	if (f->types && !(f->types & (1u << type)))
+	if (f->types && !(f->types & (1ull << type)))
 		return false;
 	if (time < f->from || (f->until && time >= f->until))
 		return false;
 	if (!f->origins || type == DET_COLLECTOR_GAP)
 		return true;
-	if (!has_origin)
-		return false;
+	if (!has_origin || type == DET_COUNTRY_GAINED || type == DET_COUNTRY_LOST)
+		return false; /* a country's events name no origin (its code) */
 	size_t lo = 0, hi = f->norigins; /* sorted: binary search */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;

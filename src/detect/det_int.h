@@ -15,6 +15,7 @@ enum {
 	DET_F_LAST = 16,     /* last_for_origin of the dormant loss */
 	DET_F_PAST = 32,     /* (P, O) episode that ended: O was an origin of P */
 	DET_F_PNEW = 64,     /* (P, O) episode began P's first appearance */
+	DET_F_RUN = 128,     /* (country, provider) episode running */
 };
 
 /* The detector's vectors: their size follows the state (no cap of their
@@ -86,6 +87,13 @@ void det__leak_end(struct eval_ctx *x, const struct rib *r, uint32_t time, uint3
 void det__watch_event(struct eval_ctx *x, const struct rib *r, uint32_t pfx, const struct det_epi *ep, bool end,
 		      uint32_t time, uint16_t n);
 unsigned det__watch_derive(struct det *d, const struct rib *r, const struct det_event *e, det_event_fn fn, void *arg);
+
+/* det_country.c (docs/events.md §14): the second's country events; the
+ * table in a snapshot (version 5). */
+void det__country_eval(struct eval_ctx *x, const struct rib *r);
+void det__country_release(struct det *d);
+void det__country_save(const struct det *d, struct obuf *o);
+int det__country_load(struct det *d, struct cur *c);
 
 /* The id of a leak (interned; ids from 1). */
 uint32_t det__leak_id(struct det *d, const struct asrel_leak *l);

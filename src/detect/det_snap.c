@@ -9,7 +9,8 @@
  * RIB dump's second u32 (version 2), then the prefixes that hold anything, then the two maps,
  * then (version 3) the leak table: count u32, (leaker, from, to) u32 each,
  * then (version 4) the watched prefixes' peers: count u32, then per prefix
- * its rib id, its peer count and the peers (bit 31: lost), u32 each.
+ * its rib id, its peer count and the peers (bit 31: lost), u32 each,
+ * then (version 5) the (country, provider) pairs of §14 (det_country.c).
  */
 #include "det_int.h"
 
@@ -19,8 +20,9 @@
 #define SNAP_MAGIC "RWDET"
 /* 2: (prefix, origin) episodes, docs/events.md §10; 3: the leak table
  * after the maps (§11: leak episodes are keyed by its ids); 4: the
- * watched prefixes' peers after it (§13 visibility) */
-#define SNAP_VERSION 4
+ * watched prefixes' peers after it (§13 visibility); 5: the (country,
+ * provider) episodes after them (§14) */
+#define SNAP_VERSION 5
 
 static void put_map(struct obuf *o, const struct u64map *m)
 {
@@ -87,6 +89,7 @@ int det_save(const struct det *d, struct obuf *o)
 		for (uint32_t j = 0; j < v->n; j++)
 			obuf_be32(o, v->peer[j]);
 	}
+	det__country_save(d, o);
 	return o->err;
 }
 
@@ -173,5 +176,7 @@ int det_load(struct det *d, struct cur *c, uint32_t npfx, char *err, size_t esz)
 			cur_u32(c, &v->peer[j]);
 		v->n = n;
 	}
+	if (ver >= 5 && det__country_load(d, c))
+		return fail(err, esz, "bad country table", RW_EMALFORMED);
 	return 0;
 }

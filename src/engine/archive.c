@@ -184,11 +184,11 @@ static void no_event(void *arg, const struct det_event *e)
 	(void)e;
 }
 
-struct engine *archive_state(char **paths, int n, const struct feed_names *nm, const struct io_opts *io, uint32_t at,
-			     struct feed_stats *st, int *status)
+/* archive_state and archive_paths: a run that reports nothing, up to at
+ * (archive_at) or over [from, until) (archive_window; 0s: everything). */
+static void quiet_run(struct engine *e, char **paths, int n, const struct feed_names *nm, const struct io_opts *io,
+		      uint32_t at, uint32_t from, uint32_t until, struct feed_stats *st, int *status)
 {
-	struct engine *e = rw_malloc(sizeof *e);
-	engine_init(e, 1, no_event, NULL);
 	struct archive_opts ao = {0};
 	if (io)
 		ao.feed.io = *io;
@@ -197,8 +197,29 @@ struct engine *archive_state(char **paths, int n, const struct feed_names *nm, c
 	*status = feed_inputs(paths, n, nm, &ao.feed.io, &in, st) ? 1 : 0;
 	if (at)
 		archive_at(&in, &ao, at);
+	else if (from || until)
+		archive_window(&in, &ao, from, until, 0);
 	*status |= archive_run(e, &in, &ao, st);
 	feed_inputs_free(&in);
+}
+
+struct engine *archive_state(char **paths, int n, const struct feed_names *nm, const struct io_opts *io, uint32_t at,
+			     struct feed_stats *st, int *status)
+{
+	struct engine *e = rw_malloc(sizeof *e);
+	engine_init(e, 1, no_event, NULL);
+	quiet_run(e, paths, n, nm, io, at, 0, 0, st, status);
+	return e;
+}
+
+struct engine *archive_paths(char **paths, int n, const struct feed_names *nm, uint32_t from, uint32_t until,
+			     rib_path_fn on_path, void *arg, struct feed_stats *st, int *status)
+{
+	struct engine *e = rw_malloc(sizeof *e);
+	engine_init(e, 1, no_event, NULL);
+	e->rib.on_new_path = on_path;
+	e->rib.on_new_path_arg = arg;
+	quiet_run(e, paths, n, nm, NULL, 0, from, until, st, status);
 	return e;
 }
 

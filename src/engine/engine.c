@@ -157,10 +157,21 @@ void engine_flush(struct engine *e)
 		evaluate(e);
 }
 
+void engine_countries(struct engine *e, const struct geo *g)
+{
+	det_countries(&e->det, g);
+	/* a new path with the same upstream can leave the country elsewhere */
+	e->rib.paths_matter = true;
+	e->rib.route_obs = det_country_route;
+	e->rib.route_obs_arg = &e->det;
+	if (e->rib.route_count) /* after a snapshot: count what it holds */
+		det_country_rebuild(&e->det, &e->rib, e->sec);
+}
+
 void engine_relationships(struct engine *e, const struct asrel *rel)
 {
 	e->det.rel = rel;
-	e->rib.paths_matter = rel != NULL; /* a leak changes the path only */
+	e->rib.paths_matter = rel != NULL || e->det.geo.g; /* a leak changes the path only */
 }
 
 void engine_watch(struct engine *e, const struct watch *w)

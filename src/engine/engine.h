@@ -124,6 +124,9 @@ void engine_flush(struct engine *e);
 /* docs/events.md §11: find route leaks with these relationships
  * (borrowed; NULL: none). Set before the first record. */
 void engine_relationships(struct engine *e, const struct asrel *rel);
+/* docs/events.md §14: country events from the networks' countries (geo
+ * borrowed for the engine's life). Before any input. */
+void engine_countries(struct engine *e, const struct geo *g);
 /* docs/events.md §13: the events of a watch list (borrowed; NULL: none).
  * Set before the first record. */
 void engine_watch(struct engine *e, const struct watch *w);
@@ -222,5 +225,12 @@ int archive_run(struct engine *e, const struct feed_inputs *in, const struct arc
  * unreadable. */
 struct engine *archive_state(char **paths, int n, const struct feed_names *nm, const struct io_opts *io, uint32_t at,
 			     struct feed_stats *st, int *status);
+/* The same over the window [from, until) (archive_window; 0: open ends),
+ * calling on_path(arg, rib, id) with each AS path as the rib interns it
+ * anew: every distinct path of the window (the state at from - 1
+ * included) once, or again after no route held it for a while. What
+ * `relationships` infers from. */
+struct engine *archive_paths(char **paths, int n, const struct feed_names *nm, uint32_t from, uint32_t until,
+			     rib_path_fn on_path, void *arg, struct feed_stats *st, int *status);
 
 #endif

@@ -78,6 +78,8 @@ int engine_load(struct engine *e, const uint8_t *p, size_t n, char *err, size_t 
 		rc = det_load(&e->det, &c, e->rib.npfx, err, esz);
 	if (!rc && e->det.rebuild_origins)
 		det_rebuild_origins(&e->det, &e->rib, e->sec);
+	if (!rc)
+		det_country_rebuild(&e->det, &e->rib, e->sec);
 	uint32_t ncoll = 0;
 	if (!rc && ver >= 2 && (cur_u32(&c, &ncoll) || ncoll > e->rib.ncoll || ncoll > cur_left(&c) / 9)) {
 		snprintf(err, esz, "engine snapshot: bad collector section");

@@ -160,7 +160,7 @@ int http_cursor_parse(const char *v, struct store_ev_key *k)
 			x[i] = UINT64_MAX;
 		p += n + (i < 3);
 	}
-	if (x[1] >= DET_TYPE_COUNT)
+	if (x[1] >= DET_TYPE_COUNT || x[1] >= 32)
 		return -1;
 	*k = (struct store_ev_key){(uint32_t)x[0], (uint8_t)x[1], x[2] == UINT64_MAX ? -1 : (int64_t)x[2], (uint32_t)x[3]};
 	return 0;

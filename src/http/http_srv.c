@@ -435,7 +435,7 @@ static void ring_grow(struct http_srv *s)
 
 void http_srv_publish(struct http_srv *s, const struct store_event *e)
 {
-	if (!s || e->type == DET_UPSTREAM_PRESENT)
+	if (!s || e->type == DET_UPSTREAM_PRESENT || e->type == DET_COUNTRY_PRESENT)
 		return;
 	if (s->seqn - s->seq0 == s->cap && s->cap < HTTP_RING)
 		ring_grow(s);

@@ -336,3 +336,27 @@ void io_close(struct io_src *s)
 	free(s->path);
 	free(s);
 }
+
+int io_read_all(const char *path, struct obuf *b, char *err, size_t esz)
+{
+	struct io_src *s;
+	int rc = io_open(path, NULL, &s);
+	if (rc) {
+		snprintf(err, esz, "%s: cannot open (%s)", path, rc == RW_EIO ? strerror(errno) : rw_strerror(rc));
+		return rc;
+	}
+	const uint8_t *p;
+	size_t k;
+	while ((rc = io_next(s, &p, &k)) > 0)
+		obuf_write(b, p, k);
+	if (rc < 0) {
+		snprintf(err, esz, "%s: %s", path, io_errmsg(s));
+		io_close(s);
+		obuf_release(b);
+		return rc;
+	}
+	io_close(s);
+	obuf_putc(b, '\0');
+	b->len--;
+	return 0;
+}

@@ -56,6 +56,12 @@ uint64_t io_bytes_out(const struct io_src *s); /* bytes delivered */
 /* Stops the threads, frees everything. NULL is fine. */
 void io_close(struct io_src *s);
 
+/* A whole (small) file, decompressed, into the memory buffer *b (a zeroed
+ * struct obuf), followed by a NUL that b->len does not count: for the
+ * files read at once (names, VRPs, countries). 0, or < 0 with err (esz
+ * bytes) naming the file and what failed; *b is then released. */
+int io_read_all(const char *path, struct obuf *b, char *err, size_t esz);
+
 /* Detect the compression of a buffer's first bytes (n >= 6 to be sure). */
 enum io_comp io_detect(const uint8_t *p, size_t n);
 

@@ -142,29 +142,14 @@ static int load_json(struct names *n, const char *buf, size_t len, const char *p
 
 int names_load(struct names *n, const char *path)
 {
-	struct io_src *s;
-	int rc = io_open(path, NULL, &s);
-	if (rc)
-		return rc;
 	struct obuf b = {0}; /* the whole file, NUL-terminated */
-	const uint8_t *p;
-	size_t k;
-	int r;
-	while ((r = io_next(s, &p, &k)) > 0)
-		obuf_write(&b, p, k);
-	if (r < 0) {
-		rw_log(RW_LOG_ERROR, "%s: %s", path, io_errmsg(s));
-		io_close(s);
-		obuf_release(&b);
-		return r;
-	}
-	io_close(s);
-	if (!b.len) {
-		obuf_release(&b);
-		return 0;
+	char err[512];
+	int rc = io_read_all(path, &b, err, sizeof err);
+	if (rc) {
+		rw_log(RW_LOG_ERROR, "%s", err);
+		return rc;
 	}
 	size_t len = b.len;
-	obuf_putc(&b, '\0');
 	char *buf = b.buf;
 	size_t i = 0;
 	while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t' || buf[i] == '\r'))

@@ -2,6 +2,7 @@
  * and the helpers the formats share. */
 #include "out_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -54,4 +55,58 @@ void out__as_text(struct obuf *ob, const struct names *nm, uint32_t asn)
 		obuf_putc(ob, ' ');
 		obuf_puts(ob, s);
 	}
+}
+
+void out__relationship(struct obuf *ob, const char *detail)
+{
+	static const char key[] = "\"relationship\":\"";
+	const char *s = detail ? strstr(detail, key) : NULL;
+	if (!s)
+		return;
+	s += sizeof key - 1;
+	const char *e = strchr(s, '"');
+	if (!e)
+		return;
+	obuf_puts(ob, " (");
+	obuf_write(ob, s, (size_t)(e - s));
+	obuf_putc(ob, ')');
+}
+
+void out__kname(struct obuf *o, const struct names *nm, uint32_t asn, const char *k)
+{
+	const char *s = nm ? names_get(nm, asn) : NULL;
+	if (s) {
+		out__key(o, k);
+		obuf_json_str(o, s, strlen(s));
+	}
+}
+
+void out__ktime(struct obuf *o, const char *k, uint32_t t)
+{
+	char tb[40];
+	out__kstr(o, k, tb, out__when(tb, t, false));
+}
+
+void out__share(struct obuf *o, double v)
+{
+	char b[32];
+	int n = snprintf(b, sizeof b, "%.4f", v);
+	while (n > 2 && b[n - 1] == '0' && b[n - 2] != '.')
+		n--;
+	obuf_putsn(o, b, (size_t)n);
+}
+
+void out__krel(const struct out *out, uint32_t o, uint32_t u)
+{
+	if (!out->rel || !u)
+		return;
+	const char *w = asrel_name(asrel_get(out->rel, o, u));
+	out__kstr(out->ob, "relationship", w, strlen(w));
+}
+
+void out__rel_text(const struct out *out, uint32_t o, uint32_t u)
+{
+	if (!out->rel || !u)
+		return;
+	obuf_printf(out->ob, " (%s)", asrel_name(asrel_get(out->rel, o, u)));
 }

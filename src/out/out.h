@@ -7,7 +7,7 @@
  *
  * What can be printed: route elements (dump), events (events, collect,
  * events --db), an origin's view (as), a prefix and its more-specifics
- * (prefix), an origin's history (history).
+ * (prefix), an origin's history (history), a country's view (country).
  * Text elements are bgpdump -m lines: routewatch's text form of a route is
  * bgpdump's.
  *
@@ -37,6 +37,7 @@ struct out_ops {
 	void (*origin)(struct out *o, const struct rib *r, const struct rib_origin_view *v, uint32_t when);
 	void (*prefix)(struct out *o, const struct rib *r, const struct rib_prefix_view *v, uint32_t when);
 	void (*history)(struct out *o, const struct store_history *h, const struct store_upstream *u, size_t nu);
+	void (*country)(struct out *o, const struct rib *r, const struct det_country_view *v, uint32_t when);
 };
 
 struct out_elem_state;
@@ -46,6 +47,12 @@ struct out {
 	enum out_format format;
 	struct obuf *ob;                 /* borrowed: where it all goes */
 	const struct names *nm;          /* borrowed; NULL: no names */
+	const struct asrel *rel;         /* borrowed; NULL: none (set after
+					    out_open): what the upstreams of
+					    `as` and `history` are to their
+					    origin (docs/events.md §14) */
+	const struct asrel_cones *cones; /* borrowed; NULL: none: the
+					    customer cones `as` prints */
 	const struct mrt_rec *rec;       /* borrowed: the record elements come from */
 	const char *file;                /* borrowed: its file (JSON elements) */
 	const char *collector;           /* borrowed: printed with each element
@@ -76,6 +83,11 @@ static inline void out_origin(struct out *o, const struct rib *r, const struct r
 static inline void out_prefix(struct out *o, const struct rib *r, const struct rib_prefix_view *v, uint32_t when)
 {
 	o->ops->prefix(o, r, v, when);
+}
+/* A country's routing at time when (country, docs/events.md §14). */
+static inline void out_country(struct out *o, const struct rib *r, const struct det_country_view *v, uint32_t when)
+{
+	o->ops->country(o, r, v, when);
 }
 /* An origin's history with its upstreams (history). */
 static inline void out_history(struct out *o, const struct store_history *h, const struct store_upstream *u,

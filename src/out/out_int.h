@@ -78,6 +78,22 @@ static inline void out__knum(struct obuf *o, const char *k, uint64_t v)
 void out__bgpkit_elem(struct out *o, const struct bgp_elem *e);
 /* "AS131279 STAR-KP" (the short name when known). */
 void out__as_text(struct obuf *ob, const struct names *nm, uint32_t asn);
+/* " (provider)": the relationship an upstream event's detail holds
+ * (docs/events.md §14); nothing when it holds none. */
+void out__relationship(struct obuf *ob, const char *detail);
+/* docs/events.md §14 with out->rel: ,"relationship":"provider" (JSON)
+ * or " (provider)" (text) for upstream u of origin o; nothing without. */
+void out__krel(const struct out *out, uint32_t o, uint32_t u);
+void out__rel_text(const struct out *out, uint32_t o, uint32_t u);
+/* JSON members: "k":"NAME" when the names know asn (else nothing);
+ * "k":"2017-10-01T09:07:51Z". */
+void out__kname(struct obuf *o, const struct names *nm, uint32_t asn, const char *k);
+void out__ktime(struct obuf *o, const char *k, uint32_t t);
+/* A share with at most four decimals and at least one: 0.98, 1.0. */
+void out__share(struct obuf *o, double v);
+/* docs/events.md §14's country view (out_country.c). */
+void out__country_text(struct out *out, const struct rib *r, const struct det_country_view *v, uint32_t when);
+void out__country_json(struct out *out, const struct rib *r, const struct det_country_view *v, uint32_t when);
 /* "2017-10-01 09:07:51 UTC" (text) or "2017-10-01T09:07:51Z" (JSON). */
 size_t out__when(char *b, uint32_t t, bool text);
 

@@ -260,20 +260,7 @@ static void json_elem(struct out *out, const struct bgp_elem *e)
 
 /* ---------------------------------------------------------------- events */
 
-static void kname(struct obuf *o, const struct names *nm, uint32_t asn, const char *k)
-{
-	const char *s = nm ? names_get(nm, asn) : NULL;
-	if (s) {
-		out__key(o, k);
-		obuf_json_str(o, s, strlen(s));
-	}
-}
 
-static void ktime(struct obuf *o, const char *k, uint32_t t)
-{
-	char tb[40];
-	out__kstr(o, k, tb, out__when(tb, t, false));
-}
 
 /* "key":[64500,64501] from the store's space-separated ASNs. */
 static void kasns(struct obuf *o, const char *k, const char *list)
@@ -357,14 +344,39 @@ static void json_leak(struct out *out, const struct store_event *g)
 	out__knum(o, "from", from);
 	out__knum(o, "to", to);
 	if (g->type == DET_ROUTE_LEAK) {
-		ktime(o, "confirmed_at", g->determined);
+		out__ktime(o, "confirmed_at", g->determined);
 		out__knum(o, "peers", g->peers);
 	}
 	if (g->since)
-		ktime(o, "since", g->since);
-	kname(o, out->nm, g->origin, "leaker_name");
-	kname(o, out->nm, from, "from_name");
-	kname(o, out->nm, to, "to_name");
+		out__ktime(o, "since", g->since);
+	out__kname(o, out->nm, g->origin, "leaker_name");
+	out__kname(o, out->nm, from, "from_name");
+	out__kname(o, out->nm, to, "to_name");
+	obuf_puts(o, "}\n");
+}
+
+/* docs/events.md §14: origin holds the country's code, origins its
+ * networks. */
+static void json_country(struct out *out, const struct store_event *g)
+{
+	struct obuf *o = out->ob;
+	char cc[3];
+	geo_cc_str((uint16_t)g->origin, cc);
+	obuf_puts(o, ",\"origin\":null");
+	kprefixes(o, g->prefixes);
+	out__kstr(o, "country", cc, 2);
+	out__knum(o, "provider", g->upstream);
+	kasns(o, "networks", g->origins ? g->origins : "");
+	if (g->type == DET_COUNTRY_GAINED) {
+		obuf_puts(o, g->flag ? ",\"new_for_country\":true" : ",\"new_for_country\":false");
+		out__ktime(o, "confirmed_at", g->determined);
+		out__knum(o, "peers", g->peers);
+	} else {
+		obuf_puts(o, g->flag ? ",\"last_for_country\":true" : ",\"last_for_country\":false");
+	}
+	if (g->since)
+		out__ktime(o, "since", g->since);
+	out__kname(o, out->nm, g->upstream, "provider_name");
 	obuf_puts(o, "}\n");
 }
 
@@ -376,21 +388,25 @@ static void json_event(struct out *out, const struct store_event *g)
 	obuf_puts(o, "{\"type\":\"");
 	obuf_puts(o, det_type_name((enum det_type)g->type));
 	obuf_putc(o, '"');
-	ktime(o, "time", g->time);
+	out__ktime(o, "time", g->time);
 	if (g->type == DET_COLLECTOR_GAP) {
 		/* docs/events.md §9: no origin, no prefix: a collector's silence */
 		const char *c = g->collector ? g->collector : "";
 		obuf_puts(o, ",\"origin\":null,\"prefixes\":[]");
 		out__key(o, "collector");
 		obuf_json_str(o, c, strlen(c)); /* a directory name: escaped */
-		ktime(o, "from", g->time);
-		ktime(o, "to", g->determined);
+		out__ktime(o, "from", g->time);
+		out__ktime(o, "to", g->determined);
 		out__knum(o, "seconds", g->determined - g->time);
 		obuf_puts(o, "}\n");
 		return;
 	}
 	if (g->type == DET_ROUTE_LEAK || g->type == DET_ROUTE_LEAK_END) {
 		json_leak(out, g);
+		return;
+	}
+	if (g->type == DET_COUNTRY_GAINED || g->type == DET_COUNTRY_LOST) {
+		json_country(out, g);
 		return;
 	}
 	out__key(o, "origin");
@@ -434,31 +450,22 @@ static void json_event(struct out *out, const struct store_event *g)
 	bool start = g->type == DET_UPSTREAM_GAINED || g->type == DET_RPKI_INVALID ||
 		     (g->type >= DET_WATCH_HIJACK && !((g->type - DET_WATCH_HIJACK) & 1));
 	if (start) {
-		ktime(o, "confirmed_at", g->determined);
+		out__ktime(o, "confirmed_at", g->determined);
 		out__knum(o, "peers", g->peers);
 	}
 	if (g->since)
-		ktime(o, "since", g->since);
+		out__ktime(o, "since", g->since);
 	if (g->has_origin && g->origin_prefixes)
 		out__knum(o, "origin_prefixes", g->origin_prefixes);
 	if (g->has_origin)
-		kname(o, out->nm, g->origin, "origin_name");
+		out__kname(o, out->nm, g->origin, "origin_name");
 	if (up)
-		kname(o, out->nm, g->upstream, "upstream_name");
+		out__kname(o, out->nm, g->upstream, "upstream_name");
 	obuf_puts(o, "}\n");
 }
 
 /* ---------------------------------------------------------------- as */
 
-/* A share with at most four decimals and at least one: 0.98, 1.0. */
-static void put_share(struct obuf *o, double v)
-{
-	char b[32];
-	int n = snprintf(b, sizeof b, "%.4f", v);
-	while (n > 2 && b[n - 1] == '0' && b[n - 2] != '.')
-		n--;
-	obuf_putsn(o, b, (size_t)n);
-}
 
 /* {"asn":4837,"peers":8,"collectors":2,"name":"..."}; asn null: no
  * upstream (the origin is the peer). */
@@ -473,7 +480,7 @@ static void json_up(struct out *out, const struct rib_up_view *u, bool first)
 	out__knum(o, "peers", u->peers);
 	out__knum(o, "collectors", u->colls);
 	if (u->asn)
-		kname(o, out->nm, u->asn, "name");
+		out__kname(o, out->nm, u->asn, "name");
 	obuf_putc(o, '}');
 }
 
@@ -487,11 +494,13 @@ static void json_origin(struct out *out, const struct rib *r, const struct rib_o
 	struct obuf *o = out->ob;
 	obuf_puts(o, "{\"origin\":");
 	obuf_putu32(o, v->origin);
-	ktime(o, "time", when);
+	out__ktime(o, "time", when);
 	out__knum(o, "peers_total", v->peers_total);
 	out__knum(o, "collectors_total", v->colls_total);
-	kname(o, out->nm, v->origin, "name");
+	out__kname(o, out->nm, v->origin, "name");
 	out__knum(o, "routes", v->routes);
+	if (out->cones) /* docs/events.md §14: networks in its customer cone */
+		out__knum(o, "customer_cone", asrel_cone_size(out->cones, v->origin));
 	obuf_puts(o, ",\"upstreams\":[");
 	for (uint32_t i = 0; i < v->nsum; i++) {
 		const struct rib_up_sum *u = &v->sum[i];
@@ -501,13 +510,16 @@ static void json_origin(struct out *out, const struct rib *r, const struct rib_o
 		else
 			obuf_puts(o, "null");
 		if (u->asn)
-			kname(o, out->nm, u->asn, "name");
+			out__kname(o, out->nm, u->asn, "name");
+		out__krel(out, v->origin, u->asn);
+		if (out->cones && u->asn)
+			out__knum(o, "customer_cone", asrel_cone_size(out->cones, u->asn));
 		out__knum(o, "prefixes", u->prefixes);
 		out__knum(o, "peers", u->peers);
 		out__knum(o, "collectors", u->colls);
 		out__knum(o, "routes", u->routes);
 		out__key(o, "share");
-		put_share(o, u->share);
+		out__share(o, u->share);
 		obuf_putc(o, '}');
 	}
 	obuf_puts(o, "],\"prefixes\":[");
@@ -543,7 +555,7 @@ static void json_prefix(struct out *out, const struct rib *r, const struct rib_p
 	char pb[RW_PREFIX_STRLEN];
 	obuf_puts(o, "{\"prefix\":");
 	obuf_json_str(o, pb, fmt_prefix(pb, &v->query));
-	ktime(o, "time", when);
+	out__ktime(o, "time", when);
 	out__knum(o, "peers_total", v->peers_total);
 	out__knum(o, "collectors_total", v->colls_total);
 	obuf_puts(o, v->present ? ",\"present\":true" : ",\"present\":false");
@@ -564,7 +576,7 @@ static void json_prefix(struct out *out, const struct rib *r, const struct rib_p
 			else
 				obuf_puts(o, "null");
 			if (g->asn)
-				kname(o, out->nm, g->asn, "name");
+				out__kname(o, out->nm, g->asn, "name");
 			out__knum(o, "peers", g->peers);
 			out__knum(o, "collectors", g->colls);
 			obuf_puts(o, ",\"upstreams\":[");
@@ -604,20 +616,30 @@ static void put_time(struct obuf *o, uint32_t t)
 static void json_history(struct out *out, const struct store_history *h, const struct store_upstream *u, size_t nu)
 {
 	struct obuf *o = out->ob;
-	obuf_puts(o, "{\"origin\":");
-	obuf_putu32(o, h->origin);
-	kname(o, out->nm, h->origin, "name");
+	bool country = h->tab == STORE_COUNTRIES; /* docs/events.md §14 */
+	if (country) {
+		char cc[3];
+		geo_cc_str((uint16_t)h->origin, cc);
+		obuf_puts(o, "{\"country\":");
+		obuf_json_str(o, cc, 2);
+	} else {
+		obuf_puts(o, "{\"origin\":");
+		obuf_putu32(o, h->origin);
+		out__kname(o, out->nm, h->origin, "name");
+	}
 	obuf_puts(o, ",\"first_seen\":");
 	put_time(o, h->first_seen);
-	out__knum(o, "prefixes", h->prefixes);
+	if (!country)
+		out__knum(o, "prefixes", h->prefixes);
 	out__knum(o, "routes", h->routes);
 	obuf_puts(o, ",\"clock\":");
 	put_time(o, h->clock);
-	obuf_puts(o, ",\"upstreams\":[");
+	obuf_puts(o, country ? ",\"providers\":[" : ",\"upstreams\":[");
 	for (size_t i = 0; i < nu; i++) {
 		obuf_puts(o, i ? ",{\"asn\":" : "{\"asn\":");
 		obuf_putu32(o, u[i].asn);
-		kname(o, out->nm, u[i].asn, "name");
+		out__kname(o, out->nm, u[i].asn, "name");
+		out__krel(out, h->origin, u[i].asn);
 		obuf_puts(o, ",\"first_seen\":");
 		put_time(o, u[i].first);
 		obuf_puts(o, ",\"last_seen\":");
@@ -632,9 +654,9 @@ static void json_history(struct out *out, const struct store_history *h, const s
 			obuf_putc(o, ']');
 		}
 		obuf_puts(o, "],\"share_mean\":");
-		put_share(o, u[i].mean);
+		out__share(o, u[i].mean);
 		obuf_puts(o, ",\"share_max\":");
-		put_share(o, u[i].max);
+		out__share(o, u[i].max);
 		obuf_putc(o, '}');
 	}
 	obuf_puts(o, "]}\n");
@@ -646,6 +668,7 @@ const struct out_ops out__json_ops = {
 	.origin = json_origin,
 	.prefix = json_prefix,
 	.history = json_history,
+	.country = out__country_json,
 };
 
 /* bgpkit-parser's elements (out_bgpkit.c); everything else as JSON */
@@ -655,4 +678,5 @@ const struct out_ops out__bgpkit_ops = {
 	.origin = json_origin,
 	.prefix = json_prefix,
 	.history = json_history,
+	.country = out__country_json,
 };

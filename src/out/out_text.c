@@ -112,16 +112,23 @@ static void text_event(struct out *out, const struct store_event *g)
 		obuf_printf(o, " (%uh%02um): nothing is known of this time\n", s / 3600, s % 3600 / 60);
 		return;
 	}
-	if (g->has_origin)
+	bool country = g->type == DET_COUNTRY_GAINED || g->type == DET_COUNTRY_LOST;
+	if (country) { /* docs/events.md §14: origin holds the country code */
+		char cc[3];
+		geo_cc_str((uint16_t)g->origin, cc);
+		obuf_printf(o, "country %s", cc);
+	} else if (g->has_origin) {
 		out__as_text(o, nm, g->origin);
-	else
+	} else {
 		obuf_puts(o, "(no origin)");
+	}
 	uint32_t of = g->origin_prefixes > npfx ? g->origin_prefixes : npfx;
 	switch (g->type) {
 	case DET_UPSTREAM_GAINED:
 	case DET_UPSTREAM_LOST:
 		obuf_puts(o, g->type == DET_UPSTREAM_GAINED ? " gained upstream " : " lost upstream ");
 		out__as_text(o, nm, g->upstream);
+		out__relationship(o, g->detail);
 		obuf_printf(o, " on %u of %u prefix%s", npfx, of, of == 1 ? "" : "es");
 		if (g->type == DET_UPSTREAM_GAINED)
 			obuf_puts(o, g->flag ? " (new)" : "");
@@ -201,6 +208,16 @@ static void text_event(struct out *out, const struct store_event *g)
 		store_prefixes_text(o, g->prefixes, npfx, 8);
 		break;
 	}
+	case DET_COUNTRY_GAINED:
+	case DET_COUNTRY_LOST:
+		obuf_puts(o, g->type == DET_COUNTRY_GAINED ? " gained international provider "
+							   : " lost international provider ");
+		out__as_text(o, nm, g->upstream);
+		obuf_printf(o, " on %u prefix%s of ", npfx, npfx == 1 ? "" : "es");
+		asns_text(o, nm, g->origins, "no network");
+		obuf_puts(o, g->type == DET_COUNTRY_GAINED && g->flag ? " (new): " : ": ");
+		store_prefixes_text(o, g->prefixes, npfx, 8);
+		break;
 	}
 	if (g->since) {
 		/* docs/events.md §9: a RIB dump after a gap revealed it */
@@ -246,16 +263,25 @@ static void text_origin(struct out *out, const struct rib *r, const struct rib_o
 			    v->peers_total, v->colls_total);
 		return;
 	}
-	obuf_printf(o, " at %s (%u peers with routes on %u collectors)\n", tb, v->peers_total, v->colls_total);
+	obuf_printf(o, " at %s (%u peers with routes on %u collectors)", tb, v->peers_total, v->colls_total);
+	if (out->cones) {
+		uint32_t n = asrel_cone_size(out->cones, v->origin);
+		obuf_printf(o, "; customer cone: %u network%s", n, plural(n, "", "s"));
+	}
+	obuf_putc(o, '\n');
 	obuf_printf(o, "  upstreams by share of its %llu route%s (peer x prefix):\n", (unsigned long long)v->routes,
 		    v->routes == 1 ? "" : "s");
 	for (uint32_t i = 0; i < v->nsum; i++) {
 		const struct rib_up_sum *u = &v->sum[i];
 		obuf_printf(o, "    %5.1f%%  ", 100 * u->share);
 		up_text(o, out->nm, u->asn);
-		obuf_printf(o, ": %u of %u prefix%s, %u peer%s on %u collector%s, %llu route%s\n", u->prefixes, v->npfx,
+		out__rel_text(out, v->origin, u->asn);
+		obuf_printf(o, ": %u of %u prefix%s, %u peer%s on %u collector%s, %llu route%s", u->prefixes, v->npfx,
 			    plural(v->npfx, "", "es"), u->peers, plural(u->peers, "", "s"), u->colls,
 			    plural(u->colls, "", "s"), (unsigned long long)u->routes, u->routes == 1 ? "" : "s");
+		if (out->cones && u->asn)
+			obuf_printf(o, "; customer cone %u", asrel_cone_size(out->cones, u->asn));
+		obuf_putc(o, '\n');
 	}
 	obuf_printf(o, "  %u prefix%s:\n", v->npfx, plural(v->npfx, "", "es"));
 	for (uint32_t i = 0; i < v->npfx; i++) {
@@ -352,24 +378,36 @@ static void put_time(struct obuf *o, uint32_t t)
 static void text_history(struct out *out, const struct store_history *h, const struct store_upstream *u, size_t nu)
 {
 	struct obuf *o = out->ob;
-	const char *full = out->nm ? names_get(out->nm, h->origin) : NULL;
-	obuf_printf(o, "AS%u%s%s\n", h->origin, full ? " " : "", full ? full : "");
+	bool country = h->tab == STORE_COUNTRIES; /* docs/events.md §14 */
+	const char *full = out->nm && !country ? names_get(out->nm, h->origin) : NULL;
+	if (country) {
+		char cc[3];
+		geo_cc_str((uint16_t)h->origin, cc);
+		obuf_printf(o, "country %s\n", cc);
+	} else {
+		obuf_printf(o, "AS%u%s%s\n", h->origin, full ? " " : "", full ? full : "");
+	}
 	obuf_puts(o, "  first seen ");
 	put_time(o, h->first_seen);
-	obuf_printf(o, "; now %u prefix%s", h->prefixes, h->prefixes == 1 ? "" : "es");
-	if (h->prefixes)
+	if (country)
+		obuf_printf(o, "; now %u route%s (peer x prefix) of its networks", h->routes, h->routes == 1 ? "" : "s");
+	else
+		obuf_printf(o, "; now %u prefix%s", h->prefixes, h->prefixes == 1 ? "" : "es");
+	if (h->prefixes && !country)
 		obuf_printf(o, ", seen by %.1f peers each on average", (double)h->routes / h->prefixes);
 	obuf_puts(o, " (store clock ");
 	put_time(o, h->clock);
 	obuf_puts(o, ")\n");
+	const char *what = country ? "international provider" : "upstream";
 	if (!nu) {
-		obuf_puts(o, "  no confirmed upstream\n");
+		obuf_printf(o, "  no confirmed %s\n", what);
 		return;
 	}
-	obuf_printf(o, "  %zu upstream%s:\n", nu, nu == 1 ? "" : "s");
+	obuf_printf(o, "  %zu %s%s:\n", nu, what, nu == 1 ? "" : "s");
 	for (size_t i = 0; i < nu; i++) {
 		obuf_puts(o, "    ");
 		out__as_text(o, out->nm, u[i].asn);
+		out__rel_text(out, h->origin, u[i].asn);
 		obuf_printf(o, ": %s, %.1f%% of its routes on average, %.1f%% at most\n", u[i].last ? "gone" : "present",
 			    100 * u[i].mean, 100 * u[i].max);
 		for (size_t k = 0; k < u[i].n; k++) {
@@ -389,4 +427,5 @@ const struct out_ops out__text_ops = {
 	.origin = text_origin,
 	.prefix = text_prefix,
 	.history = text_history,
+	.country = out__country_text,
 };

@@ -232,6 +232,10 @@ int pipe_collect(const struct pipe_cfg *cfg)
 	p->dec.skip_path = true;
 	if (cfg->rib_every)
 		engine_keep_adj(p->eng);
+	/* before the resume: the snapshot's routes are counted into the
+	 * countries, and the history of countries is attached with them */
+	if (cfg->geo)
+		engine_countries(p->eng, cfg->geo);
 	if (p->have_db && store_run_resume(&p->run, p->eng)) {
 		rc = RW_EINVAL;
 		goto out;

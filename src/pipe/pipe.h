@@ -37,6 +37,7 @@ struct pipe_cfg {
 	const char *rtr_host, *rtr_port;
 	const struct asrel *rel;   /* docs/events.md §11, borrowed, or NULL */
 	const struct watch *watch; /* docs/events.md §13, borrowed, or NULL */
+	const struct geo *geo;     /* docs/events.md §14, borrowed, or NULL */
 	/* alerts per watch-list group: an event of a group that has one goes
 	 * there (to each of its groups that has one), the rest to exec_cmd /
 	 * webhook */

@@ -19,7 +19,9 @@ double pipe__mono_s(void)
 void pipe__on_det(void *arg, const struct det_event *e)
 {
 	struct pipe *p = arg;
-	det_group_add(&p->g, e);
+	/* the silent confirmations are for the history store alone */
+	if (e->type != DET_UPSTREAM_PRESENT && e->type != DET_COUNTRY_PRESENT)
+		det_group_add(&p->g, e);
 	if (p->have_db)
 		hist_on_event(&p->run.h, e);
 }

@@ -49,7 +49,35 @@ static int on_event(void *arg, const struct store_event *e)
 		r->covering = rw_strdup(e->covering ? e->covering : "");
 	}
 	r->npfx = store_prefixes_count(r->prefixes);
+	/* docs/events.md §14: the relationship the event was stored with */
+	static const char key[] = "\"relationship\":\"";
+	const char *k = (e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_LOST) && e->detail
+				? strstr(e->detail, key) : NULL;
+	if (k) {
+		k += sizeof key - 1;
+		int rel = asrel_parse_name(k, strcspn(k, "\""));
+		if (rel > ASREL_UNKNOWN)
+			*u64map_put(&d->rel, e->upstream) = (uint32_t)rel + 1;
+	}
 	return 0;
+}
+
+void report_relationships(struct report_data *d, const struct asrel *rel)
+{
+	for (uint32_t i = 0; i < d->h.niv; i++) {
+		uint32_t u = d->h.iv[i].upstream;
+		*u64map_put(&d->rel, u) = (uint32_t)asrel_get(rel, d->origin, u) + 1;
+	}
+	for (uint32_t i = 0; i < d->nev; i++)
+		if (d->ev[i].type == DET_UPSTREAM_GAINED || d->ev[i].type == DET_UPSTREAM_LOST)
+			*u64map_put(&d->rel, d->ev[i].upstream) =
+				(uint32_t)asrel_get(rel, d->origin, d->ev[i].upstream) + 1;
+}
+
+enum asrel_rel report_rel(const struct report_data *d, uint32_t upstream)
+{
+	const uint32_t *v = u64map_get(&d->rel, upstream);
+	return v ? (enum asrel_rel)(*v - 1) : ASREL_UNKNOWN;
 }
 
 int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct report_data *d)
@@ -108,6 +136,7 @@ void report_data_free(struct report_data *d)
 	rw_vec_free(&d->out, &d->capout, sizeof *d->out, RW_MEM_OTHER);
 	store_history_free(&d->h);
 	store_series_free(&d->series);
+	u64map_release(&d->rel);
 	memset(d, 0, sizeof *d);
 }
 
@@ -481,6 +510,23 @@ static size_t old_list(const struct report_data *d, const struct names *nm, stru
 	return dry ? k : n;
 }
 
+/* docs/events.md §14: "transit provider" where the upstream is a
+ * provider of the origin, else "upstream"; rel_note adds " (a peer)" or
+ * " (its customer)" after the AS where it is one. */
+static const char *up_word(const struct report_data *d, uint32_t upstream)
+{
+	return report_rel(d, upstream) == ASREL_PROVIDER ? "transit provider" : "upstream";
+}
+
+static void rel_note(const struct report_data *d, struct obuf *o, uint32_t upstream)
+{
+	enum asrel_rel r = report_rel(d, upstream);
+	if (r == ASREL_PEER)
+		obuf_puts(o, " (a peer)");
+	else if (r == ASREL_CUSTOMER)
+		obuf_puts(o, " (its customer)");
+}
+
 static void context(const struct report_data *d, const struct names *nm, struct obuf *o)
 {
 	const struct store_history *h = &d->h;
@@ -508,9 +554,16 @@ static void context(const struct report_data *d, const struct names *nm, struct 
 		since = act[0]->start;
 		obuf_puts(o, "Since ");
 		put_date(o, since);
-		obuf_puts(o, ", it has relied on ");
-		report_as(o, nm, act[0]->upstream);
-		obuf_printf(o, " alone (%.0f%% of its routes on average)", 100 * mean);
+		if (report_rel(d, act[0]->upstream) == ASREL_PROVIDER) {
+			obuf_puts(o, ", it has relied on a single transit provider, ");
+			report_as(o, nm, act[0]->upstream);
+			obuf_printf(o, " (%.0f%% of its routes on average)", 100 * mean);
+		} else {
+			obuf_puts(o, ", it has relied on ");
+			report_as(o, nm, act[0]->upstream);
+			rel_note(d, o, act[0]->upstream);
+			obuf_printf(o, " alone (%.0f%% of its routes on average)", 100 * mean);
+		}
 		if (old_list(d, nm, o, since, true, true)) {
 			obuf_puts(o, ", but for ");
 			old_list(d, nm, o, since, true, false);
@@ -523,6 +576,7 @@ static void context(const struct report_data *d, const struct names *nm, struct 
 			if (k)
 				obuf_puts(o, k + 1 == nact ? " and " : ", ");
 			report_as(o, nm, act[k]->upstream);
+			rel_note(d, o, act[k]->upstream);
 			obuf_puts(o, " (since ");
 			put_date(o, act[k]->start);
 			if (mean < PARTIAL_SHARE)
@@ -563,23 +617,26 @@ static void upstream_line(const struct report_data *d, const struct names *nm, s
 	if (e->type == DET_UPSTREAM_GAINED) {
 		if (e->flag && returned(d, i)) {
 			report_as(o, nm, e->upstream);
-			obuf_printf(o, " returned as an upstream of ");
+			obuf_printf(o, " returned as %s %s of ", report_rel(d, e->upstream) == ASREL_PROVIDER ? "a" : "an",
+				    up_word(d, e->upstream));
 			report_as(o, nm, d->origin);
 			obuf_printf(o, ", for %u of its %u %s: ", e->npfx, of_n(e), plural(of_n(e), "prefix", "prefixes"));
 		} else if (e->flag) {
 			report_as(o, nm, d->origin);
-			obuf_puts(o, " gained a new upstream, ");
+			obuf_printf(o, " gained a new %s, ", up_word(d, e->upstream));
 			report_as(o, nm, e->upstream);
+			rel_note(d, o, e->upstream);
 			obuf_printf(o, ", which carried %u of its %u %s: ", e->npfx, of_n(e),
 				    plural(of_n(e), "prefix", "prefixes"));
 		} else {
 			report_as(o, nm, e->upstream);
-			obuf_printf(o, " also became the upstream of %u more %s: ", e->npfx,
+			obuf_printf(o, " also became the %s of %u more %s: ", up_word(d, e->upstream), e->npfx,
 				    plural(e->npfx, "prefix", "prefixes"));
 		}
 	} else if (e->flag) {
 		report_as(o, nm, e->upstream);
-		obuf_puts(o, " vanished as an upstream: it no longer carried any prefix of ");
+		obuf_printf(o, " vanished as %s %s: it no longer carried any prefix of ",
+			    report_rel(d, e->upstream) == ASREL_PROVIDER ? "a" : "an", up_word(d, e->upstream));
 		report_as(o, nm, d->origin);
 		obuf_printf(o, " (the last %s: ", plural(e->npfx, "one", "ones"));
 		put_prefixes(o, e, 8);

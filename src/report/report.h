@@ -44,10 +44,19 @@ struct report_data {
 	uint32_t nout, capout;
 	bool down_at_from;          /* the window opens in an outage */
 	struct store_series series; /* owned */
+	/* docs/events.md §14: what each upstream is to the origin (upstream
+	 * -> enum asrel_rel + 1), from the window's upstream events (their
+	 * stored relationship) or report_relationships */
+	struct u64map rel;
 };
 
 int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct report_data *d);
 void report_data_free(struct report_data *d);
+/* The relationships of a file for every upstream the report names (over
+ * what the stored events said). */
+void report_relationships(struct report_data *d, const struct asrel *rel);
+/* What upstream is to the origin: ASREL_UNKNOWN when nothing says. */
+enum asrel_rel report_rel(const struct report_data *d, uint32_t upstream);
 /* Every ASN the report names (for loading names); *n set, caller frees. */
 uint32_t *report_asns(const struct report_data *d, size_t *n);
 

@@ -64,6 +64,8 @@ void report_json(const struct report_data *d, const struct names *nm, struct obu
 		name(o, nm, u[i].asn);
 		when(o, "first", u[i].first, false);
 		when(o, "last", u[i].last, true);
+		if (u64map_get(&d->rel, u[i].asn)) /* docs/events.md §14 */
+			obuf_printf(o, ",\"relationship\":\"%s\"", asrel_name(report_rel(d, u[i].asn)));
 		obuf_printf(o, ",\"mean_share\":%.4f,\"max_share\":%.4f}", u[i].mean, u[i].max);
 	}
 	free(u);

@@ -266,6 +266,8 @@ void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, 
 		rt->peer_gen = pg;
 		if (rt->path == path)
 			return; /* same route again: not a change */
+		if (r->route_obs)
+			r->route_obs(r->route_obs_arg, r, peer, pfx, rt->path, path);
 		const struct rib_path *op = &r->path[rt->path], *np = &r->path[path];
 		bool same_view = op->origin == np->origin && op->upstream == np->upstream;
 		rib__path_unref(r, rt->path);
@@ -289,6 +291,8 @@ void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, 
 	p->nroutes++;
 	r->route_count++;
 	peer_note_pfx(r, p, pfx);
+	if (r->route_obs)
+		r->route_obs(r->route_obs_arg, r, peer, pfx, RIB_NONE, path);
 	mark_dirty(r, pfx, 0);
 }
 
@@ -300,6 +304,8 @@ static void remove_at(struct rib *r, uint32_t pfx, uint32_t i, uint8_t why)
 	struct rib_collector *c = &r->coll[p->collector];
 	if ((rt->peer_gen & 0xff) != c->gen && c->stale)
 		c->stale--;
+	if (r->route_obs)
+		r->route_obs(r->route_obs_arg, r, rib_route_peer(rt), pfx, rt->path, RIB_NONE);
 	rib__path_unref(r, rt->path);
 	p->nroutes--;
 	r->route_count--;

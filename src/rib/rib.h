@@ -90,6 +90,10 @@ struct rib_stats {
 	uint64_t peers_refused; /* rib_peer calls beyond RIB_MAX_PEERS */
 };
 
+struct rib;
+/* A new interned path (rib.on_new_path). */
+typedef void (*rib_path_fn)(void *arg, const struct rib *r, uint32_t path);
+
 struct rib {
 	struct rib_pfx *pfx;      /* owned array, index = prefix id */
 	uint32_t npfx, cappfx;
@@ -119,11 +123,23 @@ struct rib {
 	bool paths_matter;        /* any new path of a route makes its prefix
 				     dirty, not only a new origin or upstream
 				     (the detector checks paths: route leaks) */
+	/* an observer of every route change (NULL: none): the route of peer
+	 * for pfx went from old_path to new_path (RIB_NONE: none), both
+	 * still held during the call; the detector's countries
+	 * (docs/events.md §14) count routes with it. Not called by rib_load. */
+	void (*route_obs)(void *arg, const struct rib *r, uint32_t peer, uint32_t pfx, uint32_t old_path,
+			  uint32_t new_path);
+	void *route_obs_arg;
 	uint32_t mark;            /* last stamp used in rib_pfx.mark */
 	uint32_t epoch;           /* bumped by rib_take_dirty */
 
 	uint64_t route_count;
 	struct rib_stats st;
+	/* Called with each path rib_path_intern adds (NULL: nobody asks; set
+	 * after rib_init): relationship inference sees each distinct path
+	 * once, not each route. */
+	rib_path_fn on_new_path;
+	void *on_new_path_arg;
 };
 
 void rib_init(struct rib *r);
@@ -292,6 +308,10 @@ struct rib_origin_view {
  * bitmap of peers per upstream (upstreams x peers / 8 bytes, temporary).
  * An origin with a million prefixes: about 0.3 s. */
 void rib_origin_view(const struct rib *r, uint32_t origin, struct rib_origin_view *v);
+/* Peers that hold any route now. */
+uint32_t rib_peers_with_routes(const struct rib *r);
+/* Prefix ids in prefix order (rw_prefix_cmp). */
+void rib_sort_prefixes(const struct rib *r, uint32_t *ids, uint32_t n);
 void rib_origin_view_free(struct rib_origin_view *v);
 
 /* A prefix and every more-specific prefix of it now (`prefix`, the HTTP

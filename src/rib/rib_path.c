@@ -211,6 +211,8 @@ uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_
 	}
 	htab_add_at(&r->path_tab, k, h, id); /* k: where the lookup above stopped */
 	r->path_live++;
+	if (r->on_new_path)
+		r->on_new_path(r->on_new_path_arg, r, id);
 	/* a new path has no reference yet: the caller's announce takes it */
 	return id;
 }

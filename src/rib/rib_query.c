@@ -49,7 +49,7 @@ static uint32_t prefix_peers(const struct rib_pfx *x, uint32_t *peers)
 	return n;
 }
 
-static uint32_t peers_with_routes(const struct rib *r)
+uint32_t rib_peers_with_routes(const struct rib *r)
 {
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < r->npeer; i++)
@@ -66,6 +66,17 @@ struct pfx_key {
 static int cmp_pfx_key(const void *a, const void *b)
 {
 	return rw_prefix_cmp(&((const struct pfx_key *)a)->p, &((const struct pfx_key *)b)->p);
+}
+
+void rib_sort_prefixes(const struct rib *r, uint32_t *ids, uint32_t n)
+{
+	struct pfx_key *k = rw_malloc((size_t)n * sizeof *k + 1);
+	for (uint32_t i = 0; i < n; i++)
+		k[i] = (struct pfx_key){r->pfx[ids[i]].p, ids[i]};
+	qsort(k, n, sizeof *k, cmp_pfx_key);
+	for (uint32_t i = 0; i < n; i++)
+		ids[i] = k[i].id;
+	free(k);
 }
 
 /* ---------------------------------------------------------------- origin */
@@ -182,7 +193,7 @@ void rib_origin_view(const struct rib *r, uint32_t origin, struct rib_origin_vie
 	memset(v, 0, sizeof *v);
 	v->origin = origin;
 	v->colls_total = r->ncoll;
-	v->peers_total = peers_with_routes(r);
+	v->peers_total = rib_peers_with_routes(r);
 	uint32_t *stamp = rw_calloc((size_t)r->ncoll + 1, sizeof *stamp), cur = 0;
 	uint32_t *peers = rw_malloc(((size_t)r->npeer + 1) * sizeof *peers);
 	for (uint32_t p = 0; p < r->npfx; p++) {
@@ -389,7 +400,7 @@ void rib_prefix_view(const struct rib *r, const struct rw_prefix *q, struct rib_
 	v->query.path_id = 0;
 	prefix_mask(&v->query);
 	v->colls_total = r->ncoll;
-	v->peers_total = peers_with_routes(r);
+	v->peers_total = rib_peers_with_routes(r);
 
 	/* the covered prefixes with routes: one walk over the table */
 	struct pfx_key *keys = NULL;

@@ -184,26 +184,11 @@ int rpki_read(const char *path, struct rpki_vrp **out, uint32_t *n, uint32_t *ca
 {
 	*out = NULL;
 	*n = *cap = 0;
-	struct io_src *s;
-	int rc = io_open(path, NULL, &s);
-	if (rc) {
-		snprintf(err, esz, "%s: cannot open (%s)", path, rc == RW_EIO ? strerror(errno) : rw_strerror(rc));
-		return rc;
-	}
 	struct obuf b = {0}; /* the whole file, NUL-terminated */
-	const uint8_t *p;
-	size_t k;
-	while ((rc = io_next(s, &p, &k)) > 0)
-		obuf_write(&b, p, k);
-	if (rc < 0) {
-		snprintf(err, esz, "%s: %s", path, io_errmsg(s));
-		io_close(s);
-		obuf_release(&b);
+	int rc = io_read_all(path, &b, err, esz);
+	if (rc)
 		return rc;
-	}
-	io_close(s);
 	size_t len = b.len;
-	obuf_putc(&b, '\0');
 	struct rd r = {.path = path};
 	size_t i = 0;
 	while (i < len && (b.buf[i] == ' ' || b.buf[i] == '\n' || b.buf[i] == '\t' || b.buf[i] == '\r'))

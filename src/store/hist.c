@@ -68,6 +68,11 @@ static int write_po(struct hist *h, struct store *s, const struct rib *r)
 
 void hist_release(struct hist *h)
 {
+	if (h->cty) {
+		hist_release(h->cty);
+		free(h->cty);
+		h->cty = NULL;
+	}
 	hist_written(h); /* the pending groups; before the vectors it walks go */
 	u64map_release(&h->po_new);
 	rw_vec_free(&h->ou, &h->capou, sizeof *h->ou, RW_MEM_STORE);
@@ -223,15 +228,11 @@ static void iv_row(const struct hist *h, const struct hist_ou *x, uint32_t end, 
 				      .share_max = x->max, .share_now = share(g, x), .visible = g->routes > 0};
 }
 
-void hist_on_event(void *arg, const struct det_event *e)
+/* An interval opens (gained or silently present) or closes (lost). */
+static void interval_event(struct hist *h, const struct det_event *e, bool open)
 {
-	struct hist *h = arg;
 	uint32_t now = e->determined;
-	if (e->type != DET_UPSTREAM_PRESENT && e->time >= h->events_from) {
-		det_group_add(&h->g, e);
-		h->events++;
-	}
-	if (e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_PRESENT) {
+	if (open) {
 		struct hist_ou *x = ou_of(h, e->origin, e->upstream);
 		if (x->open)
 			return;
@@ -244,7 +245,7 @@ void hist_on_event(void *arg, const struct det_event *e)
 		x->area = 0;
 		x->max = share(g, x);
 		h->intervals_opened++;
-	} else if (e->type == DET_UPSTREAM_LOST && e->flag) {
+	} else {
 		uint64_t key = (uint64_t)e->origin << 32 | e->upstream;
 		uint32_t *v = u64map_get(&h->ou_idx, key);
 		if (!v || !h->ou[*v].open)
@@ -262,11 +263,61 @@ void hist_on_event(void *arg, const struct det_event *e)
 	}
 }
 
+void hist_on_event(void *arg, const struct det_event *e)
+{
+	struct hist *h = arg;
+	bool present = e->type == DET_UPSTREAM_PRESENT || e->type == DET_COUNTRY_PRESENT;
+	if (!present && e->time >= h->events_from) {
+		det_group_add(&h->g, e);
+		h->events++;
+	}
+	if (e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_PRESENT)
+		interval_event(h, e, true);
+	else if (e->type == DET_UPSTREAM_LOST && e->flag)
+		interval_event(h, e, false);
+	else if (h->cty && (e->type == DET_COUNTRY_GAINED || e->type == DET_COUNTRY_PRESENT))
+		interval_event(h->cty, e, true);
+	else if (h->cty && e->type == DET_COUNTRY_LOST)
+		interval_event(h->cty, e, false);
+}
+
+/* docs/events.md §14: the countries' history, fed like the origins' by
+ * the detector's country counts (det.chooks): (country, provider) pairs,
+ * (country, 0) for the routes without one, and a country's routes. */
+static void attach_countries(struct hist *h, struct det *d)
+{
+	if (!h->cty) {
+		h->cty = rw_malloc(sizeof *h->cty);
+		hist_init(h->cty);
+		h->cty->tab = STORE_COUNTRIES;
+	}
+	struct hist *c = h->cty;
+	d->chooks = &c->hooks;
+	const struct det_geo *dg = &d->geo;
+	for (uint32_t i = 0; i < dg->ncu; i++)
+		if (dg->cu[i].routes)
+			ou_of(c, dg->cu[i].cc, dg->cu[i].prov)->routes = dg->cu[i].routes;
+	for (unsigned a = 'A'; a <= 'Z'; a++)
+		for (unsigned b = 'A'; b <= 'Z'; b++) {
+			uint16_t cc = (uint16_t)(a << 8 | b);
+			unsigned ci = geo_cc_index(cc);
+			if (!dg->routes[ci])
+				continue;
+			if (dg->inside[ci])
+				ou_of(c, cc, 0)->routes = dg->inside[ci];
+			struct hist_org *g = org_of(c, cc);
+			g->routes = dg->routes[ci];
+			g->prefixes = dg->routes[ci];
+		}
+}
+
 void hist_attach(struct hist *h, struct engine *e)
 {
 	struct det *d = &e->det;
 	d->hooks = &h->hooks;
 	d->report_present = true;
+	if (d->geo.g)
+		attach_countries(h, d);
 	for (uint32_t i = 0; i < d->ou.n; i++) {
 		uint32_t o = (uint32_t)(d->ou.keys[i] >> 32), u = (uint32_t)d->ou.keys[i];
 		struct hist_ou *x = ou_of(h, o, u);
@@ -279,8 +330,16 @@ void hist_attach(struct hist *h, struct engine *e)
 
 int hist_load(struct hist *h, struct store *s)
 {
-	struct db_stmt *st = db_prepare(s->db, "SELECT origin, upstream, start_ts, acc_ts, seconds, area, share_max"
-					       " FROM intervals WHERE end_ts IS NULL");
+	if (h->cty) {
+		int rc = hist_load(h->cty, s);
+		if (rc)
+			return rc;
+	}
+	struct db_stmt *st = db_prepare(s->db, h->tab == STORE_COUNTRIES
+						       ? "SELECT origin, upstream, start_ts, acc_ts, seconds, area, share_max"
+							 " FROM country_intervals WHERE end_ts IS NULL"
+						       : "SELECT origin, upstream, start_ts, acc_ts, seconds, area, share_max"
+							 " FROM intervals WHERE end_ts IS NULL");
 	if (!st)
 		return store_fail(s, "reading open intervals", RW_EDB);
 	int rc;
@@ -299,12 +358,17 @@ int hist_load(struct hist *h, struct store *s)
 	return rc < 0 ? rc : 0;
 }
 
-/* docs/events.md §13: the watch list's words for an event, as JSON
- * members: the watched prefix and its expected origins, or the watched
+/* docs/events.md §14: an upstream's relationship to the origin; §13: the
+ * watch list's words for an event, as JSON members: the watched prefix and its expected origins, or the watched
  * network (and for neighbor, the neighbor and its side); description and
  * groups. Nothing for other events. */
 static void watch_detail(const struct det_gevent *ge, struct obuf *o)
 {
+	if (ge->rel) { /* §14: upstream events with relationships */
+		obuf_puts(o, "\"relationship\":\"");
+		obuf_puts(o, asrel_name((enum asrel_rel)(ge->rel - 1)));
+		obuf_putc(o, '"');
+	}
 	if (ge->type < DET_WATCH_HIJACK)
 		return;
 	char **groups = NULL;
@@ -443,6 +507,8 @@ static int write_events(struct hist *h, struct store *s, const struct rib *r)
 
 void hist_written(struct hist *h)
 {
+	if (h->cty)
+		hist_written(h->cty);
 	for (uint32_t k = 0; k < h->npend; k++)
 		det_group_release(&h->pend[k]);
 	rw_vec_free(&h->pend, &h->cappend, sizeof *h->pend, RW_MEM_STORE);
@@ -457,20 +523,19 @@ void hist_written(struct hist *h)
 	u64map_clear(&h->po_new);
 }
 
-int hist_write(struct hist *h, struct store *s, const struct rib *r)
+/* The intervals, the origins' (countries') rows and the series points. */
+static int write_history(struct hist *h, struct store *s)
 {
-	int rc = write_events(h, s, r);
-	if (rc)
-		return store_fail(s, "writing events", rc);
+	int rc = 0;
 	for (uint32_t i = 0; i < h->nclosed && !rc; i++)
-		rc = store_interval_put(s, &h->closed[i]);
+		rc = store_interval_put(s, h->tab, &h->closed[i]);
 	for (uint32_t i = 0; i < h->nou && !rc; i++) {
 		struct hist_ou *x = &h->ou[i];
 		if (!x->open || !x->dirty)
 			continue;
 		struct store_interval iv;
 		iv_row(h, x, 0, &iv);
-		rc = store_interval_put(s, &iv);
+		rc = store_interval_put(s, h->tab, &iv);
 	}
 	if (rc)
 		return store_fail(s, "writing intervals", rc);
@@ -482,20 +547,33 @@ int hist_write(struct hist *h, struct store *s, const struct rib *r)
 		}
 		if (!g->dirty)
 			continue;
-		struct store_origin o = {g->origin, g->first_seen ? g->first_seen : g->changed, g->prefixes, g->routes,
-					 g->changed};
-		rc = store_origin_put(s, &o);
+		/* a country's prefixes are not counted (its routes are) */
+		struct store_origin o = {g->origin, g->first_seen ? g->first_seen : g->changed,
+					 h->tab == STORE_COUNTRIES ? 0 : g->prefixes, g->routes, g->changed};
+		rc = store_origin_put(s, h->tab, &o);
 	}
 	if (rc)
 		return store_fail(s, "writing origins", rc);
 	for (uint32_t i = 0; i < h->npt && !rc; i++) {
 		const struct hist_pt *p = &h->pt[i];
-		struct store_point sp = {p->origin, p->ts, p->prefixes, p->routes, p->up_n,
-					 (const uint32_t(*)[2])(h->up + p->up_off)};
-		rc = store_point_put(s, &sp);
+		struct store_point sp = {p->origin, p->ts, h->tab == STORE_COUNTRIES ? 0 : p->prefixes, p->routes,
+					 p->up_n, (const uint32_t(*)[2])(h->up + p->up_off)};
+		rc = store_point_put(s, h->tab, &sp);
 	}
 	if (rc)
 		return store_fail(s, "writing series", rc);
+	return 0;
+}
+
+int hist_write(struct hist *h, struct store *s, const struct rib *r)
+{
+	int rc = write_events(h, s, r);
+	if (rc)
+		return store_fail(s, "writing events", rc);
+	if ((rc = write_history(h, s)))
+		return rc;
+	if (h->cty && (rc = write_history(h->cty, s)))
+		return rc;
 	if (h->po_new.n && (rc = write_po(h, s, r)))
 		return store_fail(s, "writing the prefixes' origins", rc);
 	return 0;

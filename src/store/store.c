@@ -37,6 +37,18 @@ static const char schema[] =
 	" first_seen {INT} NOT NULL, PRIMARY KEY (prefix, origin));"
 	"CREATE TABLE IF NOT EXISTS origin_series (origin {INT} NOT NULL, bucket {INT} NOT NULL,"
 	" ts {INT} NOT NULL, prefixes {INT} NOT NULL, routes {INT} NOT NULL, upstreams TEXT NOT NULL,"
+	" PRIMARY KEY (origin, bucket));"
+	/* docs/events.md §14: the same three for the countries (origin is the
+	 * country's code, upstream its international provider, 0 for its
+	 * routes without one); added to older stores as they are opened */
+	"CREATE TABLE IF NOT EXISTS country_intervals (origin {INT} NOT NULL, upstream {INT} NOT NULL,"
+	" start_ts {INT} NOT NULL, end_ts {INT}, acc_ts {INT} NOT NULL, seconds {INT} NOT NULL,"
+	" area {REAL} NOT NULL, share_max {REAL} NOT NULL, share_now {REAL} NOT NULL, visible {INT} NOT NULL,"
+	" PRIMARY KEY (origin, upstream, start_ts));"
+	"CREATE TABLE IF NOT EXISTS countries (origin {INT} PRIMARY KEY, first_seen {INT} NOT NULL,"
+	" prefixes {INT} NOT NULL, routes {INT} NOT NULL, changed {INT} NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS country_series (origin {INT} NOT NULL, bucket {INT} NOT NULL,"
+	" ts {INT} NOT NULL, prefixes {INT} NOT NULL, routes {INT} NOT NULL, upstreams TEXT NOT NULL,"
 	" PRIMARY KEY (origin, bucket));";
 
 /* The writers' statements, prepared once per store (a round trip each on
@@ -48,6 +60,9 @@ enum {
 	Q_IV_PUT,
 	Q_ORIGIN_PUT,
 	Q_SERIES_PUT,
+	Q_IV_PUT_C, /* the three above on the country tables */
+	Q_ORIGIN_PUT_C,
+	Q_SERIES_PUT_C,
 	Q_PO_GET,
 	Q_PO_PUT,
 	Q_COUNT
@@ -61,17 +76,26 @@ static const char *const q_sql[Q_COUNT] = {
 		     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_EV_UPD] = "UPDATE events SET flag = ?, determined = ?, peers = ?, origin_prefixes = ?, prefixes = ?,"
 		     " since = ?, origins = ?, covering = ? WHERE origin = ? AND time = ? AND type = ? AND upstream = ?",
-	[Q_IV_PUT] = "INSERT INTO intervals (origin, upstream, start_ts, end_ts, acc_ts, seconds, area, share_max,"
-		     " share_now, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		     " ON CONFLICT (origin, upstream, start_ts) DO UPDATE SET end_ts = excluded.end_ts,"
-		     " acc_ts = excluded.acc_ts, seconds = excluded.seconds, area = excluded.area,"
-		     " share_max = excluded.share_max, share_now = excluded.share_now, visible = excluded.visible",
-	[Q_ORIGIN_PUT] = "INSERT INTO origins (origin, first_seen, prefixes, routes, changed) VALUES (?, ?, ?, ?, ?)"
-			 " ON CONFLICT (origin) DO UPDATE SET prefixes = excluded.prefixes,"
-			 " routes = excluded.routes, changed = excluded.changed",
-	[Q_SERIES_PUT] = "INSERT INTO origin_series (origin, bucket, ts, prefixes, routes, upstreams)"
-			 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (origin, bucket) DO UPDATE SET ts = excluded.ts,"
-			 " prefixes = excluded.prefixes, routes = excluded.routes, upstreams = excluded.upstreams",
+#define IV_PUT(T)                                                                                          \
+	"INSERT INTO " T " (origin, upstream, start_ts, end_ts, acc_ts, seconds, area, share_max,"          \
+	" share_now, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"                                        \
+	" ON CONFLICT (origin, upstream, start_ts) DO UPDATE SET end_ts = excluded.end_ts,"                 \
+	" acc_ts = excluded.acc_ts, seconds = excluded.seconds, area = excluded.area,"                      \
+	" share_max = excluded.share_max, share_now = excluded.share_now, visible = excluded.visible"
+#define ORIGIN_PUT(T)                                                                                      \
+	"INSERT INTO " T " (origin, first_seen, prefixes, routes, changed) VALUES (?, ?, ?, ?, ?)"         \
+	" ON CONFLICT (origin) DO UPDATE SET prefixes = excluded.prefixes,"                                 \
+	" routes = excluded.routes, changed = excluded.changed"
+#define SERIES_PUT(T)                                                                                      \
+	"INSERT INTO " T " (origin, bucket, ts, prefixes, routes, upstreams)"                              \
+	" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (origin, bucket) DO UPDATE SET ts = excluded.ts,"          \
+	" prefixes = excluded.prefixes, routes = excluded.routes, upstreams = excluded.upstreams"
+	[Q_IV_PUT] = IV_PUT("intervals"),
+	[Q_ORIGIN_PUT] = ORIGIN_PUT("origins"),
+	[Q_SERIES_PUT] = SERIES_PUT("origin_series"),
+	[Q_IV_PUT_C] = IV_PUT("country_intervals"),
+	[Q_ORIGIN_PUT_C] = ORIGIN_PUT("countries"),
+	[Q_SERIES_PUT_C] = SERIES_PUT("country_series"),
 	[Q_PO_GET] = "SELECT origin FROM prefix_origins WHERE prefix = ?",
 	[Q_PO_PUT] = "INSERT INTO prefix_origins (prefix, origin, first_seen) VALUES (?, ?, ?)"
 		     " ON CONFLICT (prefix, origin) DO NOTHING",
@@ -722,9 +746,9 @@ int store_prefix_origin_put(struct store *s, const char *prefix, uint32_t origin
 	return db_done(st);
 }
 
-int store_interval_put(struct store *s, const struct store_interval *iv)
+int store_interval_put(struct store *s, enum store_tab tab, const struct store_interval *iv)
 {
-	struct db_stmt *st = Q(s, Q_IV_PUT);
+	struct db_stmt *st = Q(s, tab == STORE_COUNTRIES ? Q_IV_PUT_C : Q_IV_PUT);
 	if (!st)
 		return RW_EDB;
 	db_bind_i64(st, 1, iv->origin);
@@ -743,9 +767,9 @@ int store_interval_put(struct store *s, const struct store_interval *iv)
 	return db_done(st);
 }
 
-int store_origin_put(struct store *s, const struct store_origin *o)
+int store_origin_put(struct store *s, enum store_tab tab, const struct store_origin *o)
 {
-	struct db_stmt *st = Q(s, Q_ORIGIN_PUT);
+	struct db_stmt *st = Q(s, tab == STORE_COUNTRIES ? Q_ORIGIN_PUT_C : Q_ORIGIN_PUT);
 	if (!st)
 		return RW_EDB;
 	db_bind_i64(st, 1, o->origin);
@@ -756,9 +780,9 @@ int store_origin_put(struct store *s, const struct store_origin *o)
 	return db_done(st);
 }
 
-int store_point_put(struct store *s, const struct store_point *p)
+int store_point_put(struct store *s, enum store_tab tab, const struct store_point *p)
 {
-	struct db_stmt *st = Q(s, Q_SERIES_PUT);
+	struct db_stmt *st = Q(s, tab == STORE_COUNTRIES ? Q_SERIES_PUT_C : Q_SERIES_PUT);
 	if (!st)
 		return RW_EDB;
 	/* the routes per upstream as "4837:40 20485:16": one row per point

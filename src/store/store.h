@@ -154,13 +154,18 @@ struct store_interval {
 	double share_max, share_now;
 	bool visible;        /* the origin had routes at acc_ts */
 };
-int store_interval_put(struct store *s, const struct store_interval *iv);
+/* Which tables: an origin's history (intervals, origins, origin_series),
+ * or a country's (docs/events.md §14: country_intervals, countries,
+ * country_series; origin holds the country's code, upstream its
+ * international provider, 0 for its routes without one). */
+enum store_tab { STORE_ORIGINS = 0, STORE_COUNTRIES = 1 };
+int store_interval_put(struct store *s, enum store_tab tab, const struct store_interval *iv);
 
 struct store_origin {
 	uint32_t origin, first_seen, prefixes, routes, changed;
 };
 /* first_seen is kept from the first write. */
-int store_origin_put(struct store *s, const struct store_origin *o);
+int store_origin_put(struct store *s, enum store_tab tab, const struct store_origin *o);
 
 /* A series point: the origin's counts and its routes per upstream at
  * second ts (the last change in its bucket; replaces the bucket's point). */
@@ -169,7 +174,7 @@ struct store_point {
 	uint32_t n;          /* entries in up[] */
 	const uint32_t (*up)[2]; /* (upstream, routes), borrowed */
 };
-int store_point_put(struct store *s, const struct store_point *p);
+int store_point_put(struct store *s, enum store_tab tab, const struct store_point *p);
 
 /* ---------------------------------------------------------------- reading */
 
@@ -177,11 +182,17 @@ int store_point_put(struct store *s, const struct store_point *p);
  * upstream, then start), open ones integrated up to the store's clock. */
 struct store_history {
 	bool found;
+	enum store_tab tab;  /* STORE_COUNTRIES: a country's (origin is its
+				code, the upstreams its international
+				providers, 0 its routes without one; no
+				prefix count) */
 	uint32_t origin, first_seen, prefixes, routes, changed, clock;
 	struct store_interval *iv; /* owned */
 	uint32_t niv, capiv;
 };
 int store_history(struct store *s, uint32_t origin, struct store_history *h);
+/* A country's (docs/events.md §14), cc a geo/ code. */
+int store_country_history(struct store *s, uint16_t cc, struct store_history *h);
 void store_history_free(struct store_history *h);
 /* The interval's mean share: its area over the seconds the origin was
  * visible, open intervals carried on to `clock` at their current share. */
@@ -334,6 +345,10 @@ struct hist_pt {
 };
 
 struct hist {
+	enum store_tab tab;        /* origins, or (cty) countries */
+	struct hist *cty;          /* owned: the countries' history
+				      (docs/events.md §14), when the
+				      detector has countries; NULL: none */
 	struct hist_ou *ou;        /* owned */
 	uint32_t nou, capou;
 	struct hist_org *org;      /* owned */
@@ -474,6 +489,7 @@ struct store_ingest_opts {
 	struct engine_vrps *vrps;  /* --vrps (docs/events.md §12), or NULL */
 	const struct asrel *rel;   /* --relationships (§11), or NULL */
 	const struct watch *watch; /* --watch (§13), or NULL */
+	const struct geo *geo;     /* --countries (§14), or NULL */
 };
 
 struct store_ingest_result {

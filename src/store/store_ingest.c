@@ -81,6 +81,10 @@ int store_ingest(char **paths, int n, const struct store_ingest_opts *o, struct 
 	struct engine *e = rw_malloc(sizeof *e);
 	engine_init(e, g.run.min_peers, hist_on_event, &g.run.h);
 	e->gap = o->gap;
+	/* before the resume: the snapshot's routes are counted into the
+	 * countries, and the history of countries is attached with them */
+	if (o->geo)
+		engine_countries(e, o->geo);
 	int rc = store_run_resume(&g.run, e);
 	if (rc) {
 		rc = RW_EDB;

@@ -56,8 +56,8 @@ static bool match_prefix(const char *list, const struct rw_prefix *p)
 
 bool store_ev_match(const struct store_ev_query *q, const struct store_event *e)
 {
-	if (e->type == DET_UPSTREAM_PRESENT)
-		return false;
+	if (e->type == DET_UPSTREAM_PRESENT || e->type >= 32)
+		return false; /* silent, never stored; DET_COUNTRY_PRESENT (32) too */
 	if (q->types && !(q->types & (1u << e->type)))
 		return false;
 	if (q->has_upstream && !match_upstream(e, q->upstream))

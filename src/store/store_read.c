@@ -6,14 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int store_history(struct store *s, uint32_t origin, struct store_history *h)
+static int history(struct store *s, enum store_tab tab, uint32_t origin, struct store_history *h)
 {
 	memset(h, 0, sizeof *h);
+	h->tab = tab;
 	h->origin = origin;
 	int64_t clock = 0;
 	store_meta_get(s, "clock", &clock);
 	h->clock = (uint32_t)clock;
-	struct db_stmt *st = db_prepare(s->db, "SELECT first_seen, prefixes, routes, changed FROM origins WHERE origin = ?");
+	struct db_stmt *st =
+		db_prepare(s->db, tab == STORE_COUNTRIES
+					  ? "SELECT first_seen, prefixes, routes, changed FROM countries WHERE origin = ?"
+					  : "SELECT first_seen, prefixes, routes, changed FROM origins WHERE origin = ?");
 	if (!st)
 		return store_fail(s, "reading origins", RW_EDB);
 	db_bind_i64(st, 1, origin);
@@ -28,8 +32,11 @@ int store_history(struct store *s, uint32_t origin, struct store_history *h)
 	db_finalize(st);
 	if (rc < 0)
 		return store_fail(s, "reading origins", rc);
-	st = db_prepare(s->db, "SELECT upstream, start_ts, end_ts, acc_ts, seconds, area, share_max, share_now, visible"
-			       " FROM intervals WHERE origin = ? ORDER BY upstream, start_ts");
+	st = db_prepare(s->db, tab == STORE_COUNTRIES
+				       ? "SELECT upstream, start_ts, end_ts, acc_ts, seconds, area, share_max, share_now,"
+					 " visible FROM country_intervals WHERE origin = ? ORDER BY upstream, start_ts"
+				       : "SELECT upstream, start_ts, end_ts, acc_ts, seconds, area, share_max, share_now,"
+					 " visible FROM intervals WHERE origin = ? ORDER BY upstream, start_ts");
 	if (!st)
 		return store_fail(s, "reading intervals", RW_EDB);
 	db_bind_i64(st, 1, origin);
@@ -53,6 +60,16 @@ int store_history(struct store *s, uint32_t origin, struct store_history *h)
 	if (rc < 0)
 		return store_fail(s, "reading intervals", rc);
 	return 0;
+}
+
+int store_history(struct store *s, uint32_t origin, struct store_history *h)
+{
+	return history(s, STORE_ORIGINS, origin, h);
+}
+
+int store_country_history(struct store *s, uint16_t cc, struct store_history *h)
+{
+	return history(s, STORE_COUNTRIES, cc, h);
 }
 
 void store_history_free(struct store_history *h)
@@ -131,7 +148,9 @@ int store_events_after(struct store *s, bool all_origins, uint32_t origin, uint3
 	 * origin names it among the prefix's other, remaining or covering
 	 * origins (a hijack of its prefix, and its end); a route_leak or its end (14, 15) names it among the
 	 * origins of the leaked routes; a hijack or its end (16, 17) of a
-	 * watched prefix names it among the expected origins. Three branches, each on an index (the primary key; events
+	 * watched prefix names it among the expected origins. A country's
+	 * events (30, 31) keep its code in origin: never an origin's own.
+	 * Three branches, each on an index (the primary key; events
 	 * (type, time)), not one OR that would read the whole table. */
 #define EV_COLS "type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes, since, collector, origins, covering, detail"
 	/* a page (store_events_after): each branch also starts after the
@@ -140,12 +159,12 @@ int store_events_after(struct store *s, bool all_origins, uint32_t origin, uint3
 #define EV_AFTER " AND (time, type, origin, upstream) > (?, ?, ?, ?)"
 	static const char *const q[2][2] = {
 		{"SELECT " EV_COLS " FROM events WHERE origin = ? AND time >= ? AND time <= ?"
-		 " UNION ALL SELECT " EV_COLS " FROM events WHERE type = 7 AND time >= ? AND time <= ?"
+		 " AND type NOT IN (30, 31) UNION ALL SELECT " EV_COLS " FROM events WHERE type = 7 AND time >= ? AND time <= ?"
 		 " UNION ALL SELECT " EV_COLS " FROM events WHERE type IN (8, 9, 11, 14, 15, 16, 17) AND time >= ? AND time <= ?"
 		 " AND origin <> ? AND (' ' || origins || ' ') LIKE ?"
 		 " ORDER BY 2, 1, 3, 4",
-		 "SELECT " EV_COLS " FROM events WHERE origin = ? AND time >= ? AND time <= ?" EV_AFTER
-		 " UNION ALL SELECT " EV_COLS " FROM events WHERE type = 7 AND time >= ? AND time <= ?" EV_AFTER
+		 "SELECT " EV_COLS " FROM events WHERE origin = ? AND time >= ? AND time <= ?"
+		 " AND type NOT IN (30, 31)" EV_AFTER " UNION ALL SELECT " EV_COLS " FROM events WHERE type = 7 AND time >= ? AND time <= ?" EV_AFTER
 		 " UNION ALL SELECT " EV_COLS " FROM events WHERE type IN (8, 9, 11, 14, 15, 16, 17) AND time >= ? AND time <= ?"
 		 " AND origin <> ? AND (' ' || origins || ' ') LIKE ?" EV_AFTER
 		 " ORDER BY 2, 1, 3, 4"},

@@ -79,7 +79,7 @@ static int point(struct gen *g, uint32_t origin, uint32_t t, uint32_t npfx, uint
 	}
 	struct store_point p = {origin, t, visible ? npfx : 0, routes, routes ? nup : 0, (const uint32_t(*)[2])up};
 	g->points++;
-	return store_point_put(g->s, &p);
+	return store_point_put(g->s, STORE_ORIGINS, &p);
 }
 
 static int one_origin(struct gen *g, uint32_t i, uint32_t t0, uint32_t span, uint64_t seed)
@@ -99,11 +99,11 @@ static int one_origin(struct gen *g, uint32_t i, uint32_t t0, uint32_t span, uin
 	for (unsigned k = 0; k < nup && !rc; k++) {
 		struct store_interval iv = {origin, ups[k], born, 0, t0 + span, (uint64_t)(t0 + span - born),
 					    share[k] * (double)(t0 + span - born), share[k], share[k], true};
-		rc = store_interval_put(g->s, &iv);
+		rc = store_interval_put(g->s, STORE_ORIGINS, &iv);
 	}
 	struct store_origin o = {origin, born, npfx, npfx * PEERS, t0 + span};
 	if (!rc)
-		rc = store_origin_put(g->s, &o);
+		rc = store_origin_put(g->s, STORE_ORIGINS, &o);
 	if (!rc)
 		rc = point(g, origin, born, npfx, npfx, ups, share, nup);
 	/* the year: nev changes at increasing times */
@@ -159,7 +159,7 @@ static int one_origin(struct gen *g, uint32_t i, uint32_t t0, uint32_t span, uin
 				rc = point(g, origin, t + stay, npfx, npfx, ups, share, nup);
 			struct store_interval iv = {origin, u, t, t + stay, t + stay, stay, part * stay, part, part, true};
 			if (!rc)
-				rc = store_interval_put(g->s, &iv);
+				rc = store_interval_put(g->s, STORE_ORIGINS, &iv);
 		}
 	}
 	return rc;
