@@ -176,8 +176,13 @@ struct http_ctx {
 	 * may have stored names) or past 1 M entries */
 	struct u64map no_name;
 	uint32_t no_name_clock;
+	/* the store's clock as last read (http_store_clock), and when */
+	uint32_t clock;
+	double clock_at;
+	bool clock_read;
 };
-/* The store's clock (0: no store, or none yet). */
+/* The store's clock (0: no store, or none yet), read from the store at
+ * most once a second. */
 uint32_t http_store_clock(struct http_ctx *c);
 /* Free what the answers cached in c. */
 void http_ctx_release(struct http_ctx *c);

@@ -340,6 +340,7 @@ serve "$tmp/s.db"
 get c1 /api/v1/as/131279/history
 get c2 /api/v1/as/131279/history
 sqlite3 "$tmp/s.db" "UPDATE meta SET value = value + 60 WHERE key = 'clock'"
+sleep 1.1 # the clock is read at most once a second
 get c3 /api/v1/as/131279/history
 get cm /metrics
 stop
