@@ -77,6 +77,13 @@ for d in $(seq 0 363); do
 	echo "/api/v1/events?from=$((1704067200 + d * 86400))&to=$((1704067200 + (d + 1) * 86400))&limit=100"
 done > "$BENCH_DIR/p-events-day.txt"
 awk '{print "/api/v1/as/" $1}' "$BENCH_DIR/origins.txt" > "$BENCH_DIR/p-summary.txt"
+# the same pages with limits from 51 to 100: 50 000 and 18 200 distinct
+# targets, so that nearly every request misses the answer cache and reads
+# the store
+awk '{for (l = 51; l <= 100; l++) print "/api/v1/events?origin=" $1 "&from=2024-01-01&to=2024-12-30&limit=" l}' \
+	"$BENCH_DIR/origins.txt" | shuf --random-source=<(yes) > "$BENCH_DIR/p-events-origin-nc.txt"
+awk -F'limit=' '{for (l = 51; l <= 100; l++) print $1 "limit=" l}' "$BENCH_DIR/p-events-day.txt" |
+	shuf --random-source=<(yes) > "$BENCH_DIR/p-events-day-nc.txt"
 cat > "$BENCH_DIR/paths.lua" << 'LUA'
 -- each thread walks the paths file from its own offset
 local paths = {}
@@ -100,14 +107,16 @@ say ""
 say "| endpoint | requests/s | p50 ms | p99 ms | errors | requests |"
 say "|---|---|---|---|---|---|"
 for t in "history:/api/v1/as/{asn}/history" "summary:/api/v1/as/{asn}" "events-origin:/api/v1/events?origin={asn}&from=2024-01-01&to=2024-12-30&limit=100" \
-	"events-day:/api/v1/events?from={day}&to={day+1}&limit=100"; do
+	"events-day:/api/v1/events?from={day}&to={day+1}&limit=100" \
+	"events-origin-nc:/api/v1/events?origin={asn}&from=2024-01-01&to=2024-12-30&limit={51..100} (uncached)" \
+	"events-day-nc:/api/v1/events?from={day}&to={day+1}&limit={51..100} (uncached)"; do
 	name=${t%%:*} label=${t#*:}
 	r=$(WRK_PATHS=$BENCH_DIR/p-$name.txt wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$BENCH_DIR/paths.lua" "http://127.0.0.1:$P" 2>&1 | sed -n 's/^RESULT //p')
 	read -r rps p50 p99 errs reqs <<< "$r"
 	say "| \`$label\` | $rps | $p50 | $p99 | $errs | $reqs |"
 done
 say ""
-say "serve's RSS after: $(rss_mb "$srv") MB; load average after: $(load)."
+say "serve's RSS after: $(rss_mb "$srv") MB; answers from the cache: $(curl -s "http://127.0.0.1:$P/metrics" | awk '$1 == "routewatch_http_cache_hits_total" {h = $2} $1 == "routewatch_http_cache_misses_total" {m = $2} END {printf "%d of %d", h, h + m}'); load average after: $(load)."
 say ""
 kill "$srv"
 wait "$srv" 2> /dev/null || true
