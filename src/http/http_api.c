@@ -566,7 +566,9 @@ void http_answer(struct http_ctx *c, const struct http_req *r, struct http_resp 
 	case HTTP_R_SEARCH: search_answer(c, r, a); break;
 	case HTTP_R_LIVE_AS: c->live->origin(c->live->arg, r->asn, &a->body); break;
 	case HTTP_R_LIVE_PREFIX: c->live->prefix(c->live->arg, &r->pfx, &a->body); break;
-	case HTTP_R_STREAM: /* the server answers it (http_srv.c) */
+	case HTTP_R_STREAM: /* GET is the server's (http_srv.c); HEAD: the headers */
+		a->ctype = "text/event-stream; charset=utf-8";
+		break;
 	case HTTP_R_COUNT: err(a, 404, "path", "no such route"); break;
 	}
 }

@@ -419,6 +419,8 @@ check live/stream-ids-in-order "[ $? -eq 0 ] && [ \$(sort -u $tmp/ids | wc -l) -
 	"$(tr '\n' ' ' < "$tmp/ids")"
 check live/stream-filter "[ \"\$(sed -n 's/^event: //p' $tmp/sse2.txt | tr '\n' ' ')\" = 'prefix_down prefix_up ' ]" \
 	"$(sed -n 's/^event: //p' "$tmp/sse2.txt" | tr '\n' ' ')"
+U=$LU get shead /api/v1/stream -I
+check live/stream-head "[ $code = 200 ] && hdr shead content-type | grep -q '^text/event-stream'" "$code $(hdr shead content-type)"
 id2=$(sed -n 2p "$tmp/ids")
 curl -sN --max-time 2 -H "Last-Event-ID: $id2" "$LU/api/v1/stream" > "$tmp/sse3.txt"
 sed -n 's/^id: //p' "$tmp/sse3.txt" > "$tmp/ids3"
