@@ -140,6 +140,17 @@ int http_cursor_cmp(const struct store_ev_key *a, const struct store_ev_key *b);
 /* The OpenAPI 3 document of http_routes[] (http_openapi.c). */
 void http_openapi(struct obuf *o);
 
+/* The web page (http_page.c): GET / and its script and style, static,
+ * reading the API from the browser; served before the router, with a
+ * Content-Security-Policy of their own (http_page_csp: scripts, styles,
+ * images and fetches from the server itself, nothing inline). */
+struct http_page {
+	const char *path, *ctype, *body;
+	size_t len;
+};
+const struct http_page *http_page_find(const char *path);
+extern const char *const http_page_csp;
+
 /* ---------------------------------------------------------------- answers */
 
 /* The live state under collect --http: the caller's callbacks print the
@@ -170,6 +181,7 @@ struct http_ctx {
 	uint64_t published, streams_slow; /* events published; streams ended
 					     for reading too slowly */
 	uint64_t cache_hits, cache_misses; /* history answers from the cache */
+	uint64_t pages;              /* the web page's files served */
 	double started;              /* wall clock at start */
 	/* ASNs the store has no name for, so that answers do not ask again
 	 * (a query each): forgotten when the store's clock moves (a writer

@@ -490,6 +490,8 @@ static void metrics_answer(struct http_ctx *c, struct http_resp *a, uint32_t clo
 	obuf_printf(o, "routewatch_http_gzip_responses_total %llu\n", (unsigned long long)c->gzipped);
 	metric(o, "routewatch_http_not_modified_total", "counter", "304 answers to If-None-Match.");
 	obuf_printf(o, "routewatch_http_not_modified_total %llu\n", (unsigned long long)c->not_modified);
+	metric(o, "routewatch_http_page_requests_total", "counter", "The web page's files served (/, /app.js, /app.css).");
+	obuf_printf(o, "routewatch_http_page_requests_total %llu\n", (unsigned long long)c->pages);
 	metric(o, "routewatch_http_cache_hits_total", "counter", "History answers served from the cache.");
 	obuf_printf(o, "routewatch_http_cache_hits_total %llu\n", (unsigned long long)c->cache_hits);
 	metric(o, "routewatch_http_cache_misses_total", "counter", "History answers made from the store.");

@@ -509,6 +509,53 @@ static void cache_put(struct http_srv *s, const char *uri, const struct http_res
 	rw_mem_count(RW_MEM_OUT, (int64_t)n);
 }
 
+/* ---------------------------------------------------------------- the page */
+
+/* A file of the web page, with its ETag, gzipped when asked. */
+static void page_reply(struct http_srv *s, struct evhttp_request *req, const struct http_page *pg)
+{
+	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+	struct evkeyvalq *hd = evhttp_request_get_output_headers(req);
+	char etag[40];
+	snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)rw_hash(pg->body, pg->len));
+	evhttp_add_header(hd, "Content-Type", pg->ctype);
+	evhttp_add_header(hd, "Content-Security-Policy", http_page_csp);
+	evhttp_add_header(hd, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(hd, "Referrer-Policy", "no-referrer");
+	evhttp_add_header(hd, "Cache-Control", "no-cache");
+	evhttp_add_header(hd, "ETag", etag);
+	evhttp_add_header(hd, "Vary", "Accept-Encoding");
+	s->c->pages++;
+	const char *inm = evhttp_find_header(in, "If-None-Match");
+	if (inm && etag_listed(inm, etag)) {
+		s->c->not_modified++;
+		count(s->c, HTTP_R_COUNT, 304, 0);
+		s->c->requests[HTTP_R_COUNT]--; /* a page, not a failed route */
+		evhttp_send_reply(req, 304, http_reason(304), NULL);
+		return;
+	}
+	struct obuf b = {.buf = (char *)pg->body, .len = pg->len, .cap = pg->len};
+	struct evbuffer *body = evbuffer_new();
+	if (accepts_gzip(evhttp_find_header(in, "Accept-Encoding")) && gzip_body(&b, body)) {
+		evhttp_add_header(hd, "Content-Encoding", "gzip");
+		s->c->gzipped++;
+	} else {
+		evbuffer_add(body, pg->body, pg->len);
+	}
+	size_t blen = evbuffer_get_length(body);
+	bool head = evhttp_request_get_command(req) == EVHTTP_REQ_HEAD;
+	count(s->c, HTTP_R_COUNT, 200, head ? 0 : blen);
+	s->c->requests[HTTP_R_COUNT]--;
+	if (head) {
+		char cl[24];
+		snprintf(cl, sizeof cl, "%zu", blen);
+		evhttp_add_header(hd, "Content-Length", cl);
+		evbuffer_drain(body, blen);
+	}
+	evhttp_send_reply(req, 200, http_reason(200), body);
+	evbuffer_free(body);
+}
+
 /* ---------------------------------------------------------------- requests */
 
 static void on_request(struct evhttp_request *req, void *arg)
@@ -544,6 +591,17 @@ static void on_request(struct evhttp_request *req, void *arg)
 		e = (struct http_err){.status = 431, .param = "headers"};
 		snprintf(e.msg, sizeof e.msg, "the request's headers are over %d bytes", HTTP_MAX_HEADERS);
 		rc = -1;
+	} else if (plen <= HTTP_MAX_PATH && !qm && (evhttp_request_get_command(req) == EVHTTP_REQ_GET ||
+						    evhttp_request_get_command(req) == EVHTTP_REQ_HEAD)) {
+		memcpy(pathbuf, uri ? uri : "", plen);
+		pathbuf[plen] = 0;
+		const struct http_page *pg = http_page_find(pathbuf);
+		if (pg) {
+			page_reply(s, req, pg);
+			http_resp_release(&a);
+			return;
+		}
+		rc = http_parse(method_name(evhttp_request_get_command(req)), pathbuf, NULL, &r, &e);
 	} else if (plen > HTTP_MAX_PATH) {
 		e = (struct http_err){.status = 414, .param = "path"};
 		snprintf(e.msg, sizeof e.msg, "the path is longer than %d bytes", HTTP_MAX_PATH);

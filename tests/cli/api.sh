@@ -275,6 +275,34 @@ suite() {
 	get after /api/v1/as/131279
 	check "$L/still-serving" "[ $code = 200 ]" "$code"
 
+	# ---- the web page: static files, a CSP that allows nothing inline,
+	# a DOM made with textContent only
+	get page /
+	get pjs /app.js
+	get pcss /app.css
+	check "$L/page" "[ $code = 200 ] && hdr page content-type | grep -q '^text/html' &&
+		hdr page content-security-policy | grep -q \"script-src 'self'\" && ! hdr page content-security-policy | grep -q unsafe &&
+		[ \$(grep -o '<script[^>]*>' $tmp/page.body | grep -vc ' src=') -eq 0 ] && ! grep -q '<script[^>]*>[^<]' $tmp/page.body &&
+		! grep -q ' on[a-z]*=' $tmp/page.body && [ \"\$(hdr pjs content-type)\" = 'text/javascript; charset=utf-8' ] &&
+		! grep -q 'innerHTML\|outerHTML\|insertAdjacentHTML\|document.write\|eval(' $tmp/pjs.body &&
+		hdr pcss content-type | grep -q '^text/css'" "$code $(hdr page content-security-policy)"
+	etp=$(hdr page etag)
+	get p304 / -H "If-None-Match: $etp"
+	c1=$code
+	get phead / -I
+	check "$L/page-etag-head" "[ $c1 = 304 ] && [ $code = 200 ] && [ \"\$(hdr phead content-length)\" = \$(wc -c < $tmp/page.body) ]" "$c1 $code"
+	if command -v chromium > /dev/null 2>&1; then
+		rm -rf "$tmp/chr"
+		timeout 90 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chr" --virtual-time-budget=8000 \
+			--dump-dom "$U/#as/131279" > "$tmp/dom.html" 2> /dev/null
+		check "$L/page-in-chromium" "grep -q 'id=\"origin-title\">AS131279 STAR-KP' $tmp/dom.html &&
+			grep -q '&lt;script&gt;alert(1)&lt;/script&gt; TRANSTELECOM' $tmp/dom.html && ! grep -q '<script>alert' $tmp/dom.html &&
+			[ \$(grep -o '<tr><td>2017-10-01T' $tmp/dom.html | wc -l) -ge 5 ] && grep -q 'id=\"chart\" [^>]*src=\"/api/v1/as/131279/chart.svg\"' $tmp/dom.html" \
+			"$(grep -o 'id="origin-title">[^<]*' "$tmp/dom.html") $(wc -c < "$tmp/dom.html") bytes"
+	else
+		echo "skip - api/$L/page-in-chromium: chromium is not installed"
+	fi
+
 	# ---- OpenAPI: JSON, 3.x, every path of it taken by the router
 	get openapi /api/v1/openapi.json
 	check "$L/openapi-json" "[ $code = 200 ] && jq -e '(.openapi | startswith(\"3.\")) and (.paths | length) >= 10' $tmp/openapi.body > /dev/null" \
