@@ -229,6 +229,10 @@ struct store_series {
 	uint32_t nup, capup;
 };
 int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct store_series *out);
+/* docs/events.md §14: a country's series (country_series), and its
+ * country_provider_gained/lost events over [from, to], by time. */
+int store_country_series(struct store *s, uint16_t cc, uint32_t from, uint32_t to, struct store_series *out);
+int store_country_events(struct store *s, uint16_t cc, uint32_t from, uint32_t to, store_event_fn fn, void *arg);
 void store_series_free(struct store_series *ss);
 
 /* Was the origin down (origin_down without origin_up since) at time t?

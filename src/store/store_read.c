@@ -133,45 +133,12 @@ struct store_upstream *store_history_upstreams(const struct store_history *h, si
 	return u;
 }
 
-int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t from, uint32_t to,
-		 store_event_fn fn, void *arg)
-{
-	/* One origin's events, and those that concern it without being its
-	 * own: a collector_gap (type 7, enum det_type) concerns every origin;
-	 * an origin_gained, origin_lost or more_specific (8, 9, 11) of another
-	 * origin names it among the prefix's other, remaining or covering
-	 * origins (a hijack of its prefix, and its end); a route_leak or its end (14, 15) names it among the
-	 * origins of the leaked routes; a hijack or its end (16, 17) of a
-	 * watched prefix names it among the expected origins. A country's
-	 * events (30, 31) keep its code in origin: never an origin's own.
-	 * Three branches, each on an index (the primary key; events
-	 * (type, time)), not one OR that would read the whole table. */
 #define EV_COLS "type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes, since, collector, origins, covering, detail"
-	const char *q_one = "SELECT " EV_COLS " FROM events WHERE origin = ? AND time >= ? AND time <= ?"
-			    " AND type NOT IN (30, 31) UNION ALL SELECT " EV_COLS " FROM events WHERE type = 7 AND time >= ? AND time <= ?"
-			    " UNION ALL SELECT " EV_COLS " FROM events WHERE type IN (8, 9, 11, 14, 15, 16, 17) AND time >= ? AND time <= ?"
-			    " AND origin <> ? AND (' ' || origins || ' ') LIKE ?"
-			    " ORDER BY 2, 1, 3, 4";
-	const char *q_all = "SELECT type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes,"
-			    " since, collector, origins, covering, detail FROM events WHERE time >= ? AND time <= ?"
-			    " ORDER BY time, type, origin, upstream";
-	struct db_stmt *st = db_prepare(s->db, all_origins ? q_all : q_one);
-	if (!st)
-		return store_fail(s, "reading events", RW_EDB);
-	char like[24];
-	snprintf(like, sizeof like, "%% %u %%", origin);
-	if (all_origins) {
-		db_bind_i64(st, 1, from);
-		db_bind_i64(st, 2, to);
-	} else {
-		db_bind_i64(st, 1, origin);
-		for (int k = 0; k < 3; k++) {
-			db_bind_i64(st, 2 + 2 * k, from);
-			db_bind_i64(st, 3 + 2 * k, to);
-		}
-		db_bind_i64(st, 8, origin);
-		db_bind_text(st, 9, like, strlen(like));
-	}
+
+/* Each row of a query on EV_COLS to fn (until it returns nonzero); the
+ * statement is finalized. */
+static int read_events(struct store *s, struct db_stmt *st, store_event_fn fn, void *arg)
+{
 	int rc;
 	while ((rc = db_step(st)) == 1) {
 		int64_t o = db_col_i64(st, 2);
@@ -201,12 +168,57 @@ int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t fr
 	return rc < 0 ? store_fail(s, "reading events", rc) : 0;
 }
 
-int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct store_series *out)
+int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t from, uint32_t to,
+		 store_event_fn fn, void *arg)
+{
+	/* One origin's events, and those that concern it without being its
+	 * own: a collector_gap (type 7, enum det_type) concerns every origin;
+	 * an origin_gained, origin_lost or more_specific (8, 9, 11) of another
+	 * origin names it among the prefix's other, remaining or covering
+	 * origins (a hijack of its prefix, and its end); a route_leak or its end (14, 15) names it among the
+	 * origins of the leaked routes; a hijack or its end (16, 17) of a
+	 * watched prefix names it among the expected origins. A country's
+	 * events (30, 31) keep its code in origin: never an origin's own.
+	 * Three branches, each on an index (the primary key; events
+	 * (type, time)), not one OR that would read the whole table. */
+	const char *q_one = "SELECT " EV_COLS " FROM events WHERE origin = ? AND time >= ? AND time <= ?"
+			    " AND type NOT IN (30, 31) UNION ALL SELECT " EV_COLS " FROM events WHERE type = 7 AND time >= ? AND time <= ?"
+			    " UNION ALL SELECT " EV_COLS " FROM events WHERE type IN (8, 9, 11, 14, 15, 16, 17) AND time >= ? AND time <= ?"
+			    " AND origin <> ? AND (' ' || origins || ' ') LIKE ?"
+			    " ORDER BY 2, 1, 3, 4";
+	const char *q_all = "SELECT type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes,"
+			    " since, collector, origins, covering, detail FROM events WHERE time >= ? AND time <= ?"
+			    " ORDER BY time, type, origin, upstream";
+	struct db_stmt *st = db_prepare(s->db, all_origins ? q_all : q_one);
+	if (!st)
+		return store_fail(s, "reading events", RW_EDB);
+	char like[24];
+	snprintf(like, sizeof like, "%% %u %%", origin);
+	if (all_origins) {
+		db_bind_i64(st, 1, from);
+		db_bind_i64(st, 2, to);
+	} else {
+		db_bind_i64(st, 1, origin);
+		for (int k = 0; k < 3; k++) {
+			db_bind_i64(st, 2 + 2 * k, from);
+			db_bind_i64(st, 3 + 2 * k, to);
+		}
+		db_bind_i64(st, 8, origin);
+		db_bind_text(st, 9, like, strlen(like));
+	}
+	return read_events(s, st, fn, arg);
+}
+
+static int series(struct store *s, enum store_tab tab, uint32_t origin, uint32_t from, uint32_t to,
+		  struct store_series *out)
 {
 	memset(out, 0, sizeof *out);
 	int64_t b0 = from / STORE_BUCKET, b1 = to / STORE_BUCKET;
+	bool c = tab == STORE_COUNTRIES;
 	/* the point in force at `from` is the last one before it */
-	struct db_stmt *st = db_prepare(s->db, "SELECT MAX(bucket) FROM origin_series WHERE origin = ? AND bucket < ?");
+	struct db_stmt *st =
+		db_prepare(s->db, c ? "SELECT MAX(bucket) FROM country_series WHERE origin = ? AND bucket < ?"
+				    : "SELECT MAX(bucket) FROM origin_series WHERE origin = ? AND bucket < ?");
 	if (!st)
 		return store_fail(s, "reading series", RW_EDB);
 	db_bind_i64(st, 1, origin);
@@ -215,8 +227,10 @@ int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, s
 		b0 = db_col_i64(st, 0);
 	db_finalize(st);
 
-	st = db_prepare(s->db, "SELECT ts, prefixes, routes, upstreams FROM origin_series WHERE origin = ?"
-			       " AND bucket >= ? AND bucket <= ? ORDER BY bucket");
+	st = db_prepare(s->db, c ? "SELECT ts, prefixes, routes, upstreams FROM country_series WHERE origin = ?"
+				   " AND bucket >= ? AND bucket <= ? ORDER BY bucket"
+				 : "SELECT ts, prefixes, routes, upstreams FROM origin_series WHERE origin = ?"
+				   " AND bucket >= ? AND bucket <= ? ORDER BY bucket");
 	if (!st)
 		return store_fail(s, "reading series", RW_EDB);
 	db_bind_i64(st, 1, origin);
@@ -248,6 +262,28 @@ int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, s
 	}
 	db_finalize(st);
 	return rc < 0 ? store_fail(s, "reading series", rc) : 0;
+}
+
+int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct store_series *out)
+{
+	return series(s, STORE_ORIGINS, origin, from, to, out);
+}
+
+int store_country_series(struct store *s, uint16_t cc, uint32_t from, uint32_t to, struct store_series *out)
+{
+	return series(s, STORE_COUNTRIES, cc, from, to, out);
+}
+
+int store_country_events(struct store *s, uint16_t cc, uint32_t from, uint32_t to, store_event_fn fn, void *arg)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT " EV_COLS " FROM events WHERE origin = ? AND type IN (30, 31)"
+					       " AND time >= ? AND time <= ? ORDER BY 2, 1, 3, 4");
+	if (!st)
+		return store_fail(s, "reading events", RW_EDB);
+	db_bind_i64(st, 1, cc);
+	db_bind_i64(st, 2, from);
+	db_bind_i64(st, 3, to);
+	return read_events(s, st, fn, arg);
 }
 
 void store_series_free(struct store_series *ss)

@@ -109,6 +109,13 @@ check country-history "[ '$got' = '[\"KP\",6,[[64500,[[\"2024-03-09T08:00:00Z\",
 check country-history-resumed "cmp -s $tmp/h1.json $tmp/h2.json" "$(diff "$tmp/h1.json" "$tmp/h2.json" | head -3)"
 "$RW" history --country KP --db "$tmp/one.db" --names "$tmp/names.txt" > "$tmp/h1.txt" 2>&1
 check country-history-text "grep -q '^  2 international providers:\$' $tmp/h1.txt && grep -q '^    AS64501 TRANSIT-RU: present, 33.3% of its routes on average, 33.3% at most\$' $tmp/h1.txt" "$(head -4 "$tmp/h1.txt" | tr '\n' ';')"
+# a country's story, its JSON and its chart
+"$RW" report --country KP --db "$tmp/one.db" --names "$tmp/names.txt" --from 2024-03-09T08:00:00Z --to 2024-03-09T09:00:00Z --svg "$tmp/kp.svg" > "$tmp/story-kp.txt" 2>&1
+check country-report "grep -q '^country KP, from ' $tmp/story-kp.txt && grep -q 'KP gained a new international provider, AS64501 TRANSIT-RU, which carried 1 of its prefixes: 10.1.0.0/16' $tmp/story-kp.txt && grep -q 'AS64501 TRANSIT-RU returned as an international provider of KP, for 1 of its prefixes: 10.1.0.0/16' $tmp/story-kp.txt && grep -q '^In all: 1 new international provider, 2 lost, 2 returned.\$' $tmp/story-kp.txt" \
+	"$(tr '\n' ';' < "$tmp/story-kp.txt" | head -c 900)"
+check country-chart "grep -q 'country KP: its international providers' $tmp/kp.svg && grep -q 'AS64500 TRANSIT-CN' $tmp/kp.svg" "$(head -c 300 "$tmp/kp.svg")"
+got=$("$RW" report --country KP --json --db "$tmp/one.db" --from 2024-03-09T08:00:00Z --to 2024-03-09T09:00:00Z 2>&1 | jq -c '[.country, [.providers[] | .asn]]')
+check country-report-json "[ '$got' = '[\"KP\",[64500,64501]]' ]" "got $got"
 "$RW" history --country JP --db "$tmp/one.db" > /dev/null 2> "$tmp/err"; rc=$?
 check country-history-none "[ $rc -ne 0 ] && grep -q 'country JP: not in the history store' $tmp/err" "rc=$rc $(head -2 "$tmp/err")"
 "$RW" events --db "$tmp/one.db" --origin 19280 --json 2>/dev/null > "$tmp/kp-as-origin"
