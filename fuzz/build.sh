@@ -42,7 +42,8 @@ IO="io/io io/io_codec io/io_bz2"
 ASREL="asrel/infer asrel/cone"
 # the output formats, and what their event and origin printers need
 FMT="out/out out/out_bgpdump out/out_json out/out_bgpkit out/out_text store/store_text names/names detect/det detect/det_group detect/det_snap \
- rib/rib rib/rib_path rib/rib_adj rib/rib_query rib/rib_snap rpki/rpki detect/det_leak detect/det_sec asrel/asrel watch/watch watch/watch_load"
+ rib/rib rib/rib_path rib/rib_adj rib/rib_query rib/rib_snap rpki/rpki detect/det_leak detect/det_sec asrel/asrel watch/watch watch/watch_load \
+ detect/det_country detect/det_cview geo/geo out/out_country asrel/cone"
 
 # The arena functions of arena.c are renamed out of the way when the shim
 # is used.
