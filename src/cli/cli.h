@@ -101,6 +101,11 @@ int opt_relationships(struct asrel *rel, bool *have, const char *arg);
  * when a VRP file cannot be read. */
 int sec_opts_engine(struct sec_opts *s, struct engine *e, uint32_t at, struct archive_opts *ao);
 
+/* The usage lines of --db in as, prefix and country. */
+#define USAGE_STATE_DB                                                                           \
+	"  --db PATH|URI     instead of FILE|DIR: the state a history store holds\n"               \
+	"                    (routewatch ingest), at its clock\n"
+
 /* The usage lines of --collector, the same in every command. */
 #define USAGE_COLLECTOR                                                                          \
 	"  --collector NAME  collector name for every input\n"                                    \
@@ -122,10 +127,16 @@ struct state_query {
 	struct names *nm;            /* owned */
 	struct geo *geo;             /* owned: --countries (country) */
 	struct asrel *rel;           /* owned: --relationships (as) */
+	const char *db;              /* --db: the state a history store holds
+					instead of archives */
 	struct feed_names coll;      /* --collector */
 	struct feed_stats *st;       /* owned */
 };
 int state_query_parse(struct state_query *q, int argc, char **argv, void (*usage)(FILE *), bool *done);
+/* The inputs agree with the options: FILE|DIR... or --db, one of them;
+ * --at with archives only. 0, or EXIT_USAGE with the reason logged. */
+int state_query_inputs(const struct state_query *q, const char *cmd, int n);
+/* The state: NULL (status set, the reason logged) when --db has none. */
 struct engine *state_query_run(struct state_query *q, char **inputs, int n, int *status);
 void state_query_release(struct state_query *q);
 

@@ -132,6 +132,15 @@ check view-text-from-names "grep -q '^     66.7%  AS64500 TRANSIT-CN: 2 of 2 pre
 "$RW" country all --json --at 2024-03-09T08:01:30Z --countries "$tmp/names.txt" --collector rv "$tmp/a" > "$tmp/all.json" 2>&1
 got=$(jq -c '[.country, .routes, [.providers[] | .asn]]' "$tmp/all.json" | tr '\n' ' ')
 check view-all "[ '$got' = '[\"CN\",3,[64501]] [\"KP\",6,[64500,64501]] ' ] && [ \"\$(sed -n 2p $tmp/all.json)\" = \"\$(cat $tmp/cv.json)\" ]" "got $got"
+# the same views from a history store's state, at its clock
+"$RW" country all --json --countries "$tmp/names.txt" --collector rv "$tmp/a" 2>/dev/null | jq -c 'del(.time)' > "$tmp/all-arch.json"
+"$RW" country all --json --countries "$tmp/names.txt" --db "$tmp/one.db" 2>/dev/null | jq -c 'del(.time)' > "$tmp/all-db.json"
+check view-from-store "[ -s $tmp/all-db.json ] && cmp -s $tmp/all-arch.json $tmp/all-db.json" "$(diff "$tmp/all-arch.json" "$tmp/all-db.json" | head -3)"
+"$RW" as 65001 --json --db "$tmp/one.db" 2>/dev/null | jq -c 'del(.time)' > "$tmp/as-db.json"
+"$RW" as 65001 --json --collector rv "$tmp/a" 2>/dev/null | jq -c 'del(.time)' > "$tmp/as-arch.json"
+check as-from-store "[ -s $tmp/as-db.json ] && cmp -s $tmp/as-arch.json $tmp/as-db.json" "$(diff "$tmp/as-arch.json" "$tmp/as-db.json" | head -3)"
+"$RW" country KP --countries "$tmp/names.txt" --db "$tmp/one.db" "$tmp/a" > /dev/null 2> "$tmp/err"; rc=$?
+check store-or-archives "[ $rc -eq 2 ] && grep -q 'give FILE|DIR or --db, not both' $tmp/err" "rc=$rc $(head -2 "$tmp/err")"
 "$RW" country JP --at 2024-03-09T08:01:30Z --countries "$tmp/names.txt" --collector rv "$tmp/a" > "$tmp/cn.txt" 2>&1
 check view-empty "grep -q '^country JP at 2024-03-09 08:01:30 UTC: no route of a network registered in it' $tmp/cn.txt" "$(head -2 "$tmp/cn.txt")"
 
