@@ -93,6 +93,8 @@ void sec_opts_release(struct sec_opts *s);
  * (--countries, repeatable: the sources add up) with its
  * argument: 0, or the exit status (the reason logged). */
 int sec_opt(struct sec_opts *s, int c, const char *arg);
+/* --country CC into *cc: 0, or EXIT_USAGE with the reason logged. */
+int opt_country(const char *cmd, const char *arg, uint16_t *cc);
 /* --relationships FILE into rel (one file: *have says one was read): 0,
  * or the exit status with the reason logged. */
 int opt_relationships(struct asrel *rel, bool *have, const char *arg);

@@ -95,10 +95,8 @@ int cmd_report(int argc, char **argv)
 				goto out;
 			break;
 		case 'C':
-			if (!(cc = geo_cc_parse(optarg, strlen(optarg)))) {
-				rc = missing("report", "--country wants a country code of two letters, like KP");
+			if ((rc = opt_country("report", optarg, &cc)))
 				goto out;
-			}
 			break;
 		case 'f':
 		case 't':

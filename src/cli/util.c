@@ -41,6 +41,12 @@ void sec_opts_release(struct sec_opts *s)
 	geo_release(&s->geo);
 }
 
+int opt_country(const char *cmd, const char *arg, uint16_t *cc)
+{
+	*cc = geo_cc_parse(arg, strlen(arg));
+	return *cc ? 0 : missing(cmd, "--country wants a country code of two letters, like KP");
+}
+
 int opt_relationships(struct asrel *rel, bool *have, const char *arg)
 {
 	char err[512] = "";

@@ -86,12 +86,17 @@ enum asrel_rel report_rel(const struct report_data *d, uint32_t upstream)
 	return v ? (enum asrel_rel)(*v - 1) : ASREL_UNKNOWN;
 }
 
-int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct report_data *d)
+static void load_start(struct report_data *d, uint32_t origin, uint32_t from, uint32_t to)
 {
 	memset(d, 0, sizeof *d);
 	d->origin = origin;
 	d->from = from;
 	d->to = to;
+}
+
+int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct report_data *d)
+{
+	load_start(d, origin, from, to);
 	int rc = store_history(s, origin, &d->h);
 	if (rc)
 		return rc;
@@ -132,10 +137,7 @@ int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, st
 
 int report_load_country(struct store *s, uint16_t cc, uint32_t from, uint32_t to, struct report_data *d)
 {
-	memset(d, 0, sizeof *d);
-	d->origin = cc;
-	d->from = from;
-	d->to = to;
+	load_start(d, cc, from, to);
 	int rc = store_country_history(s, cc, &d->h);
 	if (rc)
 		return rc;
