@@ -43,7 +43,7 @@ ASREL="asrel/infer asrel/cone"
 # the output formats, and what their event and origin printers need
 FMT="out/out out/out_bgpdump out/out_json out/out_bgpkit out/out_text store/store_text names/names detect/det detect/det_group detect/det_snap \
  rib/rib rib/rib_path rib/rib_adj rib/rib_query rib/rib_snap rpki/rpki detect/det_leak detect/det_sec asrel/asrel watch/watch watch/watch_load \
- out/out_country detect/det_country detect/det_cview geo/geo"
+ detect/det_country detect/det_cview geo/geo out/out_country asrel/cone"
 
 # the API's router and parameter parsers (pure: the table, http_parse)
 HTTP="http/http_route"
@@ -106,12 +106,12 @@ link() {
 	link fuzz_bgp_update $BASE $BGP
 	link fuzz_bgp_attrs $BASE $BGP
 	link fuzz_bgp_open $BASE $BGP
-	link fuzz_mrt $BASE $BGP $MRT $IO $FMT $ASREL
+	link fuzz_mrt $BASE $BGP $MRT $IO $FMT
 	link fuzz_io $BASE $IO
 	link fuzz_bmp $BASE $BGP $BMP
 	link fuzz_bgp_sess $BASE $BGP
 	link fuzz_asrel_infer $BASE $IO asrel/asrel $ASREL
-	link fuzz_http $BASE $BGP $MRT $IO $FMT $ASREL $HTTP
+	link fuzz_http $BASE $BGP $MRT $IO $FMT $HTTP
 }
 
 if [ -n "${FUZZ_TSAN:-}" ]; then

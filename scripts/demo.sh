@@ -46,6 +46,10 @@ echo
 echo "== routewatch history --country KP --db $DB (seven years of North Korea's international providers)"
 "$RW" history --country KP --db "$DB"
 echo
+echo "== routewatch report --country KP --from 2017-10-01T08:00:00Z --to 2017-10-01T14:00:00Z --db $DB --svg $OUT/KP.svg"
+"$RW" report --country KP --from 2017-10-01T08:00:00Z --to 2017-10-01T14:00:00Z --db "$DB" --svg "$OUT/KP.svg"
+echo "(chart: $OUT/KP.svg)"
+echo
 echo "== routewatch country KP --at 2017-10-01T09:30:00Z --names $OUT/asnames.txt $OUT"
 "$RW" country KP --at 2017-10-01T09:30:00Z --names "$OUT/asnames.txt" "$OUT"
 echo

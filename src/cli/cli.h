@@ -94,6 +94,8 @@ void sec_opts_release(struct sec_opts *s);
  * (--countries, repeatable: the sources add up) with its
  * argument: 0, or the exit status (the reason logged). */
 int sec_opt(struct sec_opts *s, int c, const char *arg);
+/* --country CC into *cc: 0, or EXIT_USAGE with the reason logged. */
+int opt_country(const char *cmd, const char *arg, uint16_t *cc);
 /* --relationships FILE into rel (one file: *have says one was read): 0,
  * or the exit status with the reason logged. */
 int opt_relationships(struct asrel *rel, bool *have, const char *arg);
@@ -101,6 +103,11 @@ int opt_relationships(struct asrel *rel, bool *have, const char *arg);
  * files in force at `at`, and their times for ao): 0, or EXIT_DAMAGED
  * when a VRP file cannot be read. */
 int sec_opts_engine(struct sec_opts *s, struct engine *e, uint32_t at, struct archive_opts *ao);
+
+/* The usage lines of --db in as, prefix and country. */
+#define USAGE_STATE_DB                                                                           \
+	"  --db PATH|URI     instead of FILE|DIR: the state a history store holds\n"               \
+	"                    (routewatch ingest), at its clock\n"
 
 /* The usage lines of --collector, the same in every command. */
 #define USAGE_COLLECTOR                                                                          \
@@ -123,10 +130,16 @@ struct state_query {
 	struct names *nm;            /* owned */
 	struct geo *geo;             /* owned: --countries (country) */
 	struct asrel *rel;           /* owned: --relationships (as) */
+	const char *db;              /* --db: the state a history store holds
+					instead of archives */
 	struct feed_names coll;      /* --collector */
 	struct feed_stats *st;       /* owned */
 };
 int state_query_parse(struct state_query *q, int argc, char **argv, void (*usage)(FILE *), bool *done);
+/* The inputs agree with the options: FILE|DIR... or --db, one of them;
+ * --at with archives only. 0, or EXIT_USAGE with the reason logged. */
+int state_query_inputs(const struct state_query *q, const char *cmd, int n);
+/* The state: NULL (status set, the reason logged) when --db has none. */
 struct engine *state_query_run(struct state_query *q, char **inputs, int n, int *status);
 void state_query_release(struct state_query *q);
 

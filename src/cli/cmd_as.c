@@ -34,6 +34,7 @@ static void usage(FILE *o)
 	      "  --relationships FILE  say what each upstream is to the origin (provider,\n"
 	      "                    peer, customer, unknown) by CAIDA's as-rel file, and\n"
 	      "                    the size of each one's customer cone\n"
+	      USAGE_STATE_DB
 	      USAGE_COLLECTOR
 	      USAGE_TIMES,
 	      o);
@@ -47,14 +48,19 @@ int cmd_as(int argc, char **argv)
 	uint32_t asn;
 	if (rc || done)
 		goto out;
-	if (optind + 1 >= argc || parse_asn(argv[optind], &asn)) {
+	if (optind >= argc || parse_asn(argv[optind], &asn)) {
 		rc = missing("as", optind >= argc ? "no ASN given (as 131279 FILE|DIR...)"
-				  : parse_asn(argv[optind], &asn) ? "the first argument is an ASN, like 131279 or AS131279"
-								: "no input: give FILE or DIR");
+						  : "the first argument is an ASN, like 131279 or AS131279");
+		usage(stderr);
+		goto out;
+	}
+	if ((rc = state_query_inputs(&q, "as", argc - optind - 1))) {
 		usage(stderr);
 		goto out;
 	}
 	struct engine *e = state_query_run(&q, argv + optind + 1, argc - optind - 1, &rc);
+	if (!e)
+		goto out;
 	struct rib_origin_view v;
 	rib_origin_view(&e->rib, asn, &v);
 	struct obuf ob;

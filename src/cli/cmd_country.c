@@ -35,6 +35,7 @@ static void usage(FILE *o)
 	      "                    without it, the --names file's endings\n"
 	      "  --names FILE      AS names (potaroo asn.txt or pyasn JSON)\n"
 	      "  --json            one JSON object\n"
+	      USAGE_STATE_DB
 	      USAGE_COLLECTOR
 	      USAGE_TIMES,
 	      o);
@@ -49,9 +50,12 @@ int cmd_country(int argc, char **argv)
 		goto out;
 	bool all = optind < argc && !strcmp(argv[optind], "all");
 	uint16_t cc = optind < argc ? geo_cc_parse(argv[optind], strlen(argv[optind])) : 0;
-	if ((!cc && !all) || optind + 1 >= argc) {
-		rc = missing("country", !cc && !all ? "the first argument is a country code of two letters, like KP, or all"
-					  : "no input: give FILE or DIR");
+	if (!cc && !all) {
+		rc = missing("country", "the first argument is a country code of two letters, like KP, or all");
+		usage(stderr);
+		goto out;
+	}
+	if ((rc = state_query_inputs(&q, "country", argc - optind - 1))) {
 		usage(stderr);
 		goto out;
 	}
@@ -63,6 +67,8 @@ int cmd_country(int argc, char **argv)
 		goto out;
 	}
 	struct engine *e = state_query_run(&q, argv + optind + 1, argc - optind - 1, &rc);
+	if (!e)
+		goto out;
 	struct det_country_views vs;
 	det_country_views(&e->rib, q.geo, all ? 0 : cc, &vs);
 	/* a country without routes: its empty view */

@@ -56,10 +56,8 @@ int cmd_history(int argc, char **argv)
 				goto out;
 			break;
 		case 'C':
-			if (!(cc = geo_cc_parse(optarg, strlen(optarg)))) {
-				rc = missing("history", "--country wants a country code of two letters, like KP");
+			if ((rc = opt_country("history", optarg, &cc)))
 				goto out;
-			}
 			break;
 		case 'n':
 			if (names_load(&nm, optarg)) {

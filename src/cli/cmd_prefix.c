@@ -28,6 +28,7 @@ static void usage(FILE *o)
 	      "  --at TIME         the state at the end of this second\n"
 	      "  --json            one JSON object\n"
 	      "  --names FILE      AS names (potaroo asn.txt or pyasn JSON)\n"
+	      USAGE_STATE_DB
 	      USAGE_COLLECTOR
 	      USAGE_TIMES,
 	      o);
@@ -41,9 +42,12 @@ int cmd_prefix(int argc, char **argv)
 	struct rw_prefix p;
 	if (rc || done)
 		goto out;
-	if (optind + 1 >= argc) {
-		rc = missing("prefix", optind >= argc ? "no prefix given (prefix 192.0.2.0/24 FILE|DIR...)"
-						 : "no input: give FILE or DIR");
+	if (optind >= argc) {
+		rc = missing("prefix", "no prefix given (prefix 192.0.2.0/24 FILE|DIR...)");
+		usage(stderr);
+		goto out;
+	}
+	if ((rc = state_query_inputs(&q, "prefix", argc - optind - 1))) {
 		usage(stderr);
 		goto out;
 	}
@@ -53,6 +57,8 @@ int cmd_prefix(int argc, char **argv)
 		goto out;
 	}
 	struct engine *e = state_query_run(&q, argv + optind + 1, argc - optind - 1, &rc);
+	if (!e)
+		goto out;
 	struct rib_prefix_view v;
 	rib_prefix_view(&e->rib, &p, &v);
 	struct obuf ob;

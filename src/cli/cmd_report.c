@@ -19,6 +19,7 @@
 static void usage(FILE *o)
 {
 	fputs("usage: routewatch report ASN [--from T] [--to T] [options]\n"
+	      "       routewatch report --country CC [--from T] [--to T] [options]\n"
 	      "  What happened to the origin in the window, in plain English, from the\n"
 	      "  history store (routewatch ingest). Times: 2017-10-01T09:00:00Z or unix\n"
 	      "  seconds; default window: the last day before the store's clock.\n"
@@ -29,6 +30,8 @@ static void usage(FILE *o)
 	      "                  as-rel file (else as the stored events say): the story\n"
 	      "                  speaks of transit providers where they are\n"
 	      "  --svg FILE      also write the chart of its upstreams' shares\n"
+	      "  --country CC    a country's story instead: its international providers\n"
+	      "                  (docs/events.md §14; a store ingested with --countries)\n"
 	      "  --json          one JSON object: the window, the upstreams, the events,\n"
 	      "                  the outages and the account itself\n"
 	      "  --until T       the same as --to\n"
@@ -67,7 +70,8 @@ int cmd_report(int argc, char **argv)
 					   {"to", required_argument, 0, 't'},   {"names", required_argument, 0, 'n'},
 					   {"svg", required_argument, 0, 's'},  {"help", no_argument, 0, 'h'},
 					   {"until", required_argument, 0, 't'}, {"json", no_argument, 0, 'j'},
-					   {"relationships", required_argument, 0, 'L'}, {0, 0, 0, 0}};
+					   {"relationships", required_argument, 0, 'L'}, {"country", required_argument, 0, 'C'},
+					   {0, 0, 0, 0}};
 	bool json = false;
 	const char *db = NULL, *svg = NULL;
 	int64_t from = -1, to = -1;
@@ -77,6 +81,7 @@ int cmd_report(int argc, char **argv)
 	struct asrel rel;
 	asrel_init(&rel);
 	bool have_rel = false;
+	uint16_t cc = 0;
 	int c, rc = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hq", lo, NULL)) != -1) {
@@ -87,6 +92,10 @@ int cmd_report(int argc, char **argv)
 		case 'q': rw_log_level = RW_LOG_ERROR; break;
 		case 'L':
 			if ((rc = opt_relationships(&rel, &have_rel, optarg)))
+				goto out;
+			break;
+		case 'C':
+			if ((rc = opt_country("report", optarg, &cc)))
 				goto out;
 			break;
 		case 'f':
@@ -105,8 +114,8 @@ int cmd_report(int argc, char **argv)
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
 		}
 	}
-	uint32_t asn;
-	if (optind != argc - 1 || parse_asn(argv[optind], &asn)) {
+	uint32_t asn = cc;
+	if (cc ? optind != argc : optind != argc - 1 || parse_asn(argv[optind], &asn)) {
 		missing("report", optind < argc ? "want one ASN, like 131279 or AS131279" : "no ASN given");
 		usage(stderr);
 		rc = EXIT_USAGE;
@@ -130,8 +139,15 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	struct report_data d;
-	int lr = report_load(&st, asn, (uint32_t)from, (uint32_t)to, &d);
-	if (lr == RW_ENOTFOUND) {
+	int lr = cc ? report_load_country(&st, cc, (uint32_t)from, (uint32_t)to, &d)
+		    : report_load(&st, asn, (uint32_t)from, (uint32_t)to, &d);
+	if (lr == RW_ENOTFOUND && cc) {
+		char cs[3];
+		geo_cc_str(cc, cs);
+		rw_log(RW_LOG_ERROR, "country %s: not in the history store %s (ingested with --countries?)", cs,
+		       st.where);
+		rc = EXIT_DAMAGED;
+	} else if (lr == RW_ENOTFOUND) {
 		rw_log(RW_LOG_ERROR, "AS%u: not in the history store %s", asn, st.where);
 		rc = EXIT_DAMAGED;
 	} else if (lr) {

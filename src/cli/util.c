@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "../engine/engine.h"
 #include "../names/names.h"
+#include "../store/store.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -38,6 +39,12 @@ void sec_opts_release(struct sec_opts *s)
 	asrel_release(&s->rel);
 	watch_release(&s->watch);
 	geo_release(&s->geo);
+}
+
+int opt_country(const char *cmd, const char *arg, uint16_t *cc)
+{
+	*cc = geo_cc_parse(arg, strlen(arg));
+	return *cc ? 0 : missing(cmd, "--country wants a country code of two letters, like KP");
 }
 
 int opt_relationships(struct asrel *rel, bool *have, const char *arg)
@@ -138,6 +145,7 @@ int state_query_parse(struct state_query *q, int argc, char **argv, void (*usage
 		{"at", required_argument, 0, 'a'},   {"names", required_argument, 0, 'n'},
 		{"json", no_argument, 0, 'j'},       {"collector", required_argument, 0, 'c'},
 		{"countries", required_argument, 0, 'E'}, {"relationships", required_argument, 0, 'L'},
+		{"db", required_argument, 0, 'd'},
 		{"help", no_argument, 0, 'h'},       {0, 0, 0, 0}};
 	memset(q, 0, sizeof *q);
 	feed_names_init(&q->coll);
@@ -168,6 +176,7 @@ int state_query_parse(struct state_query *q, int argc, char **argv, void (*usage
 			q->have_geo = true;
 			break;
 		case 'L': rc = opt_relationships(q->rel, &q->have_rel, optarg); break;
+		case 'd': q->db = optarg; break;
 		case 'h': usage(stdout); *done = true; return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -175,9 +184,26 @@ int state_query_parse(struct state_query *q, int argc, char **argv, void (*usage
 	return rc;
 }
 
+int state_query_inputs(const struct state_query *q, const char *cmd, int n)
+{
+	if (q->db && n > 0)
+		return missing(cmd, "give FILE|DIR or --db, not both");
+	if (q->db && q->at)
+		return missing(cmd, "--at reads archives; with --db the state is the store's, at its clock");
+	if (!q->db && n <= 0)
+		return missing(cmd, "no input: give FILE or DIR, or --db for a history store's state");
+	return 0;
+}
+
 struct engine *state_query_run(struct state_query *q, char **inputs, int n, int *status)
 {
 	q->st = rw_calloc(1, sizeof *q->st);
+	if (q->db) { /* the store's state, at its clock */
+		int rc;
+		struct engine *e = store_state_engine(q->db, &q->at, &rc);
+		*status = rc ? EXIT_DAMAGED : 0;
+		return e;
+	}
 	int damaged;
 	struct engine *e = archive_state(inputs, n, &q->coll, NULL, q->at, q->st, &damaged);
 	*status = damaged ? EXIT_DAMAGED : 0;

@@ -34,7 +34,13 @@ static int on_event(void *arg, const struct store_event *e)
 	struct report_data *d = c->d;
 	rw_vec_grow(&d->ev, &d->capev, (size_t)d->nev + 1, sizeof *d->ev, UINT32_MAX, RW_MEM_OTHER);
 	struct report_event *r = &d->ev[d->nev++];
-	*r = (struct report_event){.type = e->type, .flag = e->flag, .time = e->time, .upstream = e->upstream,
+	/* a country's provider events are told as an origin's upstream ones */
+	uint8_t type = e->type == DET_COUNTRY_GAINED ? DET_UPSTREAM_GAINED
+		       : e->type == DET_COUNTRY_LOST ? DET_UPSTREAM_LOST
+						     : e->type;
+	/* (a country's gain always starts its episode: no route of the
+	 * country had the provider just before, the sense of §5's flag) */
+	*r = (struct report_event){.type = type, .flag = e->flag || e->type == DET_COUNTRY_GAINED, .time = e->time, .upstream = e->upstream,
 				   .origin_prefixes = e->origin_prefixes, .prefixes = rw_strdup(e->prefixes),
 				   .since = e->since, .peers = e->peers};
 	r->origin = e->has_origin ? e->origin : 0;
@@ -42,8 +48,8 @@ static int on_event(void *arg, const struct store_event *e)
 		r->until = e->determined;
 		r->collector = rw_strdup(e->collector ? e->collector : "?");
 	}
-	if (e->type >= DET_ORIGIN_GAINED) {
-		if (e->type != DET_RPKI_INVALID)
+	if (type >= DET_ORIGIN_GAINED) {
+		if (type != DET_RPKI_INVALID)
 			r->upstream = 0; /* more_specific: a prefix id, not an AS */
 		r->origins = rw_strdup(e->origins ? e->origins : "");
 		r->covering = rw_strdup(e->covering ? e->covering : "");
@@ -80,12 +86,17 @@ enum asrel_rel report_rel(const struct report_data *d, uint32_t upstream)
 	return v ? (enum asrel_rel)(*v - 1) : ASREL_UNKNOWN;
 }
 
-int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct report_data *d)
+static void load_start(struct report_data *d, uint32_t origin, uint32_t from, uint32_t to)
 {
 	memset(d, 0, sizeof *d);
 	d->origin = origin;
 	d->from = from;
 	d->to = to;
+}
+
+int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct report_data *d)
+{
+	load_start(d, origin, from, to);
 	int rc = store_history(s, origin, &d->h);
 	if (rc)
 		return rc;
@@ -122,6 +133,21 @@ int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, st
 		}
 	}
 	return 0;
+}
+
+int report_load_country(struct store *s, uint16_t cc, uint32_t from, uint32_t to, struct report_data *d)
+{
+	load_start(d, cc, from, to);
+	int rc = store_country_history(s, cc, &d->h);
+	if (rc)
+		return rc;
+	if (!d->h.found)
+		return RW_ENOTFOUND;
+	struct load_ctx c = {d};
+	rc = store_country_events(s, cc, from, to, on_event, &c);
+	if (!rc)
+		rc = store_country_series(s, cc, from, to, &d->series);
+	return rc;
 }
 
 void report_data_free(struct report_data *d)
@@ -180,6 +206,25 @@ void report_as(struct obuf *o, const struct names *nm, uint32_t asn)
 	const char *s = nm ? names_short(nm, asn, nb, sizeof nb) : NULL;
 	if (s)
 		obuf_printf(o, " %s", s);
+}
+
+/* A country's story (docs/events.md §14)? Its history is the country
+ * tables', its upstreams are its international providers. */
+static bool is_country(const struct report_data *d)
+{
+	return report_is_country(d);
+}
+
+/* Whom the story is about: the origin, or the country by its code. */
+static void subject(struct obuf *o, const struct names *nm, const struct report_data *d)
+{
+	if (is_country(d)) {
+		char cc[3];
+		geo_cc_str((uint16_t)d->origin, cc);
+		obuf_puts(o, cc);
+	} else {
+		report_as(o, nm, d->origin);
+	}
 }
 
 static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
@@ -515,7 +560,26 @@ static size_t old_list(const struct report_data *d, const struct names *nm, stru
  * " (its customer)" after the AS where it is one. */
 static const char *up_word(const struct report_data *d, uint32_t upstream)
 {
+	if (is_country(d))
+		return "international provider";
 	return report_rel(d, upstream) == ASREL_PROVIDER ? "transit provider" : "upstream";
+}
+
+/* An article for up_word's word. */
+static const char *up_a(const struct report_data *d, uint32_t upstream)
+{
+	return !is_country(d) && report_rel(d, upstream) == ASREL_PROVIDER ? "a" : "an";
+}
+
+/* ", for 3 of its 4 prefixes: " (the country's prefix count is not kept:
+ * ", for 3 of its prefixes: ") */
+static void of_its(const struct report_data *d, struct obuf *o, const char *lead, const struct report_event *e)
+{
+	uint32_t n = e->origin_prefixes > e->npfx ? e->origin_prefixes : e->npfx;
+	if (is_country(d))
+		obuf_printf(o, "%s%u of its prefixes: ", lead, e->npfx);
+	else
+		obuf_printf(o, "%s%u of its %u %s: ", lead, e->npfx, n, plural(n, "prefix", "prefixes"));
 }
 
 static void rel_note(const struct report_data *d, struct obuf *o, uint32_t upstream)
@@ -537,7 +601,7 @@ static void context(const struct report_data *d, const struct names *nm, struct 
 		if (iv->start <= d->from && (!iv->end || iv->end > d->from))
 			act[nact++] = iv;
 	}
-	report_as(o, nm, d->origin);
+	subject(o, nm, d);
 	if (!h->found) {
 		obuf_puts(o, " originates no prefix on record; it appears in the events of others. ");
 	} else if (h->first_seen && h->first_seen <= d->from) {
@@ -587,8 +651,11 @@ static void context(const struct report_data *d, const struct names *nm, struct 
 		}
 		obuf_puts(o, ".");
 	} else {
-		obuf_puts(o, old_list(d, nm, o, 0, true, true) ? "When the window opens it has no confirmed upstream."
-							    : "No upstream of it is on record before this window.");
+		const char *w = is_country(d) ? "international provider" : "upstream";
+		if (old_list(d, nm, o, 0, true, true))
+			obuf_printf(o, "When the window opens it has no confirmed %s.", w);
+		else
+			obuf_printf(o, "No %s of it is on record before this window.", w);
 	}
 	/* what ended before the current upstreams began (or all, when
 	 * several share the window's opening) */
@@ -603,11 +670,6 @@ static void context(const struct report_data *d, const struct names *nm, struct 
 
 /* ---------------------------------------------------------------- story */
 
-static uint32_t of_n(const struct report_event *e)
-{
-	return e->origin_prefixes > e->npfx ? e->origin_prefixes : e->npfx;
-}
-
 static void upstream_line(const struct report_data *d, const struct names *nm, struct obuf *o,
 			  struct clock_words *cw, size_t i)
 {
@@ -617,17 +679,15 @@ static void upstream_line(const struct report_data *d, const struct names *nm, s
 	if (e->type == DET_UPSTREAM_GAINED) {
 		if (e->flag && returned(d, i)) {
 			report_as(o, nm, e->upstream);
-			obuf_printf(o, " returned as %s %s of ", report_rel(d, e->upstream) == ASREL_PROVIDER ? "a" : "an",
-				    up_word(d, e->upstream));
-			report_as(o, nm, d->origin);
-			obuf_printf(o, ", for %u of its %u %s: ", e->npfx, of_n(e), plural(of_n(e), "prefix", "prefixes"));
+			obuf_printf(o, " returned as %s %s of ", up_a(d, e->upstream), up_word(d, e->upstream));
+			subject(o, nm, d);
+			of_its(d, o, ", for ", e);
 		} else if (e->flag) {
-			report_as(o, nm, d->origin);
+			subject(o, nm, d);
 			obuf_printf(o, " gained a new %s, ", up_word(d, e->upstream));
 			report_as(o, nm, e->upstream);
 			rel_note(d, o, e->upstream);
-			obuf_printf(o, ", which carried %u of its %u %s: ", e->npfx, of_n(e),
-				    plural(of_n(e), "prefix", "prefixes"));
+			of_its(d, o, ", which carried ", e);
 		} else {
 			report_as(o, nm, e->upstream);
 			obuf_printf(o, " also became the %s of %u more %s: ", up_word(d, e->upstream), e->npfx,
@@ -635,9 +695,9 @@ static void upstream_line(const struct report_data *d, const struct names *nm, s
 		}
 	} else if (e->flag) {
 		report_as(o, nm, e->upstream);
-		obuf_printf(o, " vanished as %s %s: it no longer carried any prefix of ",
-			    report_rel(d, e->upstream) == ASREL_PROVIDER ? "a" : "an", up_word(d, e->upstream));
-		report_as(o, nm, d->origin);
+		obuf_printf(o, " vanished as %s %s: it no longer carried any prefix of ", up_a(d, e->upstream),
+			    up_word(d, e->upstream));
+		subject(o, nm, d);
 		obuf_printf(o, " (the last %s: ", plural(e->npfx, "one", "ones"));
 		put_prefixes(o, e, 8);
 		obuf_puts(o, ").\n");
@@ -668,14 +728,14 @@ static void outage_lines(const struct report_data *d, const struct names *nm, st
 		obuf_puts(o, "- ");
 		if (x->start < d->from) {
 			obuf_puts(o, "The window opens in an outage of ");
-			report_as(o, nm, d->origin);
+			subject(o, nm, d);
 			obuf_puts(o, " that began at ");
 			put_when(o, cw, x->start);
 		} else {
 			obuf_puts(o, "At ");
 			put_when(o, cw, x->start);
 			obuf_printf(o, ", all %s%u %s of ", npfx > 1 ? "" : "", npfx, plural(npfx, "prefix", "prefixes"));
-			report_as(o, nm, d->origin);
+			subject(o, nm, d);
 			obuf_puts(o, " went down");
 		}
 		if (x->end) {
@@ -697,7 +757,7 @@ static void outage_lines(const struct report_data *d, const struct names *nm, st
 	obuf_puts(o, " and ");
 	put_when(o, cw, d->out[j - 1].end ? d->out[j - 1].end : d->to);
 	obuf_printf(o, ", all %u %s of ", npfx, plural(npfx, "prefix", "prefixes"));
-	report_as(o, nm, d->origin);
+	subject(o, nm, d);
 	obuf_printf(o, " went down %zu times (", j - i);
 	put_duration(o, total);
 	obuf_puts(o, " down in all):\n");
@@ -783,7 +843,7 @@ static void partial_summary(const struct report_data *d, const struct names *nm,
 	obuf_puts(o, " and ");
 	put_when(o, cw, d->ev[j - 1].time);
 	obuf_puts(o, ", prefixes of ");
-	report_as(o, nm, d->origin);
+	subject(o, nm, d);
 	obuf_printf(o, " went down %zu time%s and came back %zu time%s (", downs, downs == 1 ? "" : "s", ups,
 		    ups == 1 ? "" : "s");
 	for (size_t q = 0; q < nd; q++)
@@ -847,12 +907,15 @@ static void end_state(const struct report_data *d, const struct names *nm, struc
 {
 	const struct store_series_pt *p = point_at(&d->series, d->to);
 	obuf_puts(o, "When the window closes, ");
-	report_as(o, nm, d->origin);
+	subject(o, nm, d);
 	if (!p || !p->routes) {
 		obuf_puts(o, p ? " has no route seen by any peer.\n" : " has no recorded state.\n");
 		return;
 	}
-	obuf_printf(o, " announces %u %s", p->prefixes, plural(p->prefixes, "prefix", "prefixes"));
+	if (is_country(d))
+		obuf_printf(o, " has %u route%s (peer x prefix)", p->routes, plural(p->routes, "", "s"));
+	else
+		obuf_printf(o, " announces %u %s", p->prefixes, plural(p->prefixes, "prefix", "prefixes"));
 	/* upstreams by share, largest first */
 	uint32_t(*up)[2] = rw_malloc((p->up_n + 1) * sizeof *up);
 	memcpy(up, d->series.up + p->up_off, p->up_n * sizeof *up);
@@ -870,11 +933,15 @@ static void end_state(const struct report_data *d, const struct names *nm, struc
 		if (up[i][0])
 			report_as(o, nm, up[i][0]);
 		else
-			obuf_puts(o, "direct peerings");
+			obuf_puts(o, is_country(d) ? "no international provider" : "direct peerings");
 		obuf_printf(o, " (%.0f%% of its routes)", 100.0 * up[i][1] / p->routes);
 		shown++;
 	}
-	obuf_printf(o, "; %.1f peers see each prefix on average.\n", (double)p->routes / (p->prefixes ? p->prefixes : 1));
+	if (is_country(d))
+		obuf_puts(o, ".\n");
+	else
+		obuf_printf(o, "; %.1f peers see each prefix on average.\n",
+			    (double)p->routes / (p->prefixes ? p->prefixes : 1));
 	free(up);
 }
 
@@ -950,8 +1017,14 @@ static void partial_digest(const struct report_data *d, struct obuf *o, size_t d
 
 void report_text(const struct report_data *d, const struct names *nm, struct obuf *o)
 {
-	const char *full = nm ? names_get(nm, d->origin) : NULL;
-	obuf_printf(o, "AS%u%s%s, from ", d->origin, full ? " " : "", full ? full : "");
+	const char *full = nm && !is_country(d) ? names_get(nm, d->origin) : NULL;
+	if (is_country(d)) {
+		obuf_puts(o, "country ");
+		subject(o, nm, d);
+		obuf_puts(o, ", from ");
+	} else {
+		obuf_printf(o, "AS%u%s%s, from ", d->origin, full ? " " : "", full ? full : "");
+	}
 	put_date(o, d->from);
 	obuf_puts(o, " to ");
 	put_date(o, d->to);
@@ -1066,9 +1139,17 @@ void report_text(const struct report_data *d, const struct names *nm, struct obu
 		partial_digest(d, o, pdown);
 	}
 	if (!any)
-		obuf_puts(o, "Nothing changed in this window: no upstream came or went and no prefix went down.\n");
+		obuf_puts(o, is_country(d) ? "Nothing changed in this window: no international provider came or went.\n"
+					   : "Nothing changed in this window: no upstream came or went and no prefix "
+					     "went down.\n");
 	obuf_putc(o, '\n');
 	end_state(d, nm, o);
+	if (is_country(d)) {
+		obuf_printf(o, "In all: %zu new international provider%s, %zu lost, %zu returned.\n", gained,
+			    gained == 1 ? "" : "s", lost, back);
+		free(told);
+		return;
+	}
 	obuf_printf(o, "In all: %zu new upstream%s, %zu lost, %zu returned; %u outage%s of the whole network", gained,
 		    gained == 1 ? "" : "s", lost, back, d->nout, d->nout == 1 ? "" : "s");
 	if (d->nout) {

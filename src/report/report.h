@@ -51,6 +51,10 @@ struct report_data {
 };
 
 int report_load(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct report_data *d);
+/* A country's story (docs/events.md §14): its international providers'
+ * intervals, events and series; origin holds its code, h.tab says so; no
+ * outages (a country's are not recorded). RW_ENOTFOUND without history. */
+int report_load_country(struct store *s, uint16_t cc, uint32_t from, uint32_t to, struct report_data *d);
 void report_data_free(struct report_data *d);
 /* The relationships of a file for every upstream the report names (over
  * what the stored events said). */
@@ -59,6 +63,12 @@ void report_relationships(struct report_data *d, const struct asrel *rel);
 enum asrel_rel report_rel(const struct report_data *d, uint32_t upstream);
 /* Every ASN the report names (for loading names); *n set, caller frees. */
 uint32_t *report_asns(const struct report_data *d, size_t *n);
+
+/* A country's report (report_load_country)? */
+static inline bool report_is_country(const struct report_data *d)
+{
+	return d->h.tab == STORE_COUNTRIES;
+}
 
 /* The written account. */
 void report_text(const struct report_data *d, const struct names *nm, struct obuf *o);

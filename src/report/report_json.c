@@ -50,15 +50,21 @@ static void name(struct obuf *o, const struct names *nm, uint32_t asn)
 
 void report_json(const struct report_data *d, const struct names *nm, struct obuf *o)
 {
-	obuf_printf(o, "{\"origin\":%u", d->origin);
-	name(o, nm, d->origin);
+	if (report_is_country(d)) { /* docs/events.md §14 */
+		char cc[3];
+		geo_cc_str((uint16_t)d->origin, cc);
+		obuf_printf(o, "{\"country\":\"%s\"", cc);
+	} else {
+		obuf_printf(o, "{\"origin\":%u", d->origin);
+		name(o, nm, d->origin);
+	}
 	when(o, "from", d->from, false);
 	when(o, "to", d->to, false);
 	when(o, "first_seen", d->h.first_seen, true);
 	obuf_printf(o, ",\"down_at_from\":%s", d->down_at_from ? "true" : "false");
 	size_t nu = 0;
 	struct store_upstream *u = store_history_upstreams(&d->h, &nu);
-	obuf_puts(o, ",\"upstreams\":[");
+	obuf_puts(o, report_is_country(d) ? ",\"providers\":[" : ",\"upstreams\":[");
 	for (size_t i = 0; i < nu; i++) {
 		obuf_printf(o, "%s{\"asn\":%u", i ? "," : "", u[i].asn);
 		name(o, nm, u[i].asn);

@@ -150,7 +150,7 @@ static void axes(const struct report_data *d, struct obuf *o)
 			    y + 4, p);
 	}
 	obuf_printf(o, "<text transform=\"translate(16 %d) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">"
-		       "share of the origin's routes</text>\n", (Y0 + Y1) / 2);
+		       "share of the %s's routes</text>\n", (Y0 + Y1) / 2, report_is_country(d) ? "country" : "origin");
 	/* x: UTC */
 	uint32_t span = d->to - d->from, step = tick_step(span);
 	bool days = step >= 86400;
@@ -220,10 +220,18 @@ void report_svg(const struct report_data *d, const struct names *nm, struct obuf
 		       "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
 		    W, H, W, H);
 	obuf_puts(o, "<text x=\"70\" y=\"26\" font-size=\"17\" font-weight=\"bold\">");
-	as_label(o, nm, d->origin);
-	obuf_puts(o, ": its upstreams' share of its routes</text>\n");
-	obuf_puts(o, "<text x=\"70\" y=\"44\" font-size=\"12\" fill=\"#555\">routes = peers x prefixes seen by the"
-		     " collectors; shaded: the whole network down</text>\n");
+	if (report_is_country(d)) { /* docs/events.md §14 */
+		char cc[3];
+		geo_cc_str((uint16_t)d->origin, cc);
+		obuf_printf(o, "country %s: its international providers' share of its routes</text>\n", cc);
+		obuf_puts(o, "<text x=\"70\" y=\"44\" font-size=\"12\" fill=\"#555\">routes = peers x prefixes of its"
+			     " networks seen by the collectors</text>\n");
+	} else {
+		as_label(o, nm, d->origin);
+		obuf_puts(o, ": its upstreams' share of its routes</text>\n");
+		obuf_puts(o, "<text x=\"70\" y=\"44\" font-size=\"12\" fill=\"#555\">routes = peers x prefixes seen"
+			     " by the collectors; shaded: the whole network down</text>\n");
+	}
 
 	/* outages first, under the areas */
 	for (size_t i = 0; i < d->nout; i++) {
@@ -303,9 +311,10 @@ void report_svg(const struct report_data *d, const struct names *nm, struct obuf
 			    j < nshow ? palette[j] : "#999999");
 		obuf_printf(o, "<text x=\"%d\" y=\"%d\" font-size=\"12\">", x + 18, y);
 		if (j >= nshow)
-			obuf_printf(o, "%zu other upstreams", nl - nshow);
+			obuf_printf(o, "%zu other %s", nl - nshow, report_is_country(d) ? "providers" : "upstreams");
 		else if (!l[j].asn)
-			obuf_puts(o, "direct (the peer is the origin)");
+			obuf_puts(o, report_is_country(d) ? "no international provider (inside the country)"
+							  : "direct (the peer is the origin)");
 		else
 			as_label(o, nm, l[j].asn);
 		obuf_puts(o, "</text>\n");

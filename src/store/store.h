@@ -278,6 +278,10 @@ struct store_series {
 	uint32_t nup, capup;
 };
 int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct store_series *out);
+/* docs/events.md §14: a country's series (country_series), and its
+ * country_provider_gained/lost events over [from, to], by time. */
+int store_country_series(struct store *s, uint16_t cc, uint32_t from, uint32_t to, struct store_series *out);
+int store_country_events(struct store *s, uint16_t cc, uint32_t from, uint32_t to, store_event_fn fn, void *arg);
 void store_series_free(struct store_series *ss);
 
 /* Was the origin down (origin_down without origin_up since) at time t?
@@ -442,6 +446,16 @@ int store_open_at(struct store *s, const char *db, bool create);
 int store_run_open(struct store_run *r, const char *db, unsigned min_peers);
 /* Load the stored snapshot into e (made as above) and attach the history. */
 int store_run_resume(struct store_run *r, struct engine *e);
+/* The stored engine state (routes and detector at the store's clock)
+ * into a new engine e: 0, RW_ENOTFOUND when the store has none, or the
+ * error (logged, naming the store). For the state queries (`country
+ * --db`). */
+int store_engine_load(struct store *s, struct engine *e);
+/* The store at db (NULL: the default path), opened to read: a new engine
+ * holding its state, and *clock the store's clock; NULL with *rc (the
+ * reason logged) when there is no store or no state. Free with
+ * engine_release and free. */
+struct engine *store_state_engine(const char *db, uint32_t *clock, int *rc);
 /* A file read to its end: recorded as done at the next checkpoint. */
 void store_run_file_done(struct store_run *r, const struct store_file *f);
 /* The clock moved to `clock` (the second before is evaluated, nothing of

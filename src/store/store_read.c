@@ -133,6 +133,41 @@ struct store_upstream *store_history_upstreams(const struct store_history *h, si
 	return u;
 }
 
+#define EV_COLS "type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes, since, collector, origins, covering, detail"
+
+/* Each row of a query on EV_COLS to fn (until it returns nonzero); the
+ * statement is finalized. */
+static int read_events(struct store *s, struct db_stmt *st, store_event_fn fn, void *arg)
+{
+	int rc;
+	while ((rc = db_step(st)) == 1) {
+		int64_t o = db_col_i64(st, 2);
+		struct store_event e = {
+			.type = (uint8_t)db_col_i64(st, 0),
+			.time = (uint32_t)db_col_i64(st, 1),
+			.has_origin = o >= 0,
+			.origin = o >= 0 ? (uint32_t)o : 0,
+			.upstream = (uint32_t)db_col_i64(st, 3),
+			.flag = db_col_i64(st, 4) != 0,
+			.determined = (uint32_t)db_col_i64(st, 5),
+			.peers = (uint32_t)db_col_i64(st, 6),
+			.origin_prefixes = (uint32_t)db_col_i64(st, 7),
+			.prefixes = (char *)db_col_text(st, 8),
+			.since = (uint32_t)db_col_i64(st, 9),
+			.collector = db_col_text(st, 10),
+			.origins = db_col_text(st, 11),
+			.covering = db_col_text(st, 12),
+			.detail = db_col_text(st, 13),
+		};
+		if (fn(arg, &e)) {
+			rc = 0;
+			break;
+		}
+	}
+	db_finalize(st);
+	return rc < 0 ? store_fail(s, "reading events", rc) : 0;
+}
+
 int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t from, uint32_t to,
 		 store_event_fn fn, void *arg)
 {
@@ -152,7 +187,6 @@ int store_events_after(struct store *s, bool all_origins, uint32_t origin, uint3
 	 * events (30, 31) keep its code in origin: never an origin's own.
 	 * Three branches, each on an index (the primary key; events
 	 * (type, time)), not one OR that would read the whole table. */
-#define EV_COLS "type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes, since, collector, origins, covering, detail"
 	/* a page (store_events_after): each branch also starts after the
 	 * cursor's key, in the order of the ORDER BY (row values), and the
 	 * rows stop at the limit */
@@ -206,41 +240,19 @@ int store_events_after(struct store *s, bool all_origins, uint32_t origin, uint3
 		}
 	}
 #undef BIND_AFTER
-	int rc;
-	while ((rc = db_step(st)) == 1) {
-		int64_t o = db_col_i64(st, 2);
-		struct store_event e = {
-			.type = (uint8_t)db_col_i64(st, 0),
-			.time = (uint32_t)db_col_i64(st, 1),
-			.has_origin = o >= 0,
-			.origin = o >= 0 ? (uint32_t)o : 0,
-			.upstream = (uint32_t)db_col_i64(st, 3),
-			.flag = db_col_i64(st, 4) != 0,
-			.determined = (uint32_t)db_col_i64(st, 5),
-			.peers = (uint32_t)db_col_i64(st, 6),
-			.origin_prefixes = (uint32_t)db_col_i64(st, 7),
-			.prefixes = (char *)db_col_text(st, 8),
-			.since = (uint32_t)db_col_i64(st, 9),
-			.collector = db_col_text(st, 10),
-			.origins = db_col_text(st, 11),
-			.covering = db_col_text(st, 12),
-			.detail = db_col_text(st, 13),
-		};
-		if (fn(arg, &e)) {
-			rc = 0;
-			break;
-		}
-	}
-	db_finalize(st);
-	return rc < 0 ? store_fail(s, "reading events", rc) : 0;
+	return read_events(s, st, fn, arg);
 }
 
-int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct store_series *out)
+static int series(struct store *s, enum store_tab tab, uint32_t origin, uint32_t from, uint32_t to,
+		  struct store_series *out)
 {
 	memset(out, 0, sizeof *out);
 	int64_t b0 = from / STORE_BUCKET, b1 = to / STORE_BUCKET;
+	bool c = tab == STORE_COUNTRIES;
 	/* the point in force at `from` is the last one before it */
-	struct db_stmt *st = db_prepare(s->db, "SELECT MAX(bucket) FROM origin_series WHERE origin = ? AND bucket < ?");
+	struct db_stmt *st =
+		db_prepare(s->db, c ? "SELECT MAX(bucket) FROM country_series WHERE origin = ? AND bucket < ?"
+				    : "SELECT MAX(bucket) FROM origin_series WHERE origin = ? AND bucket < ?");
 	if (!st)
 		return store_fail(s, "reading series", RW_EDB);
 	db_bind_i64(st, 1, origin);
@@ -249,8 +261,10 @@ int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, s
 		b0 = db_col_i64(st, 0);
 	db_finalize(st);
 
-	st = db_prepare(s->db, "SELECT ts, prefixes, routes, upstreams FROM origin_series WHERE origin = ?"
-			       " AND bucket >= ? AND bucket <= ? ORDER BY bucket");
+	st = db_prepare(s->db, c ? "SELECT ts, prefixes, routes, upstreams FROM country_series WHERE origin = ?"
+				   " AND bucket >= ? AND bucket <= ? ORDER BY bucket"
+				 : "SELECT ts, prefixes, routes, upstreams FROM origin_series WHERE origin = ?"
+				   " AND bucket >= ? AND bucket <= ? ORDER BY bucket");
 	if (!st)
 		return store_fail(s, "reading series", RW_EDB);
 	db_bind_i64(st, 1, origin);
@@ -282,6 +296,28 @@ int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, s
 	}
 	db_finalize(st);
 	return rc < 0 ? store_fail(s, "reading series", rc) : 0;
+}
+
+int store_series(struct store *s, uint32_t origin, uint32_t from, uint32_t to, struct store_series *out)
+{
+	return series(s, STORE_ORIGINS, origin, from, to, out);
+}
+
+int store_country_series(struct store *s, uint16_t cc, uint32_t from, uint32_t to, struct store_series *out)
+{
+	return series(s, STORE_COUNTRIES, cc, from, to, out);
+}
+
+int store_country_events(struct store *s, uint16_t cc, uint32_t from, uint32_t to, store_event_fn fn, void *arg)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT " EV_COLS " FROM events WHERE origin = ? AND type IN (30, 31)"
+					       " AND time >= ? AND time <= ? ORDER BY 2, 1, 3, 4");
+	if (!st)
+		return store_fail(s, "reading events", RW_EDB);
+	db_bind_i64(st, 1, cc);
+	db_bind_i64(st, 2, from);
+	db_bind_i64(st, 3, to);
+	return read_events(s, st, fn, arg);
 }
 
 void store_series_free(struct store_series *ss)

@@ -77,31 +77,65 @@ int store_run_open(struct store_run *r, const char *db, unsigned min_peers)
 	return 0;
 }
 
-int store_run_resume(struct store_run *r, struct engine *e)
+int store_engine_load(struct store *s, struct engine *e)
 {
-	r->e = e;
 	uint8_t *snap;
 	size_t n;
-	int lr = store_state_load(&r->st, &snap, &n);
+	int lr = store_state_load(s, &snap, &n);
 	if (lr == 0) {
 		char err[256];
 		lr = engine_load(e, snap, n, err, sizeof err);
 		free(snap);
-		if (lr) {
-			rw_log(RW_LOG_ERROR, "%s: the stored engine state cannot be read: %s", r->st.where, err);
-			return lr;
-		}
+		if (lr)
+			rw_log(RW_LOG_ERROR, "%s: the stored engine state cannot be read: %s", s->where, err);
 	} else if (lr == RW_ECOMPRESS) {
 		rw_log(RW_LOG_ERROR, "%s: the stored engine state is damaged (its checksum or its compression does "
 				     "not hold); refusing to continue from it: restore a copy, or move the store away "
 				     "to start a new history",
-		       r->st.where);
-		return lr;
+		       s->where);
 	} else if (lr != RW_ENOTFOUND) {
-		rw_log(RW_LOG_ERROR, "%s: reading the engine state: %s", r->st.where,
-		       lr == RW_EDB ? db_errmsg(r->st.db) : rw_strerror(lr));
-		return lr;
+		rw_log(RW_LOG_ERROR, "%s: reading the engine state: %s", s->where,
+		       lr == RW_EDB ? db_errmsg(s->db) : rw_strerror(lr));
 	}
+	return lr;
+}
+
+static void no_event(void *arg, const struct det_event *e)
+{
+	(void)arg;
+	(void)e;
+}
+
+struct engine *store_state_engine(const char *db, uint32_t *clock, int *rc)
+{
+	struct store st;
+	*clock = 0;
+	if ((*rc = store_open_at(&st, db, false)))
+		return NULL;
+	int64_t mp = 0, ck = 0;
+	store_meta_get(&st, "min_peers", &mp);
+	store_meta_get(&st, "clock", &ck);
+	struct engine *e = rw_malloc(sizeof *e);
+	engine_init(e, mp > 0 ? (unsigned)mp : 2, no_event, NULL);
+	*rc = store_engine_load(&st, e);
+	if (*rc == RW_ENOTFOUND)
+		rw_log(RW_LOG_ERROR, "%s: no stored state (nothing ingested yet)", st.where);
+	store_close(&st);
+	if (*rc) {
+		engine_release(e);
+		free(e);
+		return NULL;
+	}
+	*clock = ck > 0 && ck <= UINT32_MAX ? (uint32_t)ck : 0;
+	return e;
+}
+
+int store_run_resume(struct store_run *r, struct engine *e)
+{
+	r->e = e;
+	int lr = store_engine_load(&r->st, e);
+	if (lr && lr != RW_ENOTFOUND)
+		return lr;
 	hist_attach(&r->h, e);
 	hist_history(&r->h, &r->st, &e->rib);
 	if (hist_load(&r->h, &r->st))

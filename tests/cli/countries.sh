@@ -109,6 +109,13 @@ check country-history "[ '$got' = '[\"KP\",6,[[64500,[[\"2024-03-09T08:00:00Z\",
 check country-history-resumed "cmp -s $tmp/h1.json $tmp/h2.json" "$(diff "$tmp/h1.json" "$tmp/h2.json" | head -3)"
 "$RW" history --country KP --db "$tmp/one.db" --names "$tmp/names.txt" > "$tmp/h1.txt" 2>&1
 check country-history-text "grep -q '^  2 international providers:\$' $tmp/h1.txt && grep -q '^    AS64501 TRANSIT-RU: present, 33.3% of its routes on average, 33.3% at most\$' $tmp/h1.txt" "$(head -4 "$tmp/h1.txt" | tr '\n' ';')"
+# a country's story, its JSON and its chart
+"$RW" report --country KP --db "$tmp/one.db" --names "$tmp/names.txt" --from 2024-03-09T08:00:00Z --to 2024-03-09T09:00:00Z --svg "$tmp/kp.svg" > "$tmp/story-kp.txt" 2>&1
+check country-report "grep -q '^country KP, from ' $tmp/story-kp.txt && grep -q 'KP gained a new international provider, AS64501 TRANSIT-RU, which carried 1 of its prefixes: 10.1.0.0/16' $tmp/story-kp.txt && grep -q 'AS64501 TRANSIT-RU returned as an international provider of KP, for 1 of its prefixes: 10.1.0.0/16' $tmp/story-kp.txt && grep -q '^In all: 1 new international provider, 2 lost, 2 returned.\$' $tmp/story-kp.txt" \
+	"$(tr '\n' ';' < "$tmp/story-kp.txt" | head -c 900)"
+check country-chart "grep -q 'country KP: its international providers' $tmp/kp.svg && grep -q 'AS64500 TRANSIT-CN' $tmp/kp.svg" "$(head -c 300 "$tmp/kp.svg")"
+got=$("$RW" report --country KP --json --db "$tmp/one.db" --from 2024-03-09T08:00:00Z --to 2024-03-09T09:00:00Z 2>&1 | jq -c '[.country, [.providers[] | .asn]]')
+check country-report-json "[ '$got' = '[\"KP\",[64500,64501]]' ]" "got $got"
 "$RW" history --country JP --db "$tmp/one.db" > /dev/null 2> "$tmp/err"; rc=$?
 check country-history-none "[ $rc -ne 0 ] && grep -q 'country JP: not in the history store' $tmp/err" "rc=$rc $(head -2 "$tmp/err")"
 "$RW" events --db "$tmp/one.db" --origin 19280 --json 2>/dev/null > "$tmp/kp-as-origin"
@@ -125,6 +132,15 @@ check view-text-from-names "grep -q '^     66.7%  AS64500 TRANSIT-CN: 2 of 2 pre
 "$RW" country all --json --at 2024-03-09T08:01:30Z --countries "$tmp/names.txt" --collector rv "$tmp/a" > "$tmp/all.json" 2>&1
 got=$(jq -c '[.country, .routes, [.providers[] | .asn]]' "$tmp/all.json" | tr '\n' ' ')
 check view-all "[ '$got' = '[\"CN\",3,[64501]] [\"KP\",6,[64500,64501]] ' ] && [ \"\$(sed -n 2p $tmp/all.json)\" = \"\$(cat $tmp/cv.json)\" ]" "got $got"
+# the same views from a history store's state, at its clock
+"$RW" country all --json --countries "$tmp/names.txt" --collector rv "$tmp/a" 2>/dev/null | jq -c 'del(.time)' > "$tmp/all-arch.json"
+"$RW" country all --json --countries "$tmp/names.txt" --db "$tmp/one.db" 2>/dev/null | jq -c 'del(.time)' > "$tmp/all-db.json"
+check view-from-store "[ -s $tmp/all-db.json ] && cmp -s $tmp/all-arch.json $tmp/all-db.json" "$(diff "$tmp/all-arch.json" "$tmp/all-db.json" | head -3)"
+"$RW" as 65001 --json --db "$tmp/one.db" 2>/dev/null | jq -c 'del(.time)' > "$tmp/as-db.json"
+"$RW" as 65001 --json --collector rv "$tmp/a" 2>/dev/null | jq -c 'del(.time)' > "$tmp/as-arch.json"
+check as-from-store "[ -s $tmp/as-db.json ] && cmp -s $tmp/as-arch.json $tmp/as-db.json" "$(diff "$tmp/as-arch.json" "$tmp/as-db.json" | head -3)"
+"$RW" country KP --countries "$tmp/names.txt" --db "$tmp/one.db" "$tmp/a" > /dev/null 2> "$tmp/err"; rc=$?
+check store-or-archives "[ $rc -eq 2 ] && grep -q 'give FILE|DIR or --db, not both' $tmp/err" "rc=$rc $(head -2 "$tmp/err")"
 "$RW" country JP --at 2024-03-09T08:01:30Z --countries "$tmp/names.txt" --collector rv "$tmp/a" > "$tmp/cn.txt" 2>&1
 check view-empty "grep -q '^country JP at 2024-03-09 08:01:30 UTC: no route of a network registered in it' $tmp/cn.txt" "$(head -2 "$tmp/cn.txt")"
 

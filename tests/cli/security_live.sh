@@ -2,7 +2,8 @@
 # Routing security live (docs/events.md §10-§13): Debian's stayrtr serves
 # a VRP file over RTR (RFC 8210); `collect --rtr` takes it through RTRlib,
 # with CAIDA-style relationships, and an ExaBGP peer announces three
-# routes, one of them invalid (its origin is not the VRP's), then a hijack
+# routes, one of them invalid (its origin is not the VRP's; one of them
+# gives KP, by --countries, its international provider), then a hijack
 # of a watched prefix (origin_gained, and hijack with the watch list's
 # group, whose alerts go to their own --group-exec) and a leak (AS64510
 # passes AS174's route to AS3356). Then stayrtr's file changes: one route becomes
@@ -72,8 +73,11 @@ cat > "$tmp/prefixes.yml" <<'Y'
   ignore: false
   group: noc
 Y
+# the networks' countries (docs/events.md §14): AS65551 in KP, reached
+# through AS64500 in CN
+printf '65551\tNET-KP, KP\n64500\tTRANSIT-CN, CN\n64666\tOTHER, RU\n' > "$tmp/geo.txt"
 start_col rtr --json --min-peers 1 --rtr 127.0.0.1:$RPORT --archive "$tmp/arch" --collector rv \
-	--relationships "$tmp/rel.txt" --watch "$tmp/prefixes.yml" \
+	--relationships "$tmp/rel.txt" --watch "$tmp/prefixes.yml" --countries "$tmp/geo.txt" \
 	--group-exec "noc=cat >> $tmp/noc.alerts" --exec "cat >> $tmp/all.alerts"
 check rtr-sync "grep -q 'rtr 127.0.0.1:$RPORT: 3 VRPs' $tmp/rtr.err" "no full set from stayrtr" "$tmp/rtr.err"
 start_exa 127.0.0.4 65004
@@ -93,6 +97,8 @@ wait_for "$tmp/noc.alerts" '"hijack"' 10
 # (noc's: the hijack, and the watched prefix's routes no VRP covers)
 check group-alerts "jq -s -e 'all(.[]; .group == [\"noc\"] and .description == \"customer block\") and any(.[]; .type == \"hijack\" and .origin == 64777) and any(.[]; .type == \"rpki\" and .reason == \"not_found\")' $tmp/noc.alerts > /dev/null && grep -q '\"route_leak\"' $tmp/all.alerts && ! grep -q '\"hijack\"\\|\"group\"' $tmp/all.alerts" \
 	"noc: $(cat "$tmp/noc.alerts" 2>&1 | head -c 300) all: $(grep -c . "$tmp/all.alerts" 2>&1)" "$tmp/rtr.err"
+check country-live "jq -s -e 'any(.[]; .type == \"country_provider_gained\" and .country == \"KP\" and .provider == 64500 and .networks == [65551] and .prefixes == [\"192.0.2.0/24\"])' $tmp/rtr.out > /dev/null" \
+	"$(grep country_ "$tmp/rtr.out" | head -3)" "$tmp/rtr.err"
 check leak-live "jq -s -e 'any(.[]; .type == \"route_leak\" and .leaker == 64510 and .from == 174 and .to == 3356 and .origin == 65554)' $tmp/rtr.out > /dev/null" \
 	"$(grep route_leak "$tmp/rtr.out")" "$tmp/rtr.err"
 sleep 1
@@ -115,7 +121,8 @@ check same-second "[ -n '$T' ] && [ \"\$(jq -r 'select(.cause == \"vrp_change\" 
 # the archive, replayed with the same VRPs in time and relationships,
 # gives the same events, every type
 "$RW" events --json --min-peers 1 --collector rv --vrps "$tmp/v1.json" --vrps "$tmp/v2.json@$T" \
-	--relationships "$tmp/rel.txt" --watch "$tmp/prefixes.yml" "$tmp/arch" > "$tmp/replay.json" 2>"$tmp/replay.err"
+	--relationships "$tmp/rel.txt" --watch "$tmp/prefixes.yml" --countries "$tmp/geo.txt" "$tmp/arch" \
+	> "$tmp/replay.json" 2>"$tmp/replay.err"
 check replay-equal "[ -n '$T' ] && [ \$(wc -l < $tmp/rtr.out) -ge 10 ] && [ \"\$(jq -S -c . $tmp/replay.json | sort)\" = \"\$(jq -S -c . $tmp/rtr.out | sort)\" ]" \
 	"$(diff "$tmp/replay.json" "$tmp/rtr.out" | head -4 | tr '\n' ' ')"
 kill $EXA 2>/dev/null
