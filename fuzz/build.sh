@@ -45,6 +45,9 @@ FMT="out/out out/out_bgpdump out/out_json out/out_bgpkit out/out_text store/stor
  rib/rib rib/rib_path rib/rib_adj rib/rib_query rib/rib_snap rpki/rpki detect/det_leak detect/det_sec asrel/asrel watch/watch watch/watch_load \
  detect/det_country detect/det_cview geo/geo out/out_country asrel/cone"
 
+# the API's router and parameter parsers (pure: the table, http_parse)
+HTTP="http/http_route"
+
 # The arena functions of arena.c are renamed out of the way when the shim
 # is used.
 ARENA_RENAME="-Darena_init=real_arena_init -Darena_alloc=real_arena_alloc \
@@ -87,7 +90,7 @@ objs() {
 
 echo "fuzz/build.sh: compiling the library with $CC into $OUT"
 # shellcheck disable=SC2086
-compile "$OUT/obj" "$SAN -fsanitize=fuzzer-no-link" $BASE $BGP $BMP $MRT $IO $FMT $ASREL
+compile "$OUT/obj" "$SAN -fsanitize=fuzzer-no-link" $BASE $BGP $BMP $MRT $IO $FMT $ASREL $HTTP
 
 link() {
 	name=$1
@@ -108,6 +111,7 @@ link() {
 	link fuzz_bmp $BASE $BGP $BMP
 	link fuzz_bgp_sess $BASE $BGP
 	link fuzz_asrel_infer $BASE $IO asrel/asrel $ASREL
+	link fuzz_http $BASE $BGP $MRT $IO $FMT $HTTP
 }
 
 if [ -n "${FUZZ_TSAN:-}" ]; then

@@ -45,7 +45,7 @@ SEEDGEN="$BUILD/seedgen"
 
 rm -rf "$SEEDS" "$TMP"
 mkdir -p "$TMP"
-for h in fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io fuzz_bmp fuzz_bgp_sess; do
+for h in fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io fuzz_bmp fuzz_bgp_sess fuzz_http; do
 	mkdir -p "$SEEDS/$h"
 done
 
@@ -194,9 +194,24 @@ s = (bmp(4, tlv(1, b"GoBGP") + tlv(2, b"router")) + up + bmp(0, peer() + upd(1, 
 open(os.path.join(out, "fuzz_bmp", "generated-session"), "wb").write(s)
 PY
 
+# ---------------------------------------------------------------- fuzz_http
+# request targets, each after a method selector byte (0: GET), one per
+# route and the parameters of the API's tests
+i=0
+for t in /api/v1/openapi.json /metrics /api/v1/as/131279 /api/v1/as/AS131279/history \
+	'/api/v1/as/131279/report?from=2017-10-01T08:00:00Z&to=2017-10-01T14:00:00Z&format=text' \
+	'/api/v1/as/131279/chart.svg?from=1506844800&to=1506866400' \
+	'/api/v1/events?type=upstream_gained,prefix_down&origin=AS131279&upstream=20485&prefix=175.45.176.0/22&collector=rrc00&limit=4&cursor=1506848871.1.131279.20485' \
+	'/api/v1/prefix/2001:db8::%2F32?from=2017-10-01&to=2017-10-02' /api/v1/prefix/192.0.2.0/24 \
+	'/api/v1/search?q=STAR+KP%20x' /api/v1/live/as/1 /api/v1/live/prefix/10.0.0.0/8 '/api/v1/stream?type=origin_down' \
+	'/api/v1/%2e%2e/etc/passwd' '/api/v1/events?from=%zz'; do
+	printf '\000%s' "$t" >"$SEEDS/fuzz_http/seed-$i"
+	i=$((i + 1))
+done
+
 # ---------------------------------------------------------------- summary
 rm -rf "$TMP"
-for h in fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io fuzz_bmp fuzz_bgp_sess; do
+for h in fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io fuzz_bmp fuzz_bgp_sess fuzz_http; do
 	n=$(find "$SEEDS/$h" -type f | wc -l | tr -d ' ')
 	b=$(du -sk "$SEEDS/$h" | cut -f1)
 	echo "fuzz/seeds.sh: $h: $n seeds, $b KiB"

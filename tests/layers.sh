@@ -33,7 +33,8 @@ uses() {
 	sink) echo "sink io base" ;;
 	live) echo "live mrt bmp bgp base" ;;
 	pipe) echo "pipe live out sink store engine detect watch asrel rpki rib feed mrt bmp io bgp base names geo" ;;
-	cli) echo "cli pipe live out sink report store engine detect watch asrel rpki rib feed mrt bmp io bgp base names geo synth" ;;
+	http) echo "http report out store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
+	cli) echo "cli http pipe live out sink report store engine detect watch asrel rpki rib feed mrt bmp io bgp base names geo synth" ;;
 	*) echo "" ;;
 	esac
 }

@@ -40,7 +40,7 @@ run_suite() {
 	total_skip=$((total_skip + s))
 }
 
-UNITS="unit_base unit_io unit_bgp unit_feed unit_rib unit_rpki unit_asrel unit_watch unit_geo unit_engine unit_formats"
+UNITS="unit_base unit_io unit_bgp unit_feed unit_rib unit_rpki unit_asrel unit_watch unit_geo unit_engine unit_formats unit_http"
 for u in $UNITS; do
 	if [ ! -x "$B/routewatch" ] || [ ! -x "$B/tests/$u" ]; then
 		echo "not ok - build: $B/routewatch or $B/tests/$u is missing (build first)"
@@ -70,6 +70,7 @@ run_suite query tests/cli/query.sh "$B"
 run_suite filters tests/cli/filters.sh "$B"
 run_suite install tests/cli/install.sh "$B"
 run_suite store tests/cli/store.sh "$B"
+run_suite api tests/cli/api.sh "$B"
 run_suite collect tests/cli/collect.sh "$B"
 run_suite guard tests/cli/guard.sh "$B"
 run_suite journal tests/cli/journal.sh "$B"

@@ -28,6 +28,7 @@ int cmd_ingest(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_relationships(int argc, char **argv);
 
 /* Shared helpers (util.c) */

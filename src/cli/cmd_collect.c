@@ -7,6 +7,7 @@
  * alerts by command and webhook.
  */
 #include "cli.h"
+#include "collect_http.h"
 #include "conf.h"
 #include "../pipe/pipe.h"
 
@@ -74,6 +75,10 @@ static void usage(FILE *o)
 	      "  --db PATH|URI        store the history as ingest does (SQLite file or\n"
 	      "                       postgresql://...); a restart continues from it\n"
 	      "  --checkpoint S       commit to --db at most every S seconds (default 60)\n"
+	      "  --http ADDR:PORT     serve the API of routewatch serve (docs/api.md) from\n"
+	      "                       --db, the routes now (/api/v1/live/...) and the events\n"
+	      "                       as they come (/api/v1/stream, Server-Sent Events);\n"
+	      "                       e.g. 127.0.0.1:8080 (loopback: this machine only)\n"
 	      "  Signals: SIGTERM/SIGINT stop cleanly (files finished), SIGUSR1 prints a\n"
 	      "  status line, SIGHUP reopens the log.\n",
 	      o);
@@ -115,6 +120,7 @@ int cmd_collect(int argc, char **argv)
 		{"vrps", required_argument, 0, 'V'},      {"rtr", required_argument, 0, 'Q'},
 		{"relationships", required_argument, 0, 'L'}, {"watch", required_argument, 0, 'W'}, {"countries", required_argument, 0, 'E'},
 		{"group-exec", required_argument, 0, 'G'}, {"group-webhook", required_argument, 0, 'K'},
+		{"http", required_argument, 0, 'S'},
 		{0, 0, 0, 0}};
 	/* --config FILE: the file's options spliced in before the command
 	 * line's (conf.h), so getopt below reads both */
@@ -138,6 +144,8 @@ int cmd_collect(int argc, char **argv)
 	struct names nm;
 	names_init(&nm);
 	bool json = false, have_names = false;
+	const char *http_listen = NULL, *names_path = NULL;
+	struct collect_http ch;
 	int c, rc = 0;
 	uint64_t v;
 	optind = 1;
@@ -220,6 +228,7 @@ int cmd_collect(int argc, char **argv)
 				goto out;
 			}
 			have_names = true;
+			names_path = optarg;
 			break;
 		case 'V': pc.vrps = optarg; break;
 		case 'L':
@@ -269,6 +278,7 @@ int cmd_collect(int argc, char **argv)
 			}
 			break;
 		}
+		case 'S': http_listen = optarg; break;
 		case 'e': pc.exec_cmd = optarg; break;
 		case 'w': pc.webhook = optarg; break;
 		case 'l':
@@ -387,8 +397,16 @@ int cmd_collect(int argc, char **argv)
 	out_open(&out, json ? OUT_JSON : OUT_TEXT, &ob, have_names ? &nm : NULL);
 	pc.out = &out;
 	pc.names = have_names ? &nm : NULL;
+	if (http_listen) {
+		collect_http_init(&ch, http_listen, pc.db, names_path);
+		pc.front = &ch.front;
+	}
 	int pr = pipe_collect(&pc);
 	rc = pr == RW_EINVAL ? EXIT_USAGE : pr ? EXIT_DAMAGED : 0;
+	if (http_listen && ch.failed)
+		rc = EXIT_USAGE;
+	if (http_listen)
+		collect_http_release(&ch);
 	out_close(&out);
 	obuf_release(&ob);
 out:

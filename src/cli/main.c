@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"ingest", cmd_ingest, "run archives into the history store (SQLite or PostgreSQL)"},
 	{"history", cmd_history, "every upstream an origin ever had, with intervals and shares"},
 	{"report", cmd_report, "the story of a time window, in English, with an SVG chart"},
+	{"serve", cmd_serve, "the JSON API over the history store (HTTP, /api/v1/...)"},
 	{"collect", cmd_collect, "live: a passive BGP collector; events as they happen, an MRT archive"},
 	{"relationships", cmd_relationships, "infer AS relationships (CAIDA serial-1) and customer cones from archives"},
 	{"synth", cmd_synth, "write a synthetic MRT archive (sample data, benchmarks)"},

@@ -530,6 +530,11 @@ uint32_t live_router_id(const struct live *lv)
 	return lv->router_id;
 }
 
+struct event_base *live_base(struct live *lv)
+{
+	return lv->base;
+}
+
 int live_run(struct live *lv)
 {
 	const struct live_cfg *cfg = lv->cfg;

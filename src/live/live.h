@@ -99,6 +99,8 @@ uint32_t live_router_id(const struct live *lv);
 /* Runs until SIGTERM or SIGINT. 0 on a clean stop, else an error was
  * logged (the log could not be reopened). */
 int live_run(struct live *lv);
+/* The event loop, for a front end on it (collect --http): borrowed. */
+struct event_base *live_base(struct live *lv);
 /* Sessions, routers and messages so far. */
 void live_counts(const struct live *lv, struct live_counts *n);
 /* Close every session and router (not recorded as going down), free. */

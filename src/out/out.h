@@ -96,4 +96,13 @@ static inline void out_history(struct out *o, const struct store_history *h, con
 	o->ops->history(o, h, u, nu);
 }
 
+/* The HTTP API's shapes that no command prints (out_api.c), JSON only.
+ * An origin's summary from its history: its counts, whether it is down
+ * (since when), the upstreams it has now and how many it ever had. */
+void out_summary_json(struct obuf *o, const struct names *nm, const struct store_history *h,
+		      const struct store_upstream *u, size_t nu, bool down, uint32_t down_since);
+/* [{"asn":A,"name":...,"K2":time}...] from (asn, time) pairs (k2 NULL:
+ * no time). */
+void out_asns_json(struct obuf *o, const struct names *nm, const uint32_t (*a)[2], size_t n, const char *k2);
+
 #endif

@@ -160,6 +160,52 @@ static void on_status(void *arg, const struct live_counts *n)
 }
 
 
+/* ---------------------------------------------------------------- front ends */
+
+struct engine *pipe_engine(struct pipe *p)
+{
+	return p->eng;
+}
+
+bool pipe_frozen(struct pipe *p)
+{
+	/* the checkpoint thread ended: the engine is the loop's again (what
+	 * was held is applied at the next tick) */
+	return p->frozen && !store_run_idle(&p->run);
+}
+
+void pipe_stats(struct pipe *p, struct pipe_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	if (p->lv)
+		live_counts(p->lv, &st->live);
+	st->records = p->nrec;
+	st->have_db = p->have_db;
+	if (p->have_db && !pipe_frozen(p)) { /* a checkpoint thread writes them */
+		p->st_clock = p->run.clock;
+		p->st_commits = p->run.commits;
+		p->st_failures = p->run.failures;
+	}
+	st->store_clock = p->st_clock;
+	st->commits = p->st_commits;
+	st->checkpoint_failures = p->st_failures;
+	st->have_alerts = p->alerts != NULL;
+	if (p->alerts)
+		alerts_counts(p->alerts, &st->alerts_queued, &st->alerts_dropped);
+	st->have_archive = p->writer != NULL;
+	for (uint32_t i = 0; p->writer && i < p->ncoll; i++)
+		if (p->coll[i].upd) {
+			struct sink_arch_stats as;
+			sink_arch_stats(p->coll[i].upd, &as);
+			st->archive_files += as.files;
+			st->archive_records += as.records;
+			st->archive_waiting += as.kept_bytes;
+			st->archive_failing |= as.failing;
+		}
+	if (p->eng->adj)
+		rib_adj_stats(p->eng->adj, &st->adj_routes, &st->adj_bytes);
+}
+
 /* ---------------------------------------------------------------- run */
 
 int pipe_collect(const struct pipe_cfg *cfg)
@@ -230,7 +276,11 @@ int pipe_collect(const struct pipe_cfg *cfg)
 	if (cfg->archive)
 		rw_log(RW_LOG_INFO, "archive in %s", cfg->archive);
 	p->last_t = pipe__mono_s();
+	if (cfg->front && cfg->front->start)
+		cfg->front->start(cfg->front->arg, p, live_base(p->lv));
 	rc = live_run(p->lv);
+	if (cfg->front && cfg->front->stop)
+		cfg->front->stop(cfg->front->arg);
 
 	/* Shutdown: the sessions close (not recorded as the peers' doing:
 	 * the collector stopping is not a network going down), the last

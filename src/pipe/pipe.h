@@ -43,7 +43,40 @@ struct pipe_cfg {
 	 * webhook */
 	const struct pipe_group_alert *galerts;
 	uint32_t ngalerts;
+	const struct pipe_front *front; /* borrowed, or NULL */
 };
+
+/* A front end on the collector's loop (collect --http): start once the
+ * sources listen (the pipe and its loop, borrowed until stop), event for
+ * each event as it is printed, stop when the loop is over, before the
+ * sources close. Called on the loop's thread. */
+struct pipe;
+struct event_base;
+struct pipe_front {
+	void (*start)(void *arg, struct pipe *p, struct event_base *base);
+	void (*event)(void *arg, const struct store_event *e);
+	void (*stop)(void *arg);
+	void *arg;
+};
+
+/* What a front end may read, on the loop's thread: the engine (not while
+ * pipe_frozen: a checkpoint thread reads it then; after it, the state
+ * may lag the records held meanwhile by up to a second) and the counts. */
+struct engine *pipe_engine(struct pipe *p);
+bool pipe_frozen(struct pipe *p);
+struct pipe_stats {
+	struct live_counts live;   /* sessions, routers, messages */
+	uint64_t records;          /* records through the engine */
+	bool have_db;
+	uint32_t store_clock;      /* the store's clock (0: no --db) */
+	uint64_t commits, checkpoint_failures;
+	bool have_alerts;
+	uint64_t alerts_queued, alerts_dropped;
+	bool have_archive, archive_failing;
+	uint64_t archive_files, archive_records, archive_waiting; /* bytes */
+	uint64_t adj_routes, adj_bytes;
+};
+void pipe_stats(struct pipe *p, struct pipe_stats *st);
 
 struct pipe_group_alert {
 	const char *group;

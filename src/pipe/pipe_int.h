@@ -59,6 +59,10 @@ struct pipe {
 	struct timespec vrps_mtime;/* --vrps: the file as last read */
 	off_t vrps_size;
 	ino_t vrps_ino;
+	/* pipe_stats: the store's counts as last read while no checkpoint
+	 * thread wrote them */
+	uint32_t st_clock;
+	uint64_t st_commits, st_failures;
 };
 
 /* What waits for the engine while it is frozen: a record of a collector,

@@ -54,6 +54,8 @@ void pipe__emit(struct pipe *p)
 		struct store_event v;
 		hist_event_view(&p->g.ev[i], &p->eng->rib, &p->pbuf, &p->pcap, &v);
 		out_event(p->cfg->out, &v);
+		if (p->cfg->front && p->cfg->front->event)
+			p->cfg->front->event(p->cfg->front->arg, &v);
 		if (p->alerts || p->galerts) {
 			obuf_reset(&p->jsb);
 			out_event(&p->js, &v);

@@ -215,6 +215,55 @@ void store_interval_acc(const struct store_interval *iv, uint32_t clock, double 
 typedef int (*store_event_fn)(void *arg, const struct store_event *e);
 int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t from, uint32_t to,
 		 store_event_fn fn, void *arg);
+/* A position in that order: (time, type, stored origin (-1: none),
+ * upstream), a page's cursor (store_page.c). */
+struct store_ev_key {
+	uint32_t time;
+	uint8_t type;
+	int64_t origin;
+	uint32_t upstream;
+};
+/* The same, from just after *after (NULL: from the start of the window)
+ * and at most limit rows (0: all). */
+int store_events_after(struct store *s, bool all_origins, uint32_t origin, uint32_t from, uint32_t to,
+		       const struct store_ev_key *after, uint32_t limit, store_event_fn fn, void *arg);
+
+/* store_page.c: a page of the events of a window that pass a filter,
+ * for front ends that page (the HTTP API). */
+struct store_ev_query {
+	bool all_origins;                /* else one origin's (store_events) */
+	uint32_t origin;
+	uint32_t from, to;               /* event times, both included */
+	unsigned types;                  /* bit per enum det_type; 0: all */
+	bool has_upstream;               /* upstream_gained/lost of it, route
+					    leaks from or to it */
+	uint32_t upstream;
+	const struct rw_prefix *prefix;  /* borrowed: events with it or a
+					    more-specific among their prefixes */
+	const char *collector;           /* borrowed: its collector_gap events */
+	const struct store_ev_key *after; /* borrowed: the cursor, or NULL */
+	uint32_t limit;                  /* events at most (>= 1) */
+	uint32_t scan_max;               /* rows read at most (>= limit) */
+};
+struct store_ev_page {
+	uint32_t read, kept;
+	bool more;                       /* next is where the next page starts */
+	struct store_ev_key next;
+};
+bool store_ev_match(const struct store_ev_query *q, const struct store_event *e);
+void store_ev_key_of(const struct store_event *e, struct store_ev_key *k);
+/* fn gets each event kept (non-zero from it stops the page). */
+int store_events_page(struct store *s, const struct store_ev_query *q, store_event_fn fn, void *arg,
+		      struct store_ev_page *res);
+/* AS names holding text (any case), by ASN, at most limit. */
+typedef int (*store_name_fn)(void *arg, uint32_t asn, const char *name);
+int store_names_search(struct store *s, const char *text, uint32_t limit, store_name_fn fn, void *arg);
+/* An origin's row (*found false when the store has none). */
+int store_origin_get(struct store *s, uint32_t origin, struct store_origin *o, bool *found);
+/* The origins a prefix (its text, fmt_prefix's) had in the episodes that
+ * ended (docs/events.md §10), by ASN, at most limit. */
+typedef int (*store_po_fn)(void *arg, uint32_t origin, uint32_t first_seen);
+int store_prefix_origin_list(struct store *s, const char *prefix, uint32_t limit, store_po_fn fn, void *arg);
 
 /* The series of an origin over [from, to]: the last point before from and
  * every point in the window, each with its routes per upstream. */

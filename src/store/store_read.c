@@ -171,6 +171,12 @@ static int read_events(struct store *s, struct db_stmt *st, store_event_fn fn, v
 int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t from, uint32_t to,
 		 store_event_fn fn, void *arg)
 {
+	return store_events_after(s, all_origins, origin, from, to, NULL, 0, fn, arg);
+}
+
+int store_events_after(struct store *s, bool all_origins, uint32_t origin, uint32_t from, uint32_t to,
+		       const struct store_ev_key *after, uint32_t limit, store_event_fn fn, void *arg)
+{
 	/* One origin's events, and those that concern it without being its
 	 * own: a collector_gap (type 7, enum det_type) concerns every origin;
 	 * an origin_gained, origin_lost or more_specific (8, 9, 11) of another
@@ -181,31 +187,59 @@ int store_events(struct store *s, bool all_origins, uint32_t origin, uint32_t fr
 	 * events (30, 31) keep its code in origin: never an origin's own.
 	 * Three branches, each on an index (the primary key; events
 	 * (type, time)), not one OR that would read the whole table. */
-	const char *q_one = "SELECT " EV_COLS " FROM events WHERE origin = ? AND time >= ? AND time <= ?"
-			    " AND type NOT IN (30, 31) UNION ALL SELECT " EV_COLS " FROM events WHERE type = 7 AND time >= ? AND time <= ?"
-			    " UNION ALL SELECT " EV_COLS " FROM events WHERE type IN (8, 9, 11, 14, 15, 16, 17) AND time >= ? AND time <= ?"
-			    " AND origin <> ? AND (' ' || origins || ' ') LIKE ?"
-			    " ORDER BY 2, 1, 3, 4";
-	const char *q_all = "SELECT type, time, origin, upstream, flag, determined, peers, origin_prefixes, prefixes,"
-			    " since, collector, origins, covering, detail FROM events WHERE time >= ? AND time <= ?"
-			    " ORDER BY time, type, origin, upstream";
-	struct db_stmt *st = db_prepare(s->db, all_origins ? q_all : q_one);
+	/* a page (store_events_after): each branch also starts after the
+	 * cursor's key, in the order of the ORDER BY (row values), and the
+	 * rows stop at the limit */
+#define EV_AFTER " AND (time, type, origin, upstream) > (?, ?, ?, ?)"
+	static const char *const q[2][2] = {
+		{"SELECT " EV_COLS " FROM events WHERE origin = ? AND time >= ? AND time <= ?"
+		 " AND type NOT IN (30, 31) UNION ALL SELECT " EV_COLS " FROM events WHERE type = 7 AND time >= ? AND time <= ?"
+		 " UNION ALL SELECT " EV_COLS " FROM events WHERE type IN (8, 9, 11, 14, 15, 16, 17) AND time >= ? AND time <= ?"
+		 " AND origin <> ? AND (' ' || origins || ' ') LIKE ?"
+		 " ORDER BY 2, 1, 3, 4",
+		 "SELECT " EV_COLS " FROM events WHERE origin = ? AND time >= ? AND time <= ?"
+		 " AND type NOT IN (30, 31)" EV_AFTER " UNION ALL SELECT " EV_COLS " FROM events WHERE type = 7 AND time >= ? AND time <= ?" EV_AFTER
+		 " UNION ALL SELECT " EV_COLS " FROM events WHERE type IN (8, 9, 11, 14, 15, 16, 17) AND time >= ? AND time <= ?"
+		 " AND origin <> ? AND (' ' || origins || ' ') LIKE ?" EV_AFTER
+		 " ORDER BY 2, 1, 3, 4"},
+		{"SELECT " EV_COLS " FROM events WHERE time >= ? AND time <= ? ORDER BY time, type, origin, upstream",
+		 "SELECT " EV_COLS " FROM events WHERE time >= ? AND time <= ?" EV_AFTER
+		 " ORDER BY time, type, origin, upstream"},
+	};
+	char sql[1536];
+	snprintf(sql, sizeof sql, limit ? "%s LIMIT %u" : "%s", q[all_origins][after != NULL], limit);
+	struct db_stmt *st = db_prepare(s->db, sql);
 	if (!st)
 		return store_fail(s, "reading events", RW_EDB);
 	char like[24];
 	snprintf(like, sizeof like, "%% %u %%", origin);
+	int i = 1;
+#define BIND_AFTER()                                                                                 \
+	do {                                                                                         \
+		if (after) {                                                                         \
+			db_bind_i64(st, i++, after->time);                                           \
+			db_bind_i64(st, i++, after->type);                                           \
+			db_bind_i64(st, i++, after->origin);                                         \
+			db_bind_i64(st, i++, after->upstream);                                       \
+		}                                                                                    \
+	} while (0)
 	if (all_origins) {
-		db_bind_i64(st, 1, from);
-		db_bind_i64(st, 2, to);
+		db_bind_i64(st, i++, from);
+		db_bind_i64(st, i++, to);
+		BIND_AFTER();
 	} else {
-		db_bind_i64(st, 1, origin);
+		db_bind_i64(st, i++, origin);
 		for (int k = 0; k < 3; k++) {
-			db_bind_i64(st, 2 + 2 * k, from);
-			db_bind_i64(st, 3 + 2 * k, to);
+			db_bind_i64(st, i++, from);
+			db_bind_i64(st, i++, to);
+			if (k == 2) {
+				db_bind_i64(st, i++, origin);
+				db_bind_text(st, i++, like, strlen(like));
+			}
+			BIND_AFTER();
 		}
-		db_bind_i64(st, 8, origin);
-		db_bind_text(st, 9, like, strlen(like));
 	}
+#undef BIND_AFTER
 	return read_events(s, st, fn, arg);
 }
 

@@ -1,0 +1,103 @@
+/*
+ * routewatch serve [--db PATH|URI] [--listen ADDR:PORT] [--names FILE]
+ *
+ * The JSON API over the history store (docs/api.md): http/ on an event
+ * loop of its own, until SIGTERM or SIGINT. Read-only: the store is
+ * opened as history and report open it, and nothing is written to it.
+ */
+#include "cli.h"
+#include "../http/http.h"
+
+#include <event2/event.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define SERVE_LISTEN "127.0.0.1:8080"
+
+static void usage(FILE *o)
+{
+	fputs("usage: routewatch serve [--db PATH|URI] [--listen ADDR:PORT] [--names FILE]\n"
+	      "  The JSON API (/api/v1/..., docs/api.md) over the history store\n"
+	      "  (routewatch ingest, collect --db): origins, histories, events,\n"
+	      "  reports and charts, search; /metrics for Prometheus; a web page at /.\n"
+	      "  Read-only.\n"
+	      "  --db PATH|URI       the store (default: $ROUTEWATCH_DB, else\n"
+	      "                      ~/.local/share/routewatch/routewatch.db)\n"
+	      "  --listen ADDR:PORT  where to listen (default " SERVE_LISTEN ": this\n"
+	      "                      machine only; [::1]:8080 for IPv6)\n"
+	      "  --names FILE        AS names (else those the store holds)\n"
+	      "  Stops on SIGTERM or SIGINT.\n",
+	      o);
+}
+
+static void on_signal(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	event_base_loopexit(arg, NULL);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option lo[] = {{"db", required_argument, 0, 'd'},
+					   {"listen", required_argument, 0, 'l'},
+					   {"names", required_argument, 0, 'n'},
+					   {"help", no_argument, 0, 'h'},
+					   {0, 0, 0, 0}};
+	const char *db = NULL, *listen = SERVE_LISTEN;
+	struct names nm;
+	names_init(&nm);
+	int c, rc = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hq", lo, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'l': listen = optarg; break;
+		case 'q': rw_log_level = RW_LOG_ERROR; break;
+		case 'n':
+			if (names_load(&nm, optarg)) {
+				rc = EXIT_DAMAGED;
+				goto out;
+			}
+			break;
+		case 'h': usage(stdout); goto out;
+		default: usage(stderr); rc = EXIT_USAGE; goto out;
+		}
+	}
+	if (optind != argc) {
+		rc = missing("serve", "serve takes no arguments but its options");
+		usage(stderr);
+		goto out;
+	}
+	struct store st;
+	if (store_open_at(&st, db, false)) {
+		rc = EXIT_DAMAGED;
+		goto out;
+	}
+	struct event_base *base = event_base_new();
+	struct http_ctx ctx = {.st = &st, .nm = &nm, .started = (double)time(NULL)};
+	struct http_srv *srv = base ? http_srv_open(base, listen, &ctx) : NULL;
+	if (!srv) {
+		rc = EXIT_USAGE;
+	} else {
+		signal(SIGPIPE, SIG_IGN);
+		struct event *si = evsignal_new(base, SIGINT, on_signal, base);
+		struct event *st2 = evsignal_new(base, SIGTERM, on_signal, base);
+		event_add(si, NULL);
+		event_add(st2, NULL);
+		rw_log(RW_LOG_INFO, "serving %s on http://%s/api/v1/", st.where, listen);
+		event_base_dispatch(base);
+		event_free(si);
+		event_free(st2);
+		http_srv_close(srv);
+	}
+	http_ctx_release(&ctx);
+	if (base)
+		event_base_free(base);
+	store_close(&st);
+out:
+	names_release(&nm);
+	return rc;
+}

@@ -1,0 +1,576 @@
+/*
+ * The answers (http.h): each route calls what the command of the same
+ * question calls and prints through the same writers:
+ *
+ *   /as/{asn}            store_history, store_origin_down_at -> out_summary_json
+ *   /as/{asn}/history    store_history -> out_history (history --json)
+ *   /as/{asn}/report     report_load -> report_json / report_text (report)
+ *   /as/{asn}/chart.svg  report_load -> report_svg (report --svg)
+ *   /events              store_events_page -> out_event (events --db --json)
+ *   /prefix/{prefix}     store_prefix_origin_list, store_events_page
+ *   /search              store_origin_get, store_prefix_origin_list,
+ *                        store_names_search -> out_asns_json
+ *
+ * What is the API's own is the envelope: a page of events is
+ * {"events":[...],"count":N,"next_cursor":...}, an error
+ * {"status":...,"error":...,"parameter":...,"message":...}. Defaults of
+ * the windows are the commands' (report: the day before the store's
+ * clock) or stated in docs/api.md (events: the 30 days before it).
+ */
+#include "http.h"
+#include "../out/out.h"
+#include "../report/report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#define JSON "application/json"
+
+void http_resp_init(struct http_resp *a)
+{
+	memset(a, 0, sizeof *a);
+	a->status = 200;
+	a->ctype = JSON;
+}
+
+void http_resp_release(struct http_resp *a)
+{
+	obuf_release(&a->body);
+}
+
+const char *http_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Payload Too Large";
+	case 414: return "URI Too Long";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Error";
+	}
+}
+
+void http_error(struct http_resp *a, const struct http_err *e)
+{
+	struct obuf *o = &a->body;
+	obuf_reset(o);
+	a->status = e->status;
+	a->ctype = JSON;
+	a->etag = false;
+	a->last_modified = 0;
+	obuf_puts(o, "{\"status\":");
+	obuf_putu32(o, (uint32_t)e->status);
+	obuf_puts(o, ",\"error\":");
+	const char *r = http_reason(e->status);
+	obuf_json_str(o, r, strlen(r));
+	if (e->param[0]) {
+		obuf_puts(o, ",\"parameter\":");
+		obuf_json_str(o, e->param, strlen(e->param));
+	}
+	obuf_puts(o, ",\"message\":");
+	obuf_json_str(o, e->msg, strlen(e->msg));
+	obuf_puts(o, "}\n");
+}
+
+static void err(struct http_resp *a, int status, const char *param, const char *msg)
+{
+	struct http_err e = {.status = status};
+	snprintf(e.param, sizeof e.param, "%s", param);
+	snprintf(e.msg, sizeof e.msg, "%s", msg);
+	http_error(a, &e);
+}
+
+static void store_failed(struct http_resp *a)
+{
+	err(a, 500, "", "the history store could not be read (the server's log says why)");
+}
+
+void http_names_for(struct http_ctx *c, const uint32_t *asns, size_t n)
+{
+	if (!c->st)
+		return;
+	uint32_t want[64];
+	size_t k = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && !names_get(c->nm, asns[i]) && !u64map_get(&c->no_name, asns[i]))
+			want[k++] = asns[i];
+		if (k && (k == RW_ARRAY_LEN(want) || i == n)) {
+			store_names_get(c->st, c->nm, want, k);
+			if (c->no_name.n > (1u << 20))
+				u64map_clear(&c->no_name);
+			for (size_t j = 0; j < k; j++)
+				if (!names_get(c->nm, want[j]))
+					*u64map_put(&c->no_name, want[j]) = 1;
+			k = 0;
+		}
+	}
+}
+
+uint32_t http_store_clock(struct http_ctx *c)
+{
+	/* read at most once a second: a writer's checkpoint shows within
+	 * that, and an answer from the cache costs no query */
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	if (c->clock_read && now - c->clock_at < 1.0)
+		return c->clock;
+	int64_t v = 0;
+	if (c->st)
+		store_meta_get(c->st, "clock", &v);
+	c->clock = (uint32_t)v;
+	c->clock_at = now;
+	c->clock_read = true;
+	return c->clock;
+}
+
+void http_ctx_release(struct http_ctx *c)
+{
+	u64map_release(&c->no_name);
+}
+
+static void names_for(struct http_ctx *c, const uint32_t *asns, size_t n)
+{
+	http_names_for(c, asns, n);
+}
+
+/* ---------------------------------------------------------------- origins */
+
+static bool load_history(struct http_ctx *c, const struct http_req *r, struct http_resp *a, struct store_history *h)
+{
+	if (store_history(c->st, r->asn, h)) {
+		store_failed(a);
+		return false;
+	}
+	if (!h->found) {
+		char m[96];
+		snprintf(m, sizeof m, "AS%u: not in the history store", r->asn);
+		err(a, 404, "asn", m);
+		return false;
+	}
+	return true;
+}
+
+static void as_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a, bool summary)
+{
+	struct store_history h;
+	if (load_history(c, r, a, &h)) {
+		size_t nu;
+		struct store_upstream *u = store_history_upstreams(&h, &nu);
+		uint32_t *asns = rw_malloc((nu + 1) * sizeof *asns);
+		asns[0] = r->asn;
+		for (size_t i = 0; i < nu; i++)
+			asns[i + 1] = u[i].asn;
+		names_for(c, asns, nu + 1);
+		free(asns);
+		if (summary) {
+			bool down = false;
+			uint32_t since = 0;
+			if (store_origin_down_at(c->st, r->asn, h.clock ? h.clock : UINT32_MAX, &down, &since))
+				store_failed(a);
+			else
+				out_summary_json(&a->body, c->nm, &h, u, nu, down, since);
+		} else {
+			struct out out;
+			out_open(&out, OUT_JSON, &a->body, c->nm);
+			out_history(&out, &h, u, nu);
+			out_close(&out);
+		}
+		free(u);
+	}
+	store_history_free(&h);
+}
+
+/* report and chart: the window of `routewatch report` (to: the second
+ * before the store's clock; from: a day before to). */
+static void report_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a, uint32_t clock)
+{
+	uint32_t to = http_has(r, HTTP_P_TO) ? r->to : clock > 0 ? clock - 1 : 0;
+	uint32_t from = http_has(r, HTTP_P_FROM) ? r->from : to > 86400 ? to - 86400 : 0;
+	if (from >= to) {
+		err(a, 400, http_has(r, HTTP_P_FROM) ? "from" : "to", "from must be before to");
+		return;
+	}
+	if (to - from > HTTP_MAX_WINDOW) {
+		err(a, 400, "to", "to: at most 366 days after from");
+		return;
+	}
+	struct report_data d;
+	int lr = report_load(c->st, r->asn, from, to, &d);
+	if (lr == RW_ENOTFOUND) {
+		char m[96];
+		snprintf(m, sizeof m, "AS%u: not in the history store", r->asn);
+		err(a, 404, "asn", m);
+	} else if (lr) {
+		store_failed(a);
+	} else {
+		size_t n;
+		uint32_t *asns = report_asns(&d, &n);
+		names_for(c, asns, n);
+		free(asns);
+		if (r->route == HTTP_R_CHART) {
+			a->ctype = "image/svg+xml";
+			report_svg(&d, c->nm, &a->body);
+		} else if (r->text) {
+			a->ctype = "text/plain; charset=utf-8";
+			report_text(&d, c->nm, &a->body);
+		} else {
+			report_json(&d, c->nm, &a->body);
+		}
+	}
+	report_data_free(&d);
+}
+
+/* ---------------------------------------------------------------- events */
+
+struct ev_page {
+	struct http_ctx *c;
+	struct out out;
+	struct obuf one;    /* one event's line */
+	struct obuf *o;     /* the answer */
+	uint32_t n;
+};
+
+static int on_event(void *arg, const struct store_event *e)
+{
+	struct ev_page *p = arg;
+	uint32_t asns[2] = {e->origin, e->upstream};
+	bool up = e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_LOST;
+	names_for(p->c, asns, up && e->upstream ? 2 : 1);
+	obuf_reset(&p->one);
+	out_event(&p->out, e);
+	size_t len = p->one.len;
+	while (len && p->one.buf[len - 1] == '\n')
+		len--;
+	if (p->n++)
+		obuf_putc(p->o, ',');
+	obuf_putsn(p->o, p->one.buf, len);
+	return 0;
+}
+
+static void put_time(struct obuf *o, uint32_t t)
+{
+	char b[32];
+	obuf_putc(o, '"');
+	obuf_putsn(o, b, fmt_time_rfc3339(b, t));
+	obuf_putc(o, '"');
+}
+
+/* The window of an events page: [from, to), by default the 30 days
+ * before the store's clock (to: the clock, every second before it
+ * applied). 0, or -1 with the error answered. */
+static int ev_window(const struct http_req *r, uint32_t clock, struct http_resp *a, uint32_t *from, uint32_t *to)
+{
+	const uint32_t def = 30 * 86400;
+	if (http_has(r, HTTP_P_TO))
+		*to = r->to;
+	else if (http_has(r, HTTP_P_FROM))
+		*to = r->from > UINT32_MAX - def ? UINT32_MAX : r->from + def;
+	else
+		*to = clock ? clock : (uint32_t)time(NULL);
+	*from = http_has(r, HTTP_P_FROM) ? r->from : *to > def ? *to - def : 0;
+	if (*from >= *to) {
+		err(a, 400, "from", "from must be before to");
+		return -1;
+	}
+	if (*to - *from > HTTP_MAX_WINDOW) {
+		err(a, 400, "to", "to: at most 366 days after from");
+		return -1;
+	}
+	return 0;
+}
+
+/* "events":[...],"count":N,"next_cursor":... into the answer. */
+static int events_members(struct http_ctx *c, const struct http_req *r, struct store_ev_query *q, struct http_resp *a)
+{
+	struct ev_page p = {.c = c, .o = &a->body};
+	out_open(&p.out, OUT_JSON, &p.one, c->nm);
+	obuf_puts(p.o, "\"events\":[");
+	struct store_ev_page res;
+	q->after = http_has(r, HTTP_P_CURSOR) ? &r->cursor : NULL;
+	q->limit = r->limit;
+	q->scan_max = HTTP_SCAN_MAX;
+	int rc = store_events_page(c->st, q, on_event, &p, &res);
+	out_close(&p.out);
+	obuf_release(&p.one);
+	if (rc)
+		return rc;
+	obuf_puts(p.o, "],\"count\":");
+	obuf_putu32(p.o, p.n);
+	obuf_puts(p.o, ",\"next_cursor\":");
+	if (res.more) {
+		char cb[64];
+		obuf_putc(p.o, '"');
+		obuf_putsn(p.o, cb, http_cursor_fmt(cb, sizeof cb, &res.next));
+		obuf_putc(p.o, '"');
+	} else {
+		obuf_puts(p.o, "null");
+	}
+	obuf_puts(p.o, ",\"from\":");
+	put_time(p.o, q->from);
+	obuf_puts(p.o, ",\"to\":");
+	put_time(p.o, q->to + 1);
+	return 0;
+}
+
+static void events_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a, uint32_t clock)
+{
+	uint32_t from, to;
+	if (ev_window(r, clock, a, &from, &to))
+		return;
+	struct store_ev_query q = {
+		.all_origins = !http_has(r, HTTP_P_ORIGIN),
+		.origin = r->origin,
+		.from = from,
+		.to = to - 1,
+		.types = r->types,
+		.has_upstream = http_has(r, HTTP_P_UPSTREAM),
+		.upstream = r->upstream,
+		.prefix = http_has(r, HTTP_P_PREFIX) ? &r->pfx : NULL,
+		.collector = http_has(r, HTTP_P_COLLECTOR) ? r->collector : NULL,
+	};
+	obuf_putc(&a->body, '{');
+	if (events_members(c, r, &q, a)) {
+		store_failed(a);
+		return;
+	}
+	obuf_puts(&a->body, "}\n");
+}
+
+/* ---------------------------------------------------------------- prefixes, search */
+
+struct pairs {
+	uint32_t (*v)[2];
+	uint32_t n, cap;
+};
+
+static int on_pair(void *arg, uint32_t asn, uint32_t t)
+{
+	struct pairs *p = arg;
+	rw_vec_grow(&p->v, &p->cap, (size_t)p->n + 1, sizeof *p->v, UINT32_MAX, RW_MEM_OUT);
+	p->v[p->n][0] = asn;
+	p->v[p->n][1] = t;
+	p->n++;
+	return 0;
+}
+
+static void pairs_names(struct http_ctx *c, const struct pairs *p)
+{
+	for (uint32_t i = 0; i < p->n; i++)
+		names_for(c, &p->v[i][0], 1);
+}
+
+static void prefix_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a, uint32_t clock)
+{
+	uint32_t from, to;
+	if (ev_window(r, clock, a, &from, &to))
+		return;
+	struct pairs po = {0};
+	if (store_prefix_origin_list(c->st, r->pfx_text, HTTP_MAX_LIMIT, on_pair, &po)) {
+		store_failed(a);
+		goto out;
+	}
+	pairs_names(c, &po);
+	struct obuf *o = &a->body;
+	obuf_puts(o, "{\"prefix\":\"");
+	obuf_puts(o, r->pfx_text);
+	obuf_puts(o, "\",\"origins\":");
+	out_asns_json(o, c->nm, (const uint32_t(*)[2])po.v, po.n, "first_seen");
+	obuf_putc(o, ',');
+	struct store_ev_query q = {.all_origins = true, .from = from, .to = to - 1, .types = r->types, .prefix = &r->pfx};
+	if (events_members(c, r, &q, a)) {
+		store_failed(a);
+		goto out;
+	}
+	obuf_puts(o, "}\n");
+out:
+	rw_vec_free(&po.v, &po.cap, sizeof *po.v, RW_MEM_OUT);
+}
+
+static int on_name(void *arg, uint32_t asn, const char *name)
+{
+	(void)name; /* printed from the names, which the store's fill */
+	return on_pair(arg, asn, 0);
+}
+
+static void search_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a)
+{
+	struct pairs res = {0};
+	const char *kind;
+	uint32_t asn;
+	struct rw_prefix p;
+	char pt[RW_PREFIX_STRLEN];
+	int rc = 0;
+	uint32_t limit = http_has(r, HTTP_P_LIMIT) && r->limit < HTTP_MAX_SEARCH ? r->limit : HTTP_MAX_SEARCH;
+	if (!parse_asn(r->q, &asn)) {
+		kind = "asn";
+		struct store_origin og;
+		bool found;
+		rc = store_origin_get(c->st, asn, &og, &found);
+		if (!rc && !found) /* not an origin: a network the store names */
+			rc = store_names_get(c->st, c->nm, &asn, 1);
+		if (!rc && (found || names_get(c->nm, asn)))
+			on_pair(&res, asn, found ? og.first_seen : 0);
+	} else if (strchr(r->q, '/') && !parse_prefix(r->q, &p)) {
+		kind = "prefix";
+		p.path_id = 0;
+		fmt_prefix(pt, &p);
+		rc = store_prefix_origin_list(c->st, pt, limit, on_pair, &res);
+	} else {
+		kind = "name";
+		rc = store_names_search(c->st, r->q, limit, on_name, &res);
+	}
+	if (rc) {
+		store_failed(a);
+	} else {
+		pairs_names(c, &res);
+		struct obuf *o = &a->body;
+		obuf_puts(o, "{\"query\":");
+		obuf_json_str(o, r->q, strlen(r->q));
+		obuf_puts(o, ",\"kind\":\"");
+		obuf_puts(o, kind);
+		obuf_puts(o, "\",\"results\":");
+		out_asns_json(o, c->nm, (const uint32_t(*)[2])res.v, res.n, strcmp(kind, "name") ? "first_seen" : NULL);
+		obuf_puts(o, "}\n");
+	}
+	rw_vec_free(&res.v, &res.cap, sizeof *res.v, RW_MEM_OUT);
+}
+
+/* ---------------------------------------------------------------- metrics */
+
+static void metric(struct obuf *o, const char *name, const char *type, const char *help)
+{
+	obuf_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+void http_metric(struct obuf *o, const char *name, const char *type, const char *help, double v)
+{
+	metric(o, name, type, help);
+	obuf_printf(o, "%s %.17g\n", name, v);
+}
+
+static long rss_bytes(void)
+{
+	FILE *f = fopen("/proc/self/statm", "re");
+	long pages = 0, res = 0;
+	if (f) {
+		if (fscanf(f, "%ld %ld", &pages, &res) != 2)
+			res = 0;
+		fclose(f);
+	}
+	return res * sysconf(_SC_PAGESIZE);
+}
+
+static const char *const route_label[HTTP_R_COUNT + 1] = {
+	"openapi", "metrics", "as", "history", "report", "chart", "events", "prefix", "search",
+	"live_as", "live_prefix", "stream", "none",
+};
+
+static void metrics_answer(struct http_ctx *c, struct http_resp *a, uint32_t clock)
+{
+	struct obuf *o = &a->body;
+	a->ctype = http_routes[HTTP_R_METRICS].ctype;
+	metric(o, "routewatch_http_requests_total", "counter", "HTTP requests, by route (none: no route matched).");
+	for (int i = 0; i <= HTTP_R_COUNT; i++)
+		obuf_printf(o, "routewatch_http_requests_total{route=\"%s\"} %llu\n", route_label[i],
+			    (unsigned long long)c->requests[i]);
+	metric(o, "routewatch_http_responses_total", "counter", "HTTP responses, by status class.");
+	for (int i = 1; i <= 5; i++)
+		obuf_printf(o, "routewatch_http_responses_total{code=\"%dxx\"} %llu\n", i, (unsigned long long)c->status[i]);
+	metric(o, "routewatch_http_response_bytes_total", "counter", "Bytes of response bodies sent (after gzip).");
+	obuf_printf(o, "routewatch_http_response_bytes_total %llu\n", (unsigned long long)c->bytes_out);
+	metric(o, "routewatch_http_gzip_responses_total", "counter", "Responses sent gzip-compressed.");
+	obuf_printf(o, "routewatch_http_gzip_responses_total %llu\n", (unsigned long long)c->gzipped);
+	metric(o, "routewatch_http_not_modified_total", "counter", "304 answers to If-None-Match.");
+	obuf_printf(o, "routewatch_http_not_modified_total %llu\n", (unsigned long long)c->not_modified);
+	metric(o, "routewatch_http_page_requests_total", "counter", "The web page's files served (/, /app.js, /app.css).");
+	obuf_printf(o, "routewatch_http_page_requests_total %llu\n", (unsigned long long)c->pages);
+	metric(o, "routewatch_http_cache_hits_total", "counter", "History answers served from the cache.");
+	obuf_printf(o, "routewatch_http_cache_hits_total %llu\n", (unsigned long long)c->cache_hits);
+	metric(o, "routewatch_http_cache_misses_total", "counter", "History answers made from the store.");
+	obuf_printf(o, "routewatch_http_cache_misses_total %llu\n", (unsigned long long)c->cache_misses);
+	metric(o, "routewatch_http_connections_total", "counter", "HTTP connections accepted.");
+	obuf_printf(o, "routewatch_http_connections_total %llu\n", (unsigned long long)c->conns_total);
+	if (c->live) {
+		metric(o, "routewatch_http_streams", "gauge", "Event streams (Server-Sent Events) open.");
+		obuf_printf(o, "routewatch_http_streams %u\n", c->streams);
+		metric(o, "routewatch_http_events_published_total", "counter", "Events published to the streams.");
+		obuf_printf(o, "routewatch_http_events_published_total %llu\n", (unsigned long long)c->published);
+		metric(o, "routewatch_http_streams_slow_total", "counter",
+		       "Event streams ended because the client read slower than events came.");
+		obuf_printf(o, "routewatch_http_streams_slow_total %llu\n", (unsigned long long)c->streams_slow);
+	}
+	metric(o, "routewatch_memory_bytes", "gauge", "Bytes held, by subsystem (as --stats counts them).");
+	for (int i = 0; i < RW_MEM_N; i++)
+		obuf_printf(o, "routewatch_memory_bytes{subsystem=\"%s\"} %llu\n", rw_mem_name((enum rw_mem)i),
+			    (unsigned long long)rw_mem_held((enum rw_mem)i));
+	if (c->st) {
+		metric(o, "routewatch_store_clock_seconds", "gauge",
+		       "The history store's clock: every record before it is applied (Unix time).");
+		obuf_printf(o, "routewatch_store_clock_seconds %u\n", clock);
+		metric(o, "routewatch_store_lag_seconds", "gauge", "Seconds between now and the store's clock.");
+		long lag = clock ? (long)time(NULL) - (long)clock : 0;
+		obuf_printf(o, "routewatch_store_lag_seconds %ld\n", lag > 0 ? lag : 0);
+	}
+	metric(o, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+	obuf_printf(o, "process_resident_memory_bytes %ld\n", rss_bytes());
+	metric(o, "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.");
+	obuf_printf(o, "process_start_time_seconds %.0f\n", c->started);
+	if (c->live && c->live->metrics)
+		c->live->metrics(c->live->arg, o);
+}
+
+/* ---------------------------------------------------------------- dispatch */
+
+void http_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a)
+{
+	const struct http_route_def *d = &http_routes[r->route];
+	a->status = 200;
+	a->ctype = d->ctype;
+	a->etag = d->history;
+	if (d->live && !c->live) {
+		err(a, 404, "path", "this route is served by routewatch collect --http only (the live state)");
+		return;
+	}
+	if (d->live && c->live->busy && c->live->busy(c->live->arg)) {
+		err(a, 503, "", "the collector is writing a checkpoint: ask again in a second");
+		return;
+	}
+	uint32_t clock = 0;
+	if (d->history && !c->st) {
+		err(a, 503, "", "no history store: start collect with --db");
+		return;
+	}
+	if (c->st && (d->history || r->route == HTTP_R_METRICS)) {
+		clock = http_store_clock(c);
+		if (clock != c->no_name_clock) {
+			u64map_clear(&c->no_name);
+			c->no_name_clock = clock;
+		}
+		a->last_modified = d->history ? clock : 0;
+	}
+	switch (r->route) {
+	case HTTP_R_OPENAPI: http_openapi(&a->body); break;
+	case HTTP_R_METRICS: metrics_answer(c, a, clock); break;
+	case HTTP_R_AS: as_answer(c, r, a, true); break;
+	case HTTP_R_HISTORY: as_answer(c, r, a, false); break;
+	case HTTP_R_REPORT:
+	case HTTP_R_CHART: report_answer(c, r, a, clock); break;
+	case HTTP_R_EVENTS: events_answer(c, r, a, clock); break;
+	case HTTP_R_PREFIX: prefix_answer(c, r, a, clock); break;
+	case HTTP_R_SEARCH: search_answer(c, r, a); break;
+	case HTTP_R_LIVE_AS: c->live->origin(c->live->arg, r->asn, &a->body); break;
+	case HTTP_R_LIVE_PREFIX: c->live->prefix(c->live->arg, &r->pfx, &a->body); break;
+	case HTTP_R_STREAM: /* GET is the server's (http_srv.c); HEAD: the headers */
+		a->ctype = "text/event-stream; charset=utf-8";
+		break;
+	case HTTP_R_COUNT: err(a, 404, "path", "no such route"); break;
+	}
+}
