@@ -38,8 +38,9 @@ BGP="bgp/bgp_attr bgp/bgp_enc bgp/bgp_print bgp/bgp_msg bgp/bgp_nlri bgp/bgp_pat
 BMP="bmp/bmp"
 MRT="mrt/mrt_frame mrt/mrt_decode mrt/mrt_write"
 IO="io/io io/io_codec io/io_bz2"
-# the inference and the cones (asrel/asrel itself is in FMT)
-ASREL="asrel/infer asrel/cone"
+# the inference (asrel/asrel and asrel/cone are in FMT: each source once,
+# the compile runs in parallel)
+ASREL="asrel/infer"
 # the output formats, and what their event and origin printers need
 FMT="out/out out/out_bgpdump out/out_json out/out_bgpkit out/out_text store/store_text names/names detect/det detect/det_group detect/det_snap \
  rib/rib rib/rib_path rib/rib_adj rib/rib_query rib/rib_snap rpki/rpki detect/det_leak detect/det_sec asrel/asrel watch/watch watch/watch_load \
@@ -110,7 +111,7 @@ link() {
 	link fuzz_io $BASE $IO
 	link fuzz_bmp $BASE $BGP $BMP
 	link fuzz_bgp_sess $BASE $BGP
-	link fuzz_asrel_infer $BASE $IO asrel/asrel $ASREL
+	link fuzz_asrel_infer $BASE $IO asrel/asrel asrel/cone $ASREL
 	link fuzz_http $BASE $BGP $MRT $IO $FMT $HTTP
 }
 
