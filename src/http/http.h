@@ -40,6 +40,10 @@ enum http_route_id {
 	HTTP_R_LIVE_AS,     /* GET /api/v1/live/as/{asn} (collect --http) */
 	HTTP_R_LIVE_PREFIX, /* GET /api/v1/live/prefix/{prefix} (collect --http) */
 	HTTP_R_STREAM,      /* GET /api/v1/stream (collect --http) */
+	/* docs/events.md §14: a country's history, story and chart */
+	HTTP_R_COUNTRY_HISTORY, /* GET /api/v1/country/{cc}/history */
+	HTTP_R_COUNTRY_REPORT,  /* GET /api/v1/country/{cc}/report */
+	HTTP_R_COUNTRY_CHART,   /* GET /api/v1/country/{cc}/chart.svg */
 	HTTP_R_COUNT
 };
 
@@ -96,6 +100,7 @@ struct http_req {
 	bool head;                   /* HEAD: the answer without its body */
 	unsigned given;              /* bits of the parameters given */
 	uint32_t asn;                /* {asn} of the path */
+	uint16_t cc;                 /* {cc} of the path (geo/'s code) */
 	struct rw_prefix pfx;        /* {prefix} of the path, or prefix= */
 	char pfx_text[RW_PREFIX_STRLEN]; /* its canonical text (fmt_prefix) */
 	uint32_t from, to;           /* when given */

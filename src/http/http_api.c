@@ -143,16 +143,21 @@ static void names_for(struct http_ctx *c, const uint32_t *asns, size_t n)
 
 /* ---------------------------------------------------------------- origins */
 
+/* An origin's history, or (the country routes) a country's. */
 static bool load_history(struct http_ctx *c, const struct http_req *r, struct http_resp *a, struct store_history *h)
 {
-	if (store_history(c->st, r->asn, h)) {
+	if (r->cc ? store_country_history(c->st, r->cc, h) : store_history(c->st, r->asn, h)) {
 		store_failed(a);
 		return false;
 	}
 	if (!h->found) {
-		char m[96];
-		snprintf(m, sizeof m, "AS%u: not in the history store", r->asn);
-		err(a, 404, "asn", m);
+		char m[96], cs[3];
+		geo_cc_str(r->cc, cs);
+		if (r->cc)
+			snprintf(m, sizeof m, "country %s: not in the history store (ingested with --countries?)", cs);
+		else
+			snprintf(m, sizeof m, "AS%u: not in the history store", r->asn);
+		err(a, 404, r->cc ? "cc" : "asn", m);
 		return false;
 	}
 	return true;
@@ -188,6 +193,27 @@ static void as_answer(struct http_ctx *c, const struct http_req *r, struct http_
 	store_history_free(&h);
 }
 
+/* docs/events.md §14: history --country --json */
+static void country_history_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a)
+{
+	struct store_history h;
+	if (load_history(c, r, a, &h)) {
+		size_t nu;
+		struct store_upstream *u = store_history_upstreams(&h, &nu);
+		uint32_t *asns = rw_malloc((nu + 1) * sizeof *asns);
+		for (size_t i = 0; i < nu; i++)
+			asns[i] = u[i].asn;
+		names_for(c, asns, nu);
+		free(asns);
+		struct out out;
+		out_open(&out, OUT_JSON, &a->body, c->nm);
+		out_history(&out, &h, u, nu);
+		out_close(&out);
+		free(u);
+	}
+	store_history_free(&h);
+}
+
 /* report and chart: the window of `routewatch report` (to: the second
  * before the store's clock; from: a day before to). */
 static void report_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a, uint32_t clock)
@@ -203,11 +229,16 @@ static void report_answer(struct http_ctx *c, const struct http_req *r, struct h
 		return;
 	}
 	struct report_data d;
-	int lr = report_load(c->st, r->asn, from, to, &d);
+	bool country = r->route == HTTP_R_COUNTRY_REPORT || r->route == HTTP_R_COUNTRY_CHART;
+	int lr = country ? report_load_country(c->st, r->cc, from, to, &d) : report_load(c->st, r->asn, from, to, &d);
 	if (lr == RW_ENOTFOUND) {
-		char m[96];
-		snprintf(m, sizeof m, "AS%u: not in the history store", r->asn);
-		err(a, 404, "asn", m);
+		char m[96], cs[3];
+		geo_cc_str(r->cc, cs);
+		if (country)
+			snprintf(m, sizeof m, "country %s: not in the history store (ingested with --countries?)", cs);
+		else
+			snprintf(m, sizeof m, "AS%u: not in the history store", r->asn);
+		err(a, 404, country ? "cc" : "asn", m);
 	} else if (lr) {
 		store_failed(a);
 	} else {
@@ -215,7 +246,7 @@ static void report_answer(struct http_ctx *c, const struct http_req *r, struct h
 		uint32_t *asns = report_asns(&d, &n);
 		names_for(c, asns, n);
 		free(asns);
-		if (r->route == HTTP_R_CHART) {
+		if (r->route == HTTP_R_CHART || r->route == HTTP_R_COUNTRY_CHART) {
 			a->ctype = "image/svg+xml";
 			report_svg(&d, c->nm, &a->body);
 		} else if (r->text) {
@@ -470,7 +501,7 @@ static long rss_bytes(void)
 
 static const char *const route_label[HTTP_R_COUNT + 1] = {
 	"openapi", "metrics", "as", "history", "report", "chart", "events", "prefix", "search",
-	"live_as", "live_prefix", "stream", "none",
+	"live_as", "live_prefix", "stream", "country_history", "country_report", "country_chart", "none",
 };
 
 static void metrics_answer(struct http_ctx *c, struct http_resp *a, uint32_t clock)
@@ -562,7 +593,10 @@ void http_answer(struct http_ctx *c, const struct http_req *r, struct http_resp 
 	case HTTP_R_AS: as_answer(c, r, a, true); break;
 	case HTTP_R_HISTORY: as_answer(c, r, a, false); break;
 	case HTTP_R_REPORT:
-	case HTTP_R_CHART: report_answer(c, r, a, clock); break;
+	case HTTP_R_CHART:
+	case HTTP_R_COUNTRY_REPORT:
+	case HTTP_R_COUNTRY_CHART: report_answer(c, r, a, clock); break;
+	case HTTP_R_COUNTRY_HISTORY: country_history_answer(c, r, a); break;
 	case HTTP_R_EVENTS: events_answer(c, r, a, clock); break;
 	case HTTP_R_PREFIX: prefix_answer(c, r, a, clock); break;
 	case HTTP_R_SEARCH: search_answer(c, r, a); break;

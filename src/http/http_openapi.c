@@ -43,6 +43,10 @@ void http_openapi(struct obuf *o)
 			path_param(o, "asn", "an AS number: 131279 or AS131279");
 			first = false;
 		}
+		if (strstr(d->path, "{cc}")) {
+			path_param(o, "cc", "a country code of two letters, as the AS names or RIR files give it: KP");
+			first = false;
+		}
 		if (strstr(d->path, "{prefix}")) {
 			path_param(o, "prefix", "a prefix, its slash as is or as %2F: 192.0.2.0/24");
 			first = false;

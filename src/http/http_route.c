@@ -59,6 +59,13 @@ const struct http_route_def http_routes[HTTP_R_COUNT] = {
 	 "the prefix and its more-specifics now (prefix --json), from the running collector", true, false},
 	{HTTP_R_STREAM, "/api/v1/stream", P(TYPE) | P(ORIGIN), "text/event-stream",
 	 "events as they are determined (Server-Sent Events; Last-Event-ID resumes from the store)", true, false},
+	{HTTP_R_COUNTRY_HISTORY, "/api/v1/country/{cc}/history", 0, "application/json",
+	 "every international provider the country ever had (history --country --json)", false, true},
+	{HTTP_R_COUNTRY_REPORT, "/api/v1/country/{cc}/report", P(FROM) | P(TO) | P(FORMAT), "application/json",
+	 "what happened to the country's connections in the window (report --country --json, or its text)", false,
+	 true},
+	{HTTP_R_COUNTRY_CHART, "/api/v1/country/{cc}/chart.svg", P(FROM) | P(TO), "image/svg+xml",
+	 "the chart of its international providers' shares in the window (report --country --svg)", false, true},
 };
 
 static int fail(struct http_err *e, int status, const char *param, const char *fmt, ...)
@@ -341,6 +348,11 @@ static int match(const struct http_route_def *d, const struct segs *g, struct ht
 		if (!strncmp(t, "{asn}", k) && k == 5) {
 			if (asn_param("asn", g->s[i], &r->asn, e))
 				return -1;
+			i++;
+		} else if (!strncmp(t, "{cc}", k) && k == 4) {
+			if (!(r->cc = geo_cc_parse(g->s[i], strlen(g->s[i]))))
+				return fail(e, 400, "cc", "cc: '%.32s' is not a country code of two letters, like KP",
+					    g->s[i]);
 			i++;
 		} else if (!strncmp(t, "{prefix}", k) && k == 8) {
 			char pb[RW_PREFIX_STRLEN + 8];

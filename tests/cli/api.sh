@@ -155,6 +155,27 @@ suite() {
 	check "$L/chart-svg" "[ $code = 200 ] && cmp -s $tmp/chart.body $tmp/cli.svg && [ \"\$(hdr chart content-type)\" = image/svg+xml ]" \
 		"$code $(hdr chart content-type) $(cmp "$tmp/chart.body" "$tmp/cli.svg" 2>&1)"
 
+	# ---- a country (docs/events.md §14; the store was ingested with
+	# --countries): its history, story and chart, the commands' own
+	"$RW" history --country KP --db "$DB" --json > "$tmp/cli-chist.json" 2>/dev/null
+	get chist /api/v1/country/KP/history
+	check "$L/country-history" "[ $code = 200 ] && [ \"\$(jq -S . $tmp/chist.body)\" = \"\$(jq -S . $tmp/cli-chist.json)\" ] && jq -e '.country == \"KP\" and (.providers | map(.asn) | index(20485) != null)' $tmp/chist.body > /dev/null" \
+		"$code $(head -c 200 "$tmp/chist.body")"
+	"$RW" report --country KP --db "$DB" --from 2017-10-01T08:00:00Z --to 2017-10-01T14:00:00Z --json > "$tmp/cli-creport.json" 2>/dev/null
+	"$RW" report --country KP --db "$DB" --from 2017-10-01T08:00:00Z --to 2017-10-01T14:00:00Z --svg "$tmp/cli-c.svg" > "$tmp/cli-creport.txt" 2>/dev/null
+	get creport "/api/v1/country/kp/report?$W"
+	check "$L/country-report" "[ $code = 200 ] && [ \"\$(jq -S . $tmp/creport.body)\" = \"\$(jq -S . $tmp/cli-creport.json)\" ]" \
+		"$code $(head -c 200 "$tmp/creport.body")"
+	get ctext "/api/v1/country/KP/report?$W&format=text"
+	check "$L/country-report-text" "[ $code = 200 ] && cmp -s $tmp/ctext.body $tmp/cli-creport.txt && grep -q 'KP gained a new international provider, AS20485' $tmp/ctext.body" \
+		"$code $(diff "$tmp/ctext.body" "$tmp/cli-creport.txt" | head -3)"
+	get cchart "/api/v1/country/KP/chart.svg?$W"
+	check "$L/country-chart" "[ $code = 200 ] && cmp -s $tmp/cchart.body $tmp/cli-c.svg" "$code $(cmp "$tmp/cchart.body" "$tmp/cli-c.svg" 2>&1)"
+	get c404 /api/v1/country/JP/history
+	check "$L/country-404" "[ $code = 404 ] && jq -e '.parameter == \"cc\" or .param == \"cc\"' $tmp/c404.body > /dev/null" "$code $(cat "$tmp/c404.body")"
+	get c400 /api/v1/country/K1/report
+	check "$L/country-400" "[ $code = 400 ] && grep -q 'cc' $tmp/c400.body" "$code $(cat "$tmp/c400.body")"
+
 	# ---- prefix, search
 	get pfx "/api/v1/prefix/175.45.176.0/24?from=$F&to=$T"
 	check "$L/prefix" "[ $code = 200 ] && jq -e '.prefix == \"175.45.176.0/24\" and (.origins | type == \"array\") and .count > 0
@@ -309,14 +330,14 @@ suite() {
 		"$code $(head -c 200 "$tmp/openapi.body")"
 	bad=""
 	for p in $(jq -r '.paths | keys[]' "$tmp/openapi.body"); do
-		q=$(echo "$p" | sed 's/{asn}/131279/; s|{prefix}|175.45.176.0/24|')
+		q=$(echo "$p" | sed 's/{asn}/131279/; s|{prefix}|175.45.176.0/24|; s/{cc}/KP/')
 		c=$(curl -s -o "$tmp/op.body" -w '%{http_code}' "$U$q")
 		if [ "$c" = 404 ] && jq -e '.message | startswith("no such route")' "$tmp/op.body" > /dev/null; then
 			bad="$bad $p"
 		fi
 	done
 	nr=$(jq '.paths | length' "$tmp/openapi.body")
-	check "$L/openapi-routes-agree" "[ -z '$bad' ] && [ $nr -eq 12 ]" "not routed:$bad; $nr paths"
+	check "$L/openapi-routes-agree" "[ -z '$bad' ] && [ $nr -eq 15 ]" "not routed:$bad; $nr paths"
 
 	# ---- /metrics: Prometheus' text format
 	get metrics /metrics
@@ -358,7 +379,7 @@ PY
 }
 
 # ---------------------------------------------------------------- SQLite
-"$RW" ingest -q --db "$tmp/s.db" --names "$N" "$S" > /dev/null 2>&1
+"$RW" ingest -q --db "$tmp/s.db" --names "$N" --countries "$N" "$S" > /dev/null 2>&1
 sum0=$(cat "$tmp/s.db"* | md5sum)
 suite sqlite "$tmp/s.db"
 check sqlite/store-unchanged "[ \"\$(cat $tmp/s.db* | md5sum)\" = '$sum0' ]" "the store's files changed"
@@ -486,7 +507,7 @@ else
 	query=${PG#"$base"}
 	psql "$PG" -qAt -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" > "$tmp/pg.log" 2>&1
 	PU="${base%/*}/$db$query"
-	"$RW" ingest -q --db "$PU" --names "$N" "$S" > "$tmp/pg-ingest.out" 2>&1
+	"$RW" ingest -q --db "$PU" --names "$N" --countries "$N" "$S" > "$tmp/pg-ingest.out" 2>&1
 	check pg/ingest "[ $? -eq 0 ]" "$(head -3 "$tmp/pg-ingest.out")"
 	suite pg "$PU"
 	psql "$PG" -qAt -c "DROP DATABASE IF EXISTS $db" >> "$tmp/pg.log" 2>&1

@@ -53,6 +53,18 @@ TEST(http_routes_match)
 	CHECK_INT(r.route, HTTP_R_LIVE_PREFIX);
 	CHECK_INT(get("/api/v1/stream", "type=origin_down"), 0);
 	CHECK_INT(r.route, HTTP_R_STREAM);
+	CHECK_INT(get("/api/v1/country/kp/history", NULL), 0);
+	CHECK_INT(r.route, HTTP_R_COUNTRY_HISTORY);
+	CHECK_INT(r.cc, 'K' << 8 | 'P');
+	CHECK_INT(get("/api/v1/country/RU/report", "from=2017-10-01&to=2017-10-02"), 0);
+	CHECK_INT(r.route, HTTP_R_COUNTRY_REPORT);
+	CHECK_INT(get("/api/v1/country/KP/chart.svg", NULL), 0);
+	CHECK_INT(r.route, HTTP_R_COUNTRY_CHART);
+	CHECK_INT(get("/api/v1/country/KPX/history", NULL), -1);
+	CHECK_INT(e.status, 400);
+	CHECK_STR(e.param, "cc");
+	CHECK_INT(get("/api/v1/country/ZZ/history", NULL), -1);
+	CHECK_STR(e.param, "cc");
 	CHECK_INT(http_parse("HEAD", "/api/v1/as/1", NULL, &r, &e), 0);
 	CHECK(r.head);
 }
@@ -157,6 +169,8 @@ TEST(http_openapi_lists_every_route)
 				n += (size_t)snprintf(path + n, sizeof path - n, "64500"), p += 5;
 			else if (!strncmp(p, "{prefix}", 8))
 				n += (size_t)snprintf(path + n, sizeof path - n, "192.0.2.0/24"), p += 8;
+			else if (!strncmp(p, "{cc}", 4))
+				n += (size_t)snprintf(path + n, sizeof path - n, "KP"), p += 4;
 			else
 				path[n++] = *p++;
 		}
