@@ -166,8 +166,9 @@ static int cmp_u32(const void *a, const void *b)
  * push the event with it. */
 static void push_with_origins(struct eval_ctx *x, struct det_event e, uint32_t n)
 {
-	uint32_t *l = x->ol + x->nol, k = 0;
-	qsort(l, n, sizeof *l, cmp_u32);
+	uint32_t *l = n ? x->ol + x->nol : NULL, k = 0;
+	if (n > 1) /* qsort wants an array, and an empty one may be NULL */
+		qsort(l, n, sizeof *l, cmp_u32);
 	for (uint32_t i = 0; i < n; i++)
 		if (!k || l[k - 1] != l[i])
 			l[k++] = l[i];
@@ -211,7 +212,8 @@ static int cmp_u64(const void *a, const void *b)
  * with the networks whose routes of it went. */
 static void lost(struct eval_ctx *x, struct det_cu *c, uint32_t time)
 {
-	qsort(c->gone, c->ngone, sizeof *c->gone, cmp_u64); /* by prefix */
+	if (c->ngone > 1) /* qsort wants an array, and an empty one may be NULL */
+		qsort(c->gone, c->ngone, sizeof *c->gone, cmp_u64); /* by prefix */
 	for (uint32_t i = 0; i < c->ngone;) {
 		uint32_t pfx = (uint32_t)(c->gone[i] >> 32), n = 0;
 		for (; i < c->ngone && (uint32_t)(c->gone[i] >> 32) == pfx; i++) {

@@ -176,7 +176,8 @@ static void route(struct walk *w, uint32_t p, uint32_t peer, uint32_t path, uint
 /* The end of a prefix: its networks and providers, once each per view. */
 static void pfx_end(struct walk *w)
 {
-	qsort(w->po, w->npo, sizeof *w->po, cmp_u64);
+	if (w->npo > 1) /* qsort wants an array, and an empty one may be NULL */
+		qsort(w->po, w->npo, sizeof *w->po, cmp_u64);
 	for (uint32_t i = 0; i < w->npo; i++) {
 		if (i && w->po[i] == w->po[i - 1])
 			continue;
@@ -191,7 +192,8 @@ static void pfx_end(struct walk *w)
 		v->net[*u64map_get(&w->nidx, o)].prefixes++;
 	}
 	/* (view, gprov): the providers of each view's entry, by ASN */
-	qsort(w->pp, w->npp, sizeof *w->pp, cmp_u64);
+	if (w->npp > 1) /* qsort wants an array, and an empty one may be NULL */
+		qsort(w->pp, w->npp, sizeof *w->pp, cmp_u64);
 	for (uint32_t i = 0; i < w->npp; i++) {
 		if (i && w->pp[i] == w->pp[i - 1])
 			continue;
@@ -209,7 +211,8 @@ static void pfx_end(struct walk *w)
 	for (uint32_t k = 0; k < w->npv; k++) {
 		struct det_country_view *v = &w->v[w->pv[k]];
 		struct det_cv_pfx *pv = &v->pfx[v->npfx - 1];
-		qsort(v->ids + pv->prov, pv->nprov, sizeof *v->ids, cmp_u32);
+		if (pv->nprov > 1) /* qsort wants an array, and an empty one may be NULL */
+			qsort(v->ids + pv->prov, pv->nprov, sizeof *v->ids, cmp_u32);
 	}
 	w->npv = 0;
 	w->npo = w->npp = 0;
@@ -218,7 +221,8 @@ static void pfx_end(struct walk *w)
 /* After the walk: border lists, shares, and the orders of docs. */
 static void finish(struct walk *w)
 {
-	qsort(w->bord, w->nbord, sizeof *w->bord, cmp_u64);
+	if (w->nbord > 1) /* qsort wants an array, and an empty one may be NULL */
+		qsort(w->bord, w->nbord, sizeof *w->bord, cmp_u64);
 	for (uint32_t i = 0; i < w->nbord;) {
 		uint32_t g = (uint32_t)(w->bord[i] >> 32);
 		struct det_country_view *v = &w->v[w->gp[g].view];
@@ -234,8 +238,10 @@ static void finish(struct walk *w)
 		struct det_country_view *v = &w->v[k];
 		for (uint32_t i = 0; i < v->nprov; i++)
 			v->prov[i].share = v->routes ? (double)v->prov[i].routes / (double)v->routes : 0;
-		qsort(v->prov, v->nprov, sizeof *v->prov, cmp_prov);
-		qsort(v->net, v->nnet, sizeof *v->net, cmp_net);
+		if (v->nprov > 1) /* qsort wants an array, and an empty one may be NULL */
+			qsort(v->prov, v->nprov, sizeof *v->prov, cmp_prov);
+		if (v->nnet > 1) /* qsort wants an array, and an empty one may be NULL */
+			qsort(v->net, v->nnet, sizeof *v->net, cmp_net);
 		if (v->npfx < 2)
 			continue;
 		/* prefixes in prefix order: sort the ids, then the entries */
@@ -255,7 +261,8 @@ static void finish(struct walk *w)
 		free(order);
 		u64map_release(&at);
 	}
-	qsort(w->v, w->nv, sizeof *w->v, cmp_view);
+	if (w->nv > 1) /* qsort wants an array, and an empty one may be NULL */
+		qsort(w->v, w->nv, sizeof *w->v, cmp_view);
 }
 
 void det_country_views(const struct rib *r, const struct geo *g, uint16_t only, struct det_country_views *out)
