@@ -570,7 +570,8 @@ void http_answer(struct http_ctx *c, const struct http_req *r, struct http_resp 
 		err(a, 404, "path", "this route is served by routewatch collect --http only (the live state)");
 		return;
 	}
-	if (d->live && c->live->busy && c->live->busy(c->live->arg)) {
+	/* (the stream reads no engine state: a checkpoint does not hold it up) */
+	if (d->live && r->route != HTTP_R_STREAM && c->live->busy && c->live->busy(c->live->arg)) {
 		err(a, 503, "", "the collector is writing a checkpoint: ask again in a second");
 		return;
 	}
