@@ -2,12 +2,14 @@
  * docs/events.md §14: countries' views (det_country_views), from the rib
  * and the networks' countries alone; the episodes are det_country.c's.
  *
- * One walk over the rib serves one country or all of them: each route is
- * looked at once (its origin's country, then det_path_country), and what
- * it adds goes to its country's view. Per prefix, the (country, network)
- * and (country, provider) pairs of its routes are gathered, then sorted
- * and counted once each; the (provider, peer) and (provider, border) pairs
- * are counted once each in two sets over the whole walk.
+ * One walk over the rib serves one country or all of them. What a route
+ * adds depends on its path alone (its origin's country and network, its
+ * international provider and border network), so that is worked out once
+ * per distinct path (det_path_country) and kept in an array by path id;
+ * a route then costs a few array loads and counters. Per prefix, the
+ * (country, network) and (country, provider) pairs of its routes are
+ * gathered, then sorted and counted once each; a provider's peers are a
+ * bitmap by peer id; its (provider, border) pairs are met once per path.
  */
 #include "det_int.h"
 
@@ -31,12 +33,6 @@ void det_country_views_free(struct det_country_views *vs)
 		view_free(&vs->v[i]);
 	rw_vec_free(&vs->v, &vs->cap, sizeof *vs->v, MEM);
 	vs->n = 0;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -72,6 +68,14 @@ struct gprov {
 	uint32_t view, idx;
 };
 
+/* What a path gives, worked out on its first route. */
+#define PI_NONE UINT32_MAX
+struct pinfo {
+	uint32_t view;  /* view index + 1; 0: not yet; PI_NONE: no country asked */
+	uint32_t net;   /* its origin's index in the view's networks */
+	uint32_t g;     /* gprov id; PI_NONE: no international provider */
+};
+
 struct walk {
 	const struct rib *r;
 	const struct geo *g;
@@ -82,7 +86,9 @@ struct walk {
 	struct gprov *gp;
 	uint32_t ngp, capgp;
 	struct u64map nidx;     /* network -> its index in its view */
-	struct u64map seen;     /* gprov << 32 | peer, counted */
+	struct pinfo *pi;       /* by rib path id */
+	uint64_t *bits;         /* per gprov, nwords words: its peers */
+	uint32_t nwords, capbits;
 	struct u64map seenb;    /* gprov << 32 | border, listed in bord */
 	uint64_t *bord;
 	uint32_t nbord, capbord;
@@ -125,12 +131,46 @@ static struct det_cv_pfx *pfx_of(struct walk *w, uint32_t vi, uint32_t p)
 	return pv;
 }
 
-static void route(struct walk *w, uint32_t p, uint32_t peer, uint32_t path, uint16_t cc)
+/* A prefix's few networks or providers in order. */
+static void isort_u32(uint32_t *a, uint32_t n)
 {
-	uint32_t vi = view_of(w, cc), o = w->r->path[path].origin;
-	pfx_of(w, vi, p);
+	for (uint32_t i = 1; i < n; i++)
+		for (uint32_t j = i; j > 0 && a[j] < a[j - 1]; j--) {
+			uint32_t t = a[j];
+			a[j] = a[j - 1];
+			a[j - 1] = t;
+		}
+}
+
+/* The prefix's pairs, each once: a handful per prefix, kept in order by
+ * insertion (a sort per prefix would cost more than the walk). */
+static void add_pair(uint64_t **v, uint32_t *n, uint32_t *cap, uint64_t x)
+{
+	uint32_t i = *n;
+	for (; i > 0 && (*v)[i - 1] >= x; i--)
+		if ((*v)[i - 1] == x)
+			return;
+	GROW(*v, *cap, (size_t)*n + 1);
+	if (i < *n)
+		memmove(*v + i + 1, *v + i, (size_t)(*n - i) * sizeof **v);
+	(*v)[i] = x;
+	(*n)++;
+}
+
+/* A path's first route: its country's view, its network, its provider
+ * (and the provider's border network, listed once). */
+static void path_info(struct walk *w, uint32_t path, uint16_t only, struct pinfo *pi)
+{
+	uint32_t o = w->r->path[path].origin;
+	uint16_t cc;
+	uint32_t prov, border;
+	det_path_country(w->r, w->g, path, &w->scratch, &cc, &prov, &border);
+	if (!cc || (only && cc != only)) {
+		pi->view = PI_NONE;
+		return;
+	}
+	uint32_t vi = view_of(w, cc);
 	struct det_country_view *v = &w->v[vi];
-	v->routes++;
 	uint32_t *ni = u64map_get(&w->nidx, o);
 	if (!ni) {
 		GROW(v->net, v->capnet, (size_t)v->nnet + 1);
@@ -138,65 +178,66 @@ static void route(struct walk *w, uint32_t p, uint32_t peer, uint32_t path, uint
 		ni = u64map_put(&w->nidx, o);
 		*ni = v->nnet++;
 	}
-	v->net[*ni].routes++;
-	GROW(w->po, w->cappo, (size_t)w->npo + 1);
-	w->po[w->npo++] = (uint64_t)vi << 32 | o;
-	uint16_t c;
-	uint32_t prov, border;
-	det_path_country(w->r, w->g, path, &w->scratch, &c, &prov, &border);
-	if (!prov) {
-		v->inside++;
+	*pi = (struct pinfo){.view = vi + 1, .net = *ni, .g = PI_NONE};
+	if (!prov)
 		return;
-	}
 	uint32_t *gi = u64map_get(&w->pidx, (uint64_t)cc << 32 | prov);
 	if (!gi) {
 		GROW(v->prov, v->capprov, (size_t)v->nprov + 1);
 		v->prov[v->nprov] = (struct det_cv_prov){.asn = prov};
 		GROW(w->gp, w->capgp, (size_t)w->ngp + 1);
 		w->gp[w->ngp] = (struct gprov){vi, v->nprov++};
+		GROW(w->bits, w->capbits, (size_t)(w->ngp + 1) * w->nwords);
+		memset(w->bits + (size_t)w->ngp * w->nwords, 0, w->nwords * sizeof *w->bits);
 		gi = u64map_put(&w->pidx, (uint64_t)cc << 32 | prov);
 		*gi = w->ngp++;
 	}
-	uint32_t g = *gi;
-	struct det_cv_prov *pp = &v->prov[w->gp[g].idx];
-	pp->routes++;
-	uint32_t *s = u64map_put(&w->seen, (uint64_t)g << 32 | peer);
-	pp->peers += !*s;
-	*s = 1;
-	s = u64map_put(&w->seenb, (uint64_t)g << 32 | border);
+	pi->g = *gi;
+	uint32_t *s = u64map_put(&w->seenb, (uint64_t)pi->g << 32 | border);
 	if (!*s) {
 		*s = 1;
 		GROW(w->bord, w->capbord, (size_t)w->nbord + 1);
-		w->bord[w->nbord++] = (uint64_t)g << 32 | border;
+		w->bord[w->nbord++] = (uint64_t)pi->g << 32 | border;
 	}
-	GROW(w->pp, w->cappp, (size_t)w->npp + 1);
-	w->pp[w->npp++] = (uint64_t)vi << 32 | g;
+}
+
+static void route(struct walk *w, uint32_t p, uint32_t peer, const struct pinfo *pi)
+{
+	uint32_t vi = pi->view - 1;
+	pfx_of(w, vi, p);
+	struct det_country_view *v = &w->v[vi];
+	v->routes++;
+	v->net[pi->net].routes++;
+	add_pair(&w->po, &w->npo, &w->cappo, (uint64_t)vi << 32 | pi->net);
+	if (pi->g == PI_NONE) {
+		v->inside++;
+		return;
+	}
+	struct det_cv_prov *pp = &v->prov[w->gp[pi->g].idx];
+	pp->routes++;
+	uint64_t *b = &w->bits[(size_t)pi->g * w->nwords + peer / 64], bit = 1ull << (peer % 64);
+	pp->peers += !(*b & bit);
+	*b |= bit;
+	add_pair(&w->pp, &w->npp, &w->cappp, (uint64_t)vi << 32 | pi->g);
 }
 
 /* The end of a prefix: its networks and providers, once each per view. */
 static void pfx_end(struct walk *w)
 {
-	if (w->npo > 1) /* qsort wants an array, and an empty one may be NULL */
-		qsort(w->po, w->npo, sizeof *w->po, cmp_u64);
+	/* (view, network): sorted and distinct (add_pair) */
 	for (uint32_t i = 0; i < w->npo; i++) {
-		if (i && w->po[i] == w->po[i - 1])
-			continue;
-		uint32_t vi = (uint32_t)(w->po[i] >> 32), o = (uint32_t)w->po[i];
+		uint32_t vi = (uint32_t)(w->po[i] >> 32), ni = (uint32_t)w->po[i];
 		struct det_country_view *v = &w->v[vi];
 		struct det_cv_pfx *pv = &v->pfx[v->npfx - 1];
 		if (!pv->norigin)
 			pv->origin = v->nids;
 		GROW(v->ids, v->capids, (size_t)v->nids + 1);
-		v->ids[v->nids++] = o;
+		v->ids[v->nids++] = v->net[ni].asn;
 		pv->norigin++;
-		v->net[*u64map_get(&w->nidx, o)].prefixes++;
+		v->net[ni].prefixes++;
 	}
 	/* (view, gprov): the providers of each view's entry, by ASN */
-	if (w->npp > 1) /* qsort wants an array, and an empty one may be NULL */
-		qsort(w->pp, w->npp, sizeof *w->pp, cmp_u64);
 	for (uint32_t i = 0; i < w->npp; i++) {
-		if (i && w->pp[i] == w->pp[i - 1])
-			continue;
 		uint32_t vi = (uint32_t)(w->pp[i] >> 32);
 		struct det_country_view *v = &w->v[vi];
 		struct det_cv_prov *pp = &v->prov[w->gp[(uint32_t)w->pp[i]].idx];
@@ -208,11 +249,11 @@ static void pfx_end(struct walk *w)
 		pv->nprov++;
 		pp->prefixes++;
 	}
-	for (uint32_t k = 0; k < w->npv; k++) {
+	for (uint32_t k = 0; k < w->npv; k++) { /* by ASN */
 		struct det_country_view *v = &w->v[w->pv[k]];
 		struct det_cv_pfx *pv = &v->pfx[v->npfx - 1];
-		if (pv->nprov > 1) /* qsort wants an array, and an empty one may be NULL */
-			qsort(v->ids + pv->prov, pv->nprov, sizeof *v->ids, cmp_u32);
+		isort_u32(v->ids + pv->origin, pv->norigin);
+		isort_u32(v->ids + pv->prov, pv->nprov);
 	}
 	w->npv = 0;
 	w->npo = w->npp = 0;
@@ -267,29 +308,33 @@ static void finish(struct walk *w)
 
 void det_country_views(const struct rib *r, const struct geo *g, uint16_t only, struct det_country_views *out)
 {
-	struct walk w = {.r = r, .g = g};
+	struct walk w = {.r = r, .g = g, .nwords = r->npeer / 64 + 1};
 	u64map_init(&w.vidx, MEM);
 	u64map_init(&w.pidx, MEM);
 	u64map_init(&w.nidx, MEM);
-	u64map_init(&w.seen, MEM);
 	u64map_init(&w.seenb, MEM);
 	arena_init(&w.scratch, 4096, 1 << 20, MEM);
+	uint32_t cappi = 0;
+	GROW(w.pi, cappi, (size_t)r->npath + 1);
+	memset(w.pi, 0, ((size_t)r->npath + 1) * sizeof *w.pi);
 	for (uint32_t p = 0; p < r->npfx; p++) {
 		const struct rib_pfx *x = &r->pfx[p];
 		for (uint32_t j = 0; j < x->n; j++) {
-			uint32_t path = x->r[j].path, o = r->path[path].origin;
-			uint16_t cc = o ? geo_get(g, o) : 0;
-			if (cc && (!only || cc == only))
-				route(&w, p, rib_route_peer(&x->r[j]), path, cc);
+			struct pinfo *pi = &w.pi[x->r[j].path];
+			if (!pi->view)
+				path_info(&w, x->r[j].path, only, pi);
+			if (pi->view != PI_NONE)
+				route(&w, p, rib_route_peer(&x->r[j]), pi);
 		}
 		if (w.npv)
 			pfx_end(&w);
 	}
 	finish(&w);
+	rw_vec_free(&w.pi, &cappi, sizeof *w.pi, MEM);
+	rw_vec_free(&w.bits, &w.capbits, sizeof *w.bits, MEM);
 	u64map_release(&w.vidx);
 	u64map_release(&w.pidx);
 	u64map_release(&w.nidx);
-	u64map_release(&w.seen);
 	u64map_release(&w.seenb);
 	rw_vec_free(&w.gp, &w.capgp, sizeof *w.gp, MEM);
 	rw_vec_free(&w.bord, &w.capbord, sizeof *w.bord, MEM);
