@@ -30,9 +30,10 @@ uses() {
 	report) echo "report store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;
 	out) echo "out store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;
 	sink) echo "sink io base" ;;
-	live) echo "live mrt bmp bgp base" ;;
-	pipe) echo "pipe live out sink store engine detect watch asrel rpki rib feed mrt bmp io bgp base names" ;;
-	cli) echo "cli pipe live out sink report store engine detect watch asrel rpki rib feed mrt bmp io bgp base names synth" ;;
+	ris) echo "ris mrt bgp base" ;;
+	live) echo "live ris mrt bmp bgp base" ;;
+	pipe) echo "pipe live ris out sink store engine detect watch asrel rpki rib feed mrt bmp io bgp base names" ;;
+	cli) echo "cli pipe live ris out sink report store engine detect watch asrel rpki rib feed mrt bmp io bgp base names synth" ;;
 	*) echo "" ;;
 	esac
 }

@@ -27,6 +27,7 @@ int cmd_ingest(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 /* Shared helpers (util.c) */
 double now_seconds(void);

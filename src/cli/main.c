@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"history", cmd_history, "every upstream an origin ever had, with intervals and shares"},
 	{"report", cmd_report, "the story of a time window, in English, with an SVG chart"},
 	{"collect", cmd_collect, "live: a passive BGP collector; events as they happen, an MRT archive"},
+	{"watch", cmd_watch, "live: the public collectors (RIPE RIS Live); events as they happen"},
 	{"synth", cmd_synth, "write a synthetic MRT archive (sample data, benchmarks)"},
 	{"cat", cmd_cat, "decompress any supported archive to stdout"},
 };

@@ -10,6 +10,11 @@
  * once a second the tick hook runs (the caller evaluates the second that
  * ended and rotates its files), after the session timers.
  *
+ * RIS Live (live_ris.c): RIPE's WebSocket stream of its collectors'
+ * messages, read on a thread of its own; every message is the record the
+ * message's collector (its host) archives, with the message's time, and
+ * comes to the record hook on the loop like the sessions' do.
+ *
  * Collectors: the BGP sessions belong to one collector (--collector, else
  * the listening address); each BMP router is a collector of its own, named
  * by its address, announced to the caller when it first connects.
@@ -18,6 +23,7 @@
 #define RW_LIVE_H
 
 #include "../bgp/bgp.h"
+#include "../ris/ris.h"
 
 struct live_peer {
 	struct rw_addr addr;
@@ -40,6 +46,10 @@ struct live_counts {
 	unsigned sessions, established;  /* BGP connections, Established */
 	unsigned bmp_routers, bmp_peers_up;
 	uint64_t msgs, updates, resets;
+	/* RIS Live: messages received, malformed (skipped), ris_error
+	 * messages, connections made and lost; connected now */
+	uint64_t ris_msgs, ris_bad, ris_errors, ris_connects, ris_drops;
+	bool ris_connected;
 };
 
 struct live_hooks {
@@ -88,6 +98,13 @@ struct live_cfg {
 				      0 = 10 */
 	bool no_addpath;
 	const char *log_path;      /* stderr goes here; SIGHUP reopens it */
+	/* RIS Live (live_ris.c): the stream's ws:// or wss:// URL, or NULL;
+	 * the subscription sent on every connection; seconds of silence
+	 * before the connection is made again (0 = 60); the longest wait
+	 * between attempts (0 = 60 s) */
+	const char *ris_url;
+	struct ris_sub ris_sub;
+	unsigned ris_timeout, ris_backoff_max;
 };
 
 struct live;

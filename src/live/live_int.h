@@ -9,6 +9,7 @@
 #include <event2/listener.h>
 
 struct bmp_site;
+struct live_ris;
 struct bmp_router;
 struct conn;
 struct event_base;
@@ -63,6 +64,7 @@ struct live {
 	struct obuf split[2];       /* scratch: an UPDATE split by family */
 	struct obuf tx;             /* scratch: what a session wants sent */
 	struct conn *conns;
+	struct live_ris *ris;       /* RIS Live (live_ris.c), or NULL */
 	uint32_t router_id;
 	struct live_counts n;       /* msgs, updates, resets */
 	int rc;
@@ -85,6 +87,13 @@ int live__bmp_listen(struct live *lv, const char *spec);
 void live__bmp_count(const struct live *lv, unsigned *routers, unsigned *peers_up);
 /* Once a second: routers that sent no Initiation in time are closed. */
 void live__bmp_tick(struct live *lv, uint64_t now_ms);
+
+/* live_ris.c: the RIS Live client. open: 0, or RW_EINVAL (a bad URL) /
+ * RW_EIO, logged; close: the thread stopped, what it handed over applied,
+ * everything freed (also after a failed open). */
+int live__ris_open(struct live *lv);
+void live__ris_counts(const struct live *lv, struct live_counts *n);
+void live__ris_close(struct live *lv);
 
 /* Shutdown: close every router (not recorded as peers going down). */
 void live__bmp_close(struct live *lv);

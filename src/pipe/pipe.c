@@ -79,8 +79,17 @@ static void on_tick(void *arg, uint32_t now)
 	struct pipe *p = arg;
 	if (p->frozen && store_run_idle(&p->run))
 		pipe__thaw(p);
-	if (!p->frozen)
+	if (p->cfg->stream_clock) {
+		/* the records' clock: their last second is over when a whole
+		 * tick went by without a record */
+		if (!p->have_last)
+			return;
+		if (!p->frozen && p->idle++ >= 1 && p->eng->have_sec && p->eng->sec <= p->last_ts)
+			pipe__clock_to(p, p->last_ts + 1);
+		now = p->eng->have_sec ? p->eng->sec : p->last_ts;
+	} else if (!p->frozen) {
 		pipe__clock_to(p, now);
+	}
 	pipe__rpki_tick(p, now);
 	for (uint32_t i = 0; i < p->ncoll; i++)
 		if (p->coll[i].upd)
@@ -181,6 +190,8 @@ int pipe_collect(const struct pipe_cfg *cfg)
 	}
 	p->eng = rw_malloc(sizeof *p->eng);
 	engine_init(p->eng, min_peers, pipe__on_det, p);
+	if (cfg->stream_clock && cfg->gap)
+		p->eng->gap = cfg->gap;
 	det_group_init(&p->g);
 	mrt_dec_init(&p->dec);
 	p->dec.skip_path = true;
@@ -208,7 +219,7 @@ int pipe_collect(const struct pipe_cfg *cfg)
 		engine_watch(p->eng, cfg->watch);
 	out_open(&p->js, OUT_JSON, &p->jsb, cfg->names);
 	uint32_t t = (uint32_t)time(NULL);
-	if (cfg->rib_every)
+	if (cfg->rib_every && !cfg->stream_clock)
 		p->next_dump = t - t % cfg->rib_every + cfg->rib_every;
 	p->hooks = (struct live_hooks){
 		.collector = on_collector,

@@ -42,6 +42,16 @@ struct pipe_cfg {
 	 * webhook */
 	const struct pipe_group_alert *galerts;
 	uint32_t ngalerts;
+	/* `watch`: the clock is the records' (a public collector's time, as
+	 * in its archive), not the wall clock: a second is evaluated when a
+	 * later record comes, or when none came for a whole tick; every
+	 * record is also seen as an archive's is (docs/events.md §9: a
+	 * collector silent for over `gap` seconds has a collector_gap) */
+	bool stream_clock;
+	uint32_t gap;              /* with stream_clock: 0 = 1800 */
+	/* the events printed and alerted (types, origins; borrowed, NULL:
+	 * all); the store takes every event */
+	const struct det_filter *filter;
 };
 
 struct pipe_group_alert {

@@ -47,6 +47,10 @@ struct pipe {
 	char *pbuf;                /* an event's prefixes as text */
 	size_t pcap;
 	uint64_t nrec;
+	/* stream_clock: the latest record's second, and ticks since a record */
+	uint32_t last_ts;
+	bool have_last;
+	unsigned idle;
 	uint64_t last_msgs;
 	double last_t;
 	bool frozen;               /* a checkpoint thread reads the engine */

@@ -49,6 +49,9 @@ void pipe__emit(struct pipe *p)
 		return;
 	det_group_finish(&p->g, &p->eng->rib);
 	for (uint32_t i = 0; i < p->g.n; i++) {
+		const struct det_gevent *g = &p->g.ev[i];
+		if (p->cfg->filter && !det_filter_match(p->cfg->filter, g->type, g->has_origin, g->origin, g->time))
+			continue;
 		struct store_event v;
 		hist_event_view(&p->g.ev[i], &p->eng->rib, &p->pbuf, &p->pcap, &v);
 		out_event(p->cfg->out, &v);
@@ -144,8 +147,17 @@ int pipe__on_record(void *arg, const struct live_src *src, uint32_t ts, const ui
 	struct pcoll *c = &p->coll[src->coll];
 	if (c->upd)
 		sink_arch_put(c->upd, ts, rec, len);
-	if (!p->frozen)
+	if (p->cfg->stream_clock) {
+		p->idle = 0;
+		if (!p->have_last || ts > p->last_ts)
+			p->last_ts = ts;
+		p->have_last = true;
+	}
+	if (!p->frozen) {
 		pipe__clock_to(p, ts); /* may start a checkpoint: frozen from then on */
+		if (p->cfg->stream_clock && !p->frozen)
+			engine_seen(p->eng, c->eng, ts, false, false);
+	}
 	struct mrt_rec r;
 	rec_of(rec, len, p->nrec++, &r);
 	struct mrt_result res;
@@ -188,6 +200,8 @@ void pipe__thaw(struct pipe *p)
 				off -= sizeof h; /* this one waits again */
 				break;
 			}
+			if (p->cfg->stream_clock)
+				engine_seen(p->eng, p->coll[h.coll].eng, h.ts, false, false);
 			struct mrt_rec r;
 			rec_of(b + off, h.len, p->nrec++, &r);
 			struct mrt_result res;
