@@ -231,6 +231,11 @@ int cmd_watch(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
+	if (strncmp(lc->ris_url, "ws://", 5) && strncmp(lc->ris_url, "wss://", 6)) {
+		rw_log(RW_LOG_ERROR, "--ris-live wants ws://HOST[:PORT]/PATH or wss://..., not '%s'", lc->ris_url);
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if ((lc->ris_sub.more_specific || lc->ris_sub.less_specific) && !lc->ris_sub.prefix) {
 		rc = bad("--more-specific and --less-specific go with --ris-prefix");
 		goto out;

@@ -131,7 +131,12 @@ static void on_status(void *arg, const struct live_counts *n)
 	double rate = dt > 0 ? (double)(n->msgs - p->last_msgs) / dt : 0;
 	p->last_t = t;
 	p->last_msgs = n->msgs;
-	char bmp[96] = "", adj[96] = "", arch[160] = "", al[96] = "";
+	char bmp[96] = "", adj[96] = "", arch[160] = "", al[96] = "", ris[200] = "";
+	if (p->cfg->live.ris_url)
+		snprintf(ris, sizeof ris, ", RIS Live %llu messages %llu malformed %llu ris_error %llu connections %llu lost%s",
+			 (unsigned long long)n->ris_msgs, (unsigned long long)n->ris_bad, (unsigned long long)n->ris_errors,
+			 (unsigned long long)n->ris_connects, (unsigned long long)n->ris_drops,
+			 n->ris_connected ? "" : " (not connected)");
 	if (p->cfg->live.bmp_listen)
 		snprintf(bmp, sizeof bmp, ", BMP %u routers %u peers up", n->bmp_routers, n->bmp_peers_up);
 	if (p->eng->adj) {
@@ -162,8 +167,8 @@ static void on_status(void *arg, const struct live_counts *n)
 	}
 	/* asked for: printed whatever the log level */
 	fprintf(stderr,
-		"routewatch: status: %u/%u peers established%s, %u prefixes, %llu routes, %llu messages (%.0f/s), %llu updates, %llu events%s%s%s, RSS %.1f MB\n",
-		n->established, n->sessions, bmp, p->eng->rib.npfx, (unsigned long long)p->eng->rib.route_count,
+		"routewatch: status: %u/%u peers established%s%s, %u prefixes, %llu routes, %llu messages (%.0f/s), %llu updates, %llu events%s%s%s, RSS %.1f MB\n",
+		n->established, n->sessions, bmp, ris, p->eng->rib.npfx, (unsigned long long)p->eng->rib.route_count,
 		(unsigned long long)n->msgs, rate, (unsigned long long)n->updates, (unsigned long long)p->eng->det.events,
 		arch, adj, al, (double)rss_kb() / 1024.0);
 }
