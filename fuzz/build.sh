@@ -31,12 +31,13 @@ COMMON="-g -O1 -fno-omit-frame-pointer -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BIT
  -fno-strict-aliasing -Wall -Wextra -Wno-missing-field-initializers \
  -I$ROOT/src ${FUZZ_CFLAGS:-}"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-LIBS="-lz -lbz2 -llzma -lzstd -ljson-c -lrtr -lyaml -lpthread"
+LIBS="-lz -lbz2 -llzma -lzstd -ljson-c -lrtr -lyaml -lpthread -lm"
 
 BASE="base/err base/fmt base/log base/obuf base/arena base/mem base/hash base/htab base/map base/queue"
 BGP="bgp/bgp_attr bgp/bgp_enc bgp/bgp_print bgp/bgp_msg bgp/bgp_nlri bgp/bgp_path bgp/bgp_sess"
 BMP="bmp/bmp"
 MRT="mrt/mrt_frame mrt/mrt_decode mrt/mrt_write"
+RIS="ris/ris"
 IO="io/io io/io_codec io/io_bz2"
 # the output formats, and what their event and origin printers need
 FMT="out/out out/out_bgpdump out/out_json out/out_bgpkit out/out_text store/store_text names/names detect/det detect/det_group detect/det_snap \
@@ -84,7 +85,7 @@ objs() {
 
 echo "fuzz/build.sh: compiling the library with $CC into $OUT"
 # shellcheck disable=SC2086
-compile "$OUT/obj" "$SAN -fsanitize=fuzzer-no-link" $BASE $BGP $BMP $MRT $IO $FMT
+compile "$OUT/obj" "$SAN -fsanitize=fuzzer-no-link" $BASE $BGP $BMP $MRT $RIS $IO $FMT
 
 link() {
 	name=$1
@@ -104,6 +105,7 @@ link() {
 	link fuzz_io $BASE $IO
 	link fuzz_bmp $BASE $BGP $BMP
 	link fuzz_bgp_sess $BASE $BGP
+	link fuzz_ris $BASE $BGP $MRT $RIS
 }
 
 if [ -n "${FUZZ_TSAN:-}" ]; then

@@ -40,7 +40,7 @@ run_suite() {
 	total_skip=$((total_skip + s))
 }
 
-UNITS="unit_base unit_io unit_bgp unit_feed unit_rib unit_rpki unit_asrel unit_watch unit_engine unit_formats"
+UNITS="unit_base unit_io unit_bgp unit_feed unit_rib unit_rpki unit_asrel unit_watch unit_ris unit_engine unit_formats"
 for u in $UNITS; do
 	if [ ! -x "$B/routewatch" ] || [ ! -x "$B/tests/$u" ]; then
 		echo "not ok - build: $B/routewatch or $B/tests/$u is missing (build first)"
