@@ -31,7 +31,7 @@ uses() {
 	out) echo "out store engine detect watch asrel rpki rib feed mrt io bgp base names" ;;
 	sink) echo "sink io base" ;;
 	ris) echo "ris mrt bgp base" ;;
-	live) echo "live ris mrt bmp bgp base" ;;
+	live) echo "live ris feed mrt bmp io bgp base" ;;
 	pipe) echo "pipe live ris out sink store engine detect watch asrel rpki rib feed mrt bmp io bgp base names" ;;
 	cli) echo "cli pipe live ris out sink report store engine detect watch asrel rpki rib feed mrt bmp io bgp base names synth" ;;
 	*) echo "" ;;

@@ -16,10 +16,11 @@
 
 static void usage(FILE *o)
 {
-	fputs("usage: routewatch watch --ris-live URL [options]\n"
-	      "  The public collectors, live: RIPE RIS Live's stream through the engine\n"
-	      "  of `routewatch events`; events printed as they are determined, with the\n"
-	      "  outputs of `collect` (docs/watch-live.md).\n"
+	fputs("usage: routewatch watch --ris-live URL | --follow URL|DIR... [options]\n"
+	      "  The public collectors, live: RIPE RIS Live's stream, or the RouteViews and\n"
+	      "  RIS archives as new files appear, through the engine of `routewatch\n"
+	      "  events`; events printed as they are determined, with the outputs of\n"
+	      "  `collect` (docs/watch-live.md).\n"
 	      "  --ris-live URL       the RIS Live WebSocket stream, e.g.\n"
 	      "                       wss://ris-live.ripe.net/v1/ws/?client=routewatch;\n"
 	      "                       each message's host is its collector (rrc00...)\n"
@@ -35,6 +36,19 @@ static void usage(FILE *o)
 	      "                       at S/2) is made again (default 60)\n"
 	      "  --ris-backoff S      the longest wait between connection attempts\n"
 	      "                       (default 60; from 1 s, doubling)\n"
+	      "  --follow URL|DIR     a mirror of the archives (http(s):// directory listings\n"
+	      "                       or a local directory), polled for new update and RIB\n"
+	      "                       files, each applied in time order when its turn comes\n"
+	      "                       (repeatable)\n"
+	      "  --from-rib           start each collector of the mirrors from its latest RIB\n"
+	      "                       dump there (a silent baseline) and the updates since;\n"
+	      "                       else only files that appear after the start are read\n"
+	      "  --cache DIR          where files of HTTP mirrors are downloaded (required\n"
+	      "                       with an http(s):// --follow)\n"
+	      "  --poll S             seconds between polls of the mirrors (default 60)\n"
+	      "  --late S             how long a missing expected file, or a collector with\n"
+	      "                       no new file, holds the others back before it counts as\n"
+	      "                       a gap (default 900)\n"
 	      "  --archive DIR        what came in, as RIS archives it: DIR/<host>/updates.*\n"
 	      "  --rotate SECONDS     one updates file per period (default 300)\n"
 	      "  --compress C         none (default), gz, bz2, xz or zst\n"
@@ -87,6 +101,9 @@ int cmd_watch(int argc, char **argv)
 		{"relationships", required_argument, 0, 'L'}, {"watch", required_argument, 0, 'W'},
 		{"exec", required_argument, 0, 'e'},       {"webhook", required_argument, 0, 'w'},
 		{"log", required_argument, 0, 'l'},        {"help", no_argument, 0, 'h'},
+		{"follow", required_argument, 0, 'F'},     {"from-rib", no_argument, 0, 'b'},
+		{"cache", required_argument, 0, 'c'},      {"poll", required_argument, 0, 'p'},
+		{"late", required_argument, 0, 'a'},
 		{0, 0, 0, 0}};
 	struct pipe_cfg pc = {.rotate = 300, .comp = IO_COMP_NONE, .checkpoint = 60, .stream_clock = true};
 	struct live_cfg *lc = &pc.live;
@@ -95,6 +112,8 @@ int cmd_watch(int argc, char **argv)
 	sec_opts_init(&so);
 	struct det_filter f = {0};
 	uint32_t *origins = NULL, norig = 0, caporig = 0;
+	const char **follow = NULL;
+	uint32_t nfollow = 0, capfollow = 0;
 	struct names nm;
 	names_init(&nm);
 	bool json = false, have_names = false;
@@ -222,16 +241,36 @@ int cmd_watch(int argc, char **argv)
 			setvbuf(stderr, NULL, _IOLBF, 0);
 			lc->log_path = optarg;
 			break;
+		case 'F':
+			rw_vec_grow(&follow, &capfollow, (size_t)nfollow + 1, sizeof *follow, UINT32_MAX, RW_MEM_OTHER);
+			follow[nfollow++] = optarg;
+			break;
+		case 'b': lc->follow_from_rib = true; break;
+		case 'c': lc->follow_cache = optarg; break;
+		case 'p':
+		case 'a':
+			if (parse_u64(optarg, 86400, &v) || !v) {
+				rc = bad(c == 'p' ? "--poll wants seconds from 1" : "--late wants seconds from 1");
+				goto out;
+			}
+			if (c == 'p')
+				lc->follow_poll = (unsigned)v;
+			else
+				pc.follow_late = (uint32_t)v;
+			break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
 		}
 	}
-	if (!lc->ris_url || optind < argc) {
-		rc = missing("watch", optind < argc ? "watch takes no file arguments" : "--ris-live URL is required");
+	if ((!lc->ris_url && !nfollow) || optind < argc) {
+		rc = missing("watch", optind < argc ? "watch takes no file arguments"
+						    : "a source is required: --ris-live URL or --follow URL|DIR");
 		usage(stderr);
 		goto out;
 	}
-	if (strncmp(lc->ris_url, "ws://", 5) && strncmp(lc->ris_url, "wss://", 6)) {
+	lc->follow = follow;
+	lc->nfollow = nfollow;
+	if (lc->ris_url && strncmp(lc->ris_url, "ws://", 5) && strncmp(lc->ris_url, "wss://", 6)) {
 		rw_log(RW_LOG_ERROR, "--ris-live wants ws://HOST[:PORT]/PATH or wss://..., not '%s'", lc->ris_url);
 		rc = EXIT_USAGE;
 		goto out;
@@ -258,6 +297,7 @@ int cmd_watch(int argc, char **argv)
 	obuf_release(&ob);
 out:
 	free(origins);
+	rw_vec_free(&follow, &capfollow, sizeof *follow, RW_MEM_OTHER);
 	names_release(&nm);
 	sec_opts_release(&so);
 	return rc;

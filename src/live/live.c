@@ -507,7 +507,7 @@ struct live *live_open(const struct live_cfg *cfg, const struct live_hooks *hook
 	}
 	if (!lv->router_id)
 		lv->router_id = 1;
-	if (cfg->ris_url && live__ris_open(lv)) {
+	if ((cfg->ris_url && live__ris_open(lv)) || (cfg->nfollow && live__follow_open(lv))) {
 		live_close(lv);
 		return NULL;
 	}
@@ -554,6 +554,7 @@ void live_close(struct live *lv)
 	if (!lv)
 		return;
 	live__ris_close(lv);
+	live__follow_close(lv);
 	/* Cease to every peer, not recorded as the peers' doing: the
 	 * collector stopping is not a network going down. */
 	for (struct conn *c = lv->conns, *nx; c; c = nx) {

@@ -66,6 +66,9 @@ struct live_hooks {
 	void (*peer_up)(void *arg, const struct live_src *src);
 	/* Once a second, after the session timers. */
 	void (*tick)(void *arg, uint32_t now);
+	/* --follow: a file of a mirror landed (path: a local file, whole;
+	 * borrowed for the call). */
+	void (*file)(void *arg, const char *path);
 	/* SIGUSR1: print a status line with these counts. */
 	void (*status)(void *arg, const struct live_counts *c);
 	void *arg;
@@ -105,6 +108,16 @@ struct live_cfg {
 	const char *ris_url;
 	struct ris_sub ris_sub;
 	unsigned ris_timeout, ris_backoff_max;
+	/* Mirrors followed (live_follow.c): local directories or http(s)://
+	 * URLs of directory listings, polled every follow_poll seconds (0 =
+	 * 60); an HTTP mirror's files are downloaded below follow_cache;
+	 * follow_from_rib: what is there at the start is taken from each
+	 * collector's latest RIB dump on (else only new files) */
+	const char *const *follow;
+	size_t nfollow;
+	unsigned follow_poll;
+	const char *follow_cache;
+	bool follow_from_rib;
 };
 
 struct live;

@@ -69,12 +69,8 @@ struct live_ris {
 	bool tls;
 	pthread_t th;
 	bool started;
-	struct rw_queue q;             /* full batches to the loop */
-	bool qinit;
-	int wake[2];                   /* the pipe that wakes the loop */
-	atomic_int pending;            /* a wake byte is in the pipe */
+	struct live_chan ch;           /* full batches to the loop */
 	atomic_bool stop;
-	struct event *ev;              /* the loop's read end (loop thread) */
 	/* the loop thread's: collectors by host */
 	char **hosts;
 	uint32_t *ids;
@@ -111,15 +107,9 @@ static void hand_batch(struct live_ris *r)
 	if (!b || !b->n)
 		return;
 	r->batch = NULL;
-	if (rw_queue_push(&r->q, b)) { /* closed: shutting down */
+	if (live__chan_put(&r->ch, b)) { /* closed: shutting down */
 		obuf_release(&b->b);
 		free(b);
-		return;
-	}
-	if (!atomic_exchange(&r->pending, 1)) {
-		char c = 1;
-		ssize_t w = write(r->wake[1], &c, 1);
-		(void)w; /* full pipe: a byte is there already */
 	}
 }
 
@@ -417,21 +407,13 @@ static void run_batch(struct live_ris *r, struct ris_batch *b)
 	r->lv->n.updates += b->n;
 }
 
-/* The wake byte: every batch waiting is applied. */
-static void on_wake(evutil_socket_t fd, short what, void *arg)
+/* A batch the client thread handed over: applied, freed. */
+static void take(void *arg, void *item)
 {
-	(void)what;
-	struct live_ris *r = arg;
-	char buf[64];
-	while (read(fd, buf, sizeof buf) > 0)
-		;
-	atomic_store(&r->pending, 0);
-	struct ris_batch *b;
-	while ((b = rw_queue_try_pop(&r->q))) {
-		run_batch(r, b);
-		obuf_release(&b->b);
-		free(b);
-	}
+	struct ris_batch *b = item;
+	run_batch(arg, b);
+	obuf_release(&b->b);
+	free(b);
 }
 
 int live__ris_open(struct live *lv)
@@ -442,7 +424,6 @@ int live__ris_open(struct live *lv)
 	r->lv = lv;
 	r->cfg = cfg;
 	r->backoff = 1;
-	r->wake[0] = r->wake[1] = -1;
 	snprintf(r->url, sizeof r->url, "%s", cfg->ris_url);
 	snprintf(r->uri, sizeof r->uri, "%s", cfg->ris_url);
 	const char *p = NULL;
@@ -460,14 +441,8 @@ int live__ris_open(struct live *lv)
 	path[0] = '/';
 	memcpy(path + 1, p, pl + 1);
 	r->path = path;
-	rw_queue_init(&r->q, RIS_QUEUE, RW_MEM_LIVE);
-	r->qinit = true;
-	if (pipe2(r->wake, O_NONBLOCK | O_CLOEXEC)) {
-		rw_log(RW_LOG_ERROR, "pipe: %s", strerror(errno));
+	if (live__chan_open(&r->ch, lv, RIS_QUEUE, take, r))
 		return RW_EIO;
-	}
-	r->ev = event_new(lv->base, r->wake[0], EV_READ | EV_PERSIST, on_wake, r);
-	event_add(r->ev, NULL);
 	ris_dec_init(&r->dec);
 	lws_set_log_level(LLL_ERR | LLL_WARN, lws_to_rw);
 	struct lws_context_creation_info info;
@@ -514,20 +489,13 @@ void live__ris_close(struct live *lv)
 		return;
 	if (r->started) {
 		atomic_store(&r->stop, true);
-		rw_queue_close(&r->q); /* a thread waiting to push lets go */
+		live__chan_stop(&r->ch); /* a thread waiting to push lets go */
 		lws_cancel_service(r->ctx);
 		pthread_join(r->th, NULL);
 	}
 	/* what the thread handed over and the loop did not take: applied,
 	 * as the records received before the stop they are */
-	if (r->qinit) {
-		struct ris_batch *b;
-		while ((b = rw_queue_try_pop(&r->q))) {
-			run_batch(r, b);
-			obuf_release(&b->b);
-			free(b);
-		}
-	}
+	live__chan_close(&r->ch);
 	if (r->ctx)
 		lws_context_destroy(r->ctx);
 	if (r->batch) {
@@ -540,13 +508,6 @@ void live__ris_close(struct live *lv)
 	       r->url, (unsigned long long)n.ris_msgs, (unsigned long long)atomic_load(&r->records),
 	       (unsigned long long)n.ris_bad, (unsigned long long)n.ris_errors, (unsigned long long)n.ris_connects,
 	       (unsigned long long)n.ris_drops);
-	if (r->ev)
-		event_free(r->ev);
-	for (int i = 0; i < 2; i++)
-		if (r->wake[i] >= 0)
-			close(r->wake[i]);
-	if (r->qinit)
-		rw_queue_release(&r->q);
 	ris_dec_release(&r->dec);
 	obuf_release(&r->msg);
 	obuf_release(&r->scratch);

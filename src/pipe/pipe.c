@@ -79,6 +79,7 @@ static void on_tick(void *arg, uint32_t now)
 	struct pipe *p = arg;
 	if (p->frozen && store_run_idle(&p->run))
 		pipe__thaw(p);
+	pipe__follow_run(p, false);
 	if (p->cfg->stream_clock) {
 		/* the records' clock: their last second is over when a whole
 		 * tick went by without a record */
@@ -131,12 +132,17 @@ static void on_status(void *arg, const struct live_counts *n)
 	double rate = dt > 0 ? (double)(n->msgs - p->last_msgs) / dt : 0;
 	p->last_t = t;
 	p->last_msgs = n->msgs;
-	char bmp[96] = "", adj[96] = "", arch[160] = "", al[96] = "", ris[200] = "";
+	char bmp[96] = "", adj[96] = "", arch[160] = "", al[96] = "", ris[300] = "";
 	if (p->cfg->live.ris_url)
 		snprintf(ris, sizeof ris, ", RIS Live %llu messages %llu malformed %llu ris_error %llu connections %llu lost%s",
 			 (unsigned long long)n->ris_msgs, (unsigned long long)n->ris_bad, (unsigned long long)n->ris_errors,
 			 (unsigned long long)n->ris_connects, (unsigned long long)n->ris_drops,
 			 n->ris_connected ? "" : " (not connected)");
+	if (p->cfg->live.nfollow) {
+		size_t k = strlen(ris);
+		snprintf(ris + k, sizeof ris - k, ", followed %llu files in %llu batches, %llu late",
+			 (unsigned long long)p->fl_files, (unsigned long long)p->fl_batches, (unsigned long long)p->fl_late);
+	}
 	if (p->cfg->live.bmp_listen)
 		snprintf(bmp, sizeof bmp, ", BMP %u routers %u peers up", n->bmp_routers, n->bmp_peers_up);
 	if (p->eng->adj) {
@@ -206,6 +212,8 @@ int pipe_collect(const struct pipe_cfg *cfg)
 		rc = RW_EINVAL;
 		goto out;
 	}
+	if (p->have_db && p->eng->have_sec)
+		p->fl_from = p->eng->sec; /* what an earlier run applied */
 	if ((rc = pipe__rpki_open(p)))
 		goto out;
 	if (cfg->rel)
@@ -231,6 +239,7 @@ int pipe_collect(const struct pipe_cfg *cfg)
 		.record = pipe__on_record,
 		.peer_up = pipe__on_peer_up,
 		.tick = on_tick,
+		.file = pipe__on_file,
 		.status = on_status,
 		.arg = p,
 	};
@@ -255,6 +264,7 @@ int pipe_collect(const struct pipe_cfg *cfg)
 	store_run_wait(&p->run);
 	if (p->frozen)
 		pipe__thaw(p);
+	pipe__follow_run(p, true); /* what waits: the mirror as it is now */
 	engine_flush(p->eng);
 	pipe__emit(p);
 	if (p->have_db && p->eng->have_sec && store_run_checkpoint(&p->run, p->eng->sec + 1))
@@ -292,6 +302,7 @@ out:
 	det_group_release(&p->g);
 	engine_release(p->eng);
 	pipe__rpki_close(p);
+	pipe__follow_close(p);
 	free(p->eng);
 	free(p->pbuf);
 	free(p);

@@ -52,6 +52,10 @@ struct pipe_cfg {
 	/* the events printed and alerted (types, origins; borrowed, NULL:
 	 * all); the store takes every event */
 	const struct det_filter *filter;
+	/* --follow (cfg->live.follow): a hole in a collector's files, or a
+	 * collector without a new file, holds the others back for at most
+	 * this many seconds (0 = 900) */
+	uint32_t follow_late;
 };
 
 struct pipe_group_alert {

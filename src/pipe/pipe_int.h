@@ -57,12 +57,30 @@ struct pipe {
 	bool stopping;             /* the loop is over: checkpoints are the caller's */
 	struct obuf held;          /* records and peer-ups while frozen (held_put) */
 	uint64_t nheld;
+	/* --follow (pipe_follow.c) */
+	struct pfile *fl;          /* owned: landed files, applied or waiting */
+	uint32_t nfl, capfl;
+	uint32_t fl_upto;          /* files before this time went through */
+	bool fl_have_upto;
+	uint32_t fl_from;          /* a resumed store's clock: records before skipped */
+	double fl_landed;          /* when the last file landed */
+	uint64_t fl_late, fl_batches, fl_files;
 	/* docs/events.md §12 (pipe_rpki.c) */
 	struct rpki vrp;           /* the VRPs in force (the engine borrows it) */
 	struct rpki_rtr *rtr;      /* owned, with --rtr */
 	struct timespec vrps_mtime;/* --vrps: the file as last read */
 	off_t vrps_size;
 	ino_t vrps_ino;
+};
+
+/* A file of a followed mirror (pipe_follow.c). */
+struct pfile {
+	char *path;                /* owned */
+	uint32_t ts;               /* from its name */
+	bool rib;
+	bool applied;              /* went through the engine */
+	bool hole_said, drop;
+	double landed;             /* monotonic seconds */
 };
 
 /* What waits for the engine while it is frozen: a record of a collector,
@@ -91,6 +109,11 @@ void pipe__thaw(struct pipe *p);
 int pipe__rpki_open(struct pipe *p);
 void pipe__rpki_tick(struct pipe *p, uint32_t now);
 void pipe__rpki_close(struct pipe *p);
+/* --follow (pipe_follow.c): live/'s file hook; the files whose turn has
+ * come through the engine (all: every file that waits, at the end). */
+void pipe__on_file(void *arg, const char *path);
+void pipe__follow_run(struct pipe *p, bool all);
+void pipe__follow_close(struct pipe *p);
 /* live/'s record and peer_up hooks. */
 int pipe__on_record(void *arg, const struct live_src *src, uint32_t ts, const uint8_t *rec, size_t len);
 void pipe__on_peer_up(void *arg, const struct live_src *src);

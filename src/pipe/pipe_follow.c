@@ -1,0 +1,251 @@
+/*
+ * pipe_follow.c: files of followed mirrors (live/live_follow.c) through
+ * the engine, in time order across collectors, with the gap rules of
+ * docs/events.md §9. The path archive replay takes: feed_inputs names each
+ * file's collector and finds the update files its collector's cadence
+ * expects and that are missing (missing_before), archive_run merges the
+ * records of the files applied together by time, applies RIB dumps whole
+ * and reports a collector_gap where files are missing.
+ *
+ * Which files go now: every collector has sent files up to some time,
+ * the time of its latest file (its last period may still be written) or
+ * of the first hole in its files (an expected file that has not come).
+ * The files before the earliest of those times go through the engine
+ * together; the rest wait. A hole older than `late` seconds (wall clock)
+ * is a missing file: it no longer holds back its collector, and when the
+ * file after it goes through, the gap is reported. A collector that sent
+ * nothing for `late` seconds holds back no one. When every collector is
+ * quiet, everything that waits goes. A file that lands after the engine
+ * passed its time is not applied: it is logged and counted (what it
+ * holds is in the gap that was reported).
+ *
+ * Applied files stay in the list (the last FOLLOW_KEEP of each collector)
+ * so the cadence of the names is known.
+ */
+#include "pipe_int.h"
+
+#define FOLLOW_KEEP 16
+
+static const char *base_name(const char *p)
+{
+	const char *b = strrchr(p, '/');
+	return b ? b + 1 : p;
+}
+
+void pipe__on_file(void *arg, const char *path)
+{
+	struct pipe *p = arg;
+	uint32_t ts;
+	bool rib;
+	if (!feed_name_time(base_name(path), &ts, &rib)) {
+		rw_log(RW_LOG_WARN, "%s: no time in its name: not followed", path);
+		return;
+	}
+	for (uint32_t i = 0; i < p->nfl; i++)
+		if (!strcmp(p->fl[i].path, path))
+			return; /* the same file again */
+	if (p->fl_have_upto && ts < p->fl_upto) {
+		char tb[32];
+		fmt_time_rfc3339(tb, p->fl_upto);
+		p->fl_late++;
+		rw_log(RW_LOG_WARN, "%s: came after the stream passed its time (now at %s): not applied", path, tb);
+		return;
+	}
+	rw_vec_grow(&p->fl, &p->capfl, (size_t)p->nfl + 1, sizeof *p->fl, UINT32_MAX, RW_MEM_LIVE);
+	p->fl[p->nfl++] = (struct pfile){.path = rw_strdup(path), .ts = ts, .rib = rib, .landed = pipe__mono_s()};
+	p->fl_landed = pipe__mono_s();
+	pipe__follow_run(p, false);
+}
+
+static void on_second(void *arg, uint32_t sec)
+{
+	(void)sec;
+	pipe__emit(arg);
+}
+
+static struct pfile *entry(struct pipe *p, const char *path)
+{
+	for (uint32_t i = 0; i < p->nfl; i++)
+		if (!strcmp(p->fl[i].path, path))
+			return &p->fl[i];
+	return NULL;
+}
+
+/* Keep the last FOLLOW_KEEP applied files of each collector. */
+static void trim(struct pipe *p, const struct feed_inputs *in)
+{
+	for (uint32_t i = 0; i < in->n; i++) {
+		uint32_t later = 0;
+		for (uint32_t j = i + 1; j < in->n; j++)
+			later += !strcmp(in->v[j].collector, in->v[i].collector);
+		struct pfile *f = entry(p, in->v[i].path);
+		if (f && f->applied && later >= FOLLOW_KEEP)
+			f->drop = true;
+	}
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < p->nfl; i++) {
+		if (p->fl[i].drop)
+			free(p->fl[i].path);
+		else
+			p->fl[k++] = p->fl[i];
+	}
+	p->nfl = k;
+}
+
+/* One collector's constraint on the cut (see cut()). */
+struct climit {
+	const char *name;
+	bool quiet;             /* no file for `late` seconds: no constraint */
+	uint64_t lim;           /* the cut is at most this */
+	uint64_t first;         /* start of its first waiting file */
+	uint64_t last_seen;     /* start of its latest waiting file so far */
+};
+
+/* The latest time X at which the waiting files can be cut: X is at most
+ * each collector's limit (the start of its latest file, whose end is not
+ * known yet; before a hole younger than `late`, the start of the file
+ * before the hole), and for each collector X is the start of one of its
+ * waiting files, or not after its first one: no file spans X. Files that
+ * start before X go now; 0 when none can. */
+static uint64_t cut(struct pipe *p, const struct feed_inputs *in, double now, double late)
+{
+	struct climit *cl = NULL;
+	uint32_t ncl = 0, capcl = 0;
+	for (uint32_t i = 0; i < in->n; i++) {
+		const struct feed_input *a = &in->v[i];
+		struct pfile *f = entry(p, a->path);
+		uint32_t k = 0;
+		while (k < ncl && strcmp(cl[k].name, a->collector))
+			k++;
+		if (k == ncl) {
+			rw_vec_grow(&cl, &capcl, (size_t)ncl + 1, sizeof *cl, UINT32_MAX, RW_MEM_LIVE);
+			cl[ncl++] = (struct climit){.name = a->collector, .quiet = true, .lim = UINT64_MAX,
+						    .first = UINT64_MAX};
+		}
+		struct climit *c = &cl[k];
+		if (f && now - f->landed < late)
+			c->quiet = false;
+		if (!f || f->applied)
+			continue;
+		if (c->first == UINT64_MAX)
+			c->first = a->first_ts;
+		if (a->missing_before && now - f->landed < late && c->lim == UINT64_MAX) {
+			/* a hole before this file: the file before it may
+			 * be followed by the one missing */
+			c->lim = c->last_seen;
+			if (!f->hole_said) {
+				f->hole_said = true;
+				rw_log(RW_LOG_INFO, "%s: a file of %s before it is missing: waiting up to %.0f s for it",
+				       a->path, a->collector, late);
+			}
+		}
+		c->last_seen = a->first_ts;
+	}
+	uint64_t best = 0;
+	for (uint32_t i = 0; i < in->n; i++) {
+		const struct feed_input *a = &in->v[i];
+		struct pfile *f = entry(p, a->path);
+		if (!f || f->applied)
+			continue;
+		uint64_t xc = a->first_ts;
+		if (xc <= best)
+			continue;
+		bool ok = true;
+		for (uint32_t k = 0; k < ncl && ok; k++) {
+			struct climit *c = &cl[k];
+			if (c->quiet)
+				continue;
+			uint64_t lim = c->lim == UINT64_MAX ? c->last_seen : c->lim;
+			if (c->first == UINT64_MAX)
+				lim = p->fl_have_upto ? p->fl_upto : 0; /* nothing waits: where we are */
+			if (xc > lim) {
+				ok = false;
+				break;
+			}
+			if (xc <= c->first)
+				continue;
+			bool boundary = false;
+			for (uint32_t j = 0; j < in->n && !boundary; j++) {
+				struct pfile *g = entry(p, in->v[j].path);
+				boundary = g && !g->applied && in->v[j].first_ts == xc && !strcmp(in->v[j].collector, c->name);
+			}
+			ok = boundary;
+		}
+		if (ok)
+			best = xc;
+	}
+	/* only quiet collectors wait: all of it goes */
+	bool any = false;
+	for (uint32_t k = 0; k < ncl; k++)
+		any |= !cl[k].quiet;
+	rw_vec_free(&cl, &capcl, sizeof *cl, RW_MEM_LIVE);
+	return any ? best : UINT64_MAX;
+}
+
+void pipe__follow_run(struct pipe *p, bool all)
+{
+	if (p->frozen)
+		return; /* the checkpoint's thread reads the engine */
+	uint32_t pending = 0;
+	for (uint32_t i = 0; i < p->nfl; i++)
+		pending += !p->fl[i].applied;
+	if (!pending)
+		return;
+	double now = pipe__mono_s(), late = p->cfg->follow_late ? p->cfg->follow_late : 900;
+	char **paths = rw_malloc(p->nfl * sizeof *paths);
+	for (uint32_t i = 0; i < p->nfl; i++)
+		paths[i] = p->fl[i].path;
+	struct feed_names nm;
+	feed_names_init(&nm);
+	nm.quiet = true;
+	struct feed_stats *st = rw_calloc(1, sizeof *st);
+	struct feed_inputs in;
+	struct io_opts io = {0};
+	feed_inputs(paths, (int)p->nfl, &nm, &io, &in, st);
+	/* where to cut: the latest time X that no file of a collector
+	 * spans, up to where each collector's files are known to end */
+	uint64_t x = all ? UINT64_MAX : cut(p, &in, now, late);
+	uint32_t nb = 0;
+	uint32_t maxts = 0;
+	for (uint32_t i = 0; i < in.n; i++) {
+		struct pfile *f = entry(p, in.v[i].path);
+		bool go = f && !f->applied && in.v[i].first_ts < x;
+		in.v[i].outside = !go;
+		if (go) {
+			nb++;
+			f->applied = true;
+			if (in.v[i].first_ts > maxts)
+				maxts = in.v[i].first_ts;
+			if (in.v[i].missing_before)
+				rw_log(RW_LOG_WARN, "%s: update files of %s before it are missing: reported as collector_gap",
+				       in.v[i].path, in.v[i].collector);
+		}
+	}
+	if (nb) {
+		struct archive_opts ao = {.second = on_second, .arg = p, .from = p->fl_from};
+		ao.feed.io = io;
+		p->fl_batches++;
+		p->fl_files += nb;
+		archive_run(p->eng, &in, &ao, st);
+		pipe__emit(p);
+		uint32_t upto = x == UINT64_MAX ? maxts + 1 : (uint32_t)x;
+		if (!p->fl_have_upto || upto > p->fl_upto)
+			p->fl_upto = upto;
+		p->fl_have_upto = true;
+		if (p->have_db && p->eng->have_sec && !p->stopping && store_run_due(&p->run, p->eng->sec + 1) &&
+		    store_run_checkpoint(&p->run, p->eng->sec + 1))
+			rw_log(RW_LOG_WARN, "--db: a checkpoint failed (the next one tries again)");
+		trim(p, &in);
+	}
+	feed_inputs_free(&in);
+	feed_names_release(&nm);
+	free(st);
+	free(paths);
+}
+
+void pipe__follow_close(struct pipe *p)
+{
+	for (uint32_t i = 0; i < p->nfl; i++)
+		free(p->fl[i].path);
+	rw_vec_free(&p->fl, &p->capfl, sizeof *p->fl, RW_MEM_LIVE);
+}
