@@ -72,6 +72,7 @@ run_suite collect tests/cli/collect.sh "$B"
 run_suite guard tests/cli/guard.sh "$B"
 run_suite journal tests/cli/journal.sh "$B"
 run_suite ris-live tests/cli/ris_live.sh "$B"
+run_suite follow tests/cli/follow.sh "$B"
 
 [ $total_skip -gt 0 ] && echo "$total_skip skipped (reasons above)"
 echo "$total_pass passed, $total_fail failed"

@@ -118,6 +118,11 @@ struct live_cfg {
 	unsigned follow_poll;
 	const char *follow_cache;
 	bool follow_from_rib;
+	/* a resumed run's clock (0: none): what is there at the start is
+	 * taken from the update files that may hold records from then on
+	 * (an hour before it), and RIB dumps from then on; before
+	 * follow_from_rib */
+	uint32_t follow_since;
 };
 
 struct live;

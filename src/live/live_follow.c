@@ -371,9 +371,12 @@ static int cmp_ffile(const void *a, const void *b)
 static void first_listing(struct live_follow *lf, struct fmirror *m)
 {
 	char path[4096];
-	for (uint32_t i = 0; i < m->n; i++)
-		m->f[i].done = true;
-	if (!lf->cfg->follow_from_rib)
+	uint32_t since = lf->cfg->follow_since;
+	for (uint32_t i = 0; i < m->n; i++) {
+		struct ffile *f = &m->f[i];
+		f->done = !since || (uint64_t)f->ts + 3600 <= since || (f->rib && f->ts < since);
+	}
+	if (since || !lf->cfg->follow_from_rib)
 		return;
 	/* by collector (named as an archive names it, from the mirror's
 	 * layout), its latest RIB */
@@ -426,7 +429,9 @@ static void poll_mirror(struct live_follow *lf, struct fmirror *m)
 		m->listed = true;
 		first_listing(lf, m);
 		rw_log(RW_LOG_INFO, "--follow %s: %u files there%s", m->spec, m->n,
-		       lf->cfg->follow_from_rib ? "; from each collector's latest RIB dump on" : ", not taken: following new ones");
+		       lf->cfg->follow_since ? "; from the store's clock on"
+		       : lf->cfg->follow_from_rib ? "; from each collector's latest RIB dump on"
+						  : ", not taken: following new ones");
 	}
 	for (uint32_t i = 0; i < m->n && !atomic_load(&lf->stop); i++) {
 		struct ffile *f = &m->f[i];

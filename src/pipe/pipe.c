@@ -243,7 +243,9 @@ int pipe_collect(const struct pipe_cfg *cfg)
 		.status = on_status,
 		.arg = p,
 	};
-	p->lv = live_open(&cfg->live, &p->hooks);
+	p->lcfg = cfg->live;
+	p->lcfg.follow_since = p->fl_from;
+	p->lv = live_open(&p->lcfg, &p->hooks);
 	if (!p->lv) {
 		rc = RW_EIO; /* a port that cannot be bound (logged) */
 		goto out;

@@ -30,6 +30,7 @@ struct pcoll {
 struct pipe {
 	const struct pipe_cfg *cfg;
 	struct live_hooks hooks;   /* what live/ calls, with this pipe as arg */
+	struct live_cfg lcfg;      /* cfg->live, with a resumed store's clock */
 	struct live *lv;
 	struct engine *eng;        /* owned */
 	struct mrt_dec dec;        /* decodes every record */

@@ -50,6 +50,8 @@ void pipe__emit(struct pipe *p)
 	det_group_finish(&p->g, &p->eng->rib);
 	for (uint32_t i = 0; i < p->g.n; i++) {
 		const struct det_gevent *g = &p->g.ev[i];
+		if (g->type == DET_UPSTREAM_PRESENT)
+			continue; /* the store's (a baseline's upstreams), not news */
 		if (p->cfg->filter && !det_filter_match(p->cfg->filter, g->type, g->has_origin, g->origin, g->time))
 			continue;
 		struct store_event v;
