@@ -79,7 +79,9 @@ static void on_tick(void *arg, uint32_t now)
 	struct pipe *p = arg;
 	if (p->frozen && store_run_idle(&p->run))
 		pipe__thaw(p);
-	pipe__follow_run(p, false);
+	pipe__follow_tick(p);
+	if (p->boot)
+		return; /* the stream waits for the files */
 	if (p->cfg->stream_clock) {
 		/* the records' clock: their last second is over when a whole
 		 * tick went by without a record */
@@ -243,6 +245,7 @@ int pipe_collect(const struct pipe_cfg *cfg)
 		.status = on_status,
 		.arg = p,
 	};
+	p->boot = cfg->live.ris_url && cfg->live.nfollow;
 	p->lcfg = cfg->live;
 	p->lcfg.follow_since = p->fl_from;
 	p->lv = live_open(&p->lcfg, &p->hooks);
@@ -267,6 +270,10 @@ int pipe_collect(const struct pipe_cfg *cfg)
 	if (p->frozen)
 		pipe__thaw(p);
 	pipe__follow_run(p, true); /* what waits: the mirror as it is now */
+	if (p->boot) {
+		p->boot = false;
+		pipe__thaw(p);
+	}
 	engine_flush(p->eng);
 	pipe__emit(p);
 	if (p->have_db && p->eng->have_sec && store_run_checkpoint(&p->run, p->eng->sec + 1))

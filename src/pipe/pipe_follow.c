@@ -32,9 +32,51 @@ static const char *base_name(const char *p)
 	return b ? b + 1 : p;
 }
 
+static void covered(struct pipe *p, uint32_t coll)
+{
+	for (uint32_t i = 0; i < p->nfl_cov; i++)
+		if (p->fl_cov[i] == coll)
+			return;
+	rw_vec_grow(&p->fl_cov, &p->capfl_cov, (size_t)p->nfl_cov + 1, sizeof *p->fl_cov, UINT32_MAX, RW_MEM_LIVE);
+	p->fl_cov[p->nfl_cov++] = coll;
+}
+
+bool pipe__follow_covers(const struct pipe *p, uint32_t coll, uint32_t ts)
+{
+	if (!p->fl_have_upto || ts >= p->fl_upto)
+		return false;
+	for (uint32_t i = 0; i < p->nfl_cov; i++)
+		if (p->fl_cov[i] == coll)
+			return true;
+	return false;
+}
+
+/* --ris-live with --follow: the stream waits (its records held) until
+ * the mirrors' files reach its first record; then what the files hold is
+ * theirs, the stream goes on alone and the mirrors are no longer read. */
+static void boot_check(struct pipe *p)
+{
+	if (!p->boot || !p->nheld || !p->fl_have_upto || p->fl_upto <= p->boot_first)
+		return;
+	char tb[32];
+	fmt_time_rfc3339(tb, p->fl_upto);
+	rw_log(RW_LOG_WARN, "bootstrap done: the mirrors' files up to %s applied (%llu files); the stream from then on "
+			    "(%llu messages waited)", tb, (unsigned long long)p->fl_files, (unsigned long long)p->nheld);
+	p->boot = false;
+	p->boot_over = true;
+	for (uint32_t i = 0; i < p->nfl; i++)
+		p->fl[i].applied = true; /* files after the cut: the stream has them */
+	if (!p->frozen)
+		pipe__thaw(p);
+}
+
 void pipe__on_file(void *arg, const char *path)
 {
 	struct pipe *p = arg;
+	if (p->boot_over) {
+		rw_log(RW_LOG_DEBUG, "%s: the stream goes on alone: not applied", path);
+		return;
+	}
 	uint32_t ts;
 	bool rib;
 	if (!feed_name_time(base_name(path), &ts, &rib)) {
@@ -184,8 +226,8 @@ static uint64_t cut(struct pipe *p, const struct feed_inputs *in, double now, do
 
 void pipe__follow_run(struct pipe *p, bool all)
 {
-	if (p->frozen)
-		return; /* the checkpoint's thread reads the engine */
+	if (p->frozen || p->boot_over)
+		return; /* the checkpoint's thread reads the engine; the stream alone */
 	uint32_t pending = 0;
 	for (uint32_t i = 0; i < p->nfl; i++)
 		pending += !p->fl[i].applied;
@@ -228,7 +270,11 @@ void pipe__follow_run(struct pipe *p, bool all)
 		p->fl_files += nb;
 		archive_run(p->eng, &in, &ao, st);
 		pipe__emit(p);
-		uint32_t upto = x == UINT64_MAX ? maxts + 1 : (uint32_t)x;
+		/* all of it: up to its last record */
+		uint32_t upto = x != UINT64_MAX ? (uint32_t)x : p->eng->have_sec ? p->eng->sec + 1 : maxts + 1;
+		for (uint32_t i = 0; i < in.n; i++) /* the collectors the mirrors cover */
+			if (!in.v[i].outside)
+				covered(p, rib_collector(&p->eng->rib, in.v[i].collector));
 		if (!p->fl_have_upto || upto > p->fl_upto)
 			p->fl_upto = upto;
 		p->fl_have_upto = true;
@@ -236,6 +282,7 @@ void pipe__follow_run(struct pipe *p, bool all)
 		    store_run_checkpoint(&p->run, p->eng->sec + 1))
 			rw_log(RW_LOG_WARN, "--db: a checkpoint failed (the next one tries again)");
 		trim(p, &in);
+		boot_check(p);
 	}
 	feed_inputs_free(&in);
 	feed_names_release(&nm);
@@ -243,8 +290,15 @@ void pipe__follow_run(struct pipe *p, bool all)
 	free(paths);
 }
 
+void pipe__follow_tick(struct pipe *p)
+{
+	pipe__follow_run(p, false);
+	boot_check(p);
+}
+
 void pipe__follow_close(struct pipe *p)
 {
+	rw_vec_free(&p->fl_cov, &p->capfl_cov, sizeof *p->fl_cov, RW_MEM_LIVE);
 	for (uint32_t i = 0; i < p->nfl; i++)
 		free(p->fl[i].path);
 	rw_vec_free(&p->fl, &p->capfl, sizeof *p->fl, RW_MEM_LIVE);

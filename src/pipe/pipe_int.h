@@ -66,6 +66,12 @@ struct pipe {
 	uint32_t fl_from;          /* a resumed store's clock: records before skipped */
 	double fl_landed;          /* when the last file landed */
 	uint64_t fl_late, fl_batches, fl_files;
+	uint32_t *fl_cov;          /* engine collectors the mirrors' files covered */
+	uint32_t nfl_cov, capfl_cov;
+	/* --ris-live with --follow: the stream's records wait in `held`
+	 * until the files reach the first of them (boot_first) */
+	bool boot, boot_over;
+	uint32_t boot_first;
 	/* docs/events.md §12 (pipe_rpki.c) */
 	struct rpki vrp;           /* the VRPs in force (the engine borrows it) */
 	struct rpki_rtr *rtr;      /* owned, with --rtr */
@@ -115,6 +121,10 @@ void pipe__rpki_close(struct pipe *p);
 void pipe__on_file(void *arg, const char *path);
 void pipe__follow_run(struct pipe *p, bool all);
 void pipe__follow_close(struct pipe *p);
+/* Once a second: files whose turn came, the end of the bootstrap. */
+void pipe__follow_tick(struct pipe *p);
+/* A held record of collector coll at ts that the mirrors' files hold. */
+bool pipe__follow_covers(const struct pipe *p, uint32_t coll, uint32_t ts);
 /* live/'s record and peer_up hooks. */
 int pipe__on_record(void *arg, const struct live_src *src, uint32_t ts, const uint8_t *rec, size_t len);
 void pipe__on_peer_up(void *arg, const struct live_src *src);

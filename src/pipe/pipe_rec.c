@@ -149,6 +149,12 @@ int pipe__on_record(void *arg, const struct live_src *src, uint32_t ts, const ui
 	struct pcoll *c = &p->coll[src->coll];
 	if (c->upd)
 		sink_arch_put(c->upd, ts, rec, len);
+	if (p->boot) { /* the mirrors' files first (pipe_follow.c) */
+		if (!p->nheld)
+			p->boot_first = ts;
+		held_put(p, src->coll, ts, rec, len, NULL);
+		return 0;
+	}
 	if (p->cfg->stream_clock) {
 		p->idle = 0;
 		if (!p->have_last || ts > p->last_ts)
@@ -196,7 +202,15 @@ void pipe__thaw(struct pipe *p)
 		struct held_hdr h;
 		memcpy(&h, b + off, sizeof h);
 		off += sizeof h;
-		if (h.len) {
+		if (h.len && p->cfg->live.nfollow && pipe__follow_covers(p, p->coll[h.coll].eng, h.ts)) {
+			off += h.len; /* the mirrors' files had it */
+		} else if (h.len) {
+			if (p->cfg->stream_clock) {
+				p->idle = 0;
+				if (!p->have_last || h.ts > p->last_ts)
+					p->last_ts = h.ts;
+				p->have_last = true;
+			}
 			pipe__clock_to(p, h.ts);
 			if (p->frozen) {
 				off -= sizeof h; /* this one waits again */

@@ -149,5 +149,28 @@ check db-resume-same-events "[ $wrc -eq 0 ] && same $tmp/db.exp $tmp/db.out" "ex
 "$RW" events --json --db "$tmp/w.db" > "$tmp/db.stored" 2>/dev/null
 check db-stored-events "same $tmp/db.exp $tmp/db.stored" "$(sdiff "$tmp/db.exp" "$tmp/db.stored")"
 
+# ---------------------------------------------------------------- bootstrap, then RIS Live
+# the mirror has the files before 10:00 (RIBs at 08:00), the stream the
+# messages from 09:30 on: each collector from its RIB, its updates, then
+# the stream (what the files hold is not applied twice)
+M=$tmp/m8
+mkdir -p "$M"
+feed "$S" "$M" 1 0 --all-now --to 20171001.1000
+python3 "$HERE/ris_tool.py" messages "$S/rrc00" "$S/route-views2" |
+	jq -c 'select(.data.timestamp >= 1506850200)' > "$tmp/boot.msgs"
+python3 "$HERE/ris_tool.py" serve "$tmp/boot.port" "$tmp/boot.msgs" &
+PIDS="$PIDS $!"
+i=0
+while [ ! -s "$tmp/boot.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+start boot --ris-live "ws://127.0.0.1:$(cat "$tmp/boot.port")/" --follow "$M" --from-rib --late 3
+i=0
+while [ ! -f "$tmp/boot.port.done" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+stop 8
+"$RW" events --json --from 2017-10-01T08:00:00Z "$S" > "$tmp/boot.exp" 2>/dev/null
+check bootstrap-then-stream "[ $wrc -eq 0 ] && [ -s $tmp/boot.exp ] && same $tmp/boot.exp $tmp/boot.out" \
+	"exit $wrc; $(sdiff "$tmp/boot.exp" "$tmp/boot.out")"
+check bootstrap-logged "grep -q 'bootstrap done: the mirrors. files up to 2017-10-01T09:[0-9:]*Z applied' $tmp/boot.err" \
+	"$(grep -i boot "$tmp/boot.err" | head -2)"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
