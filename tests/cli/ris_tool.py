@@ -329,15 +329,29 @@ def replay(lines):
 
 
 def flood(n, lines):
-    frames = [frame(1, x.encode()) for x in lines if x]
+    """MSGS' lines round-robin, each round later by the span of MSGS'
+    timestamps (so time goes on, as in a long stream)."""
+    tmpl = []
+    for x in lines:
+        if not x:
+            continue
+        i = x.index('"timestamp":') + len('"timestamp":')
+        j = i
+        while x[j] in '0123456789.':
+            j += 1
+        tmpl.append((x[:i].encode(), float(x[i:j]), x[j:].encode()))
+    span = int(tmpl[-1][1] - tmpl[0][1]) + 1
 
     def send_all(c, st):
-        batch, k = [], 0
+        batch, k, shift = [], 0, 0
         while st['sent'] < n:
-            batch.append(frames[k])
-            k = (k + 1) % len(frames)
+            a, t, b = tmpl[k]
+            batch.append(frame(1, a + repr(t + shift).encode() + b))
+            k += 1
+            if k == len(tmpl):
+                k, shift = 0, shift + span
             st['sent'] += 1
-            if len(batch) == 256:
+            if len(batch) == 512:
                 c.send(b''.join(batch))
                 batch = []
         if batch:
