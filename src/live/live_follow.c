@@ -47,6 +47,7 @@ struct ffile {
 	uint32_t ts;
 	bool rib;
 	bool done;              /* landed, or the past (not taken) */
+	bool seen;              /* in the latest listing */
 	int64_t size;           /* DIR: size at the last poll (-1: none) */
 	unsigned fails;
 };
@@ -60,6 +61,7 @@ struct fmirror {
 	uint32_t n, cap;
 	bool listed;            /* the first listing is done */
 	bool failing;           /* the last listing failed (logged once) */
+	bool partial;           /* a folder's listing failed in this poll */
 };
 
 struct live_follow {
@@ -208,7 +210,9 @@ static void list_http(struct live_follow *lf, struct fmirror *m, const char *rel
 		if (!depth)
 			rw_log(m->failing ? RW_LOG_DEBUG : RW_LOG_WARN, "--follow %s: cannot read the listing: %s", url,
 			       why);
-		m->failing = !depth;
+		if (!depth)
+			m->failing = true;
+		m->partial = true;
 		return;
 	}
 	if (!depth && m->failing) {
@@ -405,12 +409,17 @@ static void first_listing(struct live_follow *lf, struct fmirror *m)
 static void poll_mirror(struct live_follow *lf, struct fmirror *m)
 {
 	struct found fd = {0};
+	m->partial = false;
 	if (m->http)
 		list_http(lf, m, "", 0, &fd);
 	else
 		walk_dir(m, "", 0, &fd);
+	for (uint32_t i = 0; i < m->n; i++)
+		m->f[i].seen = false;
 	for (uint32_t i = 0; i < fd.n; i++) {
-		if (find(m, fd.rel[i])) {
+		struct ffile *old = find(m, fd.rel[i]);
+		if (old) {
+			old->seen = true;
 			free(fd.rel[i]);
 			continue;
 		}
@@ -419,10 +428,23 @@ static void poll_mirror(struct live_follow *lf, struct fmirror *m)
 		memset(f, 0, sizeof *f);
 		f->rel = fd.rel[i];
 		f->size = -1;
+		f->seen = true;
 		const char *b = strrchr(f->rel, '/');
 		feed_name_time(b ? b + 1 : f->rel, &f->ts, &f->rib);
 	}
 	free(fd.rel);
+	/* files the listing no longer shows (months gone past the latest
+	 * two) are forgotten: what is kept is what a listing holds */
+	if (!m->partial) {
+		uint32_t k = 0;
+		for (uint32_t i = 0; i < m->n; i++) {
+			if (m->f[i].seen || !m->f[i].done)
+				m->f[k++] = m->f[i];
+			else
+				free(m->f[i].rel);
+		}
+		m->n = k;
+	}
 	if (m->n)
 		qsort(m->f, m->n, sizeof *m->f, cmp_ffile);
 	if (!m->listed && !(m->http && m->failing)) {

@@ -105,25 +105,56 @@ static void on_second(void *arg, uint32_t sec)
 	pipe__emit(arg);
 }
 
-static struct pfile *entry(struct pipe *p, const char *path)
+/* The inputs of one step, with their entries and collectors found once. */
+struct step {
+	const struct feed_inputs *in;
+	struct pfile **ent;     /* per input: its entry (NULL: none) */
+	uint32_t *cid;          /* per input: its collector's index */
+	uint32_t ncl;
+};
+
+static int cmp_path(const void *a, const void *b)
 {
-	for (uint32_t i = 0; i < p->nfl; i++)
-		if (!strcmp(p->fl[i].path, path))
-			return &p->fl[i];
-	return NULL;
+	return strcmp(((const struct pfile *)a)->path, ((const struct pfile *)b)->path);
+}
+
+static void step_init(struct step *sp, struct pipe *p, const struct feed_inputs *in)
+{
+	/* p->fl sorted by path: each input's entry by binary search */
+	if (p->nfl > 1)
+		qsort(p->fl, p->nfl, sizeof *p->fl, cmp_path);
+	sp->in = in;
+	sp->ent = rw_calloc(in->n ? in->n : 1, sizeof *sp->ent);
+	sp->cid = rw_calloc(in->n ? in->n : 1, sizeof *sp->cid);
+	sp->ncl = 0;
+	for (uint32_t i = 0; i < in->n; i++) {
+		struct pfile key = {.path = in->v[i].path};
+		sp->ent[i] = p->nfl ? bsearch(&key, p->fl, p->nfl, sizeof *p->fl, cmp_path) : NULL;
+		uint32_t k = 0;
+		for (uint32_t j = 0; j < i && !k; j++) /* collectors are few */
+			if (!strcmp(in->v[j].collector, in->v[i].collector))
+				k = sp->cid[j] + 1;
+		sp->cid[i] = k ? k - 1 : sp->ncl++;
+	}
+}
+
+static void step_release(struct step *sp)
+{
+	free(sp->ent);
+	free(sp->cid);
 }
 
 /* Keep the last FOLLOW_KEEP applied files of each collector. */
-static void trim(struct pipe *p, const struct feed_inputs *in)
+static void trim(struct pipe *p, const struct step *sp)
 {
-	for (uint32_t i = 0; i < in->n; i++) {
-		uint32_t later = 0;
-		for (uint32_t j = i + 1; j < in->n; j++)
-			later += !strcmp(in->v[j].collector, in->v[i].collector);
-		struct pfile *f = entry(p, in->v[i].path);
-		if (f && f->applied && later >= FOLLOW_KEEP)
+	uint32_t *later = rw_calloc(sp->ncl ? sp->ncl : 1, sizeof *later);
+	for (uint32_t i = sp->in->n; i-- > 0;) {
+		struct pfile *f = sp->ent[i];
+		if (f && f->applied && later[sp->cid[i]] >= FOLLOW_KEEP)
 			f->drop = true;
+		later[sp->cid[i]]++;
 	}
+	free(later);
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < p->nfl; i++) {
 		if (p->fl[i].drop)
@@ -136,35 +167,46 @@ static void trim(struct pipe *p, const struct feed_inputs *in)
 
 /* One collector's constraint on the cut (see cut()). */
 struct climit {
-	const char *name;
 	bool quiet;             /* no file for `late` seconds: no constraint */
 	uint64_t lim;           /* the cut is at most this */
 	uint64_t first;         /* start of its first waiting file */
 	uint64_t last_seen;     /* start of its latest waiting file so far */
+	uint32_t *starts;       /* starts of its waiting files, ascending */
+	uint32_t n, cap;
 };
+
+static bool has_start(const struct climit *c, uint32_t t)
+{
+	size_t lo = 0, hi = c->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (c->starts[mid] == t)
+			return true;
+		if (c->starts[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
 
 /* The latest time X at which the waiting files can be cut: X is at most
  * each collector's limit (the start of its latest file, whose end is not
  * known yet; before a hole younger than `late`, the start of the file
  * before the hole), and for each collector X is the start of one of its
  * waiting files, or not after its first one: no file spans X. Files that
- * start before X go now; 0 when none can. */
-static uint64_t cut(struct pipe *p, const struct feed_inputs *in, double now, double late)
+ * start before X go now; 0 when none can; UINT64_MAX when every
+ * collector is quiet (all of it goes). */
+static uint64_t cut(struct pipe *p, const struct step *sp, double now, double late)
 {
-	struct climit *cl = NULL;
-	uint32_t ncl = 0, capcl = 0;
+	const struct feed_inputs *in = sp->in;
+	struct climit *cl = rw_calloc(sp->ncl ? sp->ncl : 1, sizeof *cl);
+	for (uint32_t k = 0; k < sp->ncl; k++)
+		cl[k] = (struct climit){.quiet = true, .lim = UINT64_MAX, .first = UINT64_MAX};
 	for (uint32_t i = 0; i < in->n; i++) {
 		const struct feed_input *a = &in->v[i];
-		struct pfile *f = entry(p, a->path);
-		uint32_t k = 0;
-		while (k < ncl && strcmp(cl[k].name, a->collector))
-			k++;
-		if (k == ncl) {
-			rw_vec_grow(&cl, &capcl, (size_t)ncl + 1, sizeof *cl, UINT32_MAX, RW_MEM_LIVE);
-			cl[ncl++] = (struct climit){.name = a->collector, .quiet = true, .lim = UINT64_MAX,
-						    .first = UINT64_MAX};
-		}
-		struct climit *c = &cl[k];
+		struct pfile *f = sp->ent[i];
+		struct climit *c = &cl[sp->cid[i]];
 		if (f && now - f->landed < late)
 			c->quiet = false;
 		if (!f || f->applied)
@@ -182,45 +224,34 @@ static uint64_t cut(struct pipe *p, const struct feed_inputs *in, double now, do
 			}
 		}
 		c->last_seen = a->first_ts;
+		rw_vec_grow(&c->starts, &c->cap, (size_t)c->n + 1, sizeof *c->starts, UINT32_MAX, RW_MEM_LIVE);
+		c->starts[c->n++] = a->first_ts; /* inputs come sorted by time */
 	}
 	uint64_t best = 0;
 	for (uint32_t i = 0; i < in->n; i++) {
-		const struct feed_input *a = &in->v[i];
-		struct pfile *f = entry(p, a->path);
-		if (!f || f->applied)
-			continue;
-		uint64_t xc = a->first_ts;
-		if (xc <= best)
+		struct pfile *f = sp->ent[i];
+		uint64_t xc = in->v[i].first_ts;
+		if (!f || f->applied || xc <= best)
 			continue;
 		bool ok = true;
-		for (uint32_t k = 0; k < ncl && ok; k++) {
+		for (uint32_t k = 0; k < sp->ncl && ok; k++) {
 			struct climit *c = &cl[k];
 			if (c->quiet)
 				continue;
 			uint64_t lim = c->lim == UINT64_MAX ? c->last_seen : c->lim;
 			if (c->first == UINT64_MAX)
 				lim = p->fl_have_upto ? p->fl_upto : 0; /* nothing waits: where we are */
-			if (xc > lim) {
-				ok = false;
-				break;
-			}
-			if (xc <= c->first)
-				continue;
-			bool boundary = false;
-			for (uint32_t j = 0; j < in->n && !boundary; j++) {
-				struct pfile *g = entry(p, in->v[j].path);
-				boundary = g && !g->applied && in->v[j].first_ts == xc && !strcmp(in->v[j].collector, c->name);
-			}
-			ok = boundary;
+			ok = xc <= lim && (xc <= c->first || has_start(c, (uint32_t)xc));
 		}
 		if (ok)
 			best = xc;
 	}
-	/* only quiet collectors wait: all of it goes */
 	bool any = false;
-	for (uint32_t k = 0; k < ncl; k++)
+	for (uint32_t k = 0; k < sp->ncl; k++) {
 		any |= !cl[k].quiet;
-	rw_vec_free(&cl, &capcl, sizeof *cl, RW_MEM_LIVE);
+		rw_vec_free(&cl[k].starts, &cl[k].cap, sizeof *cl[k].starts, RW_MEM_LIVE);
+	}
+	free(cl);
 	return any ? best : UINT64_MAX;
 }
 
@@ -234,6 +265,7 @@ void pipe__follow_run(struct pipe *p, bool all)
 	if (!pending)
 		return;
 	double now = pipe__mono_s(), late = p->cfg->follow_late ? p->cfg->follow_late : 900;
+	p->fl_checked = now;
 	char **paths = rw_malloc(p->nfl * sizeof *paths);
 	for (uint32_t i = 0; i < p->nfl; i++)
 		paths[i] = p->fl[i].path;
@@ -244,13 +276,16 @@ void pipe__follow_run(struct pipe *p, bool all)
 	struct feed_inputs in;
 	struct io_opts io = {0};
 	feed_inputs(paths, (int)p->nfl, &nm, &io, &in, st);
+	free(paths);
+	struct step sp;
+	step_init(&sp, p, &in);
 	/* where to cut: the latest time X that no file of a collector
 	 * spans, up to where each collector's files are known to end */
-	uint64_t x = all ? UINT64_MAX : cut(p, &in, now, late);
+	uint64_t x = all ? UINT64_MAX : cut(p, &sp, now, late);
 	uint32_t nb = 0;
 	uint32_t maxts = 0;
 	for (uint32_t i = 0; i < in.n; i++) {
-		struct pfile *f = entry(p, in.v[i].path);
+		struct pfile *f = sp.ent[i];
 		bool go = f && !f->applied && in.v[i].first_ts < x;
 		in.v[i].outside = !go;
 		if (go) {
@@ -281,18 +316,22 @@ void pipe__follow_run(struct pipe *p, bool all)
 		if (p->have_db && p->eng->have_sec && !p->stopping && store_run_due(&p->run, p->eng->sec + 1) &&
 		    store_run_checkpoint(&p->run, p->eng->sec + 1))
 			rw_log(RW_LOG_WARN, "--db: a checkpoint failed (the next one tries again)");
-		trim(p, &in);
+		trim(p, &sp);
 		boot_check(p);
 	}
+	step_release(&sp);
 	feed_inputs_free(&in);
 	feed_names_release(&nm);
 	free(st);
-	free(paths);
 }
 
 void pipe__follow_tick(struct pipe *p)
 {
-	pipe__follow_run(p, false);
+	/* nothing landed: only a `late` deadline can change the cut; look
+	 * again every tenth of it (at least every second) */
+	double late = p->cfg->follow_late ? p->cfg->follow_late : 900;
+	if (pipe__mono_s() - p->fl_checked >= (late / 10 > 1 ? late / 10 : 1))
+		pipe__follow_run(p, false);
 	boot_check(p);
 }
 

@@ -65,6 +65,7 @@ struct pipe {
 	bool fl_have_upto;
 	uint32_t fl_from;          /* a resumed store's clock: records before skipped */
 	double fl_landed;          /* when the last file landed */
+	double fl_checked;         /* when the files were last looked at */
 	uint64_t fl_late, fl_batches, fl_files;
 	uint32_t *fl_cov;          /* engine collectors the mirrors' files covered */
 	uint32_t nfl_cov, capfl_cov;
