@@ -80,20 +80,20 @@ static void on_tick(void *arg, uint32_t now)
 	if (p->frozen && store_run_idle(&p->run))
 		pipe__thaw(p);
 	pipe__follow_tick(p);
-	if (p->boot)
-		return; /* the stream waits for the files */
-	if (p->cfg->stream_clock) {
+	bool stream = p->cfg->stream_clock;
+	if (stream) {
 		/* the records' clock: their last second is over when a whole
-		 * tick went by without a record */
-		if (!p->have_last)
-			return;
-		if (!p->frozen && p->idle++ >= 1 && p->eng->have_sec && p->eng->sec <= p->last_ts)
+		 * tick went by without a record (the stream waits while the
+		 * mirrors bootstrap it) */
+		if (p->have_last && !p->boot && !p->frozen && p->idle++ >= 1 && p->eng->have_sec &&
+		    p->eng->sec <= p->last_ts)
 			pipe__clock_to(p, p->last_ts + 1);
-		now = p->eng->have_sec ? p->eng->sec : p->last_ts;
+		now = p->eng->have_sec ? p->eng->sec : p->have_last ? p->last_ts : now;
 	} else if (!p->frozen) {
 		pipe__clock_to(p, now);
 	}
-	pipe__rpki_tick(p, now);
+	if (!stream || p->eng->have_sec) /* a VRP change at the records' clock */
+		pipe__rpki_tick(p, now);
 	for (uint32_t i = 0; i < p->ncoll; i++)
 		if (p->coll[i].upd)
 			sink_arch_tick(p->coll[i].upd, now);

@@ -48,12 +48,14 @@ S=$tmp/sample
 # ---------------------------------------------------------------- a local directory
 M=$tmp/m1
 mkdir -p "$M"
-start dir --follow "$M" --late 4
+start dir --follow "$M" --late 4 --exec "cat >> $tmp/dir.exec"
 feed "$S" "$M" 30 1.2
 stop
 "$RW" events --json "$M" > "$tmp/dir.exp" 2>/dev/null
 check dir-same-events "[ $wrc -eq 0 ] && [ \$(wc -l < $tmp/dir.exp) -gt 10 ] && same $tmp/dir.exp $tmp/dir.out" \
 	"exit $wrc; $(sdiff "$tmp/dir.exp" "$tmp/dir.out")"
+n=$(grep -c '"type"' "$tmp/dir.exec" 2>/dev/null)
+check dir-exec-alerts "[ \"${n:-0}\" -eq \$(wc -l < $tmp/dir.out) ]" "${n:-0} alerts for $(wc -l < "$tmp/dir.out") events"
 nb=$(batches "$tmp/dir.err")
 check dir-as-files-land "[ \"\${nb:-0}\" -ge 4 ] && [ \$(wc -l < $tmp/dir.before) -ge \$(( \$(wc -l < $tmp/dir.exp) / 2 )) ]" \
 	"${nb:-?} batches; $(wc -l < "$tmp/dir.before") events before the stop"
