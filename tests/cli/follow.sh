@@ -101,7 +101,7 @@ i=0
 while ! grep -q 'port [0-9]' "$tmp/http.log" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 hp=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$tmp/http.log" | head -1)
 start http --follow "http://127.0.0.1:$hp/" --cache "$tmp/cache" --late 4
-feed "$S" "$M" 30 1.2 --skip updates.20171001.1015.gz
+feed "$S" "$M" 30 1.2 --hold updates.20171001.0930.gz:2 --skip updates.20171001.1015.gz
 stop 6
 "$RW" events --json "$M" > "$tmp/http.exp" 2>/dev/null
 check http-same-events "[ $wrc -eq 0 ] && [ -s $tmp/http.exp ] && same $tmp/http.exp $tmp/http.out" \
