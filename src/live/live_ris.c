@@ -4,10 +4,10 @@
  * so the socket is read as fast as the server sends (RIS Live closes a
  * consumer that falls behind) whatever the engine is doing; each message is
  * decoded there (ris/, pure) into the records a RIS collector archives,
- * which go to the event loop in batches through a bounded rw_queue: when
- * the loop falls behind, the queue fills, the thread waits, and TCP
- * pushes back on the server. A byte on a pipe wakes the loop, which
- * hands every record to the record hook with its collector (the
+ * which go to the event loop in batches through a live_chan (live_chan.c:
+ * a bounded queue and a wake-up pipe): when the loop falls behind, the
+ * queue fills, the thread waits, and TCP pushes back on the server. The
+ * loop hands every record to the record hook with its collector (the
  * message's host).
  *
  * Reconnection: after an error or a close, again after a back-off that
@@ -22,9 +22,8 @@
  * stream, counted, and skipped; a ris_error is logged and counted.
  *
  * Threads: the client thread owns the lws context, the decoder and the
- * batch being filled; the loop thread owns everything else of struct live.
- * They share the queue, the wake pipe, the `pending` flag and the counters
- * (atomic).
+ * batch being filled; the loop thread owns the host table and everything
+ * else of struct live. They share the live_chan and the counters (atomic).
  */
 #include "live_int.h"
 #include "../ris/ris.h"

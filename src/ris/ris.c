@@ -320,10 +320,12 @@ static int ris_message(struct ris_dec *d, struct json_object *data, struct obuf 
 	const char *host = str(data, "host", &n);
 	if (!host || !n || n >= sizeof m->host)
 		FAIL(RW_EMALFORMED, "data.host: missing or longer than %zu", sizeof m->host - 1);
+	/* a directory of the archive (--archive DIR/<host>) */
+	bool bad = !strcmp(host, ".") || !strcmp(host, "..");
 	for (size_t i = 0; i < n; i++)
-		if (host[i] == '/' || (unsigned char)host[i] < 0x21 || host[i] == 0x7f || !strcmp(host, ".") ||
-		    !strcmp(host, ".."))
-			FAIL(RW_EMALFORMED, "data.host: '%.63s' is not a collector name", host);
+		bad |= host[i] == '/' || (unsigned char)host[i] < 0x21 || host[i] == 0x7f;
+	if (bad)
+		FAIL(RW_EMALFORMED, "data.host: '%.63s' is not a collector name", host);
 	memcpy(m->host, host, n + 1);
 	const char *peer = str(data, "peer", NULL);
 	if (!peer || parse_addr(peer, &m->peer))
