@@ -32,6 +32,10 @@ static void usage(FILE *o)
 	      "  --ris-peer ADDR      only this peer's messages\n"
 	      "  --no-raw             do not ask for the raw UPDATE bytes: records are\n"
 	      "                       made from the JSON fields\n"
+	      "  --ris-delay S        a message waits until one S seconds later came (or a\n"
+	      "                       second without any), so that messages of several\n"
+	      "                       collectors reach the engine in time order (default 2;\n"
+	      "                       0: at once)\n"
 	      "  --ris-timeout S      a connection silent for S seconds (a ping unanswered\n"
 	      "                       at S/2) is made again (default 60)\n"
 	      "  --ris-backoff S      the longest wait between connection attempts\n"
@@ -103,9 +107,9 @@ int cmd_watch(int argc, char **argv)
 		{"log", required_argument, 0, 'l'},        {"help", no_argument, 0, 'h'},
 		{"follow", required_argument, 0, 'F'},     {"from-rib", no_argument, 0, 'b'},
 		{"cache", required_argument, 0, 'c'},      {"poll", required_argument, 0, 'p'},
-		{"late", required_argument, 0, 'a'},
+		{"late", required_argument, 0, 'a'},       {"ris-delay", required_argument, 0, 'y'},
 		{0, 0, 0, 0}};
-	struct pipe_cfg pc = {.rotate = 300, .comp = IO_COMP_NONE, .checkpoint = 60, .stream_clock = true};
+	struct pipe_cfg pc = {.rotate = 300, .comp = IO_COMP_NONE, .checkpoint = 60, .stream_clock = true, .reorder = 2};
 	struct live_cfg *lc = &pc.live;
 	lc->ris_sub.raw = true;
 	struct sec_opts so;
@@ -246,6 +250,13 @@ int cmd_watch(int argc, char **argv)
 			follow[nfollow++] = optarg;
 			break;
 		case 'b': lc->follow_from_rib = true; break;
+		case 'y':
+			if (parse_u64(optarg, 3600, &v)) {
+				rc = bad("--ris-delay wants seconds from 0 to 3600");
+				goto out;
+			}
+			pc.reorder = (uint32_t)v;
+			break;
 		case 'c': lc->follow_cache = optarg; break;
 		case 'p':
 		case 'a':

@@ -85,9 +85,11 @@ static void on_tick(void *arg, uint32_t now)
 		/* the records' clock: their last second is over when a whole
 		 * tick went by without a record (the stream waits while the
 		 * mirrors bootstrap it) */
-		if (p->have_last && !p->boot && !p->frozen && p->idle++ >= 1 && p->eng->have_sec &&
-		    p->eng->sec <= p->last_ts)
-			pipe__clock_to(p, p->last_ts + 1);
+		if (!p->boot && !p->frozen && p->idle++ >= 1) {
+			pipe__reorder_flush(p); /* quiet: nothing earlier is coming */
+			if (p->have_last && !p->frozen && p->eng->have_sec && p->eng->sec <= p->last_ts)
+				pipe__clock_to(p, p->last_ts + 1);
+		}
 		now = p->eng->have_sec ? p->eng->sec : p->have_last ? p->last_ts : now;
 	} else if (!p->frozen) {
 		pipe__clock_to(p, now);
@@ -274,6 +276,11 @@ int pipe_collect(const struct pipe_cfg *cfg)
 		p->boot = false;
 		pipe__thaw(p);
 	}
+	pipe__reorder_flush(p);
+	if (p->frozen) { /* a checkpoint started on the way: taken in line below */
+		store_run_wait(&p->run);
+		pipe__thaw(p);
+	}
 	engine_flush(p->eng);
 	pipe__emit(p);
 	if (p->have_db && p->eng->have_sec && store_run_checkpoint(&p->run, p->eng->sec + 1))
@@ -312,6 +319,7 @@ out:
 	engine_release(p->eng);
 	pipe__rpki_close(p);
 	pipe__follow_close(p);
+	pipe__reorder_close(p);
 	free(p->eng);
 	free(p->pbuf);
 	free(p);

@@ -49,6 +49,10 @@ struct pipe_cfg {
 	 * collector silent for over `gap` seconds has a collector_gap) */
 	bool stream_clock;
 	uint32_t gap;              /* with stream_clock: 0 = 1800 */
+	/* with stream_clock: a record waits until one this many seconds
+	 * later came (or a quiet tick), so records of several collectors
+	 * reach the engine in time order; 0: at once */
+	uint32_t reorder;
 	/* the events printed and alerted (types, origins; borrowed, NULL:
 	 * all); the store takes every event */
 	const struct det_filter *filter;

@@ -52,6 +52,11 @@ struct pipe {
 	uint32_t last_ts;
 	bool have_last;
 	unsigned idle;
+	/* stream_clock with reorder (pipe_rec.c): records waiting, a heap */
+	struct rwait **rq;
+	uint32_t nrq, caprq;
+	uint64_t rq_seq;
+	uint32_t rq_max;           /* the latest record time come */
 	uint64_t last_msgs;
 	double last_t;
 	bool frozen;               /* a checkpoint thread reads the engine */
@@ -126,6 +131,10 @@ void pipe__follow_close(struct pipe *p);
 void pipe__follow_tick(struct pipe *p);
 /* A held record of collector coll at ts that the mirrors' files hold. */
 bool pipe__follow_covers(const struct pipe *p, uint32_t coll, uint32_t ts);
+/* stream_clock with reorder: every waiting record applied (a quiet
+ * tick, the end); close frees what is left. */
+void pipe__reorder_flush(struct pipe *p);
+void pipe__reorder_close(struct pipe *p);
 /* live/'s record and peer_up hooks. */
 int pipe__on_record(void *arg, const struct live_src *src, uint32_t ts, const uint8_t *rec, size_t len);
 void pipe__on_peer_up(void *arg, const struct live_src *src);

@@ -143,20 +143,14 @@ static void held_put(struct pipe *p, uint32_t coll, uint32_t ts, const uint8_t *
 	p->nheld++;
 }
 
-int pipe__on_record(void *arg, const struct live_src *src, uint32_t ts, const uint8_t *rec, size_t len)
+/* A record through the archive and the engine (or held while frozen). */
+static int apply(struct pipe *p, const struct live_src *src, uint32_t coll, uint32_t ts, const uint8_t *rec,
+		 size_t len)
 {
-	struct pipe *p = arg;
-	struct pcoll *c = &p->coll[src->coll];
+	struct pcoll *c = &p->coll[coll];
 	if (c->upd)
 		sink_arch_put(c->upd, ts, rec, len);
-	if (p->boot) { /* the mirrors' files first (pipe_follow.c) */
-		if (!p->nheld)
-			p->boot_first = ts;
-		held_put(p, src->coll, ts, rec, len, NULL);
-		return 0;
-	}
 	if (p->cfg->stream_clock) {
-		p->idle = 0;
 		if (!p->have_last || ts > p->last_ts)
 			p->last_ts = ts;
 		p->have_last = true;
@@ -173,11 +167,112 @@ int pipe__on_record(void *arg, const struct live_src *src, uint32_t ts, const ui
 		/* decoded for the session's answer only; applied at the pipe__thaw */
 		memset(&res, 0, sizeof res);
 		mrt_decode(&p->dec, &r, no_elem, NULL, &res);
-		held_put(p, src->coll, ts, rec, len, NULL);
+		held_put(p, coll, ts, rec, len, NULL);
 	} else {
 		engine_record(p->eng, c->eng, &p->dec, &r, &res);
 	}
-	return verdict(src, &res);
+	return src ? verdict(src, &res) : 0;
+}
+
+/* ---------------------------------------------------------------- reorder */
+
+/* stream_clock with `reorder` seconds: records of several collectors come
+ * a little out of time order (RIS Live sends each collector's as they
+ * come); each waits in a heap by (time, arrival) until a record `reorder`
+ * seconds later has come, so the engine gets them in time order, as a
+ * replay of the archive does. */
+struct rwait {
+	uint32_t ts, coll;
+	uint64_t seq;
+	size_t len;
+	uint8_t rec[];
+};
+
+static bool rw_before(const struct rwait *a, const struct rwait *b)
+{
+	return a->ts != b->ts ? a->ts < b->ts : a->seq < b->seq;
+}
+
+static void rq_push(struct pipe *p, struct rwait *w)
+{
+	rw_vec_grow(&p->rq, &p->caprq, (size_t)p->nrq + 1, sizeof *p->rq, UINT32_MAX, RW_MEM_LIVE);
+	uint32_t i = p->nrq++;
+	p->rq[i] = w;
+	while (i && rw_before(p->rq[i], p->rq[(i - 1) / 2])) {
+		struct rwait *t = p->rq[i];
+		p->rq[i] = p->rq[(i - 1) / 2];
+		p->rq[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static struct rwait *rq_pop(struct pipe *p)
+{
+	struct rwait *top = p->rq[0];
+	p->rq[0] = p->rq[--p->nrq];
+	for (uint32_t i = 0;;) {
+		uint32_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < p->nrq && rw_before(p->rq[l], p->rq[m]))
+			m = l;
+		if (r < p->nrq && rw_before(p->rq[r], p->rq[m]))
+			m = r;
+		if (m == i)
+			break;
+		struct rwait *t = p->rq[i];
+		p->rq[i] = p->rq[m];
+		p->rq[m] = t;
+		i = m;
+	}
+	return top;
+}
+
+/* Apply the waiting records of time <= upto (UINT32_MAX: all). */
+static void rq_release(struct pipe *p, uint32_t upto)
+{
+	while (p->nrq && p->rq[0]->ts <= upto && !p->boot) {
+		struct rwait *w = rq_pop(p);
+		apply(p, NULL, w->coll, w->ts, w->rec, w->len);
+		free(w);
+	}
+}
+
+void pipe__reorder_flush(struct pipe *p)
+{
+	rq_release(p, UINT32_MAX);
+}
+
+void pipe__reorder_close(struct pipe *p)
+{
+	for (uint32_t i = 0; i < p->nrq; i++)
+		free(p->rq[i]);
+	rw_vec_free(&p->rq, &p->caprq, sizeof *p->rq, RW_MEM_LIVE);
+	p->nrq = 0;
+}
+
+int pipe__on_record(void *arg, const struct live_src *src, uint32_t ts, const uint8_t *rec, size_t len)
+{
+	struct pipe *p = arg;
+	if (p->boot) { /* the mirrors' files first (pipe_follow.c) */
+		struct pcoll *c = &p->coll[src->coll];
+		if (c->upd)
+			sink_arch_put(c->upd, ts, rec, len);
+		if (!p->nheld)
+			p->boot_first = ts;
+		held_put(p, src->coll, ts, rec, len, NULL);
+		return 0;
+	}
+	if (!p->cfg->stream_clock || !p->cfg->reorder)
+		return apply(p, src, src->coll, ts, rec, len);
+	p->idle = 0;
+	struct rwait *w = rw_malloc(sizeof *w + len);
+	*w = (struct rwait){.ts = ts, .coll = src->coll, .seq = p->rq_seq++, .len = len};
+	memcpy(w->rec, rec, len);
+	rq_push(p, w);
+	if (ts > p->rq_max)
+		p->rq_max = ts;
+	if (p->rq_max >= p->cfg->reorder)
+		rq_release(p, p->rq_max - p->cfg->reorder);
+	return 0;
 }
 
 void pipe__on_peer_up(void *arg, const struct live_src *src)

@@ -84,6 +84,16 @@ check fields-same-events "[ $wrc -eq 0 ] && same $tmp/exp.json $tmp/fields.out" 
 check fields-subscription "jq -e '.data == {host: \"rrc00\", prefix: \"41.0.0.0/8\", path: \"3356\", peer: \"193.0.0.13\", moreSpecific: true, lessSpecific: false, socketOptions: {includeRaw: false}}' $tmp/fields.sub > /dev/null" \
 	"subscription: $(head -c 300 "$tmp/fields.sub")"
 
+# route-views2's messages 3 s late among rrc00's: with --ris-delay 5 the
+# engine gets them in time order (the events of the archive); with 0 they
+# come as they are (counted as out of order by the engine)
+ris messages --skew route-views2:3 "$A" > "$tmp/skew.msgs"
+check skew-is-out-of-order "! cmp -s $tmp/skew.msgs $tmp/raw.msgs" "the skewed stream is the same as the plain one"
+serve skew "$tmp/skew.msgs"
+watch_run skew 60 --json --ris-delay 5
+check reorder-same-events "[ $wrc -eq 0 ] && same $tmp/exp.json $tmp/skew.out" \
+	"exit $wrc; $(sdiff "$tmp/exp.json" "$tmp/skew.out")"
+
 # --origin: that origin's events only (a collector_gap concerns all)
 jq -c 'select(.origin == 131279 or .type == "collector_gap")' "$tmp/exp.json" > "$tmp/exp131279.json"
 serve orig "$tmp/raw.msgs"

@@ -8,7 +8,9 @@
       (host) being each file's directory name. Default: `raw` hex as RIS
       Live sends with includeRaw; --fields: no raw, the JSON fields (path,
       origin, med, community, announcements, withdrawals) instead.
-      Timestamps are the records' seconds (integral).
+      Timestamps are the records' seconds (integral). --skew HOST:S sends
+      HOST's messages S seconds late (among the others'), as RIS Live's
+      collectors' messages come a little out of time order.
 
   ris_tool.py serve PORTFILE MSGS [LOG]
       a WebSocket server on 127.0.0.1 (port written to PORTFILE) that sends
@@ -132,7 +134,17 @@ def fields(msg, d):
 
 def messages(args):
     use_fields = '--fields' in args
-    paths = [a for a in args if not a.startswith('--')]
+    skew = {}
+    paths = []
+    i = 0
+    while i < len(args):
+        if args[i] == '--skew':
+            h, sec = args[i + 1].rsplit(':', 1)
+            skew[h] = float(sec)
+            i += 1
+        elif not args[i].startswith('--'):
+            paths.append(args[i])
+        i += 1
     files = []
     for p in paths:
         if os.path.isdir(p):
@@ -170,7 +182,8 @@ def messages(args):
                     fields(rest, d)
                 else:
                     d['raw'] = rest.hex().upper()
-            out.append((ts, fi, k, json.dumps({'type': 'ris_message', 'data': d}, separators=(',', ':'))))
+            out.append((ts + skew.get(host, 0), fi, k,
+                        json.dumps({'type': 'ris_message', 'data': d}, separators=(',', ':'))))
     out.sort(key=lambda x: (x[0], x[1], x[2]))
     sys.stdout.write(''.join(x[3] + '\n' for x in out))
 
