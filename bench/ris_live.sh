@@ -8,7 +8,8 @@
 # server's own pace (when it had sent everything), watch's CPU seconds,
 # RSS at each quarter and the peak: memory should stay flat.
 #
-#   bench/ris_live.sh [BUILD_DIR]        N=1000000 to change the size
+#   bench/ris_live.sh [BUILD_DIR]        N=1000000 to change the size,
+#                                        WATCH_OPTS="--ris-delay 0" to add options
 #
 # The server is Python: on a 2-core machine it takes one core, so the
 # number is a floor for routewatch (a faster sender could push more).
@@ -31,7 +32,8 @@ python3 "$HERE/tests/cli/ris_tool.py" flood "$tmp/port" "$N" "$tmp/msgs" &
 PIDS="$PIDS $!"
 while [ ! -s "$tmp/port" ]; do sleep 0.1; done
 t0=$(now)
-"$RW" watch --ris-live "ws://127.0.0.1:$(cat "$tmp/port")/" --json > "$tmp/out" 2> "$tmp/err" &
+# shellcheck disable=SC2086
+"$RW" watch --ris-live "ws://127.0.0.1:$(cat "$tmp/port")/" --json ${WATCH_OPTS:-} > "$tmp/out" 2> "$tmp/err" &
 W=$!
 PIDS="$PIDS $W"
 sleep 1 # its signal handlers installed (SIGUSR1 would end it before)
