@@ -40,6 +40,9 @@ struct live_src {
 	bool addpath4, addpath6;   /* path ids, per family (RFC 7911) */
 	uint32_t bgp_id;           /* the peer's BGP identifier */
 	const char *name;          /* for messages */
+	bool gap_before;           /* RIS Live: the first record of its
+				      collector after a reconnection (what
+				      was sent meanwhile is lost) */
 };
 
 struct live_counts {

@@ -47,6 +47,7 @@
 /* A record in a batch: this header, the host's name, the record. */
 struct ris_ent {
 	uint32_t len;     /* bytes of the record */
+	uint32_t epoch;   /* the connection it came on (1, 2, ...) */
 	uint32_t ts;
 	uint32_t peer_asn;
 	uint8_t hostlen;
@@ -73,6 +74,8 @@ struct live_ris {
 	/* the loop thread's: collectors by host */
 	char **hosts;
 	uint32_t *ids;
+	uint32_t *epochs;              /* per host: the connection of its last record */
+	uint32_t capepochs;
 	uint32_t nhosts, caphosts, capids;
 	/* the client thread's */
 	struct lws_context *ctx;
@@ -86,6 +89,7 @@ struct live_ris {
 	struct ris_batch *batch;       /* being filled */
 	lws_sorted_usec_list_t sul_flush, sul_watch, sul_retry;
 	uint64_t conn_bytes;           /* stream offset of the connection */
+	uint32_t epoch;                /* connections established so far */
 	uint64_t last_rx_ms;           /* last frame of the connection */
 	bool ping_sent, connected, ever_connected;
 	unsigned backoff;              /* s before the next attempt */
@@ -129,7 +133,7 @@ static void add_records(struct live_ris *r, const struct ris_msg *m, const uint8
 			r->batch = rw_calloc(1, sizeof *r->batch);
 			lws_sul_schedule(r->ctx, 0, &r->sul_flush, on_flush, RIS_FLUSH_US);
 		}
-		struct ris_ent e = {.len = (uint32_t)rl, .ts = m->ts, .peer_asn = m->peer_asn, .hostlen = (uint8_t)hl,
+		struct ris_ent e = {.len = (uint32_t)rl, .epoch = r->epoch, .ts = m->ts, .peer_asn = m->peer_asn, .hostlen = (uint8_t)hl,
 				    .peer = m->peer};
 		obuf_write(&r->batch->b, &e, sizeof e);
 		obuf_write(&r->batch->b, m->host, hl);
@@ -261,6 +265,7 @@ static int on_lws(struct lws *wsi, enum lws_callback_reasons why, void *user, vo
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		r->connected = true;
 		r->conn_bytes = 0;
+		r->epoch++;
 		r->last_rx_ms = now_ms();
 		r->ping_sent = false;
 		atomic_fetch_add(&r->connects, 1);
@@ -364,20 +369,23 @@ static void *client_main(void *arg)
 
 /* ---------------------------------------------------------------- loop thread */
 
-static uint32_t host_id(struct live_ris *r, const char *h, size_t n)
+/* The index of host h in r->hosts (added, with its collector id, when new). */
+static uint32_t host_idx(struct live_ris *r, const char *h, size_t n)
 {
 	for (uint32_t i = 0; i < r->nhosts; i++)
 		if (strlen(r->hosts[i]) == n && !memcmp(r->hosts[i], h, n))
-			return r->ids[i];
+			return i;
 	char *name = rw_malloc(n + 1);
 	memcpy(name, h, n);
 	name[n] = 0;
 	rw_vec_grow(&r->hosts, &r->caphosts, (size_t)r->nhosts + 1, sizeof *r->hosts, UINT32_MAX, RW_MEM_LIVE);
 	rw_vec_grow(&r->ids, &r->capids, (size_t)r->nhosts + 1, sizeof *r->ids, UINT32_MAX, RW_MEM_LIVE);
+	rw_vec_grow(&r->epochs, &r->capepochs, (size_t)r->nhosts + 1, sizeof *r->epochs, UINT32_MAX, RW_MEM_LIVE);
 	r->hosts[r->nhosts] = name;
 	r->ids[r->nhosts] = r->lv->hooks->collector(r->lv->hooks->arg, name, false);
+	r->epochs[r->nhosts] = 0;
 	rw_log(RW_LOG_INFO, "%s: collector %s", r->url, name);
-	return r->ids[r->nhosts++];
+	return r->nhosts++;
 }
 
 static void run_batch(struct live_ris *r, struct ris_batch *b)
@@ -390,14 +398,14 @@ static void run_batch(struct live_ris *r, struct ris_batch *b)
 		off += sizeof e;
 		const char *host = (const char *)p + off;
 		off += e.hostlen;
-		uint32_t coll = host_id(r, host, e.hostlen);
-		if (coll != UINT32_MAX) {
-			struct live_src src = {.coll = coll, .peer = e.peer, .local = {.af = e.peer.af},
+		uint32_t h = host_idx(r, host, e.hostlen);
+		if (r->ids[h] != UINT32_MAX) {
+			/* the first record of a host on a new connection: what
+			 * it sent while we were away is lost */
+			struct live_src src = {.coll = r->ids[h], .peer = e.peer, .local = {.af = e.peer.af},
 					       .peer_asn = e.peer_asn, .local_asn = RIS_LOCAL_ASN, .as4 = true,
-					       .name = r->hosts[r->nhosts - 1]};
-			for (uint32_t k = 0; k < r->nhosts; k++)
-				if (r->ids[k] == coll)
-					src.name = r->hosts[k];
+					       .name = r->hosts[h], .gap_before = r->epochs[h] && r->epochs[h] != e.epoch};
+			r->epochs[h] = e.epoch;
 			r->lv->hooks->record(r->lv->hooks->arg, &src, e.ts, p + off, e.len);
 		}
 		off += e.len;
@@ -515,6 +523,7 @@ void live__ris_close(struct live *lv)
 		free(r->hosts[i]);
 	rw_vec_free(&r->hosts, &r->caphosts, sizeof *r->hosts, RW_MEM_LIVE);
 	rw_vec_free(&r->ids, &r->capids, sizeof *r->ids, RW_MEM_LIVE);
+	rw_vec_free(&r->epochs, &r->capepochs, sizeof *r->epochs, RW_MEM_LIVE);
 	free((char *)r->path);
 	free(r);
 	lv->ris = NULL;

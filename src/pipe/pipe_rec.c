@@ -145,7 +145,7 @@ static void held_put(struct pipe *p, uint32_t coll, uint32_t ts, const uint8_t *
 
 /* A record through the archive and the engine (or held while frozen). */
 static int apply(struct pipe *p, const struct live_src *src, uint32_t coll, uint32_t ts, const uint8_t *rec,
-		 size_t len)
+		 size_t len, bool gap)
 {
 	struct pcoll *c = &p->coll[coll];
 	if (c->upd)
@@ -157,8 +157,10 @@ static int apply(struct pipe *p, const struct live_src *src, uint32_t coll, uint
 	}
 	if (!p->frozen) {
 		pipe__clock_to(p, ts); /* may start a checkpoint: frozen from then on */
+		/* docs/events.md §9: a silent collector, or one whose
+		 * records were lost while the stream was away */
 		if (p->cfg->stream_clock && !p->frozen)
-			engine_seen(p->eng, c->eng, ts, false, false);
+			engine_seen(p->eng, c->eng, ts, gap, false);
 	}
 	struct mrt_rec r;
 	rec_of(rec, len, p->nrec++, &r);
@@ -183,6 +185,7 @@ static int apply(struct pipe *p, const struct live_src *src, uint32_t coll, uint
  * replay of the archive does. */
 struct rwait {
 	uint32_t ts, coll;
+	bool gap;                  /* live_src.gap_before */
 	uint64_t seq;
 	size_t len;
 	uint8_t rec[];
@@ -231,7 +234,7 @@ static void rq_release(struct pipe *p, uint32_t upto)
 {
 	while (p->nrq && p->rq[0]->ts <= upto && !p->boot) {
 		struct rwait *w = rq_pop(p);
-		apply(p, NULL, w->coll, w->ts, w->rec, w->len);
+		apply(p, NULL, w->coll, w->ts, w->rec, w->len, w->gap);
 		free(w);
 	}
 }
@@ -262,10 +265,10 @@ int pipe__on_record(void *arg, const struct live_src *src, uint32_t ts, const ui
 		return 0;
 	}
 	if (!p->cfg->stream_clock || !p->cfg->reorder)
-		return apply(p, src, src->coll, ts, rec, len);
+		return apply(p, src, src->coll, ts, rec, len, src->gap_before);
 	p->idle = 0;
 	struct rwait *w = rw_malloc(sizeof *w + len);
-	*w = (struct rwait){.ts = ts, .coll = src->coll, .seq = p->rq_seq++, .len = len};
+	*w = (struct rwait){.ts = ts, .coll = src->coll, .gap = src->gap_before, .seq = p->rq_seq++, .len = len};
 	memcpy(w->rec, rec, len);
 	rq_push(p, w);
 	if (ts > p->rq_max)

@@ -163,8 +163,17 @@ check db-stored-events "same $tmp/exp.json $tmp/db.stored" "$(sdiff "$tmp/exp.js
 } > "$tmp/drop.msgs"
 serve drop "$tmp/drop.msgs"
 watch_run drop 60 --json
-check reconnect-same-events "[ $wrc -eq 0 ] && same $tmp/exp.json $tmp/drop.out" \
-	"exit $wrc; $(sdiff "$tmp/exp.json" "$tmp/drop.out")"
+# a reconnection loses what RIS Live sent meanwhile (it has no replay):
+# the first message of a collector on the new connection ends a
+# collector_gap from its last one before (docs/events.md §9); the rest are
+# the archive's events
+grep -v '"collector_gap"' "$tmp/drop.out" > "$tmp/drop.nogap"
+check reconnect-same-events "[ $wrc -eq 0 ] && same $tmp/exp.json $tmp/drop.nogap" \
+	"exit $wrc; $(sdiff "$tmp/exp.json" "$tmp/drop.nogap")"
+n=$(jq -s 'map(select(.type == "collector_gap" and .from < .to)) | length' "$tmp/drop.out")
+m=$(grep -c collector_gap "$tmp/exp.json")
+check reconnect-gaps "[ \"$n\" -ge 1 ] && [ \"$n\" -le 4 ] && [ $m -eq 0 ] && [ \"$n\" -eq \$(grep -c collector_gap $tmp/drop.out) ]" \
+	"$n gaps after 2 reconnections of 2 collectors ($m in the archive's events)"
 n=$(grep -c 'disconnected: .*connecting again in' "$tmp/drop.err")
 m=$(grep -c 'connected again' "$tmp/drop.err")
 check reconnect-logged-once-each "[ $n -eq 2 ] && [ $m -eq 2 ]" "$n disconnects, $m reconnects logged: $(grep -i connect "$tmp/drop.err" | head -5)"
@@ -177,8 +186,9 @@ check reconnect-counted "grep -q 'RIS Live [0-9]* messages 0 malformed 0 ris_err
 } > "$tmp/stall.msgs"
 serve stall "$tmp/stall.msgs"
 watch_run stall 60 --json --ris-timeout 2
-check stall-same-events "[ $wrc -eq 0 ] && same $tmp/exp.json $tmp/stall.out" \
-	"exit $wrc; $(sdiff "$tmp/exp.json" "$tmp/stall.out")"
+grep -v '"collector_gap"' "$tmp/stall.out" > "$tmp/stall.nogap"
+check stall-same-events "[ $wrc -eq 0 ] && same $tmp/exp.json $tmp/stall.nogap" \
+	"exit $wrc; $(sdiff "$tmp/exp.json" "$tmp/stall.nogap")"
 check stall-detected "grep -q 'nothing received for 2 s' $tmp/stall.err && grep -q 'connected again' $tmp/stall.err" \
 	"$(grep -i -e nothing -e connect "$tmp/stall.err" | head -4)"
 
