@@ -31,12 +31,13 @@ COMMON="-g -O1 -fno-omit-frame-pointer -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BIT
  -fno-strict-aliasing -Wall -Wextra -Wno-missing-field-initializers \
  -I$ROOT/src ${FUZZ_CFLAGS:-}"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-LIBS="-lz -lbz2 -llzma -lzstd -ljson-c -lrtr -lyaml -lpthread"
+LIBS="-lz -lbz2 -llzma -lzstd -ljson-c -lrtr -lyaml -lpthread -lm"
 
 BASE="base/err base/fmt base/log base/obuf base/arena base/mem base/hash base/htab base/map base/queue"
 BGP="bgp/bgp_attr bgp/bgp_enc bgp/bgp_print bgp/bgp_msg bgp/bgp_nlri bgp/bgp_path bgp/bgp_sess"
 BMP="bmp/bmp"
 MRT="mrt/mrt_frame mrt/mrt_decode mrt/mrt_write"
+RIS="ris/ris"
 IO="io/io io/io_codec io/io_bz2"
 # the inference (asrel/asrel and asrel/cone are in FMT: each source once,
 # the compile runs in parallel)
@@ -91,7 +92,7 @@ objs() {
 
 echo "fuzz/build.sh: compiling the library with $CC into $OUT"
 # shellcheck disable=SC2086
-compile "$OUT/obj" "$SAN -fsanitize=fuzzer-no-link" $BASE $BGP $BMP $MRT $IO $FMT $ASREL $HTTP
+compile "$OUT/obj" "$SAN -fsanitize=fuzzer-no-link" $BASE $BGP $BMP $MRT $RIS $IO $FMT $ASREL $HTTP
 
 link() {
 	name=$1
@@ -113,6 +114,7 @@ link() {
 	link fuzz_bgp_sess $BASE $BGP
 	link fuzz_asrel_infer $BASE $IO asrel/asrel asrel/cone $ASREL
 	link fuzz_http $BASE $BGP $MRT $IO $FMT $HTTP
+	link fuzz_ris $BASE $BGP $MRT $RIS
 }
 
 if [ -n "${FUZZ_TSAN:-}" ]; then

@@ -2,7 +2,7 @@
 # Build, seed and run every fuzz harness for a bounded time, then replay
 # the kept regression inputs.
 #
-#   fuzz/run.sh [HARNESS...]          (default: all nine)
+#   fuzz/run.sh [HARNESS...]          (default: all ten)
 #
 # Environment:
 #   FUZZ_SECONDS   fuzzing time per harness (default 30; 0 = only replay
@@ -34,7 +34,7 @@ WORK=${FUZZ_WORK:-"$ROOT/fuzz/corpus-work"}
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 TIMEOUT=${FUZZ_TIMEOUT:-10}
 REG="$ROOT/fuzz/regressions"
-ALL="fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io fuzz_bmp fuzz_bgp_sess fuzz_asrel_infer fuzz_http"
+ALL="fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io fuzz_bmp fuzz_bgp_sess fuzz_asrel_infer fuzz_http fuzz_ris"
 HARNESSES=${*:-$ALL}
 LOGS="$WORK/logs"
 mkdir -p "$LOGS"

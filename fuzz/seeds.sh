@@ -45,7 +45,7 @@ SEEDGEN="$BUILD/seedgen"
 
 rm -rf "$SEEDS" "$TMP"
 mkdir -p "$TMP"
-for h in fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io fuzz_bmp fuzz_bgp_sess fuzz_http; do
+for h in fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io fuzz_bmp fuzz_bgp_sess fuzz_http fuzz_ris; do
 	mkdir -p "$SEEDS/$h"
 done
 
@@ -209,9 +209,27 @@ for t in /api/v1/openapi.json /metrics /api/v1/as/131279 /api/v1/as/AS131279/his
 	i=$((i + 1))
 done
 
+# ---------------------------------------------------------------- fuzz_ris
+# RIS Live messages: each line of RIPE's sample stream, and messages made
+# from the project's own archive (raw and JSON fields) by
+# tests/cli/ris_tool.py
+if [ -f "$DATA/mrt/libbgpstream/ris-live-stream.json" ]; then
+	i=0
+	while IFS= read -r line; do
+		printf '%s' "$line" >"$SEEDS/fuzz_ris/ripe-$i"
+		i=$((i + 1))
+	done <"$DATA/mrt/libbgpstream/ris-live-stream.json"
+fi
+"$RW" synth updates -o "$TMP/ris.mrt" >/dev/null 2>&1 && mkdir -p "$TMP/rrc00" && mv "$TMP/ris.mrt" "$TMP/rrc00/" &&
+	for v in raw fields; do
+		python3 "$ROOT/tests/cli/ris_tool.py" messages $([ $v = fields ] && echo --fields) "$TMP/rrc00" 2>/dev/null |
+			head -50 | split -l 1 - "$SEEDS/fuzz_ris/$v-"
+	done
+printf '%s' '{"type":"ris_message","data":{"timestamp":1.5,"peer":"2001:db8::1","peer_asn":65000,"host":"rrc21","type":"UPDATE","path":[65000,[1,2]],"community":[[65000,1]],"med":5,"announcements":[{"next_hop":"2001:db8::1,fe80::1","prefixes":["2001:db8:1::/48"]}],"withdrawals":["2001:db8:2::/48","192.0.2.0/24"]}}' >"$SEEDS/fuzz_ris/gen-v6"
+
 # ---------------------------------------------------------------- summary
 rm -rf "$TMP"
-for h in fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io fuzz_bmp fuzz_bgp_sess fuzz_http; do
+for h in fuzz_bgp_update fuzz_bgp_attrs fuzz_bgp_open fuzz_mrt fuzz_io fuzz_bmp fuzz_bgp_sess fuzz_http fuzz_ris; do
 	n=$(find "$SEEDS/$h" -type f | wc -l | tr -d ' ')
 	b=$(du -sk "$SEEDS/$h" | cut -f1)
 	echo "fuzz/seeds.sh: $h: $n seeds, $b KiB"

@@ -12,7 +12,8 @@ set -eu
 MODE=${1:-}
 BUILD="gcc make meson ninja-build pkg-config help2man
 zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libjson-c-dev librtr-dev
-libsqlite3-dev libpq-dev libevent-dev libcurl4-openssl-dev libyaml-dev"
+libsqlite3-dev libpq-dev libevent-dev libcurl4-openssl-dev libyaml-dev
+libwebsockets-dev"
 TEST="clang libclang-rt-dev
 bgpdump gzip bzip2 xz-utils zstd time jq curl groff-base
 sqlite3 postgresql chromium fonts-dejavu-core python3-pil python3-jsonschema

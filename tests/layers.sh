@@ -31,10 +31,11 @@ uses() {
 	report) echo "report store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
 	out) echo "out store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
 	sink) echo "sink io base" ;;
-	live) echo "live mrt bmp bgp base" ;;
-	pipe) echo "pipe live out sink store engine detect watch asrel rpki rib feed mrt bmp io bgp base names geo" ;;
+	ris) echo "ris mrt bgp base" ;;
+	live) echo "live ris feed mrt bmp io bgp base" ;;
+	pipe) echo "pipe live ris out sink store engine detect watch asrel rpki rib feed mrt bmp io bgp base names geo" ;;
 	http) echo "http report out store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
-	cli) echo "cli http pipe live out sink report store engine detect watch asrel rpki rib feed mrt bmp io bgp base names geo synth" ;;
+	cli) echo "cli http pipe live ris out sink report store engine detect watch asrel rpki rib feed mrt bmp io bgp base names geo synth" ;;
 	*) echo "" ;;
 	esac
 }

@@ -40,7 +40,7 @@ run_suite() {
 	total_skip=$((total_skip + s))
 }
 
-UNITS="unit_base unit_io unit_bgp unit_feed unit_rib unit_rpki unit_asrel unit_watch unit_geo unit_engine unit_formats unit_http"
+UNITS="unit_base unit_io unit_bgp unit_feed unit_rib unit_rpki unit_asrel unit_watch unit_geo unit_ris unit_engine unit_formats unit_http"
 for u in $UNITS; do
 	if [ ! -x "$B/routewatch" ] || [ ! -x "$B/tests/$u" ]; then
 		echo "not ok - build: $B/routewatch or $B/tests/$u is missing (build first)"
@@ -74,6 +74,8 @@ run_suite api tests/cli/api.sh "$B"
 run_suite collect tests/cli/collect.sh "$B"
 run_suite guard tests/cli/guard.sh "$B"
 run_suite journal tests/cli/journal.sh "$B"
+run_suite ris-live tests/cli/ris_live.sh "$B"
+run_suite follow tests/cli/follow.sh "$B"
 
 [ $total_skip -gt 0 ] && echo "$total_skip skipped (reasons above)"
 echo "$total_pass passed, $total_fail failed"

@@ -30,6 +30,7 @@ int cmd_report(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_relationships(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 /* Shared helpers (util.c) */
 double now_seconds(void);

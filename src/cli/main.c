@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{"serve", cmd_serve, "the JSON API over the history store (HTTP, /api/v1/...)"},
 	{"collect", cmd_collect, "live: a passive BGP collector; events as they happen, an MRT archive"},
 	{"relationships", cmd_relationships, "infer AS relationships (CAIDA serial-1) and customer cones from archives"},
+	{"watch", cmd_watch, "live: the public collectors (RIPE RIS Live); events as they happen"},
 	{"synth", cmd_synth, "write a synthetic MRT archive (sample data, benchmarks)"},
 	{"cat", cmd_cat, "decompress any supported archive to stdout"},
 };

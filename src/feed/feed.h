@@ -139,6 +139,11 @@ struct feed_names {
 	char *cwd;                /* owned: the directory relative paths start
 				     from (feed_names_init reads it); NULL
 				     when unknown */
+	bool quiet;               /* feed_inputs warns of nothing (no RIB
+				     first, missing files, empty paths): a
+				     caller that lists the same files again
+				     and again (`watch --follow`) says it
+				     once itself */
 };
 
 /* Zeroes nm and reads the working directory. */

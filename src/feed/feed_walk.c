@@ -203,7 +203,7 @@ static void warn_no_rib(const char *coll, bool have_rib, uint32_t rib_ts)
  * seconds, learned from the names (the most common step between
  * consecutive ones; RouteViews 15 minutes, RIS 5); a step of one and a
  * half cadences or more means files are missing before the later file. */
-static void find_missing(struct feed_input *const *g, size_t n)
+static void find_missing(struct feed_input *const *g, size_t n, bool quiet)
 {
 	uint32_t steps[8] = {0}, counts[8] = {0}, prev = 0, cadence = 0, best = 0;
 	bool have = false;
@@ -244,7 +244,7 @@ static void find_missing(struct feed_input *const *g, size_t n)
 		prev = in->first_ts;
 		have = true;
 	}
-	if (missing) {
+	if (missing && !quiet) {
 		char tb[24];
 		feed__fmt_minute(tb, first);
 		rw_log(RW_LOG_WARN, "%s: %llu update file%s missing (one every %u minutes is expected), the first after "
@@ -257,7 +257,7 @@ static void find_missing(struct feed_input *const *g, size_t n)
  * about when its updates start before its first RIB dump. Inputs whose
  * time and kind are unknown count as update files (they are read so) but
  * give no time and no warning. */
-static void summarise_one(struct feed_input *const *g, size_t n, struct feed_stats *st)
+static void summarise_one(struct feed_input *const *g, size_t n, struct feed_stats *st, bool quiet)
 {
 	uint32_t ribs = 0, updates = 0, first = 0, last = 0, rib_ts = 0;
 	bool have_time = false, have_rib = false, updates_first = false;
@@ -281,13 +281,13 @@ static void summarise_one(struct feed_input *const *g, size_t n, struct feed_sta
 			updates_first = true;
 	}
 	feed_stats_collector(st, g[0]->collector, ribs, updates, first, last);
-	if (updates_first)
+	if (updates_first && !quiet)
 		warn_no_rib(g[0]->collector, have_rib, rib_ts);
-	find_missing(g, n);
+	find_missing(g, n, quiet);
 }
 
 /* The sorted inputs, collector by collector. */
-static void summarise(struct feed_inputs *l, struct feed_stats *st)
+static void summarise(struct feed_inputs *l, struct feed_stats *st, bool quiet)
 {
 	struct feed_input **by = NULL;
 	uint32_t cap = 0;
@@ -299,7 +299,7 @@ static void summarise(struct feed_inputs *l, struct feed_stats *st)
 	for (size_t i = 0, j; i < l->n; i = j) {
 		for (j = i + 1; j < l->n && !strcmp(by[j]->collector, by[i]->collector); j++)
 			;
-		summarise_one(by + i, j - i, st);
+		summarise_one(by + i, j - i, st, quiet);
 	}
 	rw_vec_free(&by, &cap, sizeof *by, RW_MEM_FEED);
 }
@@ -326,7 +326,7 @@ int feed_inputs(char **paths, int n, const struct feed_names *nm, const struct i
 			st->files_failed++;
 		}
 	}
-	for (uint32_t i = 0; i < nm->n; i++)
+	for (uint32_t i = 0; i < nm->n && !nm->quiet; i++)
 		if (!w.used[i])
 			rw_log(RW_LOG_WARN, "--collector %s=%s: no input lies there", nm->v[i].name,
 			       nm->v[i].path[0] ? nm->v[i].path : "/");
@@ -349,7 +349,7 @@ int feed_inputs(char **paths, int n, const struct feed_names *nm, const struct i
 	l.n = (uint32_t)k;
 	for (int i = 0; i < n; i++) {
 		struct stat sb;
-		if (kept[i] || strcmp(paths[i], "-") == 0 || stat(paths[i], &sb) || !S_ISDIR(sb.st_mode))
+		if (nm->quiet || kept[i] || strcmp(paths[i], "-") == 0 || stat(paths[i], &sb) || !S_ISDIR(sb.st_mode))
 			continue;
 		if (found[i])
 			rw_log(RW_LOG_WARN, "%s: no MRT file in it (%u file%s that %s not MRT skipped)", paths[i],
@@ -363,7 +363,7 @@ int feed_inputs(char **paths, int n, const struct feed_names *nm, const struct i
 		qsort(l.v, l.n, sizeof *l.v, cmp_inputs);
 	for (size_t i = 0; i < l.n; i++)
 		l.v[i].order = (uint32_t)i;
-	summarise(&l, st);
+	summarise(&l, st, nm->quiet);
 	if (nm == &own)
 		feed_names_release(&own);
 	*out = l;

@@ -396,6 +396,7 @@ void live_counts(const struct live *lv, struct live_counts *n)
 		n->established += c->up;
 	}
 	live__bmp_count(lv, &n->bmp_routers, &n->bmp_peers_up);
+	live__ris_counts(lv, n);
 }
 
 static void on_tick(evutil_socket_t fd, short what, void *arg)
@@ -506,6 +507,10 @@ struct live *live_open(const struct live_cfg *cfg, const struct live_hooks *hook
 	}
 	if (!lv->router_id)
 		lv->router_id = 1;
+	if ((cfg->ris_url && live__ris_open(lv)) || (cfg->nfollow && live__follow_open(lv))) {
+		live_close(lv);
+		return NULL;
+	}
 	if (cfg->bgp_listen) {
 		lv->bgp_coll = hooks->collector(hooks->arg, cfg->collector ? cfg->collector : lv->coll_name, true);
 		if (lv->bgp_coll == UINT32_MAX) {
@@ -542,8 +547,9 @@ int live_run(struct live *lv)
 	if (cfg->bgp_listen)
 		snprintf(bgp, sizeof bgp, " BGP on %s (collector %s)", cfg->bgp_listen,
 			 cfg->collector ? cfg->collector : lv->coll_name);
-	rw_log(RW_LOG_INFO, "collecting as AS%u:%s%s%s", cfg->asn, bgp, cfg->bmp_listen ? " BMP on " : "",
-	       cfg->bmp_listen ? cfg->bmp_listen : "");
+	if (cfg->bgp_listen || cfg->bmp_listen)
+		rw_log(RW_LOG_INFO, "collecting as AS%u:%s%s%s", cfg->asn, bgp, cfg->bmp_listen ? " BMP on " : "",
+		       cfg->bmp_listen ? cfg->bmp_listen : "");
 	event_base_dispatch(lv->base);
 	return lv->rc;
 }
@@ -552,6 +558,8 @@ void live_close(struct live *lv)
 {
 	if (!lv)
 		return;
+	live__ris_close(lv);
+	live__follow_close(lv);
 	/* Cease to every peer, not recorded as the peers' doing: the
 	 * collector stopping is not a network going down. */
 	for (struct conn *c = lv->conns, *nx; c; c = nx) {

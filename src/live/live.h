@@ -10,6 +10,11 @@
  * once a second the tick hook runs (the caller evaluates the second that
  * ended and rotates its files), after the session timers.
  *
+ * RIS Live (live_ris.c): RIPE's WebSocket stream of its collectors'
+ * messages, read on a thread of its own; every message is the record the
+ * message's collector (its host) archives, with the message's time, and
+ * comes to the record hook on the loop like the sessions' do.
+ *
  * Collectors: the BGP sessions belong to one collector (--collector, else
  * the listening address); each BMP router is a collector of its own, named
  * by its address, announced to the caller when it first connects.
@@ -18,6 +23,7 @@
 #define RW_LIVE_H
 
 #include "../bgp/bgp.h"
+#include "../ris/ris.h"
 
 struct live_peer {
 	struct rw_addr addr;
@@ -34,12 +40,19 @@ struct live_src {
 	bool addpath4, addpath6;   /* path ids, per family (RFC 7911) */
 	uint32_t bgp_id;           /* the peer's BGP identifier */
 	const char *name;          /* for messages */
+	bool gap_before;           /* RIS Live: the first record of its
+				      collector after a reconnection (what
+				      was sent meanwhile is lost) */
 };
 
 struct live_counts {
 	unsigned sessions, established;  /* BGP connections, Established */
 	unsigned bmp_routers, bmp_peers_up;
 	uint64_t msgs, updates, resets;
+	/* RIS Live: messages received, malformed (skipped), ris_error
+	 * messages, connections made and lost; connected now */
+	uint64_t ris_msgs, ris_bad, ris_errors, ris_connects, ris_drops;
+	bool ris_connected;
 };
 
 struct live_hooks {
@@ -56,6 +69,9 @@ struct live_hooks {
 	void (*peer_up)(void *arg, const struct live_src *src);
 	/* Once a second, after the session timers. */
 	void (*tick)(void *arg, uint32_t now);
+	/* --follow: a file of a mirror landed (path: a local file, whole;
+	 * borrowed for the call). */
+	void (*file)(void *arg, const char *path);
 	/* SIGUSR1: print a status line with these counts. */
 	void (*status)(void *arg, const struct live_counts *c);
 	void *arg;
@@ -88,6 +104,28 @@ struct live_cfg {
 				      0 = 10 */
 	bool no_addpath;
 	const char *log_path;      /* stderr goes here; SIGHUP reopens it */
+	/* RIS Live (live_ris.c): the stream's ws:// or wss:// URL, or NULL;
+	 * the subscription sent on every connection; seconds of silence
+	 * before the connection is made again (0 = 60); the longest wait
+	 * between attempts (0 = 60 s) */
+	const char *ris_url;
+	struct ris_sub ris_sub;
+	unsigned ris_timeout, ris_backoff_max;
+	/* Mirrors followed (live_follow.c): local directories or http(s)://
+	 * URLs of directory listings, polled every follow_poll seconds (0 =
+	 * 60); an HTTP mirror's files are downloaded below follow_cache;
+	 * follow_from_rib: what is there at the start is taken from each
+	 * collector's latest RIB dump on (else only new files) */
+	const char *const *follow;
+	size_t nfollow;
+	unsigned follow_poll;
+	const char *follow_cache;
+	bool follow_from_rib;
+	/* a resumed run's clock (0: none): what is there at the start is
+	 * taken from the update files that may hold records from then on
+	 * (an hour before it), and RIB dumps from then on; before
+	 * follow_from_rib */
+	uint32_t follow_since;
 };
 
 struct live;

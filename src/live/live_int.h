@@ -7,8 +7,11 @@
 #include "live.h"
 
 #include <event2/listener.h>
+#include <stdatomic.h>
 
 struct bmp_site;
+struct live_ris;
+struct live_follow;
 struct bmp_router;
 struct conn;
 struct event_base;
@@ -63,6 +66,8 @@ struct live {
 	struct obuf split[2];       /* scratch: an UPDATE split by family */
 	struct obuf tx;             /* scratch: what a session wants sent */
 	struct conn *conns;
+	struct live_ris *ris;       /* RIS Live (live_ris.c), or NULL */
+	struct live_follow *follow; /* --follow (live_follow.c), or NULL */
 	uint32_t router_id;
 	struct live_counts n;       /* msgs, updates, resets */
 	int rc;
@@ -85,6 +90,36 @@ int live__bmp_listen(struct live *lv, const char *spec);
 void live__bmp_count(const struct live *lv, unsigned *routers, unsigned *peers_up);
 /* Once a second: routers that sent no Initiation in time are closed. */
 void live__bmp_tick(struct live *lv, uint64_t now_ms);
+
+/* A source's thread hands items to the loop (live_chan.c): put pushes
+ * (waits while the queue is full; RW_EINVAL once stopped), the loop calls
+ * take(arg, item) for each, in order. stop: puts fail from now on (a
+ * waiting one lets go); close: what is left is taken, all freed. */
+struct live_chan {
+	struct rw_queue q;
+	bool init;
+	int wake[2];
+	atomic_int pending;
+	struct event *ev;
+	void (*take)(void *arg, void *item);
+	void *arg;
+};
+int live__chan_open(struct live_chan *ch, struct live *lv, uint32_t cap, void (*take)(void *arg, void *item),
+		    void *arg);
+int live__chan_put(struct live_chan *ch, void *item);
+void live__chan_stop(struct live_chan *ch);
+void live__chan_close(struct live_chan *ch);
+
+/* live_ris.c: the RIS Live client. open: 0, or RW_EINVAL (a bad URL) /
+ * RW_EIO, logged; close: the thread stopped, what it handed over applied,
+ * everything freed (also after a failed open). */
+int live__ris_open(struct live *lv);
+void live__ris_counts(const struct live *lv, struct live_counts *n);
+void live__ris_close(struct live *lv);
+
+/* live_follow.c: mirrors followed (open: 0 or RW_EINVAL/RW_EIO, logged). */
+int live__follow_open(struct live *lv);
+void live__follow_close(struct live *lv);
 
 /* Shutdown: close every router (not recorded as peers going down). */
 void live__bmp_close(struct live *lv);

@@ -79,9 +79,23 @@ static void on_tick(void *arg, uint32_t now)
 	struct pipe *p = arg;
 	if (p->frozen && store_run_idle(&p->run))
 		pipe__thaw(p);
-	if (!p->frozen)
+	pipe__follow_tick(p);
+	bool stream = p->cfg->stream_clock;
+	if (stream) {
+		/* the records' clock: their last second is over when a whole
+		 * tick went by without a record (the stream waits while the
+		 * mirrors bootstrap it) */
+		if (!p->boot && !p->frozen && p->idle++ >= 1) {
+			pipe__reorder_flush(p); /* quiet: nothing earlier is coming */
+			if (p->have_last && !p->frozen && p->eng->have_sec && p->eng->sec <= p->last_ts)
+				pipe__clock_to(p, p->last_ts + 1);
+		}
+		now = p->eng->have_sec ? p->eng->sec : p->have_last ? p->last_ts : now;
+	} else if (!p->frozen) {
 		pipe__clock_to(p, now);
-	pipe__rpki_tick(p, now);
+	}
+	if (!stream || p->eng->have_sec) /* a VRP change at the records' clock */
+		pipe__rpki_tick(p, now);
 	for (uint32_t i = 0; i < p->ncoll; i++)
 		if (p->coll[i].upd)
 			sink_arch_tick(p->coll[i].upd, now);
@@ -122,7 +136,17 @@ static void on_status(void *arg, const struct live_counts *n)
 	double rate = dt > 0 ? (double)(n->msgs - p->last_msgs) / dt : 0;
 	p->last_t = t;
 	p->last_msgs = n->msgs;
-	char bmp[96] = "", adj[96] = "", arch[160] = "", al[96] = "";
+	char bmp[96] = "", adj[96] = "", arch[160] = "", al[96] = "", ris[300] = "";
+	if (p->cfg->live.ris_url)
+		snprintf(ris, sizeof ris, ", RIS Live %llu messages %llu malformed %llu ris_error %llu connections %llu lost%s",
+			 (unsigned long long)n->ris_msgs, (unsigned long long)n->ris_bad, (unsigned long long)n->ris_errors,
+			 (unsigned long long)n->ris_connects, (unsigned long long)n->ris_drops,
+			 n->ris_connected ? "" : " (not connected)");
+	if (p->cfg->live.nfollow) {
+		size_t k = strlen(ris);
+		snprintf(ris + k, sizeof ris - k, ", followed %llu files in %llu batches, %llu late",
+			 (unsigned long long)p->fl_files, (unsigned long long)p->fl_batches, (unsigned long long)p->fl_late);
+	}
 	if (p->cfg->live.bmp_listen)
 		snprintf(bmp, sizeof bmp, ", BMP %u routers %u peers up", n->bmp_routers, n->bmp_peers_up);
 	if (p->eng->adj) {
@@ -153,8 +177,8 @@ static void on_status(void *arg, const struct live_counts *n)
 	}
 	/* asked for: printed whatever the log level */
 	fprintf(stderr,
-		"routewatch: status: %u/%u peers established%s, %u prefixes, %llu routes, %llu messages (%.0f/s), %llu updates, %llu events%s%s%s, RSS %.1f MB\n",
-		n->established, n->sessions, bmp, p->eng->rib.npfx, (unsigned long long)p->eng->rib.route_count,
+		"routewatch: status: %u/%u peers established%s%s, %u prefixes, %llu routes, %llu messages (%.0f/s), %llu updates, %llu events%s%s%s, RSS %.1f MB\n",
+		n->established, n->sessions, bmp, ris, p->eng->rib.npfx, (unsigned long long)p->eng->rib.route_count,
 		(unsigned long long)n->msgs, rate, (unsigned long long)n->updates, (unsigned long long)p->eng->det.events,
 		arch, adj, al, (double)rss_kb() / 1024.0);
 }
@@ -227,6 +251,8 @@ int pipe_collect(const struct pipe_cfg *cfg)
 	}
 	p->eng = rw_malloc(sizeof *p->eng);
 	engine_init(p->eng, min_peers, pipe__on_det, p);
+	if (cfg->stream_clock && cfg->gap)
+		p->eng->gap = cfg->gap;
 	det_group_init(&p->g);
 	mrt_dec_init(&p->dec);
 	p->dec.skip_path = true;
@@ -240,6 +266,8 @@ int pipe_collect(const struct pipe_cfg *cfg)
 		rc = RW_EINVAL;
 		goto out;
 	}
+	if (p->have_db && p->eng->have_sec)
+		p->fl_from = p->eng->sec; /* what an earlier run applied */
 	if ((rc = pipe__rpki_open(p)))
 		goto out;
 	if (cfg->rel)
@@ -258,17 +286,21 @@ int pipe_collect(const struct pipe_cfg *cfg)
 		engine_watch(p->eng, cfg->watch);
 	out_open(&p->js, OUT_JSON, &p->jsb, cfg->names);
 	uint32_t t = (uint32_t)time(NULL);
-	if (cfg->rib_every)
+	if (cfg->rib_every && !cfg->stream_clock)
 		p->next_dump = t - t % cfg->rib_every + cfg->rib_every;
 	p->hooks = (struct live_hooks){
 		.collector = on_collector,
 		.record = pipe__on_record,
 		.peer_up = pipe__on_peer_up,
 		.tick = on_tick,
+		.file = pipe__on_file,
 		.status = on_status,
 		.arg = p,
 	};
-	p->lv = live_open(&cfg->live, &p->hooks);
+	p->boot = cfg->live.ris_url && cfg->live.nfollow;
+	p->lcfg = cfg->live;
+	p->lcfg.follow_since = p->fl_from;
+	p->lv = live_open(&p->lcfg, &p->hooks);
 	if (!p->lv) {
 		rc = RW_EIO; /* a port that cannot be bound (logged) */
 		goto out;
@@ -293,6 +325,16 @@ int pipe_collect(const struct pipe_cfg *cfg)
 	store_run_wait(&p->run);
 	if (p->frozen)
 		pipe__thaw(p);
+	pipe__follow_run(p, true); /* what waits: the mirror as it is now */
+	if (p->boot) {
+		p->boot = false;
+		pipe__thaw(p);
+	}
+	pipe__reorder_flush(p);
+	if (p->frozen) { /* a checkpoint started on the way: taken in line below */
+		store_run_wait(&p->run);
+		pipe__thaw(p);
+	}
 	engine_flush(p->eng);
 	pipe__emit(p);
 	if (p->have_db && p->eng->have_sec && store_run_checkpoint(&p->run, p->eng->sec + 1))
@@ -330,6 +372,8 @@ out:
 	det_group_release(&p->g);
 	engine_release(p->eng);
 	pipe__rpki_close(p);
+	pipe__follow_close(p);
+	pipe__reorder_close(p);
 	free(p->eng);
 	free(p->pbuf);
 	free(p);

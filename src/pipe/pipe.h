@@ -44,6 +44,24 @@ struct pipe_cfg {
 	const struct pipe_group_alert *galerts;
 	uint32_t ngalerts;
 	const struct pipe_front *front; /* borrowed, or NULL */
+	/* `watch`: the clock is the records' (a public collector's time, as
+	 * in its archive), not the wall clock: a second is evaluated when a
+	 * later record comes, or when none came for a whole tick; every
+	 * record is also seen as an archive's is (docs/events.md §9: a
+	 * collector silent for over `gap` seconds has a collector_gap) */
+	bool stream_clock;
+	uint32_t gap;              /* with stream_clock: 0 = 1800 */
+	/* with stream_clock: a record waits until one this many seconds
+	 * later came (or a quiet tick), so records of several collectors
+	 * reach the engine in time order; 0: at once */
+	uint32_t reorder;
+	/* the events printed and alerted (types, origins; borrowed, NULL:
+	 * all); the store takes every event */
+	const struct det_filter *filter;
+	/* --follow (cfg->live.follow): a hole in a collector's files, or a
+	 * collector without a new file, holds the others back for at most
+	 * this many seconds (0 = 900) */
+	uint32_t follow_late;
 };
 
 /* A front end on the collector's loop (collect --http): start once the

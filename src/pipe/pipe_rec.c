@@ -51,6 +51,9 @@ void pipe__emit(struct pipe *p)
 		return;
 	det_group_finish(&p->g, &p->eng->rib);
 	for (uint32_t i = 0; i < p->g.n; i++) {
+		const struct det_gevent *g = &p->g.ev[i];
+		if (p->cfg->filter && !det_filter_match(p->cfg->filter, g->type, g->has_origin, g->origin, g->time))
+			continue;
 		struct store_event v;
 		hist_event_view(&p->g.ev[i], &p->eng->rib, &p->pbuf, &p->pcap, &v);
 		out_event(p->cfg->out, &v);
@@ -142,14 +145,25 @@ static void held_put(struct pipe *p, uint32_t coll, uint32_t ts, const uint8_t *
 	p->nheld++;
 }
 
-int pipe__on_record(void *arg, const struct live_src *src, uint32_t ts, const uint8_t *rec, size_t len)
+/* A record through the archive and the engine (or held while frozen). */
+static int apply(struct pipe *p, const struct live_src *src, uint32_t coll, uint32_t ts, const uint8_t *rec,
+		 size_t len, bool gap)
 {
-	struct pipe *p = arg;
-	struct pcoll *c = &p->coll[src->coll];
+	struct pcoll *c = &p->coll[coll];
 	if (c->upd)
 		sink_arch_put(c->upd, ts, rec, len);
-	if (!p->frozen)
+	if (p->cfg->stream_clock) {
+		if (!p->have_last || ts > p->last_ts)
+			p->last_ts = ts;
+		p->have_last = true;
+	}
+	if (!p->frozen) {
 		pipe__clock_to(p, ts); /* may start a checkpoint: frozen from then on */
+		/* docs/events.md §9: a silent collector, or one whose
+		 * records were lost while the stream was away */
+		if (p->cfg->stream_clock && !p->frozen)
+			engine_seen(p->eng, c->eng, ts, gap, false);
+	}
 	struct mrt_rec r;
 	rec_of(rec, len, p->nrec++, &r);
 	struct mrt_result res;
@@ -157,11 +171,113 @@ int pipe__on_record(void *arg, const struct live_src *src, uint32_t ts, const ui
 		/* decoded for the session's answer only; applied at the pipe__thaw */
 		memset(&res, 0, sizeof res);
 		mrt_decode(&p->dec, &r, no_elem, NULL, &res);
-		held_put(p, src->coll, ts, rec, len, NULL);
+		held_put(p, coll, ts, rec, len, NULL);
 	} else {
 		engine_record(p->eng, c->eng, &p->dec, &r, &res);
 	}
-	return verdict(src, &res);
+	return src ? verdict(src, &res) : 0;
+}
+
+/* ---------------------------------------------------------------- reorder */
+
+/* stream_clock with `reorder` seconds: records of several collectors come
+ * a little out of time order (RIS Live sends each collector's as they
+ * come); each waits in a heap by (time, arrival) until a record `reorder`
+ * seconds later has come, so the engine gets them in time order, as a
+ * replay of the archive does. */
+struct rwait {
+	uint32_t ts, coll;
+	bool gap;                  /* live_src.gap_before */
+	uint64_t seq;
+	size_t len;
+	uint8_t rec[];
+};
+
+static bool rw_before(const struct rwait *a, const struct rwait *b)
+{
+	return a->ts != b->ts ? a->ts < b->ts : a->seq < b->seq;
+}
+
+static void rq_push(struct pipe *p, struct rwait *w)
+{
+	rw_vec_grow(&p->rq, &p->caprq, (size_t)p->nrq + 1, sizeof *p->rq, UINT32_MAX, RW_MEM_LIVE);
+	uint32_t i = p->nrq++;
+	p->rq[i] = w;
+	while (i && rw_before(p->rq[i], p->rq[(i - 1) / 2])) {
+		struct rwait *t = p->rq[i];
+		p->rq[i] = p->rq[(i - 1) / 2];
+		p->rq[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static struct rwait *rq_pop(struct pipe *p)
+{
+	struct rwait *top = p->rq[0];
+	p->rq[0] = p->rq[--p->nrq];
+	for (uint32_t i = 0;;) {
+		uint32_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < p->nrq && rw_before(p->rq[l], p->rq[m]))
+			m = l;
+		if (r < p->nrq && rw_before(p->rq[r], p->rq[m]))
+			m = r;
+		if (m == i)
+			break;
+		struct rwait *t = p->rq[i];
+		p->rq[i] = p->rq[m];
+		p->rq[m] = t;
+		i = m;
+	}
+	return top;
+}
+
+/* Apply the waiting records of time <= upto (UINT32_MAX: all). */
+static void rq_release(struct pipe *p, uint32_t upto)
+{
+	while (p->nrq && p->rq[0]->ts <= upto && !p->boot) {
+		struct rwait *w = rq_pop(p);
+		apply(p, NULL, w->coll, w->ts, w->rec, w->len, w->gap);
+		free(w);
+	}
+}
+
+void pipe__reorder_flush(struct pipe *p)
+{
+	rq_release(p, UINT32_MAX);
+}
+
+void pipe__reorder_close(struct pipe *p)
+{
+	for (uint32_t i = 0; i < p->nrq; i++)
+		free(p->rq[i]);
+	rw_vec_free(&p->rq, &p->caprq, sizeof *p->rq, RW_MEM_LIVE);
+	p->nrq = 0;
+}
+
+int pipe__on_record(void *arg, const struct live_src *src, uint32_t ts, const uint8_t *rec, size_t len)
+{
+	struct pipe *p = arg;
+	if (p->boot) { /* the mirrors' files first (pipe_follow.c) */
+		struct pcoll *c = &p->coll[src->coll];
+		if (c->upd)
+			sink_arch_put(c->upd, ts, rec, len);
+		if (!p->nheld)
+			p->boot_first = ts;
+		held_put(p, src->coll, ts, rec, len, NULL);
+		return 0;
+	}
+	if (!p->cfg->stream_clock || !p->cfg->reorder)
+		return apply(p, src, src->coll, ts, rec, len, src->gap_before);
+	p->idle = 0;
+	struct rwait *w = rw_malloc(sizeof *w + len);
+	*w = (struct rwait){.ts = ts, .coll = src->coll, .gap = src->gap_before, .seq = p->rq_seq++, .len = len};
+	memcpy(w->rec, rec, len);
+	rq_push(p, w);
+	if (ts > p->rq_max)
+		p->rq_max = ts;
+	if (p->rq_max >= p->cfg->reorder)
+		rq_release(p, p->rq_max - p->cfg->reorder);
+	return 0;
 }
 
 void pipe__on_peer_up(void *arg, const struct live_src *src)
@@ -186,12 +302,22 @@ void pipe__thaw(struct pipe *p)
 		struct held_hdr h;
 		memcpy(&h, b + off, sizeof h);
 		off += sizeof h;
-		if (h.len) {
+		if (h.len && p->cfg->live.nfollow && pipe__follow_covers(p, p->coll[h.coll].eng, h.ts)) {
+			off += h.len; /* the mirrors' files had it */
+		} else if (h.len) {
+			if (p->cfg->stream_clock) {
+				p->idle = 0;
+				if (!p->have_last || h.ts > p->last_ts)
+					p->last_ts = h.ts;
+				p->have_last = true;
+			}
 			pipe__clock_to(p, h.ts);
 			if (p->frozen) {
 				off -= sizeof h; /* this one waits again */
 				break;
 			}
+			if (p->cfg->stream_clock)
+				engine_seen(p->eng, p->coll[h.coll].eng, h.ts, false, false);
 			struct mrt_rec r;
 			rec_of(b + off, h.len, p->nrec++, &r);
 			struct mrt_result res;
