@@ -69,6 +69,8 @@ static void usage(FILE *o)
 	      "  --vrps FILE          RPKI VRPs, read again whenever the file changes\n"
 	      "  --relationships FILE AS relationships (CAIDA as-rel): route_leak events\n"
 	      "  --watch FILE         a watch list (BGPalerter's prefixes.yml)\n"
+	      "  --countries FILE     the networks' countries (AS names file or RIR\n"
+	      "                       delegation file; repeatable): country_provider events\n"
 	      "  --exec CMD           run CMD (sh -c) per event, its JSON on stdin\n"
 	      "  --webhook URL        POST each event's JSON to URL\n"
 	      "  --log FILE           log there instead of stderr (SIGHUP reopens it)\n"
@@ -103,6 +105,7 @@ int cmd_watch(int argc, char **argv)
 		{"type", required_argument, 0, 't'},       {"json", no_argument, 0, 'j'},
 		{"names", required_argument, 0, 'n'},      {"vrps", required_argument, 0, 'V'},
 		{"relationships", required_argument, 0, 'L'}, {"watch", required_argument, 0, 'W'},
+		{"countries", required_argument, 0, 'G'},
 		{"exec", required_argument, 0, 'e'},       {"webhook", required_argument, 0, 'w'},
 		{"log", required_argument, 0, 'l'},        {"help", no_argument, 0, 'h'},
 		{"follow", required_argument, 0, 'F'},     {"from-rib", no_argument, 0, 'b'},
@@ -234,6 +237,11 @@ int cmd_watch(int argc, char **argv)
 				goto out;
 			pc.rel = so.have_rel ? &so.rel : NULL;
 			pc.watch = so.have_watch ? &so.watch : NULL;
+			break;
+		case 'G': /* (sec_opt's letter for it is taken here by --ris-peer) */
+			if ((rc = sec_opt(&so, 'E', optarg)))
+				goto out;
+			pc.geo = &so.geo;
 			break;
 		case 'e': pc.exec_cmd = optarg; break;
 		case 'w': pc.webhook = optarg; break;

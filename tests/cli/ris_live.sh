@@ -84,6 +84,14 @@ check fields-same-events "[ $wrc -eq 0 ] && same $tmp/exp.json $tmp/fields.out" 
 check fields-subscription "jq -e '.data == {host: \"rrc00\", prefix: \"41.0.0.0/8\", path: \"3356\", peer: \"193.0.0.13\", moreSpecific: true, lessSpecific: false, socketOptions: {includeRaw: false}}' $tmp/fields.sub > /dev/null" \
 	"subscription: $(head -c 300 "$tmp/fields.sub")"
 
+# the networks' countries (docs/events.md §14): North Korea's providers
+# from the stream as from the archive
+"$RW" events --json --countries "$S/asnames.txt" "$A" > "$tmp/exp-cty.json" 2>/dev/null
+serve cty "$tmp/raw.msgs"
+watch_run cty 60 --json --countries "$S/asnames.txt"
+check countries-same-events "[ $wrc -eq 0 ] && grep -q '\"country_provider_gained\".*\"country\":\"KP\",\"provider\":20485' $tmp/cty.out && same $tmp/exp-cty.json $tmp/cty.out" \
+	"exit $wrc; $(grep -c country_ "$tmp/cty.out") country events; $(sdiff "$tmp/exp-cty.json" "$tmp/cty.out")"
+
 # route-views2's messages 3 s late among rrc00's: with --ris-delay 5 the
 # engine gets them in time order (the events of the archive); with 0 they
 # come as they are (counted as out of order by the engine)
