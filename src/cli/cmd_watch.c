@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 #include "../pipe/pipe.h"
+#include "collect_http.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -59,6 +60,9 @@ static void usage(FILE *o)
 	      "  --db PATH|URI        store the history as ingest does (SQLite file or\n"
 	      "                       postgresql://...); a restart continues from it\n"
 	      "  --checkpoint S       commit to --db at most every S seconds (default 60)\n"
+	      "  --http ADDR:PORT     serve the API (docs/api.md) as collect --http does: the\n"
+	      "                       history of --db, the routes now, the events as they\n"
+	      "                       come (/api/v1/stream); loopback unless told otherwise\n"
 	      "  --min-peers N        peers needed to confirm an upstream (default 2)\n"
 	      "  --gap S              a collector silent for S seconds has a collector_gap\n"
 	      "                       (default 1800)\n"
@@ -105,7 +109,7 @@ int cmd_watch(int argc, char **argv)
 		{"type", required_argument, 0, 't'},       {"json", no_argument, 0, 'j'},
 		{"names", required_argument, 0, 'n'},      {"vrps", required_argument, 0, 'V'},
 		{"relationships", required_argument, 0, 'L'}, {"watch", required_argument, 0, 'W'},
-		{"countries", required_argument, 0, 'G'},
+		{"countries", required_argument, 0, 'G'}, {"http", required_argument, 0, 'X'},
 		{"exec", required_argument, 0, 'e'},       {"webhook", required_argument, 0, 'w'},
 		{"log", required_argument, 0, 'l'},        {"help", no_argument, 0, 'h'},
 		{"follow", required_argument, 0, 'F'},     {"from-rib", no_argument, 0, 'b'},
@@ -124,6 +128,7 @@ int cmd_watch(int argc, char **argv)
 	struct names nm;
 	names_init(&nm);
 	bool json = false, have_names = false;
+	const char *http_listen = NULL, *names_path = NULL;
 	int c, rc = 0;
 	uint64_t v;
 	char badt[64];
@@ -229,7 +234,9 @@ int cmd_watch(int argc, char **argv)
 				goto out;
 			}
 			have_names = true;
+			names_path = optarg;
 			break;
+		case 'X': http_listen = optarg; break;
 		case 'V': pc.vrps = optarg; break;
 		case 'L':
 		case 'W':
@@ -310,8 +317,17 @@ int cmd_watch(int argc, char **argv)
 	out_open(&out, json ? OUT_JSON : OUT_TEXT, &ob, have_names ? &nm : NULL);
 	pc.out = &out;
 	pc.names = have_names ? &nm : NULL;
+	struct collect_http ch; /* --http: collect's API, on watch's loop */
+	if (http_listen) {
+		collect_http_init(&ch, http_listen, pc.db, names_path);
+		pc.front = &ch.front;
+	}
 	int pr = pipe_collect(&pc);
 	rc = pr == RW_EINVAL ? EXIT_USAGE : pr ? EXIT_DAMAGED : 0;
+	if (http_listen && ch.failed)
+		rc = EXIT_USAGE;
+	if (http_listen)
+		collect_http_release(&ch);
 	out_close(&out);
 	obuf_release(&ob);
 out:

@@ -92,6 +92,26 @@ watch_run cty 60 --json --countries "$S/asnames.txt"
 check countries-same-events "[ $wrc -eq 0 ] && grep -q '\"country_provider_gained\".*\"country\":\"KP\",\"provider\":20485' $tmp/cty.out && same $tmp/exp-cty.json $tmp/cty.out" \
 	"exit $wrc; $(grep -c country_ "$tmp/cty.out") country events; $(sdiff "$tmp/exp-cty.json" "$tmp/cty.out")"
 
+# --http: the API on watch's own loop, as under collect --http: the
+# routes now at the end of the stream are the archive's at its end
+hport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+serve http "$tmp/raw.msgs"
+"$RW" watch --ris-live "ws://127.0.0.1:$port/v1/ws/?client=test" --http "127.0.0.1:$hport" --json \
+	> "$tmp/http.out" 2> "$tmp/http.err" &
+W=$!
+i=0
+while [ ! -f "$tmp/http.port.done" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 2
+curl -s "http://127.0.0.1:$hport/api/v1/live/as/131279" > "$tmp/http-as.json"
+kill -TERM $W 2>/dev/null
+wait $W
+hrc=$?
+kill $SRV 2>/dev/null
+wait $SRV 2>/dev/null
+"$RW" as 131279 --json "$A" 2>/dev/null | jq -c 'del(.time)' > "$tmp/as-arch.json"
+check http-live-as "[ $hrc -eq 0 ] && [ \"\$(jq -c 'del(.time)' $tmp/http-as.json)\" = \"\$(cat $tmp/as-arch.json)\" ]" \
+	"exit $hrc; $(head -c 200 "$tmp/http-as.json") vs $(head -c 200 "$tmp/as-arch.json")"
+
 # route-views2's messages 3 s late among rrc00's: with --ris-delay 5 the
 # engine gets them in time order (the events of the archive); with 0 they
 # come as they are (counted as out of order by the engine)
