@@ -28,6 +28,9 @@ static void usage(FILE *o)
 	      "  --listen ADDR:PORT  where to listen (default " SERVE_LISTEN ": this\n"
 	      "                      machine only; [::1]:8080 for IPv6)\n"
 	      "  --names FILE        AS names (else those the store holds)\n"
+	      "  --relationships FILE  CAIDA's as-rel file (or routewatch relationships'):\n"
+	      "                      what each upstream is to its origin, and the customer\n"
+	      "                      cones, in the origin and history answers\n"
 	      "  Stops on SIGTERM or SIGINT.\n",
 	      o);
 }
@@ -44,11 +47,17 @@ int cmd_serve(int argc, char **argv)
 	static const struct option lo[] = {{"db", required_argument, 0, 'd'},
 					   {"listen", required_argument, 0, 'l'},
 					   {"names", required_argument, 0, 'n'},
+					   {"relationships", required_argument, 0, 'L'},
 					   {"help", no_argument, 0, 'h'},
 					   {0, 0, 0, 0}};
 	const char *db = NULL, *listen = SERVE_LISTEN;
 	struct names nm;
 	names_init(&nm);
+	struct asrel rel; /* --relationships, and the cones it gives */
+	asrel_init(&rel);
+	struct asrel_cones cones;
+	memset(&cones, 0, sizeof cones);
+	bool have_rel = false;
 	int c, rc = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hq", lo, NULL)) != -1) {
@@ -56,6 +65,10 @@ int cmd_serve(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'l': listen = optarg; break;
 		case 'q': rw_log_level = RW_LOG_ERROR; break;
+		case 'L':
+			if ((rc = opt_relationships(&rel, &have_rel, optarg)))
+				goto out;
+			break;
 		case 'n':
 			if (names_load(&nm, optarg)) {
 				rc = EXIT_DAMAGED;
@@ -78,6 +91,11 @@ int cmd_serve(int argc, char **argv)
 	}
 	struct event_base *base = event_base_new();
 	struct http_ctx ctx = {.st = &st, .nm = &nm, .started = (double)time(NULL)};
+	if (have_rel) {
+		ctx.rel = &rel;
+		if (!asrel_cones_build(&cones, &rel))
+			ctx.cones = &cones;
+	}
 	struct http_srv *srv = base ? http_srv_open(base, listen, &ctx) : NULL;
 	if (!srv) {
 		rc = EXIT_USAGE;
@@ -99,5 +117,7 @@ int cmd_serve(int argc, char **argv)
 	store_close(&st);
 out:
 	names_release(&nm);
+	asrel_cones_release(&cones);
+	asrel_release(&rel);
 	return rc;
 }

@@ -177,6 +177,10 @@ struct http_ctx {
 					the store has, added as answers need
 					them */
 	const struct http_live *live; /* borrowed, NULL under serve */
+	/* borrowed, NULL: none (serve --relationships): what the upstreams
+	 * are to their origins, and the customer cones (docs/events.md §14) */
+	const struct asrel *rel;
+	const struct asrel_cones *cones;
 	/* counters for /metrics */
 	uint64_t requests[HTTP_R_COUNT + 1]; /* the last: no route */
 	uint64_t status[6];          /* by class: 1xx..5xx (index 1..5) */

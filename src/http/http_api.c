@@ -181,10 +181,11 @@ static void as_answer(struct http_ctx *c, const struct http_req *r, struct http_
 			if (store_origin_down_at(c->st, r->asn, h.clock ? h.clock : UINT32_MAX, &down, &since))
 				store_failed(a);
 			else
-				out_summary_json(&a->body, c->nm, &h, u, nu, down, since);
+				out_summary_json(&a->body, c->nm, &h, u, nu, down, since, c->rel, c->cones);
 		} else {
 			struct out out;
 			out_open(&out, OUT_JSON, &a->body, c->nm);
+			out.rel = c->rel;
 			out_history(&out, &h, u, nu);
 			out_close(&out);
 		}

@@ -98,9 +98,12 @@ static inline void out_history(struct out *o, const struct store_history *h, con
 
 /* The HTTP API's shapes that no command prints (out_api.c), JSON only.
  * An origin's summary from its history: its counts, whether it is down
- * (since when), the upstreams it has now and how many it ever had. */
+ * (since when), the upstreams it has now and how many it ever had; with
+ * relationships (rel, cones: NULL for none, docs/events.md §14) what each
+ * upstream is to it, and the customer cones. */
 void out_summary_json(struct obuf *o, const struct names *nm, const struct store_history *h,
-		      const struct store_upstream *u, size_t nu, bool down, uint32_t down_since);
+		      const struct store_upstream *u, size_t nu, bool down, uint32_t down_since,
+		      const struct asrel *rel, const struct asrel_cones *cones);
 /* [{"asn":A,"name":...,"K2":time}...] from (asn, time) pairs (k2 NULL:
  * no time). */
 void out_asns_json(struct obuf *o, const struct names *nm, const uint32_t (*a)[2], size_t n, const char *k2);

@@ -44,7 +44,8 @@ static void share(struct obuf *o, const char *k, double v)
 }
 
 void out_summary_json(struct obuf *o, const struct names *nm, const struct store_history *h,
-		      const struct store_upstream *u, size_t nu, bool down, uint32_t down_since)
+		      const struct store_upstream *u, size_t nu, bool down, uint32_t down_since,
+		      const struct asrel *rel, const struct asrel_cones *cones)
 {
 	obuf_puts(o, "{\"origin\":");
 	obuf_putu32(o, h->origin);
@@ -53,6 +54,8 @@ void out_summary_json(struct obuf *o, const struct names *nm, const struct store
 	when(o, "first_seen", h->first_seen);
 	out__knum(o, "prefixes", h->prefixes);
 	out__knum(o, "routes", h->routes);
+	if (cones)
+		out__knum(o, "customer_cone", asrel_cone_size(cones, h->origin));
 	when(o, "changed", h->changed);
 	when(o, "clock", h->clock);
 	obuf_puts(o, down ? ",\"down\":true" : ",\"down\":false");
@@ -70,6 +73,12 @@ void out_summary_json(struct obuf *o, const struct names *nm, const struct store
 		first = false;
 		obuf_putu32(o, u[i].asn);
 		name(o, nm, u[i].asn);
+		if (rel) {
+			const char *w = asrel_name(asrel_get(rel, h->origin, u[i].asn));
+			out__kstr(o, "relationship", w, strlen(w));
+		}
+		if (cones)
+			out__knum(o, "customer_cone", asrel_cone_size(cones, u[i].asn));
 		when(o, "since", iv->start);
 		share(o, "share_now", iv->share_now);
 		share(o, "share_mean", u[i].mean);

@@ -383,6 +383,23 @@ PY
 sum0=$(cat "$tmp/s.db"* | md5sum)
 suite sqlite "$tmp/s.db"
 check sqlite/store-unchanged "[ \"\$(cat $tmp/s.db* | md5sum)\" = '$sum0' ]" "the store's files changed"
+# serve --relationships (docs/events.md §14): what each upstream is to the
+# origin and the customer cones, in the summary and the history
+printf '4837|131279|-1\n20485|131279|-1\n3356|20485|-1\n' > "$tmp/rel.txt"
+port=$(free_port)
+U=http://127.0.0.1:$port
+"$RW" serve --db "$tmp/s.db" --listen "127.0.0.1:$port" --relationships "$tmp/rel.txt" > "$tmp/serve-rel.log" 2>&1 &
+srv_pid=$!
+i=0
+while [ $i -lt 100 ] && ! curl -s -o /dev/null "$U/metrics"; do sleep 0.1; i=$((i + 1)); done
+get relas /api/v1/as/131279
+check sqlite/relationships-summary "[ $code = 200 ] && jq -e '.customer_cone == 1 and any(.upstreams[]; .asn == 4837 and .relationship == \"provider\" and .customer_cone == 2)' $tmp/relas.body > /dev/null" \
+	"$code $(head -c 300 "$tmp/relas.body")"
+get relh /api/v1/as/131279/history
+"$RW" history 131279 --db "$tmp/s.db" --json --relationships "$tmp/rel.txt" > "$tmp/cli-relh.json" 2>/dev/null
+check sqlite/relationships-history "[ $code = 200 ] && [ \"\$(jq -S . $tmp/relh.body)\" = \"\$(jq -S . $tmp/cli-relh.json)\" ] && jq -e 'any(.upstreams[]; .asn == 20485 and .relationship == \"provider\")' $tmp/relh.body > /dev/null" \
+	"$code $(head -c 300 "$tmp/relh.body")"
+stop
 # the answers kept in the cache go when the store's clock moves (a
 # writer's checkpoint): here the clock is moved by hand
 serve "$tmp/s.db"
