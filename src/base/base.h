@@ -85,6 +85,9 @@ _Noreturn void rw_oom(size_t n);
 /* Bytes a subsystem holds, as its owners count them. */
 void rw_mem_count(enum rw_mem sub, int64_t delta);
 uint64_t rw_mem_held(enum rw_mem sub);
+/* The process's resident set now, in bytes (/proc/self/statm; 0 when it
+ * cannot be read): what the counts above do not see (libraries, stacks). */
+uint64_t rw_rss_bytes(void);
 const char *rw_mem_name(enum rw_mem sub);
 
 /* The one growable vector: grow *pp (elements of esz bytes, capacity *cap)
@@ -447,6 +450,17 @@ static inline bool rw_addr_eq(const struct rw_addr *a, const struct rw_addr *b)
 
 /* Decimal text of v into dst (no NUL); returns the length (1..10/20). */
 size_t fmt_u32(char *dst, uint32_t v);
+/* One hexadecimal digit's value (either case), -1 for anything else. */
+static inline int rw_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 size_t fmt_u64(char *dst, uint64_t v);
 /* 0..255 (a prefix length, an octet): writes 4 bytes, returns the digits
  * (1-3); dst needs 4 bytes of room. */

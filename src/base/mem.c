@@ -20,6 +20,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static uint64_t mem_bytes[RW_MEM_N];
 
@@ -125,4 +126,17 @@ void rw_vec_free(void *pp, uint32_t *cap, size_t esz, enum rw_mem sub)
 	*p = NULL;
 	rw_mem_count(sub, -(int64_t)(*cap * esz));
 	*cap = 0;
+}
+
+uint64_t rw_rss_bytes(void)
+{
+	FILE *f = fopen("/proc/self/statm", "re");
+	long pages = 0, res = 0;
+	if (f) {
+		if (fscanf(f, "%ld %ld", &pages, &res) != 2)
+			res = 0;
+		fclose(f);
+	}
+	long page = sysconf(_SC_PAGESIZE);
+	return res > 0 && page > 0 ? (uint64_t)res * (uint64_t)page : 0;
 }

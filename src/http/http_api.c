@@ -488,18 +488,6 @@ void http_metric(struct obuf *o, const char *name, const char *type, const char 
 	obuf_printf(o, "%s %.17g\n", name, v);
 }
 
-static long rss_bytes(void)
-{
-	FILE *f = fopen("/proc/self/statm", "re");
-	long pages = 0, res = 0;
-	if (f) {
-		if (fscanf(f, "%ld %ld", &pages, &res) != 2)
-			res = 0;
-		fclose(f);
-	}
-	return res * sysconf(_SC_PAGESIZE);
-}
-
 static const char *const route_label[HTTP_R_COUNT + 1] = {
 	"openapi", "metrics", "as", "history", "report", "chart", "events", "prefix", "search",
 	"live_as", "live_prefix", "stream", "country_history", "country_report", "country_chart", "none",
@@ -552,7 +540,7 @@ static void metrics_answer(struct http_ctx *c, struct http_resp *a, uint32_t clo
 		obuf_printf(o, "routewatch_store_lag_seconds %ld\n", lag > 0 ? lag : 0);
 	}
 	metric(o, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
-	obuf_printf(o, "process_resident_memory_bytes %ld\n", rss_bytes());
+	obuf_printf(o, "process_resident_memory_bytes %ld\n", (long)rw_rss_bytes());
 	metric(o, "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.");
 	obuf_printf(o, "process_start_time_seconds %.0f\n", c->started);
 	if (c->live && c->live->metrics)

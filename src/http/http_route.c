@@ -81,17 +81,6 @@ static int fail(struct http_err *e, int status, const char *param, const char *f
 	return -1;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decode s[0..n) into out (cap bytes with the NUL); plus is a
  * space in a query. -1: a bad escape, a NUL or a control byte; -2: too
  * long. */
@@ -103,7 +92,7 @@ static int decode(const char *s, size_t n, bool query, char *out, size_t cap)
 		if (c == '%') {
 			if (n - i < 3)
 				return -1;
-			int a = hexval(s[i + 1]), b = hexval(s[i + 2]);
+			int a = rw_hexval(s[i + 1]), b = rw_hexval(s[i + 2]);
 			if (a < 0 || b < 0)
 				return -1;
 			c = a << 4 | b;

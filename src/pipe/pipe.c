@@ -117,18 +117,6 @@ static void on_tick(void *arg, uint32_t now)
 		alerts_tick(p->galerts[i]);
 }
 
-static long rss_kb(void)
-{
-	FILE *f = fopen("/proc/self/statm", "re");
-	long pages = 0, res = 0;
-	if (f) {
-		if (fscanf(f, "%ld %ld", &pages, &res) != 2)
-			res = 0;
-		fclose(f);
-	}
-	return res * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
 static void on_status(void *arg, const struct live_counts *n)
 {
 	struct pipe *p = arg;
@@ -180,7 +168,7 @@ static void on_status(void *arg, const struct live_counts *n)
 		"routewatch: status: %u/%u peers established%s%s, %u prefixes, %llu routes, %llu messages (%.0f/s), %llu updates, %llu events%s%s%s, RSS %.1f MB\n",
 		n->established, n->sessions, bmp, ris, p->eng->rib.npfx, (unsigned long long)p->eng->rib.route_count,
 		(unsigned long long)n->msgs, rate, (unsigned long long)n->updates, (unsigned long long)p->eng->det.events,
-		arch, adj, al, (double)rss_kb() / 1024.0);
+		arch, adj, al, (double)rw_rss_bytes() / 1048576.0);
 }
 
 

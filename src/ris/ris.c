@@ -98,17 +98,6 @@ static bool u32_of(struct json_object *v, uint32_t *out)
 	return false;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* data.raw: a whole BGP UPDATE (marker, length, type) in hex. */
 static int raw_update(struct ris_dec *d, const char *hex, size_t n, size_t *len, char *err, size_t esz)
 {
@@ -121,7 +110,7 @@ static int raw_update(struct ris_dec *d, const char *hex, size_t n, size_t *len,
 	if (rw_vec_grow(&d->raw, &d->cap_raw, bytes, 1, BGP_MAX_EXT_LEN, RW_MEM_LIVE))
 		FAIL(RW_ELIMIT, "data.raw: too long");
 	for (size_t i = 0; i < bytes; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+		int hi = rw_hexval(hex[2 * i]), lo = rw_hexval(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			FAIL(RW_EMALFORMED, "data.raw: not hex at digit %zu", hi < 0 ? 2 * i : 2 * i + 1);
 		d->raw[i] = (uint8_t)(hi << 4 | lo);
