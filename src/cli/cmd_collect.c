@@ -145,7 +145,6 @@ int cmd_collect(int argc, char **argv)
 	names_init(&nm);
 	bool json = false, have_names = false;
 	const char *http_listen = NULL, *names_path = NULL;
-	struct collect_http ch;
 	int c, rc = 0;
 	uint64_t v;
 	optind = 1;
@@ -391,24 +390,7 @@ int cmd_collect(int argc, char **argv)
 	lc->npeers = npeers;
 	lc->accept = acc;
 	lc->naccept = nacc;
-	struct obuf ob;
-	struct out out;
-	obuf_init(&ob, STDOUT_FILENO, 1 << 16);
-	out_open(&out, json ? OUT_JSON : OUT_TEXT, &ob, have_names ? &nm : NULL);
-	pc.out = &out;
-	pc.names = have_names ? &nm : NULL;
-	if (http_listen) {
-		collect_http_init(&ch, http_listen, pc.db, names_path);
-		pc.front = &ch.front;
-	}
-	int pr = pipe_collect(&pc);
-	rc = pr == RW_EINVAL ? EXIT_USAGE : pr ? EXIT_DAMAGED : 0;
-	if (http_listen && ch.failed)
-		rc = EXIT_USAGE;
-	if (http_listen)
-		collect_http_release(&ch);
-	out_close(&out);
-	obuf_release(&ob);
+	rc = collect_run(&pc, json, have_names ? &nm : NULL, http_listen, names_path);
 out:
 	free(peers);
 	free(acc);

@@ -311,25 +311,7 @@ int cmd_watch(int argc, char **argv)
 	f.norigins = norig;
 	if (norig || f.types)
 		pc.filter = &f;
-	struct obuf ob;
-	struct out out;
-	obuf_init(&ob, STDOUT_FILENO, 1 << 16);
-	out_open(&out, json ? OUT_JSON : OUT_TEXT, &ob, have_names ? &nm : NULL);
-	pc.out = &out;
-	pc.names = have_names ? &nm : NULL;
-	struct collect_http ch; /* --http: collect's API, on watch's loop */
-	if (http_listen) {
-		collect_http_init(&ch, http_listen, pc.db, names_path);
-		pc.front = &ch.front;
-	}
-	int pr = pipe_collect(&pc);
-	rc = pr == RW_EINVAL ? EXIT_USAGE : pr ? EXIT_DAMAGED : 0;
-	if (http_listen && ch.failed)
-		rc = EXIT_USAGE;
-	if (http_listen)
-		collect_http_release(&ch);
-	out_close(&out);
-	obuf_release(&ob);
+	rc = collect_run(&pc, json, have_names ? &nm : NULL, http_listen, names_path);
 out:
 	free(origins);
 	rw_vec_free(&follow, &capfollow, sizeof *follow, RW_MEM_OTHER);

@@ -9,7 +9,9 @@
  * connection of their own, so they never wait for nor touch the
  * checkpoint thread's; without --db they answer 503.
  *
- * The glue only: the pipe's front-end hooks (pipe.h) to http/'s server.
+ * The glue only: the pipe's front-end hooks (pipe.h) to http/'s server;
+ * and collect_run, the end of collect and watch (their output and --http
+ * around pipe_collect).
  */
 #include "cli.h"
 #include "collect_http.h"
@@ -18,6 +20,7 @@
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static void live_origin(void *arg, uint32_t asn, struct obuf *o)
 {
@@ -150,4 +153,29 @@ void collect_http_init(struct collect_http *ch, const char *listen, const char *
 void collect_http_release(struct collect_http *ch)
 {
 	names_release(&ch->nm);
+}
+
+int collect_run(struct pipe_cfg *pc, bool json, const struct names *nm, const char *http_listen,
+		const char *names_path)
+{
+	struct obuf ob;
+	struct out out;
+	obuf_init(&ob, STDOUT_FILENO, 1 << 16);
+	out_open(&out, json ? OUT_JSON : OUT_TEXT, &ob, nm);
+	pc->out = &out;
+	pc->names = nm;
+	struct collect_http ch;
+	if (http_listen) {
+		collect_http_init(&ch, http_listen, pc->db, names_path);
+		pc->front = &ch.front;
+	}
+	int pr = pipe_collect(pc);
+	int rc = pr == RW_EINVAL ? EXIT_USAGE : pr ? EXIT_DAMAGED : 0;
+	if (http_listen && ch.failed)
+		rc = EXIT_USAGE;
+	if (http_listen)
+		collect_http_release(&ch);
+	out_close(&out);
+	obuf_release(&ob);
+	return rc;
 }

@@ -25,4 +25,11 @@ struct collect_http {
 void collect_http_init(struct collect_http *ch, const char *listen, const char *db, const char *names);
 void collect_http_release(struct collect_http *ch);
 
+/* The run of collect and watch once their options are read: the events
+ * printed on stdout (text or JSON, names borrowed, NULL: none), the API
+ * on the loop with --http (http_listen, NULL: none), then pipe_collect.
+ * Returns the exit status. */
+int collect_run(struct pipe_cfg *pc, bool json, const struct names *nm, const char *http_listen,
+		const char *names_path);
+
 #endif
