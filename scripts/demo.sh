@@ -55,3 +55,8 @@ echo "== routewatch country KP --at 2017-10-01T09:30:00Z --names $OUT/asnames.tx
 echo
 echo "== routewatch dump (bgpdump -m format): the first lines of the 09:00 update file"
 "$RW" dump "$OUT"/route-views2/updates.20171001.0900.bz2 | head -3
+echo
+echo "== the page and the API over this store (docs/api.md):"
+echo "   $RW serve --db $DB --listen 127.0.0.1:8080"
+echo "   then open http://127.0.0.1:8080/#as/131279"
+echo "   (or: curl http://127.0.0.1:8080/api/v1/country/KP/report?from=2017-10-01T08:00:00Z&to=2017-10-01T14:00:00Z&format=text)"
