@@ -54,6 +54,8 @@ static void usage(FILE *o)
 	      "  --compress C         none (default), gz, bz2, xz or zst (bgpdump reads\n"
 	      "                       none, gz and bz2 only)\n"
 	      "  --min-peers N        peers needed to confirm an upstream (default 2)\n"
+	      "  --origin ASN         print and alert only this origin's events (repeatable)\n"
+	      "  --type T[,T...]      print and alert only these event types\n"
 	      "  --json               events as JSON lines (default: text)\n"
 	      "  --names FILE         AS names (potaroo asn.txt or pyasn JSON)\n"
 	      "  --vrps FILE          RPKI VRPs (rpki-client or stayrtr JSON, or CSV),\n"
@@ -107,20 +109,13 @@ int cmd_collect(int argc, char **argv)
 		{"bgp", required_argument, 0, 'b'},       {"peer", required_argument, 0, 'p'},
 		{"accept", required_argument, 0, 'A'},    {"hold", required_argument, 0, 'H'},
 		{"no-addpath", no_argument, 0, 'N'},      {"collector", required_argument, 0, 'c'},
-		{"archive", required_argument, 0, 'd'},   {"rotate", required_argument, 0, 'R'},
-		{"compress", required_argument, 0, 'z'},  {"min-peers", required_argument, 0, 'm'},
-		{"json", no_argument, 0, 'j'},            {"names", required_argument, 0, 'n'},
-		{"exec", required_argument, 0, 'e'},      {"webhook", required_argument, 0, 'w'},
-		{"log", required_argument, 0, 'l'},       {"help", no_argument, 0, 'h'},
-		{"bmp", required_argument, 0, 'B'},       {"rib-every", required_argument, 0, 'I'},
-		{"db", required_argument, 0, 'D'},        {"checkpoint", required_argument, 0, 'C'},
-		{"bmp-router", required_argument, 0, 'T'}, {"bmp-accept", required_argument, 0, 'M'},
-		{"max-connections", required_argument, 0, 'X'}, {"max-per-address", required_argument, 0, 'Y'},
-		{"open-timeout", required_argument, 0, 'O'}, {"config", required_argument, 0, 'F'},
-		{"vrps", required_argument, 0, 'V'},      {"rtr", required_argument, 0, 'Q'},
-		{"relationships", required_argument, 0, 'L'}, {"watch", required_argument, 0, 'W'}, {"countries", required_argument, 0, 'E'},
+		{"help", no_argument, 0, 'h'},            {"bmp", required_argument, 0, 'B'},
+		{"rib-every", required_argument, 0, 'I'}, {"bmp-router", required_argument, 0, 'T'},
+		{"bmp-accept", required_argument, 0, 'M'}, {"max-connections", required_argument, 0, 'X'},
+		{"max-per-address", required_argument, 0, 'Y'}, {"open-timeout", required_argument, 0, 'O'},
+		{"config", required_argument, 0, 'F'},    {"rtr", required_argument, 0, 'Q'},
 		{"group-exec", required_argument, 0, 'G'}, {"group-webhook", required_argument, 0, 'K'},
-		{"http", required_argument, 0, 'S'},
+		PIPE_LONGOPTS,
 		{0, 0, 0, 0}};
 	/* --config FILE: the file's options spliced in before the command
 	 * line's (conf.h), so getopt below reads both */
@@ -128,23 +123,19 @@ int cmd_collect(int argc, char **argv)
 	if (conf_argv(&ca, lo, argc, argv))
 		return EXIT_USAGE;
 	argc = ca.argc;
-	struct sec_opts so; /* --relationships, --watch, --countries (--vrps is read live) */
-	sec_opts_init(&so);
 	struct pipe_group_alert *ga = NULL; /* --group-exec, --group-webhook */
 	uint32_t nga = 0, capga = 0;
 	argv = ca.argv;
 	struct pipe_cfg pc = {.rotate = 900, .comp = IO_COMP_NONE, .checkpoint = 60};
 	struct live_cfg *lc = &pc.live;
+	struct pipe_opts po; /* the options watch takes too */
+	pipe_opts_init(&po, &pc);
 	struct live_peer *peers = NULL;
 	uint32_t npeers = 0, cappeers = 0;
 	struct rw_prefix *acc = NULL, *bacc = NULL;
 	uint32_t nacc = 0, capacc = 0, nbacc = 0, capbacc = 0;
 	struct rw_addr *brt = NULL;
 	uint32_t nbrt = 0, capbrt = 0;
-	struct names nm;
-	names_init(&nm);
-	bool json = false, have_names = false;
-	const char *http_listen = NULL, *names_path = NULL;
 	int c, rc = 0;
 	uint64_t v;
 	optind = 1;
@@ -196,49 +187,6 @@ int cmd_collect(int argc, char **argv)
 			break;
 		case 'N': lc->no_addpath = true; break;
 		case 'c': lc->collector = optarg; break;
-		case 'd': pc.archive = optarg; break;
-		case 'R':
-			if (parse_u64(optarg, 86400, &v) || v < 1 || 86400 % v) {
-				rw_log(RW_LOG_ERROR, "--rotate wants seconds that divide a day (60, 300, 900, 3600...)");
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			pc.rotate = (uint32_t)v;
-			break;
-		case 'z':
-			if (io_comp_parse(optarg, &pc.comp)) {
-				rw_log(RW_LOG_ERROR, "--compress wants none, gz, bz2, xz or zst");
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		case 'm':
-			if (parse_u64(optarg, 65535, &v) || !v) {
-				rw_log(RW_LOG_ERROR, "--min-peers wants a number from 1");
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			pc.min_peers = (unsigned)v;
-			break;
-		case 'j': json = true; break;
-		case 'n':
-			if (names_load(&nm, optarg)) {
-				rc = EXIT_DAMAGED;
-				goto out;
-			}
-			have_names = true;
-			names_path = optarg;
-			break;
-		case 'V': pc.vrps = optarg; break;
-		case 'L':
-		case 'W':
-		case 'E':
-			if ((rc = sec_opt(&so, c, optarg)))
-				goto out;
-			pc.rel = so.have_rel ? &so.rel : NULL;
-			pc.watch = so.have_watch ? &so.watch : NULL;
-			pc.geo = so.have_geo ? &so.geo : NULL;
-			break;
 		case 'G':
 		case 'K': {
 			/* GROUP=CMD or GROUP=URL: one entry per group */
@@ -277,17 +225,6 @@ int cmd_collect(int argc, char **argv)
 			}
 			break;
 		}
-		case 'S': http_listen = optarg; break;
-		case 'e': pc.exec_cmd = optarg; break;
-		case 'w': pc.webhook = optarg; break;
-		case 'l':
-			if (!freopen(optarg, "a", stderr)) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			setvbuf(stderr, NULL, _IOLBF, 0);
-			lc->log_path = optarg;
-			break;
 		case 'B': lc->bmp_listen = optarg; break;
 		case 'I':
 			if (parse_u64(optarg, 86400, &v) || v < 1 || 86400 % v) {
@@ -296,15 +233,6 @@ int cmd_collect(int argc, char **argv)
 				goto out;
 			}
 			pc.rib_every = (uint32_t)v;
-			break;
-		case 'D': pc.db = optarg; break;
-		case 'C':
-			if (parse_u64(optarg, 86400, &v) || !v) {
-				rw_log(RW_LOG_ERROR, "--checkpoint wants seconds from 1");
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			pc.checkpoint = (uint32_t)v;
 			break;
 		case 'T':
 			rw_vec_grow(&brt, &capbrt, (size_t)nbrt + 1, sizeof *brt, UINT32_MAX, RW_MEM_OTHER);
@@ -347,7 +275,10 @@ int cmd_collect(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		case 'h': usage(stdout); goto out;
-		default: usage(stderr); rc = EXIT_USAGE; goto out;
+		default:
+			if ((rc = pipe_opt(&po, c, optarg, usage)))
+				goto out;
+			break;
 		}
 	}
 	if (!lc->asn || (!lc->bgp_listen && !lc->bmp_listen) || optind < argc) {
@@ -390,14 +321,13 @@ int cmd_collect(int argc, char **argv)
 	lc->npeers = npeers;
 	lc->accept = acc;
 	lc->naccept = nacc;
-	rc = collect_run(&pc, json, have_names ? &nm : NULL, http_listen, names_path);
+	rc = pipe_opts_run(&po);
 out:
 	free(peers);
 	free(acc);
 	free(bacc);
 	free(brt);
-	names_release(&nm);
-	sec_opts_release(&so);
+	pipe_opts_release(&po);
 	rw_vec_free(&ga, &capga, sizeof *ga, RW_MEM_OTHER);
 	conf_argv_release(&ca);
 	return rc;

@@ -82,12 +82,6 @@ static void usage(FILE *o)
 	      o);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static int bad(const char *what)
 {
 	rw_log(RW_LOG_ERROR, "%s", what);
@@ -102,36 +96,21 @@ int cmd_watch(int argc, char **argv)
 		{"less-specific", no_argument, 0, 'S'},    {"ris-path", required_argument, 0, 'A'},
 		{"ris-peer", required_argument, 0, 'E'},   {"no-raw", no_argument, 0, 'N'},
 		{"ris-timeout", required_argument, 0, 'T'}, {"ris-backoff", required_argument, 0, 'B'},
-		{"archive", required_argument, 0, 'd'},    {"rotate", required_argument, 0, 'R'},
-		{"compress", required_argument, 0, 'z'},   {"db", required_argument, 0, 'D'},
-		{"checkpoint", required_argument, 0, 'C'}, {"min-peers", required_argument, 0, 'm'},
-		{"gap", required_argument, 0, 'g'},        {"origin", required_argument, 0, 'o'},
-		{"type", required_argument, 0, 't'},       {"json", no_argument, 0, 'j'},
-		{"names", required_argument, 0, 'n'},      {"vrps", required_argument, 0, 'V'},
-		{"relationships", required_argument, 0, 'L'}, {"watch", required_argument, 0, 'W'},
-		{"countries", required_argument, 0, 'G'}, {"http", required_argument, 0, 'X'},
-		{"exec", required_argument, 0, 'e'},       {"webhook", required_argument, 0, 'w'},
-		{"log", required_argument, 0, 'l'},        {"help", no_argument, 0, 'h'},
+		{"gap", required_argument, 0, 'g'},        {"help", no_argument, 0, 'h'},
 		{"follow", required_argument, 0, 'F'},     {"from-rib", no_argument, 0, 'b'},
 		{"cache", required_argument, 0, 'c'},      {"poll", required_argument, 0, 'p'},
 		{"late", required_argument, 0, 'a'},       {"ris-delay", required_argument, 0, 'y'},
+		PIPE_LONGOPTS,
 		{0, 0, 0, 0}};
 	struct pipe_cfg pc = {.rotate = 300, .comp = IO_COMP_NONE, .checkpoint = 60, .stream_clock = true, .reorder = 2};
 	struct live_cfg *lc = &pc.live;
 	lc->ris_sub.raw = true;
-	struct sec_opts so;
-	sec_opts_init(&so);
-	struct det_filter f = {0};
-	uint32_t *origins = NULL, norig = 0, caporig = 0;
+	struct pipe_opts po; /* the options collect takes too */
+	pipe_opts_init(&po, &pc);
 	const char **follow = NULL;
 	uint32_t nfollow = 0, capfollow = 0;
-	struct names nm;
-	names_init(&nm);
-	bool json = false, have_names = false;
-	const char *http_listen = NULL, *names_path = NULL;
 	int c, rc = 0;
 	uint64_t v;
-	char badt[64];
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
@@ -173,92 +152,12 @@ int cmd_watch(int argc, char **argv)
 			}
 			lc->ris_backoff_max = (unsigned)v;
 			break;
-		case 'd': pc.archive = optarg; break;
-		case 'R':
-			if (parse_u64(optarg, 86400, &v) || v < 1 || 86400 % v) {
-				rc = bad("--rotate wants seconds that divide a day (60, 300, 900, 3600...)");
-				goto out;
-			}
-			pc.rotate = (uint32_t)v;
-			break;
-		case 'z':
-			if (io_comp_parse(optarg, &pc.comp)) {
-				rc = bad("--compress wants none, gz, bz2, xz or zst");
-				goto out;
-			}
-			break;
-		case 'D': pc.db = optarg; break;
-		case 'C':
-			if (parse_u64(optarg, 86400, &v) || !v) {
-				rc = bad("--checkpoint wants seconds from 1");
-				goto out;
-			}
-			pc.checkpoint = (uint32_t)v;
-			break;
-		case 'm':
-			if (parse_u64(optarg, 65535, &v) || !v) {
-				rc = bad("--min-peers wants a number from 1");
-				goto out;
-			}
-			pc.min_peers = (unsigned)v;
-			break;
 		case 'g':
 			if (parse_u64(optarg, UINT32_MAX, &v) || !v) {
 				rc = bad("--gap wants seconds from 1");
 				goto out;
 			}
 			pc.gap = (uint32_t)v;
-			break;
-		case 'o': {
-			uint32_t asn;
-			if (parse_asn(optarg, &asn)) {
-				rw_log(RW_LOG_ERROR, "--origin wants an ASN like 131279 or AS131279, not '%s'", optarg);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			rw_vec_grow(&origins, &caporig, (size_t)norig + 1, sizeof *origins, UINT32_MAX, RW_MEM_OTHER);
-			origins[norig++] = asn;
-			break;
-		}
-		case 't':
-			if (det_filter_types(&f, optarg, badt, sizeof badt)) {
-				rw_log(RW_LOG_ERROR, "--type: unknown type '%s' (types: %s)", badt, det_type_list());
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		case 'j': json = true; break;
-		case 'n':
-			if (names_load(&nm, optarg)) {
-				rc = EXIT_DAMAGED;
-				goto out;
-			}
-			have_names = true;
-			names_path = optarg;
-			break;
-		case 'X': http_listen = optarg; break;
-		case 'V': pc.vrps = optarg; break;
-		case 'L':
-		case 'W':
-			if ((rc = sec_opt(&so, c, optarg)))
-				goto out;
-			pc.rel = so.have_rel ? &so.rel : NULL;
-			pc.watch = so.have_watch ? &so.watch : NULL;
-			break;
-		case 'G': /* (sec_opt's letter for it is taken here by --ris-peer) */
-			if ((rc = sec_opt(&so, 'E', optarg)))
-				goto out;
-			pc.geo = &so.geo;
-			break;
-		case 'e': pc.exec_cmd = optarg; break;
-		case 'w': pc.webhook = optarg; break;
-		case 'l':
-			if (!freopen(optarg, "a", stderr)) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			setvbuf(stderr, NULL, _IOLBF, 0);
-			lc->log_path = optarg;
 			break;
 		case 'F':
 			rw_vec_grow(&follow, &capfollow, (size_t)nfollow + 1, sizeof *follow, UINT32_MAX, RW_MEM_OTHER);
@@ -285,7 +184,10 @@ int cmd_watch(int argc, char **argv)
 				pc.follow_late = (uint32_t)v;
 			break;
 		case 'h': usage(stdout); goto out;
-		default: usage(stderr); rc = EXIT_USAGE; goto out;
+		default:
+			if ((rc = pipe_opt(&po, c, optarg, usage)))
+				goto out;
+			break;
 		}
 	}
 	if ((!lc->ris_url && !nfollow) || optind < argc) {
@@ -305,17 +207,9 @@ int cmd_watch(int argc, char **argv)
 		rc = bad("--more-specific and --less-specific go with --ris-prefix");
 		goto out;
 	}
-	if (norig)
-		qsort(origins, norig, sizeof *origins, cmp_u32); /* det_filter_match searches them */
-	f.origins = origins;
-	f.norigins = norig;
-	if (norig || f.types)
-		pc.filter = &f;
-	rc = collect_run(&pc, json, have_names ? &nm : NULL, http_listen, names_path);
+	rc = pipe_opts_run(&po);
 out:
-	free(origins);
 	rw_vec_free(&follow, &capfollow, sizeof *follow, RW_MEM_OTHER);
-	names_release(&nm);
-	sec_opts_release(&so);
+	pipe_opts_release(&po);
 	return rc;
 }
