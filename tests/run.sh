@@ -20,8 +20,11 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 run_suite() {
 	name=$1
 	shift
+	t0=$(date +%s)
 	"$@" > "$out" 2>&1
 	rc=$?
+	# how long each suite takes: CI must stay under 30 minutes for both builds
+	echo "# ${LABEL:+$LABEL:}$name: $(($(date +%s) - t0)) s"
 	sed "s/^\(ok\|not ok\|skip\) - /\1 - ${LABEL:+$LABEL:}/" "$out" | grep -v '^[0-9]* \(passed\|skipped\)'
 	p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out" | tail -1)
 	f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out" | tail -1)
