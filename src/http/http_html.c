@@ -329,6 +329,14 @@ static int home(struct http_ctx *c, struct http_resp *a, uint32_t clock)
 static int search(struct http_ctx *c, const struct http_req *r, struct http_resp *a, uint32_t clock)
 {
 	struct obuf *o = &a->body;
+	if (!http_has(r, HTTP_P_Q)) { /* (q= empty is the router's 400) */
+		a->status = 400;
+		head(o, "Search", "", "search");
+		obuf_puts(o, "<h1>Search</h1>\n<p>Give an AS number, a prefix or part of a network's name in the box "
+			     "above.</p>\n");
+		foot(o, clock);
+		return 0;
+	}
 	head(o, "Search:", r->q, "search");
 	uint32_t(*res)[2] = NULL, n = 0;
 	const char *kind;

@@ -63,7 +63,7 @@ static const char page_js[] =
 	"// routewatch's pages are HTML from the server and read without this\n"
 	"// script; it adds: the chart's window by drag and keys, the window's\n"
 	"// links followed without a reload, and the live events (collect --http).\n"
-	"// The DOM is built with textContent only, never innerHTML; pages fetched\n"
+	"// The DOM is built with textContent only, never from markup strings; pages fetched\n"
 	"// for a new window are parsed with DOMParser (scripts in them never run)\n"
 	"// and only the #window section is moved in.\n"
 	"const $ = (id) => document.getElementById(id);\n"
