@@ -95,7 +95,7 @@ static void as_link(struct http_ctx *c, struct obuf *o, uint32_t asn)
 	}
 }
 
-static void head(struct obuf *o, const char *title_a, const char *title_b, const char *page)
+static void head(struct http_ctx *c, struct obuf *o, const char *title_a, const char *title_b, const char *page)
 {
 	obuf_puts(o, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 		     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
@@ -104,13 +104,18 @@ static void head(struct obuf *o, const char *title_a, const char *title_b, const
 		obuf_putc(o, ' ');
 		esc(o, title_b);
 	}
-	obuf_puts(o, " - routewatch</title>\n<link rel=\"stylesheet\" href=\"/app.css\">\n"
+	obuf_puts(o, " - routewatch</title>\n<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n"
+		     "<link rel=\"stylesheet\" href=\"/app.css\">\n"
 		     "<script src=\"/app.js\" defer></script>\n</head><body data-page=\"");
 	obuf_puts(o, page);
 	/* the event types, for the live list: an EventSource hears only the
 	 * event names it listens to, and the stream names each by its type */
 	obuf_puts(o, "\" data-types=\"");
 	esc(o, det_type_list());
+	/* collect --http has the event stream; serve has none (the script
+	 * then asks for nothing, so no request fails) */
+	if (c->live)
+		obuf_puts(o, "\" data-live=\"1");
 	obuf_puts(o, "\">\n<a class=\"skip\" href=\"#main\">Skip to the content</a>\n"
 		     "<header><nav aria-label=\"site\"><a href=\"/\" class=\"brand\">routewatch</a></nav>\n"
 		     "<form role=\"search\" action=\"/search\" method=\"get\">"
@@ -247,7 +252,7 @@ static int on_coll(void *arg, const struct store_coll *cl)
 static int home(struct http_ctx *c, struct http_resp *a, uint32_t clock)
 {
 	struct obuf *o = &a->body;
-	head(o, "routewatch", "", "home");
+	head(c, o, "routewatch", "", "home");
 	obuf_puts(o, "<h1>routewatch</h1>\n<p>Who carries each network's routes, and when that changed: search an AS "
 		     "number, a prefix or a network's name above.</p>\n");
 
@@ -282,7 +287,7 @@ static int home(struct http_ctx *c, struct http_resp *a, uint32_t clock)
 			break;
 	}
 	obuf_puts(o, "<section aria-labelledby=\"latest-h\"><h2 id=\"latest-h\">Latest events</h2>\n");
-	if (!rc && clock) {
+	if (!rc && clock && p.seen) {
 		obuf_puts(o, "<p>");
 		obuf_printf(o, "The last %u events before the store's clock, newest first, since ",
 			    p.seen < HOME_EVENTS ? (uint32_t)p.seen : HOME_EVENTS);
@@ -331,13 +336,13 @@ static int search(struct http_ctx *c, const struct http_req *r, struct http_resp
 	struct obuf *o = &a->body;
 	if (!http_has(r, HTTP_P_Q)) { /* (q= empty is the router's 400) */
 		a->status = 400;
-		head(o, "Search", "", "search");
+		head(c, o, "Search", "", "search");
 		obuf_puts(o, "<h1>Search</h1>\n<p>Give an AS number, a prefix or part of a network's name in the box "
 			     "above.</p>\n");
 		foot(o, clock);
 		return 0;
 	}
-	head(o, "Search:", r->q, "search");
+	head(c, o, "Search:", r->q, "search");
 	uint32_t(*res)[2] = NULL, n = 0;
 	const char *kind;
 	int rc = http_search(c, r->q, HTTP_MAX_SEARCH, &res, &n, &kind);
@@ -496,7 +501,7 @@ static int origin(struct http_ctx *c, const struct http_req *r, struct http_resp
 		a->status = 404;
 		char t[32];
 		snprintf(t, sizeof t, "AS%u", r->asn);
-		head(o, t, "not found", "error");
+		head(c, o, t, "not found", "error");
 		obuf_printf(o, "<h1>AS%u is not in the history store</h1>\n<p>Search for another network above.</p>\n",
 			    r->asn);
 		foot(o, clock);
@@ -508,7 +513,7 @@ static int origin(struct http_ctx *c, const struct http_req *r, struct http_resp
 	const char *name = names_get(c->nm, r->asn);
 	char title[32];
 	snprintf(title, sizeof title, "AS%u", r->asn);
-	head(o, title, name, "origin");
+	head(c, o, title, name, "origin");
 
 	/* the window: report's (the day before the clock) unless given */
 	uint32_t to = http_has(r, HTTP_P_TO) ? r->to : clock > 0 ? clock - 1 : 0;
@@ -727,7 +732,7 @@ static int event(struct http_ctx *c, const struct http_req *r, struct http_resp 
 	struct obuf *o = &a->body;
 	char key[64];
 	http_cursor_fmt(key, sizeof key, &r->ev);
-	head(o, "Event", key, "event");
+	head(c, o, "Event", key, "event");
 	struct one x = {c, o, r};
 	bool found;
 	int rc = store_event_get(c->st, &r->ev, on_event, &x, &found);
@@ -759,7 +764,7 @@ void http_html(struct http_ctx *c, const struct http_req *r, struct http_resp *a
 	if (rc) {
 		obuf_reset(&a->body);
 		a->status = 500;
-		head(&a->body, "Error", "", "error");
+		head(c, &a->body, "Error", "", "error");
 		obuf_puts(&a->body, "<h1>The history store could not be read</h1>\n<p>The server's log says why.</p>\n");
 		foot(&a->body, clock);
 	}

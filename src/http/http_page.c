@@ -40,6 +40,7 @@ static const char page_css[] =
 	"td,th{text-align:left;padding:.25em .5em;border-bottom:1px solid #ccc;vertical-align:top}\n"
 	"td.pfx{font-family:ui-monospace,monospace;font-size:.9em;overflow-wrap:anywhere}\n"
 	"tr.new{background:#fff4c2}\n"
+	"td time{white-space:nowrap}\n"
 	"pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f3f3f3;padding:.6em}\n"
 	"figure{margin:.5em 0;position:relative}\n"
 	"#chart{max-width:100%;height:auto;border:1px solid #ccc;cursor:crosshair;touch-action:none;display:block}\n"
@@ -184,8 +185,8 @@ static const char page_js[] =
 	"function live() {\n"
 	"  const page = document.body.dataset.page;\n"
 	"  if (page !== 'home' && page !== 'origin') return;\n"
-	"  fetch('/api/v1/stream', {method: 'HEAD'}).then((r) => {\n"
-	"    if (!r.ok) return;\n"
+	"  if (document.body.dataset.live !== '1') return;\n"
+	"  {\n"
 	"    const w = $('window');\n"
 	"    const asn = page === 'origin' && w ? w.dataset.asn : null;\n"
 	"    const sec = $('live');\n"
@@ -200,7 +201,7 @@ static const char page_js[] =
 	"    for (const t of TYPES()) src.addEventListener(t, add);\n"
 	"    src.addEventListener('message', add);\n"
 	"    window.routewatchStream = src;\n"
-	"  }).catch(() => {});\n"
+	"  }\n"
 	"}\n"
 	"\n"
 	"document.addEventListener('DOMContentLoaded', () => {\n"
@@ -209,6 +210,12 @@ static const char page_js[] =
 	"  live();\n"
 	"});\n";
 
+/* the icon, so that a browser's request for one finds it */
+static const char page_icon[] =
+	"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\">"
+	"<rect width=\"16\" height=\"16\" rx=\"3\" fill=\"#1f2a44\"/>"
+	"<path d=\"M3 12 L7 6 L10 9 L13 4\" stroke=\"#ff7f0e\" stroke-width=\"2\" fill=\"none\"/></svg>\n";
+
 #define PAGE_CSP                                                                                     \
 	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " \
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -216,6 +223,7 @@ static const char page_js[] =
 static const struct http_page pages[] = {
 	{"/app.js", "text/javascript; charset=utf-8", page_js, sizeof page_js - 1},
 	{"/app.css", "text/css; charset=utf-8", page_css, sizeof page_css - 1},
+	{"/favicon.svg", "image/svg+xml", page_icon, sizeof page_icon - 1},
 };
 
 const char *const http_page_csp = PAGE_CSP;
