@@ -32,7 +32,6 @@
 
 #define HTML "text/html; charset=utf-8"
 #define HOME_EVENTS 20     /* the latest events on the home page */
-#define HOME_SCAN 20000    /* event rows the home page reads at most */
 #define PAGE_EVENTS 100    /* events per page of an origin's window */
 #define PAGE_PREFIXES 500  /* prefixes listed on an origin's page */
 
@@ -203,6 +202,8 @@ static int on_row(void *arg, const struct store_event *e)
 		return 0;
 	}
 	struct obuf *slot = &p->ring[p->head];
+	if (!slot->buf)
+		obuf_init_mem(slot, 512);
 	obuf_reset(slot);
 	ev_row(p, slot, e, true);
 	p->head = (p->head + 1) % p->nring;
@@ -256,46 +257,19 @@ static int home(struct http_ctx *c, struct http_resp *a, uint32_t clock)
 	obuf_puts(o, "<h1>routewatch</h1>\n<p>Who carries each network's routes, and when that changed: search an AS "
 		     "number, a prefix or a network's name above.</p>\n");
 
-	/* the latest events: the last HOME_EVENTS of the narrowest window
-	 * before the clock that has that many (the store pages forwards) */
+	/* the latest events: the last HOME_EVENTS of the 30 days before the
+	 * clock, read backwards (store_events_latest), shown newest first */
 	struct obuf ring[HOME_EVENTS];
 	memset(ring, 0, sizeof ring);
-	for (int i = 0; i < HOME_EVENTS; i++)
-		obuf_init_mem(&ring[i], 512);
 	struct ev_rows p = {.c = c, .o = o, .ring = ring, .nring = HOME_EVENTS};
-	static const uint32_t spans[] = {3600, 86400, 7 * 86400, 30 * 86400};
-	uint32_t from = 0, to = clock ? clock : 1;
-	int rc = 0;
-	for (size_t w = 0; w < RW_ARRAY_LEN(spans) && clock; w++) {
-		p.seen = 0;
-		p.head = 0;
-		from = to > spans[w] ? to - spans[w] : 0;
-		struct store_ev_query q = {.all_origins = true, .from = from, .to = to - 1, .limit = HTTP_MAX_LIMIT,
-					   .scan_max = HTTP_MAX_LIMIT};
-		struct store_ev_key after;
-		struct store_ev_page res;
-		for (uint64_t read = 0; read < HOME_SCAN;) {
-			if ((rc = store_events_page(c->st, &q, on_row, &p, &res)))
-				break;
-			read += res.read;
-			if (!res.more)
-				break;
-			after = res.next;
-			q.after = &after;
-		}
-		if (rc || p.seen >= HOME_EVENTS || !from)
-			break;
-	}
+	uint32_t to = clock ? clock : 1, from = to > 30 * 86400 ? to - 30 * 86400 : 0;
+	int rc = clock ? store_events_latest(c->st, from, to - 1, HOME_EVENTS, on_row, &p) : 0;
+	uint32_t k = p.seen < HOME_EVENTS ? (uint32_t)p.seen : HOME_EVENTS;
 	obuf_puts(o, "<section aria-labelledby=\"latest-h\"><h2 id=\"latest-h\">Latest events</h2>\n");
-	if (!rc && clock && p.seen) {
-		obuf_puts(o, "<p>");
-		obuf_printf(o, "The last %u events before the store's clock, newest first, since ",
-			    p.seen < HOME_EVENTS ? (uint32_t)p.seen : HOME_EVENTS);
-		put_time(o, from);
-		obuf_puts(o, ".</p>\n");
+	if (!rc && k) {
+		obuf_printf(o, "<p>The last %u events before the store's clock, newest first.</p>\n", k);
 	}
 	ev_table_head(o, "Latest events", true, "events");
-	uint32_t k = p.seen < HOME_EVENTS ? (uint32_t)p.seen : HOME_EVENTS;
 	for (uint32_t i = 0; i < k; i++) {
 		uint32_t at = (p.head + HOME_EVENTS - 1 - i) % HOME_EVENTS;
 		obuf_putsn(o, ring[at].buf, ring[at].len);
@@ -304,7 +278,7 @@ static int home(struct http_ctx *c, struct http_resp *a, uint32_t clock)
 	if (!k)
 		obuf_puts(o, "<p>No events in the 30 days before the store's clock.</p>\n");
 	obuf_puts(o, "<section id=\"live\" hidden aria-live=\"polite\"><h3>Live</h3><p>Events as the collector "
-		     "determines them.</p></section>\n</section>\n");
+		     "determines them are added to the table above.</p></section>\n</section>\n");
 	for (int i = 0; i < HOME_EVENTS; i++)
 		obuf_release(&ring[i]);
 	if (rc)

@@ -467,6 +467,9 @@ struct store_coll {
 };
 typedef int (*store_coll_fn)(void *arg, const struct store_coll *c);
 int store_collectors(struct store *s, store_coll_fn fn, void *arg);
+/* The last n events of [from, to] (both included), in store_events'
+ * order (store_read.c). */
+int store_events_latest(struct store *s, uint32_t from, uint32_t to, uint32_t n, store_event_fn fn, void *arg);
 /* The one event of key k (an event's permalink): fn gets it, *found says
  * whether there was one. */
 int store_event_get(struct store *s, const struct store_ev_key *k, store_event_fn fn, void *arg, bool *found);
