@@ -12,8 +12,13 @@
 #    413/431 for oversized headers, path traversal refused;
 #  - gzip, ETag/If-None-Match and Last-Modified/If-Modified-Since (304),
 #    HEAD, keep-alive, the security headers, the markup name escaped;
+#  - the saved state's routes (/api/v1/state/...) are as, prefix and
+#    country --db --json; the web pages' HTML (home, search, an origin's
+#    window, an event) and their errors (their browser tests are
+#    tests/web/pages.sh);
 #  - the OpenAPI document is JSON and lists exactly the routes the router
-#    takes; /metrics is Prometheus' text format; the store is unchanged;
+#    takes (the pages left out); /metrics is Prometheus' text format; the
+#    store is unchanged;
 #  - collect --http, fed by a BGP peer (api_peer.py): the routes now, the
 #    event stream (the events collect prints, in order, with store cursors
 #    as ids; filtered; resumed with Last-Event-ID from memory and, after a
