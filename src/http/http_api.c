@@ -523,6 +523,14 @@ struct engine *http_state(struct http_ctx *c, int *rc)
 
 static void state_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a)
 {
+	/* the collector has its table in memory: the saved state would be a
+	 * second copy of it, read on its event loop */
+	if (c->live) {
+		err(a, 404, "path",
+		    "under collect --http the routes now are /api/v1/live/as/{asn} and /api/v1/live/prefix/{prefix}; "
+		    "the saved state is served by routewatch serve");
+		return;
+	}
 	if (r->route == HTTP_R_STATE_COUNTRY && (!c->geo || !geo_count(c->geo))) {
 		err(a, 404, "cc",
 		    "no network has a country: serve with --countries FILE, or --names FILE whose names end in \", CC\"");

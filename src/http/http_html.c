@@ -407,9 +407,14 @@ static void timeline(struct http_ctx *c, struct obuf *o, const struct store_hist
 /* The origin's prefixes in the saved state: upstreams and visibility. */
 static void prefixes(struct http_ctx *c, struct obuf *o, uint32_t asn)
 {
+	obuf_puts(o, "<section aria-labelledby=\"pfx-h\"><h2 id=\"pfx-h\">Prefixes now</h2>\n");
+	if (c->live) { /* not a second copy of the collector's table */
+		obuf_printf(o, "<p>The collector's routes now, each prefix with its upstreams and visibility: "
+			       "<a href=\"/api/v1/live/as/%u\">as JSON</a>.</p>\n</section>\n", asn);
+		return;
+	}
 	int rc;
 	struct engine *e = http_state(c, &rc);
-	obuf_puts(o, "<section aria-labelledby=\"pfx-h\"><h2 id=\"pfx-h\">Prefixes now</h2>\n");
 	if (!e) {
 		obuf_puts(o, rc == RW_ENOTFOUND ? "<p>The store holds no saved state.</p>\n"
 						: "<p>The saved state could not be read (the server's log says why).</p>\n");

@@ -532,6 +532,12 @@ check live/as-now "[ $code = 200 ] && jq -e '.origin == 65551 and .prefix_count 
 lget lpfx "/api/v1/live/prefix/10.0.0.0%2F8"
 check live/prefix-now "[ $code = 200 ] && jq -e '.prefix == \"10.0.0.0/8\" and .more_specifics == 2' $tmp/lpfx.body > /dev/null" \
 	"$code $(head -c 300 "$tmp/lpfx.body")"
+# the saved state is serve's: the collector points to its live routes
+lget lstate "/api/v1/state/as/65551"
+check live/state-points-to-live "[ $code = 404 ] && jq -e '.message | contains(\"/api/v1/live/as/\")' $tmp/lstate.body > /dev/null" \
+	"$code $(head -c 300 "$tmp/lstate.body")"
+lget lpage "/"
+check live/home-page "[ $code = 200 ] && grep -q 'data-live=\"1\"' $tmp/lpage.body" "$code $(head -c 300 "$tmp/lpage.body")"
 wait "$peer"
 wait_grep "$tmp/sse1.txt" 'event: prefix_up' 10
 sleep 0.5
