@@ -270,6 +270,34 @@ async function live(browser) {
   await shot(page, 'live', {width: 1280, height: 900});
   clean(page, 'live');
   await page.close();
+
+  // the origin's page: its own events only (the stream's origin filter),
+  // once the collector's store has the origin (a checkpoint a second)
+  const op = await open(browser, {expect: [404]});
+  let st = 0;
+  for (let i = 0; i < 30 && st !== 200; i++) {
+    st = (await op.goto(LIVE + '/as/65551', {waitUntil: 'domcontentloaded'})).status();
+    if (st !== 200) await new Promise((r) => setTimeout(r, 300));
+  }
+  op.problems.length = 0; // the 404s before the checkpoint were expected
+  await check('live-origin-page', async () => {
+    if (st !== 200) return 'the origin page is ' + st;
+    await op.waitForFunction(() => window.routewatchStream && window.routewatchStream.readyState === 1, {timeout: 10000});
+    const before = await op.$$eval('#events tr', (t) => t.length);
+    let row = null;
+    for (let i = 1; i <= 4 && !row; i++) {
+      fs.appendFileSync(EXA, 'announce route 203.0.' + (112 + i) + '.0/24 next-hop 192.0.2.4 as-path [ 65004 64500 65551 ]\n');
+      fs.appendFileSync(EXA, 'announce route 203.0.' + (120 + i) + '.0/24 next-hop 192.0.2.4 as-path [ 65004 64500 65552 ]\n');
+      row = await op.waitForSelector('#events tr.new', {timeout: 3000}).catch(() => null);
+    }
+    if (!row) return 'no live row in 12 s';
+    await new Promise((r) => setTimeout(r, 1500));
+    const rows = await op.$$eval('#events tr.new', (t) => t.map((r) => r.textContent));
+    // AS65552's events went to the home page's stream, not to this one
+    return rows.every((t) => t.includes('203.0.11') && !t.includes('203.0.12')) && before >= 0 || JSON.stringify(rows);
+  });
+  clean(op, 'live-origin');
+  await op.close();
 }
 
 (async () => {
