@@ -24,6 +24,7 @@
  */
 #include "http.h"
 #include "../detect/det.h"
+#include "../geo/geo.h"
 #include "../out/out.h"
 #include "../report/report.h"
 
@@ -139,8 +140,6 @@ static void foot(struct obuf *o, uint32_t clock)
 struct ev_rows {
 	struct http_ctx *c;
 	struct obuf *o;
-	struct out out;     /* text lines, into line */
-	struct obuf line;
 	uint32_t n;
 	/* the home page keeps the last rows only: a ring of rendered rows */
 	struct obuf *ring;
@@ -167,14 +166,22 @@ static void ev_row(struct ev_rows *p, struct obuf *o, const struct store_event *
 	obuf_puts(o, "</a></td><td>");
 	obuf_puts(o, det_type_name((enum det_type)e->type));
 	obuf_puts(o, "</td>");
+	/* a country's events keep its code where an origin's keep the ASN
+	 * (docs/events.md §14), and their upstream is its provider */
+	bool country = e->type == DET_COUNTRY_GAINED || e->type == DET_COUNTRY_LOST;
 	if (with_origin) {
 		obuf_puts(o, "<td>");
-		if (e->has_origin)
+		if (country) {
+			char cc[3];
+			geo_cc_str((uint16_t)e->origin, cc);
+			obuf_printf(o, "country %s", cc);
+		} else if (e->has_origin) {
 			as_link(p->c, o, e->origin);
+		}
 		obuf_puts(o, "</td>");
 	}
 	obuf_puts(o, "<td>");
-	if ((e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_LOST) && e->upstream)
+	if ((e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_LOST || country) && e->upstream)
 		as_link(p->c, o, e->upstream);
 	else if (e->type == DET_COLLECTOR_GAP)
 		esc(o, e->collector);
@@ -643,10 +650,16 @@ static int on_event(void *arg, const struct store_event *e)
 	out_open(&out, OUT_TEXT, &line, c->nm);
 	out_event(&out, e);
 	out_close(&out);
+	bool country = e->type == DET_COUNTRY_GAINED || e->type == DET_COUNTRY_LOST;
 	obuf_puts(o, "<h1 id=\"event-title\">");
 	obuf_puts(o, det_type_name((enum det_type)e->type));
-	if (e->has_origin)
+	if (country) {
+		char cc[3];
+		geo_cc_str((uint16_t)e->origin, cc);
+		obuf_printf(o, " of country %s", cc);
+	} else if (e->has_origin) {
 		obuf_printf(o, " of AS%u", e->origin);
+	}
 	obuf_puts(o, "</h1>\n<p id=\"event-line\">");
 	size_t n = line.len;
 	while (n && line.buf[n - 1] == '\n')
@@ -661,13 +674,13 @@ static int on_event(void *arg, const struct store_event *e)
 		put_time(o, e->determined);
 		obuf_puts(o, " (when the collectors' data made it certain)</dd>");
 	}
-	if (e->has_origin) {
+	if (e->has_origin && !country) {
 		fact(o, "origin");
 		as_link(c, o, e->origin);
 		obuf_puts(o, "</dd>");
 	}
-	if ((e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_LOST) && e->upstream) {
-		fact(o, "upstream");
+	if ((e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_LOST || country) && e->upstream) {
+		fact(o, country ? "international provider" : "upstream");
 		as_link(c, o, e->upstream);
 		obuf_puts(o, "</dd>");
 	}
@@ -682,7 +695,7 @@ static int on_event(void *arg, const struct store_event *e)
 	fact(o, "prefixes");
 	esc(o, e->prefixes);
 	obuf_puts(o, "</dd></dl>\n");
-	if (e->has_origin) {
+	if (e->has_origin && !country) {
 		uint32_t f = e->time > 3 * 3600 ? e->time - 3 * 3600 : 0;
 		obuf_puts(o, "<p>");
 		win_link(o, e->origin, f, f + 6 * 3600, "win", "The origin's page, six hours around the event");

@@ -58,9 +58,12 @@ int store_event_get(struct store *s, const struct store_ev_key *k, store_event_f
 	struct one_ev o = {k, fn, arg, false};
 	/* a second holds few events of one type and origin; a full table's
 	 * session reset is the worst case, and scan_max bounds it */
+	/* a country's events (30, 31) are never an origin's own: the
+	 * one-origin query leaves them out, so they are looked up among all */
+	bool all = k->origin < 0 || k->type == DET_COUNTRY_GAINED || k->type == DET_COUNTRY_LOST;
 	struct store_ev_query q = {
-		.all_origins = k->origin < 0,
-		.origin = k->origin < 0 ? 0 : (uint32_t)k->origin,
+		.all_origins = all,
+		.origin = all ? 0 : (uint32_t)k->origin,
 		.from = k->time,
 		.to = k->time,
 		.types = k->type < 32 ? 1u << k->type : 0,

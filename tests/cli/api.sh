@@ -222,6 +222,9 @@ suite() {
 	check "$L/page-event" "[ $code = 200 ] && grep -q 'gained upstream AS20485 &lt;script&gt;' $tmp/pev.body &&
 		grep -q '<pre id=\"event-json\">{&quot;type&quot;:&quot;upstream_gained&quot;,&quot;time&quot;:&quot;2017-10-01T09:07:51Z&quot;' $tmp/pev.body &&
 		! grep -q '<script>alert' $tmp/pev.body" "$code $(grep -o '<p id="event-line">[^<]*' "$tmp/pev.body")"
+	get pcev /event/1506848871.30.19280.20485
+	check "$L/page-event-of-a-country" "[ $code = 200 ] && grep -q 'country_provider_gained of country KP' $tmp/pcev.body &&
+		grep -q 'country KP gained international provider AS20485' $tmp/pcev.body" "$code $(grep -o '<h1[^<]*' "$tmp/pcev.body")"
 	get psr "/search?q=ryugyong"
 	check "$L/page-search" "[ $code = 200 ] && grep -q '<a href=\"/as/131279\">AS131279</a>' $tmp/psr.body" "$code"
 	get psx "/search?q=%3Cscript%3E"
