@@ -18,6 +18,9 @@
 #   bench/http.sh [BUILD_DIR]
 #   CONNS=200 SECS=20 IDLE=10000 STREAMS=1000 BENCH_DIR=/tmp/rw-bench bench/http.sh build
 #   PART=2 bench/http.sh build      (the collector part alone)
+#   PART=1 WARMUP=5 bench/http.sh build  (serve alone; each endpoint first
+#                                  loaded WARMUP seconds unmeasured, so the
+#                                  answer cache is warm when wrk measures)
 #
 # Needs wrk (Debian: apt-get install wrk; installed here when missing and
 # running as root), python3, sqlite3, curl.
@@ -77,6 +80,10 @@ for d in $(seq 0 363); do
 	echo "/api/v1/events?from=$((1704067200 + d * 86400))&to=$((1704067200 + (d + 1) * 86400))&limit=100"
 done > "$BENCH_DIR/p-events-day.txt"
 awk '{print "/api/v1/as/" $1}' "$BENCH_DIR/origins.txt" > "$BENCH_DIR/p-summary.txt"
+# the web pages: an origin's month, and 1000 events' pages (their keys)
+awk '{print "/as/" $1 "?from=2024-06-01&to=2024-07-01"}' "$BENCH_DIR/origins.txt" > "$BENCH_DIR/p-page-as.txt"
+sqlite3 "$Y" "SELECT '/event/' || time || '.' || type || '.' || origin || '.' || upstream FROM events WHERE rowid IN
+	(SELECT 1 + abs(random()) % (SELECT max(rowid) FROM events) FROM events LIMIT 1000)" > "$BENCH_DIR/p-page-event.txt"
 # the same pages with limits from 51 to 100: 50 000 and 18 200 distinct
 # targets, so that nearly every request misses the answer cache and reads
 # the store
@@ -102,15 +109,19 @@ end
 LUA
 say "## 1. serve on a year of a full table"
 say ""
-say "Store: \`routewatch synth history --origins $ORIGINS --days $DAYS\`, $(du -b "$Y" | awk '{printf "%.2f GB", $1 / 1e9}') (SQLite), $ne events. wrk -t2 -c$CONNS -d${SECS}s, paths spread over 1000 random origins (or the 364 days); load average before: $(load)."
+say "Store: \`routewatch synth history --origins $ORIGINS --days $DAYS\`, $(du -b "$Y" | awk '{printf "%.2f GB", $1 / 1e9}') (SQLite), $ne events. wrk -t2 -c$CONNS -d${SECS}s, paths spread over 1000 random origins (or the 364 days, or 1000 random events); ${WARMUP:-0} s of unmeasured load on each endpoint first; load average before: $(load)."
 say ""
 say "| endpoint | requests/s | p50 ms | p99 ms | errors | requests |"
 say "|---|---|---|---|---|---|"
 for t in "history:/api/v1/as/{asn}/history" "summary:/api/v1/as/{asn}" "events-origin:/api/v1/events?origin={asn}&from=2024-01-01&to=2024-12-30&limit=100" \
 	"events-day:/api/v1/events?from={day}&to={day+1}&limit=100" \
 	"events-origin-nc:/api/v1/events?origin={asn}&from=2024-01-01&to=2024-12-30&limit={51..100} (uncached)" \
-	"events-day-nc:/api/v1/events?from={day}&to={day+1}&limit={51..100} (uncached)"; do
+	"events-day-nc:/api/v1/events?from={day}&to={day+1}&limit={51..100} (uncached)" \
+	"page-as:/as/{asn}?from=2024-06-01&to=2024-07-01 (page)" "page-event:/event/{key} (page)"; do
 	name=${t%%:*} label=${t#*:}
+	if [ "${WARMUP:-0}" -gt 0 ]; then
+		WRK_PATHS=$BENCH_DIR/p-$name.txt wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$BENCH_DIR/paths.lua" "http://127.0.0.1:$P" > /dev/null 2>&1
+	fi
 	r=$(WRK_PATHS=$BENCH_DIR/p-$name.txt wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$BENCH_DIR/paths.lua" "http://127.0.0.1:$P" 2>&1 | sed -n 's/^RESULT //p')
 	read -r rps p50 p99 errs reqs <<< "$r"
 	say "| \`$label\` | $rps | $p50 | $p99 | $errs | $reqs |"
@@ -121,6 +132,8 @@ say ""
 kill "$srv"
 wait "$srv" 2> /dev/null || true
 fi
+
+[ "${PART:-all}" = 1 ] && exit 0
 
 # ---------------------------------------------------------------- 2. collect --http
 CP=$(free_port) HP=$(free_port)

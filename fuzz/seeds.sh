@@ -204,7 +204,9 @@ for t in /api/v1/openapi.json /metrics /api/v1/as/131279 /api/v1/as/AS131279/his
 	'/api/v1/events?type=upstream_gained,prefix_down&origin=AS131279&upstream=20485&prefix=175.45.176.0/22&collector=rrc00&limit=4&cursor=1506848871.1.131279.20485' \
 	'/api/v1/prefix/2001:db8::%2F32?from=2017-10-01&to=2017-10-02' /api/v1/prefix/192.0.2.0/24 \
 	'/api/v1/search?q=STAR+KP%20x' /api/v1/live/as/1 /api/v1/live/prefix/10.0.0.0/8 '/api/v1/stream?type=origin_down' \
-	'/api/v1/%2e%2e/etc/passwd' '/api/v1/events?from=%zz'; do
+	'/api/v1/%2e%2e/etc/passwd' '/api/v1/events?from=%zz' /api/v1/state/as/131279 /api/v1/state/prefix/175.45.176.0/22 \
+	/api/v1/state/country/KP / '/search?q=star' '/as/131279?from=2017-10-01&to=2017-10-02&cursor=1506848871.0.131279.20485' \
+	/event/1506848871.0.131279.20485 /event/1506848871.7.-1.3; do
 	printf '\000%s' "$t" >"$SEEDS/fuzz_http/seed-$i"
 	i=$((i + 1))
 done

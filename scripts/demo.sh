@@ -58,5 +58,5 @@ echo "== routewatch dump (bgpdump -m format): the first lines of the 09:00 updat
 echo
 echo "== the page and the API over this store (docs/api.md):"
 echo "   $RW serve --db $DB --listen 127.0.0.1:8080"
-echo "   then open http://127.0.0.1:8080/#as/131279"
+echo "   then open http://127.0.0.1:8080/as/131279?from=2017-10-01T00:00:00Z&to=2017-10-02T00:00:00Z"
 echo "   (or: curl http://127.0.0.1:8080/api/v1/country/KP/report?from=2017-10-01T08:00:00Z&to=2017-10-01T14:00:00Z&format=text)"

@@ -1,5 +1,6 @@
 /*
  * routewatch serve [--db PATH|URI] [--listen ADDR:PORT] [--names FILE]
+ *                  [--countries FILE] [--relationships FILE]
  *
  * The JSON API over the history store (docs/api.md): http/ on an event
  * loop of its own, until SIGTERM or SIGINT. Read-only: the store is
@@ -7,6 +8,7 @@
  */
 #include "cli.h"
 #include "../http/http.h"
+#include "../geo/geo.h"
 
 #include <event2/event.h>
 #include <getopt.h>
@@ -19,15 +21,20 @@
 static void usage(FILE *o)
 {
 	fputs("usage: routewatch serve [--db PATH|URI] [--listen ADDR:PORT] [--names FILE]\n"
+	      "                        [--countries FILE] [--relationships FILE]\n"
 	      "  The JSON API (/api/v1/..., docs/api.md) over the history store\n"
 	      "  (routewatch ingest, collect --db): origins, histories, events,\n"
-	      "  reports and charts, search; /metrics for Prometheus; a web page at /.\n"
+	      "  reports and charts, search, the saved state; /metrics for Prometheus;\n"
+	      "  the web pages at / (docs/api.md, \"The web pages\").\n"
 	      "  Read-only.\n"
 	      "  --db PATH|URI       the store (default: $ROUTEWATCH_DB, else\n"
 	      "                      ~/.local/share/routewatch/routewatch.db)\n"
 	      "  --listen ADDR:PORT  where to listen (default " SERVE_LISTEN ": this\n"
 	      "                      machine only; [::1]:8080 for IPv6)\n"
 	      "  --names FILE        AS names (else those the store holds)\n"
+	      "  --countries FILE    each network's country (as ingest --countries), for\n"
+	      "                      /api/v1/state/country/{cc}; else the countries of\n"
+	      "                      --names (names ending in \", CC\")\n"
 	      "  --relationships FILE  CAIDA's as-rel file (or routewatch relationships'):\n"
 	      "                      what each upstream is to its origin, and the customer\n"
 	      "                      cones, in the origin and history answers\n"
@@ -48,6 +55,7 @@ int cmd_serve(int argc, char **argv)
 					   {"listen", required_argument, 0, 'l'},
 					   {"names", required_argument, 0, 'n'},
 					   {"relationships", required_argument, 0, 'L'},
+					   {"countries", required_argument, 0, 'E'},
 					   {"help", no_argument, 0, 'h'},
 					   {0, 0, 0, 0}};
 	const char *db = NULL, *listen = SERVE_LISTEN;
@@ -58,6 +66,10 @@ int cmd_serve(int argc, char **argv)
 	struct asrel_cones cones;
 	memset(&cones, 0, sizeof cones);
 	bool have_rel = false;
+	struct geo geo; /* --countries, or the countries of --names */
+	geo_init(&geo);
+	bool have_geo = false, have_names = false;
+	char gerr[256];
 	int c, rc = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hq", lo, NULL)) != -1) {
@@ -74,6 +86,15 @@ int cmd_serve(int argc, char **argv)
 				rc = EXIT_DAMAGED;
 				goto out;
 			}
+			have_names = true;
+			break;
+		case 'E':
+			if (geo_load(&geo, optarg, gerr, sizeof gerr)) {
+				rw_log(RW_LOG_ERROR, "--countries %s", gerr);
+				rc = EXIT_DAMAGED;
+				goto out;
+			}
+			have_geo = true;
 			break;
 		case 'h': usage(stdout); goto out;
 		default: usage(stderr); rc = EXIT_USAGE; goto out;
@@ -90,7 +111,9 @@ int cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	struct event_base *base = event_base_new();
-	struct http_ctx ctx = {.st = &st, .nm = &nm, .started = (double)time(NULL)};
+	if (!have_geo && have_names)
+		geo_add_names(&geo, &nm);
+	struct http_ctx ctx = {.st = &st, .nm = &nm, .started = (double)time(NULL), .geo = &geo};
 	if (have_rel) {
 		ctx.rel = &rel;
 		if (!asrel_cones_build(&cones, &rel))
@@ -117,6 +140,7 @@ int cmd_serve(int argc, char **argv)
 	store_close(&st);
 out:
 	names_release(&nm);
+	geo_release(&geo);
 	asrel_cones_release(&cones);
 	asrel_release(&rel);
 	return rc;

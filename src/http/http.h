@@ -44,6 +44,15 @@ enum http_route_id {
 	HTTP_R_COUNTRY_HISTORY, /* GET /api/v1/country/{cc}/history */
 	HTTP_R_COUNTRY_REPORT,  /* GET /api/v1/country/{cc}/report */
 	HTTP_R_COUNTRY_CHART,   /* GET /api/v1/country/{cc}/chart.svg */
+	/* the store's saved state (as/prefix/country --db --json) */
+	HTTP_R_STATE_AS,        /* GET /api/v1/state/as/{asn} */
+	HTTP_R_STATE_PREFIX,    /* GET /api/v1/state/prefix/{prefix} */
+	HTTP_R_STATE_COUNTRY,   /* GET /api/v1/state/country/{cc} */
+	/* the web pages, server-rendered HTML (http_html.c; not in OpenAPI) */
+	HTTP_R_PAGE_HOME,       /* GET / */
+	HTTP_R_PAGE_SEARCH,     /* GET /search */
+	HTTP_R_PAGE_AS,         /* GET /as/{asn} */
+	HTTP_R_PAGE_EVENT,      /* GET /event/{event} (its key, a cursor) */
 	HTTP_R_COUNT
 };
 
@@ -79,6 +88,9 @@ struct http_route_def {
 	bool live;               /* only under collect --http */
 	bool history;            /* an answer from the store: ETag and
 				    Last-Modified (the store's clock) */
+	bool page;               /* a web page (HTML), not the API: left
+				    out of the OpenAPI document, served with
+				    the page's Content-Security-Policy */
 };
 extern const struct http_route_def http_routes[HTTP_R_COUNT];
 
@@ -108,6 +120,7 @@ struct http_req {
 	uint32_t origin, upstream;   /* when given */
 	char collector[65];
 	struct store_ev_key cursor;  /* when given */
+	struct store_ev_key ev;      /* {event} of the path */
 	uint32_t limit;              /* HTTP_DEF_LIMIT unless given */
 	bool text;                   /* format=text (report) */
 	char q[HTTP_MAX_VALUE + 1];  /* search */
@@ -201,12 +214,29 @@ struct http_ctx {
 	uint32_t clock;
 	double clock_at;
 	bool clock_read;
+	/* The store's saved state (the state routes and the origin page's
+	 * prefixes), read when first asked and again when the store's
+	 * clock has moved: owned, NULL until then */
+	struct engine *state;
+	uint32_t state_clock;
+	/* borrowed, NULL: none (serve --countries, or the countries of
+	 * --names): the state's country view */
+	const struct geo *geo;
 };
 /* The store's clock (0: no store, or none yet), read from the store at
  * most once a second. */
 uint32_t http_store_clock(struct http_ctx *c);
 /* Free what the answers cached in c. */
 void http_ctx_release(struct http_ctx *c);
+/* The store's saved state, loaded when missing or older than the
+ * store's clock: NULL with *rc (RW_ENOTFOUND: the store holds none). */
+struct engine *http_state(struct http_ctx *c, int *rc);
+
+/* Search (the API's /search and the page's): an AS number, a prefix or a
+ * part of a name; kind says which. 0, or the store's error. res[i] =
+ * {asn, first_seen (0 for names)}; free(*res). */
+int http_search(struct http_ctx *c, const char *q, uint32_t limit, uint32_t (**res)[2], uint32_t *n, const char **kind);
+
 /* Names of these ASNs into c->nm from the store, those not known yet. */
 void http_names_for(struct http_ctx *c, const uint32_t *asns, size_t n);
 
@@ -225,6 +255,8 @@ struct http_resp {
 
 void http_resp_init(struct http_resp *a);
 void http_resp_release(struct http_resp *a);
+/* The web pages (http_html.c): the answer to a page route, as HTML. */
+void http_html(struct http_ctx *c, const struct http_req *r, struct http_resp *a, uint32_t clock);
 /* The answer to a valid request. */
 void http_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a);
 /* An error as JSON: {"status":400,"error":"Bad Request","parameter":"from",

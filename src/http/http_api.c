@@ -10,6 +10,10 @@
  *   /prefix/{prefix}     store_prefix_origin_list, store_events_page
  *   /search              store_origin_get, store_prefix_origin_list,
  *                        store_names_search -> out_asns_json
+ *   /state/as/{asn}      store_state_of -> rib_origin_view -> out_origin
+ *   /state/prefix/{p}    store_state_of -> rib_prefix_view -> out_prefix
+ *   /state/country/{cc}  store_state_of -> det_country_views -> out_country
+ *                        (as, prefix, country --db --json)
  *
  * What is the API's own is the envelope: a page of events is
  * {"events":[...],"count":N,"next_cursor":...}, an error
@@ -20,6 +24,8 @@
 #include "http.h"
 #include "../out/out.h"
 #include "../report/report.h"
+#include "../detect/det.h"
+#include "../geo/geo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +140,11 @@ uint32_t http_store_clock(struct http_ctx *c)
 void http_ctx_release(struct http_ctx *c)
 {
 	u64map_release(&c->no_name);
+	if (c->state) {
+		engine_release(c->state);
+		free(c->state);
+		c->state = NULL;
+	}
 }
 
 static void names_for(struct http_ctx *c, const uint32_t *asns, size_t n)
@@ -432,17 +443,16 @@ static int on_name(void *arg, uint32_t asn, const char *name)
 	return on_pair(arg, asn, 0);
 }
 
-static void search_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a)
+int http_search(struct http_ctx *c, const char *q, uint32_t limit, uint32_t (**out)[2], uint32_t *nout,
+		const char **kind)
 {
 	struct pairs res = {0};
-	const char *kind;
 	uint32_t asn;
 	struct rw_prefix p;
 	char pt[RW_PREFIX_STRLEN];
 	int rc = 0;
-	uint32_t limit = http_has(r, HTTP_P_LIMIT) && r->limit < HTTP_MAX_SEARCH ? r->limit : HTTP_MAX_SEARCH;
-	if (!parse_asn(r->q, &asn)) {
-		kind = "asn";
+	if (!parse_asn(q, &asn)) {
+		*kind = "asn";
 		struct store_origin og;
 		bool found;
 		rc = store_origin_get(c->st, asn, &og, &found);
@@ -450,29 +460,130 @@ static void search_answer(struct http_ctx *c, const struct http_req *r, struct h
 			rc = store_names_get(c->st, c->nm, &asn, 1);
 		if (!rc && (found || names_get(c->nm, asn)))
 			on_pair(&res, asn, found ? og.first_seen : 0);
-	} else if (strchr(r->q, '/') && !parse_prefix(r->q, &p)) {
-		kind = "prefix";
+	} else if (strchr(q, '/') && !parse_prefix(q, &p)) {
+		*kind = "prefix";
 		p.path_id = 0;
 		fmt_prefix(pt, &p);
 		rc = store_prefix_origin_list(c->st, pt, limit, on_pair, &res);
 	} else {
-		kind = "name";
-		rc = store_names_search(c->st, r->q, limit, on_name, &res);
+		*kind = "name";
+		rc = store_names_search(c->st, q, limit, on_name, &res);
 	}
-	if (rc) {
-		store_failed(a);
-	} else {
+	if (!rc)
 		pairs_names(c, &res);
-		struct obuf *o = &a->body;
-		obuf_puts(o, "{\"query\":");
-		obuf_json_str(o, r->q, strlen(r->q));
-		obuf_puts(o, ",\"kind\":\"");
-		obuf_puts(o, kind);
-		obuf_puts(o, "\",\"results\":");
-		out_asns_json(o, c->nm, (const uint32_t(*)[2])res.v, res.n, strcmp(kind, "name") ? "first_seen" : NULL);
-		obuf_puts(o, "}\n");
+	if (rc || !res.n) {
+		rw_vec_free(&res.v, &res.cap, sizeof *res.v, RW_MEM_OUT);
+		res.v = NULL;
+		res.n = 0;
 	}
-	rw_vec_free(&res.v, &res.cap, sizeof *res.v, RW_MEM_OUT);
+	*out = res.v;
+	*nout = res.n;
+	return rc;
+}
+
+static void search_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a)
+{
+	uint32_t(*res)[2] = NULL, n = 0;
+	const char *kind;
+	uint32_t limit = http_has(r, HTTP_P_LIMIT) && r->limit < HTTP_MAX_SEARCH ? r->limit : HTTP_MAX_SEARCH;
+	if (http_search(c, r->q, limit, &res, &n, &kind)) {
+		store_failed(a);
+		return;
+	}
+	struct obuf *o = &a->body;
+	obuf_puts(o, "{\"query\":");
+	obuf_json_str(o, r->q, strlen(r->q));
+	obuf_puts(o, ",\"kind\":\"");
+	obuf_puts(o, kind);
+	obuf_puts(o, "\",\"results\":");
+	out_asns_json(o, c->nm, (const uint32_t(*)[2])res, n, strcmp(kind, "name") ? "first_seen" : NULL);
+	obuf_puts(o, "}\n");
+	struct pairs pr = {res, n, n};
+	rw_vec_free(&pr.v, &pr.cap, sizeof *pr.v, RW_MEM_OUT);
+}
+
+/* ---------------------------------------------------------------- the saved state */
+
+struct engine *http_state(struct http_ctx *c, int *rc)
+{
+	uint32_t clock = http_store_clock(c);
+	*rc = 0;
+	if (c->state && c->state_clock == clock)
+		return c->state;
+	if (c->state) {
+		engine_release(c->state);
+		free(c->state);
+	}
+	/* a writer (collect --db) checkpoints a new state: read it again,
+	 * once per clock; a full table's state reads in about a second */
+	c->state = store_state_of(c->st, rc);
+	c->state_clock = clock;
+	return c->state;
+}
+
+static void state_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a)
+{
+	/* the collector has its table in memory: the saved state would be a
+	 * second copy of it, read on its event loop */
+	if (c->live) {
+		err(a, 404, "path",
+		    "under collect --http the routes now are /api/v1/live/as/{asn} and /api/v1/live/prefix/{prefix}; "
+		    "the saved state is served by routewatch serve");
+		return;
+	}
+	if (r->route == HTTP_R_STATE_COUNTRY && (!c->geo || !geo_count(c->geo))) {
+		err(a, 404, "cc",
+		    "no network has a country: serve with --countries FILE, or --names FILE whose names end in \", CC\"");
+		return;
+	}
+	int rc;
+	struct engine *e = http_state(c, &rc);
+	if (!e) {
+		if (rc == RW_ENOTFOUND)
+			err(a, 404, "", "the history store holds no saved state (nothing ingested yet)");
+		else
+			store_failed(a);
+		return;
+	}
+	uint32_t when = c->state_clock ? c->state_clock : e->have_sec ? e->sec : 0;
+	struct out out;
+	out_open(&out, OUT_JSON, &a->body, c->nm);
+	out.rel = c->rel;
+	out.cones = c->cones;
+	if (r->route == HTTP_R_STATE_AS) {
+		struct rib_origin_view v;
+		rib_origin_view(&e->rib, r->asn, &v);
+		names_for(c, &r->asn, 1);
+		for (uint32_t i = 0; i < v.nsum; i++)
+			names_for(c, &v.sum[i].asn, 1);
+		for (uint32_t i = 0; i < v.nup; i++)
+			names_for(c, &v.up[i].asn, 1);
+		out_origin(&out, &e->rib, &v, when);
+		rib_origin_view_free(&v);
+	} else if (r->route == HTTP_R_STATE_PREFIX) {
+		struct rib_prefix_view v;
+		rib_prefix_view(&e->rib, &r->pfx, &v);
+		for (uint32_t i = 0; i < v.norg; i++)
+			names_for(c, &v.org[i].asn, 1);
+		for (uint32_t i = 0; i < v.nup; i++)
+			names_for(c, &v.up[i].asn, 1);
+		out_prefix(&out, &e->rib, &v, when);
+		rib_prefix_view_free(&v);
+	} else {
+		struct det_country_views vs;
+		det_country_views(&e->rib, c->geo, r->cc, &vs);
+		/* a country without routes: its empty view (country --db) */
+		struct det_country_view none = {.cc = r->cc, .peers_total = rib_peers_with_routes(&e->rib)};
+		struct det_country_view *v = vs.n ? &vs.v[0] : &none;
+		for (uint32_t i = 0; i < v->nprov; i++)
+			names_for(c, &v->prov[i].asn, 1);
+		for (uint32_t i = 0; i < v->nnet; i++)
+			names_for(c, &v->net[i].asn, 1);
+		names_for(c, v->ids, v->nids);
+		out_country(&out, &e->rib, v, when);
+		det_country_views_free(&vs);
+	}
+	out_close(&out);
 }
 
 /* ---------------------------------------------------------------- metrics */
@@ -490,7 +601,8 @@ void http_metric(struct obuf *o, const char *name, const char *type, const char 
 
 static const char *const route_label[HTTP_R_COUNT + 1] = {
 	"openapi", "metrics", "as", "history", "report", "chart", "events", "prefix", "search",
-	"live_as", "live_prefix", "stream", "country_history", "country_report", "country_chart", "none",
+	"live_as", "live_prefix", "stream", "country_history", "country_report", "country_chart",
+	"state_as", "state_prefix", "state_country", "page_home", "page_search", "page_as", "page_event", "none",
 };
 
 static void metrics_answer(struct http_ctx *c, struct http_resp *a, uint32_t clock)
@@ -590,6 +702,13 @@ void http_answer(struct http_ctx *c, const struct http_req *r, struct http_resp 
 	case HTTP_R_EVENTS: events_answer(c, r, a, clock); break;
 	case HTTP_R_PREFIX: prefix_answer(c, r, a, clock); break;
 	case HTTP_R_SEARCH: search_answer(c, r, a); break;
+	case HTTP_R_STATE_AS:
+	case HTTP_R_STATE_PREFIX:
+	case HTTP_R_STATE_COUNTRY: state_answer(c, r, a); break;
+	case HTTP_R_PAGE_HOME:
+	case HTTP_R_PAGE_SEARCH:
+	case HTTP_R_PAGE_AS:
+	case HTTP_R_PAGE_EVENT: http_html(c, r, a, clock); break;
 	case HTTP_R_LIVE_AS: c->live->origin(c->live->arg, r->asn, &a->body); break;
 	case HTTP_R_LIVE_PREFIX: c->live->prefix(c->live->arg, &r->pfx, &a->body); break;
 	case HTTP_R_STREAM: /* GET is the server's (http_srv.c); HEAD: the headers */

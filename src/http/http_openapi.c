@@ -26,10 +26,14 @@ void http_openapi(struct obuf *o)
 	obuf_puts(o, ",\"description\":\"The history store and the live collector of routewatch, read-only "
 		     "(docs/api.md). Errors are JSON objects with the status, the parameter at fault and a message.\"},"
 		     "\"paths\":{");
+	bool any = false;
 	for (int i = 0; i < HTTP_R_COUNT; i++) {
 		const struct http_route_def *d = &http_routes[i];
-		if (i)
+		if (d->page) /* the web pages are HTML for people, not the API */
+			continue;
+		if (any)
 			obuf_putc(o, ',');
+		any = true;
 		str(o, d->path);
 		obuf_puts(o, ":{\"get\":{\"operationId\":\"r");
 		obuf_putu32(o, (uint32_t)i);

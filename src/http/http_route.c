@@ -66,6 +66,19 @@ const struct http_route_def http_routes[HTTP_R_COUNT] = {
 	 true},
 	{HTTP_R_COUNTRY_CHART, "/api/v1/country/{cc}/chart.svg", P(FROM) | P(TO), "image/svg+xml",
 	 "the chart of its international providers' shares in the window (report --country --svg)", false, true},
+	{HTTP_R_STATE_AS, "/api/v1/state/as/{asn}", 0, "application/json",
+	 "the origin's routes at the store's clock, from its saved state (as --db --json)", false, true},
+	{HTTP_R_STATE_PREFIX, "/api/v1/state/prefix/{prefix}", 0, "application/json",
+	 "the prefix and its more-specifics at the store's clock, from its saved state (prefix --db --json)", false,
+	 true},
+	{HTTP_R_STATE_COUNTRY, "/api/v1/state/country/{cc}", 0, "application/json",
+	 "the country's networks, international providers and prefixes at the store's clock (country --db --json)",
+	 false, true},
+	{HTTP_R_PAGE_HOME, "/", 0, "text/html; charset=utf-8", "the home page", false, true, true},
+	{HTTP_R_PAGE_SEARCH, "/search", P(Q), "text/html; charset=utf-8", "search results", false, true, true},
+	{HTTP_R_PAGE_AS, "/as/{asn}", P(FROM) | P(TO) | P(CURSOR), "text/html; charset=utf-8", "an origin's page",
+	 false, true, true},
+	{HTTP_R_PAGE_EVENT, "/event/{event}", 0, "text/html; charset=utf-8", "an event's page", false, true, true},
 };
 
 static int fail(struct http_err *e, int status, const char *param, const char *fmt, ...)
@@ -342,6 +355,10 @@ static int match(const struct http_route_def *d, const struct segs *g, struct ht
 			if (!(r->cc = geo_cc_parse(g->s[i], strlen(g->s[i]))))
 				return fail(e, 400, "cc", "cc: '%.32s' is not a country code of two letters, like KP",
 					    g->s[i]);
+			i++;
+		} else if (!strncmp(t, "{event}", k) && k == 7) {
+			if (http_cursor_parse(g->s[i], &r->ev))
+				return fail(e, 400, "event", "event: not an event's key (TIME.TYPE.ORIGIN.UPSTREAM)");
 			i++;
 		} else if (!strncmp(t, "{prefix}", k) && k == 8) {
 			char pb[RW_PREFIX_STRLEN + 8];

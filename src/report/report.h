@@ -72,6 +72,12 @@ static inline bool report_is_country(const struct report_data *d)
 
 /* The written account. */
 void report_text(const struct report_data *d, const struct names *nm, struct obuf *o);
+/* The chart's size, and where its plot spans across it (svg.c): the web
+ * page maps a drag over the chart to times with these. */
+#define REPORT_SVG_W 960
+#define REPORT_SVG_H 440
+#define REPORT_SVG_X0 70
+#define REPORT_SVG_X1 (REPORT_SVG_W - 24)
 /* The same as one JSON object, the account included (report_json.c). */
 void report_json(const struct report_data *d, const struct names *nm, struct obuf *o);
 /* The chart: an SVG document. */

@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <time.h>
 
-#define W 960
-#define H 440
-#define X0 70
-#define X1 (W - 24)
+#define W REPORT_SVG_W
+#define H REPORT_SVG_H
+#define X0 REPORT_SVG_X0
+#define X1 REPORT_SVG_X1
 #define Y0 56
 #define Y1 (H - 140)
 #define NCOL (X1 - X0)

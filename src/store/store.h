@@ -456,6 +456,26 @@ int store_engine_load(struct store *s, struct engine *e);
  * reason logged) when there is no store or no state. Free with
  * engine_release and free. */
 struct engine *store_state_engine(const char *db, uint32_t *clock, int *rc);
+
+/* store_web.c (the web pages, issue 12). The collectors whose files were
+ * read: each with its files, the newest file's first record and when a
+ * file of it was last ingested (Unix time); name borrowed for the call. */
+struct store_coll {
+	const char *name;
+	uint32_t files, newest;
+	int64_t ingested;
+};
+typedef int (*store_coll_fn)(void *arg, const struct store_coll *c);
+int store_collectors(struct store *s, store_coll_fn fn, void *arg);
+/* The last n events of [from, to] (both included), in store_events'
+ * order (store_read.c). */
+int store_events_latest(struct store *s, uint32_t from, uint32_t to, uint32_t n, store_event_fn fn, void *arg);
+/* The one event of key k (an event's permalink): fn gets it, *found says
+ * whether there was one. */
+int store_event_get(struct store *s, const struct store_ev_key *k, store_event_fn fn, void *arg, bool *found);
+/* The stored engine state of the open store s, as store_state_engine
+ * reads it: NULL with *rc when there is none (RW_ENOTFOUND) or it failed. */
+struct engine *store_state_of(struct store *s, int *rc);
 /* A file read to its end: recorded as done at the next checkpoint. */
 void store_run_file_done(struct store_run *r, const struct store_file *f);
 /* The clock moved to `clock` (the second before is evaluated, nothing of

@@ -243,6 +243,25 @@ int store_events_after(struct store *s, bool all_origins, uint32_t origin, uint3
 	return read_events(s, st, fn, arg);
 }
 
+/* The last n events of [from, to] in store_events' order (the home page's
+ * latest events): read backwards on the events_time index, so the cost is
+ * n rows however many the window holds. */
+int store_events_latest(struct store *s, uint32_t from, uint32_t to, uint32_t n, store_event_fn fn, void *arg)
+{
+	char sql[512];
+	snprintf(sql, sizeof sql,
+		 "SELECT " EV_COLS " FROM (SELECT " EV_COLS " FROM events WHERE time >= ? AND time <= ?"
+		 " ORDER BY time DESC, type DESC, origin DESC, upstream DESC LIMIT %u) AS latest"
+		 " ORDER BY time, type, origin, upstream",
+		 n);
+	struct db_stmt *st = db_prepare(s->db, sql);
+	if (!st)
+		return store_fail(s, "reading events", RW_EDB);
+	db_bind_i64(st, 1, from);
+	db_bind_i64(st, 2, to);
+	return read_events(s, st, fn, arg);
+}
+
 static int series(struct store *s, enum store_tab tab, uint32_t origin, uint32_t from, uint32_t to,
 		  struct store_series *out)
 {

@@ -110,7 +110,18 @@ TEST(http_paths_and_methods)
 		if (rc != -1 || e.status != 400 || strcmp(e.param, "path"))
 			t_fail(__FILE__, __LINE__, "%s: rc %d status %d '%s'", traversal[i], rc, e.status, e.param);
 	}
-	CHECK_INT(get("/", NULL), -1);
+	CHECK_INT(get("/", NULL), 0); /* the home page */
+	CHECK_INT(r.route, HTTP_R_PAGE_HOME);
+	CHECK_INT(get("/event/1506848871.0.131279.20485", NULL), 0);
+	CHECK(r.route == HTTP_R_PAGE_EVENT && r.ev.time == 1506848871u && r.ev.type == 0 && r.ev.origin == 131279 &&
+	      r.ev.upstream == 20485);
+	CHECK_INT(get("/event/1506848871.0.-1.3", NULL), 0);
+	CHECK(r.ev.origin == -1);
+	CHECK_INT(get("/event/1506848871.0", NULL), -1);
+	CHECK(e.status == 400 && !strcmp(e.param, "event"));
+	CHECK_INT(get("/as/131279", "from=2017-10-01&to=2017-10-02&cursor=1506848871.0.131279.20485"), 0);
+	CHECK_INT(r.route, HTTP_R_PAGE_AS);
+	CHECK_INT(get("/as/131279/more", NULL), -1);
 	CHECK_INT(e.status, 404);
 	CHECK_INT(get("/api/v1/as/1/history/more", NULL), -1);
 	CHECK_INT(e.status, 404);
@@ -152,8 +163,8 @@ TEST(http_cursor_round_trip)
 	}
 }
 
-/* Every route of the table is in the document, and the router takes the
- * path of each (its parameters filled in). */
+/* Every route of the table but the web pages is in the document, and the
+ * router takes the path of each (its parameters filled in). */
 TEST(http_openapi_lists_every_route)
 {
 	struct obuf o = {0};
@@ -162,13 +173,15 @@ TEST(http_openapi_lists_every_route)
 	for (int i = 0; i < HTTP_R_COUNT; i++) {
 		char key[128], path[128];
 		snprintf(key, sizeof key, "\"%s\":{\"get\"", http_routes[i].path);
-		CHECK(strstr(o.buf, key) != NULL);
+		CHECK((strstr(o.buf, key) != NULL) == !http_routes[i].page);
 		size_t n = 0;
 		for (const char *p = http_routes[i].path; *p && n + 16 < sizeof path;) {
 			if (!strncmp(p, "{asn}", 5))
 				n += (size_t)snprintf(path + n, sizeof path - n, "64500"), p += 5;
 			else if (!strncmp(p, "{prefix}", 8))
 				n += (size_t)snprintf(path + n, sizeof path - n, "192.0.2.0/24"), p += 8;
+			else if (!strncmp(p, "{event}", 7))
+				n += (size_t)snprintf(path + n, sizeof path - n, "1506848871.0.131279.20485"), p += 7;
 			else if (!strncmp(p, "{cc}", 4))
 				n += (size_t)snprintf(path + n, sizeof path - n, "KP"), p += 4;
 			else
