@@ -50,10 +50,25 @@ static inline const uint8_t *rib_path_keyp(const struct rib_path *p)
 	return p->key_len <= RIB_KEY_INLINE ? p->key.in : p->key.heap;
 }
 
+/* A route: 8 bytes. Its ADD-PATH id is not kept in it: a route whose
+ * peer has another id than 0 on the prefix carries RIB_R_ADDPATH, and
+ * the ids of that peer's routes on the prefix are in the rib's side table
+ * (rib.ap), so the common case pays nothing for them. */
 struct rib_route {
-	uint32_t peer_gen;  /* peer id << 8 | dump generation */
-	uint32_t addpath;   /* ADD-PATH path id, 0 without */
+	uint32_t peer_gen;  /* peer id << 8 | RIB_R_ADDPATH | dump generation */
 	uint32_t path;      /* rib_path id */
+};
+#define RIB_R_ADDPATH 0x80u
+/* a collector's dump generation: during a dump, the routes it carried
+ * have the new one and the others the one before (rib_dump_end removes
+ * them), so a few bits tell them apart */
+#define RIB_GEN_MASK 0x7fu
+
+/* The ADD-PATH ids of one peer's routes on one prefix, in route order
+ * (ascending); only for a peer with an id other than 0 there. */
+struct rib_ap {
+	uint32_t *id;            /* owned */
+	uint32_t n, cap;
 };
 
 static inline uint32_t rib_route_peer(const struct rib_route *r) { return r->peer_gen >> 8; }
@@ -77,7 +92,8 @@ struct rib_peer {
 
 struct rib_collector {
 	char *name;              /* owned */
-	uint8_t gen;             /* generation of the dump being/last applied */
+	uint8_t gen;             /* generation of the dump being/last applied
+				    (RIB_GEN_MASK bits) */
 	bool has_dump;           /* a RIB dump was applied (baseline done) */
 	uint64_t stale;          /* routes of an older generation during a dump */
 	uint32_t *peers;         /* owned: peer ids of this collector */
@@ -104,6 +120,14 @@ struct rib {
 	uint32_t path_free;       /* free list through rib_path.next_free */
 	struct htab path_tab;     /* path key hash -> path id */
 	uint32_t path_live;
+
+	/* ADD-PATH ids: (prefix id << 32 | peer id) -> index in ap, for the
+	 * routes that carry RIB_R_ADDPATH; ap_free: unused indexes in ap */
+	struct u64map ap_idx;
+	struct rib_ap *ap;        /* owned */
+	uint32_t nap, capap;
+	uint32_t *ap_free;        /* owned */
+	uint32_t nap_free, capap_free;
 
 	struct rib_peer *peer;    /* owned array, index = peer id */
 	uint32_t npeer, cappeer;
@@ -206,6 +230,9 @@ uint32_t rib_path_seq(const struct rib *r, uint32_t path, struct arena *scratch,
 /* Origin and upstream by docs/events.md §3 for a path (a pure function; the
  * rib caches its result per interned path). */
 void rib_origin_upstream(const struct bgp_path *p, uint32_t *origin, uint32_t *upstream);
+
+/* The ADD-PATH id of route k of prefix pfx (0 without). */
+uint32_t rib_route_addpath(const struct rib *r, uint32_t pfx, uint32_t k);
 
 /* Route changes. A prefix that changes is added to the dirty list once per
  * epoch. announce replaces the peer's route (same ADD-PATH id). */
@@ -399,7 +426,20 @@ void rib_adj_stats(const struct rib_adj *a, uint64_t *routes, uint64_t *bytes);
  * message in buf. */
 int rib_check(const struct rib *r, char *buf, size_t size);
 
-/* Bytes held by the state (for --stats). */
+/* Bytes held by the state, by part (for --stats: where the bytes of a
+ * route go); capacities, not only what is in use. */
+struct rib_mem {
+	size_t routes;      /* the per-prefix route arrays */
+	size_t addpath;     /* ADD-PATH ids beside them */
+	size_t prefixes;    /* struct rib_pfx */
+	size_t pfx_tab;     /* prefix hash table */
+	size_t paths;       /* struct rib_path */
+	size_t path_keys;   /* path key bytes outside the entries */
+	size_t path_tab;    /* path hash table */
+	size_t peers;       /* peers, collectors, their lists and table */
+	size_t dirty;       /* dirty lists and why bytes */
+};
+void rib_mem(const struct rib *r, struct rib_mem *m);
 size_t rib_bytes(const struct rib *r);
 
 #endif

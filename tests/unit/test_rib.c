@@ -495,3 +495,72 @@ TEST(prefix_view_exact_and_more_specifics)
 	rib_prefix_view_free(&v);
 	qfix_release(&f);
 }
+
+/* ADD-PATH ids live beside the 8-byte routes, only for runs with an id
+ * other than 0: every change keeps the run flagged all or none, the ids
+ * in order, and a snapshot brings them back. */
+TEST(addpath_ids_beside_the_routes)
+{
+	struct rib r;
+	rib_init(&r);
+	struct arena a;
+	arena_init(&a, 0, 1 << 20, RW_MEM_OTHER);
+	struct obuf o = {0};
+	uint32_t c = rib_collector(&r, "rrc00");
+	uint32_t p1 = rib_peer(&r, c, &(struct rw_addr){0}, 1), p2 = rib_peer(&r, c, &(struct rw_addr){0}, 2);
+	static const uint32_t pa[] = {1, 174, 64500}, pb[] = {2, 3356, 64500};
+	uint32_t x = path_id(&r, &o, &a, pa, 3), y = path_id(&r, &o, &a, pb, 3);
+	struct rw_prefix q = P("192.0.2.0/24");
+	uint32_t f = rib_prefix(&r, &q);
+	char err[200] = "";
+	rib_announce(&r, p2, f, 0, y);
+	rib_announce(&r, p1, f, 0, x);
+	CHECK_INT(r.ap_idx.n, 0); /* no ids: nothing beside */
+	rib_announce(&r, p1, f, 7, y);
+	rib_announce(&r, p1, f, 3, x);
+	CHECK_INT(r.ap_idx.n, 1);
+	CHECK_INT(rib_check(&r, err, sizeof err), 0);
+	CHECK_INT(r.pfx[f].n, 4);
+	CHECK_INT(rib_route_addpath(&r, f, 0), 0);
+	CHECK_INT(rib_route_addpath(&r, f, 1), 3);
+	CHECK_INT(rib_route_addpath(&r, f, 2), 7);
+	CHECK_INT(rib_route_peer(&r.pfx[f].r[3]), p2);
+	rib_announce(&r, p1, f, 3, y); /* replaces id 3 only */
+	CHECK_INT(r.pfx[f].n, 4);
+	CHECK_INT(r.pfx[f].r[1].path, y);
+
+	/* a snapshot keeps the ids (taken between seconds: nothing dirty) */
+	uint32_t nd;
+	rib_take_dirty(&r, &nd, NULL);
+	struct obuf s = {0};
+	CHECK_INT(rib_save(&r, &s), 0);
+	struct rib r2;
+	rib_init(&r2);
+	struct cur cu;
+	cur_init(&cu, obuf_data(&s), s.len);
+	CHECK_INT(rib_load(&r2, &cu, &a, err, sizeof err), 0);
+	CHECK_INT(rib_check(&r2, err, sizeof err), 0);
+	CHECK_INT(rib_route_addpath(&r2, f, 2), 7);
+	CHECK_INT(r2.ap_idx.n, 1);
+	rib_release(&r2);
+	obuf_release(&s);
+
+	rib_withdraw(&r, p1, f, 3);
+	rib_withdraw(&r, p1, f, 7);
+	/* only id 0 left: a plain route again */
+	CHECK_INT(r.ap_idx.n, 0);
+	CHECK(!(r.pfx[f].r[0].peer_gen & RIB_R_ADDPATH));
+	CHECK_INT(rib_check(&r, err, sizeof err), 0);
+	rib_announce(&r, p1, f, 9, x);
+	rib_withdraw(&r, p1, f, 0);
+	CHECK_INT(r.ap_idx.n, 1); /* id 9 alone keeps its run flagged */
+	CHECK_INT(rib_route_addpath(&r, f, 0), 9);
+	CHECK_INT(rib_check(&r, err, sizeof err), 0);
+	rib_peer_down(&r, p1);
+	CHECK_INT(r.ap_idx.n, 0);
+	CHECK_INT(r.route_count, 1);
+	CHECK_INT(rib_check(&r, err, sizeof err), 0);
+	rib_release(&r);
+	arena_release(&a);
+	obuf_release(&o);
+}
