@@ -10,9 +10,9 @@
  *    of them has an ADD-PATH id other than 0 (else the run is one route,
  *    id 0);
  *  - every route holds one reference on its path;
- *  - rib_peer.pfx lists every prefix the peer has a route for (and maybe
- *    stale ones: it is cleaned lazily, on a session drop, a dump end, or
- *    when it grows past twice the live count);
+ *  - rib_peer.has has the bit of every prefix the peer has a route for
+ *    (and maybe stale ones: cleared lazily, by the walks of a session drop
+ *    or a dump's sweep);
  *  - a prefix is in the dirty list at most once per epoch.
  */
 #include "rib.h"
@@ -69,7 +69,7 @@ void rib_release(struct rib *r)
 	rw_vec_free(&r->ap, &r->capap, sizeof *r->ap, RW_MEM_RIB);
 	rw_vec_free(&r->ap_free, &r->capap_free, sizeof *r->ap_free, RW_MEM_RIB);
 	for (uint32_t i = 0; i < r->npeer; i++)
-		rw_vec_free(&r->peer[i].pfx, &r->peer[i].cappfx, sizeof *r->peer[i].pfx, RW_MEM_RIB);
+		rw_vec_free(&r->peer[i].has, &r->peer[i].caphas, sizeof *r->peer[i].has, RW_MEM_RIB);
 	rw_vec_free(&r->peer, &r->cappeer, sizeof *r->peer, RW_MEM_RIB);
 	htab_release(&r->peer_tab);
 	for (uint32_t i = 0; i < r->ncoll; i++) {
@@ -334,12 +334,19 @@ static long find_route(const struct rib *r, uint32_t pfx, uint32_t peer, uint32_
 	return ~(long)(lo + l);
 }
 
-static void peer_note_pfx(struct rib *r, struct rib_peer *p, uint32_t pfx)
+void rib__peer_has(struct rib *r, uint32_t peer, uint32_t pfx)
 {
-	if (p->npfx >= p->cappfx && p->npfx > 2 * p->nroutes + 64)
-		rib__peer_compact(r, (uint32_t)(p - r->peer));
-	GROW(p->pfx, p->npfx, p->cappfx);
-	p->pfx[p->npfx++] = pfx;
+	struct rib_peer *p = &r->peer[peer];
+	uint32_t w = pfx / 64;
+	if (w >= p->caphas) {
+		uint32_t old = p->caphas;
+		/* room for the prefixes known now: a peer's first route
+		 * sizes it once, not word by word */
+		size_t need = RW_MAX((size_t)w + 1, ((size_t)r->npfx + 63) / 64);
+		rw_vec_grow(&p->has, &p->caphas, need, sizeof *p->has, UINT32_MAX, RW_MEM_RIB);
+		memset(p->has + old, 0, (size_t)(p->caphas - old) * sizeof *p->has);
+	}
+	p->has[w] |= 1ull << (pfx % 64);
 }
 
 void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, uint32_t path)
@@ -394,7 +401,7 @@ void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, 
 	rib__path_ref(r, path);
 	p->nroutes++;
 	r->route_count++;
-	peer_note_pfx(r, p, pfx);
+	rib__peer_has(r, peer, pfx);
 	if (r->route_obs)
 		r->route_obs(r->route_obs_arg, r, peer, pfx, RIB_NONE, path);
 	mark_dirty(r, pfx, 0);
@@ -457,45 +464,78 @@ static void drop_peer_routes(struct rib *r, uint32_t peer, uint32_t pfx, int gen
 	}
 }
 
-void rib_peer_down(struct rib *r, uint32_t peer)
+/* Visit the prefixes of the peer's bits, in prefix id order: each bit
+ * whose prefix has no route of the peer (any more) is cleared; fn (may be
+ * NULL) is called for the others, and may remove routes. Stops when fn
+ * returns true, or when the peer has no routes left. */
+static void peer_walk(struct rib *r, uint32_t peer, bool (*fn)(struct rib *r, uint32_t peer, uint32_t pfx, void *arg),
+		      void *arg)
 {
 	struct rib_peer *p = &r->peer[peer];
-	r->st.peer_downs++;
-	for (uint32_t i = 0; i < p->npfx && p->nroutes; i++)
-		drop_peer_routes(r, peer, p->pfx[i], -1, RIB_WHY_SESSION);
-	p->npfx = 0;
-}
-
-/* Rebuild a peer's prefix list from the routes it really has, one entry
- * per prefix. */
-void rib__peer_compact(struct rib *r, uint32_t peer)
-{
-	struct rib_peer *p = &r->peer[peer];
-	uint32_t k = 0, stamp = ++r->mark;
-	for (uint32_t i = 0; i < p->npfx; i++) {
-		uint32_t pfx = p->pfx[i];
-		struct rib_pfx *x = &r->pfx[pfx];
-		if (x->mark == stamp)
-			continue;
-		uint32_t pos = run_start(x, peer);
-		if (pos < x->n && rib_route_peer(&x->r[pos]) == peer) {
-			x->mark = stamp;
-			p->pfx[k++] = pfx;
+	for (uint32_t w = 0; w < p->caphas; w++) {
+		for (uint64_t bits = p->has[w]; bits; bits &= bits - 1) {
+			uint32_t pfx = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			const struct rib_pfx *x = &r->pfx[pfx];
+			uint32_t k = run_start(x, peer);
+			if (k < x->n && rib_route_peer(&x->r[k]) == peer && fn && fn(r, peer, pfx, arg))
+				return;
+			x = &r->pfx[pfx];
+			k = run_start(x, peer);
+			if (k >= x->n || rib_route_peer(&x->r[k]) != peer)
+				p->has[w] &= ~(1ull << (pfx % 64));
+		}
+		if (!p->nroutes) {
+			/* nothing left: the rest of the bits are stale */
+			memset(p->has + w, 0, (size_t)(p->caphas - w) * sizeof *p->has);
+			return;
 		}
 	}
-	p->npfx = k;
+}
+
+static bool drop_all(struct rib *r, uint32_t peer, uint32_t pfx, void *arg)
+{
+	(void)arg;
+	drop_peer_routes(r, peer, pfx, -1, RIB_WHY_SESSION);
+	return false;
+}
+
+void rib_peer_down(struct rib *r, uint32_t peer)
+{
+	r->st.peer_downs++;
+	if (r->peer[peer].nroutes)
+		peer_walk(r, peer, drop_all, NULL);
+}
+
+/* Has the peer a route of generation *(uint8_t *)arg on pfx? */
+static bool has_gen(struct rib *r, uint32_t peer, uint32_t pfx, void *arg)
+{
+	const struct rib_pfx *x = &r->pfx[pfx];
+	uint8_t gen = *(const uint8_t *)arg;
+	for (uint32_t k = run_start(x, peer); k < x->n && rib_route_peer(&x->r[k]) == peer; k++)
+		if ((x->r[k].peer_gen & RIB_GEN_MASK) == gen)
+			return true;
+	return false;
 }
 
 /* Has the peer a route of generation gen? Stops at the first one. */
-static bool peer_in_dump(const struct rib *r, uint32_t peer, uint8_t gen)
+static bool peer_in_dump(struct rib *r, uint32_t peer, uint8_t gen)
 {
 	const struct rib_peer *p = &r->peer[peer];
-	for (uint32_t j = 0; j < p->npfx; j++) {
-		const struct rib_pfx *x = &r->pfx[p->pfx[j]];
-		for (uint32_t k = run_start(x, peer); k < x->n && rib_route_peer(&x->r[k]) == peer; k++)
-			if ((x->r[k].peer_gen & RIB_GEN_MASK) == gen)
+	for (uint32_t w = 0; w < p->caphas; w++)
+		for (uint64_t bits = p->has[w]; bits; bits &= bits - 1)
+			if (has_gen(r, peer, w * 64 + (uint32_t)__builtin_ctzll(bits), &gen))
 				return true;
-	}
+	return false;
+}
+
+struct sweep {
+	uint8_t gen, why;
+};
+
+static bool drop_stale(struct rib *r, uint32_t peer, uint32_t pfx, void *arg)
+{
+	const struct sweep *s = arg;
+	drop_peer_routes(r, peer, pfx, s->gen, s->why);
 	return false;
 }
 
@@ -522,14 +562,12 @@ void rib_dump_end(struct rib *r, uint32_t collector)
 	}
 	for (uint32_t i = 0; i < c->npeers; i++) {
 		uint32_t peer = c->peers[i];
-		struct rib_peer *p = &r->peer[peer];
 		/* a peer the dump does not carry at all has no session with
 		 * the collector any more (docs/events.md §9); one it carries
 		 * withdrew what is missing */
-		uint8_t why = peer_in_dump(r, peer, c->gen) ? RIB_WHY_WITHDRAW : RIB_WHY_SESSION;
-		for (uint32_t j = 0; j < p->npfx && p->nroutes; j++)
-			drop_peer_routes(r, peer, p->pfx[j], c->gen, why);
-		rib__peer_compact(r, peer);
+		struct sweep sw = {c->gen, peer_in_dump(r, peer, c->gen) ? RIB_WHY_WITHDRAW : RIB_WHY_SESSION};
+		if (r->peer[peer].nroutes)
+			peer_walk(r, peer, drop_stale, &sw);
 	}
 	c->stale = 0;
 	r->revealing = false;
@@ -626,7 +664,7 @@ void rib_mem(const struct rib *r, struct rib_mem *m)
 	m->peers = (size_t)r->cappeer * sizeof *r->peer + htab_bytes(&r->peer_tab) +
 		   (size_t)r->capcoll * sizeof *r->coll;
 	for (uint32_t i = 0; i < r->npeer; i++)
-		m->peers += (size_t)r->peer[i].cappfx * 4;
+		m->peers += (size_t)r->peer[i].caphas * 8;
 	for (uint32_t i = 0; i < r->ncoll; i++)
 		m->peers += (size_t)r->coll[i].cappeers * 4;
 	m->dirty = ((size_t)r->capdirty + r->captaken) * 4 + r->capwhy + r->captaken_why;

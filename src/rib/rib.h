@@ -78,7 +78,6 @@ struct rib_pfx {
 	struct rib_route *r;     /* owned, sorted by (peer, addpath) */
 	uint32_t n, cap;
 	uint32_t dirty_epoch;    /* == rib.epoch: already in the dirty list */
-	uint32_t mark;           /* scratch stamp for de-duplicating walks */
 };
 
 struct rib_peer {
@@ -86,8 +85,12 @@ struct rib_peer {
 	uint32_t asn;
 	uint32_t collector;      /* collector id */
 	uint32_t nroutes;        /* routes held */
-	uint32_t *pfx;           /* owned: prefix ids it has (or had) routes for */
-	uint32_t npfx, cappfx;   /* lazy: may hold stale ids and duplicates */
+	/* owned: bit i set for every prefix id i it has a route for (lazy:
+	 * a bit may outlive its routes until a walk clears it), so a session
+	 * that ends or a dump's sweep visits its prefixes only: one bit a
+	 * prefix, not 4 bytes a route */
+	uint64_t *has;
+	uint32_t caphas;         /* words */
 };
 
 struct rib_collector {
@@ -154,7 +157,6 @@ struct rib {
 	void (*route_obs)(void *arg, const struct rib *r, uint32_t peer, uint32_t pfx, uint32_t old_path,
 			  uint32_t new_path);
 	void *route_obs_arg;
-	uint32_t mark;            /* last stamp used in rib_pfx.mark */
 	uint32_t epoch;           /* bumped by rib_take_dirty */
 
 	uint64_t route_count;

@@ -7,7 +7,7 @@
  * its routes (peer and generation, path, and the ADD-PATH id of those that
  * have one: the snapshot is as long as the state). Path ids are renumbered on load (a path's id is where the
  * free list put it); prefix and peer ids are kept, because the detector's
- * state is indexed by prefix id. Hash tables, per-peer prefix lists, route
+ * state is indexed by prefix id. Hash tables, per-peer prefix bits, route
  * counts and path references are rebuilt.
  *
  * Format (big-endian): "RWRIB\0" version u16, then sections as below. A
@@ -227,13 +227,8 @@ int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, siz
 			rt.path = map[rt.path];
 			rib__path_ref(r, rt.path);
 			x->r[x->n++] = rt;
-			struct rib_peer *pe = &r->peer[peer];
-			pe->nroutes++;
-			if (!pe->npfx || pe->pfx[pe->npfx - 1] != i) {
-				rw_vec_grow(&pe->pfx, &pe->cappfx, (size_t)pe->npfx + 1, sizeof *pe->pfx, UINT32_MAX,
-					    RW_MEM_RIB);
-				pe->pfx[pe->npfx++] = i;
-			}
+			r->peer[peer].nroutes++;
+			rib__peer_has(r, peer, i);
 			r->route_count++;
 		}
 		/* a flagged run needs an id other than 0 (else it is a plain
