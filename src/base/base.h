@@ -100,6 +100,17 @@ static inline int rw_vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, 
 	return need <= *cap ? 0 : rw__vec_grow(pp, cap, need, esz, max, sub); /* room: no call */
 }
 void rw_vec_free(void *pp, uint32_t *cap, size_t esz, enum rw_mem sub);
+/* For the largest tables of the state (paths, prefixes): growth by a
+ * quarter (at least 1024 elements) rather than doubling, so the unused
+ * tail stays under a fifth of them; glibc moves blocks that large by
+ * remapping pages, not copying. */
+int rw__vec_grow_q(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub);
+static inline int rw_vec_grow_q(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub)
+{
+	return need <= *cap ? 0 : rw__vec_grow_q(pp, cap, need, esz, max, sub);
+}
+/* Capacity down to n elements (n 0: freed), recounted. */
+void rw_vec_shrink(void *pp, uint32_t *cap, size_t n, size_t esz, enum rw_mem sub);
 
 /* ---------------------------------------------------------------- cursor */
 

@@ -158,7 +158,7 @@ uint32_t rib_prefix_h(struct rib *r, const struct rw_prefix *p, uint32_t h)
 	for (uint32_t id = htab_first(&r->pfx_tab, h, &k); id != HTAB_NONE; id = htab_next(&r->pfx_tab, h, &k))
 		if (pfx_eq(&r->pfx[id].p, p))
 			return id;
-	GROW(r->pfx, r->npfx, r->cappfx);
+	rw_vec_grow_q(&r->pfx, &r->cappfx, (size_t)r->npfx + 1, sizeof *r->pfx, UINT32_MAX, RW_MEM_RIB);
 	struct rib_pfx *x = &r->pfx[r->npfx];
 	memset(x, 0, sizeof *x);
 	x->p = *p;
@@ -556,6 +556,11 @@ void rib_dump_end(struct rib *r, uint32_t collector)
 {
 	struct rib_collector *c = &r->coll[collector];
 	c->has_dump = true;
+	/* a dump grew the route arrays one route at a time, doubling: give
+	 * back the tails (a full table: a quarter of the routes' bytes) */
+	for (uint32_t i = 0; i < r->npfx; i++)
+		if (r->pfx[i].cap > r->pfx[i].n)
+			rw_vec_shrink(&r->pfx[i].r, &r->pfx[i].cap, r->pfx[i].n, sizeof *r->pfx[i].r, RW_MEM_RIB);
 	if (!c->stale) {
 		r->revealing = false;
 		return; /* the dump carried (or replaced) every route: no sweep */

@@ -21,16 +21,16 @@
 /* peer ids share a route's word with the dump generation (peer_gen) */
 #define RIB_MAX_PEERS ((1u << 24) - 1)
 
-#define RIB_KEY_INLINE 40
+#define RIB_KEY_INLINE 30
 
-/* An interned AS path and what docs/events.md §3 derives from it. 64 bytes:
- * one cache line, key included for paths of up to 9 four-byte ASNs. */
+/* An interned AS path and what docs/events.md §3 derives from it. 48
+ * bytes, key included for paths of up to 6 four-byte ASNs (most paths of
+ * a full table). Its hash is not kept: the hash table's slot has it, and
+ * freeing a path computes it again from the key. */
 struct rib_path {
-	uint32_t hash;
 	uint32_t refs;      /* routes using it; 0 = free slot */
 	uint32_t origin;    /* 0 with no origin (empty, or ends in an AS_SET) */
 	uint32_t upstream;  /* 0 when only one AS is left */
-	uint16_t key_len;
 	union {
 		uint32_t next_free; /* free list link while refs == 0 */
 		uint32_t aux;       /* while used: a word the detector keeps per
@@ -43,6 +43,7 @@ struct rib_path {
 		uint8_t in[RIB_KEY_INLINE];
 		uint8_t *heap;
 	} key;
+	uint16_t key_len;
 };
 
 static inline const uint8_t *rib_path_keyp(const struct rib_path *p)

@@ -66,7 +66,7 @@ void rib__path_unref(struct rib *r, uint32_t path)
 	struct rib_path *p = &r->path[path];
 	if (--p->refs)
 		return;
-	htab_del(&r->path_tab, p->hash, path);
+	htab_del(&r->path_tab, rib_path_hash(rib_path_keyp(p), p->key_len), path);
 	if (p->key_len > RIB_KEY_INLINE) {
 		rw_mem_count(RW_MEM_RIB, -(int64_t)p->key_len);
 		free(p->key.heap);
@@ -193,12 +193,11 @@ uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_
 		id = r->path_free;
 		r->path_free = r->path[id].next_free;
 	} else {
-		rw_vec_grow(&r->path, &r->cappath, (size_t)r->npath + 1, sizeof *r->path, UINT32_MAX - 1, RW_MEM_RIB);
+		rw_vec_grow_q(&r->path, &r->cappath, (size_t)r->npath + 1, sizeof *r->path, UINT32_MAX - 1, RW_MEM_RIB);
 		id = r->npath++;
 	}
 	struct rib_path *p = &r->path[id];
 	memset(p, 0, sizeof *p); /* aux 0: nothing cached for the new path */
-	p->hash = h;
 	p->origin = origin;
 	p->upstream = upstream;
 	p->key_len = (uint16_t)klen;
