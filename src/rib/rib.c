@@ -59,7 +59,7 @@ void rib_release(struct rib *r)
 	for (uint32_t i = 0; i < r->npath; i++)
 		if (r->path[i].key_len > RIB_KEY_INLINE) {
 			rw_mem_count(RW_MEM_RIB, -(int64_t)r->path[i].key_len);
-			free(r->path[i].key.heap);
+			free(rib_path_heap(&r->path[i]));
 		}
 	rw_vec_free(&r->path, &r->cappath, sizeof *r->path, RW_MEM_RIB);
 	htab_release(&r->path_tab);

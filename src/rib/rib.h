@@ -38,17 +38,26 @@ struct rib_path {
 				       the path is interned */
 	};
 	/* the attribute bytes that identify it (asn size, AS4 flag, AS_PATH,
-	 * AS4_PATH): inline when short, else owned heap bytes */
-	union {
-		uint8_t in[RIB_KEY_INLINE];
-		uint8_t *heap;
-	} key;
+	 * AS4_PATH): inline when short, else the address of owned heap
+	 * bytes, copied in (a pointer member would align the entry to 8 and
+	 * pad it to 56 bytes) */
+	uint8_t key[RIB_KEY_INLINE];
 	uint16_t key_len;
 };
 
+_Static_assert(sizeof(struct rib_path) == 48, "a path entry is 48 bytes (docs/internals/rib.md)");
+
+/* A long key's heap bytes (key_len > RIB_KEY_INLINE). */
+static inline uint8_t *rib_path_heap(const struct rib_path *p)
+{
+	uint8_t *h;
+	memcpy(&h, p->key, sizeof h);
+	return h;
+}
+
 static inline const uint8_t *rib_path_keyp(const struct rib_path *p)
 {
-	return p->key_len <= RIB_KEY_INLINE ? p->key.in : p->key.heap;
+	return p->key_len <= RIB_KEY_INLINE ? p->key : rib_path_heap(p);
 }
 
 /* A route: 8 bytes. Its ADD-PATH id is not kept in it: a route whose
@@ -59,6 +68,7 @@ struct rib_route {
 	uint32_t peer_gen;  /* peer id << 8 | RIB_R_ADDPATH | dump generation */
 	uint32_t path;      /* rib_path id */
 };
+_Static_assert(sizeof(struct rib_route) == 8, "a route is 8 bytes (docs/internals/rib.md)");
 #define RIB_R_ADDPATH 0x80u
 /* a collector's dump generation: during a dump, the routes it carried
  * have the new one and the others the one before (rib_dump_end removes

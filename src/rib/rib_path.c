@@ -69,7 +69,7 @@ void rib__path_unref(struct rib *r, uint32_t path)
 	htab_del(&r->path_tab, rib_path_hash(rib_path_keyp(p), p->key_len), path);
 	if (p->key_len > RIB_KEY_INLINE) {
 		rw_mem_count(RW_MEM_RIB, -(int64_t)p->key_len);
-		free(p->key.heap);
+		free(rib_path_heap(p));
 	}
 	p->key_len = 0;
 	p->next_free = r->path_free;
@@ -202,11 +202,12 @@ uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_
 	p->upstream = upstream;
 	p->key_len = (uint16_t)klen;
 	if (klen <= RIB_KEY_INLINE) {
-		memcpy(p->key.in, key, klen);
+		memcpy(p->key, key, klen);
 	} else {
-		p->key.heap = rw_malloc(klen);
+		uint8_t *heap = rw_malloc(klen);
 		rw_mem_count(RW_MEM_RIB, (int64_t)klen);
-		memcpy(p->key.heap, key, klen);
+		memcpy(heap, key, klen);
+		memcpy(p->key, &heap, sizeof heap);
 	}
 	htab_add_at(&r->path_tab, k, h, id); /* k: where the lookup above stopped */
 	r->path_live++;
