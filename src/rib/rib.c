@@ -46,6 +46,9 @@ void rib_init(struct rib *r)
 	htab_init(&r->path_tab, 1024, RW_MEM_RIB);
 	htab_init(&r->peer_tab, 64, RW_MEM_RIB);
 	u64map_init(&r->ap_idx, RW_MEM_RIB);
+	/* the two largest tables of the state */
+	r->pfx_tab.dense = true;
+	r->path_tab.dense = true;
 	r->path_free = RIB_NONE;
 	r->epoch = 1;
 }
