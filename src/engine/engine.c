@@ -23,6 +23,24 @@ void engine_init(struct engine *e, unsigned min_peers, det_event_fn fn, void *ar
 	e->fn = fn;
 	e->arg = arg;
 	e->gap = ENGINE_GAP_DEFAULT;
+	for (size_t i = 0; i < RW_ARRAY_LEN(e->peer_cache); i++)
+		e->peer_cache[i].id = RIB_NONE;
+}
+
+/* rib_peer through the engine's cache of recent peers. */
+static uint32_t peer_of(struct engine *e, uint32_t collector, const struct rw_addr *addr, uint32_t asn)
+{
+	uint32_t a32;
+	memcpy(&a32, addr->b + (addr->af == RW_AF_INET6 ? 12 : 0), 4);
+	uint32_t k = ((asn ^ a32 ^ collector) * 0x9e3779b1u) >> 26;
+	struct engine_peer_slot *c = &e->peer_cache[k];
+	if (c->id != RIB_NONE && c->coll == collector && c->asn == asn && c->addr.af == addr->af &&
+	    !memcmp(c->addr.b, addr->b, sizeof addr->b))
+		return c->id;
+	uint32_t id = rib_peer(&e->rib, collector, addr, asn);
+	if (id != RIB_NONE)
+		*c = (struct engine_peer_slot){collector, asn, id, *addr};
+	return id;
 }
 
 void engine_keep_adj(struct engine *e)
@@ -251,7 +269,7 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 	case BGP_ELEM_WITHDRAW: {
 		struct engine_op *o = &e->ops[e->nops];
 		o->type = el->type;
-		o->peer = rib_peer(r, collector, el->peer, el->peer_asn);
+		o->peer = peer_of(e, collector, el->peer, el->peer_asn);
 		if (o->peer == RIB_NONE) {
 			e->st.unusable++; /* beyond the peer cap (logged by the rib) */
 			return;
@@ -331,7 +349,9 @@ void engine_pre_put(struct obuf *out, const struct bgp_elem *el)
 		/* as rib_path_of sizes it */
 		need = 4 + (size_t)el->attrs->as_path_len + el->attrs->as4_path_len;
 	}
-	uint8_t *d = (uint8_t *)obuf_room(out, sizeof q + need);
+	/* entries stay 8-byte aligned (the key padded), so the main thread
+	 * reads them in place */
+	uint8_t *d = (uint8_t *)obuf_room(out, sizeof q + need + 7);
 	if (need) {
 		q.klen = (uint32_t)rib_path_key(el->attrs, d + sizeof q, need);
 		q.nokey = !q.klen;
@@ -339,7 +359,7 @@ void engine_pre_put(struct obuf *out, const struct bgp_elem *el)
 			q.path_hash = rib_path_hash(d + sizeof q, q.klen);
 	}
 	memcpy(d, &q, sizeof q);
-	out->len += sizeof q + q.klen;
+	out->len += sizeof q + ENGINE_PRE_PAD(q.klen);
 }
 
 void engine_elem_pre(struct engine *e, uint32_t collector, const struct engine_pre *q, const uint8_t *key)
@@ -353,7 +373,7 @@ void engine_elem_pre(struct engine *e, uint32_t collector, const struct engine_p
 		/* engine_elem's steps, with the worker's copies */
 		struct engine_op *o = &e->ops[e->nops];
 		o->type = q->type;
-		o->peer = rib_peer(r, collector, &q->peer, q->peer_asn);
+		o->peer = peer_of(e, collector, &q->peer, q->peer_asn);
 		if (o->peer == RIB_NONE) {
 			e->st.unusable++;
 			return;

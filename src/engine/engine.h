@@ -44,7 +44,8 @@ struct engine_op {
 /* An element as a decoding thread prepares it for engine_elem_pre (the
  * parallel RIB load, archive.c): what engine_elem reads from a bgp_elem,
  * copied, with the prefix's and path key's hashes computed off the main
- * thread. In a buffer, the path key's klen bytes follow it. */
+ * thread. In a buffer, the path key's klen bytes follow it, padded to 8
+ * bytes (ENGINE_PRE_PAD): entries are read in place. */
 struct engine_pre {
 	uint8_t type;           /* enum bgp_elem_type; ENGINE_PRE_RECORD: the
 				   next record of the file begins */
@@ -62,6 +63,8 @@ struct engine_pre {
 	struct rw_prefix pfx;
 };
 #define ENGINE_PRE_RECORD 0xff
+/* the key bytes after an engine_pre in a buffer, padded to 8 */
+#define ENGINE_PRE_PAD(klen) (((size_t)(klen) + 7) & ~(size_t)7)
 
 /* What the engine knows of a collector's data in time (docs/events.md §9),
  * by rib collector id. */
@@ -101,6 +104,14 @@ struct engine {
 	uint32_t since;             /* a dump after a gap that began then was
 				       applied in sec (0: none) */
 	struct engine_stats st;
+	/* the rib peer ids of recent (collector, address, ASN)s: a RIB
+	 * record's entries cycle through the same peers, so most elements
+	 * find theirs here instead of hashing 24 bytes (direct-mapped; id
+	 * RIB_NONE: empty; peer ids never change) */
+	struct engine_peer_slot {
+		uint32_t coll, asn, id;
+		struct rw_addr addr;
+	} peer_cache[64];
 };
 
 void engine_init(struct engine *e, unsigned min_peers, det_event_fn fn, void *arg);
