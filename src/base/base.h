@@ -100,6 +100,17 @@ static inline int rw_vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, 
 	return need <= *cap ? 0 : rw__vec_grow(pp, cap, need, esz, max, sub); /* room: no call */
 }
 void rw_vec_free(void *pp, uint32_t *cap, size_t esz, enum rw_mem sub);
+/* For the largest tables of the state (paths, prefixes): growth by a
+ * quarter (at least 1024 elements) rather than doubling, so the unused
+ * tail stays under a fifth of them; glibc moves blocks that large by
+ * remapping pages, not copying. */
+int rw__vec_grow_q(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub);
+static inline int rw_vec_grow_q(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub)
+{
+	return need <= *cap ? 0 : rw__vec_grow_q(pp, cap, need, esz, max, sub);
+}
+/* Capacity down to n elements (n 0: freed), recounted. */
+void rw_vec_shrink(void *pp, uint32_t *cap, size_t n, size_t esz, enum rw_mem sub);
 
 /* ---------------------------------------------------------------- cursor */
 
@@ -270,7 +281,7 @@ static inline uint64_t rw_hash_2u64(uint64_t a, uint64_t b, uint64_t c)
 }
 
 /* The one hash table: open addressing over (id, hash) slots, linear
- * probing, at most half full. The owner keeps its entries in its own array
+ * probing, at most half full (3/4 when dense). The owner keeps its entries in its own array
  * and the table maps a 32-bit hash to their ids; lookups walk the ids
  * whose hash matches and the owner compares keys:
  *
@@ -289,7 +300,17 @@ struct htab {
 	uint32_t mask;
 	uint32_t n;          /* ids held */
 	enum rw_mem sub;
+	bool dense;          /* grows at 3/4 load, not 1/2: for the largest
+				tables (the rib's paths and prefixes, tens of
+				millions of ids), memory over probe length */
 };
+
+/* Would one more id pass the table's load limit? */
+static inline bool htab__full(const struct htab *t)
+{
+	uint64_t n = (uint64_t)t->n + 1, cap = (uint64_t)t->mask + 1;
+	return t->dense ? n * 4 > cap * 3 : n * 2 > cap;
+}
 
 void htab_init(struct htab *t, uint32_t cap, enum rw_mem sub);
 void htab_release(struct htab *t);
@@ -299,7 +320,7 @@ void htab_clear(struct htab *t);
  * slots from h's home slot on; an id always lies in the run that starts at
  * its home slot, so after the last call the table is empty. */
 void htab_clear_run(struct htab *t, uint32_t h);
-/* Add an id under hash h (grows at half load). */
+/* Add an id under hash h (grows at half load, or 3/4 when dense). */
 void htab_add(struct htab *t, uint32_t h, uint32_t id);
 /* Remove id (stored under h; it must be there). */
 void htab_del(struct htab *t, uint32_t h, uint32_t id);
@@ -331,7 +352,7 @@ static inline uint32_t htab_first(const struct htab *t, uint32_t h, uint32_t *k)
  * two. At half load it grows and probes again. */
 static inline void htab_add_at(struct htab *t, uint32_t k, uint32_t h, uint32_t id)
 {
-	if ((t->n + 1) * 2 > t->mask + 1) {
+	if (htab__full(t)) {
 		htab_add(t, h, id);
 		return;
 	}

@@ -1,6 +1,6 @@
 /*
  * The one hash table (see base.h): open addressing over (id, hash) slots,
- * linear probing, at most half full, backward-shift deletion so probe
+ * linear probing, at most half full (3/4 for a dense one), backward-shift deletion so probe
  * chains never break and long-running state collects no tombstones.
  *
  * The table stores ids, not keys: the owner keeps its entries in its own
@@ -29,6 +29,7 @@ void htab_init(struct htab *t, uint32_t cap, enum rw_mem sub)
 	t->mask = c - 1;
 	t->n = 0;
 	t->sub = sub;
+	t->dense = false; /* the owner sets it after init */
 }
 
 void htab_release(struct htab *t)
@@ -79,7 +80,7 @@ static void grow(struct htab *t)
 
 void htab_add(struct htab *t, uint32_t h, uint32_t id)
 {
-	if ((t->n + 1) * 2 > t->mask + 1)
+	if (htab__full(t))
 		grow(t);
 	uint32_t k = h & t->mask;
 	while (t->s[k].id != HTAB_NONE)

@@ -119,6 +119,40 @@ int rw__vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, e
 	return 0;
 }
 
+int rw__vec_grow_q(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub)
+{
+	if (need <= *cap)
+		return 0;
+	if (max > UINT32_MAX)
+		max = UINT32_MAX;
+	if (need > max)
+		return RW_ELIMIT;
+	size_t n = *cap + RW_MAX((size_t)*cap / 4, (size_t)1024);
+	if (n < need)
+		n = need;
+	if (n > max)
+		n = max;
+	void **p = pp;
+	*p = rw_realloc(*p, n * esz);
+	rw_mem_count(sub, (int64_t)((n - *cap) * esz));
+	*cap = (uint32_t)n;
+	return 0;
+}
+
+void rw_vec_shrink(void *pp, uint32_t *cap, size_t n, size_t esz, enum rw_mem sub)
+{
+	if (n >= *cap)
+		return;
+	if (!n) {
+		rw_vec_free(pp, cap, esz, sub);
+		return;
+	}
+	void **p = pp;
+	*p = rw_realloc(*p, n * esz);
+	rw_mem_count(sub, -(int64_t)((*cap - n) * esz));
+	*cap = (uint32_t)n;
+}
+
 void rw_vec_free(void *pp, uint32_t *cap, size_t esz, enum rw_mem sub)
 {
 	void **p = pp;

@@ -294,6 +294,18 @@ int cmd_events(int argc, char **argv)
 		fprintf(stderr, "state: %u prefixes, %llu routes, %u paths (%u peers, %u collectors), %.1f MB; events %llu (%u grouped)\n",
 			e->rib.npfx, (unsigned long long)e->rib.route_count, e->rib.path_live, e->rib.npeer,
 			e->rib.ncoll, (double)rib_bytes(&e->rib) / 1e6, (unsigned long long)e->det.events, ec.g.n);
+		/* where a route's bytes go: the rib's parts, then everything the
+		 * state's owners count (rib, detector, engine) per route */
+		struct rib_mem m;
+		rib_mem(&e->rib, &m);
+		double nr = e->rib.route_count ? (double)e->rib.route_count : 1;
+		uint64_t held = rw_mem_held(RW_MEM_RIB) + rw_mem_held(RW_MEM_DET) + rw_mem_held(RW_MEM_ENGINE);
+		fprintf(stderr, "state bytes per route: routes %.2f, ADD-PATH ids %.2f, prefixes %.2f + table %.2f, "
+				"paths %.2f + keys %.2f + table %.2f, peers %.2f, dirty %.2f; detector %.2f; "
+				"all counted %.2f (%.1f MB)\n",
+			m.routes / nr, m.addpath / nr, m.prefixes / nr, m.pfx_tab / nr, m.paths / nr, m.path_keys / nr,
+			m.path_tab / nr, m.peers / nr, m.dirty / nr, rw_mem_held(RW_MEM_DET) / nr, held / nr,
+			(double)held / 1e6);
 		struct det_counts dc;
 		det_count(&e->det, &dc);
 		fprintf(stderr, "detector: episodes %llu upstream, %llu (prefix, origin), %llu RPKI invalid, %llu watch, "

@@ -23,6 +23,24 @@ void engine_init(struct engine *e, unsigned min_peers, det_event_fn fn, void *ar
 	e->fn = fn;
 	e->arg = arg;
 	e->gap = ENGINE_GAP_DEFAULT;
+	for (size_t i = 0; i < RW_ARRAY_LEN(e->peer_cache); i++)
+		e->peer_cache[i].id = RIB_NONE;
+}
+
+/* rib_peer through the engine's cache of recent peers. */
+static uint32_t peer_of(struct engine *e, uint32_t collector, const struct rw_addr *addr, uint32_t asn)
+{
+	uint32_t a32;
+	memcpy(&a32, addr->b + (addr->af == RW_AF_INET6 ? 12 : 0), 4);
+	uint32_t k = ((asn ^ a32 ^ collector) * 0x9e3779b1u) >> 26;
+	struct engine_peer_slot *c = &e->peer_cache[k];
+	if (c->id != RIB_NONE && c->coll == collector && c->asn == asn && c->addr.af == addr->af &&
+	    !memcmp(c->addr.b, addr->b, sizeof addr->b))
+		return c->id;
+	uint32_t id = rib_peer(&e->rib, collector, addr, asn);
+	if (id != RIB_NONE)
+		*c = (struct engine_peer_slot){collector, asn, id, *addr};
+	return id;
 }
 
 void engine_keep_adj(struct engine *e)
@@ -62,10 +80,12 @@ static void flush_ops(struct engine *e)
 	e->nops = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct engine_op *o = &e->ops[i];
-		o->pfx_hash = rib_prefix_hash(&o->p);
+		if (!o->hashed)
+			o->pfx_hash = rib_prefix_hash(&o->p);
 		rib_prefetch_pfx_slot(r, o->pfx_hash);
 		if (o->type != BGP_ELEM_WITHDRAW && !o->same_path) {
-			o->path_hash = rib_path_hash(o->key, o->klen);
+			if (!o->hashed)
+				o->path_hash = rib_path_hash(o->key, o->klen);
 			rib_prefetch_path_slot(r, o->path_hash);
 		}
 	}
@@ -217,6 +237,28 @@ void engine_vrps_changed(struct engine *e, uint32_t sec, const struct rpki_vrp *
 	       (unsigned long long)marked);
 }
 
+/* The announcement of op o (not in the batch: flushed before) with a path
+ * too long for a batch key, resolved by the caller (RIB_NONE: none). */
+static void long_path(struct engine *e, const struct engine_op *o, uint32_t path, uint32_t set)
+{
+	struct rib *r = &e->rib;
+	arena_reset(&e->scratch);
+	e->last_op = -1;
+	uint32_t pfx = rib_prefix(r, &o->p);
+	if (path != RIB_NONE) {
+		rib_announce(r, o->peer, pfx, o->addpath, path);
+		if (e->adj)
+			rib_adj_announce(e->adj, o->peer, pfx, o->addpath, set);
+	} else { /* as in flush_ops */
+		e->st.unusable++;
+		rib_withdraw(r, o->peer, pfx, o->addpath);
+		if (e->adj)
+			rib_adj_withdraw(e->adj, o->peer, pfx, o->addpath);
+	}
+	if (e->adj && set != RIB_NONE)
+		rib_adj_unused(e->adj, set);
+}
+
 void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el)
 {
 	struct rib *r = &e->rib;
@@ -227,7 +269,7 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 	case BGP_ELEM_WITHDRAW: {
 		struct engine_op *o = &e->ops[e->nops];
 		o->type = el->type;
-		o->peer = rib_peer(r, collector, el->peer, el->peer_asn);
+		o->peer = peer_of(e, collector, el->peer, el->peer_asn);
 		if (o->peer == RIB_NONE) {
 			e->st.unusable++; /* beyond the peer cap (logged by the rib) */
 			return;
@@ -236,6 +278,7 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 		o->p = el->pfx;
 		o->p.path_id = 0;
 		o->same_path = false;
+		o->hashed = false;
 		o->set = RIB_NONE;
 		if (el->type == BGP_ELEM_WITHDRAW) {
 			e->st.withdraws++;
@@ -259,22 +302,7 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 					/* a long path: resolve it now, outside the batch */
 					uint32_t set = o->set;
 					flush_ops(e);
-					uint32_t path = rib_path_of(r, el->attrs, &e->scratch);
-					arena_reset(&e->scratch);
-					e->last_op = -1;
-					uint32_t pfx = rib_prefix(r, &o->p);
-					if (path != RIB_NONE) {
-						rib_announce(r, o->peer, pfx, o->addpath, path);
-						if (e->adj)
-							rib_adj_announce(e->adj, o->peer, pfx, o->addpath, set);
-					} else { /* as in flush_ops */
-						e->st.unusable++;
-						rib_withdraw(r, o->peer, pfx, o->addpath);
-						if (e->adj)
-							rib_adj_withdraw(e->adj, o->peer, pfx, o->addpath);
-					}
-					if (e->adj && set != RIB_NONE)
-						rib_adj_unused(e->adj, set);
+					long_path(e, o, rib_path_of(r, el->attrs, &e->scratch), set);
 					return;
 				}
 				o->klen = (uint16_t)k;
@@ -297,6 +325,108 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 			e->st.peer_downs++;
 		}
 		return;
+	default:
+		return;
+	}
+}
+
+void engine_pre_put(struct obuf *out, const struct bgp_elem *el)
+{
+	struct engine_pre q = {.type = el->type, .addpath = el->addpath, .old_state = el->old_state,
+			       .new_state = el->new_state, .peer_asn = el->peer_asn};
+	if (el->peer)
+		q.peer = *el->peer;
+	q.pfx = el->pfx;
+	size_t need = 0;
+	if (el->type == BGP_ELEM_ANNOUNCE || el->type == BGP_ELEM_RIB || el->type == BGP_ELEM_WITHDRAW) {
+		struct rw_prefix p = el->pfx;
+		p.path_id = 0;
+		q.pfx_hash = rib_prefix_hash(&p);
+	}
+	if (el->type == BGP_ELEM_ANNOUNCE || el->type == BGP_ELEM_RIB) {
+		q.attrs_gen = el->attrs_gen;
+		q.src = el->attrs;
+		/* as rib_path_of sizes it */
+		need = 4 + (size_t)el->attrs->as_path_len + el->attrs->as4_path_len;
+	}
+	/* entries stay 8-byte aligned (the key padded), so the main thread
+	 * reads them in place */
+	uint8_t *d = (uint8_t *)obuf_room(out, sizeof q + need + 7);
+	if (need) {
+		q.klen = (uint32_t)rib_path_key(el->attrs, d + sizeof q, need);
+		q.nokey = !q.klen;
+		if (q.klen)
+			q.path_hash = rib_path_hash(d + sizeof q, q.klen);
+	}
+	memcpy(d, &q, sizeof q);
+	out->len += sizeof q + ENGINE_PRE_PAD(q.klen);
+}
+
+void engine_elem_pre(struct engine *e, uint32_t collector, const struct engine_pre *q, const uint8_t *key)
+{
+	struct rib *r = &e->rib;
+	e->st.elems++;
+	switch (q->type) {
+	case BGP_ELEM_ANNOUNCE:
+	case BGP_ELEM_RIB:
+	case BGP_ELEM_WITHDRAW: {
+		/* engine_elem's steps, with the worker's copies */
+		struct engine_op *o = &e->ops[e->nops];
+		o->type = q->type;
+		o->peer = peer_of(e, collector, &q->peer, q->peer_asn);
+		if (o->peer == RIB_NONE) {
+			e->st.unusable++;
+			return;
+		}
+		o->addpath = q->addpath ? q->pfx.path_id : 0;
+		o->p = q->pfx;
+		o->p.path_id = 0;
+		o->same_path = false;
+		o->hashed = true;
+		o->pfx_hash = q->pfx_hash;
+		o->set = RIB_NONE;
+		if (q->type == BGP_ELEM_WITHDRAW) {
+			e->st.withdraws++;
+		} else {
+			if (q->type == BGP_ELEM_RIB)
+				e->st.rib_entries++;
+			else
+				e->st.announces++;
+			if (e->last_op >= 0 && q->attrs_gen == e->last_gen &&
+			    (const void *)e->last_attrs == q->src) {
+				o->same_path = true;
+				o->src = (uint8_t)e->last_op;
+				o->set = e->ops[o->src].set;
+			} else {
+				e->last_gen = q->attrs_gen;
+				e->last_attrs = q->src; /* identity only, never read */
+				e->last_op = (int)e->nops;
+				if (e->adj)
+					abort(); /* dumps never feed an Adj-RIB-In (engine_dump_begin) */
+				if (q->nokey || q->klen > ENGINE_KEY) {
+					flush_ops(e);
+					long_path(e, o,
+						  q->nokey ? RIB_NONE
+							   : rib_path_intern(r, key, q->klen, q->path_hash, &e->scratch),
+						  RIB_NONE);
+					return;
+				}
+				memcpy(o->key, key, q->klen);
+				o->klen = (uint16_t)q->klen;
+				o->path_hash = q->path_hash;
+			}
+		}
+		if (++e->nops == ENGINE_BATCH)
+			flush_ops(e);
+		return;
+	}
+	case BGP_ELEM_STATE: {
+		struct bgp_elem el = {.type = q->type, .old_state = q->old_state, .new_state = q->new_state,
+				      .peer_asn = q->peer_asn, .peer = &q->peer};
+		e->st.elems--; /* engine_elem counts it */
+		engine_elem(e, collector, &el);
+		return;
+	}
 	default:
 		return;
 	}

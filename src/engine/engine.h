@@ -37,7 +37,34 @@ struct engine_op {
 	uint32_t set;        /* Adj-RIB-In attribute set (RIB_NONE: none) */
 	struct rw_prefix p;
 	uint8_t key[ENGINE_KEY];
+	bool hashed;         /* pfx_hash and path_hash came computed (a
+				worker's, engine_elem_pre) */
 };
+
+/* An element as a decoding thread prepares it for engine_elem_pre (the
+ * parallel RIB load, archive.c): what engine_elem reads from a bgp_elem,
+ * copied, with the prefix's and path key's hashes computed off the main
+ * thread. In a buffer, the path key's klen bytes follow it, padded to 8
+ * bytes (ENGINE_PRE_PAD): entries are read in place. */
+struct engine_pre {
+	uint8_t type;           /* enum bgp_elem_type; ENGINE_PRE_RECORD: the
+				   next record of the file begins */
+	bool addpath;           /* pfx.path_id is an ADD-PATH id */
+	bool nokey;             /* announcement whose path has no key (longer
+				   than a key can be): not usable */
+	uint16_t old_state, new_state;
+	uint32_t klen;
+	uint32_t peer_asn;
+	uint32_t pfx_hash, path_hash;
+	uint64_t attrs_gen;     /* with src: the same-UPDATE test of
+				   engine_elem (decoder's generation) */
+	const void *src;        /* the decoder's attributes (identity only) */
+	struct rw_addr peer;
+	struct rw_prefix pfx;
+};
+#define ENGINE_PRE_RECORD 0xff
+/* the key bytes after an engine_pre in a buffer, padded to 8 */
+#define ENGINE_PRE_PAD(klen) (((size_t)(klen) + 7) & ~(size_t)7)
 
 /* What the engine knows of a collector's data in time (docs/events.md §9),
  * by rib collector id. */
@@ -77,6 +104,14 @@ struct engine {
 	uint32_t since;             /* a dump after a gap that began then was
 				       applied in sec (0: none) */
 	struct engine_stats st;
+	/* the rib peer ids of recent (collector, address, ASN)s: a RIB
+	 * record's entries cycle through the same peers, so most elements
+	 * find theirs here instead of hashing 24 bytes (direct-mapped; id
+	 * RIB_NONE: empty; peer ids never change) */
+	struct engine_peer_slot {
+		uint32_t coll, asn, id;
+		struct rw_addr addr;
+	} peer_cache[64];
 };
 
 void engine_init(struct engine *e, unsigned min_peers, det_event_fn fn, void *arg);
@@ -101,6 +136,12 @@ struct engine_src {
 	uint32_t collector;
 };
 int engine_on_elem(void *arg, const struct bgp_elem *el);
+/* engine_elem for an element a worker prepared (key: its klen bytes);
+ * the same effects and counts, in the same order. */
+void engine_elem_pre(struct engine *e, uint32_t collector, const struct engine_pre *q, const uint8_t *key);
+/* Prepare el (a worker's side, touching no engine state): the engine_pre
+ * and path key appended to out. */
+void engine_pre_put(struct obuf *out, const struct bgp_elem *el);
 /* A record of a collector, decoded by dec and applied (live sources make
  * the records a collector archives, so live and replay share this path).
  * The caller moves the clock first. *res: what decoding found. */

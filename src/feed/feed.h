@@ -267,7 +267,8 @@ uint32_t feed_inputs_clip(struct feed_input *v, size_t n, uint32_t from, uint32_
  * elements go to `elem` with that state, after `record` gave it the
  * record and the buffer its results belong in; the main thread gets each
  * batch's buffer, in order, through `deliver`. Elements are counted into
- * the file's stats. Used by `dump`; any source can use it. */
+ * the file's stats (unless `uncounted`). Used by `dump` and by the
+ * engine's RIB dumps (engine/archive.c); any source can use it. */
 struct feed_par_ops {
 	void *(*worker_new)(void *arg);
 	void (*worker_free)(void *state);
@@ -278,6 +279,12 @@ struct feed_par_ops {
 	 * decoded, not reported; a peer index is still followed) */
 	bool (*keep)(void *arg, const struct mrt_rec *rec);
 	void *arg;
+	/* the file's current record is already framed (feed_file_next was
+	 * called): it is the first to run */
+	bool framed;
+	/* the caller counts elements itself (the engine): the file's stats
+	 * are left as the sequential feed_file_decode leaves them */
+	bool uncounted;
 };
 
 /* 0, or RW_ENOMEM when no worker could start (nothing was read: decode

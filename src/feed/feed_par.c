@@ -160,8 +160,9 @@ static void deliver(struct par *p, struct order *ord, struct feed_file *f, struc
 	}
 	b->nmsg = 0;
 	f->defer = true;
-	for (int k = 0; k < 5; k++)
-		f->st->elems[k] += b->elems[k];
+	if (!p->ops->uncounted)
+		for (int k = 0; k < 5; k++)
+			f->st->elems[k] += b->elems[k];
 	ord->delivered++;
 	b->next = ord->free;
 	ord->free = b;
@@ -248,6 +249,7 @@ int feed_par_run(struct feed_file *f, unsigned nworkers, const struct feed_par_o
 		w->dec.want_msgs = f->dec.want_msgs;
 		w->dec.salvage = f->dec.salvage;
 		w->dec.guess_addpath = f->dec.guess_addpath;
+		w->dec.skip_path = f->dec.skip_path;
 		w->state = ops->worker_new(ops->arg);
 		if (rw_thread_start(&w->t, worker_main, w, "decoder"))
 			break;
@@ -262,7 +264,7 @@ int feed_par_run(struct feed_file *f, unsigned nworkers, const struct feed_par_o
 	bool have_pit = false;
 	struct pbatch *b = NULL;
 	f->defer = true;
-	while (!rc && feed_file_next(f) > 0) {
+	for (bool first = ops->framed; !rc && (first || feed_file_next(f) > 0); first = false) {
 		feed_file_prepare(f); /* short lengths are decided here */
 		const struct mrt_rec *rec = &f->rec;
 		if (is_pit(rec)) {

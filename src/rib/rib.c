@@ -5,10 +5,14 @@
  * Invariants:
  *  - a prefix's routes are sorted by (peer, addpath); a peer has at most one
  *    route per (prefix, addpath);
+ *  - a peer's routes on a prefix (its run) carry RIB_R_ADDPATH all or none;
+ *    they do, with their ids in ap[ap_idx(prefix, peer)], exactly when one
+ *    of them has an ADD-PATH id other than 0 (else the run is one route,
+ *    id 0);
  *  - every route holds one reference on its path;
- *  - rib_peer.pfx lists every prefix the peer has a route for (and maybe
- *    stale ones: it is cleaned lazily, on a session drop, a dump end, or
- *    when it grows past twice the live count);
+ *  - rib_peer.has has the bit of every prefix the peer has a route for
+ *    (and maybe stale ones: cleared lazily, by the walks of a session drop
+ *    or a dump's sweep);
  *  - a prefix is in the dirty list at most once per epoch.
  */
 #include "rib.h"
@@ -41,6 +45,10 @@ void rib_init(struct rib *r)
 	htab_init(&r->pfx_tab, 1024, RW_MEM_RIB);
 	htab_init(&r->path_tab, 1024, RW_MEM_RIB);
 	htab_init(&r->peer_tab, 64, RW_MEM_RIB);
+	u64map_init(&r->ap_idx, RW_MEM_RIB);
+	/* the two largest tables of the state */
+	r->pfx_tab.dense = true;
+	r->path_tab.dense = true;
 	r->path_free = RIB_NONE;
 	r->epoch = 1;
 }
@@ -54,12 +62,17 @@ void rib_release(struct rib *r)
 	for (uint32_t i = 0; i < r->npath; i++)
 		if (r->path[i].key_len > RIB_KEY_INLINE) {
 			rw_mem_count(RW_MEM_RIB, -(int64_t)r->path[i].key_len);
-			free(r->path[i].key.heap);
+			free(rib_path_heap(&r->path[i]));
 		}
 	rw_vec_free(&r->path, &r->cappath, sizeof *r->path, RW_MEM_RIB);
 	htab_release(&r->path_tab);
+	u64map_release(&r->ap_idx);
+	for (uint32_t i = 0; i < r->nap; i++)
+		rw_vec_free(&r->ap[i].id, &r->ap[i].cap, sizeof *r->ap[i].id, RW_MEM_RIB);
+	rw_vec_free(&r->ap, &r->capap, sizeof *r->ap, RW_MEM_RIB);
+	rw_vec_free(&r->ap_free, &r->capap_free, sizeof *r->ap_free, RW_MEM_RIB);
 	for (uint32_t i = 0; i < r->npeer; i++)
-		rw_vec_free(&r->peer[i].pfx, &r->peer[i].cappfx, sizeof *r->peer[i].pfx, RW_MEM_RIB);
+		rw_vec_free(&r->peer[i].has, &r->peer[i].caphas, sizeof *r->peer[i].has, RW_MEM_RIB);
 	rw_vec_free(&r->peer, &r->cappeer, sizeof *r->peer, RW_MEM_RIB);
 	htab_release(&r->peer_tab);
 	for (uint32_t i = 0; i < r->ncoll; i++) {
@@ -148,7 +161,7 @@ uint32_t rib_prefix_h(struct rib *r, const struct rw_prefix *p, uint32_t h)
 	for (uint32_t id = htab_first(&r->pfx_tab, h, &k); id != HTAB_NONE; id = htab_next(&r->pfx_tab, h, &k))
 		if (pfx_eq(&r->pfx[id].p, p))
 			return id;
-	GROW(r->pfx, r->npfx, r->cappfx);
+	rw_vec_grow_q(&r->pfx, &r->cappfx, (size_t)r->npfx + 1, sizeof *r->pfx, UINT32_MAX, RW_MEM_RIB);
 	struct rib_pfx *x = &r->pfx[r->npfx];
 	memset(x, 0, sizeof *x);
 	x->p = *p;
@@ -225,45 +238,133 @@ const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n, const uint8_t **why)
 	return r->taken;
 }
 
-/* Index of (peer, addpath) in the prefix's routes, or the insert position
- * encoded as ~pos. */
-static long find_route(const struct rib_pfx *x, uint32_t peer, uint32_t addpath)
+/* ---------------------------------------------------------------- ADD-PATH ids */
+
+static uint64_t ap_key(uint32_t pfx, uint32_t peer)
+{
+	return (uint64_t)pfx << 32 | peer;
+}
+
+/* The ids of a flagged run. */
+struct rib_ap *rib__ap_of(const struct rib *r, uint32_t pfx, uint32_t peer)
+{
+	const uint32_t *v = u64map_get(&r->ap_idx, ap_key(pfx, peer));
+	return v ? &r->ap[*v] : NULL;
+}
+
+struct rib_ap *rib__ap_new(struct rib *r, uint32_t pfx, uint32_t peer)
+{
+	uint32_t i;
+	if (r->nap_free) {
+		i = r->ap_free[--r->nap_free];
+	} else {
+		GROW(r->ap, r->nap, r->capap);
+		i = r->nap++;
+		memset(&r->ap[i], 0, sizeof r->ap[i]);
+	}
+	*u64map_put(&r->ap_idx, ap_key(pfx, peer)) = i;
+	return &r->ap[i];
+}
+
+static void ap_drop(struct rib *r, uint32_t pfx, uint32_t peer)
+{
+	uint32_t i = *u64map_get(&r->ap_idx, ap_key(pfx, peer));
+	u64map_del(&r->ap_idx, ap_key(pfx, peer));
+	rw_vec_free(&r->ap[i].id, &r->ap[i].cap, sizeof *r->ap[i].id, RW_MEM_RIB);
+	r->ap[i].n = 0;
+	GROW(r->ap_free, r->nap_free, r->capap_free);
+	r->ap_free[r->nap_free++] = i;
+}
+
+void rib__ap_push(struct rib_ap *a, uint32_t id)
+{
+	rw_vec_grow(&a->id, &a->cap, (size_t)a->n + 1, sizeof *a->id, UINT32_MAX, RW_MEM_RIB);
+	a->id[a->n++] = id;
+}
+
+static void ap_insert(struct rib_ap *a, uint32_t k, uint32_t id)
+{
+	rw_vec_grow(&a->id, &a->cap, (size_t)a->n + 1, sizeof *a->id, UINT32_MAX, RW_MEM_RIB);
+	memmove(a->id + k + 1, a->id + k, (a->n - k) * sizeof *a->id);
+	a->id[k] = id;
+	a->n++;
+}
+
+/* First route of peer in the prefix's routes (or where it would go). */
+static uint32_t run_start(const struct rib_pfx *x, uint32_t peer)
 {
 	uint32_t lo = 0, hi = x->n;
 	while (lo < hi) {
 		uint32_t mid = (lo + hi) / 2;
-		const struct rib_route *m = &x->r[mid];
-		uint32_t mp = rib_route_peer(m);
-		if (mp < peer || (mp == peer && m->addpath < addpath))
+		if (rib_route_peer(&x->r[mid]) < peer)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < x->n && rib_route_peer(&x->r[lo]) == peer && x->r[lo].addpath == addpath)
-		return lo;
-	return ~(long)lo;
+	return lo;
 }
 
-static void peer_note_pfx(struct rib *r, struct rib_peer *p, uint32_t pfx)
+uint32_t rib_route_addpath(const struct rib *r, uint32_t pfx, uint32_t k)
 {
-	if (p->npfx >= p->cappfx && p->npfx > 2 * p->nroutes + 64)
-		rib__peer_compact(r, (uint32_t)(p - r->peer));
-	GROW(p->pfx, p->npfx, p->cappfx);
-	p->pfx[p->npfx++] = pfx;
+	const struct rib_pfx *x = &r->pfx[pfx];
+	if (!(x->r[k].peer_gen & RIB_R_ADDPATH))
+		return 0;
+	uint32_t peer = rib_route_peer(&x->r[k]);
+	return rib__ap_of(r, pfx, peer)->id[k - run_start(x, peer)];
+}
+
+/* Index of (peer, addpath) in the prefix's routes, or the insert position
+ * encoded as ~pos. */
+static long find_route(const struct rib *r, uint32_t pfx, uint32_t peer, uint32_t addpath)
+{
+	const struct rib_pfx *x = &r->pfx[pfx];
+	uint32_t lo = run_start(x, peer);
+	if (lo >= x->n || rib_route_peer(&x->r[lo]) != peer)
+		return ~(long)lo;
+	if (!(x->r[lo].peer_gen & RIB_R_ADDPATH)) /* one route, id 0 */
+		return addpath ? ~(long)(lo + 1) : (long)lo;
+	const struct rib_ap *a = rib__ap_of(r, pfx, peer);
+	uint32_t l = 0, h = a->n;
+	while (l < h) {
+		uint32_t mid = (l + h) / 2;
+		if (a->id[mid] < addpath)
+			l = mid + 1;
+		else
+			h = mid;
+	}
+	if (l < a->n && a->id[l] == addpath)
+		return (long)(lo + l);
+	return ~(long)(lo + l);
+}
+
+void rib__peer_has(struct rib *r, uint32_t peer, uint32_t pfx)
+{
+	struct rib_peer *p = &r->peer[peer];
+	uint32_t w = pfx / 64;
+	if (w >= p->caphas) {
+		uint32_t old = p->caphas;
+		/* room for the prefixes known now: a peer's first route
+		 * sizes it once, not word by word */
+		size_t need = RW_MAX((size_t)w + 1, ((size_t)r->npfx + 63) / 64);
+		rw_vec_grow(&p->has, &p->caphas, need, sizeof *p->has, UINT32_MAX, RW_MEM_RIB);
+		memset(p->has + old, 0, (size_t)(p->caphas - old) * sizeof *p->has);
+	}
+	p->has[w] |= 1ull << (pfx % 64);
 }
 
 void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, uint32_t path)
 {
 	struct rib_pfx *x = &r->pfx[pfx];
 	struct rib_peer *p = &r->peer[peer];
-	uint32_t pg = peer << 8 | r->coll[p->collector].gen;
-	long i = find_route(x, peer, addpath);
+	uint32_t gen = r->coll[p->collector].gen;
+	long i = find_route(r, pfx, peer, addpath);
 	r->st.announces++;
 	if (i >= 0) {
 		struct rib_route *rt = &x->r[i];
-		if (rt->peer_gen != pg)
+		if ((rt->peer_gen & RIB_GEN_MASK) != gen) {
 			r->coll[p->collector].stale--; /* refreshed by the dump */
-		rt->peer_gen = pg;
+			rt->peer_gen = (rt->peer_gen & ~RIB_GEN_MASK) | gen;
+		}
 		if (rt->path == path)
 			return; /* same route again: not a change */
 		if (r->route_obs)
@@ -282,15 +383,28 @@ void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, 
 			mark_dirty(r, pfx, 0);
 		return;
 	}
-	uint32_t pos = (uint32_t)~i;
+	uint32_t pos = (uint32_t)~i, flag = 0;
+	uint32_t lo = run_start(x, peer);
+	bool run = lo < x->n && rib_route_peer(&x->r[lo]) == peer;
+	bool flagged = run && (x->r[lo].peer_gen & RIB_R_ADDPATH);
+	if (addpath || flagged) {
+		/* the run gets (or has) its ids in the side table */
+		struct rib_ap *a = flagged ? rib__ap_of(r, pfx, peer) : rib__ap_new(r, pfx, peer);
+		if (run && !flagged) { /* its one route, id 0 */
+			ap_insert(a, 0, 0);
+			x->r[lo].peer_gen |= RIB_R_ADDPATH;
+		}
+		ap_insert(a, pos - lo, addpath);
+		flag = RIB_R_ADDPATH;
+	}
 	GROW(x->r, x->n, x->cap);
 	memmove(x->r + pos + 1, x->r + pos, (x->n - pos) * sizeof *x->r);
-	x->r[pos] = (struct rib_route){pg, addpath, path};
+	x->r[pos] = (struct rib_route){peer << 8 | flag | gen, path};
 	x->n++;
 	rib__path_ref(r, path);
 	p->nroutes++;
 	r->route_count++;
-	peer_note_pfx(r, p, pfx);
+	rib__peer_has(r, peer, pfx);
 	if (r->route_obs)
 		r->route_obs(r->route_obs_arg, r, peer, pfx, RIB_NONE, path);
 	mark_dirty(r, pfx, 0);
@@ -302,15 +416,30 @@ static void remove_at(struct rib *r, uint32_t pfx, uint32_t i, uint8_t why)
 	struct rib_route *rt = &x->r[i];
 	struct rib_peer *p = &r->peer[rib_route_peer(rt)];
 	struct rib_collector *c = &r->coll[p->collector];
-	if ((rt->peer_gen & 0xff) != c->gen && c->stale)
+	uint32_t peer = rib_route_peer(rt);
+	if ((rt->peer_gen & RIB_GEN_MASK) != c->gen && c->stale)
 		c->stale--;
 	if (r->route_obs)
-		r->route_obs(r->route_obs_arg, r, rib_route_peer(rt), pfx, rt->path, RIB_NONE);
+		r->route_obs(r->route_obs_arg, r, peer, pfx, rt->path, RIB_NONE);
 	rib__path_unref(r, rt->path);
 	p->nroutes--;
 	r->route_count--;
+	bool flagged = rt->peer_gen & RIB_R_ADDPATH;
 	memmove(x->r + i, x->r + i + 1, (x->n - i - 1) * sizeof *x->r);
 	x->n--;
+	if (flagged) {
+		uint32_t lo = run_start(x, peer);
+		struct rib_ap *a = rib__ap_of(r, pfx, peer);
+		uint32_t k = i - lo;
+		memmove(a->id + k, a->id + k + 1, (a->n - k - 1) * sizeof *a->id);
+		a->n--;
+		if (!a->n || (a->n == 1 && !a->id[0])) {
+			/* no id other than 0 left: back to a plain route */
+			if (a->n)
+				x->r[lo].peer_gen &= ~RIB_R_ADDPATH;
+			ap_drop(r, pfx, peer);
+		}
+	}
 	if (x->n == 0)
 		rw_vec_free(&x->r, &x->cap, sizeof *x->r, RW_MEM_RIB);
 	mark_dirty(r, pfx, why);
@@ -319,7 +448,7 @@ static void remove_at(struct rib *r, uint32_t pfx, uint32_t i, uint8_t why)
 void rib_withdraw(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath)
 {
 	r->st.withdraws++;
-	long i = find_route(&r->pfx[pfx], peer, addpath);
+	long i = find_route(r, pfx, peer, addpath);
 	if (i >= 0)
 		remove_at(r, pfx, (uint32_t)i, RIB_WHY_WITHDRAW);
 }
@@ -329,57 +458,87 @@ void rib_withdraw(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath)
 static void drop_peer_routes(struct rib *r, uint32_t peer, uint32_t pfx, int gen, uint8_t why)
 {
 	struct rib_pfx *x = &r->pfx[pfx];
-	long i = find_route(x, peer, 0);
-	uint32_t k = (uint32_t)(i >= 0 ? i : ~i);
+	uint32_t k = run_start(x, peer);
 	while (k < x->n && rib_route_peer(&x->r[k]) == peer) {
-		if (gen < 0 || (x->r[k].peer_gen & 0xff) != (uint32_t)gen)
+		if (gen < 0 || (x->r[k].peer_gen & RIB_GEN_MASK) != (uint32_t)gen)
 			remove_at(r, pfx, k, why);
 		else
 			k++;
 	}
 }
 
-void rib_peer_down(struct rib *r, uint32_t peer)
+/* Visit the prefixes of the peer's bits, in prefix id order: each bit
+ * whose prefix has no route of the peer (any more) is cleared; fn (may be
+ * NULL) is called for the others, and may remove routes. Stops when fn
+ * returns true, or when the peer has no routes left. */
+static void peer_walk(struct rib *r, uint32_t peer, bool (*fn)(struct rib *r, uint32_t peer, uint32_t pfx, void *arg),
+		      void *arg)
 {
 	struct rib_peer *p = &r->peer[peer];
-	r->st.peer_downs++;
-	for (uint32_t i = 0; i < p->npfx && p->nroutes; i++)
-		drop_peer_routes(r, peer, p->pfx[i], -1, RIB_WHY_SESSION);
-	p->npfx = 0;
-}
-
-/* Rebuild a peer's prefix list from the routes it really has, one entry
- * per prefix. */
-void rib__peer_compact(struct rib *r, uint32_t peer)
-{
-	struct rib_peer *p = &r->peer[peer];
-	uint32_t k = 0, stamp = ++r->mark;
-	for (uint32_t i = 0; i < p->npfx; i++) {
-		uint32_t pfx = p->pfx[i];
-		struct rib_pfx *x = &r->pfx[pfx];
-		if (x->mark == stamp)
-			continue;
-		long j = find_route(x, peer, 0);
-		uint32_t pos = (uint32_t)(j >= 0 ? j : ~j);
-		if (pos < x->n && rib_route_peer(&x->r[pos]) == peer) {
-			x->mark = stamp;
-			p->pfx[k++] = pfx;
+	for (uint32_t w = 0; w < p->caphas; w++) {
+		for (uint64_t bits = p->has[w]; bits; bits &= bits - 1) {
+			uint32_t pfx = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			const struct rib_pfx *x = &r->pfx[pfx];
+			uint32_t k = run_start(x, peer);
+			if (k < x->n && rib_route_peer(&x->r[k]) == peer && fn && fn(r, peer, pfx, arg))
+				return;
+			x = &r->pfx[pfx];
+			k = run_start(x, peer);
+			if (k >= x->n || rib_route_peer(&x->r[k]) != peer)
+				p->has[w] &= ~(1ull << (pfx % 64));
+		}
+		if (!p->nroutes) {
+			/* nothing left: the rest of the bits are stale */
+			memset(p->has + w, 0, (size_t)(p->caphas - w) * sizeof *p->has);
+			return;
 		}
 	}
-	p->npfx = k;
+}
+
+static bool drop_all(struct rib *r, uint32_t peer, uint32_t pfx, void *arg)
+{
+	(void)arg;
+	drop_peer_routes(r, peer, pfx, -1, RIB_WHY_SESSION);
+	return false;
+}
+
+void rib_peer_down(struct rib *r, uint32_t peer)
+{
+	r->st.peer_downs++;
+	if (r->peer[peer].nroutes)
+		peer_walk(r, peer, drop_all, NULL);
+}
+
+/* Has the peer a route of generation *(uint8_t *)arg on pfx? */
+static bool has_gen(struct rib *r, uint32_t peer, uint32_t pfx, void *arg)
+{
+	const struct rib_pfx *x = &r->pfx[pfx];
+	uint8_t gen = *(const uint8_t *)arg;
+	for (uint32_t k = run_start(x, peer); k < x->n && rib_route_peer(&x->r[k]) == peer; k++)
+		if ((x->r[k].peer_gen & RIB_GEN_MASK) == gen)
+			return true;
+	return false;
 }
 
 /* Has the peer a route of generation gen? Stops at the first one. */
-static bool peer_in_dump(const struct rib *r, uint32_t peer, uint8_t gen)
+static bool peer_in_dump(struct rib *r, uint32_t peer, uint8_t gen)
 {
 	const struct rib_peer *p = &r->peer[peer];
-	for (uint32_t j = 0; j < p->npfx; j++) {
-		const struct rib_pfx *x = &r->pfx[p->pfx[j]];
-		long i = find_route(x, peer, 0);
-		for (uint32_t k = (uint32_t)(i >= 0 ? i : ~i); k < x->n && rib_route_peer(&x->r[k]) == peer; k++)
-			if ((x->r[k].peer_gen & 0xff) == gen)
+	for (uint32_t w = 0; w < p->caphas; w++)
+		for (uint64_t bits = p->has[w]; bits; bits &= bits - 1)
+			if (has_gen(r, peer, w * 64 + (uint32_t)__builtin_ctzll(bits), &gen))
 				return true;
-	}
+	return false;
+}
+
+struct sweep {
+	uint8_t gen, why;
+};
+
+static bool drop_stale(struct rib *r, uint32_t peer, uint32_t pfx, void *arg)
+{
+	const struct sweep *s = arg;
+	drop_peer_routes(r, peer, pfx, s->gen, s->why);
 	return false;
 }
 
@@ -387,7 +546,7 @@ void rib_dump_begin(struct rib *r, uint32_t collector, bool revealing)
 {
 	struct rib_collector *c = &r->coll[collector];
 	r->revealing = revealing;
-	c->gen = (uint8_t)(c->gen + 1);
+	c->gen = (uint8_t)((c->gen + 1) & RIB_GEN_MASK);
 	/* every route the collector has now is stale until the dump
 	 * carries it again */
 	c->stale = 0;
@@ -400,23 +559,35 @@ void rib_dump_end(struct rib *r, uint32_t collector)
 {
 	struct rib_collector *c = &r->coll[collector];
 	c->has_dump = true;
+	/* a dump grew the route arrays one route at a time, doubling: give
+	 * back the tails (a full table: a quarter of the routes' bytes) */
+	for (uint32_t i = 0; i < r->npfx; i++)
+		if (r->pfx[i].cap > r->pfx[i].n)
+			rw_vec_shrink(&r->pfx[i].r, &r->pfx[i].cap, r->pfx[i].n, sizeof *r->pfx[i].r, RW_MEM_RIB);
 	if (!c->stale) {
 		r->revealing = false;
 		return; /* the dump carried (or replaced) every route: no sweep */
 	}
 	for (uint32_t i = 0; i < c->npeers; i++) {
 		uint32_t peer = c->peers[i];
-		struct rib_peer *p = &r->peer[peer];
 		/* a peer the dump does not carry at all has no session with
 		 * the collector any more (docs/events.md §9); one it carries
 		 * withdrew what is missing */
-		uint8_t why = peer_in_dump(r, peer, c->gen) ? RIB_WHY_WITHDRAW : RIB_WHY_SESSION;
-		for (uint32_t j = 0; j < p->npfx && p->nroutes; j++)
-			drop_peer_routes(r, peer, p->pfx[j], c->gen, why);
-		rib__peer_compact(r, peer);
+		struct sweep sw = {c->gen, peer_in_dump(r, peer, c->gen) ? RIB_WHY_WITHDRAW : RIB_WHY_SESSION};
+		if (r->peer[peer].nroutes)
+			peer_walk(r, peer, drop_stale, &sw);
 	}
 	c->stale = 0;
 	r->revealing = false;
+}
+
+/* Routes in the run of route k's peer. */
+static uint32_t run_len(const struct rib_pfx *x, uint32_t k)
+{
+	uint32_t peer = rib_route_peer(&x->r[k]), n = 0;
+	for (uint32_t j = run_start(x, peer); j < x->n && rib_route_peer(&x->r[j]) == peer; j++)
+		n++;
+	return n;
 }
 
 int rib_check(const struct rib *r, char *buf, size_t size)
@@ -433,9 +604,23 @@ int rib_check(const struct rib *r, char *buf, size_t size)
 		}
 		for (uint32_t k = 0; k < x->n && !rc; k++) {
 			const struct rib_route *rt = &x->r[k];
+			bool same = k && rib_route_peer(&x->r[k - 1]) == rib_route_peer(rt);
 			if (k && (rib_route_peer(&x->r[k - 1]) > rib_route_peer(rt) ||
-				  (rib_route_peer(&x->r[k - 1]) == rib_route_peer(rt) && x->r[k - 1].addpath >= rt->addpath))) {
+				  (same && rib_route_addpath(r, i, k - 1) >= rib_route_addpath(r, i, k)))) {
 				snprintf(buf, size, "prefix %u: routes not sorted at %u", i, k);
+				rc = -1;
+			} else if (same && (x->r[k - 1].peer_gen ^ rt->peer_gen) & RIB_R_ADDPATH) {
+				snprintf(buf, size, "prefix %u: ADD-PATH flags differ in a run at %u", i, k);
+				rc = -1;
+			} else if ((rt->peer_gen & RIB_R_ADDPATH) &&
+				   rib__ap_of(r, i, rib_route_peer(rt))->n != run_len(x, k)) {
+				snprintf(buf, size, "prefix %u: ADD-PATH ids of the run at %u", i, k);
+				rc = -1;
+			} else if ((rt->peer_gen & RIB_R_ADDPATH) && run_len(x, k) == 1 && !rib_route_addpath(r, i, k)) {
+				snprintf(buf, size, "prefix %u: a flagged run of id 0 alone at %u", i, k);
+				rc = -1;
+			} else if (!(rt->peer_gen & RIB_R_ADDPATH) && run_len(x, k) > 1) {
+				snprintf(buf, size, "prefix %u: a run without ids at %u", i, k);
 				rc = -1;
 			} else if (rt->path >= r->npath || !r->path[rt->path].refs) {
 				snprintf(buf, size, "prefix %u: route %u uses freed path %u", i, k, rt->path);
@@ -469,18 +654,34 @@ int rib_check(const struct rib *r, char *buf, size_t size)
 	return rc;
 }
 
-size_t rib_bytes(const struct rib *r)
+void rib_mem(const struct rib *r, struct rib_mem *m)
 {
-	size_t n = sizeof *r;
-	n += (size_t)r->cappfx * sizeof *r->pfx + htab_bytes(&r->pfx_tab);
+	memset(m, 0, sizeof *m);
+	m->prefixes = (size_t)r->cappfx * sizeof *r->pfx;
+	m->pfx_tab = htab_bytes(&r->pfx_tab);
 	for (uint32_t i = 0; i < r->npfx; i++)
-		n += (size_t)r->pfx[i].cap * sizeof(struct rib_route);
-	n += (size_t)r->cappath * sizeof *r->path + htab_bytes(&r->path_tab);
+		m->routes += (size_t)r->pfx[i].cap * sizeof(struct rib_route);
+	m->paths = (size_t)r->cappath * sizeof *r->path;
+	m->path_tab = htab_bytes(&r->path_tab);
+	m->addpath = u64map_bytes(&r->ap_idx) + (size_t)r->capap * sizeof *r->ap + (size_t)r->capap_free * 4;
+	for (uint32_t i = 0; i < r->nap; i++)
+		m->addpath += (size_t)r->ap[i].cap * 4;
 	for (uint32_t i = 0; i < r->npath; i++)
 		if (r->path[i].refs && r->path[i].key_len > RIB_KEY_INLINE)
-			n += r->path[i].key_len;
-	n += (size_t)r->cappeer * sizeof *r->peer;
+			m->path_keys += r->path[i].key_len;
+	m->peers = (size_t)r->cappeer * sizeof *r->peer + htab_bytes(&r->peer_tab) +
+		   (size_t)r->capcoll * sizeof *r->coll;
 	for (uint32_t i = 0; i < r->npeer; i++)
-		n += (size_t)r->peer[i].cappfx * 4;
-	return n;
+		m->peers += (size_t)r->peer[i].caphas * 8;
+	for (uint32_t i = 0; i < r->ncoll; i++)
+		m->peers += (size_t)r->coll[i].cappeers * 4;
+	m->dirty = ((size_t)r->capdirty + r->captaken) * 4 + r->capwhy + r->captaken_why;
+}
+
+size_t rib_bytes(const struct rib *r)
+{
+	struct rib_mem m;
+	rib_mem(r, &m);
+	return sizeof *r + m.routes + m.addpath + m.prefixes + m.pfx_tab + m.paths + m.path_keys + m.path_tab +
+	       m.peers + m.dirty;
 }

@@ -21,16 +21,16 @@
 /* peer ids share a route's word with the dump generation (peer_gen) */
 #define RIB_MAX_PEERS ((1u << 24) - 1)
 
-#define RIB_KEY_INLINE 40
+#define RIB_KEY_INLINE 30
 
-/* An interned AS path and what docs/events.md §3 derives from it. 64 bytes:
- * one cache line, key included for paths of up to 9 four-byte ASNs. */
+/* An interned AS path and what docs/events.md §3 derives from it. 48
+ * bytes, key included for paths of up to 6 four-byte ASNs (most paths of
+ * a full table). Its hash is not kept: the hash table's slot has it, and
+ * freeing a path computes it again from the key. */
 struct rib_path {
-	uint32_t hash;
 	uint32_t refs;      /* routes using it; 0 = free slot */
 	uint32_t origin;    /* 0 with no origin (empty, or ends in an AS_SET) */
 	uint32_t upstream;  /* 0 when only one AS is left */
-	uint16_t key_len;
 	union {
 		uint32_t next_free; /* free list link while refs == 0 */
 		uint32_t aux;       /* while used: a word the detector keeps per
@@ -38,22 +38,48 @@ struct rib_path {
 				       the path is interned */
 	};
 	/* the attribute bytes that identify it (asn size, AS4 flag, AS_PATH,
-	 * AS4_PATH): inline when short, else owned heap bytes */
-	union {
-		uint8_t in[RIB_KEY_INLINE];
-		uint8_t *heap;
-	} key;
+	 * AS4_PATH): inline when short, else the address of owned heap
+	 * bytes, copied in (a pointer member would align the entry to 8 and
+	 * pad it to 56 bytes) */
+	uint8_t key[RIB_KEY_INLINE];
+	uint16_t key_len;
 };
+
+_Static_assert(sizeof(struct rib_path) == 48, "a path entry is 48 bytes (docs/internals/rib.md)");
+
+/* A long key's heap bytes (key_len > RIB_KEY_INLINE). */
+static inline uint8_t *rib_path_heap(const struct rib_path *p)
+{
+	uint8_t *h;
+	memcpy(&h, p->key, sizeof h);
+	return h;
+}
 
 static inline const uint8_t *rib_path_keyp(const struct rib_path *p)
 {
-	return p->key_len <= RIB_KEY_INLINE ? p->key.in : p->key.heap;
+	return p->key_len <= RIB_KEY_INLINE ? p->key : rib_path_heap(p);
 }
 
+/* A route: 8 bytes. Its ADD-PATH id is not kept in it: a route whose
+ * peer has another id than 0 on the prefix carries RIB_R_ADDPATH, and
+ * the ids of that peer's routes on the prefix are in the rib's side table
+ * (rib.ap), so the common case pays nothing for them. */
 struct rib_route {
-	uint32_t peer_gen;  /* peer id << 8 | dump generation */
-	uint32_t addpath;   /* ADD-PATH path id, 0 without */
+	uint32_t peer_gen;  /* peer id << 8 | RIB_R_ADDPATH | dump generation */
 	uint32_t path;      /* rib_path id */
+};
+_Static_assert(sizeof(struct rib_route) == 8, "a route is 8 bytes (docs/internals/rib.md)");
+#define RIB_R_ADDPATH 0x80u
+/* a collector's dump generation: during a dump, the routes it carried
+ * have the new one and the others the one before (rib_dump_end removes
+ * them), so a few bits tell them apart */
+#define RIB_GEN_MASK 0x7fu
+
+/* The ADD-PATH ids of one peer's routes on one prefix, in route order
+ * (ascending); only for a peer with an id other than 0 there. */
+struct rib_ap {
+	uint32_t *id;            /* owned */
+	uint32_t n, cap;
 };
 
 static inline uint32_t rib_route_peer(const struct rib_route *r) { return r->peer_gen >> 8; }
@@ -63,7 +89,6 @@ struct rib_pfx {
 	struct rib_route *r;     /* owned, sorted by (peer, addpath) */
 	uint32_t n, cap;
 	uint32_t dirty_epoch;    /* == rib.epoch: already in the dirty list */
-	uint32_t mark;           /* scratch stamp for de-duplicating walks */
 };
 
 struct rib_peer {
@@ -71,13 +96,18 @@ struct rib_peer {
 	uint32_t asn;
 	uint32_t collector;      /* collector id */
 	uint32_t nroutes;        /* routes held */
-	uint32_t *pfx;           /* owned: prefix ids it has (or had) routes for */
-	uint32_t npfx, cappfx;   /* lazy: may hold stale ids and duplicates */
+	/* owned: bit i set for every prefix id i it has a route for (lazy:
+	 * a bit may outlive its routes until a walk clears it), so a session
+	 * that ends or a dump's sweep visits its prefixes only: one bit a
+	 * prefix, not 4 bytes a route */
+	uint64_t *has;
+	uint32_t caphas;         /* words */
 };
 
 struct rib_collector {
 	char *name;              /* owned */
-	uint8_t gen;             /* generation of the dump being/last applied */
+	uint8_t gen;             /* generation of the dump being/last applied
+				    (RIB_GEN_MASK bits) */
 	bool has_dump;           /* a RIB dump was applied (baseline done) */
 	uint64_t stale;          /* routes of an older generation during a dump */
 	uint32_t *peers;         /* owned: peer ids of this collector */
@@ -105,6 +135,14 @@ struct rib {
 	struct htab path_tab;     /* path key hash -> path id */
 	uint32_t path_live;
 
+	/* ADD-PATH ids: (prefix id << 32 | peer id) -> index in ap, for the
+	 * routes that carry RIB_R_ADDPATH; ap_free: unused indexes in ap */
+	struct u64map ap_idx;
+	struct rib_ap *ap;        /* owned */
+	uint32_t nap, capap;
+	uint32_t *ap_free;        /* owned */
+	uint32_t nap_free, capap_free;
+
 	struct rib_peer *peer;    /* owned array, index = peer id */
 	uint32_t npeer, cappeer;
 	struct htab peer_tab;     /* (collector, address, ASN) hash -> peer id */
@@ -130,7 +168,6 @@ struct rib {
 	void (*route_obs)(void *arg, const struct rib *r, uint32_t peer, uint32_t pfx, uint32_t old_path,
 			  uint32_t new_path);
 	void *route_obs_arg;
-	uint32_t mark;            /* last stamp used in rib_pfx.mark */
 	uint32_t epoch;           /* bumped by rib_take_dirty */
 
 	uint64_t route_count;
@@ -206,6 +243,9 @@ uint32_t rib_path_seq(const struct rib *r, uint32_t path, struct arena *scratch,
 /* Origin and upstream by docs/events.md §3 for a path (a pure function; the
  * rib caches its result per interned path). */
 void rib_origin_upstream(const struct bgp_path *p, uint32_t *origin, uint32_t *upstream);
+
+/* The ADD-PATH id of route k of prefix pfx (0 without). */
+uint32_t rib_route_addpath(const struct rib *r, uint32_t pfx, uint32_t k);
 
 /* Route changes. A prefix that changes is added to the dirty list once per
  * epoch. announce replaces the peer's route (same ADD-PATH id). */
@@ -399,7 +439,20 @@ void rib_adj_stats(const struct rib_adj *a, uint64_t *routes, uint64_t *bytes);
  * message in buf. */
 int rib_check(const struct rib *r, char *buf, size_t size);
 
-/* Bytes held by the state (for --stats). */
+/* Bytes held by the state, by part (for --stats: where the bytes of a
+ * route go); capacities, not only what is in use. */
+struct rib_mem {
+	size_t routes;      /* the per-prefix route arrays */
+	size_t addpath;     /* ADD-PATH ids beside them */
+	size_t prefixes;    /* struct rib_pfx */
+	size_t pfx_tab;     /* prefix hash table */
+	size_t paths;       /* struct rib_path */
+	size_t path_keys;   /* path key bytes outside the entries */
+	size_t path_tab;    /* path hash table */
+	size_t peers;       /* peers, collectors, their lists and table */
+	size_t dirty;       /* dirty lists and why bytes */
+};
+void rib_mem(const struct rib *r, struct rib_mem *m);
 size_t rib_bytes(const struct rib *r);
 
 #endif

@@ -254,20 +254,22 @@ void rib_adj_withdraw(struct rib_adj *a, uint32_t peer, uint32_t pfx, uint32_t a
 
 void rib_adj_peer_down(struct rib_adj *a, uint32_t peer)
 {
-	/* the rib's list of the peer's prefixes covers every prefix it has
-	 * an Adj-RIB-In route for (the engine takes a route here only when
-	 * the rib took it); called before the rib forgets the list */
+	/* the rib's prefix bits of the peer cover every prefix it has an
+	 * Adj-RIB-In route for (the engine takes a route here only when the
+	 * rib took it); called before the rib clears them */
 	const struct rib_peer *p = &a->rib->peer[peer];
-	for (uint32_t i = 0; i < p->npfx; i++) {
-		uint32_t pfx = p->pfx[i];
-		if (pfx >= a->npfx)
-			continue;
-		struct adj_pfx *x = &a->pfx[pfx];
-		for (uint32_t k = 0; k < x->n;)
-			if (x->r[k].peer == peer)
-				remove_at(a, x, k);
-			else
-				k++;
+	for (uint32_t w = 0; w < p->caphas; w++) {
+		for (uint64_t bits = p->has[w]; bits; bits &= bits - 1) {
+			uint32_t pfx = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			if (pfx >= a->npfx)
+				continue;
+			struct adj_pfx *x = &a->pfx[pfx];
+			for (uint32_t k = 0; k < x->n;)
+				if (x->r[k].peer == peer)
+					remove_at(a, x, k);
+				else
+					k++;
+		}
 	}
 }
 

@@ -66,10 +66,10 @@ void rib__path_unref(struct rib *r, uint32_t path)
 	struct rib_path *p = &r->path[path];
 	if (--p->refs)
 		return;
-	htab_del(&r->path_tab, p->hash, path);
+	htab_del(&r->path_tab, rib_path_hash(rib_path_keyp(p), p->key_len), path);
 	if (p->key_len > RIB_KEY_INLINE) {
 		rw_mem_count(RW_MEM_RIB, -(int64_t)p->key_len);
-		free(p->key.heap);
+		free(rib_path_heap(p));
 	}
 	p->key_len = 0;
 	p->next_free = r->path_free;
@@ -193,21 +193,21 @@ uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_
 		id = r->path_free;
 		r->path_free = r->path[id].next_free;
 	} else {
-		rw_vec_grow(&r->path, &r->cappath, (size_t)r->npath + 1, sizeof *r->path, UINT32_MAX - 1, RW_MEM_RIB);
+		rw_vec_grow_q(&r->path, &r->cappath, (size_t)r->npath + 1, sizeof *r->path, UINT32_MAX - 1, RW_MEM_RIB);
 		id = r->npath++;
 	}
 	struct rib_path *p = &r->path[id];
 	memset(p, 0, sizeof *p); /* aux 0: nothing cached for the new path */
-	p->hash = h;
 	p->origin = origin;
 	p->upstream = upstream;
 	p->key_len = (uint16_t)klen;
 	if (klen <= RIB_KEY_INLINE) {
-		memcpy(p->key.in, key, klen);
+		memcpy(p->key, key, klen);
 	} else {
-		p->key.heap = rw_malloc(klen);
+		uint8_t *heap = rw_malloc(klen);
 		rw_mem_count(RW_MEM_RIB, (int64_t)klen);
-		memcpy(p->key.heap, key, klen);
+		memcpy(heap, key, klen);
+		memcpy(p->key, &heap, sizeof heap);
 	}
 	htab_add_at(&r->path_tab, k, h, id); /* k: where the lookup above stopped */
 	r->path_live++;

@@ -4,9 +4,10 @@
  *
  * Only what cannot be derived is written: collectors (name, dump
  * generation, baseline done), peers, the live paths' keys, and per prefix
- * its routes. Path ids are renumbered on load (a path's id is where the
+ * its routes (peer and generation, path, and the ADD-PATH id of those that
+ * have one: the snapshot is as long as the state). Path ids are renumbered on load (a path's id is where the
  * free list put it); prefix and peer ids are kept, because the detector's
- * state is indexed by prefix id. Hash tables, per-peer prefix lists, route
+ * state is indexed by prefix id. Hash tables, per-peer prefix bits, route
  * counts and path references are rebuilt.
  *
  * Format (big-endian): "RWRIB\0" version u16, then sections as below. A
@@ -19,7 +20,9 @@
 #include <stdlib.h>
 
 #define SNAP_MAGIC "RWRIB"
-#define SNAP_VERSION 1
+/* 2: routes of 8 bytes, an ADD-PATH id only after the routes that carry
+ * RIB_R_ADDPATH (1 had 12 bytes each) */
+#define SNAP_VERSION 2
 
 static void put_addr(struct obuf *o, const struct rw_addr *a)
 {
@@ -82,13 +85,17 @@ int rib_save(const struct rib *r, struct obuf *o)
 		 * runs straight into the buffer */
 		for (uint32_t j = 0; j < x->n;) {
 			uint32_t k = RW_MIN(x->n - j, 256u);
-			uint8_t *d = (uint8_t *)obuf_room(o, (size_t)k * 12);
-			for (uint32_t m = 0; m < k; m++, j++, d += 12) {
+			uint8_t *d = (uint8_t *)obuf_room(o, (size_t)k * 12), *d0 = d;
+			for (uint32_t m = 0; m < k; m++, j++) {
 				wr32(d, x->r[j].peer_gen);
-				wr32(d + 4, x->r[j].addpath);
-				wr32(d + 8, x->r[j].path);
+				wr32(d + 4, x->r[j].path);
+				d += 8;
+				if (x->r[j].peer_gen & RIB_R_ADDPATH) {
+					wr32(d, rib_route_addpath(r, i, j));
+					d += 4;
+				}
 			}
-			o->len += (size_t)k * 12;
+			o->len += (size_t)(d - d0);
 		}
 	}
 	return o->err;
@@ -179,7 +186,7 @@ int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, siz
 		uint32_t n;
 		if (cur_u8(c, &p.af) || cur_u8(c, &p.len) ||
 		    (p.af != RW_AF_INET && p.af != RW_AF_INET6) || p.len > (p.af == RW_AF_INET ? 32 : 128) ||
-		    cur_copy(c, p.b, (p.len + 7u) / 8u) || cur_u32(c, &n) || n > cur_left(c) / 12) {
+		    cur_copy(c, p.b, (p.len + 7u) / 8u) || cur_u32(c, &n) || n > cur_left(c) / 8) {
 			rc = fail(err, esz, "bad prefix", RW_EMALFORMED);
 			break;
 		}
@@ -192,29 +199,46 @@ int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, siz
 		struct rib_pfx *x = &r->pfx[i];
 		if (n)
 			rw_vec_grow(&x->r, &x->cap, n, sizeof *x->r, UINT32_MAX, RW_MEM_RIB);
+		uint32_t last_ap = 0;
 		for (uint32_t j = 0; j < n; j++) {
 			struct rib_route rt;
-			cur_u32(c, &rt.peer_gen);
-			cur_u32(c, &rt.addpath);
-			cur_u32(c, &rt.path);
+			uint32_t ap = 0;
+			bool flag;
+			if (cur_u32(c, &rt.peer_gen) || cur_u32(c, &rt.path) ||
+			    ((flag = rt.peer_gen & RIB_R_ADDPATH) && cur_u32(c, &ap))) {
+				rc = fail(err, esz, "truncated route", RW_ETRUNC);
+				break;
+			}
 			uint32_t peer = rib_route_peer(&rt);
+			bool same = j && rib_route_peer(&x->r[j - 1]) == peer;
+			/* a run is flagged all or none, ids ascending; an unflagged
+			 * run is one route */
 			bool sorted = !j || rib_route_peer(&x->r[j - 1]) < peer ||
-				      (rib_route_peer(&x->r[j - 1]) == peer && x->r[j - 1].addpath < rt.addpath);
+				      (same && flag && (x->r[j - 1].peer_gen & RIB_R_ADDPATH) && last_ap < ap);
 			if (peer >= r->npeer || rt.path >= npath || map[rt.path] == RIB_NONE || !sorted) {
 				rc = fail(err, esz, "bad route", RW_EMALFORMED);
 				break;
 			}
+			if (flag) {
+				struct rib_ap *a = same ? rib__ap_of(r, i, peer) : rib__ap_new(r, i, peer);
+				rib__ap_push(a, ap);
+				last_ap = ap;
+			}
 			rt.path = map[rt.path];
 			rib__path_ref(r, rt.path);
 			x->r[x->n++] = rt;
-			struct rib_peer *pe = &r->peer[peer];
-			pe->nroutes++;
-			if (!pe->npfx || pe->pfx[pe->npfx - 1] != i) {
-				rw_vec_grow(&pe->pfx, &pe->cappfx, (size_t)pe->npfx + 1, sizeof *pe->pfx, UINT32_MAX,
-					    RW_MEM_RIB);
-				pe->pfx[pe->npfx++] = i;
-			}
+			r->peer[peer].nroutes++;
+			rib__peer_has(r, peer, i);
 			r->route_count++;
+		}
+		/* a flagged run needs an id other than 0 (else it is a plain
+		 * route): only a flagged run of one route can miss it */
+		for (uint32_t j = 0; j < x->n && !rc; j++) {
+			uint32_t peer = rib_route_peer(&x->r[j]);
+			bool alone = (!j || rib_route_peer(&x->r[j - 1]) != peer) &&
+				     (j + 1 >= x->n || rib_route_peer(&x->r[j + 1]) != peer);
+			if ((x->r[j].peer_gen & RIB_R_ADDPATH) && alone && !rib_route_addpath(r, i, j))
+				rc = fail(err, esz, "bad route", RW_EMALFORMED);
 		}
 	}
 	/* drop the load's holds: every path now has its routes' references */

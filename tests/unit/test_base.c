@@ -223,6 +223,18 @@ TEST(htab_collisions_and_deletion)
 	htab_reid(&t, 1 % 7, 1, N + 1);
 	CHECK(has_id(&t, 1, N + 1) && !has_id(&t, 1, 1));
 	htab_release(&t);
+
+	/* a dense table fills to 3/4 before it grows, findable all the same */
+	htab_init(&t, 16, RW_MEM_OTHER);
+	t.dense = true;
+	for (uint32_t i = 0; i < N; i++)
+		htab_add(&t, rw_hash_u64(i), i);
+	CHECK(t.n * 4 <= (t.mask + 1) * 3 && t.n * 2 > t.mask + 1);
+	for (uint32_t i = 0; i < N; i += 2)
+		htab_del(&t, rw_hash_u64(i), i);
+	for (uint32_t i = 0; i < N; i++)
+		CHECK(has_id(&t, (uint32_t)rw_hash_u64(i), i) == (i % 2 == 1));
+	htab_release(&t);
 }
 
 TEST(u64map_dense_insertion_order)

@@ -495,3 +495,191 @@ TEST(prefix_view_exact_and_more_specifics)
 	rib_prefix_view_free(&v);
 	qfix_release(&f);
 }
+
+/* ADD-PATH ids live beside the 8-byte routes, only for runs with an id
+ * other than 0: every change keeps the run flagged all or none, the ids
+ * in order, and a snapshot brings them back. */
+TEST(addpath_ids_beside_the_routes)
+{
+	struct rib r;
+	rib_init(&r);
+	struct arena a;
+	arena_init(&a, 0, 1 << 20, RW_MEM_OTHER);
+	struct obuf o = {0};
+	uint32_t c = rib_collector(&r, "rrc00");
+	uint32_t p1 = rib_peer(&r, c, &(struct rw_addr){0}, 1), p2 = rib_peer(&r, c, &(struct rw_addr){0}, 2);
+	static const uint32_t pa[] = {1, 174, 64500}, pb[] = {2, 3356, 64500};
+	uint32_t x = path_id(&r, &o, &a, pa, 3), y = path_id(&r, &o, &a, pb, 3);
+	struct rw_prefix q = P("192.0.2.0/24");
+	uint32_t f = rib_prefix(&r, &q);
+	char err[200] = "";
+	rib_announce(&r, p2, f, 0, y);
+	rib_announce(&r, p1, f, 0, x);
+	CHECK_INT(r.ap_idx.n, 0); /* no ids: nothing beside */
+	rib_announce(&r, p1, f, 7, y);
+	rib_announce(&r, p1, f, 3, x);
+	CHECK_INT(r.ap_idx.n, 1);
+	CHECK_INT(rib_check(&r, err, sizeof err), 0);
+	CHECK_INT(r.pfx[f].n, 4);
+	CHECK_INT(rib_route_addpath(&r, f, 0), 0);
+	CHECK_INT(rib_route_addpath(&r, f, 1), 3);
+	CHECK_INT(rib_route_addpath(&r, f, 2), 7);
+	CHECK_INT(rib_route_peer(&r.pfx[f].r[3]), p2);
+	rib_announce(&r, p1, f, 3, y); /* replaces id 3 only */
+	CHECK_INT(r.pfx[f].n, 4);
+	CHECK_INT(r.pfx[f].r[1].path, y);
+
+	/* a snapshot keeps the ids (taken between seconds: nothing dirty) */
+	uint32_t nd;
+	rib_take_dirty(&r, &nd, NULL);
+	struct obuf s = {0};
+	CHECK_INT(rib_save(&r, &s), 0);
+	struct rib r2;
+	rib_init(&r2);
+	struct cur cu;
+	cur_init(&cu, obuf_data(&s), s.len);
+	CHECK_INT(rib_load(&r2, &cu, &a, err, sizeof err), 0);
+	CHECK_INT(rib_check(&r2, err, sizeof err), 0);
+	CHECK_INT(rib_route_addpath(&r2, f, 2), 7);
+	CHECK_INT(r2.ap_idx.n, 1);
+	rib_release(&r2);
+	obuf_release(&s);
+
+	rib_withdraw(&r, p1, f, 3);
+	rib_withdraw(&r, p1, f, 7);
+	/* only id 0 left: a plain route again */
+	CHECK_INT(r.ap_idx.n, 0);
+	CHECK(!(r.pfx[f].r[0].peer_gen & RIB_R_ADDPATH));
+	CHECK_INT(rib_check(&r, err, sizeof err), 0);
+	rib_announce(&r, p1, f, 9, x);
+	rib_withdraw(&r, p1, f, 0);
+	CHECK_INT(r.ap_idx.n, 1); /* id 9 alone keeps its run flagged */
+	CHECK_INT(rib_route_addpath(&r, f, 0), 9);
+	CHECK_INT(rib_check(&r, err, sizeof err), 0);
+	rib_peer_down(&r, p1);
+	CHECK_INT(r.ap_idx.n, 0);
+	CHECK_INT(r.route_count, 1);
+	CHECK_INT(rib_check(&r, err, sizeof err), 0);
+	rib_release(&r);
+	arena_release(&a);
+	obuf_release(&o);
+}
+
+/* Random announcements, withdrawals, session drops and dumps with ADD-PATH
+ * ids, against a plain model of (peer, prefix, id) -> path: the routes,
+ * their ids, the peers' prefix bits and the side table stay right
+ * (rib_check) through every step, and a snapshot brings the same routes
+ * back. */
+enum { M_PEERS = 4, M_PFX = 8, M_IDS = 4 };
+static const uint32_t m_ids[M_IDS] = {0, 1, 2, 5};
+
+static int model_same(const struct rib *r, const uint32_t *pf, uint32_t m[M_PEERS][M_PFX][M_IDS])
+{
+	uint64_t n = 0;
+	for (unsigned f = 0; f < M_PFX; f++) {
+		const struct rib_pfx *x = &r->pfx[pf[f]];
+		for (uint32_t k = 0; k < x->n; k++) {
+			uint32_t peer = rib_route_peer(&x->r[k]), ap = rib_route_addpath(r, pf[f], k);
+			unsigned i = 0;
+			while (i < M_IDS && m_ids[i] != ap)
+				i++;
+			if (peer >= M_PEERS || i == M_IDS || m[peer][f][i] != x->r[k].path + 1)
+				return -1;
+		}
+		for (unsigned p = 0; p < M_PEERS; p++)
+			for (unsigned i = 0; i < M_IDS; i++)
+				n += m[p][f][i] != 0;
+	}
+	return n == r->route_count ? 0 : -1;
+}
+
+TEST(addpath_and_peer_bits_against_a_model)
+{
+	struct rib r;
+	rib_init(&r);
+	struct arena a;
+	arena_init(&a, 0, 1 << 20, RW_MEM_OTHER);
+	struct obuf o = {0};
+	uint32_t c[2] = {rib_collector(&r, "rv"), rib_collector(&r, "rrc")}, peer[M_PEERS], pf[M_PFX], path[3];
+	for (unsigned p = 0; p < M_PEERS; p++)
+		peer[p] = rib_peer(&r, c[p % 2], &(struct rw_addr){0}, 64500 + p);
+	for (unsigned f = 0; f < M_PFX; f++) {
+		struct rw_prefix q = P("10.0.0.0/24");
+		q.b[1] = (uint8_t)f;
+		pf[f] = rib_prefix(&r, &q);
+	}
+	/* the paths, interned again before each use: one whose last route
+	 * went was freed, and its id may change */
+#define PATHS()                                                                \
+	for (unsigned pk = 0; pk < 3; pk++) {                                  \
+		uint32_t as[] = {64500, 174 + pk, 64999};                      \
+		path[pk] = path_id(&r, &o, &a, as, 3);                         \
+		arena_reset(&a);                                               \
+	}
+	static uint32_t m[M_PEERS][M_PFX][M_IDS]; /* path + 1, 0: none */
+	memset(m, 0, sizeof m);
+	uint64_t seed = 14;
+	char err[200] = "";
+	int bad = 0;
+	for (unsigned step = 0; step < 4000 && !bad; step++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		unsigned op = (unsigned)(seed >> 60), p = (unsigned)(seed >> 40) % M_PEERS,
+			 f = (unsigned)(seed >> 30) % M_PFX, i = (unsigned)(seed >> 20) % M_IDS,
+			 k = (unsigned)(seed >> 10) % 3;
+		PATHS();
+		if (op < 9) {
+			rib_announce(&r, peer[p], pf[f], m_ids[i], path[k]);
+			m[p][f][i] = path[k] + 1;
+		} else if (op < 14) {
+			rib_withdraw(&r, peer[p], pf[f], m_ids[i]);
+			m[p][f][i] = 0;
+		} else if (op == 14) {
+			rib_peer_down(&r, peer[p]);
+			memset(m[p], 0, sizeof m[p]);
+		} else {
+			/* a dump of collector p % 2 carrying about half of its routes */
+			unsigned col = p % 2;
+			static uint32_t keep[M_PEERS][M_PFX][M_IDS];
+			memset(keep, 0, sizeof keep);
+			rib_dump_begin(&r, c[col], false);
+			for (unsigned q = col; q < M_PEERS; q += 2)
+				for (unsigned g = 0; g < M_PFX; g++)
+					for (unsigned j = 0; j < M_IDS; j++) {
+						seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+						if ((seed >> 62) == 0 || (m[q][g][j] && (seed >> 62) == 1)) {
+							PATHS();
+							uint32_t np = path[(seed >> 20) % 3];
+							rib_announce(&r, peer[q], pf[g], m_ids[j], np);
+							keep[q][g][j] = np + 1;
+						}
+					}
+			rib_dump_end(&r, c[col]);
+			for (unsigned q = col; q < M_PEERS; q += 2)
+				memcpy(m[q], keep[q], sizeof m[q]);
+		}
+		if (rib_check(&r, err, sizeof err) || model_same(&r, pf, m)) {
+			t_fail(__FILE__, __LINE__, "%s", err[0] ? err : "the routes differ from the model");
+			bad = 1;
+		}
+		if (step % 500 == 499 && !bad) {
+			uint32_t nd;
+			rib_take_dirty(&r, &nd, NULL);
+			struct obuf s = {0};
+			CHECK_INT(rib_save(&r, &s), 0);
+			struct rib r2;
+			rib_init(&r2);
+			struct cur cu;
+			cur_init(&cu, obuf_data(&s), s.len);
+			CHECK_INT(rib_load(&r2, &cu, &a, err, sizeof err), 0);
+			CHECK_INT(rib_check(&r2, err, sizeof err), 0);
+			CHECK_INT(r2.route_count, r.route_count);
+			CHECK_INT(r2.ap_idx.n, r.ap_idx.n);
+			rib_release(&r2);
+			obuf_release(&s);
+		}
+	}
+#undef PATHS
+	rib_release(&r);
+	arena_release(&a);
+	obuf_release(&o);
+}
