@@ -108,6 +108,22 @@ static int fail(char *err, size_t esz, const char *what, int rc)
 	return rc ? rc : RW_EMALFORMED;
 }
 
+/* A version 1 route (peer << 8 | 8-bit generation, ADD-PATH id, path)
+ * as version 2 has it: the generation in 7 bits, and the ADD-PATH flag on
+ * every route of a peer that has more than one route on the prefix or an
+ * id other than 0 (version 2's rule), which needs the next route's peer:
+ * `more` says there is one. prev: the route before on the prefix, NULL. */
+static int get_route_v1(struct cur *c, bool more, const struct rib_route *prev, struct rib_route *rt, uint32_t *ap)
+{
+	uint32_t pg;
+	if (cur_u32(c, &pg) || cur_u32(c, ap) || cur_u32(c, &rt->path))
+		return RW_ETRUNC;
+	uint32_t peer = pg >> 8;
+	bool run = (prev && rib_route_peer(prev) == peer) || (more && cur_left(c) >= 4 && rd32(c->p) >> 8 == peer);
+	rt->peer_gen = (pg & ~0xffu) | (pg & RIB_GEN_MASK) | (run || *ap ? RIB_R_ADDPATH : 0);
+	return 0;
+}
+
 int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, size_t esz)
 {
 	const uint8_t *magic;
@@ -116,7 +132,9 @@ int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, siz
 		return fail(err, esz, "the state is not empty", RW_EINVAL);
 	if (cur_bytes(c, 6, &magic) || memcmp(magic, SNAP_MAGIC, 6) || cur_u16(c, &ver))
 		return fail(err, esz, "not a rib snapshot", RW_EMALFORMED);
-	if (ver != SNAP_VERSION)
+	/* version 1 (routes of 12 bytes) is still read: a store written
+	 * before the compact routes resumes */
+	if (ver != SNAP_VERSION && ver != 1)
 		return fail(err, esz, "written by another version", RW_EUNSUPPORTED);
 
 	uint32_t ncoll, npeer;
@@ -138,7 +156,7 @@ int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, siz
 		free(buf);
 		if (id != i)
 			return fail(err, esz, "duplicate collector", RW_EMALFORMED);
-		r->coll[id].gen = gen;
+		r->coll[id].gen = ver == 1 ? gen & RIB_GEN_MASK : gen;
 		r->coll[id].has_dump = has;
 	}
 	if (cur_u32(c, &npeer) || npeer >= 1u << 24)
@@ -186,7 +204,7 @@ int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, siz
 		uint32_t n;
 		if (cur_u8(c, &p.af) || cur_u8(c, &p.len) ||
 		    (p.af != RW_AF_INET && p.af != RW_AF_INET6) || p.len > (p.af == RW_AF_INET ? 32 : 128) ||
-		    cur_copy(c, p.b, (p.len + 7u) / 8u) || cur_u32(c, &n) || n > cur_left(c) / 8) {
+		    cur_copy(c, p.b, (p.len + 7u) / 8u) || cur_u32(c, &n) || n > cur_left(c) / (ver == 1 ? 12 : 8)) {
 			rc = fail(err, esz, "bad prefix", RW_EMALFORMED);
 			break;
 		}
@@ -204,11 +222,13 @@ int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, siz
 			struct rib_route rt;
 			uint32_t ap = 0;
 			bool flag;
-			if (cur_u32(c, &rt.peer_gen) || cur_u32(c, &rt.path) ||
-			    ((flag = rt.peer_gen & RIB_R_ADDPATH) && cur_u32(c, &ap))) {
+			if (ver == 1 ? get_route_v1(c, j + 1 < n, j ? &x->r[j - 1] : NULL, &rt, &ap)
+				     : cur_u32(c, &rt.peer_gen) || cur_u32(c, &rt.path) ||
+					       ((rt.peer_gen & RIB_R_ADDPATH) && cur_u32(c, &ap))) {
 				rc = fail(err, esz, "truncated route", RW_ETRUNC);
 				break;
 			}
+			flag = rt.peer_gen & RIB_R_ADDPATH;
 			uint32_t peer = rib_route_peer(&rt);
 			bool same = j && rib_route_peer(&x->r[j - 1]) == peer;
 			/* a run is flagged all or none, ids ascending; an unflagged
