@@ -587,7 +587,22 @@ static int month_part(struct store *s, uint32_t m, bool series)
 	if (bits[m / 8] & (1u << (m % 8)))
 		return 0;
 	int64_t a = month_start(m), b = month_start(m + 1);
-	char sql[256];
+	char sql[256], name[40];
+	/* made already (by the plan, or another writer): found in the
+	 * catalog without a lock; CREATE ... PARTITION OF would lock the
+	 * parent table against every other writer until this transaction
+	 * ends, even when the partition exists */
+	snprintf(name, sizeof name, "%s_%04u%02u", series ? "origin_series" : "events", 1970 + m / 12, m % 12 + 1);
+	struct db_stmt *q = db_prepare(s->db, "SELECT count(*) FROM pg_class WHERE relname = ?");
+	if (!q)
+		return RW_EDB;
+	db_bind_text(q, 1, name, strlen(name));
+	bool found = db_step(q) == 1 && db_col_i64(q, 0) > 0;
+	db_finalize(q);
+	if (found) {
+		bits[m / 8] |= (uint8_t)(1u << (m % 8));
+		return 0;
+	}
 	if (series)
 		snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS origin_series_%04u%02u PARTITION OF origin_series"
 			 " FOR VALUES FROM (%lld) TO (%lld)", 1970 + m / 12, m % 12 + 1,
