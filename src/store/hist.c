@@ -720,14 +720,17 @@ int hist_write_window(struct hist *h, struct store *s, const struct rib *r, int6
 	}
 	if (rc)
 		return store_fail(s, "writing origins", rc);
-	for (uint32_t i = 0; i < h->npt && !rc; i++) {
+	struct store_point *sp = rw_calloc(h->npt + 1, sizeof *sp);
+	uint32_t nsp = 0;
+	for (uint32_t i = 0; i < h->npt; i++) {
 		const struct hist_pt *p = &h->pt[i];
 		if (p->ts < h->clip_from || (h->clip_until && p->ts >= h->clip_until))
 			continue;
-		struct store_point sp = {p->origin, p->ts, p->prefixes, p->routes, p->up_n,
-					 (const uint32_t(*)[2])(h->up + p->up_off)};
-		rc = store_point_put_latest(s, &sp);
+		sp[nsp++] = (struct store_point){p->origin, p->ts, p->prefixes, p->routes, p->up_n,
+						 (const uint32_t(*)[2])(h->up + p->up_off)};
 	}
+	rc = store_points_put_latest(s, sp, nsp);
+	free(sp);
 	if (rc)
 		return store_fail(s, "writing series", rc);
 	for (uint32_t i = 0; i < h->po_new.n && !rc; i++) {

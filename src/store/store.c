@@ -86,8 +86,7 @@ enum {
 	Q_SERIES_PUT_C,
 	Q_PO_GET,
 	Q_PO_PUT,
-	Q_SERIES_LATEST, /* the backfill's: the later point of a bucket stays */
-	Q_PO_PUT_MIN,    /* ... and the earliest end of a pair */
+	Q_PO_PUT_MIN,    /* the backfill's: the earliest end of a pair stays */
 	Q_COUNT
 };
 
@@ -122,7 +121,6 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_PO_GET] = "SELECT origin FROM prefix_origins WHERE prefix = ?",
 	[Q_PO_PUT] = "INSERT INTO prefix_origins (prefix, origin, first_seen) VALUES (?, ?, ?)"
 		     " ON CONFLICT (prefix, origin) DO NOTHING",
-	[Q_SERIES_LATEST] = SERIES_PUT("origin_series") " WHERE excluded.ts >= origin_series.ts",
 	[Q_PO_PUT_MIN] = "INSERT INTO prefix_origins (prefix, origin, first_seen) VALUES (?, ?, ?)"
 			 " ON CONFLICT (prefix, origin) DO UPDATE SET first_seen = excluded.first_seen"
 			 " WHERE excluded.first_seen < prefix_origins.first_seen",
@@ -244,6 +242,7 @@ void store_close(struct store *s)
 		db_finalize(s->st[i]);
 	for (size_t i = 0; i < RW_ARRAY_LEN(s->bst); i++)
 		db_finalize(s->bst[i]);
+	db_finalize(s->batch);
 	db_close(s->db);
 	free(s->where);
 	memset(s, 0, sizeof *s);
@@ -916,12 +915,71 @@ int store_point_put(struct store *s, enum store_tab tab, const struct store_poin
 	return st ? point_put(s, st, p) : RW_EDB;
 }
 
-int store_point_put_latest(struct store *s, const struct store_point *p)
+/* "4837:40 20485:16" into *text (stack when it fits, else malloc'ed);
+ * its length. */
+static size_t ups_text(const struct store_point *p, char *stack, size_t cap, char **text)
 {
-	if (s->parts && month_part(s, month_of(p->ts), true))
-		return RW_EDB;
-	struct db_stmt *st = Q(s, Q_SERIES_LATEST);
-	return st ? point_put(s, st, p) : RW_EDB;
+	*text = stack;
+	if ((size_t)p->n * 22 + 1 > cap)
+		*text = rw_malloc((size_t)p->n * 22 + 1);
+	size_t n = 0;
+	for (uint32_t i = 0; i < p->n; i++) {
+		if (i)
+			(*text)[n++] = ' ';
+		n += fmt_u32(*text + n, p->up[i][0]);
+		(*text)[n++] = ':';
+		n += fmt_u32(*text + n, p->up[i][1]);
+	}
+	(*text)[n] = 0;
+	return n;
+}
+
+/* The series upsert for k rows, keeping a later stored point. */
+static struct db_stmt *batch_stmt(struct store *s, uint32_t k)
+{
+	struct obuf q = {0};
+	obuf_puts(&q, "INSERT INTO origin_series (origin, bucket, ts, prefixes, routes, upstreams) VALUES ");
+	for (uint32_t i = 0; i < k; i++)
+		obuf_puts(&q, i ? ", (?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?)");
+	obuf_puts(&q, " ON CONFLICT (origin, bucket) DO UPDATE SET ts = excluded.ts, prefixes = excluded.prefixes,"
+		      " routes = excluded.routes, upstreams = excluded.upstreams WHERE excluded.ts >= origin_series.ts");
+	obuf_putc(&q, 0);
+	struct db_stmt *st = db_prepare(s->db, (const char *)q.buf);
+	obuf_release(&q);
+	return st;
+}
+
+int store_points_put_latest(struct store *s, const struct store_point *p, uint32_t n)
+{
+	int rc = 0;
+	for (uint32_t i = 0; i < n && !rc; i++)
+		if (s->parts && month_part(s, month_of(p[i].ts), true))
+			rc = RW_EDB;
+	for (uint32_t at = 0; at < n && !rc; at += STORE_BATCH) {
+		uint32_t k = n - at < STORE_BATCH ? n - at : STORE_BATCH;
+		struct db_stmt *st = k == STORE_BATCH ? (s->batch ? s->batch : (s->batch = batch_stmt(s, k)))
+						      : batch_stmt(s, k);
+		if (!st)
+			return RW_EDB;
+		for (uint32_t j = 0; j < k; j++) {
+			const struct store_point *x = &p[at + j];
+			char stack[512], *text;
+			size_t len = ups_text(x, stack, sizeof stack, &text);
+			int b = (int)j * 6;
+			db_bind_i64(st, b + 1, x->origin);
+			db_bind_i64(st, b + 2, x->ts / STORE_BUCKET);
+			db_bind_i64(st, b + 3, x->ts);
+			db_bind_i64(st, b + 4, x->prefixes);
+			db_bind_i64(st, b + 5, x->routes);
+			db_bind_text(st, b + 6, text, len); /* copied by the backend */
+			if (text != stack)
+				free(text);
+		}
+		rc = db_done(st);
+		if (st != s->batch)
+			db_finalize(st);
+	}
+	return rc;
 }
 
 static int point_put(struct store *s, struct db_stmt *st, const struct store_point *p)

@@ -41,6 +41,7 @@ struct store {
 	char *where;        /* owned: path or URI without password, for messages */
 	struct db_stmt *st[16]; /* writers' statements, prepared on first use, owned */
 	struct db_stmt *bst[8]; /* the backfill's (store_backfill.c), the same way */
+	struct db_stmt *batch;  /* store_points_put_latest's full batch, owned */
 	bool writer;        /* store_writer_begin succeeded: closing marks it clean */
 	/* PostgreSQL: events and origin_series are partitioned by month
 	 * (store_open makes new stores so); the months whose partitions this
@@ -188,9 +189,13 @@ struct store_point {
 	const uint32_t (*up)[2]; /* (upstream, routes), borrowed */
 };
 int store_point_put(struct store *s, enum store_tab tab, const struct store_point *p);
-/* The same, keeping the bucket's stored point when it is later (two
- * backfill windows share the bucket at their edge). Origins only. */
-int store_point_put_latest(struct store *s, const struct store_point *p);
+/* n points of origins, keeping a bucket's stored point when it is later
+ * (two backfill windows share the bucket at their edge); STORE_BATCH
+ * rows to a statement (one round trip each on PostgreSQL, where a
+ * window's tens of thousands of points cost a round trip apiece
+ * otherwise). No two of them may share (origin, bucket). */
+#define STORE_BATCH 100
+int store_points_put_latest(struct store *s, const struct store_point *p, uint32_t n);
 /* PostgreSQL: the monthly partitions of events and origin_series that
  * cover [from, until] exist (made when missing); 0 on SQLite. */
 int store_months(struct store *s, uint32_t from, uint32_t until);
