@@ -677,6 +677,27 @@ void hist_window_edge(struct hist *h, uint32_t sec)
 	edge(h, sec);
 }
 
+struct po_row {
+	char p[RW_PREFIX_STRLEN];
+	uint32_t origin, first;
+};
+
+static int po_cmp(const void *a, const void *b)
+{
+	const struct po_row *x = a, *y = b;
+	int c = strcmp(x->p, y->p);
+	return c ? c : x->origin < y->origin ? -1 : x->origin > y->origin;
+}
+
+/* Series rows by (origin, time): the same lock order in every window. */
+static int sp_cmp(const void *a, const void *b)
+{
+	const struct store_point *x = a, *y = b;
+	if (x->origin != y->origin)
+		return x->origin < y->origin ? -1 : 1;
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
 int hist_write_window(struct hist *h, struct store *s, const struct rib *r, int64_t win)
 {
 	int rc = write_events(h, s, r);
@@ -729,16 +750,27 @@ int hist_write_window(struct hist *h, struct store *s, const struct rib *r, int6
 		sp[nsp++] = (struct store_point){p->origin, p->ts, p->prefixes, p->routes, p->up_n,
 						 (const uint32_t(*)[2])(h->up + p->up_off)};
 	}
+	if (nsp > 1)
+		qsort(sp, nsp, sizeof *sp, sp_cmp);
 	rc = store_points_put_latest(s, sp, nsp);
 	free(sp);
 	if (rc)
 		return store_fail(s, "writing series", rc);
-	for (uint32_t i = 0; i < h->po_new.n && !rc; i++) {
+	/* in one order for every window (the prefixes' text, then the
+	 * origin): two windows that end the same pair lock its row, and rows
+	 * locked in different orders by two transactions deadlock */
+	struct po_row *po = rw_calloc(h->po_new.n + 1, sizeof *po);
+	for (uint32_t i = 0; i < h->po_new.n; i++) {
 		uint64_t k = h->po_new.keys[i];
-		char p[RW_PREFIX_STRLEN];
-		fmt_prefix(p, &r->pfx[(uint32_t)(k >> 32)].p);
-		rc = store_prefix_origin_put_min(s, p, (uint32_t)k, h->po_new.vals[i]);
+		fmt_prefix(po[i].p, &r->pfx[(uint32_t)(k >> 32)].p);
+		po[i].origin = (uint32_t)k;
+		po[i].first = h->po_new.vals[i];
 	}
+	if (h->po_new.n > 1)
+		qsort(po, h->po_new.n, sizeof *po, po_cmp);
+	for (uint32_t i = 0; i < h->po_new.n && !rc; i++)
+		rc = store_prefix_origin_put_min(s, po[i].p, po[i].origin, po[i].first);
+	free(po);
 	if (rc)
 		return store_fail(s, "writing the prefixes' origins", rc);
 	return 0;

@@ -165,15 +165,31 @@ int store_open(struct store *s, const char *uri, char *err, size_t esz)
 	int64_t ver;
 	rc = 0;
 	if (db_kind(s->db) == DB_PG) {
-		/* a store made before partitioning keeps its plain tables */
-		struct db_stmt *q = db_prepare(s->db, "SELECT count(*) FROM pg_class WHERE relname = 'events'"
-						      " AND relkind = 'r'");
-		bool plain = q && db_step(q) == 1 && db_col_i64(q, 0) > 0;
+		/* a store made before partitioning keeps its plain tables ('r');
+		 * a partitioned one ('p') needs nothing made */
+		struct db_stmt *q = db_prepare(s->db, "SELECT relkind FROM pg_class WHERE oid = to_regclass('events')");
+		int k = q ? db_step(q) : -1;
+		char kind = k == 1 ? db_col_text(q, 0)[0] : 0;
 		db_finalize(q);
-		rc = plain ? 0 : db_ddl(s->db, pg_parted);
-		s->parts = !rc && !plain;
+		rc = k < 0 ? RW_EDB : kind ? 0 : db_ddl(s->db, pg_parted);
+		s->parts = !rc && kind != 'r';
 	}
-	if (!rc)
+	/* PostgreSQL: CREATE INDEX IF NOT EXISTS locks its table (SHARE)
+	 * before it finds the index there, and the schema is one
+	 * transaction: a process opening the store while writers write
+	 * (backfill workers, a reader beside ingest) could deadlock with
+	 * them. When every table and index is there, nothing is run. */
+	bool whole = false;
+	if (!rc && db_kind(s->db) == DB_PG) {
+		struct db_stmt *q = db_prepare(
+			s->db, "SELECT count(*) FROM (VALUES ('meta'), ('state'), ('files'), ('names'), ('events'),"
+			       " ('events_time'), ('events_type'), ('intervals'), ('origins'), ('prefix_origins'),"
+			       " ('origin_series'), ('country_intervals'), ('countries'), ('country_series')) v(n)"
+			       " WHERE to_regclass(v.n) IS NOT NULL");
+		whole = q && db_step(q) == 1 && db_col_i64(q, 0) == 14;
+		db_finalize(q);
+	}
+	if (!rc && !whole)
 		rc = db_ddl(s->db, schema);
 	if (!rc && store_meta_get(s, "schema", &ver) == RW_ENOTFOUND) {
 		rc = store_meta_set(s, "schema", STORE_SCHEMA);

@@ -76,7 +76,16 @@ int store_bf_schema(struct store *s)
 		       s->where);
 		return RW_EUNSUPPORTED;
 	}
-	int rc = db_exec(s->db, bf_schema);
+	/* made already: nothing run (CREATE INDEX IF NOT EXISTS would lock
+	 * backfill_pieces against the workers writing it; store_open says
+	 * why) */
+	struct db_stmt *q = db_prepare(
+		s->db, "SELECT count(*) FROM (VALUES ('backfill_plans'), ('backfill_windows'), ('backfill_windows_state'),"
+		       " ('backfill_pieces'), ('backfill_pieces_key'), ('backfill_origins'), ('backfill_asks'),"
+		       " ('backfill_asks_key')) v(n) WHERE to_regclass(v.n) IS NOT NULL");
+	bool whole = q && db_step(q) == 1 && db_col_i64(q, 0) == 8;
+	db_finalize(q);
+	int rc = whole ? 0 : db_exec(s->db, bf_schema);
 	return rc ? store_fail(s, "making the backfill's tables", rc) : 0;
 }
 
