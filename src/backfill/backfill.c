@@ -251,9 +251,10 @@ static int worker_loop(const struct backfill_work_opts *o, struct backfill_work_
 		if (o->once)
 			break;
 		/* others hold the rest: wait for them to finish, or for a
-		 * lease to expire */
-		if (!claimable)
-			sleep(1);
+		 * lease to expire (a window whose lease expired while its
+		 * worker holds the row in its commit counts as claimable and
+		 * is skipped by the claim: waiting here, not spinning) */
+		sleep(1);
 	}
 	store_close(&s);
 	return status;

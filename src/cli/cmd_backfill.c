@@ -95,7 +95,9 @@ static int status(const char *db)
 		       "lease); %lld in all, %lld plans (%lld joined)\n",
 		       (long long)st.planned, (long long)st.claimed, (long long)st.done, (long long)st.failed,
 		       (long long)st.expired, (long long)total, (long long)st.plans, (long long)st.joined_plans);
-		double span = st.last_done > st.first_claim ? (double)(st.last_done - st.first_claim) : 0;
+		/* the queue's times are whole seconds of the server's clock: a
+		 * run within one second counts as one */
+		double span = !st.done ? 0 : st.last_done > st.first_claim ? (double)(st.last_done - st.first_claim) : 1;
 		printf("done: %llu records, %llu events; %.1f s of work", (unsigned long long)st.records,
 		       (unsigned long long)st.events, st.busy_s);
 		if (st.done)
