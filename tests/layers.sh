@@ -28,6 +28,7 @@ uses() {
 	engine) echo "engine geo names detect watch asrel rpki rib feed mrt io bgp base" ;;
 	synth) echo "synth asrel mrt io bgp base" ;;
 	store) echo "store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
+	backfill) echo "backfill store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
 	report) echo "report store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
 	out) echo "out store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
 	sink) echo "sink io base" ;;
@@ -35,7 +36,7 @@ uses() {
 	live) echo "live ris feed mrt bmp io bgp base" ;;
 	pipe) echo "pipe live ris out sink store engine detect watch asrel rpki rib feed mrt bmp io bgp base names geo" ;;
 	http) echo "http report out store engine detect watch asrel rpki rib feed mrt io bgp base names geo" ;;
-	cli) echo "cli http pipe live ris out sink report store engine detect watch asrel rpki rib feed mrt bmp io bgp base names geo synth" ;;
+	cli) echo "cli backfill http pipe live ris out sink report store engine detect watch asrel rpki rib feed mrt bmp io bgp base names geo synth" ;;
 	*) echo "" ;;
 	esac
 }

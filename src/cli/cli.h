@@ -25,6 +25,7 @@ int cmd_as(int argc, char **argv);
 int cmd_country(int argc, char **argv);
 int cmd_prefix(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
+int cmd_backfill(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_collect(int argc, char **argv);

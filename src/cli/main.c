@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{"country", cmd_country, "one country now (or at a time): its networks, international providers, prefixes"},
 	{"prefix", cmd_prefix, "one prefix and its more-specifics: origins, upstreams, visibility per collector"},
 	{"ingest", cmd_ingest, "run archives into the history store (SQLite or PostgreSQL)"},
+	{"backfill", cmd_backfill, "a mirror into a PostgreSQL store by workers on many machines"},
 	{"history", cmd_history, "every upstream an origin ever had, with intervals and shares"},
 	{"report", cmd_report, "the story of a time window, in English, with an SVG chart"},
 	{"serve", cmd_serve, "the JSON API over the history store (HTTP, /api/v1/...)"},

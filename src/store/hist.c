@@ -11,6 +11,7 @@ static void on_origin(void *arg, uint32_t sec, uint32_t o, uint32_t before, uint
 static void on_end(void *arg, uint32_t sec);
 static void on_po_seen(void *arg, uint32_t sec, uint32_t pfx, uint32_t origin);
 static bool on_po_known(void *arg, uint32_t pfx, uint32_t origin, bool *pfx_known);
+static bool edge(struct hist *h, uint32_t sec);
 
 void hist_init(struct hist *h)
 {
@@ -20,6 +21,21 @@ void hist_init(struct hist *h)
 	det_group_init(&h->g);
 	h->hooks = (struct det_hooks){.ou = on_ou, .origin = on_origin, .end = on_end, .arg = h};
 	u64map_init(&h->po_new, RW_MEM_STORE);
+	u64map_init(&h->asks, RW_MEM_STORE);
+}
+
+static bool on_po_ask(void *arg, uint32_t pfx, uint32_t origin, bool *pfx_known)
+{
+	struct hist *h = arg;
+	*u64map_put(&h->asks, (uint64_t)pfx << 32 | origin) = 1;
+	*pfx_known = false;
+	return false;
+}
+
+void hist_window_asks(struct hist *h)
+{
+	h->hooks.po_seen = on_po_seen;
+	h->hooks.po_known = on_po_ask;
 }
 
 /* ---- docs/events.md §10: (prefix, origin) pairs the history has seen */
@@ -35,6 +51,8 @@ void hist_history(struct hist *h, struct store *s, const struct rib *r)
 static void on_po_seen(void *arg, uint32_t sec, uint32_t pfx, uint32_t origin)
 {
 	struct hist *h = arg;
+	if (edge(h, sec))
+		return;
 	uint32_t *v = u64map_put(&h->po_new, (uint64_t)pfx << 32 | origin);
 	if (!*v)
 		*v = sec ? sec : 1;
@@ -75,6 +93,7 @@ void hist_release(struct hist *h)
 	}
 	hist_written(h); /* the pending groups; before the vectors it walks go */
 	u64map_release(&h->po_new);
+	u64map_release(&h->asks);
 	rw_vec_free(&h->ou, &h->capou, sizeof *h->ou, RW_MEM_STORE);
 	rw_vec_free(&h->org, &h->caporg, sizeof *h->org, RW_MEM_STORE);
 	u64map_release(&h->ou_idx);
@@ -122,6 +141,66 @@ static struct hist_ou *ou_of(struct hist *h, uint32_t o, uint32_t u)
 static double share(const struct hist_org *g, const struct hist_ou *x)
 {
 	return g->routes ? (double)x->routes / g->routes : 0.0;
+}
+
+/* Integrate every open interval up to sec at the share it has (nothing
+ * changed since its origin's last touch, so the split is exact). */
+static void integrate_all(struct hist *h, uint32_t sec)
+{
+	for (uint32_t i = 0; i < h->nou; i++) {
+		struct hist_ou *x = &h->ou[i];
+		if (!x->open || sec <= x->acc_ts)
+			continue;
+		const struct hist_org *g = &h->org[*u64map_get(&h->org_idx, x->origin)];
+		uint32_t dt = sec - x->acc_ts;
+		if (g->routes) {
+			x->seconds += dt;
+			x->area += share(g, x) * dt;
+		}
+		x->acc_ts = sec;
+		x->dirty = true;
+	}
+}
+
+/* A backfill window's start (hist.clip_from): what was learned before it
+ * belongs to the window before; open intervals go on as pieces. */
+static void clip_start(struct hist *h)
+{
+	integrate_all(h, h->clip_from);
+	for (uint32_t i = 0; i < h->nou; i++) {
+		struct hist_ou *x = &h->ou[i];
+		x->cont = x->open;
+		if (!x->open)
+			continue;
+		const struct hist_org *g = &h->org[*u64map_get(&h->org_idx, x->origin)];
+		x->seconds = 0;
+		x->area = 0;
+		x->max = share(g, x);
+		x->dirty = true;
+	}
+	for (uint32_t i = 0; i < h->norg; i++) {
+		h->org[i].pend_ts = 0;
+		h->org[i].dirty = false;
+		h->org[i].first_seen = 0;
+	}
+	h->nclosed = h->npt = h->nup = 0;
+	u64map_clear(&h->po_new);
+	h->clipped = true;
+}
+
+/* Second sec is about to be learned: cross the window's edges. true: the
+ * history is frozen (past the window's end), learn nothing of it. */
+static bool edge(struct hist *h, uint32_t sec)
+{
+	if (h->frozen)
+		return true;
+	if (h->clip_from && !h->clipped && sec >= h->clip_from)
+		clip_start(h);
+	if (h->clip_until && sec >= h->clip_until) {
+		integrate_all(h, h->clip_until);
+		h->frozen = true;
+	}
+	return h->frozen;
 }
 
 /* A series point with the origin's values now. */
@@ -183,6 +262,8 @@ static void touch(struct hist *h, struct hist_org *g, uint32_t sec)
 static void on_ou(void *arg, uint32_t sec, uint32_t o, uint32_t u, uint32_t before, uint32_t after)
 {
 	struct hist *h = arg;
+	if (edge(h, sec))
+		return;
 	touch(h, org_of(h, o), sec);
 	struct hist_ou *x = ou_of(h, o, u);
 	struct hist_org *g = org_of(h, o); /* ou_of may have moved the array */
@@ -193,6 +274,8 @@ static void on_ou(void *arg, uint32_t sec, uint32_t o, uint32_t u, uint32_t befo
 static void on_origin(void *arg, uint32_t sec, uint32_t o, uint32_t before, uint32_t after)
 {
 	struct hist *h = arg;
+	if (edge(h, sec))
+		return;
 	struct hist_org *g = org_of(h, o);
 	touch(h, g, sec);
 	g->prefixes = after;
@@ -203,6 +286,8 @@ static void on_origin(void *arg, uint32_t sec, uint32_t o, uint32_t before, uint
 static void on_end(void *arg, uint32_t sec)
 {
 	struct hist *h = arg;
+	if (edge(h, sec))
+		return;
 	for (uint32_t k = 0; k < h->nsec; k++) {
 		struct hist_org *g = &h->org[h->sec_orgs[k]];
 		g->in_sec = false;
@@ -225,7 +310,8 @@ static void iv_row(const struct hist *h, const struct hist_ou *x, uint32_t end, 
 	const struct hist_org *g = &h->org[*u64map_get(&h->org_idx, x->origin)];
 	*iv = (struct store_interval){.origin = x->origin, .upstream = x->upstream, .start = x->start,
 				      .end = end, .acc_ts = x->acc_ts, .seconds = x->seconds, .area = x->area,
-				      .share_max = x->max, .share_now = share(g, x), .visible = g->routes > 0};
+				      .share_max = x->max, .share_now = share(g, x), .visible = g->routes > 0,
+				      .cont = x->cont};
 }
 
 /* An interval opens (gained or silently present) or closes (lost). */
@@ -238,6 +324,7 @@ static void interval_event(struct hist *h, const struct det_event *e, bool open)
 			return;
 		struct hist_org *g = org_of(h, e->origin);
 		x->open = true;
+		x->cont = false;
 		x->dirty = true;
 		x->start = e->time;
 		x->acc_ts = now;
@@ -267,10 +354,14 @@ void hist_on_event(void *arg, const struct det_event *e)
 {
 	struct hist *h = arg;
 	bool present = e->type == DET_UPSTREAM_PRESENT || e->type == DET_COUNTRY_PRESENT;
-	if (!present && e->time >= h->events_from) {
+	if (!present && e->time >= h->events_from && (!h->events_until || e->time < h->events_until)) {
 		det_group_add(&h->g, e);
 		h->events++;
 	}
+	bool iv = e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_PRESENT ||
+		  (e->type == DET_UPSTREAM_LOST && e->flag);
+	if (iv && edge(h, e->determined))
+		return;
 	if (e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_PRESENT)
 		interval_event(h, e, true);
 	else if (e->type == DET_UPSTREAM_LOST && e->flag)
@@ -575,6 +666,112 @@ int hist_write(struct hist *h, struct store *s, const struct rib *r)
 	if (h->cty && (rc = write_history(h->cty, s)))
 		return rc;
 	if (h->po_new.n && (rc = write_po(h, s, r)))
+		return store_fail(s, "writing the prefixes' origins", rc);
+	return 0;
+}
+
+/* ---- a backfill window (store_backfill.c reads what this writes) */
+
+void hist_window_edge(struct hist *h, uint32_t sec)
+{
+	edge(h, sec);
+}
+
+struct po_row {
+	char p[RW_PREFIX_STRLEN];
+	uint32_t origin, first;
+};
+
+static int po_cmp(const void *a, const void *b)
+{
+	const struct po_row *x = a, *y = b;
+	int c = strcmp(x->p, y->p);
+	return c ? c : x->origin < y->origin ? -1 : x->origin > y->origin;
+}
+
+/* Series rows by (origin, time): the same lock order in every window. */
+static int sp_cmp(const void *a, const void *b)
+{
+	const struct store_point *x = a, *y = b;
+	if (x->origin != y->origin)
+		return x->origin < y->origin ? -1 : 1;
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
+int hist_write_window(struct hist *h, struct store *s, const struct rib *r, int64_t win)
+{
+	int rc = write_events(h, s, r);
+	if (rc)
+		return store_fail(s, "writing events", rc);
+	for (uint32_t i = 0; i < h->asks.n && !rc; i++) {
+		uint64_t k = h->asks.keys[i];
+		char p[RW_PREFIX_STRLEN];
+		fmt_prefix(p, &r->pfx[(uint32_t)(k >> 32)].p);
+		rc = store_backfill_ask_put(s, win, p, (uint32_t)k);
+	}
+	if (rc)
+		return store_fail(s, "writing the detector's questions", rc);
+	/* the mirror ended before the window began: it learned nothing of
+	 * its time (the window before holds the history up to the end) */
+	if (h->clip_from && !h->clipped)
+		return 0;
+	int64_t seq = 0;
+	for (uint32_t i = 0; i < h->nclosed && !rc; i++)
+		rc = store_backfill_piece_put(s, win, seq++, &h->closed[i]);
+	for (uint32_t i = 0; i < h->nou && !rc; i++) {
+		if (!h->ou[i].open)
+			continue;
+		struct store_interval iv;
+		iv_row(h, &h->ou[i], 0, &iv);
+		rc = store_backfill_piece_put(s, win, seq++, &iv);
+	}
+	if (rc)
+		return store_fail(s, "writing interval pieces", rc);
+	for (uint32_t i = 0; i < h->norg && !rc; i++) {
+		struct hist_org *g = &h->org[i];
+		if (g->pend_ts) {
+			emit_point(h, g, g->pend_ts);
+			g->pend_ts = 0;
+		}
+		if (!g->dirty)
+			continue;
+		/* first_seen 0: the origin did not appear in this window */
+		struct store_origin o = {g->origin, g->first_seen, g->prefixes, g->routes, g->changed};
+		rc = store_backfill_origin_put(s, win, &o);
+	}
+	if (rc)
+		return store_fail(s, "writing origins", rc);
+	struct store_point *sp = rw_calloc(h->npt + 1, sizeof *sp);
+	uint32_t nsp = 0;
+	for (uint32_t i = 0; i < h->npt; i++) {
+		const struct hist_pt *p = &h->pt[i];
+		if (p->ts < h->clip_from || (h->clip_until && p->ts >= h->clip_until))
+			continue;
+		sp[nsp++] = (struct store_point){p->origin, p->ts, p->prefixes, p->routes, p->up_n,
+						 (const uint32_t(*)[2])(h->up + p->up_off)};
+	}
+	if (nsp > 1)
+		qsort(sp, nsp, sizeof *sp, sp_cmp);
+	rc = store_points_put_latest(s, sp, nsp);
+	free(sp);
+	if (rc)
+		return store_fail(s, "writing series", rc);
+	/* in one order for every window (the prefixes' text, then the
+	 * origin): two windows that end the same pair lock its row, and rows
+	 * locked in different orders by two transactions deadlock */
+	struct po_row *po = rw_calloc(h->po_new.n + 1, sizeof *po);
+	for (uint32_t i = 0; i < h->po_new.n; i++) {
+		uint64_t k = h->po_new.keys[i];
+		fmt_prefix(po[i].p, &r->pfx[(uint32_t)(k >> 32)].p);
+		po[i].origin = (uint32_t)k;
+		po[i].first = h->po_new.vals[i];
+	}
+	if (h->po_new.n > 1)
+		qsort(po, h->po_new.n, sizeof *po, po_cmp);
+	for (uint32_t i = 0; i < h->po_new.n && !rc; i++)
+		rc = store_prefix_origin_put_min(s, po[i].p, po[i].origin, po[i].first);
+	free(po);
+	if (rc)
 		return store_fail(s, "writing the prefixes' origins", rc);
 	return 0;
 }

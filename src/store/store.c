@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -51,6 +52,26 @@ static const char schema[] =
 	" ts {INT} NOT NULL, prefixes {INT} NOT NULL, routes {INT} NOT NULL, upstreams TEXT NOT NULL,"
 	" PRIMARY KEY (origin, bucket));";
 
+/* PostgreSQL (docs/store.md): the event and series tables of a new store
+ * are partitioned by month (declarative, by range of time and of bucket),
+ * so a query for a window reads the months it covers and a year of all
+ * collectors is dropped or vacuumed a month at a time. Made before the
+ * common schema, whose CREATE TABLE IF NOT EXISTS then keeps them; their
+ * indexes (the primary keys, events_time, events_type) are the common
+ * schema's, made on every partition. Partitions are made per month as rows
+ * arrive (store_months). */
+static const char pg_parted[] =
+	"CREATE TABLE IF NOT EXISTS events (type {INT} NOT NULL, time {INT} NOT NULL,"
+	" origin {INT} NOT NULL, upstream {INT} NOT NULL, flag {INT} NOT NULL, determined {INT} NOT NULL,"
+	" peers {INT} NOT NULL, origin_prefixes {INT} NOT NULL, prefixes TEXT NOT NULL,"
+	" since {INT} NOT NULL DEFAULT 0, collector TEXT NOT NULL DEFAULT '',"
+	" origins TEXT NOT NULL DEFAULT '', covering TEXT NOT NULL DEFAULT '',"
+	" detail TEXT NOT NULL DEFAULT '',"
+	" PRIMARY KEY (origin, time, type, upstream)) PARTITION BY RANGE (time);"
+	"CREATE TABLE IF NOT EXISTS origin_series (origin {INT} NOT NULL, bucket {INT} NOT NULL,"
+	" ts {INT} NOT NULL, prefixes {INT} NOT NULL, routes {INT} NOT NULL, upstreams TEXT NOT NULL,"
+	" PRIMARY KEY (origin, bucket)) PARTITION BY RANGE (bucket);";
+
 /* The writers' statements, prepared once per store (a round trip each on
  * PostgreSQL) and reused for every row. */
 enum {
@@ -65,6 +86,7 @@ enum {
 	Q_SERIES_PUT_C,
 	Q_PO_GET,
 	Q_PO_PUT,
+	Q_PO_PUT_MIN,    /* the backfill's: the earliest end of a pair stays */
 	Q_COUNT
 };
 
@@ -99,6 +121,9 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_PO_GET] = "SELECT origin FROM prefix_origins WHERE prefix = ?",
 	[Q_PO_PUT] = "INSERT INTO prefix_origins (prefix, origin, first_seen) VALUES (?, ?, ?)"
 		     " ON CONFLICT (prefix, origin) DO NOTHING",
+	[Q_PO_PUT_MIN] = "INSERT INTO prefix_origins (prefix, origin, first_seen) VALUES (?, ?, ?)"
+			 " ON CONFLICT (prefix, origin) DO UPDATE SET first_seen = excluded.first_seen"
+			 " WHERE excluded.first_seen < prefix_origins.first_seen",
 };
 
 static struct db_stmt *Q(struct store *s, int id)
@@ -138,7 +163,34 @@ int store_open(struct store *s, const char *uri, char *err, size_t esz)
 		return rc;
 	}
 	int64_t ver;
-	rc = db_ddl(s->db, schema);
+	rc = 0;
+	if (db_kind(s->db) == DB_PG) {
+		/* a store made before partitioning keeps its plain tables ('r');
+		 * a partitioned one ('p') needs nothing made */
+		struct db_stmt *q = db_prepare(s->db, "SELECT relkind FROM pg_class WHERE oid = to_regclass('events')");
+		int k = q ? db_step(q) : -1;
+		char kind = k == 1 ? db_col_text(q, 0)[0] : 0;
+		db_finalize(q);
+		rc = k < 0 ? RW_EDB : kind ? 0 : db_ddl(s->db, pg_parted);
+		s->parts = !rc && kind != 'r';
+	}
+	/* PostgreSQL: CREATE INDEX IF NOT EXISTS locks its table (SHARE)
+	 * before it finds the index there, and the schema is one
+	 * transaction: a process opening the store while writers write
+	 * (backfill workers, a reader beside ingest) could deadlock with
+	 * them. When every table and index is there, nothing is run. */
+	bool whole = false;
+	if (!rc && db_kind(s->db) == DB_PG) {
+		struct db_stmt *q = db_prepare(
+			s->db, "SELECT count(*) FROM (VALUES ('meta'), ('state'), ('files'), ('names'), ('events'),"
+			       " ('events_time'), ('events_type'), ('intervals'), ('origins'), ('prefix_origins'),"
+			       " ('origin_series'), ('country_intervals'), ('countries'), ('country_series')) v(n)"
+			       " WHERE to_regclass(v.n) IS NOT NULL");
+		whole = q && db_step(q) == 1 && db_col_i64(q, 0) == 14;
+		db_finalize(q);
+	}
+	if (!rc && !whole)
+		rc = db_ddl(s->db, schema);
 	if (!rc && store_meta_get(s, "schema", &ver) == RW_ENOTFOUND) {
 		rc = store_meta_set(s, "schema", STORE_SCHEMA);
 	} else if (!rc && (ver == 2 || ver == 3 || ver == 4)) {
@@ -204,6 +256,9 @@ void store_close(struct store *s)
 		store_fail(s, "marking the store closed", RW_EDB);
 	for (size_t i = 0; i < RW_ARRAY_LEN(s->st); i++)
 		db_finalize(s->st[i]);
+	for (size_t i = 0; i < RW_ARRAY_LEN(s->bst); i++)
+		db_finalize(s->bst[i]);
+	db_finalize(s->batch);
 	db_close(s->db);
 	free(s->where);
 	memset(s, 0, sizeof *s);
@@ -514,6 +569,79 @@ int store_names_get(struct store *s, struct names *nm, const uint32_t *asn, size
 	return rc < 0 ? rc : 0;
 }
 
+/* ---------------------------------------------------------------- months */
+
+/* Months since 1970-01 of unix time t, and the unix time a month starts. */
+static uint32_t month_of(uint32_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	gmtime_r(&tt, &tm);
+	return (uint32_t)((tm.tm_year - 70) * 12 + tm.tm_mon);
+}
+
+static int64_t month_start(uint32_t m)
+{
+	/* days from civil (Howard Hinnant's algorithm), for year/month/1 */
+	int64_t y = 1970 + m / 12, mo = m % 12 + 1;
+	y -= mo <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+	int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5, doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (era * 146097 + doe - 719468) * 86400;
+}
+
+/* The partition of month m of events (series: of origin_series). The
+ * name says the month; a concurrent writer making the same one is
+ * harmless (IF NOT EXISTS), but its race can fail this transaction,
+ * which the caller's retry covers. */
+static int month_part(struct store *s, uint32_t m, bool series)
+{
+	uint8_t *bits = series ? s->se_months : s->ev_months;
+	if (m >= sizeof s->ev_months * 8)
+		return RW_EINVAL;
+	if (bits[m / 8] & (1u << (m % 8)))
+		return 0;
+	int64_t a = month_start(m), b = month_start(m + 1);
+	char sql[256], name[40];
+	/* made already (by the plan, or another writer): found in the
+	 * catalog without a lock; CREATE ... PARTITION OF would lock the
+	 * parent table against every other writer until this transaction
+	 * ends, even when the partition exists */
+	snprintf(name, sizeof name, "%s_%04u%02u", series ? "origin_series" : "events", 1970 + m / 12, m % 12 + 1);
+	struct db_stmt *q = db_prepare(s->db, "SELECT count(*) FROM pg_class WHERE relname = ?");
+	if (!q)
+		return RW_EDB;
+	db_bind_text(q, 1, name, strlen(name));
+	bool found = db_step(q) == 1 && db_col_i64(q, 0) > 0;
+	db_finalize(q);
+	if (found) {
+		bits[m / 8] |= (uint8_t)(1u << (m % 8));
+		return 0;
+	}
+	if (series)
+		snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS origin_series_%04u%02u PARTITION OF origin_series"
+			 " FOR VALUES FROM (%lld) TO (%lld)", 1970 + m / 12, m % 12 + 1,
+			 (long long)(a / STORE_BUCKET), (long long)(b / STORE_BUCKET));
+	else
+		snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS events_%04u%02u PARTITION OF events"
+			 " FOR VALUES FROM (%lld) TO (%lld)", 1970 + m / 12, m % 12 + 1, (long long)a, (long long)b);
+	int rc = db_exec(s->db, sql);
+	if (!rc)
+		bits[m / 8] |= (uint8_t)(1u << (m % 8));
+	return rc;
+}
+
+int store_months(struct store *s, uint32_t from, uint32_t until)
+{
+	if (!s->parts)
+		return 0;
+	int rc = 0;
+	for (uint32_t m = month_of(from); m <= month_of(until) && !rc; m++)
+		if (!(rc = month_part(s, m, false)))
+			rc = month_part(s, m, true);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- rows */
 
 /* Union of two sorted, space-separated prefix lists, in rw_prefix_cmp
@@ -643,6 +771,8 @@ static char *merge_items(const char *a, const char *b)
 
 int store_event_merge(struct store *s, const struct store_event *e)
 {
+	if (s->parts && month_part(s, month_of(e->time), false))
+		return RW_EDB;
 	struct db_stmt *get = Q(s, Q_EV_GET), *ins = Q(s, Q_EV_INS), *upd = Q(s, Q_EV_UPD);
 	if (!get || !ins || !upd)
 		return RW_EDB;
@@ -746,6 +876,17 @@ int store_prefix_origin_put(struct store *s, const char *prefix, uint32_t origin
 	return db_done(st);
 }
 
+int store_prefix_origin_put_min(struct store *s, const char *prefix, uint32_t origin, uint32_t first_seen)
+{
+	struct db_stmt *st = Q(s, Q_PO_PUT_MIN);
+	if (!st)
+		return RW_EDB;
+	db_bind_text(st, 1, prefix, strlen(prefix));
+	db_bind_i64(st, 2, origin);
+	db_bind_i64(st, 3, first_seen);
+	return db_done(st);
+}
+
 int store_interval_put(struct store *s, enum store_tab tab, const struct store_interval *iv)
 {
 	struct db_stmt *st = Q(s, tab == STORE_COUNTRIES ? Q_IV_PUT_C : Q_IV_PUT);
@@ -780,11 +921,86 @@ int store_origin_put(struct store *s, enum store_tab tab, const struct store_ori
 	return db_done(st);
 }
 
+static int point_put(struct store *s, struct db_stmt *st, const struct store_point *p);
+
 int store_point_put(struct store *s, enum store_tab tab, const struct store_point *p)
 {
-	struct db_stmt *st = Q(s, tab == STORE_COUNTRIES ? Q_SERIES_PUT_C : Q_SERIES_PUT);
-	if (!st)
+	if (tab == STORE_ORIGINS && s->parts && month_part(s, month_of(p->ts), true))
 		return RW_EDB;
+	struct db_stmt *st = Q(s, tab == STORE_COUNTRIES ? Q_SERIES_PUT_C : Q_SERIES_PUT);
+	return st ? point_put(s, st, p) : RW_EDB;
+}
+
+/* "4837:40 20485:16" into *text (stack when it fits, else malloc'ed);
+ * its length. */
+static size_t ups_text(const struct store_point *p, char *stack, size_t cap, char **text)
+{
+	*text = stack;
+	if ((size_t)p->n * 22 + 1 > cap)
+		*text = rw_malloc((size_t)p->n * 22 + 1);
+	size_t n = 0;
+	for (uint32_t i = 0; i < p->n; i++) {
+		if (i)
+			(*text)[n++] = ' ';
+		n += fmt_u32(*text + n, p->up[i][0]);
+		(*text)[n++] = ':';
+		n += fmt_u32(*text + n, p->up[i][1]);
+	}
+	(*text)[n] = 0;
+	return n;
+}
+
+/* The series upsert for k rows, keeping a later stored point. */
+static struct db_stmt *batch_stmt(struct store *s, uint32_t k)
+{
+	struct obuf q = {0};
+	obuf_puts(&q, "INSERT INTO origin_series (origin, bucket, ts, prefixes, routes, upstreams) VALUES ");
+	for (uint32_t i = 0; i < k; i++)
+		obuf_puts(&q, i ? ", (?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?)");
+	obuf_puts(&q, " ON CONFLICT (origin, bucket) DO UPDATE SET ts = excluded.ts, prefixes = excluded.prefixes,"
+		      " routes = excluded.routes, upstreams = excluded.upstreams WHERE excluded.ts >= origin_series.ts");
+	obuf_putc(&q, 0);
+	struct db_stmt *st = db_prepare(s->db, (const char *)q.buf);
+	obuf_release(&q);
+	return st;
+}
+
+int store_points_put_latest(struct store *s, const struct store_point *p, uint32_t n)
+{
+	int rc = 0;
+	for (uint32_t i = 0; i < n && !rc; i++)
+		if (s->parts && month_part(s, month_of(p[i].ts), true))
+			rc = RW_EDB;
+	for (uint32_t at = 0; at < n && !rc; at += STORE_BATCH) {
+		uint32_t k = n - at < STORE_BATCH ? n - at : STORE_BATCH;
+		struct db_stmt *st = k == STORE_BATCH ? (s->batch ? s->batch : (s->batch = batch_stmt(s, k)))
+						      : batch_stmt(s, k);
+		if (!st)
+			return RW_EDB;
+		for (uint32_t j = 0; j < k; j++) {
+			const struct store_point *x = &p[at + j];
+			char stack[512], *text;
+			size_t len = ups_text(x, stack, sizeof stack, &text);
+			int b = (int)j * 6;
+			db_bind_i64(st, b + 1, x->origin);
+			db_bind_i64(st, b + 2, x->ts / STORE_BUCKET);
+			db_bind_i64(st, b + 3, x->ts);
+			db_bind_i64(st, b + 4, x->prefixes);
+			db_bind_i64(st, b + 5, x->routes);
+			db_bind_text(st, b + 6, text, len); /* copied by the backend */
+			if (text != stack)
+				free(text);
+		}
+		rc = db_done(st);
+		if (st != s->batch)
+			db_finalize(st);
+	}
+	return rc;
+}
+
+static int point_put(struct store *s, struct db_stmt *st, const struct store_point *p)
+{
+	(void)s;
 	/* the routes per upstream as "4837:40 20485:16": one row per point
 	 * (a row per upstream cost a statement each, for nothing a query
 	 * needs) */

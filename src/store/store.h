@@ -40,7 +40,14 @@ struct store {
 	struct db *db;      /* owned */
 	char *where;        /* owned: path or URI without password, for messages */
 	struct db_stmt *st[16]; /* writers' statements, prepared on first use, owned */
+	struct db_stmt *bst[8]; /* the backfill's (store_backfill.c), the same way */
+	struct db_stmt *batch;  /* store_points_put_latest's full batch, owned */
 	bool writer;        /* store_writer_begin succeeded: closing marks it clean */
+	/* PostgreSQL: events and origin_series are partitioned by month
+	 * (store_open makes new stores so); the months whose partitions this
+	 * connection made or found, bit per month since 1970 (200 years) */
+	bool parts;
+	uint8_t ev_months[300], se_months[300];
 };
 
 /* Open (creating the schema when missing). err names the store. */
@@ -101,6 +108,9 @@ int store_names_put(struct store *s, const struct names *nm);
 int store_prefix_origins(struct store *s, const char *prefix, uint32_t origin, bool *pfx_known, bool *po_known);
 /* Record a pair (kept as it is when it is there: the first end stays). */
 int store_prefix_origin_put(struct store *s, const char *prefix, uint32_t origin, uint32_t first_seen);
+/* The same when writers come in any order (backfill windows): the
+ * earliest first_seen stays. */
+int store_prefix_origin_put_min(struct store *s, const char *prefix, uint32_t origin, uint32_t first_seen);
 /* Names of these ASNs into nm (those the store knows). */
 int store_names_get(struct store *s, struct names *nm, const uint32_t *asn, size_t n);
 
@@ -153,6 +163,10 @@ struct store_interval {
 	double area;         /* integral of the share over those seconds */
 	double share_max, share_now;
 	bool visible;        /* the origin had routes at acc_ts */
+	bool cont;           /* a backfill window's piece (hist.clip_from):
+				open at the window's start, so it goes on
+				from the previous window's (store_backfill.c
+				joins them); start is then not the real one */
 };
 /* Which tables: an origin's history (intervals, origins, origin_series),
  * or a country's (docs/events.md §14: country_intervals, countries,
@@ -175,6 +189,16 @@ struct store_point {
 	const uint32_t (*up)[2]; /* (upstream, routes), borrowed */
 };
 int store_point_put(struct store *s, enum store_tab tab, const struct store_point *p);
+/* n points of origins, keeping a bucket's stored point when it is later
+ * (two backfill windows share the bucket at their edge); STORE_BATCH
+ * rows to a statement (one round trip each on PostgreSQL, where a
+ * window's tens of thousands of points cost a round trip apiece
+ * otherwise). No two of them may share (origin, bucket). */
+#define STORE_BATCH 100
+int store_points_put_latest(struct store *s, const struct store_point *p, uint32_t n);
+/* PostgreSQL: the monthly partitions of events and origin_series that
+ * cover [from, until] exist (made when missing); 0 on SQLite. */
+int store_months(struct store *s, uint32_t from, uint32_t until);
 
 /* ---------------------------------------------------------------- reading */
 
@@ -326,6 +350,7 @@ struct hist_ou {
 	uint32_t routes;        /* now */
 	uint32_t next;          /* next entry of the same origin, RIB_NONE ends */
 	bool open, dirty;       /* interval open; its row changed */
+	bool cont;              /* open since before hist.clip_from */
 	uint32_t start, acc_ts; /* interval start; integrated up to */
 	uint64_t seconds;
 	double area, max;
@@ -380,6 +405,23 @@ struct hist {
 	uint32_t events_from;      /* events dated before it are not stored
 				      (ingest --from: the silent stretch from
 				      each collector's starting RIB dump) */
+	uint32_t events_until;     /* ... nor at or after it (0: none) */
+	/* A backfill window [clip_from, clip_until) (0s: none): the history
+	 * learned from second clip_from on, up to clip_until. At the first
+	 * second at or after clip_from, open intervals are integrated up to
+	 * it and start over as pieces marked cont, and what was learned
+	 * before is dropped (the window before has it); at the first second
+	 * at or after clip_until, open intervals are integrated up to it and
+	 * the history stops learning (frozen), while events dated before it
+	 * are still taken (the window's settle time). */
+	uint32_t clip_from, clip_until;
+	bool clipped, frozen;
+	/* docs/events.md §10 in a backfill window: the (prefix id << 32 |
+	 * origin) pairs the detector asked about (new_for_prefix), answered
+	 * "unknown" so the window gives what `events` gives; the join asks
+	 * the whole history for them (store_bf_join). hist_window_asks turns
+	 * it on. */
+	struct u64map asks;
 	uint64_t events, intervals_opened, intervals_closed, points;
 };
 
@@ -406,6 +448,22 @@ void hist_event_view(const struct det_gevent *g, const struct rib *r, char **buf
 int hist_write(struct hist *h, struct store *s, const struct rib *r);
 /* The transaction of the last hist_write committed: forget what it wrote. */
 void hist_written(struct hist *h);
+/* A backfill window's history (hist.clip_*) into the store, inside the
+ * caller's transaction: events as hist_write does, the intervals as
+ * pieces of window `win` (store_backfill_piece_put), the origins'
+ * rows as its pieces, the series points (a bucket shared with the next
+ * window keeps the later point) and the (prefix, origin) pairs (the
+ * earliest end kept). The country tables are not written. */
+int hist_write_window(struct hist *h, struct store *s, const struct rib *r, int64_t win);
+/* A backfill window's hooks of docs/events.md §10: ended pairs are kept
+ * (written by hist_write_window), and the detector's questions recorded
+ * in h->asks, not looked up. After hist_attach. */
+void hist_window_asks(struct hist *h);
+/* The window's run read nothing at or after second sec, and the input
+ * goes on later: cross the edges up to sec as if a record came then
+ * (time passes over a stretch without records; the intervals' seconds
+ * count it). */
+void hist_window_edge(struct hist *h, uint32_t sec);
 
 /* ---------------------------------------------------------------- runner */
 
@@ -543,5 +601,87 @@ struct store_ingest_result {
  * failed (all logged). fst collects the inputs' stats. */
 int store_ingest(char **paths, int n, const struct store_ingest_opts *o, struct feed_stats *fst,
 		 struct store_ingest_result *res);
+
+/* ---------------------------------------------------------------- backfill */
+
+/*
+ * The backfill's queue and pieces (store_backfill.c, docs/backfill.md):
+ * PostgreSQL only. A plan cuts [from, until) of a mirror into windows,
+ * rows of backfill_windows that workers anywhere claim under a lease
+ * (FOR UPDATE SKIP LOCKED; the server's clock decides expiry). A worker
+ * writes a window's events, series and interval pieces in the
+ * transaction that marks it done; when every window is done, the pieces
+ * are joined into intervals and origins, as one ingest would have made
+ * them. The runner is src/backfill/; this is its SQL.
+ */
+struct store_bf_plan {
+	const char *mirror;        /* the paths, newline-separated (borrowed) */
+	uint32_t from, until, window, settle, gap;
+	unsigned min_peers;
+};
+/* Make the queue's tables (PostgreSQL; RW_EUNSUPPORTED, logged, on SQLite). */
+int store_bf_schema(struct store *s);
+/* Plan the windows in one transaction: RW_EINVAL (logged, naming the
+ * window) when a window of it overlaps one planned before; *id and *n
+ * say what was made. */
+int store_bf_plan(struct store *s, const struct store_bf_plan *p, int64_t *id, uint32_t *n);
+
+struct store_bf_window {
+	int64_t id, plan;
+	uint32_t from, until;      /* the window */
+	uint32_t plan_from;        /* its plan's start: the first window keeps
+				      what it learns before `from` */
+	uint32_t settle, gap;
+	unsigned min_peers;
+	uint32_t attempt;          /* 1 for the first claim */
+	char *mirror;              /* owned: newline-separated paths */
+};
+void store_bf_window_release(struct store_bf_window *w);
+/* Claim the earliest claimable window (planned, or claimed with its lease
+ * expired, or failed fewer than 3 times) for `lease` seconds: 1 with *w
+ * filled, 0 when none is claimable, or the error. */
+int store_bf_claim(struct store *s, const char *worker, uint32_t lease, struct store_bf_window *w);
+/* Extend the lease; *mine false when another worker holds the window. */
+int store_bf_renew(struct store *s, int64_t id, const char *worker, uint32_t lease, bool *mine);
+/* Begin the window's transaction: *mine false (rolled back) when the
+ * worker no longer holds it (its lease expired and another claimed it). */
+int store_bf_done_begin(struct store *s, int64_t id, const char *worker, bool *mine);
+/* A piece of the window's history (inside that transaction). */
+int store_backfill_piece_put(struct store *s, int64_t win, int64_t seq, const struct store_interval *iv);
+int store_backfill_origin_put(struct store *s, int64_t win, const struct store_origin *o);
+/* A (prefix, origin) pair the window's detector asked about (hist.asks). */
+int store_backfill_ask_put(struct store *s, int64_t win, const char *prefix, uint32_t origin);
+/* Mark it done with its counts and commit (rolled back on error). */
+struct store_bf_counts {
+	uint64_t records, events, files;
+	uint32_t clock;            /* the first second after what it learned */
+	double seconds;            /* the run's wall time */
+	const char *note;          /* "" or what went wrong but was kept
+				      (damaged input) */
+};
+int store_bf_done_commit(struct store *s, int64_t id, const struct store_bf_counts *c);
+/* Record a failure (its message shown by status); claimable again
+ * until it has failed 3 times. */
+int store_bf_fail(struct store *s, int64_t id, const char *worker, const char *msg);
+/* Windows not done, and those of them claimable now. */
+int store_bf_left(struct store *s, int64_t *left, int64_t *claimable);
+/* When every window is done and some are not joined yet: the pieces
+ * into intervals and origins, the clock and --min-peers into meta, in one
+ * transaction (one joiner at a time). *joined says whether it ran. */
+int store_bf_join(struct store *s, bool *joined);
+
+struct store_bf_status {
+	int64_t planned, claimed, done, failed, expired;
+	int64_t plans, joined_plans;
+	uint64_t records, events;
+	double busy_s;             /* summed wall time of the done windows */
+	int64_t first_claim, last_done; /* server times (0: none) */
+	int64_t now;
+};
+/* The counts, and fn for each window with a message (failures and
+ * notes), in time order. */
+typedef int (*store_bf_msg_fn)(void *arg, uint32_t from, uint32_t until, const char *state, int64_t attempts,
+			       const char *worker, const char *msg);
+int store_bf_status(struct store *s, struct store_bf_status *st, store_bf_msg_fn fn, void *arg);
 
 #endif

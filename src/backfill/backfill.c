@@ -1,0 +1,344 @@
+/*
+ * backfill.h: planning, the workers and their windows.
+ *
+ * A worker process owns one connection to the store and loops: claim a
+ * window (store_bf_claim), run it, write it (store_bf_done_begin,
+ * hist_write_window, store_bf_done_commit), until no window is left; it
+ * waits while others hold windows (their leases may expire: it then
+ * takes them over). The worker that finds every window done joins the
+ * intervals (store_bf_join; a second joiner finds nothing to do).
+ *
+ * A window's run is `events --from A --until B --settle S` (archive_window,
+ * an engine of its own, no store lookups: the events depend on the mirror
+ * only, not on which windows are done already), with a hist clipped to
+ * [A, B): what the engine learns before A (from each collector's
+ * starting RIB dump) is the window before's, and after B only events
+ * dated before B are kept. The first window of a plan keeps what it
+ * learns before A, as `ingest --from A` does.
+ *
+ * Leases: renewed every lease/3 seconds of wall time from the run's clock
+ * callback; a worker that lost its window (stopped longer than its lease,
+ * and another claimed it) finds out at its commit and writes nothing.
+ */
+#include "backfill.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int open_pg(struct store *s, const char *db)
+{
+	if (strncmp(db, "postgresql://", 13) && strncmp(db, "postgres://", 11)) {
+		rw_log(RW_LOG_ERROR, "%s: backfill needs a PostgreSQL store (--db postgresql://...): its workers, on "
+				     "any number of machines, share the queue through the server's row locks; an "
+				     "SQLite file is filled by `routewatch ingest`",
+		       db);
+		return RW_EUNSUPPORTED;
+	}
+	int rc = store_open_at(s, db, true);
+	if (rc)
+		return rc;
+	if ((rc = store_bf_schema(s)))
+		store_close(s);
+	return rc;
+}
+
+int backfill_plan(const struct backfill_plan_opts *o, int64_t *id, uint32_t *n)
+{
+	*id = 0;
+	*n = 0;
+	if (!o->window || o->from >= o->until) {
+		rw_log(RW_LOG_ERROR, "backfill plan: --from must be before --until, and --window above 0");
+		return RW_EINVAL;
+	}
+	/* every worker reads the same paths: they are stored as given, made
+	 * absolute so a worker started elsewhere on the same mount finds them */
+	struct obuf m = {0};
+	for (int i = 0; i < o->nmirror; i++) {
+		char *abs = realpath(o->mirror[i], NULL);
+		if (!abs) {
+			rw_log(RW_LOG_ERROR, "%s: %s", o->mirror[i], strerror(errno));
+			obuf_release(&m);
+			return RW_EIO;
+		}
+		if (strchr(abs, '\n')) {
+			rw_log(RW_LOG_ERROR, "%s: a path with a newline cannot be planned", o->mirror[i]);
+			free(abs);
+			obuf_release(&m);
+			return RW_EINVAL;
+		}
+		if (i)
+			obuf_putc(&m, '\n');
+		obuf_puts(&m, abs);
+		free(abs);
+	}
+	obuf_putc(&m, 0);
+	struct store s;
+	int rc = open_pg(&s, o->db);
+	if (!rc) {
+		struct store_bf_plan p = {.mirror = (const char *)m.buf, .from = o->from, .until = o->until,
+					  .window = o->window, .settle = o->settle, .gap = o->gap,
+					  .min_peers = o->min_peers ? o->min_peers : 2};
+		rc = store_bf_plan(&s, &p, id, n);
+		store_close(&s);
+	}
+	obuf_release(&m);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- a window */
+
+struct run {
+	struct store *s;
+	const struct store_bf_window *w;
+	const char *worker;
+	uint32_t lease;
+	double next_renew;
+	bool lost;
+};
+
+static void on_second(void *arg, uint32_t sec)
+{
+	(void)sec;
+	struct run *r = arg;
+	if (now_s() < r->next_renew || r->lost)
+		return;
+	bool mine = true;
+	if (store_bf_renew(r->s, r->w->id, r->worker, r->lease, &mine) == 0 && !mine) {
+		rw_log(RW_LOG_WARN, "%s: lost the window it runs (its lease expired and another worker took it); "
+				    "its results will not be written",
+		       r->worker);
+		r->lost = true;
+	}
+	r->next_renew = now_s() + r->lease / 3.0;
+}
+
+/* Run window w and write it: 0 done, 1 lost (nothing written), < 0 failed
+ * (recorded in the queue). */
+static int run_window(struct store *s, const struct store_bf_window *w, const char *worker, uint32_t lease,
+		      struct backfill_work_result *res)
+{
+	double t0 = now_s();
+	char a[32], b[32];
+	fmt_time_rfc3339(a, w->from);
+	fmt_time_rfc3339(b, w->until);
+	rw_log(RW_LOG_INFO, "%s: window [%s, %s) (attempt %u)", worker, a, b, w->attempt);
+	/* the mirror's paths, one a line */
+	char *paths = rw_strdup(w->mirror), **v = NULL;
+	uint32_t nv = 0, capv = 0;
+	for (char *p = paths, *save = NULL, *t; (t = strtok_r(p, "\n", &save)); p = NULL) {
+		rw_vec_grow(&v, &capv, (size_t)nv + 1, sizeof *v, UINT32_MAX, RW_MEM_STORE);
+		v[nv++] = t;
+	}
+	struct hist h;
+	hist_init(&h);
+	h.events_from = w->from;
+	h.events_until = w->until;
+	h.clip_from = w->from > w->plan_from ? w->from : 0;
+	h.clip_until = w->until;
+	struct engine *e = rw_malloc(sizeof *e);
+	engine_init(e, w->min_peers, hist_on_event, &h);
+	e->gap = w->gap;
+	hist_attach(&h, e);
+	hist_window_asks(&h);
+	struct feed_stats *fst = rw_calloc(1, sizeof *fst);
+	struct run r = {s, w, worker, lease, now_s() + lease / 3.0, false};
+	struct archive_opts ao = {.second = on_second, .arg = &r};
+	struct feed_inputs in;
+	bool damaged = feed_inputs(v, (int)nv, NULL, &ao.feed.io, &in, fst) != 0;
+	archive_window(&in, &ao, w->from, w->until, w->settle);
+	damaged |= archive_run(e, &in, &ao, fst) != 0;
+	/* files beyond what the run read: the mirror goes on after the
+	 * window, and its time up to the end counts though no record came */
+	bool later = false;
+	for (uint32_t i = 0; i < in.n; i++)
+		later |= in.v[i].first_ts > ao.until;
+	if (later)
+		hist_window_edge(&h, w->until);
+	feed_inputs_free(&in);
+	uint32_t clock = h.frozen ? w->until : e->have_sec ? e->sec + 1 : w->from;
+	int rc = 0;
+	bool mine = false;
+	if (!r.lost && (rc = store_bf_done_begin(s, w->id, worker, &mine)) == 0 && mine) {
+		if ((rc = hist_write_window(&h, s, &e->rib, w->id))) {
+			db_rollback(s->db);
+		} else {
+			struct store_bf_counts c = {.records = fst->records, .events = h.events, .files = fst->files,
+						    .clock = clock, .seconds = now_s() - t0,
+						    .note = damaged ? "some input was damaged or unreadable (the "
+								      "worker's log names it); what it held is stored"
+								    : ""};
+			rc = store_bf_done_commit(s, w->id, &c);
+		}
+		if (!rc) {
+			res->windows++;
+			res->records += fst->records;
+			res->events += h.events;
+			rw_log(RW_LOG_INFO, "%s: window [%s, %s) done: %llu records, %llu events, %.2f s", worker, a, b,
+			       (unsigned long long)fst->records, (unsigned long long)h.events, now_s() - t0);
+		}
+	} else if (!rc) {
+		rw_log(RW_LOG_WARN, "%s: window [%s, %s) is no longer this worker's (its lease expired and another "
+				    "took it): nothing written",
+		       worker, a, b);
+		res->lost++;
+		rc = 1;
+	}
+	if (rc < 0) {
+		char msg[600];
+		snprintf(msg, sizeof msg, "%s: %s", worker, db_errmsg(s->db));
+		store_bf_fail(s, w->id, worker, msg);
+		res->failed++;
+	}
+	engine_release(e);
+	free(e);
+	hist_release(&h);
+	free(fst);
+	rw_vec_free(&v, &capv, sizeof *v, RW_MEM_STORE);
+	free(paths);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- workers */
+
+static int worker_loop(const struct backfill_work_opts *o, struct backfill_work_result *res)
+{
+	memset(res, 0, sizeof *res);
+	struct store s;
+	int rc = open_pg(&s, o->db);
+	if (rc)
+		return rc;
+	char host[128] = "host", worker[192];
+	gethostname(host, sizeof host - 1);
+	snprintf(worker, sizeof worker, "%s:%ld", host, (long)getpid());
+	int status = 0;
+	for (;;) {
+		struct store_bf_window w;
+		rc = store_bf_claim(&s, worker, o->lease, &w);
+		if (rc == 1) {
+			if (run_window(&s, &w, worker, o->lease, res) < 0)
+				status = 1;
+			store_bf_window_release(&w);
+			continue;
+		}
+		if (rc < 0) {
+			status = 1;
+			break;
+		}
+		int64_t left = 0, claimable = 0;
+		if (store_bf_left(&s, &left, &claimable)) {
+			status = 1;
+			break;
+		}
+		if (!left) {
+			if (store_bf_join(&s, &res->joined))
+				status = 1;
+			else if (res->joined)
+				rw_log(RW_LOG_INFO, "%s: every window done: intervals joined across their edges", worker);
+			break;
+		}
+		if (o->once)
+			break;
+		/* others hold the rest: wait for them to finish, or for a
+		 * lease to expire (a window whose lease expired while its
+		 * worker holds the row in its commit counts as claimable and
+		 * is skipped by the claim: waiting here, not spinning) */
+		sleep(1);
+	}
+	store_close(&s);
+	return status;
+}
+
+int backfill_work(const struct backfill_work_opts *o, struct backfill_work_result *r)
+{
+	memset(r, 0, sizeof *r);
+	if (o->workers <= 1)
+		return worker_loop(o, r);
+	/* processes, not threads: each has its engine and connection, as on
+	 * separate machines, and one that crashes loses only its window */
+	pid_t *pid = rw_calloc(o->workers, sizeof *pid);
+	int *fd = rw_calloc(o->workers, sizeof *fd);
+	int status = 0;
+	for (unsigned i = 0; i < o->workers; i++) {
+		int p[2];
+		if (pipe(p)) {
+			rw_log(RW_LOG_ERROR, "pipe: %s", strerror(errno));
+			status = 1;
+			break;
+		}
+		fflush(NULL);
+		pid[i] = fork();
+		if (pid[i] == 0) {
+			close(p[0]);
+			struct backfill_work_result cr;
+			int rc = worker_loop(o, &cr);
+			/* the parent sums the children's results */
+			ssize_t wr = write(p[1], &cr, sizeof cr);
+			close(p[1]);
+			_exit(rc || wr != (ssize_t)sizeof cr ? 1 : 0);
+		}
+		close(p[1]);
+		fd[i] = p[0];
+		if (pid[i] < 0) {
+			rw_log(RW_LOG_ERROR, "fork: %s", strerror(errno));
+			close(p[0]);
+			status = 1;
+			break;
+		}
+	}
+	for (unsigned i = 0; i < o->workers; i++) {
+		if (pid[i] <= 0)
+			continue;
+		struct backfill_work_result cr;
+		ssize_t n;
+		while ((n = read(fd[i], &cr, sizeof cr)) < 0 && errno == EINTR)
+			;
+		close(fd[i]);
+		int ws = 0;
+		while (waitpid(pid[i], &ws, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(ws) || WEXITSTATUS(ws))
+			status = 1;
+		if (n == (ssize_t)sizeof cr) {
+			r->windows += cr.windows;
+			r->failed += cr.failed;
+			r->lost += cr.lost;
+			r->records += cr.records;
+			r->events += cr.events;
+			r->joined |= cr.joined;
+		}
+	}
+	free(pid);
+	free(fd);
+	return status;
+}
+
+int backfill_finish(const char *db, bool *joined)
+{
+	*joined = false;
+	struct store s;
+	int rc = open_pg(&s, db);
+	if (rc)
+		return rc;
+	int64_t left = 0, claimable = 0;
+	rc = store_bf_left(&s, &left, &claimable);
+	if (!rc && left)
+		rw_log(RW_LOG_ERROR, "%s: %lld windows are not done yet: nothing to join (`routewatch backfill work` "
+				     "does them and joins at the end)",
+		       s.where, (long long)left);
+	else if (!rc)
+		rc = store_bf_join(&s, joined);
+	store_close(&s);
+	return rc ? rc : left ? RW_EINVAL : 0;
+}

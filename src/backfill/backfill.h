@@ -1,0 +1,55 @@
+/*
+ * backfill: years of a mirror into one PostgreSQL store by many workers
+ * on many machines (docs/backfill.md; ARCHITECTURE.md, "Where users
+ * outgrow one machine").
+ *
+ * The mirror is cut into windows (docs/events.md §8: a window's events
+ * are exactly those of a run over everything), queued as rows of the
+ * store (store.h, "backfill": the SQL is the store's). A worker claims a
+ * window under a lease, runs it as `events --from A --until B` does, with
+ * the history (hist) clipped to the window, and writes what it learned in
+ * the transaction that marks the window done. When the last window is
+ * done, its worker joins the intervals across the windows' edges.
+ *
+ * This layer owns the runs and the worker processes; the cli only parses
+ * options and prints.
+ */
+#ifndef RW_BACKFILL_H
+#define RW_BACKFILL_H
+
+#include "../store/store.h"
+
+struct backfill_plan_opts {
+	const char *db;            /* postgresql://... (borrowed) */
+	char **mirror;             /* the mirror's paths, as every worker sees
+				      them (borrowed) */
+	int nmirror;
+	uint32_t from, until;      /* [from, until) */
+	uint32_t window;           /* seconds (86400 by default) */
+	uint32_t settle, gap;      /* as events --settle, --gap */
+	unsigned min_peers;
+};
+/* Plan the windows: 0 (*n windows, plan *id); RW_EINVAL when a window
+ * is planned already or the store cannot take a backfill,
+ * RW_EUNSUPPORTED on SQLite, RW_EIO/RW_EDB (all logged). */
+int backfill_plan(const struct backfill_plan_opts *o, int64_t *id, uint32_t *n);
+
+struct backfill_work_opts {
+	const char *db;
+	unsigned workers;          /* processes on this machine (>= 1) */
+	uint32_t lease;            /* seconds a claim holds without renewal */
+	bool once;                 /* stop when nothing is claimable now,
+				      instead of waiting for others' leases */
+};
+struct backfill_work_result {
+	uint64_t windows, failed, lost, records, events;
+	bool joined;               /* this run joined the intervals */
+};
+/* Work until every window is done (or, once, none is claimable), in
+ * o->workers processes; the results of every process summed into *r.
+ * 0, or 1 when a window failed in one of them (logged, recorded). */
+int backfill_work(const struct backfill_work_opts *o, struct backfill_work_result *r);
+/* Join now (when every window is done): *joined says whether it ran. */
+int backfill_finish(const char *db, bool *joined);
+
+#endif

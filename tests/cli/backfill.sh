@@ -1,0 +1,295 @@
+#!/bin/sh
+# Backfill across machines (issue 14, docs/backfill.md): a mirror planned
+# into windows, worked by 1 and by 4 worker processes against one
+# PostgreSQL server, equals one `routewatch ingest` of the mirror (events,
+# every origin's history, a report); workers killed with SIGKILL at random
+# moments and restarted still give the same store; a window is planned
+# once; a claim whose lease expired is taken over, a live one is not;
+# the event and series tables are partitioned by month and a window's
+# queries read one partition through an index (EXPLAIN).
+#
+# Archives, written by the project's own writer (`routewatch synth`):
+#   sample/  `synth sample`: route-views2 (monthly RIB dumps from 2010-12,
+#            then 2017-10-01 08:00 and 15-minute updates) and rrc00; its
+#            upstreams come, go and come back (AS131279, AS20485), worked
+#            in 90-day windows (28 of them, most without a record);
+#   dense/   two collectors over 12 hours (as tests/cli/windows.sh's
+#            dense2/): rv/ RIB dumps every 2 hours and 15-minute updates,
+#            rrc/ dumps on the odd hours and 5-minute updates, worked in
+#            2-hour windows (12, the last six after the data ends).
+# synth's dumps hold the whole table, so the windows are exact
+# (docs/events.md §8).
+#
+# PostgreSQL: $RW_TEST_PG (a URI) when set (scripts/test-all.sh starts
+# one), else a private server started here with scripts/pg-server.sh;
+# without either the PostgreSQL checks are skipped, saying why.
+#
+# Usage: tests/cli/backfill.sh [BUILD_DIR]; needs psql and python3.
+set -u
+SUITE=backfill
+. "$(dirname "$0")/lib_check.sh"
+ROOT=$(cd "$HERE/../.." && pwd)
+RW=$(cd "$(dirname "$RW")" && pwd)/routewatch
+pgdir=""
+stop_pg() {
+	if [ -n "$pgdir" ]; then
+		"$ROOT/scripts/pg-server.sh" stop "$pgdir"
+		rm -rf "$pgdir"
+	fi
+}
+trap 'stop_pg; [ -n "${KEEP:-}" ] && echo "# kept $tmp" || rm -rf "$tmp"' EXIT
+need python3
+
+# ---------------------------------------------------------------- SQLite
+"$RW" backfill plan --db "$tmp/lite.db" --from 2024-03-09 --until 2024-03-10 "$tmp" > "$tmp/lite.out" 2>&1
+rc=$?
+check "sqlite-refused" "[ $rc -eq 2 ] && grep -q 'backfill needs a PostgreSQL store' $tmp/lite.out && [ ! -e $tmp/lite.db ]" \
+	"rc=$rc $(head -2 $tmp/lite.out)"
+
+# ---------------------------------------------------------------- server
+PG=${RW_TEST_PG:-}
+why=""
+if [ -z "$PG" ]; then
+	if ! command -v psql > /dev/null 2>&1; then
+		why="RW_TEST_PG is unset and psql is not installed (scripts/install-deps.sh test installs PostgreSQL)"
+	else
+		pgdir=$(mktemp -d /tmp/rw-pg.XXXXXX)
+		PG=$("$ROOT/scripts/pg-server.sh" start "$pgdir" 2> "$tmp/pg.err") ||
+			{ PG=""; why="RW_TEST_PG is unset and no private server could start: $(head -1 $tmp/pg.err)"; }
+	fi
+fi
+if [ -z "$PG" ]; then
+	echo "skip - backfill/postgresql: $why"
+	echo "$pass passed, $fail failed"
+	[ $fail -eq 0 ]
+	exit
+fi
+base=${PG%%\?*}
+query=${PG#"$base"}
+# newdb NAME: a fresh database on the server, its URI
+newdb() {
+	psql "$PG" -qAt -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" > /dev/null 2>&1
+	echo "${base%/*}/$1$query"
+}
+suffix=$$
+
+# ---------------------------------------------------------------- archives
+S=$tmp/sample
+"$RW" synth sample "$S" 2> /dev/null
+rm -f "$S/asnames.txt"
+T0=$(unix 2024-03-09T00:00:00Z)
+D=$tmp/dense
+mkdir -p "$D/rv" "$D/rrc"
+for h in 0 2 4 6 8 10; do
+	t=$((T0 + h * 3600))
+	"$RW" synth rib --prefixes 400 --peers 3 --v6 0 --seed 7 --start $t -o "$D/rv/rib.$(name_time $t)"
+	t=$((t + 3600))
+	"$RW" synth rib --prefixes 400 --peers 4 --v6 0 --seed 7 --start $t -o "$D/rrc/bview.$(name_time $t)"
+done
+"$RW" synth updates --prefixes 400 --peers 3 --v6 0 --seed 7 --start $T0 --duration 43200 --records 20000 \
+	-o "$tmp/rv.mrt"
+mrt split "$tmp/rv.mrt" "$D/rv" 900
+"$RW" synth updates --prefixes 400 --peers 4 --v6 0 --seed 7 --start $((T0 + 1800)) --duration 41400 \
+	--records 30000 -o "$tmp/rrc.mrt"
+mrt split "$tmp/rrc.mrt" "$D/rrc" 300
+check "archives" "[ \$(ls $S/*/* | wc -l) -eq 180 ] && [ \$(ls $D/rv | wc -l) -eq 54 ] && [ \$(ls $D/rrc | wc -l) -eq 144 ]" \
+	"$(ls $S/*/* | wc -l) $(ls $D/rv | wc -l) $(ls $D/rrc | wc -l)"
+
+# Each mirror: its plan, and the single-process ingest to compare with.
+S_PLAN="--from 2010-12-01 --until 2017-10-02 --window 90d"
+D_PLAN="--from 2024-03-09 --until 2024-03-10 --window 2h"
+for m in sample dense; do
+	u=$(newdb "bf_ing_${m}_$suffix")
+	"$RW" ingest -q --db "$u" "$tmp/$m" > "$tmp/ing-$m.out" 2>&1 || echo "# ingest $m failed: $(cat $tmp/ing-$m.out)"
+done
+
+# same NAME MIRROR DB: the backfilled store DB reads as the ingested one:
+# `events --db --json`, `history --json` of every origin with intervals,
+# a report of the first (text and JSON)
+same() {
+	label=$1 m=$2 u=$3
+	ui="${base%/*}/bf_ing_${m}_$suffix$query"
+	"$RW" events --db "$ui" --json > "$tmp/ei.json" 2>&1
+	"$RW" events --db "$u" --json > "$tmp/eb.json" 2>&1
+	: > "$tmp/hi.json"
+	: > "$tmp/hb.json"
+	origins=$(psql "$ui" -qAt -c "SELECT DISTINCT origin FROM intervals ORDER BY 1")
+	for o in $origins; do
+		"$RW" history "AS$o" --db "$ui" --json >> "$tmp/hi.json" 2>&1
+		"$RW" history "AS$o" --db "$u" --json >> "$tmp/hb.json" 2>&1
+	done
+	o=$(echo "$origins" | head -1)
+	if [ "$m" = sample ]; then o=131279 a=2017-10-01T08:00:00Z b=2017-10-01T14:00:00Z; else a=2024-03-09T00:00:00Z b=2024-03-09T12:00:00Z; fi
+	"$RW" report "AS$o" --db "$ui" --from $a --to $b > "$tmp/ri.txt" 2>&1
+	"$RW" report "AS$o" --db "$u" --from $a --to $b > "$tmp/rb.txt" 2>&1
+	"$RW" report "AS$o" --db "$ui" --from $a --to $b --json >> "$tmp/ri.txt" 2>&1
+	"$RW" report "AS$o" --db "$u" --from $a --to $b --json >> "$tmp/rb.txt" 2>&1
+	check "$label" "[ \$(wc -l < $tmp/ei.json) -gt 15 ] && cmp -s $tmp/ei.json $tmp/eb.json && [ \$(wc -l < $tmp/hi.json) -gt 30 ] && cmp -s $tmp/hi.json $tmp/hb.json && cmp -s $tmp/ri.txt $tmp/rb.txt" \
+		"events $(wc -l < $tmp/ei.json)/$(wc -l < $tmp/eb.json) $(diff $tmp/ei.json $tmp/eb.json | head -3) history $(wc -l < $tmp/hi.json) $(diff $tmp/hi.json $tmp/hb.json | head -3 | cut -c1-300) report $(diff $tmp/ri.txt $tmp/rb.txt | head -3)"
+}
+
+# ---------------------------------------------------------------- 1 and 4 workers
+for m in sample dense; do
+	plan=$S_PLAN
+	[ $m = dense ] && plan=$D_PLAN
+	for n in 1 4; do
+		u=$(newdb "bf_${m}_w${n}_$suffix")
+		"$RW" backfill plan --db "$u" $plan "$tmp/$m" > "$tmp/plan.out" 2>&1
+		"$RW" backfill work -q --db "$u" --workers $n > "$tmp/work.out" 2>&1
+		rc=$?
+		check "$m-$n-workers-ran" "[ $rc -eq 0 ] && grep -q 'intervals joined' $tmp/work.out && grep -q '^planned' $tmp/plan.out" \
+			"rc=$rc $(cat $tmp/plan.out) $(tail -3 $tmp/work.out)"
+		same "$m-$n-workers-equal-ingest" $m "$u"
+	done
+done
+u="${base%/*}/bf_sample_w4_$suffix$query"
+"$RW" backfill status --db "$u" > "$tmp/status.out" 2>&1
+check "status" "grep -q '^windows: 0 planned, 0 claimed, 28 done, 0 failed' $tmp/status.out && grep -q 'windows/hour' $tmp/status.out" \
+	"$(cat $tmp/status.out)"
+
+# ---------------------------------------------------------------- planned once
+"$RW" backfill plan --db "$u" --from 2017-09-20 --until 2017-09-21 "$S" > "$tmp/twice.out" 2>&1
+rc=$?
+n=$(psql "$u" -qAt -c "SELECT count(*) FROM backfill_windows")
+check "planned-once" "[ $rc -eq 2 ] && grep -q 'is already planned (plan 1): a window is planned once' $tmp/twice.out && [ $n -eq 28 ]" \
+	"rc=$rc windows=$n $(cat $tmp/twice.out)"
+# the unique constraint holds when the check is bypassed (two planners racing)
+psql "$u" -qAt -c "INSERT INTO backfill_windows (plan, from_ts, until_ts) SELECT plan, from_ts, until_ts FROM backfill_windows LIMIT 1" > "$tmp/uniq.out" 2>&1
+check "planned-once-constraint" "grep -q 'backfill_window_once' $tmp/uniq.out" "$(cat $tmp/uniq.out)"
+
+# ---------------------------------------------------------------- SIGKILL
+# Workers (4 processes each time) killed with SIGKILL at random moments
+# while windows are left, restarted; short leases so the killed ones'
+# windows come back soon. 15-minute windows: 96 of them, enough work for
+# the kills to land in the middle (4 workers do them in about 3 s).
+u=$(newdb "bf_kill_$suffix")
+"$RW" backfill plan --db "$u" --from 2024-03-09 --until 2024-03-10 --window 15m "$D" > /dev/null 2>&1
+kills=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	[ "$(psql "$u" -qAt -c "SELECT count(*) FROM backfill_windows WHERE state <> 'done'")" -eq 0 ] && break
+	"$RW" backfill work -q --db "$u" --workers 4 --lease 3 > /dev/null 2>&1 &
+	pid=$!
+	sleep "$(python3 -c 'import random; print(random.uniform(0.03, 0.3))')"
+	kids=$(pgrep -P $pid)
+	kill -9 $pid $kids 2> /dev/null && kills=$((kills + 1))
+	wait $pid 2> /dev/null
+done
+"$RW" backfill status --db "$u" > "$tmp/kill-status.out" 2>&1
+echo "# $kills kills; then: $(head -1 $tmp/kill-status.out)"
+"$RW" backfill work -q --db "$u" --workers 2 --lease 3 > "$tmp/kill.out" 2>&1
+rc=$?
+"$RW" backfill status --db "$u" > "$tmp/kill-status2.out" 2>&1
+check "sigkill-restarted-ran" "[ $rc -eq 0 ] && [ $kills -ge 2 ] && grep -q '^windows: 0 planned, 0 claimed, 96 done, 0 failed (0 claimed with an expired lease); 96 in all, 1 plans (1 joined)' $tmp/kill-status2.out" \
+	"rc=$rc kills=$kills $(tail -2 $tmp/kill.out) $(head -1 $tmp/kill-status2.out)"
+same "sigkill-restarted-equal-ingest" dense "$u"
+
+# ---------------------------------------------------------------- leases
+# Two windows claimed by workers that are gone: one lease expired, one
+# running for an hour more. A worker (--once) takes the expired one and
+# the planned ones, leaves the live one; when that lease expires too, the
+# next worker finishes and joins.
+u=$(newdb "bf_lease_$suffix")
+"$RW" backfill plan --db "$u" $D_PLAN "$D" > /dev/null 2>&1
+psql "$u" -qAt -c "UPDATE backfill_windows SET state = 'claimed', worker = 'gone:1', attempts = 1,
+	lease_until = CAST(EXTRACT(EPOCH FROM now()) AS BIGINT) - 1 WHERE from_ts = $((T0 + 7200))" \
+	-c "UPDATE backfill_windows SET state = 'claimed', worker = 'alive:2', attempts = 1,
+	lease_until = CAST(EXTRACT(EPOCH FROM now()) AS BIGINT) + 3600 WHERE from_ts = $((T0 + 14400))" > /dev/null
+"$RW" backfill status --db "$u" > "$tmp/lease-status0.out" 2>&1
+"$RW" backfill work -q --once --db "$u" > "$tmp/lease1.out" 2>&1
+st=$(psql "$u" -qAt -c "SELECT state || ' ' || worker FROM backfill_windows WHERE from_ts IN ($((T0 + 7200)), $((T0 + 14400))) ORDER BY from_ts" | tr '\n' ',')
+check "lease-expired-reclaimed" "grep -q '1 claimed with an expired lease' $tmp/lease-status0.out && grep -q '^worked 11 windows' $tmp/lease1.out && echo '$st' | grep -q '^done [^,]*,claimed alive:2,\$' && ! grep -q 'intervals joined' $tmp/lease1.out" \
+	"$st $(cat $tmp/lease-status0.out | head -1) $(tail -2 $tmp/lease1.out)"
+psql "$u" -qAt -c "UPDATE backfill_windows SET lease_until = 0 WHERE worker = 'alive:2'" > /dev/null
+"$RW" backfill work -q --db "$u" > "$tmp/lease2.out" 2>&1
+check "lease-expired-finished" "grep -q '^worked 1 windows.*intervals joined' $tmp/lease2.out" "$(tail -2 $tmp/lease2.out)"
+same "lease-equal-ingest" dense "$u"
+"$RW" backfill finish --db "$u" > "$tmp/finish.out" 2>&1
+check "finish-idempotent" "grep -q 'nothing to join' $tmp/finish.out" "$(cat $tmp/finish.out)"
+
+# ---------------------------------------------------------------- a stopped worker
+# A worker stopped (SIGSTOP) in the middle of its window for longer than
+# its lease: another worker takes the window over and writes it; the
+# first, continued, finds at its commit that the window is no longer its
+# own and writes nothing. Two 12-hour windows, so a run lasts long
+# enough to be stopped in; tried up to 3 times when the first was done
+# before the stop landed.
+lost=""
+for try in 1 2 3; do
+	u=$(newdb "bf_stop_$suffix")
+	"$RW" backfill plan --db "$u" --from 2024-03-09 --until 2024-03-10 --window 12h "$D" > /dev/null 2>&1
+	"$RW" backfill work --once --db "$u" --lease 3 > "$tmp/stop1.out" 2>&1 &
+	pid=$!
+	i=0
+	while [ $i -lt 200 ] && [ "$(psql "$u" -qAt -c "SELECT count(*) FROM backfill_windows WHERE state = 'claimed'")" != 1 ]; do
+		i=$((i + 1))
+	done
+	kill -STOP $pid
+	st=$(psql "$u" -qAt -c "SELECT count(*) FROM backfill_windows WHERE state = 'claimed'")
+	if [ "$st" != 1 ]; then
+		kill -CONT $pid
+		wait $pid
+		continue
+	fi
+	w1=$(psql "$u" -qAt -c "SELECT worker FROM backfill_windows WHERE state = 'claimed'")
+	sleep 4
+	# the second worker, until it has taken the first's window over (or,
+	# when the first holds the row in its commit, 10 s); then the first
+	# goes on, and both end
+	"$RW" backfill work --db "$u" > "$tmp/stop2.out" 2>&1 &
+	pid2=$!
+	i=0
+	while [ $i -lt 100 ] && [ "$(psql "$u" -qAt -c "SELECT count(*) FROM backfill_windows WHERE worker = '$w1'")" = 1 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -CONT $pid
+	wait $pid
+	rc=$?
+	wait $pid2
+	lost=$try
+	break
+done
+if [ -n "$lost" ]; then
+	# the stop lands in the run (the usual case: the first finds out and
+	# writes nothing, and may take the other window after), or while the
+	# first holds the row's lock in its commit (the second skips the
+	# locked row and waits for it): either way each window is written
+	# once, by one of them
+	n1=$(sed -n 's/^worked \([0-9]*\) windows.*/\1/p' $tmp/stop1.out)
+	n2=$(sed -n 's/^worked \([0-9]*\) windows.*/\1/p' $tmp/stop2.out)
+	if grep -q '1 lost to another worker' $tmp/stop1.out; then
+		echo "# the stop landed in the run (try $lost)"
+		check "stopped-worker-writes-nothing" "[ $rc -eq 0 ] && grep -q 'is no longer this worker' $tmp/stop1.out && [ \$((${n1:-9} + ${n2:-9})) -eq 2 ] && cat $tmp/stop1.out $tmp/stop2.out | grep -q 'intervals joined'" \
+			"try $lost rc=$rc $(tail -3 $tmp/stop1.out) / $(tail -2 $tmp/stop2.out)"
+	else
+		echo "# the stop landed in the commit (try $lost)"
+		check "stopped-worker-writes-nothing" "[ $rc -eq 0 ] && grep -q '^worked 1 windows (0 failed, 0 lost' $tmp/stop1.out && [ '${n2:-9}' = 1 ] && cat $tmp/stop1.out $tmp/stop2.out | grep -q 'intervals joined'" \
+			"try $lost rc=$rc $(tail -3 $tmp/stop1.out) / $(tail -2 $tmp/stop2.out)"
+	fi
+	same "stopped-worker-equal-ingest" dense "$u"
+else
+	nok "stopped-worker-writes-nothing" "the window was done before the worker could be stopped, 3 times"
+fi
+
+# ---------------------------------------------------------------- partitions
+# A window's queries, as store_read.c makes them, read the month they
+# cover and nothing else (partition pruning), through an index (with
+# sequential scans off: these test tables are small enough for the
+# planner to prefer reading them whole, a full year's are not).
+u="${base%/*}/bf_sample_w1_$suffix$query"
+a=$(unix 2017-10-01T08:00:00Z)
+b=$(unix 2017-10-01T14:00:00Z)
+parts=$(psql "$u" -qAt -c "SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhparent WHERE c.relname IN ('events', 'origin_series')")
+psql "$u" -qAt -c "SET enable_seqscan = off" \
+	-c "EXPLAIN SELECT * FROM events WHERE time >= $a AND time <= $b ORDER BY time, type, origin, upstream" \
+	-c "EXPLAIN SELECT * FROM events WHERE origin = 131279 AND time >= $a AND time <= $b" \
+	-c "EXPLAIN SELECT ts, prefixes, routes, upstreams FROM origin_series WHERE origin = 131279 AND bucket >= $((a / 300)) AND bucket <= $((b / 300)) ORDER BY bucket" \
+	> "$tmp/explain.txt" 2>&1
+check "partitions-pruned-indexed" "[ $parts -gt 100 ] && [ \$(grep -c 'events_201710\\|origin_series_201710' $tmp/explain.txt) -ge 3 ] && ! grep -q 'events_201709\\|origin_series_201709\\|Seq Scan' $tmp/explain.txt && [ \$(grep -c 'Index' $tmp/explain.txt) -ge 3 ]" \
+	"$parts partitions; $(cat $tmp/explain.txt)"
+
+for db in $(psql "$PG" -qAt -c "SELECT datname FROM pg_database WHERE datname LIKE 'bf\\_%\\_$suffix'"); do
+	psql "$PG" -qAt -c "DROP DATABASE IF EXISTS $db" > /dev/null 2>&1
+done
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
