@@ -53,6 +53,8 @@ enum http_route_id {
 	HTTP_R_PAGE_SEARCH,     /* GET /search */
 	HTTP_R_PAGE_AS,         /* GET /as/{asn} */
 	HTTP_R_PAGE_EVENT,      /* GET /event/{event} (its key, a cursor) */
+	HTTP_R_PAGE_PREFIX,     /* GET /prefix/{prefix} */
+	HTTP_R_PAGE_COUNTRY,    /* GET /country/{cc} */
 	HTTP_R_COUNT
 };
 
