@@ -966,8 +966,8 @@ static int country_page(struct http_ctx *c, const struct http_req *r, struct htt
 	size_t nu;
 	struct store_upstream *u = store_history_upstreams(&h, &nu);
 
-	obuf_printf(o, "<section id=\"window\" aria-labelledby=\"win-h\" data-cc=\"%s\" data-from=\"%u\" data-to=\"%u\">\n"
-		       "<h2 id=\"win-h\">From ", cs, from, to);
+	obuf_printf(o, "<section id=\"window\" aria-labelledby=\"win-h\" data-cc=\"%s\" data-base=\"/country/%s\" "
+		       "data-from=\"%u\" data-to=\"%u\">\n<h2 id=\"win-h\">From ", cs, cs, from, to);
 	put_time(o, from);
 	obuf_puts(o, " to ");
 	put_time(o, to);
@@ -979,9 +979,11 @@ static int country_page(struct http_ctx *c, const struct http_req *r, struct htt
 	put_qtime(o, from);
 	obuf_puts(o, "&amp;to=");
 	put_qtime(o, to);
-	obuf_printf(o, "\" width=\"%d\" height=\"%d\" alt=\"Each international provider's share of the country's "
-		       "routes in the window; the report below says the same in words\"></figure>\n",
-		    REPORT_SVG_W, REPORT_SVG_H);
+	obuf_printf(o, "\" width=\"%d\" height=\"%d\" data-x0=\"%d\" data-x1=\"%d\" tabindex=\"0\" "
+		       "alt=\"Each international provider's share of the country's routes in the window; the report below "
+		       "says the same in words\"><figcaption>Drag across the chart, or use the arrow keys and + and -, to "
+		       "change the window (with JavaScript); the links above do the same.</figcaption></figure>\n",
+		    REPORT_SVG_W, REPORT_SVG_H, REPORT_SVG_X0, REPORT_SVG_X1);
 
 	/* the window's events: country_provider_gained/lost */
 	struct ev_rows p = {.c = c, .o = o, .with_origin = true};
