@@ -183,6 +183,10 @@ struct http_live {
 	/* true while the state cannot be read (a checkpoint thread reads
 	 * the engine): the live routes answer 503 with Retry-After */
 	bool (*busy)(void *arg);
+	/* the collector's engine, for the pages (the origin's prefixes now,
+	 * the home page's collectors and peers): read on the loop's thread,
+	 * never while busy; NULL: none */
+	struct engine *(*engine)(void *arg);
 	void *arg;
 };
 
@@ -253,6 +257,8 @@ struct http_resp {
 	struct obuf body;            /* memory mode, owned */
 	uint32_t last_modified;      /* 0: none */
 	bool etag;                   /* give an ETag (history answers) */
+	bool live;                   /* holds the collector's state now: not
+					cached, no Last-Modified */
 };
 
 void http_resp_init(struct http_resp *a);

@@ -275,6 +275,40 @@ static int on_coll(void *arg, const struct store_coll *cl)
 	return 0;
 }
 
+/* Under collect --http: the collectors the running collector knows (its
+ * BGP sessions' and BMP routers'), their peers and routes now. */
+static void live_collectors(struct http_ctx *c, struct http_resp *a, struct obuf *o)
+{
+	a->live = true;
+	obuf_puts(o, "<h3 id=\"live-coll-h\">The collector's sessions now</h3>\n");
+	if (!c->live->engine || (c->live->busy && c->live->busy(c->live->arg))) {
+		obuf_puts(o, "<p>The collector is saving a checkpoint: reload in a moment.</p>\n");
+		return;
+	}
+	const struct engine *e = c->live->engine(c->live->arg);
+	const struct rib *rb = &e->rib;
+	obuf_puts(o, "<div class=\"scroll\"><table><caption>The collectors of the running collector (its BGP sessions, "
+		     "each BMP router), their peers and routes now</caption>\n<thead><tr><th scope=\"col\">collector</th>"
+		     "<th scope=\"col\">peers</th><th scope=\"col\">peers with routes</th><th scope=\"col\">routes</th>"
+		     "</tr></thead>\n<tbody id=\"live-collectors\">\n");
+	for (uint32_t i = 0; i < rb->ncoll; i++) {
+		const struct rib_collector *cl = &rb->coll[i];
+		uint32_t with = 0;
+		uint64_t routes = 0;
+		for (uint32_t j = 0; j < cl->npeers; j++) {
+			const struct rib_peer *pe = &rb->peer[cl->peers[j]];
+			with += pe->nroutes > 0;
+			routes += pe->nroutes;
+		}
+		obuf_puts(o, "<tr><td>");
+		esc(o, cl->name);
+		obuf_printf(o, "</td><td>%u</td><td>%u</td><td>%" PRIu64 "</td></tr>\n", cl->npeers, with, routes);
+	}
+	obuf_puts(o, "</tbody></table></div>\n");
+	if (!rb->ncoll)
+		obuf_puts(o, "<p>No collector yet.</p>\n");
+}
+
 static int home(struct http_ctx *c, struct http_resp *a, uint32_t clock)
 {
 	struct obuf *o = &a->body;
@@ -320,9 +354,10 @@ static int home(struct http_ctx *c, struct http_resp *a, uint32_t clock)
 		return rc;
 	bool none = o->len == before;
 	obuf_puts(o, "</tbody></table></div>\n");
-	if (none)
-		obuf_puts(o, "<p>No archived file was read into this store (a live collector's BGP sessions "
-			     "are not files).</p>\n");
+	if (none && !c->live)
+		obuf_puts(o, "<p>No archived file was read into this store.</p>\n");
+	if (c->live)
+		live_collectors(c, a, o);
 	obuf_puts(o, "</section>\n");
 	foot(o, clock);
 	return 0;
@@ -445,27 +480,42 @@ static void timeline(struct http_ctx *c, struct obuf *o, const struct store_hist
 	obuf_puts(o, "</tbody></table></div>\n");
 }
 
-/* The origin's prefixes in the saved state: upstreams and visibility. */
-static void prefixes(struct http_ctx *c, struct obuf *o, uint32_t asn)
+/* The origin's prefixes, their upstreams and visibility: the collector's
+ * routes now under collect --http (live/'s engine, on the loop's thread
+ * where it runs), else the store's saved state. */
+static void prefixes(struct http_ctx *c, struct http_resp *a, struct obuf *o, uint32_t asn)
 {
 	obuf_puts(o, "<section aria-labelledby=\"pfx-h\"><h2 id=\"pfx-h\">Prefixes now</h2>\n");
-	if (c->live) { /* not a second copy of the collector's table */
-		obuf_printf(o, "<p>The collector's routes now, each prefix with its upstreams and visibility: "
-			       "<a href=\"/api/v1/live/as/%u\">as JSON</a>.</p>\n</section>\n", asn);
-		return;
-	}
-	int rc;
-	struct engine *e = http_state(c, &rc);
-	if (!e) {
-		obuf_puts(o, rc == RW_ENOTFOUND ? "<p>The store holds no saved state.</p>\n"
-						: "<p>The saved state could not be read (the server's log says why).</p>\n");
-		obuf_puts(o, "</section>\n");
-		return;
+	struct engine *e;
+	uint32_t when;
+	if (c->live) {
+		a->live = true; /* the table now: not cached with the store's clock */
+		if (!c->live->engine || (c->live->busy && c->live->busy(c->live->arg))) {
+			obuf_printf(o, "<p>The collector is saving a checkpoint: reload in a moment for its routes now, or "
+				       "read them <a href=\"/api/v1/live/as/%u\">as JSON</a>.</p>\n</section>\n", asn);
+			return;
+		}
+		e = c->live->engine(c->live->arg);
+		when = e->have_sec ? e->sec : 0;
+		obuf_puts(o, "<p id=\"prefixes-live\">The collector's routes now");
+	} else {
+		int rc;
+		e = http_state(c, &rc);
+		if (!e) {
+			obuf_puts(o, rc == RW_ENOTFOUND ? "<p>The store holds no saved state.</p>\n"
+							: "<p>The saved state could not be read (the server's log says why).</p>\n");
+			obuf_puts(o, "</section>\n");
+			return;
+		}
+		when = c->state_clock;
+		obuf_puts(o, "<p>From the store's saved state");
 	}
 	struct rib_origin_view v;
 	rib_origin_view(&e->rib, asn, &v);
-	obuf_puts(o, "<p>From the store's saved state at ");
-	put_time(o, c->state_clock);
+	if (when) {
+		obuf_puts(o, " at ");
+		put_time(o, when);
+	}
 	obuf_printf(o, ": %u prefixes; visibility is the peers with a route for the prefix, of the %u peers with any "
 		       "route.</p>\n",
 		    v.npfx, v.peers_total);
@@ -493,8 +543,8 @@ static void prefixes(struct http_ctx *c, struct obuf *o, uint32_t asn)
 	}
 	obuf_puts(o, "</tbody></table></div>\n");
 	if (v.npfx > PAGE_PREFIXES)
-		obuf_printf(o, "<p>The first %u of %u; <a href=\"/api/v1/state/as/%u\">all of them as JSON</a>.</p>\n",
-			    PAGE_PREFIXES, v.npfx, asn);
+		obuf_printf(o, "<p>The first %u of %u; <a href=\"/api/v1/%s/as/%u\">all of them as JSON</a>.</p>\n",
+			    PAGE_PREFIXES, v.npfx, c->live ? "live" : "state", asn);
 	obuf_puts(o, "</section>\n");
 	rib_origin_view_free(&v);
 }
@@ -684,7 +734,7 @@ static int origin(struct http_ctx *c, const struct http_req *r, struct http_resp
 	obuf_puts(o, "<section aria-labelledby=\"up-h\"><h2 id=\"up-h\">Upstreams and their intervals</h2>\n");
 	timeline(c, o, &h, u, nu, clock);
 	obuf_puts(o, "</section>\n");
-	prefixes(c, o, r->asn);
+	prefixes(c, a, o, r->asn);
 	foot(o, clock);
 out:
 	free(u);
@@ -710,27 +760,40 @@ static int on_pair(void *arg, uint32_t asn, uint32_t t)
 }
 
 /* The prefix and its more-specifics in the saved state (prefix --db). */
-static void prefix_now(struct http_ctx *c, struct obuf *o, const struct http_req *r)
+static void prefix_now(struct http_ctx *c, struct http_resp *a, struct obuf *o, const struct http_req *r)
 {
 	obuf_puts(o, "<section aria-labelledby=\"now-h\"><h2 id=\"now-h\">Routes now</h2>\n");
-	if (c->live) { /* not a second copy of the collector's table */
-		obuf_printf(o, "<p>The collector's routes now for the prefix and its more-specifics: "
-			       "<a href=\"/api/v1/live/prefix/%s\">as JSON</a>.</p>\n</section>\n",
-			    r->pfx_text);
-		return;
-	}
-	int rc;
-	struct engine *e = http_state(c, &rc);
-	if (!e) {
-		obuf_puts(o, rc == RW_ENOTFOUND ? "<p>The store holds no saved state.</p>\n"
-						: "<p>The saved state could not be read (the server's log says why).</p>\n");
-		obuf_puts(o, "</section>\n");
-		return;
+	struct engine *e;
+	uint32_t when;
+	if (c->live) { /* the collector's table, not a second copy of it */
+		a->live = true;
+		if (!c->live->engine || (c->live->busy && c->live->busy(c->live->arg))) {
+			obuf_printf(o, "<p>The collector is saving a checkpoint: reload in a moment for its routes now, or "
+				       "read them <a href=\"/api/v1/live/prefix/%s\">as JSON</a>.</p>\n</section>\n",
+				    r->pfx_text);
+			return;
+		}
+		e = c->live->engine(c->live->arg);
+		when = e->have_sec ? e->sec : 0;
+		obuf_puts(o, "<p id=\"prefix-live\">The collector's routes now");
+	} else {
+		int rc;
+		e = http_state(c, &rc);
+		if (!e) {
+			obuf_puts(o, rc == RW_ENOTFOUND ? "<p>The store holds no saved state.</p>\n"
+							: "<p>The saved state could not be read (the server's log says why).</p>\n");
+			obuf_puts(o, "</section>\n");
+			return;
+		}
+		when = c->state_clock;
+		obuf_puts(o, "<p>From the store's saved state");
 	}
 	struct rib_prefix_view v;
 	rib_prefix_view(&e->rib, &r->pfx, &v);
-	obuf_puts(o, "<p>From the store's saved state at ");
-	put_time(o, c->state_clock);
+	if (when) {
+		obuf_puts(o, " at ");
+		put_time(o, when);
+	}
 	obuf_printf(o, ": %u prefixes (the prefix and its more-specifics) with routes; visibility is the peers with a "
 		       "route for the prefix, of the %u peers with any route.</p>\n",
 		    v.npfx, v.peers_total);
@@ -772,10 +835,10 @@ static void prefix_now(struct http_ctx *c, struct obuf *o, const struct http_req
 	}
 	obuf_puts(o, "</tbody></table></div>\n");
 	if (v.npfx > PAGE_PREFIXES)
-		obuf_printf(o, "<p>The first %u of %u; <a href=\"/api/v1/state/prefix/%s\">all of them as JSON</a>.</p>\n",
-			    PAGE_PREFIXES, v.npfx, r->pfx_text);
+		obuf_printf(o, "<p>The first %u of %u; <a href=\"/api/v1/%s/prefix/%s\">all of them as JSON</a>.</p>\n",
+			    PAGE_PREFIXES, v.npfx, c->live ? "live" : "state", r->pfx_text);
 	if (!v.npfx)
-		obuf_puts(o, "<p>No route for the prefix or a more-specific in the saved state.</p>\n");
+		obuf_puts(o, "<p>No route for the prefix or a more-specific.</p>\n");
 	obuf_puts(o, "</section>\n");
 	rib_prefix_view_free(&v);
 }
@@ -816,7 +879,7 @@ static int prefix_page(struct http_ctx *c, const struct http_req *r, struct http
 		obuf_puts(o, "<p>The history store has no origin of this prefix.</p>\n");
 	}
 	obuf_puts(o, "</section>\n");
-	prefix_now(c, o, r);
+	prefix_now(c, a, o, r);
 
 	/* its events and its more-specifics', a page at a time */
 	obuf_printf(o, "<section id=\"window\" aria-labelledby=\"win-h\" data-from=\"%u\" data-to=\"%u\">\n"

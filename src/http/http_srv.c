@@ -641,7 +641,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 			obuf_putsn(&a.body, hit->body, hit->len);
 		} else {
 			http_answer(c, &r, &a);
-			if (a.status == 200) {
+			if (a.status == 200 && !a.live) {
 				if (!strncmp(a.ctype, "application/json", 16))
 					json_html_safe(&a.body);
 				cache_put(s, uri, &a);
@@ -652,6 +652,8 @@ static void on_request(struct evhttp_request *req, void *arg)
 	}
 	if (a.status == 503)
 		evhttp_add_header(hd, "Retry-After", "1");
+	if (a.live)
+		a.last_modified = 0;
 	bool json = !strncmp(a.ctype, "application/json", 16);
 	if (json)
 		json_html_safe(&a.body);

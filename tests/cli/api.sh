@@ -578,6 +578,24 @@ check live/state-points-to-live "[ $code = 404 ] && jq -e '.message | contains(\
 	"$code $(head -c 300 "$tmp/lstate.body")"
 lget lpage "/"
 check live/home-page "[ $code = 200 ] && grep -q 'data-live=\"1\"' $tmp/lpage.body" "$code $(head -c 300 "$tmp/lpage.body")"
+# the pages show the collector's table now: the home page its collectors'
+# peers, the origin's and the prefix's pages their routes (not cached)
+check live/home-collectors "grep -q '<tbody id=\"live-collectors\">' $tmp/lpage.body &&
+	grep -Eq '^<tr><td>[^<]+</td><td>[1-9][0-9]*</td><td>[1-9][0-9]*</td><td>[1-9][0-9]*</td></tr>$' $tmp/lpage.body" \
+	"$(grep -A3 'live-collectors' "$tmp/lpage.body" | head -5)"
+k=0
+while :; do
+	lget lop "/as/65551"
+	[ "$code" = 404 ] && [ $k -lt 30 ] || break
+	sleep 0.3
+	k=$((k + 1))
+done
+check live/origin-page-routes-now "[ $code = 200 ] && grep -q '<p id=\"prefixes-live\">The collector.s routes now' $tmp/lop.body &&
+	[ \$(grep -c '^<tr><td><a href=\"/prefix/10\\.' $tmp/lop.body) -eq 2 ] && grep -q 'AS64500' $tmp/lop.body &&
+	! grep -qi '^last-modified' $tmp/lop.hdr" "$code $(grep -A2 'pfx-h' "$tmp/lop.body" | head -4)"
+lget lpp "/prefix/10.0.0.0/8"
+check live/prefix-page-routes-now "[ $code = 200 ] && grep -q '<p id=\"prefix-live\">The collector.s routes now' $tmp/lpp.body &&
+	[ \$(grep -c '^<tr><td><a href=\"/prefix/10\\.' $tmp/lpp.body) -eq 2 ]" "$code $(grep -A2 'now-h' "$tmp/lpp.body" | head -4)"
 wait "$peer"
 wait_grep "$tmp/sse1.txt" 'event: prefix_up' 10
 sleep 0.5
