@@ -228,6 +228,15 @@ struct http_ctx {
 	/* borrowed, NULL: none (serve --countries, or the countries of
 	 * --names): the state's country view */
 	const struct geo *geo;
+	/* Reader threads (http_srv.c): the history answers the cache does
+	 * not have are made on `readers` threads, each with a connection of
+	 * its own to the store `db` (read-only) and its own names (loaded
+	 * from `names_file` when given, else as the store has them), so
+	 * that the loop keeps answering from the cache meanwhile. 0: in
+	 * line on the loop's thread (collect --http: its engine runs there) */
+	unsigned readers;
+	const char *db;              /* borrowed, NULL: the default store */
+	const char *names_file;      /* borrowed, NULL: none */
 };
 /* The store's clock (0: no store, or none yet), read from the store at
  * most once a second. */
@@ -298,6 +307,9 @@ struct http_srv;
 
 /* Serve c on base at "ADDR:PORT" or "[ADDR]:PORT": NULL, logged, when it
  * cannot listen. c is borrowed for the server's life. */
+/* The server on base, listening on listen ("ADDR:PORT"), with c->readers
+ * reader threads (each opens c->db; NULL when the port or a store cannot
+ * be opened, logged). */
 struct http_srv *http_srv_open(struct event_base *base, const char *listen, struct http_ctx *c);
 void http_srv_close(struct http_srv *s);
 /* An event as it is determined: to every stream that wants it. */
