@@ -16,9 +16,10 @@
  *    base (serve's own, or collect's), HTTP/1.1 keep-alive, request size
  *    limits, gzip, ETag and Last-Modified, the security headers.
  *
- * Everything runs on the event loop's thread: one request at a time, the
- * store read in line (answers take milliseconds: indexed queries, pages
- * with a cap on rows read).
+ * The event loop's thread does all of HTTP and answers from the cache;
+ * under serve, history answers the cache lacks are made on reader
+ * threads with their own store connections (http_ctx.readers); under
+ * collect --http everything runs on the loop, where the engine runs.
  */
 #ifndef RW_HTTP_H
 #define RW_HTTP_H

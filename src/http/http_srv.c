@@ -85,13 +85,24 @@ struct http_cached {
  * sent by the loop, which alone touches evhttp. A client that goes
  * meanwhile leaves the request to us (evhttp_connection_incoming_fail
  * keeps an unanswered request); evhttp_send_reply then frees it. */
+struct http_waiter {
+	struct evhttp_request *req;
+	bool head;
+	struct http_waiter *next;
+};
 struct http_job {
 	struct evhttp_request *req;
 	struct http_req r;
 	struct http_resp a;
 	char *uri;                  /* owned: the cache's key */
+	uint64_t h;                 /* rw_hash(uri) */
 	uint32_t clock;             /* the cache's clock when it was asked */
-	struct http_job *next;
+	struct http_job *next;      /* in todo or done */
+	/* the loop's: the jobs not sent yet (pending), and the requests of
+	 * the same target that came meanwhile, answered with this one (a
+	 * cold page asked by many clients at once is read once) */
+	struct http_job *pnext;
+	struct http_waiter *waiters; /* owned */
 };
 
 struct http_reader {
@@ -122,6 +133,7 @@ struct http_readers {
 struct http_srv {
 	struct evhttp *http;        /* owned */
 	struct http_readers *rd;    /* owned, NULL: no reader threads */
+	struct http_job *pending;   /* jobs queued and not sent (pnext) */
 	struct http_ctx *c;         /* borrowed */
 	/* The answers of the history routes by request target, while the
 	 * store's clock stays where it was: every write to a store is a
@@ -687,13 +699,27 @@ static void on_request(struct evhttp_request *req, void *arg)
 			a.last_modified = hit->last_modified;
 			obuf_putsn(&a.body, hit->body, hit->len);
 		} else if (s->rd) {
-			/* a reader thread makes it; the loop goes on */
+			/* a reader thread makes it; the loop goes on. The same
+			 * target asked already: answered with that one */
+			uint64_t h = rw_hash(uri, strlen(uri));
+			for (struct http_job *p = s->pending; p; p = p->pnext) {
+				if (p->h == h && !strcmp(p->uri, uri)) {
+					struct http_waiter *w = rw_calloc(1, sizeof *w);
+					*w = (struct http_waiter){req, r.head, p->waiters};
+					p->waiters = w;
+					http_resp_release(&a);
+					return;
+				}
+			}
 			struct http_job *j = rw_calloc(1, sizeof *j);
 			j->req = req;
 			j->r = r;
 			j->a = a;
 			j->uri = rw_strdup(uri);
+			j->h = h;
 			j->clock = clock;
+			j->pnext = s->pending;
+			s->pending = j;
 			readers_push(s->rd, j);
 			return;
 		} else {
@@ -870,8 +896,29 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_unlock(&rd->mu);
 	while (j) {
 		struct http_job *nx = j->next;
+		for (struct http_job **pp = &s->pending; *pp; pp = &(*pp)->pnext) {
+			if (*pp == j) {
+				*pp = j->pnext;
+				break;
+			}
+		}
 		if (j->a.status == 200 && !j->a.live && j->clock == s->cclock)
 			cache_put(s, j->uri, &j->a);
+		for (struct http_waiter *w = j->waiters, *wn; w; w = wn) {
+			wn = w->next;
+			struct http_resp b;
+			http_resp_init(&b);
+			b.status = j->a.status;
+			b.ctype = j->a.ctype;
+			b.etag = j->a.etag;
+			b.last_modified = j->a.last_modified;
+			b.live = j->a.live;
+			obuf_putsn(&b.body, j->a.body.buf ? j->a.body.buf : "", j->a.body.len);
+			struct http_req r2 = j->r;
+			r2.head = w->head;
+			reply(s, w->req, &r2, &b);
+			free(w);
+		}
 		reply(s, j->req, &j->r, &j->a);
 		free(j->uri);
 		free(j);
@@ -893,6 +940,10 @@ static void readers_close(struct http_srv *s)
 	/* what was answered and not sent: evhttp_free frees the requests */
 	for (struct http_job *j = rd->done, *nx; j; j = nx) {
 		nx = j->next;
+		for (struct http_waiter *w = j->waiters, *wn; w; w = wn) {
+			wn = w->next;
+			free(w);
+		}
 		http_resp_release(&j->a);
 		free(j->uri);
 		free(j);
