@@ -203,6 +203,28 @@ suite() {
 	get e405s /api/v1/state/as/131279 -X POST
 	check "$L/state-405" "[ $code = 405 ]" "$code"
 
+	# ---- serve's reader threads: many clients at once on targets the
+	# cache has not (a page, the state, a country) all get the answer
+	# made alone, whether they share a target or not
+	par=""
+	for k in 1 2 3 4 5 6 7 8; do
+		for t in "/api/v1/events?from=$F&to=$T&limit=7$k" "/as/131279?from=2017-10-01T0$k:00:00Z&to=2017-10-01T1$k:00:00Z" \
+			"/api/v1/state/prefix/175.45.176.0/22" "/country/KP?from=2017-10-01T0$k:00:00Z&to=2017-10-01T1$k:00:00Z"; do
+			curl -s -o "$tmp/par-$k-$(echo "$t" | cksum | cut -d' ' -f1).body" "$U$t" &
+			par="$par $!"
+		done
+	done
+	for p in $par; do wait "$p"; done
+	bad=0
+	for k in 1 2 3 4 5 6 7 8; do
+		for t in "/api/v1/events?from=$F&to=$T&limit=7$k" "/as/131279?from=2017-10-01T0$k:00:00Z&to=2017-10-01T1$k:00:00Z" \
+			"/api/v1/state/prefix/175.45.176.0/22" "/country/KP?from=2017-10-01T0$k:00:00Z&to=2017-10-01T1$k:00:00Z"; do
+			get par1 "$t"
+			cmp -s "$tmp/par1.body" "$tmp/par-$k-$(echo "$t" | cksum | cut -d' ' -f1).body" && [ -s "$tmp/par1.body" ] || bad=$((bad + 1))
+		done
+	done
+	check "$L/readers-parallel-answers" "[ $bad = 0 ]" "$bad of 32 parallel answers differ from the one made alone"
+
 	# ---- the web pages: HTML from the store, markup in names escaped,
 	# errors as pages or as the API's JSON (the router's)
 	get ph /
