@@ -17,6 +17,8 @@
 #include <stdlib.h>
 
 #define SERVE_LISTEN "127.0.0.1:8080"
+/* threads that make the answers the cache has not (docs/internals/http.md) */
+#define SERVE_READERS 4
 
 static void usage(FILE *o)
 {
@@ -58,7 +60,7 @@ int cmd_serve(int argc, char **argv)
 					   {"countries", required_argument, 0, 'E'},
 					   {"help", no_argument, 0, 'h'},
 					   {0, 0, 0, 0}};
-	const char *db = NULL, *listen = SERVE_LISTEN;
+	const char *db = NULL, *listen = SERVE_LISTEN, *names_file = NULL;
 	struct names nm;
 	names_init(&nm);
 	struct asrel rel; /* --relationships, and the cones it gives */
@@ -87,6 +89,7 @@ int cmd_serve(int argc, char **argv)
 				goto out;
 			}
 			have_names = true;
+			names_file = optarg; /* the readers load it (the last given) */
 			break;
 		case 'E':
 			if (geo_load(&geo, optarg, gerr, sizeof gerr)) {
@@ -113,7 +116,10 @@ int cmd_serve(int argc, char **argv)
 	struct event_base *base = event_base_new();
 	if (!have_geo && have_names)
 		geo_add_names(&geo, &nm);
-	struct http_ctx ctx = {.st = &st, .nm = &nm, .started = (double)time(NULL), .geo = &geo};
+	/* the answers the cache has not are made on reader threads, each
+	 * with its own connection, while the loop answers from the cache */
+	struct http_ctx ctx = {.st = &st, .nm = &nm, .started = (double)time(NULL), .geo = &geo,
+			       .readers = SERVE_READERS, .db = db, .names_file = names_file};
 	if (have_rel) {
 		ctx.rel = &rel;
 		if (!asrel_cones_build(&cones, &rel))

@@ -54,6 +54,12 @@ static bool live_busy(void *arg)
 	return pipe_frozen(ch->p);
 }
 
+static struct engine *live_engine(void *arg)
+{
+	struct collect_http *ch = arg;
+	return pipe_engine(ch->p);
+}
+
 /* The collector's counters (Prometheus: counters are _total, rates are
  * the reader's rate(), e.g. rate(routewatch_engine_elements_total[1m])). */
 static void live_metrics(void *arg, struct obuf *o)
@@ -105,7 +111,8 @@ static void on_start(void *arg, struct pipe *p, struct event_base *base)
 {
 	struct collect_http *ch = arg;
 	ch->p = p;
-	ch->live = (struct http_live){live_origin, live_prefix, live_metrics, live_busy, ch};
+	ch->live = (struct http_live){.origin = live_origin, .prefix = live_prefix, .metrics = live_metrics,
+				      .busy = live_busy, .engine = live_engine, .arg = ch};
 	ch->ctx = (struct http_ctx){.nm = &ch->nm, .live = &ch->live, .started = (double)time(NULL)};
 	if (ch->db) {
 		if (store_open_at(&ch->st, ch->db, false) == 0) {

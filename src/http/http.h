@@ -16,9 +16,10 @@
  *    base (serve's own, or collect's), HTTP/1.1 keep-alive, request size
  *    limits, gzip, ETag and Last-Modified, the security headers.
  *
- * Everything runs on the event loop's thread: one request at a time, the
- * store read in line (answers take milliseconds: indexed queries, pages
- * with a cap on rows read).
+ * The event loop's thread does all of HTTP and answers from the cache;
+ * under serve, history answers the cache lacks are made on reader
+ * threads with their own store connections (http_ctx.readers); under
+ * collect --http everything runs on the loop, where the engine runs.
  */
 #ifndef RW_HTTP_H
 #define RW_HTTP_H
@@ -53,6 +54,8 @@ enum http_route_id {
 	HTTP_R_PAGE_SEARCH,     /* GET /search */
 	HTTP_R_PAGE_AS,         /* GET /as/{asn} */
 	HTTP_R_PAGE_EVENT,      /* GET /event/{event} (its key, a cursor) */
+	HTTP_R_PAGE_PREFIX,     /* GET /prefix/{prefix} */
+	HTTP_R_PAGE_COUNTRY,    /* GET /country/{cc} */
 	HTTP_R_COUNT
 };
 
@@ -181,6 +184,10 @@ struct http_live {
 	/* true while the state cannot be read (a checkpoint thread reads
 	 * the engine): the live routes answer 503 with Retry-After */
 	bool (*busy)(void *arg);
+	/* the collector's engine, for the pages (the origin's prefixes now,
+	 * the home page's collectors and peers): read on the loop's thread,
+	 * never while busy; NULL: none */
+	struct engine *(*engine)(void *arg);
 	void *arg;
 };
 
@@ -222,6 +229,15 @@ struct http_ctx {
 	/* borrowed, NULL: none (serve --countries, or the countries of
 	 * --names): the state's country view */
 	const struct geo *geo;
+	/* Reader threads (http_srv.c): the history answers the cache does
+	 * not have are made on `readers` threads, each with a connection of
+	 * its own to the store `db` (read-only) and its own names (loaded
+	 * from `names_file` when given, else as the store has them), so
+	 * that the loop keeps answering from the cache meanwhile. 0: in
+	 * line on the loop's thread (collect --http: its engine runs there) */
+	unsigned readers;
+	const char *db;              /* borrowed, NULL: the default store */
+	const char *names_file;      /* borrowed, NULL: none */
 };
 /* The store's clock (0: no store, or none yet), read from the store at
  * most once a second. */
@@ -251,6 +267,8 @@ struct http_resp {
 	struct obuf body;            /* memory mode, owned */
 	uint32_t last_modified;      /* 0: none */
 	bool etag;                   /* give an ETag (history answers) */
+	bool live;                   /* holds the collector's state now: not
+					cached, no Last-Modified */
 };
 
 void http_resp_init(struct http_resp *a);
@@ -290,6 +308,9 @@ struct http_srv;
 
 /* Serve c on base at "ADDR:PORT" or "[ADDR]:PORT": NULL, logged, when it
  * cannot listen. c is borrowed for the server's life. */
+/* The server on base, listening on listen ("ADDR:PORT"), with c->readers
+ * reader threads (each opens c->db; NULL when the port or a store cannot
+ * be opened, logged). */
 struct http_srv *http_srv_open(struct event_base *base, const char *listen, struct http_ctx *c);
 void http_srv_close(struct http_srv *s);
 /* An event as it is determined: to every stream that wants it. */

@@ -602,7 +602,7 @@ void http_metric(struct obuf *o, const char *name, const char *type, const char 
 static const char *const route_label[HTTP_R_COUNT + 1] = {
 	"openapi", "metrics", "as", "history", "report", "chart", "events", "prefix", "search",
 	"live_as", "live_prefix", "stream", "country_history", "country_report", "country_chart",
-	"state_as", "state_prefix", "state_country", "page_home", "page_search", "page_as", "page_event", "none",
+	"state_as", "state_prefix", "state_country", "page_home", "page_search", "page_as", "page_event", "page_prefix", "page_country", "none",
 };
 
 static void metrics_answer(struct http_ctx *c, struct http_resp *a, uint32_t clock)
@@ -708,7 +708,9 @@ void http_answer(struct http_ctx *c, const struct http_req *r, struct http_resp 
 	case HTTP_R_PAGE_HOME:
 	case HTTP_R_PAGE_SEARCH:
 	case HTTP_R_PAGE_AS:
-	case HTTP_R_PAGE_EVENT: http_html(c, r, a, clock); break;
+	case HTTP_R_PAGE_EVENT:
+	case HTTP_R_PAGE_PREFIX:
+	case HTTP_R_PAGE_COUNTRY: http_html(c, r, a, clock); break;
 	case HTTP_R_LIVE_AS: c->live->origin(c->live->arg, r->asn, &a->body); break;
 	case HTTP_R_LIVE_PREFIX: c->live->prefix(c->live->arg, &r->pfx, &a->body); break;
 	case HTTP_R_STREAM: /* GET is the server's (http_srv.c); HEAD: the headers */

@@ -28,6 +28,7 @@
 #include "../out/out.h"
 #include "../report/report.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -95,6 +96,24 @@ static void as_link(struct http_ctx *c, struct obuf *o, uint32_t asn)
 	}
 }
 
+/* A link to a prefix's page (its text, fmt_prefix's). */
+static void pfx_link(struct obuf *o, const char *pt)
+{
+	obuf_puts(o, "<a href=\"/prefix/");
+	esc(o, pt);
+	obuf_puts(o, "\">");
+	esc(o, pt);
+	obuf_puts(o, "</a>");
+}
+
+/* A link to a country's page. */
+static void cc_link(struct obuf *o, uint16_t cc)
+{
+	char s[3];
+	geo_cc_str(cc, s);
+	obuf_printf(o, "<a href=\"/country/%s\">country %s</a>", s, s);
+}
+
 static void head(struct http_ctx *c, struct obuf *o, const char *title_a, const char *title_b, const char *page)
 {
 	obuf_puts(o, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -145,6 +164,8 @@ struct ev_rows {
 	struct obuf *ring;
 	uint32_t nring, head;
 	uint64_t seen;
+	bool with_origin; /* rows with the origin's column (no ring) */
+	bool more;        /* stopped at a limit */
 };
 
 static void ev_key_text(char *b, size_t n, const struct store_event *e)
@@ -171,13 +192,10 @@ static void ev_row(struct ev_rows *p, struct obuf *o, const struct store_event *
 	bool country = e->type == DET_COUNTRY_GAINED || e->type == DET_COUNTRY_LOST;
 	if (with_origin) {
 		obuf_puts(o, "<td>");
-		if (country) {
-			char cc[3];
-			geo_cc_str((uint16_t)e->origin, cc);
-			obuf_printf(o, "country %s", cc);
-		} else if (e->has_origin) {
+		if (country)
+			cc_link(o, (uint16_t)e->origin);
+		else if (e->has_origin)
 			as_link(p->c, o, e->origin);
-		}
 		obuf_puts(o, "</td>");
 	}
 	obuf_puts(o, "<td>");
@@ -205,7 +223,7 @@ static int on_row(void *arg, const struct store_event *e)
 	struct ev_rows *p = arg;
 	p->n++;
 	if (!p->ring) {
-		ev_row(p, p->o, e, false);
+		ev_row(p, p->o, e, p->with_origin);
 		return 0;
 	}
 	struct obuf *slot = &p->ring[p->head];
@@ -257,6 +275,40 @@ static int on_coll(void *arg, const struct store_coll *cl)
 	return 0;
 }
 
+/* Under collect --http: the collectors the running collector knows (its
+ * BGP sessions' and BMP routers'), their peers and routes now. */
+static void live_collectors(struct http_ctx *c, struct http_resp *a, struct obuf *o)
+{
+	a->live = true;
+	obuf_puts(o, "<h3 id=\"live-coll-h\">The collector's sessions now</h3>\n");
+	if (!c->live->engine || (c->live->busy && c->live->busy(c->live->arg))) {
+		obuf_puts(o, "<p>The collector is saving a checkpoint: reload in a moment.</p>\n");
+		return;
+	}
+	const struct engine *e = c->live->engine(c->live->arg);
+	const struct rib *rb = &e->rib;
+	obuf_puts(o, "<div class=\"scroll\"><table><caption>The collectors of the running collector (its BGP sessions, "
+		     "each BMP router), their peers and routes now</caption>\n<thead><tr><th scope=\"col\">collector</th>"
+		     "<th scope=\"col\">peers</th><th scope=\"col\">peers with routes</th><th scope=\"col\">routes</th>"
+		     "</tr></thead>\n<tbody id=\"live-collectors\">\n");
+	for (uint32_t i = 0; i < rb->ncoll; i++) {
+		const struct rib_collector *cl = &rb->coll[i];
+		uint32_t with = 0;
+		uint64_t routes = 0;
+		for (uint32_t j = 0; j < cl->npeers; j++) {
+			const struct rib_peer *pe = &rb->peer[cl->peers[j]];
+			with += pe->nroutes > 0;
+			routes += pe->nroutes;
+		}
+		obuf_puts(o, "<tr><td>");
+		esc(o, cl->name);
+		obuf_printf(o, "</td><td>%u</td><td>%u</td><td>%" PRIu64 "</td></tr>\n", cl->npeers, with, routes);
+	}
+	obuf_puts(o, "</tbody></table></div>\n");
+	if (!rb->ncoll)
+		obuf_puts(o, "<p>No collector yet.</p>\n");
+}
+
 static int home(struct http_ctx *c, struct http_resp *a, uint32_t clock)
 {
 	struct obuf *o = &a->body;
@@ -302,9 +354,10 @@ static int home(struct http_ctx *c, struct http_resp *a, uint32_t clock)
 		return rc;
 	bool none = o->len == before;
 	obuf_puts(o, "</tbody></table></div>\n");
-	if (none)
-		obuf_puts(o, "<p>No archived file was read into this store (a live collector's BGP sessions "
-			     "are not files).</p>\n");
+	if (none && !c->live)
+		obuf_puts(o, "<p>No archived file was read into this store.</p>\n");
+	if (c->live)
+		live_collectors(c, a, o);
 	obuf_puts(o, "</section>\n");
 	foot(o, clock);
 	return 0;
@@ -331,8 +384,24 @@ static int search(struct http_ctx *c, const struct http_req *r, struct http_resp
 		return rc;
 	obuf_puts(o, "<h1>Search: ");
 	esc(o, r->q);
-	obuf_printf(o, "</h1>\n<p>%u %s by %s.</p>\n<ul id=\"results\">\n", n, n == 1 ? "network" : "networks",
+	obuf_printf(o, "</h1>\n<p>%u %s by %s.</p>\n", n, n == 1 ? "network" : "networks",
 		    !strcmp(kind, "asn") ? "AS number" : !strcmp(kind, "prefix") ? "prefix (its origins)" : "name");
+	struct rw_prefix sp;
+	if (!strcmp(kind, "prefix") && strchr(r->q, '/') && !parse_prefix(r->q, &sp)) {
+		char pt[RW_PREFIX_STRLEN];
+		sp.path_id = 0;
+		fmt_prefix(pt, &sp);
+		obuf_puts(o, "<p id=\"prefix-result\">The prefix's page: ");
+		pfx_link(o, pt);
+		obuf_puts(o, "</p>\n");
+	}
+	uint16_t scc = geo_cc_parse(r->q, strlen(r->q));
+	if (scc && c->geo && geo_count(c->geo)) {
+		obuf_puts(o, "<p id=\"country-result\">The country's page: ");
+		cc_link(o, scc);
+		obuf_puts(o, "</p>\n");
+	}
+	obuf_puts(o, "<ul id=\"results\">\n");
 	for (uint32_t i = 0; i < n; i++) {
 		obuf_puts(o, "<li>");
 		as_link(c, o, res[i][0]);
@@ -411,27 +480,42 @@ static void timeline(struct http_ctx *c, struct obuf *o, const struct store_hist
 	obuf_puts(o, "</tbody></table></div>\n");
 }
 
-/* The origin's prefixes in the saved state: upstreams and visibility. */
-static void prefixes(struct http_ctx *c, struct obuf *o, uint32_t asn)
+/* The origin's prefixes, their upstreams and visibility: the collector's
+ * routes now under collect --http (live/'s engine, on the loop's thread
+ * where it runs), else the store's saved state. */
+static void prefixes(struct http_ctx *c, struct http_resp *a, struct obuf *o, uint32_t asn)
 {
 	obuf_puts(o, "<section aria-labelledby=\"pfx-h\"><h2 id=\"pfx-h\">Prefixes now</h2>\n");
-	if (c->live) { /* not a second copy of the collector's table */
-		obuf_printf(o, "<p>The collector's routes now, each prefix with its upstreams and visibility: "
-			       "<a href=\"/api/v1/live/as/%u\">as JSON</a>.</p>\n</section>\n", asn);
-		return;
-	}
-	int rc;
-	struct engine *e = http_state(c, &rc);
-	if (!e) {
-		obuf_puts(o, rc == RW_ENOTFOUND ? "<p>The store holds no saved state.</p>\n"
-						: "<p>The saved state could not be read (the server's log says why).</p>\n");
-		obuf_puts(o, "</section>\n");
-		return;
+	struct engine *e;
+	uint32_t when;
+	if (c->live) {
+		a->live = true; /* the table now: not cached with the store's clock */
+		if (!c->live->engine || (c->live->busy && c->live->busy(c->live->arg))) {
+			obuf_printf(o, "<p>The collector is saving a checkpoint: reload in a moment for its routes now, or "
+				       "read them <a href=\"/api/v1/live/as/%u\">as JSON</a>.</p>\n</section>\n", asn);
+			return;
+		}
+		e = c->live->engine(c->live->arg);
+		when = e->have_sec ? e->sec : 0;
+		obuf_puts(o, "<p id=\"prefixes-live\">The collector's routes now");
+	} else {
+		int rc;
+		e = http_state(c, &rc);
+		if (!e) {
+			obuf_puts(o, rc == RW_ENOTFOUND ? "<p>The store holds no saved state.</p>\n"
+							: "<p>The saved state could not be read (the server's log says why).</p>\n");
+			obuf_puts(o, "</section>\n");
+			return;
+		}
+		when = c->state_clock;
+		obuf_puts(o, "<p>From the store's saved state");
 	}
 	struct rib_origin_view v;
 	rib_origin_view(&e->rib, asn, &v);
-	obuf_puts(o, "<p>From the store's saved state at ");
-	put_time(o, c->state_clock);
+	if (when) {
+		obuf_puts(o, " at ");
+		put_time(o, when);
+	}
 	obuf_printf(o, ": %u prefixes; visibility is the peers with a route for the prefix, of the %u peers with any "
 		       "route.</p>\n",
 		    v.npfx, v.peers_total);
@@ -443,7 +527,7 @@ static void prefixes(struct http_ctx *c, struct obuf *o, uint32_t asn)
 		char pt[RW_PREFIX_STRLEN];
 		fmt_prefix(pt, &e->rib.pfx[p->pfx].p);
 		obuf_puts(o, "<tr><td>");
-		esc(o, pt);
+		pfx_link(o, pt);
 		obuf_puts(o, "</td><td>");
 		for (uint32_t j = 0; j < p->nup; j++) {
 			const struct rib_up_view *up = &v.up[p->up_off + j];
@@ -459,10 +543,59 @@ static void prefixes(struct http_ctx *c, struct obuf *o, uint32_t asn)
 	}
 	obuf_puts(o, "</tbody></table></div>\n");
 	if (v.npfx > PAGE_PREFIXES)
-		obuf_printf(o, "<p>The first %u of %u; <a href=\"/api/v1/state/as/%u\">all of them as JSON</a>.</p>\n",
-			    PAGE_PREFIXES, v.npfx, asn);
+		obuf_printf(o, "<p>The first %u of %u; <a href=\"/api/v1/%s/as/%u\">all of them as JSON</a>.</p>\n",
+			    PAGE_PREFIXES, v.npfx, c->live ? "live" : "state", asn);
 	obuf_puts(o, "</section>\n");
 	rib_origin_view_free(&v);
+}
+
+/* A link to a page (base: "/as/131279", "/country/KP") for [from, to). */
+static void win_link_at(struct obuf *o, const char *base, uint32_t from, uint32_t to, const char *cls,
+			const char *text)
+{
+	obuf_printf(o, "<a class=\"%s\" href=\"", cls);
+	esc(o, base);
+	obuf_puts(o, "?from=");
+	put_qtime(o, from);
+	obuf_puts(o, "&amp;to=");
+	put_qtime(o, to);
+	obuf_printf(o, "\" data-from=\"%u\" data-to=\"%u\">%s</a>", from, to, text);
+}
+
+/* The window's links: earlier, zoom in and out, later, the last day. */
+static void win_nav(struct obuf *o, const char *base, uint32_t from, uint32_t to, uint32_t clock)
+{
+	uint32_t span = to - from, mid = from + span / 2;
+	uint32_t zi0 = mid - span / 4, zi1 = zi0 + (span / 2 ? span / 2 : 1);
+	uint32_t zo0 = from > span / 2 ? from - span / 2 : 0;
+	uint32_t zo1 = to + span / 2 < to || to + span / 2 - zo0 > HTTP_MAX_WINDOW ? zo0 + HTTP_MAX_WINDOW : to + span / 2;
+	uint32_t e0 = from > span / 2 ? from - span / 2 : 0;
+	uint32_t l1 = to + span / 2 < to ? UINT32_MAX : to + span / 2;
+	obuf_puts(o, "<nav class=\"zoom\" aria-label=\"the window\">");
+	win_link_at(o, base, e0, e0 + span, "win", "&larr; earlier");
+	obuf_putc(o, ' ');
+	win_link_at(o, base, zi0, zi1, "win", "zoom in");
+	obuf_putc(o, ' ');
+	win_link_at(o, base, zo0, zo1, "win", "zoom out");
+	obuf_putc(o, ' ');
+	win_link_at(o, base, l1 - span, l1, "win", "later &rarr;");
+	obuf_putc(o, ' ');
+	uint32_t ld = clock > 86401 ? clock - 1 : 86400;
+	win_link_at(o, base, ld - 86400, ld, "win", "the last day");
+	obuf_puts(o, "</nav>\n");
+}
+
+/* The window of a page: the def seconds before the clock unless given;
+ * one that is empty or too long is the default's. */
+static void page_window(const struct http_req *r, uint32_t clock, uint32_t def, uint32_t *from, uint32_t *to)
+{
+	*to = http_has(r, HTTP_P_TO) ? r->to : clock > 0 ? clock - 1 : 0;
+	*from = http_has(r, HTTP_P_FROM) ? r->from : *to > def ? *to - def : 0;
+	if (*from >= *to || *to - *from > HTTP_MAX_WINDOW) {
+		*from = *to > def ? *to - def : 0;
+		if (*from >= *to)
+			*to = *from + 1;
+	}
 }
 
 /* A link to the origin's page for [from, to). */
@@ -502,13 +635,8 @@ static int origin(struct http_ctx *c, const struct http_req *r, struct http_resp
 	head(c, o, title, name, "origin");
 
 	/* the window: report's (the day before the clock) unless given */
-	uint32_t to = http_has(r, HTTP_P_TO) ? r->to : clock > 0 ? clock - 1 : 0;
-	uint32_t from = http_has(r, HTTP_P_FROM) ? r->from : to > 86400 ? to - 86400 : 0;
-	if (from >= to || to - from > HTTP_MAX_WINDOW) {
-		from = to > 86400 ? to - 86400 : 0;
-		if (from >= to)
-			to = from + 1;
-	}
+	uint32_t from, to;
+	page_window(r, clock, 86400, &from, &to);
 	bool down = false;
 	uint32_t since = 0;
 	if ((rc = store_origin_down_at(c->st, r->asn, clock ? clock : UINT32_MAX, &down, &since)))
@@ -527,33 +655,25 @@ static int origin(struct http_ctx *c, const struct http_req *r, struct http_resp
 	}
 	obuf_puts(o, "first seen ");
 	put_time(o, h.first_seen);
-	obuf_printf(o, "; %zu upstreams ever.</p>\n", nu);
+	obuf_printf(o, "; %zu upstreams ever", nu);
+	uint16_t occ = c->geo ? geo_get(c->geo, r->asn) : 0;
+	if (occ) {
+		obuf_puts(o, "; registered in ");
+		cc_link(o, occ);
+	}
+	obuf_puts(o, ".</p>\n");
 
 	/* the window: chart, zoom, events, report (app.js swaps this
 	 * section for the one of the new window) */
-	uint32_t span = to - from, mid = from + span / 2;
-	uint32_t zi0 = mid - span / 4, zi1 = zi0 + (span / 2 ? span / 2 : 1);
-	uint32_t zo0 = from > span / 2 ? from - span / 2 : 0;
-	uint32_t zo1 = to + span / 2 < to || to + span / 2 - zo0 > HTTP_MAX_WINDOW ? zo0 + HTTP_MAX_WINDOW : to + span / 2;
-	uint32_t e0 = from > span / 2 ? from - span / 2 : 0;
-	uint32_t l1 = to + span / 2 < to ? UINT32_MAX : to + span / 2;
 	obuf_printf(o, "<section id=\"window\" aria-labelledby=\"win-h\" data-asn=\"%u\" data-from=\"%u\" data-to=\"%u\">\n"
 		       "<h2 id=\"win-h\">From ", r->asn, from, to);
 	put_time(o, from);
 	obuf_puts(o, " to ");
 	put_time(o, to);
-	obuf_puts(o, "</h2>\n<nav class=\"zoom\" aria-label=\"the window\">");
-	win_link(o, r->asn, e0, e0 + span, "win", "&larr; earlier");
-	obuf_putc(o, ' ');
-	win_link(o, r->asn, zi0, zi1, "win", "zoom in");
-	obuf_putc(o, ' ');
-	win_link(o, r->asn, zo0, zo1, "win", "zoom out");
-	obuf_putc(o, ' ');
-	win_link(o, r->asn, l1 - span, l1, "win", "later &rarr;");
-	obuf_putc(o, ' ');
-	uint32_t ld = clock > 86401 ? clock - 1 : 86400;
-	win_link(o, r->asn, ld - 86400, ld, "win", "the last day");
-	obuf_puts(o, "</nav>\n");
+	obuf_puts(o, "</h2>\n");
+	char base[32];
+	snprintf(base, sizeof base, "/as/%u", r->asn);
+	win_nav(o, base, from, to, clock);
 	obuf_printf(o, "<figure class=\"chart\"><img id=\"chart\" src=\"/api/v1/as/%u/chart.svg?from=", r->asn);
 	put_qtime(o, from);
 	obuf_puts(o, "&amp;to=");
@@ -614,7 +734,360 @@ static int origin(struct http_ctx *c, const struct http_req *r, struct http_resp
 	obuf_puts(o, "<section aria-labelledby=\"up-h\"><h2 id=\"up-h\">Upstreams and their intervals</h2>\n");
 	timeline(c, o, &h, u, nu, clock);
 	obuf_puts(o, "</section>\n");
-	prefixes(c, o, r->asn);
+	prefixes(c, a, o, r->asn);
+	foot(o, clock);
+out:
+	free(u);
+	store_history_free(&h);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- a prefix */
+
+struct pairs {
+	uint32_t (*v)[2];
+	uint32_t n, cap;
+};
+
+static int on_pair(void *arg, uint32_t asn, uint32_t t)
+{
+	struct pairs *p = arg;
+	rw_vec_grow(&p->v, &p->cap, (size_t)p->n + 1, sizeof *p->v, UINT32_MAX, RW_MEM_OUT);
+	p->v[p->n][0] = asn;
+	p->v[p->n][1] = t;
+	p->n++;
+	return 0;
+}
+
+/* The prefix and its more-specifics in the saved state (prefix --db). */
+static void prefix_now(struct http_ctx *c, struct http_resp *a, struct obuf *o, const struct http_req *r)
+{
+	obuf_puts(o, "<section aria-labelledby=\"now-h\"><h2 id=\"now-h\">Routes now</h2>\n");
+	struct engine *e;
+	uint32_t when;
+	if (c->live) { /* the collector's table, not a second copy of it */
+		a->live = true;
+		if (!c->live->engine || (c->live->busy && c->live->busy(c->live->arg))) {
+			obuf_printf(o, "<p>The collector is saving a checkpoint: reload in a moment for its routes now, or "
+				       "read them <a href=\"/api/v1/live/prefix/%s\">as JSON</a>.</p>\n</section>\n",
+				    r->pfx_text);
+			return;
+		}
+		e = c->live->engine(c->live->arg);
+		when = e->have_sec ? e->sec : 0;
+		obuf_puts(o, "<p id=\"prefix-live\">The collector's routes now");
+	} else {
+		int rc;
+		e = http_state(c, &rc);
+		if (!e) {
+			obuf_puts(o, rc == RW_ENOTFOUND ? "<p>The store holds no saved state.</p>\n"
+							: "<p>The saved state could not be read (the server's log says why).</p>\n");
+			obuf_puts(o, "</section>\n");
+			return;
+		}
+		when = c->state_clock;
+		obuf_puts(o, "<p>From the store's saved state");
+	}
+	struct rib_prefix_view v;
+	rib_prefix_view(&e->rib, &r->pfx, &v);
+	if (when) {
+		obuf_puts(o, " at ");
+		put_time(o, when);
+	}
+	obuf_printf(o, ": %u prefixes (the prefix and its more-specifics) with routes; visibility is the peers with a "
+		       "route for the prefix, of the %u peers with any route.</p>\n",
+		    v.npfx, v.peers_total);
+	obuf_puts(o, "<div class=\"scroll\"><table id=\"prefix-now\"><caption>The prefix and its more-specifics, their "
+		     "origins, upstreams and visibility</caption>\n<thead><tr><th scope=\"col\">prefix</th>"
+		     "<th scope=\"col\">origin (peers)</th><th scope=\"col\">upstreams (peers)</th>"
+		     "<th scope=\"col\">visibility</th></tr></thead>\n<tbody>\n");
+	for (uint32_t i = 0; i < v.npfx && i < PAGE_PREFIXES; i++) {
+		const struct rib_pv_prefix *p = &v.pfx[i];
+		char pt[RW_PREFIX_STRLEN];
+		fmt_prefix(pt, &e->rib.pfx[p->pfx].p);
+		for (uint32_t k = 0; k < (p->norg ? p->norg : 1); k++) {
+			obuf_puts(o, "<tr><td>");
+			pfx_link(o, pt);
+			obuf_puts(o, "</td><td>");
+			if (!p->norg) {
+				obuf_puts(o, "</td><td></td>");
+			} else {
+				const struct rib_pv_origin *g = &v.org[p->org_off + k];
+				if (g->asn)
+					as_link(c, o, g->asn);
+				else
+					obuf_puts(o, "none (AS_SET or empty path)");
+				obuf_printf(o, " (%u)</td><td>", g->peers);
+				for (uint32_t j = 0; j < g->nup; j++) {
+					const struct rib_up_view *up = &v.up[g->up_off + j];
+					if (j)
+						obuf_puts(o, ", ");
+					if (up->asn)
+						as_link(c, o, up->asn);
+					else
+						obuf_puts(o, "direct");
+					obuf_printf(o, " (%u)", up->peers);
+				}
+				obuf_puts(o, "</td>");
+			}
+			obuf_printf(o, "<td>%u of %u peers</td></tr>\n", p->peers, v.peers_total);
+		}
+	}
+	obuf_puts(o, "</tbody></table></div>\n");
+	if (v.npfx > PAGE_PREFIXES)
+		obuf_printf(o, "<p>The first %u of %u; <a href=\"/api/v1/%s/prefix/%s\">all of them as JSON</a>.</p>\n",
+			    PAGE_PREFIXES, v.npfx, c->live ? "live" : "state", r->pfx_text);
+	if (!v.npfx)
+		obuf_puts(o, "<p>No route for the prefix or a more-specific.</p>\n");
+	obuf_puts(o, "</section>\n");
+	rib_prefix_view_free(&v);
+}
+
+static int prefix_page(struct http_ctx *c, const struct http_req *r, struct http_resp *a, uint32_t clock)
+{
+	struct obuf *o = &a->body;
+	head(c, o, "Prefix", r->pfx_text, "prefix");
+	/* the window of /api/v1/prefix's events: the 30 days before the clock */
+	uint32_t from, to;
+	page_window(r, clock, 30 * 86400, &from, &to);
+	obuf_puts(o, "<h1 id=\"prefix-title\" data-prefix=\"");
+	esc(o, r->pfx_text);
+	obuf_puts(o, "\">Prefix ");
+	esc(o, r->pfx_text);
+	obuf_puts(o, "</h1>\n");
+
+	/* the origins it had (search's by prefix, /api/v1/prefix's) */
+	struct pairs po = {0};
+	int rc = store_prefix_origin_list(c->st, r->pfx_text, HTTP_MAX_LIMIT, on_pair, &po);
+	if (rc)
+		goto out;
+	obuf_puts(o, "<section aria-labelledby=\"org-h\"><h2 id=\"org-h\">Its origins</h2>\n");
+	if (po.n) {
+		obuf_puts(o, "<p>The networks that originated the prefix in the history store, with when each was first "
+			     "seen.</p>\n<ul id=\"origins\">\n");
+		for (uint32_t i = 0; i < po.n; i++) {
+			obuf_puts(o, "<li>");
+			as_link(c, o, po.v[i][0]);
+			if (po.v[i][1]) {
+				obuf_puts(o, ", first seen ");
+				put_time(o, po.v[i][1]);
+			}
+			obuf_puts(o, "</li>\n");
+		}
+		obuf_puts(o, "</ul>\n");
+	} else {
+		obuf_puts(o, "<p>The history store has no origin of this prefix.</p>\n");
+	}
+	obuf_puts(o, "</section>\n");
+	prefix_now(c, a, o, r);
+
+	/* its events and its more-specifics', a page at a time */
+	obuf_printf(o, "<section id=\"window\" aria-labelledby=\"win-h\" data-from=\"%u\" data-to=\"%u\">\n"
+		       "<h2 id=\"win-h\">Events from ", from, to);
+	put_time(o, from);
+	obuf_puts(o, " to ");
+	put_time(o, to);
+	obuf_puts(o, "</h2>\n");
+	char base[RW_PREFIX_STRLEN + 16];
+	snprintf(base, sizeof base, "/prefix/%s", r->pfx_text);
+	win_nav(o, base, from, to, clock);
+	struct ev_rows p = {.c = c, .o = o, .with_origin = true};
+	struct store_ev_query q = {.all_origins = true, .prefix = &r->pfx, .from = from, .to = to - 1,
+				   .limit = PAGE_EVENTS, .scan_max = HTTP_SCAN_MAX,
+				   .after = http_has(r, HTTP_P_CURSOR) ? &r->cursor : NULL};
+	ev_table_head(o, "The events of the prefix and its more-specifics; each time links to the event's page", true,
+		      "events");
+	struct store_ev_page res;
+	if ((rc = store_events_page(c->st, &q, on_row, &p, &res)))
+		goto out;
+	obuf_puts(o, "</tbody></table></div>\n");
+	if (!p.n)
+		obuf_puts(o, "<p>No events in this window.</p>\n");
+	if (res.more) {
+		char cb[64];
+		http_cursor_fmt(cb, sizeof cb, &res.next);
+		obuf_puts(o, "<p><a id=\"next-page\" href=\"");
+		esc(o, base);
+		obuf_puts(o, "?from=");
+		put_qtime(o, from);
+		obuf_puts(o, "&amp;to=");
+		put_qtime(o, to);
+		obuf_printf(o, "&amp;cursor=%s\">The next %u events</a></p>\n", cb, PAGE_EVENTS);
+	}
+	obuf_puts(o, "</section>\n");
+	foot(o, clock);
+out:
+	rw_vec_free(&po.v, &po.cap, sizeof *po.v, RW_MEM_OUT);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- a country */
+
+#define PAGE_NETWORKS 200 /* networks listed on a country's page */
+
+/* The country now, from the saved state (country --db). */
+static void country_now(struct http_ctx *c, struct obuf *o, uint16_t cc)
+{
+	obuf_puts(o, "<section aria-labelledby=\"now-h\"><h2 id=\"now-h\">International providers now</h2>\n");
+	if (c->live) {
+		obuf_puts(o, "<p>The collector serves its routes now as <code>/api/v1/live/...</code>; a country's view "
+			     "of them is the saved state's, served by <code>routewatch serve</code>.</p>\n</section>\n");
+		return;
+	}
+	if (!c->geo || !geo_count(c->geo)) {
+		obuf_puts(o, "<p>No network has a country: serve with <code>--countries FILE</code>, or "
+			     "<code>--names FILE</code> whose names end in \", CC\".</p>\n</section>\n");
+		return;
+	}
+	int rc;
+	struct engine *e = http_state(c, &rc);
+	if (!e) {
+		obuf_puts(o, rc == RW_ENOTFOUND ? "<p>The store holds no saved state.</p>\n"
+						: "<p>The saved state could not be read (the server's log says why).</p>\n");
+		obuf_puts(o, "</section>\n");
+		return;
+	}
+	struct det_country_views vs;
+	det_country_views(&e->rib, c->geo, cc, &vs);
+	const struct det_country_view *v = vs.n ? &vs.v[0] : NULL;
+	obuf_puts(o, "<p>From the store's saved state at ");
+	put_time(o, c->state_clock);
+	if (!v) {
+		obuf_puts(o, ": no route of the country's networks.</p>\n</section>\n");
+		det_country_views_free(&vs);
+		return;
+	}
+	obuf_printf(o, ": %" PRIu64 " routes of the country's networks, %" PRIu64 " of them never leave it; %u "
+		       "international providers.</p>\n",
+		    v->routes, v->inside, v->nprov);
+	obuf_puts(o, "<div class=\"scroll\"><table id=\"providers\"><caption>International providers, their share of "
+		     "the country's routes and the border networks that hand them routes</caption>\n<thead><tr>"
+		     "<th scope=\"col\">provider</th><th scope=\"col\">share</th><th scope=\"col\">prefixes</th>"
+		     "<th scope=\"col\">peers</th><th scope=\"col\">border networks</th></tr></thead>\n<tbody>\n");
+	for (uint32_t i = 0; i < v->nprov; i++) {
+		const struct det_cv_prov *p = &v->prov[i];
+		obuf_printf(o, "<tr data-provider=\"%u\"><td>", p->asn);
+		as_link(c, o, p->asn);
+		obuf_printf(o, "</td><td>%.1f%%</td><td>%u</td><td>%u</td><td>", 100 * p->share, p->prefixes, p->peers);
+		for (uint32_t j = 0; j < p->nborder; j++) {
+			if (j)
+				obuf_puts(o, ", ");
+			as_link(c, o, v->ids[p->border + j]);
+		}
+		obuf_puts(o, "</td></tr>\n");
+	}
+	obuf_puts(o, "</tbody></table></div>\n");
+	obuf_puts(o, "<h3 id=\"net-h\">Its networks</h3>\n<div class=\"scroll\"><table id=\"networks\"><caption>The "
+		     "country's networks with routes, by prefixes</caption>\n<thead><tr><th scope=\"col\">network</th>"
+		     "<th scope=\"col\">prefixes</th><th scope=\"col\">routes</th></tr></thead>\n<tbody>\n");
+	for (uint32_t i = 0; i < v->nnet && i < PAGE_NETWORKS; i++) {
+		obuf_puts(o, "<tr><td>");
+		as_link(c, o, v->net[i].asn);
+		obuf_printf(o, "</td><td>%u</td><td>%" PRIu64 "</td></tr>\n", v->net[i].prefixes, v->net[i].routes);
+	}
+	obuf_puts(o, "</tbody></table></div>\n");
+	if (v->nnet > PAGE_NETWORKS)
+		obuf_printf(o, "<p>The first %u of %u networks.</p>\n", PAGE_NETWORKS, v->nnet);
+	obuf_puts(o, "</section>\n");
+	det_country_views_free(&vs);
+}
+
+static int on_cev(void *arg, const struct store_event *e)
+{
+	struct ev_rows *p = arg;
+	if (p->n >= HTTP_MAX_LIMIT) {
+		p->more = true;
+		return 1;
+	}
+	return on_row(arg, e);
+}
+
+static int country_page(struct http_ctx *c, const struct http_req *r, struct http_resp *a, uint32_t clock)
+{
+	struct obuf *o = &a->body;
+	char cs[3];
+	geo_cc_str(r->cc, cs);
+	head(c, o, "Country", cs, "country");
+	uint32_t from, to;
+	page_window(r, clock, 86400, &from, &to);
+	obuf_printf(o, "<h1 id=\"country-title\" data-cc=\"%s\">Country %s</h1>\n", cs, cs);
+	country_now(c, o, r->cc);
+
+	struct store_history h;
+	int rc = store_country_history(c->st, r->cc, &h);
+	if (rc) {
+		store_history_free(&h);
+		return rc;
+	}
+	if (!h.found) {
+		obuf_printf(o, "<p id=\"country-none\">The history store has no history of country %s (ingested with "
+			       "<code>--countries</code>?).</p>\n", cs);
+		store_history_free(&h);
+		foot(o, clock);
+		return 0;
+	}
+	size_t nu;
+	struct store_upstream *u = store_history_upstreams(&h, &nu);
+
+	obuf_printf(o, "<section id=\"window\" aria-labelledby=\"win-h\" data-cc=\"%s\" data-base=\"/country/%s\" "
+		       "data-from=\"%u\" data-to=\"%u\">\n<h2 id=\"win-h\">From ", cs, cs, from, to);
+	put_time(o, from);
+	obuf_puts(o, " to ");
+	put_time(o, to);
+	obuf_puts(o, "</h2>\n");
+	char base[16];
+	snprintf(base, sizeof base, "/country/%s", cs);
+	win_nav(o, base, from, to, clock);
+	obuf_printf(o, "<figure class=\"chart\"><img id=\"chart\" src=\"/api/v1/country/%s/chart.svg?from=", cs);
+	put_qtime(o, from);
+	obuf_puts(o, "&amp;to=");
+	put_qtime(o, to);
+	obuf_printf(o, "\" width=\"%d\" height=\"%d\" data-x0=\"%d\" data-x1=\"%d\" tabindex=\"0\" "
+		       "alt=\"Each international provider's share of the country's routes in the window; the report below "
+		       "says the same in words\"><figcaption>Drag across the chart, or use the arrow keys and + and -, to "
+		       "change the window (with JavaScript); the links above do the same.</figcaption></figure>\n",
+		    REPORT_SVG_W, REPORT_SVG_H, REPORT_SVG_X0, REPORT_SVG_X1);
+
+	/* the window's events: country_provider_gained/lost */
+	struct ev_rows p = {.c = c, .o = o, .with_origin = true};
+	obuf_puts(o, "<h3 id=\"events-h\">Events</h3>\n");
+	ev_table_head(o, "The country's events in the window; each time links to the event's page", true, "events");
+	rc = store_country_events(c->st, r->cc, from, to - 1, on_cev, &p);
+	if (rc && !p.more)
+		goto out;
+	rc = 0;
+	obuf_puts(o, "</tbody></table></div>\n");
+	if (!p.n)
+		obuf_puts(o, "<p>No events in this window.</p>\n");
+	if (p.more)
+		obuf_printf(o, "<p>The first %u events of the window; narrow it for the rest.</p>\n", HTTP_MAX_LIMIT);
+
+	struct report_data d;
+	int lr = report_load_country(c->st, r->cc, from, to, &d);
+	if (!lr) {
+		size_t n;
+		uint32_t *asns = report_asns(&d, &n);
+		http_names_for(c, asns, n);
+		free(asns);
+		struct obuf t = {0};
+		obuf_init_mem(&t, 4096);
+		report_text(&d, c->nm, &t);
+		obuf_puts(o, "<h3>Report of the window</h3>\n<pre id=\"report\">");
+		esc_n(o, t.buf ? t.buf : "", t.len);
+		obuf_puts(o, "</pre>\n");
+		obuf_release(&t);
+	}
+	report_data_free(&d);
+	if (lr && lr != RW_ENOTFOUND) {
+		rc = lr;
+		goto out;
+	}
+	obuf_puts(o, "</section>\n");
+
+	obuf_puts(o, "<section aria-labelledby=\"up-h\"><h2 id=\"up-h\">International providers and their "
+		     "intervals</h2>\n");
+	timeline(c, o, &h, u, nu, clock);
+	obuf_puts(o, "</section>\n");
 	foot(o, clock);
 out:
 	free(u);
@@ -695,6 +1168,15 @@ static int on_event(void *arg, const struct store_event *e)
 	fact(o, "prefixes");
 	esc(o, e->prefixes);
 	obuf_puts(o, "</dd></dl>\n");
+	if (country) {
+		char base[16], cs[3];
+		geo_cc_str((uint16_t)e->origin, cs);
+		snprintf(base, sizeof base, "/country/%s", cs);
+		uint32_t f = e->time > 3 * 3600 ? e->time - 3 * 3600 : 0;
+		obuf_puts(o, "<p>");
+		win_link_at(o, base, f, f + 6 * 3600, "win", "The country's page, six hours around the event");
+		obuf_puts(o, "</p>\n");
+	}
 	if (e->has_origin && !country) {
 		uint32_t f = e->time > 3 * 3600 ? e->time - 3 * 3600 : 0;
 		obuf_puts(o, "<p>");
@@ -751,6 +1233,8 @@ void http_html(struct http_ctx *c, const struct http_req *r, struct http_resp *a
 	case HTTP_R_PAGE_SEARCH: rc = search(c, r, a, clock); break;
 	case HTTP_R_PAGE_AS: rc = origin(c, r, a, clock); break;
 	case HTTP_R_PAGE_EVENT: rc = event(c, r, a, clock); break;
+	case HTTP_R_PAGE_PREFIX: rc = prefix_page(c, r, a, clock); break;
+	case HTTP_R_PAGE_COUNTRY: rc = country_page(c, r, a, clock); break;
 	default: break;
 	}
 	if (rc) {

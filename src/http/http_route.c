@@ -79,6 +79,10 @@ const struct http_route_def http_routes[HTTP_R_COUNT] = {
 	{HTTP_R_PAGE_AS, "/as/{asn}", P(FROM) | P(TO) | P(CURSOR), "text/html; charset=utf-8", "an origin's page",
 	 false, true, true},
 	{HTTP_R_PAGE_EVENT, "/event/{event}", 0, "text/html; charset=utf-8", "an event's page", false, true, true},
+	{HTTP_R_PAGE_PREFIX, "/prefix/{prefix}", P(FROM) | P(TO) | P(CURSOR), "text/html; charset=utf-8",
+	 "a prefix's page", false, true, true},
+	{HTTP_R_PAGE_COUNTRY, "/country/{cc}", P(FROM) | P(TO), "text/html; charset=utf-8", "a country's page", false,
+	 true, true},
 };
 
 static int fail(struct http_err *e, int status, const char *param, const char *fmt, ...)

@@ -29,12 +29,16 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define GZIP_MIN 1024
@@ -76,8 +80,60 @@ struct http_cached {
 	uint32_t last_modified;
 };
 
+/* A history answer the cache did not have, made on a reader thread:
+ * queued by the loop (todo), answered by a reader, queued back (done) and
+ * sent by the loop, which alone touches evhttp. A client that goes
+ * meanwhile leaves the request to us (evhttp_connection_incoming_fail
+ * keeps an unanswered request); evhttp_send_reply then frees it. */
+struct http_waiter {
+	struct evhttp_request *req;
+	bool head;
+	struct http_waiter *next;
+};
+struct http_job {
+	struct evhttp_request *req;
+	struct http_req r;
+	struct http_resp a;
+	char *uri;                  /* owned: the cache's key */
+	uint64_t h;                 /* rw_hash(uri) */
+	uint32_t clock;             /* the cache's clock when it was asked */
+	struct http_job *next;      /* in todo or done */
+	/* the loop's: the jobs not sent yet (pending), and the requests of
+	 * the same target that came meanwhile, answered with this one (a
+	 * cold page asked by many clients at once is read once) */
+	struct http_job *pnext;
+	struct http_waiter *waiters; /* owned */
+};
+
+struct http_reader {
+	struct http_readers *rd;
+	pthread_t th;
+	struct store st;
+	struct names nm;
+	struct http_ctx c;          /* st, nm, and the server's rel, cones, geo */
+};
+
+struct http_readers {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct http_job *todo, *todo_last, *done;
+	bool stop;
+	int efd;                    /* eventfd: done has jobs */
+	struct event *ev;           /* owned: on efd, in the loop */
+	struct http_reader *r;      /* owned */
+	unsigned n;
+	/* The saved state, one for all readers (a full table's is GBs), read
+	 * by one reader at a time: the rib's views use scratch marks in it */
+	pthread_mutex_t state_mu;
+	struct engine *state;
+	uint32_t state_clock;
+	uint64_t queued;            /* jobs queued, for /metrics */
+};
+
 struct http_srv {
 	struct evhttp *http;        /* owned */
+	struct http_readers *rd;    /* owned, NULL: no reader threads */
+	struct http_job *pending;   /* jobs queued and not sent (pnext) */
 	struct http_ctx *c;         /* borrowed */
 	/* The answers of the history routes by request target, while the
 	 * store's clock stays where it was: every write to a store is a
@@ -558,6 +614,9 @@ static void page_reply(struct http_srv *s, struct evhttp_request *req, const str
 
 /* ---------------------------------------------------------------- requests */
 
+static void reply(struct http_srv *s, struct evhttp_request *req, const struct http_req *rq, struct http_resp *ap);
+static void readers_push(struct http_readers *rd, struct http_job *j);
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
 	struct http_srv *s = arg;
@@ -639,9 +698,33 @@ static void on_request(struct evhttp_request *req, void *arg)
 			a.etag = true;
 			a.last_modified = hit->last_modified;
 			obuf_putsn(&a.body, hit->body, hit->len);
+		} else if (s->rd) {
+			/* a reader thread makes it; the loop goes on. The same
+			 * target asked already: answered with that one */
+			uint64_t h = rw_hash(uri, strlen(uri));
+			for (struct http_job *p = s->pending; p; p = p->pnext) {
+				if (p->h == h && !strcmp(p->uri, uri)) {
+					struct http_waiter *w = rw_calloc(1, sizeof *w);
+					*w = (struct http_waiter){req, r.head, p->waiters};
+					p->waiters = w;
+					http_resp_release(&a);
+					return;
+				}
+			}
+			struct http_job *j = rw_calloc(1, sizeof *j);
+			j->req = req;
+			j->r = r;
+			j->a = a;
+			j->uri = rw_strdup(uri);
+			j->h = h;
+			j->clock = clock;
+			j->pnext = s->pending;
+			s->pending = j;
+			readers_push(s->rd, j);
+			return;
 		} else {
 			http_answer(c, &r, &a);
-			if (a.status == 200) {
+			if (a.status == 200 && !a.live) {
 				if (!strncmp(a.ctype, "application/json", 16))
 					json_html_safe(&a.body);
 				cache_put(s, uri, &a);
@@ -650,8 +733,23 @@ static void on_request(struct evhttp_request *req, void *arg)
 	} else {
 		http_answer(c, &r, &a);
 	}
+	reply(s, req, rc ? NULL : &r, &a);
+}
+
+/* Send a (and release it): the headers every answer has, ETag and 304,
+ * gzip, HEAD. r: the request, NULL when it was not valid. */
+static void reply(struct http_srv *s, struct evhttp_request *req, const struct http_req *rq, struct http_resp *ap)
+{
+	struct http_ctx *c = s->c;
+	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+	struct evkeyvalq *hd = evhttp_request_get_output_headers(req);
+	int rc = rq ? 0 : -1;
+	struct http_req r = rq ? *rq : (struct http_req){0};
+	struct http_resp a = *ap;
 	if (a.status == 503)
 		evhttp_add_header(hd, "Retry-After", "1");
+	if (a.live)
+		a.last_modified = 0;
 	bool json = !strncmp(a.ctype, "application/json", 16);
 	if (json)
 		json_html_safe(&a.body);
@@ -715,6 +813,198 @@ static void on_request(struct evhttp_request *req, void *arg)
 	evhttp_send_reply(req, status, http_reason(status), body);
 	evbuffer_free(body);
 	http_resp_release(&a);
+}
+
+/* ---------------------------------------------------------------- readers */
+
+/* The routes that read the saved state (http_state). */
+static bool uses_state(enum http_route_id id)
+{
+	return id == HTTP_R_STATE_AS || id == HTTP_R_STATE_PREFIX || id == HTTP_R_STATE_COUNTRY ||
+	       id == HTTP_R_PAGE_AS || id == HTTP_R_PAGE_PREFIX || id == HTTP_R_PAGE_COUNTRY;
+}
+
+static void readers_push(struct http_readers *rd, struct http_job *j)
+{
+	pthread_mutex_lock(&rd->mu);
+	if (rd->todo_last)
+		rd->todo_last->next = j;
+	else
+		rd->todo = j;
+	rd->todo_last = j;
+	rd->queued++;
+	pthread_cond_signal(&rd->cv);
+	pthread_mutex_unlock(&rd->mu);
+}
+
+static void *reader_main(void *arg)
+{
+	struct http_reader *w = arg;
+	struct http_readers *rd = w->rd;
+	for (;;) {
+		pthread_mutex_lock(&rd->mu);
+		while (!rd->todo && !rd->stop)
+			pthread_cond_wait(&rd->cv, &rd->mu);
+		struct http_job *j = rd->todo;
+		if (!j) { /* stopping, and nothing left */
+			pthread_mutex_unlock(&rd->mu);
+			return NULL;
+		}
+		rd->todo = j->next;
+		if (!rd->todo)
+			rd->todo_last = NULL;
+		pthread_mutex_unlock(&rd->mu);
+
+		bool st = uses_state(j->r.route);
+		if (st) { /* the one state, lent to this reader for the answer */
+			pthread_mutex_lock(&rd->state_mu);
+			w->c.state = rd->state;
+			w->c.state_clock = rd->state_clock;
+		}
+		http_answer(&w->c, &j->r, &j->a);
+		if (st) {
+			rd->state = w->c.state;
+			rd->state_clock = w->c.state_clock;
+			w->c.state = NULL;
+			pthread_mutex_unlock(&rd->state_mu);
+		}
+		if (j->a.status == 200 && !strncmp(j->a.ctype, "application/json", 16))
+			json_html_safe(&j->a.body);
+
+		pthread_mutex_lock(&rd->mu);
+		j->next = rd->done;
+		rd->done = j;
+		pthread_mutex_unlock(&rd->mu);
+		uint64_t one = 1;
+		ssize_t wr = write(rd->efd, &one, sizeof one);
+		(void)wr; /* an eventfd's counter cannot overflow here */
+	}
+}
+
+/* In the loop: send what the readers made, and keep it in the cache. */
+static void on_done(evutil_socket_t fd, short what, void *arg)
+{
+	(void)what;
+	struct http_srv *s = arg;
+	struct http_readers *rd = s->rd;
+	uint64_t v;
+	ssize_t rr = read(fd, &v, sizeof v);
+	(void)rr;
+	pthread_mutex_lock(&rd->mu);
+	struct http_job *j = rd->done;
+	rd->done = NULL;
+	pthread_mutex_unlock(&rd->mu);
+	while (j) {
+		struct http_job *nx = j->next;
+		for (struct http_job **pp = &s->pending; *pp; pp = &(*pp)->pnext) {
+			if (*pp == j) {
+				*pp = j->pnext;
+				break;
+			}
+		}
+		if (j->a.status == 200 && !j->a.live && j->clock == s->cclock)
+			cache_put(s, j->uri, &j->a);
+		for (struct http_waiter *w = j->waiters, *wn; w; w = wn) {
+			wn = w->next;
+			struct http_resp b;
+			http_resp_init(&b);
+			b.status = j->a.status;
+			b.ctype = j->a.ctype;
+			b.etag = j->a.etag;
+			b.last_modified = j->a.last_modified;
+			b.live = j->a.live;
+			obuf_putsn(&b.body, j->a.body.buf ? j->a.body.buf : "", j->a.body.len);
+			struct http_req r2 = j->r;
+			r2.head = w->head;
+			reply(s, w->req, &r2, &b);
+			free(w);
+		}
+		reply(s, j->req, &j->r, &j->a);
+		free(j->uri);
+		free(j);
+		j = nx;
+	}
+}
+
+static void readers_close(struct http_srv *s)
+{
+	struct http_readers *rd = s->rd;
+	if (!rd)
+		return;
+	pthread_mutex_lock(&rd->mu);
+	rd->stop = true;
+	pthread_cond_broadcast(&rd->cv);
+	pthread_mutex_unlock(&rd->mu);
+	for (unsigned i = 0; i < rd->n; i++)
+		pthread_join(rd->r[i].th, NULL);
+	/* what was answered and not sent: evhttp_free frees the requests */
+	for (struct http_job *j = rd->done, *nx; j; j = nx) {
+		nx = j->next;
+		for (struct http_waiter *w = j->waiters, *wn; w; w = wn) {
+			wn = w->next;
+			free(w);
+		}
+		http_resp_release(&j->a);
+		free(j->uri);
+		free(j);
+	}
+	for (unsigned i = 0; i < rd->n; i++) {
+		http_ctx_release(&rd->r[i].c);
+		store_close(&rd->r[i].st);
+		names_release(&rd->r[i].nm);
+	}
+	if (rd->state) {
+		engine_release(rd->state);
+		free(rd->state);
+	}
+	if (rd->ev)
+		event_free(rd->ev);
+	close(rd->efd);
+	pthread_mutex_destroy(&rd->mu);
+	pthread_cond_destroy(&rd->cv);
+	pthread_mutex_destroy(&rd->state_mu);
+	free(rd->r);
+	free(rd);
+	s->rd = NULL;
+}
+
+/* c->readers threads, each with its own connection to c->db. */
+static int readers_open(struct http_srv *s, struct event_base *base)
+{
+	struct http_ctx *c = s->c;
+	struct http_readers *rd = rw_calloc(1, sizeof *rd);
+	pthread_mutex_init(&rd->mu, NULL);
+	pthread_cond_init(&rd->cv, NULL);
+	pthread_mutex_init(&rd->state_mu, NULL);
+	rd->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	rd->r = rw_calloc(c->readers, sizeof *rd->r);
+	s->rd = rd;
+	if (rd->efd < 0) {
+		rw_log(RW_LOG_ERROR, "eventfd: %s", strerror(errno));
+		return -1;
+	}
+	rd->ev = event_new(base, rd->efd, EV_READ | EV_PERSIST, on_done, s);
+	event_add(rd->ev, NULL);
+	for (unsigned i = 0; i < c->readers; i++) {
+		struct http_reader *w = &rd->r[i];
+		w->rd = rd;
+		names_init(&w->nm);
+		if (c->names_file)
+			names_load(&w->nm, c->names_file);
+		if (store_open_at(&w->st, c->db, false)) {
+			names_release(&w->nm);
+			return -1;
+		}
+		w->c = (struct http_ctx){.st = &w->st, .nm = &w->nm, .rel = c->rel, .cones = c->cones, .geo = c->geo};
+		if (pthread_create(&w->th, NULL, reader_main, w)) {
+			http_ctx_release(&w->c);
+			store_close(&w->st);
+			names_release(&w->nm);
+			return -1;
+		}
+		rd->n++;
+	}
+	return 0;
 }
 
 /* Each connection's buffer, made by evhttp through this hook: counted. */
@@ -782,6 +1072,11 @@ struct http_srv *http_srv_open(struct event_base *base, const char *listen, stru
 		http_srv_close(s);
 		return NULL;
 	}
+	if (c->readers && c->st && !c->live && readers_open(s, base)) {
+		rw_log(RW_LOG_ERROR, "the reader threads could not open the store");
+		http_srv_close(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -796,6 +1091,7 @@ void http_srv_close(struct http_srv *s)
 		evhttp_connection_set_closecb(sub->evcon, NULL, NULL);
 		free(sub);
 	}
+	readers_close(s);
 	evhttp_free(s->http);
 	if (s->ping)
 		event_free(s->ping);

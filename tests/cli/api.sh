@@ -203,6 +203,28 @@ suite() {
 	get e405s /api/v1/state/as/131279 -X POST
 	check "$L/state-405" "[ $code = 405 ]" "$code"
 
+	# ---- serve's reader threads: many clients at once on targets the
+	# cache has not (a page, the state, a country) all get the answer
+	# made alone, whether they share a target or not
+	par=""
+	for k in 1 2 3 4 5 6 7 8; do
+		for t in "/api/v1/events?from=$F&to=$T&limit=7$k" "/as/131279?from=2017-10-01T0$k:00:00Z&to=2017-10-01T1$k:00:00Z" \
+			"/api/v1/state/prefix/175.45.176.0/22" "/country/KP?from=2017-10-01T0$k:00:00Z&to=2017-10-01T1$k:00:00Z"; do
+			curl -s -o "$tmp/par-$k-$(echo "$t" | cksum | cut -d' ' -f1).body" "$U$t" &
+			par="$par $!"
+		done
+	done
+	for p in $par; do wait "$p"; done
+	bad=0
+	for k in 1 2 3 4 5 6 7 8; do
+		for t in "/api/v1/events?from=$F&to=$T&limit=7$k" "/as/131279?from=2017-10-01T0$k:00:00Z&to=2017-10-01T1$k:00:00Z" \
+			"/api/v1/state/prefix/175.45.176.0/22" "/country/KP?from=2017-10-01T0$k:00:00Z&to=2017-10-01T1$k:00:00Z"; do
+			get par1 "$t"
+			cmp -s "$tmp/par1.body" "$tmp/par-$k-$(echo "$t" | cksum | cut -d' ' -f1).body" && [ -s "$tmp/par1.body" ] || bad=$((bad + 1))
+		done
+	done
+	check "$L/readers-parallel-answers" "[ $bad = 0 ]" "$bad of 32 parallel answers differ from the one made alone"
+
 	# ---- the web pages: HTML from the store, markup in names escaped,
 	# errors as pages or as the API's JSON (the router's)
 	get ph /
@@ -215,7 +237,7 @@ suite() {
 		grep -q 'href=\"/event/1506848871.0.131279.20485\"' $tmp/pas.body &&
 		grep -q 'src=\"/api/v1/as/131279/chart.svg?from=2017-10-01T08:00:00Z&amp;to=2017-10-01T14:00:00Z\"' $tmp/pas.body &&
 		grep -q '<rect class=\"iv c[0-9]\"[^>]*data-upstream=\"20485\"' $tmp/pas.body &&
-		grep -q '<td>175.45.176.0/24</td>' $tmp/pas.body && grep -q '&lt;script&gt;alert(1)&lt;/script&gt; TRANSTELECOM' $tmp/pas.body &&
+		grep -q '<td><a href=\"/prefix/175.45.176.0/24\">175.45.176.0/24</a></td>' $tmp/pas.body && grep -q '&lt;script&gt;alert(1)&lt;/script&gt; TRANSTELECOM' $tmp/pas.body &&
 		! grep -q '<script>alert' $tmp/pas.body && hdr pas content-security-policy | grep -q \"script-src 'self'\"" \
 		"$code $(grep -o 'id="origin-title"[^<]*' "$tmp/pas.body")"
 	get pev /event/1506848871.0.131279.20485
@@ -227,13 +249,50 @@ suite() {
 		grep -q 'country KP gained international provider AS20485' $tmp/pcev.body" "$code $(grep -o '<h1[^<]*' "$tmp/pcev.body")"
 	get psr "/search?q=ryugyong"
 	check "$L/page-search" "[ $code = 200 ] && grep -q '<a href=\"/as/131279\">AS131279</a>' $tmp/psr.body" "$code"
+	# a prefix's page: its routes now (prefix --db's), its events and
+	# its more-specifics', linked from search and the origin's page
+	get ppf "/prefix/175.45.176.0/22?from=2017-10-01T00:00:00Z&to=2017-10-02T00:00:00Z"
+	check "$L/page-prefix" "[ $code = 200 ] && grep -q 'id=\"prefix-title\" data-prefix=\"175.45.176.0/22\"' $tmp/ppf.body &&
+		grep -q '<td><a href=\"/prefix/175.45.178.0/24\">175.45.178.0/24</a></td><td><a href=\"/as/131279\">AS131279</a>' $tmp/ppf.body &&
+		grep -q 'href=\"/event/1506848871.0.131279.20485\"' $tmp/ppf.body && grep -q 'href=\"/event/1506848871.30.19280.20485\"' $tmp/ppf.body &&
+		grep -q '&lt;script&gt;alert(1)&lt;/script&gt; TRANSTELECOM' $tmp/ppf.body && ! grep -q '<script>alert' $tmp/ppf.body &&
+		hdr ppf content-security-policy | grep -q \"script-src 'self'\"" "$code $(grep -o '<h1[^<]*' "$tmp/ppf.body")"
+	get ppf1 "/prefix/175.45.176.0%2F24"
+	check "$L/page-prefix-one-segment" "[ $code = 200 ] && grep -q 'data-prefix=\"175.45.176.0/24\"' $tmp/ppf1.body" "$code"
+	check "$L/page-origin-links-prefixes-and-country" "grep -q '<td><a href=\"/prefix/175.45.176.0/24\">175.45.176.0/24</a></td>' $tmp/pas.body &&
+		grep -q 'registered in <a href=\"/country/KP\">country KP</a>' $tmp/pas.body" "$(grep -o 'registered in[^.]*' "$tmp/pas.body")"
+	get psp "/search?q=175.45.176.0/24"
+	check "$L/page-search-links-the-prefix" "[ $code = 200 ] && grep -q '<p id=\"prefix-result\">The prefix.s page: <a href=\"/prefix/175.45.176.0/24\">' $tmp/psp.body" "$code"
+	get psc "/search?q=kp"
+	check "$L/page-search-links-the-country" "[ $code = 200 ] && grep -q '<p id=\"country-result\">The country.s page: <a href=\"/country/KP\">country KP</a>' $tmp/psc.body" "$code"
+	# a country's page: its providers' shares now (country --db's), the
+	# window's chart, events and report, its providers' intervals
+	"$RW" country KP --db "$DB" --countries "$N" --json > "$tmp/cli-country.json" 2>/dev/null
+	get pcc "/country/kp?from=2017-10-01T08:00:00Z&to=2017-10-01T14:00:00Z"
+	check "$L/page-country" "[ $code = 200 ] && grep -q 'id=\"country-title\" data-cc=\"KP\">Country KP' $tmp/pcc.body &&
+		grep -q '<tr data-provider=\"20485\"><td><a href=\"/as/20485\">AS20485</a>' $tmp/pcc.body &&
+		grep -q '<tr data-provider=\"4837\">' $tmp/pcc.body &&
+		grep -q 'src=\"/api/v1/country/KP/chart.svg?from=2017-10-01T08:00:00Z&amp;to=2017-10-01T14:00:00Z\"' $tmp/pcc.body &&
+		grep -q 'href=\"/event/1506848871.30.19280.20485\"><time datetime=\"2017-10-01T09:07:51Z\">' $tmp/pcc.body &&
+		grep -q 'KP gained a new international provider, AS20485 &lt;script&gt;' $tmp/pcc.body &&
+		grep -q '<rect class=\"iv c[0-9]\"[^>]*data-upstream=\"20485\" data-start=\"1506848871\"' $tmp/pcc.body &&
+		! grep -q '<script>alert' $tmp/pcc.body && hdr pcc content-security-policy | grep -q \"script-src 'self'\"" \
+		"$code $(grep -o '<h1[^<]*' "$tmp/pcc.body")"
+	# the providers' shares are country --db --json's, rounded
+	want=$(jq -r '[.providers[] | "\(.asn) \(.share * 1000 | round / 10)"] | join(",")' "$tmp/cli-country.json" 2>/dev/null)
+	got=$(grep -o '<tr data-provider="[0-9]*"><td>.*</td><td>[0-9.]*%</td>' "$tmp/pcc.body" | sed 's/^<tr data-provider="\([0-9]*\)".*<td>\([0-9.]*\)%<\/td>$/\1 \2/' | sed 's/\.0$//' | paste -sd, -)
+	check "$L/page-country-is-the-command" "[ -n \"$want\" ] && [ \"$want\" = \"$got\" ]" "want '$want' got '$got'"
+	check "$L/page-country-event-links-the-country" "grep -q 'href=\"/country/KP?from=2017-10-01T06:07:51Z' $tmp/pcev.body" "$(grep -o 'country.s page[^<]*' "$tmp/pcev.body")"
+	get pcj "/country/JP"
+	check "$L/page-country-without-history" "[ $code = 200 ] && grep -q 'id=\"country-none\"' $tmp/pcj.body" "$code"
 	get psx "/search?q=%3Cscript%3E"
 	check "$L/page-search-escapes-the-query" "[ $code = 200 ] && grep -q 'Search: &lt;script&gt;' $tmp/psx.body && ! grep -q '<script>' $tmp/psx.body" "$code"
 	get p404 /as/64999
 	get p404e /event/1506848871.0.131279.1
 	check "$L/page-404" "[ $code = 404 ] && grep -q 'No such event' $tmp/p404e.body && grep -q 'AS64999 is not in the history store' $tmp/p404.body" "$code"
 	for t in "as/ASX asn" "event/1.2.3 event" "event/1506848871.99.1.1 event" "as/131279?from=never from" "search?q= q" \
-		"search?cursor=1 cursor"; do
+		"search?cursor=1 cursor" "prefix/175.45.176.0/33 prefix" "prefix/x prefix" "country/K1 cc" "country/KP?limit=1 limit" \
+		"prefix/175.45.176.0/24?cursor=x cursor"; do
 		p=${t% *} want=${t##* }
 		get e400 "/$p"
 		if [ "$code" = 400 ] && jq -e --arg w "$want" '.status == 400 and .parameter == $w' "$tmp/e400.body" > /dev/null; then
@@ -541,6 +600,24 @@ check live/state-points-to-live "[ $code = 404 ] && jq -e '.message | contains(\
 	"$code $(head -c 300 "$tmp/lstate.body")"
 lget lpage "/"
 check live/home-page "[ $code = 200 ] && grep -q 'data-live=\"1\"' $tmp/lpage.body" "$code $(head -c 300 "$tmp/lpage.body")"
+# the pages show the collector's table now: the home page its collectors'
+# peers, the origin's and the prefix's pages their routes (not cached)
+check live/home-collectors "grep -q '<tbody id=\"live-collectors\">' $tmp/lpage.body &&
+	grep -Eq '^<tr><td>[^<]+</td><td>[1-9][0-9]*</td><td>[1-9][0-9]*</td><td>[1-9][0-9]*</td></tr>$' $tmp/lpage.body" \
+	"$(grep -A3 'live-collectors' "$tmp/lpage.body" | head -5)"
+k=0
+while :; do
+	lget lop "/as/65551"
+	[ "$code" = 404 ] && [ $k -lt 30 ] || break
+	sleep 0.3
+	k=$((k + 1))
+done
+check live/origin-page-routes-now "[ $code = 200 ] && grep -q '<p id=\"prefixes-live\">The collector.s routes now' $tmp/lop.body &&
+	[ \$(grep -c '^<tr><td><a href=\"/prefix/10\\.' $tmp/lop.body) -eq 2 ] && grep -q 'AS64500' $tmp/lop.body &&
+	! grep -qi '^last-modified' $tmp/lop.hdr" "$code $(grep -A2 'pfx-h' "$tmp/lop.body" | head -4)"
+lget lpp "/prefix/10.0.0.0/8"
+check live/prefix-page-routes-now "[ $code = 200 ] && grep -q '<p id=\"prefix-live\">The collector.s routes now' $tmp/lpp.body &&
+	[ \$(grep -c '^<tr><td><a href=\"/prefix/10\\.' $tmp/lpp.body) -eq 2 ]" "$code $(grep -A2 'now-h' "$tmp/lpp.body" | head -4)"
 wait "$peer"
 wait_grep "$tmp/sse1.txt" 'event: prefix_up' 10
 sleep 0.5

@@ -242,6 +242,70 @@ async function event(browser) {
   await missing.close();
 }
 
+// a prefix's and a country's pages, reached by links from search and from
+// the origin's page; KP's shows AS20485 becoming its provider at 09:07:51
+const COUNTRY_KEY = '1506848871.30.19280.20485';
+async function prefixAndCountry(browser) {
+  const vp = {width: 1280, height: 900};
+  const page = await open(browser, {viewport: vp});
+  await page.goto(BASE + '/search?q=175.45.176.0%2F24', {waitUntil: 'networkidle0'});
+  await Promise.all([page.waitForNavigation({waitUntil: 'networkidle0'}), page.click('#prefix-result a')]);
+  await check('prefix-from-search', async () => page.evaluate(() => {
+    const h = document.getElementById('prefix-title');
+    const rows = [...document.querySelectorAll('#prefix-now tbody tr')].map((r) => [...r.cells].map((c) => c.textContent));
+    return h && h.dataset.prefix === '175.45.176.0/24' && location.pathname === '/prefix/175.45.176.0/24' &&
+      rows.length >= 1 && rows[0][0] === '175.45.176.0/24' && rows[0][1].startsWith('AS131279') && /AS4837/.test(rows[0][2]) &&
+      / of \d+ peers$/.test(rows[0][3]) || JSON.stringify([location.pathname, rows]);
+  }));
+  await page.goto(BASE + '/prefix/175.45.176.0/22?from=2017-10-01T00:00:00Z&to=2017-10-02T00:00:00Z', {waitUntil: 'networkidle0'});
+  await check('prefix-events', async () => page.evaluate((k1, k2) => {
+    const r = document.querySelector('#events tr[data-key="' + k1 + '"]');
+    const c = r ? [...r.cells].map((x) => x.textContent) : [];
+    return c[0] === '2017-10-01 09:07:51 UTC' && c[2].startsWith('AS131279') && c[3].startsWith('AS20485 <script>') &&
+      !!document.querySelector('#events tr[data-key="' + k2 + '"] a[href="/country/KP"]') &&
+      document.querySelectorAll('#prefix-now tbody tr').length === 4 || JSON.stringify(c);
+  }, EVENT_KEY, COUNTRY_KEY));
+  await shot(page, 'prefix', vp);
+  clean(page, 'prefix');
+  await page.close();
+
+  // the origin's page links its country
+  const cp = await open(browser, {viewport: vp});
+  await cp.goto(BASE + '/as/131279?from=2017-10-01T08:00:00Z&to=2017-10-01T14:00:00Z', {waitUntil: 'networkidle0'});
+  await Promise.all([cp.waitForNavigation({waitUntil: 'networkidle0'}), cp.click('#origin-facts a[href="/country/KP"]')]);
+  await check('country-from-origin', async () => cp.evaluate(() => {
+    const rows = [...document.querySelectorAll('#providers tbody tr')].map((r) => [...r.cells].map((c) => c.textContent));
+    const share = rows.reduce((s, r) => s + parseFloat(r[1]), 0);
+    return document.getElementById('country-title').dataset.cc === 'KP' && rows.length === 2 &&
+      rows.some((r) => r[0].startsWith('AS20485 <script>') && r[4].startsWith('AS131279')) && Math.abs(share - 100) < 0.2 ||
+      JSON.stringify(rows);
+  }));
+  await cp.goto(BASE + '/country/KP?from=2017-10-01T08:00:00Z&to=2017-10-01T14:00:00Z', {waitUntil: 'networkidle0'});
+  await check('country-event-0907', async () => cp.evaluate((key) => {
+    const r = document.querySelector('#events tr[data-key="' + key + '"]');
+    const c = r ? [...r.cells].map((x) => x.textContent) : [];
+    return c[0] === '2017-10-01 09:07:51 UTC' && c[1] === 'country_provider_gained' && c[2] === 'country KP' &&
+      c[3].startsWith('AS20485') && r.querySelector('a').getAttribute('href') === '/event/' + key || JSON.stringify(c);
+  }, COUNTRY_KEY));
+  await check('country-chart-and-intervals', async () => cp.evaluate(async () => {
+    const img = document.getElementById('chart');
+    const svg = await (await fetch(img.getAttribute('src'))).text();
+    const bar = document.querySelector('#timeline rect[data-upstream="20485"][data-start="1506848871"]');
+    return img.complete && img.naturalWidth > 0 && svg.includes('AS20485') && !!bar &&
+      document.getElementById('report').textContent.includes('KP gained a new international provider, AS20485') ||
+      [img.naturalWidth, !!bar, svg.length].join(' ');
+  }));
+  await shot(cp, 'country', vp);
+  // the window's links move it without a reload, as on the origin's page
+  const w0 = await windowOf(cp);
+  await Promise.all([windowChanged(cp, w0), cp.click('#window nav.zoom a:nth-of-type(2)')]);
+  const w1 = await windowOf(cp);
+  await check('country-zoom-in-link', async () => Math.abs((w1.to - w1.from) * 2 - (w0.to - w0.from)) <= 2 &&
+    (await cp.evaluate(() => location.pathname)) === '/country/KP' || JSON.stringify([w0, w1]));
+  clean(cp, 'country');
+  await cp.close();
+}
+
 // the live list: the home page of collect --http gets the event ExaBGP's
 // announcement makes, without a reload
 async function live(browser) {
@@ -307,7 +371,7 @@ async function live(browser) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--user-data-dir=' + path.join(TMP, 'chromium')],
   });
   try {
-    for (const t of [home, origin, event, live]) {
+    for (const t of [home, origin, event, prefixAndCountry, live]) {
       try {
         await t(browser);
       } catch (e) {

@@ -35,7 +35,7 @@ SPORT=$((PORT + 5)) HPORT=$((PORT + 6))
 
 "$RW" synth sample "$tmp/sample" 2> /dev/null
 sed 's|^20485\t.*|20485\t<script>alert(1)</script> TRANSTELECOM \& "Co", RU|' "$tmp/sample/asnames.txt" > "$tmp/names.txt"
-"$RW" ingest -q --db "$tmp/s.db" --names "$tmp/names.txt" "$tmp/sample" > "$tmp/ingest.out" 2>&1
+"$RW" ingest -q --db "$tmp/s.db" --names "$tmp/names.txt" --countries "$tmp/names.txt" "$tmp/sample" > "$tmp/ingest.out" 2>&1
 check ingest "[ $? -eq 0 ]" "$(head -3 "$tmp/ingest.out")"
 # wait_http URL: until it answers
 wait_http() {
@@ -45,7 +45,7 @@ wait_http() {
 		i=$((i + 1))
 	done
 }
-"$RW" serve --db "$tmp/s.db" --listen 127.0.0.1:$SPORT > "$tmp/serve.log" 2>&1 &
+"$RW" serve --db "$tmp/s.db" --listen 127.0.0.1:$SPORT --countries "$tmp/names.txt" > "$tmp/serve.log" 2>&1 &
 PIDS="$PIDS $!"
 wait_http http://127.0.0.1:$SPORT/metrics
 
