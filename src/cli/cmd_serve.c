@@ -60,7 +60,11 @@ int cmd_serve(int argc, char **argv)
 					   {"countries", required_argument, 0, 'E'},
 					   {"help", no_argument, 0, 'h'},
 					   {0, 0, 0, 0}};
-	const char *db = NULL, *listen = SERVE_LISTEN, *names_file = NULL;
+	const char *db = NULL, *listen = SERVE_LISTEN;
+	/* every --names file, in order: the readers load them all (argv's
+	 * strings, borrowed) */
+	const char **names_files = rw_calloc((size_t)argc + 1, sizeof *names_files);
+	size_t n_names_files = 0;
 	struct names nm;
 	names_init(&nm);
 	struct asrel rel; /* --relationships, and the cones it gives */
@@ -89,7 +93,7 @@ int cmd_serve(int argc, char **argv)
 				goto out;
 			}
 			have_names = true;
-			names_file = optarg; /* the readers load it (the last given) */
+			names_files[n_names_files++] = optarg;
 			break;
 		case 'E':
 			if (geo_load(&geo, optarg, gerr, sizeof gerr)) {
@@ -119,7 +123,8 @@ int cmd_serve(int argc, char **argv)
 	/* the answers the cache has not are made on reader threads, each
 	 * with its own connection, while the loop answers from the cache */
 	struct http_ctx ctx = {.st = &st, .nm = &nm, .started = (double)time(NULL), .geo = &geo,
-			       .readers = SERVE_READERS, .db = db, .names_file = names_file};
+			       .readers = SERVE_READERS, .db = db, .names_files = names_files,
+			       .n_names_files = n_names_files};
 	if (have_rel) {
 		ctx.rel = &rel;
 		if (!asrel_cones_build(&cones, &rel))
@@ -145,6 +150,7 @@ int cmd_serve(int argc, char **argv)
 		event_base_free(base);
 	store_close(&st);
 out:
+	free(names_files);
 	names_release(&nm);
 	geo_release(&geo);
 	asrel_cones_release(&cones);

@@ -232,12 +232,13 @@ struct http_ctx {
 	/* Reader threads (http_srv.c): the history answers the cache does
 	 * not have are made on `readers` threads, each with a connection of
 	 * its own to the store `db` (read-only) and its own names (loaded
-	 * from `names_file` when given, else as the store has them), so
+	 * from every `names_files` given, else as the store has them), so
 	 * that the loop keeps answering from the cache meanwhile. 0: in
 	 * line on the loop's thread (collect --http: its engine runs there) */
 	unsigned readers;
 	const char *db;              /* borrowed, NULL: the default store */
-	const char *names_file;      /* borrowed, NULL: none */
+	const char *const *names_files; /* borrowed: --names, in order */
+	size_t n_names_files;
 };
 /* The store's clock (0: no store, or none yet), read from the store at
  * most once a second. */

@@ -989,8 +989,8 @@ static int readers_open(struct http_srv *s, struct event_base *base)
 		struct http_reader *w = &rd->r[i];
 		w->rd = rd;
 		names_init(&w->nm);
-		if (c->names_file)
-			names_load(&w->nm, c->names_file);
+		for (size_t k = 0; k < c->n_names_files; k++)
+			names_load(&w->nm, c->names_files[k]);
 		if (store_open_at(&w->st, c->db, false)) {
 			names_release(&w->nm);
 			return -1;
