@@ -99,7 +99,9 @@ char *rw_strndup(const char *s, size_t n)
 	return d;
 }
 
-int rw__vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub)
+/* The capacity growth of both policies: `quarter` grows by a quarter
+ * (at least 1024), else by doubling. */
+static int vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub, bool quarter)
 {
 	if (need <= *cap)
 		return 0;
@@ -107,11 +109,21 @@ int rw__vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, e
 		max = UINT32_MAX;
 	if (need > max)
 		return RW_ELIMIT;
-	/* a first allocation is exactly what is asked (at least 2), later
-	 * ones double: appending one at a time costs log(n) reallocations */
-	size_t n = *cap ? *cap : need > 2 ? need : 2;
-	while (n < need)
-		n = n > max / 2 ? max : n * 2;
+	size_t n;
+	if (quarter) {
+		n = *cap + RW_MAX((size_t)*cap / 4, (size_t)1024);
+		if (n < need)
+			n = need;
+		if (n > max)
+			n = max;
+	} else {
+		/* a first allocation is exactly what is asked (at least 2),
+		 * later ones double: appending one at a time costs log(n)
+		 * reallocations */
+		n = *cap ? *cap : need > 2 ? need : 2;
+		while (n < need)
+			n = n > max / 2 ? max : n * 2;
+	}
 	void **p = pp;
 	*p = rw_realloc(*p, n * esz);
 	rw_mem_count(sub, (int64_t)((n - *cap) * esz));
@@ -119,24 +131,14 @@ int rw__vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, e
 	return 0;
 }
 
+int rw__vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub)
+{
+	return vec_grow(pp, cap, need, esz, max, sub, false);
+}
+
 int rw__vec_grow_q(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub)
 {
-	if (need <= *cap)
-		return 0;
-	if (max > UINT32_MAX)
-		max = UINT32_MAX;
-	if (need > max)
-		return RW_ELIMIT;
-	size_t n = *cap + RW_MAX((size_t)*cap / 4, (size_t)1024);
-	if (n < need)
-		n = need;
-	if (n > max)
-		n = max;
-	void **p = pp;
-	*p = rw_realloc(*p, n * esz);
-	rw_mem_count(sub, (int64_t)((n - *cap) * esz));
-	*cap = (uint32_t)n;
-	return 0;
+	return vec_grow(pp, cap, need, esz, max, sub, true);
 }
 
 void rw_vec_shrink(void *pp, uint32_t *cap, size_t n, size_t esz, enum rw_mem sub)
