@@ -631,11 +631,20 @@ int rib_check(const struct rib *r, char *buf, size_t size)
 			}
 		}
 	}
+	uint64_t units = 0;
 	for (uint32_t p = 0; p < r->npath && !rc; p++) {
 		if (refs[p] != r->path[p].refs) {
 			snprintf(buf, size, "path %u: refs %u, routes using it %u", p, r->path[p].refs, refs[p]);
 			rc = -1;
+		} else if (r->path[p].refs && !rib__path_found(r, p, &units)) {
+			snprintf(buf, size, "path %u: its key is broken or does not find it", p);
+			rc = -1;
 		}
+	}
+	if (!rc && units + r->key_dead > r->nkey) {
+		snprintf(buf, size, "key pool: %llu units live, %u dead, %u in all", (unsigned long long)units,
+			 r->key_dead, r->nkey);
+		rc = -1;
 	}
 	for (uint32_t p = 0; p < r->npeer && !rc; p++)
 		if (per_peer[p] != r->peer[p].nroutes) {

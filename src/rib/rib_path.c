@@ -406,6 +406,20 @@ static int key_origin(const uint8_t *key, size_t klen, struct arena *scratch, ui
 
 /* ------------------------------------------------------------ the pool */
 
+bool rib__path_found(const struct rib *r, uint32_t path, uint64_t *units)
+{
+	size_t klen;
+	const uint8_t *key = pool_key(r, &r->path[path], &klen);
+	if (!klen)
+		return false;
+	*units += (klen + 1) / 2;
+	uint32_t k, h = rib_path_hash(key, klen);
+	for (uint32_t id = htab_first(&r->path_tab, h, &k); id != HTAB_NONE; id = htab_next(&r->path_tab, h, &k))
+		if (id == path)
+			return true;
+	return false;
+}
+
 /* The pool again with the live keys only, in path id order (a new array:
  * the old one's dead keys are scattered). */
 static void pool_compact(struct rib *r)
