@@ -191,9 +191,12 @@ uint32_t rib_prefix_find_h(const struct rib *r, const struct rw_prefix *p, uint3
  * sessions). Returns a path id with no reference taken yet, or RIB_NONE
  * when the attributes carry no AS_PATH. scratch: for decoding on a miss. */
 uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scratch);
-/* The same in steps: the identifying key of the attributes' path (returns
- * its length, or 0 when it does not fit in cap), its hash, and the intern
- * by key (decoded from the key itself on a miss). */
+/* The same in steps: the identifying key of the attributes' path, coded
+ * compactly (rib_path.c; returns its length, or 0 when it does not fit in
+ * cap -- RIB_KEY_MAX of the paths' bytes always does -- or the path is
+ * malformed), its hash, and the intern by key (decoded from the key itself
+ * on a miss; a key must come from rib_path_key: a lookup compares before
+ * it decodes). */
 size_t rib_path_key(const struct bgp_attrs *a, uint8_t *buf, size_t cap);
 uint32_t rib_path_hash(const uint8_t *key, size_t klen);
 uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_t h, struct arena *scratch);

@@ -100,17 +100,22 @@ static size_t get_uv(const uint8_t *p, size_t left, uint32_t *v)
 	return 0;
 }
 
-/* The segments of checked AS_PATH-form bytes (asz-byte ASNs) coded at o
- * (room: cap): their count in *nseg, the bytes written in *n. -1 when the
- * code does not fit. */
+/* The segments of AS_PATH-form bytes (asz-byte ASNs) coded at o (room:
+ * cap): their count in *nseg, the bytes written in *n. -1 when the bytes
+ * break bgp_path_check's rule (known types, no empty segment, every
+ * segment inside: checked here, in the one pass, because this runs for
+ * every RIB entry) or the code does not fit. */
 static int put_segs(uint8_t *o, size_t cap, const uint8_t *p, size_t len, unsigned asz, uint32_t *nseg, size_t *n)
 {
 	size_t w = 0, off = 0;
 	*nseg = 0;
 	while (off < len) {
+		if (len - off < 2)
+			return -1;
 		uint8_t t = p[off];
 		unsigned cnt = p[off + 1];
-		if (w + 2 + (size_t)cnt * (asz == 4 ? 5 : 3) > cap)
+		if (t < BGP_SEG_SET || t > BGP_SEG_CONFED_SET || !cnt || len - off - 2 < (size_t)cnt * asz ||
+		    w + 2 + (size_t)cnt * (asz == 4 ? 5 : 3) > cap)
 			return -1;
 		if (cnt < 32) {
 			o[w++] = (uint8_t)((t - 1) << 5 | cnt);
@@ -129,34 +134,39 @@ static int put_segs(uint8_t *o, size_t cap, const uint8_t *p, size_t len, unsign
 }
 
 /* The key of (asz, mode, AS_PATH bytes, AS4_PATH bytes) in key; its
- * length, 0 when the paths are malformed (bgp_path_check: the rule the
- * attributes' decoder applies) or the key does not fit in cap or in 65535
- * bytes. */
+ * length, 0 when the paths are malformed (bgp_path_check's rule, which
+ * the attributes' decoder applies too) or the key does not fit in cap or
+ * in 65535 bytes. */
 static size_t key_code(unsigned asz, unsigned mode, const uint8_t *p1, size_t l1, const uint8_t *p2, size_t l2,
 		       uint8_t *key, size_t cap)
 {
 	/* 65535: what a snapshot's key may hold (version 2's form) */
 	if ((asz != 2 && asz != 4) || mode > 3 || (!mode && l1) || (mode != 2 && l2) || cap < 8 ||
-	    4 + l1 + l2 > UINT16_MAX || bgp_path_check(p1, l1, asz) || bgp_path_check(p2, l2, 4))
+	    4 + l1 + l2 > UINT16_MAX)
 		return 0;
-	/* the segments go after the tag and their count, whose length is
-	 * known only after them: coded 4 bytes in, then moved */
+	/* the segments go after the tag and their count, which is known only
+	 * after them: coded where a small count leaves them (room kept for a
+	 * larger one), moved when the count needs more bytes */
 	uint32_t ns1, ns2;
 	size_t n1, n2;
-	if (put_segs(key + 4, cap - 4, p1, l1, asz, &ns1, &n1))
+	if (put_segs(key + 1, cap - 4, p1, l1, asz, &ns1, &n1))
 		return 0;
-	size_t h = 1 + (ns1 < 15 ? 0 : ns1 < 128 ? 1 : ns1 < 16384 ? 2 : 3);
 	key[0] = (uint8_t)(mode | (asz == 4 ? 4 : 0) | (ns1 < 15 ? ns1 : 15) << 4);
-	memmove(key + h, key + 4, n1);
-	if (ns1 >= 15)
-		put_uv(key + 1, ns1);
-	size_t n = h + n1;
+	size_t n = 1 + n1;
+	if (ns1 >= 15) {
+		uint8_t cnt[5];
+		size_t c = put_uv(cnt, ns1);
+		memmove(key + 1 + c, key + 1, n1);
+		memcpy(key + 1, cnt, c);
+		n += c;
+	}
 	if (mode == 2) {
 		uint8_t cnt[5];
-		if (n + 5 > cap || put_segs(key + n + 5, cap - n - 5, p2, l2, 4, &ns2, &n2))
+		if (n + 5 > cap || put_segs(key + n + 1, cap - n - 5, p2, l2, 4, &ns2, &n2))
 			return 0;
 		size_t c = put_uv(cnt, ns2);
-		memmove(key + n + c, key + n + 5, n2);
+		if (c > 1)
+			memmove(key + n + c, key + n + 1, n2);
 		memcpy(key + n, cnt, c);
 		n += c + n2;
 	}
@@ -210,22 +220,24 @@ static int get_segs(const uint8_t *p, size_t left, uint32_t nseg, unsigned asz, 
 	return 0;
 }
 
-/* One part's segments, measured, then (a) decoded into scratch. */
+/* One part's segments, measured, then (a) decoded into scratch: in one
+ * pass with arrays sized by the bytes when they are few (a key looked up
+ * has its exact length), else measured first. */
 static int get_part(const uint8_t *p, size_t left, uint32_t nseg, unsigned asz, struct arena *a,
 		    struct bgp_path *out, size_t *n)
 {
-	uint32_t k;
+	uint32_t k = 0;
 	*out = (struct bgp_path){0};
-	if (nseg > UINT16_MAX || get_segs(p, left, nseg, asz, NULL, NULL, NULL, n, &k))
+	if (nseg > UINT16_MAX || (!a || left > 1024 ? get_segs(p, left, nseg, asz, NULL, NULL, NULL, n, &k) : 0))
 		return -1;
 	if (!a)
 		return 0;
-	uint32_t *asn = arena_alloc(a, (k ? k : 1) * sizeof *asn);
+	size_t na = left > 1024 ? k : left; /* an ASN takes a byte at least */
+	uint32_t *asn = arena_alloc(a, (na ? na : 1) * sizeof *asn);
 	uint8_t *st = arena_alloc(a, nseg ? nseg : 1);
 	uint16_t *sl = arena_alloc(a, (nseg ? nseg : 1) * sizeof *sl);
-	if (!asn || !st || !sl)
-		return -1; /* beyond the scratch's cap: a path too long to read */
-	get_segs(p, left, nseg, asz, asn, st, sl, n, &k);
+	if (!asn || !st || !sl || get_segs(p, left, nseg, asz, asn, st, sl, n, &k))
+		return -1; /* beyond the scratch's cap (a path too long to read), or broken */
 	*out = (struct bgp_path){.asn = asn, .seg_type = st, .seg_len = sl, .nseg = (uint16_t)nseg, .nasn = k};
 	return 0;
 }
