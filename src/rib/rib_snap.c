@@ -3,7 +3,9 @@
  * run (routewatch ingest) continues exactly where an earlier one stopped.
  *
  * Only what cannot be derived is written: collectors (name, dump
- * generation, baseline done), peers, the live paths' keys, and per prefix
+ * generation, baseline done), peers, the live paths' keys (the attributes'
+ * bytes, as version 1 wrote them: the rib's compact keys are decoded on
+ * save and coded again on load, so they changed no format), and per prefix
  * its routes (peer and generation, path, and the ADD-PATH id of those that
  * have one: the snapshot is as long as the state). Path ids are renumbered on load (a path's id is where the
  * free list put it); prefix and peer ids are kept, because the detector's
