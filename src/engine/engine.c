@@ -347,7 +347,7 @@ void engine_pre_put(struct obuf *out, const struct bgp_elem *el)
 		q.attrs_gen = el->attrs_gen;
 		q.src = el->attrs;
 		/* as rib_path_of sizes it */
-		need = 4 + (size_t)el->attrs->as_path_len + el->attrs->as4_path_len;
+		need = RIB_KEY_MAX((size_t)el->attrs->as_path_len + el->attrs->as4_path_len);
 	}
 	/* entries stay 8-byte aligned (the key padded), so the main thread
 	 * reads them in place */

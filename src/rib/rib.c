@@ -59,11 +59,7 @@ void rib_release(struct rib *r)
 		rw_vec_free(&r->pfx[i].r, &r->pfx[i].cap, sizeof *r->pfx[i].r, RW_MEM_RIB);
 	rw_vec_free(&r->pfx, &r->cappfx, sizeof *r->pfx, RW_MEM_RIB);
 	htab_release(&r->pfx_tab);
-	for (uint32_t i = 0; i < r->npath; i++)
-		if (r->path[i].key_len > RIB_KEY_INLINE) {
-			rw_mem_count(RW_MEM_RIB, -(int64_t)r->path[i].key_len);
-			free(rib_path_heap(&r->path[i]));
-		}
+	rw_vec_free(&r->key, &r->capkey, 2, RW_MEM_RIB);
 	rw_vec_free(&r->path, &r->cappath, sizeof *r->path, RW_MEM_RIB);
 	htab_release(&r->path_tab);
 	u64map_release(&r->ap_idx);
@@ -566,6 +562,7 @@ void rib_dump_end(struct rib *r, uint32_t collector)
 			rw_vec_shrink(&r->pfx[i].r, &r->pfx[i].cap, r->pfx[i].n, sizeof *r->pfx[i].r, RW_MEM_RIB);
 	if (!c->stale) {
 		r->revealing = false;
+		rib__path_trim(r);
 		return; /* the dump carried (or replaced) every route: no sweep */
 	}
 	for (uint32_t i = 0; i < c->npeers; i++) {
@@ -579,6 +576,8 @@ void rib_dump_end(struct rib *r, uint32_t collector)
 	}
 	c->stale = 0;
 	r->revealing = false;
+	/* and the paths' tails (growth by a quarter) and dead keys */
+	rib__path_trim(r);
 }
 
 /* Routes in the run of route k's peer. */
@@ -632,11 +631,20 @@ int rib_check(const struct rib *r, char *buf, size_t size)
 			}
 		}
 	}
+	uint64_t units = 0;
 	for (uint32_t p = 0; p < r->npath && !rc; p++) {
 		if (refs[p] != r->path[p].refs) {
 			snprintf(buf, size, "path %u: refs %u, routes using it %u", p, r->path[p].refs, refs[p]);
 			rc = -1;
+		} else if (r->path[p].refs && !rib__path_found(r, p, &units)) {
+			snprintf(buf, size, "path %u: its key is broken or does not find it", p);
+			rc = -1;
 		}
+	}
+	if (!rc && units + r->key_dead > r->nkey) {
+		snprintf(buf, size, "key pool: %llu units live, %u dead, %u in all", (unsigned long long)units,
+			 r->key_dead, r->nkey);
+		rc = -1;
 	}
 	for (uint32_t p = 0; p < r->npeer && !rc; p++)
 		if (per_peer[p] != r->peer[p].nroutes) {
@@ -666,9 +674,7 @@ void rib_mem(const struct rib *r, struct rib_mem *m)
 	m->addpath = u64map_bytes(&r->ap_idx) + (size_t)r->capap * sizeof *r->ap + (size_t)r->capap_free * 4;
 	for (uint32_t i = 0; i < r->nap; i++)
 		m->addpath += (size_t)r->ap[i].cap * 4;
-	for (uint32_t i = 0; i < r->npath; i++)
-		if (r->path[i].refs && r->path[i].key_len > RIB_KEY_INLINE)
-			m->path_keys += r->path[i].key_len;
+	m->path_keys = (size_t)r->capkey * 2;
 	m->peers = (size_t)r->cappeer * sizeof *r->peer + htab_bytes(&r->peer_tab) +
 		   (size_t)r->capcoll * sizeof *r->coll;
 	for (uint32_t i = 0; i < r->npeer; i++)

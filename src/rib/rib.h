@@ -4,8 +4,8 @@
  * evaluation, and answers questions about them.
  *
  * Memory (what a route costs): prefixes and AS paths are interned once.
- * A route is 12 bytes in its prefix's array: (peer | dump generation,
- * ADD-PATH id, path id). Paths are refcounted and freed when no route uses
+ * A route is 8 bytes in its prefix's array: (peer | flag | dump
+ * generation, path id); a path 20 bytes and its key in one pool. Paths are refcounted and freed when no route uses
  * them, so memory follows the state, not the length of the update stream.
  * Origin and upstream (docs/events.md §3) are computed once per distinct path.
  *
@@ -21,44 +21,30 @@
 /* peer ids share a route's word with the dump generation (peer_gen) */
 #define RIB_MAX_PEERS ((1u << 24) - 1)
 
-#define RIB_KEY_INLINE 30
+/* Room enough for the key of attributes whose AS_PATH and AS4_PATH take
+ * l bytes (rib_path_key: at most 1.5 times them and a few). */
+#define RIB_KEY_MAX(l) (16 + (size_t)(l) + (size_t)(l) / 2)
 
-/* An interned AS path and what docs/events.md §3 derives from it. 48
- * bytes, key included for paths of up to 6 four-byte ASNs (most paths of
- * a full table). Its hash is not kept: the hash table's slot has it, and
- * freeing a path computes it again from the key. */
+/* An interned AS path and what docs/events.md §3 derives from it: 20
+ * bytes. Its key (rib_path.c's code: about 14 bytes for a full table's
+ * path) is in the rib's key pool; its hash is not kept: the hash table's
+ * slot has it, and freeing a path computes it again from the key. */
 struct rib_path {
-	uint32_t refs;      /* routes using it; 0 = free slot */
+	uint32_t refs;      /* routes using it; 0 = free slot (or not yet
+			       taken: rib_path_intern) */
 	uint32_t origin;    /* 0 with no origin (empty, or ends in an AS_SET) */
 	uint32_t upstream;  /* 0 when only one AS is left */
 	union {
-		uint32_t next_free; /* free list link while refs == 0 */
+		uint32_t next_free; /* free list link while free */
 		uint32_t aux;       /* while used: a word the detector keeps per
 				       path (its leak cache, det_leak.c); 0 when
 				       the path is interned */
 	};
-	/* the attribute bytes that identify it (asn size, AS4 flag, AS_PATH,
-	 * AS4_PATH): inline when short, else the address of owned heap
-	 * bytes, copied in (a pointer member would align the entry to 8 and
-	 * pad it to 56 bytes) */
-	uint8_t key[RIB_KEY_INLINE];
-	uint16_t key_len;
+	uint32_t key;       /* where its key starts in rib.key (2-byte
+			       units); RIB_NONE while free */
 };
 
-_Static_assert(sizeof(struct rib_path) == 48, "a path entry is 48 bytes (docs/internals/rib.md)");
-
-/* A long key's heap bytes (key_len > RIB_KEY_INLINE). */
-static inline uint8_t *rib_path_heap(const struct rib_path *p)
-{
-	uint8_t *h;
-	memcpy(&h, p->key, sizeof h);
-	return h;
-}
-
-static inline const uint8_t *rib_path_keyp(const struct rib_path *p)
-{
-	return p->key_len <= RIB_KEY_INLINE ? p->key : rib_path_heap(p);
-}
+_Static_assert(sizeof(struct rib_path) == 20, "a path entry is 20 bytes (docs/internals/rib.md)");
 
 /* A route: 8 bytes. Its ADD-PATH id is not kept in it: a route whose
  * peer has another id than 0 on the prefix carries RIB_R_ADDPATH, and
@@ -132,6 +118,11 @@ struct rib {
 	struct rib_path *path;    /* owned array, index = path id */
 	uint32_t npath, cappath;
 	uint32_t path_free;       /* free list through rib_path.next_free */
+	/* owned: the paths' keys, each from an even offset (padded to an
+	 * even length); key_dead: units of freed keys not yet given back
+	 * (rib_path.c compacts the pool past a quarter) */
+	uint16_t *key;
+	uint32_t nkey, capkey, key_dead;
 	struct htab path_tab;     /* path key hash -> path id */
 	uint32_t path_live;
 
@@ -200,9 +191,12 @@ uint32_t rib_prefix_find_h(const struct rib *r, const struct rw_prefix *p, uint3
  * sessions). Returns a path id with no reference taken yet, or RIB_NONE
  * when the attributes carry no AS_PATH. scratch: for decoding on a miss. */
 uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scratch);
-/* The same in steps: the identifying key of the attributes' path (returns
- * its length, or 0 when it does not fit in cap), its hash, and the intern
- * by key (decoded from the key itself on a miss). */
+/* The same in steps: the identifying key of the attributes' path, coded
+ * compactly (rib_path.c; returns its length, or 0 when it does not fit in
+ * cap -- RIB_KEY_MAX of the paths' bytes always does -- or the path is
+ * malformed), its hash, and the intern by key (decoded from the key itself
+ * on a miss; a key must come from rib_path_key: a lookup compares before
+ * it decodes). */
 size_t rib_path_key(const struct bgp_attrs *a, uint8_t *buf, size_t cap);
 uint32_t rib_path_hash(const uint8_t *key, size_t klen);
 uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_t h, struct arena *scratch);

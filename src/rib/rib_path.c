@@ -1,11 +1,13 @@
 /*
  * AS path interning and docs/events.md §3 (origin and upstream of a path).
  *
- * A path is identified by the bytes it came from: the session's AS size,
- * whether AS4_PATH takes part (RFC 6793 merge), AS_PATH and AS4_PATH. A
- * hit costs one hash over those bytes; only a miss decodes the path. Entries
- * are refcounted by routes and go back to a free list at zero; the hash
- * table uses linear probing with backward-shift deletion.
+ * A path is identified by its key: the session's AS size, whether AS4_PATH
+ * takes part (RFC 6793 merge), AS_PATH and AS4_PATH, coded compactly (the
+ * key code below). A hit costs one hash over the key and one compare; only
+ * a miss decodes the path. Entries are refcounted by routes and go back to
+ * a free list at zero; their keys live in one pool (rib.key) that is
+ * compacted when a quarter of it is dead. The hash table uses linear
+ * probing with backward-shift deletion.
  */
 #include "rib.h"
 #include "rib_int.h"
@@ -46,54 +48,251 @@ void rib_origin_upstream(const struct bgp_path *p, uint32_t *origin, uint32_t *u
 	}
 }
 
-void rib__path_ref(struct rib *r, uint32_t path)
-{
-	r->path[path].refs++;
-}
+/* ------------------------------------------------------------ the key code
+ *
+ * The bytes that identify a path, about half of what the attributes take
+ * (a full table's path: 13-16 bytes against 22-30):
+ *
+ *   tag     bits 0-1: 0 no AS_PATH, 1 AS_PATH, 2 AS_PATH and AS4_PATH to
+ *           merge, 3 as 1 but an AS4_PATH was present (AS_TRANS must not
+ *           become origin); bit 2: a 4-byte session; bit 3: 0; bits 4-7:
+ *           AS_PATH's segments, 15 = a varint count (>= 15) follows
+ *   AS_PATH's segments, each a header and its ASNs as varints (LEB128)
+ *   with 2: a varint count of AS4_PATH's segments, then them (4-byte ASNs)
+ *
+ * A segment header is one byte 0ttnnnnn (type 1 + tt, 1 to 31 ASNs), or
+ * 100000tt and the count (32 to 255). Paths are those bgp_path_check
+ * takes (the attributes' decoder checks them): known types, no empty
+ * segment. The code is
+ * canonical (every count and ASN as short as it goes, the short header
+ * whenever it fits) and self-delimiting, so a path has exactly one key and
+ * no key is the beginning of another: a compare of the sought key's bytes
+ * against a stored one is enough, whatever follows the stored one. The
+ * decoder refuses anything else (a snapshot may be damaged). */
 
-void rib_path_hold(struct rib *r, uint32_t path)
+static size_t put_uv(uint8_t *o, uint32_t v)
 {
-	rib__path_ref(r, path);
-}
-
-void rib_path_release(struct rib *r, uint32_t path)
-{
-	rib__path_unref(r, path);
-}
-
-void rib__path_unref(struct rib *r, uint32_t path)
-{
-	struct rib_path *p = &r->path[path];
-	if (--p->refs)
-		return;
-	htab_del(&r->path_tab, rib_path_hash(rib_path_keyp(p), p->key_len), path);
-	if (p->key_len > RIB_KEY_INLINE) {
-		rw_mem_count(RW_MEM_RIB, -(int64_t)p->key_len);
-		free(rib_path_heap(p));
+	size_t n = 0;
+	while (v >= 0x80) {
+		o[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
 	}
-	p->key_len = 0;
-	p->next_free = r->path_free;
-	r->path_free = path;
-	r->path_live--;
+	o[n++] = (uint8_t)v;
+	return n;
+}
+
+/* A minimal varint at p (left bytes); its length, 0 when broken. */
+static size_t get_uv(const uint8_t *p, size_t left, uint32_t *v)
+{
+	uint32_t x = 0;
+	for (size_t i = 0; i < left && i < 5; i++) {
+		uint8_t b = p[i];
+		if (i == 4 && b > 0x0f)
+			return 0; /* beyond 32 bits */
+		x |= (uint32_t)(b & 0x7f) << (7 * i);
+		if (!(b & 0x80)) {
+			if (i && !b)
+				return 0; /* not minimal */
+			*v = x;
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+/* The segments of AS_PATH-form bytes (asz-byte ASNs) coded at o (room:
+ * cap): their count in *nseg, the bytes written in *n. -1 when the bytes
+ * break bgp_path_check's rule (known types, no empty segment, every
+ * segment inside: checked here, in the one pass, because this runs for
+ * every RIB entry) or the code does not fit. */
+static int put_segs(uint8_t *o, size_t cap, const uint8_t *p, size_t len, unsigned asz, uint32_t *nseg, size_t *n)
+{
+	size_t w = 0, off = 0;
+	*nseg = 0;
+	while (off < len) {
+		if (len - off < 2)
+			return -1;
+		uint8_t t = p[off];
+		unsigned cnt = p[off + 1];
+		if (t < BGP_SEG_SET || t > BGP_SEG_CONFED_SET || !cnt || len - off - 2 < (size_t)cnt * asz ||
+		    w + 2 + (size_t)cnt * (asz == 4 ? 5 : 3) > cap)
+			return -1;
+		if (cnt < 32) {
+			o[w++] = (uint8_t)((t - 1) << 5 | cnt);
+		} else {
+			o[w++] = (uint8_t)(0x80 | (t - 1));
+			o[w++] = (uint8_t)cnt;
+		}
+		const uint8_t *q = p + off + 2;
+		for (unsigned i = 0; i < cnt; i++)
+			w += put_uv(o + w, asz == 4 ? rd32(q + 4 * i) : rd16(q + 2 * i));
+		off += 2 + (size_t)cnt * asz;
+		++*nseg;
+	}
+	*n = w;
+	return 0;
+}
+
+/* The key of (asz, mode, AS_PATH bytes, AS4_PATH bytes) in key; its
+ * length, 0 when the paths are malformed (bgp_path_check's rule, which
+ * the attributes' decoder applies too) or the key does not fit in cap or
+ * in 65535 bytes. */
+static size_t key_code(unsigned asz, unsigned mode, const uint8_t *p1, size_t l1, const uint8_t *p2, size_t l2,
+		       uint8_t *key, size_t cap)
+{
+	/* 65535: what a snapshot's key may hold (version 2's form) */
+	if ((asz != 2 && asz != 4) || mode > 3 || (!mode && l1) || (mode != 2 && l2) || cap < 8 ||
+	    4 + l1 + l2 > UINT16_MAX)
+		return 0;
+	/* the segments go after the tag and their count, which is known only
+	 * after them: coded where a small count leaves them (room kept for a
+	 * larger one), moved when the count needs more bytes */
+	uint32_t ns1, ns2;
+	size_t n1, n2;
+	if (put_segs(key + 1, cap - 4, p1, l1, asz, &ns1, &n1))
+		return 0;
+	key[0] = (uint8_t)(mode | (asz == 4 ? 4 : 0) | (ns1 < 15 ? ns1 : 15) << 4);
+	size_t n = 1 + n1;
+	if (ns1 >= 15) {
+		uint8_t cnt[5];
+		size_t c = put_uv(cnt, ns1);
+		memmove(key + 1 + c, key + 1, n1);
+		memcpy(key + 1, cnt, c);
+		n += c;
+	}
+	if (mode == 2) {
+		uint8_t cnt[5];
+		if (n + 5 > cap || put_segs(key + n + 1, cap - n - 5, p2, l2, 4, &ns2, &n2))
+			return 0;
+		size_t c = put_uv(cnt, ns2);
+		if (c > 1)
+			memmove(key + n + c, key + n + 1, n2);
+		memcpy(key + n, cnt, c);
+		n += c + n2;
+	}
+	return n <= UINT16_MAX ? n : 0;
+}
+
+/* nseg coded segments at p (left bytes there; ASNs of asz bytes in the
+ * attributes): their bytes in *n and their ASNs in *nasn; -1 when broken
+ * or not canonical. out: also decoded into asn, st, sl (sized by a first
+ * call without). */
+static int get_segs(const uint8_t *p, size_t left, uint32_t nseg, unsigned asz, uint32_t *asn, uint8_t *st,
+		    uint16_t *sl, size_t *n, uint32_t *nasn)
+{
+	size_t off = 0;
+	uint32_t k = 0;
+	for (uint32_t s = 0; s < nseg; s++) {
+		if (off >= left)
+			return -1;
+		unsigned t, cnt;
+		uint8_t b = p[off++];
+		if (b < 0x80) {
+			t = 1 + (b >> 5);
+			cnt = b & 31;
+			if (!cnt)
+				return -1; /* bgp_path_check's rule */
+		} else {
+			if (b > 0x83 || off >= left)
+				return -1;
+			t = 1 + (b & 3);
+			cnt = p[off++];
+			if (cnt < 32)
+				return -1; /* the short header fits */
+		}
+		for (unsigned i = 0; i < cnt; i++) {
+			uint32_t v;
+			size_t m = get_uv(p + off, left - off, &v);
+			if (!m || (asz == 2 && v > 0xffff))
+				return -1;
+			off += m;
+			if (asn)
+				asn[k] = v;
+			k++;
+		}
+		if (asn) {
+			st[s] = (uint8_t)t;
+			sl[s] = (uint16_t)cnt;
+		}
+	}
+	*n = off;
+	*nasn = k;
+	return 0;
+}
+
+/* One part's segments, measured, then (a) decoded into scratch: in one
+ * pass with arrays sized by the bytes when they are few (a key looked up
+ * has its exact length), else measured first. */
+static int get_part(const uint8_t *p, size_t left, uint32_t nseg, unsigned asz, struct arena *a,
+		    struct bgp_path *out, size_t *n)
+{
+	uint32_t k = 0;
+	*out = (struct bgp_path){0};
+	if (nseg > UINT16_MAX || (!a || left > 1024 ? get_segs(p, left, nseg, asz, NULL, NULL, NULL, n, &k) : 0))
+		return -1;
+	if (!a)
+		return 0;
+	size_t na = left > 1024 ? k : left; /* an ASN takes a byte at least */
+	uint32_t *asn = arena_alloc(a, (na ? na : 1) * sizeof *asn);
+	uint8_t *st = arena_alloc(a, nseg ? nseg : 1);
+	uint16_t *sl = arena_alloc(a, (nseg ? nseg : 1) * sizeof *sl);
+	if (!asn || !st || !sl || get_segs(p, left, nseg, asz, asn, st, sl, n, &k))
+		return -1; /* beyond the scratch's cap (a path too long to read), or broken */
+	*out = (struct bgp_path){.asn = asn, .seg_type = st, .seg_len = sl, .nseg = (uint16_t)nseg, .nasn = k};
+	return 0;
+}
+
+/* A key's parts: the tag's fields, and (a non-NULL) AS_PATH and AS4_PATH
+ * decoded into scratch. */
+struct key_parts {
+	unsigned asz, mode;
+	struct bgp_path p1, p4;
+};
+
+/* The key at key (left bytes there: a key in the pool is followed by
+ * others): its length, 0 when broken or not canonical. */
+static size_t key_parse(const uint8_t *key, size_t left, struct arena *a, struct key_parts *kp)
+{
+	if (!left || key[0] & 8)
+		return 0;
+	kp->mode = key[0] & 3;
+	kp->asz = key[0] & 4 ? 4 : 2;
+	uint32_t ns1 = key[0] >> 4, ns2 = 0;
+	size_t n = 1, m;
+	if (ns1 == 15) {
+		m = get_uv(key + 1, left - 1, &ns1);
+		if (!m || ns1 < 15)
+			return 0;
+		n += m;
+	}
+	if ((!kp->mode && ns1) || get_part(key + n, left - n, ns1, kp->asz, a, &kp->p1, &m))
+		return 0;
+	n += m;
+	kp->p4 = (struct bgp_path){0};
+	if (kp->mode == 2) {
+		size_t c = get_uv(key + n, left - n, &ns2);
+		if (!c || get_part(key + n + c, left - n - c, ns2, 4, a, &kp->p4, &m))
+			return 0;
+		n += c + m;
+	}
+	return n;
+}
+
+/* The pool's key of a path, and its length. */
+static const uint8_t *pool_key(const struct rib *r, const struct rib_path *p, size_t *klen)
+{
+	const uint8_t *k = (const uint8_t *)(r->key + p->key);
+	struct key_parts kp;
+	*klen = key_parse(k, ((size_t)r->nkey - p->key) * 2, NULL, &kp);
+	return k;
 }
 
 size_t rib_path_key(const struct bgp_attrs *a, uint8_t *key, size_t cap)
 {
 	bool has = bgp_has(a, BGP_ATTR_AS_PATH);
 	size_t l1 = has ? a->as_path_len : 0, l2 = has && a->as4_use ? a->as4_path_len : 0;
-	size_t klen = 4 + l1 + l2;
-	if (klen > cap || klen > UINT16_MAX)
-		return 0;
-	key[0] = a->asn_size;
-	/* 0: no AS_PATH; 1: AS_PATH; 2: AS_PATH + AS4_PATH to merge; 3: as 1
-	 * but an AS4_PATH was present (AS_TRANS must not become origin) */
-	key[1] = (uint8_t)(!has ? 0 : l2 ? 2 : (a->asn_size == 2 && bgp_has(a, BGP_ATTR_AS4_PATH)) ? 3 : 1);
-	wr16(key + 2, (uint16_t)l1);
-	if (l1)
-		memcpy(key + 4, a->as_path, l1);
-	if (l2)
-		memcpy(key + 4 + l1, a->as4_path, l2);
-	return klen;
+	unsigned mode = !has ? 0 : l2 ? 2 : (a->asn_size == 2 && bgp_has(a, BGP_ATTR_AS4_PATH)) ? 3 : 1;
+	return key_code(a->asn_size, mode, a->as_path, l1, a->as4_path, l2, key, cap);
 }
 
 uint32_t rib_path_hash(const uint8_t *key, size_t klen)
@@ -101,34 +300,78 @@ uint32_t rib_path_hash(const uint8_t *key, size_t klen)
 	return (uint32_t)rw_hash(key, klen);
 }
 
+/* Snapshots keep the keys of version 2 (rib_snap.c): the session's AS
+ * size, the mode, AS_PATH's length (be16), AS_PATH, AS4_PATH. */
+size_t rib__key_of_raw(const uint8_t *raw, size_t rlen, uint8_t *key, size_t cap)
+{
+	if (rlen < 4 || rd16(raw + 2) > rlen - 4)
+		return 0;
+	size_t l1 = rd16(raw + 2);
+	return key_code(raw[0], raw[1], raw + 4, l1, raw + 4 + l1, rlen - 4 - l1, key, cap);
+}
+
+static uint8_t *put_raw_segs(uint8_t *o, const struct bgp_path *p, unsigned asz)
+{
+	for (uint32_t s = 0, k = 0; s < p->nseg; s++) {
+		*o++ = p->seg_type[s];
+		*o++ = (uint8_t)p->seg_len[s];
+		for (uint32_t i = 0; i < p->seg_len[s]; i++, k++) {
+			if (asz == 4)
+				wr32(o, p->asn[k]);
+			else
+				wr16(o, (uint16_t)p->asn[k]);
+			o += asz;
+		}
+	}
+	return o;
+}
+
+size_t rib__key_raw(const struct rib *r, uint32_t path, struct arena *a, uint8_t **out)
+{
+	const struct rib_path *p = &r->path[path];
+	struct key_parts kp;
+	const uint8_t *k = (const uint8_t *)(r->key + p->key);
+	if (!key_parse(k, ((size_t)r->nkey - p->key) * 2, a, &kp))
+		return 0;
+	size_t l1 = (size_t)kp.p1.nseg * 2 + (size_t)kp.p1.nasn * kp.asz;
+	size_t l2 = (size_t)kp.p4.nseg * 2 + (size_t)kp.p4.nasn * 4;
+	uint8_t *b = arena_alloc(a, 4 + l1 + l2);
+	if (!b)
+		return 0;
+	b[0] = (uint8_t)kp.asz;
+	b[1] = (uint8_t)kp.mode;
+	wr16(b + 2, (uint16_t)l1);
+	put_raw_segs(put_raw_segs(b + 4, &kp.p1, kp.asz), &kp.p4, 4);
+	*out = b;
+	return 4 + l1 + l2;
+}
+
 /* A key's path, AS4_PATH merged (scratch's); 0, 1 without AS_PATH, or
  * RW_EMALFORMED. */
-static int key_path(const uint8_t *key, size_t klen, struct arena *scratch, struct bgp_path *path)
+static int key_path(const uint8_t *key, size_t klen, struct arena *scratch, struct bgp_path *path, unsigned *asz,
+		    unsigned *mode)
 {
-	if (klen < 4 || (key[0] != 2 && key[0] != 4) || key[1] > 3 || rd16(key + 2) > klen - 4)
+	struct key_parts kp;
+	if (key_parse(key, klen, scratch, &kp) != klen)
 		return RW_EMALFORMED;
-	if (!key[1])
+	*asz = kp.asz;
+	*mode = kp.mode;
+	if (!kp.mode)
 		return 1;
-	unsigned asz = key[0];
-	size_t l1 = rd16(key + 2);
-	if (bgp_path_decode(key + 4, l1, asz, scratch, path))
+	*path = kp.p1;
+	if (kp.mode == 2 && bgp_path_merge_as4(&kp.p1, &kp.p4, scratch, path))
 		return RW_EMALFORMED;
-	if (key[1] == 2) {
-		struct bgp_path p4, merged;
-		if (bgp_path_decode(key + 4 + l1, klen - 4 - l1, 4, scratch, &p4) ||
-		    bgp_path_merge_as4(path, &p4, scratch, &merged))
-			return RW_EMALFORMED;
-		*path = merged;
-	}
 	return 0;
 }
 
 uint32_t rib_path_seq(const struct rib *r, uint32_t id, struct arena *scratch, uint32_t **out)
 {
-	const struct rib_path *p = &r->path[id];
 	struct bgp_path path;
+	unsigned asz, mode;
+	size_t klen;
+	const uint8_t *key = pool_key(r, &r->path[id], &klen);
 	*out = NULL;
-	if (key_path(rib_path_keyp(p), p->key_len, scratch, &path))
+	if (!klen || key_path(key, klen, scratch, &path, &asz, &mode))
 		return 0;
 	uint32_t *s = arena_alloc(scratch, (size_t)path.nasn * sizeof *s + 1);
 	if (!s)
@@ -158,13 +401,13 @@ static int key_origin(const uint8_t *key, size_t klen, struct arena *scratch, ui
 	*upstream = 0;
 	/* keys come from rib_path_key, or from a snapshot that may be damaged */
 	struct bgp_path path;
-	int rc = key_path(key, klen, scratch, &path);
+	unsigned asz, mode;
+	int rc = key_path(key, klen, scratch, &path, &asz, &mode);
 	if (rc)
 		return rc > 0 ? 0 : rc;
-	unsigned asz = key[0];
 	rib_origin_upstream(&path, origin, upstream);
 	/* AS_TRANS is never an origin or upstream when AS4_PATH exists */
-	if (asz == 2 && key[1] >= 2) {
+	if (asz == 2 && mode >= 2) {
 		if (*origin == BGP_AS_TRANS)
 			*origin = 0, *upstream = 0;
 		if (*upstream == BGP_AS_TRANS)
@@ -173,20 +416,104 @@ static int key_origin(const uint8_t *key, size_t klen, struct arena *scratch, ui
 	return 0;
 }
 
+/* ------------------------------------------------------------ the pool */
+
+bool rib__path_found(const struct rib *r, uint32_t path, uint64_t *units)
+{
+	size_t klen;
+	const uint8_t *key = pool_key(r, &r->path[path], &klen);
+	if (!klen)
+		return false;
+	*units += (klen + 1) / 2;
+	uint32_t k, h = rib_path_hash(key, klen);
+	for (uint32_t id = htab_first(&r->path_tab, h, &k); id != HTAB_NONE; id = htab_next(&r->path_tab, h, &k))
+		if (id == path)
+			return true;
+	return false;
+}
+
+/* The pool again with the live keys only, in path id order (a new array:
+ * the old one's dead keys are scattered). */
+static void pool_compact(struct rib *r)
+{
+	uint32_t live = r->nkey - r->key_dead, n = 0;
+	uint16_t *nk = rw_malloc(((size_t)live + 1) * 2);
+	rw_mem_count(RW_MEM_RIB, ((int64_t)live + 1) * 2);
+	for (uint32_t i = 0; i < r->npath; i++) {
+		struct rib_path *p = &r->path[i];
+		if (p->key == RIB_NONE)
+			continue;
+		size_t klen;
+		pool_key(r, p, &klen);
+		uint32_t u = (uint32_t)((klen + 1) / 2);
+		memcpy(nk + n, r->key + p->key, (size_t)u * 2);
+		p->key = n;
+		n += u;
+	}
+	rw_vec_free(&r->key, &r->capkey, 2, RW_MEM_RIB);
+	r->key = nk;
+	r->capkey = live + 1;
+	r->nkey = n;
+	r->key_dead = 0;
+}
+
+void rib__path_trim(struct rib *r)
+{
+	if (r->key_dead > r->nkey / 16)
+		pool_compact(r);
+	rw_vec_shrink(&r->key, &r->capkey, r->nkey, 2, RW_MEM_RIB);
+	rw_vec_shrink(&r->path, &r->cappath, r->npath, sizeof *r->path, RW_MEM_RIB);
+}
+
+void rib__path_ref(struct rib *r, uint32_t path)
+{
+	r->path[path].refs++;
+}
+
+void rib_path_hold(struct rib *r, uint32_t path)
+{
+	rib__path_ref(r, path);
+}
+
+void rib_path_release(struct rib *r, uint32_t path)
+{
+	rib__path_unref(r, path);
+}
+
+void rib__path_unref(struct rib *r, uint32_t path)
+{
+	struct rib_path *p = &r->path[path];
+	if (--p->refs)
+		return;
+	size_t klen;
+	const uint8_t *key = pool_key(r, p, &klen);
+	htab_del(&r->path_tab, rib_path_hash(key, klen), path);
+	r->key_dead += (uint32_t)((klen + 1) / 2);
+	p->key = RIB_NONE;
+	p->next_free = r->path_free;
+	r->path_free = path;
+	r->path_live--;
+	/* dead keys past a quarter of the pool: copy the live ones */
+	if (r->key_dead >= 4096 && r->key_dead > r->nkey / 4)
+		pool_compact(r);
+}
+
 uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_t h, struct arena *scratch)
 {
 	uint32_t k;
 	r->st.path_lookups++;
 	for (uint32_t id = htab_first(&r->path_tab, h, &k); id != HTAB_NONE; id = htab_next(&r->path_tab, h, &k)) {
-		const struct rib_path *p = &r->path[id];
-		if (p->key_len == klen && !memcmp(rib_path_keyp(p), key, klen)) {
+		/* a key is no other's beginning: its bytes there are enough
+		 * (if the pool has that many after it) */
+		uint32_t at = r->path[id].key;
+		if (((size_t)r->nkey - at) * 2 >= klen && !memcmp(r->key + at, key, klen)) {
 			r->st.path_hits++;
 			return id;
 		}
 	}
-	/* miss: decode and derive origin and upstream */
+	/* miss: decode (which checks the key) and derive origin and upstream */
 	uint32_t origin, upstream;
-	if (key_origin(key, klen, scratch, &origin, &upstream))
+	if (!klen || klen > UINT16_MAX || key_origin(key, klen, scratch, &origin, &upstream))
 		return RIB_NONE;
 	uint32_t id;
 	if (r->path_free != RIB_NONE) {
@@ -196,19 +523,16 @@ uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_
 		rw_vec_grow_q(&r->path, &r->cappath, (size_t)r->npath + 1, sizeof *r->path, UINT32_MAX - 1, RW_MEM_RIB);
 		id = r->npath++;
 	}
+	uint32_t u = (uint32_t)((klen + 1) / 2);
+	if (rw_vec_grow_q(&r->key, &r->capkey, (size_t)r->nkey + u, 2, UINT32_MAX - 1, RW_MEM_RIB))
+		rw_oom(((size_t)r->nkey + u) * 2); /* the pool holds 8 GiB */
+	uint8_t *dst = (uint8_t *)(r->key + r->nkey);
+	memcpy(dst, key, klen);
+	if (klen & 1)
+		dst[klen] = 0;
 	struct rib_path *p = &r->path[id];
-	memset(p, 0, sizeof *p); /* aux 0: nothing cached for the new path */
-	p->origin = origin;
-	p->upstream = upstream;
-	p->key_len = (uint16_t)klen;
-	if (klen <= RIB_KEY_INLINE) {
-		memcpy(p->key, key, klen);
-	} else {
-		uint8_t *heap = rw_malloc(klen);
-		rw_mem_count(RW_MEM_RIB, (int64_t)klen);
-		memcpy(heap, key, klen);
-		memcpy(p->key, &heap, sizeof heap);
-	}
+	*p = (struct rib_path){.origin = origin, .upstream = upstream, .key = r->nkey}; /* aux 0: nothing cached */
+	r->nkey += u;
 	htab_add_at(&r->path_tab, k, h, id); /* k: where the lookup above stopped */
 	r->path_live++;
 	if (r->on_new_path)
@@ -220,7 +544,7 @@ uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_
 uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scratch)
 {
 	uint8_t stack[512];
-	size_t need = 4 + (size_t)a->as_path_len + a->as4_path_len;
+	size_t need = RIB_KEY_MAX((size_t)a->as_path_len + a->as4_path_len);
 	uint8_t *key = need <= sizeof stack ? stack : arena_alloc(scratch, need);
 	if (!key)
 		return RIB_NONE;

@@ -3,7 +3,9 @@
  * run (routewatch ingest) continues exactly where an earlier one stopped.
  *
  * Only what cannot be derived is written: collectors (name, dump
- * generation, baseline done), peers, the live paths' keys, and per prefix
+ * generation, baseline done), peers, the live paths' keys (the attributes'
+ * bytes, as version 1 wrote them: the rib's compact keys are decoded on
+ * save and coded again on load, so they changed no format), and per prefix
  * its routes (peer and generation, path, and the ADD-PATH id of those that
  * have one: the snapshot is as long as the state). Path ids are renumbered on load (a path's id is where the
  * free list put it); prefix and peer ids are kept, because the detector's
@@ -44,6 +46,8 @@ int rib_save(const struct rib *r, struct obuf *o)
 {
 	if (r->ndirty)
 		return RW_EINVAL; /* a second is half applied */
+	struct arena scratch; /* a key's decoded path, one at a time */
+	arena_init(&scratch, 0, 0, RW_MEM_RIB);
 	obuf_write(o, SNAP_MAGIC, 6);
 	obuf_be16(o, SNAP_VERSION);
 
@@ -70,10 +74,20 @@ int rib_save(const struct rib *r, struct obuf *o)
 		const struct rib_path *p = &r->path[i];
 		if (!p->refs)
 			continue;
+		/* the rib's keys are coded compactly (rib_path.c); a snapshot
+		 * keeps the attributes' bytes, as versions 1 and 2 did */
+		uint8_t *raw;
+		size_t n = rib__key_raw(r, i, &scratch, &raw);
+		if (!n || n > UINT16_MAX) {
+			arena_release(&scratch);
+			return RW_EINVAL; /* not a key rib_path_intern took */
+		}
 		obuf_be32(o, i);
-		obuf_be16(o, p->key_len);
-		obuf_write(o, rib_path_keyp(p), p->key_len);
+		obuf_be16(o, (uint16_t)n);
+		obuf_write(o, raw, n);
+		arena_reset(&scratch);
 	}
+	arena_release(&scratch);
 	obuf_be32(o, r->npfx);
 	for (uint32_t i = 0; i < r->npfx; i++) {
 		const struct rib_pfx *x = &r->pfx[i];
@@ -185,7 +199,9 @@ int rib_load(struct rib *r, struct cur *c, struct arena *scratch, char *err, siz
 			rc = fail(err, esz, "truncated path", RW_ETRUNC);
 			break;
 		}
-		uint32_t id = rib_path_intern(r, key, klen, rib_path_hash(key, klen), scratch);
+		uint8_t *ck = arena_alloc(scratch, RIB_KEY_MAX(klen));
+		size_t cl = ck ? rib__key_of_raw(key, klen, ck, RIB_KEY_MAX(klen)) : 0;
+		uint32_t id = cl ? rib_path_intern(r, ck, cl, rib_path_hash(ck, cl), scratch) : RIB_NONE;
 		arena_reset(scratch);
 		if (id == RIB_NONE || map[old] != RIB_NONE) {
 			rc = fail(err, esz, "bad path", RW_EMALFORMED);

@@ -5,6 +5,7 @@
 #include "t.h"
 #include "taddr.h"
 #include "rib/rib.h"
+#include "rib/rib_int.h"
 
 /* Attributes with this AS path (4-byte session), decoded into *at; the
  * bytes live in *o. */
@@ -750,4 +751,137 @@ TEST(addpath_and_peer_bits_against_a_model)
 	rib_release(&r);
 	arena_release(&a);
 	obuf_release(&o);
+}
+
+/* ---------------------------------------------------------- path keys */
+
+static uint64_t kx = 0x9e3779b97f4a7c15u;
+static uint32_t krand(uint32_t n)
+{
+	kx ^= kx << 13;
+	kx ^= kx >> 7;
+	kx ^= kx << 17;
+	return (uint32_t)(kx >> 11) % n;
+}
+
+/* Random AS_PATH-form segments of asz-byte ASNs at b: every type (the
+ * sequence mostly), counts up to 255 now and then, ASNs of every coded
+ * length. Returns the bytes. */
+static size_t rand_segs(uint8_t *b, unsigned asz)
+{
+	static const uint8_t types[] = {2, 2, 2, 2, 1, 3, 4};
+	unsigned nseg = krand(8) ? krand(3) : 14 + krand(4), n = 0;
+	for (unsigned s = 0; s < nseg && n < 1000; s++) { /* at most 2022 bytes */
+		unsigned cnt = krand(10) ? 1 + krand(8) : 28 + krand(228);
+		b[n++] = types[krand(sizeof types)];
+		b[n++] = (uint8_t)cnt;
+		for (unsigned i = 0; i < cnt; i++) {
+			static const uint32_t lim[] = {128, 16384, 65536, 1u << 21, 1u << 28, 0};
+			uint32_t l = lim[krand(asz == 4 ? 6 : 3)];
+			uint32_t v = l ? krand(l) : (uint32_t)(kx >> 20);
+			if (asz == 4)
+				wr32(b + n, v);
+			else
+				wr16(b + n, (uint16_t)v);
+			n += asz;
+		}
+	}
+	return n;
+}
+
+/* A path key of version 2's form (what snapshots keep). */
+static size_t rand_raw(uint8_t *raw)
+{
+	unsigned asz = krand(2) ? 4 : 2, mode = krand(4);
+	if (mode == 2 || mode == 3)
+		asz = 2;
+	size_t l1 = mode ? rand_segs(raw + 4, asz) : 0;
+	size_t l2 = mode == 2 ? rand_segs(raw + 4 + l1, 4) : 0;
+	raw[0] = (uint8_t)asz;
+	raw[1] = (uint8_t)mode;
+	wr16(raw + 2, (uint16_t)l1);
+	return 4 + l1 + l2;
+}
+
+TEST(path_keys_round_trip_refuse_and_compact)
+{
+	struct rib r;
+	rib_init(&r);
+	struct arena a;
+	arena_init(&a, 0, 1 << 22, RW_MEM_OTHER);
+	enum { N = 12000 };
+	static uint8_t raw[N][4 + 2 * 2022];
+	static uint32_t rlen[N], id[N];
+	uint8_t key[RIB_KEY_MAX(sizeof raw[0])], *back;
+	unsigned merged_away = 0;
+	for (unsigned i = 0; i < N; i++) {
+		rlen[i] = (uint32_t)rand_raw(raw[i]);
+		size_t kl = rib__key_of_raw(raw[i], rlen[i], key, sizeof key);
+		CHECK(kl > 0 && kl <= rlen[i] + rlen[i] / 2 + 16);
+		id[i] = rib_path_intern(&r, key, kl, rib_path_hash(key, kl), &a);
+		arena_reset(&a);
+		if (id[i] == RIB_NONE) {
+			/* only an AS4_PATH that does not merge is refused */
+			CHECK_INT(raw[i][1], 2);
+			merged_away++;
+			continue;
+		}
+		rib_path_hold(&r, id[i]);
+		/* the same key again: the same path; the snapshot's form back */
+		CHECK_INT(rib_path_intern(&r, key, kl, rib_path_hash(key, kl), &a), id[i]);
+		size_t bl = rib__key_raw(&r, id[i], &a, &back);
+		CHECK(bl == rlen[i] && !memcmp(back, raw[i], bl));
+		/* a key cut short or with a byte more is refused, as is one
+		 * byte changed unless it still codes a path */
+		CHECK_INT(rib_path_intern(&r, key, kl - 1, rib_path_hash(key, kl - 1), &a), RIB_NONE);
+		key[kl] = 0;
+		CHECK_INT(rib_path_intern(&r, key, kl + 1, rib_path_hash(key, kl + 1), &a), RIB_NONE);
+		arena_reset(&a);
+	}
+	CHECK(merged_away < N / 8);
+	/* not canonical: a varint longer than it needs (AS 1 as 0x81 0x00),
+	 * a long segment header where the short one fits, an empty segment;
+	 * raw paths cut short, with an empty segment, of an unknown type */
+	static const uint8_t long_uv[] = {0x15, 0x21, 0x81, 0x00}, long_hdr[] = {0x15, 0x81, 1, 0x01},
+			     empty[] = {0x15, 0x20}, short_uv[] = {0x15, 0x21, 0x01},
+			     raw_cut[] = {4, 1, 0, 6, 2, 2, 0, 0, 0, 1}, raw_empty[] = {4, 1, 0, 2, 2, 0},
+			     raw_type[] = {4, 1, 0, 6, 9, 1, 0, 0, 0, 1};
+	CHECK(rib_path_intern(&r, short_uv, 3, rib_path_hash(short_uv, 3), &a) != RIB_NONE);
+	CHECK_INT(rib_path_intern(&r, long_uv, 4, rib_path_hash(long_uv, 4), &a), RIB_NONE);
+	CHECK_INT(rib_path_intern(&r, long_hdr, 4, rib_path_hash(long_hdr, 4), &a), RIB_NONE);
+	CHECK_INT(rib_path_intern(&r, empty, 2, rib_path_hash(empty, 2), &a), RIB_NONE);
+	CHECK_INT(rib__key_of_raw(raw_cut, sizeof raw_cut, key, sizeof key), 0);
+	CHECK_INT(rib__key_of_raw(raw_empty, sizeof raw_empty, key, sizeof key), 0);
+	CHECK_INT(rib__key_of_raw(raw_type, sizeof raw_type, key, sizeof key), 0);
+	arena_reset(&a);
+
+	/* three quarters of them go: the pool is compacted, the rest keep
+	 * their keys, and keys new and old still find their paths */
+	uint32_t before = r.nkey;
+	for (unsigned i = 0; i < N; i++)
+		if (id[i] != RIB_NONE && i % 4)
+			rib_path_release(&r, id[i]);
+	CHECK(r.nkey < before / 2 && r.key_dead < r.nkey / 4 + 1);
+	for (unsigned i = 0; i < N; i++) {
+		if (id[i] == RIB_NONE)
+			continue;
+		size_t kl = rib__key_of_raw(raw[i], rlen[i], key, sizeof key);
+		uint32_t again = rib_path_intern(&r, key, kl, rib_path_hash(key, kl), &a);
+		if (i % 4) {
+			CHECK(again != RIB_NONE);
+			continue; /* interned anew (not held: freed never) */
+		}
+		CHECK_INT(again, id[i]);
+		size_t bl = rib__key_raw(&r, id[i], &a, &back);
+		CHECK(bl == rlen[i] && !memcmp(back, raw[i], bl));
+		arena_reset(&a);
+	}
+	/* no route holds them: the references are the test's */
+	for (unsigned i = 0; i < N; i += 4)
+		if (id[i] != RIB_NONE)
+			rib_path_release(&r, id[i]);
+	char err[200] = "";
+	CHECK_INT(rib_check(&r, err, sizeof err), 0);
+	arena_release(&a);
+	rib_release(&r);
 }
