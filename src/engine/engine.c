@@ -23,6 +23,7 @@ void engine_init(struct engine *e, unsigned min_peers, det_event_fn fn, void *ar
 	e->fn = fn;
 	e->arg = arg;
 	e->gap = ENGINE_GAP_DEFAULT;
+	e->cur_ref = RIB_NONE;
 	for (size_t i = 0; i < RW_ARRAY_LEN(e->peer_cache); i++)
 		e->peer_cache[i].id = RIB_NONE;
 }
@@ -61,6 +62,8 @@ void engine_release(struct engine *e)
 {
 	rib_adj_free(e->adj);
 	rw_vec_free(&e->coll, &e->capcoll, sizeof *e->coll, RW_MEM_ENGINE);
+	rw_vec_free(&e->recs, &e->caprecs, sizeof *e->recs, RW_MEM_ENGINE);
+	obuf_release(&e->recbuf);
 	free(e->ops);
 	rib_release(&e->rib);
 	det_release(&e->det);
@@ -118,6 +121,7 @@ static void flush_ops(struct engine *e)
 		struct engine_op *o = &e->ops[i];
 		if (o->pfx == RIB_NONE)
 			continue;
+		r->src_ref = o->ref;
 		if (o->type == BGP_ELEM_WITHDRAW || o->path == RIB_NONE) {
 			/* an announcement whose path cannot be kept replaces the
 			 * peer's route all the same: treat-as-withdraw (RFC 7606) */
@@ -143,10 +147,100 @@ static void flush_ops(struct engine *e)
 	}
 }
 
+/* docs/events.md §15: why an event has no single record. */
+static const char *no_record(const struct det_event *ev, const struct rib_src *s, uint8_t why)
+{
+	if (ev->type == DET_COLLECTOR_GAP)
+		return "collector gap: no record, the collector sent none for a while";
+	if (why & RIB_WHY_REVEALED)
+		return "collector gap: revealed by the collector's first RIB dump after it";
+	if (!s)
+		return ev->pfx == RIB_NONE ? "an origin's or a country's count: see its prefixes' events"
+					   : "dated before the second that decided it (dormancy, --min-peers)";
+	if (s->ref == ENGINE_REF_SESSION)
+		return "peer session went down";
+	if (s->ref == ENGINE_REF_DUMP)
+		return "a RIB dump of the collector (its entries, or a route it no longer carries)";
+	return "no route change (VRPs changed, or the state was rebuilt)";
+}
+
+/* The detector's events with their proofs (engine_keep_proofs). */
+static void on_det_event(void *arg, const struct det_event *ev)
+{
+	struct engine *e = arg;
+	struct det_event c = *ev;
+	struct det_proof p = {.peer = RIB_NONE, .time = ev->time};
+	const struct rib_src *s = NULL;
+	uint8_t why = 0;
+	if (ev->src) {
+		s = &rib_taken_src(&e->rib)[ev->src - 1];
+		why = e->rib.taken_why[ev->src - 1];
+		p.peer = s->peer;
+	}
+	if (s && s->ref < e->nrecs && !(why & RIB_WHY_REVEALED)) {
+		const struct engine_rec *k = &e->recs[s->ref];
+		p.time = k->time;
+		p.file = k->file;
+		p.off = k->off;
+		p.rec_len = k->rec_len;
+		p.len = k->len;
+		p.rec = k->len ? obuf_data(&e->recbuf) + k->at : NULL;
+		if (!k->len)
+			p.cause = "the record is longer than the bytes kept (DET_PROOF_MAX): see its file and offset";
+	} else {
+		p.cause = no_record(ev, s, why);
+		if (s && s->ref == ENGINE_REF_DUMP)
+			p.file = e->dump_file;
+	}
+	c.proof = &p;
+	e->fn(e->arg, &c);
+}
+
+void engine_keep_proofs(struct engine *e)
+{
+	e->proofs = true;
+}
+
+void engine_rec_begin(struct engine *e, const struct mrt_rec *rec, const char *file)
+{
+	if (!e->proofs)
+		return;
+	bool et = rec->h.type == MRT_BGP4MP_ET;
+	size_t whole = MRT_HDR_LEN + (et ? 4 : 0) + rec->len;
+	rw_vec_grow(&e->recs, &e->caprecs, (size_t)e->nrecs + 1, sizeof *e->recs, UINT32_MAX - 8, RW_MEM_ENGINE);
+	struct engine_rec *k = &e->recs[e->nrecs];
+	*k = (struct engine_rec){.file = file, .off = rec->off, .time = rec->h.ts, .at = (uint32_t)e->recbuf.len,
+				 .rec_len = (uint32_t)whole};
+	if (whole <= DET_PROOF_MAX) {
+		/* the header as read (RFC 6396 §2), then the body */
+		uint8_t h[MRT_HDR_LEN + 4];
+		uint32_t lf = (uint32_t)rec->len + (et ? 4 : 0);
+		uint8_t v[] = {(uint8_t)(rec->h.ts >> 24), (uint8_t)(rec->h.ts >> 16), (uint8_t)(rec->h.ts >> 8),
+			       (uint8_t)rec->h.ts, (uint8_t)(rec->h.type >> 8), (uint8_t)rec->h.type,
+			       (uint8_t)(rec->h.subtype >> 8), (uint8_t)rec->h.subtype, (uint8_t)(lf >> 24),
+			       (uint8_t)(lf >> 16), (uint8_t)(lf >> 8), (uint8_t)lf,
+			       (uint8_t)(rec->h.usec >> 24), (uint8_t)(rec->h.usec >> 16), (uint8_t)(rec->h.usec >> 8),
+			       (uint8_t)rec->h.usec};
+		memcpy(h, v, sizeof h);
+		obuf_write(&e->recbuf, h, MRT_HDR_LEN + (et ? 4 : 0));
+		obuf_write(&e->recbuf, rec->body, rec->len);
+		k->len = (uint32_t)whole;
+	}
+	e->cur_ref = e->nrecs++;
+}
+
 static void evaluate(struct engine *e)
 {
 	flush_ops(e);
-	det_evaluate(&e->det, &e->rib, e->sec, e->baseline, e->since, e->fn, e->arg);
+	det_evaluate(&e->det, &e->rib, e->sec, e->baseline, e->since, e->proofs ? on_det_event : e->fn,
+		     e->proofs ? (void *)e : e->arg);
+	if (e->proofs) {
+		e->nrecs = 0;
+		obuf_reset(&e->recbuf);
+		/* a burst's records are not kept for later quiet seconds */
+		if (e->recbuf.cap > (1u << 20))
+			obuf_release(&e->recbuf);
+	}
 	e->st.seconds++;
 	if (e->baseline)
 		e->st.baselines++;
@@ -225,6 +319,7 @@ void engine_vrps_changed(struct engine *e, uint32_t sec, const struct rpki_vrp *
 			set[w++] = set[i];
 	rpki_replace(&ch, set, w, cap, NULL, NULL, NULL);
 	struct rib *r = &e->rib;
+	r->src_ref = RIB_NONE;
 	uint64_t marked = 0;
 	for (uint32_t i = 0; i < r->npfx; i++)
 		if (r->pfx[i].n && rpki_covers(&ch, &r->pfx[i].p)) {
@@ -244,6 +339,7 @@ static void long_path(struct engine *e, const struct engine_op *o, uint32_t path
 	struct rib *r = &e->rib;
 	arena_reset(&e->scratch);
 	e->last_op = -1;
+	r->src_ref = o->ref;
 	uint32_t pfx = rib_prefix(r, &o->p);
 	if (path != RIB_NONE) {
 		rib_announce(r, o->peer, pfx, o->addpath, path);
@@ -280,6 +376,7 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 		o->same_path = false;
 		o->hashed = false;
 		o->set = RIB_NONE;
+		o->ref = e->cur_ref;
 		if (el->type == BGP_ELEM_WITHDRAW) {
 			e->st.withdraws++;
 		} else {
@@ -321,6 +418,7 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 				return;
 			if (e->adj)
 				rib_adj_peer_down(e->adj, peer);
+			r->src_ref = ENGINE_REF_SESSION;
 			rib_peer_down(r, peer);
 			e->st.peer_downs++;
 		}
@@ -385,6 +483,7 @@ void engine_elem_pre(struct engine *e, uint32_t collector, const struct engine_p
 		o->hashed = true;
 		o->pfx_hash = q->pfx_hash;
 		o->set = RIB_NONE;
+		o->ref = e->cur_ref;
 		if (q->type == BGP_ELEM_WITHDRAW) {
 			e->st.withdraws++;
 		} else {
@@ -444,7 +543,9 @@ void engine_record(struct engine *e, uint32_t collector, struct mrt_dec *dec, co
 {
 	struct engine_src s = {e, collector};
 	memset(res, 0, sizeof *res);
+	engine_rec_begin(e, rec, NULL);
 	mrt_decode(dec, rec, engine_on_elem, &s, res);
+	engine_rec_end(e);
 }
 
 static struct engine_coll *coll_state(struct engine *e, uint32_t collector)
@@ -467,7 +568,10 @@ void engine_seen(struct engine *e, uint32_t collector, uint32_t ts, bool missing
 		if (!c->gap_from)
 			c->gap_from = c->last;
 		e->det.events++;
-		e->fn(e->arg, &ev);
+		if (e->proofs)
+			on_det_event(e, &ev);
+		else
+			e->fn(e->arg, &ev);
 	}
 	if (ts >= c->last) {
 		c->last = ts;
@@ -490,6 +594,7 @@ void engine_dump_begin(struct engine *e, uint32_t collector)
 	rib_dump_begin(&e->rib, collector, reveal);
 	det_dump(&e->det); /* docs/events.md §10: new_for_prefix looks back to it */
 	e->in_dump = true;
+	e->cur_ref = ENGINE_REF_DUMP;
 	e->dump_coll = collector;
 	e->st.dumps++;
 }
@@ -499,6 +604,8 @@ void engine_dump_end(struct engine *e)
 	flush_ops(e);
 	if (!e->in_dump)
 		return;
+	e->rib.src_ref = ENGINE_REF_DUMP;
 	rib_dump_end(&e->rib, e->dump_coll);
 	e->in_dump = false;
+	e->cur_ref = RIB_NONE;
 }

@@ -91,6 +91,13 @@ struct rib_pfx {
 	uint32_t dirty_epoch;    /* == rib.epoch: already in the dirty list */
 };
 
+/* A dirty prefix's first change in its epoch: the peer whose route
+ * changed (RIB_NONE: no route changed, a prefix marked to be looked at
+ * again) and rib.src_ref at that moment. */
+struct rib_src {
+	uint32_t peer, ref;
+};
+
 struct rib_peer {
 	struct rw_addr addr;
 	uint32_t asn;
@@ -153,6 +160,15 @@ struct rib {
 	uint32_t ndirty, capdirty;
 	uint32_t *taken;          /* the list rib_take_dirty returned */
 	uint32_t captaken;
+	/* The first change of each dirty prefix since the last take, parallel
+	 * to dirty (two stores when a prefix first changes in an epoch,
+	 * nothing for its later changes): what proves an event
+	 * (docs/internals/engine.md, "Proofs") */
+	struct rib_src *dirty_src, *taken_src;
+	uint32_t capdirty_src, captaken_src;
+	uint32_t src_ref;         /* the caller's reference for the changes
+				     that follow (the engine: the record
+				     being applied); RIB_NONE: none */
 	uint8_t *why;             /* RIB_WHY_* of each prefix since the last take */
 	uint32_t capwhy;
 	uint8_t *taken_why;       /* why of each taken prefix */
@@ -279,6 +295,11 @@ enum {
  * NULL) their RIB_WHY_* bits, parallel to them; valid until the next
  * call. */
 const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n, const uint8_t **why);
+/* The first change of each prefix of the last take, parallel to it. */
+static inline const struct rib_src *rib_taken_src(const struct rib *r)
+{
+	return r->taken_src;
+}
 
 /* Every prefix with routes is dirty (a whole evaluation, for rebuilding
  * what the detector keeps from an older snapshot). */
