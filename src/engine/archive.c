@@ -379,7 +379,7 @@ int archive_run(struct engine *e, const struct feed_inputs *inputs, const struct
 			advance(e, o, s->f.rec.h.ts);
 			engine_seen(e, s->coll, s->f.rec.h.ts, s->missing_before && !s->applied, false);
 			struct engine_src c = {e, s->coll};
-			engine_rec_begin(e, &s->f.rec, s->path);
+			engine_rec_begin(e, s->coll, &s->f.rec, s->path);
 			feed_file_decode(&s->f, engine_on_elem, &c);
 			engine_rec_end(e);
 			s->applied++;

@@ -63,6 +63,10 @@ void engine_release(struct engine *e)
 	rib_adj_free(e->adj);
 	rw_vec_free(&e->coll, &e->capcoll, sizeof *e->coll, RW_MEM_ENGINE);
 	rw_vec_free(&e->recs, &e->caprecs, sizeof *e->recs, RW_MEM_ENGINE);
+	if (e->pdec) {
+		mrt_dec_release(e->pdec);
+		free(e->pdec);
+	}
 	obuf_release(&e->recbuf);
 	free(e->ops);
 	rib_release(&e->rib);
@@ -154,14 +158,98 @@ static const char *no_record(const struct det_event *ev, const struct rib_src *s
 		return "collector gap: no record, the collector sent none for a while";
 	if (why & RIB_WHY_REVEALED)
 		return "collector gap: revealed by the collector's first RIB dump after it";
+	if (ev->type == DET_COUNTRY_GAINED || ev->type == DET_COUNTRY_LOST)
+		return "a country's routes, summed over its networks: see their events";
+	if (!s && ev->pfx == RIB_NONE)
+		return "an origin's prefix count: see its prefixes' events";
+	if (!s && ev->type == DET_UPSTREAM_LOST)
+		return "dormancy: the prefix went down then and came back without this upstream";
 	if (!s)
-		return ev->pfx == RIB_NONE ? "an origin's or a country's count: see its prefixes' events"
-					   : "dated before the second that decided it (dormancy, --min-peers)";
+		return "confirmed after its second (--min-peers): the change is older than the second that decided it";
 	if (s->ref == ENGINE_REF_SESSION)
 		return "peer session went down";
 	if (s->ref == ENGINE_REF_DUMP)
 		return "a RIB dump of the collector (its entries, or a route it no longer carries)";
 	return "no route change (VRPs changed, or the state was rebuilt)";
+}
+
+/* ---- an announcement's event is proved by an announcement that says it */
+
+struct want {
+	struct engine *e;
+	const struct rw_prefix *p;
+	uint32_t origin, upstream; /* upstream 0: any */
+	uint32_t coll, peer;       /* found: the peer (RIB_NONE: not yet) */
+};
+
+static int want_elem(void *arg, const struct bgp_elem *el)
+{
+	struct want *w = arg;
+	if (w->peer != RIB_NONE || (el->type != BGP_ELEM_ANNOUNCE && el->type != BGP_ELEM_RIB) || !el->attrs)
+		return 0;
+	struct rw_prefix q = el->pfx;
+	q.path_id = 0;
+	if (rw_prefix_cmp(&q, w->p))
+		return 0;
+	uint32_t o, u;
+	int rc = rib_attrs_origin_upstream(el->attrs, &w->e->scratch, &o, &u);
+	arena_reset(&w->e->scratch);
+	if (!rc && o == w->origin && (!w->upstream || u == w->upstream))
+		w->peer = rib_peer(&w->e->rib, w->coll, el->peer, el->peer_asn);
+	return 0;
+}
+
+/* Does kept record k announce w's prefix with w's origin (and
+ * upstream)? The record is decoded again (events are rare beside
+ * records). */
+static bool announces(struct engine *e, const struct engine_rec *k, struct want *w)
+{
+	if (!k->len)
+		return false;
+	if (!e->pdec) {
+		e->pdec = rw_malloc(sizeof *e->pdec);
+		mrt_dec_init(e->pdec);
+	}
+	const uint8_t *b = obuf_data(&e->recbuf) + k->at;
+	struct mrt_rec rec;
+	memset(&rec, 0, sizeof rec);
+	mrt_hdr_decode(b, &rec.h);
+	size_t skip = MRT_HDR_LEN + (rec.h.type == MRT_BGP4MP_ET ? 4 : 0);
+	rec.body = b + skip;
+	rec.len = k->len - skip;
+	rec.off = k->off;
+	w->coll = k->coll;
+	w->peer = RIB_NONE;
+	struct mrt_result res;
+	memset(&res, 0, sizeof res);
+	mrt_decode(e->pdec, &rec, want_elem, w, &res);
+	return w->peer != RIB_NONE;
+}
+
+/* The record of an announcement's event (docs/events.md §15): the
+ * prefix's first change in the second when it carries the event's origin
+ * (and upstream), else the second's first record that does, looked for
+ * among at most ENGINE_PROOF_SCAN of them; else the first change (its
+ * record shows what came first, if not the route that made it).
+ * *peer: the announcing peer when found. */
+#define ENGINE_PROOF_SCAN 256
+static uint32_t announcing(struct engine *e, const struct det_event *ev, uint32_t ref, uint32_t *peer)
+{
+	bool up = ev->type == DET_UPSTREAM_GAINED;
+	if (!ev->has_origin || !(up || ev->type == DET_ORIGIN_GAINED || ev->type == DET_PREFIX_NEW ||
+				 ev->type == DET_MORE_SPECIFIC || ev->type == DET_PREFIX_UP))
+		return ref;
+	struct want w = {e, &e->rib.pfx[ev->pfx].p, ev->origin, up ? ev->upstream : 0, 0, RIB_NONE};
+	if (announces(e, &e->recs[ref], &w)) {
+		*peer = w.peer;
+		return ref;
+	}
+	for (uint32_t i = 0; i < e->nrecs && i < ENGINE_PROOF_SCAN; i++)
+		if (i != ref && announces(e, &e->recs[i], &w)) {
+			*peer = w.peer;
+			return i;
+		}
+	return ref;
 }
 
 /* The detector's events with their proofs (engine_keep_proofs). */
@@ -178,7 +266,7 @@ static void on_det_event(void *arg, const struct det_event *ev)
 		p.peer = s->peer;
 	}
 	if (s && s->ref < e->nrecs && !(why & RIB_WHY_REVEALED)) {
-		const struct engine_rec *k = &e->recs[s->ref];
+		const struct engine_rec *k = &e->recs[announcing(e, ev, s->ref, &p.peer)];
 		p.time = k->time;
 		p.file = k->file;
 		p.off = k->off;
@@ -201,7 +289,7 @@ void engine_keep_proofs(struct engine *e)
 	e->proofs = true;
 }
 
-void engine_rec_begin(struct engine *e, const struct mrt_rec *rec, const char *file)
+void engine_rec_begin(struct engine *e, uint32_t collector, const struct mrt_rec *rec, const char *file)
 {
 	if (!e->proofs)
 		return;
@@ -209,7 +297,7 @@ void engine_rec_begin(struct engine *e, const struct mrt_rec *rec, const char *f
 	size_t whole = MRT_HDR_LEN + (et ? 4 : 0) + rec->len;
 	rw_vec_grow(&e->recs, &e->caprecs, (size_t)e->nrecs + 1, sizeof *e->recs, UINT32_MAX - 8, RW_MEM_ENGINE);
 	struct engine_rec *k = &e->recs[e->nrecs];
-	*k = (struct engine_rec){.file = file, .off = rec->off, .time = rec->h.ts, .at = (uint32_t)e->recbuf.len,
+	*k = (struct engine_rec){.file = file, .coll = collector, .off = rec->off, .time = rec->h.ts, .at = (uint32_t)e->recbuf.len,
 				 .rec_len = (uint32_t)whole};
 	if (whole <= DET_PROOF_MAX) {
 		/* the header as read (RFC 6396 §2), then the body */
@@ -543,7 +631,7 @@ void engine_record(struct engine *e, uint32_t collector, struct mrt_dec *dec, co
 {
 	struct engine_src s = {e, collector};
 	memset(res, 0, sizeof *res);
-	engine_rec_begin(e, rec, NULL);
+	engine_rec_begin(e, collector, rec, NULL);
 	mrt_decode(dec, rec, engine_on_elem, &s, res);
 	engine_rec_end(e);
 }

@@ -83,6 +83,7 @@ struct engine_coll {
  * Its bytes (DET_PROOF_MAX at most) are in engine.recbuf. */
 struct engine_rec {
 	const char *file;    /* borrowed from the driver (NULL: a live feed) */
+	uint32_t coll;       /* rib collector id */
 	uint64_t off;        /* offset in the file's decompressed stream */
 	uint32_t time;
 	uint32_t at, len;    /* its bytes in recbuf; len 0: longer than
@@ -129,6 +130,8 @@ struct engine {
 	struct obuf recbuf;         /* owned: their bytes */
 	uint32_t cur_ref;
 	const char *dump_file;      /* borrowed: the RIB dump being applied */
+	struct mrt_dec *pdec;       /* owned, made on first use: decodes kept
+				       records again to find an event's */
 	/* the rib peer ids of recent (collector, address, ASN)s: a RIB
 	 * record's entries cycle through the same peers, so most elements
 	 * find theirs here instead of hashing 24 bytes (direct-mapped; id
@@ -158,7 +161,7 @@ void engine_keep_proofs(struct engine *e);
 /* The record whose elements follow (from file at rec->off; file NULL: a
  * live feed, borrowed until the second is evaluated), and its end.
  * engine_record calls them itself. No-ops without proofs. */
-void engine_rec_begin(struct engine *e, const struct mrt_rec *rec, const char *file);
+void engine_rec_begin(struct engine *e, uint32_t collector, const struct mrt_rec *rec, const char *file);
 static inline void engine_rec_end(struct engine *e)
 {
 	e->cur_ref = RIB_NONE;

@@ -223,6 +223,10 @@ size_t rib_path_key(const struct bgp_attrs *a, uint8_t *buf, size_t cap);
 uint32_t rib_path_hash(const uint8_t *key, size_t klen);
 uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_t h, struct arena *scratch);
 
+/* docs/events.md §3's origin and upstream of decoded attributes, as the
+ * rib would intern them, without interning (scratch: the decoding's). */
+int rib_attrs_origin_upstream(const struct bgp_attrs *a, struct arena *scratch, uint32_t *origin, uint32_t *upstream);
+
 /* A temporary reference on a path (batched work resolves paths before it
  * applies the routes that will hold them); release frees an unused one. */
 void rib_path_hold(struct rib *r, uint32_t path);
