@@ -232,6 +232,10 @@ const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n, const uint8_t **why)
 		return empty;
 	rw_vec_grow(&r->taken, &r->captaken, r->ndirty, sizeof *r->taken, UINT32_MAX, RW_MEM_RIB);
 	memcpy(r->taken, r->dirty, (size_t)r->ndirty * sizeof *r->dirty);
+	/* a RIB dump's second leaves lists of the whole table: give them
+	 * back when a later second needs far less */
+	if (r->captaken_src > 65536 && r->captaken_src / 4 > r->ndirty)
+		rw_vec_free(&r->taken_src, &r->captaken_src, sizeof *r->taken_src, RW_MEM_RIB);
 	rw_vec_grow(&r->taken_src, &r->captaken_src, r->ndirty, sizeof *r->taken_src, UINT32_MAX, RW_MEM_RIB);
 	memcpy(r->taken_src, r->dirty_src, (size_t)r->ndirty * sizeof *r->dirty_src);
 	rw_vec_grow(&r->taken_why, &r->captaken_why, r->ndirty, sizeof *r->taken_why, UINT32_MAX, RW_MEM_RIB);
@@ -243,6 +247,8 @@ const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n, const uint8_t **why)
 	}
 	if (why)
 		*why = r->taken_why;
+	if (r->capdirty_src > 65536 && r->capdirty_src / 4 > r->ndirty)
+		rw_vec_free(&r->dirty_src, &r->capdirty_src, sizeof *r->dirty_src, RW_MEM_RIB);
 	r->ndirty = 0;
 	return r->taken;
 }
