@@ -228,8 +228,8 @@ static bool announces(struct engine *e, const struct engine_rec *k, struct want 
 
 /* The record of an announcement's event (docs/events.md §15): the
  * prefix's first change in the second when it carries the event's origin
- * (and upstream), else the second's first record that does, looked for
- * among at most ENGINE_PROOF_SCAN of them; else the first change (its
+ * (and upstream), else the first later record of the second that does,
+ * looked for among the ENGINE_PROOF_SCAN after it; else the first change (its
  * record shows what came first, if not the route that made it).
  * *peer: the announcing peer when found. */
 #define ENGINE_PROOF_SCAN 256
@@ -244,8 +244,9 @@ static uint32_t announcing(struct engine *e, const struct det_event *ev, uint32_
 		*peer = w.peer;
 		return ref;
 	}
-	for (uint32_t i = 0; i < e->nrecs && i < ENGINE_PROOF_SCAN; i++)
-		if (i != ref && announces(e, &e->recs[i], &w)) {
+	/* no record before ref changed the prefix: look after it */
+	for (uint32_t i = ref + 1; i < e->nrecs && i <= ref + ENGINE_PROOF_SCAN; i++)
+		if (announces(e, &e->recs[i], &w)) {
 			*peer = w.peer;
 			return i;
 		}
@@ -274,7 +275,8 @@ static void on_det_event(void *arg, const struct det_event *ev)
 		p.len = k->len;
 		p.rec = k->len ? obuf_data(&e->recbuf) + k->at : NULL;
 		if (!k->len)
-			p.cause = "the record is longer than the bytes kept (DET_PROOF_MAX): see its file and offset";
+			p.cause = "the record was not kept (longer than 8192 bytes, or past the 64 MiB kept per second): "
+				  "see its file and offset";
 	} else {
 		p.cause = no_record(ev, s, why);
 		if (s && s->ref == ENGINE_REF_DUMP)
@@ -297,19 +299,20 @@ void engine_rec_begin(struct engine *e, uint32_t collector, const struct mrt_rec
 	size_t whole = MRT_HDR_LEN + (et ? 4 : 0) + rec->len;
 	rw_vec_grow(&e->recs, &e->caprecs, (size_t)e->nrecs + 1, sizeof *e->recs, UINT32_MAX - 8, RW_MEM_ENGINE);
 	struct engine_rec *k = &e->recs[e->nrecs];
-	*k = (struct engine_rec){.file = file, .coll = collector, .off = rec->off, .time = rec->h.ts, .at = (uint32_t)e->recbuf.len,
-				 .rec_len = (uint32_t)whole};
-	if (whole <= DET_PROOF_MAX) {
-		/* the header as read (RFC 6396 §2), then the body */
-		uint8_t h[MRT_HDR_LEN + 4];
+	*k = (struct engine_rec){.file = file, .coll = collector, .off = rec->off, .time = rec->h.ts,
+				 .at = (uint32_t)e->recbuf.len, .rec_len = (uint32_t)whole};
+	/* a record over DET_PROOF_MAX, or one past ENGINE_PROOF_SECOND in a
+	 * second, keeps its file and offset only */
+	if (whole <= DET_PROOF_MAX && e->recbuf.len + whole <= ENGINE_PROOF_SECOND) {
+		/* the header as read (RFC 6396 §2: time, type, subtype,
+		 * length; _ET: microseconds), then the body */
 		uint32_t lf = (uint32_t)rec->len + (et ? 4 : 0);
-		uint8_t v[] = {(uint8_t)(rec->h.ts >> 24), (uint8_t)(rec->h.ts >> 16), (uint8_t)(rec->h.ts >> 8),
-			       (uint8_t)rec->h.ts, (uint8_t)(rec->h.type >> 8), (uint8_t)rec->h.type,
-			       (uint8_t)(rec->h.subtype >> 8), (uint8_t)rec->h.subtype, (uint8_t)(lf >> 24),
-			       (uint8_t)(lf >> 16), (uint8_t)(lf >> 8), (uint8_t)lf,
-			       (uint8_t)(rec->h.usec >> 24), (uint8_t)(rec->h.usec >> 16), (uint8_t)(rec->h.usec >> 8),
-			       (uint8_t)rec->h.usec};
-		memcpy(h, v, sizeof h);
+		uint8_t h[MRT_HDR_LEN + 4];
+		wr32(h, rec->h.ts);
+		wr16(h + 4, rec->h.type);
+		wr16(h + 6, rec->h.subtype);
+		wr32(h + 8, lf);
+		wr32(h + 12, rec->h.usec);
 		obuf_write(&e->recbuf, h, MRT_HDR_LEN + (et ? 4 : 0));
 		obuf_write(&e->recbuf, rec->body, rec->len);
 		k->len = (uint32_t)whole;

@@ -93,6 +93,9 @@ struct engine_rec {
 /* rib.src_ref values beside a record's index: the changes of a session
  * that ended, of a RIB dump (its entries and its sweep) */
 #define ENGINE_REF_SESSION (RIB_NONE - 1)
+/* the record bytes kept per second at most (a burst's beyond: file and
+ * offset only) */
+#define ENGINE_PROOF_SECOND (64u << 20)
 #define ENGINE_REF_DUMP (RIB_NONE - 2)
 
 struct engine {

@@ -660,7 +660,8 @@ void http_metric(struct obuf *o, const char *name, const char *type, const char 
 static const char *const route_label[HTTP_R_COUNT + 1] = {
 	"openapi", "metrics", "as", "history", "report", "chart", "events", "prefix", "search",
 	"live_as", "live_prefix", "stream", "country_history", "country_report", "country_chart",
-	"state_as", "state_prefix", "state_country", "page_home", "page_search", "page_as", "page_event", "page_prefix", "page_country", "event", "event_record", "none",
+	"state_as", "state_prefix", "state_country", "page_home", "page_search", "page_as", "page_event",
+	"page_prefix", "page_country", "event", "event_record", "none",
 };
 
 static void metrics_answer(struct http_ctx *c, struct http_resp *a, uint32_t clock)
