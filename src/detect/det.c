@@ -56,7 +56,7 @@ enum { DET_P_DOWN = 1, DET_P_UNOBS = 2, DET_P_SEEN = 4 /* had routes once */ };
 
 /* Decided after the second's counts are known. */
 struct det_pend {
-	uint32_t pfx, origin, upstream, time, since;
+	uint32_t pfx, origin, upstream, time, since, src;
 	uint16_t npeers;
 	uint8_t kind; /* 0: lost at time (emit), 1: dormant (set DET_F_LAST) */
 };
@@ -313,7 +313,8 @@ static void pend(struct det *d, uint32_t pfx, uint32_t o, uint32_t u, uint32_t t
 		 uint16_t npeers, uint8_t kind)
 {
 	VEC(d->pend, d->cappend, (size_t)d->npend + 1);
-	d->pend[d->npend++] = (struct det_pend){pfx, o, u, time, since, npeers, kind};
+	d->pend[d->npend++] = (struct det_pend){pfx, o, u, time, since, 0, npeers, kind};
+	d->pend[d->npend - 1].src = d->psrc;
 }
 
 static void add_delta(struct u64map *m, uint64_t key, int32_t delta)
@@ -330,6 +331,8 @@ void det__push_ev(struct eval_ctx *x, struct det_event e)
 {
 	if (!e.since && e.time == x->sec && e.pfx != RIB_NONE)
 		e.since = x->psince;
+	if (!e.src && e.time == x->sec && e.pfx != RIB_NONE)
+		e.src = x->psrc;
 	VEC(x->pe, x->cappe, (size_t)x->npe + 1);
 	VEC(x->peo, x->cappeo, (size_t)x->npe + 1);
 	VEC(x->pev, x->cappev, (size_t)x->npe + 1);
@@ -804,9 +807,12 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 	u64map_clear(&d->d_ou);
 	u64map_clear(&d->d_origin);
 	d->npend = 0;
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
+		x.psrc = d->psrc = i + 1;
 		eval_prefix(&x, r, dirty[i], why[i]);
+	}
 	x.psince = 0;
+	x.psrc = d->psrc = 0;
 
 	/* the second's counts: routes per (O, U), prefixes per O */
 	for (uint32_t i = 0; i < d->d_ou.n; i++) {
@@ -853,8 +859,10 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 		bool last = ou_routes(d, p->origin, p->upstream) == 0;
 		if (p->kind == 0) {
 			x.psince = p->since;
+			x.psrc = p->src;
 			push_up(&x, DET_UPSTREAM_LOST, p->time, p->origin, p->upstream, p->pfx, last, p->npeers);
 			x.psince = 0;
+			x.psrc = 0;
 		} else {
 			struct det_pfx *dp = &d->pfx[p->pfx];
 			for (uint32_t k = 0; k < dp->ne; k++)

@@ -111,6 +111,26 @@ const char *det_type_name(enum det_type t);
 /* "upstream_gained" etc. to the type; -1 when unknown. */
 int det_type_parse(const char *s);
 
+/* What proves an event (docs/events.md §15): the first route change, in
+ * the event's second, of the prefix it names, as the engine knows it
+ * (engine_keep_proofs), or why there is no single record. */
+#define DET_PROOF_MAX 8192     /* record bytes kept at most */
+struct det_proof {
+	uint32_t peer;         /* rib peer id of the first change; RIB_NONE:
+				  no peer (cause says why) */
+	uint32_t time;         /* the record's time (the event's second
+				  without one) */
+	const char *cause;     /* static: why no single record proves it;
+				  NULL when rec is the record */
+	const uint8_t *rec;    /* the MRT record as read (header included),
+				  borrowed; NULL: not kept (cause, or longer
+				  than DET_PROOF_MAX: rec_len says) */
+	uint32_t len, rec_len; /* bytes at rec; the record's whole length */
+	const char *file;      /* borrowed: the file read (NULL: a live feed) */
+	uint64_t off;          /* the record's offset in the file's
+				  (decompressed) stream */
+};
+
 /* One per prefix (or per origin for origin events), before grouping. */
 struct det_event {
 	uint8_t type;          /* enum det_type */
@@ -142,6 +162,13 @@ struct det_event {
 	/* docs/events.md §13: the watch entry (borrowed from det.watch) */
 	const struct watch_prefix *wp;
 	const struct watch_asn *wa;
+	/* 1 + the index, in the second's rib_take_dirty list, of the prefix
+	 * whose first change in the event's second made it (rib_taken_src);
+	 * 0: none (dated earlier, or not a prefix's) */
+	uint32_t src;
+	/* docs/events.md §15: set by an engine that keeps proofs (borrowed,
+	 * during the callback); NULL: none */
+	const struct det_proof *proof;
 };
 
 typedef void (*det_event_fn)(void *arg, const struct det_event *e);
@@ -244,6 +271,8 @@ struct det {
 	struct det_pend *pend;
 	uint32_t npend, cappend;
 	uint64_t evaluations, events;
+	uint32_t psrc;         /* det_event.src of the prefix being evaluated
+				  (its pending losses keep it) */
 	/* docs/events.md §10: new_for_prefix looks back to the last RIB dump
 	 * (of any collector), as far as a window can see */
 	uint32_t last_dump;    /* its second */
@@ -460,6 +489,11 @@ struct det_gevent {
 	const struct watch_asn *wa;
 	struct rpki_vrp *vrps; /* owned: the union of its events' VRPs */
 	uint32_t nvrps, capvrps;
+	/* docs/events.md §15: the proof of its first event with one (one
+	 * with a record before one with a cause only); rec and file owned
+	 * copies, cause static */
+	bool has_proof;
+	struct det_proof proof;
 };
 
 void det_group_init(struct det_group *g);

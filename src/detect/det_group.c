@@ -25,6 +25,8 @@ void det_group_release(struct det_group *g)
 		rw_vec_free(&g->ev[i].pfx, &g->ev[i].cappfx, sizeof *g->ev[i].pfx, RW_MEM_OUT);
 		rw_vec_free(&g->ev[i].origins, &g->ev[i].caporigins, sizeof *g->ev[i].origins, RW_MEM_OUT);
 		rw_vec_free(&g->ev[i].vrps, &g->ev[i].capvrps, sizeof *g->ev[i].vrps, RW_MEM_OUT);
+		free((void *)g->ev[i].proof.rec);
+		free((void *)g->ev[i].proof.file);
 	}
 	rw_vec_free(&g->ev, &g->cap, sizeof *g->ev, RW_MEM_OUT);
 	htab_release(&g->idx);
@@ -42,6 +44,21 @@ static bool same(const struct det_gevent *g, const struct det_event *e)
 {
 	return g->type == e->type && g->time == e->time && g->origin == e->origin && g->upstream == e->upstream &&
 	       g->has_origin == e->has_origin && g->to == e->to;
+}
+
+/* A copy of p that the group owns (the event's is borrowed). */
+static void keep_proof(struct det_gevent *ge, const struct det_proof *p)
+{
+	free((void *)ge->proof.rec);
+	free((void *)ge->proof.file);
+	ge->proof = *p;
+	ge->has_proof = true;
+	if (p->rec) {
+		uint8_t *c = rw_malloc(p->len);
+		memcpy(c, p->rec, p->len);
+		ge->proof.rec = c;
+	}
+	ge->proof.file = p->file ? rw_strdup(p->file) : NULL;
 }
 
 void det_group_add(struct det_group *g, const struct det_event *e)
@@ -71,6 +88,9 @@ void det_group_add(struct det_group *g, const struct det_event *e)
 		htab_add_at(&g->idx, k, h, i);
 	}
 	struct det_gevent *ge = &g->ev[i];
+	/* docs/events.md §15: the first proof; a record beats a cause */
+	if (e->proof && (!ge->has_proof || (!ge->proof.rec && e->proof->rec)))
+		keep_proof(ge, e->proof);
 	/* flags agree within a key; keep "true" if any says so */
 	ge->flag |= e->flag;
 	if (e->determined > ge->determined)

@@ -38,6 +38,7 @@ struct eval_ctx {
 	bool baseline;
 	uint32_t since;     /* the second's gap start, for revealed prefixes */
 	uint32_t psince;    /* since for the prefix being evaluated, or 0 */
+	uint32_t psrc;      /* det_event.src of the prefix being evaluated */
 	bool any_revealed;  /* a revealed prefix changed an origin's count */
 	struct ou_n *cur;
 	uint32_t capcur;

@@ -32,6 +32,8 @@ struct stream {
 	uint64_t applied; /* records that went through the engine */
 	uint32_t order;
 	uint32_t coll;
+	const char *path; /* the input's (borrowed, lives through the run,
+			     unlike f.path: proofs name it after it closes) */
 	bool rib;        /* a RIB dump: read whole when due */
 	bool missing_before; /* files of its collector are missing before it */
 };
@@ -202,6 +204,7 @@ static void run_rib(struct engine *e, struct stream *s, const struct archive_opt
 	struct engine_src c = {e, s->coll};
 	advance(e, o, s->f.rec.h.ts);
 	engine_seen(e, s->coll, s->f.rec.h.ts, false, true);
+	e->dump_file = s->path;
 	engine_dump_begin(e, c.collector);
 	struct rib_par rp = {e, s, pg};
 	const struct feed_par_ops ops = {.worker_new = rib_worker_new,
@@ -236,6 +239,7 @@ static struct stream *open_stream(struct engine *e, const struct feed_input *a, 
 	}
 	s->f.dec.skip_path = true;
 	s->idx = idx;
+	s->path = a->path;
 	s->order = a->order;
 	s->rib = a->rib;
 	s->missing_before = a->missing_before;
@@ -375,7 +379,9 @@ int archive_run(struct engine *e, const struct feed_inputs *inputs, const struct
 			advance(e, o, s->f.rec.h.ts);
 			engine_seen(e, s->coll, s->f.rec.h.ts, s->missing_before && !s->applied, false);
 			struct engine_src c = {e, s->coll};
+			engine_rec_begin(e, s->coll, &s->f.rec, s->path);
 			feed_file_decode(&s->f, engine_on_elem, &c);
+			engine_rec_end(e);
 			s->applied++;
 		}
 		int more = 0;

@@ -23,6 +23,7 @@ void engine_init(struct engine *e, unsigned min_peers, det_event_fn fn, void *ar
 	e->fn = fn;
 	e->arg = arg;
 	e->gap = ENGINE_GAP_DEFAULT;
+	e->cur_ref = RIB_NONE;
 	for (size_t i = 0; i < RW_ARRAY_LEN(e->peer_cache); i++)
 		e->peer_cache[i].id = RIB_NONE;
 }
@@ -61,6 +62,12 @@ void engine_release(struct engine *e)
 {
 	rib_adj_free(e->adj);
 	rw_vec_free(&e->coll, &e->capcoll, sizeof *e->coll, RW_MEM_ENGINE);
+	rw_vec_free(&e->recs, &e->caprecs, sizeof *e->recs, RW_MEM_ENGINE);
+	if (e->pdec) {
+		mrt_dec_release(e->pdec);
+		free(e->pdec);
+	}
+	obuf_release(&e->recbuf);
 	free(e->ops);
 	rib_release(&e->rib);
 	det_release(&e->det);
@@ -118,6 +125,7 @@ static void flush_ops(struct engine *e)
 		struct engine_op *o = &e->ops[i];
 		if (o->pfx == RIB_NONE)
 			continue;
+		r->src_ref = o->ref;
 		if (o->type == BGP_ELEM_WITHDRAW || o->path == RIB_NONE) {
 			/* an announcement whose path cannot be kept replaces the
 			 * peer's route all the same: treat-as-withdraw (RFC 7606) */
@@ -143,10 +151,187 @@ static void flush_ops(struct engine *e)
 	}
 }
 
+/* docs/events.md §15: why an event has no single record. */
+static const char *no_record(const struct det_event *ev, const struct rib_src *s, uint8_t why)
+{
+	if (ev->type == DET_COLLECTOR_GAP)
+		return "collector gap: no record, the collector sent none for a while";
+	if (why & RIB_WHY_REVEALED)
+		return "collector gap: revealed by the collector's first RIB dump after it";
+	if (ev->type == DET_COUNTRY_GAINED || ev->type == DET_COUNTRY_LOST)
+		return "a country's routes, summed over its networks: see their events";
+	if (!s && ev->pfx == RIB_NONE)
+		return "an origin's prefix count: see its prefixes' events";
+	if (!s && ev->type == DET_UPSTREAM_LOST)
+		return "dormancy: the prefix went down then and came back without this upstream";
+	if (!s)
+		return "confirmed after its second (--min-peers): the change is older than the second that decided it";
+	if (s->ref == ENGINE_REF_SESSION)
+		return "peer session went down";
+	if (s->ref == ENGINE_REF_DUMP)
+		return "a RIB dump of the collector (its entries, or a route it no longer carries)";
+	return "no route change (VRPs changed, or the state was rebuilt)";
+}
+
+/* ---- an announcement's event is proved by an announcement that says it */
+
+struct want {
+	struct engine *e;
+	const struct rw_prefix *p;
+	uint32_t origin, upstream; /* upstream 0: any */
+	uint32_t coll, peer;       /* found: the peer (RIB_NONE: not yet) */
+};
+
+static int want_elem(void *arg, const struct bgp_elem *el)
+{
+	struct want *w = arg;
+	if (w->peer != RIB_NONE || (el->type != BGP_ELEM_ANNOUNCE && el->type != BGP_ELEM_RIB) || !el->attrs)
+		return 0;
+	struct rw_prefix q = el->pfx;
+	q.path_id = 0;
+	if (rw_prefix_cmp(&q, w->p))
+		return 0;
+	uint32_t o, u;
+	int rc = rib_attrs_origin_upstream(el->attrs, &w->e->scratch, &o, &u);
+	arena_reset(&w->e->scratch);
+	if (!rc && o == w->origin && (!w->upstream || u == w->upstream))
+		w->peer = rib_peer(&w->e->rib, w->coll, el->peer, el->peer_asn);
+	return 0;
+}
+
+/* Does kept record k announce w's prefix with w's origin (and
+ * upstream)? The record is decoded again (events are rare beside
+ * records). */
+static bool announces(struct engine *e, const struct engine_rec *k, struct want *w)
+{
+	if (!k->len)
+		return false;
+	if (!e->pdec) {
+		e->pdec = rw_malloc(sizeof *e->pdec);
+		mrt_dec_init(e->pdec);
+	}
+	const uint8_t *b = obuf_data(&e->recbuf) + k->at;
+	struct mrt_rec rec;
+	memset(&rec, 0, sizeof rec);
+	mrt_hdr_decode(b, &rec.h);
+	size_t skip = MRT_HDR_LEN + (rec.h.type == MRT_BGP4MP_ET ? 4 : 0);
+	rec.body = b + skip;
+	rec.len = k->len - skip;
+	rec.off = k->off;
+	w->coll = k->coll;
+	w->peer = RIB_NONE;
+	struct mrt_result res;
+	memset(&res, 0, sizeof res);
+	mrt_decode(e->pdec, &rec, want_elem, w, &res);
+	return w->peer != RIB_NONE;
+}
+
+/* The record of an announcement's event (docs/events.md §15): the
+ * prefix's first change in the second when it carries the event's origin
+ * (and upstream), else the first later record of the second that does,
+ * looked for among the ENGINE_PROOF_SCAN after it; else the first change (its
+ * record shows what came first, if not the route that made it).
+ * *peer: the announcing peer when found. */
+#define ENGINE_PROOF_SCAN 256
+static uint32_t announcing(struct engine *e, const struct det_event *ev, uint32_t ref, uint32_t *peer)
+{
+	bool up = ev->type == DET_UPSTREAM_GAINED;
+	if (!ev->has_origin || !(up || ev->type == DET_ORIGIN_GAINED || ev->type == DET_PREFIX_NEW ||
+				 ev->type == DET_MORE_SPECIFIC || ev->type == DET_PREFIX_UP))
+		return ref;
+	struct want w = {e, &e->rib.pfx[ev->pfx].p, ev->origin, up ? ev->upstream : 0, 0, RIB_NONE};
+	if (announces(e, &e->recs[ref], &w)) {
+		*peer = w.peer;
+		return ref;
+	}
+	/* no record before ref changed the prefix: look after it */
+	for (uint32_t i = ref + 1; i < e->nrecs && i <= ref + ENGINE_PROOF_SCAN; i++)
+		if (announces(e, &e->recs[i], &w)) {
+			*peer = w.peer;
+			return i;
+		}
+	return ref;
+}
+
+/* The detector's events with their proofs (engine_keep_proofs). */
+static void on_det_event(void *arg, const struct det_event *ev)
+{
+	struct engine *e = arg;
+	struct det_event c = *ev;
+	struct det_proof p = {.peer = RIB_NONE, .time = ev->time};
+	const struct rib_src *s = NULL;
+	uint8_t why = 0;
+	if (ev->src) {
+		s = &rib_taken_src(&e->rib)[ev->src - 1];
+		why = e->rib.taken_why[ev->src - 1];
+		p.peer = s->peer;
+	}
+	if (s && s->ref < e->nrecs && !(why & RIB_WHY_REVEALED)) {
+		const struct engine_rec *k = &e->recs[announcing(e, ev, s->ref, &p.peer)];
+		p.time = k->time;
+		p.file = k->file;
+		p.off = k->off;
+		p.rec_len = k->rec_len;
+		p.len = k->len;
+		p.rec = k->len ? obuf_data(&e->recbuf) + k->at : NULL;
+		if (!k->len)
+			p.cause = "the record was not kept (longer than 8192 bytes, or past the 64 MiB kept per second): "
+				  "see its file and offset";
+	} else {
+		p.cause = no_record(ev, s, why);
+		if (s && s->ref == ENGINE_REF_DUMP)
+			p.file = e->dump_file;
+	}
+	c.proof = &p;
+	e->fn(e->arg, &c);
+}
+
+void engine_keep_proofs(struct engine *e)
+{
+	e->proofs = true;
+}
+
+void engine_rec_begin(struct engine *e, uint32_t collector, const struct mrt_rec *rec, const char *file)
+{
+	if (!e->proofs)
+		return;
+	bool et = rec->h.type == MRT_BGP4MP_ET;
+	size_t whole = MRT_HDR_LEN + (et ? 4 : 0) + rec->len;
+	rw_vec_grow(&e->recs, &e->caprecs, (size_t)e->nrecs + 1, sizeof *e->recs, UINT32_MAX - 8, RW_MEM_ENGINE);
+	struct engine_rec *k = &e->recs[e->nrecs];
+	*k = (struct engine_rec){.file = file, .coll = collector, .off = rec->off, .time = rec->h.ts,
+				 .at = (uint32_t)e->recbuf.len, .rec_len = (uint32_t)whole};
+	/* a record over DET_PROOF_MAX, or one past ENGINE_PROOF_SECOND in a
+	 * second, keeps its file and offset only */
+	if (whole <= DET_PROOF_MAX && e->recbuf.len + whole <= ENGINE_PROOF_SECOND) {
+		/* the header as read (RFC 6396 §2: time, type, subtype,
+		 * length; _ET: microseconds), then the body */
+		uint32_t lf = (uint32_t)rec->len + (et ? 4 : 0);
+		uint8_t h[MRT_HDR_LEN + 4];
+		wr32(h, rec->h.ts);
+		wr16(h + 4, rec->h.type);
+		wr16(h + 6, rec->h.subtype);
+		wr32(h + 8, lf);
+		wr32(h + 12, rec->h.usec);
+		obuf_write(&e->recbuf, h, MRT_HDR_LEN + (et ? 4 : 0));
+		obuf_write(&e->recbuf, rec->body, rec->len);
+		k->len = (uint32_t)whole;
+	}
+	e->cur_ref = e->nrecs++;
+}
+
 static void evaluate(struct engine *e)
 {
 	flush_ops(e);
-	det_evaluate(&e->det, &e->rib, e->sec, e->baseline, e->since, e->fn, e->arg);
+	det_evaluate(&e->det, &e->rib, e->sec, e->baseline, e->since, e->proofs ? on_det_event : e->fn,
+		     e->proofs ? (void *)e : e->arg);
+	if (e->proofs) {
+		e->nrecs = 0;
+		obuf_reset(&e->recbuf);
+		/* a burst's records are not kept for later quiet seconds */
+		if (e->recbuf.cap > (1u << 20))
+			obuf_release(&e->recbuf);
+	}
 	e->st.seconds++;
 	if (e->baseline)
 		e->st.baselines++;
@@ -225,6 +410,7 @@ void engine_vrps_changed(struct engine *e, uint32_t sec, const struct rpki_vrp *
 			set[w++] = set[i];
 	rpki_replace(&ch, set, w, cap, NULL, NULL, NULL);
 	struct rib *r = &e->rib;
+	r->src_ref = RIB_NONE;
 	uint64_t marked = 0;
 	for (uint32_t i = 0; i < r->npfx; i++)
 		if (r->pfx[i].n && rpki_covers(&ch, &r->pfx[i].p)) {
@@ -244,6 +430,7 @@ static void long_path(struct engine *e, const struct engine_op *o, uint32_t path
 	struct rib *r = &e->rib;
 	arena_reset(&e->scratch);
 	e->last_op = -1;
+	r->src_ref = o->ref;
 	uint32_t pfx = rib_prefix(r, &o->p);
 	if (path != RIB_NONE) {
 		rib_announce(r, o->peer, pfx, o->addpath, path);
@@ -280,6 +467,7 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 		o->same_path = false;
 		o->hashed = false;
 		o->set = RIB_NONE;
+		o->ref = e->cur_ref;
 		if (el->type == BGP_ELEM_WITHDRAW) {
 			e->st.withdraws++;
 		} else {
@@ -321,6 +509,7 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 				return;
 			if (e->adj)
 				rib_adj_peer_down(e->adj, peer);
+			r->src_ref = ENGINE_REF_SESSION;
 			rib_peer_down(r, peer);
 			e->st.peer_downs++;
 		}
@@ -385,6 +574,7 @@ void engine_elem_pre(struct engine *e, uint32_t collector, const struct engine_p
 		o->hashed = true;
 		o->pfx_hash = q->pfx_hash;
 		o->set = RIB_NONE;
+		o->ref = e->cur_ref;
 		if (q->type == BGP_ELEM_WITHDRAW) {
 			e->st.withdraws++;
 		} else {
@@ -444,7 +634,9 @@ void engine_record(struct engine *e, uint32_t collector, struct mrt_dec *dec, co
 {
 	struct engine_src s = {e, collector};
 	memset(res, 0, sizeof *res);
+	engine_rec_begin(e, collector, rec, NULL);
 	mrt_decode(dec, rec, engine_on_elem, &s, res);
+	engine_rec_end(e);
 }
 
 static struct engine_coll *coll_state(struct engine *e, uint32_t collector)
@@ -467,7 +659,10 @@ void engine_seen(struct engine *e, uint32_t collector, uint32_t ts, bool missing
 		if (!c->gap_from)
 			c->gap_from = c->last;
 		e->det.events++;
-		e->fn(e->arg, &ev);
+		if (e->proofs)
+			on_det_event(e, &ev);
+		else
+			e->fn(e->arg, &ev);
 	}
 	if (ts >= c->last) {
 		c->last = ts;
@@ -490,6 +685,7 @@ void engine_dump_begin(struct engine *e, uint32_t collector)
 	rib_dump_begin(&e->rib, collector, reveal);
 	det_dump(&e->det); /* docs/events.md §10: new_for_prefix looks back to it */
 	e->in_dump = true;
+	e->cur_ref = ENGINE_REF_DUMP;
 	e->dump_coll = collector;
 	e->st.dumps++;
 }
@@ -499,6 +695,8 @@ void engine_dump_end(struct engine *e)
 	flush_ops(e);
 	if (!e->in_dump)
 		return;
+	e->rib.src_ref = ENGINE_REF_DUMP;
 	rib_dump_end(&e->rib, e->dump_coll);
 	e->in_dump = false;
+	e->cur_ref = RIB_NONE;
 }

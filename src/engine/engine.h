@@ -35,6 +35,7 @@ struct engine_op {
 	uint32_t pfx_hash, path_hash;
 	uint32_t pfx, path;  /* resolved ids */
 	uint32_t set;        /* Adj-RIB-In attribute set (RIB_NONE: none) */
+	uint32_t ref;        /* engine.cur_ref when it came (rib.src_ref) */
 	struct rw_prefix p;
 	uint8_t key[ENGINE_KEY];
 	bool hashed;         /* pfx_hash and path_hash came computed (a
@@ -77,6 +78,26 @@ struct engine_coll {
 
 #define ENGINE_GAP_DEFAULT 1800
 
+/* docs/events.md §15: a record applied in the second being filled, kept
+ * while proofs are on (engine_keep_proofs) until the second is evaluated.
+ * Its bytes (DET_PROOF_MAX at most) are in engine.recbuf. */
+struct engine_rec {
+	const char *file;    /* borrowed from the driver (NULL: a live feed) */
+	uint32_t coll;       /* rib collector id */
+	uint64_t off;        /* offset in the file's decompressed stream */
+	uint32_t time;
+	uint32_t at, len;    /* its bytes in recbuf; len 0: longer than
+				DET_PROOF_MAX, not kept */
+	uint32_t rec_len;    /* its whole length */
+};
+/* rib.src_ref values beside a record's index: the changes of a session
+ * that ended, of a RIB dump (its entries and its sweep) */
+#define ENGINE_REF_SESSION (RIB_NONE - 1)
+/* the record bytes kept per second at most (a burst's beyond: file and
+ * offset only) */
+#define ENGINE_PROOF_SECOND (64u << 20)
+#define ENGINE_REF_DUMP (RIB_NONE - 2)
+
 struct engine {
 	struct rib rib;
 	struct det det;
@@ -104,6 +125,16 @@ struct engine {
 	uint32_t since;             /* a dump after a gap that began then was
 				       applied in sec (0: none) */
 	struct engine_stats st;
+	/* docs/events.md §15 (engine_keep_proofs): the second's records, and
+	 * the one being applied (RIB_NONE: none; an ENGINE_REF_*) */
+	bool proofs;
+	struct engine_rec *recs;    /* owned, reset after each evaluation */
+	uint32_t nrecs, caprecs;
+	struct obuf recbuf;         /* owned: their bytes */
+	uint32_t cur_ref;
+	const char *dump_file;      /* borrowed: the RIB dump being applied */
+	struct mrt_dec *pdec;       /* owned, made on first use: decodes kept
+				       records again to find an event's */
 	/* the rib peer ids of recent (collector, address, ASN)s: a RIB
 	 * record's entries cycle through the same peers, so most elements
 	 * find theirs here instead of hashing 24 bytes (direct-mapped; id
@@ -125,6 +156,19 @@ void engine_keep_adj(struct engine *e);
 /* A peer's BGP identifier (from its OPEN), for the Adj-RIB-In's dumps. */
 void engine_peer_bgp_id(struct engine *e, uint32_t collector, const struct rw_addr *addr, uint32_t asn,
 			uint32_t bgp_id);
+/* docs/events.md §15: from now on every event carries its proof
+ * (det_event.proof): the record of the first change that made it, or
+ * why there is none. Costs a copy of each update record (not of RIB
+ * dumps) into a buffer reset every second. */
+void engine_keep_proofs(struct engine *e);
+/* The record whose elements follow (from file at rec->off; file NULL: a
+ * live feed, borrowed until the second is evaluated), and its end.
+ * engine_record calls them itself. No-ops without proofs. */
+void engine_rec_begin(struct engine *e, uint32_t collector, const struct mrt_rec *rec, const char *file);
+static inline void engine_rec_end(struct engine *e)
+{
+	e->cur_ref = RIB_NONE;
+}
 /* Move the clock to `sec`: evaluate the second that ended if sec is later.
  * An earlier sec (a record out of order) counts in the current second. */
 void engine_time(struct engine *e, uint32_t sec);

@@ -56,6 +56,8 @@ enum http_route_id {
 	HTTP_R_PAGE_EVENT,      /* GET /event/{event} (its key, a cursor) */
 	HTTP_R_PAGE_PREFIX,     /* GET /prefix/{prefix} */
 	HTTP_R_PAGE_COUNTRY,    /* GET /country/{cc} */
+	HTTP_R_EVENT,           /* GET /api/v1/events/{event} */
+	HTTP_R_EVENT_RECORD,    /* GET /api/v1/events/{event}/record.mrt */
 	HTTP_R_COUNT
 };
 

@@ -363,6 +363,64 @@ static int events_members(struct http_ctx *c, const struct http_req *r, struct s
 	return 0;
 }
 
+/* ---- docs/events.md §15: one event, and the record that proves it */
+
+static int on_the_event(void *arg, const struct store_event *e)
+{
+	on_event(arg, e);
+	return 1;
+}
+
+static void event_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a)
+{
+	struct ev_page p = {.c = c, .o = &a->body};
+	out_open(&p.out, OUT_JSON, &p.one, c->nm);
+	bool found = false;
+	int rc = store_event_get(c->st, &r->ev, on_the_event, &p, &found);
+	out_close(&p.out);
+	obuf_release(&p.one);
+	if (rc || !found) {
+		if (rc)
+			err(a, 500, "", "the store could not be read");
+		else
+			err(a, 404, "event", "event: no stored event has this key");
+		return;
+	}
+	struct store_proof pf;
+	bool has = false;
+	if (store_event_proof_get(c->st, &r->ev, &pf, &has)) {
+		err(a, 500, "", "the store could not be read");
+		return;
+	}
+	/* the event's object, then its proof's members before its '}' */
+	if (a->body.len && a->body.buf[a->body.len - 1] == '}')
+		a->body.len--;
+	char key[64], url[128];
+	http_cursor_fmt(key, sizeof key, &r->ev);
+	snprintf(url, sizeof url, "/api/v1/events/%s/record.mrt", key);
+	out_proof_json(&a->body, has ? &pf : NULL, url);
+	obuf_putc(&a->body, '}');
+	if (has)
+		store_proof_release(&pf);
+}
+
+static void record_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a)
+{
+	struct store_proof pf;
+	bool has = false;
+	if (store_event_proof_get(c->st, &r->ev, &pf, &has)) {
+		err(a, 500, "", "the store could not be read");
+		return;
+	}
+	if (!has || !pf.rec)
+		err(a, 404, "event", has ? "event: no single record proves this event (its proof says why)"
+					 : "event: no proof is stored for this key");
+	else
+		obuf_write(&a->body, pf.rec, pf.len);
+	if (has)
+		store_proof_release(&pf);
+}
+
 static void events_answer(struct http_ctx *c, const struct http_req *r, struct http_resp *a, uint32_t clock)
 {
 	uint32_t from, to;
@@ -602,7 +660,8 @@ void http_metric(struct obuf *o, const char *name, const char *type, const char 
 static const char *const route_label[HTTP_R_COUNT + 1] = {
 	"openapi", "metrics", "as", "history", "report", "chart", "events", "prefix", "search",
 	"live_as", "live_prefix", "stream", "country_history", "country_report", "country_chart",
-	"state_as", "state_prefix", "state_country", "page_home", "page_search", "page_as", "page_event", "page_prefix", "page_country", "none",
+	"state_as", "state_prefix", "state_country", "page_home", "page_search", "page_as", "page_event",
+	"page_prefix", "page_country", "event", "event_record", "none",
 };
 
 static void metrics_answer(struct http_ctx *c, struct http_resp *a, uint32_t clock)
@@ -700,6 +759,8 @@ void http_answer(struct http_ctx *c, const struct http_req *r, struct http_resp 
 	case HTTP_R_COUNTRY_CHART: report_answer(c, r, a, clock); break;
 	case HTTP_R_COUNTRY_HISTORY: country_history_answer(c, r, a); break;
 	case HTTP_R_EVENTS: events_answer(c, r, a, clock); break;
+	case HTTP_R_EVENT: event_answer(c, r, a); break;
+	case HTTP_R_EVENT_RECORD: record_answer(c, r, a); break;
 	case HTTP_R_PREFIX: prefix_answer(c, r, a, clock); break;
 	case HTTP_R_SEARCH: search_answer(c, r, a); break;
 	case HTTP_R_STATE_AS:

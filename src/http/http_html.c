@@ -1189,8 +1189,7 @@ static int on_event(void *arg, const struct store_event *e)
 	out_event(&out, e);
 	out_close(&out);
 	obuf_puts(o, "<h2>The stored record</h2>\n<p>What the history store keeps of the event, as "
-		     "<code>routewatch events --db --json</code> prints it. The store keeps how many peers saw it, not "
-		     "which peer or collector saw it first, nor where in the archive its update is.</p>\n"
+		     "<code>routewatch events --db --json</code> prints it.</p>\n"
 		     "<pre id=\"event-json\">");
 	n = line.len;
 	while (n && line.buf[n - 1] == '\n')
@@ -1198,6 +1197,75 @@ static int on_event(void *arg, const struct store_event *e)
 	esc_n(o, line.buf ? line.buf : "", n);
 	obuf_puts(o, "</pre>\n");
 	obuf_release(&line);
+	return 0;
+}
+
+/* docs/events.md §15: the peer and collector that saw it first, and the
+ * record that proves it (decoded by out_mrt_lines, the dump formatter),
+ * or why no single record does. */
+static int proof_section(struct http_ctx *c, struct obuf *o, const char *key, const struct store_ev_key *k)
+{
+	struct store_proof p;
+	bool has = false;
+	int rc = store_event_proof_get(c->st, k, &p, &has);
+	if (rc)
+		return rc;
+	obuf_puts(o, "<section id=\"proof\" aria-labelledby=\"proof-h\"><h2 id=\"proof-h\">Seen first, and the "
+		     "proof</h2>\n");
+	if (!has) {
+		obuf_puts(o, "<p id=\"proof-none\">The store keeps no proof of this event (it was stored before "
+			     "routewatch kept them).</p>\n</section>\n");
+		return 0;
+	}
+	obuf_puts(o, "<dl id=\"first-seen\">");
+	if (*p.peer) {
+		fact(o, "first seen by");
+		obuf_puts(o, "peer <span id=\"first-peer\">");
+		esc(o, p.peer);
+		obuf_printf(o, "</span> (AS%u) of collector <span id=\"first-collector\">", p.peer_asn);
+		esc(o, p.collector);
+		obuf_puts(o, "</span></dd>");
+		fact(o, "at");
+		put_time(o, p.time);
+		obuf_puts(o, "</dd>");
+	}
+	if (*p.file) {
+		fact(o, "read from");
+		obuf_puts(o, "<code>");
+		esc(o, p.file);
+		obuf_puts(o, "</code>");
+		if (p.rec)
+			obuf_printf(o, ", offset %llu (of its decompressed bytes)", (unsigned long long)p.off);
+		obuf_puts(o, "</dd>");
+	}
+	if (*p.cause) {
+		fact(o, "no single record");
+		obuf_puts(o, "<span id=\"proof-cause\">");
+		esc(o, p.cause);
+		obuf_puts(o, "</span></dd>");
+	}
+	obuf_puts(o, "</dl>\n");
+	if (p.rec) {
+		struct obuf t = {0};
+		obuf_init_mem(&t, 512);
+		int n = out_mrt_lines(&t, p.rec, p.len, p.file);
+		size_t len = t.len;
+		while (len && t.buf[len - 1] == '\n')
+			len--;
+		obuf_puts(o, "<p>The record that carried the first change, as <code>routewatch dump</code> prints it "
+			     "(bgpdump -m):</p>\n<pre id=\"proof-record\" tabindex=\"0\" aria-label=\"the proving record, "
+			     "decoded\">");
+		if (n > 0)
+			esc_n(o, t.buf, len);
+		else
+			obuf_puts(o, "(the record does not decode)");
+		obuf_release(&t);
+		obuf_printf(o, "</pre>\n<p><a id=\"proof-mrt\" href=\"/api/v1/events/%s/record.mrt\" download>The record "
+			       "as MRT</a> (%u bytes)</p>\n",
+			    key, p.rec_len);
+	}
+	obuf_puts(o, "</section>\n");
+	store_proof_release(&p);
 	return 0;
 }
 
@@ -1217,6 +1285,8 @@ static int event(struct http_ctx *c, const struct http_req *r, struct http_resp 
 		obuf_puts(o, "<h1>No such event</h1>\n<p>The history store has no event with the key ");
 		esc(o, key);
 		obuf_puts(o, ".</p>\n");
+	} else if ((rc = proof_section(c, o, key, &r->ev))) {
+		return rc;
 	}
 	foot(o, clock);
 	return 0;

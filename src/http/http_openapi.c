@@ -55,6 +55,11 @@ void http_openapi(struct obuf *o)
 			path_param(o, "prefix", "a prefix, its slash as is or as %2F: 192.0.2.0/24");
 			first = false;
 		}
+		if (strstr(d->path, "{event}")) {
+			path_param(o, "event", "an event's key TIME.TYPE.ORIGIN.UPSTREAM, as the event pages' links "
+					       "and next_cursor give it: 1506848871.0.131279.20485");
+			first = false;
+		}
 		for (int p = 0; p < HTTP_P_COUNT; p++) {
 			if (!(d->params & (1u << p)))
 				continue;

@@ -83,6 +83,10 @@ const struct http_route_def http_routes[HTTP_R_COUNT] = {
 	 "a prefix's page", false, true, true},
 	{HTTP_R_PAGE_COUNTRY, "/country/{cc}", P(FROM) | P(TO), "text/html; charset=utf-8", "a country's page", false,
 	 true, true},
+	{HTTP_R_EVENT, "/api/v1/events/{event}", 0, "application/json",
+	 "one stored event, with the peer that saw it first and the record that proves it", false, true},
+	{HTTP_R_EVENT_RECORD, "/api/v1/events/{event}/record.mrt", 0, "application/octet-stream",
+	 "the MRT record that proves an event, as read (routewatch dump reads it)", false, true},
 };
 
 static int fail(struct http_err *e, int status, const char *param, const char *fmt, ...)

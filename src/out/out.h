@@ -106,6 +106,14 @@ void out_summary_json(struct obuf *o, const struct names *nm, const struct store
 		      const struct asrel *rel, const struct asrel_cones *cones);
 /* [{"asn":A,"name":...,"K2":time}...] from (asn, time) pairs (k2 NULL:
  * no time). */
+/* docs/events.md §15. One whole MRT record's elements as bgpdump -m
+ * lines (what `routewatch dump` prints for it): the count of lines, or an
+ * error when p is not one whole record that decodes. */
+int out_mrt_lines(struct obuf *ob, const uint8_t *p, size_t n, const char *file);
+/* ,"first_seen":{collector, peer, peer_asn, time}|null,"proof":{record
+ * (the lines above), record_mrt (record_url), record_length, file,
+ * offset, cause}|null as JSON members (p NULL: no proof stored). */
+void out_proof_json(struct obuf *o, const struct store_proof *p, const char *record_url);
 void out_asns_json(struct obuf *o, const struct names *nm, const uint32_t (*a)[2], size_t n, const char *k2);
 
 #endif

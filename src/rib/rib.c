@@ -42,6 +42,7 @@ static bool pfx_eq(const struct rw_prefix *a, const struct rw_prefix *b)
 void rib_init(struct rib *r)
 {
 	memset(r, 0, sizeof *r);
+	r->src_ref = RIB_NONE;
 	htab_init(&r->pfx_tab, 1024, RW_MEM_RIB);
 	htab_init(&r->path_tab, 1024, RW_MEM_RIB);
 	htab_init(&r->peer_tab, 64, RW_MEM_RIB);
@@ -80,6 +81,8 @@ void rib_release(struct rib *r)
 	rw_vec_free(&r->taken, &r->captaken, sizeof *r->taken, RW_MEM_RIB);
 	rw_vec_free(&r->why, &r->capwhy, sizeof *r->why, RW_MEM_RIB);
 	rw_vec_free(&r->taken_why, &r->captaken_why, sizeof *r->taken_why, RW_MEM_RIB);
+	rw_vec_free(&r->dirty_src, &r->capdirty_src, sizeof *r->dirty_src, RW_MEM_RIB);
+	rw_vec_free(&r->taken_src, &r->captaken_src, sizeof *r->taken_src, RW_MEM_RIB);
 	memset(r, 0, sizeof *r);
 }
 
@@ -176,7 +179,7 @@ uint32_t rib_prefix(struct rib *r, const struct rw_prefix *p)
 /* why: RIB_WHY_* of a removal, 0 for other changes. The why bytes are
  * indexed by prefix id and zeroed again when taken, so they cost a byte
  * per prefix and nothing per second. */
-static void mark_dirty(struct rib *r, uint32_t pfx, uint8_t why)
+static void mark_dirty(struct rib *r, uint32_t pfx, uint8_t why, uint32_t peer)
 {
 	struct rib_pfx *x = &r->pfx[pfx];
 	if (r->revealing)
@@ -193,19 +196,23 @@ static void mark_dirty(struct rib *r, uint32_t pfx, uint8_t why)
 		return;
 	x->dirty_epoch = r->epoch;
 	GROW(r->dirty, r->ndirty, r->capdirty);
+	if (r->ndirty >= r->capdirty_src)
+		rw_vec_grow(&r->dirty_src, &r->capdirty_src, (size_t)r->ndirty + 1, sizeof *r->dirty_src, UINT32_MAX,
+			    RW_MEM_RIB);
+	r->dirty_src[r->ndirty] = (struct rib_src){peer, r->src_ref};
 	r->dirty[r->ndirty++] = pfx;
 }
 
 void rib_mark_dirty(struct rib *r, uint32_t pfx)
 {
-	mark_dirty(r, pfx, 0);
+	mark_dirty(r, pfx, 0, RIB_NONE);
 }
 
 void rib_mark_all_dirty(struct rib *r)
 {
 	for (uint32_t i = 0; i < r->npfx; i++)
 		if (r->pfx[i].n)
-			mark_dirty(r, i, 0);
+			mark_dirty(r, i, 0, RIB_NONE);
 }
 
 const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n, const uint8_t **why)
@@ -221,6 +228,12 @@ const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n, const uint8_t **why)
 		return empty;
 	rw_vec_grow(&r->taken, &r->captaken, r->ndirty, sizeof *r->taken, UINT32_MAX, RW_MEM_RIB);
 	memcpy(r->taken, r->dirty, (size_t)r->ndirty * sizeof *r->dirty);
+	/* a RIB dump's second leaves lists of the whole table: give them
+	 * back when a later second needs far less */
+	if (r->captaken_src > 65536 && r->captaken_src / 4 > r->ndirty)
+		rw_vec_free(&r->taken_src, &r->captaken_src, sizeof *r->taken_src, RW_MEM_RIB);
+	rw_vec_grow(&r->taken_src, &r->captaken_src, r->ndirty, sizeof *r->taken_src, UINT32_MAX, RW_MEM_RIB);
+	memcpy(r->taken_src, r->dirty_src, (size_t)r->ndirty * sizeof *r->dirty_src);
 	rw_vec_grow(&r->taken_why, &r->captaken_why, r->ndirty, sizeof *r->taken_why, UINT32_MAX, RW_MEM_RIB);
 	for (uint32_t i = 0; i < r->ndirty; i++) {
 		uint32_t p = r->dirty[i];
@@ -230,6 +243,8 @@ const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n, const uint8_t **why)
 	}
 	if (why)
 		*why = r->taken_why;
+	if (r->capdirty_src > 65536 && r->capdirty_src / 4 > r->ndirty)
+		rw_vec_free(&r->dirty_src, &r->capdirty_src, sizeof *r->dirty_src, RW_MEM_RIB);
 	r->ndirty = 0;
 	return r->taken;
 }
@@ -376,7 +391,7 @@ void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, 
 		 * upstream changes none of them -- unless the reader looks at
 		 * whole paths (route leaks, docs/events.md §11) */
 		if (!same_view || r->paths_matter)
-			mark_dirty(r, pfx, 0);
+			mark_dirty(r, pfx, 0, peer);
 		return;
 	}
 	uint32_t pos = (uint32_t)~i, flag = 0;
@@ -403,7 +418,7 @@ void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, 
 	rib__peer_has(r, peer, pfx);
 	if (r->route_obs)
 		r->route_obs(r->route_obs_arg, r, peer, pfx, RIB_NONE, path);
-	mark_dirty(r, pfx, 0);
+	mark_dirty(r, pfx, 0, peer);
 }
 
 static void remove_at(struct rib *r, uint32_t pfx, uint32_t i, uint8_t why)
@@ -438,7 +453,7 @@ static void remove_at(struct rib *r, uint32_t pfx, uint32_t i, uint8_t why)
 	}
 	if (x->n == 0)
 		rw_vec_free(&x->r, &x->cap, sizeof *x->r, RW_MEM_RIB);
-	mark_dirty(r, pfx, why);
+	mark_dirty(r, pfx, why, peer);
 }
 
 void rib_withdraw(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath)
@@ -681,7 +696,8 @@ void rib_mem(const struct rib *r, struct rib_mem *m)
 		m->peers += (size_t)r->peer[i].caphas * 8;
 	for (uint32_t i = 0; i < r->ncoll; i++)
 		m->peers += (size_t)r->coll[i].cappeers * 4;
-	m->dirty = ((size_t)r->capdirty + r->captaken) * 4 + r->capwhy + r->captaken_why;
+	m->dirty = ((size_t)r->capdirty + r->captaken) * 4 + r->capwhy + r->captaken_why +
+		   ((size_t)r->capdirty_src + r->captaken_src) * sizeof(struct rib_src);
 }
 
 size_t rib_bytes(const struct rib *r)

@@ -77,6 +77,13 @@ struct rib_pfx {
 	uint32_t dirty_epoch;    /* == rib.epoch: already in the dirty list */
 };
 
+/* A dirty prefix's first change in its epoch: the peer whose route
+ * changed (RIB_NONE: no route changed, a prefix marked to be looked at
+ * again) and rib.src_ref at that moment. */
+struct rib_src {
+	uint32_t peer, ref;
+};
+
 struct rib_peer {
 	struct rw_addr addr;
 	uint32_t asn;
@@ -144,6 +151,15 @@ struct rib {
 	uint32_t ndirty, capdirty;
 	uint32_t *taken;          /* the list rib_take_dirty returned */
 	uint32_t captaken;
+	/* The first change of each dirty prefix since the last take, parallel
+	 * to dirty (two stores when a prefix first changes in an epoch,
+	 * nothing for its later changes): what proves an event
+	 * (docs/internals/engine.md, "Proofs") */
+	struct rib_src *dirty_src, *taken_src;
+	uint32_t capdirty_src, captaken_src;
+	uint32_t src_ref;         /* the caller's reference for the changes
+				     that follow (the engine: the record
+				     being applied); RIB_NONE: none */
 	uint8_t *why;             /* RIB_WHY_* of each prefix since the last take */
 	uint32_t capwhy;
 	uint8_t *taken_why;       /* why of each taken prefix */
@@ -200,6 +216,10 @@ uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scr
 size_t rib_path_key(const struct bgp_attrs *a, uint8_t *buf, size_t cap);
 uint32_t rib_path_hash(const uint8_t *key, size_t klen);
 uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_t h, struct arena *scratch);
+
+/* docs/events.md §3's origin and upstream of decoded attributes, as the
+ * rib would intern them, without interning (scratch: the decoding's). */
+int rib_attrs_origin_upstream(const struct bgp_attrs *a, struct arena *scratch, uint32_t *origin, uint32_t *upstream);
 
 /* A temporary reference on a path (batched work resolves paths before it
  * applies the routes that will hold them); release frees an unused one. */
@@ -273,6 +293,11 @@ enum {
  * NULL) their RIB_WHY_* bits, parallel to them; valid until the next
  * call. */
 const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n, const uint8_t **why);
+/* The first change of each prefix of the last take, parallel to it. */
+static inline const struct rib_src *rib_taken_src(const struct rib *r)
+{
+	return r->taken_src;
+}
 
 /* Every prefix with routes is dirty (a whole evaluation, for rebuilding
  * what the detector keeps from an older snapshot). */

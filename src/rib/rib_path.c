@@ -498,6 +498,15 @@ void rib__path_unref(struct rib *r, uint32_t path)
 		pool_compact(r);
 }
 
+int rib_attrs_origin_upstream(const struct bgp_attrs *a, struct arena *scratch, uint32_t *origin, uint32_t *upstream)
+{
+	*origin = *upstream = 0;
+	size_t need = RIB_KEY_MAX((size_t)a->as_path_len + a->as4_path_len);
+	uint8_t *key = arena_alloc(scratch, need);
+	size_t klen = key ? rib_path_key(a, key, need) : 0;
+	return klen ? key_origin(key, klen, scratch, origin, upstream) : RW_EMALFORMED;
+}
+
 uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_t h, struct arena *scratch)
 {
 	uint32_t k;

@@ -405,6 +405,7 @@ static void attach_countries(struct hist *h, struct det *d)
 void hist_attach(struct hist *h, struct engine *e)
 {
 	struct det *d = &e->det;
+	engine_keep_proofs(e); /* docs/events.md §15: stored beside the events */
 	d->hooks = &h->hooks;
 	d->report_present = true;
 	if (d->geo.g)
@@ -570,6 +571,28 @@ void hist_event_view(const struct det_gevent *ge, const struct rib *r, char **bu
 		v->upstream = det_leak_key(ge->upstream, ge->to);
 }
 
+/* docs/events.md §15: a grouped event's proof beside its row. */
+static int write_proof(struct store *s, const struct det_gevent *ge, const struct store_event *ev,
+		       const struct rib *r)
+{
+	const struct det_proof *p = &ge->proof;
+	struct store_proof sp = {.time = p->time, .rec = p->rec, .len = p->len, .rec_len = p->rec_len,
+				 .file = p->file, .off = p->off, .cause = p->cause};
+	char addr[RW_ADDR_STRLEN] = "";
+	if (p->peer != RIB_NONE && p->peer < r->npeer) {
+		const struct rib_peer *pe = &r->peer[p->peer];
+		fmt_addr(addr, &pe->addr);
+		sp.peer = addr;
+		sp.peer_asn = pe->asn;
+		sp.collector = r->coll[pe->collector].name;
+	} else if (ge->type == DET_COLLECTOR_GAP) {
+		sp.collector = ev->collector;
+	}
+	struct store_ev_key k;
+	store_ev_key_of(ev, &k);
+	return store_event_proof_put(s, &k, &sp);
+}
+
 /* The grouped events, with their prefixes as text. */
 /* The events since the last commit: the current group is finished and
  * joins the pending ones (a group takes no more events once finished),
@@ -591,6 +614,8 @@ static int write_events(struct hist *h, struct store *s, const struct rib *r)
 			struct store_event ev;
 			hist_event_view(&h->pend[k].ev[i], r, &buf, &cap, &ev);
 			rc = store_event_merge(s, &ev);
+			if (!rc && h->pend[k].ev[i].has_proof)
+				rc = write_proof(s, &h->pend[k].ev[i], &ev, r);
 		}
 	free(buf);
 	return rc;

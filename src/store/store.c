@@ -50,7 +50,14 @@ static const char schema[] =
 	" prefixes {INT} NOT NULL, routes {INT} NOT NULL, changed {INT} NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS country_series (origin {INT} NOT NULL, bucket {INT} NOT NULL,"
 	" ts {INT} NOT NULL, prefixes {INT} NOT NULL, routes {INT} NOT NULL, upstreams TEXT NOT NULL,"
-	" PRIMARY KEY (origin, bucket));";
+	" PRIMARY KEY (origin, bucket));"
+	/* docs/events.md §15 (store_proof.c): what proves an event, by the
+	 * event's key; added to older stores as they are opened (their
+	 * events have none) */
+	"CREATE TABLE IF NOT EXISTS event_proof (origin {INT} NOT NULL, time {INT} NOT NULL, type {INT} NOT NULL,"
+	" upstream {INT} NOT NULL, collector TEXT NOT NULL, peer TEXT NOT NULL, peer_asn {INT} NOT NULL,"
+	" seen {INT} NOT NULL, record {BLOB}, record_len {INT} NOT NULL, file TEXT NOT NULL,"
+	" file_offset {INT} NOT NULL, cause TEXT NOT NULL, PRIMARY KEY (origin, time, type, upstream));";
 
 /* PostgreSQL (docs/store.md): the event and series tables of a new store
  * are partitioned by month (declarative, by range of time and of bucket),
@@ -184,9 +191,9 @@ int store_open(struct store *s, const char *uri, char *err, size_t esz)
 		struct db_stmt *q = db_prepare(
 			s->db, "SELECT count(*) FROM (VALUES ('meta'), ('state'), ('files'), ('names'), ('events'),"
 			       " ('events_time'), ('events_type'), ('intervals'), ('origins'), ('prefix_origins'),"
-			       " ('origin_series'), ('country_intervals'), ('countries'), ('country_series')) v(n)"
+			       " ('origin_series'), ('country_intervals'), ('countries'), ('country_series'), ('event_proof')) v(n)"
 			       " WHERE to_regclass(v.n) IS NOT NULL");
-		whole = q && db_step(q) == 1 && db_col_i64(q, 0) == 14;
+		whole = q && db_step(q) == 1 && db_col_i64(q, 0) == 15;
 		db_finalize(q);
 	}
 	if (!rc && !whole)
@@ -259,6 +266,7 @@ void store_close(struct store *s)
 	for (size_t i = 0; i < RW_ARRAY_LEN(s->bst); i++)
 		db_finalize(s->bst[i]);
 	db_finalize(s->batch);
+	db_finalize(s->proof_put);
 	db_close(s->db);
 	free(s->where);
 	memset(s, 0, sizeof *s);

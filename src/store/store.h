@@ -42,6 +42,7 @@ struct store {
 	struct db_stmt *st[16]; /* writers' statements, prepared on first use, owned */
 	struct db_stmt *bst[8]; /* the backfill's (store_backfill.c), the same way */
 	struct db_stmt *batch;  /* store_points_put_latest's full batch, owned */
+	struct db_stmt *proof_put; /* store_event_proof_put's, owned */
 	bool writer;        /* store_writer_begin succeeded: closing marks it clean */
 	/* PostgreSQL: events and origin_series are partitioned by month
 	 * (store_open makes new stores so); the months whose partitions this
@@ -251,6 +252,34 @@ struct store_ev_key {
  * and at most limit rows (0: all). */
 int store_events_after(struct store *s, bool all_origins, uint32_t origin, uint32_t from, uint32_t to,
 		       const struct store_ev_key *after, uint32_t limit, store_event_fn fn, void *arg);
+
+/* docs/events.md §15 (store_proof.c): what proves an event, beside it
+ * in event_proof. Written once per event key (a second write is a
+ * no-op); read back with every string and the record in one allocation
+ * (own, store_proof_release). */
+struct store_proof {
+	const char *collector;     /* "" : none known */
+	const char *peer;          /* the peer's address; "": none */
+	uint32_t peer_asn;
+	uint32_t time;             /* the record's time */
+	const uint8_t *rec;        /* the MRT record (header included); NULL:
+				      none (cause says why) */
+	size_t len;                /* bytes at rec (<= DET_PROOF_MAX) */
+	uint32_t rec_len;          /* the record's whole length */
+	const char *file;          /* the file it was read from; "": a live
+				      feed, or none */
+	uint64_t off;              /* its offset in the file's decompressed
+				      stream */
+	const char *cause;         /* why no single record proves it; "":
+				      rec proves it */
+	void *own;                 /* read back: owns all the above */
+};
+/* The backfill (and hist.c) call this once per event written, in the
+ * writer's transaction; k as store_ev_key_of gives it for the row. */
+int store_event_proof_put(struct store *s, const struct store_ev_key *k, const struct store_proof *p);
+/* *found false: the event has no proof (an older store's, or none kept). */
+int store_event_proof_get(struct store *s, const struct store_ev_key *k, struct store_proof *p, bool *found);
+void store_proof_release(struct store_proof *p);
 
 /* store_page.c: a page of the events of a window that pass a filter,
  * for front ends that page (the HTTP API). */

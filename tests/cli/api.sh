@@ -244,6 +244,28 @@ suite() {
 	check "$L/page-event" "[ $code = 200 ] && grep -q 'gained upstream AS20485 &lt;script&gt;' $tmp/pev.body &&
 		grep -q '<pre id=\"event-json\">{&quot;type&quot;:&quot;upstream_gained&quot;,&quot;time&quot;:&quot;2017-10-01T09:07:51Z&quot;' $tmp/pev.body &&
 		! grep -q '<script>alert' $tmp/pev.body" "$code $(grep -o '<p id="event-line">[^<]*' "$tmp/pev.body")"
+	# docs/events.md §15: the peer that saw it first and the record that
+	# proves it; the record as MRT reads back, with dump, as the same lines
+	get evp /api/v1/events/1506848871.0.131279.20485
+	check "$L/event-first-seen" "[ $code = 200 ] && jq -e '.type == \"upstream_gained\" and .upstream == 20485 and (.first_seen.collector | length > 0)
+		and (.first_seen.peer | test(\"^[0-9a-f.:]+$\")) and .first_seen.peer_asn > 0 and .first_seen.time == \"2017-10-01T09:07:51Z\"' $tmp/evp.body > /dev/null" \
+		"$code $(jq -c .first_seen "$tmp/evp.body" 2>&1 | head -c 300)"
+	check "$L/event-proof-record" "jq -e '(.proof.record | test(\"\\\\|175\\\\.45\\\\.176\\\\.0/24\\\\|[0-9 ]* 20485 131279\\\\|\")) and (.proof.file | test(\"updates\")) and .proof.offset > 0
+		and .proof.cause == null and .proof.record_mrt == \"/api/v1/events/1506848871.0.131279.20485/record.mrt\"' $tmp/evp.body > /dev/null" \
+		"$(jq -c .proof "$tmp/evp.body" 2>&1 | head -c 400)"
+	get evr /api/v1/events/1506848871.0.131279.20485/record.mrt
+	jq -r .proof.record "$tmp/evp.body" > "$tmp/evp.lines"
+	"$RW" dump "$tmp/evr.body" > "$tmp/evr.lines" 2> "$tmp/evr.err"
+	check "$L/event-record-mrt-dumps-the-same" "[ $code = 200 ] && hdr evr content-type | grep -q '^application/octet-stream' && [ -s $tmp/evr.lines ] &&
+		cmp -s $tmp/evp.lines $tmp/evr.lines" "$code $(diff "$tmp/evp.lines" "$tmp/evr.lines" | head -4) $(head -2 "$tmp/evr.err")"
+	get evo /api/v1/events/1506855134.2.131279.0
+	check "$L/event-proof-cause" "[ $code = 200 ] && jq -e '.type == \"origin_down\" and .proof.record == null and (.proof.cause | length > 0)' $tmp/evo.body > /dev/null" \
+		"$code $(jq -c .proof "$tmp/evo.body" 2>&1 | head -c 300)"
+	get evn /api/v1/events/1506848871.0.131279.174
+	check "$L/event-not-stored" "[ $code = 404 ] && jq -e '.parameter == \"event\"' $tmp/evn.body > /dev/null" "$code $(head -c 200 "$tmp/evn.body")"
+	check "$L/page-event-proof" "grep -q '<section id=\"proof\"' $tmp/pev.body && grep -q '<span id=\"first-peer\">[0-9a-f.:]*</span> (AS[0-9]*) of collector <span id=\"first-collector\">' $tmp/pev.body &&
+		grep -q '<pre id=\"proof-record\"[^>]*>BGP4MP|1506848871|A|[^|]*|[0-9]*|175.45.176.0/24|[0-9 ]* 20485 131279|' $tmp/pev.body &&
+		grep -q 'href=\"/api/v1/events/1506848871.0.131279.20485/record.mrt\"' $tmp/pev.body" "$(sed -n '/id=\"proof\"/,/<\/section>/p' "$tmp/pev.body" | head -c 400)"
 	get pcev /event/1506848871.30.19280.20485
 	check "$L/page-event-of-a-country" "[ $code = 200 ] && grep -q 'country_provider_gained of country KP' $tmp/pcev.body &&
 		grep -q 'country KP gained international provider AS20485' $tmp/pcev.body" "$code $(grep -o '<h1[^<]*' "$tmp/pcev.body")"
@@ -448,14 +470,14 @@ suite() {
 		"$code $(head -c 200 "$tmp/openapi.body")"
 	bad=""
 	for p in $(jq -r '.paths | keys[]' "$tmp/openapi.body"); do
-		q=$(echo "$p" | sed 's/{asn}/131279/; s|{prefix}|175.45.176.0/24|; s/{cc}/KP/')
+		q=$(echo "$p" | sed 's/{asn}/131279/; s|{prefix}|175.45.176.0/24|; s/{cc}/KP/; s/{event}/1506848871.0.131279.20485/')
 		c=$(curl -s -o "$tmp/op.body" -w '%{http_code}' "$U$q")
 		if [ "$c" = 404 ] && jq -e '.message | startswith("no such route")' "$tmp/op.body" > /dev/null; then
 			bad="$bad $p"
 		fi
 	done
 	nr=$(jq '.paths | length' "$tmp/openapi.body")
-	check "$L/openapi-routes-agree" "[ -z '$bad' ] && [ $nr -eq 18 ] && ! jq -e '.paths | has(\"/as/{asn}\")' $tmp/openapi.body > /dev/null" \
+	check "$L/openapi-routes-agree" "[ -z '$bad' ] && [ $nr -eq 20 ] && ! jq -e '.paths | has(\"/as/{asn}\")' $tmp/openapi.body > /dev/null" \
 		"not routed:$bad; $nr paths"
 
 	# ---- /metrics: Prometheus' text format
@@ -656,6 +678,52 @@ check live/resume-from-store "[ -s $tmp/ids4 ] && tail -n +2 $tmp/ids | cmp -s -
 kill "$col_pid"
 wait "$col_pid"
 
+# docs/events.md §15: an event a session drop made has a cause and no
+# record. Four peers of one collector announce 198.51.100.0/24 of AS65100
+# (two through AS65010, two through AS65020) on 2017-10-02; a minute
+# later the two sessions through AS65010 go down: upstream_lost of
+# AS65010, the prefix still seen. Ingested after the sample (the store's
+# clock is before it); L DB: the backend's label and store.
+mkdir -p "$tmp/sess"
+python3 - > "$tmp/sess/sess.updates.20171002.0000" <<'PY'
+import struct, sys
+t0 = 1506902400
+def rec(ts, sub, body):
+    return struct.pack('>IHHI', ts, 16, sub, len(body)) + body
+def hdr(asn, ip):
+    return struct.pack('>IIHH', asn, 6447, 0, 1) + bytes(ip) + bytes([192, 0, 2, 254])
+def update(path, nh):
+    aspath = struct.pack('>BB', 2, len(path)) + b''.join(struct.pack('>I', a) for a in path)
+    attrs = bytes([0x40, 1, 1, 0, 0x40, 2, len(aspath)]) + aspath + bytes([0x40, 3, 4]) + bytes(nh)
+    body = struct.pack('>HH', 0, len(attrs)) + attrs + bytes([24, 198, 51, 100])
+    return b'\xff' * 16 + struct.pack('>HB', 19 + len(body), 2) + body
+peers = [(65001, [10, 0, 0, 1], 65010), (65002, [10, 0, 0, 2], 65010),
+         (65003, [10, 0, 0, 3], 65020), (65004, [10, 0, 0, 4], 65020)]
+out = b''
+for asn, ip, up in peers:
+    out += rec(t0, 4, hdr(asn, ip) + update([asn, up, 65100], ip))  # BGP4MP_MESSAGE_AS4
+for asn, ip, up in peers[:2]:
+    out += rec(t0 + 60, 5, hdr(asn, ip) + struct.pack('>HH', 6, 1))  # STATE_CHANGE_AS4: Established -> Idle
+sys.stdout.buffer.write(out)
+PY
+session_proof() {
+	L=$1 DB=$2
+	"$RW" ingest -q --db "$DB" "$tmp/sess" > "$tmp/sess-ingest.out" 2>&1
+	check "$L/session-ingest" "[ $? -eq 0 ]" "$(head -3 "$tmp/sess-ingest.out")"
+	serve "$DB"
+	get sdrop /api/v1/events/1506902460.1.65100.65010
+	check "$L/event-session-drop-cause" "[ $code = 200 ] && jq -e '.type == \"upstream_lost\" and .proof.record == null and .proof.record_mrt == null
+		and .proof.cause == \"peer session went down\" and .first_seen.collector == \"sess\" and (.first_seen.peer | test(\"^10\\\\.0\\\\.0\\\\.[12]$\"))'  $tmp/sdrop.body > /dev/null" \
+		"$code $(head -c 400 "$tmp/sdrop.body")"
+	get sdropr /api/v1/events/1506902460.1.65100.65010/record.mrt
+	check "$L/event-session-drop-no-record" "[ $code = 404 ] && jq -e '.parameter == \"event\"' $tmp/sdropr.body > /dev/null" "$code"
+	get psdrop /event/1506902460.1.65100.65010
+	check "$L/page-event-session-drop" "[ $code = 200 ] && grep -q '<span id=\"proof-cause\">peer session went down</span>' $tmp/psdrop.body &&
+		! grep -q 'id=\"proof-record\"' $tmp/psdrop.body" "$code"
+	stop
+}
+session_proof sqlite "$tmp/s.db"
+
 # ---------------------------------------------------------------- PostgreSQL
 PG=${RW_TEST_PG:-}
 if [ -z "$PG" ]; then
@@ -673,6 +741,7 @@ else
 	"$RW" ingest -q --db "$PU" --names "$N" --countries "$N" "$S" > "$tmp/pg-ingest.out" 2>&1
 	check pg/ingest "[ $? -eq 0 ]" "$(head -3 "$tmp/pg-ingest.out")"
 	suite pg "$PU"
+	session_proof pg "$PU"
 	psql "$PG" -qAt -c "DROP DATABASE IF EXISTS $db" >> "$tmp/pg.log" 2>&1
 fi
 

@@ -243,6 +243,39 @@ static void on_event(void *arg, const struct det_event *e)
 	det_group_add(arg, e);
 }
 
+struct rec_has {
+	const struct rw_prefix *p;
+	bool found;
+};
+
+static int rec_elem(void *arg, const struct bgp_elem *el)
+{
+	struct rec_has *h = arg;
+	struct rw_prefix q = el->pfx;
+	q.path_id = 0;
+	if (el->type == BGP_ELEM_ANNOUNCE && !rw_prefix_cmp(&q, h->p))
+		h->found = true;
+	return 0;
+}
+
+/* Does the proof's record (header and body) announce p? */
+static bool rec_announces(const struct det_proof *pf, const struct rw_prefix *p)
+{
+	struct mrt_rec rec;
+	memset(&rec, 0, sizeof rec);
+	mrt_hdr_decode(pf->rec, &rec.h);
+	rec.body = pf->rec + MRT_HDR_LEN;
+	rec.len = pf->len - MRT_HDR_LEN;
+	struct mrt_dec d;
+	mrt_dec_init(&d);
+	struct rec_has h = {p, false};
+	struct mrt_result res;
+	memset(&res, 0, sizeof res);
+	mrt_decode(&d, &rec, rec_elem, &h, &res);
+	mrt_dec_release(&d);
+	return h.found;
+}
+
 void scen_run(struct scen *s, unsigned min_peers)
 {
 	for (int i = 0; i < s->ncoll; i++) {
@@ -253,6 +286,8 @@ void scen_run(struct scen *s, unsigned min_peers)
 	det_group_init(&g);
 	struct engine *e = malloc(sizeof *e);
 	engine_init(e, min_peers, on_event, &g);
+	if (s->proofs)
+		engine_keep_proofs(e);
 	struct feed_stats st = {0};
 	struct archive_opts ao = {0};
 	struct feed_inputs inputs;
@@ -273,6 +308,8 @@ void scen_run(struct scen *s, unsigned min_peers)
 		int rc = engine_save(e, &o);
 		engine_release(e);
 		engine_init(e, min_peers, on_event, &g);
+		if (s->proofs)
+			engine_keep_proofs(e);
 		if (!rc)
 			rc = engine_load(e, (const uint8_t *)o.buf, o.len, s->snap_err, sizeof s->snap_err);
 		else
@@ -333,6 +370,17 @@ void scen_run(struct scen *s, unsigned min_peers)
 					      (long)ge->determined - (long)SCEN_T0);
 		if (ge->since)
 			k += (size_t)snprintf(b + k, sizeof b - k, " since %ld", (long)ge->since - (long)SCEN_T0);
+		if (s->proofs && ge->has_proof) {
+			const struct det_proof *pf = &ge->proof;
+			if (pf->peer != RIB_NONE)
+				k += (size_t)snprintf(b + k, sizeof b - k, " by %u", e->rib.peer[pf->peer].asn);
+			if (pf->rec)
+				k += (size_t)snprintf(b + k, sizeof b - k, " %s",
+						      ge->npfx && rec_announces(pf, &e->rib.pfx[ge->pfx[0]].p) ? "rec+"
+												       : "rec");
+			else
+				k += (size_t)snprintf(b + k, sizeof b - k, " cause %s", pf->cause ? pf->cause : "?");
+		}
 		s->ev[s->nev++] = strdup(b);
 	}
 	feed_inputs_free(&inputs);

@@ -71,6 +71,11 @@ struct scen {
 	/* print docs/events.md §10's events too (origin_gained, origin_lost,
 	 * prefix_new, more_specific: " new", " in <covering>", " [origins]") */
 	bool origins;
+	/* docs/events.md §15: keep proofs; each event string ends with
+	 * " by <peer ASN>" (the first peer; none without one) and
+	 * " rec+" (a record that announces the event's first prefix), " rec"
+	 * (a record that does not) or " cause <cause>" */
+	bool proofs;
 	char snap_err[256];
 	struct engine *e;
 };

@@ -119,6 +119,17 @@ TEST(http_paths_and_methods)
 	CHECK(r.ev.origin == -1);
 	CHECK_INT(get("/event/1506848871.0", NULL), -1);
 	CHECK(e.status == 400 && !strcmp(e.param, "event"));
+	/* docs/events.md §15: one event, and the record that proves it */
+	CHECK_INT(get("/api/v1/events/1506848871.0.131279.20485", NULL), 0);
+	CHECK(r.route == HTTP_R_EVENT && r.ev.time == 1506848871u && r.ev.origin == 131279 && r.ev.upstream == 20485);
+	CHECK_INT(get("/api/v1/events/1506848871.0.131279.20485/record.mrt", NULL), 0);
+	CHECK(r.route == HTTP_R_EVENT_RECORD && r.ev.time == 1506848871u && r.ev.upstream == 20485);
+	CHECK_INT(get("/api/v1/events/1506848871.0.131279.20485/record.bin", NULL), -1);
+	CHECK_INT(e.status, 404);
+	CHECK_INT(get("/api/v1/events/x.0.131279.20485", NULL), -1);
+	CHECK(e.status == 400 && !strcmp(e.param, "event"));
+	CHECK_INT(get("/api/v1/events", NULL), 0);
+	CHECK_INT(r.route, HTTP_R_EVENTS);
 	CHECK_INT(get("/as/131279", "from=2017-10-01&to=2017-10-02&cursor=1506848871.0.131279.20485"), 0);
 	CHECK_INT(r.route, HTTP_R_PAGE_AS);
 	CHECK_INT(get("/as/131279/more", NULL), -1);

@@ -4,6 +4,7 @@
 #define T_PREFIX "rib-engine/"
 #include "t.h"
 #include "engine/engine.h"
+#include "scen.h"
 
 #include <stdlib.h>
 
@@ -105,6 +106,37 @@ TEST(batched_changes_keep_every_invariant)
 	CHECK_INT(rib_check(&e->rib, msg, sizeof msg), 0);
 	engine_release(e);
 	free(e);
+}
+
+/* docs/events.md §15: an upstream_gained is proved by the first record of
+ * its second that announces the prefix through the new upstream (not by
+ * another peer's change that came first), and a loss made by sessions
+ * that ended names the first peer and its cause, with no record. */
+TEST(proofs_name_the_first_peer_and_record)
+{
+	struct scen s;
+	scen_init(&s);
+	s.proofs = true;
+	uint32_t T = SCEN_T0;
+	int rv = scen_collector(&s, "rv");
+	int p1 = scen_peer(&s, rv, "198.51.100.1", 3356), p2 = scen_peer(&s, rv, "198.51.100.2", 174),
+	    p3 = scen_peer(&s, rv, "198.51.100.3", 1299);
+	scen_rib(&s, rv, T);
+	scen_route(&s, p1, "192.0.2.0/24", "3356 64500 65551");
+	scen_route(&s, p2, "192.0.2.0/24", "174 64500 65551");
+	scen_route(&s, p3, "192.0.2.0/24", "1299 64500 65551");
+	scen_updates(&s, rv, T);
+	scen_announce(&s, p3, T + 10, "192.0.2.0/24", "1299 64502 65551"); /* first, not the gain's */
+	scen_announce(&s, p2, T + 10, "192.0.2.0/24", "174 64501 65551");
+	scen_announce(&s, p1, T + 10, "192.0.2.0/24", "3356 64501 65551");
+	scen_state(&s, p2, T + 20, 6, 1);
+	scen_state(&s, p1, T + 20, 6, 1);
+	scen_run(&s, 2);
+	if (!scen_has(&s, "upstream_gained 10 65551 64501 192.0.2.0/24 new by 174 rec+") ||
+	    !scen_has(&s, "upstream_lost 10 65551 64500 192.0.2.0/24 last by 1299 rec+") ||
+	    !scen_has(&s, "upstream_lost 20 65551 64501 192.0.2.0/24 last by 174 cause peer session went down"))
+		t_fail(__FILE__, __LINE__, "proofs:%s", scen_dump(&s));
+	scen_free(&s);
 }
 
 TEST(origin_and_upstream_of_paths)

@@ -233,6 +233,24 @@ async function event(browser) {
       line.includes('gained upstream AS20485 <script>') && document.querySelector('a.win[href^="/as/131279?"]') !== null ||
       line + ' ' + JSON.stringify(j);
   }));
+  // docs/events.md §15: the peer and collector that saw it first, the
+  // record that proves it (decoded as dump prints it) and its MRT bytes
+  await check('event-proof', async () => page.evaluate(async () => {
+    const peer = document.getElementById('first-peer'), coll = document.getElementById('first-collector');
+    const rec = document.getElementById('proof-record'), a = document.getElementById('proof-mrt');
+    const h = document.getElementById('proof-h');
+    if (!peer || !coll || !rec || !a || !h) return 'missing: ' + [peer, coll, rec, a, h].map((x) => !!x).join(',');
+    const lines = rec.textContent.split('\n');
+    const mrt = await fetch(a.getAttribute('href'));
+    const bytes = new Uint8Array(await mrt.arrayBuffer());
+    // the MRT header's length field is the rest of the record
+    const len = (bytes[8] << 24 | bytes[9] << 16 | bytes[10] << 8 | bytes[11]) >>> 0;
+    return /^[0-9a-f.:]+$/.test(peer.textContent) && coll.textContent.length > 0 &&
+      lines.some((l) => /^BGP4MP\|1506848871\|A\|[^|]*\|[0-9]+\|175\.45\.176\.0\/24\|[0-9 ]* 20485 131279\|/.test(l)) &&
+      rec.getAttribute('tabindex') === '0' && document.getElementById('proof').getAttribute('aria-labelledby') === 'proof-h' &&
+      mrt.status === 200 && bytes.length === 12 + len ||
+      [peer.textContent, coll.textContent, rec.textContent, mrt.status, bytes.length].join(' ');
+  }));
   await shot(page, 'event', vp);
   clean(page, 'event');
   await page.close();
