@@ -71,13 +71,38 @@ struct http_ring_ev {
 	size_t len;
 };
 
-/* A history answer kept (the cache below). */
+/* Bytes shared by the cache and the evbuffers sending them
+ * (evbuffer_add_reference): freed by the last of them to let go. Only
+ * the loop's thread touches the count. */
+struct http_blob {
+	uint32_t refs;
+	size_t len;
+	char data[];
+};
+
+/* A history answer kept (the cache below). A hit is sent from these
+ * bytes as they are: no copy, no hashing, and gzip once per entry. */
 struct http_cached {
 	char *uri;                  /* owned: the request target */
 	const char *ctype;          /* static */
-	char *body;                 /* owned, JSON already made safe */
-	size_t len;
+	struct http_blob *body;     /* a reference: JSON already made safe */
+	struct http_blob *gz;       /* a reference, NULL until a client
+				       accepting gzip asks */
+	uint64_t hash;              /* rw_hash(body): its ETag */
 	uint32_t last_modified;
+};
+
+/* What send_answer sends: a fresh answer's bytes (copied into the
+ * reply), or a cache entry's (referenced). */
+struct http_body {
+	int status;
+	const char *ctype;
+	bool etag;                  /* give ETag / Last-Modified, answer 304 */
+	uint32_t last_modified;
+	uint64_t hash;              /* rw_hash of the bytes, when etag */
+	const char *buf;
+	size_t len;
+	struct http_cached *ce;     /* NULL: a fresh answer */
 };
 
 /* A history answer the cache did not have, made on a reader thread:
@@ -245,24 +270,60 @@ static void json_html_safe(struct obuf *b)
 	*b = n;
 }
 
-static bool gzip_body(const struct obuf *b, struct evbuffer *out)
+static struct http_blob *blob_new(const char *p, size_t n)
+{
+	struct http_blob *b = rw_malloc(sizeof *b + n + 1);
+	b->refs = 1;
+	b->len = n;
+	if (n)
+		memcpy(b->data, p, n);
+	return b;
+}
+
+static void blob_unref(struct http_blob *b)
+{
+	if (b && !--b->refs)
+		free(b);
+}
+
+/* evbuffer's cleanup of a referenced blob: the reply was sent or dropped */
+static void blob_sent(const void *data, size_t len, void *arg)
+{
+	(void)data;
+	(void)len;
+	blob_unref(arg);
+}
+
+/* The gzip member of p[0..n), NULL when zlib fails. */
+static struct http_blob *gzip_blob(const char *p, size_t n)
 {
 	z_stream z = {0};
 	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return false;
-	uLong bound = deflateBound(&z, (uLong)b->len) + 32;
-	unsigned char *dst = rw_malloc(bound);
-	z.next_in = (Bytef *)b->buf;
-	z.avail_in = (uInt)b->len;
-	z.next_out = dst;
+		return NULL;
+	uLong bound = deflateBound(&z, (uLong)n) + 32;
+	struct http_blob *b = rw_malloc(sizeof *b + bound);
+	b->refs = 1;
+	z.next_in = (Bytef *)p;
+	z.avail_in = (uInt)n;
+	z.next_out = (Bytef *)b->data;
 	z.avail_out = (uInt)bound;
 	int rc = deflate(&z, Z_FINISH);
-	bool ok = rc == Z_STREAM_END;
-	if (ok)
-		evbuffer_add(out, dst, z.total_out);
+	b->len = z.total_out;
 	deflateEnd(&z);
-	free(dst);
-	return ok;
+	if (rc != Z_STREAM_END) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+static bool gzip_body(const struct obuf *b, struct evbuffer *out)
+{
+	struct http_blob *g = gzip_blob(b->buf, b->len);
+	if (!g)
+		return false;
+	evbuffer_add_reference(out, g->data, g->len, blob_sent, g);
+	return true;
 }
 
 static void count(struct http_ctx *c, enum http_route_id route, int status, size_t bytes)
@@ -523,7 +584,8 @@ static void cache_flush(struct http_srv *s)
 {
 	for (uint32_t i = 0; i < s->nce; i++) {
 		free(s->ce[i].uri);
-		free(s->ce[i].body);
+		blob_unref(s->ce[i].body); /* replies being sent keep theirs */
+		blob_unref(s->ce[i].gz);
 	}
 	rw_mem_count(RW_MEM_OUT, -(int64_t)s->cbytes);
 	s->nce = 0;
@@ -531,7 +593,7 @@ static void cache_flush(struct http_srv *s)
 	u64map_clear(&s->cidx);
 }
 
-static const struct http_cached *cache_get(struct http_srv *s, const char *uri)
+static struct http_cached *cache_get(struct http_srv *s, const char *uri)
 {
 	uint32_t *v = u64map_get(&s->cidx, rw_hash(uri, strlen(uri)));
 	if (v && !strcmp(s->ce[*v].uri, uri)) {
@@ -556,9 +618,9 @@ static void cache_put(struct http_srv *s, const char *uri, const struct http_res
 	struct http_cached *e = &s->ce[s->nce];
 	e->uri = rw_strdup(uri);
 	e->ctype = a->ctype;
-	e->body = rw_malloc(a->body.len + 1);
-	memcpy(e->body, a->body.buf ? a->body.buf : "", a->body.len);
-	e->len = a->body.len;
+	e->body = blob_new(a->body.buf, a->body.len);
+	e->gz = NULL;
+	e->hash = rw_hash(e->body->data, e->body->len);
 	e->last_modified = a->last_modified;
 	*u64map_put(&s->cidx, h) = s->nce++;
 	s->cbytes += n;
@@ -615,6 +677,7 @@ static void page_reply(struct http_srv *s, struct evhttp_request *req, const str
 /* ---------------------------------------------------------------- requests */
 
 static void reply(struct http_srv *s, struct evhttp_request *req, const struct http_req *rq, struct http_resp *ap);
+static void reply_cached(struct http_srv *s, struct evhttp_request *req, const struct http_req *r, struct http_cached *ce);
 static void readers_push(struct http_readers *rd, struct http_job *j);
 
 static void on_request(struct evhttp_request *req, void *arg)
@@ -691,13 +754,11 @@ static void on_request(struct evhttp_request *req, void *arg)
 			cache_flush(s);
 			s->cclock = clock;
 		}
-		const struct http_cached *hit = cache_get(s, uri);
+		struct http_cached *hit = cache_get(s, uri);
 		if (hit) {
-			a.status = 200;
-			a.ctype = hit->ctype;
-			a.etag = true;
-			a.last_modified = hit->last_modified;
-			obuf_putsn(&a.body, hit->body, hit->len);
+			http_resp_release(&a);
+			reply_cached(s, req, &r, hit);
+			return;
 		} else if (s->rd) {
 			/* a reader thread makes it; the loop goes on. The same
 			 * target asked already: answered with that one */
@@ -736,42 +797,33 @@ static void on_request(struct evhttp_request *req, void *arg)
 	reply(s, req, rc ? NULL : &r, &a);
 }
 
-/* Send a (and release it): the headers every answer has, ETag and 304,
- * gzip, HEAD. r: the request, NULL when it was not valid. */
-static void reply(struct http_srv *s, struct evhttp_request *req, const struct http_req *rq, struct http_resp *ap)
+/* Send o: the headers every answer has, ETag and 304, gzip, HEAD. r: the
+ * request, NULL when it was not valid. */
+static void send_answer(struct http_srv *s, struct evhttp_request *req, const struct http_req *rq, const struct http_body *o)
 {
 	struct http_ctx *c = s->c;
 	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
 	struct evkeyvalq *hd = evhttp_request_get_output_headers(req);
-	int rc = rq ? 0 : -1;
-	struct http_req r = rq ? *rq : (struct http_req){0};
-	struct http_resp a = *ap;
-	if (a.status == 503)
+	enum http_route_id route = rq ? rq->route : HTTP_R_COUNT;
+	if (o->status == 503)
 		evhttp_add_header(hd, "Retry-After", "1");
-	if (a.live)
-		a.last_modified = 0;
-	bool json = !strncmp(a.ctype, "application/json", 16);
-	if (json)
-		json_html_safe(&a.body);
-
-	evhttp_add_header(hd, "Content-Type", a.ctype);
+	evhttp_add_header(hd, "Content-Type", o->ctype);
 	/* the web pages load /app.js, /app.css and the chart; the API's
 	 * answers load nothing */
-	bool page = !rc && http_routes[r.route].page;
+	bool page = rq && http_routes[route].page;
 	evhttp_add_header(hd, "Content-Security-Policy",
 			  page ? http_page_csp : "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
 	evhttp_add_header(hd, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(hd, "Referrer-Policy", "no-referrer");
 	evhttp_add_header(hd, "Cache-Control", "no-cache");
 
-	int status = a.status;
-	bool head = !rc && r.head;
-	if (status == 200 && a.etag) {
+	bool head = rq && rq->head;
+	if (o->status == 200 && o->etag) {
 		char etag[40], lm[64];
-		snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)rw_hash(a.body.buf, a.body.len));
+		snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)o->hash);
 		evhttp_add_header(hd, "ETag", etag);
-		if (a.last_modified) {
-			http_date(lm, sizeof lm, a.last_modified);
+		if (o->last_modified) {
+			http_date(lm, sizeof lm, o->last_modified);
 			evhttp_add_header(hd, "Last-Modified", lm);
 		}
 		const char *inm = evhttp_find_header(in, "If-None-Match");
@@ -779,40 +831,79 @@ static void reply(struct http_srv *s, struct evhttp_request *req, const struct h
 		bool fresh = false;
 		if (inm) {
 			fresh = etag_listed(inm, etag);
-		} else if (ims && a.last_modified) {
+		} else if (ims && o->last_modified) {
 			struct tm tm = {0};
 			const char *end = strptime(ims, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-			fresh = end && !*end && timegm(&tm) >= (time_t)a.last_modified;
+			fresh = end && !*end && timegm(&tm) >= (time_t)o->last_modified;
 		}
 		if (fresh) {
 			c->not_modified++;
-			count(c, r.route, 304, 0);
+			count(c, route, 304, 0);
 			evhttp_send_reply(req, 304, http_reason(304), NULL);
-			http_resp_release(&a);
 			return;
 		}
 	}
 	struct evbuffer *body = evbuffer_new();
-	bool compressible = a.body.len >= GZIP_MIN;
+	bool compressible = o->len >= GZIP_MIN;
 	if (compressible)
 		evhttp_add_header(hd, "Vary", "Accept-Encoding");
-	if (compressible && accepts_gzip(evhttp_find_header(in, "Accept-Encoding")) && gzip_body(&a.body, body)) {
-		evhttp_add_header(hd, "Content-Encoding", "gzip");
-		c->gzipped++;
-	} else {
-		evbuffer_add(body, a.body.buf ? a.body.buf : "", a.body.len);
+	struct http_blob *send = NULL;
+	if (compressible && accepts_gzip(evhttp_find_header(in, "Accept-Encoding"))) {
+		struct http_cached *ce = o->ce;
+		if (ce && !ce->gz && (ce->gz = gzip_blob(o->buf, o->len))) {
+			/* kept with the entry: counted as the cache's */
+			s->cbytes += ce->gz->len;
+			rw_mem_count(RW_MEM_OUT, (int64_t)ce->gz->len);
+		}
+		send = ce ? ce->gz : gzip_blob(o->buf, o->len);
+		if (send && ce)
+			send->refs++;
+		if (send) {
+			evhttp_add_header(hd, "Content-Encoding", "gzip");
+			c->gzipped++;
+		}
 	}
+	if (!send && o->ce) {
+		send = o->ce->body;
+		send->refs++;
+	}
+	if (send)
+		evbuffer_add_reference(body, send->data, send->len, blob_sent, send);
+	else
+		evbuffer_add(body, o->buf ? o->buf : "", o->len);
 	size_t blen = evbuffer_get_length(body);
-	count(c, rc ? HTTP_R_COUNT : r.route, status, head ? 0 : blen);
+	count(c, route, o->status, head ? 0 : blen);
 	if (head) {
 		char cl[24];
 		snprintf(cl, sizeof cl, "%zu", blen);
 		evhttp_add_header(hd, "Content-Length", cl);
 		evbuffer_drain(body, blen);
 	}
-	evhttp_send_reply(req, status, http_reason(status), body);
+	evhttp_send_reply(req, o->status, http_reason(o->status), body);
 	evbuffer_free(body);
+}
+
+/* Send a fresh answer (and release it). r: the request, NULL when it was
+ * not valid. */
+static void reply(struct http_srv *s, struct evhttp_request *req, const struct http_req *rq, struct http_resp *ap)
+{
+	struct http_resp a = *ap;
+	if (!strncmp(a.ctype, "application/json", 16))
+		json_html_safe(&a.body);
+	struct http_body o = {.status = a.status, .ctype = a.ctype, .etag = a.etag,
+			      .last_modified = a.live ? 0 : a.last_modified, .buf = a.body.buf, .len = a.body.len};
+	if (o.etag)
+		o.hash = rw_hash(a.body.buf, a.body.len);
+	send_answer(s, req, rq, &o);
 	http_resp_release(&a);
+}
+
+/* Send a cache entry as it is. */
+static void reply_cached(struct http_srv *s, struct evhttp_request *req, const struct http_req *r, struct http_cached *ce)
+{
+	struct http_body o = {.status = 200, .ctype = ce->ctype, .etag = true, .last_modified = ce->last_modified,
+			      .hash = ce->hash, .buf = ce->body->data, .len = ce->body->len, .ce = ce};
+	send_answer(s, req, r, &o);
 }
 
 /* ---------------------------------------------------------------- readers */

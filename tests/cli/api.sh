@@ -377,6 +377,13 @@ suite() {
 	check "$L/gzip" "[ $code = 200 ] && [ \"\$(hdr gz content-encoding)\" = gzip ] && cmp -s $tmp/gz.plain $tmp/events.body &&
 		[ \$(wc -c < $tmp/gz.body) -lt \$(wc -c < $tmp/events.body) ] && hdr gz vary | grep -qi accept-encoding &&
 		[ -z \"\$(hdr events content-encoding)\" ]" "$code '$(hdr gz content-encoding)'"
+	# again, from the cache: the gzip made once is sent again, with the
+	# same ETag as the plain answer (the identity body's)
+	get gz2 "/api/v1/events?from=$F&to=$T&limit=1000" -H 'Accept-Encoding: gzip'
+	get gz3 "/api/v1/events?from=$F&to=$T&limit=1000"
+	check "$L/gzip-cached" "[ $code = 200 ] && cmp -s $tmp/gz.body $tmp/gz2.body && cmp -s $tmp/gz3.body $tmp/events.body &&
+		[ -n \"\$(hdr gz2 etag)\" ] && [ \"\$(hdr gz2 etag)\" = \"\$(hdr gz3 etag)\" ] && [ \"\$(hdr gz2 etag)\" = \"\$(hdr gz etag)\" ]" \
+		"$code etags '$(hdr gz etag)' '$(hdr gz2 etag)' '$(hdr gz3 etag)'"
 	get gzs /api/v1/search?q=AS131279 -H 'Accept-Encoding: gzip'
 	check "$L/gzip-not-for-small" "[ -z \"\$(hdr gzs content-encoding)\" ] && jq -e . $tmp/gzs.body > /dev/null" "$(hdr gzs content-encoding)"
 
