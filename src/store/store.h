@@ -635,6 +635,12 @@ struct store_bf_window {
 	unsigned min_peers;
 	uint32_t attempt;          /* 1 for the first claim */
 	char *mirror;              /* owned: newline-separated paths */
+	uint32_t end;              /* the queue's end (the latest window's
+				      until): files whose records all lie
+				      before it are recorded as read */
+	bool last;                 /* the latest window of the queue: it
+				      leaves the engine state a later
+				      `ingest` continues from */
 };
 void store_bf_window_release(struct store_bf_window *w);
 /* Claim the earliest claimable window (planned, or claimed with its lease
@@ -669,6 +675,10 @@ int store_bf_left(struct store *s, int64_t *left, int64_t *claimable);
  * into intervals and origins, the clock and --min-peers into meta, in one
  * transaction (one joiner at a time). *joined says whether it ran. */
 int store_bf_join(struct store *s, bool *joined);
+/* A backfill planned into this store and not joined yet (0 on SQLite
+ * and on stores without a queue): ingest and collect refuse to write
+ * into it. */
+int store_bf_unjoined(struct store *s, int64_t *n);
 
 struct store_bf_status {
 	int64_t planned, claimed, done, failed, expired;

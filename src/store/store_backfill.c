@@ -114,9 +114,15 @@ int store_bf_plan(struct store *s, const struct store_bf_plan *p, int64_t *id, u
 	int rc = db_begin(s->db);
 	if (rc)
 		return store_fail(s, "begin", rc);
-	/* a store that ingest wrote has a history the windows would double */
+	/* a store that ingest wrote has a history the windows would double;
+	 * the state a backfill's latest window left (and no ingest moved
+	 * past its end) is the backfill's own: more can be planned */
 	int qrc = 0;
-	if (scalar(s, "SELECT count(*) FROM state", &qrc) > 0 && !qrc) {
+	int64_t clock = 0;
+	store_meta_get(s, "clock", &clock);
+	if (scalar(s, "SELECT count(*) FROM state", &qrc) > 0 && !qrc &&
+	    (scalar(s, "SELECT count(*) FROM backfill_plans", &qrc) <= 0 ||
+	     clock > scalar(s, "SELECT COALESCE(MAX(until_ts), 0) FROM backfill_windows", &qrc))) {
 		rw_log(RW_LOG_ERROR, "%s: this store holds a history written by ingest or collect; a backfill "
 				     "makes the whole history of its windows: plan it into a new database",
 		       s->where);
@@ -211,7 +217,9 @@ int store_bf_claim(struct store *s, const char *worker, uint32_t lease, struct s
 		return store_fail(s, "begin", rc);
 	struct db_stmt *st = db_prepare(
 		s->db, "SELECT w.id, w.plan, w.from_ts, w.until_ts, w.attempts, p.from_ts, p.settle, p.gap, p.min_peers,"
-		       " p.mirror FROM backfill_windows w JOIN backfill_plans p ON p.id = w.plan"
+		       " p.mirror, (SELECT MAX(until_ts) FROM backfill_windows), CAST(NOT EXISTS (SELECT 1 FROM"
+		       " backfill_windows x WHERE x.from_ts > w.from_ts) AS INT) FROM backfill_windows w"
+		       " JOIN backfill_plans p ON p.id = w.plan"
 		       " WHERE w.state = 'planned' OR (w.state = 'claimed' AND w.lease_until < " NOW ")"
 		       " OR (w.state = 'failed' AND w.attempts < 3)"
 		       " ORDER BY w.from_ts LIMIT 1 FOR UPDATE OF w SKIP LOCKED");
@@ -231,6 +239,8 @@ int store_bf_claim(struct store *s, const char *worker, uint32_t lease, struct s
 		w->gap = (uint32_t)db_col_i64(st, 7);
 		w->min_peers = (unsigned)db_col_i64(st, 8);
 		w->mirror = rw_strdup(db_col_text(st, 9));
+		w->end = (uint32_t)db_col_i64(st, 10);
+		w->last = db_col_i64(st, 11) != 0;
 	}
 	db_finalize(st);
 	if (rc != 1) {
@@ -570,6 +580,19 @@ int store_bf_join(struct store *s, bool *joined)
 	}
 	*joined = true;
 	return 0;
+}
+
+int store_bf_unjoined(struct store *s, int64_t *n)
+{
+	*n = 0;
+	if (db_kind(s->db) != DB_PG)
+		return 0;
+	int rc = 0;
+	if (scalar(s, "SELECT count(*) FROM (VALUES ('backfill_plans')) v(n) WHERE to_regclass(v.n) IS NOT NULL",
+		   &rc) > 0 &&
+	    !rc)
+		*n = scalar(s, "SELECT count(*) FROM backfill_plans WHERE joined = 0", &rc);
+	return rc ? store_fail(s, "reading the backfill's queue", rc) : 0;
 }
 
 /* ---------------------------------------------------------------- status */
