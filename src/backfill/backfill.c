@@ -34,6 +34,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -277,9 +278,11 @@ static void on_file_done(void *arg, size_t idx, bool damaged, uint64_t applied, 
 	 * order): one at or after the queue's end is ingest's to read */
 	if (applied && (!r->e->have_sec || r->e->sec >= r->w->end))
 		return;
+	/* a pipe cannot be known again (nor opened again to identify it) */
 	const struct feed_input *a = &r->in->v[idx];
+	struct stat sb;
 	struct store_file f;
-	if (store_file_identify(&f, a->path, a->collector, a->first_ts))
+	if (stat(a->path, &sb) || !S_ISREG(sb.st_mode) || store_file_identify(&f, a->path, a->collector, a->first_ts))
 		return;
 	rw_vec_grow(&r->files, &r->capfiles, (size_t)r->nfiles + 1, sizeof *r->files, UINT32_MAX, RW_MEM_STORE);
 	r->files[r->nfiles++] = f;
@@ -434,8 +437,16 @@ static int worker_loop(const struct backfill_work_opts *o, struct backfill_work_
 			status = 1;
 			break;
 		}
-		int64_t left = 0, claimable = 0;
-		if (store_bf_left(&s, &left, &claimable)) {
+		int64_t left = 0, claimable = 0, held = 0;
+		if (store_bf_left(&s, &left, &claimable, &held)) {
+			status = 1;
+			break;
+		}
+		if (left && !claimable && !held) {
+			/* nobody will do them: waiting would never end */
+			rw_log(RW_LOG_ERROR, "%s: %lld windows failed 3 times and are not tried again (`routewatch "
+					     "backfill status` shows why); the intervals cannot be joined",
+			       worker, (long long)left);
 			status = 1;
 			break;
 		}
@@ -530,8 +541,8 @@ int backfill_finish(const char *db, bool *joined)
 	int rc = open_pg(&s, db);
 	if (rc)
 		return rc;
-	int64_t left = 0, claimable = 0;
-	rc = store_bf_left(&s, &left, &claimable);
+	int64_t left = 0, claimable = 0, held = 0;
+	rc = store_bf_left(&s, &left, &claimable, &held);
 	if (!rc && left)
 		rw_log(RW_LOG_ERROR, "%s: %lld windows are not done yet: nothing to join (`routewatch backfill work` "
 				     "does them and joins at the end)",

@@ -669,8 +669,9 @@ int store_bf_done_commit(struct store *s, int64_t id, const struct store_bf_coun
 /* Record a failure (its message shown by status); claimable again
  * until it has failed 3 times. */
 int store_bf_fail(struct store *s, int64_t id, const char *worker, const char *msg);
-/* Windows not done, and those of them claimable now. */
-int store_bf_left(struct store *s, int64_t *left, int64_t *claimable);
+/* Windows not done, those of them claimable now, and those held by a
+ * live lease (left - claimable - held: failed for good). */
+int store_bf_left(struct store *s, int64_t *left, int64_t *claimable, int64_t *held);
 /* When every window is done and some are not joined yet: the pieces
  * into intervals and origins, the clock and --min-peers into meta, in one
  * transaction (one joiner at a time). *joined says whether it ran. */

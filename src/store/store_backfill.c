@@ -401,17 +401,18 @@ int store_bf_fail(struct store *s, int64_t id, const char *worker, const char *m
 	return rc ? store_fail(s, "recording a failure", rc) : 0;
 }
 
-int store_bf_left(struct store *s, int64_t *left, int64_t *claimable)
+int store_bf_left(struct store *s, int64_t *left, int64_t *claimable, int64_t *held)
 {
 	struct db_stmt *st = db_prepare(
 		s->db, "SELECT count(*), count(*) FILTER (WHERE state = 'planned' OR (state = 'claimed' AND"
-		       " lease_until < " NOW ") OR (state = 'failed' AND attempts < 3)) FROM backfill_windows"
-		       " WHERE state <> 'done'");
+		       " lease_until < " NOW ") OR (state = 'failed' AND attempts < 3)), count(*) FILTER (WHERE"
+		       " state = 'claimed' AND lease_until >= " NOW ") FROM backfill_windows WHERE state <> 'done'");
 	if (!st)
 		return store_fail(s, "reading the queue", RW_EDB);
 	int rc = db_step(st);
 	*left = rc == 1 ? db_col_i64(st, 0) : 0;
 	*claimable = rc == 1 ? db_col_i64(st, 1) : 0;
+	*held = rc == 1 ? db_col_i64(st, 2) : 0;
 	db_finalize(st);
 	return rc < 0 ? store_fail(s, "reading the queue", rc) : 0;
 }
