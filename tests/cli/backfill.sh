@@ -248,20 +248,22 @@ same "lease-equal-ingest" dense "$u"
 check "finish-idempotent" "grep -q 'nothing to join' $tmp/finish.out" "$(cat $tmp/finish.out)"
 
 # ---------------------------------------------------------------- a slow window
-# A RIB dump that takes 3 s to arrive (a pipe, written in two parts): the
+# A RIB dump that takes 4 s to arrive (a pipe, written in two parts): the
 # archive's clock stands still, as in a huge RIB load, and the lease (2 s)
 # is renewed by the worker's keeper thread all the same: a second worker
-# started meanwhile finds nothing to claim.
+# started after the lease would have expired finds nothing to claim
+# (without the renewals it takes the window over; a lease of 2 s ends
+# between 2 and 3 s after its claim: whole seconds of the server).
 u=$(newdb "bf_slow_$suffix")
 mkdir -p "$tmp/slow/rv"
 rib0=$(ls "$D"/rv/rib.* | head -1)
 mkfifo "$tmp/slow/rv/$(basename "$rib0")"
 "$RW" backfill plan --db "$u" --from 2024-03-09T00:30:00Z --until 2024-03-09T01:00:00Z --window 30m "$tmp/slow" > /dev/null 2>&1
-(head -c 20000 "$rib0"; sleep 3; tail -c +20001 "$rib0") > "$tmp/slow/rv/$(basename "$rib0")" &
-"$RW" backfill work -q --db "$u" --lease 2 > "$tmp/slow1.out" 2>&1 &
+(head -c 20000 "$rib0"; sleep 4; tail -c +20001 "$rib0") > "$tmp/slow/rv/$(basename "$rib0")" &
+timeout 30 "$RW" backfill work -q --db "$u" --lease 2 > "$tmp/slow1.out" 2>&1 &
 pid=$!
-sleep 2.5
-timeout 20 "$RW" backfill work -q --once --db "$u" --lease 2 > "$tmp/slow2.out" 2>&1
+sleep 3.2
+timeout 5 "$RW" backfill work -q --once --db "$u" --lease 2 > "$tmp/slow2.out" 2>&1
 wait $pid
 rc=$?
 check "slow-window-lease-renewed" "[ $rc -eq 0 ] && grep -q '^worked 1 windows (0 failed, 0 lost to another worker): 401 records' $tmp/slow1.out && grep -q '^worked 0 windows' $tmp/slow2.out" \
