@@ -40,7 +40,9 @@ struct store {
 	struct db *db;      /* owned */
 	char *where;        /* owned: path or URI without password, for messages */
 	struct db_stmt *st[16]; /* writers' statements, prepared on first use, owned */
-	struct db_stmt *bst[8]; /* the backfill's (store_backfill.c), the same way */
+	struct obuf bfq[3];     /* the backfill's rows not sent yet: a multi-row
+				   INSERT being built per table (owned) */
+	uint32_t bfn[3];        /* rows in each */
 	struct db_stmt *batch;  /* store_points_put_latest's full batch, owned */
 	bool writer;        /* store_writer_begin succeeded: closing marks it clean */
 	/* PostgreSQL: events and origin_series are partitioned by month
@@ -652,7 +654,11 @@ int store_bf_renew(struct store *s, int64_t id, const char *worker, uint32_t lea
 /* Begin the window's transaction: *mine false (rolled back) when the
  * worker no longer holds it (its lease expired and another claimed it). */
 int store_bf_done_begin(struct store *s, int64_t id, const char *worker, bool *mine);
-/* A piece of the window's history (inside that transaction). */
+/* A piece of the window's history (inside that transaction). Rows are
+ * gathered and sent STORE_BF_BATCH to a statement (one round trip per
+ * batch); store_bf_done_commit sends the rest, so an error of a row can
+ * come from a later call. */
+#define STORE_BF_BATCH 500
 int store_backfill_piece_put(struct store *s, int64_t win, int64_t seq, const struct store_interval *iv);
 int store_backfill_origin_put(struct store *s, int64_t win, const struct store_origin *o);
 /* A (prefix, origin) pair the window's detector asked about (hist.asks). */

@@ -51,20 +51,57 @@ static const char bf_schema[] =
 	" prefix TEXT NOT NULL, origin BIGINT NOT NULL, PRIMARY KEY (win_id, prefix, origin));"
 	"CREATE INDEX IF NOT EXISTS backfill_asks_key ON backfill_asks (origin, prefix);";
 
+/* The window's rows, as multi-row INSERTs of literals: numbers, and
+ * prefixes in their text form (digits, dots, colons and a slash: nothing
+ * to quote). Doubles are written with 17 digits, which PostgreSQL reads
+ * back to the same double. */
 enum { B_PIECE, B_ORIGIN, B_ASK, B_COUNT };
 
-static struct db_stmt *B(struct store *s, int id)
+static const char *const b_head[B_COUNT] = {
+	[B_PIECE] = "INSERT INTO backfill_pieces (win_id, seq, origin, upstream, start_ts, end_ts, cont, acc_ts,"
+		    " seconds, area, share_max, share_now, visible) VALUES ",
+	[B_ORIGIN] = "INSERT INTO backfill_origins (win_id, origin, first_seen, prefixes, routes, changed) VALUES ",
+	[B_ASK] = "INSERT INTO backfill_asks (win_id, prefix, origin) VALUES ",
+};
+
+static int b_send(struct store *s, int k)
 {
-	static const char *const sql[B_COUNT] = {
-		[B_PIECE] = "INSERT INTO backfill_pieces (win_id, seq, origin, upstream, start_ts, end_ts, cont, acc_ts,"
-			    " seconds, area, share_max, share_now, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		[B_ORIGIN] = "INSERT INTO backfill_origins (win_id, origin, first_seen, prefixes, routes, changed)"
-			     " VALUES (?, ?, ?, ?, ?, ?)",
-		[B_ASK] = "INSERT INTO backfill_asks (win_id, prefix, origin) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-	};
-	if (!s->bst[id])
-		s->bst[id] = db_prepare(s->db, sql[id]);
-	return s->bst[id];
+	if (!s->bfn[k])
+		return 0;
+	struct obuf *q = &s->bfq[k];
+	if (k == B_ASK)
+		obuf_puts(q, " ON CONFLICT DO NOTHING");
+	obuf_putc(q, 0);
+	int rc = db_exec(s->db, (const char *)obuf_data(q));
+	obuf_reset(q);
+	s->bfn[k] = 0;
+	return rc;
+}
+
+/* Start row k's values (the statement's head first); *full after it:
+ * the caller ends the row and sends. */
+static struct obuf *b_row(struct store *s, int k)
+{
+	struct obuf *q = &s->bfq[k];
+	obuf_puts(q, s->bfn[k]++ ? ", (" : b_head[k]);
+	if (s->bfn[k] > 1)
+		return q;
+	obuf_putc(q, '(');
+	return q;
+}
+
+static int b_end(struct store *s, int k)
+{
+	obuf_putc(&s->bfq[k], ')');
+	return s->bfn[k] >= STORE_BF_BATCH ? b_send(s, k) : 0;
+}
+
+static void b_reset(struct store *s)
+{
+	for (int k = 0; k < B_COUNT; k++) {
+		obuf_reset(&s->bfq[k]);
+		s->bfn[k] = 0;
+	}
 }
 
 int store_bf_schema(struct store *s)
@@ -287,6 +324,7 @@ int store_bf_renew(struct store *s, int64_t id, const char *worker, uint32_t lea
 int store_bf_done_begin(struct store *s, int64_t id, const char *worker, bool *mine)
 {
 	*mine = false;
+	b_reset(s); /* rows of a window whose transaction failed are gone */
 	int rc = db_begin(s->db);
 	if (rc)
 		return store_fail(s, "begin", rc);
@@ -313,59 +351,38 @@ int store_bf_done_begin(struct store *s, int64_t id, const char *worker, bool *m
 
 int store_backfill_piece_put(struct store *s, int64_t win, int64_t seq, const struct store_interval *iv)
 {
-	struct db_stmt *st = B(s, B_PIECE);
-	if (!st)
-		return RW_EDB;
-	db_bind_i64(st, 1, win);
-	db_bind_i64(st, 2, seq);
-	db_bind_i64(st, 3, iv->origin);
-	db_bind_i64(st, 4, iv->upstream);
-	db_bind_i64(st, 5, iv->start);
+	struct obuf *q = b_row(s, B_PIECE);
+	char end[24] = "NULL";
 	if (iv->end)
-		db_bind_i64(st, 6, iv->end);
-	else
-		db_bind_null(st, 6);
-	db_bind_i64(st, 7, iv->cont);
-	db_bind_i64(st, 8, iv->acc_ts);
-	db_bind_i64(st, 9, (int64_t)iv->seconds);
-	db_bind_f64(st, 10, iv->area);
-	db_bind_f64(st, 11, iv->share_max);
-	db_bind_f64(st, 12, iv->share_now);
-	db_bind_i64(st, 13, iv->visible);
-	return db_done(st);
+		snprintf(end, sizeof end, "%u", iv->end);
+	obuf_printf(q, "%lld, %lld, %u, %u, %u, %s, %d, %u, %llu, %.17g, %.17g, %.17g, %d", (long long)win,
+		    (long long)seq, iv->origin, iv->upstream, iv->start, end, iv->cont ? 1 : 0, iv->acc_ts,
+		    (unsigned long long)iv->seconds, iv->area, iv->share_max, iv->share_now, iv->visible ? 1 : 0);
+	return b_end(s, B_PIECE);
 }
 
 int store_backfill_origin_put(struct store *s, int64_t win, const struct store_origin *o)
 {
-	struct db_stmt *st = B(s, B_ORIGIN);
-	if (!st)
-		return RW_EDB;
-	db_bind_i64(st, 1, win);
-	db_bind_i64(st, 2, o->origin);
-	db_bind_i64(st, 3, o->first_seen);
-	db_bind_i64(st, 4, o->prefixes);
-	db_bind_i64(st, 5, o->routes);
-	db_bind_i64(st, 6, o->changed);
-	return db_done(st);
+	obuf_printf(b_row(s, B_ORIGIN), "%lld, %u, %u, %u, %u, %u", (long long)win, o->origin, o->first_seen,
+		    o->prefixes, o->routes, o->changed);
+	return b_end(s, B_ORIGIN);
 }
 
 int store_backfill_ask_put(struct store *s, int64_t win, const char *prefix, uint32_t origin)
 {
-	struct db_stmt *st = B(s, B_ASK);
-	if (!st)
-		return RW_EDB;
-	db_bind_i64(st, 1, win);
-	db_bind_text(st, 2, prefix, strlen(prefix));
-	db_bind_i64(st, 3, origin);
-	return db_done(st);
+	obuf_printf(b_row(s, B_ASK), "%lld, '%s', %u", (long long)win, prefix, origin);
+	return b_end(s, B_ASK);
 }
 
 int store_bf_done_commit(struct store *s, int64_t id, const struct store_bf_counts *c)
 {
-	struct db_stmt *st = db_prepare(s->db, "UPDATE backfill_windows SET state = 'done', done_at = " NOW ","
+	int rc = 0;
+	for (int k = 0; k < B_COUNT && !rc; k++)
+		rc = b_send(s, k);
+	struct db_stmt *st = rc ? NULL : db_prepare(s->db, "UPDATE backfill_windows SET state = 'done', done_at = " NOW ","
 					       " records = ?, events = ?, files = ?, clock = ?, seconds = ?, message = ?"
 					       " WHERE id = ?");
-	int rc = st ? 0 : RW_EDB;
+	rc = rc ? rc : st ? 0 : RW_EDB;
 	if (!rc) {
 		const char *note = c->note ? c->note : "";
 		db_bind_i64(st, 1, (int64_t)c->records);
