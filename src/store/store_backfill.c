@@ -453,48 +453,77 @@ static int chain_flush(struct store *s, struct chain *c)
 /* The pieces of each (origin, upstream), by window and order within it: a
  * piece not marked cont starts an interval; a cont piece continues the one
  * before it (open at the edge): seconds and areas add up, the max is the
- * largest, the end and the state at the end are the last piece's. */
+ * largest, the end and the state at the end are the last piece's.
+ * Read 2000 origins at a time (their pieces through backfill_pieces_key):
+ * the backend hands a query's whole result over at once, and a year of
+ * every collector has some 10^8 pieces. */
+
 static int join_intervals(struct store *s)
 {
 	int rc = db_exec(s->db, "DELETE FROM intervals");
-	struct db_stmt *st =
+	struct db_stmt *hi_q =
 		rc ? NULL
-		   : db_prepare(s->db, "SELECT p.origin, p.upstream, p.start_ts, p.end_ts, p.cont, p.acc_ts, p.seconds,"
-				       " p.area, p.share_max, p.share_now, p.visible FROM backfill_pieces p"
-				       " JOIN backfill_windows w ON w.id = p.win_id"
-				       " ORDER BY p.origin, p.upstream, w.from_ts, p.seq");
-	if (!st)
+		   : db_prepare(s->db, "SELECT MAX(origin) FROM (SELECT DISTINCT origin FROM backfill_pieces WHERE"
+				       " origin > ? ORDER BY origin LIMIT 2000) x");
+	struct db_stmt *st =
+		!hi_q ? NULL
+		      : db_prepare(s->db, "SELECT p.origin, p.upstream, p.start_ts, p.end_ts, p.cont, p.acc_ts, p.seconds,"
+					  " p.area, p.share_max, p.share_now, p.visible FROM backfill_pieces p"
+					  " JOIN backfill_windows w ON w.id = p.win_id WHERE p.origin > ? AND p.origin <= ?"
+					  " ORDER BY p.origin, p.upstream, w.from_ts, p.seq");
+	if (!st) {
+		db_finalize(hi_q);
 		return RW_EDB;
+	}
 	struct chain c = {0};
-	while (!rc && (rc = db_step(st)) == 1) {
-		rc = 0;
-		struct store_interval p = {
-			.origin = (uint32_t)db_col_i64(st, 0), .upstream = (uint32_t)db_col_i64(st, 1),
-			.start = (uint32_t)db_col_i64(st, 2),
-			.end = db_col_null(st, 3) ? 0 : (uint32_t)db_col_i64(st, 3), .cont = db_col_i64(st, 4) != 0,
-			.acc_ts = (uint32_t)db_col_i64(st, 5), .seconds = (uint64_t)db_col_i64(st, 6),
-			.area = db_col_f64(st, 7), .share_max = db_col_f64(st, 8), .share_now = db_col_f64(st, 9),
-			.visible = db_col_i64(st, 10) != 0};
-		bool same = c.on && c.iv.origin == p.origin && c.iv.upstream == p.upstream && !c.iv.end;
-		if (p.cont && same) {
-			c.iv.end = p.end;
-			c.iv.acc_ts = p.acc_ts;
-			c.iv.seconds += p.seconds;
-			c.iv.area += p.area;
-			if (p.share_max > c.iv.share_max)
-				c.iv.share_max = p.share_max;
-			c.iv.share_now = p.share_now;
-			c.iv.visible = p.visible;
-			continue;
+	for (int64_t lo = -2; !rc;) {
+		/* the next range: the 2000 origins after lo */
+		db_bind_i64(hi_q, 1, lo);
+		int r = db_step(hi_q);
+		bool none = r != 1 || db_col_null(hi_q, 0);
+		int64_t hi = none ? 0 : db_col_i64(hi_q, 0);
+		db_reset(hi_q);
+		if (r < 0)
+			rc = r;
+		if (none)
+			break;
+		db_bind_i64(st, 1, lo);
+		db_bind_i64(st, 2, hi);
+		while (!rc && (rc = db_step(st)) == 1) {
+			rc = 0;
+			struct store_interval p = {
+				.origin = (uint32_t)db_col_i64(st, 0), .upstream = (uint32_t)db_col_i64(st, 1),
+				.start = (uint32_t)db_col_i64(st, 2),
+				.end = db_col_null(st, 3) ? 0 : (uint32_t)db_col_i64(st, 3),
+				.cont = db_col_i64(st, 4) != 0, .acc_ts = (uint32_t)db_col_i64(st, 5),
+				.seconds = (uint64_t)db_col_i64(st, 6), .area = db_col_f64(st, 7),
+				.share_max = db_col_f64(st, 8), .share_now = db_col_f64(st, 9),
+				.visible = db_col_i64(st, 10) != 0};
+			bool same = c.on && c.iv.origin == p.origin && c.iv.upstream == p.upstream && !c.iv.end;
+			if (p.cont && same) {
+				c.iv.end = p.end;
+				c.iv.acc_ts = p.acc_ts;
+				c.iv.seconds += p.seconds;
+				c.iv.area += p.area;
+				if (p.share_max > c.iv.share_max)
+					c.iv.share_max = p.share_max;
+				c.iv.share_now = p.share_now;
+				c.iv.visible = p.visible;
+				continue;
+			}
+			/* a new interval (or a cont piece whose start lies
+			 * before every window: it starts where its window found
+			 * it) */
+			rc = chain_flush(s, &c);
+			c.on = true;
+			c.iv = p;
+			c.iv.cont = false;
 		}
-		/* a new interval (or a cont piece whose start lies before
-		 * every window: it starts where its window found it) */
-		rc = chain_flush(s, &c);
-		c.on = true;
-		c.iv = p;
-		c.iv.cont = false;
+		db_reset(st);
+		lo = hi;
 	}
 	db_finalize(st);
+	db_finalize(hi_q);
 	if (rc < 0)
 		return rc;
 	return chain_flush(s, &c);
