@@ -16,16 +16,25 @@
  * dated before B are kept. The first window of a plan keeps what it
  * learns before A, as `ingest --from A` does.
  *
- * Leases: renewed every lease/3 seconds of wall time from the run's clock
- * callback; a worker that lost its window (stopped longer than its lease,
- * and another claimed it) finds out at its commit and writes nothing.
+ * Leases: renewed every lease/3 seconds of wall time by a thread of the
+ * worker with its own connection (struct keeper), whatever the run does;
+ * a worker that lost its window (stopped longer than its lease, and
+ * another claimed it) stops when the keeper finds out, or finds out at
+ * its commit, and writes nothing.
+ *
+ * The latest window of the queue also writes the engine state at its end
+ * (and the join the clock): a later `ingest` goes on from there, as after
+ * an ingest. Every window records the files it read to their end (the
+ * store's files table), so that ingest skips them.
  */
 #include "backfill.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -97,43 +106,220 @@ int backfill_plan(const struct backfill_plan_opts *o, int64_t *id, uint32_t *n)
 	return rc;
 }
 
+/* ---------------------------------------------------------------- the lease */
+
+/* The lease keeper: a thread with a connection of its own that renews the
+ * window's lease every lease/3 seconds of wall time, whatever the run is
+ * doing (a RIB dump of a full table holds the archive clock still for
+ * minutes). It sleeps on a condition variable between renewals. When a
+ * renewal finds the window taken by another worker, `lost` is set: the
+ * run stops before its next record and nothing is written (the commit's
+ * own check, store_bf_done_begin, stays the last word). Stopped before
+ * the window's transaction begins: that transaction holds the row's
+ * lock, which a renewal would wait for. */
+struct keeper {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t th;
+	bool running, quit;
+	struct store st;           /* its own connection (owned; opened once
+				      per worker process) */
+	bool open;
+	int64_t id;                /* the window it renews */
+	const char *worker;        /* borrowed */
+	uint32_t lease;
+	atomic_bool lost;
+};
+
+static void *keeper_main(void *arg)
+{
+	struct keeper *k = arg;
+	pthread_mutex_lock(&k->mu);
+	while (!k->quit) {
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		uint64_t ms = (uint64_t)k->lease * 1000 / 3;
+		until.tv_sec += (time_t)(ms / 1000);
+		until.tv_nsec += (long)(ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		int w = 0;
+		while (!k->quit && w != ETIMEDOUT)
+			w = pthread_cond_timedwait(&k->cv, &k->mu, &until);
+		if (k->quit)
+			break;
+		pthread_mutex_unlock(&k->mu);
+		bool mine = true;
+		/* a failed renewal is tried again at the next turn: the lease
+		 * may run out meanwhile, and the commit's check then decides */
+		int rc = store_bf_renew(&k->st, k->id, k->worker, k->lease, &mine);
+		pthread_mutex_lock(&k->mu);
+		if (!rc && !mine) {
+			atomic_store(&k->lost, true);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&k->mu);
+	return NULL;
+}
+
+static void keeper_init(struct keeper *k, const char *worker, uint32_t lease)
+{
+	memset(k, 0, sizeof *k);
+	pthread_mutex_init(&k->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&k->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	k->worker = worker;
+	k->lease = lease;
+	atomic_init(&k->lost, false);
+}
+
+/* Keep window id's lease from now on (0, or the error: then the run goes
+ * on unrenewed, as a worker stopped for a while would). */
+static int keeper_start(struct keeper *k, const char *db, int64_t id)
+{
+	if (!k->open) {
+		if (store_open_at(&k->st, db, false))
+			return RW_EDB;
+		k->open = true;
+	}
+	k->id = id;
+	k->quit = false;
+	atomic_store(&k->lost, false);
+	if (rw_thread_start(&k->th, keeper_main, k, "lease keeper"))
+		return RW_ENOMEM;
+	k->running = true;
+	return 0;
+}
+
+static void keeper_stop(struct keeper *k)
+{
+	if (!k->running)
+		return;
+	pthread_mutex_lock(&k->mu);
+	k->quit = true;
+	pthread_cond_signal(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+	pthread_join(k->th, NULL);
+	k->running = false;
+}
+
+static void keeper_release(struct keeper *k)
+{
+	keeper_stop(k);
+	if (k->open)
+		store_close(&k->st);
+	pthread_cond_destroy(&k->cv);
+	pthread_mutex_destroy(&k->mu);
+}
+
 /* ---------------------------------------------------------------- a window */
 
 struct run {
-	struct store *s;
 	const struct store_bf_window *w;
-	const char *worker;
-	uint32_t lease;
-	double next_renew;
-	bool lost;
+	const struct feed_inputs *in;
+	struct engine *e;
+	/* the latest window: the engine state at the window's end, saved
+	 * when the clock first reaches it (before anything of that second is
+	 * applied, as ingest --until leaves it) into a temporary file, so a
+	 * full table's snapshot is not held in memory while the settle time
+	 * runs; written into the store in the window's transaction */
+	FILE *snap;
+	uint32_t snap_clock;
+	int snap_rc;
+	/* the files read to their end whose records all lie before the
+	 * queue's end: the store's files table, as ingest fills it */
+	struct store_file *files;
+	uint32_t nfiles, capfiles;
 };
+
+static void save_state(struct run *r, uint32_t clock)
+{
+	if (r->snap || r->snap_rc)
+		return;
+	r->snap = tmpfile();
+	if (!r->snap) {
+		r->snap_rc = RW_EIO;
+		rw_log(RW_LOG_ERROR, "a temporary file for the engine state: %s", strerror(errno));
+		return;
+	}
+	struct obuf o;
+	obuf_init(&o, fileno(r->snap), 1 << 20);
+	int rc = engine_save(r->e, &o);
+	obuf_flush(&o);
+	r->snap_rc = rc ? rc : o.err;
+	obuf_release(&o);
+	r->snap_clock = clock;
+	if (r->snap_rc)
+		rw_log(RW_LOG_ERROR, "saving the engine state into a temporary file: %s", rw_strerror(r->snap_rc));
+}
 
 static void on_second(void *arg, uint32_t sec)
 {
-	(void)sec;
 	struct run *r = arg;
-	if (now_s() < r->next_renew || r->lost)
+	if (r->w->last && sec >= r->w->until)
+		save_state(r, sec);
+}
+
+static void on_file_done(void *arg, size_t idx, bool damaged, uint64_t applied, uint64_t skipped)
+{
+	struct run *r = arg;
+	/* all of it skipped: before its collector's starting dump, which the
+	 * window before applied (or, in a plan's first window, before the
+	 * history begins: not read, as ingest --from leaves it) */
+	if (damaged || (!applied && (!skipped || r->w->from <= r->w->plan_from)))
 		return;
-	bool mine = true;
-	if (store_bf_renew(r->s, r->w->id, r->worker, r->lease, &mine) == 0 && !mine) {
-		rw_log(RW_LOG_WARN, "%s: lost the window it runs (its lease expired and another worker took it); "
-				    "its results will not be written",
-		       r->worker);
-		r->lost = true;
-	}
-	r->next_renew = now_s() + r->lease / 3.0;
+	/* its last record is the latest applied (the merge is in time
+	 * order): one at or after the queue's end is ingest's to read */
+	if (applied && (!r->e->have_sec || r->e->sec >= r->w->end))
+		return;
+	/* a pipe cannot be known again (nor opened again to identify it) */
+	const struct feed_input *a = &r->in->v[idx];
+	struct stat sb;
+	struct store_file f;
+	if (stat(a->path, &sb) || !S_ISREG(sb.st_mode) || store_file_identify(&f, a->path, a->collector, a->first_ts))
+		return;
+	rw_vec_grow(&r->files, &r->capfiles, (size_t)r->nfiles + 1, sizeof *r->files, UINT32_MAX, RW_MEM_STORE);
+	r->files[r->nfiles++] = f;
+}
+
+/* The window's engine state (run.snap) as the store's state. */
+static int write_state(struct store *s, struct run *r)
+{
+	struct store_state_w sw;
+	int rc = store_state_begin(s, &sw);
+	char buf[1 << 16];
+	size_t n;
+	rewind(r->snap);
+	while (!rc && (n = fread(buf, 1, sizeof buf, r->snap)) > 0)
+		rc = obuf_write(&sw.o, buf, n);
+	if (!rc && ferror(r->snap))
+		rc = RW_EIO;
+	int rf = store_state_finish(&sw);
+	rc = rc ? rc : rf;
+	if (!rc)
+		rc = store_meta_set(s, "state_checksum", 1);
+	return rc;
 }
 
 /* Run window w and write it: 0 done, 1 lost (nothing written), < 0 failed
  * (recorded in the queue). */
-static int run_window(struct store *s, const struct store_bf_window *w, const char *worker, uint32_t lease,
-		      struct backfill_work_result *res)
+static int run_window(struct store *s, struct keeper *k, const char *db, const struct store_bf_window *w,
+		      const char *worker, struct backfill_work_result *res)
 {
 	double t0 = now_s();
 	char a[32], b[32];
 	fmt_time_rfc3339(a, w->from);
 	fmt_time_rfc3339(b, w->until);
-	rw_log(RW_LOG_INFO, "%s: window [%s, %s) (attempt %u)", worker, a, b, w->attempt);
+	rw_log(RW_LOG_INFO, "%s: window [%s, %s) (attempt %u)%s", worker, a, b, w->attempt,
+	       w->last ? ", the latest: it leaves the engine state" : "");
+	if (keeper_start(k, db, w->id))
+		rw_log(RW_LOG_WARN, "%s: the lease of window [%s, %s) cannot be renewed while it runs", worker, a, b);
 	/* the mirror's paths, one a line */
 	char *paths = rw_strdup(w->mirror), **v = NULL;
 	uint32_t nv = 0, capv = 0;
@@ -153,12 +339,16 @@ static int run_window(struct store *s, const struct store_bf_window *w, const ch
 	hist_attach(&h, e);
 	hist_window_asks(&h);
 	struct feed_stats *fst = rw_calloc(1, sizeof *fst);
-	struct run r = {s, w, worker, lease, now_s() + lease / 3.0, false};
-	struct archive_opts ao = {.second = on_second, .arg = &r};
 	struct feed_inputs in;
+	struct run r = {.w = w, .in = &in, .e = e};
+	struct archive_opts ao = {.second = on_second, .file_done = on_file_done, .arg = &r, .stop = &k->lost};
 	bool damaged = feed_inputs(v, (int)nv, NULL, &ao.feed.io, &in, fst) != 0;
 	archive_window(&in, &ao, w->from, w->until, w->settle);
 	damaged |= archive_run(e, &in, &ao, fst) != 0;
+	/* the data ends before the window does: the state at its end, and
+	 * the clock after its last second, are ingest's at its end */
+	if (w->last)
+		save_state(&r, e->have_sec ? e->sec + 1 : w->from);
 	/* files beyond what the run read: the mirror goes on after the
 	 * window, and its time up to the end counts though no record came */
 	bool later = false;
@@ -167,11 +357,17 @@ static int run_window(struct store *s, const struct store_bf_window *w, const ch
 	if (later)
 		hist_window_edge(&h, w->until);
 	feed_inputs_free(&in);
+	keeper_stop(k);
 	uint32_t clock = h.frozen ? w->until : e->have_sec ? e->sec + 1 : w->from;
-	int rc = 0;
+	int rc = r.snap_rc;
 	bool mine = false;
-	if (!r.lost && (rc = store_bf_done_begin(s, w->id, worker, &mine)) == 0 && mine) {
-		if ((rc = hist_write_window(&h, s, &e->rib, w->id))) {
+	if (!rc && !atomic_load(&k->lost) && (rc = store_bf_done_begin(s, w->id, worker, &mine)) == 0 && mine) {
+		rc = hist_write_window(&h, s, &e->rib, w->id);
+		for (uint32_t i = 0; !rc && i < r.nfiles; i++)
+			rc = store_file_add(s, &r.files[i], (int64_t)time(NULL));
+		if (!rc && r.snap)
+			rc = write_state(s, &r);
+		if (rc) {
 			db_rollback(s->db);
 		} else {
 			struct store_bf_counts c = {.records = fst->records, .events = h.events, .files = fst->files,
@@ -197,10 +393,13 @@ static int run_window(struct store *s, const struct store_bf_window *w, const ch
 	}
 	if (rc < 0) {
 		char msg[600];
-		snprintf(msg, sizeof msg, "%s: %s", worker, db_errmsg(s->db));
+		snprintf(msg, sizeof msg, "%s: %s", worker, r.snap_rc ? rw_strerror(r.snap_rc) : db_errmsg(s->db));
 		store_bf_fail(s, w->id, worker, msg);
 		res->failed++;
 	}
+	if (r.snap)
+		fclose(r.snap);
+	rw_vec_free(&r.files, &r.capfiles, sizeof *r.files, RW_MEM_STORE);
 	engine_release(e);
 	free(e);
 	hist_release(&h);
@@ -223,11 +422,13 @@ static int worker_loop(const struct backfill_work_opts *o, struct backfill_work_
 	gethostname(host, sizeof host - 1);
 	snprintf(worker, sizeof worker, "%s:%ld", host, (long)getpid());
 	int status = 0;
+	struct keeper k;
+	keeper_init(&k, worker, o->lease);
 	for (;;) {
 		struct store_bf_window w;
 		rc = store_bf_claim(&s, worker, o->lease, &w);
 		if (rc == 1) {
-			if (run_window(&s, &w, worker, o->lease, res) < 0)
+			if (run_window(&s, &k, o->db, &w, worker, res) < 0)
 				status = 1;
 			store_bf_window_release(&w);
 			continue;
@@ -236,8 +437,16 @@ static int worker_loop(const struct backfill_work_opts *o, struct backfill_work_
 			status = 1;
 			break;
 		}
-		int64_t left = 0, claimable = 0;
-		if (store_bf_left(&s, &left, &claimable)) {
+		int64_t left = 0, claimable = 0, held = 0;
+		if (store_bf_left(&s, &left, &claimable, &held)) {
+			status = 1;
+			break;
+		}
+		if (left && !claimable && !held) {
+			/* nobody will do them: waiting would never end */
+			rw_log(RW_LOG_ERROR, "%s: %lld windows failed 3 times and are not tried again (`routewatch "
+					     "backfill status` shows why); the intervals cannot be joined",
+			       worker, (long long)left);
 			status = 1;
 			break;
 		}
@@ -256,6 +465,7 @@ static int worker_loop(const struct backfill_work_opts *o, struct backfill_work_
 		 * is skipped by the claim: waiting here, not spinning) */
 		sleep(1);
 	}
+	keeper_release(&k);
 	store_close(&s);
 	return status;
 }
@@ -331,8 +541,8 @@ int backfill_finish(const char *db, bool *joined)
 	int rc = open_pg(&s, db);
 	if (rc)
 		return rc;
-	int64_t left = 0, claimable = 0;
-	rc = store_bf_left(&s, &left, &claimable);
+	int64_t left = 0, claimable = 0, held = 0;
+	rc = store_bf_left(&s, &left, &claimable, &held);
 	if (!rc && left)
 		rw_log(RW_LOG_ERROR, "%s: %lld windows are not done yet: nothing to join (`routewatch backfill work` "
 				     "does them and joins at the end)",

@@ -35,7 +35,8 @@ static void usage(FILE *o)
 	      "  --min-peers N     as events --min-peers (default 2)\n"
 	      "  --workers N       worker processes on this machine (default 1)\n"
 	      "  --lease S         seconds a claim holds without renewal (default 600);\n"
-	      "                    a worker renews it every S/3 while it runs\n"
+	      "                    a worker renews it every S/3 while it runs (a\n"
+	      "                    thread of its own: long RIB loads included)\n"
 	      "  --once            work: stop when nothing is claimable now, instead of\n"
 	      "                    waiting for the windows that others hold\n"
 	      USAGE_TIMES,
@@ -155,9 +156,9 @@ int cmd_backfill(int argc, char **argv)
 		case 'S':
 		case 'g':
 		case 'l':
-			if (parse_u64(optarg, UINT32_MAX, &v) || (c == 'l' && v < 3)) {
+			if (parse_u64(optarg, UINT32_MAX, &v) || (c == 'l' && v < 2)) {
 				rw_log(RW_LOG_ERROR, "--%s wants seconds%s", c == 'S' ? "settle" : c == 'g' ? "gap" : "lease",
-				       c == 'l' ? " (3 or more)" : "");
+				       c == 'l' ? " (2 or more)" : "");
 				return EXIT_USAGE;
 			}
 			*(c == 'S' ? &p.settle : c == 'g' ? &p.gap : &w.lease) = (uint32_t)v;

@@ -362,6 +362,16 @@ int archive_run(struct engine *e, const struct feed_inputs *inputs, const struct
 				continue;
 			break;
 		}
+		if (o->stop && atomic_load(o->stop)) {
+			/* abandoned (the caller's reason): the streams left
+			 * are closed unfinished, no file_done for them */
+			while (h.n) {
+				struct stream *s = h.v[--h.n];
+				feed_file_close(&s->f);
+				free(s);
+			}
+			break;
+		}
 		struct stream *s = h.v[0];
 		if (o->until && s->f.rec.h.ts > o->until) {
 			/* past the requested time: this file is done */

@@ -10,6 +10,7 @@
 #ifndef RW_ENGINE_H
 #define RW_ENGINE_H
 
+#include <stdatomic.h>
 #include "../detect/det.h"
 #include "../feed/feed.h"
 
@@ -285,6 +286,10 @@ struct archive_opts {
 	void (*file_done)(void *arg, size_t idx, bool damaged, uint64_t applied, uint64_t skipped);
 	void *arg;
 	struct engine_vrps *vrps; /* optional: VRP files to switch to in time */
+	/* optional (borrowed): set by another thread, the run stops before
+	 * its next record (a RIB dump being loaded is loaded to its end);
+	 * what it applied stands, as after a damaged input */
+	const atomic_bool *stop;
 };
 
 /* Windows (docs/events.md §8). archive_window: the events of from <= t <

@@ -263,10 +263,10 @@ void store_close(struct store *s)
 		store_fail(s, "marking the store closed", RW_EDB);
 	for (size_t i = 0; i < RW_ARRAY_LEN(s->st); i++)
 		db_finalize(s->st[i]);
-	for (size_t i = 0; i < RW_ARRAY_LEN(s->bst); i++)
-		db_finalize(s->bst[i]);
 	db_finalize(s->batch);
 	db_finalize(s->proof_put);
+	for (size_t i = 0; i < RW_ARRAY_LEN(s->bfq); i++)
+		obuf_release(&s->bfq[i]);
 	db_close(s->db);
 	free(s->where);
 	memset(s, 0, sizeof *s);

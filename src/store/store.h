@@ -40,7 +40,9 @@ struct store {
 	struct db *db;      /* owned */
 	char *where;        /* owned: path or URI without password, for messages */
 	struct db_stmt *st[16]; /* writers' statements, prepared on first use, owned */
-	struct db_stmt *bst[8]; /* the backfill's (store_backfill.c), the same way */
+	struct obuf bfq[3];     /* the backfill's rows not sent yet: a multi-row
+				   INSERT being built per table (owned) */
+	uint32_t bfn[3];        /* rows in each */
 	struct db_stmt *batch;  /* store_points_put_latest's full batch, owned */
 	struct db_stmt *proof_put; /* store_event_proof_put's, owned */
 	bool writer;        /* store_writer_begin succeeded: closing marks it clean */
@@ -664,6 +666,12 @@ struct store_bf_window {
 	unsigned min_peers;
 	uint32_t attempt;          /* 1 for the first claim */
 	char *mirror;              /* owned: newline-separated paths */
+	uint32_t end;              /* the queue's end (the latest window's
+				      until): files whose records all lie
+				      before it are recorded as read */
+	bool last;                 /* the latest window of the queue: it
+				      leaves the engine state a later
+				      `ingest` continues from */
 };
 void store_bf_window_release(struct store_bf_window *w);
 /* Claim the earliest claimable window (planned, or claimed with its lease
@@ -675,7 +683,11 @@ int store_bf_renew(struct store *s, int64_t id, const char *worker, uint32_t lea
 /* Begin the window's transaction: *mine false (rolled back) when the
  * worker no longer holds it (its lease expired and another claimed it). */
 int store_bf_done_begin(struct store *s, int64_t id, const char *worker, bool *mine);
-/* A piece of the window's history (inside that transaction). */
+/* A piece of the window's history (inside that transaction). Rows are
+ * gathered and sent STORE_BF_BATCH to a statement (one round trip per
+ * batch); store_bf_done_commit sends the rest, so an error of a row can
+ * come from a later call. */
+#define STORE_BF_BATCH 500
 int store_backfill_piece_put(struct store *s, int64_t win, int64_t seq, const struct store_interval *iv);
 int store_backfill_origin_put(struct store *s, int64_t win, const struct store_origin *o);
 /* A (prefix, origin) pair the window's detector asked about (hist.asks). */
@@ -692,12 +704,17 @@ int store_bf_done_commit(struct store *s, int64_t id, const struct store_bf_coun
 /* Record a failure (its message shown by status); claimable again
  * until it has failed 3 times. */
 int store_bf_fail(struct store *s, int64_t id, const char *worker, const char *msg);
-/* Windows not done, and those of them claimable now. */
-int store_bf_left(struct store *s, int64_t *left, int64_t *claimable);
+/* Windows not done, those of them claimable now, and those held by a
+ * live lease (left - claimable - held: failed for good). */
+int store_bf_left(struct store *s, int64_t *left, int64_t *claimable, int64_t *held);
 /* When every window is done and some are not joined yet: the pieces
  * into intervals and origins, the clock and --min-peers into meta, in one
  * transaction (one joiner at a time). *joined says whether it ran. */
 int store_bf_join(struct store *s, bool *joined);
+/* A backfill planned into this store and not joined yet (0 on SQLite
+ * and on stores without a queue): ingest and collect refuse to write
+ * into it. */
+int store_bf_unjoined(struct store *s, int64_t *n);
 
 struct store_bf_status {
 	int64_t planned, claimed, done, failed, expired;

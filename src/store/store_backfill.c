@@ -51,20 +51,57 @@ static const char bf_schema[] =
 	" prefix TEXT NOT NULL, origin BIGINT NOT NULL, PRIMARY KEY (win_id, prefix, origin));"
 	"CREATE INDEX IF NOT EXISTS backfill_asks_key ON backfill_asks (origin, prefix);";
 
+/* The window's rows, as multi-row INSERTs of literals: numbers, and
+ * prefixes in their text form (digits, dots, colons and a slash: nothing
+ * to quote). Doubles are written with 17 digits, which PostgreSQL reads
+ * back to the same double. */
 enum { B_PIECE, B_ORIGIN, B_ASK, B_COUNT };
 
-static struct db_stmt *B(struct store *s, int id)
+static const char *const b_head[B_COUNT] = {
+	[B_PIECE] = "INSERT INTO backfill_pieces (win_id, seq, origin, upstream, start_ts, end_ts, cont, acc_ts,"
+		    " seconds, area, share_max, share_now, visible) VALUES ",
+	[B_ORIGIN] = "INSERT INTO backfill_origins (win_id, origin, first_seen, prefixes, routes, changed) VALUES ",
+	[B_ASK] = "INSERT INTO backfill_asks (win_id, prefix, origin) VALUES ",
+};
+
+static int b_send(struct store *s, int k)
 {
-	static const char *const sql[B_COUNT] = {
-		[B_PIECE] = "INSERT INTO backfill_pieces (win_id, seq, origin, upstream, start_ts, end_ts, cont, acc_ts,"
-			    " seconds, area, share_max, share_now, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		[B_ORIGIN] = "INSERT INTO backfill_origins (win_id, origin, first_seen, prefixes, routes, changed)"
-			     " VALUES (?, ?, ?, ?, ?, ?)",
-		[B_ASK] = "INSERT INTO backfill_asks (win_id, prefix, origin) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-	};
-	if (!s->bst[id])
-		s->bst[id] = db_prepare(s->db, sql[id]);
-	return s->bst[id];
+	if (!s->bfn[k])
+		return 0;
+	struct obuf *q = &s->bfq[k];
+	if (k == B_ASK)
+		obuf_puts(q, " ON CONFLICT DO NOTHING");
+	obuf_putc(q, 0);
+	int rc = db_exec(s->db, (const char *)obuf_data(q));
+	obuf_reset(q);
+	s->bfn[k] = 0;
+	return rc;
+}
+
+/* Start row k's values (the statement's head first); *full after it:
+ * the caller ends the row and sends. */
+static struct obuf *b_row(struct store *s, int k)
+{
+	struct obuf *q = &s->bfq[k];
+	obuf_puts(q, s->bfn[k]++ ? ", (" : b_head[k]);
+	if (s->bfn[k] > 1)
+		return q;
+	obuf_putc(q, '(');
+	return q;
+}
+
+static int b_end(struct store *s, int k)
+{
+	obuf_putc(&s->bfq[k], ')');
+	return s->bfn[k] >= STORE_BF_BATCH ? b_send(s, k) : 0;
+}
+
+static void b_reset(struct store *s)
+{
+	for (int k = 0; k < B_COUNT; k++) {
+		obuf_reset(&s->bfq[k]);
+		s->bfn[k] = 0;
+	}
 }
 
 int store_bf_schema(struct store *s)
@@ -114,9 +151,15 @@ int store_bf_plan(struct store *s, const struct store_bf_plan *p, int64_t *id, u
 	int rc = db_begin(s->db);
 	if (rc)
 		return store_fail(s, "begin", rc);
-	/* a store that ingest wrote has a history the windows would double */
+	/* a store that ingest wrote has a history the windows would double;
+	 * the state a backfill's latest window left (and no ingest moved
+	 * past its end) is the backfill's own: more can be planned */
 	int qrc = 0;
-	if (scalar(s, "SELECT count(*) FROM state", &qrc) > 0 && !qrc) {
+	int64_t clock = 0;
+	store_meta_get(s, "clock", &clock);
+	if (scalar(s, "SELECT count(*) FROM state", &qrc) > 0 && !qrc &&
+	    (scalar(s, "SELECT count(*) FROM backfill_plans", &qrc) <= 0 ||
+	     clock > scalar(s, "SELECT COALESCE(MAX(until_ts), 0) FROM backfill_windows", &qrc))) {
 		rw_log(RW_LOG_ERROR, "%s: this store holds a history written by ingest or collect; a backfill "
 				     "makes the whole history of its windows: plan it into a new database",
 		       s->where);
@@ -211,7 +254,9 @@ int store_bf_claim(struct store *s, const char *worker, uint32_t lease, struct s
 		return store_fail(s, "begin", rc);
 	struct db_stmt *st = db_prepare(
 		s->db, "SELECT w.id, w.plan, w.from_ts, w.until_ts, w.attempts, p.from_ts, p.settle, p.gap, p.min_peers,"
-		       " p.mirror FROM backfill_windows w JOIN backfill_plans p ON p.id = w.plan"
+		       " p.mirror, (SELECT MAX(until_ts) FROM backfill_windows), CAST(NOT EXISTS (SELECT 1 FROM"
+		       " backfill_windows x WHERE x.from_ts > w.from_ts) AS INT) FROM backfill_windows w"
+		       " JOIN backfill_plans p ON p.id = w.plan"
 		       " WHERE w.state = 'planned' OR (w.state = 'claimed' AND w.lease_until < " NOW ")"
 		       " OR (w.state = 'failed' AND w.attempts < 3)"
 		       " ORDER BY w.from_ts LIMIT 1 FOR UPDATE OF w SKIP LOCKED");
@@ -231,6 +276,8 @@ int store_bf_claim(struct store *s, const char *worker, uint32_t lease, struct s
 		w->gap = (uint32_t)db_col_i64(st, 7);
 		w->min_peers = (unsigned)db_col_i64(st, 8);
 		w->mirror = rw_strdup(db_col_text(st, 9));
+		w->end = (uint32_t)db_col_i64(st, 10);
+		w->last = db_col_i64(st, 11) != 0;
 	}
 	db_finalize(st);
 	if (rc != 1) {
@@ -277,6 +324,7 @@ int store_bf_renew(struct store *s, int64_t id, const char *worker, uint32_t lea
 int store_bf_done_begin(struct store *s, int64_t id, const char *worker, bool *mine)
 {
 	*mine = false;
+	b_reset(s); /* rows of a window whose transaction failed are gone */
 	int rc = db_begin(s->db);
 	if (rc)
 		return store_fail(s, "begin", rc);
@@ -303,59 +351,38 @@ int store_bf_done_begin(struct store *s, int64_t id, const char *worker, bool *m
 
 int store_backfill_piece_put(struct store *s, int64_t win, int64_t seq, const struct store_interval *iv)
 {
-	struct db_stmt *st = B(s, B_PIECE);
-	if (!st)
-		return RW_EDB;
-	db_bind_i64(st, 1, win);
-	db_bind_i64(st, 2, seq);
-	db_bind_i64(st, 3, iv->origin);
-	db_bind_i64(st, 4, iv->upstream);
-	db_bind_i64(st, 5, iv->start);
+	struct obuf *q = b_row(s, B_PIECE);
+	char end[24] = "NULL";
 	if (iv->end)
-		db_bind_i64(st, 6, iv->end);
-	else
-		db_bind_null(st, 6);
-	db_bind_i64(st, 7, iv->cont);
-	db_bind_i64(st, 8, iv->acc_ts);
-	db_bind_i64(st, 9, (int64_t)iv->seconds);
-	db_bind_f64(st, 10, iv->area);
-	db_bind_f64(st, 11, iv->share_max);
-	db_bind_f64(st, 12, iv->share_now);
-	db_bind_i64(st, 13, iv->visible);
-	return db_done(st);
+		snprintf(end, sizeof end, "%u", iv->end);
+	obuf_printf(q, "%lld, %lld, %u, %u, %u, %s, %d, %u, %llu, %.17g, %.17g, %.17g, %d", (long long)win,
+		    (long long)seq, iv->origin, iv->upstream, iv->start, end, iv->cont ? 1 : 0, iv->acc_ts,
+		    (unsigned long long)iv->seconds, iv->area, iv->share_max, iv->share_now, iv->visible ? 1 : 0);
+	return b_end(s, B_PIECE);
 }
 
 int store_backfill_origin_put(struct store *s, int64_t win, const struct store_origin *o)
 {
-	struct db_stmt *st = B(s, B_ORIGIN);
-	if (!st)
-		return RW_EDB;
-	db_bind_i64(st, 1, win);
-	db_bind_i64(st, 2, o->origin);
-	db_bind_i64(st, 3, o->first_seen);
-	db_bind_i64(st, 4, o->prefixes);
-	db_bind_i64(st, 5, o->routes);
-	db_bind_i64(st, 6, o->changed);
-	return db_done(st);
+	obuf_printf(b_row(s, B_ORIGIN), "%lld, %u, %u, %u, %u, %u", (long long)win, o->origin, o->first_seen,
+		    o->prefixes, o->routes, o->changed);
+	return b_end(s, B_ORIGIN);
 }
 
 int store_backfill_ask_put(struct store *s, int64_t win, const char *prefix, uint32_t origin)
 {
-	struct db_stmt *st = B(s, B_ASK);
-	if (!st)
-		return RW_EDB;
-	db_bind_i64(st, 1, win);
-	db_bind_text(st, 2, prefix, strlen(prefix));
-	db_bind_i64(st, 3, origin);
-	return db_done(st);
+	obuf_printf(b_row(s, B_ASK), "%lld, '%s', %u", (long long)win, prefix, origin);
+	return b_end(s, B_ASK);
 }
 
 int store_bf_done_commit(struct store *s, int64_t id, const struct store_bf_counts *c)
 {
-	struct db_stmt *st = db_prepare(s->db, "UPDATE backfill_windows SET state = 'done', done_at = " NOW ","
+	int rc = 0;
+	for (int k = 0; k < B_COUNT && !rc; k++)
+		rc = b_send(s, k);
+	struct db_stmt *st = rc ? NULL : db_prepare(s->db, "UPDATE backfill_windows SET state = 'done', done_at = " NOW ","
 					       " records = ?, events = ?, files = ?, clock = ?, seconds = ?, message = ?"
 					       " WHERE id = ?");
-	int rc = st ? 0 : RW_EDB;
+	rc = rc ? rc : st ? 0 : RW_EDB;
 	if (!rc) {
 		const char *note = c->note ? c->note : "";
 		db_bind_i64(st, 1, (int64_t)c->records);
@@ -391,17 +418,18 @@ int store_bf_fail(struct store *s, int64_t id, const char *worker, const char *m
 	return rc ? store_fail(s, "recording a failure", rc) : 0;
 }
 
-int store_bf_left(struct store *s, int64_t *left, int64_t *claimable)
+int store_bf_left(struct store *s, int64_t *left, int64_t *claimable, int64_t *held)
 {
 	struct db_stmt *st = db_prepare(
 		s->db, "SELECT count(*), count(*) FILTER (WHERE state = 'planned' OR (state = 'claimed' AND"
-		       " lease_until < " NOW ") OR (state = 'failed' AND attempts < 3)) FROM backfill_windows"
-		       " WHERE state <> 'done'");
+		       " lease_until < " NOW ") OR (state = 'failed' AND attempts < 3)), count(*) FILTER (WHERE"
+		       " state = 'claimed' AND lease_until >= " NOW ") FROM backfill_windows WHERE state <> 'done'");
 	if (!st)
 		return store_fail(s, "reading the queue", RW_EDB);
 	int rc = db_step(st);
 	*left = rc == 1 ? db_col_i64(st, 0) : 0;
 	*claimable = rc == 1 ? db_col_i64(st, 1) : 0;
+	*held = rc == 1 ? db_col_i64(st, 2) : 0;
 	db_finalize(st);
 	return rc < 0 ? store_fail(s, "reading the queue", rc) : 0;
 }
@@ -425,48 +453,77 @@ static int chain_flush(struct store *s, struct chain *c)
 /* The pieces of each (origin, upstream), by window and order within it: a
  * piece not marked cont starts an interval; a cont piece continues the one
  * before it (open at the edge): seconds and areas add up, the max is the
- * largest, the end and the state at the end are the last piece's. */
+ * largest, the end and the state at the end are the last piece's.
+ * Read 2000 origins at a time (their pieces through backfill_pieces_key):
+ * the backend hands a query's whole result over at once, and a year of
+ * every collector has some 10^8 pieces. */
+
 static int join_intervals(struct store *s)
 {
 	int rc = db_exec(s->db, "DELETE FROM intervals");
-	struct db_stmt *st =
+	struct db_stmt *hi_q =
 		rc ? NULL
-		   : db_prepare(s->db, "SELECT p.origin, p.upstream, p.start_ts, p.end_ts, p.cont, p.acc_ts, p.seconds,"
-				       " p.area, p.share_max, p.share_now, p.visible FROM backfill_pieces p"
-				       " JOIN backfill_windows w ON w.id = p.win_id"
-				       " ORDER BY p.origin, p.upstream, w.from_ts, p.seq");
-	if (!st)
+		   : db_prepare(s->db, "SELECT MAX(origin) FROM (SELECT DISTINCT origin FROM backfill_pieces WHERE"
+				       " origin > ? ORDER BY origin LIMIT 2000) x");
+	struct db_stmt *st =
+		!hi_q ? NULL
+		      : db_prepare(s->db, "SELECT p.origin, p.upstream, p.start_ts, p.end_ts, p.cont, p.acc_ts, p.seconds,"
+					  " p.area, p.share_max, p.share_now, p.visible FROM backfill_pieces p"
+					  " JOIN backfill_windows w ON w.id = p.win_id WHERE p.origin > ? AND p.origin <= ?"
+					  " ORDER BY p.origin, p.upstream, w.from_ts, p.seq");
+	if (!st) {
+		db_finalize(hi_q);
 		return RW_EDB;
+	}
 	struct chain c = {0};
-	while (!rc && (rc = db_step(st)) == 1) {
-		rc = 0;
-		struct store_interval p = {
-			.origin = (uint32_t)db_col_i64(st, 0), .upstream = (uint32_t)db_col_i64(st, 1),
-			.start = (uint32_t)db_col_i64(st, 2),
-			.end = db_col_null(st, 3) ? 0 : (uint32_t)db_col_i64(st, 3), .cont = db_col_i64(st, 4) != 0,
-			.acc_ts = (uint32_t)db_col_i64(st, 5), .seconds = (uint64_t)db_col_i64(st, 6),
-			.area = db_col_f64(st, 7), .share_max = db_col_f64(st, 8), .share_now = db_col_f64(st, 9),
-			.visible = db_col_i64(st, 10) != 0};
-		bool same = c.on && c.iv.origin == p.origin && c.iv.upstream == p.upstream && !c.iv.end;
-		if (p.cont && same) {
-			c.iv.end = p.end;
-			c.iv.acc_ts = p.acc_ts;
-			c.iv.seconds += p.seconds;
-			c.iv.area += p.area;
-			if (p.share_max > c.iv.share_max)
-				c.iv.share_max = p.share_max;
-			c.iv.share_now = p.share_now;
-			c.iv.visible = p.visible;
-			continue;
+	for (int64_t lo = -2; !rc;) {
+		/* the next range: the 2000 origins after lo */
+		db_bind_i64(hi_q, 1, lo);
+		int r = db_step(hi_q);
+		bool none = r != 1 || db_col_null(hi_q, 0);
+		int64_t hi = none ? 0 : db_col_i64(hi_q, 0);
+		db_reset(hi_q);
+		if (r < 0)
+			rc = r;
+		if (none)
+			break;
+		db_bind_i64(st, 1, lo);
+		db_bind_i64(st, 2, hi);
+		while (!rc && (rc = db_step(st)) == 1) {
+			rc = 0;
+			struct store_interval p = {
+				.origin = (uint32_t)db_col_i64(st, 0), .upstream = (uint32_t)db_col_i64(st, 1),
+				.start = (uint32_t)db_col_i64(st, 2),
+				.end = db_col_null(st, 3) ? 0 : (uint32_t)db_col_i64(st, 3),
+				.cont = db_col_i64(st, 4) != 0, .acc_ts = (uint32_t)db_col_i64(st, 5),
+				.seconds = (uint64_t)db_col_i64(st, 6), .area = db_col_f64(st, 7),
+				.share_max = db_col_f64(st, 8), .share_now = db_col_f64(st, 9),
+				.visible = db_col_i64(st, 10) != 0};
+			bool same = c.on && c.iv.origin == p.origin && c.iv.upstream == p.upstream && !c.iv.end;
+			if (p.cont && same) {
+				c.iv.end = p.end;
+				c.iv.acc_ts = p.acc_ts;
+				c.iv.seconds += p.seconds;
+				c.iv.area += p.area;
+				if (p.share_max > c.iv.share_max)
+					c.iv.share_max = p.share_max;
+				c.iv.share_now = p.share_now;
+				c.iv.visible = p.visible;
+				continue;
+			}
+			/* a new interval (or a cont piece whose start lies
+			 * before every window: it starts where its window found
+			 * it) */
+			rc = chain_flush(s, &c);
+			c.on = true;
+			c.iv = p;
+			c.iv.cont = false;
 		}
-		/* a new interval (or a cont piece whose start lies before
-		 * every window: it starts where its window found it) */
-		rc = chain_flush(s, &c);
-		c.on = true;
-		c.iv = p;
-		c.iv.cont = false;
+		db_reset(st);
+		lo = hi;
 	}
 	db_finalize(st);
+	db_finalize(hi_q);
 	if (rc < 0)
 		return rc;
 	return chain_flush(s, &c);
@@ -570,6 +627,19 @@ int store_bf_join(struct store *s, bool *joined)
 	}
 	*joined = true;
 	return 0;
+}
+
+int store_bf_unjoined(struct store *s, int64_t *n)
+{
+	*n = 0;
+	if (db_kind(s->db) != DB_PG)
+		return 0;
+	int rc = 0;
+	if (scalar(s, "SELECT count(*) FROM (VALUES ('backfill_plans')) v(n) WHERE to_regclass(v.n) IS NOT NULL",
+		   &rc) > 0 &&
+	    !rc)
+		*n = scalar(s, "SELECT count(*) FROM backfill_plans WHERE joined = 0", &rc);
+	return rc ? store_fail(s, "reading the backfill's queue", rc) : 0;
 }
 
 /* ---------------------------------------------------------------- status */

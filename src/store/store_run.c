@@ -61,6 +61,18 @@ int store_run_open(struct store_run *r, const char *db, unsigned min_peers)
 		store_close(&r->st);
 		return wr;
 	}
+	/* a backfill not joined yet has no intervals and no clock: what
+	 * this run wrote would be lost (the join rebuilds them) or be
+	 * written from a state of the middle of the backfill */
+	int64_t unjoined = 0;
+	if (store_bf_unjoined(&r->st, &unjoined) || unjoined) {
+		if (unjoined)
+			rw_log(RW_LOG_ERROR, "%s: a backfill is planned into this store and not finished: it can be "
+					     "continued once `routewatch backfill work` (or finish) has joined it",
+			       r->st.where);
+		store_close(&r->st);
+		return RW_EINVAL;
+	}
 	int64_t stored = 0, clock = 0;
 	store_meta_get(&r->st, "min_peers", &stored);
 	store_meta_get(&r->st, "clock", &clock);
