@@ -115,7 +115,7 @@ done
 # one run's in its last bits: compared to 1e-3 share-seconds)
 rows() {
 	for t in "(SELECT origin, upstream, start_ts, end_ts, acc_ts, seconds, round(area::numeric, 3), share_max,
-		share_now, visible FROM intervals)" origins origin_series prefix_origins; do
+		share_now, visible FROM intervals)" origins origin_series prefix_origins event_proof; do
 		psql "$1" -qAt -c "SELECT count(*) || ' ' || md5(COALESCE(string_agg(x::text, ',' ORDER BY x::text), '')) FROM $t x"
 	done
 }
