@@ -21,6 +21,7 @@
 #   PART=1 WARMUP=5 bench/http.sh build  (serve alone; each endpoint first
 #                                  loaded WARMUP seconds unmeasured, so the
 #                                  answer cache is warm when wrk measures)
+#   GZIP=1 ...                     (the clients ask for gzip, as browsers do)
 #
 # Needs wrk (Debian: apt-get install wrk; installed here when missing and
 # running as root), python3, sqlite3, curl.
@@ -67,6 +68,8 @@ if [ ! -s "$Y" ] || [ "$(sqlite3 "$Y" "SELECT value FROM meta WHERE key = 'clock
 	"$RW" synth history "$Y" --origins "$ORIGINS" --days "$DAYS" --start 1704067200
 fi
 ne=$(sqlite3 "$Y" "SELECT count(*) FROM events")
+hdr=()
+[ -n "${GZIP:-}" ] && hdr=(-H 'Accept-Encoding: gzip')
 P=$(free_port)
 "$RW" serve -q --db "$Y" --listen "127.0.0.1:$P" &
 srv=$!
@@ -109,7 +112,7 @@ end
 LUA
 say "## 1. serve on a year of a full table"
 say ""
-say "Store: \`routewatch synth history --origins $ORIGINS --days $DAYS\`, $(du -b "$Y" | awk '{printf "%.2f GB", $1 / 1e9}') (SQLite), $ne events. wrk -t2 -c$CONNS -d${SECS}s, paths spread over 1000 random origins (or the 364 days, or 1000 random events); ${WARMUP:-0} s of unmeasured load on each endpoint first; load average before: $(load)."
+say "Store: \`routewatch synth history --origins $ORIGINS --days $DAYS\`, $(du -b "$Y" | awk '{printf "%.2f GB", $1 / 1e9}') (SQLite), $ne events. wrk -t2 -c$CONNS -d${SECS}s, paths spread over 1000 random origins (or the 364 days, or 1000 random events); ${WARMUP:-0} s of unmeasured load on each endpoint first;${GZIP:+ clients ask for gzip;} load average before: $(load)."
 say ""
 say "| endpoint | requests/s | p50 ms | p99 ms | errors | requests |"
 say "|---|---|---|---|---|---|"
@@ -120,9 +123,9 @@ for t in "history:/api/v1/as/{asn}/history" "summary:/api/v1/as/{asn}" "events-o
 	"page-as:/as/{asn}?from=2024-06-01&to=2024-07-01 (page)" "page-event:/event/{key} (page)"; do
 	name=${t%%:*} label=${t#*:}
 	if [ "${WARMUP:-0}" -gt 0 ]; then
-		WRK_PATHS=$BENCH_DIR/p-$name.txt wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$BENCH_DIR/paths.lua" "http://127.0.0.1:$P" > /dev/null 2>&1
+		WRK_PATHS=$BENCH_DIR/p-$name.txt wrk -t2 -c"$CONNS" -d"${WARMUP}s" "${hdr[@]}" -s "$BENCH_DIR/paths.lua" "http://127.0.0.1:$P" > /dev/null 2>&1
 	fi
-	r=$(WRK_PATHS=$BENCH_DIR/p-$name.txt wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$BENCH_DIR/paths.lua" "http://127.0.0.1:$P" 2>&1 | sed -n 's/^RESULT //p')
+	r=$(WRK_PATHS=$BENCH_DIR/p-$name.txt wrk -t2 -c"$CONNS" -d"${SECS}s" "${hdr[@]}" --latency -s "$BENCH_DIR/paths.lua" "http://127.0.0.1:$P" 2>&1 | sed -n 's/^RESULT //p')
 	read -r rps p50 p99 errs reqs <<< "$r"
 	say "| \`$label\` | $rps | $p50 | $p99 | $errs | $reqs |"
 done
