@@ -261,7 +261,7 @@ static void on_det_event(void *arg, const struct det_event *ev)
 	struct det_proof p = {.peer = RIB_NONE, .time = ev->time};
 	const struct rib_src *s = NULL;
 	uint8_t why = 0;
-	if (ev->src) {
+	if (ev->src && e->rib.keep_src) {
 		s = &rib_taken_src(&e->rib)[ev->src - 1];
 		why = e->rib.taken_why[ev->src - 1];
 		p.peer = s->peer;
@@ -289,6 +289,7 @@ static void on_det_event(void *arg, const struct det_event *ev)
 void engine_keep_proofs(struct engine *e)
 {
 	e->proofs = true;
+	e->rib.keep_src = true; /* what proves an event: first changes */
 }
 
 void engine_rec_begin(struct engine *e, uint32_t collector, const struct mrt_rec *rec, const char *file)

@@ -196,10 +196,12 @@ static void mark_dirty(struct rib *r, uint32_t pfx, uint8_t why, uint32_t peer)
 		return;
 	x->dirty_epoch = r->epoch;
 	GROW(r->dirty, r->ndirty, r->capdirty);
-	if (r->ndirty >= r->capdirty_src)
-		rw_vec_grow(&r->dirty_src, &r->capdirty_src, (size_t)r->ndirty + 1, sizeof *r->dirty_src, UINT32_MAX,
-			    RW_MEM_RIB);
-	r->dirty_src[r->ndirty] = (struct rib_src){peer, r->src_ref};
+	if (r->keep_src) {
+		if (r->ndirty >= r->capdirty_src)
+			rw_vec_grow(&r->dirty_src, &r->capdirty_src, (size_t)r->ndirty + 1, sizeof *r->dirty_src,
+				    UINT32_MAX, RW_MEM_RIB);
+		r->dirty_src[r->ndirty] = (struct rib_src){peer, r->src_ref};
+	}
 	r->dirty[r->ndirty++] = pfx;
 }
 
@@ -230,10 +232,12 @@ const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n, const uint8_t **why)
 	memcpy(r->taken, r->dirty, (size_t)r->ndirty * sizeof *r->dirty);
 	/* a RIB dump's second leaves lists of the whole table: give them
 	 * back when a later second needs far less */
-	if (r->captaken_src > 65536 && r->captaken_src / 4 > r->ndirty)
-		rw_vec_free(&r->taken_src, &r->captaken_src, sizeof *r->taken_src, RW_MEM_RIB);
-	rw_vec_grow(&r->taken_src, &r->captaken_src, r->ndirty, sizeof *r->taken_src, UINT32_MAX, RW_MEM_RIB);
-	memcpy(r->taken_src, r->dirty_src, (size_t)r->ndirty * sizeof *r->dirty_src);
+	if (r->keep_src) {
+		if (r->captaken_src > 65536 && r->captaken_src / 4 > r->ndirty)
+			rw_vec_free(&r->taken_src, &r->captaken_src, sizeof *r->taken_src, RW_MEM_RIB);
+		rw_vec_grow(&r->taken_src, &r->captaken_src, r->ndirty, sizeof *r->taken_src, UINT32_MAX, RW_MEM_RIB);
+		memcpy(r->taken_src, r->dirty_src, (size_t)r->ndirty * sizeof *r->dirty_src);
+	}
 	rw_vec_grow(&r->taken_why, &r->captaken_why, r->ndirty, sizeof *r->taken_why, UINT32_MAX, RW_MEM_RIB);
 	for (uint32_t i = 0; i < r->ndirty; i++) {
 		uint32_t p = r->dirty[i];

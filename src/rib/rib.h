@@ -157,6 +157,9 @@ struct rib {
 	 * (docs/internals/engine.md, "Proofs") */
 	struct rib_src *dirty_src, *taken_src;
 	uint32_t capdirty_src, captaken_src;
+	bool keep_src;            /* keep them (the engine's proofs are on):
+				     else nothing is stored, and a RIB
+				     dump's second costs no lists */
 	uint32_t src_ref;         /* the caller's reference for the changes
 				     that follow (the engine: the record
 				     being applied); RIB_NONE: none */
@@ -293,7 +296,8 @@ enum {
  * NULL) their RIB_WHY_* bits, parallel to them; valid until the next
  * call. */
 const uint32_t *rib_take_dirty(struct rib *r, uint32_t *n, const uint8_t **why);
-/* The first change of each prefix of the last take, parallel to it. */
+/* The first change of each prefix of the last take, parallel to it
+ * (only while keep_src is set). */
 static inline const struct rib_src *rib_taken_src(const struct rib *r)
 {
 	return r->taken_src;
