@@ -258,6 +258,13 @@ int http_search(struct http_ctx *c, const char *q, uint32_t limit, uint32_t (**r
 
 /* Names of these ASNs into c->nm from the store, those not known yet. */
 void http_names_for(struct http_ctx *c, const uint32_t *asns, size_t n);
+/* (ASN, time) pairs as the store's list callbacks give them: owned array,
+ * free(v); http_pair_add is such a callback (arg: the pairs). */
+struct http_pairs {
+	uint32_t (*v)[2];
+	uint32_t n, cap;
+};
+int http_pair_add(void *arg, uint32_t asn, uint32_t t);
 
 /* One sample in Prometheus' text format, with its HELP and TYPE lines
  * (labels: "" or 'k="v"'); for the live callbacks' metrics. */

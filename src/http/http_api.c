@@ -447,14 +447,9 @@ static void events_answer(struct http_ctx *c, const struct http_req *r, struct h
 
 /* ---------------------------------------------------------------- prefixes, search */
 
-struct pairs {
-	uint32_t (*v)[2];
-	uint32_t n, cap;
-};
-
-static int on_pair(void *arg, uint32_t asn, uint32_t t)
+int http_pair_add(void *arg, uint32_t asn, uint32_t t)
 {
-	struct pairs *p = arg;
+	struct http_pairs *p = arg;
 	rw_vec_grow(&p->v, &p->cap, (size_t)p->n + 1, sizeof *p->v, UINT32_MAX, RW_MEM_OUT);
 	p->v[p->n][0] = asn;
 	p->v[p->n][1] = t;
@@ -462,7 +457,7 @@ static int on_pair(void *arg, uint32_t asn, uint32_t t)
 	return 0;
 }
 
-static void pairs_names(struct http_ctx *c, const struct pairs *p)
+static void pairs_names(struct http_ctx *c, const struct http_pairs *p)
 {
 	for (uint32_t i = 0; i < p->n; i++)
 		names_for(c, &p->v[i][0], 1);
@@ -473,8 +468,8 @@ static void prefix_answer(struct http_ctx *c, const struct http_req *r, struct h
 	uint32_t from, to;
 	if (ev_window(r, clock, a, &from, &to))
 		return;
-	struct pairs po = {0};
-	if (store_prefix_origin_list(c->st, r->pfx_text, HTTP_MAX_LIMIT, on_pair, &po)) {
+	struct http_pairs po = {0};
+	if (store_prefix_origin_list(c->st, r->pfx_text, HTTP_MAX_LIMIT, http_pair_add, &po)) {
 		store_failed(a);
 		goto out;
 	}
@@ -498,13 +493,13 @@ out:
 static int on_name(void *arg, uint32_t asn, const char *name)
 {
 	(void)name; /* printed from the names, which the store's fill */
-	return on_pair(arg, asn, 0);
+	return http_pair_add(arg, asn, 0);
 }
 
 int http_search(struct http_ctx *c, const char *q, uint32_t limit, uint32_t (**out)[2], uint32_t *nout,
 		const char **kind)
 {
-	struct pairs res = {0};
+	struct http_pairs res = {0};
 	uint32_t asn;
 	struct rw_prefix p;
 	char pt[RW_PREFIX_STRLEN];
@@ -517,12 +512,12 @@ int http_search(struct http_ctx *c, const char *q, uint32_t limit, uint32_t (**o
 		if (!rc && !found) /* not an origin: a network the store names */
 			rc = store_names_get(c->st, c->nm, &asn, 1);
 		if (!rc && (found || names_get(c->nm, asn)))
-			on_pair(&res, asn, found ? og.first_seen : 0);
+			http_pair_add(&res, asn, found ? og.first_seen : 0);
 	} else if (strchr(q, '/') && !parse_prefix(q, &p)) {
 		*kind = "prefix";
 		p.path_id = 0;
 		fmt_prefix(pt, &p);
-		rc = store_prefix_origin_list(c->st, pt, limit, on_pair, &res);
+		rc = store_prefix_origin_list(c->st, pt, limit, http_pair_add, &res);
 	} else {
 		*kind = "name";
 		rc = store_names_search(c->st, q, limit, on_name, &res);
@@ -556,7 +551,7 @@ static void search_answer(struct http_ctx *c, const struct http_req *r, struct h
 	obuf_puts(o, "\",\"results\":");
 	out_asns_json(o, c->nm, (const uint32_t(*)[2])res, n, strcmp(kind, "name") ? "first_seen" : NULL);
 	obuf_puts(o, "}\n");
-	struct pairs pr = {res, n, n};
+	struct http_pairs pr = {res, n, n};
 	rw_vec_free(&pr.v, &pr.cap, sizeof *pr.v, RW_MEM_OUT);
 }
 

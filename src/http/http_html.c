@@ -421,6 +421,27 @@ static int search(struct http_ctx *c, const struct http_req *r, struct http_resp
 
 /* The upstreams' intervals as a timeline: one row per upstream, a bar
  * per interval, drawn in SVG geometry over [first seen, clock]. */
+/* The window's report as text under the events (lr: report_load's result;
+ * d is freed). 0, or lr when the report failed other than not found. */
+static int put_report(struct http_ctx *c, struct obuf *o, int lr, struct report_data *d)
+{
+	if (!lr) {
+		size_t n;
+		uint32_t *asns = report_asns(d, &n);
+		http_names_for(c, asns, n);
+		free(asns);
+		struct obuf t = {0};
+		obuf_init_mem(&t, 4096);
+		report_text(d, c->nm, &t);
+		obuf_puts(o, "<h3>Report of the window</h3>\n<pre id=\"report\">");
+		esc_n(o, t.buf ? t.buf : "", t.len);
+		obuf_puts(o, "</pre>\n");
+		obuf_release(&t);
+	}
+	report_data_free(d);
+	return lr && lr != RW_ENOTFOUND ? lr : 0;
+}
+
 static void timeline(struct http_ctx *c, struct obuf *o, const struct store_history *h,
 		     const struct store_upstream *u, size_t nu, uint32_t clock)
 {
@@ -709,25 +730,8 @@ static int origin(struct http_ctx *c, const struct http_req *r, struct http_resp
 
 	/* the window's report */
 	struct report_data d;
-	int lr = report_load(c->st, r->asn, from, to, &d);
-	if (!lr) {
-		size_t n;
-		uint32_t *asns = report_asns(&d, &n);
-		http_names_for(c, asns, n);
-		free(asns);
-		struct obuf t = {0};
-		obuf_init_mem(&t, 4096);
-		report_text(&d, c->nm, &t);
-		obuf_puts(o, "<h3>Report of the window</h3>\n<pre id=\"report\">");
-		esc_n(o, t.buf ? t.buf : "", t.len);
-		obuf_puts(o, "</pre>\n");
-		obuf_release(&t);
-	}
-	report_data_free(&d);
-	if (lr && lr != RW_ENOTFOUND) {
-		rc = lr;
+	if ((rc = put_report(c, o, report_load(c->st, r->asn, from, to, &d), &d)))
 		goto out;
-	}
 	obuf_puts(o, "</section>\n<section id=\"live\" hidden aria-live=\"polite\"><h2>Live</h2><p>The origin's events "
 		     "as the collector determines them are added to the table above.</p></section>\n");
 
@@ -743,21 +747,6 @@ out:
 }
 
 /* ---------------------------------------------------------------- a prefix */
-
-struct pairs {
-	uint32_t (*v)[2];
-	uint32_t n, cap;
-};
-
-static int on_pair(void *arg, uint32_t asn, uint32_t t)
-{
-	struct pairs *p = arg;
-	rw_vec_grow(&p->v, &p->cap, (size_t)p->n + 1, sizeof *p->v, UINT32_MAX, RW_MEM_OUT);
-	p->v[p->n][0] = asn;
-	p->v[p->n][1] = t;
-	p->n++;
-	return 0;
-}
 
 /* The prefix and its more-specifics in the saved state (prefix --db). */
 static void prefix_now(struct http_ctx *c, struct http_resp *a, struct obuf *o, const struct http_req *r)
@@ -857,8 +846,8 @@ static int prefix_page(struct http_ctx *c, const struct http_req *r, struct http
 	obuf_puts(o, "</h1>\n");
 
 	/* the origins it had (search's by prefix, /api/v1/prefix's) */
-	struct pairs po = {0};
-	int rc = store_prefix_origin_list(c->st, r->pfx_text, HTTP_MAX_LIMIT, on_pair, &po);
+	struct http_pairs po = {0};
+	int rc = store_prefix_origin_list(c->st, r->pfx_text, HTTP_MAX_LIMIT, http_pair_add, &po);
 	if (rc)
 		goto out;
 	obuf_puts(o, "<section aria-labelledby=\"org-h\"><h2 id=\"org-h\">Its origins</h2>\n");
@@ -1063,25 +1052,8 @@ static int country_page(struct http_ctx *c, const struct http_req *r, struct htt
 		obuf_printf(o, "<p>The first %u events of the window; narrow it for the rest.</p>\n", HTTP_MAX_LIMIT);
 
 	struct report_data d;
-	int lr = report_load_country(c->st, r->cc, from, to, &d);
-	if (!lr) {
-		size_t n;
-		uint32_t *asns = report_asns(&d, &n);
-		http_names_for(c, asns, n);
-		free(asns);
-		struct obuf t = {0};
-		obuf_init_mem(&t, 4096);
-		report_text(&d, c->nm, &t);
-		obuf_puts(o, "<h3>Report of the window</h3>\n<pre id=\"report\">");
-		esc_n(o, t.buf ? t.buf : "", t.len);
-		obuf_puts(o, "</pre>\n");
-		obuf_release(&t);
-	}
-	report_data_free(&d);
-	if (lr && lr != RW_ENOTFOUND) {
-		rc = lr;
+	if ((rc = put_report(c, o, report_load_country(c->st, r->cc, from, to, &d), &d)))
 		goto out;
-	}
 	obuf_puts(o, "</section>\n");
 
 	obuf_puts(o, "<section aria-labelledby=\"up-h\"><h2 id=\"up-h\">International providers and their "

@@ -867,7 +867,9 @@ static void send_answer(struct http_srv *s, struct evhttp_request *req, const st
 		send = o->ce->body;
 		send->refs++;
 	}
-	if (send)
+	if (send && !send->len)
+		blob_unref(send); /* nothing to reference */
+	else if (send)
 		evbuffer_add_reference(body, send->data, send->len, blob_sent, send);
 	else
 		evbuffer_add(body, o->buf ? o->buf : "", o->len);
