@@ -873,9 +873,10 @@ int store_prefix_origins(struct store *s, const char *prefix, uint32_t origin, b
 	return rc < 0 ? rc : 0;
 }
 
-int store_prefix_origin_put(struct store *s, const char *prefix, uint32_t origin, uint32_t first_seen)
+/* A (prefix, origin) row through statement q (Q_PO_PUT or Q_PO_PUT_MIN). */
+static int po_put(struct store *s, int q, const char *prefix, uint32_t origin, uint32_t first_seen)
 {
-	struct db_stmt *st = Q(s, Q_PO_PUT);
+	struct db_stmt *st = Q(s, q);
 	if (!st)
 		return RW_EDB;
 	db_bind_text(st, 1, prefix, strlen(prefix));
@@ -884,15 +885,14 @@ int store_prefix_origin_put(struct store *s, const char *prefix, uint32_t origin
 	return db_done(st);
 }
 
+int store_prefix_origin_put(struct store *s, const char *prefix, uint32_t origin, uint32_t first_seen)
+{
+	return po_put(s, Q_PO_PUT, prefix, origin, first_seen);
+}
+
 int store_prefix_origin_put_min(struct store *s, const char *prefix, uint32_t origin, uint32_t first_seen)
 {
-	struct db_stmt *st = Q(s, Q_PO_PUT_MIN);
-	if (!st)
-		return RW_EDB;
-	db_bind_text(st, 1, prefix, strlen(prefix));
-	db_bind_i64(st, 2, origin);
-	db_bind_i64(st, 3, first_seen);
-	return db_done(st);
+	return po_put(s, Q_PO_PUT_MIN, prefix, origin, first_seen);
 }
 
 int store_interval_put(struct store *s, enum store_tab tab, const struct store_interval *iv)
