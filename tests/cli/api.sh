@@ -531,6 +531,21 @@ PY
 sum0=$(cat "$tmp/s.db"* | md5sum)
 suite sqlite "$tmp/s.db"
 check sqlite/store-unchanged "[ \"\$(cat $tmp/s.db* | md5sum)\" = '$sum0' ]" "the store's files changed"
+# serve --names A --names B on a store without names: the pages made on
+# the reader threads name ASNs from both files (they once had the last)
+"$RW" ingest -q --db "$tmp/nn.db" "$S" > /dev/null 2>&1
+grep -v '^20485	' "$N" > "$tmp/names-a.txt"
+grep '^20485	' "$N" > "$tmp/names-b.txt"
+port=$(free_port)
+U=http://127.0.0.1:$port
+"$RW" serve --db "$tmp/nn.db" --listen "127.0.0.1:$port" --names "$tmp/names-a.txt" --names "$tmp/names-b.txt" > "$tmp/serve-nn.log" 2>&1 &
+srv_pid=$!
+i=0
+while [ $i -lt 100 ] && ! curl -s -o /dev/null "$U/metrics"; do sleep 0.1; i=$((i + 1)); done
+get nnpage "/as/131279?from=$F&to=$T"
+check sqlite/names-files-all-read "[ $code = 200 ] && grep -q 'AS131279 STAR-KP' $tmp/nnpage.body && grep -q 'TRANSTELECOM' $tmp/nnpage.body &&
+	[ -s $tmp/names-b.txt ]" "$code: $(grep -o 'AS[0-9]* [A-Z-]*' "$tmp/nnpage.body" | sort -u | head -5 | tr '\n' ' ')"
+stop
 # serve --relationships (docs/events.md §14): what each upstream is to the
 # origin and the customer cones, in the summary and the history
 printf '4837|131279|-1\n20485|131279|-1\n3356|20485|-1\n' > "$tmp/rel.txt"
