@@ -440,6 +440,12 @@ struct rw_prefix {
 	uint32_t path_id; /* ADD-PATH identifier, 0 when none */
 };
 
+/* The same prefix (the ADD-PATH id aside). */
+static inline bool rw_prefix_eq(const struct rw_prefix *a, const struct rw_prefix *b)
+{
+	return a->af == b->af && a->len == b->len && !memcmp(a->b, b->b, 16);
+}
+
 /* Text forms; dst needs RW_ADDR_STRLEN. Return the length written (no NUL
  * counted; a NUL is written). */
 #define RW_ADDR_STRLEN 48

@@ -30,6 +30,8 @@ struct engine_stats {
 struct engine_op {
 	uint8_t type;        /* BGP_ELEM_ANNOUNCE/RIB or BGP_ELEM_WITHDRAW */
 	bool same_path;      /* same key as op `src` (same UPDATE) */
+	bool same_pfx;       /* an announcement of the op before's prefix
+				(flush_ops) */
 	uint8_t src;
 	uint16_t klen;
 	uint32_t peer, addpath;

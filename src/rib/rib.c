@@ -29,11 +29,6 @@ uint32_t rib_prefix_hash(const struct rw_prefix *p)
 	return (uint32_t)rw_hash_2u64(a, b, (uint64_t)p->af << 8 | p->len);
 }
 
-static bool pfx_eq(const struct rw_prefix *a, const struct rw_prefix *b)
-{
-	return a->af == b->af && a->len == b->len && !memcmp(a->b, b->b, 16);
-}
-
 /* Append room for one more element (the state's vectors grow without a
  * cap of their own: their size is the table's; running out of memory is
  * fatal, as for every allocation). */
@@ -144,7 +139,7 @@ uint32_t rib_prefix_find_h(const struct rib *r, const struct rw_prefix *p, uint3
 {
 	uint32_t k;
 	for (uint32_t id = htab_first(&r->pfx_tab, h, &k); id != HTAB_NONE; id = htab_next(&r->pfx_tab, h, &k))
-		if (pfx_eq(&r->pfx[id].p, p))
+		if (rw_prefix_eq(&r->pfx[id].p, p))
 			return id;
 	return RIB_NONE;
 }
@@ -158,7 +153,7 @@ uint32_t rib_prefix_h(struct rib *r, const struct rw_prefix *p, uint32_t h)
 {
 	uint32_t k;
 	for (uint32_t id = htab_first(&r->pfx_tab, h, &k); id != HTAB_NONE; id = htab_next(&r->pfx_tab, h, &k))
-		if (pfx_eq(&r->pfx[id].p, p))
+		if (rw_prefix_eq(&r->pfx[id].p, p))
 			return id;
 	rw_vec_grow_q(&r->pfx, &r->cappfx, (size_t)r->npfx + 1, sizeof *r->pfx, UINT32_MAX, RW_MEM_RIB);
 	struct rib_pfx *x = &r->pfx[r->npfx];
