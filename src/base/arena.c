@@ -83,6 +83,10 @@ char *arena_strdup(struct arena *a, const char *s)
 void arena_reset(struct arena *a)
 {
 	struct arena_blk *keep = NULL, *b = a->head;
+	if (b && !b->next && b->size == a->blk_size) { /* the steady state */
+		b->used = 0;
+		return;
+	}
 	while (b) {
 		struct arena_blk *next = b->next;
 		if (!keep && b->size == a->blk_size) {

@@ -109,6 +109,13 @@ static inline int rw_vec_grow_q(void *pp, uint32_t *cap, size_t need, size_t esz
 {
 	return need <= *cap ? 0 : rw__vec_grow_q(pp, cap, need, esz, max, sub);
 }
+/* Room for exactly need elements (when more will come together and how
+ * many is known: growth by doubling would reallocate several times). */
+int rw__vec_reserve(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub);
+static inline int rw_vec_reserve(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub)
+{
+	return need <= *cap ? 0 : rw__vec_reserve(pp, cap, need, esz, max, sub);
+}
 /* Capacity down to n elements (n 0: freed), recounted. */
 void rw_vec_shrink(void *pp, uint32_t *cap, size_t n, size_t esz, enum rw_mem sub);
 

@@ -99,9 +99,11 @@ char *rw_strndup(const char *s, size_t n)
 	return d;
 }
 
-/* The capacity growth of both policies: `quarter` grows by a quarter
- * (at least 1024), else by doubling. */
-static int vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub, bool quarter)
+enum grow { GROW_DOUBLE, GROW_QUARTER, GROW_EXACT };
+
+/* The capacity growth of the three policies: by doubling, by a quarter
+ * (at least 1024), or to exactly what is needed. */
+static int vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub, enum grow how)
 {
 	if (need <= *cap)
 		return 0;
@@ -110,7 +112,9 @@ static int vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max
 	if (need > max)
 		return RW_ELIMIT;
 	size_t n;
-	if (quarter) {
+	if (how == GROW_EXACT) {
+		n = need;
+	} else if (how == GROW_QUARTER) {
 		n = *cap + RW_MAX((size_t)*cap / 4, (size_t)1024);
 		if (n < need)
 			n = need;
@@ -133,12 +137,17 @@ static int vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max
 
 int rw__vec_grow(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub)
 {
-	return vec_grow(pp, cap, need, esz, max, sub, false);
+	return vec_grow(pp, cap, need, esz, max, sub, GROW_DOUBLE);
 }
 
 int rw__vec_grow_q(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub)
 {
-	return vec_grow(pp, cap, need, esz, max, sub, true);
+	return vec_grow(pp, cap, need, esz, max, sub, GROW_QUARTER);
+}
+
+int rw__vec_reserve(void *pp, uint32_t *cap, size_t need, size_t esz, size_t max, enum rw_mem sub)
+{
+	return vec_grow(pp, cap, need, esz, max, sub, GROW_EXACT);
 }
 
 void rw_vec_shrink(void *pp, uint32_t *cap, size_t n, size_t esz, enum rw_mem sub)

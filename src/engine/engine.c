@@ -33,14 +33,20 @@ static uint32_t peer_of(struct engine *e, uint32_t collector, const struct rw_ad
 {
 	uint32_t a32;
 	memcpy(&a32, addr->b + (addr->af == RW_AF_INET6 ? 12 : 0), 4);
-	uint32_t k = ((asn ^ a32 ^ collector) * 0x9e3779b1u) >> 26;
+	/* each word multiplied apart: a collector's peers often number their
+	 * ASNs and addresses alike, and a plain xor of the two cancels */
+	uint32_t h = asn * 0x9e3779b1u ^ a32 * 0x85ebca77u ^ collector * 0xc2b2ae3du;
+	uint32_t k = (h ^ h >> 15) * 0x27d4eb2fu >> 25 << 1;
 	struct engine_peer_slot *c = &e->peer_cache[k];
-	if (c->id != RIB_NONE && c->coll == collector && c->asn == asn && c->addr.af == addr->af &&
-	    !memcmp(c->addr.b, addr->b, sizeof addr->b))
-		return c->id;
+	for (int w = 0; w < 2; w++)
+		if (c[w].id != RIB_NONE && c[w].coll == collector && c[w].asn == asn && c[w].addr.af == addr->af &&
+		    !memcmp(c[w].addr.b, addr->b, sizeof addr->b))
+			return c[w].id;
 	uint32_t id = rib_peer(&e->rib, collector, addr, asn);
-	if (id != RIB_NONE)
-		*c = (struct engine_peer_slot){collector, asn, id, *addr};
+	if (id != RIB_NONE) { /* the older way goes; the newer moves over */
+		c[1] = c[0];
+		c[0] = (struct engine_peer_slot){collector, asn, id, *addr};
+	}
 	return id;
 }
 
@@ -95,13 +101,19 @@ static void flush_ops(struct engine *e)
 	if (!n)
 		return;
 	e->nops = 0;
+	struct engine_op *run = NULL; /* the first op of the current prefix's run */
 	for (unsigned i = 0; i < n; i++) {
 		struct engine_op *o = &e->ops[i];
 		if (!o->hashed)
 			o->pfx_hash = rib_prefix_hash(&o->p);
 		o->same_pfx = i && same_pfx(o, o - 1);
-		if (!o->same_pfx)
+		o->run = 1;
+		if (!o->same_pfx) {
+			run = o;
 			rib_prefetch_pfx_slot(r, o->pfx_hash);
+		} else {
+			run->run++;
+		}
 		if (o->type != BGP_ELEM_WITHDRAW && !o->same_path) {
 			if (!o->hashed)
 				o->path_hash = rib_path_hash(o->key, o->klen);
@@ -124,7 +136,7 @@ static void flush_ops(struct engine *e)
 			if (o->same_path)
 				o->path = e->ops[o->src].path;
 			else
-				o->path = rib_path_intern(r, o->key, o->klen, o->path_hash, &e->scratch);
+				o->path = rib_path_intern_ou(r, o->key, o->klen, o->path_hash, &o->ou, &e->scratch);
 			arena_reset(&e->scratch);
 			/* held until applied: an earlier op of the batch may drop
 			 * the last route using it */
@@ -138,6 +150,8 @@ static void flush_ops(struct engine *e)
 		struct engine_op *o = &e->ops[i];
 		if (o->pfx == RIB_NONE)
 			continue;
+		if (o->run > 1)
+			rib_reserve(r, o->pfx, o->run);
 		r->src_ref = o->ref;
 		if (o->type == BGP_ELEM_WITHDRAW || o->path == RIB_NONE) {
 			/* an announcement whose path cannot be kept replaces the
@@ -494,7 +508,7 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 				o->src = (uint8_t)e->last_op;
 				o->set = e->ops[o->src].set;
 			} else {
-				size_t k = rib_path_key(el->attrs, o->key, sizeof o->key);
+				size_t k = rib_path_key_ou(el->attrs, o->key, sizeof o->key, &o->ou);
 				e->last_gen = el->attrs_gen;
 				e->last_attrs = el->attrs;
 				e->last_op = (int)e->nops;
@@ -556,7 +570,7 @@ void engine_pre_put(struct obuf *out, const struct bgp_elem *el)
 	 * reads them in place */
 	uint8_t *d = (uint8_t *)obuf_room(out, sizeof q + need + 7);
 	if (need) {
-		q.klen = (uint32_t)rib_path_key(el->attrs, d + sizeof q, need);
+		q.klen = (uint32_t)rib_path_key_ou(el->attrs, d + sizeof q, need, &q.ou);
 		q.nokey = !q.klen;
 		if (q.klen)
 			q.path_hash = rib_path_hash(d + sizeof q, q.klen);
@@ -611,12 +625,14 @@ void engine_elem_pre(struct engine *e, uint32_t collector, const struct engine_p
 					flush_ops(e);
 					long_path(e, o,
 						  q->nokey ? RIB_NONE
-							   : rib_path_intern(r, key, q->klen, q->path_hash, &e->scratch),
+							   : rib_path_intern_ou(r, key, q->klen, q->path_hash, &q->ou,
+										&e->scratch),
 						  RIB_NONE);
 					return;
 				}
 				memcpy(o->key, key, q->klen);
 				o->klen = (uint16_t)q->klen;
+				o->ou = q->ou;
 				o->path_hash = q->path_hash;
 			}
 		}

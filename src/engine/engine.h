@@ -32,6 +32,8 @@ struct engine_op {
 	bool same_path;      /* same key as op `src` (same UPDATE) */
 	bool same_pfx;       /* an announcement of the op before's prefix
 				(flush_ops) */
+	uint8_t run;         /* the first of a run of announcements of one
+				prefix: their number (flush_ops) */
 	uint8_t src;
 	uint16_t klen;
 	uint32_t peer, addpath;
@@ -41,6 +43,7 @@ struct engine_op {
 	uint32_t ref;        /* engine.cur_ref when it came (rib.src_ref) */
 	struct rw_prefix p;
 	uint8_t key[ENGINE_KEY];
+	struct rib_ou ou;    /* the key's origin and upstream, as it was made */
 	bool hashed;         /* pfx_hash and path_hash came computed (a
 				worker's, engine_elem_pre) */
 };
@@ -63,6 +66,7 @@ struct engine_pre {
 	uint64_t attrs_gen;     /* with src: the same-UPDATE test of
 				   engine_elem (decoder's generation) */
 	const void *src;        /* the decoder's attributes (identity only) */
+	struct rib_ou ou;       /* the key's origin and upstream (rib_path_key_ou) */
 	struct rw_addr peer;
 	struct rw_prefix pfx;
 };
@@ -140,12 +144,14 @@ struct engine {
 				       records again to find an event's */
 	/* the rib peer ids of recent (collector, address, ASN)s: a RIB
 	 * record's entries cycle through the same peers, so most elements
-	 * find theirs here instead of hashing 24 bytes (direct-mapped; id
-	 * RIB_NONE: empty; peer ids never change) */
+	 * find theirs here instead of hashing 24 bytes (two ways of 128
+	 * sets: direct-mapped on 64 slots, two of 20 peers shared a slot
+	 * and missed on every entry, a third of them; id RIB_NONE: empty;
+	 * peer ids never change) */
 	struct engine_peer_slot {
 		uint32_t coll, asn, id;
 		struct rw_addr addr;
-	} peer_cache[64];
+	} peer_cache[256];
 };
 
 void engine_init(struct engine *e, unsigned min_peers, det_event_fn fn, void *arg);

@@ -362,6 +362,12 @@ void rib__peer_has(struct rib *r, uint32_t peer, uint32_t pfx)
 	p->has[w] |= 1ull << (pfx % 64);
 }
 
+void rib_reserve(struct rib *r, uint32_t pfx, uint32_t more)
+{
+	struct rib_pfx *x = &r->pfx[pfx];
+	rw_vec_reserve(&x->r, &x->cap, (size_t)x->n + more, sizeof *x->r, UINT32_MAX, RW_MEM_RIB);
+}
+
 void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, uint32_t path)
 {
 	struct rib_pfx *x = &r->pfx[pfx];

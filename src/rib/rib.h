@@ -219,6 +219,18 @@ uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scr
 size_t rib_path_key(const struct bgp_attrs *a, uint8_t *buf, size_t cap);
 uint32_t rib_path_hash(const uint8_t *key, size_t klen);
 uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_t h, struct arena *scratch);
+/* The same with the path's origin and upstream found while the key is
+ * made (docs/events.md §3; known: unless an AS4_PATH is merged), so that
+ * a miss need not read the key again: a RIB load's decoding threads make
+ * the keys, its main thread interns them. ou from rib_path_key_ou of the
+ * same key, or NULL. */
+struct rib_ou {
+	uint32_t origin, upstream;
+	bool known;
+};
+size_t rib_path_key_ou(const struct bgp_attrs *a, uint8_t *buf, size_t cap, struct rib_ou *ou);
+uint32_t rib_path_intern_ou(struct rib *r, const uint8_t *key, size_t klen, uint32_t h, const struct rib_ou *ou,
+			    struct arena *scratch);
 
 /* docs/events.md §3's origin and upstream of decoded attributes, as the
  * rib would intern them, without interning (scratch: the decoding's). */
@@ -267,6 +279,11 @@ uint32_t rib_route_addpath(const struct rib *r, uint32_t pfx, uint32_t k);
 /* Route changes. A prefix that changes is added to the dirty list once per
  * epoch. announce replaces the peer's route (same ADD-PATH id). */
 void rib_announce(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath, uint32_t path);
+/* Room for `more` routes of pfx beyond those it has, exactly: the
+ * engine knows when several announcements of one prefix come together
+ * (a RIB record's entries), and one reallocation replaces the five that
+ * doubling from one route to 20 costs. */
+void rib_reserve(struct rib *r, uint32_t pfx, uint32_t more);
 void rib_withdraw(struct rib *r, uint32_t peer, uint32_t pfx, uint32_t addpath);
 /* The peer's session left Established: all its routes go. */
 void rib_peer_down(struct rib *r, uint32_t peer);

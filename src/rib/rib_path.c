@@ -100,12 +100,47 @@ static size_t get_uv(const uint8_t *p, size_t left, uint32_t *v)
 	return 0;
 }
 
+/* docs/events.md §3's origin and upstream followed forward, segment by
+ * segment as a key is read (rib_origin_upstream walks a decoded path
+ * backward; the two agree, test_rib checks it): confederation segments
+ * change nothing; an AS_SET leaves the path without an origin if it ends
+ * it, and is a wall no upstream is looked for behind. */
+struct ou_walk {
+	uint32_t o, u;
+	bool have_o;      /* o is the last ASN of a sequence seen */
+	bool wall;        /* an AS_SET since o */
+	bool ends_in_set; /* the last segment but confederations is an AS_SET */
+};
+
+static void ou_seg(struct ou_walk *w, unsigned t)
+{
+	if (t == BGP_SEG_SET)
+		w->wall = w->ends_in_set = true;
+	else if (t == BGP_SEG_SEQUENCE)
+		w->ends_in_set = false;
+}
+
+static void ou_asn(struct ou_walk *w, uint32_t v)
+{
+	if (w->have_o && v == w->o) { /* prepending: o's run goes on */
+		if (w->wall)
+			w->u = 0, w->wall = false;
+		return;
+	}
+	w->u = w->have_o && !w->wall ? w->o : 0;
+	w->o = v;
+	w->have_o = true;
+	w->wall = false;
+}
+
 /* The segments of AS_PATH-form bytes (asz-byte ASNs) coded at o (room:
  * cap): their count in *nseg, the bytes written in *n. -1 when the bytes
  * break bgp_path_check's rule (known types, no empty segment, every
  * segment inside: checked here, in the one pass, because this runs for
- * every RIB entry) or the code does not fit. */
-static int put_segs(uint8_t *o, size_t cap, const uint8_t *p, size_t len, unsigned asz, uint32_t *nseg, size_t *n)
+ * every RIB entry) or the code does not fit. ou (or NULL) follows the
+ * origin and upstream in the same pass. */
+static int put_segs(uint8_t *o, size_t cap, const uint8_t *p, size_t len, unsigned asz, uint32_t *nseg, size_t *n,
+		    struct ou_walk *ou)
 {
 	size_t w = 0, off = 0;
 	*nseg = 0;
@@ -126,6 +161,22 @@ static int put_segs(uint8_t *o, size_t cap, const uint8_t *p, size_t len, unsign
 		const uint8_t *q = p + off + 2;
 		for (unsigned i = 0; i < cnt; i++)
 			w += put_uv(o + w, asz == 4 ? rd32(q + 4 * i) : rd16(q + 2 * i));
+		if (ou)
+			ou_seg(ou, t);
+		if (ou && t == BGP_SEG_SEQUENCE) {
+			/* the walk ends where the segment's last two distinct
+			 * ASNs leave it, whatever came before them: only they
+			 * are walked (a RIB entry's path, on every entry) */
+			uint32_t last = asz == 4 ? rd32(q + 4 * (cnt - 1)) : rd16(q + 2 * (cnt - 1));
+			for (unsigned i = cnt - 1; i-- > 0;) {
+				uint32_t v = asz == 4 ? rd32(q + 4 * i) : rd16(q + 2 * i);
+				if (v != last) {
+					ou_asn(ou, v);
+					break;
+				}
+			}
+			ou_asn(ou, last);
+		}
 		off += 2 + (size_t)cnt * asz;
 		++*nseg;
 	}
@@ -138,7 +189,7 @@ static int put_segs(uint8_t *o, size_t cap, const uint8_t *p, size_t len, unsign
  * the attributes' decoder applies too) or the key does not fit in cap or
  * in 65535 bytes. */
 static size_t key_code(unsigned asz, unsigned mode, const uint8_t *p1, size_t l1, const uint8_t *p2, size_t l2,
-		       uint8_t *key, size_t cap)
+		       uint8_t *key, size_t cap, struct ou_walk *ou)
 {
 	/* 65535: what a snapshot's key may hold (version 2's form) */
 	if ((asz != 2 && asz != 4) || mode > 3 || (!mode && l1) || (mode != 2 && l2) || cap < 8 ||
@@ -149,7 +200,7 @@ static size_t key_code(unsigned asz, unsigned mode, const uint8_t *p1, size_t l1
 	 * larger one), moved when the count needs more bytes */
 	uint32_t ns1, ns2;
 	size_t n1, n2;
-	if (put_segs(key + 1, cap - 4, p1, l1, asz, &ns1, &n1))
+	if (put_segs(key + 1, cap - 4, p1, l1, asz, &ns1, &n1, ou))
 		return 0;
 	key[0] = (uint8_t)(mode | (asz == 4 ? 4 : 0) | (ns1 < 15 ? ns1 : 15) << 4);
 	size_t n = 1 + n1;
@@ -162,7 +213,7 @@ static size_t key_code(unsigned asz, unsigned mode, const uint8_t *p1, size_t l1
 	}
 	if (mode == 2) {
 		uint8_t cnt[5];
-		if (n + 5 > cap || put_segs(key + n + 1, cap - n - 5, p2, l2, 4, &ns2, &n2))
+		if (n + 5 > cap || put_segs(key + n + 1, cap - n - 5, p2, l2, 4, &ns2, &n2, NULL))
 			return 0;
 		size_t c = put_uv(cnt, ns2);
 		if (c > 1)
@@ -176,9 +227,9 @@ static size_t key_code(unsigned asz, unsigned mode, const uint8_t *p1, size_t l1
 /* nseg coded segments at p (left bytes there; ASNs of asz bytes in the
  * attributes): their bytes in *n and their ASNs in *nasn; -1 when broken
  * or not canonical. out: also decoded into asn, st, sl (sized by a first
- * call without). */
+ * call without). ou (or NULL) follows the origin and upstream. */
 static int get_segs(const uint8_t *p, size_t left, uint32_t nseg, unsigned asz, uint32_t *asn, uint8_t *st,
-		    uint16_t *sl, size_t *n, uint32_t *nasn)
+		    uint16_t *sl, size_t *n, uint32_t *nasn, struct ou_walk *ou)
 {
 	size_t off = 0;
 	uint32_t k = 0;
@@ -200,6 +251,9 @@ static int get_segs(const uint8_t *p, size_t left, uint32_t nseg, unsigned asz, 
 			if (cnt < 32)
 				return -1; /* the short header fits */
 		}
+		bool seq = ou && t == BGP_SEG_SEQUENCE;
+		if (ou)
+			ou_seg(ou, t);
 		for (unsigned i = 0; i < cnt; i++) {
 			uint32_t v;
 			size_t m = get_uv(p + off, left - off, &v);
@@ -208,6 +262,8 @@ static int get_segs(const uint8_t *p, size_t left, uint32_t nseg, unsigned asz, 
 			off += m;
 			if (asn)
 				asn[k] = v;
+			if (seq)
+				ou_asn(ou, v);
 			k++;
 		}
 		if (asn) {
@@ -224,11 +280,11 @@ static int get_segs(const uint8_t *p, size_t left, uint32_t nseg, unsigned asz, 
  * pass with arrays sized by the bytes when they are few (a key looked up
  * has its exact length), else measured first. */
 static int get_part(const uint8_t *p, size_t left, uint32_t nseg, unsigned asz, struct arena *a,
-		    struct bgp_path *out, size_t *n)
+		    struct bgp_path *out, size_t *n, struct ou_walk *ou)
 {
 	uint32_t k = 0;
 	*out = (struct bgp_path){0};
-	if (nseg > UINT16_MAX || (!a || left > 1024 ? get_segs(p, left, nseg, asz, NULL, NULL, NULL, n, &k) : 0))
+	if (nseg > UINT16_MAX || (!a || left > 1024 ? get_segs(p, left, nseg, asz, NULL, NULL, NULL, n, &k, ou) : 0))
 		return -1;
 	if (!a)
 		return 0;
@@ -236,7 +292,7 @@ static int get_part(const uint8_t *p, size_t left, uint32_t nseg, unsigned asz, 
 	uint32_t *asn = arena_alloc(a, (na ? na : 1) * sizeof *asn);
 	uint8_t *st = arena_alloc(a, nseg ? nseg : 1);
 	uint16_t *sl = arena_alloc(a, (nseg ? nseg : 1) * sizeof *sl);
-	if (!asn || !st || !sl || get_segs(p, left, nseg, asz, asn, st, sl, n, &k))
+	if (!asn || !st || !sl || get_segs(p, left, nseg, asz, asn, st, sl, n, &k, NULL))
 		return -1; /* beyond the scratch's cap (a path too long to read), or broken */
 	*out = (struct bgp_path){.asn = asn, .seg_type = st, .seg_len = sl, .nseg = (uint16_t)nseg, .nasn = k};
 	return 0;
@@ -250,8 +306,9 @@ struct key_parts {
 };
 
 /* The key at key (left bytes there: a key in the pool is followed by
- * others): its length, 0 when broken or not canonical. */
-static size_t key_parse(const uint8_t *key, size_t left, struct arena *a, struct key_parts *kp)
+ * others): its length, 0 when broken or not canonical. ou (or NULL, and
+ * only with a NULL) follows AS_PATH's origin and upstream. */
+static size_t key_parse(const uint8_t *key, size_t left, struct arena *a, struct key_parts *kp, struct ou_walk *ou)
 {
 	if (!left || key[0] & 8)
 		return 0;
@@ -265,13 +322,13 @@ static size_t key_parse(const uint8_t *key, size_t left, struct arena *a, struct
 			return 0;
 		n += m;
 	}
-	if ((!kp->mode && ns1) || get_part(key + n, left - n, ns1, kp->asz, a, &kp->p1, &m))
+	if ((!kp->mode && ns1) || get_part(key + n, left - n, ns1, kp->asz, a, &kp->p1, &m, ou))
 		return 0;
 	n += m;
 	kp->p4 = (struct bgp_path){0};
 	if (kp->mode == 2) {
 		size_t c = get_uv(key + n, left - n, &ns2);
-		if (!c || get_part(key + n + c, left - n - c, ns2, 4, a, &kp->p4, &m))
+		if (!c || get_part(key + n + c, left - n - c, ns2, 4, a, &kp->p4, &m, NULL))
 			return 0;
 		n += c + m;
 	}
@@ -283,16 +340,50 @@ static const uint8_t *pool_key(const struct rib *r, const struct rib_path *p, si
 {
 	const uint8_t *k = (const uint8_t *)(r->key + p->key);
 	struct key_parts kp;
-	*klen = key_parse(k, ((size_t)r->nkey - p->key) * 2, NULL, &kp);
+	*klen = key_parse(k, ((size_t)r->nkey - p->key) * 2, NULL, &kp, NULL);
 	return k;
 }
 
-size_t rib_path_key(const struct bgp_attrs *a, uint8_t *key, size_t cap)
+/* AS_TRANS is never an origin or upstream when an AS4_PATH exists
+ * (2-byte sessions: modes 2 and 3). */
+static void no_as_trans(unsigned asz, unsigned mode, uint32_t *origin, uint32_t *upstream)
+{
+	if (asz == 2 && mode >= 2) {
+		if (*origin == BGP_AS_TRANS)
+			*origin = 0, *upstream = 0;
+		if (*upstream == BGP_AS_TRANS)
+			*upstream = 0;
+	}
+}
+
+/* What a forward walk found. */
+static void ou_result(const struct ou_walk *w, unsigned asz, unsigned mode, uint32_t *origin, uint32_t *upstream)
+{
+	*origin = *upstream = 0;
+	if (w->have_o && !w->ends_in_set)
+		*origin = w->o, *upstream = w->u;
+	no_as_trans(asz, mode, origin, upstream);
+}
+
+size_t rib_path_key_ou(const struct bgp_attrs *a, uint8_t *key, size_t cap, struct rib_ou *ou)
 {
 	bool has = bgp_has(a, BGP_ATTR_AS_PATH);
 	size_t l1 = has ? a->as_path_len : 0, l2 = has && a->as4_use ? a->as4_path_len : 0;
 	unsigned mode = !has ? 0 : l2 ? 2 : (a->asn_size == 2 && bgp_has(a, BGP_ATTR_AS4_PATH)) ? 3 : 1;
-	return key_code(a->asn_size, mode, a->as_path, l1, a->as4_path, l2, key, cap);
+	/* an AS4_PATH to merge: the merged path's ends are not AS_PATH's */
+	struct ou_walk w = {0}, *wp = ou && mode != 2 ? &w : NULL;
+	size_t n = key_code(a->asn_size, mode, a->as_path, l1, a->as4_path, l2, key, cap, wp);
+	if (ou) {
+		ou->known = n && wp;
+		if (ou->known)
+			ou_result(&w, a->asn_size, mode, &ou->origin, &ou->upstream);
+	}
+	return n;
+}
+
+size_t rib_path_key(const struct bgp_attrs *a, uint8_t *key, size_t cap)
+{
+	return rib_path_key_ou(a, key, cap, NULL);
 }
 
 uint32_t rib_path_hash(const uint8_t *key, size_t klen)
@@ -307,7 +398,7 @@ size_t rib__key_of_raw(const uint8_t *raw, size_t rlen, uint8_t *key, size_t cap
 	if (rlen < 4 || rd16(raw + 2) > rlen - 4)
 		return 0;
 	size_t l1 = rd16(raw + 2);
-	return key_code(raw[0], raw[1], raw + 4, l1, raw + 4 + l1, rlen - 4 - l1, key, cap);
+	return key_code(raw[0], raw[1], raw + 4, l1, raw + 4 + l1, rlen - 4 - l1, key, cap, NULL);
 }
 
 static uint8_t *put_raw_segs(uint8_t *o, const struct bgp_path *p, unsigned asz)
@@ -331,7 +422,7 @@ size_t rib__key_raw(const struct rib *r, uint32_t path, struct arena *a, uint8_t
 	const struct rib_path *p = &r->path[path];
 	struct key_parts kp;
 	const uint8_t *k = (const uint8_t *)(r->key + p->key);
-	if (!key_parse(k, ((size_t)r->nkey - p->key) * 2, a, &kp))
+	if (!key_parse(k, ((size_t)r->nkey - p->key) * 2, a, &kp, NULL))
 		return 0;
 	size_t l1 = (size_t)kp.p1.nseg * 2 + (size_t)kp.p1.nasn * kp.asz;
 	size_t l2 = (size_t)kp.p4.nseg * 2 + (size_t)kp.p4.nasn * 4;
@@ -352,7 +443,7 @@ static int key_path(const uint8_t *key, size_t klen, struct arena *scratch, stru
 		    unsigned *mode)
 {
 	struct key_parts kp;
-	if (key_parse(key, klen, scratch, &kp) != klen)
+	if (key_parse(key, klen, scratch, &kp, NULL) != klen)
 		return RW_EMALFORMED;
 	*asz = kp.asz;
 	*mode = kp.mode;
@@ -402,17 +493,22 @@ static int key_origin(const uint8_t *key, size_t klen, struct arena *scratch, ui
 	/* keys come from rib_path_key, or from a snapshot that may be damaged */
 	struct bgp_path path;
 	unsigned asz, mode;
+	if (klen && (key[0] & 3) != 2) {
+		/* no AS4_PATH to merge (every TABLE_DUMP_V2 path): followed
+		 * while the key is checked, nothing decoded (a RIB load
+		 * interns millions of new paths on its main thread) */
+		struct key_parts kp;
+		struct ou_walk w = {0};
+		if (key_parse(key, klen, NULL, &kp, &w) != klen)
+			return RW_EMALFORMED;
+		ou_result(&w, kp.asz, kp.mode, origin, upstream);
+		return 0;
+	}
 	int rc = key_path(key, klen, scratch, &path, &asz, &mode);
 	if (rc)
 		return rc > 0 ? 0 : rc;
 	rib_origin_upstream(&path, origin, upstream);
-	/* AS_TRANS is never an origin or upstream when AS4_PATH exists */
-	if (asz == 2 && mode >= 2) {
-		if (*origin == BGP_AS_TRANS)
-			*origin = 0, *upstream = 0;
-		if (*upstream == BGP_AS_TRANS)
-			*upstream = 0;
-	}
+	no_as_trans(asz, mode, origin, upstream);
 	return 0;
 }
 
@@ -509,6 +605,12 @@ int rib_attrs_origin_upstream(const struct bgp_attrs *a, struct arena *scratch, 
 
 uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_t h, struct arena *scratch)
 {
+	return rib_path_intern_ou(r, key, klen, h, NULL, scratch);
+}
+
+uint32_t rib_path_intern_ou(struct rib *r, const uint8_t *key, size_t klen, uint32_t h, const struct rib_ou *ou,
+			    struct arena *scratch)
+{
 	uint32_t k;
 	r->st.path_lookups++;
 	for (uint32_t id = htab_first(&r->path_tab, h, &k); id != HTAB_NONE; id = htab_next(&r->path_tab, h, &k)) {
@@ -520,9 +622,14 @@ uint32_t rib_path_intern(struct rib *r, const uint8_t *key, size_t klen, uint32_
 			return id;
 		}
 	}
-	/* miss: decode (which checks the key) and derive origin and upstream */
+	/* miss: origin and upstream as the key was made, or from the key
+	 * (which checks it) */
 	uint32_t origin, upstream;
-	if (!klen || klen > UINT16_MAX || key_origin(key, klen, scratch, &origin, &upstream))
+	if (!klen || klen > UINT16_MAX)
+		return RIB_NONE;
+	if (ou && ou->known)
+		origin = ou->origin, upstream = ou->upstream;
+	else if (key_origin(key, klen, scratch, &origin, &upstream))
 		return RIB_NONE;
 	uint32_t id;
 	if (r->path_free != RIB_NONE) {
@@ -557,8 +664,9 @@ uint32_t rib_path_of(struct rib *r, const struct bgp_attrs *a, struct arena *scr
 	uint8_t *key = need <= sizeof stack ? stack : arena_alloc(scratch, need);
 	if (!key)
 		return RIB_NONE;
-	size_t klen = rib_path_key(a, key, need);
+	struct rib_ou ou;
+	size_t klen = rib_path_key_ou(a, key, need, &ou);
 	if (!klen)
 		return RIB_NONE;
-	return rib_path_intern(r, key, klen, rib_path_hash(key, klen), scratch);
+	return rib_path_intern_ou(r, key, klen, rib_path_hash(key, klen), &ou, scratch);
 }

@@ -803,6 +803,84 @@ static size_t rand_raw(uint8_t *raw)
 	return 4 + l1 + l2;
 }
 
+/* A new path's origin and upstream, followed while its key is checked
+ * (rib_path.c's forward walk: no AS4_PATH to merge), are
+ * rib_origin_upstream's of the decoded path: prepending, AS_SETs and
+ * confederation segments anywhere, four ASNs (AS_TRANS one of them) so
+ * that runs and repeats are common. */
+TEST(origin_upstream_followed_forward_equal_the_decoded_paths)
+{
+	struct rib r;
+	rib_init(&r);
+	struct arena a;
+	arena_init(&a, 0, 1 << 22, RW_MEM_OTHER);
+	static const uint8_t types[] = {2, 2, 2, 1, 3, 4};
+	static const uint32_t asns[] = {1, 2, 3, BGP_AS_TRANS};
+	uint8_t raw[4 + 6 * (2 + 6 * 4)], key[RIB_KEY_MAX(sizeof raw)];
+	unsigned with_origin = 0, with_upstream = 0;
+	for (unsigned i = 0; i < 20000; i++) {
+		unsigned asz = krand(2) ? 4 : 2, mode = asz == 2 && !krand(3) ? 3 : 1, nseg = krand(7);
+		size_t n = 4;
+		for (unsigned g = 0; g < nseg; g++) {
+			unsigned cnt = 1 + krand(6);
+			raw[n++] = types[krand(sizeof types)];
+			raw[n++] = (uint8_t)cnt;
+			for (unsigned k = 0; k < cnt; k++, n += asz) {
+				if (asz == 4)
+					wr32(raw + n, asns[krand(4)]);
+				else
+					wr16(raw + n, (uint16_t)asns[krand(4)]);
+			}
+		}
+		raw[0] = (uint8_t)asz;
+		raw[1] = (uint8_t)mode;
+		wr16(raw + 2, (uint16_t)(n - 4));
+		size_t kl = rib__key_of_raw(raw, n, key, sizeof key);
+		CHECK(kl > 0);
+		uint32_t id = rib_path_intern(&r, key, kl, rib_path_hash(key, kl), &a);
+		CHECK(id != RIB_NONE);
+		struct bgp_path p;
+		CHECK_INT(bgp_path_decode(raw + 4, n - 4, asz, &a, &p), 0);
+		uint32_t o, u;
+		rib_origin_upstream(&p, &o, &u);
+		if (mode == 3 && o == BGP_AS_TRANS)
+			o = u = 0;
+		if (mode == 3 && u == BGP_AS_TRANS)
+			u = 0;
+		if (id != RIB_NONE) {
+			CHECK_INT(r.path[id].origin, o);
+			CHECK_INT(r.path[id].upstream, u);
+		}
+		if (mode == 1) {
+			/* the same path as an AS_PATH attribute: the key made
+			 * from it carries the same two (rib_path_key_ou) */
+			uint8_t at[4 + sizeof raw];
+			at[0] = 0x50; /* transitive, extended length */
+			at[1] = BGP_ATTR_AS_PATH;
+			wr16(at + 2, (uint16_t)(n - 4));
+			memcpy(at + 4, raw + 4, n - 4);
+			struct bgp_ctx ctx = {.asn_size = (uint8_t)asz};
+			struct bgp_attrs ba;
+			bgp_attrs_decode(at, n, &ctx, &a, &ba);
+			struct rib_ou ou = {0};
+			uint8_t k2[sizeof key];
+			size_t kl2 = rib_path_key_ou(&ba, k2, sizeof k2, &ou);
+			CHECK(kl2 == kl && !memcmp(k2, key, kl));
+			CHECK(ou.known);
+			CHECK_INT(ou.origin, o);
+			CHECK_INT(ou.upstream, u);
+		}
+		with_origin += o != 0;
+		with_upstream += u != 0;
+		arena_reset(&a);
+	}
+	/* the cases are there: paths with and without either */
+	CHECK(with_origin > 5000 && with_origin < 19000);
+	CHECK(with_upstream > 2000 && with_upstream < with_origin);
+	rib_release(&r);
+	arena_release(&a);
+}
+
 TEST(path_keys_round_trip_refuse_and_compact)
 {
 	struct rib r;
