@@ -683,6 +683,9 @@ int store_ingest(char **paths, int n, const struct store_ingest_opts *o, struct 
  */
 struct store_bf_plan {
 	const char *mirror;        /* the paths, newline-separated (borrowed) */
+	const char *inputs;        /* the options every worker applies,
+				      "NAME=VALUE" lines (backfill.c makes
+				      and reads them; NULL: none; borrowed) */
 	uint32_t from, until, window, settle, gap;
 	unsigned min_peers;
 };
@@ -702,6 +705,7 @@ struct store_bf_window {
 	unsigned min_peers;
 	uint32_t attempt;          /* 1 for the first claim */
 	char *mirror;              /* owned: newline-separated paths */
+	char *inputs;              /* owned: its plan's inputs (store_bf_plan) */
 	uint32_t end;              /* the queue's end (the latest window's
 				      until): files whose records all lie
 				      before it are recorded as read */
@@ -765,5 +769,9 @@ struct store_bf_status {
 typedef int (*store_bf_msg_fn)(void *arg, uint32_t from, uint32_t until, const char *state, int64_t attempts,
 			       const char *worker, const char *msg);
 int store_bf_status(struct store *s, struct store_bf_status *st, store_bf_msg_fn fn, void *arg);
+/* Every plan, in the order made: fn(arg, id, plan) (its strings live for
+ * the call); a non-zero return stops. */
+typedef int (*store_bf_plan_fn)(void *arg, int64_t id, const struct store_bf_plan *p);
+int store_bf_plans(struct store *s, store_bf_plan_fn fn, void *arg);
 
 #endif
