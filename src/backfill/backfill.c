@@ -22,6 +22,12 @@
  * another claimed it) stops when the keeper finds out, or finds out at
  * its commit, and writes nothing.
  *
+ * Inputs: the plan keeps the options of ingest that change the events
+ * (--vrps, --relationships, --watch, --countries, --collector) as
+ * "NAME=VALUE" lines with absolute paths; each window loads them with
+ * ingest's loaders (store_inputs, feed_names) before it runs, and fails,
+ * naming the file, when one cannot be opened on this machine.
+ *
  * The latest window of the queue also writes the engine state at its end
  * (and the join the clock): a later `ingest` goes on from there, as after
  * an ingest. Every window records the files it read to their end (the
