@@ -22,6 +22,12 @@
  * another claimed it) stops when the keeper finds out, or finds out at
  * its commit, and writes nothing.
  *
+ * Inputs: the plan keeps the options of ingest that change the events
+ * (--vrps, --relationships, --watch, --countries, --collector) as
+ * "NAME=VALUE" lines with absolute paths; each window loads them with
+ * ingest's loaders (store_inputs, feed_names) before it runs, and fails,
+ * naming the file, when one cannot be opened on this machine.
+ *
  * The latest window of the queue also writes the engine state at its end
  * (and the join the clock): a later `ingest` goes on from there, as after
  * an ingest. Every window records the files it read to their end (the
@@ -63,6 +69,174 @@ static int open_pg(struct store *s, const char *db)
 	return rc;
 }
 
+/* ---------------------------------------------------------------- inputs */
+
+/* The plan's options that change the events (struct backfill_input),
+ * kept in the plan as "NAME=VALUE" lines with their paths absolute, as
+ * the mirror's are. A worker loads them for each window with the loaders
+ * `ingest` uses: store_inputs_add for the files, feed_names_add for
+ * --collector. */
+static const struct in_kind {
+	const char *name;
+	int opt;                   /* enum store_input; 0: --collector */
+} in_kinds[] = {
+	{"vrps", STORE_IN_VRPS},   {"relationships", STORE_IN_REL}, {"watch", STORE_IN_WATCH},
+	{"countries", STORE_IN_COUNTRIES}, {"collector", 0},
+};
+
+static const struct in_kind *in_kind(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof in_kinds / sizeof *in_kinds; i++)
+		if (strlen(in_kinds[i].name) == len && !memcmp(in_kinds[i].name, name, len))
+			return &in_kinds[i];
+	return NULL;
+}
+
+/* Where the file of an input's value starts and ends: the whole value;
+ * a VRP file's without its "@TIME" (engine_vrps_add splits it so); a
+ * collector's PATH after "NAME=" (none: *len 0). */
+static const char *in_path(const struct in_kind *k, const char *v, size_t *len)
+{
+	*len = strlen(v);
+	if (k->opt == STORE_IN_VRPS) {
+		const char *at = strrchr(v, '@');
+		if (at)
+			*len = (size_t)(at - v);
+	} else if (!k->opt) {
+		const char *eq = strchr(v, '=');
+		*len = eq ? strlen(eq + 1) : 0;
+		return eq ? eq + 1 : v;
+	}
+	return v;
+}
+
+/* An input's value with its path absolute, appended to m as a line. */
+static int plan_input(struct obuf *m, const struct in_kind *k, const char *arg)
+{
+	size_t len;
+	const char *p = in_path(k, arg, &len);
+	char *rel = rw_strndup(p, len), *abs = len ? realpath(rel, NULL) : NULL;
+	int rc = 0;
+	if (len && !abs) {
+		rw_log(RW_LOG_ERROR, "--%s %s: %s", k->name, rel, strerror(errno));
+		rc = RW_EIO;
+	} else if (strchr(arg, '\n') || (abs && strchr(abs, '\n'))) {
+		rw_log(RW_LOG_ERROR, "--%s %s: a value with a newline cannot be planned", k->name, arg);
+		rc = RW_EINVAL;
+	} else {
+		obuf_puts(m, k->name);
+		obuf_putc(m, '=');
+		obuf_write(m, arg, (size_t)(p - arg));
+		obuf_puts(m, abs ? abs : "");
+		obuf_puts(m, abs ? p + len : p);
+		obuf_putc(m, '\n');
+	}
+	free(abs);
+	free(rel);
+	return rc;
+}
+
+/* The inputs a window runs with: loaded from its plan's lines. */
+struct win_inputs {
+	struct store_inputs si;
+	struct feed_names coll;    /* --collector */
+	bool have_coll;
+	char *text;                /* owned: the lines, cut in place; the VRP
+				      paths point into it (engine_vrps
+				      borrows them) */
+};
+
+static void win_inputs_init(struct win_inputs *wi)
+{
+	memset(wi, 0, sizeof *wi);
+	store_inputs_init(&wi->si);
+	feed_names_init(&wi->coll);
+}
+
+static void win_inputs_release(struct win_inputs *wi)
+{
+	store_inputs_release(&wi->si);
+	feed_names_release(&wi->coll);
+	free(wi->text);
+}
+
+/* One "NAME=VALUE" line: its file readable here, then loaded. 0, or the
+ * error with err naming the option and the file. */
+static int load_input(struct win_inputs *wi, char *line, char *err, size_t esz)
+{
+	char *eq = strchr(line, '=');
+	const struct in_kind *k = eq ? in_kind(line, (size_t)(eq - line)) : NULL;
+	if (!k) {
+		snprintf(err, esz, "the plan holds an input this worker does not know: '%.200s' (a newer routewatch "
+				   "planned it?)", line);
+		return RW_EINVAL;
+	}
+	const char *v = eq + 1;
+	size_t len;
+	const char *p = in_path(k, v, &len);
+	if (len) {
+		/* refused here, before the run, so that the message names the
+		 * file: the loaders (and a VRP file read later) only log */
+		char *path = rw_strndup(p, len);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			snprintf(err, esz, "--%s %s: %s (the plan names it: every worker must read it at that path)",
+				 k->name, path, strerror(errno));
+		else
+			fclose(f);
+		free(path);
+		if (!f)
+			return RW_EIO;
+	}
+	if (!k->opt) {
+		wi->have_coll = true;
+		if (feed_names_add(&wi->coll, v)) {
+			snprintf(err, esz, "--collector '%.200s': not NAME or NAME=PATH", v);
+			return RW_EINVAL;
+		}
+		return 0;
+	}
+	return store_inputs_add(&wi->si, k->opt, v, err, esz);
+}
+
+/* Every line of text (a plan's inputs): 0, or the first error (err says
+ * which). */
+static int win_inputs_load(struct win_inputs *wi, const char *text, char *err, size_t esz)
+{
+	wi->text = rw_strdup(text ? text : "");
+	int rc = 0;
+	for (char *p = wi->text, *save = NULL, *t; !rc && (t = strtok_r(p, "\n", &save)); p = NULL)
+		rc = load_input(wi, t, err, esz);
+	return rc;
+}
+
+/* The plan's inputs as "NAME=VALUE" lines into m (paths absolute), each
+ * loaded once as a worker will load it, so that a file that cannot be
+ * read or parsed is refused now rather than in every window. */
+static int plan_inputs(const struct backfill_plan_opts *o, struct obuf *m)
+{
+	int rc = 0;
+	for (int i = 0; !rc && i < o->ninputs; i++) {
+		const struct in_kind *k = in_kind(o->inputs[i].name, strlen(o->inputs[i].name));
+		if (!k) {
+			rw_log(RW_LOG_ERROR, "backfill plan: no input option '%s'", o->inputs[i].name);
+			return RW_EINVAL;
+		}
+		rc = plan_input(m, k, o->inputs[i].arg);
+	}
+	obuf_putc(m, 0);
+	if (rc)
+		return rc;
+	struct win_inputs wi;
+	win_inputs_init(&wi);
+	char err[700] = "";
+	rc = win_inputs_load(&wi, (const char *)m->buf, err, sizeof err);
+	if (rc)
+		rw_log(RW_LOG_ERROR, "backfill plan: %s", err);
+	win_inputs_release(&wi);
+	return rc;
+}
+
 int backfill_plan(const struct backfill_plan_opts *o, int64_t *id, uint32_t *n)
 {
 	*id = 0;
@@ -93,15 +267,20 @@ int backfill_plan(const struct backfill_plan_opts *o, int64_t *id, uint32_t *n)
 		free(abs);
 	}
 	obuf_putc(&m, 0);
+	struct obuf in = {0};
+	int rc = plan_inputs(o, &in);
 	struct store s;
-	int rc = open_pg(&s, o->db);
+	if (!rc)
+		rc = open_pg(&s, o->db);
 	if (!rc) {
-		struct store_bf_plan p = {.mirror = (const char *)m.buf, .from = o->from, .until = o->until,
+		struct store_bf_plan p = {.mirror = (const char *)m.buf, .inputs = (const char *)in.buf,
+					  .from = o->from, .until = o->until,
 					  .window = o->window, .settle = o->settle, .gap = o->gap,
 					  .min_peers = o->min_peers ? o->min_peers : 2};
 		rc = store_bf_plan(&s, &p, id, n);
 		store_close(&s);
 	}
+	obuf_release(&in);
 	obuf_release(&m);
 	return rc;
 }
@@ -307,6 +486,21 @@ static int write_state(struct store *s, struct run *r)
 	return rc;
 }
 
+/* Window w cannot run here (an input of its plan cannot be loaded):
+ * recorded as its failure, with err (naming the file), and logged. */
+static int input_failed(struct store *s, const struct store_bf_window *w, const char *worker, const char *err,
+			struct backfill_work_result *res)
+{
+	char a[32], b[32], msg[800];
+	fmt_time_rfc3339(a, w->from);
+	fmt_time_rfc3339(b, w->until);
+	rw_log(RW_LOG_ERROR, "%s: window [%s, %s) not run: %s", worker, a, b, err);
+	snprintf(msg, sizeof msg, "%s: %s", worker, err);
+	store_bf_fail(s, w->id, worker, msg);
+	res->failed++;
+	return -1;
+}
+
 /* Run window w and write it: 0 done, 1 lost (nothing written), < 0 failed
  * (recorded in the queue). */
 static int run_window(struct store *s, struct keeper *k, const char *db, const struct store_bf_window *w,
@@ -318,6 +512,16 @@ static int run_window(struct store *s, struct keeper *k, const char *db, const s
 	fmt_time_rfc3339(b, w->until);
 	rw_log(RW_LOG_INFO, "%s: window [%s, %s) (attempt %u)%s", worker, a, b, w->attempt,
 	       w->last ? ", the latest: it leaves the engine state" : "");
+	/* the plan's inputs, loaded for each window (a window may come from
+	 * another plan than the one before): one this machine cannot read
+	 * fails the window, recorded with the file's name */
+	struct win_inputs wi;
+	win_inputs_init(&wi);
+	char err[700] = "";
+	if (win_inputs_load(&wi, w->inputs, err, sizeof err)) {
+		win_inputs_release(&wi);
+		return input_failed(s, w, worker, err, res);
+	}
 	if (keeper_start(k, db, w->id))
 		rw_log(RW_LOG_WARN, "%s: the lease of window [%s, %s) cannot be renewed while it runs", worker, a, b);
 	/* the mirror's paths, one a line */
@@ -336,15 +540,20 @@ static int run_window(struct store *s, struct keeper *k, const char *db, const s
 	struct engine *e = rw_malloc(sizeof *e);
 	engine_init(e, w->min_peers, hist_on_event, &h);
 	e->gap = w->gap;
-	hist_attach(&h, e);
-	hist_window_asks(&h);
 	struct feed_stats *fst = rw_calloc(1, sizeof *fst);
 	struct feed_inputs in;
 	struct run r = {.w = w, .in = &in, .e = e};
 	struct archive_opts ao = {.second = on_second, .file_done = on_file_done, .arg = &r, .stop = &k->lost};
-	bool damaged = feed_inputs(v, (int)nv, NULL, &ao.feed.io, &in, fst) != 0;
+	/* before hist_attach: the countries' history is attached with the
+	 * countries (as store_ingest gives them before its resume); the VRP
+	 * files in force at the start, as `events --from` has them */
+	bool damaged = store_inputs_engine(&wi.si, e, 0, &ao) != 0;
+	hist_attach(&h, e);
+	hist_window_asks(&h);
+	damaged |= feed_inputs(v, (int)nv, wi.have_coll ? &wi.coll : NULL, &ao.feed.io, &in, fst) != 0;
 	archive_window(&in, &ao, w->from, w->until, w->settle);
 	damaged |= archive_run(e, &in, &ao, fst) != 0;
+	damaged |= wi.si.vrps.status != 0; /* a VRP file due later, unread */
 	/* the data ends before the window does: the state at its end, and
 	 * the clock after its last second, are ingest's at its end */
 	if (w->last)
@@ -406,6 +615,7 @@ static int run_window(struct store *s, struct keeper *k, const char *db, const s
 	free(fst);
 	rw_vec_free(&v, &capv, sizeof *v, RW_MEM_STORE);
 	free(paths);
+	win_inputs_release(&wi);
 	return rc;
 }
 

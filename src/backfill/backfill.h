@@ -19,19 +19,33 @@
 
 #include "../store/store.h"
 
+/* An option of the plan that changes the events, as given (both
+ * borrowed): name is "vrps", "relationships", "watch", "countries" or
+ * "collector"; arg its value (FILE, FILE@TIME, NAME or NAME=PATH). The
+ * plan stores each with its path made absolute, and every worker loads it
+ * for every window as `ingest` does (store_inputs_add, feed_names_add). */
+struct backfill_input {
+	const char *name;
+	const char *arg;
+};
+
 struct backfill_plan_opts {
 	const char *db;            /* postgresql://... (borrowed) */
 	char **mirror;             /* the mirror's paths, as every worker sees
 				      them (borrowed) */
 	int nmirror;
+	const struct backfill_input *inputs; /* borrowed, in the order given */
+	int ninputs;
 	uint32_t from, until;      /* [from, until) */
 	uint32_t window;           /* seconds (86400 by default) */
 	uint32_t settle, gap;      /* as events --settle, --gap */
 	unsigned min_peers;
 };
 /* Plan the windows: 0 (*n windows, plan *id); RW_EINVAL when a window
- * is planned already or the store cannot take a backfill,
- * RW_EUNSUPPORTED on SQLite, RW_EIO/RW_EDB (all logged). */
+ * is planned already, the store cannot take a backfill or an input is
+ * refused (a second --watch...), RW_EUNSUPPORTED on SQLite, RW_EIO (a
+ * path or input file cannot be read: every input is loaded once here, as
+ * a worker will) or RW_EDB (all logged). */
 int backfill_plan(const struct backfill_plan_opts *o, int64_t *id, uint32_t *n);
 
 struct backfill_work_opts {

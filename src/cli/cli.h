@@ -79,33 +79,21 @@ int missing(const char *cmd, const char *what);
 	"                    and rpki events\n"
 
 /* The security options of the commands that run the engine (docs/events.md
- * §11-§13): --vrps FILE[@TIME] (events, ingest; collect reads its own
- * --vrps FILE live), --relationships FILE and --watch FILE (one each). */
-struct sec_opts {
-	struct engine_vrps vrps;
-	struct asrel rel;
-	bool have_rel;
-	struct watch watch;
-	bool have_watch;
-	struct geo geo;
-	bool have_geo;
-};
-void sec_opts_init(struct sec_opts *s);
-void sec_opts_release(struct sec_opts *s);
+ * §11-§14): --vrps FILE[@TIME] (events, ingest; collect reads its own
+ * --vrps FILE live), --relationships FILE and --watch FILE (one each),
+ * --countries FILE (repeatable). The loading is the store's
+ * (store_inputs, shared with the backfill's workers); sec_opt logs its
+ * message and turns its error into an exit status. */
+struct store_inputs;
 /* Option 'V' (--vrps), 'L' (--relationships), 'W' (--watch) or 'E'
- * (--countries, repeatable: the sources add up) with its
- * argument: 0, or the exit status (the reason logged). */
-int sec_opt(struct sec_opts *s, int c, const char *arg);
+ * (--countries) with its argument: 0, or the exit status (the reason
+ * logged). */
+int sec_opt(struct store_inputs *s, int c, const char *arg);
 /* --country CC into *cc: 0, or EXIT_USAGE with the reason logged. */
 int opt_country(const char *cmd, const char *arg, uint16_t *cc);
 /* --relationships FILE into rel (one file: *have says one was read): 0,
  * or the exit status with the reason logged. */
 int opt_relationships(struct asrel *rel, bool *have, const char *arg);
-/* What was given, to an engine made for a run over archives (the VRP
- * files in force at `at`, and their times for ao): 0, or EXIT_DAMAGED
- * when a VRP file cannot be read. */
-int sec_opts_engine(struct sec_opts *s, struct engine *e, uint32_t at, struct archive_opts *ao);
-
 /* The usage lines of --db in as, prefix and country. */
 #define USAGE_STATE_DB                                                                           \
 	"  --db PATH|URI     instead of FILE|DIR: the state a history store holds\n"               \

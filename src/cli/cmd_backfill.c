@@ -14,25 +14,34 @@
 
 static void usage(FILE *o)
 {
-	fputs("usage: routewatch backfill plan --db URI --from TIME --until TIME [--window D] MIRROR...\n"
+	fputs("usage: routewatch backfill plan --db URI --from TIME --until TIME [--window D] [options] MIRROR...\n"
 	      "       routewatch backfill work --db URI [--workers N] [--lease S]\n"
 	      "       routewatch backfill status --db URI\n"
 	      "       routewatch backfill finish --db URI\n"
 	      "  A mirror into a PostgreSQL history store, a window at a time, by\n"
 	      "  workers on any number of machines (docs/backfill.md). The result equals\n"
-	      "  one `routewatch ingest` of the mirror.\n"
+	      "  one `routewatch ingest` of the mirror with the same options (but for\n"
+	      "  the few events windows differ in: docs/backfill.md, Guarantees).\n"
 	      "  plan      cut [--from, --until) into windows, queued in the store; a\n"
 	      "            window is planned once\n"
 	      "  work      claim windows, run each as `events --from --until` does, write\n"
 	      "            each in the transaction that marks it done; the worker that\n"
 	      "            completes the last one joins the intervals across windows\n"
-	      "  status    windows planned, claimed, done, failed; throughput; failures\n"
+	      "  status    the plans and their options; windows planned, claimed, done,\n"
+	      "            failed; throughput; failures\n"
 	      "  finish    join the intervals now (work does it when the last window ends)\n"
 	      "  --db URI          postgresql://... (backfill needs PostgreSQL)\n"
 	      "  --window D        window length: 1d (default), 6h, 30m or seconds\n"
 	      "  --settle S        as events --settle (default 3600)\n"
 	      "  --gap S           as events --gap (default 1800)\n"
 	      "  --min-peers N     as events --min-peers (default 2)\n"
+	      "  plan also takes the options of ingest that change the events: kept with\n"
+	      "  the plan (paths made absolute, as the mirror's), applied by every worker\n"
+	      "  to every window; a worker that cannot read a file named fails the window\n"
+	      USAGE_VRPS
+	      USAGE_RELATIONSHIPS
+	      USAGE_WATCH USAGE_COUNTRIES
+	      USAGE_COLLECTOR
 	      "  --workers N       worker processes on this machine (default 1)\n"
 	      "  --lease S         seconds a claim holds without renewal (default 600);\n"
 	      "                    a worker renews it every S/3 while it runs (a\n"
@@ -77,6 +86,33 @@ static int on_msg(void *arg, uint32_t from, uint32_t until, const char *state, i
 	return 0;
 }
 
+/* The lines of a plan's text field, each printed as fmt with its NAME
+ * and VALUE ("NAME=VALUE" when split; else an empty NAME). */
+static void print_lines(const char *text, const char *fmt, bool split)
+{
+	for (const char *l = text; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		int n = nl ? (int)(nl - l) : (int)strlen(l);
+		const char *eq = split ? memchr(l, '=', (size_t)n) : NULL;
+		int k = eq ? (int)(eq - l) : 0;
+		printf(fmt, k, l, n - k - (eq != NULL), l + k + (eq != NULL));
+		l += n + (nl != NULL);
+	}
+}
+
+static int on_plan(void *arg, int64_t id, const struct store_bf_plan *p)
+{
+	(void)arg;
+	char a[32], b[32];
+	fmt_time_rfc3339(a, p->from);
+	fmt_time_rfc3339(b, p->until);
+	printf("plan %lld: [%s, %s), windows of %u s; --settle %u --gap %u --min-peers %u\n", (long long)id, a, b,
+	       p->window, p->settle, p->gap, p->min_peers);
+	print_lines(p->inputs, "  --%.*s %.*s\n", true);
+	print_lines(p->mirror, "  mirror%.*s %.*s\n", false);
+	return 0;
+}
+
 static int status(const char *db)
 {
 	struct store s;
@@ -110,14 +146,16 @@ static int status(const char *db)
 		if (total > st.done && st.done && span > 0)
 			printf("left: %lld windows, about %.0f s at this pace\n", (long long)(total - st.done),
 			       (double)(total - st.done) * span / (double)st.done);
+		rc = store_bf_plans(&s, on_plan, NULL);
 		printf("failures and notes:\n");
-		rc = store_bf_status(&s, &st, on_msg, NULL);
+		if (!rc)
+			rc = store_bf_status(&s, &st, on_msg, NULL);
 	}
 	store_close(&s);
 	return rc ? EXIT_DAMAGED : 0;
 }
 
-int cmd_backfill(int argc, char **argv)
+static int backfill_cmd(int argc, char **argv, struct backfill_input *in)
 {
 	static const struct option lo[] = {
 		{"db", required_argument, 0, 'd'},        {"from", required_argument, 0, 'F'},
@@ -126,7 +164,9 @@ int cmd_backfill(int argc, char **argv)
 		{"gap", required_argument, 0, 'g'},       {"min-peers", required_argument, 0, 'm'},
 		{"workers", required_argument, 0, 'n'},   {"lease", required_argument, 0, 'l'},
 		{"once", no_argument, 0, 'o'},            {"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0}};
+		{"vrps", required_argument, 0, 'V'},      {"relationships", required_argument, 0, 'L'},
+		{"watch", required_argument, 0, 'A'},     {"countries", required_argument, 0, 'E'},
+		{"collector", required_argument, 0, 'c'}, {0, 0, 0, 0}};
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
@@ -172,6 +212,16 @@ int cmd_backfill(int argc, char **argv)
 			*(c == 'm' ? &p.min_peers : &w.workers) = (unsigned)v;
 			break;
 		case 'o': w.once = true; break;
+		case 'V':
+		case 'L':
+		case 'A':
+		case 'E':
+		case 'c':
+			/* loaded and checked by backfill_plan, with ingest's loaders */
+			in[p.ninputs].name = c == 'V' ? "vrps" : c == 'L' ? "relationships" : c == 'A' ? "watch"
+					   : c == 'E' ? "countries" : "collector";
+			in[p.ninputs++].arg = optarg;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -190,6 +240,7 @@ int cmd_backfill(int argc, char **argv)
 		p.db = db;
 		p.mirror = argv + optind;
 		p.nmirror = argc - optind;
+		p.inputs = in;
 		int64_t id;
 		uint32_t n;
 		int rc = backfill_plan(&p, &id, &n);
@@ -201,8 +252,9 @@ int cmd_backfill(int argc, char **argv)
 		printf("planned %u windows of %u s over [%s, %s) (plan %lld)\n", n, p.window, a, b, (long long)id);
 		return 0;
 	}
-	if (optind < argc) {
-		rw_log(RW_LOG_ERROR, "backfill %s takes no files (the plan holds the mirror)", sub);
+	if (optind < argc || p.ninputs) {
+		rw_log(RW_LOG_ERROR, "backfill %s takes no files nor inputs (the plan holds the mirror and its options)",
+		       sub);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(sub, "work")) {
@@ -228,4 +280,13 @@ int cmd_backfill(int argc, char **argv)
 	}
 	rw_log(RW_LOG_ERROR, "backfill: unknown step '%s' (plan, work, status, finish)", sub);
 	return EXIT_USAGE;
+}
+
+int cmd_backfill(int argc, char **argv)
+{
+	/* the plan's inputs as given (at most one an argument) */
+	struct backfill_input *in = rw_calloc((size_t)argc + 1, sizeof *in);
+	int rc = backfill_cmd(argc, argv, in);
+	free(in);
+	return rc;
 }

@@ -24,92 +24,35 @@ int opt_collector(struct feed_names *nm, const char *arg)
 	return EXIT_USAGE;
 }
 
-void sec_opts_init(struct sec_opts *s)
-{
-	memset(s, 0, sizeof *s);
-	engine_vrps_init(&s->vrps);
-	asrel_init(&s->rel);
-	watch_init(&s->watch);
-	geo_init(&s->geo);
-}
-
-void sec_opts_release(struct sec_opts *s)
-{
-	engine_vrps_release(&s->vrps);
-	asrel_release(&s->rel);
-	watch_release(&s->watch);
-	geo_release(&s->geo);
-}
-
 int opt_country(const char *cmd, const char *arg, uint16_t *cc)
 {
 	*cc = geo_cc_parse(arg, strlen(arg));
 	return *cc ? 0 : missing(cmd, "--country wants a country code of two letters, like KP");
 }
 
+/* A store_inputs error as the command's exit status, its message logged. */
+static int input_status(int rc, const char *err)
+{
+	if (!rc)
+		return 0;
+	rw_log(RW_LOG_ERROR, "%s", err);
+	return rc == RW_EINVAL ? EXIT_USAGE : EXIT_DAMAGED;
+}
+
 int opt_relationships(struct asrel *rel, bool *have, const char *arg)
 {
-	char err[512] = "";
-	if (*have) {
-		rw_log(RW_LOG_ERROR, "--relationships: one file");
-		return EXIT_USAGE;
-	}
-	if (asrel_load(rel, arg, err, sizeof err)) {
-		rw_log(RW_LOG_ERROR, "--relationships %s: %s", arg, err[0] ? err : "cannot be read");
-		return EXIT_DAMAGED;
-	}
-	rw_log(RW_LOG_INFO, "%s: %u relationships (%u provider-customer, %u peer)", arg, rel->links, rel->p2c,
-	       rel->p2p);
-	*have = true;
-	return 0;
+	char err[600];
+	return input_status(store_rel_load(rel, have, arg, err, sizeof err), err);
 }
 
-int sec_opt(struct sec_opts *s, int c, const char *arg)
+int sec_opt(struct store_inputs *s, int c, const char *arg)
 {
-	char err[512] = "";
-	switch (c) {
-	case 'V':
-		return engine_vrps_add(&s->vrps, arg) ? EXIT_USAGE : 0;
-	case 'L':
-		return opt_relationships(&s->rel, &s->have_rel, arg);
-	case 'W':
-		if (s->have_watch) {
-			rw_log(RW_LOG_ERROR, "--watch: one watch list");
-			return EXIT_USAGE;
-		}
-		if (watch_load(&s->watch, arg, err, sizeof err)) {
-			rw_log(RW_LOG_ERROR, "--watch %s", err);
-			return EXIT_DAMAGED;
-		}
-		rw_log(RW_LOG_INFO, "%s: %u prefixes and %u networks watched", arg, s->watch.npfx, s->watch.nasns);
-		s->have_watch = true;
-		return 0;
-	case 'E':
-		if (geo_load(&s->geo, arg, err, sizeof err)) {
-			rw_log(RW_LOG_ERROR, "--countries %s", err);
-			return EXIT_DAMAGED;
-		}
-		rw_log(RW_LOG_INFO, "%s: %u networks with a country in all", arg, geo_count(&s->geo));
-		s->have_geo = true;
-		return 0;
-	default:
+	char err[600];
+	int rc = store_inputs_add(s, c, arg, err, sizeof err);
+	/* engine_vrps_add has logged a bad --vrps already */
+	if (rc && c == STORE_IN_VRPS)
 		return EXIT_USAGE;
-	}
-}
-
-int sec_opts_engine(struct sec_opts *s, struct engine *e, uint32_t at, struct archive_opts *ao)
-{
-	if (s->have_rel)
-		engine_relationships(e, &s->rel);
-	if (s->have_watch)
-		engine_watch(e, &s->watch);
-	if (s->have_geo)
-		engine_countries(e, &s->geo);
-	if (!s->vrps.n)
-		return 0;
-	if (ao)
-		ao->vrps = &s->vrps;
-	return engine_vrps_start(e, &s->vrps, at) ? EXIT_DAMAGED : 0;
+	return input_status(rc, err);
 }
 
 int opt_time(const char *opt, const char *arg, uint32_t *t)

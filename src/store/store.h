@@ -596,6 +596,42 @@ void store_run_close(struct store_run *r);
  * clock, checkpoints come every `every` seconds of record time (3600) but
  * not more often than every `every_wall` seconds of real time, and at the
  * end. */
+/* ---------------------------------------------------------------- inputs */
+
+/* The files that change what the engine detects (store_inputs.c,
+ * docs/events.md §11-§14), one loader for events, ingest, collect, watch
+ * and every backfill window. The option letters are the cli's. */
+enum store_input {
+	STORE_IN_VRPS = 'V',       /* --vrps FILE[@TIME], repeatable */
+	STORE_IN_REL = 'L',        /* --relationships FILE, one */
+	STORE_IN_WATCH = 'W',      /* --watch FILE (BGPalerter prefixes.yml), one */
+	STORE_IN_COUNTRIES = 'E',  /* --countries FILE, repeatable: they add up */
+};
+struct store_inputs {
+	struct engine_vrps vrps;   /* owned; its paths borrowed (the args) */
+	struct asrel rel;          /* owned */
+	bool have_rel;
+	struct watch watch;        /* owned */
+	bool have_watch;
+	struct geo geo;            /* owned */
+	bool have_geo;
+};
+void store_inputs_init(struct store_inputs *s);
+void store_inputs_release(struct store_inputs *s);
+/* Option opt (enum store_input) with its argument: loaded (VRP files are
+ * read by store_inputs_engine, or when their time comes). 0; RW_EINVAL
+ * for a usage error (a second --relationships or --watch, a bad @TIME),
+ * RW_EIO when the file cannot be read or parsed; err then says why,
+ * naming the option and the file (not logged: the caller decides where
+ * the message goes). */
+int store_inputs_add(struct store_inputs *s, int opt, const char *arg, char *err, size_t esz);
+/* One --relationships FILE into rel (*have: one was read), as above. */
+int store_rel_load(struct asrel *rel, bool *have, const char *arg, char *err, size_t esz);
+/* What was loaded, to an engine made for a run over archives (the VRP
+ * files in force at `at`, and their times for ao, which may be NULL): 0,
+ * or RW_EIO when a VRP file cannot be read (logged with its name). */
+int store_inputs_engine(struct store_inputs *s, struct engine *e, uint32_t at, struct archive_opts *ao);
+
 struct store_ingest_opts {
 	const char *db;            /* NULL: the default store */
 	unsigned min_peers;        /* 0: the store's, else 2 */
@@ -647,6 +683,9 @@ int store_ingest(char **paths, int n, const struct store_ingest_opts *o, struct 
  */
 struct store_bf_plan {
 	const char *mirror;        /* the paths, newline-separated (borrowed) */
+	const char *inputs;        /* the options every worker applies,
+				      "NAME=VALUE" lines (backfill.c makes
+				      and reads them; NULL: none; borrowed) */
 	uint32_t from, until, window, settle, gap;
 	unsigned min_peers;
 };
@@ -666,6 +705,7 @@ struct store_bf_window {
 	unsigned min_peers;
 	uint32_t attempt;          /* 1 for the first claim */
 	char *mirror;              /* owned: newline-separated paths */
+	char *inputs;              /* owned: its plan's inputs (store_bf_plan) */
 	uint32_t end;              /* the queue's end (the latest window's
 				      until): files whose records all lie
 				      before it are recorded as read */
@@ -729,5 +769,9 @@ struct store_bf_status {
 typedef int (*store_bf_msg_fn)(void *arg, uint32_t from, uint32_t until, const char *state, int64_t attempts,
 			       const char *worker, const char *msg);
 int store_bf_status(struct store *s, struct store_bf_status *st, store_bf_msg_fn fn, void *arg);
+/* Every plan, in the order made: fn(arg, id, plan) (its strings live for
+ * the call); a non-zero return stops. */
+typedef int (*store_bf_plan_fn)(void *arg, int64_t id, const struct store_bf_plan *p);
+int store_bf_plans(struct store *s, store_bf_plan_fn fn, void *arg);
 
 #endif

@@ -28,7 +28,10 @@
 static const char bf_schema[] =
 	"CREATE TABLE IF NOT EXISTS backfill_plans (id BIGSERIAL PRIMARY KEY, mirror TEXT NOT NULL,"
 	" from_ts BIGINT NOT NULL, until_ts BIGINT NOT NULL, window_s BIGINT NOT NULL, settle BIGINT NOT NULL,"
-	" gap BIGINT NOT NULL, min_peers BIGINT NOT NULL, created BIGINT NOT NULL, joined BIGINT NOT NULL DEFAULT 0);"
+	" gap BIGINT NOT NULL, min_peers BIGINT NOT NULL, created BIGINT NOT NULL, joined BIGINT NOT NULL DEFAULT 0,"
+	" inputs TEXT NOT NULL DEFAULT '');"
+	/* a queue made before the plans kept their inputs */
+	"ALTER TABLE backfill_plans ADD COLUMN IF NOT EXISTS inputs TEXT NOT NULL DEFAULT '';"
 	"CREATE TABLE IF NOT EXISTS backfill_windows (id BIGSERIAL PRIMARY KEY,"
 	" plan BIGINT NOT NULL REFERENCES backfill_plans (id), from_ts BIGINT NOT NULL, until_ts BIGINT NOT NULL,"
 	" state TEXT NOT NULL DEFAULT 'planned' CHECK (state IN ('planned', 'claimed', 'done', 'failed')),"
@@ -117,10 +120,12 @@ int store_bf_schema(struct store *s)
 	 * backfill_pieces against the workers writing it; store_open says
 	 * why) */
 	struct db_stmt *q = db_prepare(
-		s->db, "SELECT count(*) FROM (VALUES ('backfill_plans'), ('backfill_windows'), ('backfill_windows_state'),"
+		s->db, "SELECT (SELECT count(*) FROM (VALUES ('backfill_plans'), ('backfill_windows'), ('backfill_windows_state'),"
 		       " ('backfill_pieces'), ('backfill_pieces_key'), ('backfill_origins'), ('backfill_asks'),"
-		       " ('backfill_asks_key')) v(n) WHERE to_regclass(v.n) IS NOT NULL");
-	bool whole = q && db_step(q) == 1 && db_col_i64(q, 0) == 8;
+		       " ('backfill_asks_key')) v(n) WHERE to_regclass(v.n) IS NOT NULL) + (SELECT count(*) FROM"
+		       " information_schema.columns WHERE table_schema = current_schema() AND table_name ="
+		       " 'backfill_plans' AND column_name = 'inputs')");
+	bool whole = q && db_step(q) == 1 && db_col_i64(q, 0) == 9;
 	db_finalize(q);
 	int rc = whole ? 0 : db_exec(s->db, bf_schema);
 	return rc ? store_fail(s, "making the backfill's tables", rc) : 0;
@@ -197,8 +202,8 @@ int store_bf_plan(struct store *s, const struct store_bf_plan *p, int64_t *id, u
 		return rc;
 	}
 	struct db_stmt *pl = db_prepare(s->db, "INSERT INTO backfill_plans (mirror, from_ts, until_ts, window_s,"
-					       " settle, gap, min_peers, created) VALUES (?, ?, ?, ?, ?, ?, ?, " NOW
-					       ") RETURNING id");
+					       " settle, gap, min_peers, inputs, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+					       NOW ") RETURNING id");
 	struct db_stmt *wi =
 		db_prepare(s->db, "INSERT INTO backfill_windows (plan, from_ts, until_ts) VALUES (?, ?, ?)");
 	rc = pl && wi ? 0 : RW_EDB;
@@ -210,6 +215,8 @@ int store_bf_plan(struct store *s, const struct store_bf_plan *p, int64_t *id, u
 		db_bind_i64(pl, 5, p->settle);
 		db_bind_i64(pl, 6, p->gap);
 		db_bind_i64(pl, 7, p->min_peers);
+		const char *in = p->inputs ? p->inputs : "";
+		db_bind_text(pl, 8, in, strlen(in));
 		if (db_step(pl) == 1)
 			*id = db_col_i64(pl, 0);
 		else
@@ -243,6 +250,7 @@ int store_bf_plan(struct store *s, const struct store_bf_plan *p, int64_t *id, u
 void store_bf_window_release(struct store_bf_window *w)
 {
 	free(w->mirror);
+	free(w->inputs);
 	memset(w, 0, sizeof *w);
 }
 
@@ -255,7 +263,7 @@ int store_bf_claim(struct store *s, const char *worker, uint32_t lease, struct s
 	struct db_stmt *st = db_prepare(
 		s->db, "SELECT w.id, w.plan, w.from_ts, w.until_ts, w.attempts, p.from_ts, p.settle, p.gap, p.min_peers,"
 		       " p.mirror, (SELECT MAX(until_ts) FROM backfill_windows), CAST(NOT EXISTS (SELECT 1 FROM"
-		       " backfill_windows x WHERE x.from_ts > w.from_ts) AS INT) FROM backfill_windows w"
+		       " backfill_windows x WHERE x.from_ts > w.from_ts) AS INT), p.inputs FROM backfill_windows w"
 		       " JOIN backfill_plans p ON p.id = w.plan"
 		       " WHERE w.state = 'planned' OR (w.state = 'claimed' AND w.lease_until < " NOW ")"
 		       " OR (w.state = 'failed' AND w.attempts < 3)"
@@ -278,6 +286,7 @@ int store_bf_claim(struct store *s, const char *worker, uint32_t lease, struct s
 		w->mirror = rw_strdup(db_col_text(st, 9));
 		w->end = (uint32_t)db_col_i64(st, 10);
 		w->last = db_col_i64(st, 11) != 0;
+		w->inputs = rw_strdup(db_col_text(st, 12));
 	}
 	db_finalize(st);
 	if (rc != 1) {
@@ -689,4 +698,23 @@ int store_bf_status(struct store *s, struct store_bf_status *o, store_bf_msg_fn 
 			break;
 	db_finalize(st);
 	return rc < 0 ? store_fail(s, "reading the queue", rc) : 0;
+}
+
+int store_bf_plans(struct store *s, store_bf_plan_fn fn, void *arg)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT id, from_ts, until_ts, window_s, settle, gap, min_peers, mirror,"
+					       " inputs FROM backfill_plans ORDER BY id");
+	if (!st)
+		return store_fail(s, "reading the plans", RW_EDB);
+	int rc;
+	while ((rc = db_step(st)) == 1) {
+		struct store_bf_plan p = {.mirror = db_col_text(st, 7), .inputs = db_col_text(st, 8),
+					  .from = (uint32_t)db_col_i64(st, 1), .until = (uint32_t)db_col_i64(st, 2),
+					  .window = (uint32_t)db_col_i64(st, 3), .settle = (uint32_t)db_col_i64(st, 4),
+					  .gap = (uint32_t)db_col_i64(st, 5), .min_peers = (unsigned)db_col_i64(st, 6)};
+		if (fn(arg, db_col_i64(st, 0), &p))
+			break;
+	}
+	db_finalize(st);
+	return rc < 0 ? store_fail(s, "reading the plans", rc) : 0;
 }
