@@ -25,7 +25,7 @@
  * Inputs: the plan keeps the options of ingest that change the events
  * (--vrps, --relationships, --watch, --countries, --collector) as
  * "NAME=VALUE" lines with absolute paths; each window loads them with
- * ingest's loaders (store_inputs, feed_names) before it runs, and fails,
+ * ingest's loaders (engine_inputs, feed_names) before it runs, and fails,
  * naming the file, when one cannot be opened on this machine.
  *
  * The latest window of the queue also writes the engine state at its end
@@ -74,14 +74,14 @@ static int open_pg(struct store *s, const char *db)
 /* The plan's options that change the events (struct backfill_input),
  * kept in the plan as "NAME=VALUE" lines with their paths absolute, as
  * the mirror's are. A worker loads them for each window with the loaders
- * `ingest` uses: store_inputs_add for the files, feed_names_add for
+ * `ingest` uses: engine_inputs_add for the files, feed_names_add for
  * --collector. */
 static const struct in_kind {
 	const char *name;
-	int opt;                   /* enum store_input; 0: --collector */
+	int opt;                   /* enum engine_input; 0: --collector */
 } in_kinds[] = {
-	{"vrps", STORE_IN_VRPS},   {"relationships", STORE_IN_REL}, {"watch", STORE_IN_WATCH},
-	{"countries", STORE_IN_COUNTRIES}, {"collector", 0},
+	{"vrps", ENGINE_IN_VRPS},   {"relationships", ENGINE_IN_REL}, {"watch", ENGINE_IN_WATCH},
+	{"countries", ENGINE_IN_COUNTRIES}, {"collector", 0},
 };
 
 static const struct in_kind *in_kind(const char *name, size_t len)
@@ -98,7 +98,7 @@ static const struct in_kind *in_kind(const char *name, size_t len)
 static const char *in_path(const struct in_kind *k, const char *v, size_t *len)
 {
 	*len = strlen(v);
-	if (k->opt == STORE_IN_VRPS) {
+	if (k->opt == ENGINE_IN_VRPS) {
 		const char *at = strrchr(v, '@');
 		if (at)
 			*len = (size_t)(at - v);
@@ -138,7 +138,7 @@ static int plan_input(struct obuf *m, const struct in_kind *k, const char *arg)
 
 /* The inputs a window runs with: loaded from its plan's lines. */
 struct win_inputs {
-	struct store_inputs si;
+	struct engine_inputs si;
 	struct feed_names coll;    /* --collector */
 	bool have_coll;
 	char *text;                /* owned: the lines, cut in place; the VRP
@@ -149,13 +149,13 @@ struct win_inputs {
 static void win_inputs_init(struct win_inputs *wi)
 {
 	memset(wi, 0, sizeof *wi);
-	store_inputs_init(&wi->si);
+	engine_inputs_init(&wi->si);
 	feed_names_init(&wi->coll);
 }
 
 static void win_inputs_release(struct win_inputs *wi)
 {
-	store_inputs_release(&wi->si);
+	engine_inputs_release(&wi->si);
 	feed_names_release(&wi->coll);
 	free(wi->text);
 }
@@ -196,7 +196,7 @@ static int load_input(struct win_inputs *wi, char *line, char *err, size_t esz)
 		}
 		return 0;
 	}
-	return store_inputs_add(&wi->si, k->opt, v, err, esz);
+	return engine_inputs_add(&wi->si, k->opt, v, err, esz);
 }
 
 /* Every line of text (a plan's inputs): 0, or the first error (err says
@@ -547,7 +547,7 @@ static int run_window(struct store *s, struct keeper *k, const char *db, const s
 	/* before hist_attach: the countries' history is attached with the
 	 * countries (as store_ingest gives them before its resume); the VRP
 	 * files in force at the start, as `events --from` has them */
-	bool damaged = store_inputs_engine(&wi.si, e, 0, &ao) != 0;
+	bool damaged = engine_inputs_apply(&wi.si, e, 0, &ao) != 0;
 	hist_attach(&h, e);
 	hist_window_asks(&h);
 	damaged |= feed_inputs(v, (int)nv, wi.have_coll ? &wi.coll : NULL, &ao.feed.io, &in, fst) != 0;

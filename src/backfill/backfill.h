@@ -23,7 +23,7 @@
  * borrowed): name is "vrps", "relationships", "watch", "countries" or
  * "collector"; arg its value (FILE, FILE@TIME, NAME or NAME=PATH). The
  * plan stores each with its path made absolute, and every worker loads it
- * for every window as `ingest` does (store_inputs_add, feed_names_add). */
+ * for every window as `ingest` does (engine_inputs_add, feed_names_add). */
 struct backfill_input {
 	const char *name;
 	const char *arg;

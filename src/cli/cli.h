@@ -82,13 +82,13 @@ int missing(const char *cmd, const char *what);
  * §11-§14): --vrps FILE[@TIME] (events, ingest; collect reads its own
  * --vrps FILE live), --relationships FILE and --watch FILE (one each),
  * --countries FILE (repeatable). The loading is the store's
- * (store_inputs, shared with the backfill's workers); sec_opt logs its
+ * (engine_inputs, shared with the backfill's workers); sec_opt logs its
  * message and turns its error into an exit status. */
-struct store_inputs;
+struct engine_inputs;
 /* Option 'V' (--vrps), 'L' (--relationships), 'W' (--watch) or 'E'
  * (--countries) with its argument: 0, or the exit status (the reason
  * logged). */
-int sec_opt(struct store_inputs *s, int c, const char *arg);
+int sec_opt(struct engine_inputs *s, int c, const char *arg);
 /* --country CC into *cc: 0, or EXIT_USAGE with the reason logged. */
 int opt_country(const char *cmd, const char *arg, uint16_t *cc);
 /* --relationships FILE into rel (one file: *have says one was read): 0,

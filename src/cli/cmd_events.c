@@ -147,8 +147,8 @@ int cmd_events(int argc, char **argv)
 	names_init(&nm);
 	struct feed_names coll; /* --collector */
 	feed_names_init(&coll);
-	struct store_inputs so; /* --vrps, --relationships, --watch */
-	store_inputs_init(&so);
+	struct engine_inputs so; /* --vrps, --relationships, --watch */
+	engine_inputs_init(&so);
 	int c, rc = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jhq", lo, NULL)) != -1) {
@@ -259,7 +259,7 @@ int cmd_events(int argc, char **argv)
 	struct engine *e = rw_malloc(sizeof *e);
 	engine_init(e, min_peers, on_event, &ec);
 	e->gap = gap;
-	if (store_inputs_engine(&so, e, 0, &ao))
+	if (engine_inputs_apply(&so, e, 0, &ao))
 		rc = EXIT_DAMAGED;
 	double t0 = now_seconds();
 	struct feed_inputs in;
@@ -323,6 +323,6 @@ out:
 	free(origins);
 	names_release(&nm);
 	feed_names_release(&coll);
-	store_inputs_release(&so);
+	engine_inputs_release(&so);
 	return rc;
 }

@@ -72,8 +72,8 @@ int cmd_ingest(int argc, char **argv)
 	struct feed_names coll; /* --collector, walked by store_ingest */
 	feed_names_init(&coll);
 	o.feed.names = &coll;
-	struct store_inputs so; /* --vrps, --relationships, --watch */
-	store_inputs_init(&so);
+	struct engine_inputs so; /* --vrps, --relationships, --watch */
+	engine_inputs_init(&so);
 	o.vrps = &so.vrps;
 	o.feed.progress = rw_log_level > RW_LOG_ERROR; /* shown on a terminal, not with -q */
 	bool stats = false;
@@ -183,6 +183,6 @@ int cmd_ingest(int argc, char **argv)
 out:
 	names_release(&nm);
 	feed_names_release(&coll);
-	store_inputs_release(&so);
+	engine_inputs_release(&so);
 	return rc;
 }

@@ -57,7 +57,7 @@ enum pipe_opt_val {
 /* What the shared options set: pc's fields, and what they need kept. */
 struct pipe_opts {
 	struct pipe_cfg *pc;         /* borrowed: the command's */
-	struct store_inputs so;          /* --relationships, --watch, --countries */
+	struct engine_inputs so;          /* --relationships, --watch, --countries */
 	struct names nm;             /* --names */
 	bool json, have_names;
 	const char *http_listen, *names_path; /* borrowed optargs, or NULL */

@@ -20,7 +20,7 @@ void pipe_opts_init(struct pipe_opts *po, struct pipe_cfg *pc)
 {
 	memset(po, 0, sizeof *po);
 	po->pc = pc;
-	store_inputs_init(&po->so);
+	engine_inputs_init(&po->so);
 	names_init(&po->nm);
 }
 
@@ -28,7 +28,7 @@ void pipe_opts_release(struct pipe_opts *po)
 {
 	rw_vec_free(&po->origins, &po->caporig, sizeof *po->origins, RW_MEM_OTHER);
 	names_release(&po->nm);
-	store_inputs_release(&po->so);
+	engine_inputs_release(&po->so);
 }
 
 static int bad(const char *what)

@@ -30,7 +30,7 @@ int opt_country(const char *cmd, const char *arg, uint16_t *cc)
 	return *cc ? 0 : missing(cmd, "--country wants a country code of two letters, like KP");
 }
 
-/* A store_inputs error as the command's exit status, its message logged. */
+/* A engine_inputs error as the command's exit status, its message logged. */
 static int input_status(int rc, const char *err)
 {
 	if (!rc)
@@ -42,15 +42,15 @@ static int input_status(int rc, const char *err)
 int opt_relationships(struct asrel *rel, bool *have, const char *arg)
 {
 	char err[600];
-	return input_status(store_rel_load(rel, have, arg, err, sizeof err), err);
+	return input_status(engine_rel_load(rel, have, arg, err, sizeof err), err);
 }
 
-int sec_opt(struct store_inputs *s, int c, const char *arg)
+int sec_opt(struct engine_inputs *s, int c, const char *arg)
 {
 	char err[600];
-	int rc = store_inputs_add(s, c, arg, err, sizeof err);
+	int rc = engine_inputs_add(s, c, arg, err, sizeof err);
 	/* engine_vrps_add has logged a bad --vrps already */
-	if (rc && c == STORE_IN_VRPS)
+	if (rc && c == ENGINE_IN_VRPS)
 		return EXIT_USAGE;
 	return input_status(rc, err);
 }

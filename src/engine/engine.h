@@ -331,4 +331,40 @@ struct engine *archive_state(char **paths, int n, const struct feed_names *nm, c
 struct engine *archive_paths(char **paths, int n, const struct feed_names *nm, uint32_t from, uint32_t until,
 			     rib_path_fn on_path, void *arg, struct feed_stats *st, int *status);
 
+/* ---------------------------------------------------------------- inputs */
+
+/* The files that change what the engine detects (engine_inputs.c,
+ * docs/events.md §11-§14), one loader for events, ingest, collect, watch
+ * and every backfill window. The option letters are the cli's. */
+enum engine_input {
+	ENGINE_IN_VRPS = 'V',       /* --vrps FILE[@TIME], repeatable */
+	ENGINE_IN_REL = 'L',        /* --relationships FILE, one */
+	ENGINE_IN_WATCH = 'W',      /* --watch FILE (BGPalerter prefixes.yml), one */
+	ENGINE_IN_COUNTRIES = 'E',  /* --countries FILE, repeatable: they add up */
+};
+struct engine_inputs {
+	struct engine_vrps vrps;   /* owned; its paths borrowed (the args) */
+	struct asrel rel;          /* owned */
+	bool have_rel;
+	struct watch watch;        /* owned */
+	bool have_watch;
+	struct geo geo;            /* owned */
+	bool have_geo;
+};
+void engine_inputs_init(struct engine_inputs *s);
+void engine_inputs_release(struct engine_inputs *s);
+/* Option opt (enum engine_input) with its argument: loaded (VRP files are
+ * read by engine_inputs_apply, or when their time comes). 0; RW_EINVAL
+ * for a usage error (a second --relationships or --watch, a bad @TIME),
+ * RW_EIO when the file cannot be read or parsed; err then says why,
+ * naming the option and the file (not logged: the caller decides where
+ * the message goes). */
+int engine_inputs_add(struct engine_inputs *s, int opt, const char *arg, char *err, size_t esz);
+/* One --relationships FILE into rel (*have: one was read), as above. */
+int engine_rel_load(struct asrel *rel, bool *have, const char *arg, char *err, size_t esz);
+/* What was loaded, to an engine made for a run over archives (the VRP
+ * files in force at `at`, and their times for ao, which may be NULL): 0,
+ * or RW_EIO when a VRP file cannot be read (logged with its name). */
+int engine_inputs_apply(struct engine_inputs *s, struct engine *e, uint32_t at, struct archive_opts *ao);
+
 #endif

@@ -596,42 +596,6 @@ void store_run_close(struct store_run *r);
  * clock, checkpoints come every `every` seconds of record time (3600) but
  * not more often than every `every_wall` seconds of real time, and at the
  * end. */
-/* ---------------------------------------------------------------- inputs */
-
-/* The files that change what the engine detects (store_inputs.c,
- * docs/events.md §11-§14), one loader for events, ingest, collect, watch
- * and every backfill window. The option letters are the cli's. */
-enum store_input {
-	STORE_IN_VRPS = 'V',       /* --vrps FILE[@TIME], repeatable */
-	STORE_IN_REL = 'L',        /* --relationships FILE, one */
-	STORE_IN_WATCH = 'W',      /* --watch FILE (BGPalerter prefixes.yml), one */
-	STORE_IN_COUNTRIES = 'E',  /* --countries FILE, repeatable: they add up */
-};
-struct store_inputs {
-	struct engine_vrps vrps;   /* owned; its paths borrowed (the args) */
-	struct asrel rel;          /* owned */
-	bool have_rel;
-	struct watch watch;        /* owned */
-	bool have_watch;
-	struct geo geo;            /* owned */
-	bool have_geo;
-};
-void store_inputs_init(struct store_inputs *s);
-void store_inputs_release(struct store_inputs *s);
-/* Option opt (enum store_input) with its argument: loaded (VRP files are
- * read by store_inputs_engine, or when their time comes). 0; RW_EINVAL
- * for a usage error (a second --relationships or --watch, a bad @TIME),
- * RW_EIO when the file cannot be read or parsed; err then says why,
- * naming the option and the file (not logged: the caller decides where
- * the message goes). */
-int store_inputs_add(struct store_inputs *s, int opt, const char *arg, char *err, size_t esz);
-/* One --relationships FILE into rel (*have: one was read), as above. */
-int store_rel_load(struct asrel *rel, bool *have, const char *arg, char *err, size_t esz);
-/* What was loaded, to an engine made for a run over archives (the VRP
- * files in force at `at`, and their times for ao, which may be NULL): 0,
- * or RW_EIO when a VRP file cannot be read (logged with its name). */
-int store_inputs_engine(struct store_inputs *s, struct engine *e, uint32_t at, struct archive_opts *ao);
-
 struct store_ingest_opts {
 	const char *db;            /* NULL: the default store */
 	unsigned min_peers;        /* 0: the store's, else 2 */

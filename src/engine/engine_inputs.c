@@ -1,24 +1,26 @@
 /*
- * store_inputs: the files that change what the engine detects
+ * engine_inputs: the files that change what the engine detects
  * (docs/events.md §11-§14): --vrps FILE[@TIME], --relationships FILE,
  * --watch FILE, --countries FILE. One loader for every run over archives:
  * `events` and `ingest` (through cli/util.c's sec_opt), `collect` and
  * `watch` (cli/pipe_opts.c), and each backfill window (src/backfill/),
- * whose worker reads the files its plan names. They live in the store
- * layer because it is the lowest that both the cli and the backfill
- * reach, and it already runs the engine over archives for ingest with
- * them (store_ingest_opts).
+ * whose worker reads the files its plan names. The engine owns them: it
+ * is what they change, and every layer that runs it (store, backfill,
+ * pipe, cli) reaches it.
  *
- * Ownership: struct store_inputs owns what it loaded; the VRP files'
+ * Ownership: struct engine_inputs owns what it loaded; the VRP files'
  * paths are borrowed (engine_vrps keeps the argument string), so the
- * caller keeps them alive until store_inputs_release.
+ * caller keeps them alive until engine_inputs_release.
  */
-#include "store.h"
+#include "engine.h"
+#include "../asrel/asrel.h"
+#include "../geo/geo.h"
+#include "../watch/watch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-void store_inputs_init(struct store_inputs *s)
+void engine_inputs_init(struct engine_inputs *s)
 {
 	memset(s, 0, sizeof *s);
 	engine_vrps_init(&s->vrps);
@@ -27,7 +29,7 @@ void store_inputs_init(struct store_inputs *s)
 	geo_init(&s->geo);
 }
 
-void store_inputs_release(struct store_inputs *s)
+void engine_inputs_release(struct engine_inputs *s)
 {
 	engine_vrps_release(&s->vrps);
 	asrel_release(&s->rel);
@@ -35,7 +37,7 @@ void store_inputs_release(struct store_inputs *s)
 	geo_release(&s->geo);
 }
 
-int store_rel_load(struct asrel *rel, bool *have, const char *arg, char *err, size_t esz)
+int engine_rel_load(struct asrel *rel, bool *have, const char *arg, char *err, size_t esz)
 {
 	char why[512] = "";
 	if (*have) {
@@ -52,7 +54,7 @@ int store_rel_load(struct asrel *rel, bool *have, const char *arg, char *err, si
 	return 0;
 }
 
-static int add_watch(struct store_inputs *s, const char *arg, char *err, size_t esz)
+static int add_watch(struct engine_inputs *s, const char *arg, char *err, size_t esz)
 {
 	char why[512] = "";
 	if (s->have_watch) {
@@ -69,7 +71,7 @@ static int add_watch(struct store_inputs *s, const char *arg, char *err, size_t 
 	return 0;
 }
 
-static int add_countries(struct store_inputs *s, const char *arg, char *err, size_t esz)
+static int add_countries(struct engine_inputs *s, const char *arg, char *err, size_t esz)
 {
 	char why[512] = "";
 	if (geo_load(&s->geo, arg, why, sizeof why)) {
@@ -82,26 +84,26 @@ static int add_countries(struct store_inputs *s, const char *arg, char *err, siz
 	return 0;
 }
 
-int store_inputs_add(struct store_inputs *s, int opt, const char *arg, char *err, size_t esz)
+int engine_inputs_add(struct engine_inputs *s, int opt, const char *arg, char *err, size_t esz)
 {
 	snprintf(err, esz, "%s", "");
 	switch (opt) {
-	case STORE_IN_VRPS:
+	case ENGINE_IN_VRPS:
 		/* engine_vrps_add logs its own error; the file is read later
-		 * (store_inputs_engine, or when its @TIME comes) */
+		 * (engine_inputs_apply, or when its @TIME comes) */
 		if (engine_vrps_add(&s->vrps, arg)) {
 			snprintf(err, esz, "--vrps %s: not FILE or FILE@TIME", arg);
 			return RW_EINVAL;
 		}
 		return 0;
-	case STORE_IN_REL: return store_rel_load(&s->rel, &s->have_rel, arg, err, esz);
-	case STORE_IN_WATCH: return add_watch(s, arg, err, esz);
-	case STORE_IN_COUNTRIES: return add_countries(s, arg, err, esz);
+	case ENGINE_IN_REL: return engine_rel_load(&s->rel, &s->have_rel, arg, err, esz);
+	case ENGINE_IN_WATCH: return add_watch(s, arg, err, esz);
+	case ENGINE_IN_COUNTRIES: return add_countries(s, arg, err, esz);
 	default: snprintf(err, esz, "unknown input option %d", opt); return RW_EINVAL;
 	}
 }
 
-int store_inputs_engine(struct store_inputs *s, struct engine *e, uint32_t at, struct archive_opts *ao)
+int engine_inputs_apply(struct engine_inputs *s, struct engine *e, uint32_t at, struct archive_opts *ao)
 {
 	if (s->have_rel)
 		engine_relationships(e, &s->rel);
