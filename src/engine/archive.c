@@ -12,8 +12,9 @@
  * Windows (docs/events.md §8): the inputs come marked by
  * feed_inputs_window. An input marked `outside` is not opened (counted in
  * feed_stats.files_outside); the records of an input before its `start`
- * (its collector's starting RIB dump replaces them) are skipped, like
- * those before a store's clock (archive_opts.from).
+ * (its collector's starting RIB dump replaces them, or, for events, they
+ * lie before the first collector's) are skipped, like those before a
+ * store's clock (archive_opts.from).
  */
 #include "engine.h"
 
@@ -99,7 +100,7 @@ static int finish(struct stream *s, const struct archive_opts *o)
 	char tb[32];
 	fmt_time_rfc3339(tb, s->skip_before);
 	if (s->skipped && !s->skip_clock)
-		rw_log(RW_LOG_INFO, "%s: %llu records before %s skipped (its collector starts from a later RIB dump)",
+		rw_log(RW_LOG_INFO, "%s: %llu records before %s skipped (the window starts from a later RIB dump)",
 		       s->f.path, (unsigned long long)s->skipped, tb);
 	else if (s->skipped && s->applied) /* a file a killed run had begun: its start was applied then */
 		rw_log(RW_LOG_WARN, "%s: %llu records before the store's clock %s (applied by an earlier run) skipped",
@@ -267,17 +268,24 @@ static int skip_to_start(struct stream *s)
 	return more;
 }
 
-void archive_window(struct feed_inputs *in, struct archive_opts *o, uint32_t from, uint32_t until, uint32_t settle)
+/* The window's inputs: episodes (events) or the state alone (paths). */
+static void window_of(struct feed_inputs *in, struct archive_opts *o, uint32_t from, uint32_t until, uint32_t settle,
+		      bool episodes)
 {
 	uint64_t last = until ? (uint64_t)until + settle : 0;
 	o->until = last > UINT32_MAX ? UINT32_MAX : (uint32_t)last;
-	feed_inputs_window(in->v, in->n, from ? from - 1 : 0, o->until);
+	feed_inputs_window(in->v, in->n, from ? from - 1 : 0, o->until, episodes);
+}
+
+void archive_window(struct feed_inputs *in, struct archive_opts *o, uint32_t from, uint32_t until, uint32_t settle)
+{
+	window_of(in, o, from, until, settle, true);
 }
 
 void archive_at(struct feed_inputs *in, struct archive_opts *o, uint32_t t)
 {
 	o->until = t;
-	feed_inputs_window(in->v, in->n, t, t);
+	feed_inputs_window(in->v, in->n, t, t, false);
 }
 
 static void no_event(void *arg, const struct det_event *e)
@@ -299,8 +307,8 @@ static void quiet_run(struct engine *e, char **paths, int n, const struct feed_n
 	*status = feed_inputs(paths, n, nm, &ao.feed.io, &in, st) ? 1 : 0;
 	if (at)
 		archive_at(&in, &ao, at);
-	else if (from || until)
-		archive_window(&in, &ao, from, until, 0);
+	else if (from || until) /* the paths of the state and the window: no episodes */
+		window_of(&in, &ao, from, until, 0, false);
 	*status |= archive_run(e, &in, &ao, st);
 	feed_inputs_free(&in);
 }

@@ -303,9 +303,12 @@ struct archive_opts {
 /* Windows (docs/events.md §8). archive_window: the events of from <= t <
  * until: the state at the end of second from - 1 (from 0: every collector
  * from its first file), then the records up to until + settle (until 0:
- * to the end). archive_at: the state at the end of second t. Both mark
- * the inputs (feed_inputs_window) and set o->until; the time filter of
- * the events is the caller's (det_filter). */
+ * to the end); every collector's update records are read from the
+ * earliest of the collectors' starting dumps (feed_inputs_window's
+ * `episodes`), so that the episodes the window inherits are counted by
+ * all their peers. archive_at: the state at the end of second t, each
+ * collector from its own dump. Both mark the inputs and set o->until; the
+ * time filter of the events is the caller's (det_filter). */
 void archive_window(struct feed_inputs *in, struct archive_opts *o, uint32_t from, uint32_t until, uint32_t settle);
 void archive_at(struct feed_inputs *in, struct archive_opts *o, uint32_t t);
 

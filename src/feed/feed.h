@@ -247,10 +247,19 @@ void feed_input_release(struct feed_input *in);
  * dump's time (FEED_NAME_SLACK earlier for a named dump: its records
  * before are replaced by it). A collector without such a dump starts from
  * its first file. Files of known time after `last` are outside. at 0:
- * every collector from its first file; last 0: to the end. Returns the
- * number of inputs outside. */
+ * every collector from its first file; last 0: to the end.
+ *
+ * episodes: the question is about events, not only the state. Then the
+ * update records of every collector are needed from the earliest cut of
+ * all (the first collector's starting dump), not only from its own dump:
+ * an episode that begins after that dump is counted by every peer that
+ * carries it, as in a run over everything (a later collector's records
+ * before its own dump can confirm it). `start` is that earliest cut, and
+ * a named update file is outside when it ends at or before it. A
+ * collector's own RIB dumps before its starting dump stay outside.
+ * Returns the number of inputs outside. */
 #define FEED_NAME_SLACK 60
-uint32_t feed_inputs_window(struct feed_input *v, size_t n, uint32_t at, uint32_t last);
+uint32_t feed_inputs_window(struct feed_input *v, size_t n, uint32_t at, uint32_t last, bool episodes);
 /* The files that may hold a record of time t, from <= t < until (until 0:
  * no end), for a command that reads records, not state (dump): those
  * whose known time is at or after `until`, and named ones that end before

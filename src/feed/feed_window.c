@@ -18,6 +18,13 @@
  * a file peeked for its first record says where it starts, not where it
  * ends. Files of unknown time (standard input) are always needed.
  *
+ * A question about events (feed_inputs_window's `episodes`) reads every
+ * collector's update records from the earliest of the collectors'
+ * starting dumps, not each from its own: the window's replay is one
+ * stretch of time, so an episode that begins in it is counted by every
+ * peer that carries it, whichever collector's dump comes first (the
+ * state alone, `as --at`, needs each collector from its own dump only).
+ *
  * Marks go into the inputs (feed_input.outside, .start); the caller owns
  * them. Runs on the caller's thread.
  */
@@ -114,48 +121,80 @@ static bool rib_by(const struct feed_input *in, uint32_t at)
 	return at >= FEED_NAME_SLACK - 1 && in->first_ts <= at - (FEED_NAME_SLACK - 1);
 }
 
-/* One collector's inputs g[0..n) for the state at `at` and records up to
- * `last`. Returns how many are outside. */
-static uint32_t window_one(struct span *g, size_t n, uint32_t at, uint32_t last)
+/* A collector's starting dump for the state at a time. */
+struct start {
+	bool have;    /* it has one (else it starts from its first file) */
+	uint32_t r;   /* the dump's time */
+	uint32_t cut; /* its collector's records before this are replaced by
+			 it: a minute early for a named dump, so that a dump
+			 stamped a little before the minute its name gives is
+			 not skipped whole */
+};
+
+/* The starting dump of one collector's inputs g[0..n) for the state at
+ * `at`: its last RIB dump by then (rib_by). */
+static struct start start_of(const struct span *g, size_t n, uint32_t at)
 {
-	bool have = false;
-	uint32_t r = 0; /* the starting dump's time */
-	bool r_named = false;
+	struct start st = {0};
+	bool named = false;
 	for (size_t i = 0; at && i < n; i++)
-		if (rib_by(g[i].in, at) && (!have || g[i].in->first_ts >= r)) {
-			have = true;
-			r = g[i].in->first_ts;
-			r_named = g[i].in->named;
+		if (rib_by(g[i].in, at) && (!st.have || g[i].in->first_ts >= st.r)) {
+			st.have = true;
+			st.r = g[i].in->first_ts;
+			named = g[i].in->named;
 		}
-	/* records of the dump's collector before the dump are replaced by it;
-	 * the cut is a minute early for a named dump, so that a dump stamped
-	 * a little before the minute its name gives is not skipped whole */
-	uint32_t start = !have ? 0 : r_named ? (r > FEED_NAME_SLACK ? r - FEED_NAME_SLACK : 0) : r;
+	if (st.have)
+		st.cut = !named ? st.r : st.r > FEED_NAME_SLACK ? st.r - FEED_NAME_SLACK : 0;
+	return st;
+}
+
+/* Mark one collector's inputs g[0..n), starting from st, whose records
+ * are read from `from` (its cut, or the earlier cut of a window's first
+ * collector) up to `last`: its dumps before its starting dump, its named
+ * update files that end by then (at or before the dump when it reads
+ * from its own cut: the dump replaces them; else at or before `from`)
+ * and files after `last` are outside. Returns how many are. */
+static uint32_t mark_one(struct span *g, size_t n, struct start st, uint32_t from, uint32_t last)
+{
+	bool own = from >= st.cut;
+	uint32_t upd_end = own ? st.r : from;
 	uint32_t out = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct feed_input *in = g[i].in;
-		in->start = start;
+		in->start = st.have ? from : 0;
 		bool after = !in->unread && last && in->first_ts > last;
-		bool replaced = have && !in->unread &&
-				(in->rib ? in->first_ts < r : in->named && g[i].end <= r);
+		bool replaced = st.have && !in->unread &&
+				(in->rib ? in->first_ts < st.r : in->named && g[i].end <= upd_end);
 		in->outside = after || replaced;
 		out += in->outside;
 	}
-	if (have) {
-		char tb[24];
-		feed__fmt_minute(tb, r);
-		rw_log(RW_LOG_INFO, "%s: starts from its RIB dump of %s", g[0].in->collector, tb);
+	if (st.have) {
+		char tb[24], fb[24];
+		feed__fmt_minute(tb, st.r);
+		feed__fmt_minute(fb, from);
+		rw_log(RW_LOG_INFO, "%s: starts from its RIB dump of %s%s%s", g[0].in->collector, tb,
+		       own ? "" : ", its updates from ", own ? "" : fb);
 	}
 	return out;
 }
 
-uint32_t feed_inputs_window(struct feed_input *v, size_t n, uint32_t at, uint32_t last)
+uint32_t feed_inputs_window(struct feed_input *v, size_t n, uint32_t at, uint32_t last, bool episodes)
 {
 	size_t *g, ng;
 	struct span *s = spans_of(v, n, &g, &ng);
+	struct start *st = rw_calloc(ng ? ng : 1, sizeof *st);
+	/* the earliest cut: where the replay of a window's events begins */
+	uint32_t first = UINT32_MAX;
+	for (size_t k = 0; k < ng; k++) {
+		st[k] = start_of(s + g[k], g[k + 1] - g[k], at);
+		if (st[k].have && st[k].cut < first)
+			first = st[k].cut;
+	}
 	uint32_t out = 0;
 	for (size_t k = 0; k < ng; k++)
-		out += window_one(s + g[k], g[k + 1] - g[k], at, last);
+		out += mark_one(s + g[k], g[k + 1] - g[k], st[k], episodes && first < st[k].cut ? first : st[k].cut,
+				last);
+	free(st);
 	free(s);
 	free(g);
 	return out;

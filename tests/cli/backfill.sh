@@ -21,8 +21,11 @@
 #            dense2/): rv/ RIB dumps every 2 hours and 15-minute updates,
 #            rrc/ dumps on the odd hours and 5-minute updates, worked in
 #            2-hour windows (12, the last six after the data ends).
-# synth's dumps hold the whole table, so the windows are exact
-# (docs/events.md §8).
+# synth's dumps hold the whole table, so every prefix is visible at every
+# dump; they are the same table each time, not what the updates led to
+# (docs/events.md §8 item 5), so with --relationships a window misses the
+# end of a few leaks under way at its first starting dump (item 3): the
+# plan with options is compared with ingest allowing those only.
 #
 # PostgreSQL: $RW_TEST_PG (a URI) when set (scripts/test-all.sh starts
 # one), else a private server started here with scripts/pg-server.sh;
@@ -375,30 +378,34 @@ RI=$(cd "$I" && pwd -P)
 "$RW" backfill status --db "$uo" > "$tmp/opt-status.out" 2>&1
 check "options-in-status" "grep -qx '  --countries $RI/countries.txt' $tmp/opt-status.out && grep -qx '  --relationships $RI/rel.txt' $tmp/opt-status.out && grep -qx '  --vrps $RI/vrps1.csv' $tmp/opt-status.out && grep -qx '  --vrps $RI/vrps2.csv@2024-03-09T03:00:00Z' $tmp/opt-status.out && grep -qx '  --watch $RI/prefixes.yml' $tmp/opt-status.out && grep -qx '  --collector route-views9=$(cd "$D/rv" && pwd -P)' $tmp/opt-status.out && grep -q '^plan 1: \[2024-03-09T00:00:00Z, 2024-03-10T00:00:00Z), windows of 7200 s; --settle 3600 --gap 1800 --min-peers 2' $tmp/opt-status.out" \
 	"$(cat $tmp/opt-status.out)"
-# Every event equals ingest's but route_leak* and country_provider*:
-# those the windows of `events --from A --until B` themselves miss at a
-# few edges of the whole run's (a leak or a country's provider ending
-# with a RIB dump the window started from, or re-read; the engine's
-# window, docs/events.md §8, not the backfill's), so they are compared
-# with the union of the 12 windows' `events --from --until`, run with the
-# same options. The events must hold what each option makes: rpki
-# (--vrps), hijack (--watch), a relationship (--relationships),
-# country_provider_gained (--countries), route_leak.
-edge='select(.type | test("^(route_leak|country_provider)"))'
-"$RW" events --db "$ui" --json 2> /dev/null | jq -c "select(.type | test(\"^(route_leak|country_provider)\") | not)" > "$tmp/oi.json"
-"$RW" events --db "$uo" --json 2> /dev/null | jq -c "select(.type | test(\"^(route_leak|country_provider)\") | not)" > "$tmp/ob.json"
-"$RW" events --db "$uo" --json 2> /dev/null | jq -c "$edge" | sort > "$tmp/oe-b.json"
-: > "$tmp/oe-w.json"
+# Every event equals ingest's, route_leak* and country_provider* as every
+# other type, but for the one difference docs/events.md §8 says a window
+# cannot avoid (item 3: the end of an episode that ingest had under way at
+# a window's first starting dump T, confirmed with peers the window never
+# sees; this mirror's dumps are all the same table, item 5, so a few
+# leaks are). tests/cli/window_diff.py compares ingest's events with each
+# window's in the backfilled store, event by event: each event ingest has
+# and a window lacks must be such an end, and a window must have nothing
+# else. T is what `events -v --from A` names (the earliest starting
+# dump's cut). The events must hold what each option makes: rpki (--vrps),
+# hijack (--watch), a relationship (--relationships),
+# country_provider_gained and _lost (--countries), route_leak and _end.
+"$RW" events --db "$ui" --json > "$tmp/oi.json" 2> /dev/null
+: > "$tmp/owl"
 for i in 0 1 2 3 4 5 6 7 8 9 10 11; do
 	a=$((T0 + i * 7200))
-	(cd "$I" && "$RW" events --json $IOPTS --from $a --until $((a + 7200)) "$D") 2> /dev/null | jq -c "$edge" >> "$tmp/oe-w.json"
+	"$RW" events --db "$uo" --json --from $a --until $((a + 7200)) > "$tmp/ow$i.json" 2> /dev/null
+	c=$( (cd "$I" && "$RW" -v events --settle 0 $IOPTS --from $a --until $((a + 1)) "$D") 2>&1 > /dev/null |
+		sed -n 's/.*starts from its RIB dump of \([0-9-]* [0-9:]*\).*/\1/p' | while read -r x; do unix "$x UTC"; done |
+		sort -n | head -1)
+	echo $a $((a + 7200)) $((${c:-60} - 60)) "$tmp/ow$i.json" >> "$tmp/owl"
 done
-sort -o "$tmp/oe-w.json" "$tmp/oe-w.json"
-has() { grep -q "$1" "$tmp/ob.json" "$tmp/oe-b.json"; }
-check "options-equal-ingest" "cmp -s $tmp/oi.json $tmp/ob.json && grep -q '\"type\":\"rpki_invalid\"' $tmp/ob.json && grep -q '\"type\":\"hijack\"' $tmp/ob.json && grep -q '\"relationship\":\"provider\"' $tmp/ob.json && [ \$(wc -l < $tmp/ob.json) -gt 1000 ]" \
-	"$(wc -l < $tmp/oi.json)/$(wc -l < $tmp/ob.json) $(diff $tmp/oi.json $tmp/ob.json | head -3 | cut -c1-300) $(jq -r .type $tmp/ob.json | sort | uniq -c | tr '\n' ' ')"
-check "options-leaks-countries-equal-windows" "cmp -s $tmp/oe-w.json $tmp/oe-b.json && grep -q '\"type\":\"country_provider_gained\"' $tmp/oe-b.json && grep -q '\"type\":\"country_provider_lost\"' $tmp/oe-b.json && grep -q '\"type\":\"route_leak\"' $tmp/oe-b.json" \
-	"$(wc -l < $tmp/oe-w.json)/$(wc -l < $tmp/oe-b.json) $(diff $tmp/oe-w.json $tmp/oe-b.json | head -3 | cut -c1-300)"
+cat "$tmp"/ow[0-9]*.json > "$tmp/ob.json"
+python3 "$ROOT/tests/cli/window_diff.py" "$tmp/oi.json" "$tmp/owl" > "$tmp/owd.out"
+rc=$?
+has() { grep -q "$1" "$tmp/ob.json"; }
+check "options-equal-ingest" "[ $rc -eq 0 ] && grep -q ' 0 other differences' $tmp/owd.out && has '\"type\":\"rpki_invalid\"' && has '\"type\":\"hijack\"' && has '\"relationship\":\"provider\"' && has '\"type\":\"country_provider_gained\"' && has '\"type\":\"country_provider_lost\"' && has '\"type\":\"route_leak\"' && has '\"type\":\"route_leak_end\"' && [ \$(wc -l < $tmp/ob.json) -gt 1000 ]" \
+	"$(wc -l < $tmp/oi.json)/$(wc -l < $tmp/ob.json) $(head -4 $tmp/owd.out | cut -c1-300 | tr '\n' ' ') $(jq -r .type $tmp/ob.json | sort | uniq -c | tr '\n' ' ')"
 # --collector: the files (and the proofs' records) are the renamed collector's
 ci=$(psql "$ui" -qAt -c "SELECT collector || ':' || count(*) FROM files GROUP BY collector ORDER BY collector" | tr '\n' ' ')
 cb=$(psql "$uo" -qAt -c "SELECT collector || ':' || count(*) FROM files GROUP BY collector ORDER BY collector" | tr '\n' ' ')

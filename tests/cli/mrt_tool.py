@@ -21,6 +21,12 @@ subtype, length), for tests that lay archives out as collectors do.
                                                 at SECS PEERS PREFIX withdraw
                                                 dump SECS        another RIB dump (the rib
                                                   statements' routes) SECS after t0
+  mrt_tool.py ribs RIB UPDATES OUT T...       RIB dumps that carry what the updates
+                                              announced: for each T, OUT.<YYYYMMDD.HHMM>
+                                              (OUT: DIR/rib, DIR/bview) stamped T, the
+                                              routes of RIB (a TABLE_DUMP_V2
+                                              IPv4 dump) with the BGP4MP_MESSAGE_AS4 updates
+                                              of UPDATES before T applied, peer by peer
 """
 import os
 import socket
@@ -116,10 +122,92 @@ def scenario(spec, out):
         f.write(b''.join(msgs))
 
 
+def _prefixes(b):
+    # IPv4 NLRI (RFC 4271 4.3) as (length, address bytes) keys
+    out, i = [], 0
+    while i < len(b):
+        n = b[i]
+        k = (n + 7) // 8
+        out.append((n, b[i + 1:i + 1 + k]))
+        i += 1 + k
+    return out
+
+
+def ribs(rib, updates, out, times):
+    """The state of a collector at each time in times, as TABLE_DUMP_V2
+    dumps: rib's peer index and routes, then every update before the time
+    (an announcement replaces the peer's route, a withdrawal removes it;
+    path attributes are kept as their bytes: BGP4MP_MESSAGE_AS4's are the
+    4-byte form a RIB entry holds). IPv4 unicast only, no ADD-PATH."""
+    index, peers, routes = b'', [], {}
+    for ts, r in records(rib):
+        typ, sub = struct.unpack('>HH', r[4:8])
+        body = r[12:]
+        if (typ, sub) == (13, 1):
+            vl = struct.unpack('>H', body[4:6])[0]
+            index = body[:6 + vl]
+            n, i = struct.unpack('>H', body[6 + vl:8 + vl])[0], 8 + vl
+            for _ in range(n):
+                t = body[i]
+                ip = body[i + 5:i + 5 + (16 if t & 1 else 4)]
+                j = i + 5 + len(ip)
+                asn = struct.unpack('>I' if t & 2 else '>H', body[j:j + (4 if t & 2 else 2)])[0]
+                peers.append((body[i:j + (4 if t & 2 else 2)], asn, ip))
+                i = j + (4 if t & 2 else 2)
+        elif (typ, sub) == (13, 2):
+            n = body[4]
+            key = (n, body[5:5 + (n + 7) // 8])
+            i = 5 + (n + 7) // 8
+            cnt, i = struct.unpack('>H', body[i:i + 2])[0], i + 2
+            for _ in range(cnt):
+                pi, orig, al = struct.unpack('>HIH', body[i:i + 8])
+                routes[(key, pi)] = (orig, body[i + 8:i + 8 + al])
+                i += 8 + al
+    ups = list(records(updates))
+    k = 0
+    for t in sorted(times):
+        while k < len(ups) and ups[k][0] < t:
+            ts, r = ups[k]
+            k += 1
+            if struct.unpack('>HH', r[4:8]) != (16, 4):
+                continue
+            body = r[12:]
+            asn, ip = struct.unpack('>I', body[0:4])[0], body[12:16]
+            msg = body[20:]
+            if msg[18] != 2:
+                continue
+            pi = next((x for x, p in enumerate(peers) if p[1] == asn and p[2] == ip), None)
+            if pi is None:
+                peers.append((struct.pack('>B', 2) + ip + ip + struct.pack('>I', asn), asn, ip))
+                pi = len(peers) - 1
+            u = msg[19:]
+            wl = struct.unpack('>H', u[0:2])[0]
+            for key in _prefixes(u[2:2 + wl]):
+                routes.pop((key, pi), None)
+            al = struct.unpack('>H', u[2 + wl:4 + wl])[0]
+            attrs = u[4 + wl:4 + wl + al]
+            for key in _prefixes(u[4 + wl + al:]):
+                routes[(key, pi)] = (ts, attrs)
+        byp = {}
+        for (key, pi), v in routes.items():
+            byp.setdefault(key, []).append((pi, v))
+        recs = [_mrt(t, 13, 1, index + struct.pack('>H', len(peers)) +
+                     b''.join(p[0] for p in peers))]
+        for seq, key in enumerate(sorted(byp, key=lambda x: (x[1].ljust(4, b'\0'), x[0]))):
+            ents = b''.join(struct.pack('>HIH', pi, orig, len(a)) + a for pi, (orig, a) in sorted(byp[key]))
+            recs.append(_mrt(t, 13, 2, struct.pack('>IB', seq, key[0]) + key[1] +
+                             struct.pack('>H', len(byp[key])) + ents))
+        with open(out + time.strftime('.%Y%m%d.%H%M', time.gmtime(t)), 'wb') as f:
+            f.write(b''.join(recs))
+
+
 def main():
     mode = sys.argv[1]
     if mode == 'scenario':
         scenario(sys.argv[2], sys.argv[3])
+        return
+    if mode == 'ribs':
+        ribs(sys.argv[2], sys.argv[3], sys.argv[4], [int(t) for t in sys.argv[5:]])
         return
     if mode == 'split':
         src, out, period = sys.argv[2], sys.argv[3], int(sys.argv[4])

@@ -55,7 +55,18 @@ static void check(const struct win_case *c, const struct feed_input *v, size_t n
 static void run_window(const struct win_case *c, size_t n, uint32_t at, uint32_t last, int line)
 {
 	struct feed_input *v = make(c, n);
-	uint32_t nout = feed_inputs_window(v, n, at, last);
+	uint32_t nout = feed_inputs_window(v, n, at, last, false);
+	check(c, v, n, nout, line);
+	for (size_t i = 0; i < n; i++)
+		feed_input_release(&v[i]);
+	free(v);
+}
+
+/* The same for a window's events (feed_inputs_window's `episodes`). */
+static void run_episodes(const struct win_case *c, size_t n, uint32_t at, uint32_t last, int line)
+{
+	struct feed_input *v = make(c, n);
+	uint32_t nout = feed_inputs_window(v, n, at, last, true);
 	check(c, v, n, nout, line);
 	for (size_t i = 0; i < n; i++)
 		feed_input_release(&v[i]);
@@ -152,6 +163,54 @@ TEST(window_collectors)
 		{"rv", 'U', M(0, 15), true, false, S0 - 2 * 3600},
 	};
 	run_window(c, RW_ARRAY_LEN(c), M(1, 0), 0, __LINE__);
+}
+
+/* Dumps at different times (rv on the even hours, rrc on the odd ones):
+ * for the state at 04:30, rv starts from its dump of 04:00 and rrc from
+ * its dump of 03:00. For the events, every collector's updates are read
+ * from the earliest cut (02:59): rv's records from then on, the ones
+ * before its own dump included, may confirm an episode that rrc's routes
+ * carry past 04:00 (docs/events.md §8). rv's dumps before its own
+ * starting dump stay outside, and a collector without a dump before the
+ * time still starts from its first file. */
+TEST(window_episodes_from_the_first_dump)
+{
+	static const struct win_case state[] = {
+		{"rrc", 'R', M(1, 0), true, true, M(2, 59)},
+		{"rrc", 'U', M(2, 30), true, true, M(2, 59)},   /* ends at 03:00 */
+		{"rrc", 'R', M(3, 0), true, false, M(2, 59)},
+		{"rrc", 'U', M(3, 0), true, false, M(2, 59)},
+		{"rv", 'R', M(2, 0), true, true, M(3, 59)},
+		{"rv", 'U', M(2, 45), true, true, M(3, 59)},    /* ends at 03:00 */
+		{"rv", 'U', M(3, 0), true, true, M(3, 59)},     /* ends at 03:15 */
+		{"rv", 'U', M(3, 45), true, true, M(3, 59)},    /* ends at 04:00: at the dump */
+		{"rv", 'R', M(4, 0), true, false, M(3, 59)},
+		{"rv", 'U', M(4, 0), true, false, M(3, 59)},
+		{"x", 'U', M(1, 0), true, false, 0},
+	};
+	run_window(state, RW_ARRAY_LEN(state), M(4, 30), 0, __LINE__);
+	static const struct win_case ev[] = {
+		{"rrc", 'R', M(1, 0), true, true, M(2, 59)},
+		{"rrc", 'U', M(2, 30), true, true, M(2, 59)},
+		{"rrc", 'R', M(3, 0), true, false, M(2, 59)},
+		{"rrc", 'U', M(3, 0), true, false, M(2, 59)},
+		{"rv", 'R', M(2, 0), true, true, M(2, 59)},     /* before its own dump */
+		{"rv", 'U', M(2, 45), true, false, M(2, 59)},   /* ends at 03:00, after the cut */
+		{"rv", 'U', M(3, 0), true, false, M(2, 59)},
+		{"rv", 'U', M(3, 45), true, false, M(2, 59)},
+		{"rv", 'R', M(4, 0), true, false, M(2, 59)},
+		{"rv", 'U', M(4, 0), true, false, M(2, 59)},
+		{"x", 'U', M(1, 0), true, false, 0},
+	};
+	run_episodes(ev, RW_ARRAY_LEN(ev), M(4, 30), 0, __LINE__);
+	/* one collector: the same as the state's */
+	static const struct win_case one[] = {
+		{"rv", 'R', M(0, 0), true, true, S0},
+		{"rv", 'U', M(1, 45), true, true, S0},
+		{"rv", 'R', M(2, 0), true, false, S0},
+		{"rv", 'U', M(2, 0), true, false, S0},
+	};
+	run_episodes(one, RW_ARRAY_LEN(one), M(2, 30), 0, __LINE__);
 }
 
 /* No time: everything from the first file; `last` alone cuts the end. */
