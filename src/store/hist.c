@@ -361,13 +361,13 @@ void hist_on_event(void *arg, const struct det_event *e)
 	/* the history whose interval the event opens (open) or closes */
 	struct hist *x = NULL;
 	bool open = false;
-	if (e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_PRESENT)
+	if (e->type == DET_UPSTREAM_GAINED || (e->type == DET_UPSTREAM_PRESENT && !e->flag))
 		x = h, open = true;
-	else if (e->type == DET_UPSTREAM_LOST && e->flag)
-		x = h;
-	else if (e->type == DET_COUNTRY_GAINED || e->type == DET_COUNTRY_PRESENT)
+	else if ((e->type == DET_UPSTREAM_LOST || e->type == DET_UPSTREAM_PRESENT) && e->flag)
+		x = h; /* lost, or ended silently (a baseline's): det.h */
+	else if (e->type == DET_COUNTRY_GAINED || (e->type == DET_COUNTRY_PRESENT && !e->flag))
 		x = h->cty, open = true;
-	else if (e->type == DET_COUNTRY_LOST)
+	else if (e->type == DET_COUNTRY_LOST || e->type == DET_COUNTRY_PRESENT)
 		x = h->cty;
 	/* each history crosses its own window's edges (a backfill's) */
 	if (x && !edge(x, e->determined))

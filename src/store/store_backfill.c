@@ -485,24 +485,19 @@ int store_bf_left(struct store *s, int64_t *left, int64_t *claimable, int64_t *h
 /* ---------------------------------------------------------------- join */
 
 /* An interval being joined from its pieces, in window order, into
- * table tab's intervals; until: the end of its last piece's window, and
- * whether the window that starts there learned its time (the mirror
- * reached it). */
+ * table tab's intervals. */
 struct chain {
 	enum store_tab tab;
 	bool on;
 	struct store_interval iv;
-	uint32_t until;
-	bool next_ran;
 };
 
-/* A piece as the join reads it: the window's pieces row, its window's
- * end, whether the next window ran, and `dated`: the time of the event
- * that opened the interval in the window before (below; 0: none). */
+/* A piece as the join reads it: the window's pieces row and `dated`: the
+ * time of the event that opened the interval in the window before
+ * (below; 0: none). */
 struct piece {
 	struct store_interval iv;
-	uint32_t until, dated;
-	bool next_ran;
+	uint32_t dated;
 };
 
 static int chain_flush(struct store *s, struct chain *c)
@@ -510,15 +505,6 @@ static int chain_flush(struct store *s, struct chain *c)
 	if (!c->on)
 		return 0;
 	c->on = false;
-	/* open at its window's end, and the next window, which learned its
-	 * time, did not find it open at its start (a country's provider that
-	 * ends with the RIB dump that window starts from, whose loss the
-	 * engine's windows miss: docs/events.md §8): it ended at that edge,
-	 * its share gone, as one run closes it there */
-	if (!c->iv.end && c->next_ran) {
-		c->iv.end = c->until;
-		c->iv.share_now = 0;
-	}
 	return store_interval_put(s, c->tab, &c->iv);
 }
 
@@ -547,8 +533,6 @@ static int chain_add(struct store *s, struct chain *c, const struct piece *p)
 		if (p->dated)
 			c->iv.start = p->dated;
 	}
-	c->until = p->until;
-	c->next_ran = p->next_ran;
 	return rc;
 }
 
@@ -557,14 +541,16 @@ static int chain_add(struct store *s, struct chain *c, const struct piece *p)
  * before it (open at the edge): seconds and areas add up, the max is the
  * largest, the end and the state at the end are the last piece's.
  *
- * Where the engine's windows see a pair differently at an edge than one
- * run does (docs/events.md §8), two rules make the run's interval: one
- * open at a window's end that the next window does not continue ended at
- * that edge (chain_flush); and a piece that a window opened silently at
- * second d (its starting dump's episode, confirmed at d) starts at the
- * time of the gained event that the window before it found determined at
- * d and dated before the edge (kept in `events` by that window's settle
- * time), as the run opens it there ("dated").
+ * One rule makes the run's interval where a window's replay sees a pair
+ * begin in a silent second (a collector's starting dump read after the
+ * earliest one, a baseline there and an ordinary dump in one run:
+ * docs/backfill.md): a piece that a window opened silently at second d
+ * (the baseline episode, confirmed at d) starts at the time of the gained
+ * event that the window before it found determined at d and dated before
+ * the edge (kept in `events` by that window's settle time), as the run
+ * opens it there ("dated"). An episode that ends in such a second closes
+ * its interval in the window itself (det.h: a silent end), so nothing
+ * open at a window's end needs closing here.
  *
  * Read 2000 origins at a time (their pieces through backfill_pieces_key):
  * the backend hands a query's whole result over at once, and a year of
@@ -581,11 +567,9 @@ static int join_intervals(struct store *s, enum store_tab tab)
 	struct db_stmt *hi_q = rc ? NULL : db_prepare(s->db, sql);
 	snprintf(sql, sizeof sql,
 		 "SELECT p.origin, p.upstream, p.start_ts, p.end_ts, p.cont, p.acc_ts, p.seconds, p.area, p.share_max,"
-		 " p.share_now, p.visible, w.until_ts, CAST(COALESCE(nx.clock > nx.from_ts, false) AS INT),"
-		 " CASE WHEN p.cont = 0 AND p.start_ts >= w.from_ts THEN (SELECT MIN(e.time) FROM events e WHERE"
+		 " p.share_now, p.visible, CASE WHEN p.cont = 0 AND p.start_ts >= w.from_ts THEN (SELECT MIN(e.time) FROM events e WHERE"
 		 " e.origin = p.origin AND e.type = %d AND e.upstream = p.upstream AND e.time < w.from_ts AND"
-		 " e.determined = p.start_ts) END FROM %s p JOIN backfill_windows w ON w.id = p.win_id LEFT JOIN"
-		 " backfill_windows nx ON nx.from_ts = w.until_ts WHERE p.origin > ? AND p.origin <= ?"
+		 " e.determined = p.start_ts) END FROM %s p JOIN backfill_windows w ON w.id = p.win_id WHERE p.origin > ? AND p.origin <= ?"
 		 " ORDER BY p.origin, p.upstream, w.from_ts, p.seq",
 		 t->gained, t->pieces);
 	struct db_stmt *st = !hi_q ? NULL : db_prepare(s->db, sql);
@@ -616,8 +600,7 @@ static int join_intervals(struct store *s, enum store_tab tab)
 				       .seconds = (uint64_t)db_col_i64(st, 6), .area = db_col_f64(st, 7),
 				       .share_max = db_col_f64(st, 8), .share_now = db_col_f64(st, 9),
 				       .visible = db_col_i64(st, 10) != 0},
-				.until = (uint32_t)db_col_i64(st, 11), .next_ran = db_col_i64(st, 12) != 0,
-				.dated = db_col_null(st, 13) ? 0 : (uint32_t)db_col_i64(st, 13)};
+				.dated = db_col_null(st, 11) ? 0 : (uint32_t)db_col_i64(st, 11)};
 			rc = chain_add(s, &c, &p);
 		}
 		db_reset(st);

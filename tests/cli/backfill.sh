@@ -419,9 +419,11 @@ check "options-collector" "[ '$ci' = '$cb' ] && echo '$cb' | grep -q 'route-view
 # row (areas to 1e-3 share-seconds, as above), with 4 workers and with 1;
 # `history --country` of every country with providers reads the same
 # from both stores (text and JSON). Among them are a provider lost with
-# the RIB dump a window starts from (the windows miss that loss) and one
-# a window finds in its starting dump that the window before saw gained,
-# dated before the edge: the join makes them the run's intervals.
+# a collector's RIB dump that a later window's replay reads as its
+# baseline (BR's AS4766 at 05:00: the window from 06:00 closes it
+# silently, docs/backfill.md) and one a window finds begun in such a dump
+# that the window before saw gained, dated before the edge (DE's
+# AS267613: the join's "dated" rule).
 crows() {
 	psql "$1" -qAt -c "SELECT 'country_intervals', origin, upstream, start_ts, end_ts, acc_ts, seconds,
 		round(area::numeric, 3), share_max, share_now, visible FROM country_intervals ORDER BY 2, 3, 4" \
