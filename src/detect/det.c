@@ -58,7 +58,9 @@ enum { DET_P_DOWN = 1, DET_P_UNOBS = 2, DET_P_SEEN = 4 /* had routes once */ };
 struct det_pend {
 	uint32_t pfx, origin, upstream, time, since, src;
 	uint16_t npeers;
-	uint8_t kind; /* 0: lost at time (emit), 1: dormant (set DET_F_LAST) */
+	uint8_t kind; /* 0: lost at time (emit), 1: dormant (set DET_F_LAST),
+		       * 2: ended silently (DET_UPSTREAM_PRESENT, flag: the
+		       * history closes the interval when it was the last) */
 };
 
 const char *det_type_name(enum det_type t)
@@ -682,6 +684,8 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 		if (base) { /* ends silently in a baseline second */
 			if (oe)
 				add_epi(x, &nn, past(x, pfx, &ep, sec));
+			else if (reportable && !re && !le && !we && d->report_present)
+				pend(d, pfx, ep.origin, ep.upstream, sec, 0, 0, 2);
 			continue;
 		}
 		if (ep.flags & DET_F_DORMANT) {
@@ -863,6 +867,9 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 			push_up(&x, DET_UPSTREAM_LOST, p->time, p->origin, p->upstream, p->pfx, last, p->npeers);
 			x.psince = 0;
 			x.psrc = 0;
+		} else if (p->kind == 2) {
+			if (last) /* the history's interval ends with it, unreported */
+				push_up(&x, DET_UPSTREAM_PRESENT, p->time, p->origin, p->upstream, p->pfx, true, 0);
 		} else {
 			struct det_pfx *dp = &d->pfx[p->pfx];
 			for (uint32_t k = 0; k < dp->ne; k++)

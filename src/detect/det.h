@@ -27,7 +27,11 @@ enum det_type {
 	DET_PREFIX_UP = 5,
 	/* Not an docs/events.md event: an upstream confirmed silently (in a
 	 * baseline, or a baseline episode reaching --min-peers later), so a
-	 * history store can open its interval. Only with det.report_present. */
+	 * history store can open its interval. Only with det.report_present.
+	 * flag set: the opposite, the last of the origin's episodes with the
+	 * upstream ended silently (in a baseline second, which reports no
+	 * loss), so the history closes the interval as the detector forgets
+	 * the episode. */
 	DET_UPSTREAM_PRESENT = 6,
 	/* docs/events.md §9: a collector without data from `time` (the last
 	 * record before the silence) to `determined` (the first after it);
@@ -87,7 +91,9 @@ enum det_type {
 	DET_COUNTRY_LOST = 31,
 	/* Not an docs/events.md event: a (country, provider) episode
 	 * confirmed silently (a baseline's), so the history store opens its
-	 * interval, as DET_UPSTREAM_PRESENT. Only with det.report_present. */
+	 * interval, as DET_UPSTREAM_PRESENT. Only with det.report_present.
+	 * flag set: a confirmed episode ended silently (a baseline second),
+	 * so the history closes the interval. */
 	DET_COUNTRY_PRESENT = 32,
 	DET_TYPE_COUNT
 };

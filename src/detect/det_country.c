@@ -232,6 +232,19 @@ static bool country_visible(const struct det_geo *dg, uint16_t cc)
 	return dg->routes[geo_cc_index(cc)] > 0;
 }
 
+/* A confirmed episode that a silent (baseline) second ends: no event, but
+ * the history closes the interval its DET_COUNTRY_PRESENT or gained
+ * opened (DET_COUNTRY_PRESENT with flag set), as the detector forgets the
+ * episode. */
+static void silent_end(struct eval_ctx *x, const struct det_cu *c)
+{
+	if (!(c->flags & DET_F_CONFIRMED) || !x->d->report_present)
+		return;
+	det__push_ev(x, (struct det_event){.type = DET_COUNTRY_PRESENT, .has_origin = true, .flag = true,
+					   .time = x->sec, .determined = x->sec, .origin = c->cc,
+					   .upstream = c->prov, .pfx = RIB_NONE});
+}
+
 static void end_episode(struct det_cu *c)
 {
 	c->flags = DET_F_PAST;
@@ -266,6 +279,7 @@ static void eval_cu(struct eval_ctx *x, const struct rib *r, struct det_cu *c)
 	if (!(c->flags & DET_F_RUN) || (c->flags & DET_F_DORMANT))
 		return;
 	if (x->baseline) { /* a silent second drops what ends in it */
+		silent_end(x, c);
 		end_episode(c);
 		return;
 	}
@@ -326,6 +340,8 @@ void det__country_eval(struct eval_ctx *x, const struct rib *r)
 			continue;
 		if ((c->flags & DET_F_CONFIRMED) && !x->baseline)
 			lost(x, c, c->down);
+		else
+			silent_end(x, c);
 		end_episode(c);
 	}
 }

@@ -358,18 +358,20 @@ void hist_on_event(void *arg, const struct det_event *e)
 		det_group_add(&h->g, e);
 		h->events++;
 	}
-	bool iv = e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_PRESENT ||
-		  (e->type == DET_UPSTREAM_LOST && e->flag);
-	if (iv && edge(h, e->determined))
-		return;
-	if (e->type == DET_UPSTREAM_GAINED || e->type == DET_UPSTREAM_PRESENT)
-		interval_event(h, e, true);
-	else if (e->type == DET_UPSTREAM_LOST && e->flag)
-		interval_event(h, e, false);
-	else if (h->cty && (e->type == DET_COUNTRY_GAINED || e->type == DET_COUNTRY_PRESENT))
-		interval_event(h->cty, e, true);
-	else if (h->cty && e->type == DET_COUNTRY_LOST)
-		interval_event(h->cty, e, false);
+	/* the history whose interval the event opens (open) or closes */
+	struct hist *x = NULL;
+	bool open = false;
+	if (e->type == DET_UPSTREAM_GAINED || (e->type == DET_UPSTREAM_PRESENT && !e->flag))
+		x = h, open = true;
+	else if ((e->type == DET_UPSTREAM_LOST || e->type == DET_UPSTREAM_PRESENT) && e->flag)
+		x = h; /* lost, or ended silently (a baseline's): det.h */
+	else if (e->type == DET_COUNTRY_GAINED || (e->type == DET_COUNTRY_PRESENT && !e->flag))
+		x = h->cty, open = true;
+	else if (e->type == DET_COUNTRY_LOST || e->type == DET_COUNTRY_PRESENT)
+		x = h->cty;
+	/* each history crosses its own window's edges (a backfill's) */
+	if (x && !edge(x, e->determined))
+		interval_event(x, e, open);
 }
 
 /* docs/events.md §14: the countries' history, fed like the origins' by
@@ -383,6 +385,10 @@ static void attach_countries(struct hist *h, struct det *d)
 		h->cty->tab = STORE_COUNTRIES;
 	}
 	struct hist *c = h->cty;
+	/* a backfill window's edges hold for the countries as for the
+	 * origins: their pieces are cut at the same seconds */
+	c->clip_from = h->clip_from;
+	c->clip_until = h->clip_until;
 	d->chooks = &c->hooks;
 	const struct det_geo *dg = &d->geo;
 	for (uint32_t i = 0; i < dg->ncu; i++)
@@ -639,6 +645,22 @@ void hist_written(struct hist *h)
 	u64map_clear(&h->po_new);
 }
 
+/* Origin (country) g's row, first seen at first: a country's prefixes
+ * are not counted (its routes are). */
+static struct store_origin org_row(const struct hist *h, const struct hist_org *g, uint32_t first)
+{
+	return (struct store_origin){g->origin, first, h->tab == STORE_COUNTRIES ? 0 : g->prefixes, g->routes,
+				     g->changed};
+}
+
+/* Series point p's row (a country's prefixes 0, as above); its upstreams
+ * borrowed from h. */
+static struct store_point pt_row(const struct hist *h, const struct hist_pt *p)
+{
+	return (struct store_point){p->origin, p->ts, h->tab == STORE_COUNTRIES ? 0 : p->prefixes, p->routes, p->up_n,
+				    (const uint32_t(*)[2])(h->up + p->up_off)};
+}
+
 /* The intervals, the origins' (countries') rows and the series points. */
 static int write_history(struct hist *h, struct store *s)
 {
@@ -663,17 +685,13 @@ static int write_history(struct hist *h, struct store *s)
 		}
 		if (!g->dirty)
 			continue;
-		/* a country's prefixes are not counted (its routes are) */
-		struct store_origin o = {g->origin, g->first_seen ? g->first_seen : g->changed,
-					 h->tab == STORE_COUNTRIES ? 0 : g->prefixes, g->routes, g->changed};
+		struct store_origin o = org_row(h, g, g->first_seen ? g->first_seen : g->changed);
 		rc = store_origin_put(s, h->tab, &o);
 	}
 	if (rc)
 		return store_fail(s, "writing origins", rc);
 	for (uint32_t i = 0; i < h->npt && !rc; i++) {
-		const struct hist_pt *p = &h->pt[i];
-		struct store_point sp = {p->origin, p->ts, h->tab == STORE_COUNTRIES ? 0 : p->prefixes, p->routes,
-					 p->up_n, (const uint32_t(*)[2])(h->up + p->up_off)};
+		struct store_point sp = pt_row(h, &h->pt[i]);
 		rc = store_point_put(s, h->tab, &sp);
 	}
 	if (rc)
@@ -700,6 +718,8 @@ int hist_write(struct hist *h, struct store *s, const struct rib *r)
 void hist_window_edge(struct hist *h, uint32_t sec)
 {
 	edge(h, sec);
+	if (h->cty)
+		edge(h->cty, sec);
 }
 
 struct po_row {
@@ -723,6 +743,64 @@ static int sp_cmp(const void *a, const void *b)
 	return x->ts < y->ts ? -1 : x->ts > y->ts;
 }
 
+/* The mirror ended before the window began: the history learned nothing
+ * of its time (the window before holds it up to the end). */
+static bool window_empty(const struct hist *h)
+{
+	return h->clip_from && !h->clipped;
+}
+
+/* One history of window win (the origins', or the countries' into their
+ * own tables, h->tab): its intervals as pieces (the closed ones, then
+ * those open at its end), the rows of what changed in it, and the series
+ * points of its buckets (sorted by (origin, time): the same lock order in
+ * every window). */
+static int window_history(struct hist *h, struct store *s, int64_t win)
+{
+	if (window_empty(h))
+		return 0;
+	int rc = 0;
+	int64_t seq = 0;
+	for (uint32_t i = 0; i < h->nclosed && !rc; i++)
+		rc = store_backfill_piece_put(s, h->tab, win, seq++, &h->closed[i]);
+	for (uint32_t i = 0; i < h->nou && !rc; i++) {
+		if (!h->ou[i].open)
+			continue;
+		struct store_interval iv;
+		iv_row(h, &h->ou[i], 0, &iv);
+		rc = store_backfill_piece_put(s, h->tab, win, seq++, &iv);
+	}
+	if (rc)
+		return store_fail(s, "writing interval pieces", rc);
+	for (uint32_t i = 0; i < h->norg && !rc; i++) {
+		struct hist_org *g = &h->org[i];
+		if (g->pend_ts) {
+			emit_point(h, g, g->pend_ts);
+			g->pend_ts = 0;
+		}
+		if (!g->dirty)
+			continue;
+		/* first_seen 0: the origin did not appear in this window */
+		struct store_origin o = org_row(h, g, g->first_seen);
+		rc = store_backfill_origin_put(s, h->tab, win, &o);
+	}
+	if (rc)
+		return store_fail(s, "writing origins", rc);
+	struct store_point *sp = rw_calloc(h->npt + 1, sizeof *sp);
+	uint32_t nsp = 0;
+	for (uint32_t i = 0; i < h->npt; i++) {
+		const struct hist_pt *p = &h->pt[i];
+		if (p->ts < h->clip_from || (h->clip_until && p->ts >= h->clip_until))
+			continue;
+		sp[nsp++] = pt_row(h, p);
+	}
+	if (nsp > 1)
+		qsort(sp, nsp, sizeof *sp, sp_cmp);
+	rc = store_points_put_latest(s, h->tab, sp, nsp);
+	free(sp);
+	return rc ? store_fail(s, "writing series", rc) : 0;
+}
+
 int hist_write_window(struct hist *h, struct store *s, const struct rib *r, int64_t win)
 {
 	int rc = write_events(h, s, r);
@@ -736,54 +814,14 @@ int hist_write_window(struct hist *h, struct store *s, const struct rib *r, int6
 	}
 	if (rc)
 		return store_fail(s, "writing the detector's questions", rc);
-	/* the mirror ended before the window began: it learned nothing of
-	 * its time (the window before holds the history up to the end) */
-	if (h->clip_from && !h->clipped)
-		return 0;
-	int64_t seq = 0;
-	for (uint32_t i = 0; i < h->nclosed && !rc; i++)
-		rc = store_backfill_piece_put(s, win, seq++, &h->closed[i]);
-	for (uint32_t i = 0; i < h->nou && !rc; i++) {
-		if (!h->ou[i].open)
-			continue;
-		struct store_interval iv;
-		iv_row(h, &h->ou[i], 0, &iv);
-		rc = store_backfill_piece_put(s, win, seq++, &iv);
-	}
-	if (rc)
-		return store_fail(s, "writing interval pieces", rc);
-	for (uint32_t i = 0; i < h->norg && !rc; i++) {
-		struct hist_org *g = &h->org[i];
-		if (g->pend_ts) {
-			emit_point(h, g, g->pend_ts);
-			g->pend_ts = 0;
-		}
-		if (!g->dirty)
-			continue;
-		/* first_seen 0: the origin did not appear in this window */
-		struct store_origin o = {g->origin, g->first_seen, g->prefixes, g->routes, g->changed};
-		rc = store_backfill_origin_put(s, win, &o);
-	}
-	if (rc)
-		return store_fail(s, "writing origins", rc);
-	struct store_point *sp = rw_calloc(h->npt + 1, sizeof *sp);
-	uint32_t nsp = 0;
-	for (uint32_t i = 0; i < h->npt; i++) {
-		const struct hist_pt *p = &h->pt[i];
-		if (p->ts < h->clip_from || (h->clip_until && p->ts >= h->clip_until))
-			continue;
-		sp[nsp++] = (struct store_point){p->origin, p->ts, p->prefixes, p->routes, p->up_n,
-						 (const uint32_t(*)[2])(h->up + p->up_off)};
-	}
-	if (nsp > 1)
-		qsort(sp, nsp, sizeof *sp, sp_cmp);
-	rc = store_points_put_latest(s, sp, nsp);
-	free(sp);
-	if (rc)
-		return store_fail(s, "writing series", rc);
+	if (window_empty(h))
+		return 0; /* nor any (prefix, origin) pair of its time */
+	if ((rc = window_history(h, s, win)) || (h->cty && (rc = window_history(h->cty, s, win))))
+		return rc;
 	/* in one order for every window (the prefixes' text, then the
 	 * origin): two windows that end the same pair lock its row, and rows
-	 * locked in different orders by two transactions deadlock */
+	 * locked in different orders by two transactions deadlock (the
+	 * series above, origins' then countries', are in one order too) */
 	struct po_row *po = rw_calloc(h->po_new.n + 1, sizeof *po);
 	for (uint32_t i = 0; i < h->po_new.n; i++) {
 		uint64_t k = h->po_new.keys[i];

@@ -263,7 +263,8 @@ void store_close(struct store *s)
 		store_fail(s, "marking the store closed", RW_EDB);
 	for (size_t i = 0; i < RW_ARRAY_LEN(s->st); i++)
 		db_finalize(s->st[i]);
-	db_finalize(s->batch);
+	for (size_t i = 0; i < RW_ARRAY_LEN(s->batch); i++)
+		db_finalize(s->batch[i]);
 	db_finalize(s->proof_put);
 	for (size_t i = 0; i < RW_ARRAY_LEN(s->bfq); i++)
 		obuf_release(&s->bfq[i]);
@@ -958,31 +959,34 @@ static size_t ups_text(const struct store_point *p, char *stack, size_t cap, cha
 	return n;
 }
 
-/* The series upsert for k rows, keeping a later stored point. */
-static struct db_stmt *batch_stmt(struct store *s, uint32_t k)
+/* The series upsert of table tab for k rows, keeping a later stored point. */
+static struct db_stmt *batch_stmt(struct store *s, enum store_tab tab, uint32_t k)
 {
+	const char *t = tab == STORE_COUNTRIES ? "country_series" : "origin_series";
 	struct obuf q = {0};
-	obuf_puts(&q, "INSERT INTO origin_series (origin, bucket, ts, prefixes, routes, upstreams) VALUES ");
+	obuf_printf(&q, "INSERT INTO %s (origin, bucket, ts, prefixes, routes, upstreams) VALUES ", t);
 	for (uint32_t i = 0; i < k; i++)
 		obuf_puts(&q, i ? ", (?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?)");
-	obuf_puts(&q, " ON CONFLICT (origin, bucket) DO UPDATE SET ts = excluded.ts, prefixes = excluded.prefixes,"
-		      " routes = excluded.routes, upstreams = excluded.upstreams WHERE excluded.ts >= origin_series.ts");
+	obuf_printf(&q, " ON CONFLICT (origin, bucket) DO UPDATE SET ts = excluded.ts, prefixes = excluded.prefixes,"
+			" routes = excluded.routes, upstreams = excluded.upstreams WHERE excluded.ts >= %s.ts", t);
 	obuf_putc(&q, 0);
 	struct db_stmt *st = db_prepare(s->db, (const char *)q.buf);
 	obuf_release(&q);
 	return st;
 }
 
-int store_points_put_latest(struct store *s, const struct store_point *p, uint32_t n)
+int store_points_put_latest(struct store *s, enum store_tab tab, const struct store_point *p, uint32_t n)
 {
 	int rc = 0;
-	for (uint32_t i = 0; i < n && !rc; i++)
+	/* (country_series is not partitioned) */
+	for (uint32_t i = 0; i < n && !rc && tab == STORE_ORIGINS; i++)
 		if (s->parts && month_part(s, month_of(p[i].ts), true))
 			rc = RW_EDB;
+	struct db_stmt **full = &s->batch[tab == STORE_COUNTRIES];
 	for (uint32_t at = 0; at < n && !rc; at += STORE_BATCH) {
 		uint32_t k = n - at < STORE_BATCH ? n - at : STORE_BATCH;
-		struct db_stmt *st = k == STORE_BATCH ? (s->batch ? s->batch : (s->batch = batch_stmt(s, k)))
-						      : batch_stmt(s, k);
+		struct db_stmt *st = k == STORE_BATCH ? (*full ? *full : (*full = batch_stmt(s, tab, k)))
+						      : batch_stmt(s, tab, k);
 		if (!st)
 			return RW_EDB;
 		for (uint32_t j = 0; j < k; j++) {
@@ -1000,7 +1004,7 @@ int store_points_put_latest(struct store *s, const struct store_point *p, uint32
 				free(text);
 		}
 		rc = db_done(st);
-		if (st != s->batch)
+		if (st != *full)
 			db_finalize(st);
 	}
 	return rc;

@@ -40,10 +40,11 @@ struct store {
 	struct db *db;      /* owned */
 	char *where;        /* owned: path or URI without password, for messages */
 	struct db_stmt *st[16]; /* writers' statements, prepared on first use, owned */
-	struct obuf bfq[3];     /* the backfill's rows not sent yet: a multi-row
+	struct obuf bfq[5];     /* the backfill's rows not sent yet: a multi-row
 				   INSERT being built per table (owned) */
-	uint32_t bfn[3];        /* rows in each */
-	struct db_stmt *batch;  /* store_points_put_latest's full batch, owned */
+	uint32_t bfn[5];        /* rows in each */
+	struct db_stmt *batch[2]; /* store_points_put_latest's full batch per
+				     enum store_tab, owned */
 	struct db_stmt *proof_put; /* store_event_proof_put's, owned */
 	bool writer;        /* store_writer_begin succeeded: closing marks it clean */
 	/* PostgreSQL: events and origin_series are partitioned by month
@@ -192,13 +193,13 @@ struct store_point {
 	const uint32_t (*up)[2]; /* (upstream, routes), borrowed */
 };
 int store_point_put(struct store *s, enum store_tab tab, const struct store_point *p);
-/* n points of origins, keeping a bucket's stored point when it is later
- * (two backfill windows share the bucket at their edge); STORE_BATCH
- * rows to a statement (one round trip each on PostgreSQL, where a
- * window's tens of thousands of points cost a round trip apiece
- * otherwise). No two of them may share (origin, bucket). */
+/* n points of origins (of countries: tab), keeping a bucket's stored
+ * point when it is later (two backfill windows share the bucket at their
+ * edge); STORE_BATCH rows to a statement (one round trip each on
+ * PostgreSQL, where a window's tens of thousands of points cost a round
+ * trip apiece otherwise). No two of them may share (origin, bucket). */
 #define STORE_BATCH 100
-int store_points_put_latest(struct store *s, const struct store_point *p, uint32_t n);
+int store_points_put_latest(struct store *s, enum store_tab tab, const struct store_point *p, uint32_t n);
 /* PostgreSQL: the monthly partitions of events and origin_series that
  * cover [from, until] exist (made when missing); 0 on SQLite. */
 int store_months(struct store *s, uint32_t from, uint32_t until);
@@ -444,7 +445,8 @@ struct hist {
 	 * before is dropped (the window before has it); at the first second
 	 * at or after clip_until, open intervals are integrated up to it and
 	 * the history stops learning (frozen), while events dated before it
-	 * are still taken (the window's settle time). */
+	 * are still taken (the window's settle time). Set before hist_attach,
+	 * which gives the same window to the countries' history (cty). */
 	uint32_t clip_from, clip_until;
 	bool clipped, frozen;
 	/* docs/events.md §10 in a backfill window: the (prefix id << 32 |
@@ -484,7 +486,8 @@ void hist_written(struct hist *h);
  * pieces of window `win` (store_backfill_piece_put), the origins'
  * rows as its pieces, the series points (a bucket shared with the next
  * window keeps the later point) and the (prefix, origin) pairs (the
- * earliest end kept). The country tables are not written. */
+ * earliest end kept); the countries' history (h->cty, docs/events.md
+ * §14) the same way, into the country tables and pieces. */
 int hist_write_window(struct hist *h, struct store *s, const struct rib *r, int64_t win);
 /* A backfill window's hooks of docs/events.md §10: ended pairs are kept
  * (written by hist_write_window), and the detector's questions recorded
@@ -692,8 +695,9 @@ int store_bf_done_begin(struct store *s, int64_t id, const char *worker, bool *m
  * batch); store_bf_done_commit sends the rest, so an error of a row can
  * come from a later call. */
 #define STORE_BF_BATCH 500
-int store_backfill_piece_put(struct store *s, int64_t win, int64_t seq, const struct store_interval *iv);
-int store_backfill_origin_put(struct store *s, int64_t win, const struct store_origin *o);
+int store_backfill_piece_put(struct store *s, enum store_tab tab, int64_t win, int64_t seq,
+			     const struct store_interval *iv);
+int store_backfill_origin_put(struct store *s, enum store_tab tab, int64_t win, const struct store_origin *o);
 /* A (prefix, origin) pair the window's detector asked about (hist.asks). */
 int store_backfill_ask_put(struct store *s, int64_t win, const char *prefix, uint32_t origin);
 /* Mark it done with its counts and commit (rolled back on error). */
@@ -712,8 +716,9 @@ int store_bf_fail(struct store *s, int64_t id, const char *worker, const char *m
  * live lease (left - claimable - held: failed for good). */
 int store_bf_left(struct store *s, int64_t *left, int64_t *claimable, int64_t *held);
 /* When every window is done and some are not joined yet: the pieces
- * into intervals and origins, the clock and --min-peers into meta, in one
- * transaction (one joiner at a time). *joined says whether it ran. */
+ * into intervals and origins (the countries' into country_intervals and
+ * countries), the clock and --min-peers into meta, in one transaction
+ * (one joiner at a time). *joined says whether it ran. */
 int store_bf_join(struct store *s, bool *joined);
 /* A backfill planned into this store and not joined yet (0 on SQLite
  * and on stores without a queue): ingest and collect refuse to write

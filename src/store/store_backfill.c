@@ -16,7 +16,11 @@
  *    with skewed clocks agree on expiry;
  *  - intervals and origins are rebuilt from all pieces by the join, once
  *    every window of the store is done; before that the store has the
- *    events and series of the done windows and no intervals.
+ *    events and series of the done windows and no intervals;
+ *  - the countries' history (docs/events.md §14, with --countries) goes
+ *    the same way through tables of the same shape (bf_tabs): pieces in
+ *    backfill_country_pieces, rows in backfill_countries, joined into
+ *    country_intervals and countries by the same code.
  */
 #include "store.h"
 
@@ -24,6 +28,19 @@
 #include <stdlib.h>
 
 #define NOW "CAST(EXTRACT(EPOCH FROM now()) AS BIGINT)"
+
+/* The columns of a window's interval pieces and of its origin rows: the
+ * origins' and the countries' tables have them both. */
+#define BF_PIECES                                                                                          \
+	" (win_id BIGINT NOT NULL REFERENCES backfill_windows (id),"                                         \
+	" seq BIGINT NOT NULL, origin BIGINT NOT NULL, upstream BIGINT NOT NULL, start_ts BIGINT NOT NULL,"  \
+	" end_ts BIGINT, cont BIGINT NOT NULL, acc_ts BIGINT NOT NULL, seconds BIGINT NOT NULL,"             \
+	" area DOUBLE PRECISION NOT NULL, share_max DOUBLE PRECISION NOT NULL, share_now DOUBLE PRECISION NOT NULL,"\
+	" visible BIGINT NOT NULL, PRIMARY KEY (win_id, seq));"
+#define BF_ORIGINS                                                                                         \
+	" (win_id BIGINT NOT NULL REFERENCES backfill_windows (id),"                                         \
+	" origin BIGINT NOT NULL, first_seen BIGINT NOT NULL, prefixes BIGINT NOT NULL, routes BIGINT NOT NULL,"\
+	" changed BIGINT NOT NULL, PRIMARY KEY (win_id, origin));"
 
 static const char bf_schema[] =
 	"CREATE TABLE IF NOT EXISTS backfill_plans (id BIGSERIAL PRIMARY KEY, mirror TEXT NOT NULL,"
@@ -41,31 +58,49 @@ static const char bf_schema[] =
 	" DEFAULT 0, clock BIGINT NOT NULL DEFAULT 0, message TEXT NOT NULL DEFAULT '',"
 	" CONSTRAINT backfill_window_once UNIQUE (from_ts));"
 	"CREATE INDEX IF NOT EXISTS backfill_windows_state ON backfill_windows (state, from_ts);"
-	"CREATE TABLE IF NOT EXISTS backfill_pieces (win_id BIGINT NOT NULL REFERENCES backfill_windows (id),"
-	" seq BIGINT NOT NULL, origin BIGINT NOT NULL, upstream BIGINT NOT NULL, start_ts BIGINT NOT NULL,"
-	" end_ts BIGINT, cont BIGINT NOT NULL, acc_ts BIGINT NOT NULL, seconds BIGINT NOT NULL,"
-	" area DOUBLE PRECISION NOT NULL, share_max DOUBLE PRECISION NOT NULL, share_now DOUBLE PRECISION NOT NULL,"
-	" visible BIGINT NOT NULL, PRIMARY KEY (win_id, seq));"
+	"CREATE TABLE IF NOT EXISTS backfill_pieces" BF_PIECES
 	"CREATE INDEX IF NOT EXISTS backfill_pieces_key ON backfill_pieces (origin, upstream);"
-	"CREATE TABLE IF NOT EXISTS backfill_origins (win_id BIGINT NOT NULL REFERENCES backfill_windows (id),"
-	" origin BIGINT NOT NULL, first_seen BIGINT NOT NULL, prefixes BIGINT NOT NULL, routes BIGINT NOT NULL,"
-	" changed BIGINT NOT NULL, PRIMARY KEY (win_id, origin));"
+	"CREATE TABLE IF NOT EXISTS backfill_origins" BF_ORIGINS
 	"CREATE TABLE IF NOT EXISTS backfill_asks (win_id BIGINT NOT NULL REFERENCES backfill_windows (id),"
 	" prefix TEXT NOT NULL, origin BIGINT NOT NULL, PRIMARY KEY (win_id, prefix, origin));"
-	"CREATE INDEX IF NOT EXISTS backfill_asks_key ON backfill_asks (origin, prefix);";
+	"CREATE INDEX IF NOT EXISTS backfill_asks_key ON backfill_asks (origin, prefix);"
+	/* the countries' (docs/events.md §14): the two above's shape, origin
+	 * a country's code and upstream its provider; added to older queues
+	 * (their windows wrote none) */
+	"CREATE TABLE IF NOT EXISTS backfill_country_pieces" BF_PIECES
+	"CREATE INDEX IF NOT EXISTS backfill_country_pieces_key ON backfill_country_pieces (origin, upstream);"
+	"CREATE TABLE IF NOT EXISTS backfill_countries" BF_ORIGINS;
+
+/* The tables of each history (enum store_tab): a window's interval
+ * pieces and origin (country) rows, and the tables the join makes of
+ * them. */
+static const struct bf_tab {
+	const char *pieces, *rows, *intervals, *origins;
+	int gained; /* the event type that opens an interval (the join's "dated") */
+} bf_tabs[2] = {
+	[STORE_ORIGINS] = {"backfill_pieces", "backfill_origins", "intervals", "origins", DET_UPSTREAM_GAINED},
+	[STORE_COUNTRIES] = {"backfill_country_pieces", "backfill_countries", "country_intervals", "countries",
+			     DET_COUNTRY_GAINED},
+};
 
 /* The window's rows, as multi-row INSERTs of literals: numbers, and
  * prefixes in their text form (digits, dots, colons and a slash: nothing
  * to quote). Doubles are written with 17 digits, which PostgreSQL reads
  * back to the same double. */
-enum { B_PIECE, B_ORIGIN, B_ASK, B_COUNT };
+enum { B_PIECE, B_ORIGIN, B_CPIECE, B_CORIGIN, B_ASK, B_COUNT };
 
+#define B_PIECE_HEAD(T)                                                                                    \
+	"INSERT INTO " T " (win_id, seq, origin, upstream, start_ts, end_ts, cont, acc_ts, seconds, area,"  \
+	" share_max, share_now, visible) VALUES "
+#define B_ORIGIN_HEAD(T) "INSERT INTO " T " (win_id, origin, first_seen, prefixes, routes, changed) VALUES "
 static const char *const b_head[B_COUNT] = {
-	[B_PIECE] = "INSERT INTO backfill_pieces (win_id, seq, origin, upstream, start_ts, end_ts, cont, acc_ts,"
-		    " seconds, area, share_max, share_now, visible) VALUES ",
-	[B_ORIGIN] = "INSERT INTO backfill_origins (win_id, origin, first_seen, prefixes, routes, changed) VALUES ",
+	[B_PIECE] = B_PIECE_HEAD("backfill_pieces"),
+	[B_ORIGIN] = B_ORIGIN_HEAD("backfill_origins"),
+	[B_CPIECE] = B_PIECE_HEAD("backfill_country_pieces"),
+	[B_CORIGIN] = B_ORIGIN_HEAD("backfill_countries"),
 	[B_ASK] = "INSERT INTO backfill_asks (win_id, prefix, origin) VALUES ",
 };
+_Static_assert(sizeof ((struct store *)0)->bfn / sizeof(uint32_t) == B_COUNT, "a row buffer per table");
 
 static int b_send(struct store *s, int k)
 {
@@ -122,10 +157,11 @@ int store_bf_schema(struct store *s)
 	struct db_stmt *q = db_prepare(
 		s->db, "SELECT (SELECT count(*) FROM (VALUES ('backfill_plans'), ('backfill_windows'), ('backfill_windows_state'),"
 		       " ('backfill_pieces'), ('backfill_pieces_key'), ('backfill_origins'), ('backfill_asks'),"
-		       " ('backfill_asks_key')) v(n) WHERE to_regclass(v.n) IS NOT NULL) + (SELECT count(*) FROM"
+		       " ('backfill_asks_key'), ('backfill_country_pieces'), ('backfill_country_pieces_key'),"
+		       " ('backfill_countries')) v(n) WHERE to_regclass(v.n) IS NOT NULL) + (SELECT count(*) FROM"
 		       " information_schema.columns WHERE table_schema = current_schema() AND table_name ="
 		       " 'backfill_plans' AND column_name = 'inputs')");
-	bool whole = q && db_step(q) == 1 && db_col_i64(q, 0) == 9;
+	bool whole = q && db_step(q) == 1 && db_col_i64(q, 0) == 12;
 	db_finalize(q);
 	int rc = whole ? 0 : db_exec(s->db, bf_schema);
 	return rc ? store_fail(s, "making the backfill's tables", rc) : 0;
@@ -358,23 +394,26 @@ int store_bf_done_begin(struct store *s, int64_t id, const char *worker, bool *m
 	return 0;
 }
 
-int store_backfill_piece_put(struct store *s, int64_t win, int64_t seq, const struct store_interval *iv)
+int store_backfill_piece_put(struct store *s, enum store_tab tab, int64_t win, int64_t seq,
+			     const struct store_interval *iv)
 {
-	struct obuf *q = b_row(s, B_PIECE);
+	int k = tab == STORE_COUNTRIES ? B_CPIECE : B_PIECE;
+	struct obuf *q = b_row(s, k);
 	char end[24] = "NULL";
 	if (iv->end)
 		snprintf(end, sizeof end, "%u", iv->end);
 	obuf_printf(q, "%lld, %lld, %u, %u, %u, %s, %d, %u, %llu, %.17g, %.17g, %.17g, %d", (long long)win,
 		    (long long)seq, iv->origin, iv->upstream, iv->start, end, iv->cont ? 1 : 0, iv->acc_ts,
 		    (unsigned long long)iv->seconds, iv->area, iv->share_max, iv->share_now, iv->visible ? 1 : 0);
-	return b_end(s, B_PIECE);
+	return b_end(s, k);
 }
 
-int store_backfill_origin_put(struct store *s, int64_t win, const struct store_origin *o)
+int store_backfill_origin_put(struct store *s, enum store_tab tab, int64_t win, const struct store_origin *o)
 {
-	obuf_printf(b_row(s, B_ORIGIN), "%lld, %u, %u, %u, %u, %u", (long long)win, o->origin, o->first_seen,
+	int k = tab == STORE_COUNTRIES ? B_CORIGIN : B_ORIGIN;
+	obuf_printf(b_row(s, k), "%lld, %u, %u, %u, %u, %u", (long long)win, o->origin, o->first_seen,
 		    o->prefixes, o->routes, o->changed);
-	return b_end(s, B_ORIGIN);
+	return b_end(s, k);
 }
 
 int store_backfill_ask_put(struct store *s, int64_t win, const char *prefix, uint32_t origin)
@@ -445,10 +484,20 @@ int store_bf_left(struct store *s, int64_t *left, int64_t *claimable, int64_t *h
 
 /* ---------------------------------------------------------------- join */
 
-/* An interval being joined from its pieces, in window order. */
+/* An interval being joined from its pieces, in window order, into
+ * table tab's intervals. */
 struct chain {
+	enum store_tab tab;
 	bool on;
 	struct store_interval iv;
+};
+
+/* A piece as the join reads it: the window's pieces row and `dated`: the
+ * time of the event that opened the interval in the window before
+ * (below; 0: none). */
+struct piece {
+	struct store_interval iv;
+	uint32_t dated;
 };
 
 static int chain_flush(struct store *s, struct chain *c)
@@ -456,35 +505,79 @@ static int chain_flush(struct store *s, struct chain *c)
 	if (!c->on)
 		return 0;
 	c->on = false;
-	return store_interval_put(s, STORE_ORIGINS, &c->iv);
+	return store_interval_put(s, c->tab, &c->iv);
+}
+
+/* Piece p continues chain c, or the chain is written and p starts the
+ * next interval. */
+static int chain_add(struct store *s, struct chain *c, const struct piece *p)
+{
+	bool same = c->on && c->iv.origin == p->iv.origin && c->iv.upstream == p->iv.upstream && !c->iv.end;
+	int rc = 0;
+	if (p->iv.cont && same) {
+		c->iv.end = p->iv.end;
+		c->iv.acc_ts = p->iv.acc_ts;
+		c->iv.seconds += p->iv.seconds;
+		c->iv.area += p->iv.area;
+		if (p->iv.share_max > c->iv.share_max)
+			c->iv.share_max = p->iv.share_max;
+		c->iv.share_now = p->iv.share_now;
+		c->iv.visible = p->iv.visible;
+	} else {
+		/* a new interval (or a cont piece whose start lies before
+		 * every window: it starts where its window found it) */
+		rc = chain_flush(s, c);
+		c->on = true;
+		c->iv = p->iv;
+		c->iv.cont = false;
+		if (p->dated)
+			c->iv.start = p->dated;
+	}
+	return rc;
 }
 
 /* The pieces of each (origin, upstream), by window and order within it: a
  * piece not marked cont starts an interval; a cont piece continues the one
  * before it (open at the edge): seconds and areas add up, the max is the
  * largest, the end and the state at the end are the last piece's.
+ *
+ * One rule makes the run's interval where a window's replay sees a pair
+ * begin in a silent second (a collector's starting dump read after the
+ * earliest one, a baseline there and an ordinary dump in one run:
+ * docs/backfill.md): a piece that a window opened silently at second d
+ * (the baseline episode, confirmed at d) starts at the time of the gained
+ * event that the window before it found determined at d and dated before
+ * the edge (kept in `events` by that window's settle time), as the run
+ * opens it there ("dated"). An episode that ends in such a second closes
+ * its interval in the window itself (det.h: a silent end), so nothing
+ * open at a window's end needs closing here.
+ *
  * Read 2000 origins at a time (their pieces through backfill_pieces_key):
  * the backend hands a query's whole result over at once, and a year of
- * every collector has some 10^8 pieces. */
-
-static int join_intervals(struct store *s)
+ * every collector has some 10^8 pieces. The countries' pieces the same
+ * way, from their own table into theirs (tab). */
+static int join_intervals(struct store *s, enum store_tab tab)
 {
-	int rc = db_exec(s->db, "DELETE FROM intervals");
-	struct db_stmt *hi_q =
-		rc ? NULL
-		   : db_prepare(s->db, "SELECT MAX(origin) FROM (SELECT DISTINCT origin FROM backfill_pieces WHERE"
-				       " origin > ? ORDER BY origin LIMIT 2000) x");
-	struct db_stmt *st =
-		!hi_q ? NULL
-		      : db_prepare(s->db, "SELECT p.origin, p.upstream, p.start_ts, p.end_ts, p.cont, p.acc_ts, p.seconds,"
-					  " p.area, p.share_max, p.share_now, p.visible FROM backfill_pieces p"
-					  " JOIN backfill_windows w ON w.id = p.win_id WHERE p.origin > ? AND p.origin <= ?"
-					  " ORDER BY p.origin, p.upstream, w.from_ts, p.seq");
+	const struct bf_tab *t = &bf_tabs[tab];
+	char sql[1000];
+	snprintf(sql, sizeof sql, "DELETE FROM %s", t->intervals);
+	int rc = db_exec(s->db, sql);
+	snprintf(sql, sizeof sql, "SELECT MAX(origin) FROM (SELECT DISTINCT origin FROM %s WHERE origin > ? ORDER BY"
+				  " origin LIMIT 2000) x", t->pieces);
+	struct db_stmt *hi_q = rc ? NULL : db_prepare(s->db, sql);
+	snprintf(sql, sizeof sql,
+		 "SELECT p.origin, p.upstream, p.start_ts, p.end_ts, p.cont, p.acc_ts, p.seconds, p.area, p.share_max,"
+		 " p.share_now, p.visible, CASE WHEN p.cont = 0 AND p.start_ts >= w.from_ts THEN (SELECT MIN(e.time) FROM events e WHERE"
+		 " e.origin = p.origin AND e.type = %d AND e.upstream = p.upstream AND e.time < w.from_ts AND"
+		 " e.determined = p.start_ts) END FROM %s p JOIN backfill_windows w ON w.id = p.win_id WHERE p.origin > ? AND p.origin <= ?"
+		 " ORDER BY p.origin, p.upstream, w.from_ts, p.seq",
+		 t->gained, t->pieces);
+	struct db_stmt *st = !hi_q ? NULL : db_prepare(s->db, sql);
 	if (!st) {
 		db_finalize(hi_q);
 		return RW_EDB;
 	}
-	struct chain c = {0};
+	struct chain c = {.tab = tab};
 	for (int64_t lo = -2; !rc;) {
 		/* the next range: the 2000 origins after lo */
 		db_bind_i64(hi_q, 1, lo);
@@ -499,34 +592,16 @@ static int join_intervals(struct store *s)
 		db_bind_i64(st, 1, lo);
 		db_bind_i64(st, 2, hi);
 		while (!rc && (rc = db_step(st)) == 1) {
-			rc = 0;
-			struct store_interval p = {
-				.origin = (uint32_t)db_col_i64(st, 0), .upstream = (uint32_t)db_col_i64(st, 1),
-				.start = (uint32_t)db_col_i64(st, 2),
-				.end = db_col_null(st, 3) ? 0 : (uint32_t)db_col_i64(st, 3),
-				.cont = db_col_i64(st, 4) != 0, .acc_ts = (uint32_t)db_col_i64(st, 5),
-				.seconds = (uint64_t)db_col_i64(st, 6), .area = db_col_f64(st, 7),
-				.share_max = db_col_f64(st, 8), .share_now = db_col_f64(st, 9),
-				.visible = db_col_i64(st, 10) != 0};
-			bool same = c.on && c.iv.origin == p.origin && c.iv.upstream == p.upstream && !c.iv.end;
-			if (p.cont && same) {
-				c.iv.end = p.end;
-				c.iv.acc_ts = p.acc_ts;
-				c.iv.seconds += p.seconds;
-				c.iv.area += p.area;
-				if (p.share_max > c.iv.share_max)
-					c.iv.share_max = p.share_max;
-				c.iv.share_now = p.share_now;
-				c.iv.visible = p.visible;
-				continue;
-			}
-			/* a new interval (or a cont piece whose start lies
-			 * before every window: it starts where its window found
-			 * it) */
-			rc = chain_flush(s, &c);
-			c.on = true;
-			c.iv = p;
-			c.iv.cont = false;
+			struct piece p = {
+				.iv = {.origin = (uint32_t)db_col_i64(st, 0), .upstream = (uint32_t)db_col_i64(st, 1),
+				       .start = (uint32_t)db_col_i64(st, 2),
+				       .end = db_col_null(st, 3) ? 0 : (uint32_t)db_col_i64(st, 3),
+				       .cont = db_col_i64(st, 4) != 0, .acc_ts = (uint32_t)db_col_i64(st, 5),
+				       .seconds = (uint64_t)db_col_i64(st, 6), .area = db_col_f64(st, 7),
+				       .share_max = db_col_f64(st, 8), .share_now = db_col_f64(st, 9),
+				       .visible = db_col_i64(st, 10) != 0},
+				.dated = db_col_null(st, 11) ? 0 : (uint32_t)db_col_i64(st, 11)};
+			rc = chain_add(s, &c, &p);
 		}
 		db_reset(st);
 		lo = hi;
@@ -538,16 +613,18 @@ static int join_intervals(struct store *s)
 	return chain_flush(s, &c);
 }
 
-/* An origin's row: first seen in the earliest window that saw it appear,
- * its counts and last change from the last window that changed it. */
-static int join_origins(struct store *s)
+/* An origin's (a country's: tab) row: first seen in the earliest window
+ * that saw it appear, its counts and last change from the last window
+ * that changed it. */
+static int join_origins(struct store *s, enum store_tab tab)
 {
-	int rc = db_exec(s->db, "DELETE FROM origins");
-	struct db_stmt *st =
-		rc ? NULL
-		   : db_prepare(s->db, "SELECT o.origin, o.first_seen, o.prefixes, o.routes, o.changed FROM"
-				       " backfill_origins o JOIN backfill_windows w ON w.id = o.win_id"
-				       " ORDER BY o.origin, w.from_ts");
+	const struct bf_tab *t = &bf_tabs[tab];
+	char sql[300];
+	snprintf(sql, sizeof sql, "DELETE FROM %s", t->origins);
+	int rc = db_exec(s->db, sql);
+	snprintf(sql, sizeof sql, "SELECT o.origin, o.first_seen, o.prefixes, o.routes, o.changed FROM %s o JOIN"
+				  " backfill_windows w ON w.id = o.win_id ORDER BY o.origin, w.from_ts", t->rows);
+	struct db_stmt *st = rc ? NULL : db_prepare(s->db, sql);
 	if (!st)
 		return RW_EDB;
 	struct store_origin cur = {0};
@@ -568,7 +645,7 @@ static int join_origins(struct store *s)
 		if (on) {
 			if (!cur.first_seen)
 				cur.first_seen = cur.changed;
-			rc = store_origin_put(s, STORE_ORIGINS, &cur);
+			rc = store_origin_put(s, tab, &cur);
 		}
 		cur = o;
 		on = true;
@@ -579,7 +656,7 @@ static int join_origins(struct store *s)
 	if (on) {
 		if (!cur.first_seen)
 			cur.first_seen = cur.changed;
-		rc = store_origin_put(s, STORE_ORIGINS, &cur);
+		rc = store_origin_put(s, tab, &cur);
 	}
 	return rc;
 }
@@ -607,6 +684,22 @@ static int join_new_for_prefix(struct store *s)
 	return rc;
 }
 
+/* The origins' history, new_for_prefix (which reads the origins' pairs),
+ * and the countries' history: the same join of the same shapes. */
+static int join_history(struct store *s)
+{
+	int rc = join_intervals(s, STORE_ORIGINS);
+	if (!rc)
+		rc = join_new_for_prefix(s);
+	if (!rc)
+		rc = join_origins(s, STORE_ORIGINS);
+	if (!rc)
+		rc = join_intervals(s, STORE_COUNTRIES);
+	if (!rc)
+		rc = join_origins(s, STORE_COUNTRIES);
+	return rc;
+}
+
 int store_bf_join(struct store *s, bool *joined)
 {
 	*joined = false;
@@ -623,8 +716,9 @@ int store_bf_join(struct store *s, bool *joined)
 	}
 	int64_t clock = scalar(s, "SELECT MAX(clock) FROM backfill_windows", &qrc);
 	int64_t mp = scalar(s, "SELECT MAX(min_peers) FROM backfill_plans", &qrc);
-	if (!qrc && !(rc = join_intervals(s)) && !(rc = join_new_for_prefix(s)) && !(rc = join_origins(s)) && !(rc = store_meta_set(s, "clock", clock)) &&
-	    !(rc = store_meta_set(s, "min_peers", mp)))
+	if (!qrc)
+		rc = join_history(s);
+	if (!qrc && !rc && !(rc = store_meta_set(s, "clock", clock)) && !(rc = store_meta_set(s, "min_peers", mp)))
 		rc = db_exec(s->db, "UPDATE backfill_plans SET joined = " NOW " WHERE joined = 0");
 	rc = qrc ? qrc : rc;
 	if (!rc)
