@@ -52,25 +52,26 @@ static void check(const struct win_case *c, const struct feed_input *v, size_t n
 		t_fail(__FILE__, line, "%u outside, want %u", nout, want);
 }
 
-static void run_window(const struct win_case *c, size_t n, uint32_t at, uint32_t last, int line)
+/* episodes: feed_inputs_window's flag (a window's events read every
+ * collector's updates from the earliest starting dump). */
+static void run_window_as(const struct win_case *c, size_t n, uint32_t at, uint32_t last, bool episodes, int line)
 {
 	struct feed_input *v = make(c, n);
-	uint32_t nout = feed_inputs_window(v, n, at, last, false);
+	uint32_t nout = feed_inputs_window(v, n, at, last, episodes);
 	check(c, v, n, nout, line);
 	for (size_t i = 0; i < n; i++)
 		feed_input_release(&v[i]);
 	free(v);
 }
 
-/* The same for a window's events (feed_inputs_window's `episodes`). */
+static void run_window(const struct win_case *c, size_t n, uint32_t at, uint32_t last, int line)
+{
+	run_window_as(c, n, at, last, false, line);
+}
+
 static void run_episodes(const struct win_case *c, size_t n, uint32_t at, uint32_t last, int line)
 {
-	struct feed_input *v = make(c, n);
-	uint32_t nout = feed_inputs_window(v, n, at, last, true);
-	check(c, v, n, nout, line);
-	for (size_t i = 0; i < n; i++)
-		feed_input_release(&v[i]);
-	free(v);
+	run_window_as(c, n, at, last, true, line);
 }
 
 static void run_clip(const struct win_case *c, size_t n, uint32_t from, uint32_t until, int line)
