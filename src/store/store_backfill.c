@@ -536,6 +536,14 @@ static int chain_add(struct store *s, struct chain *c, const struct piece *p)
 	return rc;
 }
 
+/* The join rewrites a table whole (a later plan joins all pieces again). */
+static int clear_table(struct store *s, const char *table)
+{
+	char sql[100];
+	snprintf(sql, sizeof sql, "DELETE FROM %s", table);
+	return db_exec(s->db, sql);
+}
+
 /* The pieces of each (origin, upstream), by window and order within it: a
  * piece not marked cont starts an interval; a cont piece continues the one
  * before it (open at the edge): seconds and areas add up, the max is the
@@ -560,8 +568,7 @@ static int join_intervals(struct store *s, enum store_tab tab)
 {
 	const struct bf_tab *t = &bf_tabs[tab];
 	char sql[1000];
-	snprintf(sql, sizeof sql, "DELETE FROM %s", t->intervals);
-	int rc = db_exec(s->db, sql);
+	int rc = clear_table(s, t->intervals);
 	snprintf(sql, sizeof sql, "SELECT MAX(origin) FROM (SELECT DISTINCT origin FROM %s WHERE origin > ? ORDER BY"
 				  " origin LIMIT 2000) x", t->pieces);
 	struct db_stmt *hi_q = rc ? NULL : db_prepare(s->db, sql);
@@ -620,8 +627,7 @@ static int join_origins(struct store *s, enum store_tab tab)
 {
 	const struct bf_tab *t = &bf_tabs[tab];
 	char sql[300];
-	snprintf(sql, sizeof sql, "DELETE FROM %s", t->origins);
-	int rc = db_exec(s->db, sql);
+	int rc = clear_table(s, t->origins);
 	snprintf(sql, sizeof sql, "SELECT o.origin, o.first_seen, o.prefixes, o.routes, o.changed FROM %s o JOIN"
 				  " backfill_windows w ON w.id = o.win_id ORDER BY o.origin, w.from_ts", t->rows);
 	struct db_stmt *st = rc ? NULL : db_prepare(s->db, sql);

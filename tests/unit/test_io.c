@@ -134,10 +134,9 @@ TEST(plain_large_file_and_pipe_on_the_reading_thread)
 	io_close(s); /* the thread may be blocked on a full queue */
 	unlink(path);
 
-	char fifo[] = "/tmp/rw-test-fifo-XXXXXX";
-	CHECK(mkdtemp(fifo) != NULL);
-	char fp[64];
-	snprintf(fp, sizeof fp, "%s/p", fifo);
+	char fp[64]; /* named as twrite_tmp names its files */
+	snprintf(fp, sizeof fp, "/tmp/rwtest-%d-fifo", (int)getpid());
+	unlink(fp);
 	CHECK_INT(mkfifo(fp, 0600), 0);
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -157,7 +156,6 @@ TEST(plain_large_file_and_pipe_on_the_reading_thread)
 	waitpid(pid, &st, 0);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	unlink(fp);
-	rmdir(fifo);
 	free(d);
 }
 
