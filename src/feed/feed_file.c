@@ -69,6 +69,7 @@ int feed_file_open(struct feed_file *f, const char *path, const struct feed_opts
 		return rc;
 	}
 	mrt_reader_init(&f->rd, src_io, f->io, 0);
+	f->rd.stable_src = io_stable(f->io);
 	mrt_dec_init(&f->dec);
 	f->dec.want_msgs = o && o->want_msgs;
 	f->dec.salvage = o && o->salvage;

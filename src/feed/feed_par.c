@@ -25,7 +25,10 @@
 #define BATCH_BYTES (1u << 20)
 
 struct prec {            /* one record of a batch */
-	struct mrt_rec rec;  /* body is an offset into data until decoded */
+	struct mrt_rec rec;  /* body: a stable record's own (borrowed from
+				the source, valid until it closes, after
+				the batch), else an offset into data until
+				decoded */
 	size_t body_off;
 	bool context;        /* the peer index copy at the head of a batch */
 };
@@ -43,7 +46,8 @@ struct pmsg {            /* a framing message, printed before record `before` */
 
 struct pbatch {
 	uint64_t seq;
-	struct obuf data;    /* owned: record bodies */
+	struct obuf data;    /* owned: record bodies (copies) */
+	size_t bytes;        /* record bytes, copied or borrowed */
 	struct prec *r;      /* owned */
 	uint32_t n, capr;
 	struct obuf out;     /* owned: what the callbacks produced */
@@ -99,7 +103,8 @@ static void decode_batch(struct pworker *w, struct pbatch *b)
 	obuf_reset(&b->out);
 	for (uint32_t i = 0; i < b->n; i++) {
 		struct prec *pr = &b->r[i];
-		pr->rec.body = obuf_data(&b->data) + pr->body_off;
+		if (!pr->rec.stable)
+			pr->rec.body = obuf_data(&b->data) + pr->body_off;
 		struct mrt_result res;
 		if (pr->context) {
 			mrt_decode(&w->dec, &pr->rec, no_elem, NULL, &res);
@@ -201,6 +206,7 @@ static struct pbatch *batch_new(struct order *ord)
 	if (b) {
 		ord->free = b->next;
 		obuf_reset(&b->data);
+		b->bytes = 0;
 		b->n = b->nprob = b->nmsg = 0;
 		b->next = NULL;
 		return b;
@@ -223,9 +229,12 @@ static void batch_add(struct pbatch *b, const struct mrt_rec *rec, bool context)
 	VEC(b->r, b->capr, (size_t)b->n + 1);
 	struct prec *pr = &b->r[b->n++];
 	pr->rec = *rec;
+	pr->context = context;
+	b->bytes += rec->len;
+	if (rec->stable)
+		return; /* read where it lies (io_stable) */
 	pr->rec.body = NULL;
 	pr->body_off = b->data.len;
-	pr->context = context;
 	obuf_write(&b->data, rec->body, rec->len);
 }
 
@@ -272,6 +281,7 @@ int feed_par_run(struct feed_file *f, unsigned nworkers, const struct feed_par_o
 			obuf_write(&pit, rec->body, rec->len);
 			pit_rec = *rec;
 			pit_rec.body = obuf_data(&pit);
+			pit_rec.stable = false; /* the copy is replaced by the next index */
 			have_pit = true;
 			/* the main decoder follows the index too (short-length
 			 * checks decode RIB records) */
@@ -291,7 +301,7 @@ int feed_par_run(struct feed_file *f, unsigned nworkers, const struct feed_par_o
 		}
 		take_msgs(b, f);
 		batch_add(b, rec, false);
-		if (b->data.len >= BATCH_BYTES) {
+		if (b->bytes >= BATCH_BYTES) {
 			drain(&p, &ord, f, flight - 1);
 			b->seq = ord.submitted++;
 			rw_queue_push(&p.work, b);

@@ -46,6 +46,11 @@ int io_open(const char *path, const struct io_opts *opts, struct io_src **out);
  * decompressing failed (io_errmsg says why and where). */
 int io_next(struct io_src *s, const uint8_t **p, size_t *n);
 
+/* Do the chunks io_next returns stay valid until io_close (a mapped
+ * file), not only until the next call? Then a consumer may keep pointers
+ * into them instead of copying (feed_par's batches). */
+bool io_stable(const struct io_src *s);
+
 const char *io_errmsg(const struct io_src *s);
 enum io_comp io_comp(const struct io_src *s);
 const char *io_comp_name(enum io_comp c);

@@ -1,6 +1,7 @@
 /*
- * io internals shared by io.c (open, queue, plain reads), io_codec.c
- * (gzip/xz/zstd streaming decoders) and io_bz2.c (parallel bzip2).
+ * io internals shared by io.c (open, queue, plain reads), io_map.c (large
+ * plain files, mapped), io_codec.c (gzip/xz/zstd streaming decoders) and
+ * io_bz2.c (parallel bzip2).
  *
  * Ownership: struct io_src owns the fd, the raw input reader and the chunk
  * queue. Producer threads own a chunk between io_q_get_free and io_q_push;
@@ -80,6 +81,11 @@ struct io_src {
 	uint8_t *buf;
 	size_t buf_cap;
 
+	/* a large plain file, mapped (io_map.c): owned, unmapped by io_close */
+	uint8_t *map;
+	size_t map_len, map_pos;
+	int map_slot;           /* its SIGBUS guard */
+
 	/* compressed input: producer thread(s) fill q */
 	struct io__queue q;
 	int q_used;             /* q was initialised */
@@ -92,6 +98,13 @@ struct io_src {
 	int err;
 	char errmsg[256];
 };
+
+/* io_map.c: map the open file (size bytes) instead of reading it; false
+ * when it cannot be (the caller reads it). io__map_next is io_next for it;
+ * io__map_close unmaps (nothing when nothing was mapped). */
+bool io__map_open(struct io_src *s, uint64_t size);
+int io__map_next(struct io_src *s, const uint8_t **p, size_t *n);
+void io__map_close(struct io_src *s);
 
 /* Producer thread bodies. */
 void *io__stream_thread(void *src); /* gzip, xz, zstd */

@@ -95,6 +95,9 @@ struct mrt_rec {
 	uint32_t slack;      /* bytes between this record's end and the next
 				trusted header: its length field may be short
 				(see mrt_reader_absorb) */
+	bool stable;         /* body stays valid until the source is closed,
+				not only until the next call (a chunk of a
+				stable source: mrt_reader.stable_src) */
 };
 
 /* ---------------------------------------------------------------- framing */
@@ -132,6 +135,8 @@ struct mrt_reader {
 	uint64_t pend_len;    /* slack of the last record, reported as a gap
 				 by the next call unless absorbed */
 	uint64_t gaps, gap_bytes;
+	bool stable_src;      /* set by the caller: the source's chunks stay
+				 valid until it is closed (io_stable) */
 };
 
 void mrt_reader_init(struct mrt_reader *r, mrt_src_fn src, void *ctx, size_t max_rec);

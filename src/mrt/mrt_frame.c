@@ -324,6 +324,7 @@ int mrt_reader_next(struct mrt_reader *r, struct mrt_rec *rec)
 					rec->off = r->buf_off;
 					rec->idx = r->nrec++;
 					rec->slack = 0;
+					rec->stable = r->stable_src;
 					if (h.type == MRT_BGP4MP_ET || h.type == 33 || h.type == 49) {
 						h.usec = rd32(q + MRT_HDR_LEN);
 						rec->body = q + MRT_HDR_LEN + 4;
@@ -397,6 +398,7 @@ int mrt_reader_next(struct mrt_reader *r, struct mrt_rec *rec)
 	rec->off = roff;
 	rec->idx = r->nrec++;
 	rec->slack = slack;
+	rec->stable = false; /* in our window */
 	if (h.type == MRT_BGP4MP_ET || h.type == 33 || h.type == 49) {
 		h.usec = rd32(b);
 		rec->body = b + 4;
