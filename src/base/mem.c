@@ -48,6 +48,16 @@ uint64_t rw_mem_held(enum rw_mem sub)
 	return __atomic_load_n(&mem_bytes[sub], __ATOMIC_RELAXED);
 }
 
+bool rw_free_at_exit(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return true;
+#else
+	const char *v = getenv("RW_FREE_AT_EXIT");
+	return v && *v && strcmp(v, "0");
+#endif
+}
+
 void rw_oom(size_t n)
 {
 	char line[512];

@@ -316,8 +316,11 @@ int cmd_events(int argc, char **argv)
 	}
 	feed_inputs_free(&in);
 	det_group_release(&ec.g);
-	engine_release(e);
-	free(e);
+	/* the state lives as long as the process (rw_free_at_exit) */
+	if (rw_free_at_exit()) {
+		engine_release(e);
+		free(e);
+	}
 	free(st);
 out:
 	free(origins);
