@@ -93,6 +93,8 @@ void det_init(struct det *d, unsigned min_peers)
 {
 	memset(d, 0, sizeof *d);
 	d->min_peers = min_peers ? min_peers : 1;
+	d->split_min = 65536; /* a RIB dump's baseline; a thread's start is
+				 worth it well below (about 0.2 us a prefix) */
 	u64map_init(&d->ou, RW_MEM_DET);
 	u64map_init(&d->origin, RW_MEM_DET);
 	u64map_init(&d->d_ou, RW_MEM_DET);
@@ -517,7 +519,7 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 	for (uint32_t i = 0; i < dp->ne; i++) {
 		const struct det_epi *e = &dp->e[i];
 		if (e->n && is_ou(e->origin, e->upstream))
-			add_delta(&d->d_ou, ou_key(e->origin, e->upstream), -(int32_t)e->n);
+			add_delta(x->d_ou, ou_key(e->origin, e->upstream), -(int32_t)e->n);
 		if (e->origin && (unobs_before ? !(e->flags & DET_F_PAST) : e->n && !(e->flags & DET_F_DORMANT)) &&
 		    (!noo || oo[noo - 1] != e->origin))
 			oo[noo++] = e->origin; /* episodes are sorted by origin */
@@ -525,7 +527,7 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 	uint32_t *no = oo + noo;
 	for (uint32_t i = 0; i < nc; i++) {
 		if (is_ou(c[i].o, c[i].u))
-			add_delta(&d->d_ou, ou_key(c[i].o, c[i].u), c[i].n);
+			add_delta(x->d_ou, ou_key(c[i].o, c[i].u), c[i].n);
 		if (c[i].o && (!nno || no[nno - 1] != c[i].o))
 			no[nno++] = c[i].o;
 	}
@@ -535,10 +537,10 @@ static void eval_prefix(struct eval_ctx *x, struct rib *r, uint32_t pfx, uint8_t
 	}
 	for (uint32_t i = 0, j = 0; i < noo || j < nno;) {
 		if (j >= nno || (i < noo && oo[i] < no[j])) {
-			add_delta(&d->d_origin, oo[i++], -1);
+			add_delta(x->d_origin, oo[i++], -1);
 			x->any_revealed |= x->psince != 0;
 		} else if (i >= noo || no[j] < oo[i]) {
-			add_delta(&d->d_origin, no[j++], +1);
+			add_delta(x->d_origin, no[j++], +1);
 			x->any_revealed |= x->psince != 0;
 		} else {
 			i++, j++;
@@ -791,6 +793,102 @@ void det_rebuild_origins(struct det *d, struct rib *r, uint32_t sec)
 	d->report_present = present;
 }
 
+static void ctx_release(struct eval_ctx *x)
+{
+	rw_vec_free(&x->cur, &x->capcur, sizeof *x->cur, RW_MEM_DET);
+	rw_vec_free(&x->ne, &x->capne, sizeof *x->ne, RW_MEM_DET);
+	rw_vec_free(&x->pe, &x->cappe, sizeof *x->pe, RW_MEM_DET);
+	rw_vec_free(&x->oo, &x->capoo, sizeof *x->oo, RW_MEM_DET);
+	rw_vec_free(&x->ol, &x->capol, sizeof *x->ol, RW_MEM_DET);
+	rw_vec_free(&x->peo, &x->cappeo, sizeof *x->peo, RW_MEM_DET);
+	rw_vec_free(&x->po, &x->cappo, sizeof *x->po, RW_MEM_DET);
+	rw_vec_free(&x->vl, &x->capvl, sizeof *x->vl, RW_MEM_DET);
+	rw_vec_free(&x->pev, &x->cappev, sizeof *x->pev, RW_MEM_DET);
+	rw_vec_free(&x->mark, &x->capmark, sizeof *x->mark, RW_MEM_DET);
+}
+
+/* The baseline second of a RIB dump evaluates every prefix at once, on
+ * one thread, after the dump was decoded on two: the other core sat idle
+ * for a fifth of a second of a 1.2 M-prefix load. Such a second is split:
+ * a helper evaluates the dirty list's second half into its own context
+ * and delta maps while this thread does the first, and its deltas are
+ * then added in order, so the maps, their order and every count are those
+ * of one pass. It is done only where a baseline prefix's evaluation
+ * writes nothing but its own det_pfx, its context and the deltas: no
+ * events (no report_present), no hooks, and none of the readers that keep
+ * shared caches (leaks, watch, RPKI). */
+static bool split_ok(const struct det *d, bool baseline, uint32_t n)
+{
+	return baseline && n >= d->split_min && n >= 2 && !d->report_present && !d->hooks && !d->chooks && !d->rel && !d->watch &&
+	       !(d->rpki && d->rpki->n);
+}
+
+struct half {
+	struct eval_ctx x;
+	struct u64map d_ou, d_origin;
+	struct rib *r;
+	const uint32_t *dirty;
+	const uint8_t *why;
+	uint32_t lo, hi;
+};
+
+static void *half_main(void *arg)
+{
+	struct half *h = arg;
+	for (uint32_t i = h->lo; i < h->hi; i++) {
+		h->x.psrc = i + 1;
+		eval_prefix(&h->x, h->r, h->dirty[i], h->why[i]);
+	}
+	return NULL;
+}
+
+/* Every second in one pass, or split (above): the first half here. */
+static void eval_dirty(struct eval_ctx *x, struct rib *r, const uint32_t *dirty, const uint8_t *why, uint32_t n)
+{
+	struct det *d = x->d;
+	pthread_t t;
+	struct half h;
+	bool split = split_ok(d, x->baseline, n);
+	if (split) {
+		h = (struct half){.x = {.d = d, .fn = x->fn, .arg = x->arg, .sec = x->sec, .baseline = x->baseline,
+					.since = x->since},
+				  .r = r, .dirty = dirty, .why = why, .lo = n / 2, .hi = n};
+		u64map_init(&h.d_ou, RW_MEM_DET);
+		u64map_init(&h.d_origin, RW_MEM_DET);
+		h.x.d_ou = &h.d_ou;
+		h.x.d_origin = &h.d_origin;
+		split = !rw_thread_start(&t, half_main, &h, "evaluation"); /* else one pass */
+		if (split)
+			n /= 2;
+		else {
+			u64map_release(&h.d_ou);
+			u64map_release(&h.d_origin);
+		}
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		x->psrc = d->psrc = i + 1;
+		eval_prefix(x, r, dirty[i], why[i]);
+	}
+	if (!split)
+		return;
+	pthread_join(t, NULL);
+	/* nothing but deltas may come back (split_ok) */
+	if (h.x.npe || h.x.nol || h.x.nvl)
+		abort();
+	for (uint32_t i = 0; i < h.d_ou.n; i++) {
+		uint32_t *v = u64map_put(x->d_ou, h.d_ou.keys[i]);
+		*v += h.d_ou.vals[i];
+	}
+	for (uint32_t i = 0; i < h.d_origin.n; i++) {
+		uint32_t *v = u64map_put(x->d_origin, h.d_origin.keys[i]);
+		*v += h.d_origin.vals[i];
+	}
+	x->any_revealed |= h.x.any_revealed;
+	u64map_release(&h.d_ou);
+	u64map_release(&h.d_origin);
+	ctx_release(&h.x);
+}
+
 void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uint32_t since, det_event_fn fn,
 		  void *arg)
 {
@@ -807,14 +905,12 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 	}
 	d->evaluations++;
 	ensure_pfx(d, r->npfx);
-	struct eval_ctx x = {.d = d, .fn = fn, .arg = arg, .sec = sec, .baseline = baseline, .since = since};
+	struct eval_ctx x = {.d = d, .fn = fn, .arg = arg, .sec = sec, .baseline = baseline, .since = since,
+			     .d_ou = &d->d_ou, .d_origin = &d->d_origin};
 	u64map_clear(&d->d_ou);
 	u64map_clear(&d->d_origin);
 	d->npend = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		x.psrc = d->psrc = i + 1;
-		eval_prefix(&x, r, dirty[i], why[i]);
-	}
+	eval_dirty(&x, r, dirty, why, n);
 	x.psince = 0;
 	x.psrc = d->psrc = 0;
 
@@ -898,16 +994,7 @@ void det_evaluate(struct det *d, struct rib *r, uint32_t sec, bool baseline, uin
 		d->hooks->end(d->hooks->arg, sec);
 	if (d->chooks && d->chooks->end)
 		d->chooks->end(d->chooks->arg, sec);
-	rw_vec_free(&x.cur, &x.capcur, sizeof *x.cur, RW_MEM_DET);
-	rw_vec_free(&x.ne, &x.capne, sizeof *x.ne, RW_MEM_DET);
-	rw_vec_free(&x.pe, &x.cappe, sizeof *x.pe, RW_MEM_DET);
-	rw_vec_free(&x.oo, &x.capoo, sizeof *x.oo, RW_MEM_DET);
-	rw_vec_free(&x.ol, &x.capol, sizeof *x.ol, RW_MEM_DET);
-	rw_vec_free(&x.peo, &x.cappeo, sizeof *x.peo, RW_MEM_DET);
-	rw_vec_free(&x.po, &x.cappo, sizeof *x.po, RW_MEM_DET);
-	rw_vec_free(&x.vl, &x.capvl, sizeof *x.vl, RW_MEM_DET);
-	rw_vec_free(&x.pev, &x.cappev, sizeof *x.pev, RW_MEM_DET);
-	rw_vec_free(&x.mark, &x.capmark, sizeof *x.mark, RW_MEM_DET);
+	ctx_release(&x);
 	d->vrp_now = false;
 	/* a big second (a RIB dump) leaves big delta maps behind; clearing
 	 * and scanning them every later second would cost their size */

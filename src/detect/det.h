@@ -279,6 +279,10 @@ struct det {
 	uint64_t evaluations, events;
 	uint32_t psrc;         /* det_event.src of the prefix being evaluated
 				  (its pending losses keep it) */
+	uint32_t split_min;    /* a baseline second with this many dirty
+				  prefixes is evaluated on two threads
+				  (det.c, eval_dirty); det_init's default,
+				  tests set their own */
 	/* docs/events.md §10: new_for_prefix looks back to the last RIB dump
 	 * (of any collector), as far as a window can see */
 	uint32_t last_dump;    /* its second */

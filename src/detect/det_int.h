@@ -60,6 +60,9 @@ struct eval_ctx {
 	uint32_t *pev, cappev;
 	uint8_t *mark;      /* add_reserved's, per summary entry */
 	uint32_t capmark;
+	/* where the second's deltas go: d->d_ou and d->d_origin, or a
+	 * helper thread's own (det_evaluate's split) */
+	struct u64map *d_ou, *d_origin;
 };
 
 /* det.c: an event of the second (its origin and VRP lists just appended
