@@ -127,6 +127,7 @@ struct rib_par {
 
 struct rib_worker {
 	struct obuf *out; /* the batch being decoded's (feed_par's) */
+	struct engine_pre_last last;
 };
 
 static void *rib_worker_new(void *arg)
@@ -152,7 +153,7 @@ static void rib_record(void *state, const struct mrt_rec *rec, struct obuf *out)
 static int rib_elem(void *state, const struct bgp_elem *el)
 {
 	struct rib_worker *w = state;
-	engine_pre_put(w->out, el);
+	engine_pre_put(w->out, el, &w->last);
 	return 0;
 }
 

@@ -547,7 +547,7 @@ void engine_elem(struct engine *e, uint32_t collector, const struct bgp_elem *el
 	}
 }
 
-void engine_pre_put(struct obuf *out, const struct bgp_elem *el)
+void engine_pre_put(struct obuf *out, const struct bgp_elem *el, struct engine_pre_last *last)
 {
 	struct engine_pre q = {.type = el->type, .addpath = el->addpath, .old_state = el->old_state,
 			       .new_state = el->new_state, .peer_asn = el->peer_asn};
@@ -558,7 +558,12 @@ void engine_pre_put(struct obuf *out, const struct bgp_elem *el)
 	if (el->type == BGP_ELEM_ANNOUNCE || el->type == BGP_ELEM_RIB || el->type == BGP_ELEM_WITHDRAW) {
 		struct rw_prefix p = el->pfx;
 		p.path_id = 0;
-		q.pfx_hash = rib_prefix_hash(&p);
+		if (!last->set || !rw_prefix_eq(&p, &last->p)) {
+			last->p = p;
+			last->hash = rib_prefix_hash(&p);
+			last->set = true;
+		}
+		q.pfx_hash = last->hash;
 	}
 	if (el->type == BGP_ELEM_ANNOUNCE || el->type == BGP_ELEM_RIB) {
 		q.attrs_gen = el->attrs_gen;

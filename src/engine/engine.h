@@ -193,8 +193,15 @@ int engine_on_elem(void *arg, const struct bgp_elem *el);
  * the same effects and counts, in the same order. */
 void engine_elem_pre(struct engine *e, uint32_t collector, const struct engine_pre *q, const uint8_t *key);
 /* Prepare el (a worker's side, touching no engine state): the engine_pre
- * and path key appended to out. */
-void engine_pre_put(struct obuf *out, const struct bgp_elem *el);
+ * and path key appended to out. *last is the worker's own: the last
+ * prefix hashed, whose hash the next element of the same prefix (a RIB
+ * record's 20 to 125 entries) reuses; zero it before the first call. */
+struct engine_pre_last {
+	struct rw_prefix p;
+	uint32_t hash;
+	bool set;
+};
+void engine_pre_put(struct obuf *out, const struct bgp_elem *el, struct engine_pre_last *last);
 /* A record of a collector, decoded by dec and applied (live sources make
  * the records a collector archives, so live and replay share this path).
  * The caller moves the clock first. *res: what decoding found. */
