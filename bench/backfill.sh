@@ -5,9 +5,13 @@
 # collector on N machines.
 #
 # The mirror (generated once into $BENCH_DIR/backfill, RouteViews layout):
-# one collector, a RIB dump every 8 hours of PREFIXES prefixes (IPv4) seen
-# by PEERS peers, and an update file every 15 minutes, RECORDS records
-# each, over DAYS days from 2024-03-01. Planned in 1-day windows (the
+# COLLECTORS collectors (1 by default), each with a RIB dump every 8 hours
+# of PREFIXES prefixes (IPv4) seen by PEERS peers of its own, and an
+# update file every 15 minutes, RECORDS records each, over DAYS days from
+# 2024-03-01. The second collector's dumps come 4 hours after the first's
+# (and so on, alternating): dumps at different hours, so a window reads
+# every collector's updates from the earliest of their last dumps before it
+# (docs/events.md §8). Planned in 1-day windows (the
 # default), worked by 1 and by 2 processes in alternating order, RUNS
 # rounds each into a fresh database; the median wall time counts. The
 # load average is printed beside every timing (the machine is shared).
@@ -20,7 +24,7 @@
 # collectors), so each machine runs as many workers as its cores.
 #
 #   bench/backfill.sh [BUILD_DIR]
-#   PREFIXES=20000 PEERS=8 RECORDS=1000 DAYS=4 RUNS=3 (defaults)
+#   PREFIXES=20000 PEERS=8 RECORDS=1000 DAYS=4 RUNS=3 COLLECTORS=1 (defaults)
 set -euo pipefail
 RW=$(cd "${1:-build}" && pwd)/routewatch
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,29 +33,37 @@ PEERS=${PEERS:-8}
 RECORDS=${RECORDS:-1000}
 DAYS=${DAYS:-4}
 RUNS=${RUNS:-3}
+COLLECTORS=${COLLECTORS:-1}
 # a day of all collectors (assumptions, bench/README.md)
 ALL_ROUTES=${ALL_ROUTES:-1000000000}     # routes in one dump of every collector
 ALL_DUMPS=${ALL_DUMPS:-6}                # dumps per collector in a window's 25 h, averaged
 ALL_UPDATES=${ALL_UPDATES:-2000000000}   # update elements of every collector in 25 h
 MACHINES=${MACHINES:-1 10 50}
 M=${BENCH_DIR:-/tmp/rw-bench}/backfill
-R=$M/mirror/route-views2
 T0=$(date -u -d 2024-03-01T00:00:00Z +%s)
-stamp="$PREFIXES $PEERS $RECORDS $DAYS"
-mkdir -p "$R"
+stamp="$PREFIXES $PEERS $RECORDS $DAYS $COLLECTORS"
+R=$M/mirror
 if [ "$(cat "$M/stamp" 2> /dev/null)" != "$stamp" ]; then
-	echo "generating the mirror: $DAYS days, dumps of $PREFIXES x $PEERS every 8 h, $RECORDS records per 15 min" >&2
+	echo "generating the mirror: $COLLECTORS collector(s), $DAYS days, dumps of $PREFIXES x $PEERS every 8 h, $RECORDS records per 15 min" >&2
 	rm -rf "$R"
-	mkdir -p "$R"
-	for ((h = 0; h < DAYS * 24; h += 8)); do
-		t=$((T0 + h * 3600))
-		"$RW" synth rib --prefixes "$PREFIXES" --peers "$PEERS" --v6 0 --seed 7 --start $t \
-			-o "$R/rib.$(date -u -d @$t +%Y%m%d.%H%M)"
+	for ((c = 0; c < COLLECTORS; c++)); do
+		C=$R/route-views$((c + 2))
+		mkdir -p "$C"
+		# every other collector's dumps 4 h earlier (its first before T0)
+		off=$((c % 2 ? -4 * 3600 : 0))
+		for ((h = 0; h < DAYS * 24 + 8; h += 8)); do
+			t=$((T0 + off + h * 3600))
+			((t < T0 + DAYS * 86400)) || continue
+			"$RW" synth rib --prefixes "$PREFIXES" --peers "$PEERS" --v6 0 --seed $((7 + c)) --start $t \
+				-o "$C/rib.$(date -u -d @$t +%Y%m%d.%H%M)"
+		done
+		start=$((T0 + (off < 0 ? off : 0)))
+		"$RW" synth updates --prefixes "$PREFIXES" --peers "$PEERS" --v6 0 --seed $((7 + c)) --start $start \
+			--duration $((T0 + DAYS * 86400 - start)) --records $((RECORDS * (T0 + DAYS * 86400 - start) / 900)) \
+			-o "$M/updates.mrt"
+		python3 "$ROOT/tests/cli/mrt_tool.py" split "$M/updates.mrt" "$C" 900
+		rm -f "$M/updates.mrt"
 	done
-	"$RW" synth updates --prefixes "$PREFIXES" --peers "$PEERS" --v6 0 --seed 7 --start $T0 \
-		--duration $((DAYS * 86400)) --records $((RECORDS * DAYS * 96)) -o "$M/updates.mrt"
-	python3 "$ROOT/tests/cli/mrt_tool.py" split "$M/updates.mrt" "$R" 900
-	rm -f "$M/updates.mrt"
 	echo "$stamp" > "$M/stamp"
 fi
 pgdir=$M/pg

@@ -803,7 +803,14 @@ static int window_history(struct hist *h, struct store *s, int64_t win)
 
 int hist_write_window(struct hist *h, struct store *s, const struct rib *r, int64_t win)
 {
-	int rc = write_events(h, s, r);
+	/* the window's own time range, in the transaction that marks it
+	 * done: no other writer has its events' keys (store_events_fresh) */
+	int rc = store_events_fresh(s, true);
+	if (!rc)
+		rc = write_events(h, s, r);
+	int sent = store_events_fresh(s, false);
+	if (!rc)
+		rc = sent;
 	if (rc)
 		return store_fail(s, "writing events", rc);
 	for (uint32_t i = 0; i < h->asks.n && !rc; i++) {

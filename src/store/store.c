@@ -266,6 +266,11 @@ void store_close(struct store *s)
 	for (size_t i = 0; i < RW_ARRAY_LEN(s->batch); i++)
 		db_finalize(s->batch[i]);
 	db_finalize(s->proof_put);
+	db_finalize(s->ev_full);
+	store__proofs_release(s);
+	rw_vec_free(&s->evq, &s->capevq, sizeof *s->evq, RW_MEM_STORE);
+	obuf_release(&s->evtext);
+	u64map_release(&s->ev_seen);
 	for (size_t i = 0; i < RW_ARRAY_LEN(s->bfq); i++)
 		obuf_release(&s->bfq[i]);
 	db_close(s->db);
@@ -778,10 +783,118 @@ static char *merge_items(const char *a, const char *b)
 	return out;
 }
 
+#define EV_COLS 14
+#define EV_BATCH 64 /* rows a statement: 896 parameters */
+
+static void ev_bind(struct db_stmt *st, int b, const struct store_event *e)
+{
+	const char *coll = e->collector ? e->collector : "";
+	const char *ol = e->origins ? e->origins : "", *cv = e->covering ? e->covering : "";
+	const char *dt = e->detail ? e->detail : "";
+	db_bind_i64(st, b + 1, e->type);
+	db_bind_i64(st, b + 2, e->time);
+	db_bind_i64(st, b + 3, e->has_origin ? (int64_t)e->origin : -1);
+	db_bind_i64(st, b + 4, e->upstream);
+	db_bind_i64(st, b + 5, e->flag);
+	db_bind_i64(st, b + 6, e->determined);
+	db_bind_i64(st, b + 7, e->peers);
+	db_bind_i64(st, b + 8, e->origin_prefixes);
+	db_bind_text(st, b + 9, e->prefixes, strlen(e->prefixes));
+	db_bind_i64(st, b + 10, e->since);
+	db_bind_text(st, b + 11, coll, strlen(coll));
+	db_bind_text(st, b + 12, ol, strlen(ol));
+	db_bind_text(st, b + 13, cv, strlen(cv));
+	db_bind_text(st, b + 14, dt, strlen(dt));
+}
+
+static struct db_stmt *ev_batch_stmt(struct store *s, uint32_t rows)
+{
+	struct obuf q = {0};
+	obuf_puts(&q, "INSERT INTO events (type, time, origin, upstream, flag, determined, peers, origin_prefixes,"
+		      " prefixes, since, collector, origins, covering, detail) VALUES ");
+	for (uint32_t i = 0; i < rows; i++)
+		obuf_puts(&q, i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	obuf_putc(&q, 0);
+	struct db_stmt *st = db_prepare(s->db, (const char *)q.buf);
+	obuf_release(&q);
+	return st;
+}
+
+/* The gathered events as one statement (their texts out of evtext). */
+static int ev_send(struct store *s)
+{
+	uint32_t n = s->nevq;
+	if (!n)
+		return 0;
+	s->nevq = 0;
+	struct db_stmt *st = n == EV_BATCH ? (s->ev_full ? s->ev_full : (s->ev_full = ev_batch_stmt(s, n)))
+					    : ev_batch_stmt(s, n);
+	if (!st) {
+		obuf_reset(&s->evtext);
+		return RW_EDB;
+	}
+	const char *t = (const char *)obuf_data(&s->evtext);
+	for (uint32_t i = 0; i < n; i++) {
+		struct store_event e = s->evq[i];
+		e.prefixes = (char *)(t + (uintptr_t)e.prefixes);
+		e.collector = t + (uintptr_t)e.collector;
+		e.origins = t + (uintptr_t)e.origins;
+		e.covering = t + (uintptr_t)e.covering;
+		e.detail = t + (uintptr_t)e.detail;
+		ev_bind(st, (int)i * EV_COLS, &e);
+	}
+	int rc = db_done(st);
+	if (st != s->ev_full)
+		db_finalize(st);
+	obuf_reset(&s->evtext);
+	return rc;
+}
+
+/* a text's offset in evtext, NUL included */
+static uintptr_t ev_text(struct store *s, const char *v)
+{
+	uintptr_t at = s->evtext.len;
+	obuf_write(&s->evtext, v ? v : "", strlen(v ? v : "") + 1);
+	return at;
+}
+
+int store_events_fresh(struct store *s, bool on)
+{
+	int rc = ev_send(s);
+	int prc = store__proofs_send(s);
+	if (!rc)
+		rc = prc;
+	s->ev_fresh = on;
+	u64map_release(&s->ev_seen);
+	return rc;
+}
+
 int store_event_merge(struct store *s, const struct store_event *e)
 {
 	if (s->parts && month_part(s, month_of(e->time), false))
 		return RW_EDB;
+	if (s->ev_fresh) {
+		uint64_t k = rw_hash_2u64((uint64_t)e->time << 8 | e->type,
+					  (uint64_t)(e->has_origin ? e->origin : 0x100000000ull) << 32 ^ e->upstream, 0);
+		uint32_t *seen = u64map_put(&s->ev_seen, k);
+		if (!*seen) {
+			*seen = 1;
+			rw_vec_grow(&s->evq, &s->capevq, (size_t)s->nevq + 1, sizeof *s->evq, EV_BATCH, RW_MEM_STORE);
+			struct store_event *q = &s->evq[s->nevq++];
+			*q = *e;
+			q->prefixes = (char *)ev_text(s, e->prefixes);
+			q->collector = (const char *)ev_text(s, e->collector);
+			q->origins = (const char *)ev_text(s, e->origins);
+			q->covering = (const char *)ev_text(s, e->covering);
+			q->detail = (const char *)ev_text(s, e->detail);
+			return s->nevq == EV_BATCH ? ev_send(s) : 0;
+		}
+		/* met before (or a hash alike): what is gathered first, then
+		 * the merge below reads it */
+		int rc = ev_send(s);
+		if (rc)
+			return rc;
+	}
 	struct db_stmt *get = Q(s, Q_EV_GET), *ins = Q(s, Q_EV_INS), *upd = Q(s, Q_EV_UPD);
 	if (!get || !ins || !upd)
 		return RW_EDB;

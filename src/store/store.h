@@ -46,6 +46,21 @@ struct store {
 	struct db_stmt *batch[2]; /* store_points_put_latest's full batch per
 				     enum store_tab, owned */
 	struct db_stmt *proof_put; /* store_event_proof_put's, owned */
+	/* store_events_fresh: events of keys not in the store yet, gathered
+	 * for a multi-row INSERT (texts copied into evtext: offsets in the
+	 * pointer fields until sent), the keys' hashes seen since */
+	bool ev_fresh;
+	struct store_event *evq; /* owned */
+	uint32_t nevq, capevq;
+	struct obuf evtext;      /* owned */
+	struct u64map ev_seen;   /* owned */
+	struct db_stmt *ev_full; /* the full batch's statement, owned */
+	/* the same for their proofs (store_proof.c): rows waiting, their
+	 * texts and compressed records in pftext */
+	struct store_pf_row *pfq; /* owned */
+	uint32_t npfq, cappfq;
+	struct obuf pftext;      /* owned */
+	struct db_stmt *pf_full; /* owned */
 	bool writer;        /* store_writer_begin succeeded: closing marks it clean */
 	/* PostgreSQL: events and origin_series are partitioned by month
 	 * (store_open makes new stores so); the months whose partitions this
@@ -158,6 +173,16 @@ void store_items_text(struct obuf *o, const char *list);
 /* Insert, or merge into the stored event with the same (type, time,
  * origin, upstream): prefixes and origins united, flags or'ed, counts maxed. */
 int store_event_merge(struct store *s, const struct store_event *e);
+/* A backfill window writes events whose keys no other writer has (its
+ * own time range, in the transaction that marks it done): between
+ * store_events_fresh(s, true) and store_events_fresh(s, false), which
+ * sends what is left, store_event_merge gathers them into multi-row
+ * INSERTs instead of a read and a write each. A key met twice in that
+ * time (two group entries of one store key) is merged as usual. */
+int store_events_fresh(struct store *s, bool on);
+/* store_proof.c: send the proofs store_events_fresh gathered. */
+int store__proofs_send(struct store *s);
+void store__proofs_release(struct store *s);
 
 struct store_interval {
 	uint32_t origin, upstream, start;

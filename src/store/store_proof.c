@@ -20,47 +20,116 @@
 #include <stdlib.h>
 #include <zstd.h>
 
+/* A proof's row: texts and the compressed record in pftext, by offset
+ * (the gathered rows of store_events_fresh; one at a time otherwise). */
+struct store_pf_row {
+	struct store_ev_key k;
+	uint32_t peer_asn, time, rec_len;
+	uint64_t off;
+	size_t coll, peer, file, cause, z, zn; /* offsets; zn 0: no record */
+};
+
+#define PF_COLS 13
+#define PF_BATCH 64
+
+static const char pf_head[] = "INSERT INTO event_proof (origin, time, type, upstream, collector, peer, peer_asn, seen,"
+			      " record, record_len, file, file_offset, cause) VALUES ";
+static const char pf_tail[] = " ON CONFLICT (origin, time, type, upstream) DO NOTHING";
+
+static struct db_stmt *pf_stmt(struct store *s, uint32_t rows)
+{
+	struct obuf q = {0};
+	obuf_puts(&q, pf_head);
+	for (uint32_t i = 0; i < rows; i++)
+		obuf_puts(&q, i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	obuf_puts(&q, pf_tail);
+	obuf_putc(&q, 0);
+	struct db_stmt *st = db_prepare(s->db, (const char *)q.buf);
+	obuf_release(&q);
+	return st;
+}
+
+/* The rows waiting, as one statement: the one-row one kept for single
+ * writes, the full batch's, or one made for the rest. */
+int store__proofs_send(struct store *s)
+{
+	uint32_t n = s->npfq;
+	if (!n)
+		return 0;
+	s->npfq = 0;
+	struct db_stmt **keep = n == 1 ? &s->proof_put : n == PF_BATCH ? &s->pf_full : NULL;
+	struct db_stmt *st = keep ? (*keep ? *keep : (*keep = pf_stmt(s, n))) : pf_stmt(s, n);
+	if (!st) {
+		obuf_reset(&s->pftext);
+		return store_fail(s, "writing an event's proof", RW_EDB);
+	}
+	const char *t = (const char *)obuf_data(&s->pftext);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct store_pf_row *r = &s->pfq[i];
+		int b = (int)i * PF_COLS;
+		db_bind_i64(st, b + 1, r->k.origin);
+		db_bind_i64(st, b + 2, r->k.time);
+		db_bind_i64(st, b + 3, r->k.type);
+		db_bind_i64(st, b + 4, r->k.upstream);
+		db_bind_text(st, b + 5, t + r->coll, strlen(t + r->coll));
+		db_bind_text(st, b + 6, t + r->peer, strlen(t + r->peer));
+		db_bind_i64(st, b + 7, r->peer_asn);
+		db_bind_i64(st, b + 8, r->time);
+		if (r->zn)
+			db_bind_blob(st, b + 9, t + r->z, r->zn);
+		else
+			db_bind_null(st, b + 9);
+		db_bind_i64(st, b + 10, r->rec_len);
+		db_bind_text(st, b + 11, t + r->file, strlen(t + r->file));
+		db_bind_i64(st, b + 12, (int64_t)r->off);
+		db_bind_text(st, b + 13, t + r->cause, strlen(t + r->cause));
+	}
+	int rc = db_done(st);
+	if (!keep)
+		db_finalize(st);
+	obuf_reset(&s->pftext);
+	return rc < 0 ? store_fail(s, "writing an event's proof", rc) : 0;
+}
+
+void store__proofs_release(struct store *s)
+{
+	db_finalize(s->pf_full);
+	rw_vec_free(&s->pfq, &s->cappfq, sizeof *s->pfq, RW_MEM_STORE);
+	obuf_release(&s->pftext);
+}
+
+static size_t pf_text(struct store *s, const char *v)
+{
+	size_t at = s->pftext.len;
+	obuf_write(&s->pftext, v ? v : "", strlen(v ? v : "") + 1);
+	return at;
+}
+
 int store_event_proof_put(struct store *s, const struct store_ev_key *k, const struct store_proof *p)
 {
-	if (!s->proof_put)
-		s->proof_put = db_prepare(s->db, "INSERT INTO event_proof (origin, time, type, upstream, collector,"
-						    " peer, peer_asn, seen, record, record_len, file, file_offset, cause)"
-						    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-						    " ON CONFLICT (origin, time, type, upstream) DO NOTHING");
-	struct db_stmt *st = s->proof_put;
-	if (!st)
-		return store_fail(s, "writing an event's proof", RW_EDB);
-	const char *coll = p->collector ? p->collector : "", *peer = p->peer ? p->peer : "";
-	const char *file = p->file ? p->file : "", *cause = p->cause ? p->cause : "";
-	db_bind_i64(st, 1, k->origin);
-	db_bind_i64(st, 2, k->time);
-	db_bind_i64(st, 3, k->type);
-	db_bind_i64(st, 4, k->upstream);
-	db_bind_text(st, 5, coll, strlen(coll));
-	db_bind_text(st, 6, peer, strlen(peer));
-	db_bind_i64(st, 7, p->peer_asn);
-	db_bind_i64(st, 8, p->time);
-	void *z = NULL;
+	rw_vec_grow(&s->pfq, &s->cappfq, (size_t)s->npfq + 1, sizeof *s->pfq, PF_BATCH, RW_MEM_STORE);
+	struct store_pf_row *r = &s->pfq[s->npfq];
+	*r = (struct store_pf_row){.k = *k, .peer_asn = p->peer_asn, .time = p->time, .rec_len = p->rec_len,
+				   .off = p->off};
+	r->coll = pf_text(s, p->collector);
+	r->peer = pf_text(s, p->peer);
+	r->file = pf_text(s, p->file);
+	r->cause = pf_text(s, p->cause);
 	if (p->rec && p->len && p->len <= DET_PROOF_MAX) {
 		size_t cap = ZSTD_compressBound(p->len);
-		z = rw_malloc(cap);
+		r->z = s->pftext.len;
+		void *z = obuf_room(&s->pftext, cap);
 		size_t zn = ZSTD_compress(z, cap, p->rec, p->len, 3);
 		if (ZSTD_isError(zn)) {
-			free(z);
-			db_reset(st);
+			s->pftext.len = r->z;
 			return store_fail(s, "compressing an event's record", RW_EIO);
 		}
-		db_bind_blob(st, 9, z, zn);
-	} else {
-		db_bind_null(st, 9);
+		s->pftext.len += zn;
+		r->zn = zn;
 	}
-	db_bind_i64(st, 10, p->rec_len);
-	db_bind_text(st, 11, file, strlen(file));
-	db_bind_i64(st, 12, (int64_t)p->off);
-	db_bind_text(st, 13, cause, strlen(cause));
-	int rc = db_done(st);
-	free(z);
-	return rc < 0 ? store_fail(s, "writing an event's proof", rc) : 0;
+	s->npfq++;
+	/* gathered for a backfill window's statement; else written now */
+	return !s->ev_fresh || s->npfq == PF_BATCH ? store__proofs_send(s) : 0;
 }
 
 void store_proof_release(struct store_proof *p)
