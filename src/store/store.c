@@ -866,6 +866,7 @@ int store_events_fresh(struct store *s, bool on)
 		rc = prc;
 	s->ev_fresh = on;
 	u64map_release(&s->ev_seen);
+	u64map_init(&s->ev_seen, RW_MEM_STORE);
 	return rc;
 }
 
