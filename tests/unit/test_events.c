@@ -4,6 +4,7 @@
 #define T_PREFIX "events/"
 #include "t.h"
 #include "scen.h"
+#include "tpath.h"
 
 #define T SCEN_T0
 
@@ -679,15 +680,7 @@ static void split_announce(struct split_run *x, struct arena *a, struct obuf *o,
 			   uint32_t up, uint32_t origin)
 {
 	uint32_t path[3] = {64512 + peer, up, origin};
-	struct bgp_wattrs w = {.path = path, .path_len = 3, .nexthop = {.af = RW_AF_INET, .b = {192, 0, 2, 1}}};
-	struct bgp_wopts wo = {0};
-	obuf_reset(o);
-	bgp_attrs_encode(o, &w, &wo);
-	struct bgp_ctx ctx = {.asn_size = 4};
-	struct bgp_attrs at;
-	bgp_attrs_decode(obuf_data(o), o->len, &ctx, a, &at);
-	uint32_t id = rib_path_of(&x->r, &at, a);
-	rib_announce(&x->r, peer, pfx, 0, id);
+	rib_announce(&x->r, peer, pfx, 0, tpath_id(&x->r, o, a, path, 3, NULL, 0));
 	arena_reset(a);
 }
 

@@ -4,6 +4,7 @@
 #define T_PREFIX "rib/"
 #include "t.h"
 #include "taddr.h"
+#include "tpath.h"
 #include "rib/rib.h"
 #include "rib/rib_int.h"
 
@@ -244,14 +245,7 @@ TEST(adj_rib_in_keeps_attributes_and_dumps)
 static uint32_t path_set_id(struct rib *r, struct obuf *o, struct arena *a, const uint32_t *path, unsigned n,
 			    const uint32_t *set, unsigned ns)
 {
-	struct bgp_wattrs w = {.path = path, .path_len = n, .set = set, .set_len = ns, .nexthop = A("192.0.2.1")};
-	struct bgp_wopts wo = {0};
-	obuf_reset(o);
-	bgp_attrs_encode(o, &w, &wo);
-	struct bgp_ctx ctx = {.asn_size = 4};
-	struct bgp_attrs at;
-	bgp_attrs_decode(obuf_data(o), o->len, &ctx, a, &at);
-	return rib_path_of(r, &at, a);
+	return tpath_id(r, o, a, path, n, set, ns);
 }
 
 /* Two collectors (ids: rv2 0, rrc00 1, so name order is the other way),
