@@ -256,6 +256,12 @@ int store_writer_begin(struct store *s)
 	return 0;
 }
 
+/* A gathered event: its numbers, and its texts' offsets in evtext. */
+struct store_ev_row {
+	struct store_event e; /* the text pointers unused */
+	size_t prefixes, collector, origins, covering, detail;
+};
+
 void store_close(struct store *s)
 {
 	/* the writer leaves it whole: its transactions are committed or gone */
@@ -786,6 +792,7 @@ static char *merge_items(const char *a, const char *b)
 #define EV_COLS 14
 #define EV_BATCH 64 /* rows a statement: 896 parameters */
 
+
 static void ev_bind(struct db_stmt *st, int b, const struct store_event *e)
 {
 	const char *coll = e->collector ? e->collector : "";
@@ -835,12 +842,13 @@ static int ev_send(struct store *s)
 	}
 	const char *t = (const char *)obuf_data(&s->evtext);
 	for (uint32_t i = 0; i < n; i++) {
-		struct store_event e = s->evq[i];
-		e.prefixes = (char *)(t + (uintptr_t)e.prefixes);
-		e.collector = t + (uintptr_t)e.collector;
-		e.origins = t + (uintptr_t)e.origins;
-		e.covering = t + (uintptr_t)e.covering;
-		e.detail = t + (uintptr_t)e.detail;
+		const struct store_ev_row *r = &s->evq[i];
+		struct store_event e = r->e;
+		e.prefixes = (char *)(t + r->prefixes);
+		e.collector = t + r->collector;
+		e.origins = t + r->origins;
+		e.covering = t + r->covering;
+		e.detail = t + r->detail;
 		ev_bind(st, (int)i * EV_COLS, &e);
 	}
 	int rc = db_done(st);
@@ -851,9 +859,9 @@ static int ev_send(struct store *s)
 }
 
 /* a text's offset in evtext, NUL included */
-static uintptr_t ev_text(struct store *s, const char *v)
+static size_t ev_text(struct store *s, const char *v)
 {
-	uintptr_t at = s->evtext.len;
+	size_t at = s->evtext.len;
 	obuf_write(&s->evtext, v ? v : "", strlen(v ? v : "") + 1);
 	return at;
 }
@@ -875,19 +883,19 @@ int store_event_merge(struct store *s, const struct store_event *e)
 	if (s->parts && month_part(s, month_of(e->time), false))
 		return RW_EDB;
 	if (s->ev_fresh) {
-		uint64_t k = rw_hash_2u64((uint64_t)e->time << 8 | e->type,
-					  (uint64_t)(e->has_origin ? e->origin : 0x100000000ull) << 32 ^ e->upstream, 0);
+		uint64_t k = rw_hash_2u64((uint64_t)e->time << 8 | e->type, e->has_origin ? e->origin : 1ull << 32,
+					  e->upstream);
 		uint32_t *seen = u64map_put(&s->ev_seen, k);
 		if (!*seen) {
 			*seen = 1;
 			rw_vec_grow(&s->evq, &s->capevq, (size_t)s->nevq + 1, sizeof *s->evq, EV_BATCH, RW_MEM_STORE);
-			struct store_event *q = &s->evq[s->nevq++];
-			*q = *e;
-			q->prefixes = (char *)ev_text(s, e->prefixes);
-			q->collector = (const char *)ev_text(s, e->collector);
-			q->origins = (const char *)ev_text(s, e->origins);
-			q->covering = (const char *)ev_text(s, e->covering);
-			q->detail = (const char *)ev_text(s, e->detail);
+			struct store_ev_row *q = &s->evq[s->nevq++];
+			q->e = *e;
+			q->prefixes = ev_text(s, e->prefixes);
+			q->collector = ev_text(s, e->collector);
+			q->origins = ev_text(s, e->origins);
+			q->covering = ev_text(s, e->covering);
+			q->detail = ev_text(s, e->detail);
 			return s->nevq == EV_BATCH ? ev_send(s) : 0;
 		}
 		/* met before (or a hash alike): what is gathered first, then

@@ -47,10 +47,10 @@ struct store {
 				     enum store_tab, owned */
 	struct db_stmt *proof_put; /* store_event_proof_put's, owned */
 	/* store_events_fresh: events of keys not in the store yet, gathered
-	 * for a multi-row INSERT (texts copied into evtext: offsets in the
-	 * pointer fields until sent), the keys' hashes seen since */
+	 * for a multi-row INSERT (their texts copied into evtext), the keys'
+	 * hashes seen since */
 	bool ev_fresh;
-	struct store_event *evq; /* owned */
+	struct store_ev_row *evq; /* owned */
 	uint32_t nevq, capevq;
 	struct obuf evtext;      /* owned */
 	struct u64map ev_seen;   /* owned */
