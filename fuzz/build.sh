@@ -38,7 +38,7 @@ BGP="bgp/bgp_attr bgp/bgp_enc bgp/bgp_print bgp/bgp_msg bgp/bgp_nlri bgp/bgp_pat
 BMP="bmp/bmp"
 MRT="mrt/mrt_frame mrt/mrt_decode mrt/mrt_write"
 RIS="ris/ris"
-IO="io/io io/io_codec io/io_bz2"
+IO="io/io io/io_map io/io_codec io/io_bz2"
 # the inference (asrel/asrel and asrel/cone are in FMT: each source once,
 # the compile runs in parallel)
 ASREL="asrel/infer"
