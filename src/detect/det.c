@@ -819,8 +819,8 @@ static void ctx_release(struct eval_ctx *x)
  * shared caches (leaks, watch, RPKI). */
 static bool split_ok(const struct det *d, bool baseline, uint32_t n)
 {
-	return baseline && n >= d->split_min && n >= 2 && !d->report_present && !d->hooks && !d->chooks && !d->rel && !d->watch &&
-	       !(d->rpki && d->rpki->n);
+	return baseline && n >= d->split_min && n >= 2 && !d->report_present && !d->hooks && !d->chooks &&
+	       !d->rel && !d->watch && !(d->rpki && d->rpki->n);
 }
 
 struct half {
@@ -840,6 +840,15 @@ static void *half_main(void *arg)
 		eval_prefix(&h->x, h->r, h->dirty[i], h->why[i]);
 	}
 	return NULL;
+}
+
+/* from's deltas added to to's, in from's order (new keys after to's) */
+static void add_deltas(struct u64map *to, const struct u64map *from)
+{
+	for (uint32_t i = 0; i < from->n; i++) {
+		uint32_t *v = u64map_put(to, from->keys[i]);
+		*v += from->vals[i];
+	}
 }
 
 /* Every second in one pass, or split (above): the first half here. */
@@ -875,14 +884,8 @@ static void eval_dirty(struct eval_ctx *x, struct rib *r, const uint32_t *dirty,
 	/* nothing but deltas may come back (split_ok) */
 	if (h.x.npe || h.x.nol || h.x.nvl)
 		abort();
-	for (uint32_t i = 0; i < h.d_ou.n; i++) {
-		uint32_t *v = u64map_put(x->d_ou, h.d_ou.keys[i]);
-		*v += h.d_ou.vals[i];
-	}
-	for (uint32_t i = 0; i < h.d_origin.n; i++) {
-		uint32_t *v = u64map_put(x->d_origin, h.d_origin.keys[i]);
-		*v += h.d_origin.vals[i];
-	}
+	add_deltas(x->d_ou, &h.d_ou);
+	add_deltas(x->d_origin, &h.d_origin);
 	x->any_revealed |= h.x.any_revealed;
 	u64map_release(&h.d_ou);
 	u64map_release(&h.d_origin);

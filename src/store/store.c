@@ -919,25 +919,8 @@ int store_event_merge(struct store *s, const struct store_event *e)
 	}
 	if (rc == 0) {
 		db_reset(get);
-		struct db_stmt *st = ins;
-		db_bind_i64(st, 1, e->type);
-		db_bind_i64(st, 2, e->time);
-		db_bind_i64(st, 3, origin);
-		db_bind_i64(st, 4, e->upstream);
-		db_bind_i64(st, 5, e->flag);
-		db_bind_i64(st, 6, e->determined);
-		db_bind_i64(st, 7, e->peers);
-		db_bind_i64(st, 8, e->origin_prefixes);
-		db_bind_text(st, 9, e->prefixes, strlen(e->prefixes));
-		db_bind_i64(st, 10, e->since);
-		const char *coll = e->collector ? e->collector : "";
-		db_bind_text(st, 11, coll, strlen(coll));
-		const char *ol = e->origins ? e->origins : "", *cv = e->covering ? e->covering : "";
-		db_bind_text(st, 12, ol, strlen(ol));
-		db_bind_text(st, 13, cv, strlen(cv));
-		const char *dt = e->detail ? e->detail : "";
-		db_bind_text(st, 14, dt, strlen(dt));
-		return db_done(st);
+		ev_bind(ins, 0, e);
+		return db_done(ins);
 	}
 	bool flag = db_col_i64(get, 0) || e->flag;
 	int64_t det = RW_MAX(db_col_i64(get, 1), (int64_t)e->determined);
